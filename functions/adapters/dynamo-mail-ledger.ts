@@ -1,0 +1,48 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { MailLedger } from '../core/ports.js';
+import { epochSeconds, keys } from './dynamo-keys.js';
+
+const LedgerItem = z.object({ state: z.enum(['sending', 'sent']), leaseUntil: z.number() });
+const KEEP_SECONDS = 90 * 86400;
+
+export class DynamoMailLedger implements MailLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(key: string, now: Date, leaseSeconds: number): Promise<'claimed' | 'sent' | 'busy'> {
+    const nowSeconds = epochSeconds(now);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.mail(key), state: 'sending', leaseUntil: nowSeconds + leaseSeconds, expiresAt: nowSeconds + KEEP_SECONDS },
+          // A claim whose lease ran out belongs to a sender that died before marking it: take it over.
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':now': nowSeconds },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.mail(key), ConsistentRead: true }));
+    return LedgerItem.parse(Item).state === 'sent' ? 'sent' : 'busy';
+  }
+
+  async markSent(key: string, now: Date): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.mail(key),
+        UpdateExpression: 'SET #state = :sent, sentAt = :at',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':at': now.toISOString() },
+      }),
+    );
+  }
+}

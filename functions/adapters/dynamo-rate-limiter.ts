@@ -1,0 +1,32 @@
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { RateLimitedError } from '../core/errors.js';
+import type { RateLimit, RateLimiter } from '../core/ports.js';
+import { epochSeconds, keys } from './dynamo-keys.js';
+
+const Counter = z.object({ hits: z.number().int() });
+
+/** Fixed windows as atomic counters (one UpdateItem per hit); the TTL attribute lets DynamoDB drop old windows. */
+export class DynamoRateLimiter implements RateLimiter {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async hit(rule: RateLimit, key: string, now: Date): Promise<void> {
+    const nowSeconds = epochSeconds(now);
+    const windowStart = nowSeconds - (nowSeconds % rule.windowSeconds);
+    const windowEnd = windowStart + rule.windowSeconds;
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.rateWindow(rule.name, key, windowStart),
+        UpdateExpression: 'ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeValues: { ':one': 1, ':expiresAt': windowEnd + 60 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const { hits } = Counter.parse(Attributes);
+    if (hits > rule.limit) throw new RateLimitedError(Math.max(1, windowEnd - nowSeconds));
+  }
+}

@@ -1,0 +1,43 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Subscriber } from '../core/model.js';
+import type { SubscriberRepository } from '../core/ports.js';
+import { conflictOnCondition, keys } from './dynamo-keys.js';
+
+export class DynamoSubscriberRepository implements SubscriberRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(email: string): Promise<Subscriber | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.subscriber(email), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = Item;
+    return Subscriber.parse(rest);
+  }
+
+  async save(next: Subscriber, expectedVersion: number | undefined): Promise<Subscriber> {
+    const stored = Subscriber.parse({ ...next, version: (expectedVersion ?? 0) + 1 });
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.subscriber(stored.email),
+            // The status index serves exports by status, newest signup last.
+            gsi1pk: `STATUS#${stored.status}`,
+            gsi1sk: `${stored.subscribedAt}#${stored.email}`,
+            ...stored,
+          },
+          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :expected',
+          ...(expectedVersion === undefined
+            ? {}
+            : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      )
+      .catch(conflictOnCondition('subscriber changed concurrently'));
+    return stored;
+  }
+}

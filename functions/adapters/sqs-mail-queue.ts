@@ -1,0 +1,14 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { MailJob } from '../core/model.js';
+import type { MailQueue } from '../core/ports.js';
+
+export class SqsMailQueue implements MailQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(job: MailJob): Promise<void> {
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job) }));
+  }
+}

@@ -1,0 +1,72 @@
+import { escapeHtml } from './html.js';
+import type { OutgoingEmail } from './model.js';
+
+export interface MailContext {
+  siteName: string;
+  to: string;
+  name?: string | undefined;
+  /** One-click unsubscribe link: every email to a subscriber carries it, visibly and in the headers. */
+  unsubscribeUrl: string;
+}
+
+const greeting = (name: string | undefined) => (name ? `Hello ${name},` : 'Hello,');
+
+/** RFC 2369 / RFC 8058 headers that let mail clients offer a one-click unsubscribe. */
+export const listHeaders = (unsubscribeUrl: string): Record<string, string> => ({
+  'List-Unsubscribe': `<${unsubscribeUrl}>`,
+  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+});
+
+const build = (
+  context: MailContext,
+  subject: string,
+  paragraphs: string[],
+  action?: { label: string; url: string },
+): OutgoingEmail => {
+  const { siteName, unsubscribeUrl } = context;
+  const hello = greeting(context.name);
+  const text = [
+    hello,
+    '',
+    ...paragraphs.flatMap((p) => [p, '']),
+    ...(action ? [`${action.label}: ${action.url}`, ''] : []),
+    `— ${siteName}`,
+    '',
+    `Unsubscribe: ${unsubscribeUrl}`,
+    '',
+  ].join('\n');
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">
+<p>${escapeHtml(hello)}</p>
+${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${action ? `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:10px 16px;background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a></p>\n<p style="font-size:13px;color:#555">Or paste this link into your browser: ${escapeHtml(action.url)}</p>` : ''}
+<p>— ${escapeHtml(siteName)}</p>
+<hr>
+<p style="font-size:13px;color:#555"><a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a></p>
+</body></html>
+`;
+  return { to: context.to, subject, text, html, headers: listHeaders(unsubscribeUrl) };
+};
+
+export const confirmationEmail = (context: MailContext & { confirmUrl: string; validDays: number }) =>
+  build(
+    context,
+    `Please confirm your subscription to ${context.siteName}`,
+    [
+      `Someone, hopefully you, asked to join the ${context.siteName} mailing list with this address.`,
+      `Please confirm within ${context.validDays} days by following the link below. If it was not you, ignore this email and you will not hear from us again.`,
+    ],
+    { label: 'Confirm my subscription', url: context.confirmUrl },
+  );
+
+export const welcomeEmail = (context: MailContext) =>
+  build(context, `Welcome to ${context.siteName}`, [
+    `Your subscription is confirmed. Thank you for joining the ${context.siteName} mailing list.`,
+    'You can leave at any time with the link at the bottom of every email we send.',
+  ]);
+
+export const alreadySubscribedEmail = (context: MailContext) =>
+  build(context, `You are already subscribed to ${context.siteName}`, [
+    `Someone asked to join the ${context.siteName} mailing list with this address, which is already subscribed. There is nothing you need to do.`,
+  ]);

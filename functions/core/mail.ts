@@ -1,0 +1,51 @@
+import { TransientError } from './errors.js';
+import type { MailJob, OutgoingEmail } from './model.js';
+import type { Clock, MailLedger, Mailer, SubscriberRepository } from './ports.js';
+import { processSignup, type SubscriptionDeps } from './subscriptions.js';
+
+export interface MailDeps extends SubscriptionDeps {
+  mailer: Mailer;
+  ledger: MailLedger;
+  clock: Clock;
+  subscribers: SubscriberRepository;
+}
+
+/** How long a claimed-but-unconfirmed send blocks another attempt (longer than one SES call with retries). */
+const SEND_LEASE_SECONDS = 120;
+
+/** Bounced and complaining addresses are never mailed again, whatever asked for the email. */
+const isSuppressed = async (deps: MailDeps, to: string): Promise<boolean> => {
+  const subscriber = await deps.subscribers.get(to);
+  return subscriber?.status === 'bounced' || subscriber?.status === 'complained';
+};
+
+export type Delivery = 'sent' | 'duplicate' | 'suppressed';
+
+/**
+ * Sends one email unless its address is suppressed. With a dedupe key it goes out at most once: the ledger is
+ * claimed before the send and marked after it, so only a crash between SES accepting the mail and the mark
+ * can repeat it (SES has no idempotency key; one repeat beats a lost receipt). Throws TransientError to retry.
+ */
+export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, dedupeKey?: string): Promise<Delivery> => {
+  if (await isSuppressed(deps, email.to)) return 'suppressed';
+  if (dedupeKey === undefined) {
+    await deps.mailer.send(email);
+    return 'sent';
+  }
+  const claim = await deps.ledger.claim(dedupeKey, deps.clock.now(), SEND_LEASE_SECONDS);
+  if (claim === 'sent') return 'duplicate';
+  if (claim === 'busy') throw new TransientError('another delivery of this email is in progress');
+  await deps.mailer.send(email);
+  await deps.ledger.markSent(dedupeKey, deps.clock.now());
+  return 'sent';
+};
+
+/** Processes one mail-queue job. Throws to have the queue deliver it again later. */
+export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<string> => {
+  switch (job.kind) {
+    case 'signup':
+      return processSignup({ ...deps, send: (email) => deliverEmail(deps, email) }, job);
+    case 'email':
+      return deliverEmail(deps, job.email, job.dedupeKey);
+  }
+};

@@ -1,0 +1,91 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { InvalidTokenError } from './errors.js';
+
+/** Keys derived from the one signing secret kept in Secrets Manager; each has a single purpose. */
+export interface Keys {
+  readonly token: Buffer;
+  readonly clientIp: Buffer;
+  readonly email: Buffer;
+}
+
+const derive = (secret: string, purpose: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', secret, 'appeal', `appeal:${purpose}`, 32));
+
+export const deriveKeys = (secret: string): Keys => {
+  if (secret.length < 32) throw new Error('the signing secret must be at least 32 characters');
+  return { token: derive(secret, 'token'), clientIp: derive(secret, 'client-ip'), email: derive(secret, 'email') };
+};
+
+/** Keyed hash (HMAC-SHA256, base64url) for values we must compare but never store in clear: IPs, erased emails. */
+export const keyedHash = (key: Buffer, value: string): string =>
+  createHmac('sha256', key).update(value).digest('base64url');
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Seals a payload into an opaque URL-safe token with AES-256-GCM. The purpose is bound as associated data, so
+ * a token made for one purpose never opens for another; the address inside is unreadable to anyone holding
+ * the link alone, and nothing about the token is stored.
+ */
+export const sealToken = (key: Buffer, purpose: string, payload: unknown): string => {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(purpose));
+  const body = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+  return `v1.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+};
+
+export const openToken = <T>(key: Buffer, purpose: string, token: string, schema: z.ZodType<T>): T => {
+  const forged = () => new InvalidTokenError('This link is not valid. It may have been copied incompletely.');
+  if (!/^v1\.[A-Za-z0-9_-]{40,2000}$/.test(token)) throw forged();
+  const raw = Buffer.from(token.slice(3), 'base64url');
+  if (raw.length < IV_BYTES + TAG_BYTES + 2) throw forged();
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES)).setAAD(Buffer.from(purpose));
+    decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+    const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
+    const parsed = schema.safeParse(JSON.parse(text.toString('utf8')));
+    if (!parsed.success) throw forged();
+    return parsed.data;
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw error;
+    throw forged();
+  }
+};
+
+const ConfirmPayload = z.object({ e: z.string(), r: z.string(), x: z.number().int(), n: z.string() });
+const UnsubscribePayload = z.object({ e: z.string() });
+
+export interface ConfirmToken {
+  email: string;
+  round: string;
+  expiresAt: Date;
+}
+
+/** Confirmation links: bound to one opt-in round, expiring; 128 random bits besides the 128-bit GCM tag. */
+export const makeConfirmToken = (key: Buffer, token: ConfirmToken): string =>
+  sealToken(key, 'confirm', {
+    e: token.email,
+    r: token.round,
+    x: Math.floor(token.expiresAt.getTime() / 1000),
+    n: randomBytes(16).toString('base64url'),
+  });
+
+export const readConfirmToken = (key: Buffer, token: string, now: Date): ConfirmToken => {
+  const payload = openToken(key, 'confirm', token, ConfirmPayload);
+  const expiresAt = new Date(payload.x * 1000);
+  if (expiresAt.getTime() <= now.getTime()) {
+    throw new InvalidTokenError('This confirmation link has expired.', { email: payload.e });
+  }
+  return { email: payload.e, round: payload.r, expiresAt };
+};
+
+/** Unsubscribe links never expire (RFC 8058 links must keep working in old mail). */
+export const makeUnsubscribeToken = (key: Buffer, email: string): string =>
+  sealToken(key, 'unsubscribe', { e: email });
+
+export const readUnsubscribeToken = (key: Buffer, token: string): string =>
+  openToken(key, 'unsubscribe', token, UnsubscribePayload).e;
+
+export const newId = (bytes = 16): string => randomBytes(bytes).toString('base64url');

@@ -1,0 +1,242 @@
+import { z } from 'zod';
+import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from './emails.js';
+import { normalizeEmail } from './email-address.js';
+import { ConflictError, InvalidTokenError, ValidationError } from './errors.js';
+import type { Client, ConsentEvent, MailJob, SignupMail, SignupRequest, Subscriber } from './model.js';
+import type { Clock, MailQueue, RateLimit, RateLimiter, SubscriberRepository } from './ports.js';
+import {
+  type Keys,
+  keyedHash,
+  makeConfirmToken,
+  makeUnsubscribeToken,
+  newId,
+  readConfirmToken,
+  readUnsubscribeToken,
+} from './secrets.js';
+
+export interface SubscriptionSettings {
+  siteName: string;
+  /** Absolute base URL of the public API, for links in emails. */
+  apiBaseUrl: string;
+  lists: { ids: string[]; default: string };
+  consentVersion: string;
+  confirmTtlSeconds: number;
+  /** At most one confirmation (or note) per address in this many seconds. */
+  mailIntervalSeconds: number;
+  limits: { signupAddress: RateLimit };
+}
+
+export interface SubscriptionDeps {
+  clock: Clock;
+  subscribers: SubscriberRepository;
+  rateLimiter: RateLimiter;
+  queue: MailQueue;
+  keys: Keys;
+  settings: SubscriptionSettings;
+}
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Control characters are not allowed.')
+    .transform((s) => (s === '' ? undefined : s))
+    .optional();
+
+/** The body of `POST /v1/subscriptions`, JSON or form. */
+export const SubscribeRequest = z.object({
+  email: z.string({ error: 'An email address is required.' }).max(320, 'The email address is too long.'),
+  name: optionalText(100),
+  lists: z
+    .union([z.string(), z.array(z.string().max(64))])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  source: optionalText(2048).refine((s) => s === undefined || /^https?:\/\//i.test(s), 'Must be an http(s) URL.'),
+  website: z.string().max(2048).optional(),
+});
+export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
+
+const withRetries = async <T>(attempt: () => Promise<T>, attempts = 4): Promise<T> => {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ConflictError) || i >= attempts) throw error;
+    }
+  }
+};
+
+const consentEvent = (deps: SubscriptionDeps, client: Client, source: string | undefined): ConsentEvent => ({
+  at: deps.clock.now().toISOString(),
+  source,
+  wordingVersion: deps.settings.consentVersion,
+  userAgent: client.userAgent?.slice(0, 512),
+  ipHash: keyedHash(deps.keys.clientIp, client.ip),
+});
+
+const resolveLists = (settings: SubscriptionSettings, requested: string[]): string[] => {
+  if (requested.length === 0) return [settings.lists.default];
+  const unknown = requested.find((id) => !settings.lists.ids.includes(id));
+  if (unknown !== undefined) throw new ValidationError('invalid_list', 'Unknown mailing list.', { field: 'lists' });
+  return [...new Set(requested)];
+};
+
+/**
+ * A reader asks to join. Validates the address and lists, counts the per-address limit, and puts a signup job
+ * on the mail queue. Every valid address takes this same path (one counter, one queue message) so that the
+ * answer and its timing never tell whether the address is already known; the job does the rest.
+ * Throws ValidationError (`invalid_email`, `invalid_list`) and RateLimitedError.
+ */
+export const requestSubscription = async (
+  deps: SubscriptionDeps,
+  input: SubscribeRequest & { client: Client; origin?: 'form' | 'donation' },
+): Promise<void> => {
+  const email = normalizeEmail(input.email);
+  const lists = resolveLists(deps.settings, input.lists);
+  await deps.rateLimiter.hit(deps.settings.limits.signupAddress, keyedHash(deps.keys.email, email), deps.clock.now());
+  if (input.website !== undefined && input.website.trim() !== '') return; // honeypot: same answer, nothing kept
+  const consent = { ...consentEvent(deps, input.client, input.source), origin: input.origin ?? 'form' };
+  await deps.queue.enqueue({
+    kind: 'signup',
+    id: newId(),
+    request: { email, name: input.name, lists, source: input.source, consent },
+  });
+};
+
+const links = (deps: SubscriptionDeps, email: string) => {
+  const base = deps.settings.apiBaseUrl;
+  return {
+    unsubscribeUrl: `${base}/v1/subscriptions/unsubscribe?token=${makeUnsubscribeToken(deps.keys.token, email)}`,
+    confirmUrl: (round: string) => {
+      const expiresAt = new Date(deps.clock.now().getTime() + deps.settings.confirmTtlSeconds * 1000);
+      return `${base}/v1/subscriptions/confirm?token=${makeConfirmToken(deps.keys.token, { email, round, expiresAt })}`;
+    },
+  };
+};
+
+const decideSignup = (
+  deps: SubscriptionDeps,
+  existing: Subscriber | undefined,
+  request: SignupRequest,
+  jobId: string,
+): { next: Subscriber; mail: SignupMail } => {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const recentlyMailed =
+    existing?.lastMailAt !== undefined &&
+    now.getTime() - Date.parse(existing.lastMailAt) < deps.settings.mailIntervalSeconds * 1000;
+  const stamp = (next: Subscriber, mail: SignupMail) => ({
+    next: { ...next, updatedAt: at, lastJob: { id: jobId, mail }, ...(mail === 'none' ? {} : { lastMailAt: at }) },
+    mail,
+  });
+  if (existing?.status === 'confirmed') return stamp(existing, recentlyMailed ? 'none' : 'already_subscribed');
+  if (existing?.status === 'pending') {
+    // The confirmation confirms what the reader asked for last; earlier links of this round stay valid.
+    const next = {
+      ...existing,
+      name: request.name,
+      lists: request.lists,
+      source: request.source,
+      consent: { signup: request.consent },
+    };
+    return stamp(next, recentlyMailed ? 'none' : 'confirmation');
+  }
+  // New, or back after unsubscribing, bouncing or complaining: only a new double opt-in brings it back.
+  const fresh: Subscriber = {
+    email: request.email,
+    name: request.name,
+    status: 'pending',
+    lists: request.lists,
+    source: request.source,
+    round: newId(),
+    createdAt: existing?.createdAt ?? at,
+    updatedAt: at,
+    subscribedAt: at,
+    lastMailAt: existing?.lastMailAt,
+    consent: { signup: request.consent },
+    version: existing?.version ?? 0,
+  };
+  return stamp(fresh, 'confirmation');
+};
+
+/**
+ * Applies a signup job (from the mail queue) and sends what it calls for: a confirmation link, an
+ * "already subscribed" note, or nothing when one went out a few minutes ago. Safe to redeliver: a job that
+ * was applied before replays its mail without writing again.
+ */
+export const processSignup = async (
+  deps: SubscriptionDeps & { send: (email: ReturnType<typeof confirmationEmail>) => Promise<unknown> },
+  job: Extract<MailJob, { kind: 'signup' }>,
+): Promise<SignupMail> => {
+  const { request } = job;
+  const subscriber = await withRetries(async () => {
+    const existing = await deps.subscribers.get(request.email);
+    if (existing?.lastJob?.id === job.id) return existing;
+    const { next } = decideSignup(deps, existing, request, job.id);
+    return deps.subscribers.save(next, existing?.version);
+  });
+  const mail = subscriber.lastJob?.mail ?? 'none';
+  const link = links(deps, subscriber.email);
+  const context = { siteName: deps.settings.siteName, to: subscriber.email, name: subscriber.name, ...link };
+  if (mail === 'confirmation') {
+    const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
+    await deps.send(confirmationEmail({ ...context, confirmUrl: link.confirmUrl(subscriber.round), validDays }));
+  } else if (mail === 'already_subscribed') {
+    await deps.send(alreadySubscribedEmail(context));
+  }
+  return mail;
+};
+
+/**
+ * Confirms the pending subscription a confirmation link names, records the confirmation's consent, and queues
+ * the welcome email (deduplicated by the mailer, so it goes out once however often this runs).
+ * Confirming twice succeeds. Throws InvalidTokenError for a forged or expired link, or one from an earlier
+ * round (the address unsubscribed since).
+ */
+export const confirmSubscription = async (
+  deps: SubscriptionDeps,
+  input: { token: string; client: Client },
+): Promise<void> => {
+  const token = readConfirmToken(deps.keys.token, input.token, deps.clock.now());
+  const stale = () => new InvalidTokenError('This confirmation link is no longer valid.', { email: token.email });
+  const subscriber = await withRetries(async () => {
+    const existing = await deps.subscribers.get(token.email);
+    if (!existing || existing.round !== token.round) throw stale();
+    if (existing.status === 'confirmed') return existing;
+    if (existing.status !== 'pending') throw stale();
+    const at = deps.clock.now().toISOString();
+    const confirmation = consentEvent(deps, input.client, existing.source);
+    return deps.subscribers.save(
+      { ...existing, status: 'confirmed', confirmedAt: at, updatedAt: at, consent: { ...existing.consent, confirmation } },
+      existing.version,
+    );
+  });
+  const { unsubscribeUrl } = links(deps, subscriber.email);
+  await deps.queue.enqueue({
+    kind: 'email',
+    id: newId(),
+    dedupeKey: `welcome:${keyedHash(deps.keys.email, subscriber.email)}:${subscriber.round}`,
+    email: welcomeEmail({ siteName: deps.settings.siteName, to: subscriber.email, name: subscriber.name, unsubscribeUrl }),
+  });
+};
+
+/** One-click unsubscribe (RFC 8058). Idempotent: an unknown or already-left address is a success too. */
+export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string }): Promise<void> => {
+  const email = readUnsubscribeToken(deps.keys.token, input.token);
+  await withRetries(async () => {
+    const existing = await deps.subscribers.get(email);
+    if (!existing || (existing.status !== 'pending' && existing.status !== 'confirmed')) return;
+    const at = deps.clock.now().toISOString();
+    await deps.subscribers.save({ ...existing, status: 'unsubscribed', unsubscribedAt: at, updatedAt: at }, existing.version);
+  });
+};
+
+/** Counts one request from a client (by keyed hash of its IP) against a limit; throws RateLimitedError. */
+export const limitClient = (deps: Pick<SubscriptionDeps, 'rateLimiter' | 'keys' | 'clock'>, rule: RateLimit, client: Client) =>
+  deps.rateLimiter.hit(rule, keyedHash(deps.keys.clientIp, client.ip), deps.clock.now());
+
+/** A link token in a query string: present and of a sane length; its content is checked by the use case. */
+export const TokenQuery = z.object({
+  token: z.string({ error: 'The link is missing its token.' }).min(1, 'The link is missing its token.').max(4096),
+});

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const positiveInt = z.coerce.number().int().positive();
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional());
+
+/** What every function needs. Tunables have documented defaults; resources and identity never do. */
+export const BaseConfig = z.object({
+  AWS_REGION: z.string().min(1),
+  SITE_NAME: z.string().min(1),
+  /** Absolute base URL of the public API, for links in emails and pages. */
+  PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
+  /** Secrets Manager secret (ARN or name) holding `{"signingKey": "…"}`: tokens, IP and address hashes. */
+  SIGNING_SECRET_ID: z.string().min(1),
+  SUBSCRIBERS_TABLE_NAME: z.string().min(1),
+});
+
+export const SubscriptionConfig = BaseConfig.extend({
+  MAIL_QUEUE_URL: z.url(),
+  LIST_IDS: csv.pipe(z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).min(1)),
+  DEFAULT_LIST: z.string().min(1),
+  CONSENT_VERSION: z.string().min(1),
+  CONFIRM_TTL_DAYS: positiveInt.default(7),
+  MAIL_INTERVAL_SECONDS: positiveInt.default(300),
+  THANK_YOU_URL: optionalUrl,
+  CONFIRMED_URL: optionalUrl,
+  SIGNUP_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(30),
+  SIGNUP_ADDRESS_LIMIT_PER_HOUR: positiveInt.default(5),
+  LINK_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(60),
+}).refine((c) => c.LIST_IDS.includes(c.DEFAULT_LIST), { message: 'DEFAULT_LIST must be one of LIST_IDS' });
+export type SubscriptionConfig = z.infer<typeof SubscriptionConfig>;
+
+export const MailerConfig = SubscriptionConfig.and(
+  z.object({
+    MAIL_FROM: z.string().min(3),
+    MAIL_REPLY_TO: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(3).optional()),
+    SES_CONFIGURATION_SET: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  }),
+);
+export type MailerConfig = z.infer<typeof MailerConfig>;
+
+/** Parses the environment once, at cold start: a missing or malformed value fails there, naming the variable. */
+export const loadConfig = <T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv = process.env): T => {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
+  throw new Error(`invalid configuration: ${problems}`);
+};

@@ -1,0 +1,207 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import Negotiator from 'negotiator';
+import { type ZodType, z } from 'zod';
+import {
+  DomainError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../core/errors.js';
+import type { Client } from '../core/model.js';
+import { errorPage } from '../core/pages.js';
+import { logger } from './logger.js';
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
+
+export const MAX_BODY_BYTES = 16 * 1024;
+const JSON_TYPE = 'application/json';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/** Field → error code, for the contract's specific 400 codes; any other field is `invalid_field`. */
+export type FieldCodes = Record<string, string>;
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly client: Client;
+  readonly requestId: string;
+  /** The client prefers an HTML page to JSON (a browser, a plain form post). */
+  readonly wantsHtml: boolean;
+  readonly isForm: boolean;
+  /** The raw body text (base64 already decoded), as Stripe needs it for the signature. */
+  readonly rawBody: string;
+  /** Parses a JSON or form body with a schema; throws ValidationError with the offending field. */
+  body<T>(schema: ZodType<T>, codes?: FieldCodes): T;
+  /** Parses query parameters with a schema. */
+  queryParams<T>(schema: ZodType<T>, codes?: FieldCodes): T;
+}
+
+const lower = (headers: Record<string, string | undefined> | undefined) => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) out[name.toLowerCase()] = value;
+  return out;
+};
+
+const mediaType = (contentType: string | undefined) => contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+
+/** Repeated form or query fields become arrays, as HTML forms send `lists=a&lists=b`. */
+const paramsToObject = (params: URLSearchParams): Record<string, string | string[]> => {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    out[key] = values.length === 1 ? (values[0] as string) : values;
+  }
+  return out;
+};
+
+export const parseWith = <T>(schema: ZodType<T>, value: unknown, codes: FieldCodes = {}): T => {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join('.') || undefined;
+  const top = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
+  const code = (top !== undefined && codes[top]) || 'invalid_field';
+  const message = issue?.code === 'unrecognized_keys' ? 'Unexpected field.' : (issue?.message ?? 'Invalid input.');
+  throw new ValidationError(code, message, { field });
+};
+
+const prefersHtml = (accept: string | undefined) =>
+  accept !== undefined && new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, 'text/html']) === 'text/html';
+
+export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
+  const headers = lower(event.headers);
+  const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const type = mediaType(headers['content-type']);
+  const isForm = type === FORM_TYPE;
+  const query = new URLSearchParams(event.rawQueryString ?? '');
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    path: event.rawPath,
+    headers,
+    query,
+    pathParameters: lower(event.pathParameters),
+    client: { ip: event.requestContext.http.sourceIp, userAgent: headers['user-agent'] },
+    requestId: event.requestContext.requestId,
+    wantsHtml: prefersHtml(headers.accept),
+    isForm,
+    rawBody,
+    body<T>(schema: ZodType<T>, codes?: FieldCodes): T {
+      if (rawBody.trim() === '') return parseWith(schema, {}, codes);
+      if (isForm) return parseWith(schema, paramsToObject(new URLSearchParams(rawBody)), codes);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(rawBody);
+      } catch (cause) {
+        throw new ValidationError('invalid_json', 'The request body is not valid JSON.', { cause });
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new ValidationError('invalid_json', 'The request body must be a JSON object.');
+      }
+      return parseWith(schema, parsed, codes);
+    },
+    queryParams<T>(schema: ZodType<T>, codes?: FieldCodes): T {
+      return parseWith(schema, paramsToObject(query), codes);
+    },
+  };
+};
+
+/** The contract's limits on any body: 16 KiB, and JSON or a form when not empty. */
+export const checkBody = (req: HttpRequest, accepted: readonly string[] = [JSON_TYPE, FORM_TYPE]) => {
+  if (Buffer.byteLength(req.rawBody, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError('The request body may be at most 16 KiB.');
+  }
+  if (req.rawBody.length > 0 && !accepted.includes(mediaType(req.headers['content-type']))) {
+    throw new UnsupportedMediaTypeError(`Send the body as ${accepted.join(' or ')}.`);
+  }
+};
+
+const BASE_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  // Links carry tokens: never leak them to another site through Referer.
+  'referrer-policy': 'no-referrer',
+};
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  statusCode,
+  headers: { ...BASE_HEADERS, 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const html = (
+  statusCode: number,
+  body: string,
+  headers: Record<string, string> = {},
+  scriptHashes: readonly string[] = [],
+): HttpResponse => ({
+  statusCode,
+  headers: {
+    ...BASE_HEADERS,
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'${scriptHashes.length ? `; script-src ${scriptHashes.join(' ')}` : ''}`,
+    ...headers,
+  },
+  body,
+});
+
+export const seeOther = (location: string): HttpResponse => ({
+  statusCode: 303,
+  headers: { ...BASE_HEADERS, location },
+  body: '',
+});
+
+export const noContent = (): HttpResponse => ({ statusCode: 204, headers: { ...BASE_HEADERS }, body: '' });
+
+const errorBody = (error: DomainError) => ({
+  error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+});
+
+/** Maps any thrown value to the contract's error response; only our own 4xx messages reach the client. */
+export const errorResponse = (error: unknown, req: HttpRequest | undefined, siteName: string): HttpResponse => {
+  const known =
+    error instanceof DomainError
+      ? error
+      : undefined;
+  if (!known) logger.error('unhandled error', { error: error as Error, requestId: req?.requestId });
+  else if (known.status >= 500) logger.warn('transient failure', { error: known, requestId: req?.requestId });
+  const status = known?.status ?? 500;
+  const code = known?.code ?? 'internal_error';
+  const message = known?.message ?? 'Something went wrong on our side. Please try again later.';
+  const headers: Record<string, string> = {};
+  if (known instanceof RateLimitedError) headers['retry-after'] = String(known.retryAfterSeconds);
+  if (known instanceof MethodNotAllowedError) headers.allow = known.allowed.join(', ');
+  if (req?.wantsHtml) return html(status, errorPage(siteName, status, message, known?.field), headers);
+  return json(status, known ? errorBody(known) : { error: { code, message } }, headers);
+};
+
+export type RouteHandler = (req: HttpRequest) => Promise<HttpResponse>;
+
+/**
+ * The Lambda entry for a route group: finds the handler by API Gateway's route key, maps errors, and stamps
+ * `x-request-id` on every answer.
+ */
+export const httpHandler =
+  (routes: Record<string, RouteHandler>, options: { siteName: string; fallback?: RouteHandler }) =>
+  async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    let req: HttpRequest | undefined;
+    let response: HttpResponse;
+    try {
+      req = toRequest(event);
+      const route = routes[event.routeKey] ?? options.fallback;
+      if (!route) throw new NotFoundError('There is nothing at this address.');
+      response = await route(req);
+    } catch (error) {
+      response = errorResponse(error, req, options.siteName);
+    }
+    response.headers['x-request-id'] = event.requestContext.requestId;
+    return response;
+  };
+
+/** Accepts only an http(s) URL: for redirect targets and links that come from configuration. */
+export const HttpUrl = z.url({ protocol: /^https?$/ });

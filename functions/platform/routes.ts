@@ -1,0 +1,50 @@
+/**
+ * Every public route and the function (route group) that serves it. The CDK stack makes one API Gateway route
+ * per entry, the dev server dispatches by it, and the catch-all function answers 404/405 from it, so the three
+ * cannot drift apart.
+ */
+export const FUNCTIONS = ['subscriptions'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  fn: FunctionName;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'POST', path: '/v1/subscriptions', fn: 'subscriptions' },
+  { method: 'GET', path: '/v1/subscriptions/thanks', fn: 'subscriptions' },
+  { method: 'GET', path: '/v1/subscriptions/confirm', fn: 'subscriptions' },
+  { method: 'POST', path: '/v1/subscriptions/confirm', fn: 'subscriptions' },
+  { method: 'GET', path: '/v1/subscriptions/unsubscribe', fn: 'subscriptions' },
+  { method: 'POST', path: '/v1/subscriptions/unsubscribe', fn: 'subscriptions' },
+];
+
+export const routeKey = (route: RouteSpec): string => `${route.method} ${route.path}`;
+
+const templateToRegExp = (path: string) =>
+  new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
+
+const compiled = ROUTES.map((route) => ({ route, pattern: templateToRegExp(route.path) }));
+
+export interface RouteMatch {
+  route: RouteSpec;
+  pathParameters: Record<string, string>;
+}
+
+/** Finds the route for a request as API Gateway does; `allowed` lists the methods of a path that matched. */
+export const matchRoute = (method: string, path: string): { match?: RouteMatch; allowed: string[] } => {
+  const allowed: string[] = [];
+  for (const { route, pattern } of compiled) {
+    const found = pattern.exec(path);
+    if (!found) continue;
+    allowed.push(route.method);
+    if (route.method === method) {
+      const pathParameters: Record<string, string> = {};
+      for (const [name, value] of Object.entries(found.groups ?? {})) pathParameters[name] = decodeURIComponent(value);
+      return { match: { route, pathParameters }, allowed };
+    }
+  }
+  return { allowed };
+};

@@ -1,0 +1,38 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
+import { DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
+import { loadSigningKey } from '../adapters/secrets-manager.js';
+import { SqsMailQueue } from '../adapters/sqs-mail-queue.js';
+import { deriveKeys } from '../core/secrets.js';
+import type { SubscriptionDeps } from '../core/subscriptions.js';
+import { documentClient } from './clients.js';
+import type { SubscriptionConfig } from './config.js';
+
+export const systemClock = { now: () => new Date() };
+
+/** The mailing-list dependencies, built once per cold start. */
+export const subscriptionDeps = async (config: SubscriptionConfig) => {
+  const region = config.AWS_REGION;
+  const dynamo = documentClient(region);
+  const signingKey = await loadSigningKey(new SecretsManagerClient({ region }), config.SIGNING_SECRET_ID);
+  const deps: SubscriptionDeps = {
+    clock: systemClock,
+    subscribers: new DynamoSubscriberRepository(dynamo, config.SUBSCRIBERS_TABLE_NAME),
+    rateLimiter: new DynamoRateLimiter(dynamo, config.SUBSCRIBERS_TABLE_NAME),
+    queue: new SqsMailQueue(new SQSClient({ region }), config.MAIL_QUEUE_URL),
+    keys: deriveKeys(signingKey),
+    settings: {
+      siteName: config.SITE_NAME,
+      apiBaseUrl: config.PUBLIC_API_URL,
+      lists: { ids: config.LIST_IDS, default: config.DEFAULT_LIST },
+      consentVersion: config.CONSENT_VERSION,
+      confirmTtlSeconds: config.CONFIRM_TTL_DAYS * 86400,
+      mailIntervalSeconds: config.MAIL_INTERVAL_SECONDS,
+      limits: {
+        signupAddress: { name: 'signup-address', limit: config.SIGNUP_ADDRESS_LIMIT_PER_HOUR, windowSeconds: 3600 },
+      },
+    },
+  };
+  return { deps, dynamo };
+};

@@ -1,0 +1,26 @@
+/**
+ * Key design of each table, shared by the CDK data stack and the dev server (which creates the same tables in
+ * dynalite), so that local and deployed tables cannot differ. Every key attribute is a string.
+ */
+export interface TableDesign {
+  partitionKey: string;
+  sortKey: string;
+  timeToLive: string;
+  indexes: { name: string; partitionKey: string; sortKey: string }[];
+}
+
+export const TABLES = {
+  subscribers: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLive: 'expiresAt',
+    indexes: [{ name: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
+} satisfies Record<string, TableDesign>;
+
+export type TableName = keyof typeof TABLES;
+
+/** The environment variable that carries each table's generated name to the functions. */
+export const TABLE_ENV: Record<TableName, string> = {
+  subscribers: 'SUBSCRIBERS_TABLE_NAME',
+};

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LocalQueue } from './queue.js';
+
+export interface AwsEndpointState {
+  /** Queue URL → queue. */
+  queues: Map<string, LocalQueue>;
+  /** Secret id (name or ARN) → secret string. */
+  secrets: Map<string, string>;
+  /** Lambda function name → asynchronous invocation (InvocationType Event). */
+  functions: Map<string, (payload: unknown) => Promise<unknown>>;
+}
+
+const readBody = async (req: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+const send = (res: ServerResponse, status: number, body: unknown, type = 'application/x-amz-json-1.0') => {
+  res.writeHead(status, { 'content-type': type, 'x-amzn-requestid': randomUUID() });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+};
+
+const awsError = (res: ServerResponse, status: number, type: string, message: string) =>
+  send(res, status, { __type: type, message });
+
+/**
+ * The few AWS APIs that have no npm stand-in, served on one local endpoint with the services' own wire
+ * protocols, so that the production adapters reach them through the real SDK clients:
+ * SQS (JSON protocol) for the mail queue, Secrets Manager for the signing secret, and Lambda's asynchronous
+ * Invoke for background workers.
+ */
+export const startAwsEndpoint = async (state: AwsEndpointState): Promise<{ server: Server; url: string }> => {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '');
+      if (invoke) {
+        const fn = state.functions.get(decodeURIComponent(invoke[1] ?? ''));
+        if (!fn) return send(res, 404, { Type: 'User', message: 'Function not found' }, 'application/json');
+        setImmediate(() => void fn(input).catch(() => undefined)); // Event invocation: answer now, run after
+        return send(res, 202, undefined, 'application/json');
+      }
+      switch (target) {
+        case 'AmazonSQS.SendMessage': {
+          const queue = state.queues.get(String(input.QueueUrl));
+          if (!queue) return awsError(res, 400, 'com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.');
+          const { messageId, md5 } = queue.send(String(input.MessageBody));
+          return send(res, 200, { MessageId: messageId, MD5OfMessageBody: md5 });
+        }
+        case 'AmazonSQS.SendMessageBatch': {
+          const queue = state.queues.get(String(input.QueueUrl));
+          if (!queue) return awsError(res, 400, 'com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.');
+          const entries = (input.Entries ?? []) as { Id: string; MessageBody: string }[];
+          const Successful = entries.map((entry) => {
+            const { messageId, md5 } = queue.send(entry.MessageBody);
+            return { Id: entry.Id, MessageId: messageId, MD5OfMessageBody: md5 };
+          });
+          return send(res, 200, { Successful, Failed: [] });
+        }
+        case 'secretsmanager.GetSecretValue': {
+          const id = String(input.SecretId);
+          const secret = state.secrets.get(id);
+          if (secret === undefined) {
+            return awsError(res, 400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+          }
+          return send(res, 200, { ARN: id, Name: id, SecretString: secret, VersionId: 'local', CreatedDate: 0 });
+        }
+        default:
+          return awsError(res, 400, 'UnknownOperationException', `The local AWS endpoint does not serve ${target}`);
+      }
+    })().catch(() => awsError(res, 500, 'InternalFailure', 'local endpoint failure'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+};

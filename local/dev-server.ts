@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import sesLocalModule from 'aws-ses-v2-local';
+import { getStoreReadonly, saveEmail, type Email } from 'aws-ses-v2-local/dist/store.js';
+import dynalite from 'dynalite';
+import { startAwsEndpoint } from './aws-endpoint.js';
+import { type HttpLambda, serveThroughGateway } from './gateway.js';
+import { LocalQueue } from './queue.js';
+import { createTables } from './tables.js';
+
+// aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM interop wraps it once more.
+const sesLocal: typeof sesLocalModule =
+  typeof sesLocalModule === 'function' ? sesLocalModule : (sesLocalModule as unknown as { default: typeof sesLocalModule }).default;
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const WEB = join(ROOT, 'web');
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+export interface DevServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  dataDir: string;
+  /** Base of every link the product builds; default `http://localhost:<port>`. */
+  publicUrl?: string;
+  /** Configuration (the functions' environment variables) that wins over the dev defaults. */
+  env?: Record<string, string>;
+}
+
+export interface OutboxEmail {
+  id: string;
+  at: string;
+  from: string;
+  to: string[];
+  subject: string;
+  headers: Record<string, string>;
+  text: string;
+  html: string;
+}
+
+export interface DevServer {
+  url: string;
+  port: number;
+  /** Resolves once the mail queue has delivered (or dead-lettered) everything sent so far. */
+  mailIdle(): Promise<void>;
+  outbox(): OutboxEmail[];
+  close(): Promise<void>;
+}
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<number>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => done((server.address() as AddressInfo).port));
+  });
+
+const closeServer = (server: Server) =>
+  new Promise<void>((done) => {
+    server.closeAllConnections?.();
+    server.close(() => done());
+  });
+
+const toOutbox = (email: Email): OutboxEmail => ({
+  id: email.messageId,
+  at: new Date(email.at * 1000).toISOString(),
+  from: email.from,
+  to: email.destination.to,
+  subject: email.subject,
+  headers: Object.fromEntries((email.headers ?? []).map((h) => [h.name, h.value])),
+  text: email.body.text ?? '',
+  html: email.body.html ?? '',
+});
+
+const readJson = async <T>(path: string, fallback: T): Promise<T> =>
+  existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as T) : fallback;
+
+/**
+ * The whole product on one machine: dynalite (on disk), aws-ses-v2-local, a local endpoint for SQS, Secrets
+ * Manager and Lambda, and the same Lambda handlers behind an API Gateway stand-in. Handlers see only their
+ * environment: table names, queue URL, secret id and the SDK's endpoint variables.
+ */
+export const startDevServer = async (options: DevServerOptions): Promise<DevServer> => {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const stateFile = join(dataDir, 'state.json');
+  const state = await readJson(stateFile, {
+    signingKey: randomBytes(48).toString('base64url'),
+    outbox: [] as Email[],
+    mailQueue: [] as string[],
+  });
+
+  await writeFile(stateFile, JSON.stringify(state)); // the signing key must outlive a crash
+
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: join(dataDir, 'dynamodb') });
+  const dynamoPort = await listen(dynamo, 0, '127.0.0.1');
+  const ses = await sesLocal({ host: '127.0.0.1', port: 0 });
+  const sesPort = (ses.address() as AddressInfo).port;
+  for (const email of state.outbox) saveEmail(email);
+
+  const aws = { queues: new Map(), secrets: new Map<string, string>(), functions: new Map() };
+  const endpoint = await startAwsEndpoint(aws);
+
+  const http = createServer();
+  const port = await listen(http, options.port ?? 0, '127.0.0.1');
+  const url = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const queueUrl = `${endpoint.url}/${ACCOUNT}/appeal-mail`;
+  const secretId = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:appeal/signing`;
+  aws.secrets.set(secretId, JSON.stringify({ signingKey: state.signingKey }));
+
+  const defaults: Record<string, string> = {
+    SITE_NAME: 'GlobalSecurity.org',
+    LIST_IDS: 'news',
+    DEFAULT_LIST: 'news',
+    CONSENT_VERSION: '2026-11-01',
+    MAIL_FROM: 'GlobalSecurity.org <news@globalsecurity.example>',
+    SITE_ORIGINS: new URL(url).origin,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  };
+  const forced: Record<string, string> = {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoPort}`,
+    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sesPort}`,
+    AWS_ENDPOINT_URL_SQS: endpoint.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
+    AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
+    PUBLIC_API_URL: url,
+    SIGNING_SECRET_ID: secretId,
+    SUBSCRIBERS_TABLE_NAME: 'appeal-subscribers',
+    MAIL_QUEUE_URL: queueUrl,
+  };
+  for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+  Object.assign(process.env, options.env ?? {}, forced);
+
+  await createTables(new DynamoDBClient({ region: REGION }), { subscribers: 'appeal-subscribers' });
+  await writeFile(
+    join(dataDir, 'endpoints.json'),
+    JSON.stringify({ url, dynamodb: forced.AWS_ENDPOINT_URL_DYNAMODB, pid: process.pid }, null, 2),
+  );
+
+  // Handlers read their configuration at import (cold start), so they are imported once the environment is set.
+  const subscriptions = (await import('../functions/handlers/subscriptions.js')).handler as HttpLambda;
+  const fallback = (await import('../functions/handlers/fallback.js')).handler as HttpLambda;
+  const mailer = (await import('../functions/handlers/mailer.js')).handler as (e: SQSEvent) => ReturnType<HttpLambda>;
+  const lambdas: Record<string, HttpLambda> = { subscriptions };
+  const { ROUTES, routeKey } = await import('../functions/platform/routes.js');
+  const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
+
+  const mailQueue = new LocalQueue(mailer as never, {
+    name: 'appeal-mail',
+    retryDelayMs: 500,
+    onDeadLetter: () => console.error('[appeal] a mail job failed 5 times and moved to the dead-letter list'),
+  });
+  aws.queues.set(queueUrl, mailQueue);
+  for (const body of state.mailQueue) mailQueue.send(body);
+
+  const cors = {
+    allowOrigins: (process.env.SITE_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['content-type'],
+    maxAgeSeconds: 600,
+  };
+  const { serveLocal } = await import('./local-routes.js');
+  http.on('request', (req, res) => {
+    void (async () => {
+      if (await serveLocal(req, res, { web: WEB, outbox: () => getStoreReadonly().emails.map(toOutbox) })) return;
+      await serveThroughGateway(req, res, (key) => byRoute.get(key) ?? fallback, cors);
+    })().catch((error: unknown) => {
+      console.error('[appeal] request failed', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'internal_error', message: 'Local server failure.' } }));
+    });
+  });
+
+  let closed = false;
+  return {
+    url,
+    port,
+    mailIdle: () => mailQueue.idle(),
+    outbox: () => getStoreReadonly().emails.map(toOutbox),
+    async close() {
+      if (closed) return;
+      closed = true;
+      mailQueue.close();
+      await closeServer(http);
+      await Promise.all([closeServer(ses), closeServer(endpoint.server), closeServer(dynamo)]);
+      await writeFile(
+        stateFile,
+        JSON.stringify({ ...state, outbox: getStoreReadonly().emails, mailQueue: mailQueue.pending() }),
+      );
+    },
+  };
+};

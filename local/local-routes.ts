@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import type { OutboxEmail } from './dev-server.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+export interface LocalContext {
+  web: string;
+  outbox: () => OutboxEmail[];
+}
+
+const sendJson = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body, null, 2));
+};
+
+const sendFile = async (res: ServerResponse, path: string) => {
+  const body = await readFile(path);
+  res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+  res.end(body);
+};
+
+/**
+ * What only the dev server serves (never deployed): the demo article page and its assets, and the outbox.
+ * Answers false for anything else, which then goes through the API Gateway stand-in.
+ */
+export const serveLocal = async (req: IncomingMessage, res: ServerResponse, context: LocalContext): Promise<boolean> => {
+  const { pathname } = new URL(req.url ?? '/', 'http://local');
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (pathname === '/' || pathname === '/index.html') {
+    await sendFile(res, join(context.web, 'article.html'));
+    return true;
+  }
+  if (pathname.startsWith('/assets/')) {
+    const file = normalize(pathname.slice('/assets/'.length));
+    if (file.startsWith('..') || file.includes('/') || !TYPES[extname(file)]) return false;
+    await sendFile(res, join(context.web, file)).catch(() => sendJson(res, 404, { error: { code: 'not_found', message: 'No such asset.' } }));
+    return true;
+  }
+  if (pathname === '/_local/outbox') {
+    sendJson(res, 200, context.outbox());
+    return true;
+  }
+  return false;
+};

@@ -1,0 +1,38 @@
+import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { type TableDesign, TABLES, type TableName } from '../infra/tables.js';
+
+const createTable = async (client: DynamoDBClient, name: string, design: TableDesign) => {
+  const attributes = new Set([design.partitionKey, design.sortKey, ...design.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: design.partitionKey, KeyType: 'HASH' },
+          { AttributeName: design.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: design.indexes.length
+          ? design.indexes.map((index) => ({
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            }))
+          : undefined,
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error; // kept from an earlier start
+  }
+};
+
+/** Creates every table of the design (dynalite has no CloudFormation); existing ones are kept. */
+export const createTables = async (client: DynamoDBClient, names: Record<TableName, string>) => {
+  for (const [table, design] of Object.entries(TABLES) as [TableName, TableDesign][]) {
+    await createTable(client, names[table], design);
+  }
+};
