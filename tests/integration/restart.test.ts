@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { linkIn, postJson } from '../support/dev-server.js';
+import { startProduct } from '../support/process.js';
+
+interface Mail {
+  subject: string;
+  to: string[];
+  text: string;
+}
+
+describe('npm start', () => {
+  it('prints the site and outbox, stops cleanly on Ctrl-C, and keeps its data across a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'appeal-restart-'));
+    try {
+      const first = await startProduct(dataDir);
+      expect(first.output()).toContain(`Outbox: ${first.url}/_local/outbox`);
+      await postJson(`${first.url}/v1/subscriptions`, { email: 'persistent@example.org' });
+      let mail: Mail | undefined;
+      for (let i = 0; i < 50 && !mail; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const outbox = (await (await fetch(`${first.url}/_local/outbox`)).json()) as Mail[];
+        mail = outbox.find((m) => m.to.includes('persistent@example.org'));
+      }
+      const link = linkIn(mail?.text ?? '', '/v1/subscriptions/confirm');
+      expect(await first.interrupt()).toBe(0);
+
+      const second = await startProduct(dataDir);
+      try {
+        const outbox = (await (await fetch(`${second.url}/_local/outbox`)).json()) as Mail[];
+        expect(outbox.map((m) => m.subject)).toContain('Please confirm your subscription to GlobalSecurity.org');
+        const { pathname, search } = new URL(link);
+        const confirmed = await postJson(`${second.url}${pathname}${search}`, undefined);
+        expect(confirmed.status).toBe(200);
+        expect(await confirmed.json()).toEqual({ status: 'confirmed' });
+      } finally {
+        expect(await second.interrupt()).toBe(0);
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

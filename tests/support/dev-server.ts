@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DevServer, startDevServer } from '../../local/dev-server.js';
+
+export interface TestServer extends DevServer {
+  dataDir: string;
+  /** Waits for the mail queue, then returns the emails sent to `to`, oldest first. */
+  mailTo(to: string): Promise<ReturnType<DevServer['outbox']>>;
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** Starts the real dev server (dynalite, aws-ses-v2-local, local AWS endpoint) in a fresh folder, on free ports. */
+export const startTestServer = async (env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> => {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'appeal-test-')));
+  const server = await startDevServer({ port: 0, dataDir: dir, env: { POWERTOOLS_LOG_LEVEL: 'ERROR', ...env } });
+  return {
+    ...server,
+    dataDir: dir,
+    async mailTo(to: string) {
+      await server.mailIdle();
+      return server.outbox().filter((m) => m.to.includes(to));
+    },
+    async stop(options = {}) {
+      await server.close();
+      if (!options.keepData) await rm(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** The link with `path` in an email's text part. */
+export const linkIn = (text: string, path: string): string => {
+  const found = text.match(new RegExp(`https?://[^\\s]+${path.replace(/\//g, '\\/')}\\?token=[A-Za-z0-9._-]+`));
+  if (!found) throw new Error(`no ${path} link in the email`);
+  return found[0];
+};
+
+export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });

@@ -1,0 +1,119 @@
+import { ConflictError, RateLimitedError, TransientError } from '../../functions/core/errors.js';
+import type { MailJob, OutgoingEmail, Subscriber } from '../../functions/core/model.js';
+import type { Clock, MailLedger, Mailer, MailQueue, RateLimit, RateLimiter, SubscriberRepository } from '../../functions/core/ports.js';
+import { deriveKeys } from '../../functions/core/secrets.js';
+import type { SubscriptionDeps } from '../../functions/core/subscriptions.js';
+
+/** In-memory ports with the same contracts (and errors) as the DynamoDB/SES/SQS adapters. */
+export class FakeClock implements Clock {
+  constructor(public current = new Date('2026-11-25T10:00:00.000Z')) {}
+  now() {
+    return new Date(this.current);
+  }
+  advance(seconds: number) {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+export class MemorySubscribers implements SubscriberRepository {
+  readonly items = new Map<string, Subscriber>();
+  /** Set to make the next save fail as if another writer won the race. */
+  failNextSaves = 0;
+  async get(email: string) {
+    const item = this.items.get(email);
+    return item && structuredClone(item);
+  }
+  async save(next: Subscriber, expectedVersion: number | undefined) {
+    const current = this.items.get(next.email);
+    if (this.failNextSaves > 0) {
+      this.failNextSaves -= 1;
+      throw new ConflictError('simulated race');
+    }
+    if (expectedVersion === undefined ? current !== undefined : current?.version !== expectedVersion) {
+      throw new ConflictError('subscriber changed concurrently');
+    }
+    const stored = { ...structuredClone(next), version: (expectedVersion ?? 0) + 1 };
+    this.items.set(next.email, stored);
+    return structuredClone(stored);
+  }
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  readonly counts = new Map<string, number>();
+  async hit(rule: RateLimit, key: string, now: Date) {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const windowStart = nowSeconds - (nowSeconds % rule.windowSeconds);
+    const id = `${rule.name}#${key}#${windowStart}`;
+    const hits = (this.counts.get(id) ?? 0) + 1;
+    this.counts.set(id, hits);
+    if (hits > rule.limit) throw new RateLimitedError(windowStart + rule.windowSeconds - nowSeconds);
+  }
+}
+
+export class MemoryQueue implements MailQueue {
+  readonly jobs: MailJob[] = [];
+  async enqueue(job: MailJob) {
+    this.jobs.push(structuredClone(job));
+  }
+  take(): MailJob[] {
+    return this.jobs.splice(0);
+  }
+}
+
+export class MemoryMailer implements Mailer {
+  readonly sent: OutgoingEmail[] = [];
+  /** Number of upcoming sends that fail as a throttled SES would. */
+  throttleNext = 0;
+  async send(email: OutgoingEmail) {
+    if (this.throttleNext > 0) {
+      this.throttleNext -= 1;
+      throw new TransientError('the mail service is unavailable');
+    }
+    this.sent.push(email);
+    return { messageId: `m-${this.sent.length}` };
+  }
+}
+
+export class MemoryLedger implements MailLedger {
+  readonly entries = new Map<string, { state: 'sending' | 'sent'; leaseUntil: number }>();
+  async claim(key: string, now: Date, leaseSeconds: number) {
+    const entry = this.entries.get(key);
+    const nowSeconds = now.getTime() / 1000;
+    if (entry?.state === 'sent') return 'sent' as const;
+    if (entry && entry.leaseUntil >= nowSeconds) return 'busy' as const;
+    this.entries.set(key, { state: 'sending', leaseUntil: nowSeconds + leaseSeconds });
+    return 'claimed' as const;
+  }
+  async markSent(key: string) {
+    const entry = this.entries.get(key);
+    if (entry) entry.state = 'sent';
+  }
+}
+
+export const testKeys = deriveKeys('a-test-signing-secret-that-is-long-enough-0123456789');
+
+export const makeSubscriptionDeps = () => {
+  const clock = new FakeClock();
+  const subscribers = new MemorySubscribers();
+  const queue = new MemoryQueue();
+  const mailer = new MemoryMailer();
+  const ledger = new MemoryLedger();
+  const rateLimiter = new MemoryRateLimiter();
+  const deps: SubscriptionDeps = {
+    clock,
+    subscribers,
+    rateLimiter,
+    queue,
+    keys: testKeys,
+    settings: {
+      siteName: 'Example News',
+      apiBaseUrl: 'https://api.example.org',
+      lists: { ids: ['news', 'events'], default: 'news' },
+      consentVersion: 'v1',
+      confirmTtlSeconds: 7 * 86400,
+      mailIntervalSeconds: 300,
+      limits: { signupAddress: { name: 'signup-address', limit: 5, windowSeconds: 3600 } },
+    },
+  };
+  return { deps, clock, subscribers, queue, mailer, ledger, rateLimiter, mailDeps: { ...deps, mailer, ledger } };
+};

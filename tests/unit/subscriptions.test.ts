@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidTokenError, RateLimitedError, ValidationError } from '../../functions/core/errors.js';
+import { processMailJob } from '../../functions/core/mail.js';
+import type { MailJob } from '../../functions/core/model.js';
+import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions.js';
+import { makeSubscriptionDeps } from '../support/fakes.js';
+
+const client = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' };
+const signup = (email = 'Reader@Example.org', extra: Record<string, unknown> = {}) => ({
+  email,
+  name: 'Ann',
+  lists: [] as string[],
+  source: 'https://news.example.org/article',
+  client,
+  ...extra,
+});
+
+const tokenFrom = (url: string) => new URL(url).searchParams.get('token') ?? '';
+const linkIn = (text: string, path: string) => {
+  const found = text.match(new RegExp(`https://api\\.example\\.org${path}\\?token=[A-Za-z0-9._-]+`));
+  if (!found) throw new Error(`no ${path} link in email`);
+  return found[0];
+};
+
+/** Runs every queued job through the mailer use case, as the queue consumer does. */
+const drain = async (t: ReturnType<typeof makeSubscriptionDeps>) => {
+  for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
+};
+
+describe('requestSubscription', () => {
+  it('stores a pending subscriber with consent and sends one confirmation link', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    expect(t.subscribers.items.size).toBe(0); // nothing decided on the request path
+    await drain(t);
+    const stored = t.subscribers.items.get('reader@example.org');
+    expect(stored).toMatchObject({ status: 'pending', lists: ['news'], name: 'Ann' });
+    expect(stored?.consent.signup).toMatchObject({
+      at: '2026-11-25T10:00:00.000Z',
+      source: 'https://news.example.org/article',
+      wordingVersion: 'v1',
+      userAgent: 'Mozilla/5.0 test',
+      origin: 'form',
+    });
+    expect(stored?.consent.signup.ipHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(stored)).not.toContain('203.0.113.7');
+    expect(t.mailer.sent).toHaveLength(1);
+    expect(t.mailer.sent[0]?.subject).toContain('confirm');
+    expect(t.mailer.sent[0]?.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('puts exactly one job on the queue for every valid address, known or not', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    await requestSubscription(t.deps, signup()); // pending now
+    await requestSubscription(t.deps, signup('someone-new@example.org'));
+    expect(t.queue.jobs.map((j) => j.kind)).toEqual(['signup', 'signup']);
+  });
+
+  it('rejects an unknown list and accepts configured ones', async () => {
+    const t = makeSubscriptionDeps();
+    await expect(requestSubscription(t.deps, signup('a@example.org', { lists: ['nope'] }))).rejects.toMatchObject({
+      code: 'invalid_list',
+      field: 'lists',
+    });
+    await requestSubscription(t.deps, signup('a@example.org', { lists: ['events', 'news', 'events'] }));
+    await drain(t);
+    expect(t.subscribers.items.get('a@example.org')?.lists).toEqual(['events', 'news']);
+  });
+
+  it('rejects an invalid address with invalid_email', async () => {
+    const t = makeSubscriptionDeps();
+    await expect(requestSubscription(t.deps, signup('not an address'))).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('stores and sends nothing when the honeypot is filled', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup('bot@example.org', { website: 'http://spam.example' }));
+    await drain(t);
+    expect(t.subscribers.items.size).toBe(0);
+    expect(t.mailer.sent).toHaveLength(0);
+  });
+
+  it('limits one address to 5 requests an hour', async () => {
+    const t = makeSubscriptionDeps();
+    for (let i = 0; i < 5; i++) await requestSubscription(t.deps, signup());
+    const error = await requestSubscription(t.deps, signup('READER@example.org')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterSeconds).toBe(3600);
+    t.clock.advance(3600);
+    await expect(requestSubscription(t.deps, signup())).resolves.toBeUndefined();
+  });
+
+  it('sends a pending address a fresh link, but at most one every five minutes; old links still work', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    t.clock.advance(60);
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    expect(t.mailer.sent).toHaveLength(1);
+    t.clock.advance(300);
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    expect(t.mailer.sent).toHaveLength(2);
+    const firstLink = linkIn(t.mailer.sent[0]?.text ?? '', '/v1/subscriptions/confirm');
+    await confirmSubscription(t.deps, { token: tokenFrom(firstLink), client });
+    expect(t.subscribers.items.get('reader@example.org')?.status).toBe('confirmed');
+  });
+
+  it('sends a confirmed address an "already subscribed" note, not a new opt-in', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    await confirmSubscription(t.deps, { token: tokenFrom(linkIn(t.mailer.sent[0]?.text ?? '', '/v1/subscriptions/confirm')), client });
+    await drain(t); // welcome
+    t.clock.advance(600);
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    const last = t.mailer.sent.at(-1);
+    expect(last?.subject).toContain('already subscribed');
+    expect(last?.text).not.toContain('/confirm');
+    expect(last?.headers['List-Unsubscribe']).toMatch(/^<https:\/\/api\.example\.org\/v1\/subscriptions\/unsubscribe\?token=/);
+    expect(t.subscribers.items.get('reader@example.org')?.status).toBe('confirmed');
+  });
+
+  it('brings an unsubscribed address back only through a new opt-in; its old links stop working', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    const oldLink = linkIn(t.mailer.sent[0]?.text ?? '', '/v1/subscriptions/confirm');
+    await confirmSubscription(t.deps, { token: tokenFrom(oldLink), client });
+    await unsubscribe(t.deps, { token: tokenFrom(linkIn(t.mailer.sent[0]?.text ?? '', '/v1/subscriptions/unsubscribe')) });
+    await expect(confirmSubscription(t.deps, { token: tokenFrom(oldLink), client })).rejects.toBeInstanceOf(InvalidTokenError);
+    t.clock.advance(600);
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    expect(t.subscribers.items.get('reader@example.org')?.status).toBe('pending');
+    await expect(confirmSubscription(t.deps, { token: tokenFrom(oldLink), client })).rejects.toBeInstanceOf(InvalidTokenError);
+    const newLink = linkIn(t.mailer.sent.at(-1)?.text ?? '', '/v1/subscriptions/confirm');
+    await confirmSubscription(t.deps, { token: tokenFrom(newLink), client });
+    expect(t.subscribers.items.get('reader@example.org')?.status).toBe('confirmed');
+  });
+
+  it('treats a bounced or complained address like an unsubscribed one: a new double opt-in', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    const stored = t.subscribers.items.get('reader@example.org');
+    if (!stored) throw new Error('missing');
+    t.subscribers.items.set(stored.email, { ...stored, status: 'bounced' });
+    t.clock.advance(600);
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    expect(t.subscribers.items.get('reader@example.org')?.status).toBe('pending');
+    expect(t.mailer.sent.at(-1)?.subject).toContain('confirm');
+  });
+});
+
+describe('processMailJob', () => {
+  it('replays the mail of a redelivered signup job without writing again', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    const [job] = t.queue.take() as [MailJob];
+    t.mailer.throttleNext = 1;
+    await expect(processMailJob(t.mailDeps, job)).rejects.toMatchObject({ name: 'TransientError' });
+    const afterFirst = t.subscribers.items.get('reader@example.org');
+    await processMailJob(t.mailDeps, job); // SQS delivers it again
+    expect(t.subscribers.items.get('reader@example.org')?.version).toBe(afterFirst?.version);
+    expect(t.mailer.sent).toHaveLength(1);
+  });
+
+  it('retries a signup that lost a race with another writer', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    t.subscribers.failNextSaves = 2;
+    await drain(t);
+    expect(t.subscribers.items.get('reader@example.org')?.status).toBe('pending');
+  });
+
+  it('never mails a bounced or complaining address', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    const stored = t.subscribers.items.get('reader@example.org');
+    if (!stored) throw new Error('missing');
+    t.subscribers.items.set(stored.email, { ...stored, status: 'complained' });
+    const outcome = await processMailJob(t.mailDeps, {
+      kind: 'email',
+      id: 'j1',
+      email: { to: 'reader@example.org', subject: 's', text: 't', html: 'h', headers: {} },
+    });
+    expect(outcome).toBe('suppressed');
+    expect(t.mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('confirmSubscription', () => {
+  const confirmed = async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    const token = tokenFrom(linkIn(t.mailer.sent[0]?.text ?? '', '/v1/subscriptions/confirm'));
+    return { t, token };
+  };
+
+  it('confirms, records the confirmation consent, and welcomes once even when confirmed twice', async () => {
+    const { t, token } = await confirmed();
+    t.clock.advance(30);
+    await confirmSubscription(t.deps, { token, client: { ip: '198.51.100.4', userAgent: 'Phone' } });
+    await confirmSubscription(t.deps, { token, client });
+    await drain(t);
+    await drain(t);
+    const stored = t.subscribers.items.get('reader@example.org');
+    expect(stored?.status).toBe('confirmed');
+    expect(stored?.confirmedAt).toBe('2026-11-25T10:00:30.000Z');
+    expect(stored?.consent.confirmation).toMatchObject({ at: '2026-11-25T10:00:30.000Z', userAgent: 'Phone' });
+    expect(stored?.consent.confirmation?.ipHash).not.toBe(stored?.consent.signup.ipHash);
+    const welcomes = t.mailer.sent.filter((m) => m.subject.startsWith('Welcome'));
+    expect(welcomes).toHaveLength(1);
+    expect(welcomes[0]?.headers['List-Unsubscribe']).toBeDefined();
+  });
+
+  it('refuses an expired link', async () => {
+    const { t, token } = await confirmed();
+    t.clock.advance(7 * 86400 + 1);
+    await expect(confirmSubscription(t.deps, { token, client })).rejects.toMatchObject({
+      name: 'InvalidTokenError',
+      email: 'reader@example.org',
+    });
+    expect(t.subscribers.items.get('reader@example.org')?.status).toBe('pending');
+  });
+});
+
+describe('unsubscribe', () => {
+  it('is idempotent and succeeds for an address we do not know', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup());
+    await drain(t);
+    const token = tokenFrom(linkIn(t.mailer.sent[0]?.text ?? '', '/v1/subscriptions/unsubscribe'));
+    await unsubscribe(t.deps, { token });
+    const first = t.subscribers.items.get('reader@example.org');
+    t.clock.advance(10);
+    await unsubscribe(t.deps, { token });
+    expect(t.subscribers.items.get('reader@example.org')).toEqual(first);
+    expect(first?.status).toBe('unsubscribed');
+    t.subscribers.items.clear();
+    await expect(unsubscribe(t.deps, { token })).resolves.toBeUndefined();
+  });
+});
