@@ -86,6 +86,8 @@ const readJson = async <T>(path: string, fallback: T): Promise<T> =>
  * environment: table names, queue URL, secret id and the SDK's endpoint variables.
  */
 export const startDevServer = async (options: DevServerOptions): Promise<DevServer> => {
+  // The dev machines run Node 20; Lambda runs Node 22, so the SDK's notice about Node 20 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
   const stateFile = join(dataDir, 'state.json');
