@@ -6,8 +6,14 @@ const MAX_LOCAL = 64;
 // Printable ASCII allowed in an unquoted local part (RFC 5322 dot-atom), without quotes or spaces.
 const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-// C0, DEL, C1 controls and the Unicode line/paragraph separators: never part of an address.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** C0, DEL and C1 controls and the Unicode line/paragraph separators: never part of an address or a name. */
+export const hasControlCharacters = (value: string): boolean => {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029) return true;
+  }
+  return false;
+};
 
 const invalid = (message: string) => new ValidationError('invalid_email', message, { field: 'email' });
 
@@ -16,7 +22,7 @@ const invalid = (message: string) => new ValidationError('invalid_email', messag
  * domain in its punycode (ASCII) form. Throws ValidationError `invalid_email` for anything we would not mail.
  */
 export const normalizeEmail = (raw: string): string => {
-  if (CONTROL.test(raw)) throw invalid('The email address contains control characters.');
+  if (hasControlCharacters(raw)) throw invalid('The email address contains control characters.');
   const trimmed = raw.trim().toLowerCase();
   const at = trimmed.lastIndexOf('@');
   if (at <= 0 || at === trimmed.length - 1) throw invalid('Please enter a valid email address.');

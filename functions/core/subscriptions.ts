@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from './emails.js';
-import { normalizeEmail } from './email-address.js';
+import { hasControlCharacters, normalizeEmail } from './email-address.js';
 import { ConflictError, InvalidTokenError, ValidationError } from './errors.js';
 import type { Client, ConsentEvent, MailJob, SignupMail, SignupRequest, Subscriber } from './model.js';
 import type { Clock, MailQueue, RateLimit, RateLimiter, SubscriberRepository } from './ports.js';
@@ -40,7 +40,7 @@ const optionalText = (max: number) =>
     .string()
     .trim()
     .max(max, `At most ${max} characters.`)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Control characters are not allowed.')
+    .refine((s) => !hasControlCharacters(s), 'Control characters are not allowed.')
     .transform((s) => (s === '' ? undefined : s))
     .optional();
 

@@ -1,0 +1,183 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { type FunctionName, ROUTES, routeKey } from '../../functions/platform/routes.js';
+import type { StageConfig } from '../config.js';
+import { AppFunction } from '../constructs/app-function.js';
+
+export interface ApiStackProps extends StackProps {
+  config: StageConfig;
+  subscribersTable: ITable;
+  configurationSet: IConfigurationSet;
+  emailIdentity: IEmailIdentity;
+}
+
+/** Everything stateless: the HTTP API, the functions, the mail queue, alarms. Safe to destroy and redeploy. */
+export class ApiStack extends Stack {
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    // One key for link tokens and keyed hashes. Not rotated automatically: rotating it would break every
+    // unsubscribe link already sent (see README, "Rotating the signing key").
+    const signingSecret = new Secret(this, 'SigningSecret', {
+      description: 'Appeal: key for link tokens and keyed hashes of IPs and erased addresses',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'signingKey', passwordLength: 64, excludePunctuation: true },
+    });
+
+    const deadLetters = new Queue(this, 'MailDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const mailQueue = new Queue(this, 'MailQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(180), // six times the mailer's timeout, as AWS advises
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 8 },
+    });
+
+    const api = new HttpApi(this, 'HttpApi', {
+      description: `Appeal public API (${config.stage})`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: config.siteOrigins,
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowHeaders: ['content-type'],
+        maxAge: Duration.minutes(10),
+      },
+    });
+    this.api = api;
+    const publicApiUrl = config.publicApiUrl ?? api.apiEndpoint;
+
+    const baseEnv = {
+      SITE_NAME: config.siteName,
+      PUBLIC_API_URL: publicApiUrl,
+    };
+    const subscriptionEnv = {
+      ...baseEnv,
+      LIST_IDS: config.lists.join(','),
+      DEFAULT_LIST: config.defaultList,
+      CONSENT_VERSION: config.consentVersion,
+      CONFIRM_TTL_DAYS: String(config.confirmTtlDays),
+      THANK_YOU_URL: config.thankYouUrl ?? '',
+      CONFIRMED_URL: config.confirmedUrl ?? '',
+      SIGNUP_CLIENT_LIMIT_PER_MINUTE: String(config.limits.signupClientPerMinute),
+      SIGNUP_ADDRESS_LIMIT_PER_HOUR: String(config.limits.signupAddressPerHour),
+      LINK_CLIENT_LIMIT_PER_MINUTE: String(config.limits.linkClientPerMinute),
+    };
+
+    const subscriptions = new AppFunction(this, 'SubscriptionsFunction', {
+      handler: 'subscriptions',
+      description: 'Mailing list: signup, confirm, unsubscribe',
+      environment: subscriptionEnv,
+    })
+      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
+      .bindQueueSender(mailQueue, 'MAIL_QUEUE_URL')
+      .bindSecret(signingSecret, 'SIGNING_SECRET_ID');
+
+    const mailer = new AppFunction(this, 'MailerFunction', {
+      handler: 'mailer',
+      description: 'Mail queue consumer: applies signups and sends email through SES',
+      timeout: Duration.seconds(30),
+      environment: {
+        ...subscriptionEnv,
+        MAIL_FROM: config.mailFrom,
+        MAIL_REPLY_TO: config.replyTo ?? '',
+        SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
+      },
+    })
+      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
+      .bindQueueSender(mailQueue, 'MAIL_QUEUE_URL')
+      .bindSecret(signingSecret, 'SIGNING_SECRET_ID');
+    mailer.fn.addEventSource(
+      new SqsEventSource(mailQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }),
+    );
+    mailer.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          props.emailIdentity.emailIdentityArn,
+          `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${props.configurationSet.configurationSetName}`,
+        ],
+      }),
+    );
+
+    const fallback = new AppFunction(this, 'FallbackFunction', {
+      handler: 'fallback',
+      description: 'Catch-all route: 404 and 405 in the contract format',
+      memorySize: 256,
+      environment: { SITE_NAME: config.siteName },
+    });
+
+    const groups: Record<FunctionName, AppFunction> = { subscriptions };
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const route of ROUTES) {
+      let integration = integrations.get(route.fn);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${route.fn}Integration`, groups[route.fn].fn);
+        integrations.set(route.fn, integration);
+      }
+      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+    api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration: new HttpLambdaIntegration('FallbackIntegration', fallback.fn) });
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+    });
+    (stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', {
+      [routeKey({ method: 'POST', path: '/v1/subscriptions', fn: 'subscriptions' })]: {
+        ThrottlingRateLimit: config.throttle.signupRateLimit,
+        ThrottlingBurstLimit: config.throttle.signupBurstLimit,
+      },
+    });
+
+    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true });
+    if (config.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    const alarm = (id: string, metric: IMetric, description: string) =>
+      new Alarm(this, id, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(new SnsAction(alarmTopic));
+    alarm('MailDeadLettersAlarm', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'Emails failed repeatedly and wait in the dead-letter queue');
+    alarm('Api5xxAlarm', api.metricServerError({ period: Duration.minutes(5) }), 'The API answered 5xx');
+    for (const [name, fn] of Object.entries({ subscriptions, mailer })) {
+      alarm(`${name[0]?.toUpperCase()}${name.slice(1)}ErrorsAlarm`, fn.fn.metricErrors({ period: Duration.minutes(5) }), `The ${name} function failed`);
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'PublicApiUrl', { value: publicApiUrl });
+    new CfnOutput(this, 'MailQueueUrl', { value: mailQueue.queueUrl });
+  }
+}

@@ -1,0 +1,148 @@
+import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildStage } from '../../infra/app.js';
+import { StageConfig } from '../../infra/config.js';
+
+const config = StageConfig.parse({
+  stage: 'test',
+  account: '123456789012',
+  region: 'eu-west-1',
+  siteName: 'Example News',
+  siteOrigins: ['https://news.example.org'],
+  senderDomain: 'news.example.org',
+  mailFrom: 'Example News <news@news.example.org>',
+  lists: ['news', 'events'],
+  defaultList: 'news',
+  consentVersion: 'v1',
+  alarmEmail: 'ops@example.org',
+});
+
+let data: Template;
+let api: Template;
+let app: App;
+let stacks: ReturnType<typeof buildStage>;
+
+beforeAll(() => {
+  app = new App();
+  stacks = buildStage(app, config);
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  app.synth(); // runs the aspects (cdk-nag) and bundles every function with the local esbuild
+  data = Template.fromStack(stacks.data);
+  api = Template.fromStack(stacks.api);
+}, 120_000);
+
+const functionNamed = (description: string) => {
+  const found = Object.entries(api.findResources('AWS::Lambda::Function', { Properties: { Description: description } }));
+  expect(found).toHaveLength(1);
+  return found[0] as [string, { Properties: { Role: { 'Fn::GetAtt': [string, string] }; Environment: { Variables: Record<string, unknown> } } }];
+};
+
+const policyOf = (roleLogicalId: string) =>
+  JSON.stringify(
+    Object.values(api.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles).includes(roleLogicalId),
+    ),
+  );
+
+describe('data stack', () => {
+  it('keeps the subscribers table safe: PITR, deletion protection, RETAIN, TTL, encryption', () => {
+    data.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus' })],
+      }),
+    });
+  });
+
+  it('has an SES configuration set and a domain identity', () => {
+    data.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    data.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'news.example.org' });
+  });
+});
+
+describe('api stack', () => {
+  it('runs every function on Node 22 arm64, bundled as ESM', () => {
+    const functions = api.findResources('AWS::Lambda::Function');
+    const ours = Object.values(functions).filter((f) => (f as { Properties: { Description?: string } }).Properties.Description);
+    expect(ours.length).toBe(3);
+    for (const fn of ours) {
+      expect(fn).toMatchObject({ Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' } });
+    }
+  });
+
+  it('passes generated names and the secret ARN, never a secret value', () => {
+    const [, subscriptions] = functionNamed('Mailing list: signup, confirm, unsubscribe');
+    const env = subscriptions.Properties.Environment.Variables;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['SUBSCRIBERS_TABLE_NAME', 'MAIL_QUEUE_URL', 'SIGNING_SECRET_ID', 'PUBLIC_API_URL', 'LIST_IDS']));
+    expect(env.SIGNING_SECRET_ID).toEqual({ Ref: expect.stringMatching(/^SigningSecret/) });
+    expect(env.LIST_IDS).toBe('news,events');
+    expect(JSON.stringify(env)).not.toMatch(/signingKey|password/i);
+  });
+
+  it('grants least privilege: only the mailer may send email; both read the secret', () => {
+    const [, subscriptions] = functionNamed('Mailing list: signup, confirm, unsubscribe');
+    const [, mailer] = functionNamed('Mail queue consumer: applies signups and sends email through SES');
+    const subscriptionsPolicy = policyOf(subscriptions.Properties.Role['Fn::GetAtt'][0]);
+    const mailerPolicy = policyOf(mailer.Properties.Role['Fn::GetAtt'][0]);
+    expect(subscriptionsPolicy).not.toContain('ses:SendEmail');
+    expect(subscriptionsPolicy).toContain('sqs:SendMessage');
+    expect(subscriptionsPolicy).toContain('secretsmanager:GetSecretValue');
+    expect(subscriptionsPolicy).not.toContain('dynamodb:DeleteTable');
+    expect(mailerPolicy).toContain('ses:SendEmail');
+    expect(mailerPolicy).toContain('sqs:ReceiveMessage');
+    const [, fallback] = functionNamed('Catch-all route: 404 and 405 in the contract format');
+    expect(policyOf(fallback.Properties.Role['Fn::GetAtt'][0])).toBe('[]');
+  });
+
+  it('feeds the mailer from an encrypted queue with a dead-letter queue and partial batch failures', () => {
+    api.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 8 },
+    });
+    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 10 });
+    api.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp('dead-letter') });
+  });
+
+  it('routes every contract route, a catch-all, CORS for the site origins only, and throttling', () => {
+    for (const key of ['POST /v1/subscriptions', 'GET /v1/subscriptions/confirm', 'POST /v1/subscriptions/confirm', 'GET /v1/subscriptions/unsubscribe', 'POST /v1/subscriptions/unsubscribe', 'ANY /{proxy+}']) {
+      api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key });
+    }
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://news.example.org'], AllowMethods: ['GET', 'POST'] }),
+    });
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      RouteSettings: { 'POST /v1/subscriptions': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('generates the signing secret in Secrets Manager', () => {
+    api.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'signingKey', PasswordLength: 64 }),
+    });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unsuppressed error or warning on either stack', () => {
+    for (const stack of [stacks.data, stacks.api]) {
+      const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+      expect([...errors, ...warnings].map((e) => `${e.id}: ${String(e.entry.data).slice(0, 120)}`)).toEqual([]);
+    }
+  });
+});
