@@ -1,5 +1,6 @@
 import { escapeHtml } from './html.js';
 import type { OutgoingEmail } from './model.js';
+import { formatMoney } from './money.js';
 
 export interface MailContext {
   siteName: string;
@@ -70,3 +71,46 @@ export const alreadySubscribedEmail = (context: MailContext) =>
   build(context, `You are already subscribed to ${context.siteName}`, [
     `Someone asked to join the ${context.siteName} mailing list with this address, which is already subscribed. There is nothing you need to do.`,
   ]);
+
+export interface ReceiptContext {
+  to: string;
+  name?: string | undefined;
+  siteName: string;
+  charityName: string;
+  charityRegistration: string;
+  campaignTitle: string;
+  amount: number;
+  currency: string;
+  monthly: boolean;
+  paidAt: string;
+  reference: string;
+}
+
+/** The thank-you receipt for one counted payment (each month of a monthly gift gets its own). */
+export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
+  const amount = formatMoney(context.amount, context.currency);
+  const date = new Date(context.paidAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const hello = greeting(context.name);
+  const lines: [string, string][] = [
+    ['Amount', amount + (context.monthly ? ' (monthly gift)' : '')],
+    ['Date', date],
+    ['Campaign', context.campaignTitle],
+    ['Received by', `${context.charityName}, registered charity ${context.charityRegistration}`],
+    ['Reference', context.reference],
+  ];
+  const subject = `Thank you for your gift to ${context.campaignTitle}`;
+  const thanks = `Thank you for your ${context.monthly ? 'monthly ' : ''}donation of ${amount} to ${context.campaignTitle}. Please keep this email as your receipt.`;
+  const text = [hello, '', thanks, '', ...lines.map(([k, v]) => `${k}: ${v}`), '', `— ${context.charityName}`, ''].join('\n');
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">
+<p>${escapeHtml(hello)}</p>
+<p>${escapeHtml(thanks)}</p>
+<table role="presentation" style="border-collapse:collapse">
+${lines.map(([k, v]) => `<tr><th scope="row" style="text-align:left;padding:2px 12px 2px 0">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}
+</table>
+<p>— ${escapeHtml(context.charityName)}</p>
+</body></html>
+`;
+  return { to: context.to, subject, text, html, headers: {} };
+};

@@ -77,3 +77,9 @@ export class TransientError extends DomainError {
   readonly status = 503;
   readonly code = 'temporarily_unavailable';
 }
+
+/** A webhook whose signature is missing, forged or too old. */
+export class InvalidSignatureError extends DomainError {
+  readonly status = 400;
+  readonly code = 'invalid_signature';
+}

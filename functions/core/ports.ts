@@ -1,3 +1,4 @@
+import type { Campaign, CampaignSettings, Gift, PaymentEvent } from './donations-model.js';
 import type { MailJob, OutgoingEmail, Subscriber } from './model.js';
 
 export interface Clock {
@@ -42,4 +43,74 @@ export interface Mailer {
 export interface MailLedger {
   claim(key: string, now: Date, leaseSeconds: number): Promise<'claimed' | 'sent' | 'busy'>;
   markSent(key: string, now: Date): Promise<void>;
+}
+
+export interface CampaignOp {
+  id: string;
+  raised: number;
+  donations: number;
+  donors: number;
+}
+
+export interface CampaignRepository {
+  get(id: string): Promise<Campaign | undefined>;
+  list(): Promise<Campaign[]>;
+  /** Creates a campaign or updates its settings; never touches its totals. */
+  saveSettings(settings: CampaignSettings, now: Date): Promise<Campaign>;
+  /**
+   * Adds an op's deltas to the campaign's totals unless that op was applied before (the campaign remembers the
+   * ids of ops in flight). Answers false for a repeat. One conditional UpdateItem.
+   */
+  applyOp(campaignId: string, op: CampaignOp, now: Date): Promise<boolean>;
+  /** Drops a finished op's id from the campaign's memory. Idempotent. */
+  forgetOp(campaignId: string, opId: string): Promise<void>;
+}
+
+/** Gifts keyed by payment intent id, written with version checks like subscribers. */
+export interface GiftLedger {
+  get(key: string): Promise<Gift | undefined>;
+  save(next: Gift, expectedVersion: number | undefined): Promise<Gift>;
+}
+
+export interface DonorRegistry {
+  /**
+   * Marks a donor as having given to a campaign, on behalf of one op. True when that op is the one that first
+   * marked the donor, including when the same op asks again after a crash; false for every later op.
+   */
+  registerFirstGift(campaignId: string, donorKey: string, opId: string): Promise<boolean>;
+}
+
+export interface MonthlyGifts {
+  /** Records a monthly gift's subscription as active or ended; an ended one never becomes active again. */
+  record(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date): Promise<void>;
+}
+
+/** Server-side ids for checkout attempts, so that a double click or a retry reuses one Stripe idempotency key. */
+export interface CheckoutAttempts {
+  /** The live attempt id for a fingerprint, created if there is none (or the last one expired). */
+  attemptFor(fingerprint: string, now: Date, ttlSeconds: number): Promise<string>;
+  /** Replaces a spent attempt id (its session was completed or expired) with a fresh one. */
+  renew(fingerprint: string, spentId: string, now: Date, ttlSeconds: number): Promise<string>;
+}
+
+export interface CheckoutParams {
+  mode: 'payment' | 'subscription';
+  campaign: Campaign;
+  amount: number;
+  currency: string;
+  frequency: 'once' | 'monthly';
+  email?: string | undefined;
+  subscribe: boolean;
+  successUrl: string;
+  cancelUrl: string;
+}
+
+export interface Payments {
+  /** Creates a Checkout Session; the same idempotency key returns the same session. */
+  createCheckout(params: CheckoutParams, idempotencyKey: string): Promise<{ id: string; url: string | null; open: boolean }>;
+}
+
+/** Verifies a webhook delivery and says what it means. Throws InvalidSignatureError for a bad signature. */
+export interface PaymentEvents {
+  read(rawBody: string, signature: string | undefined): Promise<PaymentEvent>;
 }

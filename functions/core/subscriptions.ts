@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from './emails.js';
 import { hasControlCharacters, normalizeEmail } from './email-address.js';
-import { ConflictError, InvalidTokenError, ValidationError } from './errors.js';
+import { InvalidTokenError, ValidationError } from './errors.js';
 import type { Client, ConsentEvent, MailJob, SignupMail, SignupRequest, Subscriber } from './model.js';
 import type { Clock, MailQueue, RateLimit, RateLimiter, SubscriberRepository } from './ports.js';
+import { retryOnConflict } from './retry.js';
 import {
   type Keys,
   keyedHash,
@@ -57,16 +58,6 @@ export const SubscribeRequest = z.object({
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
-const withRetries = async <T>(attempt: () => Promise<T>, attempts = 4): Promise<T> => {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ConflictError) || i >= attempts) throw error;
-    }
-  }
-};
-
 const consentEvent = (deps: SubscriptionDeps, client: Client, source: string | undefined): ConsentEvent => ({
   at: deps.clock.now().toISOString(),
   source,
@@ -90,19 +81,19 @@ const resolveLists = (settings: SubscriptionSettings, requested: string[]): stri
  */
 export const requestSubscription = async (
   deps: SubscriptionDeps,
-  input: SubscribeRequest & { client: Client; origin?: 'form' | 'donation' },
+  input: SubscribeRequest & { client: Client },
 ): Promise<void> => {
   const email = normalizeEmail(input.email);
   const lists = resolveLists(deps.settings, input.lists);
   await deps.rateLimiter.hit(deps.settings.limits.signupAddress, keyedHash(deps.keys.email, email), deps.clock.now());
   if (input.website !== undefined && input.website.trim() !== '') return; // honeypot: same answer, nothing kept
-  const consent = { ...consentEvent(deps, input.client, input.source), origin: input.origin ?? 'form' };
-  await deps.queue.enqueue({
-    kind: 'signup',
-    id: newId(),
-    request: { email, name: input.name, lists, source: input.source, consent },
-  });
+  const consent = { ...consentEvent(deps, input.client, input.source), origin: 'form' as const };
+  await queueSignup(deps.queue, { email, name: input.name, lists, source: input.source, consent });
 };
+
+/** Puts a signup job on the mail queue; the mailer applies it (see processSignup). */
+export const queueSignup = (queue: MailQueue, request: SignupRequest) =>
+  queue.enqueue({ kind: 'signup', id: newId(), request });
 
 const links = (deps: SubscriptionDeps, email: string) => {
   const base = deps.settings.apiBaseUrl;
@@ -170,7 +161,7 @@ export const processSignup = async (
   job: Extract<MailJob, { kind: 'signup' }>,
 ): Promise<SignupMail> => {
   const { request } = job;
-  const subscriber = await withRetries(async () => {
+  const subscriber = await retryOnConflict(async () => {
     const existing = await deps.subscribers.get(request.email);
     if (existing?.lastJob?.id === job.id) return existing;
     const { next } = decideSignup(deps, existing, request, job.id);
@@ -200,7 +191,7 @@ export const confirmSubscription = async (
 ): Promise<void> => {
   const token = readConfirmToken(deps.keys.token, input.token, deps.clock.now());
   const stale = () => new InvalidTokenError('This confirmation link is no longer valid.', { email: token.email });
-  const subscriber = await withRetries(async () => {
+  const subscriber = await retryOnConflict(async () => {
     const existing = await deps.subscribers.get(token.email);
     if (!existing || existing.round !== token.round) throw stale();
     if (existing.status === 'confirmed') return existing;
@@ -224,7 +215,7 @@ export const confirmSubscription = async (
 /** One-click unsubscribe (RFC 8058). Idempotent: an unknown or already-left address is a success too. */
 export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string }): Promise<void> => {
   const email = readUnsubscribeToken(deps.keys.token, input.token);
-  await withRetries(async () => {
+  await retryOnConflict(async () => {
     const existing = await deps.subscribers.get(email);
     if (!existing || (existing.status !== 'pending' && existing.status !== 'confirmed')) return;
     const at = deps.clock.now().toISOString();

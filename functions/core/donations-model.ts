@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+export const CurrencyCode = z.string().regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.');
+export const CampaignId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.');
+export const Frequency = z.enum(['once', 'monthly']);
+export type Frequency = z.infer<typeof Frequency>;
+
+/** A campaign's settings (set by admins) and its totals (kept by the ledger, never written by admins). */
+export const Campaign = z.object({
+  id: CampaignId,
+  title: z.string().min(1).max(200),
+  currency: CurrencyCode,
+  goal: z.number().int().nonnegative(),
+  open: z.boolean(),
+  suggestedAmounts: z.array(z.number().int().positive()).max(8),
+  minAmount: z.number().int().positive(),
+  maxAmount: z.number().int().positive(),
+  raised: z.number().int(),
+  donations: z.number().int(),
+  donors: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Campaign = z.infer<typeof Campaign>;
+export type CampaignSettings = Omit<Campaign, 'raised' | 'donations' | 'donors' | 'createdAt' | 'updatedAt'>;
+
+/** What a gift has added to its campaign's totals so far. */
+export const Contribution = z.object({
+  raised: z.number().int(),
+  donations: z.number().int(),
+  donor: z.boolean(),
+});
+export type Contribution = z.infer<typeof Contribution>;
+
+/** A change to the totals in flight: written on the gift before the campaign, so a crash can finish it. */
+export const PendingOp = z.object({
+  id: z.string(),
+  raised: z.number().int(),
+  donations: z.number().int(),
+  registerDonor: z.boolean(),
+});
+export type PendingOp = z.infer<typeof PendingOp>;
+
+export const GiftStatus = z.enum(['unknown', 'processing', 'paid', 'failed']);
+export type GiftStatus = z.infer<typeof GiftStatus>;
+
+/**
+ * One payment, keyed by Stripe's payment intent id: a one-time gift, or one month of a monthly gift. Events about
+ * it, in any order and any number of times, only ever move it forward.
+ */
+export const Gift = z.object({
+  key: z.string(),
+  status: GiftStatus,
+  campaign: z.string().optional(),
+  amount: z.number().int().nonnegative().optional(),
+  currency: z.string().optional(),
+  frequency: Frequency.optional(),
+  donorEmail: z.string().optional(),
+  donorName: z.string().optional(),
+  subscribe: z.boolean().optional(),
+  checkoutSession: z.string().optional(),
+  invoice: z.string().optional(),
+  subscription: z.string().optional(),
+  /** Cumulative refunded amount, as Stripe reports it on the charge. */
+  refunded: z.number().int().nonnegative(),
+  disputed: z.boolean(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  paidAt: z.iso.datetime().optional(),
+  contributed: Contribution,
+  pending: PendingOp.optional(),
+  receiptQueued: z.boolean(),
+  signupQueued: z.boolean(),
+  version: z.number().int().nonnegative(),
+});
+export type Gift = z.infer<typeof Gift>;
+
+/** What a Stripe event means for us, after the adapter has verified and read it. */
+export type PaymentEvent =
+  | {
+      kind: 'payment';
+      key: string;
+      status: 'paid' | 'processing' | 'failed';
+      campaign?: string | undefined;
+      frequency: Frequency;
+      amount: number;
+      currency: string;
+      email?: string | undefined;
+      name?: string | undefined;
+      subscribe: boolean;
+      checkoutSession?: string | undefined;
+      invoice?: string | undefined;
+      subscription?: string | undefined;
+      /** The donor's newsletter choice applies once: on a one-time gift, or the first month of a monthly one. */
+      offersSignup: boolean;
+      at: Date;
+    }
+  | { kind: 'refund'; key: string; refunded: number; at: Date }
+  | { kind: 'dispute'; key: string; at: Date }
+  | { kind: 'subscription'; subscription: string; status: 'active' | 'ended'; campaign?: string | undefined; at: Date }
+  | { kind: 'ignored'; reason: string };
+
+export const CheckoutRequest = z.object({
+  campaign: CampaignId,
+  amount: z.number({ error: 'The amount must be a whole number of minor units.' }).int('The amount must be a whole number of minor units.'),
+  currency: CurrencyCode,
+  frequency: Frequency.default('once'),
+  email: z.string().max(320).optional(),
+  subscribe: z.boolean().default(false),
+});
+export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

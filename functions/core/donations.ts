@@ -1,0 +1,108 @@
+import { normalizeEmail } from './email-address.js';
+import type { Campaign, CampaignSettings, CheckoutRequest } from './donations-model.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { formatMoney, fractionDigits } from './money.js';
+import type { CampaignRepository, CheckoutAttempts, Clock, Payments } from './ports.js';
+import { type Keys, keyedHash } from './secrets.js';
+import type { Client } from './model.js';
+
+export interface DonationSettings {
+  apiBaseUrl: string;
+  /** Currencies we accept at all (a card-testing defence besides each campaign's own currency). */
+  currencies: string[];
+  /** Where Checkout sends the donor afterwards: configuration only, never the request (no open redirect). */
+  successUrl?: string | undefined;
+  cancelUrl?: string | undefined;
+}
+
+export interface DonationDeps {
+  clock: Clock;
+  campaigns: CampaignRepository;
+  attempts: CheckoutAttempts;
+  payments: Payments;
+  keys: Keys;
+  settings: DonationSettings;
+}
+
+/** A donor's double click or a client's retry within this time reuses the same Checkout Session. */
+const ATTEMPT_TTL_SECONDS = 600;
+
+/** The public face of a campaign, for the banner's progress bar. Throws NotFoundError. */
+export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns'>, id: string) => {
+  const campaign = await deps.campaigns.get(id);
+  if (!campaign) throw new NotFoundError('There is no campaign with this id.');
+  const { title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount } = campaign;
+  return { id, title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount };
+};
+
+/** Checks a gift against its campaign: open, its currency, within its bounds. Returns the campaign. */
+export const checkGift = async (
+  deps: Pick<DonationDeps, 'campaigns' | 'settings'>,
+  input: Pick<CheckoutRequest, 'campaign' | 'amount' | 'currency'>,
+): Promise<Campaign> => {
+  const campaign = await deps.campaigns.get(input.campaign);
+  if (!campaign || !campaign.open) {
+    throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
+  }
+  if (input.currency !== campaign.currency || !deps.settings.currencies.includes(input.currency)) {
+    throw new ValidationError('invalid_currency', `This campaign takes gifts in ${campaign.currency.toUpperCase()} only.`, {
+      field: 'currency',
+    });
+  }
+  if (input.amount < campaign.minAmount || input.amount > campaign.maxAmount) {
+    const range = `${formatMoney(campaign.minAmount, campaign.currency)} and ${formatMoney(campaign.maxAmount, campaign.currency)}`;
+    throw new ValidationError('invalid_amount', `Please choose an amount between ${range}.`, { field: 'amount' });
+  }
+  return campaign;
+};
+
+/**
+ * Starts a Stripe Checkout for a gift. The Stripe idempotency key is a server-side attempt id, looked up by a
+ * keyed fingerprint of the client and the gift, so a double click or a retry gets the same session rather
+ * than a second one. Throws ValidationError (`invalid_campaign`, `invalid_currency`, `invalid_amount`,
+ * `invalid_email`).
+ */
+export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest & { client: Client }) => {
+  const campaign = await checkGift(deps, input);
+  const email = input.email === undefined || input.email.trim() === '' ? undefined : normalizeEmail(input.email);
+  const now = deps.clock.now();
+  const fingerprint = keyedHash(
+    deps.keys.clientIp,
+    [input.client.ip, campaign.id, input.amount, input.currency, input.frequency, email ?? '', input.subscribe].join('|'),
+  );
+  const base = deps.settings.apiBaseUrl;
+  const params = {
+    mode: input.frequency === 'monthly' ? ('subscription' as const) : ('payment' as const),
+    campaign,
+    amount: input.amount,
+    currency: input.currency,
+    frequency: input.frequency,
+    email,
+    subscribe: input.subscribe,
+    successUrl: deps.settings.successUrl ?? `${base}/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}`,
+    cancelUrl: deps.settings.cancelUrl ?? `${base}/v1/donate?campaign=${encodeURIComponent(campaign.id)}`,
+  };
+  const attempt = await deps.attempts.attemptFor(fingerprint, now, ATTEMPT_TTL_SECONDS);
+  let session = await deps.payments.createCheckout(params, `checkout-${attempt}`);
+  if (!session.open || !session.url) {
+    // The earlier session with this key was paid or expired: this is a new gift, so a new attempt.
+    const fresh = await deps.attempts.renew(fingerprint, attempt, now, ATTEMPT_TTL_SECONDS);
+    session = await deps.payments.createCheckout(params, `checkout-${fresh}`);
+  }
+  if (!session.url) throw new Error('checkout session has no url');
+  return { id: session.id, url: session.url };
+};
+
+/** Defaults for a new campaign's bounds: 1.00 and 100,000.00 in its currency. */
+export const defaultBounds = (currency: string) => {
+  const unit = 10 ** fractionDigits(currency);
+  return { minAmount: unit, maxAmount: 100_000 * unit };
+};
+
+/** Creates or updates a campaign's settings (admin CLI). Totals are the ledger's alone. */
+export const saveCampaign = (deps: Pick<DonationDeps, 'campaigns' | 'clock'>, settings: CampaignSettings) => {
+  if (settings.minAmount > settings.maxAmount) {
+    throw new ValidationError('invalid_amount', 'The minimum gift is above the maximum.', { field: 'minAmount' });
+  }
+  return deps.campaigns.saveSettings(settings, deps.clock.now());
+};

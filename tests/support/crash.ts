@@ -1,0 +1,40 @@
+/** Thrown by a wrapped port to stand for the function dying right after a write succeeded. */
+export class Crash extends Error {
+  override name = 'Crash';
+}
+
+const WRITES: Record<string, string[]> = {
+  gifts: ['save'],
+  campaigns: ['applyOp', 'forgetOp', 'saveSettings'],
+  donors: ['registerFirstGift'],
+  monthly: ['record'],
+  queue: ['enqueue'],
+};
+
+/**
+ * Wraps the ports of a deps object so that the n-th write (counting from 1) completes and then "crashes".
+ * `count()` tells how many writes a run made, to try a crash after each of them in turn.
+ */
+export const crashAfterWrite = <T extends Record<string, unknown>>(deps: T, n: number) => {
+  let writes = 0;
+  const wrapped: Record<string, unknown> = { ...deps };
+  for (const [port, methods] of Object.entries(WRITES)) {
+    const target = deps[port] as Record<string, (...args: unknown[]) => Promise<unknown>> | undefined;
+    if (!target) continue;
+    wrapped[port] = new Proxy(target, {
+      get(object, property, receiver) {
+        const value = Reflect.get(object, property, receiver);
+        if (typeof value !== 'function' || !methods.includes(String(property))) {
+          return typeof value === 'function' ? value.bind(object) : value;
+        }
+        return async (...args: unknown[]) => {
+          const result = await value.apply(object, args);
+          writes += 1;
+          if (writes === n) throw new Crash(`crash after write ${n} (${port}.${String(property)})`);
+          return result;
+        };
+      },
+    });
+  }
+  return { deps: wrapped as T, count: () => writes };
+};

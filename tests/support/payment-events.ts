@@ -1,0 +1,27 @@
+import type { PaymentEvent } from '../../functions/core/donations-model.js';
+
+const at = new Date('2026-11-25T10:00:00Z');
+
+/** Builders for the domain's payment events, as the Stripe adapter produces them. */
+export const paid = (key: string, overrides: Partial<Extract<PaymentEvent, { kind: 'payment' }>> = {}): PaymentEvent => ({
+  kind: 'payment',
+  key,
+  status: 'paid',
+  campaign: 'ukraine',
+  frequency: 'once',
+  amount: 2500,
+  currency: 'usd',
+  email: 'donor@example.org',
+  name: 'Dee Donor',
+  subscribe: false,
+  offersSignup: true,
+  checkoutSession: `cs_${key}`,
+  at,
+  ...overrides,
+});
+
+export const processing = (key: string, overrides: Partial<Extract<PaymentEvent, { kind: 'payment' }>> = {}) =>
+  paid(key, { status: 'processing', ...overrides });
+
+export const refund = (key: string, refunded: number): PaymentEvent => ({ kind: 'refund', key, refunded, at });
+export const dispute = (key: string): PaymentEvent => ({ kind: 'dispute', key, at });

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { MailJob } from '../../functions/core/model.js';
+import { recordPaymentEvent } from '../../functions/core/gifts.js';
+import { Crash, crashAfterWrite } from '../support/crash.js';
+import { campaignSettings, makeGiftDeps } from '../support/donation-fakes.js';
+import { dispute, paid, processing, refund } from '../support/payment-events.js';
+
+const totals = async (t: Awaited<ReturnType<typeof makeGiftDeps>>, id = 'ukraine') => {
+  const c = await t.campaigns.get(id);
+  return { raised: c?.raised, donations: c?.donations, donors: c?.donors };
+};
+const receipts = (jobs: MailJob[]) => jobs.filter((j) => j.kind === 'email' && j.dedupeKey?.startsWith('receipt:'));
+
+describe('recordPaymentEvent', () => {
+  it('counts a paid gift once and queues one receipt, however often the event comes', async () => {
+    const t = await makeGiftDeps();
+    for (let i = 0; i < 3; i++) await recordPaymentEvent(t.deps, paid('pi_1'));
+    expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+    const sent = receipts(t.queue.jobs);
+    expect(sent).toHaveLength(1);
+    const email = sent[0]?.kind === 'email' ? sent[0].email : undefined;
+    expect(email?.to).toBe('donor@example.org');
+    expect(email?.text).toContain('$25.00');
+    expect(email?.text).toContain('Support Ukraine');
+    expect(email?.text).toContain('Example Charity, registered charity 1234567');
+  });
+
+  it('counts a processing payment only once it succeeds', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, processing('pi_1'));
+    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 0 });
+    expect(receipts(t.queue.jobs)).toHaveLength(0);
+    await recordPaymentEvent(t.deps, paid('pi_1'));
+    await recordPaymentEvent(t.deps, processing('pi_1')); // late and stale: changes nothing
+    expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+  });
+
+  it('nets partial and full refunds, in any order', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1'));
+    await recordPaymentEvent(t.deps, refund('pi_1', 1000));
+    expect(await totals(t)).toEqual({ raised: 1500, donations: 1, donors: 1 });
+    await recordPaymentEvent(t.deps, refund('pi_1', 2500));
+    await recordPaymentEvent(t.deps, refund('pi_1', 1000)); // the older, smaller cumulative figure, late
+    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 1 });
+  });
+
+  it('never brings back a gift whose refund arrived before its completion', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, refund('pi_1', 2500));
+    await recordPaymentEvent(t.deps, paid('pi_1'));
+    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 0 });
+    expect(receipts(t.queue.jobs)).toHaveLength(0);
+  });
+
+  it('counts distinct donors per campaign', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1'));
+    await recordPaymentEvent(t.deps, paid('pi_2', { email: 'DONOR@example.org', amount: 1000 }));
+    await recordPaymentEvent(t.deps, paid('pi_3', { email: 'other@example.org', amount: 500 }));
+    expect(await totals(t)).toEqual({ raised: 4000, donations: 3, donors: 2 });
+  });
+
+  it('does not count a gift in another currency or for an unknown campaign', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1', { currency: 'eur' }));
+    await recordPaymentEvent(t.deps, paid('pi_2', { campaign: 'nope' }));
+    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 0 });
+    expect(t.gifts.items.get('pi_1')?.status).toBe('paid');
+  });
+
+  it('queues the newsletter opt-in once when the donor ticked the box', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1', { subscribe: true }));
+    await recordPaymentEvent(t.deps, paid('pi_1', { subscribe: true }));
+    const signups = t.queue.jobs.filter((j) => j.kind === 'signup');
+    expect(signups).toHaveLength(1);
+    expect(signups[0]?.kind === 'signup' && signups[0].request).toMatchObject({
+      email: 'donor@example.org',
+      lists: ['news'],
+      consent: { origin: 'donation', wordingVersion: 'v1' },
+    });
+  });
+
+  it('does not offer the newsletter again with each monthly payment', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1', { frequency: 'monthly', subscribe: true, offersSignup: true }));
+    await recordPaymentEvent(t.deps, paid('pi_2', { frequency: 'monthly', subscribe: true, offersSignup: false }));
+    expect(t.queue.jobs.filter((j) => j.kind === 'signup')).toHaveLength(1);
+    expect(await totals(t)).toEqual({ raised: 5000, donations: 2, donors: 1 });
+  });
+
+  it('flags a dispute without changing the totals', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1'));
+    await recordPaymentEvent(t.deps, dispute('pi_1'));
+    expect(t.gifts.items.get('pi_1')?.disputed).toBe(true);
+    expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+  });
+
+  it('counts once when the same event arrives twice at the same moment', async () => {
+    const t = await makeGiftDeps();
+    await Promise.all([recordPaymentEvent(t.deps, paid('pi_1')), recordPaymentEvent(t.deps, paid('pi_1'))]);
+    await Promise.all([recordPaymentEvent(t.deps, refund('pi_1', 500)), recordPaymentEvent(t.deps, refund('pi_1', 500))]);
+    expect(await totals(t)).toEqual({ raised: 2000, donations: 1, donors: 1 });
+  });
+
+  describe('fault injection: the function dies after each write in turn, then Stripe redelivers', () => {
+    const scenario = [paid('pi_1', { subscribe: true }), refund('pi_1', 1000), paid('pi_2', { amount: 700 })];
+
+    it('ends with the same totals, one receipt per payment and one opt-in', async () => {
+      const clean = await makeGiftDeps();
+      const probe = crashAfterWrite(clean.deps, Number.POSITIVE_INFINITY);
+      for (const event of scenario) await recordPaymentEvent(probe.deps, event);
+      const writes = probe.count();
+      expect(writes).toBeGreaterThan(10);
+      const expected = await totals(clean);
+      expect(expected).toEqual({ raised: 2200, donations: 2, donors: 1 });
+
+      for (let n = 1; n <= writes; n++) {
+        const t = await makeGiftDeps();
+        const crashing = crashAfterWrite(t.deps, n);
+        let crashed = false;
+        for (const event of scenario) {
+          try {
+            await recordPaymentEvent(crashing.deps, event);
+          } catch (error) {
+            if (!(error instanceof Crash)) throw error;
+            crashed = true;
+            await recordPaymentEvent(t.deps, event); // Stripe redelivers the event that failed
+          }
+        }
+        expect(crashed).toBe(true);
+        for (const event of scenario) await recordPaymentEvent(t.deps, event); // and, for good measure, all again
+        expect(await totals(t), `crash after write ${n}`).toEqual(expected);
+        const keys = new Set(receipts(t.queue.jobs).map((j) => (j.kind === 'email' ? j.dedupeKey : '')));
+        expect(keys, `crash after write ${n}`).toEqual(new Set(['receipt:pi_1', 'receipt:pi_2']));
+        expect(t.queue.jobs.filter((j) => j.kind === 'signup').length, `crash after write ${n}`).toBeGreaterThanOrEqual(1);
+        expect(t.queue.jobs.filter((j) => j.kind === 'signup').length, `crash after write ${n}`).toBeLessThanOrEqual(2);
+        const campaign = t.campaigns.items.get('ukraine');
+        expect(campaign?.ops.size ?? 0, `no op left in flight after write ${n}`).toBeLessThanOrEqual(1);
+      }
+    });
+  });
+});
+
+describe('campaign settings', () => {
+  it('keep their totals when updated', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1'));
+    await t.campaigns.saveSettings(campaignSettings({ title: 'Renamed', open: false }), t.clock.now());
+    expect(await t.campaigns.get('ukraine')).toMatchObject({ title: 'Renamed', open: false, raised: 2500 });
+  });
+});
