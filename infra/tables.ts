@@ -16,6 +16,12 @@ export const TABLES = {
     timeToLive: 'expiresAt',
     indexes: [{ name: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
+  donations: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLive: 'expiresAt',
+    indexes: [{ name: 'byKind', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
 } satisfies Record<string, TableDesign>;
 
 export type TableName = keyof typeof TABLES;
@@ -23,4 +29,5 @@ export type TableName = keyof typeof TABLES;
 /** The environment variable that carries each table's generated name to the functions. */
 export const TABLE_ENV: Record<TableName, string> = {
   subscribers: 'SUBSCRIBERS_TABLE_NAME',
+  donations: 'DONATIONS_TABLE_NAME',
 };

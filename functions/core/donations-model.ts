@@ -69,6 +69,8 @@ export const Gift = z.object({
   paidAt: z.iso.datetime().optional(),
   contributed: Contribution,
   pending: PendingOp.optional(),
+  /** The last op this gift finished: retired again on a later delivery, in case a crash came before. */
+  lastOp: z.string().optional(),
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
   version: z.number().int().nonnegative(),

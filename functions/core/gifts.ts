@@ -90,7 +90,7 @@ const donorKey = (deps: GiftDeps, gift: Gift) =>
  * 2. register the donor for the campaign on behalf of that op (first registration wins, replays answer alike);
  * 3. add the op to the campaign's totals, guarded by the op id (a repeat is a no-op);
  * 4. move the op into the gift's `contributed` and clear it (conditional on the version);
- * 5. let the campaign forget the op id.
+ * 5. retire the op on the campaign, which forgets its id only after a grace period (see retireOp).
  * A crash between any two writes leaves the op on the gift; whoever comes next (a redelivery, a concurrent
  * duplicate) finishes it from the step it reached, and the guards make every step count once.
  */
@@ -109,7 +109,10 @@ export const settleGift = async (deps: GiftDeps, key: string): Promise<Gift | un
         donations: target.donations - current.donations,
         registerDonor: target.donor && !current.donor,
       };
-      if (delta.raised === 0 && delta.donations === 0 && !delta.registerDonor) return gift;
+      if (delta.raised === 0 && delta.donations === 0 && !delta.registerDonor) {
+        if (gift.lastOp) await deps.campaigns.retireOp(campaignId, gift.lastOp, deps.clock.now());
+        return gift;
+      }
       op = { id: newId(), ...delta };
       try {
         gift = await deps.gifts.save({ ...gift, pending: op, updatedAt: deps.clock.now().toISOString() }, gift.version);
@@ -130,12 +133,15 @@ export const settleGift = async (deps: GiftDeps, key: string): Promise<Gift | un
       donor: gift.contributed.donor || op.registerDonor,
     };
     try {
-      await deps.gifts.save({ ...gift, contributed, pending: undefined, updatedAt: deps.clock.now().toISOString() }, gift.version);
+      await deps.gifts.save(
+        { ...gift, contributed, pending: undefined, lastOp: op.id, updatedAt: deps.clock.now().toISOString() },
+        gift.version,
+      );
     } catch (error) {
       if (error instanceof ConflictError) continue; // someone else finished it or changed the gift: look again
       throw error;
     }
-    await deps.campaigns.forgetOp(campaignId, op.id);
+    await deps.campaigns.retireOp(campaignId, op.id, deps.clock.now());
   }
   throw new TransientError('the gift kept changing while it was being counted');
 };

@@ -45,6 +45,9 @@ export interface MailLedger {
   markSent(key: string, now: Date): Promise<void>;
 }
 
+/** How long a finished op's id stays on its campaign: far beyond the webhook function's 30 s timeout. */
+export const OP_GRACE_SECONDS = 15 * 60;
+
 export interface CampaignOp {
   id: string;
   raised: number;
@@ -58,12 +61,16 @@ export interface CampaignRepository {
   /** Creates a campaign or updates its settings; never touches its totals. */
   saveSettings(settings: CampaignSettings, now: Date): Promise<Campaign>;
   /**
-   * Adds an op's deltas to the campaign's totals unless that op was applied before (the campaign remembers the
-   * ids of ops in flight). Answers false for a repeat. One conditional UpdateItem.
+   * Adds an op's deltas to the campaign's totals unless that op was applied before: the campaign remembers the
+   * ids of the ops it applied. Answers false for a repeat. One conditional UpdateItem.
    */
   applyOp(campaignId: string, op: CampaignOp, now: Date): Promise<boolean>;
-  /** Drops a finished op's id from the campaign's memory. Idempotent. */
-  forgetOp(campaignId: string, opId: string): Promise<void>;
+  /**
+   * Marks an op as finished (its gift has recorded it). The campaign forgets a finished op only after
+   * OP_GRACE_SECONDS, longer than any function runs, so that a helper still holding the op from an earlier
+   * read of the gift cannot apply it a second time. An op that was never finished is never forgotten.
+   */
+  retireOp(campaignId: string, opId: string, now: Date): Promise<void>;
 }
 
 /** Gifts keyed by payment intent id, written with version checks like subscribers. */

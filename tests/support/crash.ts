@@ -5,7 +5,7 @@ export class Crash extends Error {
 
 const WRITES: Record<string, string[]> = {
   gifts: ['save'],
-  campaigns: ['applyOp', 'forgetOp', 'saveSettings'],
+  campaigns: ['applyOp', 'retireOp', 'saveSettings'],
   donors: ['registerFirstGift'],
   monthly: ['record'],
   queue: ['enqueue'],
@@ -15,11 +15,11 @@ const WRITES: Record<string, string[]> = {
  * Wraps the ports of a deps object so that the n-th write (counting from 1) completes and then "crashes".
  * `count()` tells how many writes a run made, to try a crash after each of them in turn.
  */
-export const crashAfterWrite = <T extends Record<string, unknown>>(deps: T, n: number) => {
+export const crashAfterWrite = <T extends object>(deps: T, n: number) => {
   let writes = 0;
-  const wrapped: Record<string, unknown> = { ...deps };
+  const wrapped: Record<string, unknown> = { ...(deps as Record<string, unknown>) };
   for (const [port, methods] of Object.entries(WRITES)) {
-    const target = deps[port] as Record<string, (...args: unknown[]) => Promise<unknown>> | undefined;
+    const target = (deps as Record<string, unknown>)[port] as Record<string, (...args: unknown[]) => Promise<unknown>> | undefined;
     if (!target) continue;
     wrapped[port] = new Proxy(target, {
       get(object, property, receiver) {

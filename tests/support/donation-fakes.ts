@@ -1,11 +1,11 @@
 import type { Campaign, CampaignSettings, Gift } from '../../functions/core/donations-model.js';
 import { ConflictError } from '../../functions/core/errors.js';
 import type { GiftDeps } from '../../functions/core/gifts.js';
-import type { CampaignOp, CampaignRepository, DonorRegistry, GiftLedger, MonthlyGifts } from '../../functions/core/ports.js';
+import { type CampaignOp, type CampaignRepository, type DonorRegistry, type GiftLedger, type MonthlyGifts, OP_GRACE_SECONDS } from '../../functions/core/ports.js';
 import { FakeClock, MemoryQueue, testKeys } from './fakes.js';
 
 export class MemoryCampaigns implements CampaignRepository {
-  readonly items = new Map<string, Campaign & { ops: Set<string> }>();
+  readonly items = new Map<string, Campaign & { ops: Map<string, number> }>();
   async get(id: string) {
     const item = this.items.get(id);
     if (!item) return undefined;
@@ -23,7 +23,7 @@ export class MemoryCampaigns implements CampaignRepository {
       donations: 0,
       donors: 0,
       createdAt: at,
-      ops: new Set<string>(),
+      ops: new Map<string, number>(),
       ...existing,
       ...settings,
       updatedAt: at,
@@ -35,15 +35,19 @@ export class MemoryCampaigns implements CampaignRepository {
     const item = this.items.get(campaignId);
     if (!item) throw new Error('no campaign');
     if (item.ops.has(op.id)) return false;
-    item.ops.add(op.id);
+    item.ops.set(op.id, 0);
     item.raised += op.raised;
     item.donations += op.donations;
     item.donors += op.donors;
     item.updatedAt = now.toISOString();
     return true;
   }
-  async forgetOp(campaignId: string, opId: string) {
-    this.items.get(campaignId)?.ops.delete(opId);
+  async retireOp(campaignId: string, opId: string, now: Date) {
+    const ops = this.items.get(campaignId)?.ops;
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    if (!ops?.has(opId)) return;
+    ops.set(opId, nowSeconds);
+    for (const [id, retiredAt] of ops) if (retiredAt > 0 && retiredAt < nowSeconds - OP_GRACE_SECONDS) ops.delete(id);
   }
 }
 

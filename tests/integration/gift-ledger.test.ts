@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DynamoCampaignRepository,
+  DynamoDonorRegistry,
+  DynamoGiftLedger,
+  DynamoMonthlyGifts,
+} from '../../functions/adapters/dynamo-donations.js';
+import type { GiftDeps } from '../../functions/core/gifts.js';
+import { recordPaymentEvent } from '../../functions/core/gifts.js';
+import { newId } from '../../functions/core/secrets.js';
+import { Crash, crashAfterWrite } from '../support/crash.js';
+import { campaignSettings } from '../support/donation-fakes.js';
+import { FakeClock, MemoryQueue, testKeys } from '../support/fakes.js';
+import { startDynalite, TABLE_NAMES } from '../support/dynalite.js';
+import { paid, refund } from '../support/payment-events.js';
+
+let db: Awaited<ReturnType<typeof startDynalite>>;
+beforeAll(async () => {
+  db = await startDynalite();
+});
+afterAll(() => db.close());
+
+/** The gift ledger on real DynamoDB semantics (dynalite), one fresh campaign per call. */
+const makeDeps = async () => {
+  const table = TABLE_NAMES.donations;
+  const campaigns = new DynamoCampaignRepository(db.client, table);
+  const id = `c-${newId(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  const clock = new FakeClock();
+  await campaigns.saveSettings(campaignSettings({ id }), clock.now());
+  const queue = new MemoryQueue();
+  const deps: GiftDeps = {
+    clock,
+    gifts: new DynamoGiftLedger(db.client, table),
+    campaigns,
+    donors: new DynamoDonorRegistry(db.client, table),
+    monthly: new DynamoMonthlyGifts(db.client, table),
+    queue,
+    keys: testKeys,
+    settings: { siteName: 'N', charityName: 'C', charityRegistration: '1', apiBaseUrl: 'https://api.example.org', consentVersion: 'v1', defaultList: 'news' },
+  };
+  const prefix = newId(6);
+  return { deps, id, queue, key: (k: string) => `${prefix}_${k}` };
+};
+
+const totalsOf = async (deps: GiftDeps, id: string) => {
+  const c = await deps.campaigns.get(id);
+  return { raised: c?.raised, donations: c?.donations, donors: c?.donors };
+};
+
+describe('the gift ledger on DynamoDB (dynalite)', () => {
+  it('counts once when the same events arrive at the same moment, many times over', async () => {
+    const { deps, id, key } = await makeDeps();
+    const events = [paid(key('pi_1'), { campaign: id }), paid(key('pi_2'), { campaign: id, email: 'b@example.org', amount: 1000 })];
+    await Promise.all(Array.from({ length: 6 }, (_, i) => recordPaymentEvent(deps, events[i % 2]!)));
+    await Promise.all(Array.from({ length: 4 }, () => recordPaymentEvent(deps, refund(key('pi_1'), 500))));
+    expect(await totalsOf(deps, id)).toEqual({ raised: 3000, donations: 2, donors: 2 });
+  });
+
+  it('survives a crash after each write in turn: Stripe redelivers and the totals count each gift once', async () => {
+    const scenario = (id: string, key: (k: string) => string) => [
+      paid(key('pi_1'), { campaign: id, subscribe: true }),
+      refund(key('pi_1'), 1000),
+      paid(key('pi_2'), { campaign: id, amount: 700 }),
+      refund(key('pi_3'), 300),
+      paid(key('pi_3'), { campaign: id, amount: 300, email: 'c@example.org' }),
+    ];
+    const probe = await makeDeps();
+    const counting = crashAfterWrite(probe.deps, Number.POSITIVE_INFINITY);
+    for (const event of scenario(probe.id, probe.key)) await recordPaymentEvent(counting.deps, event);
+    const writes = counting.count();
+    const expected = { raised: 2200, donations: 2, donors: 1 };
+    expect(await totalsOf(probe.deps, probe.id)).toEqual(expected);
+
+    for (let n = 1; n <= writes; n++) {
+      const run = await makeDeps();
+      const crashing = crashAfterWrite(run.deps, n);
+      for (const event of scenario(run.id, run.key)) {
+        try {
+          await recordPaymentEvent(crashing.deps, event);
+        } catch (error) {
+          if (!(error instanceof Crash)) throw error;
+          await recordPaymentEvent(run.deps, event);
+        }
+      }
+      for (const event of scenario(run.id, run.key)) await recordPaymentEvent(run.deps, event);
+      expect(await totalsOf(run.deps, run.id), `crash after write ${n}`).toEqual(expected);
+      const receiptKeys = new Set(run.queue.jobs.flatMap((j) => (j.kind === 'email' ? [j.dedupeKey] : [])));
+      expect(receiptKeys, `crash after write ${n}`).toEqual(new Set([`receipt:${run.key('pi_1')}`, `receipt:${run.key('pi_2')}`]));
+    }
+  });
+
+  it('keeps a campaign\'s totals when its settings change, and lists campaigns', async () => {
+    const { deps, id, key } = await makeDeps();
+    await recordPaymentEvent(deps, paid(key('pi_1'), { campaign: id }));
+    await deps.campaigns.saveSettings(campaignSettings({ id, title: 'Renamed', open: false }), new Date());
+    expect(await deps.campaigns.get(id)).toMatchObject({ title: 'Renamed', open: false, raised: 2500, donations: 1 });
+    expect((await deps.campaigns.list()).map((c) => c.id)).toContain(id);
+  });
+
+  it('ends a monthly gift for good', async () => {
+    const { deps } = await makeDeps();
+    await deps.monthly.record('sub_1', 'active', 'x', new Date());
+    await deps.monthly.record('sub_1', 'ended', undefined, new Date());
+    await deps.monthly.record('sub_1', 'active', 'x', new Date());
+    const item = await db.client.send(
+      new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: TABLE_NAMES.donations, Key: { pk: 'MONTHLY#sub_1', sk: 'MONTHLY' } }),
+    );
+    expect(item.Item?.status).toBe('ended');
+  });
+});
