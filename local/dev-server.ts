@@ -13,6 +13,8 @@ import dynalite from 'dynalite';
 import { startAwsEndpoint } from './aws-endpoint.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
 import { LocalQueue } from './queue.js';
+import { StripeSimulator } from './stripe-simulator.js';
+import { seedDemoCampaign } from './demo.js';
 import { createTables } from './tables.js';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM interop wraps it once more.
@@ -93,6 +95,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const stateFile = join(dataDir, 'state.json');
   const state = await readJson(stateFile, {
     signingKey: randomBytes(48).toString('base64url'),
+    webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
     outbox: [] as Email[],
     mailQueue: [] as string[],
   });
@@ -114,6 +117,17 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const queueUrl = `${endpoint.url}/${ACCOUNT}/appeal-mail`;
   const secretId = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:appeal/signing`;
   aws.secrets.set(secretId, JSON.stringify({ signingKey: state.signingKey }));
+  const stripeSecretId = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:appeal/stripe`;
+  const stripeKey = 'sk_test_appeal_local_simulator';
+  aws.secrets.set(stripeSecretId, JSON.stringify({ secretKey: stripeKey, webhookSecret: state.webhookSecret }));
+  const stripe = new StripeSimulator({
+    secretKey: stripeKey,
+    webhookSecret: state.webhookSecret,
+    publicUrl: url,
+    webhookUrl: `http://127.0.0.1:${port}/v1/stripe/webhook`,
+    stateFile: join(dataDir, 'stripe.json'),
+  });
+  const stripeApiUrl = await stripe.start();
 
   const defaults: Record<string, string> = {
     SITE_NAME: 'GlobalSecurity.org',
@@ -121,6 +135,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     DEFAULT_LIST: 'news',
     CONSENT_VERSION: '2026-11-01',
     MAIL_FROM: 'GlobalSecurity.org <news@globalsecurity.example>',
+    CHARITY_NAME: 'GlobalSecurity.org Relief Fund',
+    CHARITY_REGISTRATION: '1190000 (demo)',
     SITE_ORIGINS: new URL(url).origin,
     POWERTOOLS_LOG_LEVEL: 'WARN',
   };
@@ -137,11 +153,15 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     SIGNING_SECRET_ID: secretId,
     SUBSCRIBERS_TABLE_NAME: 'appeal-subscribers',
     MAIL_QUEUE_URL: queueUrl,
+    DONATIONS_TABLE_NAME: 'appeal-donations',
+    STRIPE_SECRET_ID: stripeSecretId,
+    STRIPE_API_URL: stripeApiUrl,
   };
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
   Object.assign(process.env, options.env ?? {}, forced);
 
-  await createTables(new DynamoDBClient({ region: REGION }), { subscribers: 'appeal-subscribers' });
+  await createTables(new DynamoDBClient({ region: REGION }), { subscribers: 'appeal-subscribers', donations: 'appeal-donations' });
+  await seedDemoCampaign('appeal-donations');
   await writeFile(
     join(dataDir, 'endpoints.json'),
     JSON.stringify({ url, dynamodb: forced.AWS_ENDPOINT_URL_DYNAMODB, pid: process.pid }, null, 2),
@@ -151,7 +171,9 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const subscriptions = (await import('../functions/handlers/subscriptions.js')).handler as HttpLambda;
   const fallback = (await import('../functions/handlers/fallback.js')).handler as HttpLambda;
   const mailer = (await import('../functions/handlers/mailer.js')).handler as (e: SQSEvent) => ReturnType<HttpLambda>;
-  const lambdas: Record<string, HttpLambda> = { subscriptions };
+  const donations = (await import('../functions/handlers/donations.js')).handler as HttpLambda;
+  const stripeWebhook = (await import('../functions/handlers/stripe-webhook.js')).handler as HttpLambda;
+  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook };
   const { ROUTES, routeKey } = await import('../functions/platform/routes.js');
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
 
@@ -172,6 +194,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const { serveLocal } = await import('./local-routes.js');
   http.on('request', (req, res) => {
     void (async () => {
+      if (await stripe.handleLocal(req, res)) return;
       if (await serveLocal(req, res, { web: WEB, outbox: () => getStoreReadonly().emails.map(toOutbox) })) return;
       await serveThroughGateway(req, res, (key) => byRoute.get(key) ?? fallback, cors);
     })().catch((error: unknown) => {
@@ -192,6 +215,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       closed = true;
       mailQueue.close();
       await closeServer(http);
+      await stripe.close();
       await Promise.all([closeServer(ses), closeServer(endpoint.server), closeServer(dynamo)]);
       await writeFile(
         stateFile,

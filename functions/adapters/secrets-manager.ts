@@ -3,8 +3,10 @@ import { z } from 'zod';
 
 const SigningSecret = z.object({ signingKey: z.string().min(32) });
 
-/** Reads the signing secret once, at cold start. Errors name the secret, never its value. */
-export const loadSigningKey = async (client: SecretsManagerClient, secretId: string): Promise<string> => {
+const StripeSecret = z.object({ secretKey: z.string().regex(/^(sk|rk)_/), webhookSecret: z.string().regex(/^whsec_/) });
+
+/** Reads a JSON secret once, at cold start. Errors name the secret, never its value. */
+const loadJsonSecret = async <T>(client: SecretsManagerClient, secretId: string, schema: z.ZodType<T>): Promise<T> => {
   const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   let value: unknown;
   try {
@@ -12,7 +14,13 @@ export const loadSigningKey = async (client: SecretsManagerClient, secretId: str
   } catch {
     value = undefined; // JSON.parse quotes the text in its message: never let the secret reach a log
   }
-  const parsed = SigningSecret.safeParse(value);
-  if (!parsed.success) throw new Error(`secret ${secretId} has no usable signingKey`);
-  return parsed.data.signingKey;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(`secret ${secretId} does not have the expected fields`);
+  return parsed.data;
 };
+
+export const loadSigningKey = async (client: SecretsManagerClient, secretId: string): Promise<string> =>
+  (await loadJsonSecret(client, secretId, SigningSecret)).signingKey;
+
+export const loadStripeSecrets = (client: SecretsManagerClient, secretId: string) =>
+  loadJsonSecret(client, secretId, StripeSecret);

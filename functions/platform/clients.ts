@@ -9,3 +9,5 @@ export const documentClient = (region: string) =>
   DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
     marshallOptions: { removeUndefinedValues: true },
   });
+
+export const systemClock = { now: () => new Date() };

@@ -14,14 +14,16 @@ export const BaseConfig = z.object({
   PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
   /** Secrets Manager secret (ARN or name) holding `{"signingKey": "…"}`: tokens, IP and address hashes. */
   SIGNING_SECRET_ID: z.string().min(1),
-  SUBSCRIBERS_TABLE_NAME: z.string().min(1),
+  MAIL_QUEUE_URL: z.url(),
+  CONSENT_VERSION: z.string().min(1),
+  DEFAULT_LIST: z.string().min(1),
 });
 
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
 export const SubscriptionConfig = BaseConfig.extend({
-  MAIL_QUEUE_URL: z.url(),
+  SUBSCRIBERS_TABLE_NAME: z.string().min(1),
   LIST_IDS: csv.pipe(z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).min(1)),
-  DEFAULT_LIST: z.string().min(1),
-  CONSENT_VERSION: z.string().min(1),
   CONFIRM_TTL_DAYS: positiveInt.default(7),
   MAIL_INTERVAL_SECONDS: positiveInt.default(300),
   THANK_YOU_URL: optionalUrl,
@@ -40,6 +42,23 @@ export const MailerConfig = SubscriptionConfig.and(
   }),
 );
 export type MailerConfig = z.infer<typeof MailerConfig>;
+
+/** Donations and the Stripe webhook. */
+export const DonationConfig = BaseConfig.extend({
+  DONATIONS_TABLE_NAME: z.string().min(1),
+  /** Secrets Manager secret holding `{"secretKey": "sk_…", "webhookSecret": "whsec_…"}`. */
+  STRIPE_SECRET_ID: z.string().min(1),
+  /** Only for a stand-in of the Stripe API (the dev server's simulator). */
+  STRIPE_API_URL: optionalUrl,
+  STRIPE_LIVEMODE: bool.default(false),
+  CURRENCIES: csv.pipe(z.array(z.string().regex(/^[a-z]{3}$/)).min(1)).default(['usd', 'eur', 'gbp']),
+  DONATION_SUCCESS_URL: optionalUrl,
+  DONATION_CANCEL_URL: optionalUrl,
+  CHECKOUT_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(10),
+  CHARITY_NAME: z.string().min(1),
+  CHARITY_REGISTRATION: z.string().min(1),
+});
+export type DonationConfig = z.infer<typeof DonationConfig>;
 
 /** Parses the environment once, at cold start: a missing or malformed value fails there, naming the variable. */
 export const loadConfig = <T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv = process.env): T => {

@@ -85,7 +85,7 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
     path: event.rawPath,
     headers,
     query,
-    pathParameters: lower(event.pathParameters),
+    pathParameters: Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
     client: { ip: event.requestContext.http.sourceIp, userAgent: headers['user-agent'] },
     requestId: event.requestContext.requestId,
     wantsHtml: prefersHtml(headers.accept),
@@ -112,9 +112,13 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
 };
 
 /** The contract's limits on any body: 16 KiB, and JSON or a form when not empty. */
-export const checkBody = (req: HttpRequest, accepted: readonly string[] = [JSON_TYPE, FORM_TYPE]) => {
-  if (Buffer.byteLength(req.rawBody, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError('The request body may be at most 16 KiB.');
+export const checkBody = (
+  req: HttpRequest,
+  accepted: readonly string[] = [JSON_TYPE, FORM_TYPE],
+  maxBytes: number = MAX_BODY_BYTES,
+) => {
+  if (Buffer.byteLength(req.rawBody, 'utf8') > maxBytes) {
+    throw new PayloadTooLargeError(`The request body may be at most ${Math.round(maxBytes / 1024)} KiB.`);
   }
   if (req.rawBody.length > 0 && !accepted.includes(mediaType(req.headers['content-type']))) {
     throw new UnsupportedMediaTypeError(`Send the body as ${accepted.join(' or ')}.`);

@@ -3,7 +3,7 @@
  * per entry, the dev server dispatches by it, and the catch-all function answers 404/405 from it, so the three
  * cannot drift apart.
  */
-export const FUNCTIONS = ['subscriptions'] as const;
+export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface RouteSpec {
@@ -19,6 +19,11 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/subscriptions/confirm', fn: 'subscriptions' },
   { method: 'GET', path: '/v1/subscriptions/unsubscribe', fn: 'subscriptions' },
   { method: 'POST', path: '/v1/subscriptions/unsubscribe', fn: 'subscriptions' },
+  { method: 'GET', path: '/v1/campaigns/{campaignId}', fn: 'donations' },
+  { method: 'POST', path: '/v1/donations/checkout', fn: 'donations' },
+  { method: 'GET', path: '/v1/donate', fn: 'donations' },
+  { method: 'GET', path: '/v1/donate/thanks', fn: 'donations' },
+  { method: 'POST', path: '/v1/stripe/webhook', fn: 'stripe-webhook' },
 ];
 
 export const routeKey = (route: RouteSpec): string => `${route.method} ${route.path}`;

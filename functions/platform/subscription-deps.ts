@@ -6,10 +6,8 @@ import { loadSigningKey } from '../adapters/secrets-manager.js';
 import { SqsMailQueue } from '../adapters/sqs-mail-queue.js';
 import { deriveKeys } from '../core/secrets.js';
 import type { SubscriptionDeps } from '../core/subscriptions.js';
-import { documentClient } from './clients.js';
+import { documentClient, systemClock } from './clients.js';
 import type { SubscriptionConfig } from './config.js';
-
-export const systemClock = { now: () => new Date() };
 
 /** The mailing-list dependencies, built once per cold start. */
 export const subscriptionDeps = async (config: SubscriptionConfig) => {

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donation-pages.js';
+import { type CampaignId, CheckoutRequest, CurrencyCode, Frequency } from '../core/donations-model.js';
+import { campaignProgress, type DonationDeps, startCheckout } from '../core/donations.js';
+import { DomainError, ValidationError } from '../core/errors.js';
+import { parseMajorAmount } from '../core/money.js';
+import type { RateLimit, RateLimiter } from '../core/ports.js';
+import { keyedHash } from '../core/secrets.js';
+import { DonationConfig, loadConfig } from '../platform/config.js';
+import { donationDeps } from '../platform/donation-deps.js';
+import { checkBody, type HttpRequest, html, httpHandler, json, seeOther } from '../platform/http.js';
+
+const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
+
+/** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
+const DonateQuery = z.object({
+  campaign: z.string({ error: 'The link names no campaign.' }).pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Unknown campaign.')),
+  amount: z.string().regex(/^\d{1,12}$/, 'The amount must be a whole number of minor units.').transform(Number).optional(),
+  custom_amount: z.string().max(20).optional(),
+  currency: CurrencyCode.optional(),
+  frequency: Frequency.default('once'),
+});
+
+export interface DonationRoutesOptions {
+  siteName: string;
+  rateLimiter: RateLimiter;
+  checkoutLimit: RateLimit;
+}
+
+export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) => {
+  const { siteName } = options;
+  const base = deps.settings.apiBaseUrl;
+  // Card testers hammer checkout creation: every attempt from one client counts, valid or not.
+  const limitCheckouts = (req: HttpRequest) =>
+    options.rateLimiter.hit(options.checkoutLimit, keyedHash(deps.keys.clientIp, req.client.ip), deps.clock.now());
+
+  return httpHandler(
+    {
+      'GET /v1/campaigns/{campaignId}': async (req) => {
+        const { id, title, currency, goal, raised, donations, donors, updatedAt, ...banner } = await campaignProgress(
+          deps,
+          req.pathParameters.campaignId ?? '',
+        );
+        return json(
+          200,
+          { id, title, currency, goal, raised, donations, donors, updatedAt, ...banner },
+          { 'cache-control': 'public, max-age=30, stale-while-revalidate=60' },
+        );
+      },
+
+      'POST /v1/donations/checkout': async (req) => {
+        await limitCheckouts(req);
+        checkBody(req, ['application/json']);
+        const input = req.body(CheckoutRequest, CHECKOUT_CODES);
+        return json(201, await startCheckout(deps, { ...input, client: req.client }));
+      },
+
+      'GET /v1/donate': async (req) => {
+        let campaign: z.infer<typeof CampaignId> | undefined;
+        try {
+          const query = req.queryParams(DonateQuery, CHECKOUT_CODES);
+          campaign = query.campaign;
+          if (query.amount === undefined && query.custom_amount === undefined) {
+            const found = await deps.campaigns.get(query.campaign);
+            if (!found?.open) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.');
+            return html(200, donateChooserPage(siteName, base, found, query.frequency));
+          }
+          await limitCheckouts(req);
+          const currency = query.currency ?? (await deps.campaigns.get(query.campaign))?.currency ?? 'usd';
+          const amount = query.amount ?? parseMajorAmount(query.custom_amount ?? '', currency, 'custom_amount');
+          const session = await startCheckout(deps, {
+            campaign: query.campaign,
+            amount,
+            currency,
+            frequency: query.frequency,
+            subscribe: false,
+            client: req.client,
+          });
+          return seeOther(session.url);
+        } catch (error) {
+          // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
+          if (!(error instanceof DomainError) || error.status >= 500 || error.status === 429) throw error;
+          const back = campaign && error.code !== 'invalid_campaign' ? `${base}/v1/donate?campaign=${encodeURIComponent(campaign)}` : undefined;
+          return html(400, donationErrorPage(siteName, error.message, back));
+        }
+      },
+
+      'GET /v1/donate/thanks': async () => html(200, donationThanksPage(siteName)),
+    },
+    { siteName },
+  );
+};
+
+const config = loadConfig(DonationConfig);
+const built = await donationDeps(config);
+
+export const handler = makeHandler(built.donations, {
+  siteName: config.SITE_NAME,
+  rateLimiter: built.rateLimiter,
+  checkoutLimit: { name: 'checkout-client', limit: config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
+});
