@@ -15,6 +15,7 @@ export const buildStage = (app: App, config: StageConfig) => {
     env,
     config,
     subscribersTable: data.subscribersTable,
+    donationsTable: data.donationsTable,
     configurationSet: data.configurationSet,
     emailIdentity: data.emailIdentity,
   });

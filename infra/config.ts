@@ -21,6 +21,14 @@ export const StageConfig = z.object({
   confirmTtlDays: z.number().int().positive().default(7),
   thankYouUrl: z.url().optional(),
   confirmedUrl: z.url().optional(),
+  /** The charity named on receipts. */
+  charityName: z.string().min(1),
+  charityRegistration: z.string().min(1),
+  currencies: z.array(z.string().regex(/^[a-z]{3}$/)).min(1).default(['usd', 'eur', 'gbp']),
+  donationSuccessUrl: z.url().optional(),
+  donationCancelUrl: z.url().optional(),
+  /** Live Stripe keys in this stage: test-mode events are then ignored, and the other way round. */
+  stripeLivemode: z.boolean().default(false),
   /** Who hears about alarms (dead letters, errors, 5xx). */
   alarmEmail: z.email().optional(),
   limits: z
@@ -28,6 +36,7 @@ export const StageConfig = z.object({
       signupClientPerMinute: z.number().int().positive().default(30),
       signupAddressPerHour: z.number().int().positive().default(5),
       linkClientPerMinute: z.number().int().positive().default(60),
+      checkoutClientPerMinute: z.number().int().positive().default(10),
     })
     .prefault({}),
   /** API Gateway throttling: the whole stage, and the public signup route on its own. */
@@ -37,6 +46,8 @@ export const StageConfig = z.object({
       burstLimit: z.number().int().positive().default(100),
       signupRateLimit: z.number().positive().default(10),
       signupBurstLimit: z.number().int().positive().default(20),
+      checkoutRateLimit: z.number().positive().default(5),
+      checkoutBurstLimit: z.number().int().positive().default(10),
     })
     .prefault({}),
 }).refine((c) => c.lists.includes(c.defaultList), { message: 'defaultList must be one of lists', path: ['defaultList'] });

@@ -1,4 +1,4 @@
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { type TableDesign, TABLES, type TableName } from '../infra/tables.js';
 
 const createTable = async (client: DynamoDBClient, name: string, design: TableDesign) => {
@@ -30,9 +30,20 @@ const createTable = async (client: DynamoDBClient, name: string, design: TableDe
   }
 };
 
+/** dynalite answers CreateTable before the table is ACTIVE (even with createTableMs 0): wait for it. */
+const waitUntilActive = async (client: DynamoDBClient, name: string) => {
+  for (let i = 0; i < 200; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`table ${name} did not become active`);
+};
+
 /** Creates every table of the design (dynalite has no CloudFormation); existing ones are kept. */
 export const createTables = async (client: DynamoDBClient, names: Record<TableName, string>) => {
   for (const [table, design] of Object.entries(TABLES) as [TableName, TableDesign][]) {
     await createTable(client, names[table], design);
+    await waitUntilActive(client, names[table]);
   }
 };

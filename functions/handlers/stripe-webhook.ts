@@ -1,6 +1,6 @@
 import { recordPaymentEvent } from '../core/gifts.js';
-import { DonationConfig, loadConfig } from '../platform/config.js';
-import { donationDeps } from '../platform/donation-deps.js';
+import { loadConfig, WebhookConfig } from '../platform/config.js';
+import { webhookDeps } from '../platform/donation-deps.js';
 import { checkBody, httpHandler, json } from '../platform/http.js';
 import { logger } from '../platform/logger.js';
 
@@ -8,8 +8,8 @@ import { logger } from '../platform/logger.js';
 // this route is authenticated by its signature, so it takes what Stripe sends.
 const MAX_WEBHOOK_BYTES = 512 * 1024;
 
-const config = loadConfig(DonationConfig);
-const { gifts, events } = await donationDeps(config);
+const config = loadConfig(WebhookConfig);
+const { gifts, events } = await webhookDeps(config);
 
 /** `POST /v1/stripe/webhook`: verify, record once, 200; a bad signature 400; a storage failure 5xx (Stripe retries). */
 export const handler = httpHandler(

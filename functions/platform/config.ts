@@ -14,6 +14,10 @@ export const BaseConfig = z.object({
   PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
   /** Secrets Manager secret (ARN or name) holding `{"signingKey": "…"}`: tokens, IP and address hashes. */
   SIGNING_SECRET_ID: z.string().min(1),
+});
+
+/** What every function that puts work on the mail queue, or signs readers up, needs. */
+const MailingConfig = z.object({
   MAIL_QUEUE_URL: z.url(),
   CONSENT_VERSION: z.string().min(1),
   DEFAULT_LIST: z.string().min(1),
@@ -21,7 +25,7 @@ export const BaseConfig = z.object({
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-export const SubscriptionConfig = BaseConfig.extend({
+export const SubscriptionConfig = BaseConfig.extend(MailingConfig.shape).extend({
   SUBSCRIBERS_TABLE_NAME: z.string().min(1),
   LIST_IDS: csv.pipe(z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).min(1)),
   CONFIRM_TTL_DAYS: positiveInt.default(7),
@@ -55,10 +59,15 @@ export const DonationConfig = BaseConfig.extend({
   DONATION_SUCCESS_URL: optionalUrl,
   DONATION_CANCEL_URL: optionalUrl,
   CHECKOUT_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(10),
+});
+export type DonationConfig = z.infer<typeof DonationConfig>;
+
+/** The Stripe webhook: donations, plus receipts and newsletter opt-ins through the mail queue. */
+export const WebhookConfig = DonationConfig.extend(MailingConfig.shape).extend({
   CHARITY_NAME: z.string().min(1),
   CHARITY_REGISTRATION: z.string().min(1),
 });
-export type DonationConfig = z.infer<typeof DonationConfig>;
+export type WebhookConfig = z.infer<typeof WebhookConfig>;
 
 /** Parses the environment once, at cold start: a missing or malformed value fails there, naming the variable. */
 export const loadConfig = <T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv = process.env): T => {

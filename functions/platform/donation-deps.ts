@@ -15,25 +15,32 @@ import type { DonationDeps } from '../core/donations.js';
 import type { GiftDeps } from '../core/gifts.js';
 import { deriveKeys } from '../core/secrets.js';
 import { documentClient, systemClock } from './clients.js';
-import type { DonationConfig } from './config.js';
+import type { DonationConfig, WebhookConfig } from './config.js';
 
-/** Everything the donations and webhook functions need, built once per cold start. */
-export const donationDeps = async (config: DonationConfig) => {
+const clients = async (config: DonationConfig) => {
   const region = config.AWS_REGION;
-  const dynamo = documentClient(region);
   const secrets = new SecretsManagerClient({ region });
   const [signingKey, stripeSecrets] = await Promise.all([
     loadSigningKey(secrets, config.SIGNING_SECRET_ID),
     loadStripeSecrets(secrets, config.STRIPE_SECRET_ID),
   ]);
-  const stripe = stripeClient({ secretKey: stripeSecrets.secretKey, apiUrl: config.STRIPE_API_URL });
-  const table = config.DONATIONS_TABLE_NAME;
-  const keys = deriveKeys(signingKey);
-  const campaigns = new DynamoCampaignRepository(dynamo, table);
+  const dynamo = documentClient(region);
+  return {
+    dynamo,
+    keys: deriveKeys(signingKey),
+    stripe: stripeClient({ secretKey: stripeSecrets.secretKey, apiUrl: config.STRIPE_API_URL }),
+    webhookSecret: stripeSecrets.webhookSecret,
+    campaigns: new DynamoCampaignRepository(dynamo, config.DONATIONS_TABLE_NAME),
+  };
+};
+
+/** The donations function's dependencies (campaigns, checkout), built once per cold start. */
+export const donationDeps = async (config: DonationConfig) => {
+  const { dynamo, keys, stripe, campaigns } = await clients(config);
   const donations: DonationDeps = {
     clock: systemClock,
     campaigns,
-    attempts: new DynamoCheckoutAttempts(dynamo, table),
+    attempts: new DynamoCheckoutAttempts(dynamo, config.DONATIONS_TABLE_NAME),
     payments: new StripePayments(stripe),
     keys,
     settings: {
@@ -43,13 +50,20 @@ export const donationDeps = async (config: DonationConfig) => {
       cancelUrl: config.DONATION_CANCEL_URL,
     },
   };
+  return { donations, rateLimiter: new DynamoRateLimiter(dynamo, config.DONATIONS_TABLE_NAME) };
+};
+
+/** The Stripe webhook's dependencies (the gift ledger, the mail queue), built once per cold start. */
+export const webhookDeps = async (config: WebhookConfig) => {
+  const { dynamo, keys, stripe, webhookSecret, campaigns } = await clients(config);
+  const table = config.DONATIONS_TABLE_NAME;
   const gifts: GiftDeps = {
     clock: systemClock,
     gifts: new DynamoGiftLedger(dynamo, table),
     campaigns,
     donors: new DynamoDonorRegistry(dynamo, table),
     monthly: new DynamoMonthlyGifts(dynamo, table),
-    queue: new SqsMailQueue(new SQSClient({ region }), config.MAIL_QUEUE_URL),
+    queue: new SqsMailQueue(new SQSClient({ region: config.AWS_REGION }), config.MAIL_QUEUE_URL),
     keys,
     settings: {
       siteName: config.SITE_NAME,
@@ -60,10 +74,5 @@ export const donationDeps = async (config: DonationConfig) => {
       defaultList: config.DEFAULT_LIST,
     },
   };
-  return {
-    donations,
-    gifts,
-    events: new StripePaymentEvents(stripe, stripeSecrets.webhookSecret, config.STRIPE_LIVEMODE),
-    rateLimiter: new DynamoRateLimiter(dynamo, table),
-  };
+  return { gifts, events: new StripePaymentEvents(stripe, webhookSecret, config.STRIPE_LIVEMODE) };
 };

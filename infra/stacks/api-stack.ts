@@ -27,6 +27,7 @@ import { AppFunction } from '../constructs/app-function.js';
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
   subscribersTable: ITable;
+  donationsTable: ITable;
   configurationSet: IConfigurationSet;
   emailIdentity: IEmailIdentity;
 }
@@ -44,6 +45,12 @@ export class ApiStack extends Stack {
     const signingSecret = new Secret(this, 'SigningSecret', {
       description: 'Appeal: key for link tokens and keyed hashes of IPs and erased addresses',
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'signingKey', passwordLength: 64, excludePunctuation: true },
+    });
+
+    // Stripe keys are entered by a person after the first deploy (README): generated placeholder until then.
+    const stripeSecret = new Secret(this, 'StripeSecret', {
+      description: 'Appeal: {"secretKey": "sk_…", "webhookSecret": "whsec_…"} from the Stripe dashboard',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'placeholder', excludePunctuation: true },
     });
 
     const deadLetters = new Queue(this, 'MailDeadLetterQueue', {
@@ -125,6 +132,40 @@ export class ApiStack extends Stack {
       }),
     );
 
+    const donationEnv = {
+      ...baseEnv,
+      CURRENCIES: config.currencies.join(','),
+      DONATION_SUCCESS_URL: config.donationSuccessUrl ?? '',
+      DONATION_CANCEL_URL: config.donationCancelUrl ?? '',
+      CHECKOUT_CLIENT_LIMIT_PER_MINUTE: String(config.limits.checkoutClientPerMinute),
+      STRIPE_LIVEMODE: String(config.stripeLivemode),
+    };
+    const donations = new AppFunction(this, 'DonationsFunction', {
+      handler: 'donations',
+      description: 'Donations: campaign progress, Stripe Checkout, the donate link',
+      environment: donationEnv,
+    })
+      .bindTable(props.donationsTable, 'DONATIONS_TABLE_NAME', 'readWrite')
+      .bindSecret(signingSecret, 'SIGNING_SECRET_ID')
+      .bindSecret(stripeSecret, 'STRIPE_SECRET_ID');
+
+    const stripeWebhook = new AppFunction(this, 'StripeWebhookFunction', {
+      handler: 'stripe-webhook',
+      description: 'Stripe webhook: the gift ledger, receipts, donor opt-ins',
+      timeout: Duration.seconds(30),
+      environment: {
+        ...donationEnv,
+        CONSENT_VERSION: config.consentVersion,
+        DEFAULT_LIST: config.defaultList,
+        CHARITY_NAME: config.charityName,
+        CHARITY_REGISTRATION: config.charityRegistration,
+      },
+    })
+      .bindTable(props.donationsTable, 'DONATIONS_TABLE_NAME', 'readWrite')
+      .bindQueueSender(mailQueue, 'MAIL_QUEUE_URL')
+      .bindSecret(signingSecret, 'SIGNING_SECRET_ID')
+      .bindSecret(stripeSecret, 'STRIPE_SECRET_ID');
+
     const fallback = new AppFunction(this, 'FallbackFunction', {
       handler: 'fallback',
       description: 'Catch-all route: 404 and 405 in the contract format',
@@ -132,7 +173,7 @@ export class ApiStack extends Stack {
       environment: { SITE_NAME: config.siteName },
     });
 
-    const groups: Record<FunctionName, AppFunction> = { subscriptions };
+    const groups: Record<FunctionName, AppFunction> = { subscriptions, donations, 'stripe-webhook': stripeWebhook };
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of ROUTES) {
       let integration = integrations.get(route.fn);
@@ -157,6 +198,14 @@ export class ApiStack extends Stack {
         ThrottlingRateLimit: config.throttle.signupRateLimit,
         ThrottlingBurstLimit: config.throttle.signupBurstLimit,
       },
+      [routeKey({ method: 'POST', path: '/v1/donations/checkout', fn: 'donations' })]: {
+        ThrottlingRateLimit: config.throttle.checkoutRateLimit,
+        ThrottlingBurstLimit: config.throttle.checkoutBurstLimit,
+      },
+      [routeKey({ method: 'GET', path: '/v1/donate', fn: 'donations' })]: {
+        ThrottlingRateLimit: config.throttle.checkoutRateLimit,
+        ThrottlingBurstLimit: config.throttle.checkoutBurstLimit,
+      },
     });
 
     const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true });
@@ -172,12 +221,14 @@ export class ApiStack extends Stack {
       }).addAlarmAction(new SnsAction(alarmTopic));
     alarm('MailDeadLettersAlarm', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'Emails failed repeatedly and wait in the dead-letter queue');
     alarm('Api5xxAlarm', api.metricServerError({ period: Duration.minutes(5) }), 'The API answered 5xx');
-    for (const [name, fn] of Object.entries({ subscriptions, mailer })) {
+    for (const [name, fn] of Object.entries({ subscriptions, mailer, donations, stripeWebhook })) {
       alarm(`${name[0]?.toUpperCase()}${name.slice(1)}ErrorsAlarm`, fn.fn.metricErrors({ period: Duration.minutes(5) }), `The ${name} function failed`);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'PublicApiUrl', { value: publicApiUrl });
     new CfnOutput(this, 'MailQueueUrl', { value: mailQueue.queueUrl });
+    new CfnOutput(this, 'StripeSecretArn', { value: stripeSecret.secretArn });
+    new CfnOutput(this, 'StripeWebhookUrl', { value: `${publicApiUrl}/v1/stripe/webhook` });
   }
 }

@@ -31,12 +31,14 @@ const protectedTable = (scope: Construct, id: string, design: TableDesign) => {
 /** Everything stateful: kept (RETAIN) when the stack goes, so readers' data never leaves with a deploy. */
 export class DataStack extends Stack {
   readonly subscribersTable: Table;
+  readonly donationsTable: Table;
   readonly configurationSet: ConfigurationSet;
   readonly emailIdentity: EmailIdentity;
 
   constructor(scope: Construct, id: string, props: StackProps & { config: StageConfig }) {
     super(scope, id, props);
     this.subscribersTable = protectedTable(this, 'SubscribersTable', TABLES.subscribers);
+    this.donationsTable = protectedTable(this, 'DonationsTable', TABLES.donations);
 
     this.configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
       // SES's account-level suppression list as a second net under our own bounced/complained status.
@@ -48,6 +50,7 @@ export class DataStack extends Stack {
     });
 
     new CfnOutput(this, 'SubscribersTableName', { value: this.subscribersTable.tableName });
+    new CfnOutput(this, 'DonationsTableName', { value: this.donationsTable.tableName });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
     this.emailIdentity.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}` });

@@ -16,6 +16,8 @@ const config = StageConfig.parse({
   lists: ['news', 'events'],
   defaultList: 'news',
   consentVersion: 'v1',
+  charityName: 'Example Charity',
+  charityRegistration: '1234567',
   alarmEmail: 'ops@example.org',
 });
 
@@ -47,7 +49,8 @@ const policyOf = (roleLogicalId: string) =>
   );
 
 describe('data stack', () => {
-  it('keeps the subscribers table safe: PITR, deletion protection, RETAIN, TTL, encryption', () => {
+  it('keeps both tables safe: PITR, deletion protection, RETAIN, TTL, encryption', () => {
+    expect(Object.keys(data.findResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: { DeletionProtectionEnabled: true } }))).toHaveLength(2);
     data.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -64,6 +67,14 @@ describe('data stack', () => {
         GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus' })],
       }),
     });
+    data.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byKind' })],
+      }),
+    });
   });
 
   it('has an SES configuration set and a domain identity', () => {
@@ -76,7 +87,7 @@ describe('api stack', () => {
   it('runs every function on Node 22 arm64, bundled as ESM', () => {
     const functions = api.findResources('AWS::Lambda::Function');
     const ours = Object.values(functions).filter((f) => (f as { Properties: { Description?: string } }).Properties.Description);
-    expect(ours.length).toBe(3);
+    expect(ours.length).toBe(5);
     for (const fn of ours) {
       expect(fn).toMatchObject({ Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' } });
     }
@@ -102,6 +113,18 @@ describe('api stack', () => {
     expect(subscriptionsPolicy).not.toContain('dynamodb:DeleteTable');
     expect(mailerPolicy).toContain('ses:SendEmail');
     expect(mailerPolicy).toContain('sqs:ReceiveMessage');
+    const [, donations] = functionNamed('Donations: campaign progress, Stripe Checkout, the donate link');
+    const [, webhook] = functionNamed('Stripe webhook: the gift ledger, receipts, donor opt-ins');
+    const donationsPolicy = policyOf(donations.Properties.Role['Fn::GetAtt'][0]);
+    const webhookPolicy = policyOf(webhook.Properties.Role['Fn::GetAtt'][0]);
+    expect(donationsPolicy).not.toContain('sqs:SendMessage');
+    expect(donationsPolicy).not.toContain('SubscribersTable');
+    expect(donationsPolicy).toContain('DonationsTable');
+    expect(webhookPolicy).toContain('sqs:SendMessage');
+    expect(webhookPolicy).not.toContain('ses:SendEmail');
+    expect(webhookPolicy).not.toContain('SubscribersTable');
+    expect(webhookPolicy.match(/secretsmanager:GetSecretValue/g)?.length).toBeGreaterThanOrEqual(1);
+    expect(webhook.Properties.Environment.Variables.STRIPE_SECRET_ID).toEqual({ Ref: expect.stringMatching(/^StripeSecret/) });
     const [, fallback] = functionNamed('Catch-all route: 404 and 405 in the contract format');
     expect(policyOf(fallback.Properties.Role['Fn::GetAtt'][0])).toBe('[]');
   });
@@ -116,7 +139,7 @@ describe('api stack', () => {
   });
 
   it('routes every contract route, a catch-all, CORS for the site origins only, and throttling', () => {
-    for (const key of ['POST /v1/subscriptions', 'GET /v1/subscriptions/confirm', 'POST /v1/subscriptions/confirm', 'GET /v1/subscriptions/unsubscribe', 'POST /v1/subscriptions/unsubscribe', 'ANY /{proxy+}']) {
+    for (const key of ['POST /v1/subscriptions', 'GET /v1/subscriptions/confirm', 'POST /v1/subscriptions/confirm', 'GET /v1/subscriptions/unsubscribe', 'POST /v1/subscriptions/unsubscribe', 'GET /v1/campaigns/{campaignId}', 'POST /v1/donations/checkout', 'GET /v1/donate', 'POST /v1/stripe/webhook', 'ANY /{proxy+}']) {
       api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key });
     }
     api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
@@ -125,7 +148,10 @@ describe('api stack', () => {
     api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
-      RouteSettings: { 'POST /v1/subscriptions': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } },
+      RouteSettings: Match.objectLike({
+        'POST /v1/subscriptions': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        'POST /v1/donations/checkout': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+      }),
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
   });

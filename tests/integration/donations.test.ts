@@ -1,0 +1,229 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
+import { documentClient } from '../../functions/platform/clients.js';
+import { campaignSettings } from '../support/donation-fakes.js';
+import { postJson, startTestServer, type TestServer } from '../support/dev-server.js';
+
+let server: TestServer;
+let webhookSecret: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ CHECKOUT_CLIENT_LIMIT_PER_MINUTE: '1000', SIGNUP_ADDRESS_LIMIT_PER_HOUR: '1000' });
+  webhookSecret = (JSON.parse(readFileSync(join(server.dataDir, 'state.json'), 'utf8')) as { webhookSecret: string }).webhookSecret;
+});
+afterAll(() => server.stop());
+
+let campaignCount = 0;
+/** A fresh campaign per test, made the way the admin CLI makes one (the dev server's env points at dynalite). */
+const newCampaign = async (overrides: Parameters<typeof campaignSettings>[0] = {}) => {
+  const id = `test-${++campaignCount}`;
+  await new DynamoCampaignRepository(documentClient('us-east-1'), 'appeal-donations').saveSettings(campaignSettings({ id, ...overrides }), new Date());
+  return id;
+};
+
+interface Progress {
+  raised: number;
+  donations: number;
+  donors: number;
+}
+const progress = async (id: string) => (await (await fetch(`${server.url}/v1/campaigns/${id}`)).json()) as Progress & Record<string, unknown>;
+
+const checkout = async (body: Record<string, unknown>) => {
+  const response = await postJson(`${server.url}/v1/donations/checkout`, { currency: 'usd', frequency: 'once', ...body });
+  return { status: response.status, body: (await response.json()) as { id: string; url: string; error?: { code: string; field?: string } } };
+};
+
+const local = async (path: string, body?: unknown) => {
+  const response = await postJson(`${server.url}/_local/stripe${path}`, body ?? {});
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
+};
+
+const events = async () => (await (await fetch(`${server.url}/_local/stripe/events`)).json()) as { id: string; type: string }[];
+
+describe('GET /v1/campaigns/{id}', () => {
+  it('gives the progress bar its figures, cacheable for a short time', async () => {
+    const id = await newCampaign({ goal: 500000 });
+    const response = await fetch(`${server.url}/v1/campaigns/${id}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toMatch(/public, max-age=\d+/);
+    expect(await response.json()).toMatchObject({ id, title: 'Support Ukraine', currency: 'usd', goal: 500000, raised: 0, donations: 0, donors: 0, updatedAt: expect.any(String) });
+  });
+
+  it('answers 404 for an unknown campaign', async () => {
+    const response = await fetch(`${server.url}/v1/campaigns/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});
+
+describe('POST /v1/donations/checkout', () => {
+  it.each([
+    [{ campaign: 'does-not-exist', amount: 2500 }, 'invalid_campaign'],
+    [{ amount: 2500, currency: 'eur' }, 'invalid_currency'],
+    [{ amount: 99 }, 'invalid_amount'],
+    [{ amount: 10_000_001 }, 'invalid_amount'],
+    [{ amount: 25.5 }, 'invalid_amount'],
+    [{ amount: 2500, frequency: 'weekly' }, 'invalid_field'],
+    [{ amount: 2500, email: 'nope' }, 'invalid_email'],
+  ])('rejects %j with 400 %s', async (body, code) => {
+    const id = await newCampaign();
+    const { status, body: answer } = await checkout({ campaign: id, ...body });
+    expect(status).toBe(400);
+    expect(answer.error?.code).toBe(code);
+  });
+
+  it('refuses a closed campaign', async () => {
+    const id = await newCampaign({ open: false });
+    expect((await checkout({ campaign: id, amount: 2500 })).body.error?.code).toBe('invalid_campaign');
+  });
+
+  it('creates one session for a double click, and a new one once it is paid', async () => {
+    const id = await newCampaign();
+    const [first, second] = await Promise.all([checkout({ campaign: id, amount: 2500 }), checkout({ campaign: id, amount: 2500 })]);
+    expect(first.status).toBe(201);
+    expect(first.body.url).toBe(`${server.url}/_local/stripe/checkout/${first.body.id}`);
+    expect(second.body.id).toBe(first.body.id);
+    await local(`/checkout/${first.body.id}/complete`, { email: 'donor@example.org' });
+    const third = await checkout({ campaign: id, amount: 2500 });
+    expect(third.status).toBe(201);
+    expect(third.body.id).not.toBe(first.body.id);
+  });
+});
+
+describe('a one-time gift', () => {
+  it('is counted once, thanked once, and refunded net, however often Stripe delivers', async () => {
+    const id = await newCampaign();
+    const session = (await checkout({ campaign: id, amount: 2500, email: 'Giver@Example.org' })).body;
+    const done = await local(`/checkout/${session.id}/complete`, { name: 'Gil Giver' });
+    expect(done.body).toMatchObject({ status: 'complete', paymentIntent: expect.stringMatching(/^pi_/) });
+    expect(await progress(id)).toMatchObject({ raised: 2500, donations: 1, donors: 1 });
+
+    for (const event of await events()) expect((await local(`/events/${event.id}/resend`)).body).toEqual({ status: 'resent' });
+    expect(await progress(id)).toMatchObject({ raised: 2500, donations: 1, donors: 1 });
+    const receipts = (await server.mailTo('giver@example.org')).filter((m) => m.subject.startsWith('Thank you for your gift'));
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]?.text).toContain('$25.00');
+    expect(receipts[0]?.text).toContain('registered charity');
+
+    expect((await local(`/payments/${done.body.paymentIntent}/refund`, { amount: 1000 })).body.status).toBe('refunded');
+    expect(await progress(id)).toMatchObject({ raised: 1500, donations: 1 });
+    await local(`/payments/${done.body.paymentIntent}/refund`);
+    expect(await progress(id)).toMatchObject({ raised: 0, donations: 0, donors: 1 });
+    const refunds = (await events()).filter((e) => e.type === 'charge.refunded');
+    await local(`/events/${refunds[0]?.id}/resend`); // the older, partial refund arrives again, late
+    expect(await progress(id)).toMatchObject({ raised: 0, donations: 0 });
+    expect((await local(`/checkout/${session.id}/complete`)).status).toBe(409);
+  });
+
+  it('is counted only when a delayed payment succeeds', async () => {
+    const id = await newCampaign();
+    const session = (await checkout({ campaign: id, amount: 4000 })).body;
+    await local(`/checkout/${session.id}/complete`, { async: true });
+    expect(await progress(id)).toMatchObject({ raised: 0, donations: 0 });
+    await local(`/checkout/${session.id}/settle?outcome=succeeded`);
+    expect(await progress(id)).toMatchObject({ raised: 4000, donations: 1 });
+  });
+
+  it('sends the newsletter double opt-in when the donor ticked the box', async () => {
+    const id = await newCampaign();
+    const session = (await checkout({ campaign: id, amount: 2500, email: 'reader-donor@example.org', subscribe: true })).body;
+    await local(`/checkout/${session.id}/complete`);
+    const subjects = (await server.mailTo('reader-donor@example.org')).map((m) => m.subject);
+    expect(subjects).toContain('Please confirm your subscription to GlobalSecurity.org');
+    expect(subjects.filter((s) => s.startsWith('Thank you for your gift'))).toHaveLength(1);
+  });
+});
+
+describe('a monthly gift', () => {
+  it('counts each month once, the first not twice with its checkout, and ends', async () => {
+    const id = await newCampaign();
+    const session = (await checkout({ campaign: id, amount: 1000, frequency: 'monthly', email: 'monthly@example.org' })).body;
+    await local(`/checkout/${session.id}/complete`);
+    expect(await progress(id)).toMatchObject({ raised: 1000, donations: 1, donors: 1 });
+    const subscription = ((await (await fetch(`${server.url}/_local/stripe/events`)).json()) as { type: string }[]).length;
+    expect(subscription).toBeGreaterThan(0);
+    const created = (await events()).filter((e) => e.type === 'customer.subscription.created').at(-1);
+    expect(created).toBeDefined();
+    const subId = await subscriptionOf(session.id);
+    await local(`/subscriptions/${subId}/renew`);
+    expect(await progress(id)).toMatchObject({ raised: 2000, donations: 2, donors: 1 });
+    expect((await local(`/subscriptions/${subId}/cancel`)).body.status).toBe('canceled');
+    const receipts = (await server.mailTo('monthly@example.org')).filter((m) => m.subject.startsWith('Thank you'));
+    expect(receipts).toHaveLength(2);
+    expect(receipts[0]?.text).toContain('monthly gift');
+  });
+});
+
+/** The subscription of a completed monthly checkout, as Stripe's API reports it. */
+const subscriptionOf = async (sessionId: string) => {
+  const stripe = new Stripe('sk_test_appeal_local_simulator', { host: '127.0.0.1', port: stripePort(), protocol: 'http' });
+  const session = await stripe.checkout.sessions.retrieve(sessionId);
+  return String(session.subscription);
+};
+const stripePort = () => Number(new URL(String(process.env.STRIPE_API_URL)).port);
+
+describe('POST /v1/stripe/webhook', () => {
+  const event = (overrides: Record<string, unknown> = {}) =>
+    JSON.stringify({ id: 'evt_test_1', object: 'event', type: 'product.created', livemode: false, created: Math.floor(Date.now() / 1000), data: { object: { id: 'prod_1' } }, ...overrides });
+  const deliver = (payload: string, signature?: string) =>
+    fetch(`${server.url}/v1/stripe/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) }, body: payload });
+
+  it('rejects a missing, forged or stale signature with 400', async () => {
+    const payload = event();
+    expect((await deliver(payload)).status).toBe(400);
+    const forged = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_not_ours' });
+    expect((await deliver(payload, forged)).status).toBe(400);
+    const stale = Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const answer = await deliver(payload, stale);
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ error: { code: 'invalid_signature' } });
+  });
+
+  it('answers 200 to event types it does not use and to the other mode', async () => {
+    const payload = event();
+    expect((await deliver(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }))).status).toBe(200);
+    const id = await newCampaign();
+    const live = event({
+      type: 'charge.refunded',
+      livemode: true,
+      data: { object: { id: 'ch_live', object: 'charge', payment_intent: 'pi_live', amount: 100, amount_refunded: 100 } },
+    });
+    expect((await deliver(live, Stripe.webhooks.generateTestHeaderString({ payload: live, secret: webhookSecret }))).status).toBe(200);
+    expect(await progress(id)).toMatchObject({ raised: 0 });
+  });
+});
+
+describe('GET /v1/donate', () => {
+  it('shows a page to choose an amount, working without JavaScript', async () => {
+    const id = await newCampaign();
+    const response = await fetch(`${server.url}/v1/donate?campaign=${id}`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(`href="${server.url}/v1/donate?campaign=${id}&amp;amount=2500&amp;currency=usd&amp;frequency=once"`);
+    expect(html).toContain('frequency=monthly');
+    expect(html).toContain('name="custom_amount"');
+  });
+
+  it('sends a link with an amount straight to checkout, and a custom amount too', async () => {
+    const id = await newCampaign();
+    const link = await fetch(`${server.url}/v1/donate?campaign=${id}&amount=2500&currency=usd&frequency=monthly`, { redirect: 'manual' });
+    expect(link.status).toBe(303);
+    expect(link.headers.get('location')).toMatch(new RegExp(`^${server.url}/_local/stripe/checkout/cs_test_`));
+    const custom = await fetch(`${server.url}/v1/donate?campaign=${id}&currency=usd&custom_amount=12.50&frequency=once`, { redirect: 'manual' });
+    expect(custom.status).toBe(303);
+  });
+
+  it.each([['campaign=nope&amount=2500'], ['amount=2500'], ['campaign=CAPS'], ['campaign=%s&amount=5'], ['campaign=%s&custom_amount=abc'], ['campaign=%s&amount=2500&currency=eur']])(
+    'answers bad parameters (%s) with a 400 page, never a broken checkout',
+    async (query) => {
+      const id = await newCampaign();
+      const response = await fetch(`${server.url}/v1/donate?${query.replace('%s', id)}`, { redirect: 'manual' });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('text/html');
+      expect(await response.text()).toContain('We could not start your donation');
+    },
+  );
+});
