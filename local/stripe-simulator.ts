@@ -171,27 +171,34 @@ export class StripeSimulator {
     const path = url.pathname.slice('/_local/stripe'.length);
     const raw = req.method === 'POST' ? await readBody(req) : '';
     const input = (String(req.headers['content-type'] ?? '').includes('json') && raw ? JSON.parse(raw) : qs.parse(raw)) as Record<string, unknown>;
-    const route = (method: string, pattern: RegExp) => (req.method === method ? pattern.exec(path) : null);
-    let m: RegExpExecArray | null;
-    if ((m = route('GET', /^\/checkout\/([^/]+)$/))) return this.checkoutPage(res, m[1] ?? ''), true;
-    if ((m = route('POST', /^\/checkout\/([^/]+)\/complete$/))) return await this.complete(req, res, m[1] ?? '', input), true;
-    if ((m = route('POST', /^\/checkout\/([^/]+)\/cancel$/))) return await this.cancel(req, res, m[1] ?? ''), true;
-    if ((m = route('POST', /^\/checkout\/([^/]+)\/settle$/))) return await this.settle(res, m[1] ?? '', url.searchParams.get('outcome') ?? 'succeeded'), true;
-    if ((m = route('POST', /^\/payments\/([^/]+)\/refund$/))) return await this.refund(res, m[1] ?? '', input), true;
-    if ((m = route('POST', /^\/payments\/([^/]+)\/dispute$/))) return await this.dispute(res, m[1] ?? ''), true;
-    if ((m = route('POST', /^\/subscriptions\/([^/]+)\/renew$/))) return await this.renew(res, m[1] ?? ''), true;
-    if ((m = route('POST', /^\/subscriptions\/([^/]+)\/cancel$/))) return await this.cancelSubscription(res, m[1] ?? ''), true;
-    if (route('GET', /^\/events$/)) {
-      return sendJson(res, 200, this.state.events.map((e) => ({ id: e.id, type: e.type, created: e.created }))), true;
-    }
-    if ((m = route('POST', /^\/events\/([^/]+)\/resend$/))) {
-      const event = this.state.events.find((e) => e.id === m?.[1]);
-      if (!event) return stripeError(res, 404, 'No such event'), true;
-      const delivered = await this.deliver(event);
-      return sendJson(res, delivered ? 200 : 502, { status: delivered ? 'resent' : 'failed' }), true;
+    const routes: [string, RegExp, (m: RegExpExecArray) => unknown][] = [
+      ['GET', /^\/checkout\/([^/]+)$/, (m) => this.checkoutPage(res, m[1] ?? '')],
+      ['POST', /^\/checkout\/([^/]+)\/complete$/, (m) => this.complete(req, res, m[1] ?? '', input)],
+      ['POST', /^\/checkout\/([^/]+)\/cancel$/, (m) => this.cancel(req, res, m[1] ?? '')],
+      ['POST', /^\/checkout\/([^/]+)\/settle$/, (m) => this.settle(res, m[1] ?? '', url.searchParams.get('outcome') ?? 'succeeded')],
+      ['POST', /^\/payments\/([^/]+)\/refund$/, (m) => this.refund(res, m[1] ?? '', input)],
+      ['POST', /^\/payments\/([^/]+)\/dispute$/, (m) => this.dispute(res, m[1] ?? '')],
+      ['POST', /^\/subscriptions\/([^/]+)\/renew$/, (m) => this.renew(res, m[1] ?? '')],
+      ['POST', /^\/subscriptions\/([^/]+)\/cancel$/, (m) => this.cancelSubscription(res, m[1] ?? '')],
+      ['GET', /^\/events$/, () => sendJson(res, 200, this.state.events.map((e) => ({ id: e.id, type: e.type, created: e.created })))],
+      ['POST', /^\/events\/([^/]+)\/resend$/, (m) => this.resend(res, m[1] ?? '')],
+    ];
+    for (const [method, pattern, handle] of routes) {
+      const found = req.method === method ? pattern.exec(path) : null;
+      if (found) {
+        await handle(found);
+        return true;
+      }
     }
     stripeError(res, 404, 'No such simulator route');
     return true;
+  }
+
+  private async resend(res: ServerResponse, eventId: string) {
+    const event = this.state.events.find((e) => e.id === eventId);
+    if (!event) return stripeError(res, 404, 'No such event');
+    const delivered = await this.deliver(event);
+    return sendJson(res, delivered ? 200 : 502, { status: delivered ? 'resent' : 'failed' });
   }
 
   private checkoutPage(res: ServerResponse, sessionId: string) {
@@ -391,7 +398,7 @@ ${
 
   private async renew(res: ServerResponse, subscriptionId: string) {
     const subscription = this.state.subscriptions[subscriptionId];
-    if (!subscription || subscription.status !== 'active') return stripeError(res, 409, 'No active subscription');
+    if (subscription?.status !== 'active') return stripeError(res, 409, 'No active subscription');
     const { paymentIntent } = this.pay(Number(subscription.x_amount), String(subscription.currency), {}, true);
     const event = this.event('invoice.paid', this.invoice(subscription, paymentIntent, 'subscription_cycle'));
     this.save();

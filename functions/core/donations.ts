@@ -41,7 +41,7 @@ export const checkGift = async (
   input: Pick<CheckoutRequest, 'campaign' | 'amount' | 'currency'>,
 ): Promise<Campaign> => {
   const campaign = await deps.campaigns.get(input.campaign);
-  if (!campaign || !campaign.open) {
+  if (!campaign?.open) {
     throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
   }
   if (input.currency !== campaign.currency || !deps.settings.currencies.includes(input.currency)) {

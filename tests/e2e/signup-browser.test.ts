@@ -23,7 +23,7 @@ describe('the demo article page in Chromium', () => {
     await page.getByLabel('Email address').fill('browser.reader@example.org');
     await page.getByLabel('Name (optional)').fill('Dana');
     await page.getByRole('button', { name: 'Subscribe' }).click();
-    const status = page.getByRole('status');
+    const status = page.locator('form[data-appeal-signup]').getByRole('status');
     await expect.poll(() => status.textContent()).toContain('Check your inbox');
     expect(page.url()).toBe(`${server.url}/`); // shown inline, no navigation
 
@@ -51,7 +51,7 @@ describe('the demo article page in Chromium', () => {
     await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
     const errorId = await email.getAttribute('aria-describedby');
     await expect(page.locator(`#${errorId}`).textContent()).resolves.toBe('Please enter a valid email address.');
-    await expect(page.getByRole('status').textContent()).resolves.toBe('Please correct the highlighted field.');
+    await expect(page.locator('form[data-appeal-signup]').getByRole('status').textContent()).resolves.toBe('Please correct the highlighted field.');
     await page.close();
   });
 

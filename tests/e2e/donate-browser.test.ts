@@ -1,0 +1,65 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/dev-server.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the donation banner in Chromium', () => {
+  it('takes a reader from an amount to the simulator, to the thank-you page, and moves the progress bar', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    const label = page.locator('.appeal-progress-label');
+    await expect.poll(() => label.textContent()).toContain('$0 raised of $50,000 goal');
+
+    await page.getByRole('link', { name: '$25', exact: true }).click();
+    await page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Pay $25.00');
+    await page.getByLabel('Email').fill('banner.donor@example.org');
+    await page.getByRole('button', { name: 'Pay' }).click();
+    await page.waitForURL(/\/v1\/donate\/thanks\?session_id=cs_test_/);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Thank you for your gift');
+
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => label.textContent()).toContain('$25 raised of $50,000 goal · 1 donor');
+    const width = await page.locator('.appeal-progress-fill').evaluate((el) => (el as HTMLElement).style.width);
+    expect(width).toBe('0%'); // 25 of 50,000 rounds to 0%: the label carries the figure
+
+    const receipts = (await server.mailTo('banner.donor@example.org')).filter((m) => m.subject.startsWith('Thank you'));
+    expect(receipts).toHaveLength(1);
+    await page.close();
+  });
+
+  it('switches the amounts to monthly gifts', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Monthly').check();
+    await page.getByRole('link', { name: '$10 a month' }).click();
+    await page.waitForURL(/\/_local\/stripe\/checkout\//);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Pay $10.00 a month');
+    await page.close();
+  });
+
+  it('works without JavaScript: the chooser page and a custom amount', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'Other amount' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Give to UNITED24: humanitarian aid for Ukraine');
+    await page.getByLabel('Amount (USD)').fill('12.50');
+    await page.getByLabel('Every month').check();
+    await page.getByRole('button', { name: 'Continue to payment' }).click();
+    await page.waitForURL(/\/_local\/stripe\/checkout\//);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Pay $12.50 a month');
+    await context.close();
+  });
+});
