@@ -164,7 +164,11 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   await seedDemoCampaign('appeal-donations');
   await writeFile(
     join(dataDir, 'endpoints.json'),
-    JSON.stringify({ url, dynamodb: forced.AWS_ENDPOINT_URL_DYNAMODB, pid: process.pid }, null, 2),
+    JSON.stringify(
+      { url, pid: process.pid, dynamodb: forced.AWS_ENDPOINT_URL_DYNAMODB, tables: { subscribers: 'appeal-subscribers', donations: 'appeal-donations' } },
+      null,
+      2,
+    ),
   );
 
   // Handlers read their configuration at import (cold start), so they are imported once the environment is set.

@@ -40,3 +40,20 @@ describe('rate limits (contract defaults)', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
   });
 });
+
+describe('checkout rate limit (contract default)', () => {
+  it('lets one client create 10 checkouts a minute, then answers 429 with Retry-After', async () => {
+    const secondsLeft = 60 - (Math.floor(Date.now() / 1000) % 60);
+    if (secondsLeft < 10) await new Promise((r) => setTimeout(r, secondsLeft * 1000 + 100));
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const amount = i % 2 === 0 ? 1000 + i : 5; // invalid amounts count too: card testers probe with them
+      statuses.push((await postJson(`${server.url}/v1/donations/checkout`, { campaign: 'ukraine', amount, currency: 'usd' })).status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 201 || s === 400)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    const link = await fetch(`${server.url}/v1/donate?campaign=ukraine&amount=2500&currency=usd`, { redirect: 'manual' });
+    expect(link.status).toBe(429);
+    expect(Number(link.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { z } from 'zod';
+import { createTables } from '../tables.js';
+
+export const LOCAL_TABLES = { subscribers: 'appeal-subscribers', donations: 'appeal-donations' };
+
+/** Where the admin CLI works: the dev server's data, or a deployed stage. */
+export interface Target {
+  description: string;
+  dynamo: DynamoDBDocumentClient;
+  tables: { subscribers: string; donations: string };
+  apiUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+const Endpoints = z.object({
+  url: z.string(),
+  pid: z.number(),
+  dynamodb: z.string(),
+  tables: z.object({ subscribers: z.string(), donations: z.string() }),
+});
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const documentClient = (client: DynamoDBClient) =>
+  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+/**
+ * The dev server's data. dynalite holds a lock on its folder, so while the server runs the CLI goes through the
+ * server's own DynamoDB endpoint (written to endpoints.json); otherwise it opens the folder itself.
+ */
+export const localTarget = async (dataDir: string): Promise<Target> => {
+  const dir = resolve(dataDir);
+  const file = join(dir, 'endpoints.json');
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  if (existsSync(file)) {
+    const endpoints = Endpoints.parse(JSON.parse(readFileSync(file, 'utf8')));
+    if (isAlive(endpoints.pid)) {
+      const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: endpoints.dynamodb, credentials });
+      return {
+        description: `the running dev server (${endpoints.url})`,
+        dynamo: documentClient(raw),
+        tables: endpoints.tables,
+        apiUrl: endpoints.url,
+        close: async () => raw.destroy(),
+      };
+    }
+  }
+  const server = dynalite({ createTableMs: 0, path: join(dir, 'dynamodb') });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const raw = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    credentials,
+  });
+  await createTables(raw, LOCAL_TABLES);
+  return {
+    description: `the dev server's data in ${dir} (server not running)`,
+    dynamo: documentClient(raw),
+    tables: LOCAL_TABLES,
+    apiUrl: undefined,
+    close: async () => {
+      raw.destroy();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+};
+
+/** A deployed stage: table names and the API URL from the stacks' outputs, with the caller's AWS credentials. */
+export const stageTarget = async (stage: string, region: string | undefined): Promise<Target> => {
+  const cloudFormation = new CloudFormationClient({ region });
+  const outputs = async (stack: string) => {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
+    return Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+  };
+  const [data, api] = await Promise.all([outputs(`Appeal-${stage}-Data`), outputs(`Appeal-${stage}-Api`)]);
+  const subscribers = data.SubscribersTableName;
+  const donations = data.DonationsTableName;
+  if (!subscribers || !donations) throw new Error(`stack Appeal-${stage}-Data has no table outputs`);
+  const raw = new DynamoDBClient({ region });
+  return {
+    description: `stage ${stage}`,
+    dynamo: documentClient(raw),
+    tables: { subscribers, donations },
+    apiUrl: api.PublicApiUrl,
+    close: async () => raw.destroy(),
+  };
+};

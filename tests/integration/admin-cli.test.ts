@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdmin } from '../support/cli.js';
+import { type RunningProduct, startProduct } from '../support/process.js';
+
+let dataDir: string;
+let product: RunningProduct;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'appeal-admin-'));
+  product = await startProduct(dataDir);
+});
+afterAll(async () => {
+  await product?.interrupt();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run admin', () => {
+  it('creates, lists and closes a campaign on the running dev server\'s data', async () => {
+    const created = await runAdmin(['--data-dir', dataDir, 'campaign', 'create', '--id', 'spring', '--title', 'Spring appeal', '--goal', '250000', '--currency', 'eur']);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('created campaign spring on the running dev server');
+
+    const progress = await (await fetch(`${product.url}/v1/campaigns/spring`)).json();
+    expect(progress).toMatchObject({ id: 'spring', title: 'Spring appeal', currency: 'eur', goal: 250000, raised: 0 });
+
+    const listed = await runAdmin(['--data-dir', dataDir, 'campaign', 'list']);
+    expect(listed.stdout).toMatch(/spring\topen\t€0\.00 of €2,500\.00/);
+    expect(listed.stdout).toMatch(/ukraine\topen/);
+
+    expect((await runAdmin(['--data-dir', dataDir, 'campaign', 'close', 'spring'])).code).toBe(0);
+    const checkout = await fetch(`${product.url}/v1/donations/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ campaign: 'spring', amount: 1000, currency: 'eur' }),
+    });
+    expect(checkout.status).toBe(400);
+  });
+
+  it('explains bad input and exits non-zero', async () => {
+    const bad = await runAdmin(['--data-dir', dataDir, 'campaign', 'create', '--id', 'Bad Id', '--title', 't', '--goal', '1', '--currency', 'usd']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('Lowercase letters, digits and dashes.');
+    const missing = await runAdmin(['--data-dir', dataDir, 'campaign', 'close', 'nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('there is no campaign nope');
+    const help = await runAdmin(['--help']);
+    expect(help.stdout).toContain('campaign');
+  });
+});
