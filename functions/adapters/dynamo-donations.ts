@@ -4,7 +4,8 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, Upda
 import { z } from 'zod';
 import { Campaign, type CampaignSettings, Gift } from '../core/donations-model.js';
 import { NotFoundError } from '../core/errors.js';
-import { type CampaignOp, type CampaignRepository, type CheckoutAttempts, type DonorRegistry, type GiftLedger, type MonthlyGifts, OP_GRACE_SECONDS } from '../core/ports.js';
+import type { CampaignOp, CampaignRepository, CheckoutAttempts, DonorRegistry, GiftLedger, MonthlyGifts } from '../core/ports.js';
+import { applyOp, retireOp } from './dynamo-ops.js';
 import { conflictOnCondition, epochSeconds } from './dynamo-keys.js';
 
 /** Item keys of the donations table (see the README's item design). */
@@ -16,7 +17,6 @@ export const donationKeys = {
   attempt: (fingerprint: string) => ({ pk: `ATTEMPT#${fingerprint}`, sk: 'ATTEMPT' }),
 };
 
-const OpsMap = z.record(z.string(), z.number());
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ops', 'expiresAt'];
 const stripKeys = (item: Record<string, unknown>) =>
@@ -40,7 +40,7 @@ export class DynamoCampaignRepository implements CampaignRepository {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: 'byKind',
+          IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :kind',
           ExpressionAttributeValues: { ':kind': 'CAMPAIGNS' },
           ExclusiveStartKey,
@@ -72,62 +72,19 @@ export class DynamoCampaignRepository implements CampaignRepository {
     return (await this.get(settings.id)) as Campaign;
   }
 
-  async applyOp(campaignId: string, op: CampaignOp, now: Date) {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: donationKeys.campaign(campaignId),
-          UpdateExpression: 'ADD raised :raised, donations :donations, donors :donors SET ops.#op = :applied, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(ops.#op)',
-          ExpressionAttributeNames: { '#op': op.id },
-          ExpressionAttributeValues: {
-            ':raised': op.raised,
-            ':donations': op.donations,
-            ':donors': op.donors,
-            ':applied': 0,
-            ':now': now.toISOString(),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      if (!(await this.get(campaignId))) throw new NotFoundError(`campaign ${campaignId} is gone`, { cause: error });
-      return false;
-    }
+  private target(campaignId: string) {
+    return { client: this.client, tableName: this.tableName, key: donationKeys.campaign(campaignId) };
   }
 
-  /** `ops` maps op id → 0 while in flight, or the epoch second it was retired; old retired ids are pruned. */
-  async retireOp(campaignId: string, opId: string, now: Date) {
-    const { Attributes } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: donationKeys.campaign(campaignId),
-        UpdateExpression: 'SET ops.#op = :retired',
-        ConditionExpression: 'attribute_exists(ops.#op)',
-        ExpressionAttributeNames: { '#op': opId },
-        ExpressionAttributeValues: { ':retired': epochSeconds(now) },
-        ReturnValues: 'ALL_NEW',
-      }),
-    ).catch((error: unknown) => {
-      if (isConditionFailure(error)) return { Attributes: undefined }; // retired and pruned before
-      throw error;
-    });
-    const ops = OpsMap.parse(Attributes?.ops ?? {});
-    const expired = Object.entries(ops)
-      .filter(([, retiredAt]) => retiredAt > 0 && retiredAt < epochSeconds(now) - OP_GRACE_SECONDS)
-      .map(([id]) => id)
-      .slice(0, 50);
-    if (expired.length === 0) return;
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: donationKeys.campaign(campaignId),
-        UpdateExpression: `REMOVE ${expired.map((_, i) => `ops.#e${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(expired.map((id, i) => [`#e${i}`, id])),
-      }),
-    );
+  async applyOp(campaignId: string, op: CampaignOp, now: Date) {
+    const deltas = { raised: op.raised, donations: op.donations, donors: op.donors };
+    const applied = await applyOp(this.target(campaignId), op.id, deltas, { now, condition: 'attribute_exists(pk)', setUpdatedAt: true });
+    if (!applied && !(await this.get(campaignId))) throw new NotFoundError(`campaign ${campaignId} is gone`);
+    return applied;
+  }
+
+  retireOp(campaignId: string, opId: string, now: Date) {
+    return retireOp(this.target(campaignId), opId, now);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Subscriber } from '../core/model.js';
 import type { SubscriberRepository } from '../core/ports.js';
 import { conflictOnCondition, keys } from './dynamo-keys.js';
@@ -39,5 +39,19 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
       )
       .catch(conflictOnCondition('subscriber changed concurrently'));
     return stored;
+  }
+
+  async delete(current: Subscriber): Promise<void> {
+    await this.client
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.subscriber(current.email),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': current.version },
+        }),
+      )
+      .catch(conflictOnCondition('subscriber changed concurrently'));
   }
 }

@@ -1,6 +1,7 @@
 import { TransientError } from './errors.js';
 import type { MailJob, OutgoingEmail } from './model.js';
 import type { Clock, MailLedger, Mailer, SubscriberRepository } from './ports.js';
+import { keyedHash } from './secrets.js';
 import { processSignup, type SubscriptionDeps } from './subscriptions.js';
 
 export interface MailDeps extends SubscriptionDeps {
@@ -13,10 +14,19 @@ export interface MailDeps extends SubscriptionDeps {
 /** How long a claimed-but-unconfirmed send blocks another attempt (longer than one SES call with retries). */
 const SEND_LEASE_SECONDS = 120;
 
-/** Bounced and complaining addresses are never mailed again, whatever asked for the email. */
+/**
+ * Bounced, complaining and erased addresses are never mailed again, whatever asked for the email, until they
+ * sign up and confirm afresh (confirming removes the marker). Only the confirmation of a new signup, which the
+ * reader has just asked for, goes out regardless.
+ */
 const isSuppressed = async (deps: MailDeps, to: string): Promise<boolean> => {
-  const subscriber = await deps.subscribers.get(to);
-  return subscriber?.status === 'bounced' || subscriber?.status === 'complained';
+  const email = to.toLowerCase();
+  const [subscriber, marker] = await Promise.all([
+    deps.subscribers.get(email),
+    deps.suppressions.get(keyedHash(deps.keys.email, email)),
+  ]);
+  if (subscriber?.status === 'bounced' || subscriber?.status === 'complained') return true;
+  return marker !== undefined && subscriber?.status !== 'confirmed';
 };
 
 export type Delivery = 'sent' | 'duplicate' | 'suppressed';
@@ -44,7 +54,7 @@ export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, dedupeK
 export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<string> => {
   switch (job.kind) {
     case 'signup':
-      return processSignup({ ...deps, send: (email) => deliverEmail(deps, email) }, job);
+      return processSignup({ ...deps, send: (email) => deps.mailer.send(email) }, job);
     case 'email':
       return deliverEmail(deps, job.email, job.dedupeKey);
   }

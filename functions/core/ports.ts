@@ -13,6 +13,8 @@ export interface SubscriberRepository {
    * stores it at `expectedVersion + 1`. Throws ConflictError when another writer got there first.
    */
   save(next: Subscriber, expectedVersion: number | undefined): Promise<Subscriber>;
+  /** Deletes the subscriber if it is still at `expectedVersion`. Throws ConflictError otherwise. */
+  delete(current: Subscriber): Promise<void>;
 }
 
 export interface RateLimit {
@@ -120,4 +122,40 @@ export interface Payments {
 /** Verifies a webhook delivery and says what it means. Throws InvalidSignatureError for a bad signature. */
 export interface PaymentEvents {
   read(rawBody: string, signature: string | undefined): Promise<PaymentEvent>;
+}
+
+export interface AdminTokenRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt?: string | undefined;
+}
+
+/** Admin tokens, stored only as SHA-256 hashes of the token. */
+export interface AdminTokens {
+  create(hash: string, record: AdminTokenRecord): Promise<void>;
+  findByHash(hash: string): Promise<(AdminTokenRecord & { hash: string }) | undefined>;
+  list(): Promise<AdminTokenRecord[]>;
+  /** Deletes the token with this id or name; false when there is none. */
+  revoke(idOrName: string): Promise<boolean>;
+  touch(hash: string, at: Date): Promise<void>;
+}
+
+export type SuppressionReason = 'bounced' | 'complained' | 'erased';
+
+/** Keyed hashes of addresses we must not mail (bounced, complained, erased), kept without the address. */
+export interface Suppressions {
+  get(addressHash: string): Promise<{ reason: SuppressionReason; at: string } | undefined>;
+  put(addressHash: string, reason: SuppressionReason, at: Date): Promise<void>;
+  remove(addressHash: string): Promise<void>;
+}
+
+/**
+ * Named counters on one item, changed by ops that count once: the same protocol as a campaign's totals
+ * (apply guarded by the op id; retire, then forget after OP_GRACE_SECONDS).
+ */
+export interface Counters {
+  apply(opId: string, deltas: Record<string, number>, now: Date): Promise<boolean>;
+  retire(opId: string, now: Date): Promise<void>;
+  read(): Promise<Record<string, number>>;
 }

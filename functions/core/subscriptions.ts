@@ -3,7 +3,7 @@ import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from './email
 import { hasControlCharacters, normalizeEmail } from './email-address.js';
 import { InvalidTokenError, ValidationError } from './errors.js';
 import type { Client, ConsentEvent, MailJob, SignupMail, SignupRequest, Subscriber } from './model.js';
-import type { Clock, MailQueue, RateLimit, RateLimiter, SubscriberRepository } from './ports.js';
+import type { Clock, MailQueue, RateLimit, RateLimiter, SubscriberRepository, Suppressions } from './ports.js';
 import { retryOnConflict } from './retry.js';
 import {
   type Keys,
@@ -32,6 +32,7 @@ export interface SubscriptionDeps {
   subscribers: SubscriberRepository;
   rateLimiter: RateLimiter;
   queue: MailQueue;
+  suppressions: Suppressions;
   keys: Keys;
   settings: SubscriptionSettings;
 }
@@ -203,6 +204,8 @@ export const confirmSubscription = async (
       existing.version,
     );
   });
+  // Confirming afresh lifts an earlier erase, bounce or complaint.
+  await deps.suppressions.remove(keyedHash(deps.keys.email, subscriber.email));
   const { unsubscribeUrl } = links(deps, subscriber.email);
   await deps.queue.enqueue({
     kind: 'email',

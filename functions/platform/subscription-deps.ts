@@ -1,9 +1,12 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoSuppressions } from '../adapters/dynamo-admin.js';
+import { DynamoCounters } from '../adapters/dynamo-counters.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
 import { loadSigningKey } from '../adapters/secrets-manager.js';
 import { SqsMailQueue } from '../adapters/sqs-mail-queue.js';
+import { CountingSubscriberRepository } from '../core/counting.js';
 import { deriveKeys } from '../core/secrets.js';
 import type { SubscriptionDeps } from '../core/subscriptions.js';
 import { documentClient, systemClock } from './clients.js';
@@ -14,10 +17,17 @@ export const subscriptionDeps = async (config: SubscriptionConfig) => {
   const region = config.AWS_REGION;
   const dynamo = documentClient(region);
   const signingKey = await loadSigningKey(new SecretsManagerClient({ region }), config.SIGNING_SECRET_ID);
+  const table = config.SUBSCRIBERS_TABLE_NAME;
   const deps: SubscriptionDeps = {
     clock: systemClock,
-    subscribers: new DynamoSubscriberRepository(dynamo, config.SUBSCRIBERS_TABLE_NAME),
-    rateLimiter: new DynamoRateLimiter(dynamo, config.SUBSCRIBERS_TABLE_NAME),
+    // Every subscriber write also keeps the admin counts, exactly once (see core/counting.ts).
+    subscribers: new CountingSubscriberRepository(
+      new DynamoSubscriberRepository(dynamo, table),
+      new DynamoCounters(dynamo, table),
+      systemClock,
+    ),
+    suppressions: new DynamoSuppressions(dynamo, table),
+    rateLimiter: new DynamoRateLimiter(dynamo, table),
     queue: new SqsMailQueue(new SQSClient({ region }), config.MAIL_QUEUE_URL),
     keys: deriveKeys(signingKey),
     settings: {

@@ -64,7 +64,7 @@ describe('data stack', () => {
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus' })],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
       }),
     });
     data.hasResource('AWS::DynamoDB::Table', {
@@ -72,7 +72,7 @@ describe('data stack', () => {
       Properties: Match.objectLike({
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byKind' })],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
       }),
     });
   });

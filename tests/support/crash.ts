@@ -3,7 +3,7 @@ export class Crash extends Error {
   override name = 'Crash';
 }
 
-const WRITES: Record<string, string[]> = {
+export const GIFT_WRITES: Record<string, string[]> = {
   gifts: ['save'],
   campaigns: ['applyOp', 'retireOp', 'saveSettings'],
   donors: ['registerFirstGift'],
@@ -15,10 +15,10 @@ const WRITES: Record<string, string[]> = {
  * Wraps the ports of a deps object so that the n-th write (counting from 1) completes and then "crashes".
  * `count()` tells how many writes a run made, to try a crash after each of them in turn.
  */
-export const crashAfterWrite = <T extends object>(deps: T, n: number) => {
+export const crashAfterWrite = <T extends object>(deps: T, n: number, writesOf: Record<string, string[]> = GIFT_WRITES) => {
   let writes = 0;
   const wrapped: Record<string, unknown> = { ...(deps as Record<string, unknown>) };
-  for (const [port, methods] of Object.entries(WRITES)) {
+  for (const [port, methods] of Object.entries(writesOf)) {
     const target = (deps as Record<string, unknown>)[port] as Record<string, (...args: unknown[]) => Promise<unknown>> | undefined;
     if (!target) continue;
     wrapped[port] = new Proxy(target, {

@@ -1,6 +1,7 @@
 import { ConflictError, RateLimitedError, TransientError } from '../../functions/core/errors.js';
 import type { MailJob, OutgoingEmail, Subscriber } from '../../functions/core/model.js';
-import type { Clock, MailLedger, Mailer, MailQueue, RateLimit, RateLimiter, SubscriberRepository } from '../../functions/core/ports.js';
+import type { Clock, Counters, MailLedger, Mailer, MailQueue, RateLimit, RateLimiter, SubscriberRepository, SuppressionReason, Suppressions } from '../../functions/core/ports.js';
+import { CountingSubscriberRepository } from '../../functions/core/counting.js';
 import { deriveKeys } from '../../functions/core/secrets.js';
 import type { SubscriptionDeps } from '../../functions/core/subscriptions.js';
 
@@ -32,9 +33,13 @@ export class MemorySubscribers implements SubscriberRepository {
     if (expectedVersion === undefined ? current !== undefined : current?.version !== expectedVersion) {
       throw new ConflictError('subscriber changed concurrently');
     }
-    const stored = { ...structuredClone(next), version: (expectedVersion ?? 0) + 1 };
+    const stored = JSON.parse(JSON.stringify({ ...next, version: (expectedVersion ?? 0) + 1 })) as Subscriber;
     this.items.set(next.email, stored);
     return structuredClone(stored);
+  }
+  async delete(current: Subscriber) {
+    if (this.items.get(current.email)?.version !== current.version) throw new ConflictError('subscriber changed concurrently');
+    this.items.delete(current.email);
   }
 }
 
@@ -90,20 +95,53 @@ export class MemoryLedger implements MailLedger {
   }
 }
 
+export class MemorySuppressions implements Suppressions {
+  readonly items = new Map<string, { reason: SuppressionReason; at: string }>();
+  async get(hash: string) {
+    return this.items.get(hash);
+  }
+  async put(hash: string, reason: SuppressionReason, at: Date) {
+    this.items.set(hash, { reason, at: at.toISOString() });
+  }
+  async remove(hash: string) {
+    this.items.delete(hash);
+  }
+}
+
+export class MemoryCounters implements Counters {
+  readonly counts = new Map<string, number>();
+  readonly ops = new Map<string, number>();
+  async apply(opId: string, deltas: Record<string, number>) {
+    if (this.ops.has(opId)) return false;
+    this.ops.set(opId, 0);
+    for (const [key, n] of Object.entries(deltas)) this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+    return true;
+  }
+  async retire(opId: string, now: Date) {
+    if (this.ops.has(opId)) this.ops.set(opId, Math.floor(now.getTime() / 1000));
+  }
+  async read() {
+    return Object.fromEntries([...this.counts].filter(([, n]) => n !== 0));
+  }
+}
+
 export const testKeys = deriveKeys('a-test-signing-secret-that-is-long-enough-0123456789');
 
 export const makeSubscriptionDeps = () => {
   const clock = new FakeClock();
   const subscribers = new MemorySubscribers();
+  const counters = new MemoryCounters();
+  const suppressions = new MemorySuppressions();
   const queue = new MemoryQueue();
   const mailer = new MemoryMailer();
   const ledger = new MemoryLedger();
   const rateLimiter = new MemoryRateLimiter();
   const deps: SubscriptionDeps = {
     clock,
-    subscribers,
+    subscribers: new CountingSubscriberRepository(subscribers, counters, clock),
     rateLimiter,
     queue,
+    suppressions,
     keys: testKeys,
     settings: {
       siteName: 'Example News',
@@ -115,5 +153,5 @@ export const makeSubscriptionDeps = () => {
       limits: { signupAddress: { name: 'signup-address', limit: 5, windowSeconds: 3600 } },
     },
   };
-  return { deps, clock, subscribers, queue, mailer, ledger, rateLimiter, mailDeps: { ...deps, mailer, ledger } };
+  return { deps, clock, subscribers, counters, suppressions, queue, mailer, ledger, rateLimiter, mailDeps: { ...deps, mailer, ledger } };
 };

@@ -1,0 +1,112 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { AdminTokenRecord, AdminTokens, SuppressionReason, Suppressions } from '../core/ports.js';
+
+const adminKeys = {
+  token: (hash: string) => ({ pk: `TOKEN#${hash}`, sk: 'TOKEN' }),
+  suppression: (hash: string) => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' }),
+};
+
+const TokenItem = z.object({
+  pk: z.string(),
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().optional(),
+});
+
+const toRecord = (item: z.infer<typeof TokenItem>) => ({ id: item.id, name: item.name, createdAt: item.createdAt, lastUsedAt: item.lastUsedAt });
+
+export class DynamoAdminTokens implements AdminTokens {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(hash: string, record: AdminTokenRecord) {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...adminKeys.token(hash), ...record, gsi1pk: 'TOKENS', gsi1sk: `${record.createdAt}#${record.id}` },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async findByHash(hash: string) {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: adminKeys.token(hash) }));
+    if (!Item) return undefined;
+    return { ...toRecord(TokenItem.parse(Item)), hash };
+  }
+
+  private async items() {
+    const items: z.infer<typeof TokenItem>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :tokens',
+          ExpressionAttributeValues: { ':tokens': 'TOKENS' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) items.push(TokenItem.parse(item));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  async list() {
+    return (await this.items()).map(toRecord);
+  }
+
+  async revoke(idOrName: string) {
+    const matches = (await this.items()).filter((t) => t.id === idOrName || t.name === idOrName);
+    for (const item of matches) {
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: 'TOKEN' } }));
+    }
+    return matches.length > 0;
+  }
+
+  async touch(hash: string, at: Date) {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: adminKeys.token(hash),
+          UpdateExpression: 'SET lastUsedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      )
+      .catch(() => undefined); // revoked meanwhile, or a hiccup: last use is advisory
+  }
+}
+
+const SuppressionItem = z.object({ reason: z.enum(['bounced', 'complained', 'erased']), at: z.string() });
+
+export class DynamoSuppressions implements Suppressions {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(addressHash: string) {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: adminKeys.suppression(addressHash), ConsistentRead: true }),
+    );
+    return Item ? SuppressionItem.parse(Item) : undefined;
+  }
+
+  async put(addressHash: string, reason: SuppressionReason, at: Date) {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...adminKeys.suppression(addressHash), reason, at: at.toISOString() } }),
+    );
+  }
+
+  async remove(addressHash: string) {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: adminKeys.suppression(addressHash) }));
+  }
+}

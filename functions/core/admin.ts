@@ -1,0 +1,136 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { normalizeEmail } from './email-address.js';
+import { NotFoundError, UnauthorizedError, ValidationError } from './errors.js';
+import type { Subscriber } from './model.js';
+import type { AdminTokenRecord, AdminTokens, CampaignRepository, Clock, Counters, SubscriberRepository, Suppressions } from './ports.js';
+import { retryOnConflict } from './retry.js';
+import { type Keys, keyedHash } from './secrets.js';
+
+export interface AdminDeps {
+  clock: Clock;
+  tokens: AdminTokens;
+  subscribers: SubscriberRepository;
+  suppressions: Suppressions;
+  counters: Counters;
+  campaigns: CampaignRepository;
+  keys: Keys;
+}
+
+const TOKEN_PREFIX = 'apl_';
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Makes an admin token: 256 random bits, shown once; only its SHA-256 is stored (a random 256-bit token needs
+ * no slow hash). Returns the token and its record.
+ */
+export const createAdminToken = async (deps: Pick<AdminDeps, 'tokens' | 'clock'>, name: string) => {
+  const trimmed = name.trim();
+  if (!/^[\w .@-]{1,64}$/.test(trimmed)) {
+    throw new ValidationError('invalid_field', 'A token name is 1 to 64 letters, digits, spaces, dots, dashes or @.', { field: 'name' });
+  }
+  const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const record: AdminTokenRecord = { id: randomBytes(6).toString('hex'), name: trimmed, createdAt: deps.clock.now().toISOString() };
+  await deps.tokens.create(hashToken(token), record);
+  return { token, record };
+};
+
+/** Records a token's use at most once a minute, so that reads stay reads. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * Checks `Authorization: Bearer <token>` and returns the token's record. The stored hash is compared in
+ * constant time. Throws UnauthorizedError (401) for anything else.
+ */
+export const authenticateAdmin = async (deps: Pick<AdminDeps, 'tokens' | 'clock'>, authorization: string | undefined) => {
+  const denied = () => new UnauthorizedError('A valid admin token is required (Authorization: Bearer <token>).');
+  const match = /^Bearer\s+(apl_[A-Za-z0-9_-]{43})\s*$/.exec(authorization ?? '');
+  if (!match?.[1]) throw denied();
+  const hash = hashToken(match[1]);
+  const found = await deps.tokens.findByHash(hash);
+  if (!found || !timingSafeEqual(Buffer.from(found.hash, 'hex'), Buffer.from(hash, 'hex'))) throw denied();
+  const now = deps.clock.now();
+  if (!found.lastUsedAt || now.getTime() - Date.parse(found.lastUsedAt) > TOUCH_INTERVAL_MS) await deps.tokens.touch(hash, now);
+  return found;
+};
+
+const addressOf = (raw: string) => normalizeEmail(decodeURIComponent(raw));
+
+/** The data-subject access request: everything stored about an address. Throws NotFoundError. */
+export const accessSubscriber = async (deps: AdminDeps, rawEmail: string) => {
+  const email = addressOf(rawEmail);
+  const subscriber = await deps.subscribers.get(email);
+  const suppression = await deps.suppressions.get(keyedHash(deps.keys.email, email));
+  if (!subscriber) {
+    if (suppression) return { email, status: 'suppressed', suppression };
+    throw new NotFoundError('We hold no subscriber record for this address.');
+  }
+  const { countOp: _op, lastCountOp: _last, counted: _counted, lastJob: _job, erasing: _erasing, version: _version, round: _round, ...record } = subscriber;
+  return { ...record, suppression };
+};
+
+/**
+ * Erases an address: deletes the subscriber (taking it out of the counts) and keeps only a keyed hash, so it
+ * is never mailed again unless it signs up and confirms afresh. Idempotent; an unknown address is a success.
+ */
+export const eraseSubscriber = async (deps: AdminDeps, rawEmail: string) => {
+  const email = addressOf(rawEmail);
+  await deps.suppressions.put(keyedHash(deps.keys.email, email), 'erased', deps.clock.now());
+  await retryOnConflict(async () => {
+    const subscriber = await deps.subscribers.get(email);
+    if (subscriber) await deps.subscribers.delete(subscriber);
+  });
+};
+
+/** Counts kept by the writes themselves (subscribers) and by the gift ledger (campaign totals). */
+export const adminStats = async (deps: AdminDeps) => {
+  const counts = await deps.counters.read();
+  const byStatus: Record<string, number> = {};
+  const byList: Record<string, Record<string, number>> = {};
+  for (const [key, n] of Object.entries(counts)) {
+    const [kind, a, b] = key.split(':');
+    if (kind === 'status' && a) byStatus[a] = n;
+    if (kind === 'list' && a && b) byList[a] = { ...byList[a], [b]: n };
+  }
+  const campaigns = await deps.campaigns.list();
+  const totals: Record<string, { raised: number; donations: number }> = {};
+  for (const c of campaigns) {
+    const t = (totals[c.currency] ??= { raised: 0, donations: 0 });
+    t.raised += c.raised;
+    t.donations += c.donations;
+  }
+  return {
+    subscribers: { byStatus, byList },
+    donations: {
+      byCampaign: campaigns.map((c) => ({ campaign: c.id, currency: c.currency, raised: c.raised, donations: c.donations, donors: c.donors, goal: c.goal, open: c.open })),
+      byCurrency: totals,
+    },
+  };
+};
+
+export type SesFeedback = { kind: 'bounce' | 'complaint'; addresses: string[] };
+
+/**
+ * SES says an address bounced for good or complained: mark the subscriber (if any) and keep a suppression
+ * marker (also for donors who are not subscribers), so the mailer never sends to it again.
+ */
+export const recordMailFeedback = async (
+  deps: Pick<AdminDeps, 'subscribers' | 'suppressions' | 'keys' | 'clock'>,
+  feedback: SesFeedback,
+) => {
+  const status: Subscriber['status'] = feedback.kind === 'bounce' ? 'bounced' : 'complained';
+  for (const raw of feedback.addresses) {
+    let email: string;
+    try {
+      email = normalizeEmail(raw.replace(/^.*<([^>]+)>.*$/, '$1'));
+    } catch {
+      continue; // not an address we could have mailed
+    }
+    await deps.suppressions.put(keyedHash(deps.keys.email, email), status, deps.clock.now());
+    await retryOnConflict(async () => {
+      const subscriber = await deps.subscribers.get(email);
+      if (!subscriber || subscriber.status === status) return;
+      const at = deps.clock.now().toISOString();
+      await deps.subscribers.save({ ...subscriber, status, updatedAt: at }, subscriber.version);
+    });
+  }
+};

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import {
+  accessSubscriber,
+  type AdminDeps,
+  adminStats,
+  authenticateAdmin,
+  createAdminToken,
+  eraseSubscriber,
+  recordMailFeedback,
+} from '../../functions/core/admin.js';
+import { CountingSubscriberRepository } from '../../functions/core/counting.js';
+import { processMailJob } from '../../functions/core/mail.js';
+import type { AdminTokenRecord, AdminTokens } from '../../functions/core/ports.js';
+import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions.js';
+import { Crash, crashAfterWrite } from '../support/crash.js';
+import { MemoryCampaigns } from '../support/donation-fakes.js';
+import { makeSubscriptionDeps, MemoryCounters } from '../support/fakes.js';
+
+class MemoryTokens implements AdminTokens {
+  readonly items = new Map<string, AdminTokenRecord>();
+  async create(hash: string, record: AdminTokenRecord) {
+    this.items.set(hash, record);
+  }
+  async findByHash(hash: string) {
+    const record = this.items.get(hash);
+    return record && { ...record, hash };
+  }
+  async list() {
+    return [...this.items.values()];
+  }
+  async revoke(idOrName: string) {
+    const hit = [...this.items].filter(([, r]) => r.id === idOrName || r.name === idOrName);
+    for (const [hash] of hit) this.items.delete(hash);
+    return hit.length > 0;
+  }
+  async touch(hash: string, at: Date) {
+    const record = this.items.get(hash);
+    if (record) record.lastUsedAt = at.toISOString();
+  }
+}
+
+const client = { ip: '203.0.113.1', userAgent: 'ua' };
+const linkToken = (text: string, path: string) => new URL(text.match(new RegExp(`https://\\S+${path}\\?token=\\S+`))?.[0] ?? '').searchParams.get('token') ?? '';
+
+const setup = () => {
+  const t = makeSubscriptionDeps();
+  const admin: AdminDeps = {
+    clock: t.clock,
+    tokens: new MemoryTokens(),
+    subscribers: t.deps.subscribers,
+    suppressions: t.suppressions,
+    counters: t.counters,
+    campaigns: new MemoryCampaigns(),
+    keys: t.deps.keys,
+  };
+  const drain = async () => {
+    for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
+  };
+  const join = async (email: string, lists: string[] = []) => {
+    await requestSubscription(t.deps, { email, lists, client });
+    await drain();
+    const mail = t.mailer.sent.filter((m) => m.to === email).at(-1);
+    await confirmSubscription(t.deps, { token: linkToken(mail?.text ?? '', '/v1/subscriptions/confirm'), client });
+    await drain();
+    return mail;
+  };
+  return { t, admin, drain, join };
+};
+
+describe('admin tokens', () => {
+  it('are 256-bit, shown once, stored only as a hash, and checked', async () => {
+    const { admin } = setup();
+    const { token, record } = await createAdminToken(admin, 'ops laptop');
+    expect(token).toMatch(/^apl_[A-Za-z0-9_-]{43}$/);
+    const stored = JSON.stringify([...(admin.tokens as MemoryTokens).items]);
+    expect(stored).not.toContain(token.slice(4));
+    expect(await authenticateAdmin(admin, `Bearer ${token}`)).toMatchObject({ id: record.id, name: 'ops laptop' });
+    expect((await admin.tokens.list())[0]?.lastUsedAt).toBe('2026-11-25T10:00:00.000Z');
+    for (const bad of [undefined, '', token, `Bearer ${token}x`, `Bearer apl_${'A'.repeat(43)}`, `Basic ${token}`]) {
+      await expect(authenticateAdmin(admin, bad)).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    }
+    expect(await admin.tokens.revoke('ops laptop')).toBe(true);
+    await expect(authenticateAdmin(admin, `Bearer ${token}`)).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe('subscriber counts', () => {
+  it('follow every transition: signup, confirm, unsubscribe, bounce, erase', async () => {
+    const { t, admin, join } = setup();
+    await join('a@example.org', ['news', 'events']);
+    await join('b@example.org');
+    await requestSubscription(t.deps, { email: 'c@example.org', lists: [], client });
+    await processMailJob(t.mailDeps, t.queue.take()[0]!);
+    expect((await adminStats(admin)).subscribers).toEqual({
+      byStatus: { confirmed: 2, pending: 1 },
+      byList: { news: { confirmed: 2, pending: 1 }, events: { confirmed: 1 } },
+    });
+    const bMail = t.mailer.sent.find((m) => m.to === 'b@example.org');
+    await unsubscribe(t.deps, { token: linkToken(bMail?.text ?? '', '/v1/subscriptions/unsubscribe') });
+    await recordMailFeedback(admin, { kind: 'bounce', addresses: ['A@Example.org'] });
+    await eraseSubscriber(admin, 'c@example.org');
+    expect((await adminStats(admin)).subscribers).toEqual({
+      byStatus: { bounced: 1, unsubscribed: 1 },
+      byList: { news: { bounced: 1, unsubscribed: 1 }, events: { bounced: 1 } },
+    });
+  });
+
+  it('count once when the function dies after any write and the work is retried', async () => {
+    const run = async (crashAt: number) => {
+      const { t, admin } = setup();
+      const counters = new MemoryCounters();
+      const crashing = crashAfterWrite({ inner: t.subscribers, counters }, crashAt, { inner: ['save', 'delete'], counters: ['apply', 'retire'] });
+      const repo = new CountingSubscriberRepository(
+        crashing.deps.inner as typeof t.subscribers,
+        crashing.deps.counters as typeof counters,
+        t.clock,
+      );
+      const deps = { ...t.deps, subscribers: repo };
+      await requestSubscription(deps, { email: 'x@example.org', lists: ['news'], client });
+      const jobs = t.queue.take();
+      const steps = [
+        async () => {
+          for (const job of jobs) await processMailJob({ ...t.mailDeps, subscribers: repo }, job); // SQS redelivers the same job
+        },
+        async () => {
+          const mail = t.mailer.sent.at(-1);
+          await confirmSubscription(deps, { token: linkToken(mail?.text ?? '', '/v1/subscriptions/confirm'), client });
+        },
+        async () => eraseSubscriber({ ...admin, subscribers: repo, counters }, 'x@example.org'),
+      ];
+      let crashed = false;
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (error) {
+          if (!(error instanceof Crash)) throw error;
+          crashed = true;
+          await step(); // the retry (SQS redelivery, the reader clicking again, the admin again)
+        }
+      }
+      return { crashed, counts: await counters.read(), writes: crashing.count() };
+    };
+    const clean = await run(Number.POSITIVE_INFINITY);
+    expect(clean.counts).toEqual({});
+    expect(clean.writes).toBeGreaterThan(10);
+    for (let n = 1; n <= clean.writes; n++) {
+      const result = await run(n);
+      expect(result.crashed, `write ${n}`).toBe(true);
+      expect(result.counts, `crash after write ${n}`).toEqual({});
+    }
+  });
+});
+
+describe('data requests and list hygiene', () => {
+  it('answers an access request with the record and its consent, without internals', async () => {
+    const { admin, join } = setup();
+    await join('reader@example.org');
+    const record = await accessSubscriber(admin, 'Reader%40Example.org');
+    expect(record).toMatchObject({ email: 'reader@example.org', status: 'confirmed', consent: { signup: { wordingVersion: 'v1' }, confirmation: {} } });
+    expect(record).not.toHaveProperty('round');
+    expect(record).not.toHaveProperty('countOp');
+    await expect(accessSubscriber(admin, 'nobody@example.org')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('erases to a keyed hash: never mailed again until the address signs up and confirms afresh', async () => {
+    const { t, admin, join } = setup();
+    await join('gone@example.org');
+    await eraseSubscriber(admin, 'gone@example.org');
+    await eraseSubscriber(admin, 'gone@example.org'); // idempotent
+    expect(t.subscribers.items.has('gone@example.org')).toBe(false);
+    expect(JSON.stringify([...t.suppressions.items])).not.toContain('gone');
+    expect(await accessSubscriber(admin, 'gone@example.org')).toMatchObject({ status: 'suppressed', suppression: { reason: 'erased' } });
+    const email = { to: 'gone@example.org', subject: 'Receipt', text: 't', html: 'h', headers: {} };
+    expect(await processMailJob(t.mailDeps, { kind: 'email', id: 'r1', email })).toBe('suppressed');
+
+    t.clock.advance(3600);
+    await join('gone@example.org'); // the confirmation goes out despite the marker; confirming lifts it
+    expect(await processMailJob(t.mailDeps, { kind: 'email', id: 'r2', email })).toBe('sent');
+  });
+
+  it('never mails a permanently bounced or complaining address, subscriber or not', async () => {
+    const { t, admin, join } = setup();
+    await join('bouncy@example.org');
+    await recordMailFeedback(admin, { kind: 'bounce', addresses: ['bouncy@example.org'] });
+    await recordMailFeedback(admin, { kind: 'complaint', addresses: ['"Donor" <donor@example.org>'] });
+    expect(t.subscribers.items.get('bouncy@example.org')?.status).toBe('bounced');
+    for (const to of ['bouncy@example.org', 'donor@example.org']) {
+      const outcome = await processMailJob(t.mailDeps, { kind: 'email', id: to, email: { to, subject: 's', text: 't', html: 'h', headers: {} } });
+      expect(outcome).toBe('suppressed');
+    }
+  });
+});
