@@ -1,4 +1,10 @@
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
+import { createAdminToken } from '../functions/core/admin.js';
+import { adminApi } from './admin/api.js';
 import { DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
 import { CampaignId, CurrencyCode } from '../functions/core/donations-model.js';
 import { defaultBounds, saveCampaign } from '../functions/core/donations.js';
@@ -104,6 +110,126 @@ campaign
       const { raised: _r, donations: _d, donors: _n, createdAt: _c, updatedAt: _u, ...settings } = existing;
       await repo.saveSettings({ ...settings, open: false }, new Date());
       console.log(`closed campaign ${id}`);
+    }),
+  );
+
+// ---- tokens -------------------------------------------------------------------------------------------------
+
+const token = program.command('token').description('admin API tokens');
+const tokenStore = (t: Target) => new DynamoAdminTokens(t.dynamo, t.tables.subscribers);
+
+token
+  .command('create')
+  .description('create an admin token; it is printed once, as the last line')
+  .requiredOption('--name <name>', 'who or what uses it, e.g. "ops laptop"')
+  .action(async (o: { name: string }) =>
+    withTarget(async (t) => {
+      const { token: secret, record } = await createAdminToken({ tokens: tokenStore(t), clock: { now: () => new Date() } }, o.name);
+      console.log(`created token ${record.id} (${record.name}) on ${t.description}; it is shown only now:`);
+      console.log(secret);
+    }),
+  );
+
+token
+  .command('list')
+  .description('list admin tokens (never their values)')
+  .action(async () =>
+    withTarget(async (t) => {
+      const all = await tokenStore(t).list();
+      if (all.length === 0) console.log('no tokens');
+      for (const r of all) console.log(`${r.id}\t${r.name}\tcreated ${r.createdAt}\tlast used ${r.lastUsedAt ?? 'never'}`);
+    }),
+  );
+
+token
+  .command('revoke')
+  .description('revoke a token by id or name')
+  .argument('<id-or-name>')
+  .action(async (idOrName: string) =>
+    withTarget(async (t) => {
+      if (!(await tokenStore(t).revoke(idOrName))) throw new Error(`there is no token ${idOrName}`);
+      console.log(`revoked ${idOrName}`);
+    }),
+  );
+
+// ---- exports and data requests (through the admin API) ----------------------------------------------------
+
+const tokenOption = () => new Option('--token <token>', 'admin token (default: $APPEAL_ADMIN_TOKEN, or a temporary one)').env('APPEAL_ADMIN_TOKEN');
+
+program
+  .command('export')
+  .description('export subscribers or donations to CSV: starts the export, shows progress, downloads the file')
+  .argument('<kind>', 'subscribers or donations', (v) => {
+    if (v !== 'subscribers' && v !== 'donations') throw new InvalidArgumentError('subscribers or donations');
+    return v;
+  })
+  .option('--status <status>', 'subscribers: pending, confirmed, unsubscribed, bounced or complained')
+  .option('--list <id>', 'subscribers: one list')
+  .option('--campaign <id>', 'donations: one campaign')
+  .option('--since <time>', 'from this ISO 8601 time')
+  .option('--until <time>', 'until this ISO 8601 time')
+  .option('-o, --output <file>', 'where to write the CSV ("-" for standard output)')
+  .addOption(tokenOption())
+  .action(async (kind: string, o: { status?: string; list?: string; campaign?: string; since?: string; until?: string; output?: string; token?: string }) =>
+    withTarget(async (t) => {
+      const api = await adminApi(t, o.token);
+      try {
+        const { status, list, campaign, since, until } = o;
+        const started = await api.call('POST', '/v1/admin/exports', { kind, status, list, campaign, since, until });
+        const id = String(started.id);
+        const begin = Date.now();
+        let state = started;
+        while (state.status === 'running') {
+          process.stderr.write(`\rexport ${id}: running, ${Number(state.rows ?? 0).toLocaleString('en')} rows, ${((Date.now() - begin) / 1000).toFixed(1)} s`);
+          await new Promise((r) => setTimeout(r, 400));
+          state = await api.call('GET', `/v1/admin/exports/${id}`);
+        }
+        process.stderr.write('\n');
+        if (state.status !== 'done' || typeof state.url !== 'string') throw new Error(`export ${id} failed`);
+        const file = o.output ?? `${kind}-${new Date().toISOString().slice(0, 10)}.csv`;
+        const download = await fetch(state.url);
+        if (!download.ok || !download.body) throw new Error(`download failed: ${download.status}`);
+        const out = file === '-' ? process.stdout : createWriteStream(file);
+        await pipeline(Readable.fromWeb(download.body as import('node:stream/web').ReadableStream), out);
+        if (file !== '-') console.error(`${Number(state.rows).toLocaleString('en')} rows written to ${file}`);
+      } finally {
+        await api.close();
+      }
+    }),
+  );
+
+const subscriber = program.command('subscriber').description('data-subject requests');
+
+subscriber
+  .command('show')
+  .description('everything stored about an address (an access request)')
+  .argument('<email>')
+  .addOption(tokenOption())
+  .action(async (email: string, o: { token?: string }) =>
+    withTarget(async (t) => {
+      const api = await adminApi(t, o.token);
+      try {
+        console.log(JSON.stringify(await api.call('GET', `/v1/admin/subscribers/${encodeURIComponent(email)}`), null, 2));
+      } finally {
+        await api.close();
+      }
+    }),
+  );
+
+subscriber
+  .command('erase')
+  .description('erase an address, keeping only a keyed hash so it is never mailed again')
+  .argument('<email>')
+  .addOption(tokenOption())
+  .action(async (email: string, o: { token?: string }) =>
+    withTarget(async (t) => {
+      const api = await adminApi(t, o.token);
+      try {
+        await api.call('DELETE', `/v1/admin/subscribers/${encodeURIComponent(email)}`);
+        console.log(`erased ${email}`);
+      } finally {
+        await api.close();
+      }
     }),
   );
 

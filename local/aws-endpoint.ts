@@ -10,7 +10,28 @@ export interface AwsEndpointState {
   secrets: Map<string, string>;
   /** Lambda function name → asynchronous invocation (InvocationType Event). */
   functions: Map<string, (payload: unknown) => Promise<unknown>>;
+  /** SES API calls are passed to this stand-in (aws-ses-v2-local), which stores the mail. */
+  sesUrl: string;
+  /** Called after SES accepted a message, with its recipients (SES's own notifications start there). */
+  onMailSent?: (recipients: string[], messageId: string) => void;
 }
+
+/** Passes an SESv2 call to aws-ses-v2-local and reports the recipients of a message it accepted. */
+const proxySes = async (state: AwsEndpointState, req: IncomingMessage, body: string, res: ServerResponse) => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value;
+  }
+  const response = await fetch(`${state.sesUrl}${req.url}`, { method: req.method, headers, body: body || undefined });
+  const text = await response.text();
+  res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
+  res.end(text);
+  if (response.ok && req.method === 'POST' && req.url?.startsWith('/v2/email/outbound-emails')) {
+    const sent = JSON.parse(body) as { Destination?: { ToAddresses?: string[] } };
+    const { MessageId } = JSON.parse(text) as { MessageId?: string };
+    state.onMailSent?.(sent.Destination?.ToAddresses ?? [], MessageId ?? 'unknown');
+  }
+};
 
 const readBody = async (req: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = [];
@@ -29,13 +50,15 @@ const awsError = (res: ServerResponse, status: number, type: string, message: st
 /**
  * The few AWS APIs that have no npm stand-in, served on one local endpoint with the services' own wire
  * protocols, so that the production adapters reach them through the real SDK clients:
- * SQS (JSON protocol) for the mail queue, Secrets Manager for the signing secret, and Lambda's asynchronous
- * Invoke for background workers.
+ * SQS (JSON protocol) for the mail queue, Secrets Manager for the signing secret, Lambda's asynchronous
+ * Invoke for background workers, and SESv2 in front of aws-ses-v2-local (which stores the mail), so that mail to
+ * SES's mailbox simulator produces the notifications real SES would.
  */
 export const startAwsEndpoint = async (state: AwsEndpointState): Promise<{ server: Server; url: string }> => {
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
+      if (req.url?.startsWith('/v2/email/')) return proxySes(state, req, body, res);
       const target = String(req.headers['x-amz-target'] ?? '');
       const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '');

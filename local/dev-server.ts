@@ -10,7 +10,9 @@ import type { SQSEvent } from 'aws-lambda';
 import sesLocalModule from 'aws-ses-v2-local';
 import { getStoreReadonly, saveEmail, type Email } from 'aws-ses-v2-local/dist/store.js';
 import dynalite from 'dynalite';
-import { startAwsEndpoint } from './aws-endpoint.js';
+import S3rver from 's3rver';
+import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
+import { simulatorFeedback, snsNotification } from './ses-simulator.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
 import { LocalQueue } from './queue.js';
 import { StripeSimulator } from './stripe-simulator.js';
@@ -24,6 +26,7 @@ const sesLocal: typeof sesLocalModule =
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const WEB = join(ROOT, 'web');
 const REGION = 'us-east-1';
+const EXPORT_BUCKET = 'appeal-exports';
 const ACCOUNT = '000000000000';
 
 export interface DevServerOptions {
@@ -108,7 +111,15 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const sesPort = (ses.address() as AddressInfo).port;
   for (const email of state.outbox) saveEmail(email);
 
-  const aws = { queues: new Map(), secrets: new Map<string, string>(), functions: new Map() };
+  const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3'), configureBuckets: [{ name: EXPORT_BUCKET }] });
+  const { port: s3Port } = await s3.run();
+
+  const aws: AwsEndpointState = {
+    queues: new Map(),
+    secrets: new Map<string, string>(),
+    functions: new Map(),
+    sesUrl: `http://127.0.0.1:${sesPort}`,
+  };
   const endpoint = await startAwsEndpoint(aws);
 
   const http = createServer();
@@ -142,10 +153,15 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   };
   const forced: Record<string, string> = {
     AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    // Dummy credentials for the stand-ins; s3rver accepts only these.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoPort}`,
-    AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sesPort}`,
+    AWS_ENDPOINT_URL_SESV2: endpoint.url,
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
+    S3_FORCE_PATH_STYLE: 'true',
+    EXPORT_BUCKET_NAME: EXPORT_BUCKET,
+    EXPORT_WORKER_FUNCTION_NAME: 'appeal-export-worker',
     AWS_ENDPOINT_URL_SQS: endpoint.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
     AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
@@ -177,7 +193,20 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const mailer = (await import('../functions/handlers/mailer.js')).handler as (e: SQSEvent) => ReturnType<HttpLambda>;
   const donations = (await import('../functions/handlers/donations.js')).handler as HttpLambda;
   const stripeWebhook = (await import('../functions/handlers/stripe-webhook.js')).handler as HttpLambda;
-  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook };
+  const admin = (await import('../functions/handlers/admin.js')).handler as HttpLambda;
+  const exportWorker = (await import('../functions/handlers/export-worker.js')).handler;
+  const sesEvents = (await import('../functions/handlers/ses-events.js')).handler;
+  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin };
+  const background = new Set<Promise<unknown>>();
+  const inBackground = (work: Promise<unknown>) => {
+    const tracked = work.catch((error: unknown) => console.error('[appeal] background work failed', error)).finally(() => background.delete(tracked));
+    background.add(tracked);
+  };
+  aws.functions.set('appeal-export-worker', async (payload) => inBackground(exportWorker(payload)));
+  // Real SES answers its mailbox simulator with a bounce or a complaint through the configuration set's SNS topic.
+  aws.onMailSent = (recipients, messageId) => {
+    for (const kind of simulatorFeedback(recipients)) inBackground(sesEvents(snsNotification(kind, messageId)));
+  };
   const { ROUTES, routeKey } = await import('../functions/platform/routes.js');
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
 
@@ -212,7 +241,12 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   return {
     url,
     port,
-    mailIdle: () => mailQueue.idle(),
+    mailIdle: async () => {
+      do {
+        await mailQueue.idle();
+        await Promise.all(background);
+      } while (background.size > 0);
+    },
     outbox: () => getStoreReadonly().emails.map(toOutbox),
     async close() {
       if (closed) return;
@@ -220,7 +254,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       mailQueue.close();
       await closeServer(http);
       await stripe.close();
-      await Promise.all([closeServer(ses), closeServer(endpoint.server), closeServer(dynamo)]);
+      await Promise.all(background);
+      await Promise.all([closeServer(ses), closeServer(endpoint.server), closeServer(dynamo), s3.close()]);
       await writeFile(
         stateFile,
         JSON.stringify({ ...state, outbox: getStoreReadonly().emails, mailQueue: mailQueue.pending() }),

@@ -53,7 +53,15 @@ export const authenticateAdmin = async (deps: Pick<AdminDeps, 'tokens' | 'clock'
   return found;
 };
 
-const addressOf = (raw: string) => normalizeEmail(decodeURIComponent(raw));
+const addressOf = (raw: string) => {
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw); // API Gateway may pass the path parameter still percent-encoded
+  } catch {
+    // not percent-encoded after all: validate it as it is
+  }
+  return normalizeEmail(decoded);
+};
 
 /** The data-subject access request: everything stored about an address. Throws NotFoundError. */
 export const accessSubscriber = async (deps: AdminDeps, rawEmail: string) => {

@@ -69,6 +69,33 @@ export const WebhookConfig = DonationConfig.extend(MailingConfig.shape).extend({
 });
 export type WebhookConfig = z.infer<typeof WebhookConfig>;
 
+const ExportStorage = z.object({
+  AWS_REGION: z.string().min(1),
+  SUBSCRIBERS_TABLE_NAME: z.string().min(1),
+  DONATIONS_TABLE_NAME: z.string().min(1),
+  EXPORT_BUCKET_NAME: z.string().min(1),
+  /** Path-style S3 URLs: for an S3 stand-in (s3rver) that has no virtual-host names. */
+  S3_FORCE_PATH_STYLE: bool.default(false),
+});
+
+/** The export worker: reads the tables, writes the bucket. */
+export const ExportWorkerConfig = ExportStorage;
+export type ExportWorkerConfig = z.infer<typeof ExportWorkerConfig>;
+
+/** The admin API. */
+export const AdminConfig = BaseConfig.extend(ExportStorage.shape).extend({
+  EXPORT_WORKER_FUNCTION_NAME: z.string().min(1),
+});
+export type AdminConfig = z.infer<typeof AdminConfig>;
+
+/** SES bounce and complaint notifications. */
+export const SesEventsConfig = z.object({
+  AWS_REGION: z.string().min(1),
+  SUBSCRIBERS_TABLE_NAME: z.string().min(1),
+  SIGNING_SECRET_ID: z.string().min(1),
+});
+export type SesEventsConfig = z.infer<typeof SesEventsConfig>;
+
 /** Parses the environment once, at cold start: a missing or malformed value fails there, naming the variable. */
 export const loadConfig = <T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv = process.env): T => {
   const result = schema.safeParse(env);

@@ -3,7 +3,7 @@
  * per entry, the dev server dispatches by it, and the catch-all function answers 404/405 from it, so the three
  * cannot drift apart.
  */
-export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook'] as const;
+export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface RouteSpec {
@@ -24,6 +24,11 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/donate', fn: 'donations' },
   { method: 'GET', path: '/v1/donate/thanks', fn: 'donations' },
   { method: 'POST', path: '/v1/stripe/webhook', fn: 'stripe-webhook' },
+  { method: 'POST', path: '/v1/admin/exports', fn: 'admin' },
+  { method: 'GET', path: '/v1/admin/exports/{exportId}', fn: 'admin' },
+  { method: 'GET', path: '/v1/admin/subscribers/{email}', fn: 'admin' },
+  { method: 'DELETE', path: '/v1/admin/subscribers/{email}', fn: 'admin' },
+  { method: 'GET', path: '/v1/admin/stats', fn: 'admin' },
 ];
 
 export const routeKey = (route: RouteSpec): string => `${route.method} ${route.path}`;

@@ -1,0 +1,161 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Gift } from '../core/donations-model.js';
+import { type ExportFilters, ExportJob, type ExportJobs, type ExportSource } from '../core/exports.js';
+import { Subscriber } from '../core/model.js';
+import { epochSeconds } from './dynamo-keys.js';
+
+const KEEP_JOBS_SECONDS = 30 * 86400;
+const exportKey = (id: string) => ({ pk: `EXPORT#${id}`, sk: 'EXPORT' });
+
+export class DynamoExportJobs implements ExportJobs {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(job: ExportJob) {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...exportKey(job.id), ...job, expiresAt: epochSeconds(new Date(job.createdAt)) + KEEP_JOBS_SECONDS },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(id: string) {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: exportKey(id), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, expiresAt: _e, ...job } = Item;
+    return ExportJob.parse(job);
+  }
+
+  async progress(id: string, rows: number) {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: exportKey(id),
+        UpdateExpression: 'SET #rows = :rows',
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#rows': 'rows', '#status': 'status' },
+        ExpressionAttributeValues: { ':rows': rows, ':running': 'running' },
+      }),
+    ).catch(() => undefined); // progress is advisory
+  }
+
+  async finish(id: string, outcome: { status: 'done'; rows: number; objectKey: string } | { status: 'failed'; rows: number }, at: Date) {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: exportKey(id),
+          UpdateExpression: `SET #status = :status, #rows = :rows, finishedAt = :at${outcome.status === 'done' ? ', objectKey = :key' : ''}`,
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status', '#rows': 'rows' },
+          ExpressionAttributeValues: {
+            ':status': outcome.status,
+            ':rows': outcome.rows,
+            ':at': at.toISOString(),
+            ':running': 'running',
+            ...(outcome.status === 'done' ? { ':key': outcome.objectKey } : {}),
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error; // finished before: keep it
+      });
+  }
+}
+
+type Page = { items: Record<string, unknown>[]; next?: () => Promise<Page> };
+
+/** Pages of one Query or Scan request, following LastEvaluatedKey. */
+const pages = (fetch: (start?: Record<string, unknown>) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>) => {
+  const load = async (start?: Record<string, unknown>): Promise<Page> => {
+    const result = await fetch(start);
+    const last = result.LastEvaluatedKey;
+    return { items: result.Items ?? [], next: last ? () => load(last) : undefined };
+  };
+  return load;
+};
+
+/**
+ * Items from several page streams at once (the segments of a parallel Scan), yielded as each page arrives.
+ * At most one page per segment is held in memory, so memory stays flat however large the table.
+ */
+async function* merge(starts: (() => Promise<Page>)[]) {
+  const inFlight = new Map<number, Promise<{ segment: number; page: Page }>>();
+  starts.forEach((start, segment) => inFlight.set(segment, start().then((page) => ({ segment, page }))));
+  while (inFlight.size > 0) {
+    const { segment, page } = await Promise.race(inFlight.values());
+    inFlight.delete(segment);
+    if (page.next) inFlight.set(segment, page.next().then((next) => ({ segment, page: next })));
+    yield* page.items;
+  }
+}
+
+const SCAN_SEGMENTS = 4;
+const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ops', 'expiresAt']);
+const strip = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.has(k)));
+
+/** Reads what an export needs: a Query on the overloaded index when a filter allows, else a parallel Scan. */
+export class DynamoExportSource implements ExportSource {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tables: { subscribers: string; donations: string },
+  ) {}
+
+  private query(input: QueryCommandInput) {
+    return [pages((start) => this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })))];
+  }
+
+  private scan(input: ScanCommandInput) {
+    return Array.from({ length: SCAN_SEGMENTS }, (_, segment) =>
+      pages((start) => this.client.send(new ScanCommand({ ...input, Segment: segment, TotalSegments: SCAN_SEGMENTS, ExclusiveStartKey: start }))),
+    );
+  }
+
+  async *subscribers(filters: ExportFilters) {
+    const conditions: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (filters.list) {
+      conditions.push('contains(lists, :list)');
+      values[':list'] = filters.list;
+    }
+    const range = { ':since': filters.since ?? '0000', ':until': `${filters.until ?? '9999'}~` };
+    const starts = filters.status
+      ? this.query({
+          TableName: this.tables.subscribers,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :status AND gsi1sk BETWEEN :since AND :until',
+          FilterExpression: conditions.length ? conditions.join(' AND ') : undefined,
+          ExpressionAttributeValues: { ':status': `STATUS#${filters.status}`, ...range, ...values },
+        })
+      : this.scan({
+          TableName: this.tables.subscribers,
+          FilterExpression: ['begins_with(pk, :sub)', 'subscribedAt BETWEEN :since AND :until', ...conditions].join(' AND '),
+          ExpressionAttributeValues: { ':sub': 'SUB#', ...range, ...values },
+        });
+    for await (const item of merge(starts)) {
+      const subscriber = Subscriber.parse(strip(item));
+      if (!subscriber.erasing) yield subscriber;
+    }
+  }
+
+  async *gifts(filters: ExportFilters) {
+    const range = { ':since': filters.since ?? '0000', ':until': `${filters.until ?? '9999'}~` };
+    const starts = filters.campaign
+      ? this.query({
+          TableName: this.tables.donations,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :campaign AND gsi1sk BETWEEN :since AND :until',
+          ExpressionAttributeValues: { ':campaign': `GIFTS#${filters.campaign}`, ...range },
+        })
+      : this.scan({
+          TableName: this.tables.donations,
+          FilterExpression: 'begins_with(pk, :gift) AND createdAt BETWEEN :since AND :until',
+          ExpressionAttributeValues: { ':gift': 'GIFT#', ...range },
+        });
+    for await (const item of merge(starts)) yield Gift.parse(strip(item));
+  }
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import type { Gift } from './donations-model.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import { type Subscriber, SubscriberStatus } from './model.js';
+import type { Clock } from './ports.js';
+import { newId } from './secrets.js';
+
+const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+
+/** `POST /v1/admin/exports`. Subscribers filter on status, list and signup time; donations on campaign and time. */
+export const ExportRequest = z
+  .object({
+    kind: z.enum(['subscribers', 'donations']),
+    status: SubscriberStatus.optional(),
+    list: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    campaign: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
+    since: Instant.optional(),
+    until: Instant.optional(),
+  })
+  .strict();
+export type ExportRequest = z.infer<typeof ExportRequest>;
+export type ExportFilters = Omit<ExportRequest, 'kind'>;
+
+export const ExportJob = z.object({
+  id: z.string(),
+  kind: z.enum(['subscribers', 'donations']),
+  filters: ExportRequest.omit({ kind: true }),
+  status: z.enum(['running', 'done', 'failed']),
+  rows: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  objectKey: z.string().optional(),
+});
+export type ExportJob = z.infer<typeof ExportJob>;
+
+export interface ExportJobs {
+  create(job: ExportJob): Promise<void>;
+  get(id: string): Promise<ExportJob | undefined>;
+  /** Records how many rows a running job has written so far. */
+  progress(id: string, rows: number): Promise<void>;
+  /** Moves a running job to done or failed (only from running). */
+  finish(id: string, outcome: { status: 'done'; rows: number; objectKey: string } | { status: 'failed'; rows: number }, at: Date): Promise<void>;
+}
+
+/** Starts the export worker on a job without waiting for it (an asynchronous Lambda invocation in AWS). */
+export interface ExportWorker {
+  start(jobId: string): Promise<void>;
+}
+
+/** Streams rows to object storage as CSV (memory stays flat) and hands out short-lived download links. */
+export interface ExportStore {
+  write(key: string, header: readonly string[], rows: AsyncIterable<readonly string[]>): Promise<number>;
+  /** A presigned GET link for the object, valid for `seconds`. */
+  link(key: string, seconds: number): Promise<string>;
+}
+
+/** Pages of items from storage, in whatever order is fastest (a Query, or a parallel Scan). */
+export interface ExportSource {
+  subscribers(filters: ExportFilters): AsyncIterable<Subscriber>;
+  gifts(filters: ExportFilters): AsyncIterable<Gift>;
+}
+
+export interface ExportDeps {
+  clock: Clock;
+  jobs: ExportJobs;
+  worker: ExportWorker;
+  store: ExportStore;
+  source: ExportSource;
+}
+
+export const SUBSCRIBER_COLUMNS = ['email', 'name', 'status', 'lists', 'subscribed_at', 'confirmed_at', 'unsubscribed_at', 'source'] as const;
+export const DONATION_COLUMNS = ['id', 'created_at', 'campaign', 'amount', 'currency', 'frequency', 'status', 'donor_email', 'donor_name', 'refunded_amount'] as const;
+export const LINK_SECONDS = 15 * 60;
+
+/** Spreadsheet formula injection: a text cell starting with = + - @ tab or CR is prefixed with `'`. */
+export const safeCell = (value: string | number | undefined): string => {
+  if (value === undefined) return '';
+  const text = String(value);
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+};
+
+export const subscriberRow = (s: Subscriber): string[] =>
+  [s.email, s.name, s.status, s.lists.join(';'), s.subscribedAt, s.confirmedAt, s.unsubscribedAt, s.source].map(safeCell);
+
+const giftStatus = (g: Gift) => {
+  if (g.disputed) return 'disputed';
+  if (g.status === 'paid' && g.amount !== undefined && g.refunded >= g.amount) return 'refunded';
+  if (g.status === 'paid' && g.refunded > 0) return 'partially_refunded';
+  return g.status;
+};
+
+export const donationRow = (g: Gift): string[] =>
+  [g.key, g.createdAt, g.campaign, g.amount, g.currency, g.frequency, giftStatus(g), g.donorEmail, g.donorName, g.refunded].map(safeCell);
+
+const checkFilters = (request: ExportRequest) => {
+  const wrong = (field: string) =>
+    new ValidationError('invalid_field', `The ${field} filter does not apply to ${request.kind} exports.`, { field });
+  if (request.kind === 'donations' && request.status) throw wrong('status');
+  if (request.kind === 'donations' && request.list) throw wrong('list');
+  if (request.kind === 'subscribers' && request.campaign) throw wrong('campaign');
+  if (request.since && request.until && request.since > request.until) {
+    throw new ValidationError('invalid_field', 'since must be before until.', { field: 'since' });
+  }
+};
+
+/** Records a running export and starts the worker. Returns at once: the export streams in the background. */
+export const startExport = async (deps: ExportDeps, request: ExportRequest) => {
+  checkFilters(request);
+  const { kind, ...filters } = request;
+  const job: ExportJob = { id: `exp_${newId(12)}`, kind, filters, status: 'running', rows: 0, createdAt: deps.clock.now().toISOString() };
+  await deps.jobs.create(job);
+  try {
+    await deps.worker.start(job.id);
+  } catch (error) {
+    await deps.jobs.finish(job.id, { status: 'failed', rows: 0 }, deps.clock.now());
+    throw error;
+  }
+  return { id: job.id, status: job.status };
+};
+
+const PROGRESS_EVERY = 10_000;
+
+async function* mapRows<T>(items: AsyncIterable<T>, row: (item: T) => string[], progress: (rows: number) => Promise<void>) {
+  let count = 0;
+  for await (const item of items) {
+    yield row(item);
+    count += 1;
+    if (count % PROGRESS_EVERY === 0) await progress(count);
+  }
+}
+
+/** The worker: streams every matching row through the CSV writer into object storage, then marks the job. */
+export const runExport = async (deps: ExportDeps, jobId: string) => {
+  const job = await deps.jobs.get(jobId);
+  if (!job || job.status !== 'running') return;
+  const key = `exports/${job.createdAt.slice(0, 10)}/${job.id}-${job.kind}.csv`;
+  const progress = (rows: number) => deps.jobs.progress(job.id, rows);
+  try {
+    const rows =
+      job.kind === 'subscribers'
+        ? await deps.store.write(key, SUBSCRIBER_COLUMNS, mapRows(deps.source.subscribers(job.filters), subscriberRow, progress))
+        : await deps.store.write(key, DONATION_COLUMNS, mapRows(deps.source.gifts(job.filters), donationRow, progress));
+    await deps.jobs.finish(job.id, { status: 'done', rows, objectKey: key }, deps.clock.now());
+  } catch (error) {
+    await deps.jobs.finish(job.id, { status: 'failed', rows: 0 }, deps.clock.now());
+    throw error;
+  }
+};
+
+/** An export's state; once done, a presigned link valid for 15 minutes. Throws NotFoundError. */
+export const exportStatus = async (deps: ExportDeps, id: string) => {
+  const job = await deps.jobs.get(id);
+  if (!job) throw new NotFoundError('There is no export with this id.');
+  const base = { id: job.id, kind: job.kind, status: job.status, rows: job.rows };
+  if (job.status !== 'done' || !job.objectKey) return base;
+  const expiresAt = new Date(deps.clock.now().getTime() + LINK_SECONDS * 1000).toISOString();
+  return { ...base, url: await deps.store.link(job.objectKey, LINK_SECONDS), expiresAt };
+};

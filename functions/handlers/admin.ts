@@ -1,0 +1,36 @@
+import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin.js';
+import { type ExportDeps, ExportRequest, exportStatus, startExport } from '../core/exports.js';
+import { adminDeps } from '../platform/admin-deps.js';
+import { AdminConfig, loadConfig } from '../platform/config.js';
+import { checkBody, type HttpRequest, type HttpResponse, httpHandler, json, noContent } from '../platform/http.js';
+
+export const makeHandler = (admin: AdminDeps, exports: ExportDeps, siteName: string) => {
+  /** Every admin route needs a valid bearer token first (401 otherwise). */
+  const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
+    await authenticateAdmin(admin, req.headers.authorization);
+    return route(req);
+  };
+  const param = (req: HttpRequest, name: string) => req.pathParameters[name] ?? '';
+
+  return httpHandler(
+    {
+      'POST /v1/admin/exports': authorized(async (req) => {
+        checkBody(req, ['application/json']);
+        return json(202, await startExport(exports, req.body(ExportRequest)));
+      }),
+      'GET /v1/admin/exports/{exportId}': authorized(async (req) => json(200, await exportStatus(exports, param(req, 'exportId')))),
+      'GET /v1/admin/subscribers/{email}': authorized(async (req) => json(200, await accessSubscriber(admin, param(req, 'email')))),
+      'DELETE /v1/admin/subscribers/{email}': authorized(async (req) => {
+        await eraseSubscriber(admin, param(req, 'email'));
+        return noContent();
+      }),
+      'GET /v1/admin/stats': authorized(async () => json(200, await adminStats(admin))),
+    },
+    { siteName },
+  );
+};
+
+const config = loadConfig(AdminConfig);
+const deps = await adminDeps(config);
+
+export const handler = makeHandler(deps.admin, deps.exports, config.SITE_NAME);

@@ -1,0 +1,44 @@
+import type { SNSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { recordMailFeedback, type SesFeedback } from '../core/admin.js';
+import { loadConfig, SesEventsConfig } from '../platform/config.js';
+import { logger } from '../platform/logger.js';
+import { sesEventDeps } from '../platform/admin-deps.js';
+
+/**
+ * An SES notification, as SNS carries it: identity notifications use `notificationType`, configuration-set
+ * event publishing uses `eventType`. Only permanent bounces and complaints matter here.
+ */
+const SesNotification = z
+  .object({
+    notificationType: z.string().optional(),
+    eventType: z.string().optional(),
+    bounce: z
+      .object({ bounceType: z.string(), bouncedRecipients: z.array(z.object({ emailAddress: z.string() })) })
+      .optional(),
+    complaint: z.object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })) }).optional(),
+  })
+  .loose();
+
+export const readFeedback = (message: string): SesFeedback | undefined => {
+  const notification = SesNotification.parse(JSON.parse(message));
+  const type = notification.notificationType ?? notification.eventType;
+  if (type === 'Bounce' && notification.bounce?.bounceType === 'Permanent') {
+    return { kind: 'bounce', addresses: notification.bounce.bouncedRecipients.map((r) => r.emailAddress) };
+  }
+  if (type === 'Complaint' && notification.complaint) {
+    return { kind: 'complaint', addresses: notification.complaint.complainedRecipients.map((r) => r.emailAddress) };
+  }
+  return undefined; // transient bounces, deliveries, sends: nothing to do
+};
+
+const deps = await sesEventDeps(loadConfig(SesEventsConfig));
+
+/** SNS → Lambda: marks permanently bounced and complaining addresses. A throw makes Lambda retry the event. */
+export const handler = async (event: SNSEvent) => {
+  for (const record of event.Records) {
+    const feedback = readFeedback(record.Sns.Message);
+    if (feedback) await recordMailFeedback(deps, feedback);
+    logger.info('ses notification', { messageId: record.Sns.MessageId, kind: feedback?.kind ?? 'ignored' });
+  }
+};

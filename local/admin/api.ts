@@ -1,0 +1,31 @@
+import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
+import { createAdminToken } from '../../functions/core/admin.js';
+import type { Target } from './target.js';
+
+/** A client of the admin API with a bearer token: the one given, or a temporary one the CLI mints and revokes. */
+export const adminApi = async (target: Target, token: string | undefined) => {
+  if (!target.apiUrl) throw new Error('the dev server is not running: start it with `npm start` (exports run inside it)');
+  const tokens = new DynamoAdminTokens(target.dynamo, target.tables.subscribers);
+  const temporary = token ? undefined : await createAdminToken({ tokens, clock: { now: () => new Date() } }, `admin-cli temporary ${process.pid}`);
+  const bearer = token ?? temporary?.token;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${target.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    if (!response.ok) {
+      const error = parsed.error as { message?: string; field?: string } | undefined;
+      throw new Error(`${response.status} ${error?.message ?? response.statusText}${error?.field ? ` (${error.field})` : ''}`);
+    }
+    return parsed;
+  };
+  return {
+    call,
+    close: async () => {
+      if (temporary) await tokens.revoke(temporary.record.id);
+    },
+  };
+};
