@@ -16,6 +16,8 @@ export const buildStage = (app: App, config: StageConfig) => {
     config,
     subscribersTable: data.subscribersTable,
     donationsTable: data.donationsTable,
+    exportBucket: data.exportBucket,
+    sesEventsTopic: data.sesEventsTopic,
     configurationSet: data.configurationSet,
     emailIdentity: data.emailIdentity,
   });

@@ -48,6 +48,8 @@ export const StageConfig = z.object({
       signupBurstLimit: z.number().int().positive().default(20),
       checkoutRateLimit: z.number().positive().default(5),
       checkoutBurstLimit: z.number().int().positive().default(10),
+      adminRateLimit: z.number().positive().default(5),
+      adminBurstLimit: z.number().int().positive().default(10),
     })
     .prefault({}),
 }).refine((c) => c.lists.includes(c.defaultList), { message: 'defaultList must be one of lists', path: ['defaultList'] });

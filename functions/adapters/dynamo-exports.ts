@@ -85,7 +85,7 @@ const pages = (fetch: (start?: Record<string, unknown>) => Promise<{ Items?: Rec
  */
 async function* merge(starts: (() => Promise<Page>)[]) {
   const inFlight = new Map<number, Promise<{ segment: number; page: Page }>>();
-  starts.forEach((start, segment) => inFlight.set(segment, start().then((page) => ({ segment, page }))));
+  for (const [segment, start] of starts.entries()) inFlight.set(segment, start().then((page) => ({ segment, page })));
   while (inFlight.size > 0) {
     const { segment, page } = await Promise.race(inFlight.values());
     inFlight.delete(segment);

@@ -102,9 +102,8 @@ export const adminStats = async (deps: AdminDeps) => {
   const campaigns = await deps.campaigns.list();
   const totals: Record<string, { raised: number; donations: number }> = {};
   for (const c of campaigns) {
-    const t = (totals[c.currency] ??= { raised: 0, donations: 0 });
-    t.raised += c.raised;
-    t.donations += c.donations;
+    const before = totals[c.currency] ?? { raised: 0, donations: 0 };
+    totals[c.currency] = { raised: before.raised + c.raised, donations: before.donations + c.donations };
   }
   return {
     subscribers: { byStatus, byList },

@@ -132,7 +132,7 @@ async function* mapRows<T>(items: AsyncIterable<T>, row: (item: T) => string[], 
 /** The worker: streams every matching row through the CSV writer into object storage, then marks the job. */
 export const runExport = async (deps: ExportDeps, jobId: string) => {
   const job = await deps.jobs.get(jobId);
-  if (!job || job.status !== 'running') return;
+  if (job?.status !== 'running') return;
   const key = `exports/${job.createdAt.slice(0, 10)}/${job.id}-${job.kind}.csv`;
   const progress = (rows: number) => deps.jobs.progress(job.id, rows);
   try {

@@ -16,7 +16,9 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -28,6 +30,8 @@ export interface ApiStackProps extends StackProps {
   config: StageConfig;
   subscribersTable: ITable;
   donationsTable: ITable;
+  exportBucket: IBucket;
+  sesEventsTopic: ITopic;
   configurationSet: IConfigurationSet;
   emailIdentity: IEmailIdentity;
 }
@@ -166,6 +170,42 @@ export class ApiStack extends Stack {
       .bindSecret(signingSecret, 'SIGNING_SECRET_ID')
       .bindSecret(stripeSecret, 'STRIPE_SECRET_ID');
 
+    const exportWorker = new AppFunction(this, 'ExportWorkerFunction', {
+      handler: 'export-worker',
+      description: 'Export worker: streams subscribers or donations to CSV in S3',
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      environment: {},
+    })
+      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
+      .bindTable(props.donationsTable, 'DONATIONS_TABLE_NAME', 'read');
+    exportWorker.fn.addEnvironment('EXPORT_BUCKET_NAME', props.exportBucket.bucketName);
+    props.exportBucket.grantPut(exportWorker.fn, 'exports/*');
+    // Async invocations: one retry, then the failure shows as the job staying 'running' no longer than this.
+    exportWorker.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1) });
+
+    const admin = new AppFunction(this, 'AdminFunction', {
+      handler: 'admin',
+      description: 'Admin API: exports, data requests, stats',
+      environment: baseEnv,
+    })
+      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
+      .bindTable(props.donationsTable, 'DONATIONS_TABLE_NAME', 'read')
+      .bindSecret(signingSecret, 'SIGNING_SECRET_ID');
+    admin.fn.addEnvironment('EXPORT_BUCKET_NAME', props.exportBucket.bucketName);
+    admin.fn.addEnvironment('EXPORT_WORKER_FUNCTION_NAME', exportWorker.fn.functionName);
+    props.exportBucket.grantRead(admin.fn, 'exports/*'); // to sign download links
+    exportWorker.fn.grantInvoke(admin.fn);
+
+    const sesEvents = new AppFunction(this, 'SesEventsFunction', {
+      handler: 'ses-events',
+      description: 'SES bounces and complaints: suppress the address',
+      environment: {},
+    })
+      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
+      .bindSecret(signingSecret, 'SIGNING_SECRET_ID');
+    props.sesEventsTopic.addSubscription(new LambdaSubscription(sesEvents.fn));
+
     const fallback = new AppFunction(this, 'FallbackFunction', {
       handler: 'fallback',
       description: 'Catch-all route: 404 and 405 in the contract format',
@@ -173,7 +213,7 @@ export class ApiStack extends Stack {
       environment: { SITE_NAME: config.siteName },
     });
 
-    const groups: Record<FunctionName, AppFunction> = { subscriptions, donations, 'stripe-webhook': stripeWebhook };
+    const groups: Record<FunctionName, AppFunction> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin };
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of ROUTES) {
       let integration = integrations.get(route.fn);
@@ -206,6 +246,13 @@ export class ApiStack extends Stack {
         ThrottlingRateLimit: config.throttle.checkoutRateLimit,
         ThrottlingBurstLimit: config.throttle.checkoutBurstLimit,
       },
+      // Admin routes have their own, lower limits.
+      ...Object.fromEntries(
+        ROUTES.filter((route) => route.fn === 'admin').map((route) => [
+          routeKey(route),
+          { ThrottlingRateLimit: config.throttle.adminRateLimit, ThrottlingBurstLimit: config.throttle.adminBurstLimit },
+        ]),
+      ),
     });
 
     const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true });
@@ -221,7 +268,7 @@ export class ApiStack extends Stack {
       }).addAlarmAction(new SnsAction(alarmTopic));
     alarm('MailDeadLettersAlarm', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'Emails failed repeatedly and wait in the dead-letter queue');
     alarm('Api5xxAlarm', api.metricServerError({ period: Duration.minutes(5) }), 'The API answered 5xx');
-    for (const [name, fn] of Object.entries({ subscriptions, mailer, donations, stripeWebhook })) {
+    for (const [name, fn] of Object.entries({ subscriptions, mailer, donations, stripeWebhook, admin, exportWorker, sesEvents })) {
       alarm(`${name[0]?.toUpperCase()}${name.slice(1)}ErrorsAlarm`, fn.fn.metricErrors({ period: Duration.minutes(5) }), `The ${name} function failed`);
     }
 

@@ -1,7 +1,11 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { ConfigurationSet, EmailIdentity, EmailSendingEvent, EventDestination, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { NagSuppressions } from 'cdk-nag';
 import type { StageConfig } from '../config.js';
 import { type TableDesign, TABLES } from '../tables.js';
 
@@ -34,6 +38,8 @@ export class DataStack extends Stack {
   readonly donationsTable: Table;
   readonly configurationSet: ConfigurationSet;
   readonly emailIdentity: EmailIdentity;
+  readonly exportBucket: Bucket;
+  readonly sesEventsTopic: Topic;
 
   constructor(scope: Construct, id: string, props: StackProps & { config: StageConfig }) {
     super(scope, id, props);
@@ -44,6 +50,30 @@ export class DataStack extends Stack {
       // SES's account-level suppression list as a second net under our own bounced/complained status.
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
+    // Bounces and complaints, published by the configuration set; the API stack's ses-events function listens.
+    this.sesEventsTopic = new Topic(this, 'SesEventsTopic', { enforceSSL: true });
+    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.snsTopic(this.sesEventsTopic),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+
+    // CSV exports: private, encrypted, TLS only, gone after 7 days (links to them last 15 minutes).
+    this.exportBucket = new Bucket(this, 'ExportBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(7), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    NagSuppressions.addResourceSuppressions(this.exportBucket, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'Exports live 7 days and are read only through 15-minute links that the admin API signs and logs per job; access logs would need a second bucket of readers\' data.',
+      },
+    ]);
+
     this.emailIdentity = new EmailIdentity(this, 'SenderIdentity', {
       identity: Identity.domain(props.config.senderDomain),
       configurationSet: this.configurationSet,
@@ -51,6 +81,7 @@ export class DataStack extends Stack {
 
     new CfnOutput(this, 'SubscribersTableName', { value: this.subscribersTable.tableName });
     new CfnOutput(this, 'DonationsTableName', { value: this.donationsTable.tableName });
+    new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
     this.emailIdentity.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}` });

@@ -87,7 +87,7 @@ describe('api stack', () => {
   it('runs every function on Node 22 arm64, bundled as ESM', () => {
     const functions = api.findResources('AWS::Lambda::Function');
     const ours = Object.values(functions).filter((f) => (f as { Properties: { Description?: string } }).Properties.Description);
-    expect(ours.length).toBe(5);
+    expect(ours.length).toBe(8);
     for (const fn of ours) {
       expect(fn).toMatchObject({ Properties: { Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' } });
     }
@@ -159,6 +159,46 @@ describe('api stack', () => {
   it('generates the signing secret in Secrets Manager', () => {
     api.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'signingKey', PasswordLength: 64 }),
+    });
+  });
+});
+
+describe('admin and list hygiene', () => {
+  it('keeps exports private, encrypted, TLS-only and short-lived', () => {
+    data.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 7, Status: 'Enabled' })]) },
+    });
+    data.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('sends bounces and complaints from the configuration set through SNS to the ses-events function', () => {
+    data.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({ Enabled: true, MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']), SnsDestination: Match.anyValue() }),
+    });
+    api.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+  });
+
+  it('lets the admin function invoke the worker and sign links, and the worker write exports only', () => {
+    const [, adminFn] = functionNamed('Admin API: exports, data requests, stats');
+    const [, worker] = functionNamed('Export worker: streams subscribers or donations to CSV in S3');
+    const adminPolicy = policyOf(adminFn.Properties.Role['Fn::GetAtt'][0]);
+    const workerPolicy = policyOf(worker.Properties.Role['Fn::GetAtt'][0]);
+    expect(adminPolicy).toContain('lambda:InvokeFunction');
+    expect(adminPolicy).toContain('s3:GetObject');
+    expect(adminPolicy).not.toContain('s3:PutObject');
+    expect(workerPolicy).toContain('s3:PutObject');
+    expect(workerPolicy).not.toContain('s3:GetObject');
+    expect(workerPolicy).not.toContain('secretsmanager');
+    expect(adminFn.Properties.Environment.Variables).toMatchObject({ EXPORT_WORKER_FUNCTION_NAME: expect.anything() });
+    for (const key of ['POST /v1/admin/exports', 'GET /v1/admin/exports/{exportId}', 'GET /v1/admin/subscribers/{email}', 'DELETE /v1/admin/subscribers/{email}', 'GET /v1/admin/stats']) {
+      api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key });
+    }
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: Match.objectLike({ 'GET /v1/admin/stats': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } }),
     });
   });
 });
