@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,40 @@ describe('npm run admin', () => {
       body: JSON.stringify({ campaign: 'spring', amount: 1000, currency: 'eur' }),
     });
     expect(checkout.status).toBe(400);
+  });
+
+  it('creates, lists and revokes tokens; the token is the last line and works on the admin API', async () => {
+    const created = await runAdmin(['--data-dir', dataDir, 'token', 'create', '--name', 'ops laptop']);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim().split('\n').at(-1) ?? '';
+    expect(token).toMatch(/^apl_[A-Za-z0-9_-]{43}$/);
+    const stats = await fetch(`${product.url}/v1/admin/stats`, { headers: { authorization: `Bearer ${token}` } });
+    expect(stats.status).toBe(200);
+    const listed = await runAdmin(['--data-dir', dataDir, 'token', 'list']);
+    expect(listed.stdout).toMatch(/\tops laptop\tcreated .+\tlast used 20/);
+    expect(listed.stdout).not.toContain(token);
+    expect((await runAdmin(['--data-dir', dataDir, 'token', 'revoke', 'ops laptop'])).code).toBe(0);
+    expect((await fetch(`${product.url}/v1/admin/stats`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it('exports to a file and answers data requests, with a temporary token it cleans up', async () => {
+    await fetch(`${product.url}/v1/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cli.reader@example.org' }) });
+    await new Promise((r) => setTimeout(r, 300));
+    const file = join(dataDir, 'out.csv');
+    const exported = await runAdmin(['--data-dir', dataDir, 'export', 'subscribers', '--status', 'pending', '-o', file]);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toContain(`1 rows written to ${file}`);
+    const csv = await readFile(file, 'utf8');
+    expect(csv).toMatch(/^email,name,status,lists,subscribed_at,confirmed_at,unsubscribed_at,source\r\ncli\.reader@example\.org,,pending,news,/);
+
+    const shown = await runAdmin(['--data-dir', dataDir, 'subscriber', 'show', 'cli.reader@example.org']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ email: 'cli.reader@example.org', status: 'pending' });
+    expect((await runAdmin(['--data-dir', dataDir, 'subscriber', 'erase', 'cli.reader@example.org'])).stdout).toContain('erased');
+    const missing = await runAdmin(['--data-dir', dataDir, 'subscriber', 'show', 'nobody@example.org']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('404');
+    const tokens = await runAdmin(['--data-dir', dataDir, 'token', 'list']);
+    expect(tokens.stdout).not.toContain('temporary');
   });
 
   it('explains bad input and exits non-zero', async () => {
