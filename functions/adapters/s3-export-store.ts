@@ -20,7 +20,7 @@ export class S3ExportStore implements ExportStore {
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: csv, ContentType: 'text/csv; charset=utf-8' },
-      partSize: 8 * 1024 * 1024,
+      partSize: 5 * 1024 * 1024, // the minimum part: memory holds queueSize + 1 parts at most
       queueSize: 2,
     });
     const uploaded = upload.done();
