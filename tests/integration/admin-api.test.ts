@@ -49,7 +49,7 @@ describe('admin authentication', () => {
     ['GET', '/v1/admin/subscribers/a@example.org'],
     ['DELETE', '/v1/admin/subscribers/a@example.org'],
   ])('answers %s %s with 401 and the contract\'s error without a valid token', async (method, path) => {
-    for (const headers of [{}, { authorization: 'Bearer apl_nope' }, { authorization: `Bearer apl_${'x'.repeat(43)}` }, { authorization: token }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer apl_nope' }, { authorization: `Bearer apl_${'x'.repeat(43)}` }, { authorization: token }]) {
       const response = await fetch(`${server.url}${path}`, { method, headers });
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
