@@ -14,10 +14,13 @@ export interface AwsEndpointState {
   sesUrl: string;
   /** Called after SES accepted a message, with its recipients (SES's own notifications start there). */
   onMailSent?: (recipients: string[], messageId: string) => void;
+  /** While true, SES answers 503 as a throttled or failing SES would (for outage tests). */
+  sesOutage?: boolean;
 }
 
 /** Passes an SESv2 call to aws-ses-v2-local and reports the recipients of a message it accepted. */
 const proxySes = async (state: AwsEndpointState, req: IncomingMessage, body: string, res: ServerResponse) => {
+  if (state.sesOutage) return awsError(res, 503, 'ServiceUnavailable', 'Service Unavailable');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (typeof value === 'string' && name !== 'host' && name !== 'content-length') headers[name] = value;

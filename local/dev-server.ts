@@ -56,6 +56,8 @@ export interface DevServer {
   /** Resolves once the mail queue has delivered (or dead-lettered) everything sent so far. */
   mailIdle(): Promise<void>;
   outbox(): OutboxEmail[];
+  /** Makes the local SES fail (503) or recover, to show that mail waits in the queue and is not lost. */
+  setSesOutage(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -248,6 +250,9 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       } while (background.size > 0);
     },
     outbox: () => getStoreReadonly().emails.map(toOutbox),
+    setSesOutage: (down) => {
+      aws.sesOutage = down;
+    },
     async close() {
       if (closed) return;
       closed = true;

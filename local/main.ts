@@ -3,7 +3,12 @@ import { startDevServer } from './dev-server.js';
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.APPEAL_DATA_DIR ?? '.appeal';
 
-const server = await startDevServer({ port, dataDir, publicUrl: process.env.PUBLIC_URL });
+const server = await startDevServer({ port, dataDir, publicUrl: process.env.PUBLIC_URL }).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') console.error(`Port ${port} is in use: stop the other server or choose another, e.g. PORT=3001 npm start`);
+  else if (/lock/i.test(String(error.message))) console.error(`${dataDir} is in use by another dev server: stop it, or set APPEAL_DATA_DIR`);
+  else console.error(error);
+  process.exit(1);
+});
 console.log(`Appeal is running.
   Site:   ${server.url}/
   Outbox: ${server.url}/_local/outbox

@@ -43,9 +43,10 @@ export class SesMailer implements Mailer {
       const name = error instanceof Error ? error.name : '';
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
       if (RETRYABLE.has(name) || status >= 500 || status === 0) {
-        throw new TransientError('the mail service is unavailable', { cause: error });
+        throw new TransientError(`the mail service is unavailable (${name || status})`);
       }
-      throw error;
+      // SES's own messages can quote the recipient: keep only the error's name, never an address, in logs.
+      throw new Error(`the mail service rejected the message (${name || status})`);
     }
   }
 }

@@ -25,6 +25,7 @@ describe('npm start', () => {
         mail = outbox.find((m) => m.to.includes('persistent@example.org'));
       }
       const link = linkIn(mail?.text ?? '', '/v1/subscriptions/confirm');
+      const checkout = (await (await postJson(`${first.url}/v1/donations/checkout`, { campaign: 'ukraine', amount: 2500, currency: 'usd' })).json()) as { id: string };
       expect(await first.interrupt()).toBe(0);
 
       const second = await startProduct(dataDir);
@@ -35,6 +36,11 @@ describe('npm start', () => {
         const confirmed = await postJson(`${second.url}${pathname}${search}`, undefined);
         expect(confirmed.status).toBe(200);
         expect(await confirmed.json()).toEqual({ status: 'confirmed' });
+        // The Stripe simulator kept its open session, and the campaign its totals.
+        const paid = await postJson(`${second.url}/_local/stripe/checkout/${checkout.id}/complete`, {});
+        expect(paid.status).toBe(200);
+        const campaign = (await (await fetch(`${second.url}/v1/campaigns/ukraine`)).json()) as { raised: number };
+        expect(campaign.raised).toBe(2500);
       } finally {
         expect(await second.interrupt()).toBe(0);
       }

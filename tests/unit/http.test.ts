@@ -1,0 +1,97 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { RateLimitedError, TransientError, ValidationError } from '../../functions/core/errors.js';
+import { checkBody, httpHandler, json } from '../../functions/platform/http.js';
+
+const event = (overrides: Partial<APIGatewayProxyEventV2> & { method?: string } = {}): APIGatewayProxyEventV2 => ({
+  version: '2.0',
+  routeKey: 'POST /things',
+  rawPath: '/things',
+  rawQueryString: '',
+  headers: { 'content-type': 'application/json', accept: 'application/json' },
+  requestContext: {
+    accountId: '1',
+    apiId: 'a',
+    domainName: 'api.example.org',
+    domainPrefix: 'api',
+    http: { method: overrides.method ?? 'POST', path: '/things', protocol: 'HTTP/1.1', sourceIp: '198.51.100.1', userAgent: 'ua' },
+    requestId: 'req-1',
+    routeKey: 'POST /things',
+    stage: '$default',
+    time: '',
+    timeEpoch: 0,
+  },
+  isBase64Encoded: false,
+  ...overrides,
+});
+
+const Thing = z.object({ email: z.string().email(), count: z.number().int().optional() });
+
+const handler = httpHandler(
+  {
+    'POST /things': async (req) => {
+      checkBody(req);
+      return json(200, { got: req.body(Thing, { email: 'invalid_email' }), ip: req.client.ip });
+    },
+    'GET /boom': async () => {
+      throw new Error('secret internal detail: arn:aws:dynamodb:table/x');
+    },
+    'GET /busy': async () => {
+      throw new TransientError('the payment service is unavailable');
+    },
+    'GET /limited': async () => {
+      throw new RateLimitedError(42);
+    },
+    'GET /bad': async () => {
+      throw new ValidationError('invalid_field', 'Nope.', { field: 'x' });
+    },
+  },
+  { siteName: 'Example' },
+);
+
+describe('httpHandler', () => {
+  it('parses JSON, form and base64 bodies with the real client IP, and stamps x-request-id', async () => {
+    const plain = await handler(event({ body: '{"email":"a@example.org"}' }));
+    expect(plain.statusCode).toBe(200);
+    expect(JSON.parse(plain.body ?? '')).toEqual({ got: { email: 'a@example.org' }, ip: '198.51.100.1' });
+    expect(plain.headers['x-request-id']).toBe('req-1');
+    const base64 = await handler(event({ body: Buffer.from('{"email":"b@example.org"}').toString('base64'), isBase64Encoded: true }));
+    expect(JSON.parse(base64.body ?? '').got.email).toBe('b@example.org');
+    const form = await handler(event({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=c%40example.org' }));
+    expect(JSON.parse(form.body ?? '').got.email).toBe('c@example.org');
+  });
+
+  it('maps bad input to the contract\'s 400 with the field, and size and type to 413 and 415', async () => {
+    const bad = await handler(event({ body: '{"email":"nope"}' }));
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body ?? '')).toEqual({ error: { code: 'invalid_email', message: expect.any(String), field: 'email' } });
+    const nested = await handler(event({ body: '{"email":"a@example.org","count":1.5}' }));
+    expect(JSON.parse(nested.body ?? '').error).toMatchObject({ code: 'invalid_field', field: 'count' });
+    expect((await handler(event({ body: '[1]' }))).statusCode).toBe(400);
+    expect((await handler(event({ body: JSON.stringify({ email: 'a@example.org', pad: 'x'.repeat(16 * 1024) }) }))).statusCode).toBe(413);
+    expect((await handler(event({ headers: { 'content-type': 'text/plain' }, body: 'hi' }))).statusCode).toBe(415);
+  });
+
+  it('never leaks an internal error, answers 503 for a transient one, and sets Retry-After', async () => {
+    const boom = await handler(event({ routeKey: 'GET /boom', method: 'GET' }));
+    expect(boom.statusCode).toBe(500);
+    expect(boom.body).not.toContain('secret');
+    expect(JSON.parse(boom.body ?? '')).toEqual({ error: { code: 'internal_error', message: expect.any(String) } });
+    const busy = await handler(event({ routeKey: 'GET /busy', method: 'GET' }));
+    expect(busy.statusCode).toBe(503);
+    const limited = await handler(event({ routeKey: 'GET /limited', method: 'GET' }));
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('42');
+  });
+
+  it('answers a browser with an HTML page of the same status', async () => {
+    const page = await handler(event({ routeKey: 'GET /bad', method: 'GET', headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } }));
+    expect(page.statusCode).toBe(400);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('Nope.');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    const api = await handler(event({ routeKey: 'GET /bad', method: 'GET', headers: { accept: '*/*' } }));
+    expect(api.headers['content-type']).toContain('application/json');
+  });
+});
