@@ -154,6 +154,17 @@ token
 
 // ---- exports and data requests (through the admin API) ----------------------------------------------------
 
+/** Runs a command through the admin API (a temporary token unless one is given), always cleaning up. */
+const withApi = (token: string | undefined, run: (api: Awaited<ReturnType<typeof adminApi>>) => Promise<void>) =>
+  withTarget(async (t) => {
+    const api = await adminApi(t, token);
+    try {
+      await run(api);
+    } finally {
+      await api.close();
+    }
+  });
+
 const tokenOption = () => new Option('--token <token>', 'admin token (default: $APPEAL_ADMIN_TOKEN, or a temporary one)').env('APPEAL_ADMIN_TOKEN');
 
 program
@@ -171,30 +182,25 @@ program
   .option('-o, --output <file>', 'where to write the CSV ("-" for standard output)')
   .addOption(tokenOption())
   .action(async (kind: string, o: { status?: string; list?: string; campaign?: string; since?: string; until?: string; output?: string; token?: string }) =>
-    withTarget(async (t) => {
-      const api = await adminApi(t, o.token);
-      try {
-        const { status, list, campaign, since, until } = o;
-        const started = await api.call('POST', '/v1/admin/exports', { kind, status, list, campaign, since, until });
-        const id = String(started.id);
-        const begin = Date.now();
-        let state = started;
-        while (state.status === 'running') {
-          process.stderr.write(`\rexport ${id}: running, ${Number(state.rows ?? 0).toLocaleString('en')} rows, ${((Date.now() - begin) / 1000).toFixed(1)} s`);
-          await new Promise((r) => setTimeout(r, 400));
-          state = await api.call('GET', `/v1/admin/exports/${id}`);
-        }
-        process.stderr.write('\n');
-        if (state.status !== 'done' || typeof state.url !== 'string') throw new Error(`export ${id} failed`);
-        const file = o.output ?? `${kind}-${new Date().toISOString().slice(0, 10)}.csv`;
-        const download = await fetch(state.url);
-        if (!download.ok || !download.body) throw new Error(`download failed: ${download.status}`);
-        const out = file === '-' ? process.stdout : createWriteStream(file);
-        await pipeline(Readable.fromWeb(download.body as import('node:stream/web').ReadableStream), out);
-        if (file !== '-') console.error(`${Number(state.rows).toLocaleString('en')} rows written to ${file}`);
-      } finally {
-        await api.close();
+    withApi(o.token, async (api) => {
+      const { status, list, campaign, since, until } = o;
+      const started = await api.call('POST', '/v1/admin/exports', { kind, status, list, campaign, since, until });
+      const id = String(started.id);
+      const begin = Date.now();
+      let state = started;
+      while (state.status === 'running') {
+        process.stderr.write(`\rexport ${id}: running, ${Number(state.rows ?? 0).toLocaleString('en')} rows, ${((Date.now() - begin) / 1000).toFixed(1)} s`);
+        await new Promise((r) => setTimeout(r, 400));
+        state = await api.call('GET', `/v1/admin/exports/${id}`);
       }
+      process.stderr.write('\n');
+      if (state.status !== 'done' || typeof state.url !== 'string') throw new Error(`export ${id} failed`);
+      const file = o.output ?? `${kind}-${new Date().toISOString().slice(0, 10)}.csv`;
+      const download = await fetch(state.url);
+      if (!download.ok || !download.body) throw new Error(`download failed: ${download.status}`);
+      const out = file === '-' ? process.stdout : createWriteStream(file);
+      await pipeline(Readable.fromWeb(download.body as import('node:stream/web').ReadableStream), out);
+      if (file !== '-') console.error(`${Number(state.rows).toLocaleString('en')} rows written to ${file}`);
     }),
   );
 
@@ -206,13 +212,8 @@ subscriber
   .argument('<email>')
   .addOption(tokenOption())
   .action(async (email: string, o: { token?: string }) =>
-    withTarget(async (t) => {
-      const api = await adminApi(t, o.token);
-      try {
-        console.log(JSON.stringify(await api.call('GET', `/v1/admin/subscribers/${encodeURIComponent(email)}`), null, 2));
-      } finally {
-        await api.close();
-      }
+    withApi(o.token, async (api) => {
+      console.log(JSON.stringify(await api.call('GET', `/v1/admin/subscribers/${encodeURIComponent(email)}`), null, 2));
     }),
   );
 
@@ -222,14 +223,9 @@ subscriber
   .argument('<email>')
   .addOption(tokenOption())
   .action(async (email: string, o: { token?: string }) =>
-    withTarget(async (t) => {
-      const api = await adminApi(t, o.token);
-      try {
-        await api.call('DELETE', `/v1/admin/subscribers/${encodeURIComponent(email)}`);
-        console.log(`erased ${email}`);
-      } finally {
-        await api.close();
-      }
+    withApi(o.token, async (api) => {
+      await api.call('DELETE', `/v1/admin/subscribers/${encodeURIComponent(email)}`);
+      console.log(`erased ${email}`);
     }),
   );
 

@@ -1,4 +1,5 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryIndex } from './dynamo-keys.js';
 import { z } from 'zod';
 import type { AdminTokenRecord, AdminTokens, SuppressionReason, Suppressions } from '../core/ports.js';
 
@@ -40,22 +41,7 @@ export class DynamoAdminTokens implements AdminTokens {
   }
 
   private async items() {
-    const items: z.infer<typeof TokenItem>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :tokens',
-          ExpressionAttributeValues: { ':tokens': 'TOKENS' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) items.push(TokenItem.parse(item));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+    return (await queryIndex(this.client, this.tableName, 'TOKENS')).map((item) => TokenItem.parse(item));
   }
 
   async list() {

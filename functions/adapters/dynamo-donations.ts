@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { Campaign, type CampaignSettings, Gift } from '../core/donations-model.js';
 import { NotFoundError } from '../core/errors.js';
 import type { CampaignOp, CampaignRepository, CheckoutAttempts, DonorRegistry, GiftLedger, MonthlyGifts } from '../core/ports.js';
 import { applyOp, retireOp } from './dynamo-ops.js';
-import { conflictOnCondition, epochSeconds } from './dynamo-keys.js';
+import { epochSeconds, putVersioned, queryIndex } from './dynamo-keys.js';
 
 /** Item keys of the donations table (see the README's item design). */
 export const donationKeys = {
@@ -34,22 +34,7 @@ export class DynamoCampaignRepository implements CampaignRepository {
   }
 
   async list() {
-    const campaigns: Campaign[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :kind',
-          ExpressionAttributeValues: { ':kind': 'CAMPAIGNS' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) campaigns.push(Campaign.parse(stripKeys(item)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return campaigns;
+    return (await queryIndex(this.client, this.tableName, 'CAMPAIGNS')).map((item) => Campaign.parse(stripKeys(item)));
   }
 
   async saveSettings(settings: CampaignSettings, now: Date) {
@@ -101,24 +86,14 @@ export class DynamoGiftLedger implements GiftLedger {
 
   async save(next: Gift, expectedVersion: number | undefined) {
     const stored = Gift.parse({ ...next, version: (expectedVersion ?? 0) + 1 });
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...donationKeys.gift(stored.key),
-            // Gifts by campaign and time, for the donations export.
-            gsi1pk: `GIFTS#${stored.campaign ?? '-'}`,
-            gsi1sk: `${stored.createdAt}#${stored.key}`,
-            ...stored,
-          },
-          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :expected',
-          ...(expectedVersion === undefined
-            ? {}
-            : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      )
-      .catch(conflictOnCondition('gift changed concurrently'));
+    const item = {
+      ...donationKeys.gift(stored.key),
+      // Gifts by campaign and time, for the donations export.
+      gsi1pk: `GIFTS#${stored.campaign ?? '-'}`,
+      gsi1sk: `${stored.createdAt}#${stored.key}`,
+      ...stored,
+    };
+    await putVersioned(this.client, this.tableName, item, expectedVersion, 'gift');
     return stored;
   }
 }

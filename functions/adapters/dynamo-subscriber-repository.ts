@@ -1,7 +1,7 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Subscriber } from '../core/model.js';
 import type { SubscriberRepository } from '../core/ports.js';
-import { conflictOnCondition, keys } from './dynamo-keys.js';
+import { conflictOnCondition, keys, putVersioned } from './dynamo-keys.js';
 
 export class DynamoSubscriberRepository implements SubscriberRepository {
   constructor(
@@ -20,24 +20,14 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
 
   async save(next: Subscriber, expectedVersion: number | undefined): Promise<Subscriber> {
     const stored = Subscriber.parse({ ...next, version: (expectedVersion ?? 0) + 1 });
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.subscriber(stored.email),
-            // The status index serves exports by status, newest signup last.
-            gsi1pk: `STATUS#${stored.status}`,
-            gsi1sk: `${stored.subscribedAt}#${stored.email}`,
-            ...stored,
-          },
-          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :expected',
-          ...(expectedVersion === undefined
-            ? {}
-            : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      )
-      .catch(conflictOnCondition('subscriber changed concurrently'));
+    const item = {
+      ...keys.subscriber(stored.email),
+      // The status index serves exports by status, newest signup last.
+      gsi1pk: `STATUS#${stored.status}`,
+      gsi1sk: `${stored.subscribedAt}#${stored.email}`,
+      ...stored,
+    };
+    await putVersioned(this.client, this.tableName, item, expectedVersion, 'subscriber');
     return stored;
   }
 
