@@ -215,7 +215,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const mailQueue = new LocalQueue(mailer as never, {
     name: 'appeal-mail',
     retryDelayMs: 500,
-    onDeadLetter: () => console.error('[appeal] a mail job failed 5 times and moved to the dead-letter list'),
+    onDeadLetter: () => console.error('[appeal] a mail job failed 10 times and moved to the dead-letter list'),
   });
   aws.queues.set(queueUrl, mailQueue);
   for (const body of state.mailQueue) mailQueue.send(body);

@@ -14,7 +14,7 @@ interface Message {
 export interface LocalQueueOptions {
   name: string;
   batchSize?: number;
-  /** Deliveries before a message moves to the dead-letter list, as SQS's redrive policy does. */
+  /** Deliveries before a message moves to the dead-letter list, as SQS's redrive policy does (default 10). */
   maxReceiveCount?: number;
   /** Delay before a failed message is delivered again (SQS: the visibility timeout). */
   retryDelayMs?: number;
@@ -85,11 +85,12 @@ export class LocalQueue {
     } catch {
       // A thrown handler fails the whole batch, as in Lambda.
     }
-    const retryAt = Date.now() + (this.options.retryDelayMs ?? 1000);
     for (const message of batch) {
+      // Back off as SQS's visibility timeout does in effect: failed deliveries wait longer each time (max 60 s).
+      const retryAt = Date.now() + Math.min(60_000, (this.options.retryDelayMs ?? 1000) * 2 ** (message.receiveCount - 1));
       if (!failed.has(message.id)) {
         this.remove(message);
-      } else if (message.receiveCount >= (this.options.maxReceiveCount ?? 5)) {
+      } else if (message.receiveCount >= (this.options.maxReceiveCount ?? 10)) {
         this.remove(message);
         this.deadLetters.push(message.body);
         this.options.onDeadLetter?.(message.body);

@@ -71,6 +71,8 @@ export interface ExportDeps {
 export const SUBSCRIBER_COLUMNS = ['email', 'name', 'status', 'lists', 'subscribed_at', 'confirmed_at', 'unsubscribed_at', 'source'] as const;
 export const DONATION_COLUMNS = ['id', 'created_at', 'campaign', 'amount', 'currency', 'frequency', 'status', 'donor_email', 'donor_name', 'refunded_amount'] as const;
 export const LINK_SECONDS = 15 * 60;
+/** The worker function's 15-minute timeout, plus Lambda's queueing of the asynchronous invocation. */
+const WORKER_DEADLINE_MS = 20 * 60 * 1000;
 
 /** Spreadsheet formula injection: a text cell starting with = + - @ tab or CR is prefixed with `'`. */
 export const safeCell = (value: string | number | undefined): string => {
@@ -149,8 +151,13 @@ export const runExport = async (deps: ExportDeps, jobId: string) => {
 
 /** An export's state; once done, a presigned link valid for 15 minutes. Throws NotFoundError. */
 export const exportStatus = async (deps: ExportDeps, id: string) => {
-  const job = await deps.jobs.get(id);
+  let job = await deps.jobs.get(id);
   if (!job) throw new NotFoundError('There is no export with this id.');
+  if (job.status === 'running' && deps.clock.now().getTime() - Date.parse(job.createdAt) > WORKER_DEADLINE_MS) {
+    // The worker died (timeout, crash) without saying so: no export runs longer than its function may.
+    await deps.jobs.finish(job.id, { status: 'failed', rows: job.rows }, deps.clock.now());
+    job = { ...job, status: 'failed' };
+  }
   const base = { id: job.id, kind: job.kind, status: job.status, rows: job.rows };
   if (job.status !== 'done' || !job.objectKey) return base;
   const expiresAt = new Date(deps.clock.now().getTime() + LINK_SECONDS * 1000).toISOString();

@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { S3ExportStore } from '../../functions/adapters/s3-export-store.js';
 import type { Gift } from '../../functions/core/donations-model.js';
-import { donationRow, LINK_SECONDS, safeCell, startExport, subscriberRow } from '../../functions/core/exports.js';
+import { donationRow, exportStatus, LINK_SECONDS, safeCell, startExport, subscriberRow } from '../../functions/core/exports.js';
 import type { Subscriber } from '../../functions/core/model.js';
 import { FakeClock } from '../support/fakes.js';
 
@@ -69,5 +69,24 @@ describe('startExport', () => {
     await expect(startExport(t.deps, { kind: 'subscribers', since: '2026-02-01T00:00:00.000Z', until: '2026-01-01T00:00:00.000Z' })).rejects.toMatchObject({ field: 'since' });
     expect(t.created).toEqual([]);
     expect(await startExport(t.deps, { kind: 'subscribers', status: 'confirmed' })).toMatchObject({ id: expect.stringMatching(/^exp_/), status: 'running' });
+  });
+});
+
+describe('exportStatus', () => {
+  it('reports an export whose worker died as failed', async () => {
+    const clock = new FakeClock();
+    const finished: string[] = [];
+    const job = { id: 'exp_1', kind: 'subscribers' as const, filters: {}, status: 'running' as const, rows: 0, createdAt: clock.now().toISOString() };
+    const deps = {
+      clock,
+      jobs: { create: async () => {}, get: async () => job, progress: async () => {}, finish: async (id: string) => void finished.push(id) },
+      worker: { start: async () => {} },
+      store: { write: async () => 0, link: async () => '' },
+      source: { subscribers: async function* () {}, gifts: async function* () {} },
+    };
+    expect(await exportStatus(deps, 'exp_1')).toMatchObject({ status: 'running' });
+    clock.advance(21 * 60);
+    expect(await exportStatus(deps, 'exp_1')).toMatchObject({ status: 'failed' });
+    expect(finished).toEqual(['exp_1']);
   });
 });
