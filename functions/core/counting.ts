@@ -42,11 +42,15 @@ export class CountingSubscriberRepository implements SubscriberRepository {
   }
 
   async save(next: Subscriber, expectedVersion: number | undefined): Promise<Subscriber> {
-    const target = targetOf(next);
+    // The counting fields are this class's own: take them from the stored item, never from the caller, so a
+    // use case that builds a subscriber afresh cannot lose them.
+    const stored = expectedVersion === undefined ? undefined : await this.inner.get(next.email);
+    const base: Subscriber = { ...next, counted: stored?.counted, countOp: stored?.countOp, lastCountOp: stored?.lastCountOp };
+    const target = targetOf(base);
     const withOp: Subscriber =
-      next.countOp || sameCount(next.counted, target)
-        ? next
-        : { ...next, countOp: { id: newId(), from: next.counted ?? null, to: target } };
+      base.countOp || sameCount(base.counted, target)
+        ? base
+        : { ...base, countOp: { id: newId(), from: base.counted ?? null, to: target } };
     return this.settle(await this.inner.save(withOp, expectedVersion));
   }
 

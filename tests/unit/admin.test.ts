@@ -105,6 +105,15 @@ describe('subscriber counts', () => {
     });
   });
 
+  it('move an address that comes back after unsubscribing, without a trace of its old status', async () => {
+    const { t, admin, join } = setup();
+    const mail = await join('back@example.org');
+    await unsubscribe(t.deps, { token: linkToken(mail?.text ?? '', '/v1/subscriptions/unsubscribe') });
+    t.clock.advance(3600);
+    await join('back@example.org');
+    expect((await adminStats(admin)).subscribers).toEqual({ byStatus: { confirmed: 1 }, byList: { news: { confirmed: 1 } } });
+  });
+
   it('count once when the function dies after any write and the work is retried', async () => {
     const run = async (crashAt: number) => {
       const { t, admin } = setup();
