@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -228,6 +228,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   };
   const { serveLocal } = await import('./local-routes.js');
   http.on('request', (req, res) => {
+    // API Gateway stamps its own answers (preflights, 413s) with an id too; the functions' own ids win below.
+    res.setHeader('x-request-id', randomUUID());
     void (async () => {
       if (await stripe.handleLocal(req, res)) return;
       if (await serveLocal(req, res, { web: WEB, outbox: () => getStoreReadonly().emails.map(toOutbox) })) return;

@@ -191,6 +191,7 @@ describe('the API surface', () => {
       fetch(api, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
     const allowed = await preflight(new URL(server.url).origin);
     expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('x-request-id')).toBeTruthy();
     expect(allowed.headers.get('access-control-allow-origin')).toBe(new URL(server.url).origin);
     expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
     const other = await preflight('https://evil.example');
