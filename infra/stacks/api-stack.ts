@@ -12,6 +12,7 @@ import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-c
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -22,6 +23,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { NagSuppressions } from 'cdk-nag';
 import { type FunctionName, ROUTES, routeKey } from '../../functions/platform/routes.js';
 import type { StageConfig } from '../config.js';
 import { AppFunction } from '../constructs/app-function.js';
@@ -181,7 +183,7 @@ export class ApiStack extends Stack {
       .bindTable(props.donationsTable, 'DONATIONS_TABLE_NAME', 'read');
     exportWorker.fn.addEnvironment('EXPORT_BUCKET_NAME', props.exportBucket.bucketName);
     props.exportBucket.grantPut(exportWorker.fn, 'exports/*');
-    // Async invocations: one retry, then the failure shows as the job staying 'running' no longer than this.
+    // No automatic retry of a failed export: it is marked failed, and the admin starts it again.
     exportWorker.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1) });
 
     const admin = new AppFunction(this, 'AdminFunction', {
@@ -204,6 +206,17 @@ export class ApiStack extends Stack {
     })
       .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
       .bindSecret(signingSecret, 'SIGNING_SECRET_ID');
+    // A notification the function could not record (after Lambda's own retries) waits here, behind an alarm:
+    // a lost bounce would mean mailing a dead address again.
+    const sesEventFailures = new Queue(this, 'SesEventsDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    sesEvents.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(sesEventFailures) });
+    NagSuppressions.addResourceSuppressions(sesEventFailures, [
+      { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter destination of the ses-events function.' },
+    ]);
     props.sesEventsTopic.addSubscription(new LambdaSubscription(sesEvents.fn));
 
     const fallback = new AppFunction(this, 'FallbackFunction', {
@@ -267,6 +280,7 @@ export class ApiStack extends Stack {
         alarmDescription: description,
       }).addAlarmAction(new SnsAction(alarmTopic));
     alarm('MailDeadLettersAlarm', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'Emails failed repeatedly and wait in the dead-letter queue');
+    alarm('SesEventFailuresAlarm', sesEventFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'SES bounce or complaint notifications could not be recorded');
     alarm('Api5xxAlarm', api.metricServerError({ period: Duration.minutes(5) }), 'The API answered 5xx');
     for (const [name, fn] of Object.entries({ subscriptions, mailer, donations, stripeWebhook, admin, exportWorker, sesEvents })) {
       alarm(`${name[0]?.toUpperCase()}${name.slice(1)}ErrorsAlarm`, fn.fn.metricErrors({ period: Duration.minutes(5) }), `The ${name} function failed`);

@@ -180,6 +180,11 @@ describe('admin and list hygiene', () => {
       EventDestination: Match.objectLike({ Enabled: true, MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']), SnsDestination: Match.anyValue() }),
     });
     api.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    api.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    api.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp('bounce or complaint') });
   });
 
   it('lets the admin function invoke the worker and sign links, and the worker write exports only', () => {
