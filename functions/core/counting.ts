@@ -30,6 +30,12 @@ const targetOf = (s: Subscriber): CountedAs => (s.erasing ? null : { status: s.s
  * and retired. A crash anywhere leaves the op on the subscriber, and the next read or write finishes it.
  */
 export class CountingSubscriberRepository implements SubscriberRepository {
+  /**
+   * The counting fields of items read recently, by email and version. An item's fields at a given version never
+   * change, so a save at that version can use them without reading the item again. Bounded.
+   */
+  private readonly seen = new Map<string, Pick<Subscriber, 'version' | 'counted' | 'countOp' | 'lastCountOp'>>();
+
   constructor(
     private readonly inner: SubscriberRepository,
     private readonly counters: Counters,
@@ -38,20 +44,35 @@ export class CountingSubscriberRepository implements SubscriberRepository {
 
   async get(email: string): Promise<Subscriber | undefined> {
     const found = await this.inner.get(email);
-    return found?.countOp ? this.settle(found) : found;
+    const settled = found?.countOp ? await this.settle(found) : found;
+    if (settled) this.remember(settled);
+    return settled;
+  }
+
+  private remember({ email, version, counted, countOp, lastCountOp }: Subscriber) {
+    this.seen.delete(email);
+    this.seen.set(email, { version, counted, countOp, lastCountOp });
+    if (this.seen.size > 500) this.seen.delete(this.seen.keys().next().value as string);
+  }
+
+  private async storedCounting(email: string, version: number) {
+    const known = this.seen.get(email);
+    return known?.version === version ? known : this.inner.get(email);
   }
 
   async save(next: Subscriber, expectedVersion: number | undefined): Promise<Subscriber> {
     // The counting fields are this class's own: take them from the stored item, never from the caller, so a
     // use case that builds a subscriber afresh cannot lose them.
-    const stored = expectedVersion === undefined ? undefined : await this.inner.get(next.email);
+    const stored = expectedVersion === undefined ? undefined : await this.storedCounting(next.email, expectedVersion);
     const base: Subscriber = { ...next, counted: stored?.counted, countOp: stored?.countOp, lastCountOp: stored?.lastCountOp };
     const target = targetOf(base);
     const withOp: Subscriber =
       base.countOp || sameCount(base.counted, target)
         ? base
         : { ...base, countOp: { id: newId(), from: base.counted ?? null, to: target } };
-    return this.settle(await this.inner.save(withOp, expectedVersion));
+    const saved = await this.settle(await this.inner.save(withOp, expectedVersion));
+    this.remember(saved);
+    return saved;
   }
 
   async delete(current: Subscriber): Promise<void> {
