@@ -71,6 +71,24 @@ export class StripePayments implements Payments {
       .catch(translate);
     return { id: session.id, url: session.url, open: session.status === 'open' };
   }
+
+  async describeCheckout(sessionId: string) {
+    try {
+      const session = await this.stripe.checkout.sessions.retrieve(sessionId);
+      if (session.amount_total === null || !session.currency) return undefined;
+      const meta = Metadata.parse(session.metadata ?? {});
+      return {
+        complete: session.status === 'complete',
+        amount: session.amount_total,
+        currency: session.currency,
+        frequency: session.mode === 'subscription' ? ('monthly' as const) : ('once' as const),
+        campaign: meta.campaign,
+      };
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError) return undefined; // no such session
+      return translate(error);
+    }
+  }
 }
 
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id);

@@ -42,10 +42,12 @@ ${amounts('monthly')}
   );
 };
 
-export const donationThanksPage = (siteName: string) =>
+export const donationThanksPage = (siteName: string, gift?: { amount: string; monthly: boolean; campaignTitle?: string | undefined }) =>
   page(
     'Thank you for your gift',
-    `<p role="status">Your donation has been received. A receipt is on its way to your inbox.</p>`,
+    gift
+      ? `<p role="status">Your ${gift.monthly ? 'monthly ' : ''}gift of ${escapeHtml(gift.amount)}${gift.campaignTitle ? ` to ${escapeHtml(gift.campaignTitle)}` : ''} has been received. A receipt is on its way to your inbox.</p>`
+      : `<p role="status">Your donation has been received. A receipt is on its way to your inbox.</p>`,
     siteName,
   );
 

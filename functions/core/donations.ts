@@ -106,3 +106,15 @@ export const saveCampaign = (deps: Pick<DonationDeps, 'campaigns' | 'clock'>, se
   }
   return deps.campaigns.saveSettings(settings, deps.clock.now());
 };
+
+/**
+ * What to thank a donor for on the page Checkout returns to: the session's amount and campaign, once complete.
+ * Undefined for an unknown, unfinished or malformed session id; a Stripe outage is not the donor's problem either.
+ */
+export const describeGift = async (deps: Pick<DonationDeps, 'payments' | 'campaigns'>, sessionId: string | undefined) => {
+  if (!sessionId || !/^cs_[A-Za-z0-9_]{1,200}$/.test(sessionId)) return undefined;
+  const summary = await deps.payments.describeCheckout(sessionId).catch(() => undefined);
+  if (!summary?.complete) return undefined;
+  const campaign = summary.campaign ? await deps.campaigns.get(summary.campaign) : undefined;
+  return { amount: formatMoney(summary.amount, summary.currency), monthly: summary.frequency === 'monthly', campaignTitle: campaign?.title };
+};

@@ -114,9 +114,19 @@ export interface CheckoutParams {
   cancelUrl: string;
 }
 
+export interface CheckoutSummary {
+  complete: boolean;
+  amount: number;
+  currency: string;
+  frequency: 'once' | 'monthly';
+  campaign?: string | undefined;
+}
+
 export interface Payments {
   /** Creates a Checkout Session; the same idempotency key returns the same session. */
   createCheckout(params: CheckoutParams, idempotencyKey: string): Promise<{ id: string; url: string | null; open: boolean }>;
+  /** What a Checkout Session was for, to thank the donor by amount; undefined when Stripe does not know it. */
+  describeCheckout(sessionId: string): Promise<CheckoutSummary | undefined>;
 }
 
 /** Verifies a webhook delivery and says what it means. Throws InvalidSignatureError for a bad signature. */

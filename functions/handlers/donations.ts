@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donation-pages.js';
 import { type CampaignId, CheckoutRequest, CurrencyCode, Frequency } from '../core/donations-model.js';
-import { campaignProgress, type DonationDeps, startCheckout } from '../core/donations.js';
+import { campaignProgress, type DonationDeps, describeGift, startCheckout } from '../core/donations.js';
 import { DomainError, ValidationError } from '../core/errors.js';
 import { parseMajorAmount } from '../core/money.js';
 import type { RateLimit, RateLimiter } from '../core/ports.js';
@@ -85,7 +85,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         }
       },
 
-      'GET /v1/donate/thanks': async () => html(200, donationThanksPage(siteName)),
+      'GET /v1/donate/thanks': async (req) => html(200, donationThanksPage(siteName, await describeGift(deps, req.query.get('session_id') ?? undefined))),
     },
     { siteName },
   );

@@ -28,6 +28,7 @@ describe('the donation banner in Chromium', () => {
     await page.getByRole('button', { name: 'Pay' }).click();
     await page.waitForURL(/\/v1\/donate\/thanks\?session_id=cs_test_/);
     await expect(page.locator('h1').textContent()).resolves.toBe('Thank you for your gift');
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Your gift of $25.00 to UNITED24: humanitarian aid for Ukraine has been received.');
 
     await page.goto(`${server.url}/`);
     await expect.poll(() => label.textContent()).toContain('$25 raised of $50,000 goal · 1 donor');

@@ -196,6 +196,23 @@ describe('POST /v1/stripe/webhook', () => {
   });
 });
 
+describe('GET /v1/donate/thanks', () => {
+  it('thanks by amount for a completed session, and generically otherwise', async () => {
+    const id = await newCampaign();
+    const session = (await checkout({ campaign: id, amount: 3000 })).body;
+    const before = await (await fetch(`${server.url}/v1/donate/thanks?session_id=${session.id}`)).text();
+    expect(before).toContain('Your donation has been received.');
+    await local(`/checkout/${session.id}/complete`);
+    const after = await (await fetch(`${server.url}/v1/donate/thanks?session_id=${session.id}`)).text();
+    expect(after).toContain('Your gift of $30.00 to Support Ukraine has been received.');
+    for (const query of ['session_id=cs_test_unknown', 'session_id=%3Cscript%3E', '']) {
+      const page = await fetch(`${server.url}/v1/donate/thanks?${query}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Your donation has been received.');
+    }
+  });
+});
+
 describe('GET /v1/donate', () => {
   it('shows a page to choose an amount, working without JavaScript', async () => {
     const id = await newCampaign();
