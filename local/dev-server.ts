@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import sesLocalModule from 'aws-ses-v2-local';
 import { getStoreReadonly, saveEmail, type Email } from 'aws-ses-v2-local/dist/store.js';
 import dynalite from 'dynalite';
@@ -14,7 +13,7 @@ import S3rver from 's3rver';
 import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
 import { simulatorFeedback, snsNotification } from './ses-simulator.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
-import { LocalQueue } from './queue.js';
+import { LocalQueue, type QueueConsumer } from './queue.js';
 import { StripeSimulator } from './stripe-simulator.js';
 import { seedDemoCampaign } from './demo.js';
 import { createTables } from './tables.js';
@@ -192,7 +191,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   // Handlers read their configuration at import (cold start), so they are imported once the environment is set.
   const subscriptions = (await import('../functions/handlers/subscriptions.js')).handler as HttpLambda;
   const fallback = (await import('../functions/handlers/fallback.js')).handler as HttpLambda;
-  const mailer = (await import('../functions/handlers/mailer.js')).handler as (e: SQSEvent) => ReturnType<HttpLambda>;
+  const mailer: QueueConsumer = (await import('../functions/handlers/mailer.js')).handler;
   const donations = (await import('../functions/handlers/donations.js')).handler as HttpLambda;
   const stripeWebhook = (await import('../functions/handlers/stripe-webhook.js')).handler as HttpLambda;
   const admin = (await import('../functions/handlers/admin.js')).handler as HttpLambda;
@@ -212,7 +211,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const { ROUTES, routeKey } = await import('../functions/platform/routes.js');
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
 
-  const mailQueue = new LocalQueue(mailer as never, {
+  const mailQueue = new LocalQueue(mailer, {
     name: 'appeal-mail',
     retryDelayMs: 500,
     onDeadLetter: () => console.error('[appeal] a mail job failed 10 times and moved to the dead-letter list'),
