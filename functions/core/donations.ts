@@ -1,7 +1,8 @@
 import { normalizeEmail } from './email-address.js';
-import type { Campaign, CampaignSettings, CheckoutRequest } from './donations-model.js';
+import { z } from 'zod';
+import { type Campaign, CampaignId, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './donations-model.js';
 import { NotFoundError, ValidationError } from './errors.js';
-import { formatMoney, fractionDigits } from './money.js';
+import { formatMoney, fractionDigits, parseMajorAmount } from './money.js';
 import type { CampaignRepository, CheckoutAttempts, Clock, Payments } from './ports.js';
 import { type Keys, keyedHash } from './secrets.js';
 import type { Client } from './model.js';
@@ -117,4 +118,36 @@ export const describeGift = async (deps: Pick<DonationDeps, 'payments' | 'campai
   if (!summary?.complete) return undefined;
   const campaign = summary.campaign ? await deps.campaigns.get(summary.campaign) : undefined;
   return { amount: formatMoney(summary.amount, summary.currency), monthly: summary.frequency === 'monthly', campaignTitle: campaign?.title };
+};
+
+/** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
+export const DonateQuery = z.object({
+  campaign: z.string({ error: 'The link names no campaign.' }).pipe(CampaignId),
+  amount: z.string().regex(/^\d{1,12}$/, 'The amount must be a whole number of minor units.').transform(Number).optional(),
+  custom_amount: z.string().max(20).optional(),
+  currency: CurrencyCode.optional(),
+  frequency: Frequency.default('once'),
+});
+export type DonateQuery = z.infer<typeof DonateQuery>;
+
+export const hasAmount = (query: DonateQuery) => query.amount !== undefined || query.custom_amount !== undefined;
+
+/**
+ * A donation link: without an amount, the campaign for the chooser page; with one, a Checkout Session.
+ * Throws ValidationError for a closed or unknown campaign and anything startCheckout refuses.
+ */
+export const followDonateLink = async (
+  deps: DonationDeps,
+  query: DonateQuery,
+  client: Client,
+): Promise<{ choose: Campaign } | { checkoutUrl: string }> => {
+  const campaign = await deps.campaigns.get(query.campaign);
+  if (!hasAmount(query)) {
+    if (!campaign?.open) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
+    return { choose: campaign };
+  }
+  const currency = query.currency ?? campaign?.currency ?? deps.settings.currencies[0] ?? 'usd';
+  const amount = query.amount ?? parseMajorAmount(query.custom_amount ?? '', currency, 'custom_amount');
+  const session = await startCheckout(deps, { campaign: query.campaign, amount, currency, frequency: query.frequency, subscribe: false, client });
+  return { checkoutUrl: session.url };
 };

@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import { donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donation-pages.js';
-import { type CampaignId, CheckoutRequest, CurrencyCode, Frequency } from '../core/donations-model.js';
-import { campaignProgress, type DonationDeps, describeGift, startCheckout } from '../core/donations.js';
-import { DomainError, ValidationError } from '../core/errors.js';
-import { parseMajorAmount } from '../core/money.js';
+import { CampaignId, CheckoutRequest } from '../core/donations-model.js';
+import { campaignProgress, DonateQuery, type DonationDeps, describeGift, followDonateLink, hasAmount, startCheckout } from '../core/donations.js';
+import { DomainError } from '../core/errors.js';
 import type { RateLimit, RateLimiter } from '../core/ports.js';
 import { keyedHash } from '../core/secrets.js';
 import { DonationConfig, loadConfig } from '../platform/config.js';
@@ -11,15 +9,6 @@ import { donationDeps } from '../platform/donation-deps.js';
 import { checkBody, type HttpRequest, html, httpHandler, json, seeOther } from '../platform/http.js';
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
-
-/** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
-const DonateQuery = z.object({
-  campaign: z.string({ error: 'The link names no campaign.' }).pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Unknown campaign.')),
-  amount: z.string().regex(/^\d{1,12}$/, 'The amount must be a whole number of minor units.').transform(Number).optional(),
-  custom_amount: z.string().max(20).optional(),
-  currency: CurrencyCode.optional(),
-  frequency: Frequency.default('once'),
-});
 
 export interface DonationRoutesOptions {
   siteName: string;
@@ -56,27 +45,12 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       },
 
       'GET /v1/donate': async (req) => {
-        let campaign: z.infer<typeof CampaignId> | undefined;
+        const campaign = CampaignId.safeParse(req.query.get('campaign')).data;
         try {
           const query = req.queryParams(DonateQuery, CHECKOUT_CODES);
-          campaign = query.campaign;
-          if (query.amount === undefined && query.custom_amount === undefined) {
-            const found = await deps.campaigns.get(query.campaign);
-            if (!found?.open) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.');
-            return html(200, donateChooserPage(siteName, base, found, query.frequency));
-          }
-          await limitCheckouts(req);
-          const currency = query.currency ?? (await deps.campaigns.get(query.campaign))?.currency ?? 'usd';
-          const amount = query.amount ?? parseMajorAmount(query.custom_amount ?? '', currency, 'custom_amount');
-          const session = await startCheckout(deps, {
-            campaign: query.campaign,
-            amount,
-            currency,
-            frequency: query.frequency,
-            subscribe: false,
-            client: req.client,
-          });
-          return seeOther(session.url);
+          if (hasAmount(query)) await limitCheckouts(req);
+          const link = await followDonateLink(deps, query, req.client);
+          return 'choose' in link ? html(200, donateChooserPage(siteName, base, link.choose, query.frequency)) : seeOther(link.checkoutUrl);
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
           if (!(error instanceof DomainError) || error.status >= 500 || error.status === 429) throw error;

@@ -1,23 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/dev-server.js';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from '../support/browser.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 describe('the donation banner in Chromium', () => {
   it('takes a reader from an amount to the simulator, to the thank-you page, and moves the progress bar', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/`);
     const label = page.locator('.appeal-progress-label');
     await expect.poll(() => label.textContent()).toContain('$0 raised of $50,000 goal');
 
@@ -30,19 +19,19 @@ describe('the donation banner in Chromium', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Thank you for your gift');
     await expect(page.getByRole('status').textContent()).resolves.toContain('Your gift of $25.00 to UNITED24: humanitarian aid for Ukraine has been received.');
 
-    await page.goto(`${server.url}/`);
+    await page.goto(`${env.server.url}/`);
     await expect.poll(() => label.textContent()).toContain('$25 raised of $50,000 goal · 1 donor');
     const width = await page.locator('.appeal-progress-fill').evaluate((el) => (el as HTMLElement).style.width);
     expect(width).toBe('0%'); // 25 of 50,000 rounds to 0%: the label carries the figure
 
-    const receipts = (await server.mailTo('banner.donor@example.org')).filter((m) => m.subject.startsWith('Thank you'));
+    const receipts = (await env.server.mailTo('banner.donor@example.org')).filter((m) => m.subject.startsWith('Thank you'));
     expect(receipts).toHaveLength(1);
     await page.close();
   });
 
   it('switches the amounts to monthly gifts', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/`);
     await page.getByLabel('Monthly').check();
     await page.getByRole('link', { name: '$10 a month' }).click();
     await page.waitForURL(/\/_local\/stripe\/checkout\//);
@@ -51,9 +40,9 @@ describe('the donation banner in Chromium', () => {
   });
 
   it('works without JavaScript: the chooser page and a custom amount', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${env.server.url}/`);
     await page.getByRole('link', { name: 'Other amount' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Give to UNITED24: humanitarian aid for Ukraine');
     await page.getByLabel('Amount (USD)').fill('12.50');

@@ -1,23 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { linkIn, startTestServer, type TestServer } from '../support/dev-server.js';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from '../support/browser.js';
+import { linkIn } from '../support/dev-server.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 describe('the demo article page in Chromium', () => {
   it('signs up, confirms from the email, and unsubscribes from the email', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Russia Resumes Aleppo Bombings After Brief Pause');
 
     await page.getByLabel('Email address').fill('browser.reader@example.org');
@@ -25,15 +15,15 @@ describe('the demo article page in Chromium', () => {
     await page.getByRole('button', { name: 'Subscribe' }).click();
     const status = page.locator('form[data-appeal-signup]').getByRole('status');
     await expect.poll(() => status.textContent()).toContain('Check your inbox');
-    expect(page.url()).toBe(`${server.url}/`); // shown inline, no navigation
+    expect(page.url()).toBe(`${env.server.url}/`); // shown inline, no navigation
 
-    const [confirmation] = await server.mailTo('browser.reader@example.org');
+    const [confirmation] = await env.server.mailTo('browser.reader@example.org');
     expect(confirmation?.subject).toBe('Please confirm your subscription to GlobalSecurity.org');
     await page.goto(linkIn(confirmation?.text ?? '', '/v1/subscriptions/confirm'));
     await page.waitForURL(/confirm/);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Subscription confirmed');
 
-    const mails = await server.mailTo('browser.reader@example.org');
+    const mails = await env.server.mailTo('browser.reader@example.org');
     expect(mails.map((m) => m.subject)).toContain('Welcome to GlobalSecurity.org');
     await page.goto(linkIn(mails.at(-1)?.text ?? '', '/v1/subscriptions/unsubscribe'));
     await expect(page.locator('h1').textContent()).resolves.toBe('Unsubscribe');
@@ -43,8 +33,8 @@ describe('the demo article page in Chromium', () => {
   });
 
   it('shows a field error tied to the field, without leaving the page', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}/`);
     await page.getByLabel('Email address').fill('not-an-address');
     await page.getByRole('button', { name: 'Subscribe' }).click();
     const email = page.getByLabel('Email address');
@@ -56,15 +46,15 @@ describe('the demo article page in Chromium', () => {
   });
 
   it('works without JavaScript: the form posts and lands on the thank-you page; the button confirms', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${env.server.url}/`);
     await page.getByLabel('Email address').fill('nojs.reader@example.org');
     await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForURL(`${server.url}/v1/subscriptions/thanks`);
+    await page.waitForURL(`${env.server.url}/v1/subscriptions/thanks`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Check your inbox');
 
-    const [confirmation] = await server.mailTo('nojs.reader@example.org');
+    const [confirmation] = await env.server.mailTo('nojs.reader@example.org');
     await page.goto(linkIn(confirmation?.text ?? '', '/v1/subscriptions/confirm'));
     await expect(page.locator('h1').textContent()).resolves.toBe('Confirm your subscription');
     await page.getByRole('button', { name: 'Confirm my subscription' }).click();

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, type TestServer } from './dev-server.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -20,4 +22,17 @@ export const launchChromium = async (): Promise<Browser> => {
       '--no-first-run',
     ],
   });
+};
+
+/** A dev server and Chromium for one test file, started before its tests and stopped after them. */
+export const useServerAndBrowser = () => {
+  const context: { server: TestServer; browser: Browser } = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    [context.server, context.browser] = await Promise.all([startTestServer(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await context.browser?.close();
+    await context.server?.stop();
+  });
+  return context;
 };
