@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { CurrencyCode } from '../functions/core/donations-model.js';
+import { ListId } from '../functions/core/model.js';
 
 /** One deployment (stage) of Appeal. Checked when the CDK app starts, so a bad value fails `cdk synth`. */
 export const StageConfig = z.object({
@@ -15,7 +17,7 @@ export const StageConfig = z.object({
   senderDomain: z.string().min(3),
   mailFrom: z.string().min(3),
   replyTo: z.string().optional(),
-  lists: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).min(1),
+  lists: z.array(ListId).min(1),
   defaultList: z.string(),
   consentVersion: z.string().min(1),
   confirmTtlDays: z.number().int().positive().default(7),
@@ -24,7 +26,7 @@ export const StageConfig = z.object({
   /** The charity named on receipts. */
   charityName: z.string().min(1),
   charityRegistration: z.string().min(1),
-  currencies: z.array(z.string().regex(/^[a-z]{3}$/)).min(1).default(['usd', 'eur', 'gbp']),
+  currencies: z.array(CurrencyCode).min(1).default(['usd', 'eur', 'gbp']),
   donationSuccessUrl: z.url().optional(),
   donationCancelUrl: z.url().optional(),
   /** Live Stripe keys in this stage: test-mode events are then ignored, and the other way round. */

@@ -26,8 +26,3 @@ export const TABLES = {
 
 export type TableName = keyof typeof TABLES;
 
-/** The environment variable that carries each table's generated name to the functions. */
-export const TABLE_ENV: Record<TableName, string> = {
-  subscribers: 'SUBSCRIBERS_TABLE_NAME',
-  donations: 'DONATIONS_TABLE_NAME',
-};

@@ -18,9 +18,8 @@ export const donationKeys = {
 };
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ops', 'expiresAt'];
-const stripKeys = (item: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.includes(name)));
+// Items are read back through the domain schemas, which keep only their own fields (keys, indexes and `ops`
+// fall away).
 
 export class DynamoCampaignRepository implements CampaignRepository {
   constructor(
@@ -30,11 +29,11 @@ export class DynamoCampaignRepository implements CampaignRepository {
 
   async get(id: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: donationKeys.campaign(id), ConsistentRead: true }));
-    return Item ? Campaign.parse(stripKeys(Item)) : undefined;
+    return Item ? Campaign.parse(Item) : undefined;
   }
 
   async list() {
-    return (await queryIndex(this.client, this.tableName, 'CAMPAIGNS')).map((item) => Campaign.parse(stripKeys(item)));
+    return (await queryIndex(this.client, this.tableName, 'CAMPAIGNS')).map((item) => Campaign.parse(item));
   }
 
   async saveSettings(settings: CampaignSettings, now: Date) {
@@ -81,7 +80,7 @@ export class DynamoGiftLedger implements GiftLedger {
 
   async get(key: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: donationKeys.gift(key), ConsistentRead: true }));
-    return Item ? Gift.parse(stripKeys(Item)) : undefined;
+    return Item ? Gift.parse(Item) : undefined;
   }
 
   async save(next: Gift, expectedVersion: number | undefined) {

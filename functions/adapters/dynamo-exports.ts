@@ -25,9 +25,7 @@ export class DynamoExportJobs implements ExportJobs {
 
   async get(id: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: exportKey(id), ConsistentRead: true }));
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, expiresAt: _e, ...job } = Item;
-    return ExportJob.parse(job);
+    return Item ? ExportJob.parse(Item) : undefined;
   }
 
   async progress(id: string, rows: number) {
@@ -95,8 +93,6 @@ async function* merge(starts: (() => Promise<Page>)[]) {
 }
 
 const SCAN_SEGMENTS = 4;
-const KEY_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ops', 'expiresAt']);
-const strip = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.has(k)));
 
 /** Reads what an export needs: a Query on the overloaded index when a filter allows, else a parallel Scan. */
 export class DynamoExportSource implements ExportSource {
@@ -137,7 +133,7 @@ export class DynamoExportSource implements ExportSource {
           ExpressionAttributeValues: { ':sub': 'SUB#', ...range, ...values },
         });
     for await (const item of merge(starts)) {
-      const subscriber = Subscriber.parse(strip(item));
+      const subscriber = Subscriber.parse(item);
       if (!subscriber.erasing) yield subscriber;
     }
   }
@@ -156,6 +152,6 @@ export class DynamoExportSource implements ExportSource {
           FilterExpression: 'begins_with(pk, :gift) AND createdAt BETWEEN :since AND :until',
           ExpressionAttributeValues: { ':gift': 'GIFT#', ...range },
         });
-    for await (const item of merge(starts)) yield Gift.parse(strip(item));
+    for await (const item of merge(starts)) yield Gift.parse(item);
   }
 }

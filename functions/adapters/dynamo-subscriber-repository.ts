@@ -13,9 +13,8 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.subscriber(email), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = Item;
-    return Subscriber.parse(rest);
+    // The schema keeps only the subscriber's fields: key and index attributes fall away.
+    return Item ? Subscriber.parse(Item) : undefined;
   }
 
   async save(next: Subscriber, expectedVersion: number | undefined): Promise<Subscriber> {

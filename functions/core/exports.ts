@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Gift } from './donations-model.js';
+import { CampaignId, type Gift } from './donations-model.js';
 import { NotFoundError, ValidationError } from './errors.js';
-import { type Subscriber, SubscriberStatus } from './model.js';
+import { ListId, type Subscriber, SubscriberStatus } from './model.js';
 import type { Clock } from './ports.js';
 import { newId } from './secrets.js';
 
@@ -12,8 +12,8 @@ export const ExportRequest = z
   .object({
     kind: z.enum(['subscribers', 'donations']),
     status: SubscriberStatus.optional(),
-    list: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
-    campaign: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
+    list: ListId.optional(),
+    campaign: CampaignId.optional(),
     since: Instant.optional(),
     until: Instant.optional(),
   })

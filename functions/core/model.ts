@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A mailing list's id, as configured and as sent by the signup form. */
+export const ListId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.');
+
 export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']);
 export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 

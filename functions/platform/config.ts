@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CurrencyCode } from '../core/donations-model.js';
+import { ListId } from '../core/model.js';
 
 const csv = z
   .string()
@@ -27,7 +29,7 @@ const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const SubscriptionConfig = BaseConfig.extend(MailingConfig.shape).extend({
   SUBSCRIBERS_TABLE_NAME: z.string().min(1),
-  LIST_IDS: csv.pipe(z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).min(1)),
+  LIST_IDS: csv.pipe(z.array(ListId).min(1)),
   CONFIRM_TTL_DAYS: positiveInt.default(7),
   MAIL_INTERVAL_SECONDS: positiveInt.default(300),
   THANK_YOU_URL: optionalUrl,
@@ -55,7 +57,7 @@ export const DonationConfig = BaseConfig.extend({
   /** Only for a stand-in of the Stripe API (the dev server's simulator). */
   STRIPE_API_URL: optionalUrl,
   STRIPE_LIVEMODE: bool.default(false),
-  CURRENCIES: csv.pipe(z.array(z.string().regex(/^[a-z]{3}$/)).min(1)).default(['usd', 'eur', 'gbp']),
+  CURRENCIES: csv.pipe(z.array(CurrencyCode).min(1)).default(['usd', 'eur', 'gbp']),
   DONATION_SUCCESS_URL: optionalUrl,
   DONATION_CANCEL_URL: optionalUrl,
   CHECKOUT_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(10),

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import Negotiator from 'negotiator';
-import { type ZodType, z } from 'zod';
+import type { ZodType } from 'zod';
 import {
   DomainError,
   MethodNotAllowedError,
@@ -206,6 +206,3 @@ export const httpHandler =
     response.headers['x-request-id'] = event.requestContext.requestId;
     return response;
   };
-
-/** Accepts only an http(s) URL: for redirect targets and links that come from configuration. */
-export const HttpUrl = z.url({ protocol: /^https?$/ });
