@@ -16,7 +16,7 @@ import { type HttpLambda, serveThroughGateway } from './gateway.js';
 import { LocalQueue, type QueueConsumer } from './queue.js';
 import { StripeSimulator } from './stripe-simulator.js';
 import { seedDemoCampaign } from './demo.js';
-import { createTables } from './tables.js';
+import { createTables, LOCAL_TABLES } from './tables.js';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM interop wraps it once more.
 const sesLocal: typeof sesLocalModule =
@@ -168,21 +168,21 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
     PUBLIC_API_URL: url,
     SIGNING_SECRET_ID: secretId,
-    SUBSCRIBERS_TABLE_NAME: 'appeal-subscribers',
+    SUBSCRIBERS_TABLE_NAME: LOCAL_TABLES.subscribers,
     MAIL_QUEUE_URL: queueUrl,
-    DONATIONS_TABLE_NAME: 'appeal-donations',
+    DONATIONS_TABLE_NAME: LOCAL_TABLES.donations,
     STRIPE_SECRET_ID: stripeSecretId,
     STRIPE_API_URL: stripeApiUrl,
   };
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
   Object.assign(process.env, options.env ?? {}, forced);
 
-  await createTables(new DynamoDBClient({ region: REGION }), { subscribers: 'appeal-subscribers', donations: 'appeal-donations' });
-  await seedDemoCampaign('appeal-donations');
+  await createTables(new DynamoDBClient({ region: REGION }), LOCAL_TABLES);
+  await seedDemoCampaign(LOCAL_TABLES.donations);
   await writeFile(
     join(dataDir, 'endpoints.json'),
     JSON.stringify(
-      { url, pid: process.pid, dynamodb: forced.AWS_ENDPOINT_URL_DYNAMODB, tables: { subscribers: 'appeal-subscribers', donations: 'appeal-donations' } },
+      { url, pid: process.pid, dynamodb: forced.AWS_ENDPOINT_URL_DYNAMODB, tables: LOCAL_TABLES },
       null,
       2,
     ),

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Negotiator from 'negotiator';
 import qs from 'qs';
 import Stripe from 'stripe';
 import { escapeHtml, page } from '../functions/core/html.js';
 import { formatMoney } from '../functions/core/money.js';
+import { prefersHtml } from '../functions/platform/http.js';
 
 type Obj = Record<string, unknown> & { id: string };
 
@@ -48,8 +48,7 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) => {
 const stripeError = (res: ServerResponse, status: number, message: string, param?: string) =>
   sendJson(res, status, { error: { type: 'invalid_request_error', message, ...(param ? { param } : {}) } });
 
-const wantsHtml = (req: IncomingMessage) =>
-  new Negotiator({ headers: { accept: String(req.headers.accept ?? '') } }).mediaType(['application/json', 'text/html']) === 'text/html';
+const wantsHtml = (req: IncomingMessage) => prefersHtml(req.headers.accept);
 
 /**
  * A local stand-in for the parts of Stripe that Appeal uses: the Checkout Sessions, Invoices and Subscriptions

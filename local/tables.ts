@@ -40,6 +40,9 @@ const waitUntilActive = async (client: DynamoDBClient, name: string) => {
   throw new Error(`table ${name} did not become active`);
 };
 
+/** The tables' names on the dev server (AWS generates its own; the functions get them from the environment). */
+export const LOCAL_TABLES: Record<TableName, string> = { subscribers: 'appeal-subscribers', donations: 'appeal-donations' };
+
 /** Creates every table of the design (dynalite has no CloudFormation); existing ones are kept. */
 export const createTables = async (client: DynamoDBClient, names: Record<TableName, string>) => {
   for (const [table, design] of Object.entries(TABLES) as [TableName, TableDesign][]) {

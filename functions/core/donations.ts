@@ -28,7 +28,7 @@ export interface DonationDeps {
 /** A donor's double click or a client's retry within this time reuses the same Checkout Session. */
 const ATTEMPT_TTL_SECONDS = 600;
 
-/** The public face of a campaign, for the banner's progress bar. Throws NotFoundError. */
+/** The public face of a campaign, for the banner's progress bar, in the contract's field order. Throws NotFoundError. */
 export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns'>, id: string) => {
   const campaign = await deps.campaigns.get(id);
   if (!campaign) throw new NotFoundError('There is no campaign with this id.');
@@ -141,12 +141,13 @@ export const followDonateLink = async (
   query: DonateQuery,
   client: Client,
 ): Promise<{ choose: Campaign } | { checkoutUrl: string }> => {
-  const campaign = await deps.campaigns.get(query.campaign);
   if (!hasAmount(query)) {
+    const campaign = await deps.campaigns.get(query.campaign);
     if (!campaign?.open) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
     return { choose: campaign };
   }
-  const currency = query.currency ?? campaign?.currency ?? deps.settings.currencies[0] ?? 'usd';
+  // Links carry their currency; only a hand-made one without it costs a second read (startCheckout reads too).
+  const currency = query.currency ?? (await deps.campaigns.get(query.campaign))?.currency ?? deps.settings.currencies[0] ?? 'usd';
   const amount = query.amount ?? parseMajorAmount(query.custom_amount ?? '', currency, 'custom_amount');
   const session = await startCheckout(deps, { campaign: query.campaign, amount, currency, frequency: query.frequency, subscribe: false, client });
   return { checkoutUrl: session.url };

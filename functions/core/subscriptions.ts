@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from './emails.js';
 import { hasControlCharacters, normalizeEmail } from './email-address.js';
 import { InvalidTokenError, ValidationError } from './errors.js';
-import type { Client, ConsentEvent, MailJob, SignupMail, SignupRequest, Subscriber } from './model.js';
+import type { Client, ConsentEvent, MailJob, OutgoingEmail, SignupMail, SignupRequest, Subscriber } from './model.js';
 import type { Clock, MailQueue, RateLimit, RateLimiter, SubscriberRepository, Suppressions } from './ports.js';
 import { retryOnConflict } from './retry.js';
 import {
@@ -158,7 +158,7 @@ const decideSignup = (
  * was applied before replays its mail without writing again.
  */
 export const processSignup = async (
-  deps: SubscriptionDeps & { send: (email: ReturnType<typeof confirmationEmail>) => Promise<unknown> },
+  deps: SubscriptionDeps & { send: (email: OutgoingEmail) => Promise<unknown> },
   job: Extract<MailJob, { kind: 'signup' }>,
 ): Promise<SignupMail> => {
   const { request } = job;

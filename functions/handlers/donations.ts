@@ -25,17 +25,10 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
 
   return httpHandler(
     {
-      'GET /v1/campaigns/{campaignId}': async (req) => {
-        const { id, title, currency, goal, raised, donations, donors, updatedAt, ...banner } = await campaignProgress(
-          deps,
-          req.pathParameters.campaignId ?? '',
-        );
-        return json(
-          200,
-          { id, title, currency, goal, raised, donations, donors, updatedAt, ...banner },
-          { 'cache-control': 'public, max-age=30, stale-while-revalidate=60' },
-        );
-      },
+      'GET /v1/campaigns/{campaignId}': async (req) =>
+        json(200, await campaignProgress(deps, req.pathParameters.campaignId ?? ''), {
+          'cache-control': 'public, max-age=30, stale-while-revalidate=60',
+        }),
 
       'POST /v1/donations/checkout': async (req) => {
         await limitCheckouts(req);

@@ -71,7 +71,8 @@ export const parseWith = <T>(schema: ZodType<T>, value: unknown, codes: FieldCod
   throw new ValidationError(code, message, { field });
 };
 
-const prefersHtml = (accept: string | undefined) =>
+/** True when an Accept header ranks an HTML page above JSON (a browser, a plain form post). */
+export const prefersHtml = (accept: string | undefined) =>
   accept !== undefined && new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, 'text/html']) === 'text/html';
 
 export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {

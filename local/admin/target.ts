@@ -6,9 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { z } from 'zod';
-import { createTables } from '../tables.js';
-
-export const LOCAL_TABLES = { subscribers: 'appeal-subscribers', donations: 'appeal-donations' };
+import { createTables, LOCAL_TABLES } from '../tables.js';
 
 /** Where the admin CLI works: the dev server's data, or a deployed stage. */
 export interface Target {
