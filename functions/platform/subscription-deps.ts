@@ -1,6 +1,10 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoSuppressions } from '../adapters/dynamo-admin.js';
+import { DynamoMailLedger } from '../adapters/dynamo-mail-ledger.js';
+import { SesMailer } from '../adapters/ses-mailer.js';
+import type { MailDeps } from '../core/mail.js';
 import { DynamoCounters } from '../adapters/dynamo-counters.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
@@ -10,7 +14,7 @@ import { CountingSubscriberRepository } from '../core/counting.js';
 import { deriveKeys } from '../core/secrets.js';
 import type { SubscriptionDeps } from '../core/subscriptions.js';
 import { documentClient, systemClock } from './clients.js';
-import type { SubscriptionConfig } from './config.js';
+import type { MailerConfig, SubscriptionConfig } from './config.js';
 
 /** The mailing-list dependencies, built once per cold start. */
 export const subscriptionDeps = async (config: SubscriptionConfig) => {
@@ -43,4 +47,18 @@ export const subscriptionDeps = async (config: SubscriptionConfig) => {
     },
   };
   return { deps, dynamo };
+};
+
+/** The mail queue consumer: the mailing-list dependencies plus SES and the sent-mail ledger. */
+export const mailerDeps = async (config: MailerConfig): Promise<MailDeps> => {
+  const { deps, dynamo } = await subscriptionDeps(config);
+  return {
+    ...deps,
+    mailer: new SesMailer(new SESv2Client({ region: config.AWS_REGION }), {
+      from: config.MAIL_FROM,
+      replyTo: config.MAIL_REPLY_TO,
+      configurationSet: config.SES_CONFIGURATION_SET,
+    }),
+    ledger: new DynamoMailLedger(dynamo, config.SUBSCRIBERS_TABLE_NAME),
+  };
 };
