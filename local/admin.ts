@@ -3,13 +3,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
-import { createAdminToken } from '../functions/core/admin.js';
-import { adminApi } from './admin/api.js';
 import { DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
-import { CampaignId, CurrencyCode } from '../functions/core/donations-model.js';
+import { createAdminToken } from '../functions/core/admin.js';
 import { defaultBounds, saveCampaign } from '../functions/core/donations.js';
+import { CampaignId, CurrencyCode } from '../functions/core/donations-model.js';
 import { DomainError } from '../functions/core/errors.js';
 import { formatMoney } from '../functions/core/money.js';
+import { adminApi } from './admin/api.js';
 import { localTarget, stageTarget, type Target } from './admin/target.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -7,15 +7,15 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
-import { getStoreReadonly, saveEmail, type Email } from 'aws-ses-v2-local/dist/store.js';
+import { type Email, getStoreReadonly, saveEmail } from 'aws-ses-v2-local/dist/store.js';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
-import { simulatorFeedback, snsNotification } from './ses-simulator.js';
+import { seedDemoCampaign } from './demo.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
 import { LocalQueue, type QueueConsumer } from './queue.js';
+import { simulatorFeedback, snsNotification } from './ses-simulator.js';
 import { StripeSimulator } from './stripe-simulator.js';
-import { seedDemoCampaign } from './demo.js';
 import { createTables, LOCAL_TABLES } from './tables.js';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM interop wraps it once more.
@@ -226,10 +226,12 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     maxAgeSeconds: 600,
   };
   const { serveLocal } = await import('./local-routes.js');
+  // Requests being handled, so that closing waits for their writes before it stops the stand-ins.
+  const requests = new Set<Promise<void>>();
   http.on('request', (req, res) => {
     // API Gateway stamps its own answers (preflights, 413s) with an id too; the functions' own ids win below.
     res.setHeader('x-request-id', randomUUID());
-    void (async () => {
+    const handled: Promise<void> = (async () => {
       if (await stripe.handleLocal(req, res)) return;
       if (await serveLocal(req, res, { web: WEB, outbox: () => getStoreReadonly().emails.map(toOutbox) })) return;
       await serveThroughGateway(req, res, (key) => byRoute.get(key) ?? fallback, cors);
@@ -237,7 +239,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       console.error('[appeal] request failed', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'internal_error', message: 'Local server failure.' } }));
-    });
+    }).finally(() => requests.delete(handled));
+    requests.add(handled);
   });
 
   let closed = false;
@@ -257,7 +260,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     async close() {
       if (closed) return;
       closed = true;
-      mailQueue.close();
+      http.close(); // no new connections; then let the requests and the mail batch in flight finish their writes
+      await Promise.all([...requests, mailQueue.close()]);
       await closeServer(http);
       await stripe.close();
       await Promise.all(background);

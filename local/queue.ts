@@ -31,6 +31,7 @@ export class LocalQueue {
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private delivering: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
   readonly deadLetters: string[] = [];
 
@@ -57,15 +58,21 @@ export class LocalQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  close(): void {
+  /** Stops delivering; resolves once the batch in flight (if any) has been handled, so its writes are done. */
+  async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.delivering;
   }
 
   private schedule(delayMs: number) {
     if (this.closed || this.inFlight > 0) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.deliver(), delayMs);
+    this.timer = setTimeout(() => {
+      this.delivering = this.deliver().finally(() => {
+        this.delivering = undefined;
+      });
+    }, delayMs);
   }
 
   private async deliver() {

@@ -4,8 +4,8 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
 import { documentClient } from '../../functions/platform/clients.js';
-import { campaignSettings } from '../support/donation-fakes.js';
 import { postJson, startTestServer, type TestServer } from '../support/dev-server.js';
+import { campaignSettings } from '../support/donation-fakes.js';
 
 let server: TestServer;
 let webhookSecret: string;

@@ -10,8 +10,8 @@ import { recordPaymentEvent } from '../../functions/core/gifts.js';
 import { newId } from '../../functions/core/secrets.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings } from '../support/donation-fakes.js';
-import { FakeClock, MemoryQueue, testKeys } from '../support/fakes.js';
 import { startDynalite, TABLE_NAMES } from '../support/dynalite.js';
+import { FakeClock, MemoryQueue, testKeys } from '../support/fakes.js';
 import { paid, refund } from '../support/payment-events.js';
 
 let db: Awaited<ReturnType<typeof startDynalite>>;

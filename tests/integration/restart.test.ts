@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { linkIn, postJson } from '../support/dev-server.js';
+import { linkIn, postJson, startTestServer } from '../support/dev-server.js';
 import { startProduct } from '../support/process.js';
 
 interface Mail {
@@ -44,6 +44,33 @@ describe('npm start', () => {
       } finally {
         expect(await second.interrupt()).toBe(0);
       }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops while mail is being sent without losing or breaking any: the rest goes out after a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'appeal-restart-'));
+    try {
+      const first = await startProduct(dataDir);
+      const addresses = Array.from({ length: 25 }, (_, i) => `queued-${i}@example.org`);
+      for (const email of addresses) expect((await postJson(`${first.url}/v1/subscriptions`, { email })).status).toBe(202);
+      expect(await first.interrupt()).toBe(0); // the mail queue is still busy: its batch in flight finishes first
+      expect(first.output()).not.toMatch(/error|failed/i);
+
+      const second = await startProduct(dataDir);
+      try {
+        let received: string[] = [];
+        for (let i = 0; i < 100 && received.length < addresses.length; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          const outbox = (await (await fetch(`${second.url}/_local/outbox`)).json()) as Mail[];
+          received = outbox.flatMap((m) => m.to);
+        }
+        expect(received.sort()).toEqual(addresses.sort()); // each one once
+      } finally {
+        expect(await second.interrupt()).toBe(0);
+      }
+      expect(second.output()).not.toMatch(/error|failed/i);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

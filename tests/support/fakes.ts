@@ -1,7 +1,7 @@
+import { CountingSubscriberRepository } from '../../functions/core/counting.js';
 import { ConflictError, RateLimitedError, TransientError } from '../../functions/core/errors.js';
 import type { MailJob, OutgoingEmail, Subscriber } from '../../functions/core/model.js';
-import type { Clock, Counters, MailLedger, Mailer, MailQueue, RateLimit, RateLimiter, SubscriberRepository, SuppressionReason, Suppressions } from '../../functions/core/ports.js';
-import { CountingSubscriberRepository } from '../../functions/core/counting.js';
+import type { Clock, Counters, Mailer, MailLedger, MailQueue, RateLimit, RateLimiter, SubscriberRepository, SuppressionReason, Suppressions } from '../../functions/core/ports.js';
 import { deriveKeys } from '../../functions/core/secrets.js';
 import type { SubscriptionDeps } from '../../functions/core/subscriptions.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  accessSubscriber,
   type AdminDeps,
+  accessSubscriber,
   adminStats,
   authenticateAdmin,
   createAdminToken,
@@ -14,7 +14,7 @@ import type { AdminTokenRecord, AdminTokens } from '../../functions/core/ports.j
 import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { MemoryCampaigns } from '../support/donation-fakes.js';
-import { makeSubscriptionDeps, MemoryCounters } from '../support/fakes.js';
+import { MemoryCounters, makeSubscriptionDeps } from '../support/fakes.js';
 
 class MemoryTokens implements AdminTokens {
   readonly items = new Map<string, AdminTokenRecord>();
