@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { linkIn, postJson, startTestServer } from '../support/dev-server.js';
+import { linkIn, postJson } from '../support/dev-server.js';
 import { startProduct } from '../support/process.js';
 
 interface Mail {
