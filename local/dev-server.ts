@@ -66,11 +66,13 @@ const listen = (server: Server, port: number, host: string) =>
     server.listen(port, host, () => done((server.address() as AddressInfo).port));
   });
 
-const closeServer = (server: Server) =>
-  new Promise<void>((done) => {
-    server.closeAllConnections?.();
-    server.close(() => done());
-  });
+/** Stops accepting connections, waits for `drain` (work in flight), then drops the connections left open. */
+const closeServer = async (server: Server, drain?: () => Promise<unknown>) => {
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  await drain?.();
+  server.closeAllConnections?.();
+  await closed;
+};
 
 const toOutbox = (email: Email): OutboxEmail => ({
   id: email.messageId,
@@ -198,11 +200,14 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const exportWorker = (await import('../functions/handlers/export-worker.js')).handler;
   const sesEvents = (await import('../functions/handlers/ses-events.js')).handler;
   const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin };
-  const background = new Set<Promise<unknown>>();
-  const inBackground = (work: Promise<unknown>) => {
-    const tracked = work.catch((error: unknown) => console.error('[appeal] background work failed', error)).finally(() => background.delete(tracked));
-    background.add(tracked);
+  // Work still running (background invocations, requests being handled), so that closing can wait for its writes.
+  const track = (running: Set<Promise<unknown>>, work: Promise<unknown>) => {
+    const tracked = work.finally(() => running.delete(tracked));
+    running.add(tracked);
   };
+  const background = new Set<Promise<unknown>>();
+  const inBackground = (work: Promise<unknown>) =>
+    track(background, work.catch((error: unknown) => console.error('[appeal] background work failed', error)));
   aws.functions.set('appeal-export-worker', async (payload) => inBackground(exportWorker(payload)));
   // Real SES answers its mailbox simulator with a bounce or a complaint through the configuration set's SNS topic.
   aws.onMailSent = (recipients, messageId) => {
@@ -226,12 +231,11 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     maxAgeSeconds: 600,
   };
   const { serveLocal } = await import('./local-routes.js');
-  // Requests being handled, so that closing waits for their writes before it stops the stand-ins.
-  const requests = new Set<Promise<void>>();
+  const requests = new Set<Promise<unknown>>();
   http.on('request', (req, res) => {
     // API Gateway stamps its own answers (preflights, 413s) with an id too; the functions' own ids win below.
     res.setHeader('x-request-id', randomUUID());
-    const handled: Promise<void> = (async () => {
+    const handled = (async () => {
       if (await stripe.handleLocal(req, res)) return;
       if (await serveLocal(req, res, { web: WEB, outbox: () => getStoreReadonly().emails.map(toOutbox) })) return;
       await serveThroughGateway(req, res, (key) => byRoute.get(key) ?? fallback, cors);
@@ -239,8 +243,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       console.error('[appeal] request failed', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'internal_error', message: 'Local server failure.' } }));
-    }).finally(() => requests.delete(handled));
-    requests.add(handled);
+    });
+    track(requests, handled);
   });
 
   let closed = false;
@@ -260,9 +264,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     async close() {
       if (closed) return;
       closed = true;
-      http.close(); // no new connections; then let the requests and the mail batch in flight finish their writes
-      await Promise.all([...requests, mailQueue.close()]);
-      await closeServer(http);
+      // No new connections; the requests and the mail batch in flight finish their writes before the stand-ins stop.
+      await closeServer(http, () => Promise.all([...requests, mailQueue.close()]));
       await stripe.close();
       await Promise.all(background);
       await Promise.all([closeServer(ses), closeServer(endpoint.server), closeServer(dynamo), s3.close()]);

@@ -28,9 +28,9 @@ export interface LocalQueueOptions {
  */
 export class LocalQueue {
   private messages: Message[] = [];
-  private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The batch being delivered, if any. */
   private delivering: Promise<void> | undefined;
   private idleWaiters: (() => void)[] = [];
   readonly deadLetters: string[] = [];
@@ -54,7 +54,7 @@ export class LocalQueue {
 
   /** Resolves once every message has been handled (delivered, or dead-lettered). */
   idle(): Promise<void> {
-    if (this.messages.length === 0 && this.inFlight === 0) return Promise.resolve();
+    if (this.messages.length === 0 && !this.delivering) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -66,11 +66,12 @@ export class LocalQueue {
   }
 
   private schedule(delayMs: number) {
-    if (this.closed || this.inFlight > 0) return;
+    if (this.closed || this.delivering) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.delivering = this.deliver().finally(() => {
         this.delivering = undefined;
+        this.notifyOrWait();
       });
     }, delayMs);
   }
@@ -79,11 +80,7 @@ export class LocalQueue {
     this.timer = undefined;
     const now = Date.now();
     const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.options.batchSize ?? 10);
-    if (batch.length === 0) {
-      this.notifyOrWait();
-      return;
-    }
-    this.inFlight = batch.length;
+    if (batch.length === 0) return;
     for (const message of batch) message.receiveCount += 1;
     let failed = new Set<string>(batch.map((m) => m.id));
     try {
@@ -105,8 +102,6 @@ export class LocalQueue {
         message.visibleAt = retryAt;
       }
     }
-    this.inFlight = 0;
-    this.notifyOrWait();
   }
 
   private notifyOrWait() {

@@ -11,6 +11,18 @@ interface Mail {
   text: string;
 }
 
+const outboxOf = async (url: string) => (await (await fetch(`${url}/_local/outbox`)).json()) as Mail[];
+
+/** Polls the running product's outbox (for up to 10 s) until `done` holds, and returns it. */
+const waitForOutbox = async (url: string, done: (outbox: Mail[]) => boolean) => {
+  let outbox = await outboxOf(url);
+  for (let i = 0; i < 100 && !done(outbox); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    outbox = await outboxOf(url);
+  }
+  return outbox;
+};
+
 describe('npm start', () => {
   it('prints the site and outbox, stops cleanly on Ctrl-C, and keeps its data across a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'appeal-restart-'));
@@ -18,19 +30,15 @@ describe('npm start', () => {
       const first = await startProduct(dataDir);
       expect(first.output()).toContain(`Outbox: ${first.url}/_local/outbox`);
       await postJson(`${first.url}/v1/subscriptions`, { email: 'persistent@example.org' });
-      let mail: Mail | undefined;
-      for (let i = 0; i < 50 && !mail; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        const outbox = (await (await fetch(`${first.url}/_local/outbox`)).json()) as Mail[];
-        mail = outbox.find((m) => m.to.includes('persistent@example.org'));
-      }
+      const sentTo = (outbox: Mail[]) => outbox.find((m) => m.to.includes('persistent@example.org'));
+      const mail = sentTo(await waitForOutbox(first.url, (outbox) => sentTo(outbox) !== undefined));
       const link = linkIn(mail?.text ?? '', '/v1/subscriptions/confirm');
       const checkout = (await (await postJson(`${first.url}/v1/donations/checkout`, { campaign: 'ukraine', amount: 2500, currency: 'usd' })).json()) as { id: string };
       expect(await first.interrupt()).toBe(0);
 
       const second = await startProduct(dataDir);
       try {
-        const outbox = (await (await fetch(`${second.url}/_local/outbox`)).json()) as Mail[];
+        const outbox = await outboxOf(second.url);
         expect(outbox.map((m) => m.subject)).toContain('Please confirm your subscription to GlobalSecurity.org');
         const { pathname, search } = new URL(link);
         const confirmed = await postJson(`${second.url}${pathname}${search}`, undefined);
@@ -60,12 +68,8 @@ describe('npm start', () => {
 
       const second = await startProduct(dataDir);
       try {
-        let received: string[] = [];
-        for (let i = 0; i < 100 && received.length < addresses.length; i++) {
-          await new Promise((r) => setTimeout(r, 100));
-          const outbox = (await (await fetch(`${second.url}/_local/outbox`)).json()) as Mail[];
-          received = outbox.flatMap((m) => m.to);
-        }
+        const outbox = await waitForOutbox(second.url, (sent) => sent.length >= addresses.length);
+        const received = outbox.flatMap((m) => m.to);
         expect(received.sort()).toEqual(addresses.sort()); // each one once
       } finally {
         expect(await second.interrupt()).toBe(0);
