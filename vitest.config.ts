@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/support/global-setup.ts'],
     // Each file runs in its own process: the dev server sets process.env for the handlers it imports.
     pool: 'forks',
     isolate: true,

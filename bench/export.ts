@@ -1,4 +1,4 @@
-// bench/export: seeds N subscribers into a local table (dynalite) and exports them with the production export
+// bench/export: seeds N subscribers into a local table (DynamoDB Local) and exports them with the production export
 // code (parallel Scan → CSV writer → multipart upload to s3rver). Prints rows per second, the export's peak
 // memory, and the ratio of the export's time to a bare parallel Scan of the same table in the same run.
 // Usage: npx tsx bench/export.ts [N ...]   (default: 10000 100000)
@@ -84,7 +84,7 @@ async function* rows(source: DynamoExportSource) {
   for await (const subscriber of source.subscribers({})) yield subscriberRow(subscriber);
 }
 
-console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores; dynalite and s3rver in a separate process`);
+console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores; DynamoDB Local and s3rver in a separate process`);
 console.log(['rows', 'seed s', 'export s', 'rows/s', 'scan s', 'export/scan', 'peak RSS +MiB', 'peak heap +MiB', 'peak RSS MiB'].join('\t'));
 try {
   for (const n of sizes.length ? sizes : [10_000, 100_000]) {

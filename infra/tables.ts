@@ -1,6 +1,6 @@
 /**
  * Key design of each table, shared by the CDK data stack and the dev server (which creates the same tables in
- * dynalite), so that local and deployed tables cannot differ. Every key attribute is a string.
+ * DynamoDB Local), so that local and deployed tables cannot differ. Every key attribute is a string.
  */
 export interface TableDesign {
   partitionKey: string;

@@ -1,11 +1,12 @@
-import { startDevServer } from './dev-server.js';
+import { DataDirInUseError, startDevServer } from './dev-server.js';
+import { JavaMissingError } from './dynamodb-local.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.APPEAL_DATA_DIR ?? '.appeal';
 
 const server = await startDevServer({ port, dataDir, publicUrl: process.env.PUBLIC_URL }).catch((error: NodeJS.ErrnoException) => {
   if (error.code === 'EADDRINUSE') console.error(`Port ${port} is in use: stop the other server or choose another, e.g. PORT=3001 npm start`);
-  else if (/lock/i.test(String(error.message))) console.error(`${dataDir} is in use by another dev server: stop it, or set APPEAL_DATA_DIR`);
+  else if (error instanceof DataDirInUseError || error instanceof JavaMissingError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

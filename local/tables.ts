@@ -1,4 +1,11 @@
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableDesign, type TableName } from '../infra/tables.js';
 
 const createTable = async (client: DynamoDBClient, name: string, design: TableDesign) => {
@@ -30,7 +37,7 @@ const createTable = async (client: DynamoDBClient, name: string, design: TableDe
   }
 };
 
-/** dynalite answers CreateTable before the table is ACTIVE (even with createTableMs 0): wait for it. */
+/** CreateTable answers before the table is ACTIVE: wait for it, as CloudFormation does. */
 const waitUntilActive = async (client: DynamoDBClient, name: string) => {
   for (let i = 0; i < 200; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
@@ -43,10 +50,22 @@ const waitUntilActive = async (client: DynamoDBClient, name: string) => {
 /** The tables' names on the dev server (AWS generates its own; the functions get them from the environment). */
 export const LOCAL_TABLES: Record<TableName, string> = { subscribers: 'appeal-subscribers', donations: 'appeal-donations' };
 
-/** Creates every table of the design (dynalite has no CloudFormation); existing ones are kept. */
+/** Turns on expiry by the design's TTL attribute, as the CDK stack does (DynamoDB Local deletes within seconds). */
+const enableTimeToLive = async (client: DynamoDBClient, name: string, design: TableDesign) => {
+  const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+  if (TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED') return;
+  await client.send(
+    new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: design.timeToLive, Enabled: true } }),
+  );
+};
+
+/** Creates every table of the design (DynamoDB Local has no CloudFormation); existing ones are kept. */
 export const createTables = async (client: DynamoDBClient, names: Record<TableName, string>) => {
-  for (const [table, design] of Object.entries(TABLES) as [TableName, TableDesign][]) {
-    await createTable(client, names[table], design);
-    await waitUntilActive(client, names[table]);
-  }
+  await Promise.all(
+    (Object.entries(TABLES) as [TableName, TableDesign][]).map(async ([table, design]) => {
+      await createTable(client, names[table], design);
+      await waitUntilActive(client, names[table]);
+      await enableTimeToLive(client, names[table], design);
+    }),
+  );
 };

@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { z } from 'zod';
+import { startDynamoLocal } from '../dynamodb-local.js';
 import { createTables, LOCAL_TABLES } from '../tables.js';
 
 /** Where the admin CLI works: the dev server's data, or a deployed stage. */
@@ -37,8 +36,8 @@ const documentClient = (client: DynamoDBClient) =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
 /**
- * The dev server's data. dynalite holds a lock on its folder, so while the server runs the CLI goes through the
- * server's own DynamoDB endpoint (written to endpoints.json); otherwise it opens the folder itself.
+ * The dev server's data. While the server runs, the CLI goes through the server's own DynamoDB endpoint (written
+ * to endpoints.json), so that one engine owns the data folder; otherwise it starts DynamoDB Local on the folder.
  */
 export const localTarget = async (dataDir: string): Promise<Target> => {
   const dir = resolve(dataDir);
@@ -57,13 +56,8 @@ export const localTarget = async (dataDir: string): Promise<Target> => {
       };
     }
   }
-  const server = dynalite({ createTableMs: 0, path: join(dir, 'dynamodb') });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const raw = new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    credentials,
-  });
+  const engine = await startDynamoLocal({ dbPath: join(dir, 'dynamodb') });
+  const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: engine.endpoint, credentials });
   await createTables(raw, LOCAL_TABLES);
   return {
     description: `the dev server's data in ${dir} (server not running)`,
@@ -72,7 +66,7 @@ export const localTarget = async (dataDir: string): Promise<Target> => {
     apiUrl: undefined,
     close: async () => {
       raw.destroy();
-      await new Promise<void>((done) => server.close(() => done()));
+      await engine.close();
     },
   };
 };

@@ -17,10 +17,10 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 let campaignCount = 0;
-/** A fresh campaign per test, made the way the admin CLI makes one (the dev server's env points at dynalite). */
+/** A fresh campaign per test, made the way the admin CLI makes one (the dev server's env points at DynamoDB Local). */
 const newCampaign = async (overrides: Parameters<typeof campaignSettings>[0] = {}) => {
   const id = `test-${++campaignCount}`;
-  await new DynamoCampaignRepository(documentClient('us-east-1'), 'appeal-donations').saveSettings(campaignSettings({ id, ...overrides }), new Date());
+  await new DynamoCampaignRepository(documentClient('us-east-1'), server.tables.donations).saveSettings(campaignSettings({ id, ...overrides }), new Date());
   return id;
 };
 

@@ -10,19 +10,19 @@ import { recordPaymentEvent } from '../../functions/core/gifts.js';
 import { newId } from '../../functions/core/secrets.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings } from '../support/donation-fakes.js';
-import { startDynalite, TABLE_NAMES } from '../support/dynalite.js';
+import { startTables } from '../support/dynamodb.js';
 import { FakeClock, MemoryQueue, testKeys } from '../support/fakes.js';
 import { paid, refund } from '../support/payment-events.js';
 
-let db: Awaited<ReturnType<typeof startDynalite>>;
+let db: Awaited<ReturnType<typeof startTables>>;
 beforeAll(async () => {
-  db = await startDynalite();
+  db = await startTables();
 });
 afterAll(() => db.close());
 
-/** The gift ledger on real DynamoDB semantics (dynalite), one fresh campaign per call. */
+/** The gift ledger on AWS's own engine (DynamoDB Local), one fresh campaign per call. */
 const makeDeps = async () => {
-  const table = TABLE_NAMES.donations;
+  const table = db.tables.donations;
   const campaigns = new DynamoCampaignRepository(db.client, table);
   const id = `c-${newId(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
   const clock = new FakeClock();
@@ -47,7 +47,7 @@ const totalsOf = async (deps: GiftDeps, id: string) => {
   return { raised: c?.raised, donations: c?.donations, donors: c?.donors };
 };
 
-describe('the gift ledger on DynamoDB (dynalite)', () => {
+describe('the gift ledger on DynamoDB Local', () => {
   it('counts once when the same events arrive at the same moment, many times over', async () => {
     const { deps, id, key } = await makeDeps();
     const events = [paid(key('pi_1'), { campaign: id }), paid(key('pi_2'), { campaign: id, email: 'b@example.org', amount: 1000 })];
@@ -103,7 +103,7 @@ describe('the gift ledger on DynamoDB (dynalite)', () => {
     await deps.monthly.record('sub_1', 'ended', undefined, new Date());
     await deps.monthly.record('sub_1', 'active', 'x', new Date());
     const item = await db.client.send(
-      new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: TABLE_NAMES.donations, Key: { pk: 'MONTHLY#sub_1', sk: 'MONTHLY' } }),
+      new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: db.tables.donations, Key: { pk: 'MONTHLY#sub_1', sk: 'MONTHLY' } }),
     );
     expect(item.Item?.status).toBe('ended');
   });

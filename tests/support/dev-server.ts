@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DevServer, startDevServer } from '../../local/dev-server.js';
+import { dynamodbEndpoint, uniqueTableNames } from './dynamodb.js';
 
 export interface TestServer extends DevServer {
   dataDir: string;
@@ -10,10 +11,18 @@ export interface TestServer extends DevServer {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-/** Starts the real dev server (dynalite, aws-ses-v2-local, local AWS endpoint) in a fresh folder, on free ports. */
+/**
+ * Starts the real dev server (aws-ses-v2-local, local AWS endpoint, s3rver) in a fresh folder, on free ports, with
+ * tables of its own in the run's DynamoDB Local.
+ */
 export const startTestServer = async (env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> => {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'appeal-test-')));
-  const server = await startDevServer({ port: 0, dataDir: dir, env: { POWERTOOLS_LOG_LEVEL: 'ERROR', ...env } });
+  const server = await startDevServer({
+    port: 0,
+    dataDir: dir,
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', ...env },
+    dynamodb: { endpoint: dynamodbEndpoint(), tables: uniqueTableNames() },
+  });
   return {
     ...server,
     dataDir: dir,
