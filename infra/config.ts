@@ -41,17 +41,61 @@ export const StageConfig = z.object({
       checkoutClientPerMinute: z.number().int().positive().default(10),
     })
     .prefault({}),
-  /** API Gateway throttling: the whole stage, and the public signup route on its own. */
+  /**
+   * API Gateway throttling, in requests per second (rate) and token-bucket size (burst). These limits count every
+   * client together: they protect the functions, the tables and Stripe from a flood, and keep any one route from
+   * starving the others. Per-client limits are the application's (`limits` above). Each route has its own bucket:
+   * a route without a setting of its own gets the stage default. Sized for a news day (a newsletter plug: 100+
+   * signups/s; a viral appeal: 50 gifts/s) while the sum over all routes stays well under AWS's account-level
+   * 10,000 rps / 5,000 burst per region (about 1,400 rps / 2,800 burst with these defaults), and every route at its
+   * limit keeps under 300 functions busy: well within a Lambda account's usual 1,000 concurrent executions.
+   */
   throttle: z
     .object({
-      rateLimit: z.number().positive().default(50),
-      burstLimit: z.number().int().positive().default(100),
-      signupRateLimit: z.number().positive().default(10),
-      signupBurstLimit: z.number().int().positive().default(20),
-      checkoutRateLimit: z.number().positive().default(5),
-      checkoutBurstLimit: z.number().int().positive().default(10),
-      adminRateLimit: z.number().positive().default(5),
-      adminBurstLimit: z.number().int().positive().default(10),
+      /**
+       * Stage default, for each route without its own setting: confirm and unsubscribe (GET and POST) and the
+       * catch-all. Confirm and unsubscribe follow the mail we send, so they never outrun the SES send rate
+       * (14/s on a new production account): 50/s is over three times that; unknown paths need no more.
+       */
+      rateLimit: z.number().positive().max(10_000).default(50),
+      burstLimit: z.number().int().positive().max(5_000).default(100),
+      /**
+       * POST /v1/subscriptions and its no-JavaScript thank-you page. A newsletter plug brings thousands of
+       * signups in minutes (10,000 in 2 minutes is 83/s on average, twice that at the peak): 200/s, burst 400
+       * for the first seconds after the mail lands. A signup is a few small writes and one queue message
+       * (~0.1 s, ~20 functions at 200/s); the queue absorbs the mail that follows at SES's pace.
+       */
+      signupRateLimit: z.number().positive().max(10_000).default(200),
+      signupBurstLimit: z.number().int().positive().max(5_000).default(400),
+      /**
+       * GET /v1/campaigns/{campaignId}: the banner reads it on every page load (browsers cache it for 30 s, so
+       * each reader counts once). 300/s is about a million page views an hour with the banner; one small read
+       * (~0.05 s, ~15 functions at 300/s). A throttled banner only misses its progress bar.
+       */
+      campaignRateLimit: z.number().positive().max(10_000).default(300),
+      campaignBurstLimit: z.number().int().positive().max(5_000).default(600),
+      /**
+       * The Checkout flow: POST /v1/donations/checkout, the donate link GET /v1/donate and its thank-you page,
+       * each this much. A viral appeal brings 50 gifts/s, each one Checkout Session created at Stripe (plus
+       * donors who open Checkout and leave): 60/s. Kept close to that because every request may be a Stripe
+       * call (~1 s; a stalled Stripe would tie up functions) and the route-wide limit bounds a card-testing run
+       * spread over many IPs. Stripe's own limits are the ceiling: 100 requests/s per live account and, by
+       * default, 25/s per endpoint; ask Stripe to raise them (weeks ahead) before an appeal needs more than 25
+       * checkouts a second.
+       */
+      checkoutRateLimit: z.number().positive().max(10_000).default(60),
+      checkoutBurstLimit: z.number().int().positive().max(5_000).default(120),
+      /**
+       * POST /v1/stripe/webhook, on its own so that no public flood delays payments. 50 gifts/s bring up to 3
+       * events each at once (checkout.session.completed, then async_payment_succeeded or invoice.paid): 150/s,
+       * plus room for Stripe redelivering a backlog after a failure (it retries for up to 3 days): 250/s, burst
+       * 500. A throttled event is not lost, only delayed: Stripe retries it.
+       */
+      webhookRateLimit: z.number().positive().max(10_000).default(250),
+      webhookBurstLimit: z.number().int().positive().max(5_000).default(500),
+      /** Admin routes, each: a person or the CLI polling an export; a stolen token cannot hammer the tables. */
+      adminRateLimit: z.number().positive().max(10_000).default(5),
+      adminBurstLimit: z.number().int().positive().max(5_000).default(10),
     })
     .prefault({}),
 }).refine((c) => c.lists.includes(c.defaultList), { message: 'defaultList must be one of lists', path: ['defaultList'] });

@@ -149,10 +149,72 @@ describe('api stack', () => {
       StageName: '$default',
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
       RouteSettings: Match.objectLike({
-        'POST /v1/subscriptions': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
-        'POST /v1/donations/checkout': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        'POST /v1/subscriptions': { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+        'GET /v1/campaigns/{campaignId}': { ThrottlingRateLimit: 300, ThrottlingBurstLimit: 600 },
+        'POST /v1/donations/checkout': { ThrottlingRateLimit: 60, ThrottlingBurstLimit: 120 },
+        'GET /v1/donate': { ThrottlingRateLimit: 60, ThrottlingBurstLimit: 120 },
+        'POST /v1/stripe/webhook': { ThrottlingRateLimit: 250, ThrottlingBurstLimit: 500 },
       }),
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  describe('route throttling, sized for a news day', () => {
+    type Limit = { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+    const stageSettings = () => {
+      const stages = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'));
+      expect(stages).toHaveLength(1);
+      const { DefaultRouteSettings, RouteSettings } = (stages[0] as { Properties: { DefaultRouteSettings: Limit; RouteSettings: Record<string, Limit> } }).Properties;
+      return { defaults: DefaultRouteSettings, routes: RouteSettings };
+    };
+    const routeKeys = () => Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
+    const publicKeys = () => routeKeys().filter((key) => !key.includes('/v1/admin/') && key !== 'POST /v1/stripe/webhook');
+
+    it('gives the Stripe webhook a route setting of its own, apart from every public route', () => {
+      const { defaults, routes } = stageSettings();
+      const webhook = routes['POST /v1/stripe/webhook'];
+      expect(webhook).toEqual({ ThrottlingRateLimit: config.throttle.webhookRateLimit, ThrottlingBurstLimit: config.throttle.webhookBurstLimit });
+      // Its own entry, not the stage default that the unlisted public routes get.
+      expect(webhook).not.toEqual({ ThrottlingRateLimit: defaults.ThrottlingRateLimit, ThrottlingBurstLimit: defaults.ThrottlingBurstLimit });
+      // 50 gifts/s with up to 3 events each must get through.
+      expect(webhook?.ThrottlingRateLimit).toBeGreaterThanOrEqual(150);
+      // Every public route has a limit other than the webhook's: its own entry, or the stage default.
+      expect(publicKeys()).toContain('POST /v1/subscriptions');
+      expect(publicKeys().length).toBeGreaterThanOrEqual(10);
+      for (const key of publicKeys()) expect(routes[key] ?? defaults).not.toEqual(webhook);
+    });
+
+    it('lets everyone together sign up at 100+ per second, and the Checkout flow and banner keep up with a viral appeal', () => {
+      const { routes } = stageSettings();
+      expect(routes['POST /v1/subscriptions']?.ThrottlingRateLimit).toBeGreaterThanOrEqual(100);
+      expect(routes['POST /v1/subscriptions']?.ThrottlingBurstLimit).toBeGreaterThanOrEqual(routes['POST /v1/subscriptions']?.ThrottlingRateLimit ?? Infinity);
+      for (const key of ['POST /v1/donations/checkout', 'GET /v1/donate', 'GET /v1/donate/thanks']) {
+        expect(routes[key]?.ThrottlingRateLimit).toBeGreaterThanOrEqual(50);
+      }
+      expect(routes['GET /v1/campaigns/{campaignId}']?.ThrottlingRateLimit).toBeGreaterThanOrEqual(100);
+      for (const key of routeKeys().filter((k) => k.includes('/v1/admin/'))) {
+        expect(routes[key]).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+      }
+    });
+
+    it('names only routes that exist, and stays well under the account-level 10,000 rps / 5,000 burst', () => {
+      const { defaults, routes } = stageSettings();
+      const keys = routeKeys();
+      for (const key of Object.keys(routes)) expect(keys).toContain(key);
+      const each = keys.map((key) => routes[key] ?? defaults);
+      const rate = each.reduce((sum, l) => sum + l.ThrottlingRateLimit, 0);
+      const burst = each.reduce((sum, l) => sum + l.ThrottlingBurstLimit, 0);
+      // Every route at its limit at once still leaves most of the account's limits to other APIs in the region.
+      expect(rate).toBeLessThanOrEqual(2_000);
+      expect(burst).toBeLessThanOrEqual(3_000);
+    });
+
+    it('keeps every limit a stage setting, within what API Gateway accepts', () => {
+      const overridden = StageConfig.parse({ ...config, throttle: { webhookRateLimit: 400, webhookBurstLimit: 800, campaignRateLimit: 50 } });
+      expect(overridden.throttle).toMatchObject({ webhookRateLimit: 400, webhookBurstLimit: 800, campaignRateLimit: 50, signupRateLimit: 200 });
+      expect(StageConfig.safeParse({ ...config, throttle: { signupBurstLimit: 6_000 } }).success).toBe(false);
+      expect(StageConfig.safeParse({ ...config, throttle: { webhookRateLimit: 20_000 } }).success).toBe(false);
+      expect(StageConfig.safeParse({ ...config, throttle: { checkoutRateLimit: 0 } }).success).toBe(false);
     });
   });
 
