@@ -107,7 +107,7 @@ campaign
       const repo = campaigns(t);
       const existing = await repo.get(id);
       if (!existing) throw new Error(`there is no campaign ${id}`);
-      const { raised: _r, donations: _d, donors: _n, createdAt: _c, updatedAt: _u, ...settings } = existing;
+      const { shards: _s, raised: _r, donations: _d, donors: _n, createdAt: _c, updatedAt: _u, ...settings } = existing;
       await repo.saveSettings({ ...settings, open: false }, new Date());
       console.log(`closed campaign ${id}`);
     }),

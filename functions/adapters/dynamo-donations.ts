@@ -2,15 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { Campaign, type CampaignSettings, Gift } from '../core/donations-model.js';
-import { NotFoundError } from '../core/errors.js';
-import type { CampaignOp, CampaignRepository, CheckoutAttempts, DonorRegistry, GiftLedger, MonthlyGifts } from '../core/ports.js';
-import { applyOp, retireOp } from './dynamo-ops.js';
-import { epochSeconds, putVersioned, queryIndex } from './dynamo-keys.js';
+import { Campaign, CampaignRecord, type CampaignSettings, Gift } from '../core/donations-model.js';
+import { ConflictError } from '../core/errors.js';
+import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange } from '../core/ports.js';
+import { epochSeconds, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
+import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
+
+/** Shards for a new campaign's totals when the configuration does not say (see README: sizing). */
+export const DEFAULT_SHARDS = 10;
 
 /** Item keys of the donations table (see the README's item design). */
 export const donationKeys = {
   campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
+  /** One of the items a campaign's totals are spread over (a partition key each: each has its own limits). */
+  totals: (campaign: string, shard: number) => ({ pk: `TOTALS#${campaign}#${shard}`, sk: 'TOTALS' }),
   gift: (key: string) => ({ pk: `GIFT#${key}`, sk: 'GIFT' }),
   donor: (campaign: string, donor: string) => ({ pk: `DONOR#${campaign}#${donor}`, sk: 'DONOR' }),
   monthly: (subscription: string) => ({ pk: `MONTHLY#${subscription}`, sk: 'MONTHLY' }),
@@ -18,28 +23,60 @@ export const donationKeys = {
 };
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
-// Items are read back through the domain schemas, which keep only their own fields (keys, indexes and `ops`
-// fall away).
+// Items are read back through the domain schemas, which keep only their own fields (keys and indexes fall away).
 
+const TOTALS = new Set(['raised', 'donations', 'donors']);
+
+/**
+ * Campaigns: settings on one item, totals spread over `shards` items that the gift ledger adds to. The campaign
+ * item's own `raised`/`donations`/`donors` (0 for a new campaign) are added in too: that is where totals lived
+ * before they were spread.
+ */
 export class DynamoCampaignRepository implements CampaignRepository {
+  /** `shards`: the shard count given to new campaigns (TOTALS_SHARDS); a campaign keeps the one it was made with. */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly shards = DEFAULT_SHARDS,
   ) {}
 
+  private shardKeys(id: string, from: number, to: number) {
+    return Array.from({ length: Math.max(0, to - from) }, (_, i) => donationKeys.totals(id, from + i));
+  }
+
+  /** The settings item and the totals in one BatchGetItem (a second one only if the campaign has more shards). */
   async get(id: string) {
+    const items = await batchGetAll(this.client, this.tableName, [donationKeys.campaign(id), ...this.shardKeys(id, 0, this.shards)]);
+    const settings = items.find((item) => item.sk === 'CAMPAIGN');
+    if (!settings) return undefined;
+    const record = this.record(settings);
+    if (record.shards > this.shards) items.push(...(await batchGetAll(this.client, this.tableName, this.shardKeys(id, this.shards, record.shards))));
+    const totals = sumNumbers(items, (name) => TOTALS.has(name));
+    return Campaign.parse({ ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0 });
+  }
+
+  private record(item: Record<string, unknown>) {
+    return CampaignRecord.parse({ shards: 1, ...item });
+  }
+
+  async getSettings(id: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: donationKeys.campaign(id), ConsistentRead: true }));
-    return Item ? Campaign.parse(Item) : undefined;
+    return Item ? this.record(Item) : undefined;
   }
 
   async list() {
-    return (await queryIndex(this.client, this.tableName, 'CAMPAIGNS')).map((item) => Campaign.parse(item));
+    const ids = (await queryIndex(this.client, this.tableName, 'CAMPAIGNS')).map((item) => this.record(item).id);
+    const campaigns = await Promise.all(ids.map((id) => this.get(id)));
+    return campaigns.filter((c): c is Campaign => c !== undefined);
   }
 
   async saveSettings(settings: CampaignSettings, now: Date) {
     const values: Record<string, unknown> = {};
     const names: Record<string, string> = {};
-    const sets = Object.entries(settings).map(([name, value]) => {
+    // Only what an admin sets: the shard count and the totals are never overwritten.
+    const { shards: _shards, raised: _raised, donations: _donations, donors: _donors, createdAt: _created, updatedAt: _updated, ...own } =
+      settings as CampaignSettings & Partial<Campaign>;
+    const sets = Object.entries(own).map(([name, value]) => {
       names[`#${name}`] = name;
       values[`:${name}`] = value;
       return `#${name} = :${name}`;
@@ -48,30 +85,19 @@ export class DynamoCampaignRepository implements CampaignRepository {
       new UpdateCommand({
         TableName: this.tableName,
         Key: donationKeys.campaign(settings.id),
-        UpdateExpression: `SET ${sets.join(', ')}, raised = if_not_exists(raised, :zero), donations = if_not_exists(donations, :zero), donors = if_not_exists(donors, :zero), createdAt = if_not_exists(createdAt, :now), ops = if_not_exists(ops, :noOps), updatedAt = :now, gsi1pk = :kind, gsi1sk = :sortId`,
+        UpdateExpression: `SET ${sets.join(', ')}, shards = if_not_exists(shards, :shards), raised = if_not_exists(raised, :zero), donations = if_not_exists(donations, :zero), donors = if_not_exists(donors, :zero), createdAt = if_not_exists(createdAt, :now), updatedAt = :now, gsi1pk = :kind, gsi1sk = :sortId`,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ...values, ':zero': 0, ':noOps': {}, ':now': now.toISOString(), ':kind': 'CAMPAIGNS', ':sortId': settings.id },
+        ExpressionAttributeValues: { ...values, ':shards': this.shards, ':zero': 0, ':now': now.toISOString(), ':kind': 'CAMPAIGNS', ':sortId': settings.id },
       }),
     );
     return (await this.get(settings.id)) as Campaign;
   }
-
-  private target(campaignId: string) {
-    return { client: this.client, tableName: this.tableName, key: donationKeys.campaign(campaignId) };
-  }
-
-  async applyOp(campaignId: string, op: CampaignOp, now: Date) {
-    const deltas = { raised: op.raised, donations: op.donations, donors: op.donors };
-    const applied = await applyOp(this.target(campaignId), op.id, deltas, { now, condition: 'attribute_exists(pk)', setUpdatedAt: true });
-    if (!applied && !(await this.get(campaignId))) throw new NotFoundError(`campaign ${campaignId} is gone`);
-    return applied;
-  }
-
-  retireOp(campaignId: string, opId: string, now: Date) {
-    return retireOp(this.target(campaignId), opId, now);
-  }
 }
 
+/**
+ * Gifts, and through them the campaign totals: a gift's change and its effect on the totals are one
+ * TransactWriteItems (see GiftLedger.save).
+ */
 export class DynamoGiftLedger implements GiftLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -83,8 +109,8 @@ export class DynamoGiftLedger implements GiftLedger {
     return Item ? Gift.parse(Item) : undefined;
   }
 
-  async save(next: Gift, expectedVersion: number | undefined) {
-    const stored = Gift.parse({ ...next, version: (expectedVersion ?? 0) + 1 });
+  async save(next: Gift, current: Gift | undefined, totals?: TotalsChange) {
+    const stored = Gift.parse({ ...next, version: (current?.version ?? 0) + 1 });
     const item = {
       ...donationKeys.gift(stored.key),
       // Gifts by campaign and time, for the donations export.
@@ -92,31 +118,31 @@ export class DynamoGiftLedger implements GiftLedger {
       gsi1sk: `${stored.createdAt}#${stored.key}`,
       ...stored,
     };
-    await putVersioned(this.client, this.tableName, item, expectedVersion, 'gift');
-    return stored;
-  }
-}
-
-const DonorItem = z.object({ firstOp: z.string() });
-
-export class DynamoDonorRegistry implements DonorRegistry {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async registerFirstGift(campaignId: string, donorKey: string, opId: string) {
-    const Key = donationKeys.donor(campaignId, donorKey);
-    try {
-      await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...Key, firstOp: opId }, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    if (!totals) {
+      await putVersioned(this.client, this.tableName, item, current?.version, 'gift');
+      return stored;
     }
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
-    return DonorItem.parse(Item).firstOp === opId;
+    let countDonor = totals.newDonor !== undefined;
+    for (;;) {
+      const donor = countDonor && totals.newDonor !== undefined ? totals.newDonor : undefined;
+      const failed = await transactWrite(this.client, () => [
+        { Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: donationKeys.totals(totals.campaign, randomShard(totals.shards)),
+            ...addExpression({ raised: totals.raised, donations: totals.donations, donors: donor ? 1 : 0 }),
+          },
+        },
+        // The donor's marker: the first gift of this donor to this campaign creates it and counts them.
+        ...(donor
+          ? [{ Put: { TableName: this.tableName, Item: { ...donationKeys.donor(totals.campaign, donor), firstGift: stored.key }, ConditionExpression: 'attribute_not_exists(pk)' } }]
+          : []),
+      ]);
+      if (failed.length === 0) return stored;
+      if (failed.includes(0)) throw new ConflictError('gift changed concurrently');
+      countDonor = false; // an earlier gift counted this donor: count the money, not the person again
+    }
   }
 }
 
@@ -177,7 +203,7 @@ export class DynamoCheckoutAttempts implements CheckoutAttempts {
     }
   }
 
-  // dynalite (and DynamoDB, for up to days) keeps expired items: the condition checks the expiry itself.
+  // DynamoDB keeps expired items for up to days: the condition checks the expiry itself.
   attemptFor(fingerprint: string, now: Date, ttlSeconds: number) {
     return this.put(fingerprint, now, ttlSeconds, 'attribute_not_exists(pk) OR expiresAt < :now', { ':now': epochSeconds(now) });
   }

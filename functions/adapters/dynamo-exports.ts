@@ -132,10 +132,7 @@ export class DynamoExportSource implements ExportSource {
           FilterExpression: ['begins_with(pk, :sub)', 'subscribedAt BETWEEN :since AND :until', ...conditions].join(' AND '),
           ExpressionAttributeValues: { ':sub': 'SUB#', ...range, ...values },
         });
-    for await (const item of merge(starts)) {
-      const subscriber = Subscriber.parse(item);
-      if (!subscriber.erasing) yield subscriber;
-    }
+    for await (const item of merge(starts)) yield Subscriber.parse(item);
   }
 
   async *gifts(filters: ExportFilters) {

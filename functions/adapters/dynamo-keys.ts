@@ -7,6 +7,10 @@ export const keys = {
   subscriber: (email: string) => ({ pk: `SUB#${email}`, sk: 'PROFILE' }),
   rateWindow: (name: string, key: string, windowStart: number) => ({ pk: `RATE#${name}#${key}#${windowStart}`, sk: 'RATE' }),
   mail: (dedupeKey: string) => ({ pk: `MAIL#${dedupeKey}`, sk: 'MAIL' }),
+  /** One of the items the subscriber counts are spread over (a partition key each, so each has its own limits). */
+  countShard: (shard: number) => ({ pk: `COUNTS#SUBSCRIBERS#${shard}`, sk: 'COUNTS' }),
+  /** Where the counts lived before they were spread over shards: still added in, never written. */
+  legacyCounts: { pk: 'STATS', sk: 'SUBSCRIBERS' },
 };
 
 export const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -16,6 +20,16 @@ export const conflictOnCondition = (message: string) => (error: unknown): never 
   if (error instanceof ConditionalCheckFailedException) throw new ConflictError(message, { cause: error });
   throw error;
 };
+
+/** The optimistic lock's condition: the stored item is still at `expectedVersion` (undefined: none exists). */
+export const versionCondition = (expectedVersion: number | undefined) =>
+  expectedVersion === undefined
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : {
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      };
 
 /**
  * Puts an item only if the stored one is still at `expectedVersion` (undefined: none may exist): the optimistic
@@ -33,10 +47,7 @@ export const putVersioned = async (
       new PutCommand({
         TableName: tableName,
         Item: item,
-        ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : '#version = :expected',
-        ...(expectedVersion === undefined
-          ? {}
-          : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        ...versionCondition(expectedVersion),
       }),
     )
     .catch(conflictOnCondition(`${what} changed concurrently`));

@@ -1,12 +1,17 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { countChange, MAX_SHARDS } from '../core/counting.js';
+import { ConflictError } from '../core/errors.js';
 import { Subscriber } from '../core/model.js';
-import type { SubscriberRepository } from '../core/ports.js';
-import { conflictOnCondition, keys, putVersioned } from './dynamo-keys.js';
+import type { SubscriberCounts, SubscriberRepository } from '../core/ports.js';
+import { keys, putVersioned, versionCondition } from './dynamo-keys.js';
+import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 
 export class DynamoSubscriberRepository implements SubscriberRepository {
+  /** `shards`: how many items the subscriber counts are spread over (COUNTER_SHARDS). */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly shards: number,
   ) {}
 
   async get(email: string): Promise<Subscriber | undefined> {
@@ -17,8 +22,13 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     return Item ? Subscriber.parse(Item) : undefined;
   }
 
-  async save(next: Subscriber, expectedVersion: number | undefined): Promise<Subscriber> {
-    const stored = Subscriber.parse({ ...next, version: (expectedVersion ?? 0) + 1 });
+  /** The counts' change, on one of their items chosen at random. */
+  private countUpdate(delta: Record<string, number>) {
+    return { Update: { TableName: this.tableName, Key: keys.countShard(randomShard(this.shards)), ...addExpression(delta) } };
+  }
+
+  async save(next: Subscriber, current: Subscriber | undefined): Promise<Subscriber> {
+    const stored = Subscriber.parse({ ...next, version: (current?.version ?? 0) + 1 });
     const item = {
       ...keys.subscriber(stored.email),
       // The status index serves exports by status, newest signup last.
@@ -26,21 +36,45 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
       gsi1sk: `${stored.subscribedAt}#${stored.email}`,
       ...stored,
     };
-    await putVersioned(this.client, this.tableName, item, expectedVersion, 'subscriber');
+    const delta = countChange(current, stored);
+    if (Object.keys(delta).length === 0) {
+      // Nothing to count (e.g. a fresh link for a pending address): a plain conditional put costs half.
+      await putVersioned(this.client, this.tableName, item, current?.version, 'subscriber');
+      return stored;
+    }
+    const failed = await transactWrite(this.client, () => [
+      { Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } },
+      this.countUpdate(delta),
+    ]);
+    if (failed.length > 0) throw new ConflictError('subscriber changed concurrently');
     return stored;
   }
 
   async delete(current: Subscriber): Promise<void> {
-    await this.client
-      .send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.subscriber(current.email),
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': current.version },
-        }),
-      )
-      .catch(conflictOnCondition('subscriber changed concurrently'));
+    const failed = await transactWrite(this.client, () => [
+      { Delete: { TableName: this.tableName, Key: keys.subscriber(current.email), ...versionCondition(current.version) } },
+      this.countUpdate(countChange(current, undefined)),
+    ]);
+    if (failed.length > 0) throw new ConflictError('subscriber changed concurrently');
+  }
+}
+
+const COUNTER = /^(status|list):/;
+
+/**
+ * The subscriber counts: number attributes named `status:…` and `list:…` spread over count items (the shard
+ * count may change between deployments, so every possible shard is read: one BatchGetItem, admin only), plus the
+ * single item that kept them before they were spread.
+ */
+export class DynamoSubscriberCounts implements SubscriberCounts {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async read() {
+    const shardKeys = Array.from({ length: MAX_SHARDS }, (_, shard) => keys.countShard(shard));
+    const items = await batchGetAll(this.client, this.tableName, [keys.legacyCounts, ...shardKeys]);
+    return Object.fromEntries(Object.entries(sumNumbers(items, (name) => COUNTER.test(name))).filter(([, n]) => n !== 0));
   }
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { normalizeEmail } from './email-address.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from './errors.js';
 import type { Subscriber } from './model.js';
-import type { AdminTokenRecord, AdminTokens, CampaignRepository, Clock, Counters, SubscriberRepository, Suppressions } from './ports.js';
+import type { AdminTokenRecord, AdminTokens, CampaignRepository, Clock, SubscriberCounts, SubscriberRepository, Suppressions } from './ports.js';
 import { retryOnConflict } from './retry.js';
 import { type Keys, keyedHash } from './secrets.js';
 
@@ -11,7 +11,7 @@ export interface AdminDeps {
   tokens: AdminTokens;
   subscribers: SubscriberRepository;
   suppressions: Suppressions;
-  counters: Counters;
+  counts: SubscriberCounts;
   campaigns: CampaignRepository;
   keys: Keys;
 }
@@ -72,7 +72,7 @@ export const accessSubscriber = async (deps: AdminDeps, rawEmail: string) => {
     if (suppression) return { email, status: 'suppressed', suppression };
     throw new NotFoundError('We hold no subscriber record for this address.');
   }
-  const { countOp: _op, lastCountOp: _last, counted: _counted, lastJob: _job, erasing: _erasing, version: _version, round: _round, ...record } = subscriber;
+  const { lastJob: _job, version: _version, round: _round, ...record } = subscriber;
   return { ...record, suppression };
 };
 
@@ -91,7 +91,7 @@ export const eraseSubscriber = async (deps: AdminDeps, rawEmail: string) => {
 
 /** Counts kept by the writes themselves (subscribers) and by the gift ledger (campaign totals). */
 export const adminStats = async (deps: AdminDeps) => {
-  const counts = await deps.counters.read();
+  const counts = await deps.counts.read();
   const byStatus: Record<string, number> = {};
   const byList: Record<string, Record<string, number>> = {};
   for (const [key, n] of Object.entries(counts)) {
@@ -137,7 +137,7 @@ export const recordMailFeedback = async (
       const subscriber = await deps.subscribers.get(email);
       if (!subscriber || subscriber.status === status) return;
       const at = deps.clock.now().toISOString();
-      await deps.subscribers.save({ ...subscriber, status, updatedAt: at }, subscriber.version);
+      await deps.subscribers.save({ ...subscriber, status, updatedAt: at }, subscriber);
     });
   }
 };

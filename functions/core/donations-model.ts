@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SHARDS } from './counting.js';
 
 export const CurrencyCode = z.string().regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.');
 export const CampaignId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.');
@@ -15,6 +16,11 @@ export const Campaign = z.object({
   suggestedAmounts: z.array(z.number().int().positive()).max(8),
   minAmount: z.number().int().positive(),
   maxAmount: z.number().int().positive(),
+  /**
+   * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
+   * second neither exceed one item's write rate nor collide in transactions.
+   */
+  shards: z.number().int().min(1).max(MAX_SHARDS),
   raised: z.number().int(),
   donations: z.number().int(),
   donors: z.number().int(),
@@ -22,7 +28,11 @@ export const Campaign = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type Campaign = z.infer<typeof Campaign>;
-export type CampaignSettings = Omit<Campaign, 'raised' | 'donations' | 'donors' | 'createdAt' | 'updatedAt'>;
+/** What an admin sets. */
+export type CampaignSettings = Omit<Campaign, 'shards' | 'raised' | 'donations' | 'donors' | 'createdAt' | 'updatedAt'>;
+/** The stored campaign without its totals. */
+export const CampaignRecord = Campaign.omit({ raised: true, donations: true, donors: true });
+export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
 /** What a gift has added to its campaign's totals so far. */
 export const Contribution = z.object({
@@ -31,15 +41,6 @@ export const Contribution = z.object({
   donor: z.boolean(),
 });
 export type Contribution = z.infer<typeof Contribution>;
-
-/** A change to the totals in flight: written on the gift before the campaign, so a crash can finish it. */
-export const PendingOp = z.object({
-  id: z.string(),
-  raised: z.number().int(),
-  donations: z.number().int(),
-  registerDonor: z.boolean(),
-});
-export type PendingOp = z.infer<typeof PendingOp>;
 
 export const GiftStatus = z.enum(['unknown', 'processing', 'paid', 'failed']);
 export type GiftStatus = z.infer<typeof GiftStatus>;
@@ -67,10 +68,8 @@ export const Gift = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   paidAt: z.iso.datetime().optional(),
+  /** What this gift has added to its campaign's totals: changed only in the same transaction as the totals. */
   contributed: Contribution,
-  pending: PendingOp.optional(),
-  /** The last op this gift finished: retired again on a later delivery, in case a crash came before. */
-  lastOp: z.string().optional(),
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
   version: z.number().int().nonnegative(),

@@ -1,7 +1,6 @@
 import type { Contribution, Gift, GiftStatus, PaymentEvent } from './donations-model.js';
 import { receiptEmail } from './emails.js';
-import { ConflictError, TransientError } from './errors.js';
-import type { CampaignRepository, Clock, DonorRegistry, GiftLedger, MailQueue, MonthlyGifts } from './ports.js';
+import type { CampaignRepository, Clock, GiftLedger, MailQueue, MonthlyGifts } from './ports.js';
 import { retryOnConflict } from './retry.js';
 import { type Keys, keyedHash, newId } from './secrets.js';
 import { queueSignup } from './subscriptions.js';
@@ -19,7 +18,6 @@ export interface GiftDeps {
   clock: Clock;
   gifts: GiftLedger;
   campaigns: CampaignRepository;
-  donors: DonorRegistry;
   monthly: MonthlyGifts;
   queue: MailQueue;
   keys: Keys;
@@ -83,74 +81,53 @@ export const targetContribution = (gift: Gift, campaignCurrency: string | undefi
 const donorKey = (deps: GiftDeps, gift: Gift) =>
   gift.donorEmail ? keyedHash(deps.keys.email, gift.donorEmail.toLowerCase()) : `payment:${gift.key}`;
 
-/**
- * Brings the campaign's totals in line with the gift, exactly once, without transactions:
- * 1. compute the difference between what the gift should contribute and what it has; write it on the gift as
- *    a pending op with a fresh id (conditional on the gift's version);
- * 2. register the donor for the campaign on behalf of that op (first registration wins, replays answer alike);
- * 3. add the op to the campaign's totals, guarded by the op id (a repeat is a no-op);
- * 4. move the op into the gift's `contributed` and clear it (conditional on the version);
- * 5. retire the op on the campaign, which forgets its id only after a grace period (see retireOp).
- * A crash between any two writes leaves the op on the gift; whoever comes next (a redelivery, a concurrent
- * duplicate) finishes it from the step it reached, and the guards make every step count once.
- */
-export const settleGift = async (deps: GiftDeps, key: string): Promise<Gift | undefined> => {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    let gift = await deps.gifts.get(key);
-    if (!gift?.campaign) return gift;
-    const campaignId = gift.campaign;
-    let op = gift.pending;
-    if (!op) {
-      const campaign = await deps.campaigns.get(campaignId);
-      const target = targetContribution(gift, campaign?.currency);
-      const current = gift.contributed;
-      const delta = {
-        raised: target.raised - current.raised,
-        donations: target.donations - current.donations,
-        registerDonor: target.donor && !current.donor,
-      };
-      if (delta.raised === 0 && delta.donations === 0 && !delta.registerDonor) {
-        if (gift.lastOp) await deps.campaigns.retireOp(campaignId, gift.lastOp, deps.clock.now());
-        return gift;
-      }
-      op = { id: newId(), ...delta };
-      try {
-        gift = await deps.gifts.save({ ...gift, pending: op, updatedAt: deps.clock.now().toISOString() }, gift.version);
-      } catch (error) {
-        if (error instanceof ConflictError) continue;
-        throw error;
-      }
-    }
-    const firstGiftOfDonor = op.registerDonor && (await deps.donors.registerFirstGift(campaignId, donorKey(deps, gift), op.id));
-    await deps.campaigns.applyOp(
-      campaignId,
-      { id: op.id, raised: op.raised, donations: op.donations, donors: firstGiftOfDonor ? 1 : 0 },
-      deps.clock.now(),
-    );
-    const contributed = {
-      raised: gift.contributed.raised + op.raised,
-      donations: gift.contributed.donations + op.donations,
-      donor: gift.contributed.donor || op.registerDonor,
-    };
-    try {
-      await deps.gifts.save(
-        { ...gift, contributed, pending: undefined, lastOp: op.id, updatedAt: deps.clock.now().toISOString() },
-        gift.version,
-      );
-    } catch (error) {
-      if (error instanceof ConflictError) continue; // someone else finished it or changed the gift: look again
-      throw error;
-    }
-    await deps.campaigns.retireOp(campaignId, op.id, deps.clock.now());
-  }
-  throw new TransientError('the gift kept changing while it was being counted');
-};
+const sameGift = (a: Gift, b: Gift) => JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
 
-const markGift = (deps: GiftDeps, key: string, change: Partial<Gift>) =>
+/**
+ * Moves a gift forward by one event and brings its campaign's totals in line with it, in one transaction:
+ * the gift's new state (conditional on the version read), the difference between what the gift should
+ * contribute and what it has contributed (`ADD` on one of the campaign's total items), and the donor's marker
+ * (counted once per campaign). A duplicate or late event changes nothing; a concurrent writer makes the
+ * transaction fail whole, and the event is applied again to what that writer left. There is no step between
+ * writes for a crash to fall into.
+ */
+const applyToGift = (deps: GiftDeps, event: Extract<PaymentEvent, { kind: 'payment' | 'refund' | 'dispute' }>) =>
+  retryOnConflict(async () => {
+    const at = deps.clock.now().toISOString();
+    const existing = await deps.gifts.get(event.key);
+    const moved = applyEvent(existing ?? emptyGift(event.key, at), event, at);
+    const campaign = moved.campaign ? await deps.campaigns.getSettings(moved.campaign) : undefined;
+    const target = targetContribution(moved, campaign?.currency);
+    const change = {
+      raised: target.raised - moved.contributed.raised,
+      donations: target.donations - moved.contributed.donations,
+      newDonor: target.donor && !moved.contributed.donor,
+    };
+    const next: Gift = { ...moved, contributed: target, updatedAt: at };
+    if (existing && sameGift(next, existing)) return existing;
+    const counts = change.raised !== 0 || change.donations !== 0 || change.newDonor;
+    return deps.gifts.save(
+      next,
+      existing,
+      campaign && counts
+        ? {
+            campaign: campaign.id,
+            shards: campaign.shards,
+            raised: change.raised,
+            donations: change.donations,
+            newDonor: change.newDonor ? donorKey(deps, next) : undefined,
+          }
+        : undefined,
+    );
+  }, 10);
+
+/** Sets flags on a gift; a gift that has them already is left alone, so concurrent duplicates do not collide. */
+const markGift = (deps: GiftDeps, key: string, change: Pick<Partial<Gift>, 'receiptQueued' | 'signupQueued'>) =>
   retryOnConflict(async () => {
     const gift = await deps.gifts.get(key);
-    if (gift) await deps.gifts.save({ ...gift, ...change, updatedAt: deps.clock.now().toISOString() }, gift.version);
-  });
+    if (!gift || Object.entries(change).every(([name, value]) => gift[name as keyof typeof change] === value)) return;
+    await deps.gifts.save({ ...gift, ...change, updatedAt: deps.clock.now().toISOString() }, gift);
+  }, 10);
 
 /** Queues the thank-you receipt (deduplicated by the mailer) and the newsletter opt-in, each once. */
 const followUp = async (deps: GiftDeps, gift: Gift) => {
@@ -191,8 +168,8 @@ const followUp = async (deps: GiftDeps, gift: Gift) => {
 
 /**
  * Records what a verified Stripe event says about a gift, counts it in its campaign exactly once, and queues
- * the receipt and newsletter opt-in. Any number of deliveries, in any order, give the same end state.
- * Throws (so the webhook answers 5xx and Stripe retries) when storage fails.
+ * the receipt and newsletter opt-in. Any number of deliveries, in any order, at once or after a crash, give the
+ * same end state. Throws (so the webhook answers 5xx and Stripe retries) when storage fails.
  */
 export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): Promise<string> => {
   if (event.kind === 'ignored') return `ignored: ${event.reason}`;
@@ -200,15 +177,7 @@ export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): P
     await deps.monthly.record(event.subscription, event.status, event.campaign, event.at);
     return `subscription ${event.status}`;
   }
-  const at = deps.clock.now().toISOString();
-  await retryOnConflict(async () => {
-    const existing = await deps.gifts.get(event.key);
-    const base = existing ?? emptyGift(event.key, at);
-    const next = applyEvent(base, event, at);
-    if (existing && JSON.stringify(next) === JSON.stringify(existing)) return;
-    await deps.gifts.save({ ...next, updatedAt: at }, existing?.version);
-  });
-  const gift = await settleGift(deps, event.key);
-  if (gift) await followUp(deps, gift);
+  const gift = await applyToGift(deps, event);
+  await followUp(deps, gift);
   return `${event.kind} recorded`;
 };

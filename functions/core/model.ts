@@ -17,11 +17,6 @@ export const ConsentEvent = z.object({
 });
 export type ConsentEvent = z.infer<typeof ConsentEvent>;
 
-export const CountedAs = z.object({ status: SubscriberStatus, lists: z.array(z.string()) }).nullable();
-export type CountedAs = z.infer<typeof CountedAs>;
-export const CountOp = z.object({ id: z.string(), from: CountedAs, to: CountedAs });
-export type CountOp = z.infer<typeof CountOp>;
-
 export const SignupMail = z.enum(['confirmation', 'already_subscribed', 'none']);
 export type SignupMail = z.infer<typeof SignupMail>;
 
@@ -43,12 +38,6 @@ export const Subscriber = z.object({
   /** The last signup job applied, and the mail it decided: a redelivered job replays the mail, not the write. */
   lastJob: z.object({ id: z.string(), mail: SignupMail }).optional(),
   consent: z.object({ signup: ConsentEvent, confirmation: ConsentEvent.optional() }),
-  /** What this subscriber adds to the subscriber counts now, and a change to them in flight (see counting.ts). */
-  counted: CountedAs.optional(),
-  countOp: CountOp.optional(),
-  lastCountOp: z.string().optional(),
-  /** Set while an erase is under way: the counts are being taken back before the item goes. */
-  erasing: z.boolean().optional(),
   version: z.number().int().nonnegative(),
 });
 export type Subscriber = z.infer<typeof Subscriber>;

@@ -1,19 +1,23 @@
-import type { Campaign, CampaignSettings, Gift, PaymentEvent } from './donations-model.js';
+import type { Campaign, CampaignRecord, CampaignSettings, Gift, PaymentEvent } from './donations-model.js';
 import type { MailJob, OutgoingEmail, Subscriber } from './model.js';
 
 export interface Clock {
   now(): Date;
 }
 
-/** Subscribers keyed by normalised email. */
+/**
+ * Subscribers keyed by normalised email. Every write also moves the subscriber counts (see `countChange`) in the
+ * same transaction, so the counts can never miss or double a change, whatever crashes or races.
+ */
 export interface SubscriberRepository {
   get(email: string): Promise<Subscriber | undefined>;
   /**
-   * Writes `next` only if the stored item is still at `expectedVersion` (undefined: no item may exist), and
-   * stores it at `expectedVersion + 1`. Throws ConflictError when another writer got there first.
+   * Writes `next` in place of `current` (undefined: no item may exist) only if the stored item is still at
+   * `current.version`, and stores it at the next version; the counts move from `current` to `next` atomically.
+   * Throws ConflictError when another writer got there first (nothing is written then).
    */
-  save(next: Subscriber, expectedVersion: number | undefined): Promise<Subscriber>;
-  /** Deletes the subscriber if it is still at `expectedVersion`. Throws ConflictError otherwise. */
+  save(next: Subscriber, current: Subscriber | undefined): Promise<Subscriber>;
+  /** Deletes the subscriber, and takes it out of the counts, if it is still at its version. Throws ConflictError. */
   delete(current: Subscriber): Promise<void>;
 }
 
@@ -47,46 +51,39 @@ export interface MailLedger {
   markSent(key: string, now: Date): Promise<void>;
 }
 
-/** How long a finished op's id stays on its campaign: far beyond the webhook function's 30 s timeout. */
-export const OP_GRACE_SECONDS = 15 * 60;
-
-export interface CampaignOp {
-  id: string;
-  raised: number;
-  donations: number;
-  donors: number;
-}
-
 export interface CampaignRepository {
+  /** The campaign with its totals (summed from the items they are spread over). */
   get(id: string): Promise<Campaign | undefined>;
+  /** The campaign's settings alone (one small read): what the gift ledger needs to count a gift. */
+  getSettings(id: string): Promise<CampaignRecord | undefined>;
   list(): Promise<Campaign[]>;
   /** Creates a campaign or updates its settings; never touches its totals. */
   saveSettings(settings: CampaignSettings, now: Date): Promise<Campaign>;
+}
+
+/** A change to one campaign's totals, written in the same transaction as the gift that causes it. */
+export interface TotalsChange {
+  campaign: string;
+  /** The campaign's shard count: the change goes to one of that many total items, chosen at random. */
+  shards: number;
+  raised: number;
+  donations: number;
   /**
-   * Adds an op's deltas to the campaign's totals unless that op was applied before: the campaign remembers the
-   * ids of the ops it applied. Answers false for a repeat. One conditional UpdateItem.
+   * The donor's key (a keyed hash of the address) when this gift makes them a donor of the campaign: they are
+   * counted unless an earlier gift already counted them.
    */
-  applyOp(campaignId: string, op: CampaignOp, now: Date): Promise<boolean>;
-  /**
-   * Marks an op as finished (its gift has recorded it). The campaign forgets a finished op only after
-   * OP_GRACE_SECONDS, longer than any function runs, so that a helper still holding the op from an earlier
-   * read of the gift cannot apply it a second time. An op that was never finished is never forgotten.
-   */
-  retireOp(campaignId: string, opId: string, now: Date): Promise<void>;
+  newDonor?: string | undefined;
 }
 
 /** Gifts keyed by payment intent id, written with version checks like subscribers. */
 export interface GiftLedger {
   get(key: string): Promise<Gift | undefined>;
-  save(next: Gift, expectedVersion: number | undefined): Promise<Gift>;
-}
-
-export interface DonorRegistry {
   /**
-   * Marks a donor as having given to a campaign, on behalf of one op. True when that op is the one that first
-   * marked the donor, including when the same op asks again after a crash; false for every later op.
+   * Writes `next` in place of `current` (undefined: no gift may exist) only if the stored gift is still at
+   * `current.version`, and stores it at the next version. `totals`, when given, is applied in the same
+   * transaction: all of it or nothing, exactly once per gift version. Throws ConflictError when the gift changed.
    */
-  registerFirstGift(campaignId: string, donorKey: string, opId: string): Promise<boolean>;
+  save(next: Gift, current: Gift | undefined, totals?: TotalsChange): Promise<Gift>;
 }
 
 export interface MonthlyGifts {
@@ -160,12 +157,7 @@ export interface Suppressions {
   remove(addressHash: string): Promise<void>;
 }
 
-/**
- * Named counters on one item, changed by ops that count once: the same protocol as a campaign's totals
- * (apply guarded by the op id; retire, then forget after OP_GRACE_SECONDS).
- */
-export interface Counters {
-  apply(opId: string, deltas: Record<string, number>, now: Date): Promise<boolean>;
-  retire(opId: string, now: Date): Promise<void>;
+/** The subscriber counts (`status:<status>`, `list:<list>:<status>`), kept by the subscriber writes themselves. */
+export interface SubscriberCounts {
   read(): Promise<Record<string, number>>;
 }

@@ -166,7 +166,7 @@ export const processSignup = async (
     const existing = await deps.subscribers.get(request.email);
     if (existing?.lastJob?.id === job.id) return existing;
     const { next } = decideSignup(deps, existing, request, job.id);
-    return deps.subscribers.save(next, existing?.version);
+    return deps.subscribers.save(next, existing);
   });
   const mail = subscriber.lastJob?.mail ?? 'none';
   const link = links(deps, subscriber.email);
@@ -201,7 +201,7 @@ export const confirmSubscription = async (
     const confirmation = consentEvent(deps, input.client, existing.source);
     return deps.subscribers.save(
       { ...existing, status: 'confirmed', confirmedAt: at, updatedAt: at, consent: { ...existing.consent, confirmation } },
-      existing.version,
+      existing,
     );
   });
   // Confirming afresh lifts an earlier erase, bounce or complaint.
@@ -222,7 +222,7 @@ export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string
     const existing = await deps.subscribers.get(email);
     if (!existing || (existing.status !== 'pending' && existing.status !== 'confirmed')) return;
     const at = deps.clock.now().toISOString();
-    await deps.subscribers.save({ ...existing, status: 'unsubscribed', unsubscribedAt: at, updatedAt: at }, existing.version);
+    await deps.subscribers.save({ ...existing, status: 'unsubscribed', unsubscribedAt: at, updatedAt: at }, existing);
   });
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SHARDS } from '../core/counting.js';
 import { CurrencyCode } from '../core/donations-model.js';
 import { ListId } from '../core/model.js';
 
@@ -6,6 +7,11 @@ const csv = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const positiveInt = z.coerce.number().int().positive();
+/**
+ * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
+ * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
+ */
+const COUNTER_SHARDS = z.coerce.number().int().min(1).max(MAX_SHARDS).default(10);
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional());
 
 /** What every function needs. Tunables have documented defaults; resources and identity never do. */
@@ -37,6 +43,7 @@ export const SubscriptionConfig = BaseConfig.extend(MailingConfig.shape).extend(
   SIGNUP_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(30),
   SIGNUP_ADDRESS_LIMIT_PER_HOUR: positiveInt.default(5),
   LINK_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(60),
+  COUNTER_SHARDS,
 }).refine((c) => c.LIST_IDS.includes(c.DEFAULT_LIST), { message: 'DEFAULT_LIST must be one of LIST_IDS' });
 export type SubscriptionConfig = z.infer<typeof SubscriptionConfig>;
 
@@ -61,6 +68,7 @@ export const DonationConfig = BaseConfig.extend({
   DONATION_SUCCESS_URL: optionalUrl,
   DONATION_CANCEL_URL: optionalUrl,
   CHECKOUT_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(10),
+  COUNTER_SHARDS,
 });
 export type DonationConfig = z.infer<typeof DonationConfig>;
 
@@ -87,6 +95,7 @@ export type ExportWorkerConfig = z.infer<typeof ExportWorkerConfig>;
 /** The admin API. */
 export const AdminConfig = BaseConfig.extend(ExportStorage.shape).extend({
   EXPORT_WORKER_FUNCTION_NAME: z.string().min(1),
+  COUNTER_SHARDS,
 });
 export type AdminConfig = z.infer<typeof AdminConfig>;
 
@@ -95,6 +104,7 @@ export const SesEventsConfig = z.object({
   AWS_REGION: z.string().min(1),
   SUBSCRIBERS_TABLE_NAME: z.string().min(1),
   SIGNING_SECRET_ID: z.string().min(1),
+  COUNTER_SHARDS,
 });
 export type SesEventsConfig = z.infer<typeof SesEventsConfig>;
 

@@ -3,7 +3,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   DynamoCampaignRepository,
   DynamoCheckoutAttempts,
-  DynamoDonorRegistry,
   DynamoGiftLedger,
   DynamoMonthlyGifts,
 } from '../adapters/dynamo-donations.js';
@@ -30,7 +29,7 @@ const clients = async (config: DonationConfig) => {
     keys: deriveKeys(signingKey),
     stripe: stripeClient({ secretKey: stripeSecrets.secretKey, apiUrl: config.STRIPE_API_URL }),
     webhookSecret: stripeSecrets.webhookSecret,
-    campaigns: new DynamoCampaignRepository(dynamo, config.DONATIONS_TABLE_NAME),
+    campaigns: new DynamoCampaignRepository(dynamo, config.DONATIONS_TABLE_NAME, config.COUNTER_SHARDS),
   };
 };
 
@@ -61,7 +60,6 @@ export const webhookDeps = async (config: WebhookConfig) => {
     clock: systemClock,
     gifts: new DynamoGiftLedger(dynamo, table),
     campaigns,
-    donors: new DynamoDonorRegistry(dynamo, table),
     monthly: new DynamoMonthlyGifts(dynamo, table),
     queue: new SqsMailQueue(new SQSClient({ region: config.AWS_REGION }), config.MAIL_QUEUE_URL),
     keys,

@@ -5,12 +5,10 @@ import { DynamoSuppressions } from '../adapters/dynamo-admin.js';
 import { DynamoMailLedger } from '../adapters/dynamo-mail-ledger.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import type { MailDeps } from '../core/mail.js';
-import { DynamoCounters } from '../adapters/dynamo-counters.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
 import { loadSigningKey } from '../adapters/secrets-manager.js';
 import { SqsMailQueue } from '../adapters/sqs-mail-queue.js';
-import { CountingSubscriberRepository } from '../core/counting.js';
 import { deriveKeys } from '../core/secrets.js';
 import type { SubscriptionDeps } from '../core/subscriptions.js';
 import { documentClient, systemClock } from './clients.js';
@@ -24,12 +22,8 @@ export const subscriptionDeps = async (config: SubscriptionConfig) => {
   const table = config.SUBSCRIBERS_TABLE_NAME;
   const deps: SubscriptionDeps = {
     clock: systemClock,
-    // Every subscriber write also keeps the admin counts, exactly once (see core/counting.ts).
-    subscribers: new CountingSubscriberRepository(
-      new DynamoSubscriberRepository(dynamo, table),
-      new DynamoCounters(dynamo, table),
-      systemClock,
-    ),
+    // Every subscriber write also keeps the admin counts, in the same transaction.
+    subscribers: new DynamoSubscriberRepository(dynamo, table, config.COUNTER_SHARDS),
     suppressions: new DynamoSuppressions(dynamo, table),
     rateLimiter: new DynamoRateLimiter(dynamo, table),
     queue: new SqsMailQueue(new SQSClient({ region }), config.MAIL_QUEUE_URL),

@@ -5,8 +5,7 @@ export class Crash extends Error {
 
 export const GIFT_WRITES: Record<string, string[]> = {
   gifts: ['save'],
-  campaigns: ['applyOp', 'retireOp', 'saveSettings'],
-  donors: ['registerFirstGift'],
+  campaigns: ['saveSettings'],
   monthly: ['record'],
   queue: ['enqueue'],
 };

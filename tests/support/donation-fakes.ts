@@ -1,83 +1,60 @@
 import type { Campaign, CampaignSettings, Gift } from '../../functions/core/donations-model.js';
 import { ConflictError } from '../../functions/core/errors.js';
 import type { GiftDeps } from '../../functions/core/gifts.js';
-import { type CampaignOp, type CampaignRepository, type DonorRegistry, type GiftLedger, type MonthlyGifts, OP_GRACE_SECONDS } from '../../functions/core/ports.js';
+import type { CampaignRepository, GiftLedger, MonthlyGifts, TotalsChange } from '../../functions/core/ports.js';
 import { FakeClock, MemoryQueue, testKeys } from './fakes.js';
 
+/** Campaigns with their totals on the item: the in-memory ledger changes them atomically with the gift. */
 export class MemoryCampaigns implements CampaignRepository {
-  readonly items = new Map<string, Campaign & { ops: Map<string, number> }>();
+  readonly items = new Map<string, Campaign>();
   async get(id: string) {
     const item = this.items.get(id);
+    return item && structuredClone(item);
+  }
+  async getSettings(id: string) {
+    const item = this.items.get(id);
     if (!item) return undefined;
-    const { ops: _ops, ...campaign } = item;
-    return structuredClone(campaign);
+    const { raised: _r, donations: _d, donors: _n, ...record } = structuredClone(item);
+    return record;
   }
   async list() {
-    return Promise.all([...this.items.keys()].map(async (id) => (await this.get(id)) as Campaign));
+    return [...this.items.values()].map((c) => structuredClone(c));
   }
   async saveSettings(settings: CampaignSettings, now: Date) {
     const existing = this.items.get(settings.id);
     const at = now.toISOString();
-    const next = {
-      raised: 0,
-      donations: 0,
-      donors: 0,
-      createdAt: at,
-      ops: new Map<string, number>(),
-      ...existing,
-      ...settings,
-      updatedAt: at,
-    };
-    this.items.set(settings.id, next);
+    this.items.set(settings.id, { shards: 4, raised: 0, donations: 0, donors: 0, createdAt: at, ...existing, ...settings, updatedAt: at });
     return (await this.get(settings.id)) as Campaign;
-  }
-  async applyOp(campaignId: string, op: CampaignOp, now: Date) {
-    const item = this.items.get(campaignId);
-    if (!item) throw new Error('no campaign');
-    if (item.ops.has(op.id)) return false;
-    item.ops.set(op.id, 0);
-    item.raised += op.raised;
-    item.donations += op.donations;
-    item.donors += op.donors;
-    item.updatedAt = now.toISOString();
-    return true;
-  }
-  async retireOp(campaignId: string, opId: string, now: Date) {
-    const ops = this.items.get(campaignId)?.ops;
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    if (!ops?.has(opId)) return;
-    ops.set(opId, nowSeconds);
-    for (const [id, retiredAt] of ops) if (retiredAt > 0 && retiredAt < nowSeconds - OP_GRACE_SECONDS) ops.delete(id);
   }
 }
 
+/** Gifts, their effect on the campaigns' totals and the donor markers, changed together or not at all. */
 export class MemoryGifts implements GiftLedger {
   readonly items = new Map<string, Gift>();
+  readonly donors = new Set<string>();
+  constructor(private readonly campaigns: MemoryCampaigns) {}
   async get(key: string) {
     const item = this.items.get(key);
     return item && structuredClone(item);
   }
-  async save(next: Gift, expectedVersion: number | undefined) {
-    const current = this.items.get(next.key);
-    if (expectedVersion === undefined ? current !== undefined : current?.version !== expectedVersion) {
+  async save(next: Gift, current: Gift | undefined, totals?: TotalsChange) {
+    const stored = this.items.get(next.key);
+    if (current === undefined ? stored !== undefined : stored?.version !== current.version) {
       throw new ConflictError('gift changed concurrently');
     }
-    const stored = JSON.parse(JSON.stringify({ ...next, version: (expectedVersion ?? 0) + 1 })) as Gift;
-    this.items.set(next.key, stored);
-    return structuredClone(stored);
-  }
-}
-
-export class MemoryDonors implements DonorRegistry {
-  readonly items = new Map<string, string>();
-  async registerFirstGift(campaignId: string, donorKey: string, opId: string) {
-    const id = `${campaignId}#${donorKey}`;
-    const first = this.items.get(id);
-    if (first === undefined) {
-      this.items.set(id, opId);
-      return true;
+    const saved = JSON.parse(JSON.stringify({ ...next, version: (current?.version ?? 0) + 1 })) as Gift;
+    if (totals) {
+      const campaign = this.campaigns.items.get(totals.campaign);
+      if (!campaign) throw new Error(`no campaign ${totals.campaign}`);
+      const marker = totals.newDonor && `${totals.campaign}#${totals.newDonor}`;
+      const newDonor = marker !== undefined && !this.donors.has(marker);
+      if (marker) this.donors.add(marker);
+      campaign.raised += totals.raised;
+      campaign.donations += totals.donations;
+      campaign.donors += newDonor ? 1 : 0;
     }
-    return first === opId;
+    this.items.set(next.key, saved);
+    return structuredClone(saved);
   }
 }
 
@@ -104,15 +81,13 @@ export const makeGiftDeps = async () => {
   const clock = new FakeClock();
   const campaigns = new MemoryCampaigns();
   await campaigns.saveSettings(campaignSettings(), clock.now());
-  const gifts = new MemoryGifts();
-  const donors = new MemoryDonors();
+  const gifts = new MemoryGifts(campaigns);
   const monthly = new MemoryMonthly();
   const queue = new MemoryQueue();
   const deps: GiftDeps = {
     clock,
     gifts,
     campaigns,
-    donors,
     monthly,
     queue,
     keys: testKeys,
@@ -125,5 +100,5 @@ export const makeGiftDeps = async () => {
       defaultList: 'news',
     },
   };
-  return { deps, clock, campaigns, gifts, donors, monthly, queue };
+  return { deps, clock, campaigns, gifts, monthly, queue };
 };

@@ -1,7 +1,7 @@
-import { CountingSubscriberRepository } from '../../functions/core/counting.js';
+import { countChange } from '../../functions/core/counting.js';
 import { ConflictError, RateLimitedError, TransientError } from '../../functions/core/errors.js';
 import type { MailJob, OutgoingEmail, Subscriber } from '../../functions/core/model.js';
-import type { Clock, Counters, Mailer, MailLedger, MailQueue, RateLimit, RateLimiter, SubscriberRepository, SuppressionReason, Suppressions } from '../../functions/core/ports.js';
+import type { Clock, Mailer, MailLedger, MailQueue, RateLimit, RateLimiter, SubscriberCounts, SubscriberRepository, SuppressionReason, Suppressions } from '../../functions/core/ports.js';
 import { deriveKeys } from '../../functions/core/secrets.js';
 import type { SubscriptionDeps } from '../../functions/core/subscriptions.js';
 
@@ -16,30 +16,41 @@ export class FakeClock implements Clock {
   }
 }
 
-export class MemorySubscribers implements SubscriberRepository {
+/** Subscribers and the counts they make, changed together (the DynamoDB adapter writes both in one transaction). */
+export class MemorySubscribers implements SubscriberRepository, SubscriberCounts {
   readonly items = new Map<string, Subscriber>();
+  readonly counts = new Map<string, number>();
   /** Set to make the next save fail as if another writer won the race. */
   failNextSaves = 0;
   async get(email: string) {
     const item = this.items.get(email);
     return item && structuredClone(item);
   }
-  async save(next: Subscriber, expectedVersion: number | undefined) {
-    const current = this.items.get(next.email);
+  private count(from: Subscriber | undefined, to: Subscriber | undefined) {
+    for (const [key, n] of Object.entries(countChange(from, to))) this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+  }
+  async save(next: Subscriber, current: Subscriber | undefined) {
+    const stored = this.items.get(next.email);
     if (this.failNextSaves > 0) {
       this.failNextSaves -= 1;
       throw new ConflictError('simulated race');
     }
-    if (expectedVersion === undefined ? current !== undefined : current?.version !== expectedVersion) {
+    if (current === undefined ? stored !== undefined : stored?.version !== current.version) {
       throw new ConflictError('subscriber changed concurrently');
     }
-    const stored = JSON.parse(JSON.stringify({ ...next, version: (expectedVersion ?? 0) + 1 })) as Subscriber;
-    this.items.set(next.email, stored);
-    return structuredClone(stored);
+    const saved = JSON.parse(JSON.stringify({ ...next, version: (current?.version ?? 0) + 1 })) as Subscriber;
+    this.count(stored, saved);
+    this.items.set(next.email, saved);
+    return structuredClone(saved);
   }
   async delete(current: Subscriber) {
-    if (this.items.get(current.email)?.version !== current.version) throw new ConflictError('subscriber changed concurrently');
+    const stored = this.items.get(current.email);
+    if (stored?.version !== current.version) throw new ConflictError('subscriber changed concurrently');
+    this.count(stored, undefined);
     this.items.delete(current.email);
+  }
+  async read() {
+    return Object.fromEntries([...this.counts].filter(([, n]) => n !== 0));
   }
 }
 
@@ -108,29 +119,11 @@ export class MemorySuppressions implements Suppressions {
   }
 }
 
-export class MemoryCounters implements Counters {
-  readonly counts = new Map<string, number>();
-  readonly ops = new Map<string, number>();
-  async apply(opId: string, deltas: Record<string, number>) {
-    if (this.ops.has(opId)) return false;
-    this.ops.set(opId, 0);
-    for (const [key, n] of Object.entries(deltas)) this.counts.set(key, (this.counts.get(key) ?? 0) + n);
-    return true;
-  }
-  async retire(opId: string, now: Date) {
-    if (this.ops.has(opId)) this.ops.set(opId, Math.floor(now.getTime() / 1000));
-  }
-  async read() {
-    return Object.fromEntries([...this.counts].filter(([, n]) => n !== 0));
-  }
-}
-
 export const testKeys = deriveKeys('a-test-signing-secret-that-is-long-enough-0123456789');
 
 export const makeSubscriptionDeps = () => {
   const clock = new FakeClock();
   const subscribers = new MemorySubscribers();
-  const counters = new MemoryCounters();
   const suppressions = new MemorySuppressions();
   const queue = new MemoryQueue();
   const mailer = new MemoryMailer();
@@ -138,7 +131,7 @@ export const makeSubscriptionDeps = () => {
   const rateLimiter = new MemoryRateLimiter();
   const deps: SubscriptionDeps = {
     clock,
-    subscribers: new CountingSubscriberRepository(subscribers, counters, clock),
+    subscribers,
     rateLimiter,
     queue,
     suppressions,
@@ -153,5 +146,5 @@ export const makeSubscriptionDeps = () => {
       limits: { signupAddress: { name: 'signup-address', limit: 5, windowSeconds: 3600 } },
     },
   };
-  return { deps, clock, subscribers, counters, suppressions, queue, mailer, ledger, rateLimiter, mailDeps: { ...deps, mailer, ledger } };
+  return { deps, clock, subscribers, suppressions, queue, mailer, ledger, rateLimiter, mailDeps: { ...deps, mailer, ledger } };
 };
