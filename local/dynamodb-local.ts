@@ -48,6 +48,11 @@ export interface DynamoLocal {
 export interface DynamoLocalOptions {
   /** Keep the data in this folder (SQLite); in memory when absent. */
   dbPath?: string;
+  /**
+   * Start fast rather than run fast: the JVM's quick compiler only and a single-threaded collector (measured here:
+   * ~2 s to the first answer instead of ~3.5 s). For the dev server and the CLI; not for benchmarks.
+   */
+  quickStart?: boolean;
 }
 
 /**
@@ -88,6 +93,7 @@ export const startDynamoLocal = async (options: DynamoLocalOptions = {}): Promis
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const args = [
+      ...(options.quickStart ? ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'] : []),
       `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
       '-jar',
       join(folder, 'DynamoDBLocal.jar'),

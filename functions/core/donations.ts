@@ -1,6 +1,6 @@
 import { normalizeEmail } from './email-address.js';
 import { z } from 'zod';
-import { type Campaign, CampaignId, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './donations-model.js';
+import { type Campaign, CampaignId, type CampaignRecord, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './donations-model.js';
 import { NotFoundError, ValidationError } from './errors.js';
 import { formatMoney, fractionDigits, parseMajorAmount } from './money.js';
 import type { CampaignRepository, CheckoutAttempts, Clock, Payments } from './ports.js';
@@ -40,8 +40,8 @@ export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns'>, id
 export const checkGift = async (
   deps: Pick<DonationDeps, 'campaigns' | 'settings'>,
   input: Pick<CheckoutRequest, 'campaign' | 'amount' | 'currency'>,
-): Promise<Campaign> => {
-  const campaign = await deps.campaigns.get(input.campaign);
+): Promise<CampaignRecord> => {
+  const campaign = await deps.campaigns.getSettings(input.campaign);
   if (!campaign?.open) {
     throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
   }
@@ -116,7 +116,7 @@ export const describeGift = async (deps: Pick<DonationDeps, 'payments' | 'campai
   if (!sessionId || !/^cs_[A-Za-z0-9_]{1,200}$/.test(sessionId)) return undefined;
   const summary = await deps.payments.describeCheckout(sessionId).catch(() => undefined);
   if (!summary?.complete) return undefined;
-  const campaign = summary.campaign ? await deps.campaigns.get(summary.campaign) : undefined;
+  const campaign = summary.campaign ? await deps.campaigns.getSettings(summary.campaign) : undefined;
   return { amount: formatMoney(summary.amount, summary.currency), monthly: summary.frequency === 'monthly', campaignTitle: campaign?.title };
 };
 
@@ -147,7 +147,7 @@ export const followDonateLink = async (
     return { choose: campaign };
   }
   // Links carry their currency; only a hand-made one without it costs a second read (startCheckout reads too).
-  const currency = query.currency ?? (await deps.campaigns.get(query.campaign))?.currency ?? deps.settings.currencies[0] ?? 'usd';
+  const currency = query.currency ?? (await deps.campaigns.getSettings(query.campaign))?.currency ?? deps.settings.currencies[0] ?? 'usd';
   const amount = query.amount ?? parseMajorAmount(query.custom_amount ?? '', currency, 'custom_amount');
   const session = await startCheckout(deps, { campaign: query.campaign, amount, currency, frequency: query.frequency, subscribe: false, client });
   return { checkoutUrl: session.url };

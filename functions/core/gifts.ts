@@ -133,7 +133,7 @@ const markGift = (deps: GiftDeps, key: string, change: Pick<Partial<Gift>, 'rece
 const followUp = async (deps: GiftDeps, gift: Gift) => {
   if (gift.status !== 'paid' || !gift.donorEmail) return;
   if (!gift.receiptQueued && gift.contributed.donations === 1 && gift.amount !== undefined && gift.currency) {
-    const campaign = gift.campaign ? await deps.campaigns.get(gift.campaign) : undefined;
+    const campaign = gift.campaign ? await deps.campaigns.getSettings(gift.campaign) : undefined;
     await deps.queue.enqueue({
       kind: 'email',
       id: newId(),

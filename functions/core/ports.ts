@@ -101,7 +101,7 @@ export interface CheckoutAttempts {
 
 export interface CheckoutParams {
   mode: 'payment' | 'subscription';
-  campaign: Campaign;
+  campaign: CampaignRecord;
   amount: number;
   currency: string;
   frequency: 'once' | 'monthly';

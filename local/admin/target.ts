@@ -56,7 +56,7 @@ export const localTarget = async (dataDir: string): Promise<Target> => {
       };
     }
   }
-  const engine = await startDynamoLocal({ dbPath: join(dir, 'dynamodb') });
+  const engine = await startDynamoLocal({ dbPath: join(dir, 'dynamodb'), quickStart: true });
   const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: engine.endpoint, credentials });
   await createTables(raw, LOCAL_TABLES);
   return {
