@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { type ConflictProxy, startConflictProxy } from './dynamodb-conflicts.js';
 
 /** What to tell someone whose machine has no Java 17+: one line, and how to get it. */
 export const JAVA_HINT =
@@ -129,4 +130,27 @@ export const startDynamoLocal = async (options: DynamoLocalOptions = {}): Promis
       },
     };
   }
+};
+
+/**
+ * DynamoDB Local behind the conflict proxy (local/dynamodb-conflicts.ts), so that transactions that touch the same
+ * item at once are refused as AWS refuses them: what the dev server, the tests and the benchmark talk to.
+ */
+export const startStrictDynamoLocal = async (
+  options: DynamoLocalOptions & { holdMs?: number } = {},
+): Promise<DynamoLocal & { engineEndpoint: string; stats: ConflictProxy['stats'] }> => {
+  const engine = await startDynamoLocal(options);
+  const proxy = await startConflictProxy(engine.endpoint, { holdMs: options.holdMs ?? 0 }).catch(async (error: unknown) => {
+    await engine.close();
+    throw error;
+  });
+  return {
+    endpoint: proxy.endpoint,
+    engineEndpoint: engine.endpoint,
+    stats: proxy.stats,
+    close: async () => {
+      await proxy.close();
+      await engine.close();
+    },
+  };
 };

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../core/errors.js';
 
@@ -15,9 +15,14 @@ export const keys = {
 
 export const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/** A failed condition means another writer won the race: the domain's ConflictError, with the cause kept. */
+/**
+ * A failed condition means another writer won the race: the domain's ConflictError, with the cause kept. So does
+ * TransactionConflictException: a transaction was changing the item at that moment (read it again and retry).
+ */
 export const conflictOnCondition = (message: string) => (error: unknown): never => {
-  if (error instanceof ConditionalCheckFailedException) throw new ConflictError(message, { cause: error });
+  if (error instanceof ConditionalCheckFailedException || error instanceof TransactionConflictException) {
+    throw new ConflictError(message, { cause: error });
+  }
   throw error;
 };
 

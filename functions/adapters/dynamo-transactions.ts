@@ -24,8 +24,8 @@ export const transactWrite = async (
   build: () => TransactItems,
   options: TransactOptions = {},
 ): Promise<number[]> => {
-  const attempts = options.attempts ?? 8;
-  const base = options.baseDelayMs ?? 8;
+  const attempts = options.attempts ?? 12;
+  const base = options.baseDelayMs ?? 10;
   for (let attempt = 1; ; attempt++) {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: build() }));

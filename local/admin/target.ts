@@ -4,7 +4,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { startDynamoLocal } from '../dynamodb-local.js';
+import { startStrictDynamoLocal } from '../dynamodb-local.js';
 import { createTables, LOCAL_TABLES } from '../tables.js';
 
 /** Where the admin CLI works: the dev server's data, or a deployed stage. */
@@ -56,7 +56,7 @@ export const localTarget = async (dataDir: string): Promise<Target> => {
       };
     }
   }
-  const engine = await startDynamoLocal({ dbPath: join(dir, 'dynamodb'), quickStart: true });
+  const engine = await startStrictDynamoLocal({ dbPath: join(dir, 'dynamodb'), quickStart: true });
   const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: engine.endpoint, credentials });
   await createTables(raw, LOCAL_TABLES);
   return {

@@ -12,6 +12,8 @@ export const uniqueTableNames = (): Record<TableName, string> => {
 };
 
 export const dynamodbEndpoint = () => inject('dynamodbEndpoint');
+/** The run's DynamoDB Local itself, without the conflict proxy. */
+export const dynamodbEngineEndpoint = () => inject('dynamodbEngineEndpoint');
 
 /** The project's tables, fresh, in the run's DynamoDB Local (AWS's own engine), reached through the real SDK. */
 export const startTables = async () => {
