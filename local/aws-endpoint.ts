@@ -12,6 +12,11 @@ export interface AwsEndpointState {
   functions: Map<string, (payload: unknown) => Promise<unknown>>;
   /** SES API calls are passed to this stand-in (aws-ses-v2-local), which stores the mail. */
   sesUrl: string;
+  /**
+   * Called when SES accepted a POST (a send, among others), before the caller gets its answer: the mail SES
+   * stored must be kept by then, as real SES keeps it (a caller that got its answer will not send again).
+   */
+  onMailAccepted?: () => void;
   /** Called after SES accepted a message, with its recipients (SES's own notifications start there). */
   onMailSent?: (recipients: string[], messageId: string) => void;
   /** While true, SES answers 503 as a throttled or failing SES would (for outage tests). */
@@ -27,6 +32,7 @@ const proxySes = async (state: AwsEndpointState, req: IncomingMessage, body: str
   }
   const response = await fetch(`${state.sesUrl}${req.url}`, { method: req.method, headers, body: body || undefined });
   const text = await response.text();
+  if (response.ok && req.method === 'POST') state.onMailAccepted?.();
   res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
   res.end(text);
   if (response.ok && req.method === 'POST' && req.url?.startsWith('/v2/email/outbound-emails')) {

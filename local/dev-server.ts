@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,14 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
 import { type Email, getStoreReadonly, saveEmail } from 'aws-ses-v2-local/dist/store.js';
-import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
 import { seedDemoCampaign } from './demo.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
+import { appendJournal, readJournal, rewriteJournal, writeFileAtomic } from './journal.js';
 import { LocalQueue, type QueueConsumer } from './queue.js';
 import { simulatorFeedback, snsNotification } from './ses-simulator.js';
 import { StripeSimulator } from './stripe-simulator.js';
+import type { TableName } from '../infra/tables.js';
+import { startStrictDynamoLocal } from './dynamodb-local.js';
 import { createTables, LOCAL_TABLES } from './tables.js';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM interop wraps it once more.
@@ -36,6 +38,11 @@ export interface DevServerOptions {
   publicUrl?: string;
   /** Configuration (the functions' environment variables) that wins over the dev defaults. */
   env?: Record<string, string>;
+  /**
+   * A DynamoDB Local that is already running, and the table names to use in it (the tests share one engine per
+   * run). Without it the server starts its own, keeping the data under `dataDir`.
+   */
+  dynamodb?: { endpoint: string; tables: Record<TableName, string> };
 }
 
 export interface OutboxEmail {
@@ -52,6 +59,8 @@ export interface OutboxEmail {
 export interface DevServer {
   url: string;
   port: number;
+  /** The DynamoDB tables' names (the functions get them from their environment). */
+  tables: Record<TableName, string>;
   /** Resolves once the mail queue has delivered (or dead-lettered) everything sent so far. */
   mailIdle(): Promise<void>;
   outbox(): OutboxEmail[];
@@ -85,11 +94,29 @@ const toOutbox = (email: Email): OutboxEmail => ({
   html: email.body.html ?? '',
 });
 
+export class DataDirInUseError extends Error {
+  override name = 'DataDirInUseError';
+}
+
+/** One engine per data folder: a second dev server on the same folder would open the same database files. */
+const assertDataDirFree = (dataDir: string) => {
+  const file = join(dataDir, 'endpoints.json');
+  if (!existsSync(file)) return;
+  const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number };
+  if (typeof pid !== 'number' || pid === process.pid) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // that server is gone
+  }
+  throw new DataDirInUseError(`${dataDir} is in use by another dev server (pid ${pid}): stop it, or set APPEAL_DATA_DIR`);
+};
+
 const readJson = async <T>(path: string, fallback: T): Promise<T> =>
   existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as T) : fallback;
 
 /**
- * The whole product on one machine: dynalite (on disk), aws-ses-v2-local, a local endpoint for SQS, Secrets
+ * The whole product on one machine: AWS's DynamoDB Local (on disk), aws-ses-v2-local, a local endpoint for SQS, Secrets
  * Manager and Lambda, and the same Lambda handlers behind an API Gateway stand-in. Handlers see only their
  * environment: table names, queue URL, secret id and the SDK's endpoint variables.
  */
@@ -98,21 +125,34 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
+  if (!options.dynamodb) assertDataDirFree(dataDir);
   const stateFile = join(dataDir, 'state.json');
-  const state = await readJson(stateFile, {
+  // Earlier versions also kept the outbox and the mail queue in state.json, written on a clean stop only: they
+  // are taken up once into the journals that keep them now (appended to before anything is acknowledged).
+  const { outbox: legacyOutbox, mailQueue: legacyMailQueue, ...state } = await readJson<{
+    signingKey: string;
+    webhookSecret: string;
+    outbox?: Email[];
+    mailQueue?: string[];
+  }>(stateFile, {
     signingKey: randomBytes(48).toString('base64url'),
     webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
-    outbox: [] as Email[],
-    mailQueue: [] as string[],
   });
+  const outboxJournal = join(dataDir, 'outbox.jsonl');
+  if (legacyOutbox && !existsSync(outboxJournal)) rewriteJournal(outboxJournal, legacyOutbox);
+  // The signing key must outlive a crash; a legacy mail queue stays until the queue's journal has it.
+  writeFileAtomic(stateFile, JSON.stringify(legacyMailQueue?.length ? { ...state, mailQueue: legacyMailQueue } : state));
 
-  await writeFile(stateFile, JSON.stringify(state)); // the signing key must outlive a crash
-
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: join(dataDir, 'dynamodb') });
-  const dynamoPort = await listen(dynamo, 0, '127.0.0.1');
+  const ownDynamo = options.dynamodb ? undefined : await startStrictDynamoLocal({ dbPath: join(dataDir, 'dynamodb'), quickStart: true });
+  const dynamoEndpoint = options.dynamodb?.endpoint ?? (ownDynamo as { endpoint: string }).endpoint;
+  const tables = options.dynamodb?.tables ?? LOCAL_TABLES;
   const ses = await sesLocal({ host: '127.0.0.1', port: 0 });
   const sesPort = (ses.address() as AddressInfo).port;
-  for (const email of state.outbox) saveEmail(email);
+  // The outbox: every mail the local SES accepted, journaled before the mailer hears that it was (see below).
+  const kept = readJournal<Email>(outboxJournal);
+  for (const email of kept.entries) saveEmail(email);
+  if (!kept.intact) rewriteJournal(outboxJournal, kept.entries); // drop a line torn by a crash before appending
+  let outboxJournaled = getStoreReadonly().emails.length;
 
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3'), configureBuckets: [{ name: EXPORT_BUCKET }] });
   const { port: s3Port } = await s3.run();
@@ -159,7 +199,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     // Dummy credentials for the stand-ins; s3rver accepts only these.
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoPort}`,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
     AWS_ENDPOINT_URL_SESV2: endpoint.url,
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
     S3_FORCE_PATH_STYLE: 'true',
@@ -170,21 +210,21 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
     PUBLIC_API_URL: url,
     SIGNING_SECRET_ID: secretId,
-    SUBSCRIBERS_TABLE_NAME: LOCAL_TABLES.subscribers,
+    SUBSCRIBERS_TABLE_NAME: tables.subscribers,
     MAIL_QUEUE_URL: queueUrl,
-    DONATIONS_TABLE_NAME: LOCAL_TABLES.donations,
+    DONATIONS_TABLE_NAME: tables.donations,
     STRIPE_SECRET_ID: stripeSecretId,
     STRIPE_API_URL: stripeApiUrl,
   };
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
   Object.assign(process.env, options.env ?? {}, forced);
 
-  await createTables(new DynamoDBClient({ region: REGION }), LOCAL_TABLES);
-  await seedDemoCampaign(LOCAL_TABLES.donations);
+  await createTables(new DynamoDBClient({ region: REGION }), tables);
+  await seedDemoCampaign(tables.donations);
   await writeFile(
     join(dataDir, 'endpoints.json'),
     JSON.stringify(
-      { url, pid: process.pid, dynamodb: forced.AWS_ENDPOINT_URL_DYNAMODB, tables: LOCAL_TABLES },
+      { url, pid: process.pid, dynamodb: forced.AWS_ENDPOINT_URL_DYNAMODB, tables },
       null,
       2,
     ),
@@ -209,6 +249,11 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const inBackground = (work: Promise<unknown>) =>
     track(background, work.catch((error: unknown) => console.error('[appeal] background work failed', error)));
   aws.functions.set('appeal-export-worker', async (payload) => inBackground(exportWorker(payload)));
+  // Mail that SES accepted stays accepted: aws-ses-v2-local keeps it in memory, the outbox journal on disk.
+  aws.onMailAccepted = () => {
+    const { emails } = getStoreReadonly();
+    for (; outboxJournaled < emails.length; outboxJournaled++) appendJournal(outboxJournal, emails[outboxJournaled]);
+  };
   // Real SES answers its mailbox simulator with a bounce or a complaint through the configuration set's SNS topic.
   aws.onMailSent = (recipients, messageId) => {
     for (const kind of simulatorFeedback(recipients)) inBackground(sesEvents(snsNotification(kind, messageId)));
@@ -220,9 +265,14 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     name: 'appeal-mail',
     retryDelayMs: 500,
     onDeadLetter: () => console.error('[appeal] a mail job failed 10 times and moved to the dead-letter list'),
+    // Kept as SQS keeps it: what was accepted and not yet delivered is delivered after a crash or a stop.
+    journalPath: join(dataDir, 'mail-queue.jsonl'),
   });
   aws.queues.set(queueUrl, mailQueue);
-  for (const body of state.mailQueue) mailQueue.send(body);
+  if (legacyMailQueue?.length) {
+    for (const body of legacyMailQueue) mailQueue.send(body);
+    writeFileAtomic(stateFile, JSON.stringify(state)); // a crash before this takes them up again: at least once
+  }
 
   const cors = {
     allowOrigins: (process.env.SITE_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
@@ -251,6 +301,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   return {
     url,
     port,
+    tables,
     mailIdle: async () => {
       do {
         await mailQueue.idle();
@@ -268,11 +319,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       await closeServer(http, () => Promise.all([...requests, mailQueue.close()]));
       await stripe.close();
       await Promise.all(background);
-      await Promise.all([closeServer(ses), closeServer(endpoint.server), closeServer(dynamo), s3.close()]);
-      await writeFile(
-        stateFile,
-        JSON.stringify({ ...state, outbox: getStoreReadonly().emails, mailQueue: mailQueue.pending() }),
-      );
+      await Promise.all([closeServer(ses), closeServer(endpoint.server), ownDynamo?.close(), s3.close()]);
+      // Nothing to save here: the mail queue and the outbox are journaled as they change, so a crash loses nothing.
     },
   };
 };

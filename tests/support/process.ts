@@ -20,6 +20,8 @@ export interface RunningProduct {
   output: () => string;
   /** Ctrl-C, as a person would; resolves with the exit code. */
   interrupt(): Promise<number | null>;
+  /** `kill -9`, as a crash or an out-of-memory killer would: no handler runs. Resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /** Runs `npm start`'s entry point in its own process, as a person would, and waits for its banner. */
@@ -52,6 +54,12 @@ export const startProduct = async (dataDir: string, env: Record<string, string> 
       new Promise((resolve) => {
         child.once('exit', (code) => resolve(code));
         child.kill('SIGINT');
+      }),
+    kill: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
       }),
   };
 };
