@@ -7,7 +7,7 @@
 // DynamoDB Local runs transactions one at a time, so it sits behind local/dynamodb-conflicts.ts, which refuses
 // transactions that touch an item another one holds, as AWS does; HOLD_MS stretches each transaction to stand
 // for AWS's longer two-phase commit (the conflict rate grows with it).
-// Usage: npm run bench:ledger [-- GIFTS CHANGES SHARDS HOLD_MS]   (default: 5000 10000 10 10)
+// Usage: npm run bench:ledger [-- GIFTS CHANGES SHARDS HOLD_MS]   (default: 5000 10000 20 10)
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { cpus } from 'node:os';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -17,22 +17,24 @@ import { DynamoSubscriberCounts, DynamoSubscriberRepository } from '../functions
 import type { PaymentEvent } from '../functions/core/donations-model.js';
 import { type GiftDeps, recordPaymentEvent } from '../functions/core/gifts.js';
 import type { Subscriber } from '../functions/core/model.js';
-import { ConflictError } from '../functions/core/errors.js';
+import { ConflictError, TransientError } from '../functions/core/errors.js';
 import { deriveKeys } from '../functions/core/secrets.js';
 import { startStrictDynamoLocal } from '../local/dynamodb-local.js';
 import { createTables } from '../local/tables.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const [GIFTS = 5000, CHANGES = 10000, SHARDS = 10, HOLD_MS = 10] = process.argv.slice(2).map(Number);
+const [GIFTS = 5000, CHANGES = 10000, SHARDS = 20, HOLD_MS = 10] = process.argv.slice(2).map(Number);
 const CONCURRENCY = 50;
 
 // ---- capacity accounting: every call made on behalf of one gift or change is added to its own meter ----------
 interface Meter {
   wcu: number;
   rcu: number;
+  /** Writes of the kind measured (deliveries, subscriber changes) that this meter covers. */
+  ops: number;
 }
 const meter = new AsyncLocalStorage<Meter>();
-const conflicts = { transactions: 0, cancelledByConflict: 0 };
+const conflicts = { transactions: 0, cancelledByConflict: 0, byItem: {} as Record<string, number> };
 
 const engine = await startStrictDynamoLocal({ holdMs: HOLD_MS });
 const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: engine.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -59,6 +61,16 @@ raw.middlewareStack.add(
     } catch (error) {
       if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')) {
         conflicts.cancelledByConflict += 1;
+        // Which kind of item was held: its key's prefix (GIFT, TOTALS, DONOR, SUB, COUNTS).
+        type Pk = string | { S?: string } | undefined;
+        const items = (input.TransactItems ?? []) as Record<string, { Key?: { pk?: Pk }; Item?: { pk?: Pk } }>[];
+        error.CancellationReasons.forEach((reason, i) => {
+          if (reason.Code !== 'TransactionConflict') return;
+          const action = Object.values(items[i] ?? {})[0];
+          const pk = (action?.Key ?? action?.Item)?.pk;
+          const kind = String((typeof pk === 'string' ? pk : pk?.S) ?? '?').split('#')[0] ?? '?';
+          conflicts.byItem[kind] = (conflicts.byItem[kind] ?? 0) + 1;
+        });
       }
       throw error;
     }
@@ -78,7 +90,7 @@ const pool = async <T>(items: T[], limit: number, work: (item: T) => Promise<unk
     Array.from({ length: limit }, async () => {
       while (next < items.length) {
         const item = items[next++] as T;
-        const m: Meter = { wcu: 0, rcu: 0 };
+        const m: Meter = { wcu: 0, rcu: 0, ops: 1 };
         await meter.run(m, () => work(item));
         meters.push(m);
       }
@@ -87,7 +99,8 @@ const pool = async <T>(items: T[], limit: number, work: (item: T) => Promise<unk
   return { meters, seconds: (performance.now() - started) / 1000 };
 };
 
-const average = (meters: Meter[], pick: (m: Meter) => number) => meters.reduce((sum, m) => sum + pick(m), 0) / Math.max(1, meters.length);
+const average = (meters: Meter[], pick: (m: Meter) => number) =>
+  meters.reduce((sum, m) => sum + pick(m), 0) / Math.max(1, meters.reduce((sum, m) => sum + m.ops, 0));
 const startEnd = (meters: Meter[]) => {
   const slice = Math.max(1, Math.floor(meters.length / 10));
   return {
@@ -122,49 +135,73 @@ const largestItem = async (table: string) => {
 };
 
 // ---- gifts -----------------------------------------------------------------------------------------------
-const campaigns = new DynamoCampaignRepository(client, tables.donations, SHARDS);
-await campaigns.saveSettings(
-  { id: 'appeal', title: 'News-day appeal', currency: 'usd', goal: 100_000_000, open: true, suggestedAmounts: [1000, 2500], minAmount: 100, maxAmount: 10_000_000 },
-  new Date(),
-);
-const deps: GiftDeps = {
-  clock: { now: () => new Date() },
-  gifts: new DynamoGiftLedger(client, tables.donations),
-  campaigns,
-  monthly: new DynamoMonthlyGifts(client, tables.donations),
-  queue: { enqueue: async () => undefined }, // the receipts' queue is not what is measured here
-  keys: deriveKeys('a-bench-signing-secret-that-is-long-enough-0123456789'),
-  settings: { siteName: 'N', charityName: 'C', charityRegistration: '1', apiBaseUrl: 'https://api.example.org', consentVersion: 'v1', defaultList: 'news' },
-};
 const at = new Date();
-const donors = Math.round(GIFTS * 0.6);
-const expected = { raised: 0, donations: 0, donors: new Set<number>() };
-const deliveries: PaymentEvent[] = [];
-for (let i = 0; i < GIFTS; i++) {
-  const key = `pi_bench_${i}`;
-  const amount = 500 + ((i * 37) % 20_000);
-  const donor = (i * 7919) % donors;
-  const paid: PaymentEvent = {
-    kind: 'payment', key, status: 'paid', campaign: 'appeal', frequency: 'once', amount, currency: 'usd',
-    email: `donor-${donor}@example.org`, subscribe: false, offersSignup: true, checkoutSession: `cs_${key}`, at,
+const resetConflicts = () => {
+  conflicts.transactions = 0;
+  conflicts.cancelledByConflict = 0;
+  conflicts.byItem = {};
+};
+
+/** Delivers `count` gifts' events to a new campaign spread over `shards` items; checks its totals. */
+const runGifts = async (campaignId: string, shards: number, count: number) => {
+  resetConflicts();
+  const campaigns = new DynamoCampaignRepository(client, tables.donations, shards);
+  await campaigns.saveSettings(
+    { id: campaignId, title: 'News-day appeal', currency: 'usd', goal: 100_000_000, open: true, suggestedAmounts: [1000, 2500], minAmount: 100, maxAmount: 10_000_000 },
+    new Date(),
+  );
+  const deps: GiftDeps = {
+    clock: { now: () => new Date() },
+    gifts: new DynamoGiftLedger(client, tables.donations),
+    campaigns,
+    monthly: new DynamoMonthlyGifts(client, tables.donations),
+    queue: { enqueue: async () => undefined }, // the receipts' queue is not what is measured here
+    keys: deriveKeys('a-bench-signing-secret-that-is-long-enough-0123456789'),
+    settings: { siteName: 'N', charityName: 'C', charityRegistration: '1', apiBaseUrl: 'https://api.example.org', consentVersion: 'v1', defaultList: 'news' },
   };
-  const refunded = i % 20 === 7 ? Math.floor(amount / 2) : 0; // 5 %: a partial refund, delivered before the payment
-  if (refunded) deliveries.push({ kind: 'refund', key, refunded, at });
-  deliveries.push(paid);
-  if (i % 10 === 3) deliveries.push(paid); // 10 %: Stripe delivers the same event again
-  expected.raised += amount - refunded;
-  expected.donations += 1;
-  expected.donors.add(donor);
-}
-const giftRun = await pool(deliveries, CONCURRENCY, (event) => recordPaymentEvent(deps, event));
-const totals = await campaigns.get('appeal');
-const giftsExact =
-  totals?.raised === expected.raised && totals.donations === expected.donations && totals.donors === expected.donors.size;
-const giftConflicts = { ...conflicts };
+  const donors = Math.round(count * 0.6);
+  const expected = { raised: 0, donations: 0, donors: new Set<number>() };
+  const deliveries: PaymentEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = `pi_${campaignId}_${i}`;
+    const amount = 500 + ((i * 37) % 20_000);
+    const donor = (i * 7919) % donors;
+    const paid: PaymentEvent = {
+      kind: 'payment', key, status: 'paid', campaign: campaignId, frequency: 'once', amount, currency: 'usd',
+      email: `donor-${donor}@example.org`, subscribe: false, offersSignup: true, checkoutSession: `cs_${key}`, at,
+    };
+    const refunded = i % 20 === 7 ? Math.floor(amount / 2) : 0; // 5 %: a partial refund, delivered before the payment
+    if (refunded) deliveries.push({ kind: 'refund', key, refunded, at });
+    deliveries.push(paid);
+    if (i % 10 === 3) deliveries.push(paid); // 10 %: Stripe delivers the same event again
+    expected.raised += amount - refunded;
+    expected.donations += 1;
+    expected.donors.add(donor);
+  }
+  // A delivery whose transaction kept colliding answers 500 (TransientError): Stripe delivers it again later.
+  const redeliver: PaymentEvent[] = [];
+  const run = await pool(deliveries, CONCURRENCY, (event) =>
+    recordPaymentEvent(deps, event).catch((error: unknown) => {
+      if (!(error instanceof TransientError)) throw error;
+      redeliver.push(event);
+    }),
+  );
+  const gaveUp = redeliver.length;
+  for (const event of redeliver) await recordPaymentEvent(deps, event);
+  const totals = await campaigns.get(campaignId);
+  const exact = totals?.raised === expected.raised && totals.donations === expected.donations && totals.donors === expected.donors.size;
+  return { run, gaveUp, deliveries: deliveries.length, totals, expected, exact, conflicts: { ...conflicts, byItem: { ...conflicts.byItem } } };
+};
+
+const gifts = await runGifts('appeal', SHARDS, GIFTS);
+// Side by side: the same kind of load on a campaign whose totals are one item (as before sharding).
+const oneShard = await runGifts('one-shard', 1, Math.min(GIFTS, 1000));
+const { run: giftRun, totals, expected } = gifts;
+const giftsExact = gifts.exact && oneShard.exact;
+const giftConflicts = gifts.conflicts;
 
 // ---- subscriber changes ---------------------------------------------------------------------------------------
-conflicts.transactions = 0;
-conflicts.cancelledByConflict = 0;
+resetConflicts();
 const subscribers = new DynamoSubscriberRepository(client, tables.subscribers, SHARDS);
 // Each reader signs up, confirms, and every other one unsubscribes: 2.5 changes a reader, in that order; readers
 // run 50 at a time, so the first and the last tenth of the run do the same mix of changes.
@@ -192,7 +229,10 @@ const changeRun = await pool(
     const email = `reader-${i}@example.org`;
     await change(email, 'pending');
     await change(email, 'confirmed');
-    if (i % 2 === 0) await change(email, 'unsubscribed');
+    if (i % 2 === 0) {
+      await change(email, 'unsubscribed');
+      (meter.getStore() as Meter).ops = 3;
+    } else (meter.getStore() as Meter).ops = 2;
   },
 );
 const changesMade = readers + readers + Math.ceil(readers / 2);
@@ -215,14 +255,17 @@ const wcuPerGiftOnShard = 2;
 const perCampaign = Math.floor((SHARDS * 1000) / wcuPerGiftOnShard);
 const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)} %`;
 console.log(`node ${process.version}, ${cpus().length} cores; DynamoDB Local (in memory) behind the conflict proxy (transactions held ${HOLD_MS} ms); concurrency ${CONCURRENCY}; ${SHARDS} shards`);
-console.log(`gifts: ${GIFTS} to one campaign, ${deliveries.length} deliveries (10 % duplicated, 5 % refunds before payment) in ${giftRun.seconds.toFixed(1)} s (${Math.round(deliveries.length / giftRun.seconds)} deliveries/s)`);
+console.log(`gifts: ${GIFTS} to one campaign, ${gifts.deliveries} deliveries (10 % duplicated, 5 % refunds before payment) in ${giftRun.seconds.toFixed(1)} s (${Math.round(gifts.deliveries / giftRun.seconds)} deliveries/s)`);
 console.log(`  totals exact: ${giftsExact ? 'yes' : 'NO'} (raised ${totals?.raised} of ${expected.raised}, donations ${totals?.donations} of ${expected.donations}, donors ${totals?.donors} of ${expected.donors.size})`);
 console.log(`  WCU per delivery: first 10 % ${g.first.toFixed(2)}, last 10 % ${g.last.toFixed(2)}; RCU per delivery: ${g.firstRcu.toFixed(2)} → ${g.lastRcu.toFixed(2)}`);
-console.log(`  transactions cancelled by a conflict: ${giftConflicts.cancelledByConflict} of ${giftConflicts.transactions} (${pct(giftConflicts.cancelledByConflict, giftConflicts.transactions)}), each retried`);
+console.log(`  deliveries that gave up after 12 tries (500, Stripe redelivers): ${gifts.gaveUp}
+  transactions cancelled by a conflict: ${giftConflicts.cancelledByConflict} of ${giftConflicts.transactions} (${pct(giftConflicts.cancelledByConflict, giftConflicts.transactions)}; at ${Math.round(giftConflicts.transactions / giftRun.seconds)} transactions/s), each retried; held item: ${JSON.stringify(giftConflicts.byItem)}`);
+const one = oneShard.conflicts;
+console.log(`  side by side, ${Math.min(GIFTS, 1000)} gifts to a campaign of 1 shard: totals exact ${oneShard.exact ? 'yes' : 'NO'}; deliveries that gave up after 12 tries (500, redelivered) ${oneShard.gaveUp}; cancelled by a conflict: ${one.cancelledByConflict} of ${one.transactions} (${pct(one.cancelledByConflict, one.transactions)}; at ${Math.round(one.transactions / oneShard.run.seconds)} transactions/s); held item: ${JSON.stringify(one.byItem)}`);
 console.log(`subscriber changes: ${changesMade} on one list (${readers} readers: signup, confirm, every other one unsubscribes) in ${changeRun.seconds.toFixed(1)} s (${Math.round(changesMade / changeRun.seconds)}/s)`);
 console.log(`  counts exact: ${countsExact ? 'yes' : 'NO'} (${JSON.stringify(counts)})`);
-console.log(`  WCU per change: first 10 % of readers ${(c.first / 2.5).toFixed(2)}, last 10 % ${(c.last / 2.5).toFixed(2)}`);
-console.log(`  transactions cancelled by a conflict: ${conflicts.cancelledByConflict} of ${conflicts.transactions} (${pct(conflicts.cancelledByConflict, conflicts.transactions)}), each retried`);
+console.log(`  WCU per change: first 10 % of readers ${c.first.toFixed(2)}, last 10 % ${c.last.toFixed(2)}`);
+console.log(`  transactions cancelled by a conflict: ${conflicts.cancelledByConflict} of ${conflicts.transactions} (${pct(conflicts.cancelledByConflict, conflicts.transactions)}; at ${Math.round(conflicts.transactions / changeRun.seconds)} transactions/s), each retried; held item: ${JSON.stringify(conflicts.byItem)}`);
 console.log(`largest item: donations ${largestDonation.bytes} B (${largestDonation.pk.replace(/#.*/, '#…')}), subscribers ${largestSubscriber.bytes} B (${largestSubscriber.pk.replace(/#.*/, '#…')})`);
 console.log(`on paper: one campaign sustains ${perCampaign} gifts/s (${SHARDS} shard items × 1,000 WCU/s ÷ ${wcuPerGiftOnShard} WCU per gift on a shard); one list the same per change`);
 if (!giftsExact || !countsExact) process.exitCode = 1;

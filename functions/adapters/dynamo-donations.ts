@@ -9,7 +9,7 @@ import { epochSeconds, putVersioned, queryIndex, versionCondition } from './dyna
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 
 /** Shards for a new campaign's totals when the configuration does not say (see README: sizing). */
-export const DEFAULT_SHARDS = 10;
+export const DEFAULT_SHARDS = 20;
 
 /** Item keys of the donations table (see the README's item design). */
 export const donationKeys = {

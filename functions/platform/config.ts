@@ -11,7 +11,7 @@ const positiveInt = z.coerce.number().int().positive();
  * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
  * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
  */
-const COUNTER_SHARDS = z.coerce.number().int().min(1).max(MAX_SHARDS).default(10);
+const COUNTER_SHARDS = z.coerce.number().int().min(1).max(MAX_SHARDS).default(20);
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional());
 
 /** What every function needs. Tunables have documented defaults; resources and identity never do. */
@@ -68,6 +68,8 @@ export const DonationConfig = BaseConfig.extend({
   DONATION_SUCCESS_URL: optionalUrl,
   DONATION_CANCEL_URL: optionalUrl,
   CHECKOUT_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(10),
+  /** How long the donations function keeps a campaign's progress between reads (0: no cache). */
+  CAMPAIGN_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   COUNTER_SHARDS,
 });
 export type DonationConfig = z.infer<typeof DonationConfig>;

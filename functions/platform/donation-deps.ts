@@ -10,6 +10,7 @@ import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { loadSigningKey, loadStripeSecrets } from '../adapters/secrets-manager.js';
 import { SqsMailQueue } from '../adapters/sqs-mail-queue.js';
 import { StripePaymentEvents, StripePayments, stripeClient } from '../adapters/stripe-payments.js';
+import { CachedCampaigns } from '../core/campaign-cache.js';
 import type { DonationDeps } from '../core/donations.js';
 import type { GiftDeps } from '../core/gifts.js';
 import { deriveKeys } from '../core/secrets.js';
@@ -38,7 +39,7 @@ export const donationDeps = async (config: DonationConfig) => {
   const { dynamo, keys, stripe, campaigns } = await clients(config);
   const donations: DonationDeps = {
     clock: systemClock,
-    campaigns,
+    campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
     attempts: new DynamoCheckoutAttempts(dynamo, config.DONATIONS_TABLE_NAME),
     payments: new StripePayments(stripe),
     keys,

@@ -20,7 +20,8 @@ export const startTestServer = async (env: Record<string, string> = {}, dataDir?
   const server = await startDevServer({
     port: 0,
     dataDir: dir,
-    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', ...env },
+    // Tests read a campaign's totals right after a payment: no progress cache between them.
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', CAMPAIGN_CACHE_SECONDS: '0', ...env },
     dynamodb: { endpoint: dynamodbEndpoint(), tables: uniqueTableNames() },
   });
   return {
