@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExportSource } from '../functions/adapters/dynamo-exports.js';
+import { indexPartition } from '../functions/adapters/dynamo-keys.js';
 import { S3ExportStore } from '../functions/adapters/s3-export-store.js';
 import { SUBSCRIBER_COLUMNS, subscriberRow } from '../functions/core/exports.js';
 import { createTables } from '../local/tables.js';
@@ -32,7 +33,7 @@ const seed = async (table: string, n: number) => {
       Array.from({ length: Math.min(25, n - i) }, (_, j) => {
         const email = `reader${i + j}@example.org`;
         return {
-          pk: `SUB#${email}`, sk: 'PROFILE', gsi1pk: 'STATUS#confirmed', gsi1sk: `${at}#${email}`,
+          pk: `SUB#${email}`, sk: 'PROFILE', gsi1pk: indexPartition('STATUS#confirmed', email), gsi1sk: `${at}#${email}`,
           email, name: `Reader ${i + j}`, status: 'confirmed', lists: ['news'], source: 'https://news.example.org/article',
           round: 'r', createdAt: at, updatedAt: at, subscribedAt: at, confirmedAt: at,
           consent: { signup: { at, wordingVersion: 'v1', ipHash: 'x'.repeat(43) } }, version: 1,

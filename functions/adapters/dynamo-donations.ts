@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Campaign, CampaignRecord, type CampaignSettings, Gift } from '../core/donations-model.js';
 import { ConflictError } from '../core/errors.js';
 import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange } from '../core/ports.js';
-import { epochSeconds, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
+import { epochSeconds, indexPartition, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 
 /** Shards for a new campaign's totals when the configuration does not say (see README: sizing). */
@@ -114,7 +114,7 @@ export class DynamoGiftLedger implements GiftLedger {
     const item = {
       ...donationKeys.gift(stored.key),
       // Gifts by campaign and time, for the donations export.
-      gsi1pk: `GIFTS#${stored.campaign ?? '-'}`,
+      gsi1pk: indexPartition(`GIFTS#${stored.campaign ?? '-'}`, stored.key),
       gsi1sk: `${stored.createdAt}#${stored.key}`,
       ...stored,
     };

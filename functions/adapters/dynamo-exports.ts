@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type
 import { Gift } from '../core/donations-model.js';
 import { type ExportFilters, ExportJob, type ExportJobs, type ExportSource } from '../core/exports.js';
 import { Subscriber } from '../core/model.js';
-import { epochSeconds } from './dynamo-keys.js';
+import { epochSeconds, indexPartitions } from './dynamo-keys.js';
 
 const KEEP_JOBS_SECONDS = 30 * 86400;
 const exportKey = (id: string) => ({ pk: `EXPORT#${id}`, sk: 'EXPORT' });
@@ -92,6 +92,29 @@ async function* merge(starts: (() => Promise<Page>)[]) {
   }
 }
 
+/**
+ * Items from several Query streams on one index (the partitions of one value), in sort-key order: at each step
+ * the smallest head of the streams is yielded. One page per stream in memory.
+ */
+async function* mergeSorted(starts: (() => Promise<Page>)[], sortKey: string) {
+  const heads = await Promise.all(starts.map(async (start) => ({ page: await start(), at: 0 })));
+  for (;;) {
+    for (const head of heads) {
+      while (head.at >= head.page.items.length && head.page.next) {
+        head.page = await head.page.next();
+        head.at = 0;
+      }
+    }
+    let best: (typeof heads)[number] | undefined;
+    for (const head of heads) {
+      const item = head.page.items[head.at];
+      if (item && (!best || String(item[sortKey]) < String(best.page.items[best.at]?.[sortKey]))) best = head;
+    }
+    if (!best) return;
+    yield best.page.items[best.at++] as Record<string, unknown>;
+  }
+}
+
 const SCAN_SEGMENTS = 4;
 
 /** Reads what an export needs: a Query on the overloaded index when a filter allows, else a parallel Scan. */
@@ -101,8 +124,16 @@ export class DynamoExportSource implements ExportSource {
     private readonly tables: { subscribers: string; donations: string },
   ) {}
 
-  private query(input: QueryCommandInput) {
-    return [pages((start) => this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })))];
+  /** One Query per index partition of `value` (see INDEX_SHARDS), merged in sort-key order. */
+  private queryIndex(input: QueryCommandInput, value: string) {
+    const starts = indexPartitions(value).map((partition) =>
+      pages((start) =>
+        this.client.send(
+          new QueryCommand({ ...input, ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':partition': partition }, ExclusiveStartKey: start }),
+        ),
+      ),
+    );
+    return mergeSorted(starts, 'gsi1sk');
   }
 
   private scan(input: ScanCommandInput) {
@@ -119,36 +150,42 @@ export class DynamoExportSource implements ExportSource {
       values[':list'] = filters.list;
     }
     const range = { ':since': filters.since ?? '0000', ':until': `${filters.until ?? '9999'}~` };
-    const starts = filters.status
-      ? this.query({
-          TableName: this.tables.subscribers,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :status AND gsi1sk BETWEEN :since AND :until',
-          FilterExpression: conditions.length ? conditions.join(' AND ') : undefined,
-          ExpressionAttributeValues: { ':status': `STATUS#${filters.status}`, ...range, ...values },
-        })
-      : this.scan({
+    const items = filters.status
+      ? this.queryIndex(
+          {
+            TableName: this.tables.subscribers,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk BETWEEN :since AND :until',
+            FilterExpression: conditions.length ? conditions.join(' AND ') : undefined,
+            ExpressionAttributeValues: { ...range, ...values },
+          },
+          `STATUS#${filters.status}`,
+        )
+      : merge(this.scan({
           TableName: this.tables.subscribers,
           FilterExpression: ['begins_with(pk, :sub)', 'subscribedAt BETWEEN :since AND :until', ...conditions].join(' AND '),
           ExpressionAttributeValues: { ':sub': 'SUB#', ...range, ...values },
-        });
-    for await (const item of merge(starts)) yield Subscriber.parse(item);
+        }));
+    for await (const item of items) yield Subscriber.parse(item);
   }
 
   async *gifts(filters: ExportFilters) {
     const range = { ':since': filters.since ?? '0000', ':until': `${filters.until ?? '9999'}~` };
-    const starts = filters.campaign
-      ? this.query({
-          TableName: this.tables.donations,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :campaign AND gsi1sk BETWEEN :since AND :until',
-          ExpressionAttributeValues: { ':campaign': `GIFTS#${filters.campaign}`, ...range },
-        })
-      : this.scan({
+    const items = filters.campaign
+      ? this.queryIndex(
+          {
+            TableName: this.tables.donations,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk BETWEEN :since AND :until',
+            ExpressionAttributeValues: range,
+          },
+          `GIFTS#${filters.campaign}`,
+        )
+      : merge(this.scan({
           TableName: this.tables.donations,
           FilterExpression: 'begins_with(pk, :gift) AND createdAt BETWEEN :since AND :until',
           ExpressionAttributeValues: { ':gift': 'GIFT#', ...range },
-        });
-    for await (const item of merge(starts)) yield Gift.parse(item);
+        }));
+    for await (const item of items) yield Gift.parse(item);
   }
 }

@@ -13,6 +13,24 @@ export const keys = {
   legacyCounts: { pk: 'STATS', sk: 'SUBSCRIBERS' },
 };
 
+/**
+ * Index partitions per overloaded-index value (all confirmed subscribers, all gifts of a campaign): each item goes
+ * to one of them by a hash of its own id, so no index partition takes every write of a busy list or campaign
+ * (an index partition has the same 1,000 WCU/s limit as a table's, and a throttled index throttles the table).
+ * Readers query all of them and merge by sort key. Fixed: changing it would hide items until they are rewritten.
+ */
+export const INDEX_SHARDS = 8;
+
+/** The index partition of an item: `<value>#<0..INDEX_SHARDS-1>`, stable for the item's id. */
+export const indexPartition = (value: string, id: string) => {
+  let hash = 2166136261; // FNV-1a: cheap, stable, evenly spread
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 16777619);
+  return `${value}#${(hash >>> 0) % INDEX_SHARDS}`;
+};
+
+/** Every index partition of a value, and the unsharded one that items written before sharding still use. */
+export const indexPartitions = (value: string) => [value, ...Array.from({ length: INDEX_SHARDS }, (_, n) => `${value}#${n}`)];
+
 export const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /**

@@ -3,7 +3,7 @@ import { countChange, MAX_SHARDS } from '../core/counting.js';
 import { ConflictError } from '../core/errors.js';
 import { Subscriber } from '../core/model.js';
 import type { SubscriberCounts, SubscriberRepository } from '../core/ports.js';
-import { keys, putVersioned, versionCondition } from './dynamo-keys.js';
+import { indexPartition, keys, putVersioned, versionCondition } from './dynamo-keys.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 
 export class DynamoSubscriberRepository implements SubscriberRepository {
@@ -31,8 +31,8 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     const stored = Subscriber.parse({ ...next, version: (current?.version ?? 0) + 1 });
     const item = {
       ...keys.subscriber(stored.email),
-      // The status index serves exports by status, newest signup last.
-      gsi1pk: `STATUS#${stored.status}`,
+      // The status index serves exports by status, oldest signup first, over INDEX_SHARDS partitions.
+      gsi1pk: indexPartition(`STATUS#${stored.status}`, stored.email),
       gsi1sk: `${stored.subscribedAt}#${stored.email}`,
       ...stored,
     };
