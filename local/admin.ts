@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
-import { DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
+import { DEFAULT_SHARDS, DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
+import { MAX_SHARDS } from '../functions/core/counting.js';
 import { createAdminToken } from '../functions/core/admin.js';
 import { defaultBounds, saveCampaign } from '../functions/core/donations.js';
 import { CampaignId, CurrencyCode } from '../functions/core/donations-model.js';
@@ -48,7 +49,7 @@ const schema = <T>(type: { safeParse: (v: unknown) => { success: true; data: T }
   };
 
 const campaign = program.command('campaign').description('donation campaigns');
-const campaigns = (t: Target) => new DynamoCampaignRepository(t.dynamo, t.tables.donations);
+const campaigns = (t: Target, shards?: number) => new DynamoCampaignRepository(t.dynamo, t.tables.donations, shards);
 
 campaign
   .command('create')
@@ -61,9 +62,14 @@ campaign
   .option('--max <amount>', 'largest gift, in minor units (default 100,000.00)', integer('max'))
   .option('--suggested <amounts>', 'suggested amounts, comma-separated minor units', (v) => v.split(',').map(integer('suggested')))
   .addOption(new Option('--closed', 'create it closed (takes no gifts)'))
-  .action(async (o: { id: string; title: string; goal: number; currency: string; min?: number; max?: number; suggested?: number[]; closed?: boolean }) =>
+  .option('--shards <n>', `items its totals are spread over, fixed at creation (default ${DEFAULT_SHARDS}; more for a bigger appeal)`, (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_SHARDS) throw new InvalidArgumentError(`shards must be a whole number from 1 to ${MAX_SHARDS}.`);
+    return n;
+  })
+  .action(async (o: { id: string; title: string; goal: number; currency: string; min?: number; max?: number; suggested?: number[]; closed?: boolean; shards?: number }) =>
     withTarget(async (t) => {
-      const repo = campaigns(t);
+      const repo = campaigns(t, o.shards);
       const existing = await repo.get(o.id);
       const bounds = defaultBounds(o.currency);
       const saved = await saveCampaign(

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../support/cli.js';
 import { type RunningProduct, startProduct } from '../support/process.js';
@@ -19,7 +21,7 @@ afterAll(async () => {
 
 describe('npm run admin', () => {
   it('creates, lists and closes a campaign on the running dev server\'s data', async () => {
-    const created = await runAdmin(['--data-dir', dataDir, 'campaign', 'create', '--id', 'spring', '--title', 'Spring appeal', '--goal', '250000', '--currency', 'eur']);
+    const created = await runAdmin(['--data-dir', dataDir, 'campaign', 'create', '--id', 'spring', '--title', 'Spring appeal', '--goal', '250000', '--currency', 'eur', '--shards', '3']);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('created campaign spring on the running dev server');
@@ -38,6 +40,15 @@ describe('npm run admin', () => {
       body: JSON.stringify({ campaign: 'spring', amount: 1000, currency: 'eur' }),
     });
     expect(checkout.status).toBe(400);
+    // Its totals are spread over the shard count it was created with; closing it keeps that count.
+    const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as { dynamodb: string; tables: { donations: string } };
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: endpoints.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+    const { Item } = await dynamo.send(new GetCommand({ TableName: endpoints.tables.donations, Key: { pk: 'CAMPAIGN#spring', sk: 'CAMPAIGN' } }));
+    expect(Item).toMatchObject({ shards: 3, open: false });
+    dynamo.destroy();
+    const refused = await runAdmin(['--data-dir', dataDir, 'campaign', 'create', '--id', 'other', '--title', 'T', '--goal', '1', '--currency', 'eur', '--shards', '0']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('shards must be a whole number from 1 to 99');
   });
 
   it('creates, lists and revokes tokens; the token is the last line and works on the admin API', async () => {
