@@ -94,10 +94,15 @@ try {
     const seedStart = performance.now();
     await seed(table, n);
     const seedSeconds = (performance.now() - seedStart) / 1000;
+    // DynamoDB Local reads a table faster once it has read it (SQLite pages cached): warm it, then time both.
+    await bareScan(table);
     const scan = await measure(() => bareScan(table));
     const store = new S3ExportStore(s3, 'bench');
     const source = new DynamoExportSource(dynamo, { subscribers: table, donations: `${table}-donations` });
     const exported = await measure(() => store.write(`bench-${n}.csv`, SUBSCRIBER_COLUMNS, rows(source)));
+    // The JVM keeps getting faster as it compiles: a Scan after the export too, and the faster of the two counts.
+    const scanAfter = await measure(() => bareScan(table));
+    if (scanAfter.ms < scan.ms) scan.ms = scanAfter.ms;
     if (exported.result !== n || scan.result !== n) throw new Error(`expected ${n} rows, exported ${exported.result}, scanned ${scan.result}`);
     console.log(
       [n, seedSeconds.toFixed(1), (exported.ms / 1000).toFixed(2), Math.round(n / (exported.ms / 1000)), (scan.ms / 1000).toFixed(2), (exported.ms / scan.ms).toFixed(2),
