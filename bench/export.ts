@@ -10,7 +10,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk
 import { DynamoExportSource } from '../functions/adapters/dynamo-exports.js';
 import { indexPartition } from '../functions/adapters/dynamo-keys.js';
 import { S3ExportStore } from '../functions/adapters/s3-export-store.js';
-import { SUBSCRIBER_COLUMNS, subscriberRow } from '../functions/core/exports.js';
+import { SUBSCRIBER_COLUMNS, subscriberRow } from '../functions/core/admin/exports.js';
 import { createTables } from '../local/tables.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

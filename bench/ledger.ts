@@ -14,11 +14,11 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCampaignRepository, DynamoGiftLedger, DynamoMonthlyGifts } from '../functions/adapters/dynamo-donations.js';
 import { DynamoSubscriberCounts, DynamoSubscriberRepository } from '../functions/adapters/dynamo-subscriber-repository.js';
-import type { PaymentEvent } from '../functions/core/donations-model.js';
-import { type GiftDeps, recordPaymentEvent } from '../functions/core/gifts.js';
-import type { Subscriber } from '../functions/core/model.js';
-import { ConflictError, TransientError } from '../functions/core/errors.js';
-import { deriveKeys } from '../functions/core/secrets.js';
+import type { PaymentEvent } from '../functions/core/donations/model.js';
+import { type GiftDeps, recordPaymentEvent } from '../functions/core/donations/gifts.js';
+import type { Subscriber } from '../functions/core/subscriptions/model.js';
+import { ConflictError, TransientError } from '../functions/core/shared/errors.js';
+import { deriveKeys } from '../functions/core/shared/secrets.js';
 import { startStrictDynamoLocal } from '../local/dynamodb-local.js';
 import { createTables } from '../local/tables.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CurrencyCode } from '../functions/core/donations-model.js';
-import { ListId } from '../functions/core/model.js';
+import { CurrencyCode } from '../functions/core/donations/model.js';
+import { ListId } from '../functions/core/subscriptions/model.js';
 
 /** One deployment (stage) of Appeal. Checked when the CDK app starts, so a bad value fails `cdk synth`. */
 export const StageConfig = z.object({

@@ -4,12 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
 import { DEFAULT_SHARDS, DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
-import { MAX_SHARDS } from '../functions/core/counting.js';
-import { createAdminToken } from '../functions/core/admin.js';
-import { defaultBounds, saveCampaign } from '../functions/core/donations.js';
-import { CampaignId, CurrencyCode } from '../functions/core/donations-model.js';
-import { DomainError } from '../functions/core/errors.js';
-import { formatMoney } from '../functions/core/money.js';
+import { MAX_SHARDS } from '../functions/core/subscriptions/counting.js';
+import { createAdminToken } from '../functions/core/admin/admin.js';
+import { defaultBounds, saveCampaign } from '../functions/core/donations/checkout.js';
+import { CampaignId, CurrencyCode } from '../functions/core/donations/model.js';
+import { DomainError } from '../functions/core/shared/errors.js';
+import { formatMoney } from '../functions/core/shared/money.js';
 import { adminApi } from './admin/api.js';
 import { localTarget, stageTarget, type Target } from './admin/target.js';
 

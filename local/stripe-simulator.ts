@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import qs from 'qs';
 import Stripe from 'stripe';
-import { escapeHtml, page } from '../functions/core/html.js';
-import { formatMoney } from '../functions/core/money.js';
+import { escapeHtml, page } from '../functions/core/shared/html.js';
+import { formatMoney } from '../functions/core/shared/money.js';
 import { prefersHtml } from '../functions/platform/http.js';
 
 type Obj = Record<string, unknown> & { id: string };

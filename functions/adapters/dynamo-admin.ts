@@ -1,7 +1,8 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { queryIndex } from './dynamo-keys.js';
 import { z } from 'zod';
-import type { AdminTokenRecord, AdminTokens, SuppressionReason, Suppressions } from '../core/ports.js';
+import type { AdminTokenRecord, AdminTokens } from '../core/admin/ports.js';
+import type { SuppressionReason, Suppressions } from '../core/mail/ports.js';
 
 const adminKeys = {
   token: (hash: string) => ({ pk: `TOKEN#${hash}`, sk: 'TOKEN' }),

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { Campaign, CampaignRecord, type CampaignSettings, Gift } from '../core/donations-model.js';
-import { ConflictError } from '../core/errors.js';
-import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange } from '../core/ports.js';
+import { Campaign, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
+import { ConflictError } from '../core/shared/errors.js';
+import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange } from '../core/donations/ports.js';
 import { epochSeconds, indexPartition, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Gift } from '../core/donations-model.js';
-import { type ExportFilters, ExportJob, type ExportJobs, type ExportSource } from '../core/exports.js';
-import { Subscriber } from '../core/model.js';
+import { Gift } from '../core/donations/model.js';
+import { type ExportFilters, ExportJob, type ExportJobs, type ExportSource } from '../core/admin/exports.js';
+import { Subscriber } from '../core/subscriptions/model.js';
 import { epochSeconds, indexPartitions } from './dynamo-keys.js';
 
 const KEEP_JOBS_SECONDS = 30 * 86400;

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../core/errors.js';
+import { ConflictError } from '../core/shared/errors.js';
 
 /** Item keys of the subscribers table (see the README's item design). */
 export const keys = {

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { MailLedger } from '../core/ports.js';
+import type { MailLedger } from '../core/mail/ports.js';
 import { epochSeconds, keys } from './dynamo-keys.js';
 
 const LedgerItem = z.object({ state: z.enum(['sending', 'sent']), leaseUntil: z.number() });

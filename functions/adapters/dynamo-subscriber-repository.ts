@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { countChange, MAX_SHARDS } from '../core/counting.js';
-import { ConflictError } from '../core/errors.js';
-import { Subscriber } from '../core/model.js';
-import type { SubscriberCounts, SubscriberRepository } from '../core/ports.js';
+import { countChange, MAX_SHARDS } from '../core/subscriptions/counting.js';
+import { ConflictError } from '../core/shared/errors.js';
+import { Subscriber } from '../core/subscriptions/model.js';
+import type { SubscriberCounts, SubscriberRepository } from '../core/subscriptions/ports.js';
 import { indexPartition, keys, putVersioned, versionCondition } from './dynamo-keys.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 

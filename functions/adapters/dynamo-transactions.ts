@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { TransientError } from '../core/errors.js';
+import { TransientError } from '../core/shared/errors.js';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 

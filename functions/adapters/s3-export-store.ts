@@ -3,7 +3,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { stringify } from 'csv-stringify';
-import type { ExportStore } from '../core/exports.js';
+import type { ExportStore } from '../core/admin/exports.js';
 
 /**
  * CSV (RFC 4180: CRLF, quotes as needed, UTF-8) streamed through a multipart upload: the writer waits for the

@@ -1,7 +1,7 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { TransientError } from '../core/errors.js';
-import type { OutgoingEmail } from '../core/model.js';
-import type { Mailer } from '../core/ports.js';
+import { TransientError } from '../core/shared/errors.js';
+import type { OutgoingEmail } from '../core/mail/model.js';
+import type { Mailer } from '../core/mail/ports.js';
 
 export interface SesMailerOptions {
   from: string;

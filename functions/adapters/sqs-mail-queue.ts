@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { MailJob } from '../core/model.js';
-import type { MailQueue } from '../core/ports.js';
+import type { MailJob } from '../core/mail/model.js';
+import type { MailQueue } from '../core/mail/ports.js';
 
 export class SqsMailQueue implements MailQueue {
   constructor(

@@ -1,8 +1,8 @@
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { Frequency, type PaymentEvent } from '../core/donations-model.js';
-import { InvalidSignatureError, TransientError } from '../core/errors.js';
-import type { CheckoutParams, PaymentEvents, Payments } from '../core/ports.js';
+import { Frequency, type PaymentEvent } from '../core/donations/model.js';
+import { InvalidSignatureError, TransientError } from '../core/shared/errors.js';
+import type { CheckoutParams, PaymentEvents, Payments } from '../core/donations/ports.js';
 
 export interface StripeOptions {
   secretKey: string;

@@ -1,5 +1,5 @@
-import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin.js';
-import { type ExportDeps, ExportRequest, exportStatus, startExport } from '../core/exports.js';
+import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin/admin.js';
+import { type ExportDeps, ExportRequest, exportStatus, startExport } from '../core/admin/exports.js';
 import { adminDeps } from '../platform/admin-deps.js';
 import { AdminConfig, loadConfig } from '../platform/config.js';
 import { checkBody, type HttpRequest, type HttpResponse, httpHandler, json, noContent } from '../platform/http.js';

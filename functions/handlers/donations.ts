@@ -1,9 +1,9 @@
-import { donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donation-pages.js';
-import { CampaignId, CheckoutRequest } from '../core/donations-model.js';
-import { campaignProgress, DonateQuery, type DonationDeps, describeGift, followDonateLink, hasAmount, startCheckout } from '../core/donations.js';
-import { DomainError } from '../core/errors.js';
-import type { RateLimit, RateLimiter } from '../core/ports.js';
-import { keyedHash } from '../core/secrets.js';
+import { donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
+import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
+import { campaignProgress, DonateQuery, type DonationDeps, describeGift, followDonateLink, hasAmount, startCheckout } from '../core/donations/checkout.js';
+import { DomainError } from '../core/shared/errors.js';
+import type { RateLimit, RateLimiter } from '../core/subscriptions/ports.js';
+import { keyedHash } from '../core/shared/secrets.js';
 import { DonationConfig, loadConfig } from '../platform/config.js';
 import { donationDeps } from '../platform/donation-deps.js';
 import { checkBody, type HttpRequest, html, httpHandler, json, seeOther } from '../platform/http.js';

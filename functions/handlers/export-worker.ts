@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runExport } from '../core/exports.js';
+import { runExport } from '../core/admin/exports.js';
 import { exportDeps } from '../platform/admin-deps.js';
 import { ExportWorkerConfig, loadConfig } from '../platform/config.js';
 import { logger } from '../platform/logger.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MethodNotAllowedError, NotFoundError } from '../core/errors.js';
+import { MethodNotAllowedError, NotFoundError } from '../core/shared/errors.js';
 import { loadConfig } from '../platform/config.js';
 import { httpHandler } from '../platform/http.js';
 import { matchRoute } from '../platform/routes.js';

@@ -1,5 +1,5 @@
-import { processMailJob } from '../core/mail.js';
-import { MailJob } from '../core/model.js';
+import { processMailJob } from '../core/mail/mail.js';
+import { MailJob } from '../core/mail/model.js';
 import { loadConfig, MailerConfig } from '../platform/config.js';
 import { sqsBatchHandler } from '../platform/sqs.js';
 import { mailerDeps } from '../platform/subscription-deps.js';

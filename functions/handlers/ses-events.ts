@@ -1,6 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { recordMailFeedback, type SesFeedback } from '../core/admin.js';
+import { recordMailFeedback, type SesFeedback } from '../core/list-hygiene/feedback.js';
 import { loadConfig, SesEventsConfig } from '../platform/config.js';
 import { logger } from '../platform/logger.js';
 import { sesEventDeps } from '../platform/admin-deps.js';

@@ -1,4 +1,4 @@
-import { recordPaymentEvent } from '../core/gifts.js';
+import { recordPaymentEvent } from '../core/donations/gifts.js';
 import { loadConfig, WebhookConfig } from '../platform/config.js';
 import { webhookDeps } from '../platform/donation-deps.js';
 import { checkBody, httpHandler, json } from '../platform/http.js';

@@ -1,4 +1,4 @@
-import { InvalidTokenError } from '../core/errors.js';
+import { InvalidTokenError } from '../core/shared/errors.js';
 import {
   confirmedPage,
   confirmPromptPage,
@@ -7,9 +7,9 @@ import {
   thanksPage,
   unsubscribedPage,
   unsubscribePromptPage,
-} from '../core/pages.js';
-import type { RateLimit } from '../core/ports.js';
-import { readConfirmToken, readUnsubscribeToken } from '../core/secrets.js';
+} from '../core/subscriptions/pages.js';
+import type { RateLimit } from '../core/subscriptions/ports.js';
+import { readConfirmToken, readUnsubscribeToken } from '../core/shared/secrets.js';
 import {
   confirmSubscription,
   limitClient,
@@ -18,7 +18,7 @@ import {
   type SubscriptionDeps,
   TokenQuery,
   unsubscribe,
-} from '../core/subscriptions.js';
+} from '../core/subscriptions/subscriptions.js';
 import { loadConfig, SubscriptionConfig } from '../platform/config.js';
 import { checkBody, type HttpRequest, html, httpHandler, json, seeOther } from '../platform/http.js';
 import { subscriptionDeps } from '../platform/subscription-deps.js';

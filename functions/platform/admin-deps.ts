@@ -8,9 +8,9 @@ import { DynamoSubscriberCounts, DynamoSubscriberRepository } from '../adapters/
 import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
 import { S3ExportStore } from '../adapters/s3-export-store.js';
 import { loadSigningKey } from '../adapters/secrets-manager.js';
-import type { AdminDeps } from '../core/admin.js';
-import type { ExportDeps } from '../core/exports.js';
-import { deriveKeys } from '../core/secrets.js';
+import type { AdminDeps } from '../core/admin/admin.js';
+import type { ExportDeps } from '../core/admin/exports.js';
+import { deriveKeys } from '../core/shared/secrets.js';
 import { documentClient, systemClock } from './clients.js';
 import type { AdminConfig, ExportWorkerConfig, SesEventsConfig } from './config.js';
 

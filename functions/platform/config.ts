@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAX_SHARDS } from '../core/counting.js';
-import { CurrencyCode } from '../core/donations-model.js';
-import { ListId } from '../core/model.js';
+import { MAX_SHARDS } from '../core/subscriptions/counting.js';
+import { CurrencyCode } from '../core/donations/model.js';
+import { ListId } from '../core/subscriptions/model.js';
 
 const csv = z
   .string()

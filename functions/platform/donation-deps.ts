@@ -10,10 +10,10 @@ import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { loadSigningKey, loadStripeSecrets } from '../adapters/secrets-manager.js';
 import { SqsMailQueue } from '../adapters/sqs-mail-queue.js';
 import { StripePaymentEvents, StripePayments, stripeClient } from '../adapters/stripe-payments.js';
-import { CachedCampaigns } from '../core/campaign-cache.js';
-import type { DonationDeps } from '../core/donations.js';
-import type { GiftDeps } from '../core/gifts.js';
-import { deriveKeys } from '../core/secrets.js';
+import { CachedCampaigns } from '../core/donations/campaign-cache.js';
+import type { DonationDeps } from '../core/donations/checkout.js';
+import type { GiftDeps } from '../core/donations/gifts.js';
+import { deriveKeys } from '../core/shared/secrets.js';
 import { documentClient, systemClock } from './clients.js';
 import type { DonationConfig, WebhookConfig } from './config.js';
 

@@ -9,9 +9,9 @@ import {
   RateLimitedError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../core/errors.js';
-import type { Client } from '../core/model.js';
-import { errorPage } from '../core/pages.js';
+} from '../core/shared/errors.js';
+import type { Client } from '../core/shared/model.js';
+import { errorPage } from '../core/subscriptions/pages.js';
 import { logger } from './logger.js';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };

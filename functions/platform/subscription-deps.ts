@@ -4,13 +4,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoSuppressions } from '../adapters/dynamo-admin.js';
 import { DynamoMailLedger } from '../adapters/dynamo-mail-ledger.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
-import type { MailDeps } from '../core/mail.js';
+import type { MailDeps } from '../core/mail/mail.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
 import { loadSigningKey } from '../adapters/secrets-manager.js';
 import { SqsMailQueue } from '../adapters/sqs-mail-queue.js';
-import { deriveKeys } from '../core/secrets.js';
-import type { SubscriptionDeps } from '../core/subscriptions.js';
+import { deriveKeys } from '../core/shared/secrets.js';
+import type { SubscriptionDeps } from '../core/subscriptions/subscriptions.js';
 import { documentClient, systemClock } from './clients.js';
 import type { MailerConfig, SubscriptionConfig } from './config.js';
 

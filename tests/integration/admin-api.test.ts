@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
-import { createAdminToken } from '../../functions/core/admin.js';
+import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { documentClient } from '../../functions/platform/clients.js';
 import { linkIn, postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 

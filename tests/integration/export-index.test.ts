@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoGiftLedger } from '../../functions/adapters/dynamo-donations.js';
 import { DynamoExportSource } from '../../functions/adapters/dynamo-exports.js';
 import { DynamoSubscriberRepository } from '../../functions/adapters/dynamo-subscriber-repository.js';
-import type { Gift } from '../../functions/core/donations-model.js';
-import type { Subscriber } from '../../functions/core/model.js';
+import type { Gift } from '../../functions/core/donations/model.js';
+import type { Subscriber } from '../../functions/core/subscriptions/model.js';
 import { startTables } from '../support/dynamodb.js';
 
 let db: Awaited<ReturnType<typeof startTables>>;

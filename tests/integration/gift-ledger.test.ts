@@ -4,9 +4,9 @@ import {
   DynamoGiftLedger,
   DynamoMonthlyGifts,
 } from '../../functions/adapters/dynamo-donations.js';
-import type { GiftDeps } from '../../functions/core/gifts.js';
-import { recordPaymentEvent } from '../../functions/core/gifts.js';
-import { newId } from '../../functions/core/secrets.js';
+import type { GiftDeps } from '../../functions/core/donations/gifts.js';
+import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
+import { newId } from '../../functions/core/shared/secrets.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings } from '../support/donation-fakes.js';
 import { startTables } from '../support/dynamodb.js';

@@ -1,10 +1,11 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberCounts, DynamoSubscriberRepository } from '../../functions/adapters/dynamo-subscriber-repository.js';
-import { eraseSubscriber, recordMailFeedback } from '../../functions/core/admin.js';
-import { processMailJob } from '../../functions/core/mail.js';
-import type { Subscriber } from '../../functions/core/model.js';
-import { confirmSubscription, requestSubscription } from '../../functions/core/subscriptions.js';
+import { eraseSubscriber } from '../../functions/core/admin/admin.js';
+import { recordMailFeedback } from '../../functions/core/list-hygiene/feedback.js';
+import { processMailJob } from '../../functions/core/mail/mail.js';
+import type { Subscriber } from '../../functions/core/subscriptions/model.js';
+import { confirmSubscription, requestSubscription } from '../../functions/core/subscriptions/subscriptions.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { startTables } from '../support/dynamodb.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';

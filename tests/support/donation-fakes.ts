@@ -1,7 +1,7 @@
-import type { Campaign, CampaignSettings, Gift } from '../../functions/core/donations-model.js';
-import { ConflictError } from '../../functions/core/errors.js';
-import type { GiftDeps } from '../../functions/core/gifts.js';
-import type { CampaignRepository, GiftLedger, MonthlyGifts, TotalsChange } from '../../functions/core/ports.js';
+import type { Campaign, CampaignSettings, Gift } from '../../functions/core/donations/model.js';
+import { ConflictError } from '../../functions/core/shared/errors.js';
+import type { GiftDeps } from '../../functions/core/donations/gifts.js';
+import type { CampaignRepository, GiftLedger, MonthlyGifts, TotalsChange } from '../../functions/core/donations/ports.js';
 import { FakeClock, MemoryQueue, testKeys } from './fakes.js';
 
 /** Campaigns with their totals on the item: the in-memory ledger changes them atomically with the gift. */

@@ -1,9 +1,12 @@
-import { countChange } from '../../functions/core/counting.js';
-import { ConflictError, RateLimitedError, TransientError } from '../../functions/core/errors.js';
-import type { MailJob, OutgoingEmail, Subscriber } from '../../functions/core/model.js';
-import type { Clock, Mailer, MailLedger, MailQueue, RateLimit, RateLimiter, SubscriberCounts, SubscriberRepository, SuppressionReason, Suppressions } from '../../functions/core/ports.js';
-import { deriveKeys } from '../../functions/core/secrets.js';
-import type { SubscriptionDeps } from '../../functions/core/subscriptions.js';
+import { countChange } from '../../functions/core/subscriptions/counting.js';
+import { ConflictError, RateLimitedError, TransientError } from '../../functions/core/shared/errors.js';
+import type { MailJob, OutgoingEmail } from '../../functions/core/mail/model.js';
+import type { Subscriber } from '../../functions/core/subscriptions/model.js';
+import type { Clock } from '../../functions/core/shared/ports.js';
+import type { Mailer, MailLedger, MailQueue, SuppressionReason, Suppressions } from '../../functions/core/mail/ports.js';
+import type { RateLimit, RateLimiter, SubscriberCounts, SubscriberRepository } from '../../functions/core/subscriptions/ports.js';
+import { deriveKeys } from '../../functions/core/shared/secrets.js';
+import type { SubscriptionDeps } from '../../functions/core/subscriptions/subscriptions.js';
 
 /** In-memory ports with the same contracts (and errors) as the DynamoDB/SES/SQS adapters. */
 export class FakeClock implements Clock {

@@ -1,4 +1,4 @@
-import type { PaymentEvent } from '../../functions/core/donations-model.js';
+import type { PaymentEvent } from '../../functions/core/donations/model.js';
 
 const at = new Date('2026-11-25T10:00:00Z');
 

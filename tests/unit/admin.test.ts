@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AdminDeps,
-  accessSubscriber,
-  adminStats,
-  authenticateAdmin,
-  createAdminToken,
-  eraseSubscriber,
-  recordMailFeedback,
-} from '../../functions/core/admin.js';
-import { processMailJob } from '../../functions/core/mail.js';
-import type { AdminTokenRecord, AdminTokens } from '../../functions/core/ports.js';
-import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions.js';
+import { type AdminDeps, accessSubscriber, adminStats, authenticateAdmin, createAdminToken, eraseSubscriber } from '../../functions/core/admin/admin.js';
+import { recordMailFeedback } from '../../functions/core/list-hygiene/feedback.js';
+import { processMailJob } from '../../functions/core/mail/mail.js';
+import type { AdminTokenRecord, AdminTokens } from '../../functions/core/admin/ports.js';
+import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions/subscriptions.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { MemoryCampaigns } from '../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';

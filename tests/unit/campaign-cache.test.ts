@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CachedCampaigns } from '../../functions/core/campaign-cache.js';
+import { CachedCampaigns } from '../../functions/core/donations/campaign-cache.js';
 import { campaignSettings, MemoryCampaigns } from '../support/donation-fakes.js';
 import { FakeClock } from '../support/fakes.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail } from '../../functions/core/email-address.js';
-import { ValidationError } from '../../functions/core/errors.js';
+import { normalizeEmail } from '../../functions/core/shared/email-address.js';
+import { ValidationError } from '../../functions/core/shared/errors.js';
 
 const rejects = (raw: string) => {
   try {

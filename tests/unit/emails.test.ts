@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from '../../functions/core/emails.js';
+import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from '../../functions/core/mail/emails.js';
 
 const context = {
   siteName: 'Example <News>',

@@ -1,9 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { S3ExportStore } from '../../functions/adapters/s3-export-store.js';
-import type { Gift } from '../../functions/core/donations-model.js';
-import { donationRow, exportStatus, LINK_SECONDS, safeCell, startExport, subscriberRow } from '../../functions/core/exports.js';
-import type { Subscriber } from '../../functions/core/model.js';
+import type { Gift } from '../../functions/core/donations/model.js';
+import { donationRow, exportStatus, LINK_SECONDS, safeCell, startExport, subscriberRow } from '../../functions/core/admin/exports.js';
+import type { Subscriber } from '../../functions/core/subscriptions/model.js';
 import { FakeClock } from '../support/fakes.js';
 
 describe('CSV cells', () => {

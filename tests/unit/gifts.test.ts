@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recordPaymentEvent } from '../../functions/core/gifts.js';
-import type { MailJob } from '../../functions/core/model.js';
+import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
+import type { MailJob } from '../../functions/core/mail/model.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings, makeGiftDeps } from '../support/donation-fakes.js';
 import { dispute, paid, processing, refund } from '../support/payment-events.js';

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { RateLimitedError, TransientError, ValidationError } from '../../functions/core/errors.js';
+import { RateLimitedError, TransientError, ValidationError } from '../../functions/core/shared/errors.js';
 import { checkBody, httpHandler, json } from '../../functions/platform/http.js';
 
 const event = (overrides: Partial<APIGatewayProxyEventV2> & { method?: string } = {}): APIGatewayProxyEventV2 => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError } from '../../functions/core/errors.js';
+import { InvalidTokenError } from '../../functions/core/shared/errors.js';
 import {
   deriveKeys,
   keyedHash,
@@ -7,7 +7,7 @@ import {
   makeUnsubscribeToken,
   readConfirmToken,
   readUnsubscribeToken,
-} from '../../functions/core/secrets.js';
+} from '../../functions/core/shared/secrets.js';
 import { testKeys } from '../support/fakes.js';
 
 const now = new Date('2026-11-25T10:00:00Z');

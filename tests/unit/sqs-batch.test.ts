@@ -1,7 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { processMailJob } from '../../functions/core/mail.js';
-import { MailJob } from '../../functions/core/model.js';
+import { processMailJob } from '../../functions/core/mail/mail.js';
+import { MailJob } from '../../functions/core/mail/model.js';
 import { sqsBatchHandler } from '../../functions/platform/sqs.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 

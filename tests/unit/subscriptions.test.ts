@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError, RateLimitedError, ValidationError } from '../../functions/core/errors.js';
-import { processMailJob } from '../../functions/core/mail.js';
-import type { MailJob } from '../../functions/core/model.js';
-import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions.js';
+import { InvalidTokenError, RateLimitedError, ValidationError } from '../../functions/core/shared/errors.js';
+import { processMailJob } from '../../functions/core/mail/mail.js';
+import type { MailJob } from '../../functions/core/mail/model.js';
+import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions/subscriptions.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 
 const client = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { CampaignId, type Gift } from './donations-model.js';
-import { NotFoundError, ValidationError } from './errors.js';
-import { ListId, type Subscriber, SubscriberStatus } from './model.js';
-import type { Clock } from './ports.js';
-import { newId } from './secrets.js';
+import { CampaignId, type Gift } from '../donations/model.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
+import { ListId, type Subscriber, SubscriberStatus } from '../subscriptions/model.js';
+import type { Clock } from '../shared/ports.js';
+import { newId } from '../shared/secrets.js';
 
 const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
 

@@ -1,10 +1,14 @@
 import { z } from 'zod';
-import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from './emails.js';
-import { hasControlCharacters, normalizeEmail } from './email-address.js';
-import { InvalidTokenError, ValidationError } from './errors.js';
-import type { Client, ConsentEvent, MailJob, OutgoingEmail, SignupMail, SignupRequest, Subscriber } from './model.js';
-import type { Clock, MailQueue, RateLimit, RateLimiter, SubscriberRepository, Suppressions } from './ports.js';
-import { retryOnConflict } from './retry.js';
+import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from '../mail/emails.js';
+import { hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
+import { InvalidTokenError, ValidationError } from '../shared/errors.js';
+import type { Client } from '../shared/model.js';
+import type { ConsentEvent, SignupMail, SignupRequest, Subscriber } from './model.js';
+import type { MailJob, OutgoingEmail } from '../mail/model.js';
+import type { Clock } from '../shared/ports.js';
+import type { MailQueue, Suppressions } from '../mail/ports.js';
+import type { RateLimit, RateLimiter, SubscriberRepository } from './ports.js';
+import { retryOnConflict } from '../shared/retry.js';
 import {
   type Keys,
   keyedHash,
@@ -13,7 +17,7 @@ import {
   newId,
   readConfirmToken,
   readUnsubscribeToken,
-} from './secrets.js';
+} from '../shared/secrets.js';
 
 export interface SubscriptionSettings {
   siteName: string;

@@ -1,6 +1,6 @@
-import type { Campaign } from './donations-model.js';
-import { escapeHtml, page } from './html.js';
-import { formatMoney, fractionDigits } from './money.js';
+import type { Campaign } from './model.js';
+import { escapeHtml, page } from '../shared/html.js';
+import { formatMoney, fractionDigits } from '../shared/money.js';
 
 const donateLink = (base: string, campaign: Campaign, amount: number, frequency: 'once' | 'monthly') =>
   `${base}/v1/donate?${new URLSearchParams({ campaign: campaign.id, amount: String(amount), currency: campaign.currency, frequency })}`;

@@ -1,5 +1,6 @@
-import type { Campaign } from './donations-model.js';
-import type { CampaignRepository, Clock } from './ports.js';
+import type { Campaign } from './model.js';
+import type { CampaignRepository } from './ports.js';
+import type { Clock } from '../shared/ports.js';
 
 /**
  * Keeps each campaign read by `get` (settings and summed totals) for a few seconds, so that a flood of banner

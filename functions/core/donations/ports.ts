@@ -1,55 +1,4 @@
-import type { Campaign, CampaignRecord, CampaignSettings, Gift, PaymentEvent } from './donations-model.js';
-import type { MailJob, OutgoingEmail, Subscriber } from './model.js';
-
-export interface Clock {
-  now(): Date;
-}
-
-/**
- * Subscribers keyed by normalised email. Every write also moves the subscriber counts (see `countChange`) in the
- * same transaction, so the counts can never miss or double a change, whatever crashes or races.
- */
-export interface SubscriberRepository {
-  get(email: string): Promise<Subscriber | undefined>;
-  /**
-   * Writes `next` in place of `current` (undefined: no item may exist) only if the stored item is still at
-   * `current.version`, and stores it at the next version; the counts move from `current` to `next` atomically.
-   * Throws ConflictError when another writer got there first (nothing is written then).
-   */
-  save(next: Subscriber, current: Subscriber | undefined): Promise<Subscriber>;
-  /** Deletes the subscriber, and takes it out of the counts, if it is still at its version. Throws ConflictError. */
-  delete(current: Subscriber): Promise<void>;
-}
-
-export interface RateLimit {
-  /** Counter name: one family of limits, e.g. `signup-client`. */
-  name: string;
-  limit: number;
-  windowSeconds: number;
-}
-
-/** Fixed-window counters; `hit` counts one request and throws RateLimitedError once the window is full. */
-export interface RateLimiter {
-  hit(rule: RateLimit, key: string, now: Date): Promise<void>;
-}
-
-export interface MailQueue {
-  enqueue(job: MailJob): Promise<void>;
-}
-
-/** Sends one email now. Throws TransientError when a retry may succeed. */
-export interface Mailer {
-  send(email: OutgoingEmail): Promise<{ messageId: string }>;
-}
-
-/**
- * Remembers which deduplicated emails went out. `claim` answers `sent` when the key was sent before,
- * `claimed` when the caller may send it now (first time, or an earlier claim whose lease ran out).
- */
-export interface MailLedger {
-  claim(key: string, now: Date, leaseSeconds: number): Promise<'claimed' | 'sent' | 'busy'>;
-  markSent(key: string, now: Date): Promise<void>;
-}
+import type { Campaign, CampaignRecord, CampaignSettings, Gift, PaymentEvent } from './model.js';
 
 export interface CampaignRepository {
   /** The campaign with its totals (summed from the items they are spread over). */
@@ -129,35 +78,4 @@ export interface Payments {
 /** Verifies a webhook delivery and says what it means. Throws InvalidSignatureError for a bad signature. */
 export interface PaymentEvents {
   read(rawBody: string, signature: string | undefined): Promise<PaymentEvent>;
-}
-
-export interface AdminTokenRecord {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt?: string | undefined;
-}
-
-/** Admin tokens, stored only as SHA-256 hashes of the token. */
-export interface AdminTokens {
-  create(hash: string, record: AdminTokenRecord): Promise<void>;
-  findByHash(hash: string): Promise<(AdminTokenRecord & { hash: string }) | undefined>;
-  list(): Promise<AdminTokenRecord[]>;
-  /** Deletes the token with this id or name; false when there is none. */
-  revoke(idOrName: string): Promise<boolean>;
-  touch(hash: string, at: Date): Promise<void>;
-}
-
-export type SuppressionReason = 'bounced' | 'complained' | 'erased';
-
-/** Keyed hashes of addresses we must not mail (bounced, complained, erased), kept without the address. */
-export interface Suppressions {
-  get(addressHash: string): Promise<{ reason: SuppressionReason; at: string } | undefined>;
-  put(addressHash: string, reason: SuppressionReason, at: Date): Promise<void>;
-  remove(addressHash: string): Promise<void>;
-}
-
-/** The subscriber counts (`status:<status>`, `list:<list>:<status>`), kept by the subscriber writes themselves. */
-export interface SubscriberCounts {
-  read(): Promise<Record<string, number>>;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { escapeHtml, page } from './html.js';
+import { escapeHtml, page } from '../shared/html.js';
 
 // Mail scanners follow links, so the confirmation GET only shows this page; the script submits it at once
 // (one click for the reader) and the button does the same without JavaScript.

@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const ListId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.');
 
 export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']);
+
 export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 
 /** What we keep as proof of consent, once for the signup and once for the confirmation. */
@@ -15,9 +16,11 @@ export const ConsentEvent = z.object({
   ipHash: z.string().optional(),
   origin: z.enum(['form', 'donation']).optional(),
 });
+
 export type ConsentEvent = z.infer<typeof ConsentEvent>;
 
 export const SignupMail = z.enum(['confirmation', 'already_subscribed', 'none']);
+
 export type SignupMail = z.infer<typeof SignupMail>;
 
 export const Subscriber = z.object({
@@ -40,16 +43,8 @@ export const Subscriber = z.object({
   consent: z.object({ signup: ConsentEvent, confirmation: ConsentEvent.optional() }),
   version: z.number().int().nonnegative(),
 });
-export type Subscriber = z.infer<typeof Subscriber>;
 
-export const OutgoingEmail = z.object({
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string(),
-  headers: z.record(z.string(), z.string()),
-});
-export type OutgoingEmail = z.infer<typeof OutgoingEmail>;
+export type Subscriber = z.infer<typeof Subscriber>;
 
 export const SignupRequest = z.object({
   email: z.string(),
@@ -58,16 +53,5 @@ export const SignupRequest = z.object({
   source: z.string().optional(),
   consent: ConsentEvent,
 });
+
 export type SignupRequest = z.infer<typeof SignupRequest>;
-
-/** A message on the mail queue: every email leaves through it, so a slow SES never slows a request. */
-export const MailJob = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('signup'), id: z.string(), request: SignupRequest }),
-  z.object({ kind: z.literal('email'), id: z.string(), dedupeKey: z.string().optional(), email: OutgoingEmail }),
-]);
-export type MailJob = z.infer<typeof MailJob>;
-
-export interface Client {
-  ip: string;
-  userAgent?: string | undefined;
-}

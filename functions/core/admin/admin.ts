@@ -1,10 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { normalizeEmail } from './email-address.js';
-import { NotFoundError, UnauthorizedError, ValidationError } from './errors.js';
-import type { Subscriber } from './model.js';
-import type { AdminTokenRecord, AdminTokens, CampaignRepository, Clock, SubscriberCounts, SubscriberRepository, Suppressions } from './ports.js';
-import { retryOnConflict } from './retry.js';
-import { type Keys, keyedHash } from './secrets.js';
+import { normalizeEmail } from '../shared/email-address.js';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.js';
+import type { AdminTokenRecord, AdminTokens } from './ports.js';
+import type { CampaignRepository } from '../donations/ports.js';
+import type { Clock } from '../shared/ports.js';
+import type { SubscriberCounts, SubscriberRepository } from '../subscriptions/ports.js';
+import type { Suppressions } from '../mail/ports.js';
+import { retryOnConflict } from '../shared/retry.js';
+import { type Keys, keyedHash } from '../shared/secrets.js';
+
 
 export interface AdminDeps {
   clock: Clock;
@@ -17,6 +21,7 @@ export interface AdminDeps {
 }
 
 const TOKEN_PREFIX = 'apl_';
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
@@ -112,32 +117,4 @@ export const adminStats = async (deps: AdminDeps) => {
       byCurrency: totals,
     },
   };
-};
-
-export type SesFeedback = { kind: 'bounce' | 'complaint'; addresses: string[] };
-
-/**
- * SES says an address bounced for good or complained: mark the subscriber (if any) and keep a suppression
- * marker (also for donors who are not subscribers), so the mailer never sends to it again.
- */
-export const recordMailFeedback = async (
-  deps: Pick<AdminDeps, 'subscribers' | 'suppressions' | 'keys' | 'clock'>,
-  feedback: SesFeedback,
-) => {
-  const status: Subscriber['status'] = feedback.kind === 'bounce' ? 'bounced' : 'complained';
-  for (const raw of feedback.addresses) {
-    let email: string;
-    try {
-      email = normalizeEmail(raw.replace(/^.*<([^>]+)>.*$/, '$1'));
-    } catch {
-      continue; // not an address we could have mailed
-    }
-    await deps.suppressions.put(keyedHash(deps.keys.email, email), status, deps.clock.now());
-    await retryOnConflict(async () => {
-      const subscriber = await deps.subscribers.get(email);
-      if (!subscriber || subscriber.status === status) return;
-      const at = deps.clock.now().toISOString();
-      await deps.subscribers.save({ ...subscriber, status, updatedAt: at }, subscriber);
-    });
-  }
 };

@@ -1,11 +1,12 @@
-import { normalizeEmail } from './email-address.js';
+import { normalizeEmail } from '../shared/email-address.js';
 import { z } from 'zod';
-import { type Campaign, CampaignId, type CampaignRecord, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './donations-model.js';
-import { NotFoundError, ValidationError } from './errors.js';
-import { formatMoney, fractionDigits, parseMajorAmount } from './money.js';
-import type { CampaignRepository, CheckoutAttempts, Clock, Payments } from './ports.js';
-import { type Keys, keyedHash } from './secrets.js';
-import type { Client } from './model.js';
+import { type Campaign, CampaignId, type CampaignRecord, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './model.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
+import { formatMoney, fractionDigits, parseMajorAmount } from '../shared/money.js';
+import type { CampaignRepository, CheckoutAttempts, Payments } from './ports.js';
+import type { Clock } from '../shared/ports.js';
+import { type Keys, keyedHash } from '../shared/secrets.js';
+import type { Client } from '../shared/model.js';
 
 export interface DonationSettings {
   apiBaseUrl: string;

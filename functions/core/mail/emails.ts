@@ -1,6 +1,6 @@
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../shared/html.js';
 import type { OutgoingEmail } from './model.js';
-import { formatMoney } from './money.js';
+import { formatMoney } from '../shared/money.js';
 
 export interface MailContext {
   siteName: string;

@@ -1,9 +1,11 @@
-import type { Contribution, Gift, GiftStatus, PaymentEvent } from './donations-model.js';
-import { receiptEmail } from './emails.js';
-import type { CampaignRepository, Clock, GiftLedger, MailQueue, MonthlyGifts } from './ports.js';
-import { retryOnConflict } from './retry.js';
-import { type Keys, keyedHash, newId } from './secrets.js';
-import { queueSignup } from './subscriptions.js';
+import type { Contribution, Gift, GiftStatus, PaymentEvent } from './model.js';
+import { receiptEmail } from '../mail/emails.js';
+import type { CampaignRepository, GiftLedger, MonthlyGifts } from './ports.js';
+import type { Clock } from '../shared/ports.js';
+import type { MailQueue } from '../mail/ports.js';
+import { retryOnConflict } from '../shared/retry.js';
+import { type Keys, keyedHash, newId } from '../shared/secrets.js';
+import { queueSignup } from '../subscriptions/subscriptions.js';
 
 export interface GiftSettings {
   siteName: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_SHARDS } from './counting.js';
+import { MAX_SHARDS } from '../subscriptions/counting.js';
 
 export const CurrencyCode = z.string().regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.');
 export const CampaignId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.');

@@ -1,8 +1,10 @@
-import { TransientError } from './errors.js';
+import { TransientError } from '../shared/errors.js';
 import type { MailJob, OutgoingEmail } from './model.js';
-import type { Clock, MailLedger, Mailer, SubscriberRepository } from './ports.js';
-import { keyedHash } from './secrets.js';
-import { processSignup, type SubscriptionDeps } from './subscriptions.js';
+import type { Clock } from '../shared/ports.js';
+import type { MailLedger, Mailer } from './ports.js';
+import type { SubscriberRepository } from '../subscriptions/ports.js';
+import { keyedHash } from '../shared/secrets.js';
+import { processSignup, type SubscriptionDeps } from '../subscriptions/subscriptions.js';
 
 export interface MailDeps extends SubscriptionDeps {
   mailer: Mailer;

@@ -1,0 +1,28 @@
+import type { MailJob, OutgoingEmail } from './model.js';
+
+export interface MailQueue {
+  enqueue(job: MailJob): Promise<void>;
+}
+
+/** Sends one email now. Throws TransientError when a retry may succeed. */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/**
+ * Remembers which deduplicated emails went out. `claim` answers `sent` when the key was sent before,
+ * `claimed` when the caller may send it now (first time, or an earlier claim whose lease ran out).
+ */
+export interface MailLedger {
+  claim(key: string, now: Date, leaseSeconds: number): Promise<'claimed' | 'sent' | 'busy'>;
+  markSent(key: string, now: Date): Promise<void>;
+}
+
+export type SuppressionReason = 'bounced' | 'complained' | 'erased';
+
+/** Keyed hashes of addresses we must not mail (bounced, complained, erased), kept without the address. */
+export interface Suppressions {
+  get(addressHash: string): Promise<{ reason: SuppressionReason; at: string } | undefined>;
+  put(addressHash: string, reason: SuppressionReason, at: Date): Promise<void>;
+  remove(addressHash: string): Promise<void>;
+}

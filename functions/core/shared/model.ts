@@ -1,0 +1,4 @@
+export interface Client {
+  ip: string;
+  userAgent?: string | undefined;
+}
