@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CurrencyCode } from '../functions/core/donations/model.js';
 import { ListId } from '../functions/core/subscriptions/model.js';
 

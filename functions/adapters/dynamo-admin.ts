@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { queryIndex } from './dynamo-keys.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AdminTokenRecord, AdminTokens } from '../core/admin/ports.js';
 import type { SuppressionReason, Suppressions } from '../core/mail/ports.js';
 

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RateLimitedError } from '../core/shared/errors.js';
 import type { RateLimit, RateLimiter } from '../core/subscriptions/ports.js';
 import { epochSeconds, keys } from './dynamo-keys.js';

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Frequency, type PaymentEvent } from '../core/donations/model.js';
 import { InvalidSignatureError, TransientError } from '../core/shared/errors.js';
 import type { CheckoutParams, PaymentEvents, Payments } from '../core/donations/ports.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { runExport } from '../core/admin/exports.js';
 import { exportDeps } from '../platform/admin-deps.js';
 import { ExportWorkerConfig, loadConfig } from '../platform/config.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MethodNotAllowedError, NotFoundError } from '../core/shared/errors.js';
 import { loadConfig } from '../platform/config.js';
 import { httpHandler } from '../platform/http.js';

@@ -1,5 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordMailFeedback, type SesFeedback } from '../core/list-hygiene/feedback.js';
 import { loadConfig, SesEventsConfig } from '../platform/config.js';
 import { logger } from '../platform/logger.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_SHARDS } from '../core/subscriptions/counting.js';
 import { CurrencyCode } from '../core/donations/model.js';
 import { ListId } from '../core/subscriptions/model.js';

@@ -41,7 +41,8 @@ export class AppFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        // No --enable-source-maps: it adds 22-25 ms to every cold start. The maps ship beside the bundle, for
+        // decoding a stack trace by hand when one is needed.
         POWERTOOLS_SERVICE_NAME: 'appeal',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RateLimitedError, TransientError, ValidationError } from '../../functions/core/shared/errors.js';
 import { checkBody, httpHandler, json } from '../../functions/platform/http.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CampaignId, type Gift } from '../donations/model.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { ListId, type Subscriber, SubscriberStatus } from '../subscriptions/model.js';

@@ -1,5 +1,5 @@
 import { normalizeEmail } from '../shared/email-address.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Campaign, CampaignId, type CampaignRecord, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './model.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { formatMoney, fractionDigits, parseMajorAmount } from '../shared/money.js';

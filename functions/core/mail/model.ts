@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SignupRequest } from '../subscriptions/model.js';
 
 export const OutgoingEmail = z.object({

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidTokenError } from './errors.js';
 
 /** Keys derived from the one signing secret kept in Secrets Manager; each has a single purpose. */
