@@ -5,12 +5,22 @@ const SigningSecret = z.object({ signingKey: z.string().min(32) });
 
 const StripeSecret = z.object({ secretKey: z.string().regex(/^(sk|rk)_/), webhookSecret: z.string().regex(/^whsec_/) });
 
+/** Where a secret's string comes from: the Secrets Manager API, or the Lambda extension that caches it. */
+export interface SecretSource {
+  getSecretString(secretId: string): Promise<string | undefined>;
+}
+
+/** Secrets through the Secrets Manager API (a client and a call at cold start). */
+export const secretsManagerSource = (client: SecretsManagerClient): SecretSource => ({
+  getSecretString: async (secretId) => (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString,
+});
+
 /** Reads a JSON secret once, at cold start. Errors name the secret, never its value. */
-const loadJsonSecret = async <T>(client: SecretsManagerClient, secretId: string, schema: z.ZodType<T>): Promise<T> => {
-  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+const loadJsonSecret = async <T>(source: SecretSource, secretId: string, schema: z.ZodType<T>): Promise<T> => {
+  const secretString = await source.getSecretString(secretId);
   let value: unknown;
   try {
-    value = JSON.parse(SecretString ?? '');
+    value = JSON.parse(secretString ?? '');
   } catch {
     value = undefined; // JSON.parse quotes the text in its message: never let the secret reach a log
   }
@@ -19,8 +29,7 @@ const loadJsonSecret = async <T>(client: SecretsManagerClient, secretId: string,
   return parsed.data;
 };
 
-export const loadSigningKey = async (client: SecretsManagerClient, secretId: string): Promise<string> =>
-  (await loadJsonSecret(client, secretId, SigningSecret)).signingKey;
+export const loadSigningKey = async (source: SecretSource, secretId: string): Promise<string> =>
+  (await loadJsonSecret(source, secretId, SigningSecret)).signingKey;
 
-export const loadStripeSecrets = (client: SecretsManagerClient, secretId: string) =>
-  loadJsonSecret(client, secretId, StripeSecret);
+export const loadStripeSecrets = (source: SecretSource, secretId: string) => loadJsonSecret(source, secretId, StripeSecret);

@@ -7,7 +7,7 @@ import { DynamoExportJobs, DynamoExportSource } from '../adapters/dynamo-exports
 import { DynamoSubscriberCounts, DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
 import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
 import { S3ExportStore } from '../adapters/s3-export-store.js';
-import { loadSigningKey } from '../adapters/secrets-manager.js';
+import { loadSigningKey, secretsManagerSource } from '../adapters/secrets-manager.js';
 import type { AdminDeps } from '../core/admin/admin.js';
 import type { ExportDeps } from '../core/admin/exports.js';
 import { deriveKeys } from '../core/shared/secrets.js';
@@ -35,7 +35,7 @@ export const exportDeps = (config: ExportWorkerConfig, worker: ExportDeps['worke
 
 export const adminDeps = async (config: AdminConfig) => {
   const dynamo = documentClient(config.AWS_REGION);
-  const signingKey = await loadSigningKey(new SecretsManagerClient({ region: config.AWS_REGION }), config.SIGNING_SECRET_ID);
+  const signingKey = await loadSigningKey(secretsManagerSource(new SecretsManagerClient({ region: config.AWS_REGION })), config.SIGNING_SECRET_ID);
   const admin: AdminDeps = {
     clock: systemClock,
     tokens: new DynamoAdminTokens(dynamo, config.SUBSCRIBERS_TABLE_NAME),
@@ -49,6 +49,6 @@ export const adminDeps = async (config: AdminConfig) => {
 
 export const sesEventDeps = async (config: SesEventsConfig) => {
   const dynamo = documentClient(config.AWS_REGION);
-  const signingKey = await loadSigningKey(new SecretsManagerClient({ region: config.AWS_REGION }), config.SIGNING_SECRET_ID);
+  const signingKey = await loadSigningKey(secretsManagerSource(new SecretsManagerClient({ region: config.AWS_REGION })), config.SIGNING_SECRET_ID);
   return { clock: systemClock, keys: deriveKeys(signingKey), ...subscriberStores(dynamo, config.SUBSCRIBERS_TABLE_NAME, config.COUNTER_SHARDS) };
 };

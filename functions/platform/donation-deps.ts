@@ -7,7 +7,7 @@ import {
   DynamoMonthlyGifts,
 } from '../adapters/dynamo-donations.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
-import { loadSigningKey, loadStripeSecrets } from '../adapters/secrets-manager.js';
+import { loadSigningKey, loadStripeSecrets, secretsManagerSource } from '../adapters/secrets-manager.js';
 import { SqsMailQueue } from '../adapters/sqs-mail-queue.js';
 import { StripePaymentEvents, StripePayments, stripeClient } from '../adapters/stripe-payments.js';
 import { CachedCampaigns } from '../core/donations/campaign-cache.js';
@@ -19,7 +19,7 @@ import type { DonationConfig, WebhookConfig } from './config.js';
 
 const clients = async (config: DonationConfig) => {
   const region = config.AWS_REGION;
-  const secrets = new SecretsManagerClient({ region });
+  const secrets = secretsManagerSource(new SecretsManagerClient({ region }));
   const [signingKey, stripeSecrets] = await Promise.all([
     loadSigningKey(secrets, config.SIGNING_SECRET_ID),
     loadStripeSecrets(secrets, config.STRIPE_SECRET_ID),

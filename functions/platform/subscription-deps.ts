@@ -7,7 +7,7 @@ import { SesMailer } from '../adapters/ses-mailer.js';
 import type { MailDeps } from '../core/mail/mail.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
-import { loadSigningKey } from '../adapters/secrets-manager.js';
+import { loadSigningKey, secretsManagerSource } from '../adapters/secrets-manager.js';
 import { SqsMailQueue } from '../adapters/sqs-mail-queue.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import type { SubscriptionDeps } from '../core/subscriptions/subscriptions.js';
@@ -18,7 +18,7 @@ import type { MailerConfig, SubscriptionConfig } from './config.js';
 export const subscriptionDeps = async (config: SubscriptionConfig) => {
   const region = config.AWS_REGION;
   const dynamo = documentClient(region);
-  const signingKey = await loadSigningKey(new SecretsManagerClient({ region }), config.SIGNING_SECRET_ID);
+  const signingKey = await loadSigningKey(secretsManagerSource(new SecretsManagerClient({ region })), config.SIGNING_SECRET_ID);
   const table = config.SUBSCRIBERS_TABLE_NAME;
   const deps: SubscriptionDeps = {
     clock: systemClock,
