@@ -1,41 +1,279 @@
-// Bundles every Lambda handler as CDK does (esbuild, ESM, minified, node22) and prints its size and the time a
-// fresh Node process takes to import it (median of 7): what a cold start pays before the first request.
-// The import runs with placeholder configuration and no AWS access, so it stops where the handler first calls
-// AWS (reading the signing secret); the figure is the module load, which is what bundle size costs.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+// `npm run bench:bundles`: what each function's cold start pays for its code, next to a bare reference.
+//
+// For each function it bundles the entry exactly as the stack does (infra/constructs/app-function.ts: esbuild,
+// ESM, minified, node22, mainFields module/main, the createRequire banner, a linked source map) and a bare
+// reference: a generated entry that only imports and constructs the SDK clients the function's composition root
+// constructs (the table below). Then it imports each bundle in a fresh Node process, interleaved (function,
+// reference, function, reference, ...) so that the machine's drift hits both alike, and prints the medians.
+// Budget (issue 8): bundle ≤ 1.15 × the reference, import ≤ 1.25 ×; a function that constructs no client has an
+// absolute budget instead: its bundle stays under 60 KiB.
+//
+// The functions run their real cold start: configuration from placeholder variables, secrets from the local AWS
+// endpoint (local/aws-endpoint.ts: the Secrets Manager API and the Parameters and Secrets extension's route), so
+// the import time includes reading the secrets, as in Lambda. A function whose cold start fails is marked.
+//
+//   npm run bench:bundles [-- --runs 15] [-- --only mailer,admin]
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build, type Metafile } from 'esbuild';
+import { startAwsEndpoint } from '../local/aws-endpoint.js';
 
-const handlers = readdirSync('functions/handlers').filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+/** The SDK pieces a composition root can construct: what the bare reference imports and builds for each. */
+const SDK = {
+  /** The DynamoDB client wrapped in lib-dynamodb's DocumentClient, with the commands and errors the adapters use. */
+  dynamodb: {
+    imports: {
+      '@aws-sdk/client-dynamodb': ['DynamoDBClient', 'ConditionalCheckFailedException', 'TransactionCanceledException', 'TransactionConflictException'],
+      '@aws-sdk/lib-dynamodb': ['DynamoDBDocumentClient', 'BatchGetCommand', 'DeleteCommand', 'GetCommand', 'PutCommand', 'QueryCommand', 'ScanCommand', 'TransactWriteCommand', 'UpdateCommand'],
+    },
+    construct: 'DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } })',
+  },
+  sqs: { imports: { '@aws-sdk/client-sqs': ['SQSClient', 'SendMessageCommand'] }, construct: 'new SQSClient({ region })' },
+  sesv2: { imports: { '@aws-sdk/client-sesv2': ['SESv2Client', 'SendEmailCommand'] }, construct: 'new SESv2Client({ region })' },
+  s3: { imports: { '@aws-sdk/client-s3': ['S3Client', 'GetObjectCommand'] }, construct: 'new S3Client({ region })' },
+  /** SDK helpers on the S3 client: the presigned download link (admin), the multipart upload (export worker). */
+  's3-presigner': { imports: { '@aws-sdk/s3-request-presigner': ['getSignedUrl'] }, construct: undefined },
+  's3-upload': { imports: { '@aws-sdk/lib-storage': ['Upload'] }, construct: undefined },
+  lambda: { imports: { '@aws-sdk/client-lambda': ['LambdaClient', 'InvokeCommand'] }, construct: 'new LambdaClient({ region })' },
+  /** Only while a function reads its secrets through the API: the Parameters and Secrets extension needs no client. */
+  'secrets-manager': {
+    imports: { '@aws-sdk/client-secrets-manager': ['SecretsManagerClient', 'GetSecretValueCommand'] },
+    construct: 'new SecretsManagerClient({ region })',
+  },
+} satisfies Record<string, { imports: Record<string, string[]>; construct: string | undefined }>;
+type Sdk = keyof typeof SDK;
+
+/**
+ * THE TABLE: what each function's composition root constructs (functions/entries/<name>.ts and
+ * functions/platform/roots/*). Keep it in step with the roots: the script warns when a bundle holds an SDK
+ * client or helper its reference lacks, or lacks one its reference has.
+ */
+const FUNCTIONS: Record<string, readonly Sdk[]> = {
+  subscriptions: ['dynamodb', 'sqs', 'secrets-manager'],
+  mailer: ['dynamodb', 'sesv2', 'secrets-manager'],
+  donations: ['dynamodb', 'secrets-manager'],
+  'stripe-webhook': ['dynamodb', 'sqs', 'secrets-manager'],
+  admin: ['dynamodb', 'lambda', 's3', 's3-presigner', 'secrets-manager'],
+  'export-worker': ['dynamodb', 's3', 's3-upload'],
+  'ses-events': ['dynamodb', 'secrets-manager'],
+  fallback: [],
+};
+
+const BUDGET = { size: 1.15, time: 1.25, absoluteKiB: 60 };
+
+// The stack's bundling settings (infra/constructs/app-function.ts), checked against that file below.
+const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+const stackSource = readFileSync('infra/constructs/app-function.ts', 'utf8');
+const SOURCE_MAP = !/sourceMap:\s*false/.test(stackSource);
+for (const expected of ["format: OutputFormat.ESM", "target: 'node22'", 'minify: true', "mainFields: ['module', 'main']", BANNER]) {
+  if (!stackSource.includes(expected)) console.warn(`warning: app-function.ts no longer says ${expected}: update the bundling settings here`);
+}
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '11' }, only: { type: 'string' } } });
+const RUNS = Math.max(9, Number(args.runs));
+const names = args.only ? args.only.split(',').filter((name) => name in FUNCTIONS) : Object.keys(FUNCTIONS);
+
 const out = mkdtempSync(join(tmpdir(), 'appeal-bundles-'));
-const rows: string[][] = [];
-for (const name of handlers) {
-  const outfile = join(out, `${name}.mjs`);
-  await build({
-    entryPoints: [`functions/handlers/${name}.ts`],
+
+/** Bundles an entry file (or generated source) with the stack's settings; its size excludes the map beside it. */
+const bundle = async (input: { entry: string } | { source: string; name: string }, outfile: string) => {
+  const result = await build({
+    ...('entry' in input
+      ? { entryPoints: [input.entry] }
+      : // A generated entry: its imports resolve from this project's node_modules.
+        { stdin: { contents: input.source, resolveDir: process.cwd(), loader: 'js' as const, sourcefile: input.name } }),
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'node',
     target: 'node22',
     mainFields: ['module', 'main'],
+    sourcemap: SOURCE_MAP, // linked, as `--sourcemap` (the map is a file beside the bundle, not loaded at run time)
+    banner: { js: BANNER },
     outfile,
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    metafile: true,
     logLevel: 'silent',
   });
-  const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const script = `const t=performance.now();await import(${JSON.stringify(outfile)}).catch(()=>{});console.log(performance.now()-t)`;
-    const ms = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    times.push(Number(ms.toString().trim()));
+  return { file: outfile, kib: statSync(outfile).size / 1024, metafile: result.metafile };
+};
+
+/** The bare reference: import the function's SDK clients and helpers, construct the clients, keep them all. */
+const referenceSource = (sdks: readonly Sdk[]) => {
+  const imports = new Map<string, Set<string>>();
+  for (const sdk of sdks) {
+    for (const [pkg, names] of Object.entries(SDK[sdk].imports)) {
+      const set = imports.get(pkg) ?? new Set<string>();
+      for (const name of names) set.add(name);
+      imports.set(pkg, set);
+    }
   }
-  times.sort((a, b) => a - b);
-  rows.push([name, `${(statSync(outfile).size / 1024).toFixed(0)} KiB`, `${times[3]?.toFixed(0)} ms`]);
+  const constructs = sdks.flatMap((sdk) => SDK[sdk].construct ?? []);
+  return [
+    ...[...imports].map(([pkg, set]) => `import { ${[...set].join(', ')} } from '${pkg}';`),
+    'const region = process.env.AWS_REGION;',
+    `export const clients = [${constructs.join(', ')}];`,
+    `export const used = [${[...imports.values()].flatMap((set) => [...set]).join(', ')}];`,
+  ].join('\n');
+};
+
+/** The package an input belongs to (the last node_modules segment), or the app folder for our own code. */
+const packageOf = (input: string) => {
+  const at = input.lastIndexOf('node_modules/');
+  if (at < 0) return `(app) ${input.split('/').slice(0, 2).join('/')}`;
+  const parts = input.slice(at + 'node_modules/'.length).split('/');
+  return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? input);
+};
+
+const bytesByPackage = (metafile: Metafile) => {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg = packageOf(input);
+      totals.set(pkg, (totals.get(pkg) ?? 0) + bytesInOutput);
+    }
+  }
+  return totals;
+};
+
+/** SDK clients and helpers a bundle holds: what the table's references are compared with. */
+const SDK_PACKAGE = /^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb|lib-storage|s3-request-presigner)$/;
+const sdkPackages = (totals: Map<string, number>) => new Set([...totals.keys()].filter((pkg) => SDK_PACKAGE.test(pkg)));
+
+// The stand-in for the secrets: the Secrets Manager API and the extension's route, on one local endpoint.
+const SESSION_TOKEN = 'bench-session-token';
+const endpoint = await startAwsEndpoint({
+  queues: new Map(),
+  secrets: new Map([
+    ['appeal/signing', JSON.stringify({ signingKey: 'bench-signing-key-'.padEnd(48, 'x') })],
+    ['appeal/stripe', JSON.stringify({ secretKey: 'sk_test_bench', webhookSecret: 'whsec_bench' })],
+  ]),
+  functions: new Map(),
+  sesUrl: 'http://127.0.0.1:9',
+  secretsExtensionToken: SESSION_TOKEN,
+});
+
+/** A Lambda-like environment: only what Lambda and the stack set, with placeholders for every function's config. */
+const ENV: Record<string, string> = {
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_SESSION_TOKEN: SESSION_TOKEN,
+  AWS_ENDPOINT_URL: endpoint.url,
+  AWS_MAX_ATTEMPTS: '1',
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: new URL(endpoint.url).port,
+  POWERTOOLS_SERVICE_NAME: 'appeal',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  SITE_NAME: 'Bench News',
+  PUBLIC_API_URL: 'https://api.example.org',
+  SIGNING_SECRET_ID: 'appeal/signing',
+  STRIPE_SECRET_ID: 'appeal/stripe',
+  SUBSCRIBERS_TABLE_NAME: 'subscribers',
+  DONATIONS_TABLE_NAME: 'donations',
+  MAIL_QUEUE_URL: `${endpoint.url}/123456789012/appeal-mail`,
+  LIST_IDS: 'news',
+  DEFAULT_LIST: 'news',
+  CONSENT_VERSION: 'v1',
+  MAIL_FROM: 'Bench News <news@example.org>',
+  CHARITY_NAME: 'Bench Charity',
+  CHARITY_REGISTRATION: '1234567',
+  EXPORT_BUCKET_NAME: 'exports',
+  EXPORT_WORKER_FUNCTION_NAME: 'export-worker',
+};
+
+interface Sample {
+  ms: number;
+  error?: string;
 }
-console.log('handler'.padEnd(16), 'bundle'.padStart(10), 'import'.padStart(10));
-for (const [name, size, time] of rows) console.log(name?.padEnd(16), size?.padStart(10), time?.padStart(10));
+
+/** Imports a bundle in a fresh Node process; the time is the import (module init, top-level awaits included). */
+const importTime = (file: string) =>
+  new Promise<Sample>((resolve, reject) => {
+    const script = [
+      'const t = performance.now(); let error;',
+      `try { await import(${JSON.stringify(pathToFileURL(file).href)}); } catch (e) { error = String(e?.message ?? e).slice(0, 160); }`,
+      'process.stdout.write(JSON.stringify({ ms: performance.now() - t, error })); process.exit(0);',
+    ].join('\n');
+    execFile(process.execPath, ['--input-type=module', '-e', script], { env: ENV, timeout: 30_000 }, (error, stdout) => {
+      if (error) return reject(new Error(`${file}: ${error.message}`));
+      resolve(JSON.parse(stdout) as Sample);
+    });
+  });
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+// Bundle everything first, then measure, so that esbuild's work does not disturb the timings.
+const rows = [];
+for (const name of names) {
+  const sdks = FUNCTIONS[name] ?? [];
+  const entry = existsSync(`functions/entries/${name}.ts`) ? `functions/entries/${name}.ts` : `functions/handlers/${name}.ts`;
+  const fn = await bundle({ entry }, join(out, name, 'index.mjs'));
+  const source = referenceSource(sdks);
+  writeFileSync(join(out, `${name}.reference.js`), source); // kept for a look, with the bundles
+  const ref = await bundle({ source, name: `${name}.reference.js` }, join(out, `${name}-reference`, 'index.mjs'));
+  rows.push({ name, entry, sdks, fn, ref, fnTimes: [] as number[], refTimes: [] as number[], errors: new Set<string>() });
+}
+
+for (let run = 0; run < RUNS; run++) {
+  for (const row of rows) {
+    const a = await importTime(row.fn.file);
+    const r = await importTime(row.ref.file);
+    row.fnTimes.push(a.ms);
+    row.refTimes.push(r.ms);
+    if (a.error) row.errors.add(a.error);
+    if (r.error) row.errors.add(`reference: ${r.error}`);
+  }
+  process.stderr.write(`\rrun ${run + 1}/${RUNS}`);
+}
+process.stderr.write('\n');
+endpoint.server.close();
+
+const fmt = (x: number, digits = 0) => x.toFixed(digits);
+console.log(`\nBundles as the stack makes them vs. a bare bundle of the SDK clients each function constructs`);
+console.log(`(import in a fresh Node ${process.version} process, median of ${RUNS}, interleaved; budget: size ≤ ${BUDGET.size}×, import ≤ ${BUDGET.time}×, no client: < ${BUDGET.absoluteKiB} KiB)\n`);
+console.log('| function | bundle KiB | reference KiB | size ratio | import ms | reference ms | time ratio | within budget |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+for (const row of rows) {
+  const fnMs = median(row.fnTimes);
+  const refMs = median(row.refTimes);
+  const absolute = row.sdks.length === 0;
+  const sizeRatio = row.fn.kib / row.ref.kib;
+  const timeRatio = fnMs / refMs;
+  const within = absolute ? row.fn.kib < BUDGET.absoluteKiB : sizeRatio <= BUDGET.size && timeRatio <= BUDGET.time;
+  const verdict = row.errors.size ? 'cold start failed' : within ? 'yes' : 'no';
+  console.log(
+    `| ${row.name} | ${fmt(row.fn.kib)} | ${absolute ? '–' : fmt(row.ref.kib)} | ${absolute ? `(< ${BUDGET.absoluteKiB} KiB)` : fmt(sizeRatio, 2)} | ${fmt(fnMs)} | ${fmt(refMs)} | ${absolute ? '–' : fmt(timeRatio, 2)} | ${verdict} |`,
+  );
+}
+
+console.log('\nLargest inputs per function (KiB in the bundle), and what it holds beyond its reference:');
+for (const row of rows) {
+  const fnBytes = bytesByPackage(row.fn.metafile);
+  const refBytes = bytesByPackage(row.ref.metafile);
+  const top = [...fnBytes].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  const extra = [...fnBytes]
+    .map(([pkg, bytes]) => [pkg, bytes - (refBytes.get(pkg) ?? 0)] as const)
+    .filter(([, bytes]) => bytes > 512)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5);
+  const list = (entries: readonly (readonly [string, number])[]) => entries.map(([pkg, bytes]) => `${pkg} ${fmt(bytes / 1024, 1)}`).join(', ');
+  console.log(`\n${row.name} (${row.entry}; reference: ${row.sdks.join(', ') || 'none'})`);
+  console.log(`  top 5:             ${list(top)}`);
+  console.log(`  beyond reference:  ${list(extra) || '–'}`);
+  const inFn = sdkPackages(fnBytes);
+  const inRef = sdkPackages(refBytes);
+  const missing = [...inFn].filter((pkg) => !inRef.has(pkg));
+  const unused = [...inRef].filter((pkg) => !inFn.has(pkg));
+  if (missing.length) console.log(`  warning: the bundle holds ${missing.join(', ')}, which the table does not list for ${row.name}`);
+  if (unused.length) console.log(`  warning: the table lists ${unused.join(', ')} for ${row.name}, which its bundle does not hold`);
+  for (const error of row.errors) console.log(`  cold start failed: ${error}`);
+}
+console.log(`\nbundles in ${out}`);

@@ -157,7 +157,7 @@ const runGifts = async (campaignId: string, shards: number, count: number) => {
     monthly: new DynamoMonthlyGifts(client, tables.donations),
     queue: { enqueue: async () => undefined }, // the receipts' queue is not what is measured here
     keys: deriveKeys('a-bench-signing-secret-that-is-long-enough-0123456789'),
-    settings: { siteName: 'N', charityName: 'C', charityRegistration: '1', apiBaseUrl: 'https://api.example.org', consentVersion: 'v1', defaultList: 'news' },
+    settings: { siteName: 'N', apiBaseUrl: 'https://api.example.org', consentVersion: 'v1', defaultList: 'news' },
   };
   const donors = Math.round(count * 0.6);
   const expected = { raised: 0, donations: 0, donors: new Set<number>() };

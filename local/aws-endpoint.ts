@@ -21,7 +21,31 @@ export interface AwsEndpointState {
   onMailSent?: (recipients: string[], messageId: string) => void;
   /** While true, SES answers 503 as a throttled or failing SES would (for outage tests). */
   sesOutage?: boolean;
+  /**
+   * The token the Parameters and Secrets extension stand-in (`GET /secretsmanager/get`) expects in
+   * `X-Aws-Parameters-Secrets-Token`, as the real extension expects the function's AWS_SESSION_TOKEN.
+   * Unset: any non-empty token (the header is still required).
+   */
+  secretsExtensionToken?: string;
 }
+
+/**
+ * The AWS Parameters and Secrets Lambda Extension's secrets route, served from `state.secrets`: the token header
+ * is required (and must match when one is configured), the answer is GetSecretValue's JSON.
+ */
+const serveSecretsExtension = (state: AwsEndpointState, req: IncomingMessage, res: ServerResponse) => {
+  const token = req.headers['x-aws-parameters-secrets-token'];
+  if (typeof token !== 'string' || !token || (state.secretsExtensionToken !== undefined && token !== state.secretsExtensionToken)) {
+    return send(res, 401, { message: 'missing or invalid X-Aws-Parameters-Secrets-Token' }, 'application/json');
+  }
+  const id = new URL(req.url ?? '', 'http://localhost').searchParams.get('secretId');
+  if (!id) return send(res, 400, { message: 'secretId is required' }, 'application/json');
+  const secret = state.secrets.get(id);
+  if (secret === undefined) {
+    return send(res, 404, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }, 'application/json');
+  }
+  return send(res, 200, { ARN: id, Name: id, SecretString: secret, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: 0 }, 'application/json');
+};
 
 /** Passes an SESv2 call to aws-ses-v2-local and reports the recipients of a message it accepted. */
 const proxySes = async (state: AwsEndpointState, req: IncomingMessage, body: string, res: ServerResponse) => {
@@ -59,7 +83,8 @@ const awsError = (res: ServerResponse, status: number, type: string, message: st
 /**
  * The few AWS APIs that have no npm stand-in, served on one local endpoint with the services' own wire
  * protocols, so that the production adapters reach them through the real SDK clients:
- * SQS (JSON protocol) for the mail queue, Secrets Manager for the signing secret, Lambda's asynchronous
+ * SQS (JSON protocol) for the mail queue, Secrets Manager for the signing secret (its API, and the Parameters
+ * and Secrets Lambda Extension's `GET /secretsmanager/get` for a SecretsExtensionSource), Lambda's asynchronous
  * Invoke for background workers, and SESv2 in front of aws-ses-v2-local (which stores the mail), so that mail to
  * SES's mailbox simulator produces the notifications real SES would.
  */
@@ -68,6 +93,7 @@ export const startAwsEndpoint = async (state: AwsEndpointState): Promise<{ serve
     void (async () => {
       const body = await readBody(req);
       if (req.url?.startsWith('/v2/email/')) return proxySes(state, req, body, res);
+      if (req.method === 'GET' && req.url?.startsWith('/secretsmanager/get')) return serveSecretsExtension(state, req, res);
       const target = String(req.headers['x-amz-target'] ?? '');
       const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '');

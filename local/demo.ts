@@ -1,12 +1,12 @@
 import { DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
 import { defaultBounds } from '../functions/core/donations/checkout.js';
-import { documentClient } from '../functions/platform/clients.js';
+import type { documentClient } from '../functions/platform/clients.js';
 
 export const DEMO_CAMPAIGN = 'ukraine';
 
 /** The demo article's campaign, created on the dev server's first start (kept, with its totals, afterwards). */
-export const seedDemoCampaign = async (tableName: string) => {
-  const campaigns = new DynamoCampaignRepository(documentClient(process.env.AWS_REGION ?? 'us-east-1'), tableName);
+export const seedDemoCampaign = async (dynamo: ReturnType<typeof documentClient>, tableName: string) => {
+  const campaigns = new DynamoCampaignRepository(dynamo, tableName);
   if (await campaigns.get(DEMO_CAMPAIGN)) return;
   await campaigns.saveSettings(
     {

@@ -9,6 +9,36 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
 import { type Email, getStoreReadonly, saveEmail } from 'aws-ses-v2-local/dist/store.js';
 import S3rver from 's3rver';
+import { makeHandler as adminHandler } from '../functions/handlers/admin.js';
+import { makeHandler as donationsHandler } from '../functions/handlers/donations.js';
+import { makeHandler as exportWorkerHandler } from '../functions/handlers/export-worker.js';
+import { makeHandler as fallbackHandler } from '../functions/handlers/fallback.js';
+import { makeHandler as mailerHandler } from '../functions/handlers/mailer.js';
+import { makeHandler as sesEventsHandler } from '../functions/handlers/ses-events.js';
+import { makeHandler as stripeWebhookHandler } from '../functions/handlers/stripe-webhook.js';
+import { makeHandler as subscriptionsHandler } from '../functions/handlers/subscriptions.js';
+import { type ClientOptions, clientConfig, documentClient } from '../functions/platform/clients.js';
+import {
+  AdminConfig,
+  DonationConfig,
+  ExportWorkerConfig,
+  FallbackConfig,
+  loadConfig,
+  MailerConfig,
+  SesEventsConfig,
+  SubscriptionConfig,
+  WebhookConfig,
+} from '../functions/platform/config.js';
+import { logger } from '../functions/platform/logger.js';
+import { buildAdmin } from '../functions/platform/roots/admin.js';
+import { buildDonations } from '../functions/platform/roots/donations.js';
+import { buildExportWorker } from '../functions/platform/roots/export-worker.js';
+import { buildMailer } from '../functions/platform/roots/mailer.js';
+import { buildSesEvents } from '../functions/platform/roots/ses-events.js';
+import { buildStripeWebhook } from '../functions/platform/roots/stripe-webhook.js';
+import { buildSubscriptions } from '../functions/platform/roots/subscriptions.js';
+import { ROUTES, routeKey } from '../functions/platform/routes.js';
+import { secretsManagerSourceFor } from '../functions/platform/secrets.js';
 import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
 import { seedDemoCampaign } from './demo.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
@@ -36,7 +66,10 @@ export interface DevServerOptions {
   dataDir: string;
   /** Base of every link the product builds; default `http://localhost:<port>`. */
   publicUrl?: string;
-  /** Configuration (the functions' environment variables) that wins over the dev defaults. */
+  /**
+   * Configuration, as the functions' environment variables, that wins over the dev defaults (and over the
+   * process's environment). Each function's schema validates what it reads of it.
+   */
   env?: Record<string, string>;
   /**
    * A DynamoDB Local that is already running, and the table names to use in it (the tests share one engine per
@@ -59,8 +92,12 @@ export interface OutboxEmail {
 export interface DevServer {
   url: string;
   port: number;
-  /** The DynamoDB tables' names (the functions get them from their environment). */
+  /** The DynamoDB tables' names (the functions get them from their configuration). */
   tables: Record<TableName, string>;
+  /** How the functions' SDK clients reach the local stand-ins: for a test or a script that looks behind them. */
+  clientOptions: ClientOptions;
+  /** The local Stripe simulator's API. */
+  stripeApiUrl: string;
   /** Resolves once the mail queue has delivered (or dead-lettered) everything sent so far. */
   mailIdle(): Promise<void>;
   outbox(): OutboxEmail[];
@@ -117,11 +154,13 @@ const readJson = async <T>(path: string, fallback: T): Promise<T> =>
 
 /**
  * The whole product on one machine: AWS's DynamoDB Local (on disk), aws-ses-v2-local, a local endpoint for SQS, Secrets
- * Manager and Lambda, and the same Lambda handlers behind an API Gateway stand-in. Handlers see only their
- * environment: table names, queue URL, secret id and the SDK's endpoint variables.
+ * Manager and Lambda, and the same Lambda handlers behind an API Gateway stand-in. Each function is composed as
+ * its Lambda entry composes it (the same schema, the same root), from a configuration built here and SDK client
+ * options that point at the stand-ins; the process's environment is read, never written.
  */
 export const startDevServer = async (options: DevServerOptions): Promise<DevServer> => {
-  // The dev machines run Node 20; Lambda runs Node 22, so the SDK's notice about Node 20 is noise here.
+  // The dev machines run Node 20; Lambda runs Node 22, so the SDK's notice about Node 20 is noise here. The SDK
+  // reads this switch from the process's environment only; it is no function's configuration.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
@@ -183,6 +222,20 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   });
   const stripeApiUrl = await stripe.start();
 
+  // The SDK clients of every function reach the stand-ins; s3rver accepts only these credentials.
+  const clients: ClientOptions = {
+    region: REGION,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    endpoints: {
+      dynamodb: dynamoEndpoint,
+      sqs: endpoint.url,
+      secretsManager: endpoint.url,
+      lambda: endpoint.url,
+      sesv2: endpoint.url,
+      s3: `http://127.0.0.1:${s3Port}`,
+    },
+    s3ForcePathStyle: true,
+  };
   const defaults: Record<string, string> = {
     SITE_NAME: 'GlobalSecurity.org',
     LIST_IDS: 'news',
@@ -195,19 +248,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     POWERTOOLS_LOG_LEVEL: 'WARN',
   };
   const forced: Record<string, string> = {
-    AWS_REGION: REGION,
-    // Dummy credentials for the stand-ins; s3rver accepts only these.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-    AWS_ENDPOINT_URL_SESV2: endpoint.url,
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
-    S3_FORCE_PATH_STYLE: 'true',
     EXPORT_BUCKET_NAME: EXPORT_BUCKET,
     EXPORT_WORKER_FUNCTION_NAME: 'appeal-export-worker',
-    AWS_ENDPOINT_URL_SQS: endpoint.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
-    AWS_ENDPOINT_URL_LAMBDA: endpoint.url,
     PUBLIC_API_URL: url,
     SIGNING_SECRET_ID: secretId,
     SUBSCRIBERS_TABLE_NAME: tables.subscribers,
@@ -216,29 +258,36 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     STRIPE_SECRET_ID: stripeSecretId,
     STRIPE_API_URL: stripeApiUrl,
   };
-  for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
-  Object.assign(process.env, options.env ?? {}, forced);
+  const defined = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  // One set of variables for all the functions, as one stage's stack gives them; each schema reads its own.
+  const env: Readonly<Record<string, string>> = { ...defaults, ...Object.fromEntries(defined), ...options.env, ...forced };
+  logger.setLogLevel((env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
 
-  await createTables(new DynamoDBClient({ region: REGION }), tables);
-  await seedDemoCampaign(tables.donations);
+  await createTables(new DynamoDBClient(clientConfig(clients, 'dynamodb')), tables);
+  await seedDemoCampaign(documentClient(clients), tables.donations);
   await writeFile(
     join(dataDir, 'endpoints.json'),
-    JSON.stringify(
-      { url, pid: process.pid, dynamodb: forced.AWS_ENDPOINT_URL_DYNAMODB, tables },
-      null,
-      2,
-    ),
+    JSON.stringify({ url, pid: process.pid, dynamodb: dynamoEndpoint, tables }, null, 2),
   );
 
-  // Handlers read their configuration at import (cold start), so they are imported once the environment is set.
-  const subscriptions = (await import('../functions/handlers/subscriptions.js')).handler as HttpLambda;
-  const fallback = (await import('../functions/handlers/fallback.js')).handler as HttpLambda;
-  const mailer: QueueConsumer = (await import('../functions/handlers/mailer.js')).handler;
-  const donations = (await import('../functions/handlers/donations.js')).handler as HttpLambda;
-  const stripeWebhook = (await import('../functions/handlers/stripe-webhook.js')).handler as HttpLambda;
-  const admin = (await import('../functions/handlers/admin.js')).handler as HttpLambda;
-  const exportWorker = (await import('../functions/handlers/export-worker.js')).handler;
-  const sesEvents = (await import('../functions/handlers/ses-events.js')).handler;
+  // Each function as its Lambda entry builds it: its configuration (validated by its own schema) and its clients.
+  const secrets = secretsManagerSourceFor(clients);
+  const [subscriptionsRoot, mailerRoot, donationsRoot, webhookRoot, adminRoot, sesEventsRoot] = await Promise.all([
+    buildSubscriptions(loadConfig(SubscriptionConfig, env), clients, secrets),
+    buildMailer(loadConfig(MailerConfig, env), clients, secrets),
+    buildDonations(loadConfig(DonationConfig, env), clients, secrets),
+    buildStripeWebhook(loadConfig(WebhookConfig, env), clients, secrets),
+    buildAdmin(loadConfig(AdminConfig, env), clients, secrets),
+    buildSesEvents(loadConfig(SesEventsConfig, env), clients, secrets),
+  ]);
+  const subscriptions = subscriptionsHandler(subscriptionsRoot.deps, subscriptionsRoot.options);
+  const fallback = fallbackHandler({ siteName: loadConfig(FallbackConfig, env).SITE_NAME });
+  const mailer: QueueConsumer = mailerHandler(mailerRoot.deps);
+  const donations = donationsHandler(donationsRoot.deps, donationsRoot.options);
+  const stripeWebhook = stripeWebhookHandler(webhookRoot.deps, webhookRoot.options);
+  const admin = adminHandler(adminRoot.deps, adminRoot.options);
+  const exportWorker = exportWorkerHandler(buildExportWorker(loadConfig(ExportWorkerConfig, env), clients).deps);
+  const sesEvents = sesEventsHandler(sesEventsRoot.deps);
   const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin };
   // Work still running (background invocations, requests being handled), so that closing can wait for its writes.
   const track = (running: Set<Promise<unknown>>, work: Promise<unknown>) => {
@@ -258,7 +307,6 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   aws.onMailSent = (recipients, messageId) => {
     for (const kind of simulatorFeedback(recipients)) inBackground(sesEvents(snsNotification(kind, messageId)));
   };
-  const { ROUTES, routeKey } = await import('../functions/platform/routes.js');
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
 
   const mailQueue = new LocalQueue(mailer, {
@@ -275,7 +323,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   }
 
   const cors = {
-    allowOrigins: (process.env.SITE_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    allowOrigins: (env.SITE_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     allowMethods: ['GET', 'POST'],
     allowHeaders: ['content-type'],
     maxAgeSeconds: 600,
@@ -302,6 +350,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     url,
     port,
     tables,
+    clientOptions: clients,
+    stripeApiUrl,
     mailIdle: async () => {
       do {
         await mailQueue.idle();

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Gift } from '../core/donations/model.js';
 import { type ExportFilters, ExportJob, type ExportJobs, type ExportSource } from '../core/admin/exports.js';
@@ -60,7 +61,7 @@ export class DynamoExportJobs implements ExportJobs {
         }),
       )
       .catch((error: unknown) => {
-        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error; // finished before: keep it
+        if (!(error instanceof ConditionalCheckFailedException)) throw error; // finished before: keep it
       });
   }
 }

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import * as z from 'zod';
 import { Frequency, type PaymentEvent } from '../core/donations/model.js';
+import { parseEmailAddress } from '../core/shared/email-address.js';
 import { InvalidSignatureError, TransientError } from '../core/shared/errors.js';
 import type { CheckoutParams, PaymentEvents, Payments } from '../core/donations/ports.js';
 
@@ -91,6 +92,12 @@ export class StripePayments implements Payments {
   }
 }
 
+/**
+ * The donor's address as Stripe has it (typed by the donor at Checkout), in the canonical form that readers'
+ * addresses take; one we could not mail is dropped, and the gift is counted without a donor address.
+ */
+const donorEmail = (raw: string | null | undefined) => parseEmailAddress(raw ?? undefined);
+
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id);
 
 /**
@@ -142,7 +149,7 @@ export class StripePaymentEvents implements PaymentEvents {
           frequency: 'once',
           amount: session.amount_total,
           currency: session.currency,
-          email: session.customer_details?.email ?? session.customer_email ?? undefined,
+          email: donorEmail(session.customer_details?.email ?? session.customer_email),
           name: session.customer_details?.name ?? undefined,
           subscribe: meta.subscribe === 'true',
           offersSignup: true,
@@ -167,7 +174,7 @@ export class StripePaymentEvents implements PaymentEvents {
           frequency: 'monthly',
           amount: invoice.amount_paid,
           currency: invoice.currency,
-          email: invoice.customer_email ?? undefined,
+          email: donorEmail(invoice.customer_email),
           name: invoice.customer_name ?? undefined,
           subscribe: meta.subscribe === 'true',
           offersSignup: invoice.billing_reason === 'subscription_create',

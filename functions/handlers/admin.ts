@@ -1,10 +1,13 @@
 import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin/admin.js';
 import { type ExportDeps, ExportRequest, exportStatus, startExport } from '../core/admin/exports.js';
-import { adminDeps } from '../platform/admin-deps.js';
-import { AdminConfig, loadConfig } from '../platform/config.js';
 import { checkBody, type HttpRequest, type HttpResponse, httpHandler, json, noContent } from '../platform/http.js';
 
-export const makeHandler = (admin: AdminDeps, exports: ExportDeps, siteName: string) => {
+export interface AdminApiDeps {
+  admin: AdminDeps;
+  exports: ExportDeps;
+}
+
+export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName }: { siteName: string }) => {
   /** Every admin route needs a valid bearer token first (401 otherwise). */
   const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
     await authenticateAdmin(admin, req.headers.authorization);
@@ -29,8 +32,3 @@ export const makeHandler = (admin: AdminDeps, exports: ExportDeps, siteName: str
     { siteName },
   );
 };
-
-const config = loadConfig(AdminConfig);
-const deps = await adminDeps(config);
-
-export const handler = makeHandler(deps.admin, deps.exports, config.SITE_NAME);

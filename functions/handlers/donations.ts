@@ -4,9 +4,7 @@ import { campaignProgress, DonateQuery, type DonationDeps, describeGift, followD
 import { DomainError } from '../core/shared/errors.js';
 import type { RateLimit, RateLimiter } from '../core/subscriptions/ports.js';
 import { keyedHash } from '../core/shared/secrets.js';
-import { DonationConfig, loadConfig } from '../platform/config.js';
-import { donationDeps } from '../platform/donation-deps.js';
-import { checkBody, type HttpRequest, html, httpHandler, json, seeOther } from '../platform/http.js';
+import { checkBody, type HttpRequest, html, httpHandler, json, seeOther, statusOf } from '../platform/http.js';
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
@@ -46,7 +44,8 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           return 'choose' in link ? html(200, donateChooserPage(siteName, base, link.choose, query.frequency)) : seeOther(link.checkoutUrl);
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
-          if (!(error instanceof DomainError) || error.status >= 500 || error.status === 429) throw error;
+          const status = statusOf(error);
+          if (!(error instanceof DomainError) || status >= 500 || status === 429) throw error;
           const back = campaign && error.code !== 'invalid_campaign' ? `${base}/v1/donate?campaign=${encodeURIComponent(campaign)}` : undefined;
           return html(400, donationErrorPage(siteName, error.message, back));
         }
@@ -57,12 +56,3 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
     { siteName },
   );
 };
-
-const config = loadConfig(DonationConfig);
-const built = await donationDeps(config);
-
-export const handler = makeHandler(built.donations, {
-  siteName: config.SITE_NAME,
-  rateLimiter: built.rateLimiter,
-  checkoutLimit: { name: 'checkout-client', limit: config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
-});

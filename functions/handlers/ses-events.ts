@@ -1,9 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { recordMailFeedback, type SesFeedback } from '../core/list-hygiene/feedback.js';
-import { loadConfig, SesEventsConfig } from '../platform/config.js';
+import { type FeedbackDeps, recordMailFeedback, type SesFeedback } from '../core/list-hygiene/feedback.js';
 import { logger } from '../platform/logger.js';
-import { sesEventDeps } from '../platform/admin-deps.js';
 
 /**
  * An SES notification, as SNS carries it: identity notifications use `notificationType`, configuration-set
@@ -32,10 +30,8 @@ export const readFeedback = (message: string): SesFeedback | undefined => {
   return undefined; // transient bounces, deliveries, sends: nothing to do
 };
 
-const deps = await sesEventDeps(loadConfig(SesEventsConfig));
-
 /** SNS → Lambda: marks permanently bounced and complaining addresses. A throw makes Lambda retry the event. */
-export const handler = async (event: SNSEvent) => {
+export const makeHandler = (deps: FeedbackDeps) => async (event: SNSEvent) => {
   for (const record of event.Records) {
     const feedback = readFeedback(record.Sns.Message);
     if (feedback) await recordMailFeedback(deps, feedback);

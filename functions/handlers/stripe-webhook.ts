@@ -1,6 +1,5 @@
-import { recordPaymentEvent } from '../core/donations/gifts.js';
-import { loadConfig, WebhookConfig } from '../platform/config.js';
-import { webhookDeps } from '../platform/donation-deps.js';
+import { type GiftDeps, recordPaymentEvent } from '../core/donations/gifts.js';
+import type { PaymentEvents } from '../core/donations/ports.js';
 import { checkBody, httpHandler, json } from '../platform/http.js';
 import { logger } from '../platform/logger.js';
 
@@ -8,19 +7,23 @@ import { logger } from '../platform/logger.js';
 // this route is authenticated by its signature, so it takes what Stripe sends.
 const MAX_WEBHOOK_BYTES = 512 * 1024;
 
-const config = loadConfig(WebhookConfig);
-const { gifts, events } = await webhookDeps(config);
+export interface WebhookDeps {
+  gifts: GiftDeps;
+  /** Verifies and reads a delivery. */
+  events: PaymentEvents;
+}
 
 /** `POST /v1/stripe/webhook`: verify, record once, 200; a bad signature 400; a storage failure 5xx (Stripe retries). */
-export const handler = httpHandler(
-  {
-    'POST /v1/stripe/webhook': async (req) => {
-      checkBody(req, ['application/json'], MAX_WEBHOOK_BYTES);
-      const event = await events.read(req.rawBody, req.headers['stripe-signature']);
-      const outcome = await recordPaymentEvent(gifts, event);
-      logger.info('stripe event handled', { kind: event.kind, outcome, requestId: req.requestId });
-      return json(200, { received: true });
+export const makeHandler = ({ gifts, events }: WebhookDeps, { siteName }: { siteName: string }) =>
+  httpHandler(
+    {
+      'POST /v1/stripe/webhook': async (req) => {
+        checkBody(req, ['application/json'], MAX_WEBHOOK_BYTES);
+        const event = await events.read(req.rawBody, req.headers['stripe-signature']);
+        const outcome = await recordPaymentEvent(gifts, event);
+        logger.info('stripe event handled', { kind: event.kind, outcome, requestId: req.requestId });
+        return json(200, { received: true });
+      },
     },
-  },
-  { siteName: config.SITE_NAME },
-);
+    { siteName },
+  );

@@ -19,9 +19,7 @@ import {
   TokenQuery,
   unsubscribe,
 } from '../core/subscriptions/subscriptions.js';
-import { loadConfig, SubscriptionConfig } from '../platform/config.js';
 import { checkBody, type HttpRequest, html, httpHandler, json, seeOther } from '../platform/http.js';
-import { subscriptionDeps } from '../platform/subscription-deps.js';
 
 export interface SubscriptionRoutesOptions {
   thankYouUrl?: string | undefined;
@@ -98,15 +96,3 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
     { siteName },
   );
 };
-
-const config = loadConfig(SubscriptionConfig);
-const { deps } = await subscriptionDeps(config);
-
-export const handler = makeHandler(deps, {
-  thankYouUrl: config.THANK_YOU_URL,
-  confirmedUrl: config.CONFIRMED_URL,
-  limits: {
-    signupClient: { name: 'signup-client', limit: config.SIGNUP_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
-    linkClient: { name: 'link-client', limit: config.LINK_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
-  },
-});

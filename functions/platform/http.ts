@@ -2,11 +2,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import Negotiator from 'negotiator';
 import type { ZodType } from 'zod';
 import {
+  ConflictError,
   DomainError,
+  InvalidSignatureError,
+  InvalidTokenError,
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
+  TransientError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../core/shared/errors.js';
@@ -167,15 +172,42 @@ const errorBody = (error: DomainError) => ({
   error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
 });
 
-/** Maps any thrown value to the contract's error response; only our own 4xx messages reach the client. */
+type DomainErrorClass = abstract new (...args: never[]) => DomainError;
+
+/**
+ * The one map from the core's errors to HTTP statuses, by class (first match wins, so a subclass goes above its
+ * parent). A DomainError of a class not listed here is a programming error: it answers 500 like any other.
+ */
+const STATUS_BY_ERROR: ReadonlyArray<readonly [DomainErrorClass, number]> = [
+  [ValidationError, 400],
+  [InvalidTokenError, 400],
+  [InvalidSignatureError, 400],
+  [UnauthorizedError, 401],
+  [NotFoundError, 404],
+  [MethodNotAllowedError, 405],
+  [ConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+  [RateLimitedError, 429],
+  [TransientError, 503],
+];
+
+/** The HTTP status for a thrown value: the table's for our own errors, 500 for anything else. */
+export const statusOf = (error: unknown): number => {
+  if (!(error instanceof DomainError)) return 500;
+  for (const [type, status] of STATUS_BY_ERROR) if (error instanceof type) return status;
+  return 500;
+};
+
+/**
+ * Maps any thrown value to the contract's error response: JSON, or an error page for a browser (`wantsHtml`).
+ * Unknown errors log with their stack and answer a generic 500.
+ */
 export const errorResponse = (error: unknown, req: HttpRequest | undefined, siteName: string): HttpResponse => {
-  const known =
-    error instanceof DomainError
-      ? error
-      : undefined;
+  const known = error instanceof DomainError ? error : undefined;
+  const status = statusOf(error);
   if (!known) logger.error('unhandled error', { error: error as Error, requestId: req?.requestId });
-  else if (known.status >= 500) logger.warn('transient failure', { error: known, requestId: req?.requestId });
-  const status = known?.status ?? 500;
+  else if (status >= 500) logger.warn('transient failure', { error: known, requestId: req?.requestId });
   const code = known?.code ?? 'internal_error';
   const message = known?.message ?? 'Something went wrong on our side. Please try again later.';
   const headers: Record<string, string> = {};

@@ -26,7 +26,17 @@ import type { Construct } from 'constructs';
 import { NagSuppressions } from 'cdk-nag';
 import { type FunctionName, ROUTES, routeKey } from '../../functions/platform/routes.js';
 import type { StageConfig } from '../config.js';
-import { AppFunction } from '../constructs/app-function.js';
+import {
+  AdminConfig,
+  DonationConfig,
+  ExportWorkerConfig,
+  FallbackConfig,
+  MailerConfig,
+  SesEventsConfig,
+  SubscriptionConfig,
+  WebhookConfig,
+} from '../../functions/platform/config.js';
+import { AppFunction, type Bind } from '../constructs/app-function.js';
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
@@ -85,46 +95,53 @@ export class ApiStack extends Stack {
     this.api = api;
     const publicApiUrl = config.publicApiUrl ?? api.apiEndpoint;
 
-    const baseEnv = {
-      SITE_NAME: config.siteName,
-      PUBLIC_API_URL: publicApiUrl,
-    };
-    const subscriptionEnv = {
-      ...baseEnv,
+    const site = { SITE_NAME: config.siteName, PUBLIC_API_URL: publicApiUrl };
+    // What the subscriptions function and the mailer share: the lists, the consent wording, the links' terms.
+    const mailingList = {
       LIST_IDS: config.lists.join(','),
       DEFAULT_LIST: config.defaultList,
       CONSENT_VERSION: config.consentVersion,
       CONFIRM_TTL_DAYS: String(config.confirmTtlDays),
-      THANK_YOU_URL: config.thankYouUrl ?? '',
-      CONFIRMED_URL: config.confirmedUrl ?? '',
-      SIGNUP_CLIENT_LIMIT_PER_MINUTE: String(config.limits.signupClientPerMinute),
+      MAIL_INTERVAL_SECONDS: undefined,
       SIGNUP_ADDRESS_LIMIT_PER_HOUR: String(config.limits.signupAddressPerHour),
-      LINK_CLIENT_LIMIT_PER_MINUTE: String(config.limits.linkClientPerMinute),
+      COUNTER_SHARDS: undefined,
     };
 
     const subscriptions = new AppFunction(this, 'SubscriptionsFunction', {
-      handler: 'subscriptions',
+      entry: 'subscriptions',
       description: 'Mailing list: signup, confirm, unsubscribe',
-      environment: subscriptionEnv,
-    })
-      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
-      .bindQueueSender(mailQueue, 'MAIL_QUEUE_URL')
-      .bindSecret(signingSecret, 'SIGNING_SECRET_ID');
+      config: SubscriptionConfig,
+      environment: (bind) => ({
+        ...site,
+        ...mailingList,
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
+        MAIL_QUEUE_URL: bind.queueSender(mailQueue),
+        SIGNING_SECRET_ID: bind.secret(signingSecret),
+        THANK_YOU_URL: config.thankYouUrl,
+        CONFIRMED_URL: config.confirmedUrl,
+        SIGNUP_CLIENT_LIMIT_PER_MINUTE: String(config.limits.signupClientPerMinute),
+        LINK_CLIENT_LIMIT_PER_MINUTE: String(config.limits.linkClientPerMinute),
+      }),
+    });
 
+    // The mailer consumes the queue (the event source grants that) and puts nothing on it.
     const mailer = new AppFunction(this, 'MailerFunction', {
-      handler: 'mailer',
+      entry: 'mailer',
       description: 'Mail queue consumer: applies signups and sends email through SES',
       timeout: Duration.seconds(30),
-      environment: {
-        ...subscriptionEnv,
+      config: MailerConfig,
+      environment: (bind) => ({
+        ...site,
+        ...mailingList,
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
+        SIGNING_SECRET_ID: bind.secret(signingSecret),
         MAIL_FROM: config.mailFrom,
-        MAIL_REPLY_TO: config.replyTo ?? '',
+        MAIL_REPLY_TO: config.replyTo,
         SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
-      },
-    })
-      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
-      .bindQueueSender(mailQueue, 'MAIL_QUEUE_URL')
-      .bindSecret(signingSecret, 'SIGNING_SECRET_ID');
+        CHARITY_NAME: config.charityName,
+        CHARITY_REGISTRATION: config.charityRegistration,
+      }),
+    });
     mailer.fn.addEventSource(
       new SqsEventSource(mailQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }),
     );
@@ -138,74 +155,87 @@ export class ApiStack extends Stack {
       }),
     );
 
-    const donationEnv = {
-      ...baseEnv,
-      CURRENCIES: config.currencies.join(','),
-      DONATION_SUCCESS_URL: config.donationSuccessUrl ?? '',
-      DONATION_CANCEL_URL: config.donationCancelUrl ?? '',
-      CHECKOUT_CLIENT_LIMIT_PER_MINUTE: String(config.limits.checkoutClientPerMinute),
+    // Both Stripe functions: the donations table, the keys, and the Stripe account's mode.
+    const stripe = (bind: Bind) => ({
+      DONATIONS_TABLE_NAME: bind.table(props.donationsTable, 'readWrite'),
+      SIGNING_SECRET_ID: bind.secret(signingSecret),
+      STRIPE_SECRET_ID: bind.secret(stripeSecret),
+      STRIPE_API_URL: undefined, // only for the dev server's Stripe simulator
       STRIPE_LIVEMODE: String(config.stripeLivemode),
-    };
+      COUNTER_SHARDS: undefined,
+    });
     const donations = new AppFunction(this, 'DonationsFunction', {
-      handler: 'donations',
+      entry: 'donations',
       description: 'Donations: campaign progress, Stripe Checkout, the donate link',
-      environment: donationEnv,
-    })
-      .bindTable(props.donationsTable, 'DONATIONS_TABLE_NAME', 'readWrite')
-      .bindSecret(signingSecret, 'SIGNING_SECRET_ID')
-      .bindSecret(stripeSecret, 'STRIPE_SECRET_ID');
+      config: DonationConfig,
+      environment: (bind) => ({
+        ...site,
+        ...stripe(bind),
+        CURRENCIES: config.currencies.join(','),
+        DONATION_SUCCESS_URL: config.donationSuccessUrl,
+        DONATION_CANCEL_URL: config.donationCancelUrl,
+        CHECKOUT_CLIENT_LIMIT_PER_MINUTE: String(config.limits.checkoutClientPerMinute),
+        CAMPAIGN_CACHE_SECONDS: undefined,
+      }),
+    });
 
     const stripeWebhook = new AppFunction(this, 'StripeWebhookFunction', {
-      handler: 'stripe-webhook',
+      entry: 'stripe-webhook',
       description: 'Stripe webhook: the gift ledger, receipts, donor opt-ins',
       timeout: Duration.seconds(30),
-      environment: {
-        ...donationEnv,
+      config: WebhookConfig,
+      environment: (bind) => ({
+        ...site,
+        ...stripe(bind),
+        MAIL_QUEUE_URL: bind.queueSender(mailQueue),
         CONSENT_VERSION: config.consentVersion,
         DEFAULT_LIST: config.defaultList,
-        CHARITY_NAME: config.charityName,
-        CHARITY_REGISTRATION: config.charityRegistration,
-      },
-    })
-      .bindTable(props.donationsTable, 'DONATIONS_TABLE_NAME', 'readWrite')
-      .bindQueueSender(mailQueue, 'MAIL_QUEUE_URL')
-      .bindSecret(signingSecret, 'SIGNING_SECRET_ID')
-      .bindSecret(stripeSecret, 'STRIPE_SECRET_ID');
+      }),
+    });
 
     const exportWorker = new AppFunction(this, 'ExportWorkerFunction', {
-      handler: 'export-worker',
+      entry: 'export-worker',
       description: 'Export worker: streams subscribers or donations to CSV in S3',
       memorySize: 1024,
       timeout: Duration.minutes(15),
-      environment: {},
-    })
-      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
-      .bindTable(props.donationsTable, 'DONATIONS_TABLE_NAME', 'read');
-    exportWorker.fn.addEnvironment('EXPORT_BUCKET_NAME', props.exportBucket.bucketName);
+      config: ExportWorkerConfig,
+      environment: (bind) => ({
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
+        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, 'read'),
+        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
+      }),
+    });
     props.exportBucket.grantPut(exportWorker.fn, 'exports/*');
     // No automatic retry of a failed export: it is marked failed, and the admin starts it again.
     exportWorker.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1) });
 
     const admin = new AppFunction(this, 'AdminFunction', {
-      handler: 'admin',
+      entry: 'admin',
       description: 'Admin API: exports, data requests, stats',
-      environment: baseEnv,
-    })
-      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
-      .bindTable(props.donationsTable, 'DONATIONS_TABLE_NAME', 'read')
-      .bindSecret(signingSecret, 'SIGNING_SECRET_ID');
-    admin.fn.addEnvironment('EXPORT_BUCKET_NAME', props.exportBucket.bucketName);
-    admin.fn.addEnvironment('EXPORT_WORKER_FUNCTION_NAME', exportWorker.fn.functionName);
+      config: AdminConfig,
+      environment: (bind) => ({
+        ...site,
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
+        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, 'read'),
+        SIGNING_SECRET_ID: bind.secret(signingSecret),
+        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
+        EXPORT_WORKER_FUNCTION_NAME: exportWorker.fn.functionName,
+        COUNTER_SHARDS: undefined,
+      }),
+    });
     props.exportBucket.grantRead(admin.fn, 'exports/*'); // to sign download links
     exportWorker.fn.grantInvoke(admin.fn);
 
     const sesEvents = new AppFunction(this, 'SesEventsFunction', {
-      handler: 'ses-events',
+      entry: 'ses-events',
       description: 'SES bounces and complaints: suppress the address',
-      environment: {},
-    })
-      .bindTable(props.subscribersTable, 'SUBSCRIBERS_TABLE_NAME', 'readWrite')
-      .bindSecret(signingSecret, 'SIGNING_SECRET_ID');
+      config: SesEventsConfig,
+      environment: (bind) => ({
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
+        SIGNING_SECRET_ID: bind.secret(signingSecret),
+        COUNTER_SHARDS: undefined,
+      }),
+    });
     // A notification the function could not record (after Lambda's own retries) waits here, behind an alarm:
     // a lost bounce would mean mailing a dead address again.
     const sesEventFailures = new Queue(this, 'SesEventsDeadLetterQueue', {
@@ -220,10 +250,11 @@ export class ApiStack extends Stack {
     props.sesEventsTopic.addSubscription(new LambdaSubscription(sesEvents.fn));
 
     const fallback = new AppFunction(this, 'FallbackFunction', {
-      handler: 'fallback',
+      entry: 'fallback',
       description: 'Catch-all route: 404 and 405 in the contract format',
       memorySize: 256,
-      environment: { SITE_NAME: config.siteName },
+      config: FallbackConfig,
+      environment: () => ({ SITE_NAME: config.siteName }),
     });
 
     const groups: Record<FunctionName, AppFunction> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin };

@@ -9,7 +9,7 @@ let token: string;
 
 beforeAll(async () => {
   server = await startTestServer({ SIGNUP_ADDRESS_LIMIT_PER_HOUR: '1000', SIGNUP_CLIENT_LIMIT_PER_MINUTE: '1000', LINK_CLIENT_LIMIT_PER_MINUTE: '1000', CHECKOUT_CLIENT_LIMIT_PER_MINUTE: '1000' });
-  const tokens = new DynamoAdminTokens(documentClient('us-east-1'), server.tables.subscribers);
+  const tokens = new DynamoAdminTokens(documentClient(server.clientOptions), server.tables.subscribers);
   token = (await createAdminToken({ tokens, clock: { now: () => new Date() } }, 'integration tests')).token;
 });
 afterAll(() => server.stop());

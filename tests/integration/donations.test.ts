@@ -17,10 +17,10 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 let campaignCount = 0;
-/** A fresh campaign per test, made the way the admin CLI makes one (the dev server's env points at DynamoDB Local). */
+/** A fresh campaign per test, made the way the admin CLI makes one (in the dev server's DynamoDB Local). */
 const newCampaign = async (overrides: Parameters<typeof campaignSettings>[0] = {}) => {
   const id = `test-${++campaignCount}`;
-  await new DynamoCampaignRepository(documentClient('us-east-1'), server.tables.donations).saveSettings(campaignSettings({ id, ...overrides }), new Date());
+  await new DynamoCampaignRepository(documentClient(server.clientOptions), server.tables.donations).saveSettings(campaignSettings({ id, ...overrides }), new Date());
   return id;
 };
 
@@ -163,7 +163,7 @@ const subscriptionOf = async (sessionId: string) => {
   const session = await stripe.checkout.sessions.retrieve(sessionId);
   return String(session.subscription);
 };
-const stripePort = () => Number(new URL(String(process.env.STRIPE_API_URL)).port);
+const stripePort = () => Number(new URL(server.stripeApiUrl).port);
 
 describe('POST /v1/stripe/webhook', () => {
   const event = (overrides: Record<string, unknown> = {}) =>

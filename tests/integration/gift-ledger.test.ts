@@ -6,6 +6,7 @@ import {
 } from '../../functions/adapters/dynamo-donations.js';
 import type { GiftDeps } from '../../functions/core/donations/gifts.js';
 import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
+import { dedupeKeyOf } from '../../functions/core/mail/mail.js';
 import { newId } from '../../functions/core/shared/secrets.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings } from '../support/donation-fakes.js';
@@ -34,7 +35,7 @@ const makeDeps = async () => {
     monthly: new DynamoMonthlyGifts(db.client, table),
     queue,
     keys: testKeys,
-    settings: { siteName: 'N', charityName: 'C', charityRegistration: '1', apiBaseUrl: 'https://api.example.org', consentVersion: 'v1', defaultList: 'news' },
+    settings: { siteName: 'N', apiBaseUrl: 'https://api.example.org', consentVersion: 'v1', defaultList: 'news' },
   };
   const prefix = newId(6);
   return { deps, id, queue, key: (k: string) => `${prefix}_${k}` };
@@ -102,7 +103,7 @@ describe('the gift ledger on DynamoDB Local', () => {
       }
       for (const event of scenario(run.id, run.key)) await recordPaymentEvent(run.deps, event);
       expect(await totalsOf(run.deps, run.id), `crash after write ${n}`).toEqual(expected);
-      const receiptKeys = new Set(run.queue.jobs.flatMap((j) => (j.kind === 'email' ? [j.dedupeKey] : [])));
+      const receiptKeys = new Set(run.queue.jobs.flatMap((j) => (j.kind === 'receipt' ? [dedupeKeyOf(testKeys, j)] : [])));
       expect(receiptKeys, `crash after write ${n}`).toEqual(new Set([`receipt:${run.key('pi_1')}`, `receipt:${run.key('pi_2')}`]));
     }
   });

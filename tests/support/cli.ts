@@ -6,7 +6,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Runs `npm run admin -- …` as a person would (same entry point), and collects its output and exit code. */
 export const runAdmin = (args: string[], env: Record<string, string> = {}) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/admin.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/admin.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

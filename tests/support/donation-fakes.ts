@@ -2,7 +2,7 @@ import type { Campaign, CampaignSettings, Gift } from '../../functions/core/dona
 import { ConflictError } from '../../functions/core/shared/errors.js';
 import type { GiftDeps } from '../../functions/core/donations/gifts.js';
 import type { CampaignRepository, GiftLedger, MonthlyGifts, TotalsChange } from '../../functions/core/donations/ports.js';
-import { FakeClock, MemoryQueue, testKeys } from './fakes.js';
+import { makeSubscriptionDeps, testKeys } from './fakes.js';
 
 /** Campaigns with their totals on the item: the in-memory ledger changes them atomically with the gift. */
 export class MemoryCampaigns implements CampaignRepository {
@@ -77,13 +77,14 @@ export const campaignSettings = (overrides: Partial<CampaignSettings> = {}): Cam
   ...overrides,
 });
 
+/** The gift ledger, with the mail worker on the other end of its queue (same clock, same keys). */
 export const makeGiftDeps = async () => {
-  const clock = new FakeClock();
+  const mail = makeSubscriptionDeps();
+  const { clock, queue } = mail;
   const campaigns = new MemoryCampaigns();
   await campaigns.saveSettings(campaignSettings(), clock.now());
   const gifts = new MemoryGifts(campaigns);
   const monthly = new MemoryMonthly();
-  const queue = new MemoryQueue();
   const deps: GiftDeps = {
     clock,
     gifts,
@@ -93,12 +94,21 @@ export const makeGiftDeps = async () => {
     keys: testKeys,
     settings: {
       siteName: 'Example News',
-      charityName: 'Example Charity',
-      charityRegistration: '1234567',
       apiBaseUrl: 'https://api.example.org',
       consentVersion: 'v1',
       defaultList: 'news',
     },
   };
-  return { deps, clock, campaigns, gifts, monthly, queue };
+  return {
+    deps,
+    clock,
+    campaigns,
+    gifts,
+    monthly,
+    queue,
+    mailer: mail.mailer,
+    mailDeps: mail.mailDeps,
+    suppressions: mail.suppressions,
+    subscribers: mail.subscribers,
+  };
 };

@@ -1,6 +1,7 @@
 import { countChange } from '../../functions/core/subscriptions/counting.js';
 import { ConflictError, RateLimitedError, TransientError } from '../../functions/core/shared/errors.js';
-import type { MailJob, OutgoingEmail } from '../../functions/core/mail/model.js';
+import type { MailDeps } from '../../functions/core/mail/mail.js';
+import type { MailIntent, OutgoingEmail } from '../../functions/core/mail/model.js';
 import type { Subscriber } from '../../functions/core/subscriptions/model.js';
 import type { Clock } from '../../functions/core/shared/ports.js';
 import type { Mailer, MailLedger, MailQueue, SuppressionReason, Suppressions } from '../../functions/core/mail/ports.js';
@@ -70,11 +71,11 @@ export class MemoryRateLimiter implements RateLimiter {
 }
 
 export class MemoryQueue implements MailQueue {
-  readonly jobs: MailJob[] = [];
-  async enqueue(job: MailJob) {
+  readonly jobs: MailIntent[] = [];
+  async enqueue(job: MailIntent) {
     this.jobs.push(structuredClone(job));
   }
-  take(): MailJob[] {
+  take(): MailIntent[] {
     return this.jobs.splice(0);
   }
 }
@@ -149,5 +150,11 @@ export const makeSubscriptionDeps = () => {
       limits: { signupAddress: { name: 'signup-address', limit: 5, windowSeconds: 3600 } },
     },
   };
-  return { deps, clock, subscribers, suppressions, queue, mailer, ledger, rateLimiter, mailDeps: { ...deps, mailer, ledger } };
+  const mailDeps: MailDeps = {
+    ...deps,
+    mailer,
+    ledger,
+    settings: { ...deps.settings, charityName: 'Example Charity', charityRegistration: '1234567' },
+  };
+  return { deps, clock, subscribers, suppressions, queue, mailer, ledger, rateLimiter, mailDeps };
 };

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stageTarget } from '../../local/admin/target.js';
+import { stageTarget } from '../../cli/target.js';
 
 // A deployed stack cannot be reached from here; this checks how the CLI reads a stage's stack outputs.
 const cloudFormation = mockClient(CloudFormationClient);

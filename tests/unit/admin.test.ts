@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type AdminDeps, accessSubscriber, adminStats, authenticateAdmin, createAdminToken, eraseSubscriber } from '../../functions/core/admin/admin.js';
 import { recordMailFeedback } from '../../functions/core/list-hygiene/feedback.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
+import { NotFoundError, UnauthorizedError } from '../../functions/core/shared/errors.js';
 import type { AdminTokenRecord, AdminTokens } from '../../functions/core/admin/ports.js';
 import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions/subscriptions.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
@@ -69,10 +70,13 @@ describe('admin tokens', () => {
     expect(await authenticateAdmin(admin, `Bearer ${token}`)).toMatchObject({ id: record.id, name: 'ops laptop' });
     expect((await admin.tokens.list())[0]?.lastUsedAt).toBe('2026-11-25T10:00:00.000Z');
     for (const bad of [undefined, '', token, `Bearer ${token}x`, `Bearer apl_${'A'.repeat(43)}`, `Basic ${token}`]) {
-      await expect(authenticateAdmin(admin, bad)).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+      // The class is what platform/http.ts maps to 401; the core error carries no status.
+      const error = await authenticateAdmin(admin, bad).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnauthorizedError);
+      expect(error).toMatchObject({ code: 'unauthorized' });
     }
     expect(await admin.tokens.revoke('ops laptop')).toBe(true);
-    await expect(authenticateAdmin(admin, `Bearer ${token}`)).rejects.toMatchObject({ status: 401 });
+    await expect(authenticateAdmin(admin, `Bearer ${token}`)).rejects.toBeInstanceOf(UnauthorizedError);
   });
 });
 
@@ -155,7 +159,7 @@ describe('data requests and list hygiene', () => {
     expect(record).toMatchObject({ email: 'reader@example.org', status: 'confirmed', consent: { signup: { wordingVersion: 'v1' }, confirmation: {} } });
     expect(record).not.toHaveProperty('round');
     expect(record).not.toHaveProperty('countOp');
-    await expect(accessSubscriber(admin, 'nobody@example.org')).rejects.toMatchObject({ status: 404 });
+    await expect(accessSubscriber(admin, 'nobody@example.org')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('erases to a keyed hash: never mailed again until the address signs up and confirms afresh', async () => {

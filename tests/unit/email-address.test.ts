@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail } from '../../functions/core/shared/email-address.js';
+import { addressKey, EmailAddress, normalizeEmail } from '../../functions/core/shared/email-address.js';
 import { ValidationError } from '../../functions/core/shared/errors.js';
+import { testKeys } from '../support/fakes.js';
 
 const rejects = (raw: string) => {
   try {
@@ -49,5 +50,27 @@ describe('normalizeEmail', () => {
     expect(domain).toHaveLength(246);
     expect(normalizeEmail(`${'a'.repeat(7)}@${domain}`)).toHaveLength(254);
     rejects(`${'a'.repeat(8)}@${domain}`);
+  });
+});
+
+describe('EmailAddress', () => {
+  it('gives the same canonical form as normalizeEmail', () => {
+    for (const raw of ['  Reader.Name+tag@Example.ORG ', 'Leser@Bücher.DE', 'leser@xn--bcher-kva.de']) {
+      expect(EmailAddress.parse(raw)).toBe(normalizeEmail(raw));
+    }
+  });
+
+  it('fails to parse what normalizeEmail rejects, with the same message', () => {
+    const result = EmailAddress.safeParse('a@example.org\r\nBcc: victim@example.org');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('The email address contains control characters.');
+  });
+});
+
+describe('addressKey', () => {
+  it('is one key per mailbox, however the address was typed', () => {
+    const key = addressKey(testKeys, 'leser@xn--bcher-kva.de');
+    expect(addressKey(testKeys, ' LESER@Bücher.de')).toBe(key);
+    expect(addressKey(testKeys, 'other@bücher.de')).not.toBe(key);
   });
 });

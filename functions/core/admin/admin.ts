@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { normalizeEmail } from '../shared/email-address.js';
+import { addressKey, normalizeEmail } from '../shared/email-address.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.js';
 import type { AdminTokenRecord, AdminTokens } from './ports.js';
 import type { CampaignRepository } from '../donations/ports.js';
@@ -7,7 +7,7 @@ import type { Clock } from '../shared/ports.js';
 import type { SubscriberCounts, SubscriberRepository } from '../subscriptions/ports.js';
 import type { Suppressions } from '../mail/ports.js';
 import { retryOnConflict } from '../shared/retry.js';
-import { type Keys, keyedHash } from '../shared/secrets.js';
+import type { Keys } from '../shared/secrets.js';
 
 
 export interface AdminDeps {
@@ -72,7 +72,7 @@ const addressOf = (raw: string) => {
 export const accessSubscriber = async (deps: AdminDeps, rawEmail: string) => {
   const email = addressOf(rawEmail);
   const subscriber = await deps.subscribers.get(email);
-  const suppression = await deps.suppressions.get(keyedHash(deps.keys.email, email));
+  const suppression = await deps.suppressions.get(addressKey(deps.keys, email));
   if (!subscriber) {
     if (suppression) return { email, status: 'suppressed', suppression };
     throw new NotFoundError('We hold no subscriber record for this address.');
@@ -87,7 +87,7 @@ export const accessSubscriber = async (deps: AdminDeps, rawEmail: string) => {
  */
 export const eraseSubscriber = async (deps: AdminDeps, rawEmail: string) => {
   const email = addressOf(rawEmail);
-  await deps.suppressions.put(keyedHash(deps.keys.email, email), 'erased', deps.clock.now());
+  await deps.suppressions.put(addressKey(deps.keys, email), 'erased', deps.clock.now());
   await retryOnConflict(async () => {
     const subscriber = await deps.subscribers.get(email);
     if (subscriber) await deps.subscribers.delete(subscriber);

@@ -1,16 +1,15 @@
 import type { Contribution, Gift, GiftStatus, PaymentEvent } from './model.js';
-import { receiptEmail } from '../mail/emails.js';
+import { addressKey, parseEmailAddress } from '../shared/email-address.js';
 import type { CampaignRepository, GiftLedger, MonthlyGifts } from './ports.js';
 import type { Clock } from '../shared/ports.js';
 import type { MailQueue } from '../mail/ports.js';
 import { retryOnConflict } from '../shared/retry.js';
-import { type Keys, keyedHash, newId } from '../shared/secrets.js';
+import { type Keys, newId } from '../shared/secrets.js';
 import { queueSignup } from '../subscriptions/subscriptions.js';
 
 export interface GiftSettings {
+  /** Names the gift on its receipt when its campaign is unknown. */
   siteName: string;
-  charityName: string;
-  charityRegistration: string;
   apiBaseUrl: string;
   consentVersion: string;
   defaultList: string;
@@ -80,8 +79,17 @@ export const targetContribution = (gift: Gift, campaignCurrency: string | undefi
   return { raised: net, donations: net > 0 ? 1 : 0, donor: gift.contributed.donor || net > 0 };
 };
 
-const donorKey = (deps: GiftDeps, gift: Gift) =>
-  gift.donorEmail ? keyedHash(deps.keys.email, gift.donorEmail.toLowerCase()) : `payment:${gift.key}`;
+/**
+ * The donor's address in its canonical form. Gifts recorded before payment events were normalised may hold it
+ * as the donor typed it at Stripe; an address we could not mail counts as none.
+ */
+const donorEmail = (gift: Gift) => parseEmailAddress(gift.donorEmail);
+
+/** One key per mailbox, the same as the suppression key of a reader with that address. */
+const donorKey = (deps: GiftDeps, gift: Gift) => {
+  const email = donorEmail(gift);
+  return email ? addressKey(deps.keys, email) : `payment:${gift.key}`;
+};
 
 const sameGift = (a: Gift, b: Gift) => JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
 
@@ -131,34 +139,31 @@ const markGift = (deps: GiftDeps, key: string, change: Pick<Partial<Gift>, 'rece
     await deps.gifts.save({ ...gift, ...change, updatedAt: deps.clock.now().toISOString() }, gift);
   }, 10);
 
-/** Queues the thank-you receipt (deduplicated by the mailer) and the newsletter opt-in, each once. */
+/** Queues the thank-you receipt (rendered and deduplicated by the mail worker) and the newsletter opt-in, each once. */
 const followUp = async (deps: GiftDeps, gift: Gift) => {
-  if (gift.status !== 'paid' || !gift.donorEmail) return;
+  const email = donorEmail(gift);
+  if (gift.status !== 'paid' || !email) return;
   if (!gift.receiptQueued && gift.contributed.donations === 1 && gift.amount !== undefined && gift.currency) {
     const campaign = gift.campaign ? await deps.campaigns.getSettings(gift.campaign) : undefined;
     await deps.queue.enqueue({
-      kind: 'email',
+      kind: 'receipt',
       id: newId(),
-      dedupeKey: `receipt:${gift.key}`,
-      email: receiptEmail({
-        to: gift.donorEmail,
+      gift: {
+        reference: gift.key,
+        email,
         name: gift.donorName,
-        siteName: deps.settings.siteName,
-        charityName: deps.settings.charityName,
-        charityRegistration: deps.settings.charityRegistration,
         campaignTitle: campaign?.title ?? deps.settings.siteName,
         amount: gift.amount,
         currency: gift.currency,
         monthly: gift.frequency === 'monthly',
         paidAt: gift.paidAt ?? gift.updatedAt,
-        reference: gift.key,
-      }),
+      },
     });
     await markGift(deps, gift.key, { receiptQueued: true });
   }
   if (gift.subscribe && !gift.signupQueued) {
     await queueSignup(deps.queue, {
-      email: gift.donorEmail.toLowerCase(),
+      email,
       name: gift.donorName,
       lists: [deps.settings.defaultList],
       source: `${deps.settings.apiBaseUrl}/v1/donate${gift.campaign ? `?campaign=${gift.campaign}` : ''}`,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { EmailAddress } from '../shared/email-address.js';
 import { MAX_SHARDS } from '../subscriptions/counting.js';
 
 export const CurrencyCode = z.string().regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.');
@@ -86,7 +87,8 @@ export type PaymentEvent =
       frequency: Frequency;
       amount: number;
       currency: string;
-      email?: string | undefined;
+      /** The donor's address, in its canonical form (see EmailAddress). */
+      email?: EmailAddress | undefined;
       name?: string | undefined;
       subscribe: boolean;
       checkoutSession?: string | undefined;

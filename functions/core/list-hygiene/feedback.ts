@@ -1,10 +1,10 @@
-import { normalizeEmail } from '../shared/email-address.js';
+import { addressKey, normalizeEmail } from '../shared/email-address.js';
 import type { Subscriber } from '../subscriptions/model.js';
 import type { Clock } from '../shared/ports.js';
 import type { SubscriberRepository } from '../subscriptions/ports.js';
 import type { Suppressions } from '../mail/ports.js';
 import { retryOnConflict } from '../shared/retry.js';
-import { type Keys, keyedHash } from '../shared/secrets.js';
+import type { Keys } from '../shared/secrets.js';
 
 /** What recording SES feedback needs: the subscribers (with their counts) and the suppression markers. */
 export interface FeedbackDeps {
@@ -32,7 +32,7 @@ export const recordMailFeedback = async (
     } catch {
       continue; // not an address we could have mailed
     }
-    await deps.suppressions.put(keyedHash(deps.keys.email, email), status, deps.clock.now());
+    await deps.suppressions.put(addressKey(deps.keys, email), status, deps.clock.now());
     await retryOnConflict(async () => {
       const subscriber = await deps.subscribers.get(email);
       if (!subscriber || subscriber.status === status) return;

@@ -1,16 +1,26 @@
 import { TransientError } from '../shared/errors.js';
-import type { MailJob, OutgoingEmail } from './model.js';
+import type { MailJob, OutgoingEmail, ReceiptGift } from './model.js';
 import type { Clock } from '../shared/ports.js';
 import type { MailLedger, Mailer } from './ports.js';
 import type { SubscriberRepository } from '../subscriptions/ports.js';
-import { keyedHash } from '../shared/secrets.js';
-import { processSignup, type SubscriptionDeps } from '../subscriptions/subscriptions.js';
+import type { Keys } from '../shared/secrets.js';
+import { addressKey, parseEmailAddress } from '../shared/email-address.js';
+import { receiptEmail, welcomeEmail } from './emails.js';
+import { processSignup, type SubscriptionDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
+
+/** What the mail worker renders with: the mailing-list settings (site name, API base URL for links) and the charity. */
+export interface MailSettings extends SubscriptionSettings {
+  /** Named on every receipt as the recipient of the gift. */
+  charityName: string;
+  charityRegistration: string;
+}
 
 export interface MailDeps extends SubscriptionDeps {
   mailer: Mailer;
   ledger: MailLedger;
   clock: Clock;
   subscribers: SubscriberRepository;
+  settings: MailSettings;
 }
 
 /** How long a claimed-but-unconfirmed send blocks another attempt (longer than one SES call with retries). */
@@ -19,27 +29,35 @@ const SEND_LEASE_SECONDS = 120;
 /**
  * Bounced, complaining and erased addresses are never mailed again, whatever asked for the email, until they
  * sign up and confirm afresh (confirming removes the marker). Only the confirmation of a new signup, which the
- * reader has just asked for, goes out regardless.
+ * reader has just asked for, goes out regardless (see processMailJob).
  */
 const isSuppressed = async (deps: MailDeps, to: string): Promise<boolean> => {
-  const email = to.toLowerCase();
-  const [subscriber, marker] = await Promise.all([
-    deps.subscribers.get(email),
-    deps.suppressions.get(keyedHash(deps.keys.email, email)),
-  ]);
+  // An email rendered by an older producer may carry the address as the donor typed it at Stripe.
+  const email = parseEmailAddress(to);
+  if (email === undefined) return false; // not an address we could have filed a marker under
+  const [subscriber, marker] = await Promise.all([deps.subscribers.get(email), deps.suppressions.get(addressKey(deps.keys, email))]);
   if (subscriber?.status === 'bounced' || subscriber?.status === 'complained') return true;
   return marker !== undefined && subscriber?.status !== 'confirmed';
 };
 
 export type Delivery = 'sent' | 'duplicate' | 'suppressed';
 
+export interface DeliveryOptions {
+  /** At most once per key: the sent-mail ledger remembers it (`receipt:<payment intent>`, `welcome:<hash>:<round>`). */
+  dedupeKey?: string | undefined;
+  /** The reader has just asked for this very email (a signup's confirmation link): suppression does not apply. */
+  askedForByReader?: boolean;
+}
+
 /**
- * Sends one email unless its address is suppressed. With a dedupe key it goes out at most once: the ledger is
- * claimed before the send and marked after it, so only a crash between SES accepting the mail and the mark
- * can repeat it (SES has no idempotency key; one repeat beats a lost receipt). Throws TransientError to retry.
+ * The one path every email leaves by. Sends unless the address is suppressed. With a dedupe key it goes out at
+ * most once: the ledger is claimed before the send and marked after it, so only a crash between SES accepting
+ * the mail and the mark can repeat it (SES has no idempotency key; one repeat beats a lost receipt).
+ * Throws TransientError to retry.
  */
-export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, dedupeKey?: string): Promise<Delivery> => {
-  if (await isSuppressed(deps, email.to)) return 'suppressed';
+export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, options: DeliveryOptions = {}): Promise<Delivery> => {
+  if (!options.askedForByReader && (await isSuppressed(deps, email.to))) return 'suppressed';
+  const { dedupeKey } = options;
   if (dedupeKey === undefined) {
     await deps.mailer.send(email);
     return 'sent';
@@ -52,12 +70,59 @@ export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, dedupeK
   return 'sent';
 };
 
-/** Processes one mail-queue job. Throws to have the queue deliver it again later. */
-export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<string> => {
+const renderReceipt = (settings: MailSettings, gift: ReceiptGift): OutgoingEmail =>
+  receiptEmail({
+    to: gift.email,
+    name: gift.name,
+    siteName: settings.siteName,
+    charityName: settings.charityName,
+    charityRegistration: settings.charityRegistration,
+    campaignTitle: gift.campaignTitle,
+    amount: gift.amount,
+    currency: gift.currency,
+    monthly: gift.monthly,
+    paidAt: gift.paidAt,
+    reference: gift.reference,
+  });
+
+/**
+ * The sent-mail ledger key of a job's email: one receipt per payment, one welcome per address and opt-in round.
+ * Undefined for a signup job, whose mail is decided (and replayed) by the subscriber write itself.
+ */
+export const dedupeKeyOf = (keys: Pick<Keys, 'email'>, job: MailJob): string | undefined => {
   switch (job.kind) {
     case 'signup':
-      return processSignup({ ...deps, send: (email) => deps.mailer.send(email) }, job);
+      return undefined;
+    case 'welcome':
+      return `welcome:${addressKey(keys, job.email)}:${job.round}`;
+    case 'receipt':
+      return `receipt:${job.gift.reference}`;
     case 'email':
-      return deliverEmail(deps, job.email, job.dedupeKey);
+      return job.dedupeKey;
+  }
+};
+
+/** Renders and sends one mail-queue job. Throws to have the queue deliver it again later. */
+export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<string> => {
+  const dedupeKey = dedupeKeyOf(deps.keys, job);
+  switch (job.kind) {
+    case 'signup':
+      return processSignup(
+        { ...deps, send: (email, mail) => deliverEmail(deps, email, { askedForByReader: mail === 'confirmation' }) },
+        job,
+      );
+    case 'welcome': {
+      const email = welcomeEmail({
+        siteName: deps.settings.siteName,
+        to: job.email,
+        name: job.name,
+        unsubscribeUrl: unsubscribeUrl(deps, job.email),
+      });
+      return deliverEmail(deps, email, { dedupeKey });
+    }
+    case 'receipt':
+      return deliverEmail(deps, renderReceipt(deps.settings, job.gift), { dedupeKey });
+    case 'email':
+      return deliverEmail(deps, job.email, { dedupeKey });
   }
 };

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EmailAddress } from '../shared/email-address.js';
 import { SignupRequest } from '../subscriptions/model.js';
 
 export const OutgoingEmail = z.object({
@@ -11,9 +12,42 @@ export const OutgoingEmail = z.object({
 
 export type OutgoingEmail = z.infer<typeof OutgoingEmail>;
 
-/** A message on the mail queue: every email leaves through it, so a slow SES never slows a request. */
-export const MailJob = z.discriminatedUnion('kind', [
+/** What a receipt says about one counted payment: the facts of the gift, not its wording. */
+export const ReceiptGift = z.object({
+  /** The payment intent id: the receipt's reference and its dedupe key (`receipt:<reference>`). */
+  reference: z.string().min(1),
+  email: EmailAddress,
+  name: z.string().optional(),
+  campaignTitle: z.string(),
+  amount: z.number().int().nonnegative(),
+  currency: z.string(),
+  monthly: z.boolean(),
+  paidAt: z.iso.datetime(),
+});
+
+export type ReceiptGift = z.infer<typeof ReceiptGift>;
+
+/**
+ * What producers put on the mail queue: an intent, rendered by the mail worker (which holds the templates and
+ * the settings they need), so that every email leaves through one path and a slow SES never slows a request.
+ */
+export const MailIntent = z.discriminatedUnion('kind', [
+  /** Apply a signup and send what it calls for (a confirmation or an "already subscribed" note). */
   z.object({ kind: z.literal('signup'), id: z.string(), request: SignupRequest }),
+  /** Welcome a confirmed subscriber, once per opt-in round. */
+  z.object({ kind: z.literal('welcome'), id: z.string(), email: EmailAddress, name: z.string().optional(), round: z.string() }),
+  /** Thank a donor for one counted payment, once per payment. */
+  z.object({ kind: z.literal('receipt'), id: z.string(), gift: ReceiptGift }),
+]);
+
+export type MailIntent = z.infer<typeof MailIntent>;
+
+/**
+ * A message as the worker reads it: an intent, or an email rendered by a producer before intents existed.
+ * The rendered shape is still accepted, and sent as before, so that a deploy strands no queued mail.
+ */
+export const MailJob = z.union([
+  MailIntent,
   z.object({ kind: z.literal('email'), id: z.string(), dedupeKey: z.string().optional(), email: OutgoingEmail }),
 ]);
 

@@ -1,7 +1,8 @@
-import type { MailJob, OutgoingEmail } from './model.js';
+import type { MailIntent, OutgoingEmail } from './model.js';
 
+/** The queue between producers (signups, confirmations, payments) and the mail worker: it carries intents. */
 export interface MailQueue {
-  enqueue(job: MailJob): Promise<void>;
+  enqueue(job: MailIntent): Promise<void>;
 }
 
 /** Sends one email now. Throws TransientError when a retry may succeed. */

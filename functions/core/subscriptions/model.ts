@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EmailAddress } from '../shared/email-address.js';
 
 /** A mailing list's id, as configured and as sent by the signup form. */
 export const ListId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.');
@@ -47,7 +48,7 @@ export const Subscriber = z.object({
 export type Subscriber = z.infer<typeof Subscriber>;
 
 export const SignupRequest = z.object({
-  email: z.string(),
+  email: EmailAddress,
   name: z.string().optional(),
   lists: z.array(z.string()),
   source: z.string().optional(),

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from '../mail/emails.js';
-import { hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
+import { alreadySubscribedEmail, confirmationEmail } from '../mail/emails.js';
+import { addressKey, hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
 import { InvalidTokenError, ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
 import type { ConsentEvent, SignupMail, SignupRequest, Subscriber } from './model.js';
-import type { MailJob, OutgoingEmail } from '../mail/model.js';
+import type { MailIntent, OutgoingEmail } from '../mail/model.js';
 import type { Clock } from '../shared/ports.js';
 import type { MailQueue, Suppressions } from '../mail/ports.js';
 import type { RateLimit, RateLimiter, SubscriberRepository } from './ports.js';
@@ -90,7 +90,7 @@ export const requestSubscription = async (
 ): Promise<void> => {
   const email = normalizeEmail(input.email);
   const lists = resolveLists(deps.settings, input.lists);
-  await deps.rateLimiter.hit(deps.settings.limits.signupAddress, keyedHash(deps.keys.email, email), deps.clock.now());
+  await deps.rateLimiter.hit(deps.settings.limits.signupAddress, addressKey(deps.keys, email), deps.clock.now());
   if (input.website !== undefined && input.website.trim() !== '') return; // honeypot: same answer, nothing kept
   const consent = { ...consentEvent(deps, input.client, input.source), origin: 'form' as const };
   await queueSignup(deps.queue, { email, name: input.name, lists, source: input.source, consent });
@@ -100,10 +100,14 @@ export const requestSubscription = async (
 export const queueSignup = (queue: MailQueue, request: SignupRequest) =>
   queue.enqueue({ kind: 'signup', id: newId(), request });
 
+/** The one-click unsubscribe link that every email to a subscriber carries. */
+export const unsubscribeUrl = (deps: Pick<SubscriptionDeps, 'keys' | 'settings'>, email: string) =>
+  `${deps.settings.apiBaseUrl}/v1/subscriptions/unsubscribe?token=${makeUnsubscribeToken(deps.keys.token, email)}`;
+
 const links = (deps: SubscriptionDeps, email: string) => {
   const base = deps.settings.apiBaseUrl;
   return {
-    unsubscribeUrl: `${base}/v1/subscriptions/unsubscribe?token=${makeUnsubscribeToken(deps.keys.token, email)}`,
+    unsubscribeUrl: unsubscribeUrl(deps, email),
     confirmUrl: (round: string) => {
       const expiresAt = new Date(deps.clock.now().getTime() + deps.settings.confirmTtlSeconds * 1000);
       return `${base}/v1/subscriptions/confirm?token=${makeConfirmToken(deps.keys.token, { email, round, expiresAt })}`;
@@ -159,11 +163,13 @@ const decideSignup = (
 /**
  * Applies a signup job (from the mail queue) and sends what it calls for: a confirmation link, an
  * "already subscribed" note, or nothing when one went out a few minutes ago. Safe to redeliver: a job that
- * was applied before replays its mail without writing again.
+ * was applied before replays its mail without writing again. `send` is the mail worker's one delivery path;
+ * it is told which mail this is, because a confirmation the reader has just asked for goes out even to a
+ * suppressed address.
  */
 export const processSignup = async (
-  deps: SubscriptionDeps & { send: (email: OutgoingEmail) => Promise<unknown> },
-  job: Extract<MailJob, { kind: 'signup' }>,
+  deps: SubscriptionDeps & { send: (email: OutgoingEmail, mail: Exclude<SignupMail, 'none'>) => Promise<unknown> },
+  job: Extract<MailIntent, { kind: 'signup' }>,
 ): Promise<SignupMail> => {
   const { request } = job;
   const subscriber = await retryOnConflict(async () => {
@@ -177,9 +183,9 @@ export const processSignup = async (
   const context = { siteName: deps.settings.siteName, to: subscriber.email, name: subscriber.name, ...link };
   if (mail === 'confirmation') {
     const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
-    await deps.send(confirmationEmail({ ...context, confirmUrl: link.confirmUrl(subscriber.round), validDays }));
+    await deps.send(confirmationEmail({ ...context, confirmUrl: link.confirmUrl(subscriber.round), validDays }), mail);
   } else if (mail === 'already_subscribed') {
-    await deps.send(alreadySubscribedEmail(context));
+    await deps.send(alreadySubscribedEmail(context), mail);
   }
   return mail;
 };
@@ -209,13 +215,13 @@ export const confirmSubscription = async (
     );
   });
   // Confirming afresh lifts an earlier erase, bounce or complaint.
-  await deps.suppressions.remove(keyedHash(deps.keys.email, subscriber.email));
-  const { unsubscribeUrl } = links(deps, subscriber.email);
+  await deps.suppressions.remove(addressKey(deps.keys, subscriber.email));
   await deps.queue.enqueue({
-    kind: 'email',
+    kind: 'welcome',
     id: newId(),
-    dedupeKey: `welcome:${keyedHash(deps.keys.email, subscriber.email)}:${subscriber.round}`,
-    email: welcomeEmail({ siteName: deps.settings.siteName, to: subscriber.email, name: subscriber.name, unsubscribeUrl }),
+    email: normalizeEmail(subscriber.email),
+    name: subscriber.name,
+    round: subscriber.round,
   });
 };
 

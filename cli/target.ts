@@ -4,8 +4,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { startStrictDynamoLocal } from '../dynamodb-local.js';
-import { createTables, LOCAL_TABLES } from '../tables.js';
+import { startStrictDynamoLocal } from '../local/dynamodb-local.js';
+import { createTables, LOCAL_TABLES } from '../local/tables.js';
 
 /** Where the admin CLI works: the dev server's data, or a deployed stage. */
 export interface Target {

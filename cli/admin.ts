@@ -10,8 +10,8 @@ import { defaultBounds, saveCampaign } from '../functions/core/donations/checkou
 import { CampaignId, CurrencyCode } from '../functions/core/donations/model.js';
 import { DomainError } from '../functions/core/shared/errors.js';
 import { formatMoney } from '../functions/core/shared/money.js';
-import { adminApi } from './admin/api.js';
-import { localTarget, stageTarget, type Target } from './admin/target.js';
+import { adminApi } from './api.js';
+import { localTarget, stageTarget, type Target } from './target.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -1,5 +1,5 @@
-import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
-import { createAdminToken } from '../../functions/core/admin/admin.js';
+import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
+import { createAdminToken } from '../functions/core/admin/admin.js';
 import type { Target } from './target.js';
 
 /** A client of the admin API with a bearer token: the one given, or a temporary one the CLI mints and revokes. */

@@ -1,0 +1,88 @@
+import type { SecretSource } from './secrets-manager.js';
+
+export interface SecretsExtensionOptions {
+  /** The value of the `X-Aws-Parameters-Secrets-Token` header: the function's `AWS_SESSION_TOKEN` in Lambda. */
+  token: string;
+  /** Where the extension listens; default `http://localhost:<port>`. A stand-in (the dev server, a test) sets it. */
+  baseUrl?: string;
+  /** The extension's port, used when no base URL is given; default 2773. */
+  port?: number;
+  /** How long to keep asking while the extension starts (connection refused, 400 "not ready"); default 2,000 ms. */
+  startupRetryMs?: number;
+  /** The time one request may take (the extension may call Secrets Manager first); default 5,000 ms. */
+  requestTimeoutMs?: number;
+}
+
+/** An error type the extension passes on from Secrets Manager (`AccessDeniedException`, ...): never a value. */
+const errorType = (body: string) => /\b[A-Z][A-Za-z]+(?:Exception|Error)\b/.exec(body)?.[0];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Secrets through the AWS Parameters and Secrets Lambda Extension: a GET on localhost, answered from the
+ * extension's cache, with no SDK client in the bundle and no Secrets Manager call at most cold starts.
+ * While the extension starts (the first milliseconds of a cold start) it refuses connections or answers 400
+ * "not ready": those are retried briefly. Every other failure is an error naming the secret id, never its value.
+ */
+export class SecretsExtensionSource implements SecretSource {
+  private readonly baseUrl: string;
+  private readonly token: string;
+  private readonly startupRetryMs: number;
+  private readonly requestTimeoutMs: number;
+
+  constructor(options: SecretsExtensionOptions) {
+    this.baseUrl = (options.baseUrl ?? `http://localhost:${options.port ?? 2773}`).replace(/\/+$/, '');
+    this.token = options.token;
+    this.startupRetryMs = options.startupRetryMs ?? 2000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+  }
+
+  /** The extension as Lambda runs it: its port from `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, the session token. */
+  static fromEnvironment(env: NodeJS.ProcessEnv = process.env): SecretsExtensionSource {
+    const token = env.AWS_SESSION_TOKEN;
+    if (!token) throw new Error('AWS_SESSION_TOKEN is not set: the Parameters and Secrets extension needs it');
+    const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT;
+    return new SecretsExtensionSource({ token, port: port ? Number(port) : undefined });
+  }
+
+  async getSecretString(secretId: string): Promise<string | undefined> {
+    const url = `${this.baseUrl}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
+    const fail = (reason: string) => new Error(`secret ${secretId} could not be read from the secrets extension: ${reason}`);
+    const deadline = Date.now() + this.startupRetryMs;
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          headers: { 'X-Aws-Parameters-Secrets-Token': this.token },
+          signal: AbortSignal.timeout(this.requestTimeoutMs),
+        });
+      } catch (error) {
+        const code = (error as { cause?: { code?: string } }).cause?.code;
+        const starting = code === 'ECONNREFUSED' || code === 'ECONNRESET';
+        if (starting && Date.now() < deadline) {
+          await sleep(Math.min(5 * 2 ** attempt, 100));
+          continue;
+        }
+        throw fail(code ?? (error as Error).name ?? 'request failed');
+      }
+      const body = await response.text();
+      if (response.status === 400 && /not ready/i.test(body) && Date.now() < deadline) {
+        await sleep(Math.min(5 * 2 ** attempt, 100));
+        continue;
+      }
+      if (!response.ok) {
+        // The body is an error message, but it is not quoted whole: only a recognizable error type is.
+        const type = errorType(body);
+        throw fail(`HTTP ${response.status}${type ? ` ${type}` : ''}`);
+      }
+      let answer: unknown;
+      try {
+        answer = JSON.parse(body);
+      } catch {
+        throw fail('the answer is not JSON'); // JSON.parse quotes the text in its message: never let the secret reach a log
+      }
+      const secretString = (answer as { SecretString?: unknown } | null)?.SecretString;
+      return typeof secretString === 'string' ? secretString : undefined;
+    }
+  }
+}

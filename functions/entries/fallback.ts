@@ -1,0 +1,5 @@
+import { makeHandler } from '../handlers/fallback.js';
+import { FallbackConfig, loadConfig } from '../platform/config.js';
+
+// The catch-all function's composition root: no client, only the site's name for its error pages.
+export const handler = makeHandler({ siteName: loadConfig(FallbackConfig).SITE_NAME });

@@ -1,0 +1,11 @@
+import { makeHandler } from '../handlers/ses-events.js';
+import { SesEventsConfig, lambdaClientOptions, loadConfig } from '../platform/config.js';
+import { buildSesEvents } from '../platform/roots/ses-events.js';
+import { secretsManagerSourceFor } from '../platform/secrets.js';
+
+// The ses-events function's composition root: its configuration is parsed and its clients built once, at cold start.
+const config = loadConfig(SesEventsConfig);
+const clients = lambdaClientOptions();
+const { deps } = await buildSesEvents(config, clients, secretsManagerSourceFor(clients));
+
+export const handler = makeHandler(deps);

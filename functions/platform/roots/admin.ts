@@ -1,0 +1,27 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoAdminTokens } from '../../adapters/dynamo-admin.js';
+import { DynamoCampaignRepository } from '../../adapters/dynamo-donations.js';
+import { LambdaExportWorker } from '../../adapters/lambda-export-worker.js';
+import { loadSigningKey, type SecretSource } from '../../adapters/secrets-manager.js';
+import type { AdminDeps } from '../../core/admin/admin.js';
+import { deriveKeys } from '../../core/shared/secrets.js';
+import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';
+import type { AdminConfig } from '../config.js';
+import { exportDeps } from './exports.js';
+import { subscriberCounts, subscriberStores } from './subscribers.js';
+
+/** The admin API's dependencies: both tables, the export bucket, the export worker's function, the signing key. */
+export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, secrets: SecretSource) => {
+  const dynamo = documentClient(clients);
+  const table = config.SUBSCRIBERS_TABLE_NAME;
+  const admin: AdminDeps = {
+    clock: systemClock,
+    tokens: new DynamoAdminTokens(dynamo, table),
+    ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
+    counts: subscriberCounts(dynamo, table),
+    campaigns: new DynamoCampaignRepository(dynamo, config.DONATIONS_TABLE_NAME, config.COUNTER_SHARDS),
+    keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
+  };
+  const worker = new LambdaExportWorker(new LambdaClient(clientConfig(clients, 'lambda')), config.EXPORT_WORKER_FUNCTION_NAME);
+  return { deps: { admin, exports: exportDeps(config, clients, dynamo, worker) }, options: { siteName: config.SITE_NAME } };
+};

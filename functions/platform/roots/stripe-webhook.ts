@@ -1,0 +1,33 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoCampaignRepository, DynamoGiftLedger, DynamoMonthlyGifts } from '../../adapters/dynamo-donations.js';
+import type { SecretSource } from '../../adapters/secrets-manager.js';
+import { SqsMailQueue } from '../../adapters/sqs-mail-queue.js';
+import { StripePaymentEvents } from '../../adapters/stripe-payments.js';
+import type { GiftDeps } from '../../core/donations/gifts.js';
+import type { WebhookDeps } from '../../handlers/stripe-webhook.js';
+import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';
+import type { WebhookConfig } from '../config.js';
+import { stripeAndKeys } from './stripe.js';
+
+/** The Stripe webhook's dependencies: the gift ledger, the mail queue (receipts, opt-ins), Stripe, the signing key. */
+export const buildStripeWebhook = async (config: WebhookConfig, clients: ClientOptions, secrets: SecretSource) => {
+  const { keys, stripe, webhookSecret } = await stripeAndKeys(config, secrets);
+  const dynamo = documentClient(clients);
+  const table = config.DONATIONS_TABLE_NAME;
+  const gifts: GiftDeps = {
+    clock: systemClock,
+    gifts: new DynamoGiftLedger(dynamo, table),
+    campaigns: new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS),
+    monthly: new DynamoMonthlyGifts(dynamo, table),
+    queue: new SqsMailQueue(new SQSClient(clientConfig(clients, 'sqs')), config.MAIL_QUEUE_URL),
+    keys,
+    settings: {
+      siteName: config.SITE_NAME,
+      apiBaseUrl: config.PUBLIC_API_URL,
+      consentVersion: config.CONSENT_VERSION,
+      defaultList: config.DEFAULT_LIST,
+    },
+  };
+  const deps: WebhookDeps = { gifts, events: new StripePaymentEvents(stripe, webhookSecret, config.STRIPE_LIVEMODE) };
+  return { deps, options: { siteName: config.SITE_NAME } };
+};

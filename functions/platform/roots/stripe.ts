@@ -1,0 +1,19 @@
+import { loadSigningKey, loadStripeSecrets, type SecretSource } from '../../adapters/secrets-manager.js';
+import { stripeClient } from '../../adapters/stripe-payments.js';
+import { deriveKeys } from '../../core/shared/secrets.js';
+
+/** The signing key and the Stripe client (with its webhook secret), read together at cold start. */
+export const stripeAndKeys = async (
+  config: { SIGNING_SECRET_ID: string; STRIPE_SECRET_ID: string; STRIPE_API_URL?: string | undefined },
+  secrets: SecretSource,
+) => {
+  const [signingKey, stripeSecrets] = await Promise.all([
+    loadSigningKey(secrets, config.SIGNING_SECRET_ID),
+    loadStripeSecrets(secrets, config.STRIPE_SECRET_ID),
+  ]);
+  return {
+    keys: deriveKeys(signingKey),
+    stripe: stripeClient({ secretKey: stripeSecrets.secretKey, apiUrl: config.STRIPE_API_URL }),
+    webhookSecret: stripeSecrets.webhookSecret,
+  };
+};

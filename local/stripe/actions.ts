@@ -1,0 +1,199 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Stripe from 'stripe';
+import { prefersHtml } from '../../functions/platform/http.js';
+import { sendJson, stripeError } from './http.js';
+import { customer, customerDetails, subscription as createSubscription, dispute, type EventOf, type EventType, event, monthlyAmount, paidInvoice, payment } from './objects.js';
+import type { CheckoutSetup, StripeStore } from './state.js';
+import type { WebhookSender } from './webhooks.js';
+
+type Input = Record<string, unknown>;
+
+/**
+ * What a donor on the Checkout page or a person in Stripe's dashboard would do (pay, cancel, settle a bank
+ * debit, refund, dispute, renew, cancel a subscription, resend an event). Each one changes the objects, records
+ * the events Stripe would send, saves, then delivers those events signed before it answers.
+ */
+export class StripeActions {
+  constructor(
+    private readonly store: StripeStore,
+    private readonly webhooks: WebhookSender,
+  ) {}
+
+  private get state() {
+    return this.store.state;
+  }
+
+  private record<T extends EventType>(type: T, object: EventOf<T>['data']['object']): Stripe.Event {
+    const recorded = event(type, object);
+    this.state.events.push(recorded);
+    return recorded;
+  }
+
+  /** Saves, then delivers the events in order (a failed delivery stays listed, for a resend). */
+  private async publish(...events: Stripe.Event[]) {
+    this.store.save();
+    for (const e of events) await this.webhooks.deliver(e);
+  }
+
+  private remember(paid: { paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }) {
+    this.state.paymentIntents[paid.paymentIntent.id] = paid.paymentIntent;
+    this.state.charges[paid.charge.id] = paid.charge;
+    return paid;
+  }
+
+  async complete(req: IncomingMessage, res: ServerResponse, sessionId: string, input: Input) {
+    const session = this.state.sessions[sessionId];
+    const setup = this.state.checkouts[sessionId];
+    if (!session || !setup) return stripeError(res, 404, 'No such checkout session');
+    if (session.status !== 'open') return stripeError(res, 409, `This checkout is ${session.status}`);
+    const email = String(input.email || session.customer_email || 'donor@example.org');
+    const name = typeof input.name === 'string' && input.name !== '' ? input.name : null;
+    const isAsync = input.async === true || input.async === 'true';
+    const amount = Number(session.amount_total);
+    const currency = String(session.currency);
+    const owner = session.mode === 'subscription' ? customer(email, name) : null;
+    const { paymentIntent } = this.remember(
+      payment({
+        amount,
+        currency,
+        metadata: session.mode === 'payment' ? setup.paymentIntentMetadata : {},
+        succeeded: !isAsync,
+        customer: owner,
+        email,
+        name,
+      }),
+    );
+    session.status = 'complete';
+    session.customer_details = customerDetails(email, name);
+    session.payment_status = isAsync ? 'unpaid' : 'paid';
+    const events: Stripe.Event[] = [];
+    let subscriptionId: string | undefined;
+    if (!owner) {
+      session.payment_intent = paymentIntent.id;
+      if (!isAsync) events.push(this.record('payment_intent.succeeded', paymentIntent));
+      events.push(this.record('checkout.session.completed', session));
+    } else {
+      this.state.customers[owner.id] = owner;
+      const sub = this.subscription(setup, currency, owner);
+      subscriptionId = sub.id;
+      const invoice = this.invoice(sub, paymentIntent, 'subscription_create');
+      Object.assign(session, { customer: owner.id, subscription: sub.id, invoice: invoice.id });
+      events.push(this.record('customer.subscription.created', sub));
+      events.push(this.record('checkout.session.completed', session));
+      events.push(this.record('invoice.paid', invoice));
+    }
+    await this.publish(...events);
+    if (prefersHtml(req.headers.accept)) {
+      res.writeHead(303, { location: String(session.success_url).replace('{CHECKOUT_SESSION_ID}', sessionId) });
+      return res.end();
+    }
+    return sendJson(res, 200, { status: 'complete', paymentIntent: paymentIntent.id, ...(subscriptionId ? { subscription: subscriptionId } : {}) });
+  }
+
+  private subscription(setup: CheckoutSetup, currency: string, owner: Stripe.Customer) {
+    const sub = createSubscription(setup, currency, owner);
+    this.state.subscriptions[sub.id] = sub;
+    return sub;
+  }
+
+  private invoice(sub: Stripe.Subscription, paymentIntent: Stripe.PaymentIntent, reason: Stripe.Invoice.BillingReason) {
+    const owner = this.state.customers[typeof sub.customer === 'string' ? sub.customer : sub.customer.id];
+    const invoice = paidInvoice(sub, owner, paymentIntent, reason);
+    this.state.invoices[invoice.id] = invoice;
+    sub.latest_invoice = invoice.id;
+    return invoice;
+  }
+
+  async cancel(req: IncomingMessage, res: ServerResponse, sessionId: string) {
+    const session = this.state.sessions[sessionId];
+    if (!session) return stripeError(res, 404, 'No such checkout session');
+    if (session.status === 'open') {
+      session.status = 'expired';
+      await this.publish(this.record('checkout.session.expired', session));
+    }
+    if (prefersHtml(req.headers.accept)) {
+      res.writeHead(303, { location: String(session.cancel_url) });
+      return res.end();
+    }
+    return sendJson(res, 200, { status: 'expired' });
+  }
+
+  /** Ends a bank debit that was still processing: `succeeded`, or anything else for a failure. */
+  async settle(res: ServerResponse, sessionId: string, outcome: string) {
+    const session = this.state.sessions[sessionId];
+    const paymentIntent = session && this.state.paymentIntents[String(session.payment_intent)];
+    if (!session || !paymentIntent || session.payment_status !== 'unpaid') return stripeError(res, 409, 'Nothing to settle');
+    const succeeded = outcome === 'succeeded';
+    const charge = this.store.chargeOf(paymentIntent.id);
+    if (succeeded) {
+      paymentIntent.status = 'succeeded';
+      paymentIntent.amount_received = paymentIntent.amount;
+      if (charge) charge.status = 'succeeded';
+    } else {
+      paymentIntent.status = 'canceled';
+      paymentIntent.canceled_at = Math.floor(Date.now() / 1000);
+      if (charge) Object.assign(charge, { status: 'failed', paid: false, failure_code: 'debit_not_authorized', failure_message: 'The customer has notified their bank that this payment was unauthorized.' });
+    }
+    session.payment_status = succeeded ? 'paid' : 'unpaid';
+    await this.publish(this.record(succeeded ? 'checkout.session.async_payment_succeeded' : 'checkout.session.async_payment_failed', session));
+    return sendJson(res, 200, { status: succeeded ? 'paid' : 'failed' });
+  }
+
+  async refund(res: ServerResponse, paymentIntentId: string, input: Input) {
+    const charge = this.store.chargeOf(paymentIntentId);
+    if (!charge) return stripeError(res, 404, `No such payment_intent: '${paymentIntentId}'`);
+    const remaining = charge.amount - charge.amount_refunded;
+    const amount = input.amount === undefined ? remaining : Number(input.amount);
+    if (!Number.isInteger(amount) || amount <= 0 || amount > remaining) return stripeError(res, 400, 'Invalid refund amount', 'amount');
+    charge.amount_refunded += amount;
+    charge.refunded = charge.amount_refunded === charge.amount;
+    await this.publish(this.record('charge.refunded', charge));
+    return sendJson(res, 200, { status: 'refunded', amountRefunded: charge.amount_refunded });
+  }
+
+  async dispute(res: ServerResponse, paymentIntentId: string) {
+    const charge = this.store.chargeOf(paymentIntentId);
+    if (!charge) return stripeError(res, 404, `No such payment_intent: '${paymentIntentId}'`);
+    const opened = dispute(charge);
+    charge.disputed = true;
+    await this.publish(this.record('charge.dispute.created', opened));
+    return sendJson(res, 200, { status: 'disputed', dispute: opened.id });
+  }
+
+  async renew(res: ServerResponse, subscriptionId: string) {
+    const sub = this.state.subscriptions[subscriptionId];
+    if (sub?.status !== 'active') return stripeError(res, 409, 'No active subscription');
+    const owner = this.state.customers[typeof sub.customer === 'string' ? sub.customer : sub.customer.id] ?? null;
+    for (const item of sub.items.data) {
+      const length = item.current_period_end - item.current_period_start;
+      item.current_period_start = item.current_period_end;
+      item.current_period_end += length;
+    }
+    const { paymentIntent } = this.remember(
+      payment({ amount: monthlyAmount(sub), currency: sub.currency, metadata: {}, succeeded: true, customer: owner, email: owner?.email ?? '', name: owner?.name ?? null }),
+    );
+    await this.publish(this.record('invoice.paid', this.invoice(sub, paymentIntent, 'subscription_cycle')));
+    return sendJson(res, 200, { status: 'paid', paymentIntent: paymentIntent.id });
+  }
+
+  async cancelSubscription(res: ServerResponse, subscriptionId: string) {
+    const sub = this.state.subscriptions[subscriptionId];
+    if (!sub) return stripeError(res, 404, 'No such subscription');
+    const at = Math.floor(Date.now() / 1000);
+    Object.assign(sub, { status: 'canceled', canceled_at: at, ended_at: at });
+    sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' };
+    await this.publish(this.record('customer.subscription.deleted', sub));
+    return sendJson(res, 200, { status: 'canceled' });
+  }
+
+  listEvents(res: ServerResponse) {
+    return sendJson(res, 200, this.state.events.map((e) => ({ id: e.id, type: e.type, created: e.created })));
+  }
+
+  async resend(res: ServerResponse, eventId: string) {
+    const found = this.state.events.find((e) => e.id === eventId);
+    if (!found) return stripeError(res, 404, 'No such event');
+    const delivered = await this.webhooks.deliver(found);
+    return sendJson(res, delivered ? 200 : 502, { status: delivered ? 'resent' : 'failed' });
+  }
+}

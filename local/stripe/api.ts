@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import qs from 'qs';
+import type Stripe from 'stripe';
+import { errorBody, readBody, sendJson, stripeError } from './http.js';
+import { checkoutSession, toMetadata } from './objects.js';
+import type { StripeStore } from './state.js';
+
+type Params = Record<string, unknown>;
+type Result = { status: number; body: unknown };
+
+const record = (value: unknown): Params => (typeof value === 'object' && value !== null ? (value as Params) : {});
+
+/**
+ * The part of Stripe's HTTP API that Appeal calls through the `stripe` client: form-encoded bodies, the secret
+ * key as a Bearer token, Idempotency-Key replay; create and retrieve Checkout Sessions, retrieve Invoices and
+ * Subscriptions.
+ */
+export class StripeApi {
+  constructor(
+    private readonly store: StripeStore,
+    private readonly secretKey: string,
+    /** The hosted checkout page of a session. */
+    private readonly checkoutUrl: (sessionId: string) => string,
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse) {
+    if (req.headers.authorization !== `Bearer ${this.secretKey}`) {
+      return sendJson(res, 401, errorBody('Invalid API Key provided.'));
+    }
+    const { state } = this.store;
+    const url = new URL(req.url ?? '/', 'http://stripe');
+    const body = qs.parse(await readBody(req), { depth: 10, arrayLimit: 100 }) as Params;
+    const idempotencyKey = req.headers['idempotency-key'];
+    const replay = typeof idempotencyKey === 'string' ? state.idempotency[idempotencyKey] : undefined;
+    if (req.method === 'POST' && replay) return sendJson(res, replay.status, replay.body);
+
+    let match = /^\/v1\/checkout\/sessions\/?$/.exec(url.pathname);
+    if (match && req.method === 'POST') {
+      const result = this.createSession(body);
+      if (typeof idempotencyKey === 'string') state.idempotency[idempotencyKey] = result;
+      this.store.save();
+      return sendJson(res, result.status, result.body);
+    }
+    match = /^\/v1\/(checkout\/sessions|invoices|subscriptions)\/([^/]+)$/.exec(url.pathname);
+    if (match && req.method === 'GET') {
+      const collections: Record<string, Record<string, { id: string }>> = {
+        'checkout/sessions': state.sessions,
+        invoices: state.invoices,
+        subscriptions: state.subscriptions,
+      };
+      const found = collections[match[1] ?? '']?.[match[2] ?? ''];
+      return found ? sendJson(res, 200, found) : stripeError(res, 404, `No such object: '${match[2]}'`, 'id');
+    }
+    return stripeError(res, 404, `Unrecognized request URL (${req.method}: ${url.pathname}).`);
+  }
+
+  private createSession(body: Params): Result {
+    const mode = body.mode;
+    const items = body.line_items as { price_data?: Params; quantity?: string }[] | undefined;
+    const price = items?.[0]?.price_data;
+    const unitAmount = Number(price?.unit_amount);
+    const quantity = Number(items?.[0]?.quantity ?? 1);
+    if (mode !== 'payment' && mode !== 'subscription') return { status: 400, body: errorBody('Invalid mode', 'mode') };
+    if (!price || !Number.isInteger(unitAmount) || unitAmount <= 0 || typeof price.currency !== 'string') {
+      return { status: 400, body: errorBody('Invalid line_items', 'line_items') };
+    }
+    if (mode === 'subscription' && !record(price.recurring).interval) {
+      return { status: 400, body: errorBody('Recurring price required', 'line_items') };
+    }
+    if (typeof body.success_url !== 'string' || typeof body.cancel_url !== 'string') {
+      return { status: 400, body: errorBody('Missing URLs', 'success_url') };
+    }
+    const session = checkoutSession({
+      mode,
+      currency: price.currency,
+      amount: unitAmount * quantity,
+      metadata: toMetadata(body.metadata),
+      customerEmail: typeof body.customer_email === 'string' ? body.customer_email : null,
+      submitType: typeof body.submit_type === 'string' ? (body.submit_type as Stripe.Checkout.Session.SubmitType) : null,
+      successUrl: body.success_url,
+      cancelUrl: body.cancel_url,
+      url: this.checkoutUrl,
+    });
+    const { state } = this.store;
+    state.sessions[session.id] = session;
+    state.checkouts[session.id] = {
+      productName: String(record(price.product_data).name ?? 'Donation'),
+      unitAmount,
+      quantity,
+      paymentIntentMetadata: toMetadata(record(body.payment_intent_data).metadata),
+      subscriptionMetadata: toMetadata(record(body.subscription_data).metadata),
+    };
+    return { status: 200, body: session };
+  }
+}

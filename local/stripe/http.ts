@@ -1,0 +1,21 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { newId } from './state.js';
+
+export const readBody = async (req: IncomingMessage) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+export const sendJson = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json', 'request-id': newId('req') });
+  res.end(JSON.stringify(body));
+};
+
+/** Stripe's error body: `{"error": {"type", "message", "param"?}}`. */
+export const errorBody = (message: string, param?: string) => ({
+  error: { type: 'invalid_request_error', message, ...(param ? { param } : {}) },
+});
+
+export const stripeError = (res: ServerResponse, status: number, message: string, param?: string) =>
+  sendJson(res, status, errorBody(message, param));

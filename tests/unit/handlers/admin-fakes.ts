@@ -1,0 +1,80 @@
+import type { ExportDeps, ExportJob, ExportJobs, ExportStore } from '../../../functions/core/admin/exports.js';
+import type { AdminTokenRecord, AdminTokens } from '../../../functions/core/admin/ports.js';
+import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
+import type { FakeClock } from '../../support/fakes.js';
+
+export class MemoryTokens implements AdminTokens {
+  readonly items = new Map<string, AdminTokenRecord>();
+  async create(hash: string, record: AdminTokenRecord) {
+    this.items.set(hash, record);
+  }
+  async findByHash(hash: string) {
+    const record = this.items.get(hash);
+    return record && { ...record, hash };
+  }
+  async list() {
+    return [...this.items.values()];
+  }
+  async revoke(idOrName: string) {
+    const hit = [...this.items].filter(([, r]) => r.id === idOrName || r.name === idOrName);
+    for (const [hash] of hit) this.items.delete(hash);
+    return hit.length > 0;
+  }
+  async touch(hash: string, at: Date) {
+    const record = this.items.get(hash);
+    if (record) record.lastUsedAt = at.toISOString();
+  }
+}
+
+export class MemoryExportJobs implements ExportJobs {
+  readonly items = new Map<string, ExportJob>();
+  async create(job: ExportJob) {
+    this.items.set(job.id, structuredClone(job));
+  }
+  async get(id: string) {
+    const job = this.items.get(id);
+    return job && structuredClone(job);
+  }
+  async progress(id: string, rows: number) {
+    const job = this.items.get(id);
+    if (job?.status === 'running') job.rows = rows;
+  }
+  async finish(id: string, outcome: { status: 'done'; rows: number; objectKey: string } | { status: 'failed'; rows: number }, at: Date) {
+    const job = this.items.get(id);
+    if (job?.status === 'running') Object.assign(job, outcome, { finishedAt: at.toISOString() });
+  }
+}
+
+/** CSV objects kept as arrays of rows. */
+export class MemoryExportStore implements ExportStore {
+  readonly objects = new Map<string, string[][]>();
+  async write(key: string, header: readonly string[], rows: AsyncIterable<readonly string[]>) {
+    const lines: string[][] = [[...header]];
+    for await (const row of rows) lines.push([...row]);
+    this.objects.set(key, lines);
+    return lines.length - 1;
+  }
+  async link(key: string, seconds: number) {
+    return `https://exports.example.org/${key}?expires=${seconds}`;
+  }
+}
+
+/** Export dependencies over in-memory stores; the worker only records what it was asked to start. */
+export const makeExportDeps = (clock: FakeClock, subscribers: Subscriber[] = []) => {
+  const jobs = new MemoryExportJobs();
+  const store = new MemoryExportStore();
+  const started: string[] = [];
+  const deps: ExportDeps = {
+    clock,
+    jobs,
+    store,
+    worker: { start: async (id) => void started.push(id) },
+    source: {
+      subscribers: async function* () {
+        yield* subscribers;
+      },
+      gifts: async function* () {},
+    },
+  };
+  return { deps, jobs, store, started };
+};

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { DonationDeps } from '../../../functions/core/donations/checkout.js';
+import type { CheckoutAttempts, CheckoutParams, Payments } from '../../../functions/core/donations/ports.js';
+import { makeHandler } from '../../../functions/handlers/donations.js';
+import { campaignSettings, MemoryCampaigns } from '../../support/donation-fakes.js';
+import { FakeClock, MemoryRateLimiter, testKeys } from '../../support/fakes.js';
+import { bodyOf, httpEvent } from './events.js';
+
+/** One live attempt per fingerprint, never expiring within a test. */
+class MemoryAttempts implements CheckoutAttempts {
+  readonly ids = new Map<string, string>();
+  async attemptFor(fingerprint: string) {
+    const id = this.ids.get(fingerprint) ?? `att_${this.ids.size + 1}`;
+    this.ids.set(fingerprint, id);
+    return id;
+  }
+  async renew(fingerprint: string) {
+    const id = `att_${this.ids.size + 1}_renewed`;
+    this.ids.set(fingerprint, id);
+    return id;
+  }
+}
+
+/** Checkout Sessions keyed by idempotency key, as Stripe returns the same session for the same key. */
+class FakePayments implements Payments {
+  readonly sessions = new Map<string, CheckoutParams>();
+  async createCheckout(params: CheckoutParams, idempotencyKey: string) {
+    this.sessions.set(idempotencyKey, params);
+    return { id: `cs_${idempotencyKey}`, url: `https://checkout.example.org/${idempotencyKey}`, open: true };
+  }
+  async describeCheckout() {
+    return undefined;
+  }
+}
+
+const setup = async (checkoutLimit = 10) => {
+  const clock = new FakeClock();
+  const campaigns = new MemoryCampaigns();
+  await campaigns.saveSettings(campaignSettings({ id: 'ukraine' }), clock.now());
+  const payments = new FakePayments();
+  const deps: DonationDeps = {
+    clock,
+    campaigns,
+    attempts: new MemoryAttempts(),
+    payments,
+    keys: testKeys,
+    settings: { apiBaseUrl: 'https://api.example.org', currencies: ['usd', 'eur'], successUrl: undefined, cancelUrl: undefined },
+  };
+  const handler = makeHandler(deps, {
+    siteName: 'Example News',
+    rateLimiter: new MemoryRateLimiter(),
+    checkoutLimit: { name: 'checkout-client', limit: checkoutLimit, windowSeconds: 60 },
+  });
+  return { handler, payments };
+};
+
+describe('donations handler', () => {
+  it("reports a campaign's progress, cacheable for 30 seconds; 404 for an unknown one", async () => {
+    const { handler } = await setup();
+    const result = await handler(httpEvent({ method: 'GET', path: '/v1/campaigns/ukraine' }));
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ id: 'ukraine', raised: 0 });
+    expect(result.headers['cache-control']).toContain('max-age=30');
+    expect((await handler(httpEvent({ method: 'GET', path: '/v1/campaigns/nope' }))).statusCode).toBe(404);
+  });
+
+  it('starts a checkout (201 with its URL); the same gift again gets the same session', async () => {
+    const { handler, payments } = await setup();
+    const checkout = () => handler(httpEvent({ method: 'POST', path: '/v1/donations/checkout', body: { campaign: 'ukraine', amount: 2500, currency: 'usd' } }));
+    const first = await checkout();
+    expect(first.statusCode).toBe(201);
+    expect(bodyOf(first).url).toMatch(/^https:\/\/checkout\.example\.org\//);
+    expect(bodyOf(await checkout())).toEqual(bodyOf(first));
+    expect(payments.sessions.size).toBe(1);
+  });
+
+  it('answers an amount out of bounds with 400 invalid_amount, and 429 past the client limit', async () => {
+    const { handler } = await setup(2);
+    const checkout = () => handler(httpEvent({ method: 'POST', path: '/v1/donations/checkout', body: { campaign: 'ukraine', amount: 1, currency: 'usd' } }));
+    const bad = await checkout();
+    expect(bad.statusCode).toBe(400);
+    expect(bodyOf(bad)).toMatchObject({ error: { code: 'invalid_amount', field: 'amount' } });
+    await checkout();
+    expect((await checkout()).statusCode).toBe(429);
+  });
+
+  it('turns a broken donate link into a page that explains (400), never a bare error', async () => {
+    const { handler } = await setup();
+    const result = await handler(httpEvent({ method: 'GET', path: '/v1/donate', query: 'campaign=nope&amount=2500', headers: { accept: 'text/html' } }));
+    expect(result.statusCode).toBe(400);
+    expect(result.headers['content-type']).toMatch(/^text\/html/);
+  });
+
+  it('sends a complete donate link straight to Checkout (303)', async () => {
+    const { handler } = await setup();
+    const result = await handler(httpEvent({ method: 'GET', path: '/v1/donate', query: 'campaign=ukraine&amount=2500&currency=usd', headers: { accept: 'text/html' } }));
+    expect(result.statusCode).toBe(303);
+    expect(result.headers.location).toMatch(/^https:\/\/checkout\.example\.org\//);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { makeHandler } from '../../../functions/handlers/subscriptions.js';
+import { makeSubscriptionDeps } from '../../support/fakes.js';
+import { bodyOf, httpEvent } from './events.js';
+
+const limits = {
+  signupClient: { name: 'signup-client', limit: 2, windowSeconds: 60 },
+  linkClient: { name: 'link-client', limit: 60, windowSeconds: 60 },
+};
+
+const setup = () => {
+  const fakes = makeSubscriptionDeps();
+  const handler = makeHandler(fakes.deps, { limits, thankYouUrl: 'https://news.example.org/thanks' });
+  return { ...fakes, handler };
+};
+
+describe('subscriptions handler', () => {
+  it('accepts a signup with 202 and puts one job on the queue', async () => {
+    const { handler, queue } = setup();
+    const result = await handler(httpEvent({ method: 'POST', path: '/v1/subscriptions', body: { email: 'Reader@Example.org' } }));
+    expect(result.statusCode).toBe(202);
+    expect(bodyOf(result)).toEqual({ status: 'pending' });
+    expect(result.headers['x-request-id']).toBe('req-1');
+    expect(queue.jobs).toHaveLength(1);
+  });
+
+  it('sends a browser form post on to the thank-you page', async () => {
+    const { handler } = setup();
+    const result = await handler(
+      httpEvent({
+        method: 'POST',
+        path: '/v1/subscriptions',
+        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=reader%40example.org',
+      }),
+    );
+    expect(result.statusCode).toBe(303);
+    expect(result.headers.location).toBe('https://news.example.org/thanks');
+  });
+
+  it('answers an invalid address with 400 and the contract code, queueing nothing', async () => {
+    const { handler, queue } = setup();
+    const result = await handler(httpEvent({ method: 'POST', path: '/v1/subscriptions', body: { email: 'not an address' } }));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toMatchObject({ error: { code: 'invalid_email' } });
+    expect(queue.jobs).toHaveLength(0);
+  });
+
+  it('answers 429 with retry-after once a client passes its limit', async () => {
+    const { handler } = setup();
+    const signup = () => handler(httpEvent({ method: 'POST', path: '/v1/subscriptions', body: { email: 'reader@example.org' } }));
+    await signup();
+    await signup();
+    const limited = await signup();
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('shows a browser a page, not JSON, for a broken confirmation link', async () => {
+    const { handler } = setup();
+    const result = await handler(
+      httpEvent({ method: 'GET', path: '/v1/subscriptions/confirm', query: 'token=forged', headers: { accept: 'text/html' } }),
+    );
+    expect(result.statusCode).toBe(400);
+    expect(result.headers['content-type']).toMatch(/^text\/html/);
+  });
+
+  it('refuses an unsubscribe with a forged token (400 invalid_token)', async () => {
+    const { handler } = setup();
+    const result = await handler(httpEvent({ method: 'POST', path: '/v1/subscriptions/unsubscribe', query: 'token=forged' }));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toMatchObject({ error: { code: 'invalid_token' } });
+  });
+});
