@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
-    // Each file runs in its own process: the dev server sets process.env for the handlers it imports.
+    // Each file runs in its own process: its dev servers, stand-ins and module state (logger, SDK) stay its own.
     pool: 'forks',
     isolate: true,
     testTimeout: 30_000,

@@ -13,7 +13,7 @@ import { makeHandler as adminHandler } from '../functions/handlers/admin.js';
 import { makeHandler as donationsHandler } from '../functions/handlers/donations.js';
 import { makeHandler as exportWorkerHandler } from '../functions/handlers/export-worker.js';
 import { makeHandler as fallbackHandler } from '../functions/handlers/fallback.js';
-import { makeHandler as mailerHandler } from '../functions/handlers/mailer.js';
+import { makeHandler as mailerHandler } from '../functions/handlers/signup-and-mail.js';
 import { makeHandler as sesEventsHandler } from '../functions/handlers/ses-events.js';
 import { makeHandler as stripeWebhookHandler } from '../functions/handlers/stripe-webhook.js';
 import { makeHandler as subscriptionsHandler } from '../functions/handlers/subscriptions.js';
@@ -24,7 +24,7 @@ import {
   ExportWorkerConfig,
   FallbackConfig,
   loadConfig,
-  MailerConfig,
+  SignupAndMailConfig,
   SesEventsConfig,
   SubscriptionConfig,
   WebhookConfig,
@@ -33,7 +33,7 @@ import { logger } from '../functions/platform/logger.js';
 import { buildAdmin } from '../functions/platform/roots/admin.js';
 import { buildDonations } from '../functions/platform/roots/donations.js';
 import { buildExportWorker } from '../functions/platform/roots/export-worker.js';
-import { buildMailer } from '../functions/platform/roots/mailer.js';
+import { buildSignupAndMail } from '../functions/platform/roots/signup-and-mail.js';
 import { buildSesEvents } from '../functions/platform/roots/ses-events.js';
 import { buildStripeWebhook } from '../functions/platform/roots/stripe-webhook.js';
 import { buildSubscriptions } from '../functions/platform/roots/subscriptions.js';
@@ -253,7 +253,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     PUBLIC_API_URL: url,
     SIGNING_SECRET_ID: secretId,
     SUBSCRIBERS_TABLE_NAME: tables.subscribers,
-    MAIL_QUEUE_URL: queueUrl,
+    SIGNUP_AND_MAIL_QUEUE_URL: queueUrl,
     DONATIONS_TABLE_NAME: tables.donations,
     STRIPE_SECRET_ID: stripeSecretId,
     STRIPE_API_URL: stripeApiUrl,
@@ -274,7 +274,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const secrets = secretsManagerSourceFor(clients);
   const [subscriptionsRoot, mailerRoot, donationsRoot, webhookRoot, adminRoot, sesEventsRoot] = await Promise.all([
     buildSubscriptions(loadConfig(SubscriptionConfig, env), clients, secrets),
-    buildMailer(loadConfig(MailerConfig, env), clients, secrets),
+    buildSignupAndMail(loadConfig(SignupAndMailConfig, env), clients, secrets),
     buildDonations(loadConfig(DonationConfig, env), clients, secrets),
     buildStripeWebhook(loadConfig(WebhookConfig, env), clients, secrets),
     buildAdmin(loadConfig(AdminConfig, env), clients, secrets),

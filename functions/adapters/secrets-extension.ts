@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { SecretSource } from './secrets-manager.js';
 
 export interface SecretsExtensionOptions {
@@ -17,6 +18,22 @@ export interface SecretsExtensionOptions {
 const errorType = (body: string) => /\b[A-Z][A-Za-z]+(?:Exception|Error)\b/.exec(body)?.[0];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One GET through node:http, which every function has loaded already (the SDK's HTTP handler uses it). Not the
+ * global fetch: its first call loads undici, measured at 38 ms of a cold start (Node 20; http.get: 7 ms).
+ */
+const get = (url: string, headers: Record<string, string>, timeoutMs: number) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(url, { headers, agent: false, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 
 /**
  * Secrets through the AWS Parameters and Secrets Lambda Extension: a GET on localhost, answered from the
@@ -50,30 +67,27 @@ export class SecretsExtensionSource implements SecretSource {
     const fail = (reason: string) => new Error(`secret ${secretId} could not be read from the secrets extension: ${reason}`);
     const deadline = Date.now() + this.startupRetryMs;
     for (let attempt = 0; ; attempt++) {
-      let response: Response;
+      let response: { status: number; body: string };
       try {
-        response = await fetch(url, {
-          headers: { 'X-Aws-Parameters-Secrets-Token': this.token },
-          signal: AbortSignal.timeout(this.requestTimeoutMs),
-        });
+        response = await get(url, { 'X-Aws-Parameters-Secrets-Token': this.token }, this.requestTimeoutMs);
       } catch (error) {
-        const code = (error as { cause?: { code?: string } }).cause?.code;
+        const code = (error as { code?: string }).code;
         const starting = code === 'ECONNREFUSED' || code === 'ECONNRESET';
         if (starting && Date.now() < deadline) {
           await sleep(Math.min(5 * 2 ** attempt, 100));
           continue;
         }
-        throw fail(code ?? (error as Error).name ?? 'request failed');
+        throw fail(code === 'ABORT_ERR' ? `no answer in ${this.requestTimeoutMs} ms` : (code ?? (error as Error).name));
       }
-      const body = await response.text();
-      if (response.status === 400 && /not ready/i.test(body) && Date.now() < deadline) {
+      const { status, body } = response;
+      if (status === 400 && /not ready/i.test(body) && Date.now() < deadline) {
         await sleep(Math.min(5 * 2 ** attempt, 100));
         continue;
       }
-      if (!response.ok) {
+      if (status < 200 || status > 299) {
         // The body is an error message, but it is not quoted whole: only a recognizable error type is.
         const type = errorType(body);
-        throw fail(`HTTP ${response.status}${type ? ` ${type}` : ''}`);
+        throw fail(`HTTP ${status}${type ? ` ${type}` : ''}`);
       }
       let answer: unknown;
       try {

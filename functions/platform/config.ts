@@ -49,7 +49,7 @@ const defaultListIsAList = [(c: { LIST_IDS: string[]; DEFAULT_LIST: string }) =>
 /** The subscriptions function: signup, confirm, unsubscribe; puts signup work and mail on the queue. */
 export const SubscriptionConfig = SubscriberConfig.extend({
   /** The queue that carries signup work and mail to the mailer. */
-  MAIL_QUEUE_URL: z.url(),
+  SIGNUP_AND_MAIL_QUEUE_URL: z.url(),
   THANK_YOU_URL: optionalUrl,
   CONFIRMED_URL: optionalUrl,
   SIGNUP_CLIENT_LIMIT_PER_MINUTE: positiveInt.default(30),
@@ -58,7 +58,7 @@ export const SubscriptionConfig = SubscriberConfig.extend({
 export type SubscriptionConfig = z.infer<typeof SubscriptionConfig>;
 
 /** The mailer: applies signup work and sends mail through SES. It consumes the queue and puts nothing on it. */
-export const MailerConfig = SubscriberConfig.extend({
+export const SignupAndMailConfig = SubscriberConfig.extend({
   MAIL_FROM: z.string().min(3),
   MAIL_REPLY_TO: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(3).optional()),
   SES_CONFIGURATION_SET: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
@@ -66,7 +66,7 @@ export const MailerConfig = SubscriberConfig.extend({
   CHARITY_NAME: z.string().min(1),
   CHARITY_REGISTRATION: z.string().min(1),
 }).refine(...defaultListIsAList);
-export type MailerConfig = z.infer<typeof MailerConfig>;
+export type SignupAndMailConfig = z.infer<typeof SignupAndMailConfig>;
 
 /** Donations: campaign progress and Stripe Checkout. */
 export const DonationConfig = BaseConfig.extend({
@@ -93,7 +93,7 @@ export const WebhookConfig = BaseConfig.extend({
   STRIPE_API_URL: optionalUrl,
   STRIPE_LIVEMODE: bool.default(false),
   COUNTER_SHARDS,
-  MAIL_QUEUE_URL: z.url(),
+  SIGNUP_AND_MAIL_QUEUE_URL: z.url(),
   CONSENT_VERSION: z.string().min(1),
   DEFAULT_LIST: z.string().min(1),
 });

@@ -31,7 +31,7 @@ import {
   DonationConfig,
   ExportWorkerConfig,
   FallbackConfig,
-  MailerConfig,
+  SignupAndMailConfig,
   SesEventsConfig,
   SubscriptionConfig,
   WebhookConfig,
@@ -69,15 +69,15 @@ export class ApiStack extends Stack {
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'placeholder', excludePunctuation: true },
     });
 
-    const deadLetters = new Queue(this, 'MailDeadLetterQueue', {
+    const deadLetters = new Queue(this, 'SignupAndMailDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const mailQueue = new Queue(this, 'MailQueue', {
+    const signupAndMailQueue = new Queue(this, 'SignupAndMailQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(180), // six times the mailer's timeout, as AWS advises
+      visibilityTimeout: Duration.seconds(180), // six times the signup-and-mail worker's timeout, as AWS advises
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 8 },
     });
@@ -96,7 +96,7 @@ export class ApiStack extends Stack {
     const publicApiUrl = config.publicApiUrl ?? api.apiEndpoint;
 
     const site = { SITE_NAME: config.siteName, PUBLIC_API_URL: publicApiUrl };
-    // What the subscriptions function and the mailer share: the lists, the consent wording, the links' terms.
+    // What the subscriptions function and the signup-and-mail worker share: the lists, the consent wording, the links' terms.
     const mailingList = {
       LIST_IDS: config.lists.join(','),
       DEFAULT_LIST: config.defaultList,
@@ -115,7 +115,7 @@ export class ApiStack extends Stack {
         ...site,
         ...mailingList,
         SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
-        MAIL_QUEUE_URL: bind.queueSender(mailQueue),
+        SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(signupAndMailQueue),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         THANK_YOU_URL: config.thankYouUrl,
         CONFIRMED_URL: config.confirmedUrl,
@@ -124,12 +124,12 @@ export class ApiStack extends Stack {
       }),
     });
 
-    // The mailer consumes the queue (the event source grants that) and puts nothing on it.
-    const mailer = new AppFunction(this, 'MailerFunction', {
-      entry: 'mailer',
-      description: 'Mail queue consumer: applies signups and sends email through SES',
+    // The signup-and-mail worker consumes the queue (the event source grants that) and puts nothing on it.
+    const signupAndMail = new AppFunction(this, 'SignupAndMailFunction', {
+      entry: 'signup-and-mail',
+      description: 'Signup and mail worker: applies signups (writes subscribers) and sends email through SES',
       timeout: Duration.seconds(30),
-      config: MailerConfig,
+      config: SignupAndMailConfig,
       environment: (bind) => ({
         ...site,
         ...mailingList,
@@ -142,10 +142,10 @@ export class ApiStack extends Stack {
         CHARITY_REGISTRATION: config.charityRegistration,
       }),
     });
-    mailer.fn.addEventSource(
-      new SqsEventSource(mailQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }),
+    signupAndMail.fn.addEventSource(
+      new SqsEventSource(signupAndMailQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }),
     );
-    mailer.fn.addToRolePolicy(
+    signupAndMail.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [
@@ -187,7 +187,7 @@ export class ApiStack extends Stack {
       environment: (bind) => ({
         ...site,
         ...stripe(bind),
-        MAIL_QUEUE_URL: bind.queueSender(mailQueue),
+        SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(signupAndMailQueue),
         CONSENT_VERSION: config.consentVersion,
         DEFAULT_LIST: config.defaultList,
       }),
@@ -311,16 +311,16 @@ export class ApiStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       }).addAlarmAction(new SnsAction(alarmTopic));
-    alarm('MailDeadLettersAlarm', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'Emails failed repeatedly and wait in the dead-letter queue');
+    alarm('SignupAndMailDeadLettersAlarm', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'Emails failed repeatedly and wait in the dead-letter queue');
     alarm('SesEventFailuresAlarm', sesEventFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'SES bounce or complaint notifications could not be recorded');
     alarm('Api5xxAlarm', api.metricServerError({ period: Duration.minutes(5) }), 'The API answered 5xx');
-    for (const [name, fn] of Object.entries({ subscriptions, mailer, donations, stripeWebhook, admin, exportWorker, sesEvents })) {
+    for (const [name, fn] of Object.entries({ subscriptions, signupAndMail, donations, stripeWebhook, admin, exportWorker, sesEvents })) {
       alarm(`${name[0]?.toUpperCase()}${name.slice(1)}ErrorsAlarm`, fn.fn.metricErrors({ period: Duration.minutes(5) }), `The ${name} function failed`);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'PublicApiUrl', { value: publicApiUrl });
-    new CfnOutput(this, 'MailQueueUrl', { value: mailQueue.queueUrl });
+    new CfnOutput(this, 'SignupAndMailQueueUrl', { value: signupAndMailQueue.queueUrl });
     new CfnOutput(this, 'StripeSecretArn', { value: stripeSecret.secretArn });
     new CfnOutput(this, 'StripeWebhookUrl', { value: `${publicApiUrl}/v1/stripe/webhook` });
   }

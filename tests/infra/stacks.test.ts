@@ -96,7 +96,7 @@ describe('api stack', () => {
   it('passes generated names and the secret ARN, never a secret value', () => {
     const [, subscriptions] = functionNamed('Mailing list: signup, confirm, unsubscribe');
     const env = subscriptions.Properties.Environment.Variables;
-    expect(Object.keys(env)).toEqual(expect.arrayContaining(['SUBSCRIBERS_TABLE_NAME', 'MAIL_QUEUE_URL', 'SIGNING_SECRET_ID', 'PUBLIC_API_URL', 'LIST_IDS']));
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['SUBSCRIBERS_TABLE_NAME', 'SIGNUP_AND_MAIL_QUEUE_URL', 'SIGNING_SECRET_ID', 'PUBLIC_API_URL', 'LIST_IDS']));
     expect(env.SIGNING_SECRET_ID).toEqual({ Ref: expect.stringMatching(/^SigningSecret/) });
     expect(env.LIST_IDS).toBe('news,events');
     expect(JSON.stringify(env)).not.toMatch(/signingKey|password/i);
@@ -104,7 +104,7 @@ describe('api stack', () => {
 
   it('grants least privilege: only the mailer may send email; both read the secret', () => {
     const [, subscriptions] = functionNamed('Mailing list: signup, confirm, unsubscribe');
-    const [, mailer] = functionNamed('Mail queue consumer: applies signups and sends email through SES');
+    const [, mailer] = functionNamed('Signup and mail worker: applies signups (writes subscribers) and sends email through SES');
     const subscriptionsPolicy = policyOf(subscriptions.Properties.Role['Fn::GetAtt'][0]);
     const mailerPolicy = policyOf(mailer.Properties.Role['Fn::GetAtt'][0]);
     expect(subscriptionsPolicy).not.toContain('ses:SendEmail');

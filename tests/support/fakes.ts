@@ -4,7 +4,7 @@ import type { MailDeps } from '../../functions/core/mail/mail.js';
 import type { MailIntent, OutgoingEmail } from '../../functions/core/mail/model.js';
 import type { Subscriber } from '../../functions/core/subscriptions/model.js';
 import type { Clock } from '../../functions/core/shared/ports.js';
-import type { Mailer, MailLedger, MailQueue, SuppressionReason, Suppressions } from '../../functions/core/mail/ports.js';
+import type { Mailer, MailLedger, SignupAndMailQueue, SuppressionReason, Suppressions } from '../../functions/core/mail/ports.js';
 import type { RateLimit, RateLimiter, SubscriberCounts, SubscriberRepository } from '../../functions/core/subscriptions/ports.js';
 import { deriveKeys } from '../../functions/core/shared/secrets.js';
 import type { SubscriptionDeps } from '../../functions/core/subscriptions/subscriptions.js';
@@ -70,7 +70,7 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 }
 
-export class MemoryQueue implements MailQueue {
+export class MemoryQueue implements SignupAndMailQueue {
   readonly jobs: MailIntent[] = [];
   async enqueue(job: MailIntent) {
     this.jobs.push(structuredClone(job));

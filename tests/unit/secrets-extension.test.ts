@@ -100,6 +100,13 @@ describe('SecretsExtensionSource', () => {
     expect(seen).toHaveLength(1); // no retry for a real refusal
   });
 
+  it('gives up on an extension that does not answer in time', async () => {
+    const { baseUrl } = await serve(() => undefined); // never answers
+    const source = new SecretsExtensionSource({ baseUrl, token: 't', requestTimeoutMs: 50 });
+    await expect(source.getSecretString('appeal/signing')).rejects.toThrow(/secret appeal\/signing .*no answer in 50 ms/);
+    server?.closeAllConnections();
+  });
+
   it('never quotes the answer when it is not JSON (it may be the secret itself)', async () => {
     const { baseUrl } = await serve((_req, res) => {
       res.writeHead(200);

@@ -2,7 +2,7 @@ import type { Contribution, Gift, GiftStatus, PaymentEvent } from './model.js';
 import { addressKey, parseEmailAddress } from '../shared/email-address.js';
 import type { CampaignRepository, GiftLedger, MonthlyGifts } from './ports.js';
 import type { Clock } from '../shared/ports.js';
-import type { MailQueue } from '../mail/ports.js';
+import type { SignupAndMailQueue } from '../mail/ports.js';
 import { retryOnConflict } from '../shared/retry.js';
 import { type Keys, newId } from '../shared/secrets.js';
 import { queueSignup } from '../subscriptions/subscriptions.js';
@@ -20,7 +20,7 @@ export interface GiftDeps {
   gifts: GiftLedger;
   campaigns: CampaignRepository;
   monthly: MonthlyGifts;
-  queue: MailQueue;
+  queue: SignupAndMailQueue;
   keys: Keys;
   settings: GiftSettings;
 }

@@ -1,7 +1,7 @@
 import type { MailIntent, OutgoingEmail } from './model.js';
 
 /** The queue between producers (signups, confirmations, payments) and the mail worker: it carries intents. */
-export interface MailQueue {
+export interface SignupAndMailQueue {
   enqueue(job: MailIntent): Promise<void>;
 }
 

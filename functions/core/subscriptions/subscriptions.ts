@@ -6,7 +6,7 @@ import type { Client } from '../shared/model.js';
 import type { ConsentEvent, SignupMail, SignupRequest, Subscriber } from './model.js';
 import type { MailIntent, OutgoingEmail } from '../mail/model.js';
 import type { Clock } from '../shared/ports.js';
-import type { MailQueue, Suppressions } from '../mail/ports.js';
+import type { SignupAndMailQueue, Suppressions } from '../mail/ports.js';
 import type { RateLimit, RateLimiter, SubscriberRepository } from './ports.js';
 import { retryOnConflict } from '../shared/retry.js';
 import {
@@ -35,7 +35,7 @@ export interface SubscriptionDeps {
   clock: Clock;
   subscribers: SubscriberRepository;
   rateLimiter: RateLimiter;
-  queue: MailQueue;
+  queue: SignupAndMailQueue;
   suppressions: Suppressions;
   keys: Keys;
   settings: SubscriptionSettings;
@@ -97,7 +97,7 @@ export const requestSubscription = async (
 };
 
 /** Puts a signup job on the mail queue; the mailer applies it (see processSignup). */
-export const queueSignup = (queue: MailQueue, request: SignupRequest) =>
+export const queueSignup = (queue: SignupAndMailQueue, request: SignupRequest) =>
   queue.enqueue({ kind: 'signup', id: newId(), request });
 
 /** The one-click unsubscribe link that every email to a subscriber carries. */

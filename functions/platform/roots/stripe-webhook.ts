@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoCampaignRepository, DynamoGiftLedger, DynamoMonthlyGifts } from '../../adapters/dynamo-donations.js';
 import type { SecretSource } from '../../adapters/secrets-manager.js';
-import { SqsMailQueue } from '../../adapters/sqs-mail-queue.js';
+import { SqsSignupAndMailQueue } from '../../adapters/sqs-signup-and-mail-queue.js';
 import { StripePaymentEvents } from '../../adapters/stripe-payments.js';
 import type { GiftDeps } from '../../core/donations/gifts.js';
 import type { WebhookDeps } from '../../handlers/stripe-webhook.js';
@@ -19,7 +19,7 @@ export const buildStripeWebhook = async (config: WebhookConfig, clients: ClientO
     gifts: new DynamoGiftLedger(dynamo, table),
     campaigns: new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS),
     monthly: new DynamoMonthlyGifts(dynamo, table),
-    queue: new SqsMailQueue(new SQSClient(clientConfig(clients, 'sqs')), config.MAIL_QUEUE_URL),
+    queue: new SqsSignupAndMailQueue(new SQSClient(clientConfig(clients, 'sqs')), config.SIGNUP_AND_MAIL_QUEUE_URL),
     keys,
     settings: {
       siteName: config.SITE_NAME,

@@ -2,7 +2,7 @@ import { DynamoSuppressions } from '../../adapters/dynamo-admin.js';
 import { DynamoSubscriberCounts, DynamoSubscriberRepository } from '../../adapters/dynamo-subscriber-repository.js';
 import type { SubscriptionSettings } from '../../core/subscriptions/subscriptions.js';
 import type { documentClient } from '../clients.js';
-import type { MailerConfig, SubscriptionConfig } from '../config.js';
+import type { SignupAndMailConfig, SubscriptionConfig } from '../config.js';
 
 type DocumentClient = ReturnType<typeof documentClient>;
 
@@ -16,7 +16,7 @@ export const subscriberStores = (dynamo: DocumentClient, table: string, shards: 
 export const subscriberCounts = (dynamo: DocumentClient, table: string) => new DynamoSubscriberCounts(dynamo, table);
 
 /** The mailing list's settings, as the subscriptions function and the mailer both apply them. */
-export const subscriptionSettings = (config: SubscriptionConfig | MailerConfig): SubscriptionSettings => ({
+export const subscriptionSettings = (config: SubscriptionConfig | SignupAndMailConfig): SubscriptionSettings => ({
   siteName: config.SITE_NAME,
   apiBaseUrl: config.PUBLIC_API_URL,
   lists: { ids: config.LIST_IDS, default: config.DEFAULT_LIST },

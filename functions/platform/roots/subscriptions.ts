@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoRateLimiter } from '../../adapters/dynamo-rate-limiter.js';
 import { loadSigningKey, type SecretSource } from '../../adapters/secrets-manager.js';
-import { SqsMailQueue } from '../../adapters/sqs-mail-queue.js';
+import { SqsSignupAndMailQueue } from '../../adapters/sqs-signup-and-mail-queue.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 import type { SubscriptionDeps } from '../../core/subscriptions/subscriptions.js';
 import type { SubscriptionRoutesOptions } from '../../handlers/subscriptions.js';
@@ -17,7 +17,7 @@ export const buildSubscriptions = async (config: SubscriptionConfig, clients: Cl
     clock: systemClock,
     ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
     rateLimiter: new DynamoRateLimiter(dynamo, table),
-    queue: new SqsMailQueue(new SQSClient(clientConfig(clients, 'sqs')), config.MAIL_QUEUE_URL),
+    queue: new SqsSignupAndMailQueue(new SQSClient(clientConfig(clients, 'sqs')), config.SIGNUP_AND_MAIL_QUEUE_URL),
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
     settings: subscriptionSettings(config),
   };

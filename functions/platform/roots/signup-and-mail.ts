@@ -4,21 +4,21 @@ import { DynamoRateLimiter } from '../../adapters/dynamo-rate-limiter.js';
 import { loadSigningKey, type SecretSource } from '../../adapters/secrets-manager.js';
 import { SesMailer } from '../../adapters/ses-mailer.js';
 import type { MailDeps } from '../../core/mail/mail.js';
-import type { MailQueue } from '../../core/mail/ports.js';
+import type { SignupAndMailQueue } from '../../core/mail/ports.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';
-import type { MailerConfig } from '../config.js';
+import type { SignupAndMailConfig } from '../config.js';
 import { subscriberStores, subscriptionSettings } from './subscribers.js';
 
 /** The mailer consumes the queue and never puts work on it: no SQS client ships with it. */
-const noQueue: MailQueue = {
+const noQueue: SignupAndMailQueue = {
   enqueue: async () => {
     throw new Error('the mailer puts nothing on the mail queue');
   },
 };
 
 /** The mailer's dependencies: DynamoDB (subscribers, sent-mail ledger), SES, the signing key. */
-export const buildMailer = async (config: MailerConfig, clients: ClientOptions, secrets: SecretSource) => {
+export const buildSignupAndMail = async (config: SignupAndMailConfig, clients: ClientOptions, secrets: SecretSource) => {
   const dynamo = documentClient(clients);
   const table = config.SUBSCRIBERS_TABLE_NAME;
   const deps: MailDeps = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeHandler as makeMailer } from '../../../functions/handlers/mailer.js';
+import { makeHandler as makeMailer } from '../../../functions/handlers/signup-and-mail.js';
 import { makeHandler as makeSubscriptions } from '../../../functions/handlers/subscriptions.js';
 import { makeSubscriptionDeps } from '../../support/fakes.js';
 import { httpEvent, sqsEvent } from './events.js';

@@ -1,8 +1,8 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { MailJob } from '../core/mail/model.js';
-import type { MailQueue } from '../core/mail/ports.js';
+import type { SignupAndMailQueue } from '../core/mail/ports.js';
 
-export class SqsMailQueue implements MailQueue {
+export class SqsSignupAndMailQueue implements SignupAndMailQueue {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
