@@ -53,13 +53,13 @@ type Sdk = keyof typeof SDK;
  * client or helper its reference lacks, or lacks one its reference has.
  */
 const FUNCTIONS: Record<string, readonly Sdk[]> = {
-  subscriptions: ['dynamodb', 'sqs', 'secrets-manager'],
-  'signup-and-mail': ['dynamodb', 'sesv2', 'secrets-manager'],
-  donations: ['dynamodb', 'secrets-manager'],
-  'stripe-webhook': ['dynamodb', 'sqs', 'secrets-manager'],
-  admin: ['dynamodb', 'lambda', 's3', 's3-presigner', 'secrets-manager'],
+  subscriptions: ['dynamodb', 'sqs'],
+  'signup-and-mail': ['dynamodb', 'sesv2'],
+  donations: ['dynamodb'],
+  'stripe-webhook': ['dynamodb', 'sqs'],
+  admin: ['dynamodb', 'lambda', 's3', 's3-presigner'],
   'export-worker': ['dynamodb', 's3', 's3-upload'],
-  'ses-events': ['dynamodb', 'secrets-manager'],
+  'ses-events': ['dynamodb'],
   fallback: [],
 };
 

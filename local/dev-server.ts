@@ -38,11 +38,12 @@ import { buildSesEvents } from '../functions/platform/roots/ses-events.js';
 import { buildStripeWebhook } from '../functions/platform/roots/stripe-webhook.js';
 import { buildSubscriptions } from '../functions/platform/roots/subscriptions.js';
 import { ROUTES, routeKey } from '../functions/platform/routes.js';
-import { secretsManagerSourceFor } from '../functions/platform/secrets.js';
+import { SecretsExtensionSource } from '../functions/adapters/secrets-extension.js';
 import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
 import { seedDemoCampaign } from './demo.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
 import { appendJournal, readJournal, rewriteJournal, writeFileAtomic } from './journal.js';
+import { serveLocal } from './local-routes.js';
 import { LocalQueue, type QueueConsumer } from './queue.js';
 import { simulatorFeedback, snsNotification } from './ses-simulator.js';
 import { StripeSimulator } from './stripe-simulator.js';
@@ -105,6 +106,17 @@ export interface DevServer {
   setSesOutage(down: boolean): void;
   close(): Promise<void>;
 }
+
+/** A free loopback port (for port 0: chosen before the server can listen, see below). */
+const freePort = () =>
+  new Promise<number>((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
 
 const listen = (server: Server, port: number, host: string) =>
   new Promise<number>((done, fail) => {
@@ -204,8 +216,10 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   };
   const endpoint = await startAwsEndpoint(aws);
 
+  // The public port is known now (links and the webhook URL need it) but listened on only once every handler is
+  // attached, at the end: a request that arrives during start-up is refused, not accepted and never answered.
   const http = createServer();
-  const port = await listen(http, options.port ?? 0, '127.0.0.1');
+  const port = options.port || (await freePort());
   const url = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const queueUrl = `${endpoint.url}/${ACCOUNT}/appeal-mail`;
   const secretId = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:appeal/signing`;
@@ -271,7 +285,9 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   );
 
   // Each function as its Lambda entry builds it: its configuration (validated by its own schema) and its clients.
-  const secrets = secretsManagerSourceFor(clients);
+  // Secrets as the functions read them in AWS: from the Parameters and Secrets extension's local stand-in.
+  aws.secretsExtensionToken = randomBytes(16).toString('hex');
+  const secrets = new SecretsExtensionSource({ baseUrl: endpoint.url, token: aws.secretsExtensionToken });
   const [subscriptionsRoot, mailerRoot, donationsRoot, webhookRoot, adminRoot, sesEventsRoot] = await Promise.all([
     buildSubscriptions(loadConfig(SubscriptionConfig, env), clients, secrets),
     buildSignupAndMail(loadConfig(SignupAndMailConfig, env), clients, secrets),
@@ -328,7 +344,6 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     allowHeaders: ['content-type'],
     maxAgeSeconds: 600,
   };
-  const { serveLocal } = await import('./local-routes.js');
   const requests = new Set<Promise<unknown>>();
   http.on('request', (req, res) => {
     // API Gateway stamps its own answers (preflights, 413s) with an id too; the functions' own ids win below.
@@ -344,6 +359,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     });
     track(requests, handled);
   });
+  await listen(http, port, '127.0.0.1');
 
   let closed = false;
   return {

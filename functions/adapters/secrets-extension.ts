@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { SecretSource } from './secrets-manager.js';
+import type { SecretSource } from './secret-values.js';
 
 export interface SecretsExtensionOptions {
   /** The value of the `X-Aws-Parameters-Secrets-Token` header: the function's `AWS_SESSION_TOKEN` in Lambda. */

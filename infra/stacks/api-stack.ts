@@ -109,6 +109,7 @@ export class ApiStack extends Stack {
 
     const subscriptions = new AppFunction(this, 'SubscriptionsFunction', {
       entry: 'subscriptions',
+      secretsExtension: true,
       description: 'Mailing list: signup, confirm, unsubscribe',
       config: SubscriptionConfig,
       environment: (bind) => ({
@@ -127,6 +128,7 @@ export class ApiStack extends Stack {
     // The signup-and-mail worker consumes the queue (the event source grants that) and puts nothing on it.
     const signupAndMail = new AppFunction(this, 'SignupAndMailFunction', {
       entry: 'signup-and-mail',
+      secretsExtension: true,
       description: 'Signup and mail worker: applies signups (writes subscribers) and sends email through SES',
       timeout: Duration.seconds(30),
       config: SignupAndMailConfig,
@@ -166,6 +168,7 @@ export class ApiStack extends Stack {
     });
     const donations = new AppFunction(this, 'DonationsFunction', {
       entry: 'donations',
+      secretsExtension: true,
       description: 'Donations: campaign progress, Stripe Checkout, the donate link',
       config: DonationConfig,
       environment: (bind) => ({
@@ -181,6 +184,7 @@ export class ApiStack extends Stack {
 
     const stripeWebhook = new AppFunction(this, 'StripeWebhookFunction', {
       entry: 'stripe-webhook',
+      secretsExtension: true,
       description: 'Stripe webhook: the gift ledger, receipts, donor opt-ins',
       timeout: Duration.seconds(30),
       config: WebhookConfig,
@@ -211,6 +215,7 @@ export class ApiStack extends Stack {
 
     const admin = new AppFunction(this, 'AdminFunction', {
       entry: 'admin',
+      secretsExtension: true,
       description: 'Admin API: exports, data requests, stats',
       config: AdminConfig,
       environment: (bind) => ({
@@ -228,6 +233,7 @@ export class ApiStack extends Stack {
 
     const sesEvents = new AppFunction(this, 'SesEventsFunction', {
       entry: 'ses-events',
+      secretsExtension: true,
       description: 'SES bounces and complaints: suppress the address',
       config: SesEventsConfig,
       environment: (bind) => ({

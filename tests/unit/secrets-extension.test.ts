@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretsExtensionSource } from '../../functions/adapters/secrets-extension.js';
-import { loadSigningKey } from '../../functions/adapters/secrets-manager.js';
+import { loadSigningKey } from '../../functions/adapters/secret-values.js';
 import { startAwsEndpoint } from '../../local/aws-endpoint.js';
 
 const SECRET_VALUE = JSON.stringify({ signingKey: 'k'.repeat(40) });

@@ -2,7 +2,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoAdminTokens } from '../../adapters/dynamo-admin.js';
 import { DynamoCampaignRepository } from '../../adapters/dynamo-donations.js';
 import { LambdaExportWorker } from '../../adapters/lambda-export-worker.js';
-import { loadSigningKey, type SecretSource } from '../../adapters/secrets-manager.js';
+import { loadSigningKey, type SecretSource } from '../../adapters/secret-values.js';
 import type { AdminDeps } from '../../core/admin/admin.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';

@@ -1,6 +1,6 @@
 import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../../adapters/dynamo-donations.js';
 import { DynamoRateLimiter } from '../../adapters/dynamo-rate-limiter.js';
-import type { SecretSource } from '../../adapters/secrets-manager.js';
+import type { SecretSource } from '../../adapters/secret-values.js';
 import { StripePayments } from '../../adapters/stripe-payments.js';
 import { CachedCampaigns } from '../../core/donations/campaign-cache.js';
 import type { DonationDeps } from '../../core/donations/checkout.js';

@@ -1,4 +1,4 @@
-import { loadSigningKey, type SecretSource } from '../../adapters/secrets-manager.js';
+import { loadSigningKey, type SecretSource } from '../../adapters/secret-values.js';
 import type { FeedbackDeps } from '../../core/list-hygiene/feedback.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 import { type ClientOptions, documentClient, systemClock } from '../clients.js';

@@ -1,7 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoMailLedger } from '../../adapters/dynamo-mail-ledger.js';
 import { DynamoRateLimiter } from '../../adapters/dynamo-rate-limiter.js';
-import { loadSigningKey, type SecretSource } from '../../adapters/secrets-manager.js';
+import { loadSigningKey, type SecretSource } from '../../adapters/secret-values.js';
 import { SesMailer } from '../../adapters/ses-mailer.js';
 import type { MailDeps } from '../../core/mail/mail.js';
 import type { SignupAndMailQueue } from '../../core/mail/ports.js';

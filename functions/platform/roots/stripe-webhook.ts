@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoCampaignRepository, DynamoGiftLedger, DynamoMonthlyGifts } from '../../adapters/dynamo-donations.js';
-import type { SecretSource } from '../../adapters/secrets-manager.js';
+import type { SecretSource } from '../../adapters/secret-values.js';
 import { SqsSignupAndMailQueue } from '../../adapters/sqs-signup-and-mail-queue.js';
 import { StripePaymentEvents } from '../../adapters/stripe-payments.js';
 import type { GiftDeps } from '../../core/donations/gifts.js';

@@ -1,4 +1,4 @@
-import { loadSigningKey, loadStripeSecrets, type SecretSource } from '../../adapters/secrets-manager.js';
+import { loadSigningKey, loadStripeSecrets, type SecretSource } from '../../adapters/secret-values.js';
 import { stripeClient } from '../../adapters/stripe-payments.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 

@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoRateLimiter } from '../../adapters/dynamo-rate-limiter.js';
-import { loadSigningKey, type SecretSource } from '../../adapters/secrets-manager.js';
+import { loadSigningKey, type SecretSource } from '../../adapters/secret-values.js';
 import { SqsSignupAndMailQueue } from '../../adapters/sqs-signup-and-mail-queue.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 import type { SubscriptionDeps } from '../../core/subscriptions/subscriptions.js';

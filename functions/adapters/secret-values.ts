@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// The application's secrets, read once at cold start from a SecretSource (the extension in Lambda).
 import * as z from 'zod';
 
 const SigningSecret = z.object({ signingKey: z.string().min(32) });
@@ -9,11 +9,6 @@ const StripeSecret = z.object({ secretKey: z.string().regex(/^(sk|rk)_/), webhoo
 export interface SecretSource {
   getSecretString(secretId: string): Promise<string | undefined>;
 }
-
-/** Secrets through the Secrets Manager API (a client and a call at cold start). */
-export const secretsManagerSource = (client: SecretsManagerClient): SecretSource => ({
-  getSecretString: async (secretId) => (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString,
-});
 
 /** Reads a JSON secret once, at cold start. Errors name the secret, never its value. */
 const loadJsonSecret = async <T>(source: SecretSource, secretId: string, schema: z.ZodType<T>): Promise<T> => {
