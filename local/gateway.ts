@@ -27,6 +27,16 @@ const readBody = async (req: IncomingMessage): Promise<Buffer | 'too-large'> => 
   return Buffer.concat(chunks);
 };
 
+/** Whether every percent-escape in the path decodes to UTF-8 (`/v1/campaigns/%E0%A4%A` does not). */
+const decodablePath = (rawUrl: string) => {
+  try {
+    decodeURIComponent(new URL(rawUrl, 'http://local').pathname);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** Builds the payload-format-2.0 event that API Gateway's HTTP API sends to a Lambda integration. */
 export const toEvent = (req: IncomingMessage, body: Buffer, sourceIp: string): APIGatewayProxyEventV2 => {
   const url = new URL(req.url ?? '/', 'http://local');
@@ -95,6 +105,12 @@ export const serveThroughGateway = async (
         : {}),
     });
     res.end();
+    return;
+  }
+  if (!decodablePath(req.url ?? '/')) {
+    // API Gateway refuses a path it cannot percent-decode itself, before any function runs.
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: 'Bad Request' }));
     return;
   }
   const body = await readBody(req);

@@ -36,7 +36,8 @@ export class DynamoAdminTokens implements AdminTokens {
   }
 
   async findByHash(hash: string) {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: adminKeys.token(hash) }));
+    // Strongly consistent: a token revoked a moment ago must stop at once (an eventually consistent read may not see it).
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: adminKeys.token(hash), ConsistentRead: true }));
     if (!Item) return undefined;
     return { ...toRecord(TokenItem.parse(Item)), hash };
   }

@@ -68,6 +68,10 @@ describe('admin tokens', () => {
     const stored = JSON.stringify([...(admin.tokens as MemoryTokens).items]);
     expect(stored).not.toContain(token.slice(4));
     expect(await authenticateAdmin(admin, `Bearer ${token}`)).toMatchObject({ id: record.id, name: 'ops laptop' });
+    // RFC 9110: the scheme is case-insensitive.
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+      expect(await authenticateAdmin(admin, `${scheme} ${token}`)).toMatchObject({ id: record.id });
+    }
     expect((await admin.tokens.list())[0]?.lastUsedAt).toBe('2026-11-25T10:00:00.000Z');
     for (const bad of [undefined, '', token, `Bearer ${token}x`, `Bearer apl_${'A'.repeat(43)}`, `Basic ${token}`]) {
       // The class is what platform/http.ts maps to 401; the core error carries no status.

@@ -48,7 +48,8 @@ const TOUCH_INTERVAL_MS = 60_000;
  */
 export const authenticateAdmin = async (deps: Pick<AdminDeps, 'tokens' | 'clock'>, authorization: string | undefined) => {
   const denied = () => new UnauthorizedError('A valid admin token is required (Authorization: Bearer <token>).');
-  const match = /^Bearer\s+(apl_[A-Za-z0-9_-]{43})\s*$/.exec(authorization ?? '');
+  // RFC 9110 §11.1: the scheme is case-insensitive ("bearer", "BEARER").
+  const match = /^[Bb][Ee][Aa][Rr][Ee][Rr]\s+(apl_[A-Za-z0-9_-]{43})\s*$/.exec(authorization ?? '');
   if (!match?.[1]) throw denied();
   const hash = hashToken(match[1]);
   const found = await deps.tokens.findByHash(hash);
