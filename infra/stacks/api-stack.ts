@@ -8,7 +8,7 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -317,6 +317,25 @@ export class ApiStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       }).addAlarmAction(new SnsAction(alarmTopic));
+    // SES reviews an account at a 5 % bounce rate or a 0.1 % complaint rate (and may pause sending at 10 % and
+    // 0.5 %): warn at 2 % and 0.05 %, while there is time to look at the list. The rates are fractions.
+    const reputation = (id: string, metricName: string, threshold: number, description: string) =>
+      new Alarm(this, id, {
+        metric: new Metric({
+          namespace: 'AWS/SES',
+          metricName,
+          dimensionsMap: { 'ses:configuration-set': props.configurationSet.configurationSetName },
+          statistic: 'Maximum',
+          period: Duration.hours(1),
+        }),
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(new SnsAction(alarmTopic));
+    reputation('SesBounceRateAlarm', 'Reputation.BounceRate', 0.02, 'Bounce rate at 2 % or more (SES reviews the account at 5 %)');
+    reputation('SesComplaintRateAlarm', 'Reputation.ComplaintRate', 0.0005, 'Complaint rate at 0.05 % or more (SES reviews the account at 0.1 %)');
     alarm('SignupAndMailDeadLettersAlarm', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'Emails failed repeatedly and wait in the dead-letter queue');
     alarm('SesEventFailuresAlarm', sesEventFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'SES bounce or complaint notifications could not be recorded');
     alarm('Api5xxAlarm', api.metricServerError({ period: Duration.minutes(5) }), 'The API answered 5xx');

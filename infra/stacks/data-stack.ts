@@ -49,6 +49,8 @@ export class DataStack extends Stack {
     this.configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
       // SES's account-level suppression list as a second net under our own bounced/complained status.
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      // Bounce and complaint rates of this configuration set's mail, for the alarms in the API stack.
+      reputationMetrics: true,
     });
     // Bounces and complaints, published by the configuration set; the API stack's ses-events function listens.
     this.sesEventsTopic = new Topic(this, 'SesEventsTopic', { enforceSSL: true });

@@ -249,6 +249,20 @@ describe('admin and list hygiene', () => {
     api.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp('bounce or complaint') });
   });
 
+  it('watches sender reputation: metrics on, alarms at 2 % bounces and 0.05 % complaints (before SES acts at 5 % and 0.1 %)', () => {
+    data.hasResourceProperties('AWS::SES::ConfigurationSet', { ReputationOptions: { ReputationMetricsEnabled: true } });
+    for (const [metric, threshold] of [['Reputation.BounceRate', 0.02], ['Reputation.ComplaintRate', 0.0005]] as const) {
+      api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SES',
+        MetricName: metric,
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Dimensions: [{ Name: 'ses:configuration-set', Value: Match.anyValue() }],
+        AlarmActions: [Match.anyValue()],
+      });
+    }
+  });
+
   it('lets the admin function invoke the worker and sign links, and the worker write exports only', () => {
     const [, adminFn] = functionNamed('Admin API: exports, data requests, stats');
     const [, worker] = functionNamed('Export worker: streams subscribers or donations to CSV in S3');
