@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -6,9 +7,11 @@ import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
 import { DEFAULT_SHARDS, DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
 import { MAX_SHARDS } from '../functions/core/subscriptions/counting.js';
 import { createAdminToken } from '../functions/core/admin/admin.js';
-import { defaultBounds, saveCampaign } from '../functions/core/donations/checkout.js';
+import { checkCampaignCurrency, defaultBounds, saveCampaign } from '../functions/core/donations/checkout.js';
 import { CampaignId, CurrencyCode } from '../functions/core/donations/model.js';
 import { DomainError } from '../functions/core/shared/errors.js';
+import { DonationConfig } from '../functions/platform/config.js';
+import { loadStageConfig } from '../infra/config.js';
 import { formatMoney } from '../functions/core/shared/money.js';
 import { adminApi } from './api.js';
 import { localTarget, stageTarget, type Target } from './target.js';
@@ -48,6 +51,17 @@ const schema = <T>(type: { safeParse: (v: unknown) => { success: true; data: T }
     return result.data;
   };
 
+/**
+ * The currencies checkout accepts on the target, so that no campaign is made in one it would refuse: `CURRENCIES`
+ * when set (as the dev server takes it), else the stage's `currencies`, else the functions' default.
+ */
+const acceptedCurrencies = (): string[] => {
+  const stage = program.opts<{ stage?: string }>().stage;
+  const stageFile = stage && fileURLToPath(new URL(`../infra/stages/${stage}.json`, import.meta.url));
+  if (process.env.CURRENCIES === undefined && stageFile && existsSync(stageFile)) return loadStageConfig(stageFile).currencies;
+  return DonationConfig.shape.CURRENCIES.parse(process.env.CURRENCIES);
+};
+
 const campaign = program.command('campaign').description('donation campaigns');
 const campaigns = (t: Target, shards?: number) => new DynamoCampaignRepository(t.dynamo, t.tables.donations, shards);
 
@@ -57,7 +71,7 @@ campaign
   .requiredOption('--id <id>', 'campaign id: lowercase letters, digits, dashes', schema(CampaignId))
   .requiredOption('--title <title>', 'title shown on the banner and receipts')
   .requiredOption('--goal <amount>', 'goal, in minor units', integer('goal'))
-  .requiredOption('--currency <code>', 'lowercase ISO 4217 code, e.g. usd', schema(CurrencyCode))
+  .requiredOption('--currency <code>', 'lowercase ISO 4217 code accepted by CURRENCIES (default usd, eur, gbp); fixed once created', schema(CurrencyCode))
   .option('--min <amount>', 'smallest gift, in minor units (default 1.00)', integer('min'))
   .option('--max <amount>', 'largest gift, in minor units (default 100,000.00)', integer('max'))
   .option('--suggested <amounts>', 'suggested amounts, comma-separated minor units', (v) => v.split(',').map(integer('suggested')))
@@ -67,13 +81,15 @@ campaign
     if (!Number.isInteger(n) || n < 1 || n > MAX_SHARDS) throw new InvalidArgumentError(`shards must be a whole number from 1 to ${MAX_SHARDS}.`);
     return n;
   })
-  .action(async (o: { id: string; title: string; goal: number; currency: string; min?: number; max?: number; suggested?: number[]; closed?: boolean; shards?: number }) =>
-    withTarget(async (t) => {
+  .action(async (o: { id: string; title: string; goal: number; currency: string; min?: number; max?: number; suggested?: number[]; closed?: boolean; shards?: number }) => {
+    const currencies = acceptedCurrencies();
+    checkCampaignCurrency(o.currency, currencies); // before opening the target: nothing to do there
+    return withTarget(async (t) => {
       const repo = campaigns(t, o.shards);
       const existing = await repo.get(o.id);
       const bounds = defaultBounds(o.currency);
       const saved = await saveCampaign(
-        { campaigns: repo, clock: { now: () => new Date() } },
+        { campaigns: repo, clock: { now: () => new Date() }, settings: { currencies } },
         {
           id: o.id,
           title: o.title,
@@ -86,8 +102,8 @@ campaign
         },
       );
       console.log(`${existing ? 'updated' : 'created'} campaign ${saved.id} on ${t.description}`);
-    }),
-  );
+    });
+  });
 
 campaign
   .command('list')

@@ -29,8 +29,6 @@ export const StageConfig = z.object({
   currencies: z.array(CurrencyCode).min(1).default(['usd', 'eur', 'gbp']),
   donationSuccessUrl: z.url().optional(),
   donationCancelUrl: z.url().optional(),
-  /** Live Stripe keys in this stage: test-mode events are then ignored, and the other way round. */
-  stripeLivemode: z.boolean().default(false),
   /** Who hears about alarms (dead letters, errors, 5xx). */
   alarmEmail: z.email().optional(),
   limits: z

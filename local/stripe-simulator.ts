@@ -67,6 +67,7 @@ export class StripeSimulator {
       ['GET', /^\/checkout\/([^/]+)$/, (id) => checkoutPage(this.store, res, id)],
       ['POST', /^\/checkout\/([^/]+)\/complete$/, (id) => a.complete(req, res, id, input)],
       ['POST', /^\/checkout\/([^/]+)\/cancel$/, (id) => a.cancel(req, res, id)],
+      ['POST', /^\/checkout\/([^/]+)\/expire$/, (id) => a.expire(res, id)],
       ['POST', /^\/checkout\/([^/]+)\/settle$/, (id) => a.settle(res, id, url.searchParams.get('outcome') ?? 'succeeded')],
       ['POST', /^\/payments\/([^/]+)\/refund$/, (id) => a.refund(res, id, input)],
       ['POST', /^\/payments\/([^/]+)\/dispute$/, (id) => a.dispute(res, id)],

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { Campaign, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
+import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
 import { ConflictError } from '../core/shared/errors.js';
 import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange } from '../core/donations/ports.js';
 import { epochSeconds, indexPartition, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
@@ -81,15 +81,25 @@ export class DynamoCampaignRepository implements CampaignRepository {
       values[`:${name}`] = value;
       return `#${name} = :${name}`;
     });
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: donationKeys.campaign(settings.id),
-        UpdateExpression: `SET ${sets.join(', ')}, shards = if_not_exists(shards, :shards), raised = if_not_exists(raised, :zero), donations = if_not_exists(donations, :zero), donors = if_not_exists(donors, :zero), createdAt = if_not_exists(createdAt, :now), updatedAt = :now, gsi1pk = :kind, gsi1sk = :sortId`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ...values, ':shards': this.shards, ':zero': 0, ':now': now.toISOString(), ':kind': 'CAMPAIGNS', ':sortId': settings.id },
-      }),
-    );
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: donationKeys.campaign(settings.id),
+          UpdateExpression: `SET ${sets.join(', ')}, shards = if_not_exists(shards, :shards), raised = if_not_exists(raised, :zero), donations = if_not_exists(donations, :zero), donors = if_not_exists(donors, :zero), createdAt = if_not_exists(createdAt, :now), updatedAt = :now, gsi1pk = :kind, gsi1sk = :sortId`,
+          // A campaign's currency is fixed at creation: its totals and its gifts are in that currency.
+          ConditionExpression: 'attribute_not_exists(pk) OR #currency = :currency',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':shards': this.shards, ':zero': 0, ':now': now.toISOString(), ':kind': 'CAMPAIGNS', ':sortId': settings.id },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const stored = error instanceof ConditionalCheckFailedException && error.Item ? error.Item.currency : undefined;
+      const currency = stored && 'S' in stored && stored.S ? stored.S : 'another currency';
+      throw new CampaignCurrencyLockedError(settings.id, currency, { cause: error });
+    }
     return (await this.get(settings.id)) as Campaign;
   }
 }

@@ -1,3 +1,4 @@
+import { CSV_OPTIONS } from '../core/admin/exports.js';
 import { once } from 'node:events';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -16,7 +17,7 @@ export class S3ExportStore implements ExportStore {
   ) {}
 
   async write(key: string, header: readonly string[], rows: AsyncIterable<readonly string[]>) {
-    const csv = stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ });
+    const csv = stringify(CSV_OPTIONS);
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: csv, ContentType: 'text/csv; charset=utf-8' },

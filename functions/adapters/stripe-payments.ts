@@ -4,6 +4,7 @@ import { Frequency, type PaymentEvent } from '../core/donations/model.js';
 import { parseEmailAddress } from '../core/shared/email-address.js';
 import { InvalidSignatureError, TransientError } from '../core/shared/errors.js';
 import type { CheckoutParams, PaymentEvents, Payments } from '../core/donations/ports.js';
+import { logger } from '../platform/logger.js';
 
 export interface StripeOptions {
   secretKey: string;
@@ -61,6 +62,8 @@ export class StripePayments implements Payments {
       customer_email: params.email,
       success_url: params.successUrl,
       cancel_url: params.cancelUrl,
+      // A campaign counts gifts in its own currency: Checkout must not present the donor another one.
+      adaptive_pricing: { enabled: false },
     };
     const session = await this.stripe.checkout.sessions
       .create(
@@ -70,6 +73,12 @@ export class StripePayments implements Payments {
         { idempotencyKey },
       )
       .catch(translate);
+    // A repeated key gets Stripe's frozen first answer ("open" then, perhaps paid since): ask Stripe how the
+    // session stands now before sending a donor to it.
+    if (session.lastResponse?.headers?.['idempotent-replayed'] === 'true') {
+      const current = await this.stripe.checkout.sessions.retrieve(session.id).catch(translate);
+      return { id: current.id, url: current.url, open: current.status === 'open' };
+    }
     return { id: session.id, url: session.url, open: session.status === 'open' };
   }
 
@@ -101,15 +110,29 @@ const donorEmail = (raw: string | null | undefined) => parseEmailAddress(raw ?? 
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id);
 
 /**
+ * Whether a Stripe API key is a live one. Stripe's keys say their mode in their prefix (`sk_live_`, `rk_live_`;
+ * `sk_test_`, `rk_test_`), and a live key only ever sees live events: deriving the mode from the key means a
+ * stage deployed with a live key can never mistake its own events for the other mode's.
+ */
+export const isLiveKey = (secretKey: string) => /^(sk|rk)_live_/.test(secretKey);
+
+/**
  * Verifies a webhook (the raw body, as Stripe signed it) and translates the event into what it means for a gift.
- * Events of the other mode (test vs live) and types we do not use are ignored, not errors.
+ * Events of the other mode (test vs live) and types we do not use are ignored, not errors, and never silently:
+ * each is logged as `ignored stripe event` with its `reason` (a metric filter counts them by reason).
  */
 export class StripePaymentEvents implements PaymentEvents {
+  /** `livemode`: the mode of our key (see isLiveKey); events of the other mode are acknowledged and ignored. */
   constructor(
     private readonly stripe: Stripe,
     private readonly webhookSecret: string,
     private readonly livemode: boolean,
   ) {}
+
+  /** Reads events in the mode of `secretKey`, the key this deployment calls Stripe with. */
+  static forKey(stripe: Stripe, webhookSecret: string, secretKey: string) {
+    return new StripePaymentEvents(stripe, webhookSecret, isLiveKey(secretKey));
+  }
 
   async read(rawBody: string, signature: string | undefined): Promise<PaymentEvent> {
     if (!signature) throw new InvalidSignatureError('The Stripe-Signature header is missing.');
@@ -119,6 +142,17 @@ export class StripePaymentEvents implements PaymentEvents {
     } catch (cause) {
       throw new InvalidSignatureError('The webhook signature is not valid or too old.', { cause });
     }
+    const meaning = await this.translate(event);
+    if (meaning.kind === 'ignored') {
+      const fields = { reason: meaning.reason, eventId: event.id, type: event.type, livemode: event.livemode, ignoredEvents: 1 };
+      // An event of the other mode at our endpoint means a misconfigured endpoint or key: someone should look.
+      if (meaning.reason === 'other mode') logger.warn('ignored stripe event', fields);
+      else logger.info('ignored stripe event', fields);
+    }
+    return meaning;
+  }
+
+  private async translate(event: Stripe.Event): Promise<PaymentEvent> {
     if (event.livemode !== this.livemode) return { kind: 'ignored', reason: 'other mode' };
     const at = new Date(event.created * 1000);
     switch (event.type) {
@@ -189,10 +223,23 @@ export class StripePaymentEvents implements PaymentEvents {
         if (!key) return { kind: 'ignored', reason: 'charge without payment intent' };
         return { kind: 'refund', key, refunded: charge.amount_refunded, at };
       }
-      case 'charge.dispute.created': {
-        const key = idOf(event.data.object.payment_intent);
+      case 'charge.dispute.created':
+      case 'charge.dispute.funds_withdrawn':
+      case 'charge.dispute.funds_reinstated':
+      case 'charge.dispute.closed': {
+        const dispute = event.data.object;
+        const key = idOf(dispute.payment_intent);
         if (!key) return { kind: 'ignored', reason: 'dispute without payment intent' };
-        return { kind: 'dispute', key, at };
+        // Closed `won` (or `warning_closed`: an inquiry that never became a chargeback) gives the money back.
+        const state =
+          event.type === 'charge.dispute.funds_reinstated'
+            ? 'won'
+            : event.type === 'charge.dispute.closed'
+              ? dispute.status === 'lost'
+                ? 'lost'
+                : 'won'
+              : 'open';
+        return { kind: 'dispute', key, dispute: dispute.id, state, at };
       }
       case 'customer.subscription.deleted': {
         const subscription = event.data.object;

@@ -13,13 +13,24 @@ import { readConfirmToken, readUnsubscribeToken } from '../core/shared/secrets.j
 import {
   confirmSubscription,
   limitClient,
+  OneClickBody,
   requestSubscription,
   SubscribeRequest,
   type SubscriptionDeps,
   TokenQuery,
   unsubscribe,
 } from '../core/subscriptions/subscriptions.js';
-import { checkBody, type HttpRequest, html, httpHandler, json, seeOther } from '../platform/http.js';
+import {
+  checkBody,
+  FORM_TYPE,
+  type HttpRequest,
+  html,
+  httpHandler,
+  JSON_TYPE,
+  json,
+  MULTIPART_TYPE,
+  seeOther,
+} from '../platform/http.js';
 
 export interface SubscriptionRoutesOptions {
   thankYouUrl?: string | undefined;
@@ -85,10 +96,12 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         return html(200, unsubscribePromptPage(siteName, selfUrl(req)));
       },
 
-      // RFC 8058 one-click: a POST with `List-Unsubscribe=One-Click`, no cookies, no page; and the page's button.
+      // RFC 8058 one-click: a POST with `List-Unsubscribe=One-Click` (multipart or urlencoded), no cookies, no
+      // page; and the page's button. Never limited by client IP: Gmail and Yahoo post from shared servers, and the
+      // token (sealed, bound to one address) authenticates the request. The GET prompt above stays limited.
       'POST /v1/subscriptions/unsubscribe': async (req) => {
-        await limitClient(deps, options.limits.linkClient, req.client);
-        checkBody(req);
+        checkBody(req, [FORM_TYPE, MULTIPART_TYPE, JSON_TYPE]);
+        req.body(OneClickBody);
         await unsubscribe(deps, { token: tokenOf(req) });
         return req.wantsHtml ? html(200, unsubscribedPage(siteName)) : json(200, { status: 'unsubscribed' });
       },

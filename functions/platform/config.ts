@@ -31,8 +31,6 @@ export const BaseConfig = z.object({
   SIGNING_SECRET_ID: z.string().min(1),
 });
 
-const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
-
 /** What every function that writes subscribers or mails them needs: the lists, the consent and the links' terms. */
 const SubscriberConfig = BaseConfig.extend({
   SUBSCRIBERS_TABLE_NAME: z.string().min(1),
@@ -75,7 +73,6 @@ export const DonationConfig = BaseConfig.extend({
   STRIPE_SECRET_ID: z.string().min(1),
   /** Only for a stand-in of the Stripe API (the dev server's simulator). */
   STRIPE_API_URL: optionalUrl,
-  STRIPE_LIVEMODE: bool.default(false),
   CURRENCIES: csv.pipe(z.array(CurrencyCode).min(1)).default(['usd', 'eur', 'gbp']),
   DONATION_SUCCESS_URL: optionalUrl,
   DONATION_CANCEL_URL: optionalUrl,
@@ -91,7 +88,6 @@ export const WebhookConfig = BaseConfig.extend({
   DONATIONS_TABLE_NAME: z.string().min(1),
   STRIPE_SECRET_ID: z.string().min(1),
   STRIPE_API_URL: optionalUrl,
-  STRIPE_LIVEMODE: bool.default(false),
   COUNTER_SHARDS,
   SIGNUP_AND_MAIL_QUEUE_URL: z.url(),
   CONSENT_VERSION: z.string().min(1),

@@ -22,8 +22,10 @@ import { logger } from './logger.js';
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
 
 export const MAX_BODY_BYTES = 16 * 1024;
-const JSON_TYPE = 'application/json';
-const FORM_TYPE = 'application/x-www-form-urlencoded';
+export const JSON_TYPE = 'application/json';
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
+/** Accepted only where a route says so (RFC 8058's one-click POST may be multipart). */
+export const MULTIPART_TYPE = 'multipart/form-data';
 
 /** Field → error code, for the contract's specific 400 codes; any other field is `invalid_field`. */
 export type FieldCodes = Record<string, string>;
@@ -65,6 +67,54 @@ const paramsToObject = (params: URLSearchParams): Record<string, string | string
   return out;
 };
 
+const malformed = (message: string) => new ValidationError('invalid_body', message);
+
+/** A parameter of a header value (`boundary`, `name`), quoted (RFC 9110 quoted-string) or a bare token. */
+const headerParam = (value: string, param: string): string | undefined => {
+  const match = new RegExp(`;\\s*${param}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s;"]+))`, 'i').exec(value);
+  if (!match) return undefined;
+  return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2];
+};
+
+/**
+ * The text fields of a `multipart/form-data` body (RFC 7578, RFC 2046 §5.1.1). A small parser of our own: no
+ * multipart library is among our dependencies (busboy is only in node_modules through a dev tool), and Node's
+ * own (`Response.formData()`) is asynchronous while `req.body` is not. It reads what a form or a mail client
+ * sends (RFC 8058's `List-Unsubscribe=One-Click`): CRLF line breaks, a boundary from the content type, parts
+ * with a `Content-Disposition: form-data; name=…` header. Files are refused; a body without its closing
+ * delimiter is malformed. The body is text already (UTF-8, RFC 7578's default), so values are taken as they are.
+ */
+export const parseMultipart = (body: string, contentType: string): URLSearchParams => {
+  const boundary = headerParam(contentType, 'boundary');
+  if (boundary === undefined || boundary.length === 0 || boundary.length > 70) {
+    throw malformed('The multipart body has no valid boundary.');
+  }
+  const fields = new URLSearchParams();
+  // Every delimiter starts a line; the text before the first one is the preamble, after the last the epilogue.
+  const sections = `\r\n${body}`.split(`\r\n--${boundary}`);
+  if (sections.length < 2) throw malformed('The multipart body has no parts.');
+  for (const section of sections.slice(1)) {
+    if (section.startsWith('--')) return fields; // the close delimiter
+    const lineEnd = section.indexOf('\r\n');
+    if (lineEnd < 0 || !/^[ \t]*$/.test(section.slice(0, lineEnd))) throw malformed('The multipart body is malformed.');
+    const part = section.slice(lineEnd + 2);
+    const headerEnd = part.startsWith('\r\n') ? 0 : part.indexOf('\r\n\r\n');
+    if (headerEnd < 0) throw malformed('A part of the multipart body has no end to its headers.');
+    const headers = part.slice(0, headerEnd).split('\r\n').filter((line) => line !== '');
+    const value = part.slice(headerEnd + (headerEnd === 0 ? 2 : 4));
+    const disposition = headers
+      .map((line) => /^content-disposition\s*:\s*(.*)$/i.exec(line)?.[1])
+      .find((v) => v !== undefined);
+    const name = disposition && /^form-data\s*(;|$)/i.test(disposition) ? headerParam(disposition, 'name') : undefined;
+    if (name === undefined) throw malformed('A part of the multipart body has no form-data name.');
+    if (headerParam(disposition ?? '', 'filename') !== undefined) {
+      throw new ValidationError('invalid_field', 'Files are not accepted.', { field: name });
+    }
+    fields.append(name, value);
+  }
+  throw malformed('The multipart body is not closed.');
+};
+
 export const parseWith = <T>(schema: ZodType<T>, value: unknown, codes: FieldCodes = {}): T => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -84,7 +134,7 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
   const headers = lower(event.headers);
   const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   const type = mediaType(headers['content-type']);
-  const isForm = type === FORM_TYPE;
+  const isForm = type === FORM_TYPE || type === MULTIPART_TYPE;
   const query = new URLSearchParams(event.rawQueryString ?? '');
   return {
     method: event.requestContext.http.method.toUpperCase(),
@@ -99,6 +149,7 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
     rawBody,
     body<T>(schema: ZodType<T>, codes?: FieldCodes): T {
       if (rawBody.trim() === '') return parseWith(schema, {}, codes);
+      if (type === MULTIPART_TYPE) return parseWith(schema, paramsToObject(parseMultipart(rawBody, headers['content-type'] ?? '')), codes);
       if (isForm) return parseWith(schema, paramsToObject(new URLSearchParams(rawBody)), codes);
       let parsed: unknown;
       try {

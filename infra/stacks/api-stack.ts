@@ -163,7 +163,6 @@ export class ApiStack extends Stack {
       SIGNING_SECRET_ID: bind.secret(signingSecret),
       STRIPE_SECRET_ID: bind.secret(stripeSecret),
       STRIPE_API_URL: undefined, // only for the dev server's Stripe simulator
-      STRIPE_LIVEMODE: String(config.stripeLivemode),
       COUNTER_SHARDS: undefined,
     });
     const donations = new AppFunction(this, 'DonationsFunction', {

@@ -107,15 +107,24 @@ export class StripeActions {
   async cancel(req: IncomingMessage, res: ServerResponse, sessionId: string) {
     const session = this.state.sessions[sessionId];
     if (!session) return stripeError(res, 404, 'No such checkout session');
-    if (session.status === 'open') {
-      session.status = 'expired';
-      await this.publish(this.record('checkout.session.expired', session));
-    }
+    // As on Checkout: the donor's "back" link only returns them to the cancel URL. The session stays open (they
+    // may come back to it) until it expires; `expire` below is what Stripe's expiry (or the API's) does.
     if (prefersHtml(req.headers.accept)) {
       res.writeHead(303, { location: String(session.cancel_url) });
       return res.end();
     }
-    return sendJson(res, 200, { status: 'expired' });
+    return sendJson(res, 200, { status: session.status });
+  }
+
+  /** The session's expiry (24 hours on Checkout, or `POST /v1/checkout/sessions/{id}/expire`). */
+  async expire(res: ServerResponse, sessionId: string) {
+    const session = this.state.sessions[sessionId];
+    if (!session) return stripeError(res, 404, 'No such checkout session');
+    if (session.status === 'open') {
+      session.status = 'expired';
+      await this.publish(this.record('checkout.session.expired', session));
+    }
+    return sendJson(res, 200, { status: session.status });
   }
 
   /** Ends a bank debit that was still processing: `succeeded`, or anything else for a failure. */

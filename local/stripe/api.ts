@@ -8,6 +8,9 @@ import type { StripeStore } from './state.js';
 type Params = Record<string, unknown>;
 type Result = { status: number; body: unknown };
 
+/** Stripe's smallest charge, in minor units, where it differs from 50. */
+const MINIMUM_CHARGE: Record<string, number> = { usd: 50, eur: 50, gbp: 30, jpy: 50, chf: 50, cad: 50, aud: 50 };
+
 const record = (value: unknown): Params => (typeof value === 'object' && value !== null ? (value as Params) : {});
 
 /**
@@ -32,12 +35,27 @@ export class StripeApi {
     const body = qs.parse(await readBody(req), { depth: 10, arrayLimit: 100 }) as Params;
     const idempotencyKey = req.headers['idempotency-key'];
     const replay = typeof idempotencyKey === 'string' ? state.idempotency[idempotencyKey] : undefined;
-    if (req.method === 'POST' && replay) return sendJson(res, replay.status, replay.body);
+    // Stripe keeps the first answer to a key for 24 hours and replays that frozen copy (not the object as it is
+    // now), and refuses the key with other parameters.
+    const fingerprint = `${req.method} ${url.pathname} ${JSON.stringify(body)}`;
+    if (req.method === 'POST' && replay) {
+      if (replay.request !== undefined && replay.request !== fingerprint) {
+        return sendJson(res, 400, {
+          error: {
+            type: 'idempotency_error',
+            message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
+          },
+        });
+      }
+      return sendJson(res, replay.status, replay.body, { 'idempotent-replayed': 'true' });
+    }
 
     let match = /^\/v1\/checkout\/sessions\/?$/.exec(url.pathname);
     if (match && req.method === 'POST') {
       const result = this.createSession(body);
-      if (typeof idempotencyKey === 'string') state.idempotency[idempotencyKey] = result;
+      if (typeof idempotencyKey === 'string') {
+        state.idempotency[idempotencyKey] = { ...structuredClone(result), request: fingerprint };
+      }
       this.store.save();
       return sendJson(res, result.status, result.body);
     }
@@ -64,6 +82,15 @@ export class StripeApi {
     if (!price || !Number.isInteger(unitAmount) || unitAmount <= 0 || typeof price.currency !== 'string') {
       return { status: 400, body: errorBody('Invalid line_items', 'line_items') };
     }
+    // Stripe's minimum charge per currency (its "Minimum and maximum charge amounts"): 0.50 in USD and EUR,
+    // 0.30 in GBP; other currencies here get the USD-like 0.50 of their minor units.
+    const minimum = MINIMUM_CHARGE[price.currency] ?? 50;
+    if (unitAmount * quantity < minimum) {
+      return {
+        status: 400,
+        body: { error: { type: 'invalid_request_error', code: 'amount_too_small', param: 'line_items[0][price_data][unit_amount]', message: `The Checkout Session's total amount due must add up to at least ${minimum} ${price.currency}.` } },
+      };
+    }
     if (mode === 'subscription' && !record(price.recurring).interval) {
       return { status: 400, body: errorBody('Recurring price required', 'line_items') };
     }
@@ -76,6 +103,7 @@ export class StripeApi {
       amount: unitAmount * quantity,
       metadata: toMetadata(body.metadata),
       customerEmail: typeof body.customer_email === 'string' ? body.customer_email : null,
+      adaptivePricing: record(body.adaptive_pricing).enabled !== 'false',
       submitType: typeof body.submit_type === 'string' ? (body.submit_type as Stripe.Checkout.Session.SubmitType) : null,
       successUrl: body.success_url,
       cancelUrl: body.cancel_url,

@@ -28,6 +28,11 @@ export interface SessionParams {
   successUrl: string;
   cancelUrl: string;
   url: (id: string) => string;
+  /**
+   * Adaptive Pricing: on by default for accounts that have it (Stripe may then show the donor another currency),
+   * off only when the request says `adaptive_pricing[enabled]=false`.
+   */
+  adaptivePricing: boolean;
 }
 
 export const checkoutSession = (p: SessionParams): Stripe.Checkout.Session => {
@@ -35,7 +40,7 @@ export const checkoutSession = (p: SessionParams): Stripe.Checkout.Session => {
   return {
     id,
     object: 'checkout.session',
-    adaptive_pricing: { enabled: false },
+    adaptive_pricing: { enabled: p.adaptivePricing },
     after_expiration: null,
     allow_promotion_codes: null,
     allowed_payment_method_types: null,

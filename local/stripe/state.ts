@@ -25,7 +25,8 @@ export interface SimState {
   invoices: Record<string, Stripe.Invoice>;
   subscriptions: Record<string, Stripe.Subscription>;
   events: Stripe.Event[];
-  idempotency: Record<string, { status: number; body: unknown }>;
+  /** Idempotency key → the frozen first answer, and the request it answered (method, path, parameters). */
+  idempotency: Record<string, { status: number; body: unknown; request?: string }>;
 }
 
 const empty = (): SimState => ({

@@ -6,6 +6,7 @@ import {
 } from '../../functions/adapters/dynamo-donations.js';
 import type { GiftDeps } from '../../functions/core/donations/gifts.js';
 import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
+import { CampaignCurrencyLockedError, type PaymentEvent } from '../../functions/core/donations/model.js';
 import { dedupeKeyOf } from '../../functions/core/mail/mail.js';
 import { newId } from '../../functions/core/shared/secrets.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
@@ -87,7 +88,7 @@ describe('the gift ledger on DynamoDB Local', () => {
     const counting = crashAfterWrite(probe.deps, Number.POSITIVE_INFINITY);
     for (const event of scenario(probe.id, probe.key)) await recordPaymentEvent(counting.deps, event);
     const writes = counting.count();
-    const expected = { raised: 2200, donations: 2, donors: 1 };
+    const expected = { raised: 2200, donations: 2, donors: 2 }; // pi_3's donor paid: counted, though refunded first
     expect(await totalsOf(probe.deps, probe.id)).toEqual(expected);
 
     for (let n = 1; n <= writes; n++) {
@@ -104,8 +105,19 @@ describe('the gift ledger on DynamoDB Local', () => {
       for (const event of scenario(run.id, run.key)) await recordPaymentEvent(run.deps, event);
       expect(await totalsOf(run.deps, run.id), `crash after write ${n}`).toEqual(expected);
       const receiptKeys = new Set(run.queue.jobs.flatMap((j) => (j.kind === 'receipt' ? [dedupeKeyOf(testKeys, j)] : [])));
-      expect(receiptKeys, `crash after write ${n}`).toEqual(new Set([`receipt:${run.key('pi_1')}`, `receipt:${run.key('pi_2')}`]));
+      expect(receiptKeys, `crash after write ${n}`).toEqual(new Set([`receipt:${run.key('pi_1')}`, `receipt:${run.key('pi_2')}`, `receipt:${run.key('pi_3')}`]));
     }
+  });
+
+  it.each([
+    ['completed, then fully refunded', (e: { paid: PaymentEvent; refund: PaymentEvent }) => [e.paid, e.refund]],
+    ['refunded first, then completed', (e: { paid: PaymentEvent; refund: PaymentEvent }) => [e.refund, e.paid]],
+  ])('counts the donor once and sends one receipt whatever the order: %s', async (_order, order) => {
+    const { deps, id, key, queue } = await makeDeps();
+    const events = order({ paid: paid(key('pi_1'), { campaign: id }), refund: refund(key('pi_1'), 2500) });
+    for (const event of [...events, ...events]) await recordPaymentEvent(deps, event);
+    expect(await totalsOf(deps, id)).toEqual({ raised: 0, donations: 0, donors: 1 });
+    expect(queue.jobs.flatMap((j) => (j.kind === 'receipt' ? [dedupeKeyOf(testKeys, j)] : []))).toEqual([`receipt:${key('pi_1')}`]);
   });
 
   it('keeps a campaign\'s totals when its settings change, and lists campaigns', async () => {
@@ -125,5 +137,16 @@ describe('the gift ledger on DynamoDB Local', () => {
       new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: db.tables.donations, Key: { pk: 'MONTHLY#sub_1', sk: 'MONTHLY' } }),
     );
     expect(item.Item?.status).toBe('ended');
+  });
+});
+
+describe('campaign settings on DynamoDB Local', () => {
+  it("refuse to change a campaign's currency, even from a writer that did not read it first", async () => {
+    const { deps, id, key } = await makeDeps();
+    await recordPaymentEvent(deps, paid(key('pi_1'), { campaign: id }));
+    const changing = deps.campaigns.saveSettings(campaignSettings({ id, currency: 'eur', title: 'Renamed' }), new Date());
+    await expect(changing).rejects.toThrow(CampaignCurrencyLockedError);
+    await expect(changing).rejects.toThrow(`Campaign ${id} takes gifts in USD`);
+    expect(await deps.campaigns.get(id)).toMatchObject({ currency: 'usd', title: 'Support Ukraine', raised: 2500 });
   });
 });

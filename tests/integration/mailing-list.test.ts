@@ -173,6 +173,28 @@ describe('unsubscribing', () => {
     const bad = await fetch(`${api}/unsubscribe?token=v1.${'A'.repeat(80)}`, { method: 'POST' });
     expect(bad.status).toBe(400);
   });
+
+  it('unsubscribes on an RFC 8058 one-click POST sent as multipart/form-data, as Gmail sends it', async () => {
+    const email = 'gmail-leaver@example.org';
+    await postJson(api, { email });
+    const [confirmation] = await server.mailTo(email);
+    const confirmed = await postJson(linkIn(confirmation?.text ?? '', '/v1/subscriptions/confirm'), undefined);
+    expect(confirmed.status).toBe(200);
+    const link = (confirmation?.headers['List-Unsubscribe'] ?? '').slice(1, -1);
+    const boundary = '----WebKitFormBoundary7MA4YWxkTrZu0gW';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`;
+    const oneClick = await fetch(link, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    expect(oneClick.status).toBe(200);
+    expect(await oneClick.json()).toEqual({ status: 'unsubscribed' });
+    // The record says so: a new signup is a new opt-in round (a confirmation), not an "already subscribed" note.
+    await postJson(api, { email });
+    const last = (await server.mailTo(email)).at(-1);
+    expect(last?.subject).toBe('Please confirm your subscription to GlobalSecurity.org');
+
+    const viaFetch = new FormData(); // undici's own encoder: another boundary style
+    viaFetch.append('List-Unsubscribe', 'One-Click');
+    expect((await fetch(link, { method: 'POST', body: viaFetch })).status).toBe(200);
+  });
 });
 
 describe('the API surface', () => {

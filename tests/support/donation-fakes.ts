@@ -1,4 +1,4 @@
-import type { Campaign, CampaignSettings, Gift } from '../../functions/core/donations/model.js';
+import { type Campaign, CampaignCurrencyLockedError, type CampaignSettings, type Gift } from '../../functions/core/donations/model.js';
 import { ConflictError } from '../../functions/core/shared/errors.js';
 import type { GiftDeps } from '../../functions/core/donations/gifts.js';
 import type { CampaignRepository, GiftLedger, MonthlyGifts, TotalsChange } from '../../functions/core/donations/ports.js';
@@ -22,6 +22,7 @@ export class MemoryCampaigns implements CampaignRepository {
   }
   async saveSettings(settings: CampaignSettings, now: Date) {
     const existing = this.items.get(settings.id);
+    if (existing && existing.currency !== settings.currency) throw new CampaignCurrencyLockedError(existing.id, existing.currency);
     const at = now.toISOString();
     this.items.set(settings.id, { shards: 4, raised: 0, donations: 0, donors: 0, createdAt: at, ...existing, ...settings, updatedAt: at });
     return (await this.get(settings.id)) as Campaign;

@@ -1,4 +1,4 @@
-import type { PaymentEvent } from '../../functions/core/donations/model.js';
+import type { DisputeState, PaymentEvent } from '../../functions/core/donations/model.js';
 
 const at = new Date('2026-11-25T10:00:00Z');
 
@@ -24,4 +24,4 @@ export const processing = (key: string, overrides: Partial<Extract<PaymentEvent,
   paid(key, { status: 'processing', ...overrides });
 
 export const refund = (key: string, refunded: number): PaymentEvent => ({ kind: 'refund', key, refunded, at });
-export const dispute = (key: string): PaymentEvent => ({ kind: 'dispute', key, at });
+export const dispute = (key: string, state: DisputeState = 'open', id = `dp_${key}`): PaymentEvent => ({ kind: 'dispute', key, dispute: id, state, at });

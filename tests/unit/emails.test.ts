@@ -27,10 +27,25 @@ describe('email templates', () => {
   });
 
   it('escape names and site name in HTML but keep them readable in text', () => {
-    for (const email of all) {
-      expect(email.html).not.toContain('<script>');
-      expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
-      expect(email.text).toContain('Hello <script>alert(1)</script> & Co,');
+    const welcome = welcomeEmail(context);
+    expect(welcome.html).not.toContain('<script>');
+    expect(welcome.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
+    expect(welcome.text).toContain('Hello <script>alert(1)</script> & Co,');
+    for (const email of all) expect(email.html).toContain('Example &lt;News&gt;');
+  });
+
+  it('carry no text the requester typed in mail sent before the address is confirmed (no spam relay)', () => {
+    const spam = { ...context, name: 'Ann, your account is locked: visit http://evil.example/login' };
+    const unconfirmed = [
+      confirmationEmail({ ...spam, confirmUrl: 'https://api.example.org/v1/subscriptions/confirm?token=v1.def', validDays: 7 }),
+      alreadySubscribedEmail(spam),
+    ];
+    for (const email of unconfirmed) {
+      for (const part of [email.subject, email.text, email.html]) {
+        expect(part).not.toContain('evil.example');
+        expect(part).not.toContain('Ann');
+      }
+      expect(email.text.startsWith('Hello,\n')).toBe(true);
     }
   });
 

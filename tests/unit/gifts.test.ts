@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
 import { dedupeKeyOf, processMailJob } from '../../functions/core/mail/mail.js';
+import type { PaymentEvent } from '../../functions/core/donations/model.js';
 import type { MailJob } from '../../functions/core/mail/model.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings, makeGiftDeps } from '../support/donation-fakes.js';
@@ -52,8 +53,18 @@ describe('recordPaymentEvent', () => {
     const t = await makeGiftDeps();
     await recordPaymentEvent(t.deps, refund('pi_1', 2500));
     await recordPaymentEvent(t.deps, paid('pi_1'));
-    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 0 });
-    expect(receipts(t.queue.jobs)).toHaveLength(0);
+    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 1 });
+  });
+
+  it.each([
+    ['completed, then fully refunded', [paid('pi_1'), refund('pi_1', 2500)]],
+    ['refunded first, then completed', [refund('pi_1', 2500), paid('pi_1')]],
+  ])('counts the donor and sends one receipt for a paid gift whatever its refunds: %s', async (_order, events) => {
+    const t = await makeGiftDeps();
+    for (const event of events) await recordPaymentEvent(t.deps, event);
+    for (const event of events) await recordPaymentEvent(t.deps, event);
+    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 1 });
+    expect(receipts(t.queue.jobs).map((j) => dedupeKeyOf(testKeys, j))).toEqual(['receipt:pi_1']);
   });
 
   it('counts distinct donors per campaign', async () => {
@@ -93,11 +104,54 @@ describe('recordPaymentEvent', () => {
     expect(await totals(t)).toEqual({ raised: 5000, donations: 2, donors: 1 });
   });
 
-  it('flags a dispute without changing the totals', async () => {
+  it('takes a disputed gift off the totals while its dispute is open, keeping its donor', async () => {
     const t = await makeGiftDeps();
     await recordPaymentEvent(t.deps, paid('pi_1'));
     await recordPaymentEvent(t.deps, dispute('pi_1'));
     expect(t.gifts.items.get('pi_1')?.disputed).toBe(true);
+    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 1 });
+  });
+
+  const disputeOrders: [string, string[]][] = [
+    ['in order', ['paid', 'created', 'withdrawn', 'closed', 'reinstated']],
+    ['closed first', ['closed', 'reinstated', 'paid', 'created', 'withdrawn']],
+    ['interleaved', ['withdrawn', 'paid', 'reinstated', 'created', 'closed']],
+  ];
+  it.each(disputeOrders)('counts a gift again once its dispute is won, exactly once, %s', async (_name, order) => {
+    const t = await makeGiftDeps();
+    const events: Record<string, PaymentEvent> = {
+      paid: paid('pi_1'),
+      created: dispute('pi_1', 'open'),
+      withdrawn: dispute('pi_1', 'open'),
+      closed: dispute('pi_1', 'won'),
+      reinstated: dispute('pi_1', 'won'),
+    };
+    for (const name of [...order, ...order]) await recordPaymentEvent(t.deps, events[name] as PaymentEvent);
+    expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+    expect(t.gifts.items.get('pi_1')?.disputed).toBe(false);
+  });
+
+  it.each(disputeOrders)('never counts a gift whose dispute is lost, %s', async (_name, order) => {
+    const t = await makeGiftDeps();
+    const events: Record<string, PaymentEvent> = {
+      paid: paid('pi_1'),
+      created: dispute('pi_1', 'open'),
+      withdrawn: dispute('pi_1', 'open'),
+      closed: dispute('pi_1', 'lost'),
+      reinstated: dispute('pi_1', 'lost'),
+    };
+    for (const name of [...order, ...order]) await recordPaymentEvent(t.deps, events[name] as PaymentEvent);
+    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 1 });
+  });
+
+  it('keeps a gift off the totals while a second dispute is open, though the first was won', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1'));
+    await recordPaymentEvent(t.deps, dispute('pi_1', 'won', 'dp_a'));
+    await recordPaymentEvent(t.deps, dispute('pi_1', 'open', 'dp_b'));
+    expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 1 });
+    await recordPaymentEvent(t.deps, dispute('pi_1', 'open', 'dp_a')); // late: changes nothing
+    await recordPaymentEvent(t.deps, dispute('pi_1', 'won', 'dp_b'));
     expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
   });
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { InvalidTokenError, RateLimitedError, ValidationError } from '../../functions/core/shared/errors.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
 import type { MailJob } from '../../functions/core/mail/model.js';
-import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions/subscriptions.js';
+import { MailIntent } from '../../functions/core/mail/model.js';
+import {
+  confirmSubscription,
+  queueSignup,
+  requestSubscription,
+  SubscribeRequest,
+  unsubscribe,
+} from '../../functions/core/subscriptions/subscriptions.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 
 const client = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' };
@@ -109,6 +116,56 @@ describe('requestSubscription', () => {
     expect(t.subscribers.items.get('reader@example.org')?.status).toBe('confirmed');
   });
 
+  it('relays no requester text: neither the confirmation nor the "already subscribed" note carries the name', async () => {
+    const t = makeSubscriptionDeps();
+    const name = 'Your account is locked, visit http://evil.example/login';
+    await requestSubscription(t.deps, signup('stranger@example.org', { name }));
+    await drain(t);
+    await confirmSubscription(t.deps, { token: tokenFrom(linkIn(t.mailer.sent[0]?.text ?? '', '/v1/subscriptions/confirm')), client });
+    await drain(t); // welcome: the address is confirmed now, and it greets by the stored name
+    t.clock.advance(600);
+    await requestSubscription(t.deps, signup('stranger@example.org', { name: 'Bob, see http://evil.example/again' }));
+    await drain(t);
+    const [confirmation, welcome, note] = t.mailer.sent;
+    expect(note?.subject).toContain('already subscribed');
+    for (const mail of [confirmation, note]) {
+      expect(`${mail?.subject}${mail?.text}${mail?.html}`).not.toContain('evil.example');
+    }
+    expect(welcome?.text).toContain(name);
+  });
+
+  it('sends every accepted signup its confirmation once SES answers again, however often the address signed up', async () => {
+    const t = makeSubscriptionDeps();
+    const pending: MailIntent[] = [];
+    /** Runs queued and failed jobs once each, as SQS redelivers; a failed one stays for the next round. */
+    const deliver = async () => {
+      pending.push(...t.queue.take());
+      for (const job of pending.splice(0)) await processMailJob(t.mailDeps, job).catch(() => pending.push(job));
+    };
+    t.mailer.throttleNext = 1000; // SES throttles
+    await requestSubscription(t.deps, signup());
+    await deliver();
+    t.clock.advance(60);
+    await requestSubscription(t.deps, signup());
+    await deliver();
+    t.clock.advance(60);
+    await deliver();
+    expect(t.mailer.sent).toHaveLength(0);
+    t.mailer.throttleNext = 0; // SES answers again
+    await deliver();
+    expect(pending).toHaveLength(0);
+    const confirmations = t.mailer.sent.filter((m) => m.subject.includes('confirm'));
+    expect(confirmations.length).toBeGreaterThanOrEqual(1);
+    // Once one went out, the interval holds again: a third signup a minute later gets no further link.
+    const before = t.mailer.sent.length;
+    t.clock.advance(60);
+    await requestSubscription(t.deps, signup());
+    await deliver();
+    expect(t.mailer.sent).toHaveLength(before);
+    await confirmSubscription(t.deps, { token: tokenFrom(linkIn(confirmations[0]?.text ?? '', '/v1/subscriptions/confirm')), client });
+    expect(t.subscribers.items.get('reader@example.org')?.status).toBe('confirmed');
+  });
+
   it('sends a confirmed address an "already subscribed" note, not a new opt-in', async () => {
     const t = makeSubscriptionDeps();
     await requestSubscription(t.deps, signup());
@@ -158,16 +215,50 @@ describe('requestSubscription', () => {
   });
 });
 
+describe('the name rule (one for every path)', () => {
+  const consent = { at: '2026-11-25T10:00:00.000Z', wordingVersion: 'v1', origin: 'donation' as const };
+  const breaks = 'Ann\nSmith\r\n\u2028 Jr\u0085=cmd';
+
+  it('refuses a form name with a line break or another control character', () => {
+    for (const name of ['Ann\nSmith', 'Ann\rSmith', 'Ann\u2028Smith', 'Ann\u0000']) {
+      expect(SubscribeRequest.safeParse({ email: 'a@example.org', name }).success).toBe(false);
+    }
+    expect(SubscribeRequest.parse({ email: 'a@example.org', name: '  Ann Smith ' }).name).toBe('Ann Smith');
+  });
+
+  it("fits a donor's name from the payment provider to one line before it is stored", async () => {
+    const t = makeSubscriptionDeps();
+    await queueSignup(t.queue, { email: 'donor@example.org', name: breaks, lists: ['news'], consent });
+    expect(t.queue.jobs[0]).toMatchObject({ request: { name: 'Ann Smith Jr =cmd' } });
+    await drain(t);
+    expect(t.subscribers.items.get('donor@example.org')?.name).toBe('Ann Smith Jr =cmd');
+  });
+
+  it('fits the name of a job queued before the rule (read from the queue, or applied as it is)', async () => {
+    const request = { email: 'old@example.org', name: `${breaks}${'x'.repeat(200)}`, lists: ['news'], consent };
+    const parsed = MailIntent.parse({ kind: 'signup', id: 'j1', request });
+    const name = parsed.kind === 'signup' ? parsed.request.name : undefined;
+    expect(name).toMatch(/^Ann Smith Jr =cmdx+$/);
+    expect(name).toHaveLength(100);
+    const t = makeSubscriptionDeps();
+    await processMailJob(t.mailDeps, { kind: 'signup', id: 'j2', request });
+    expect(t.subscribers.items.get('old@example.org')?.name).toBe(name);
+  });
+});
+
 describe('processMailJob', () => {
-  it('replays the mail of a redelivered signup job without writing again', async () => {
+  it('replays the mail of a redelivered signup job without applying it again; the interval starts once it is sent', async () => {
     const t = makeSubscriptionDeps();
     await requestSubscription(t.deps, signup());
     const [job] = t.queue.take() as [MailJob];
     t.mailer.throttleNext = 1;
     await expect(processMailJob(t.mailDeps, job)).rejects.toMatchObject({ name: 'TransientError' });
     const afterFirst = t.subscribers.items.get('reader@example.org');
+    expect(afterFirst?.lastMailAt).toBeUndefined(); // nothing went out
+    t.clock.advance(30);
     await processMailJob(t.mailDeps, job); // SQS delivers it again
-    expect(t.subscribers.items.get('reader@example.org')?.version).toBe(afterFirst?.version);
+    const after = t.subscribers.items.get('reader@example.org');
+    expect(after).toEqual({ ...afterFirst, lastMailAt: '2026-11-25T10:00:30.000Z', version: (afterFirst?.version ?? 0) + 1 });
     expect(t.mailer.sent).toHaveLength(1);
   });
 

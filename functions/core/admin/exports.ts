@@ -74,6 +74,17 @@ export const LINK_SECONDS = 15 * 60;
 /** The worker function's 15-minute timeout, plus Lambda's queueing of the asynchronous invocation. */
 const WORKER_DEADLINE_MS = 20 * 60 * 1000;
 
+/**
+ * The CSV dialect every export is written in (RFC 4180 with CRLF records), for the store's CSV writer.
+ * csv-stringify quotes a cell that holds the record delimiter, which with CRLF records is only the pair: a lone
+ * LF or CR, or a Unicode line break (NEL, LS, PS) that spreadsheets also split on, would go out bare and break
+ * the row in two. So any line break, and space at either end, makes a cell quoted.
+ */
+export const CSV_OPTIONS = {
+  record_delimiter: 'windows',
+  quoted_match: /^\s|\s$|[\n\r\u0085\u2028\u2029]/,
+} as const;
+
 /** Spreadsheet formula injection: a text cell starting with = + - @ tab or CR is prefixed with `'`. */
 export const safeCell = (value: string | number | undefined): string => {
   if (value === undefined) return '';

@@ -1,6 +1,6 @@
 import { normalizeEmail } from '../shared/email-address.js';
 import * as z from 'zod';
-import { type Campaign, CampaignId, type CampaignRecord, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './model.js';
+import { type Campaign, CampaignCurrencyLockedError, CampaignId, type CampaignRecord, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './model.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { formatMoney, fractionDigits, parseMajorAmount } from '../shared/money.js';
 import type { CampaignRepository, CheckoutAttempts, Payments } from './ports.js';
@@ -101,11 +101,34 @@ export const defaultBounds = (currency: string) => {
   return { minAmount: unit, maxAmount: 100_000 * unit };
 };
 
-/** Creates or updates a campaign's settings (admin CLI). Totals are the ledger's alone. */
-export const saveCampaign = (deps: Pick<DonationDeps, 'campaigns' | 'clock'>, settings: CampaignSettings) => {
+/** Throws ValidationError (`invalid_currency`) unless a campaign may be made in `currency`: one checkout accepts. */
+export const checkCampaignCurrency = (currency: string, accepted: readonly string[]) => {
+  if (accepted.includes(currency)) return;
+  const list = accepted.map((c) => c.toUpperCase()).join(', ');
+  throw new ValidationError(
+    'invalid_currency',
+    `${currency.toUpperCase()} is not an accepted currency (accepted: ${list}): checkout would refuse every gift. Add it to CURRENCIES first.`,
+    { field: 'currency' },
+  );
+};
+
+/**
+ * Creates or updates a campaign's settings (admin CLI). Totals are the ledger's alone. The currency must be one of
+ * `settings.currencies` (the `CURRENCIES` checkout accepts: a campaign in another one could take no gift) and,
+ * for an existing campaign, its own: a campaign's currency is fixed once it is created (the repository enforces
+ * it against a concurrent writer too). Throws ValidationError (`invalid_currency`, `invalid_amount`) and
+ * CampaignCurrencyLockedError.
+ */
+export const saveCampaign = async (
+  deps: Pick<DonationDeps, 'campaigns' | 'clock'> & { settings: Pick<DonationSettings, 'currencies'> },
+  settings: CampaignSettings,
+) => {
+  checkCampaignCurrency(settings.currency, deps.settings.currencies);
   if (settings.minAmount > settings.maxAmount) {
     throw new ValidationError('invalid_amount', 'The minimum gift is above the maximum.', { field: 'minAmount' });
   }
+  const existing = await deps.campaigns.getSettings(settings.id);
+  if (existing && existing.currency !== settings.currency) throw new CampaignCurrencyLockedError(existing.id, existing.currency);
   return deps.campaigns.saveSettings(settings, deps.clock.now());
 };
 

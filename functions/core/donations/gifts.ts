@@ -1,4 +1,4 @@
-import type { Contribution, Gift, GiftStatus, PaymentEvent } from './model.js';
+import type { Contribution, DisputeState, Gift, GiftStatus, PaymentEvent } from './model.js';
 import { addressKey, parseEmailAddress } from '../shared/email-address.js';
 import type { CampaignRepository, GiftLedger, MonthlyGifts } from './ports.js';
 import type { Clock } from '../shared/ports.js';
@@ -27,6 +27,8 @@ export interface GiftDeps {
 
 const STATUS_RANK: Record<GiftStatus, number> = { unknown: 0, processing: 1, failed: 2, paid: 3 };
 const NOTHING: Contribution = { raised: 0, donations: 0, donor: false };
+/** A dispute only moves forward: opened, then closed won or lost for good (Stripe never reopens a closed one). */
+const DISPUTE_RANK: Record<DisputeState, number> = { open: 0, won: 1, lost: 1 };
 
 const emptyGift = (key: string, at: string): Gift => ({
   key,
@@ -65,18 +67,30 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
     case 'refund':
       // Stripe reports the cumulative refunded amount: the largest one seen is the truth, whatever the order.
       return { ...gift, refunded: Math.max(gift.refunded, event.refunded) };
-    case 'dispute':
-      return { ...gift, disputed: true };
+    case 'dispute': {
+      // Stripe withdraws the money when a dispute opens and reinstates it only when the dispute is won: the gift
+      // counts while no dispute is open or lost. Per dispute id, so repeats and any order give the same state.
+      const known = gift.disputes?.[event.dispute];
+      const state = known && DISPUTE_RANK[known] >= DISPUTE_RANK[event.state] ? known : event.state;
+      const disputes = { ...gift.disputes, [event.dispute]: state };
+      return { ...gift, disputes, disputed: Object.values(disputes).some((s) => s !== 'won') };
+    }
     default:
       return gift;
   }
 };
 
-/** What a gift should have added to its campaign: its net amount once paid, in the campaign's currency. */
+/**
+ * What a gift should have added to its campaign: its net amount once paid, in the campaign's currency.
+ * The donor rule, the same whatever order the events come in: a person counts as a donor once a payment of theirs
+ * is paid, and refunds or disputes (earlier or later, partial or full) never change that; they only take the money
+ * and, once nothing is left, the donation off. So `donor` depends on the payment alone, never on what arrived first.
+ */
 export const targetContribution = (gift: Gift, campaignCurrency: string | undefined): Contribution => {
   if (gift.status !== 'paid' || gift.amount === undefined || gift.currency !== campaignCurrency) return NOTHING;
-  const net = Math.max(0, gift.amount - gift.refunded);
-  return { raised: net, donations: net > 0 ? 1 : 0, donor: gift.contributed.donor || net > 0 };
+  // Money under an open or lost dispute is not held: it counts neither in `raised` nor as a donation.
+  const net = gift.disputed ? 0 : Math.max(0, gift.amount - gift.refunded);
+  return { raised: net, donations: net > 0 ? 1 : 0, donor: true };
 };
 
 /**
@@ -139,11 +153,15 @@ const markGift = (deps: GiftDeps, key: string, change: Pick<Partial<Gift>, 'rece
     await deps.gifts.save({ ...gift, ...change, updatedAt: deps.clock.now().toISOString() }, gift);
   }, 10);
 
-/** Queues the thank-you receipt (rendered and deduplicated by the mail worker) and the newsletter opt-in, each once. */
+/**
+ * Queues the thank-you receipt (rendered and deduplicated by the mail worker) and the newsletter opt-in, each once.
+ * A receipt goes out for every paid gift its campaign counts, whatever its refunds and whichever came first: the
+ * donor did pay (a refund shows on their statement, not as a missing receipt), so the order of events never decides.
+ */
 const followUp = async (deps: GiftDeps, gift: Gift) => {
   const email = donorEmail(gift);
   if (gift.status !== 'paid' || !email) return;
-  if (!gift.receiptQueued && gift.contributed.donations === 1 && gift.amount !== undefined && gift.currency) {
+  if (!gift.receiptQueued && gift.contributed.donor && gift.amount !== undefined && gift.currency) {
     const campaign = gift.campaign ? await deps.campaigns.getSettings(gift.campaign) : undefined;
     await deps.queue.enqueue({
       kind: 'receipt',

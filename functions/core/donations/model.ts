@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { EmailAddress } from '../shared/email-address.js';
+import { DomainError } from '../shared/errors.js';
 import { MAX_SHARDS } from '../subscriptions/counting.js';
 
 export const CurrencyCode = z.string().regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.');
@@ -29,6 +30,24 @@ export const Campaign = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type Campaign = z.infer<typeof Campaign>;
+/**
+ * A campaign's currency is fixed when it is created: its totals, its gifts' receipts and its refunds are all in
+ * that currency, and a gift in another one is never counted. Thrown by CampaignRepository.saveSettings.
+ */
+export class CampaignCurrencyLockedError extends DomainError {
+  readonly code = 'currency_locked';
+  constructor(
+    readonly campaign: string,
+    readonly currency: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Campaign ${campaign} takes gifts in ${currency.toUpperCase()}: a campaign's currency cannot change once it is created. Create a new campaign for another currency.`,
+      { ...options, field: 'currency' },
+    );
+  }
+}
+
 /** What an admin sets. */
 export type CampaignSettings = Omit<Campaign, 'shards' | 'raised' | 'donations' | 'donors' | 'createdAt' | 'updatedAt'>;
 /** The stored campaign without its totals. */
@@ -65,7 +84,10 @@ export const Gift = z.object({
   subscription: z.string().optional(),
   /** Cumulative refunded amount, as Stripe reports it on the charge. */
   refunded: z.number().int().nonnegative(),
+  /** Whether Stripe holds the money back now: a dispute is open or lost (a won one counts again). */
   disputed: z.boolean(),
+  /** Each dispute of the payment by Stripe's dispute id (a gift has few), at the furthest state seen. */
+  disputes: z.record(z.string(), z.enum(['open', 'won', 'lost'])).optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   paidAt: z.iso.datetime().optional(),
@@ -76,6 +98,8 @@ export const Gift = z.object({
   version: z.number().int().nonnegative(),
 });
 export type Gift = z.infer<typeof Gift>;
+
+export type DisputeState = 'open' | 'won' | 'lost';
 
 /** What a Stripe event means for us, after the adapter has verified and read it. */
 export type PaymentEvent =
@@ -99,7 +123,8 @@ export type PaymentEvent =
       at: Date;
     }
   | { kind: 'refund'; key: string; refunded: number; at: Date }
-  | { kind: 'dispute'; key: string; at: Date }
+  /** A dispute opened (or its funds withdrawn), or closed won (funds reinstated) or lost. */
+  | { kind: 'dispute'; key: string; dispute: string; state: DisputeState; at: Date }
   | { kind: 'subscription'; subscription: string; status: 'active' | 'ended'; campaign?: string | undefined; at: Date }
   | { kind: 'ignored'; reason: string };
 

@@ -6,7 +6,10 @@ export interface CampaignRepository {
   /** The campaign's settings alone (one small read): what the gift ledger needs to count a gift. */
   getSettings(id: string): Promise<CampaignRecord | undefined>;
   list(): Promise<Campaign[]>;
-  /** Creates a campaign or updates its settings; never touches its totals. */
+  /**
+   * Creates a campaign or updates its settings; never touches its totals. Throws CampaignCurrencyLockedError when
+   * the campaign exists in another currency (a campaign's currency is fixed at creation).
+   */
   saveSettings(settings: CampaignSettings, now: Date): Promise<Campaign>;
 }
 

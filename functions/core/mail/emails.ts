@@ -1,6 +1,7 @@
 import { escapeHtml } from '../shared/html.js';
 import type { OutgoingEmail } from './model.js';
 import { formatMoney } from '../shared/money.js';
+import { toPersonName } from '../subscriptions/model.js';
 
 export interface MailContext {
   siteName: string;
@@ -10,7 +11,11 @@ export interface MailContext {
   unsubscribeUrl: string;
 }
 
-const greeting = (name: string | undefined) => (name ? `Hello ${name},` : 'Hello,');
+/** One line, whatever an older record or a payment provider holds (see PersonName). */
+const greeting = (raw: string | undefined) => {
+  const name = toPersonName(raw);
+  return name ? `Hello ${name},` : 'Hello,';
+};
 
 /** RFC 2369 / RFC 8058 headers that let mail clients offer a one-click unsubscribe. */
 export const listHeaders = (unsubscribeUrl: string): Record<string, string> => ({
@@ -50,9 +55,23 @@ ${action ? `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;p
   return { to: context.to, subject, text, html, headers: listHeaders(unsubscribeUrl) };
 };
 
-export const confirmationEmail = (context: MailContext & { confirmUrl: string; validDays: number }) =>
+/**
+ * What a mail to an address not yet confirmed may carry: nothing the requester typed. Anyone can sign up any
+ * address, so a name (or any other field) echoed here would let the form relay a stranger's message
+ * ("Hello … visit http://evil.example/login") from the paper's domain.
+ */
+export type UnconfirmedMailContext = Omit<MailContext, 'name'>;
+
+/** Drops a name that a caller's wider object still carries (TypeScript lets extra fields through). */
+const withoutRequesterText = ({ siteName, to, unsubscribeUrl }: UnconfirmedMailContext): MailContext => ({
+  siteName,
+  to,
+  unsubscribeUrl,
+});
+
+export const confirmationEmail = (context: UnconfirmedMailContext & { confirmUrl: string; validDays: number }) =>
   build(
-    context,
+    withoutRequesterText(context),
     `Please confirm your subscription to ${context.siteName}`,
     [
       `Someone, hopefully you, asked to join the ${context.siteName} mailing list with this address.`,
@@ -67,8 +86,9 @@ export const welcomeEmail = (context: MailContext) =>
     'You can leave at any time with the link at the bottom of every email we send.',
   ]);
 
-export const alreadySubscribedEmail = (context: MailContext) =>
-  build(context, `You are already subscribed to ${context.siteName}`, [
+/** Sent before this request is confirmed, so it is an unconfirmed mail too: no name, even a stored one. */
+export const alreadySubscribedEmail = (context: UnconfirmedMailContext) =>
+  build(withoutRequesterText(context), `You are already subscribed to ${context.siteName}`, [
     `Someone asked to join the ${context.siteName} mailing list with this address, which is already subscribed. There is nothing you need to do.`,
   ]);
 

@@ -1,5 +1,31 @@
 import * as z from 'zod';
-import { EmailAddress } from '../shared/email-address.js';
+import { EmailAddress, hasControlCharacters } from '../shared/email-address.js';
+
+export const NAME_MAX_LENGTH = 100;
+
+/**
+ * A reader's name as we store, greet with and export it: one line, no control characters (C0, C1, U+2028,
+ * U+2029), at most 100 characters. The one rule for every path a name comes in by. The signup form refuses a
+ * name that breaks it (the reader can fix it); a name from elsewhere is fitted to it with toPersonName.
+ */
+export const PersonName = z
+  .string()
+  .trim()
+  .max(NAME_MAX_LENGTH, `At most ${NAME_MAX_LENGTH} characters.`)
+  .refine((s) => !hasControlCharacters(s), 'Control characters are not allowed.');
+
+/**
+ * Fits a name nobody can correct any more (a donor's name from the payment provider, a queued job) to
+ * PersonName instead of refusing it, which would lose the signup: every run of control characters and line
+ * breaks becomes one space, the ends are trimmed, and it is cut to 100 characters. Empty → undefined.
+ */
+export const toPersonName = (raw: string | undefined): string | undefined => {
+  if (raw === undefined) return undefined;
+  let out = '';
+  for (const char of raw) out += hasControlCharacters(char) ? ' ' : char;
+  const fitted = Array.from(out.replace(/\s+/g, ' ').trim()).slice(0, NAME_MAX_LENGTH).join('').trim();
+  return fitted === '' ? undefined : fitted;
+};
 
 /** A mailing list's id, as configured and as sent by the signup form. */
 export const ListId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.');
@@ -49,7 +75,8 @@ export type Subscriber = z.infer<typeof Subscriber>;
 
 export const SignupRequest = z.object({
   email: EmailAddress,
-  name: z.string().optional(),
+  /** Fitted, not refused: a job already on the queue (or a donor's name from Stripe) must not be lost for it. */
+  name: z.string().optional().transform(toPersonName),
   lists: z.array(z.string()),
   source: z.string().optional(),
   consent: ConsentEvent,

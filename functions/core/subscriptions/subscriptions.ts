@@ -3,7 +3,7 @@ import { alreadySubscribedEmail, confirmationEmail } from '../mail/emails.js';
 import { addressKey, hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
 import { InvalidTokenError, ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
-import type { ConsentEvent, SignupMail, SignupRequest, Subscriber } from './model.js';
+import { type ConsentEvent, PersonName, type SignupMail, type SignupRequest, type Subscriber, toPersonName } from './model.js';
 import type { MailIntent, OutgoingEmail } from '../mail/model.js';
 import type { Clock } from '../shared/ports.js';
 import type { SignupAndMailQueue, Suppressions } from '../mail/ports.js';
@@ -53,7 +53,7 @@ const optionalText = (max: number) =>
 /** The body of `POST /v1/subscriptions`, JSON or form. */
 export const SubscribeRequest = z.object({
   email: z.string({ error: 'An email address is required.' }).max(320, 'The email address is too long.'),
-  name: optionalText(100),
+  name: PersonName.transform((s) => (s === '' ? undefined : s)).optional(),
   lists: z
     .union([z.string(), z.array(z.string().max(64))])
     .optional()
@@ -96,9 +96,12 @@ export const requestSubscription = async (
   await queueSignup(deps.queue, { email, name: input.name, lists, source: input.source, consent });
 };
 
-/** Puts a signup job on the mail queue; the mailer applies it (see processSignup). */
+/**
+ * Puts a signup job on the mail queue; the mailer applies it (see processSignup). The name is fitted to the one
+ * name rule here, whichever path it came by (the form, or a donor's name from the payment provider).
+ */
 export const queueSignup = (queue: SignupAndMailQueue, request: SignupRequest) =>
-  queue.enqueue({ kind: 'signup', id: newId(), request });
+  queue.enqueue({ kind: 'signup', id: newId(), request: { ...request, name: toPersonName(request.name) } });
 
 /** The one-click unsubscribe link that every email to a subscriber carries. */
 export const unsubscribeUrl = (deps: Pick<SubscriptionDeps, 'keys' | 'settings'>, email: string) =>
@@ -126,8 +129,10 @@ const decideSignup = (
   const recentlyMailed =
     existing?.lastMailAt !== undefined &&
     now.getTime() - Date.parse(existing.lastMailAt) < deps.settings.mailIntervalSeconds * 1000;
+  // `lastMailAt` is not set here but once the mail has gone out (markMailed): a decision whose send then fails
+  // must not make a later job, or its own retry, believe the address was mailed.
   const stamp = (next: Subscriber, mail: SignupMail) => ({
-    next: { ...next, updatedAt: at, lastJob: { id: jobId, mail }, ...(mail === 'none' ? {} : { lastMailAt: at }) },
+    next: { ...next, updatedAt: at, lastJob: { id: jobId, mail } },
     mail,
   });
   if (existing?.status === 'confirmed') return stamp(existing, recentlyMailed ? 'none' : 'already_subscribed');
@@ -135,7 +140,7 @@ const decideSignup = (
     // The confirmation confirms what the reader asked for last; earlier links of this round stay valid.
     const next = {
       ...existing,
-      name: request.name,
+      name: toPersonName(request.name),
       lists: request.lists,
       source: request.source,
       consent: { signup: request.consent },
@@ -145,7 +150,7 @@ const decideSignup = (
   // New, or back after unsubscribing, bouncing or complaining: only a new double opt-in brings it back.
   const fresh: Subscriber = {
     email: request.email,
-    name: request.name,
+    name: toPersonName(request.name), // a job queued before the name rule may still carry a line break
     status: 'pending',
     lists: request.lists,
     source: request.source,
@@ -180,15 +185,25 @@ export const processSignup = async (
   });
   const mail = subscriber.lastJob?.mail ?? 'none';
   const link = links(deps, subscriber.email);
-  const context = { siteName: deps.settings.siteName, to: subscriber.email, name: subscriber.name, ...link };
+  // No name: these go to an address nobody has confirmed yet for this request (see UnconfirmedMailContext).
+  const context = { siteName: deps.settings.siteName, to: subscriber.email, unsubscribeUrl: link.unsubscribeUrl };
   if (mail === 'confirmation') {
     const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
     await deps.send(confirmationEmail({ ...context, confirmUrl: link.confirmUrl(subscriber.round), validDays }), mail);
   } else if (mail === 'already_subscribed') {
     await deps.send(alreadySubscribedEmail(context), mail);
   }
+  if (mail !== 'none') await markMailed(deps, subscriber.email);
   return mail;
 };
+
+/** Starts the mail interval once a confirmation or note has really gone out (see decideSignup). */
+const markMailed = (deps: SubscriptionDeps, email: string) =>
+  retryOnConflict(async () => {
+    const current = await deps.subscribers.get(email);
+    if (!current) return;
+    await deps.subscribers.save({ ...current, lastMailAt: deps.clock.now().toISOString() }, current);
+  });
 
 /**
  * Confirms the pending subscription a confirmation link names, records the confirmation's consent, and queues
@@ -243,4 +258,12 @@ export const limitClient = (deps: Pick<SubscriptionDeps, 'rateLimiter' | 'keys' 
 /** A link token in a query string: present and of a sane length; its content is checked by the use case. */
 export const TokenQuery = z.object({
   token: z.string({ error: 'The link is missing its token.' }).min(1, 'The link is missing its token.').max(4096),
+});
+
+/**
+ * The body of an unsubscribe POST: RFC 8058's `List-Unsubscribe=One-Click` from a mail client, or nothing (the
+ * page's button). Other fields are ignored; the token in the query string is what authenticates.
+ */
+export const OneClickBody = z.object({
+  'List-Unsubscribe': z.literal('One-Click', { error: 'RFC 8058 expects List-Unsubscribe=One-Click.' }).optional(),
 });

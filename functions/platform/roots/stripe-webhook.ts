@@ -11,7 +11,7 @@ import { stripeAndKeys } from './stripe.js';
 
 /** The Stripe webhook's dependencies: the gift ledger, the mail queue (receipts, opt-ins), Stripe, the signing key. */
 export const buildStripeWebhook = async (config: WebhookConfig, clients: ClientOptions, secrets: SecretSource) => {
-  const { keys, stripe, webhookSecret } = await stripeAndKeys(config, secrets);
+  const { keys, stripe, webhookSecret, livemode } = await stripeAndKeys(config, secrets);
   const dynamo = documentClient(clients);
   const table = config.DONATIONS_TABLE_NAME;
   const gifts: GiftDeps = {
@@ -28,6 +28,6 @@ export const buildStripeWebhook = async (config: WebhookConfig, clients: ClientO
       defaultList: config.DEFAULT_LIST,
     },
   };
-  const deps: WebhookDeps = { gifts, events: new StripePaymentEvents(stripe, webhookSecret, config.STRIPE_LIVEMODE) };
+  const deps: WebhookDeps = { gifts, events: new StripePaymentEvents(stripe, webhookSecret, livemode) };
   return { deps, options: { siteName: config.SITE_NAME } };
 };

@@ -1,5 +1,5 @@
 import { loadSigningKey, loadStripeSecrets, type SecretSource } from '../../adapters/secret-values.js';
-import { stripeClient } from '../../adapters/stripe-payments.js';
+import { isLiveKey, stripeClient } from '../../adapters/stripe-payments.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 
 /** The signing key and the Stripe client (with its webhook secret), read together at cold start. */
@@ -15,5 +15,7 @@ export const stripeAndKeys = async (
     keys: deriveKeys(signingKey),
     stripe: stripeClient({ secretKey: stripeSecrets.secretKey, apiUrl: config.STRIPE_API_URL }),
     webhookSecret: stripeSecrets.webhookSecret,
+    // Live or test events: the key says which (sk_live_/rk_live_), so a live key never ignores live events.
+    livemode: isLiveKey(stripeSecrets.secretKey),
   };
 };

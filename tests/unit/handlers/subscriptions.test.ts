@@ -1,11 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/handlers/subscriptions.js';
+import { unsubscribeUrl } from '../../../functions/core/subscriptions/subscriptions.js';
+import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
 import { makeSubscriptionDeps } from '../../support/fakes.js';
 import { bodyOf, httpEvent } from './events.js';
 
 const limits = {
   signupClient: { name: 'signup-client', limit: 2, windowSeconds: 60 },
   linkClient: { name: 'link-client', limit: 60, windowSeconds: 60 },
+};
+
+const tokenFrom = (url: string) => new URL(url).searchParams.get('token') ?? '';
+const confirmedSubscriber = (email: string): Subscriber => {
+  const at = '2026-11-25T09:00:00.000Z';
+  return {
+    email,
+    status: 'confirmed',
+    lists: ['news'],
+    round: 'r1',
+    createdAt: at,
+    updatedAt: at,
+    subscribedAt: at,
+    confirmedAt: at,
+    consent: { signup: { at, wordingVersion: 'v1' } },
+    version: 1,
+  };
 };
 
 const setup = () => {
@@ -70,5 +89,47 @@ describe('subscriptions handler', () => {
     const result = await handler(httpEvent({ method: 'POST', path: '/v1/subscriptions/unsubscribe', query: 'token=forged' }));
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result)).toMatchObject({ error: { code: 'invalid_token' } });
+  });
+
+  it('never limits a one-click unsubscribe POST by client IP; the GET prompt stays limited', async () => {
+    const fakes = makeSubscriptionDeps();
+    const tight = { ...limits, linkClient: { name: 'link-client', limit: 2, windowSeconds: 60 } };
+    const handler = makeHandler(fakes.deps, { limits: tight });
+    const token = `token=${tokenFrom(unsubscribeUrl(fakes.deps, 'reader@example.org'))}`;
+    const posts = [];
+    for (let i = 0; i < 5; i++) {
+      posts.push(
+        await handler(
+          httpEvent({
+            method: 'POST',
+            path: '/v1/subscriptions/unsubscribe',
+            query: token,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'List-Unsubscribe=One-Click',
+          }),
+        ),
+      );
+    }
+    expect(posts.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    const gets = [];
+    for (let i = 0; i < 3; i++) gets.push((await handler(httpEvent({ method: 'GET', path: '/v1/subscriptions/unsubscribe', query: token }))).statusCode);
+    expect(gets).toEqual([200, 200, 429]);
+  });
+
+  it('unsubscribes on an RFC 8058 one-click POST sent as multipart/form-data', async () => {
+    const { handler, deps, subscribers } = setup();
+    subscribers.items.set('reader@example.org', confirmedSubscriber('reader@example.org'));
+    const result = await handler(
+      httpEvent({
+        method: 'POST',
+        path: '/v1/subscriptions/unsubscribe',
+        query: `token=${tokenFrom(unsubscribeUrl(deps, 'reader@example.org'))}`,
+        headers: { 'content-type': 'multipart/form-data; boundary=----gmail0123' },
+        body: '------gmail0123\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n------gmail0123--\r\n',
+      }),
+    );
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ status: 'unsubscribed' });
+    expect(subscribers.items.get('reader@example.org')?.status).toBe('unsubscribed');
   });
 });
