@@ -1,13 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
-import { type Email, getStoreReadonly, saveEmail } from 'aws-ses-v2-local/dist/store.js';
+import { getStoreReadonly } from 'aws-ses-v2-local/dist/store.js';
 import S3rver from 's3rver';
 import { makeHandler as adminHandler } from '../functions/handlers/admin.js';
 import { makeHandler as donationsHandler } from '../functions/handlers/donations.js';
@@ -42,7 +41,9 @@ import { SecretsExtensionSource } from '../functions/adapters/secrets-extension.
 import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
 import { seedDemoCampaign } from './demo.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
-import { appendJournal, readJournal, rewriteJournal, writeFileAtomic } from './journal.js';
+import { ACCOUNT, EXPORT_BUCKET, localClientOptions, localEnvironment, REGION } from './dev-config.js';
+import { assertDataDirFree, loadKeys, type OutboxEmail, restoreOutbox, toOutbox } from './data-dir.js';
+import { closeServer, freePort, listen } from './http-server.js';
 import { serveLocal } from './local-routes.js';
 import { LocalQueue, type QueueConsumer } from './queue.js';
 import { simulatorFeedback, snsNotification } from './ses-simulator.js';
@@ -57,9 +58,6 @@ const sesLocal: typeof sesLocalModule =
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const WEB = join(ROOT, 'web');
-const REGION = 'us-east-1';
-const EXPORT_BUCKET = 'appeal-exports';
-const ACCOUNT = '000000000000';
 
 export interface DevServerOptions {
   /** 0 picks a free port. */
@@ -79,16 +77,9 @@ export interface DevServerOptions {
   dynamodb?: { endpoint: string; tables: Record<TableName, string> };
 }
 
-export interface OutboxEmail {
-  id: string;
-  at: string;
-  from: string;
-  to: string[];
-  subject: string;
-  headers: Record<string, string>;
-  text: string;
-  html: string;
-}
+
+export type { OutboxEmail } from './data-dir.js';
+export { DataDirInUseError } from './data-dir.js';
 
 export interface DevServer {
   url: string;
@@ -107,62 +98,11 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
-/** A free loopback port (for port 0: chosen before the server can listen, see below). */
-const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => done(port));
-    });
-  });
 
-const listen = (server: Server, port: number, host: string) =>
-  new Promise<number>((done, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => done((server.address() as AddressInfo).port));
-  });
 
-/** Stops accepting connections, waits for `drain` (work in flight), then drops the connections left open. */
-const closeServer = async (server: Server, drain?: () => Promise<unknown>) => {
-  const closed = new Promise<void>((done) => server.close(() => done()));
-  await drain?.();
-  server.closeAllConnections?.();
-  await closed;
-};
 
-const toOutbox = (email: Email): OutboxEmail => ({
-  id: email.messageId,
-  at: new Date(email.at * 1000).toISOString(),
-  from: email.from,
-  to: email.destination.to,
-  subject: email.subject,
-  headers: Object.fromEntries((email.headers ?? []).map((h) => [h.name, h.value])),
-  text: email.body.text ?? '',
-  html: email.body.html ?? '',
-});
 
-export class DataDirInUseError extends Error {
-  override name = 'DataDirInUseError';
-}
 
-/** One engine per data folder: a second dev server on the same folder would open the same database files. */
-const assertDataDirFree = (dataDir: string) => {
-  const file = join(dataDir, 'endpoints.json');
-  if (!existsSync(file)) return;
-  const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number };
-  if (typeof pid !== 'number' || pid === process.pid) return;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return; // that server is gone
-  }
-  throw new DataDirInUseError(`${dataDir} is in use by another dev server (pid ${pid}): stop it, or set APPEAL_DATA_DIR`);
-};
-
-const readJson = async <T>(path: string, fallback: T): Promise<T> =>
-  existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as T) : fallback;
 
 /**
  * The whole product on one machine: AWS's DynamoDB Local (on disk), aws-ses-v2-local, a local endpoint for SQS, Secrets
@@ -177,33 +117,14 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
   if (!options.dynamodb) assertDataDirFree(dataDir);
-  const stateFile = join(dataDir, 'state.json');
-  // Earlier versions also kept the outbox and the mail queue in state.json, written on a clean stop only: they
-  // are taken up once into the journals that keep them now (appended to before anything is acknowledged).
-  const { outbox: legacyOutbox, mailQueue: legacyMailQueue, ...state } = await readJson<{
-    signingKey: string;
-    webhookSecret: string;
-    outbox?: Email[];
-    mailQueue?: string[];
-  }>(stateFile, {
-    signingKey: randomBytes(48).toString('base64url'),
-    webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
-  });
-  const outboxJournal = join(dataDir, 'outbox.jsonl');
-  if (legacyOutbox && !existsSync(outboxJournal)) rewriteJournal(outboxJournal, legacyOutbox);
-  // The signing key must outlive a crash; a legacy mail queue stays until the queue's journal has it.
-  writeFileAtomic(stateFile, JSON.stringify(legacyMailQueue?.length ? { ...state, mailQueue: legacyMailQueue } : state));
+  const { keys: state, legacyOutbox, legacyMailQueue, forgetLegacyMailQueue } = await loadKeys(dataDir);
+  const journalNewMail = restoreOutbox(dataDir, legacyOutbox);
 
   const ownDynamo = options.dynamodb ? undefined : await startStrictDynamoLocal({ dbPath: join(dataDir, 'dynamodb'), quickStart: true });
   const dynamoEndpoint = options.dynamodb?.endpoint ?? (ownDynamo as { endpoint: string }).endpoint;
   const tables = options.dynamodb?.tables ?? LOCAL_TABLES;
   const ses = await sesLocal({ host: '127.0.0.1', port: 0 });
   const sesPort = (ses.address() as AddressInfo).port;
-  // The outbox: every mail the local SES accepted, journaled before the mailer hears that it was (see below).
-  const kept = readJournal<Email>(outboxJournal);
-  for (const email of kept.entries) saveEmail(email);
-  if (!kept.intact) rewriteJournal(outboxJournal, kept.entries); // drop a line torn by a crash before appending
-  let outboxJournaled = getStoreReadonly().emails.length;
 
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3'), configureBuckets: [{ name: EXPORT_BUCKET }] });
   const { port: s3Port } = await s3.run();
@@ -236,45 +157,11 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   });
   const stripeApiUrl = await stripe.start();
 
-  // The SDK clients of every function reach the stand-ins; s3rver accepts only these credentials.
-  const clients: ClientOptions = {
-    region: REGION,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    endpoints: {
-      dynamodb: dynamoEndpoint,
-      sqs: endpoint.url,
-      secretsManager: endpoint.url,
-      lambda: endpoint.url,
-      sesv2: endpoint.url,
-      s3: `http://127.0.0.1:${s3Port}`,
-    },
-    s3ForcePathStyle: true,
-  };
-  const defaults: Record<string, string> = {
-    SITE_NAME: 'GlobalSecurity.org',
-    LIST_IDS: 'news',
-    DEFAULT_LIST: 'news',
-    CONSENT_VERSION: '2026-11-01',
-    MAIL_FROM: 'GlobalSecurity.org <news@globalsecurity.example>',
-    CHARITY_NAME: 'GlobalSecurity.org Relief Fund',
-    CHARITY_REGISTRATION: '1190000 (demo)',
-    SITE_ORIGINS: new URL(url).origin,
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-  };
-  const forced: Record<string, string> = {
-    EXPORT_BUCKET_NAME: EXPORT_BUCKET,
-    EXPORT_WORKER_FUNCTION_NAME: 'appeal-export-worker',
-    PUBLIC_API_URL: url,
-    SIGNING_SECRET_ID: secretId,
-    SUBSCRIBERS_TABLE_NAME: tables.subscribers,
-    SIGNUP_AND_MAIL_QUEUE_URL: queueUrl,
-    DONATIONS_TABLE_NAME: tables.donations,
-    STRIPE_SECRET_ID: stripeSecretId,
-    STRIPE_API_URL: stripeApiUrl,
-  };
-  const defined = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  // One set of variables for all the functions, as one stage's stack gives them; each schema reads its own.
-  const env: Readonly<Record<string, string>> = { ...defaults, ...Object.fromEntries(defined), ...options.env, ...forced };
+  const clients = localClientOptions({ dynamodb: dynamoEndpoint, aws: endpoint.url, s3: `http://127.0.0.1:${s3Port}` });
+  const env = localEnvironment(
+    { url, tables, queueUrl, secretId, stripeSecretId, stripeApiUrl, exportBucket: EXPORT_BUCKET },
+    options.env,
+  );
   logger.setLogLevel((env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
 
   await createTables(new DynamoDBClient(clientConfig(clients, 'dynamodb')), tables);
@@ -315,10 +202,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     track(background, work.catch((error: unknown) => console.error('[appeal] background work failed', error)));
   aws.functions.set('appeal-export-worker', async (payload) => inBackground(exportWorker(payload)));
   // Mail that SES accepted stays accepted: aws-ses-v2-local keeps it in memory, the outbox journal on disk.
-  aws.onMailAccepted = () => {
-    const { emails } = getStoreReadonly();
-    for (; outboxJournaled < emails.length; outboxJournaled++) appendJournal(outboxJournal, emails[outboxJournaled]);
-  };
+  aws.onMailAccepted = journalNewMail;
   // Real SES answers its mailbox simulator with a bounce or a complaint through the configuration set's SNS topic.
   aws.onMailSent = (recipients, messageId) => {
     for (const kind of simulatorFeedback(recipients)) inBackground(sesEvents(snsNotification(kind, messageId)));
@@ -335,7 +219,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   aws.queues.set(queueUrl, mailQueue);
   if (legacyMailQueue?.length) {
     for (const body of legacyMailQueue) mailQueue.send(body);
-    writeFileAtomic(stateFile, JSON.stringify(state)); // a crash before this takes them up again: at least once
+    forgetLegacyMailQueue();
   }
 
   const cors = {

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Email, getStoreReadonly, saveEmail } from 'aws-ses-v2-local/dist/store.js';
+import { appendJournal, readJournal, rewriteJournal, writeFileAtomic } from './journal.js';
+
+// What the dev server keeps in its data folder besides the tables: its keys, the outbox, and (in the queue's
+// own journal) the mail queue; each written before anything that depends on it is acknowledged.
+
+export class DataDirInUseError extends Error {
+  override name = 'DataDirInUseError';
+}
+
+/** One engine per data folder: a second dev server on the same folder would open the same database files. */
+export const assertDataDirFree = (dataDir: string) => {
+  const file = join(dataDir, 'endpoints.json');
+  if (!existsSync(file)) return;
+  const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number };
+  if (typeof pid !== 'number' || pid === process.pid) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // that server is gone
+  }
+  throw new DataDirInUseError(`${dataDir} is in use by another dev server (pid ${pid}): stop it, or set APPEAL_DATA_DIR`);
+};
+
+export const readJson = async <T>(path: string, fallback: T): Promise<T> =>
+  existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as T) : fallback;
+
+export interface OutboxEmail {
+  id: string;
+  at: string;
+  from: string;
+  to: string[];
+  subject: string;
+  headers: Record<string, string>;
+  text: string;
+  html: string;
+}
+
+export const toOutbox = (email: Email): OutboxEmail => ({
+  id: email.messageId,
+  at: new Date(email.at * 1000).toISOString(),
+  from: email.from,
+  to: email.destination.to,
+  subject: email.subject,
+  headers: Object.fromEntries((email.headers ?? []).map((h) => [h.name, h.value])),
+  text: email.body.text ?? '',
+  html: email.body.html ?? '',
+});
+
+/**
+ * The signing key and the webhook secret (made on the first start, kept for good: every link and every test
+ * webhook depends on them). Earlier versions also kept the outbox and the mail queue in state.json, written on a
+ * clean stop only: they are handed back once, to be taken up into the journals that keep them now.
+ */
+export const loadKeys = async (dataDir: string) => {
+  const stateFile = join(dataDir, 'state.json');
+  const { outbox: legacyOutbox, mailQueue: legacyMailQueue, ...keys } = await readJson<{
+    signingKey: string;
+    webhookSecret: string;
+    outbox?: Email[];
+    mailQueue?: string[];
+  }>(stateFile, {
+    signingKey: randomBytes(48).toString('base64url'),
+    webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
+  });
+  // The keys must outlive a crash; a legacy mail queue stays until the queue's journal has it.
+  writeFileAtomic(stateFile, JSON.stringify(legacyMailQueue?.length ? { ...keys, mailQueue: legacyMailQueue } : keys));
+  return {
+    keys,
+    legacyOutbox,
+    legacyMailQueue,
+    /** Once the legacy mail queue is in the queue's journal (a crash before this takes it up again: at least once). */
+    forgetLegacyMailQueue: () => writeFileAtomic(stateFile, JSON.stringify(keys)),
+  };
+};
+
+/**
+ * The outbox: every mail the local SES accepted, journaled (`outbox.jsonl`) before the sender hears that it was,
+ * and restored into aws-ses-v2-local's store at start. Returns the step that journals newly accepted mail.
+ */
+export const restoreOutbox = (dataDir: string, legacyOutbox: Email[] | undefined) => {
+  const journal = join(dataDir, 'outbox.jsonl');
+  if (legacyOutbox && !existsSync(journal)) rewriteJournal(journal, legacyOutbox);
+  const kept = readJournal<Email>(journal);
+  for (const email of kept.entries) saveEmail(email);
+  if (!kept.intact) rewriteJournal(journal, kept.entries); // drop a line torn by a crash before appending
+  let journaled = getStoreReadonly().emails.length;
+  return () => {
+    const { emails } = getStoreReadonly();
+    for (; journaled < emails.length; journaled++) appendJournal(journal, emails[journaled]);
+  };
+};

@@ -1,0 +1,66 @@
+import type { TableName } from '../infra/tables.js';
+import type { ClientOptions } from '../functions/platform/clients.js';
+
+// The dev server's configuration: what the deployed stack gives the functions (variables, resource names), here
+// built for the local stand-ins. Each function's own schema validates what it reads of it.
+
+export const REGION = 'us-east-1';
+export const ACCOUNT = '000000000000';
+export const EXPORT_BUCKET = 'appeal-exports';
+
+/** How every function's SDK clients reach the stand-ins; s3rver accepts only these credentials. */
+export const localClientOptions = (endpoints: { dynamodb: string; aws: string; s3: string }): ClientOptions => ({
+  region: REGION,
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  endpoints: {
+    dynamodb: endpoints.dynamodb,
+    sqs: endpoints.aws,
+    secretsManager: endpoints.aws,
+    lambda: endpoints.aws,
+    sesv2: endpoints.aws,
+    s3: endpoints.s3,
+  },
+  s3ForcePathStyle: true,
+});
+
+export interface LocalResources {
+  url: string;
+  tables: Record<TableName, string>;
+  queueUrl: string;
+  secretId: string;
+  stripeSecretId: string;
+  stripeApiUrl: string;
+  exportBucket: string;
+}
+
+/**
+ * One set of variables for all the functions, as one stage's stack gives them: the demo publication's defaults,
+ * then the process's environment (read, never written), then the caller's overrides, then the local resources'
+ * names, which nothing overrides.
+ */
+export const localEnvironment = (resources: LocalResources, overrides: Record<string, string> = {}): Readonly<Record<string, string>> => {
+  const defaults: Record<string, string> = {
+    SITE_NAME: 'GlobalSecurity.org',
+    LIST_IDS: 'news',
+    DEFAULT_LIST: 'news',
+    CONSENT_VERSION: '2026-11-01',
+    MAIL_FROM: 'GlobalSecurity.org <news@globalsecurity.example>',
+    CHARITY_NAME: 'GlobalSecurity.org Relief Fund',
+    CHARITY_REGISTRATION: '1190000 (demo)',
+    SITE_ORIGINS: new URL(resources.url).origin,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  };
+  const forced: Record<string, string> = {
+    EXPORT_BUCKET_NAME: resources.exportBucket,
+    EXPORT_WORKER_FUNCTION_NAME: 'appeal-export-worker',
+    PUBLIC_API_URL: resources.url,
+    SIGNING_SECRET_ID: resources.secretId,
+    SUBSCRIBERS_TABLE_NAME: resources.tables.subscribers,
+    SIGNUP_AND_MAIL_QUEUE_URL: resources.queueUrl,
+    DONATIONS_TABLE_NAME: resources.tables.donations,
+    STRIPE_SECRET_ID: resources.stripeSecretId,
+    STRIPE_API_URL: resources.stripeApiUrl,
+  };
+  const defined = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return { ...defaults, ...Object.fromEntries(defined), ...overrides, ...forced };
+};
