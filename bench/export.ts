@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoExportSource } from '../functions/adapters/dynamo-exports.js';
 import { indexPartition } from '../functions/adapters/dynamo-keys.js';
-import { S3ExportStore } from '../functions/adapters/s3-export-store.js';
+import { S3ExportWriter } from '../functions/adapters/s3-export-writer.js';
 import { SUBSCRIBER_COLUMNS, subscriberRow } from '../functions/core/admin/exports.js';
 import { createTables } from '../local/tables.js';
 
@@ -97,7 +97,7 @@ try {
     // DynamoDB Local reads a table faster once it has read it (SQLite pages cached): warm it, then time both.
     await bareScan(table);
     const scan = await measure(() => bareScan(table));
-    const store = new S3ExportStore(s3, 'bench');
+    const store = new S3ExportWriter(s3, 'bench');
     const source = new DynamoExportSource(dynamo, { subscribers: table, donations: `${table}-donations` });
     const exported = await measure(() => store.write(`bench-${n}.csv`, SUBSCRIBER_COLUMNS, rows(source)));
     // The JVM keeps getting faster as it compiles: a Scan after the export too, and the faster of the two counts.

@@ -16,25 +16,29 @@ export interface StripeSimulatorOptions {
   /** Where to deliver webhooks (the dev server's own address). */
   webhookUrl: string;
   stateFile: string;
+  /** Milliseconds before each retry of a failed webhook delivery (default: 1 s doubling to a minute, 8 retries). */
+  webhookRetryDelaysMs?: readonly number[];
 }
 
 /**
  * A local stand-in for the parts of Stripe that Appeal uses: the Checkout Sessions, Invoices and Subscriptions
  * API on its own port, reached by the real `stripe` client (`stripe/api.ts`); a checkout page (`stripe/pages.ts`);
  * and the actions that Stripe's dashboard or a donor would take (`stripe/actions.ts`), each of which delivers
- * webhooks signed exactly as Stripe signs them (`stripe/webhooks.ts`). Its objects are Stripe's own types, kept in
+ * webhooks signed exactly as Stripe signs them, retrying a failed delivery with backoff (`stripe/webhooks.ts`). Its objects are Stripe's own types, kept in
  * one state file (`stripe/state.ts`, `stripe/objects.ts`).
  */
 export class StripeSimulator {
   private readonly store: StripeStore;
   private readonly api: StripeApi;
   private readonly actions: StripeActions;
+  private readonly webhooks: WebhookSender;
   private server: Server | undefined;
 
   constructor(options: StripeSimulatorOptions) {
     this.store = new StripeStore(options.stateFile);
     this.api = new StripeApi(this.store, options.secretKey, (id) => `${options.publicUrl}/_local/stripe/checkout/${id}`);
-    this.actions = new StripeActions(this.store, new WebhookSender(options.webhookUrl, options.webhookSecret));
+    this.webhooks = new WebhookSender(options.webhookUrl, options.webhookSecret, options.webhookRetryDelaysMs);
+    this.actions = new StripeActions(this.store, this.webhooks);
   }
 
   /** Starts the API on a free local port; answers its base URL. */
@@ -47,7 +51,13 @@ export class StripeSimulator {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
+  /** Webhook deliveries that failed and wait for their next attempt. */
+  get pendingWebhookRetries() {
+    return this.webhooks.pendingRetries;
+  }
+
   async close() {
+    this.webhooks.close();
     this.store.save();
     await new Promise<void>((resolve) => {
       this.server?.closeAllConnections();
@@ -70,7 +80,9 @@ export class StripeSimulator {
       ['POST', /^\/checkout\/([^/]+)\/expire$/, (id) => a.expire(res, id)],
       ['POST', /^\/checkout\/([^/]+)\/settle$/, (id) => a.settle(res, id, url.searchParams.get('outcome') ?? 'succeeded')],
       ['POST', /^\/payments\/([^/]+)\/refund$/, (id) => a.refund(res, id, input)],
+      ['POST', /^\/refunds\/([^/]+)\/fail$/, (id) => a.failRefund(res, id, input)],
       ['POST', /^\/payments\/([^/]+)\/dispute$/, (id) => a.dispute(res, id)],
+      ['POST', /^\/disputes\/([^/]+)\/close$/, (id) => a.closeDispute(res, id, input)],
       ['POST', /^\/subscriptions\/([^/]+)\/renew$/, (id) => a.renew(res, id)],
       ['POST', /^\/subscriptions\/([^/]+)\/cancel$/, (id) => a.cancelSubscription(res, id)],
       ['GET', /^\/events$/, () => a.listEvents(res)],

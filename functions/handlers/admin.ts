@@ -1,10 +1,10 @@
 import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin/admin.js';
-import { type ExportDeps, ExportRequest, exportStatus, startExport } from '../core/admin/exports.js';
+import { type ExportAdminDeps, ExportRequest, exportStatus, startExport } from '../core/admin/exports.js';
 import { checkBody, type HttpRequest, type HttpResponse, httpHandler, json, noContent } from '../platform/http.js';
 
 export interface AdminApiDeps {
   admin: AdminDeps;
-  exports: ExportDeps;
+  exports: ExportAdminDeps;
 }
 
 export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName }: { siteName: string }) => {

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { type ExportDeps, runExport } from '../core/admin/exports.js';
+import { type ExportRunDeps, runExport } from '../core/admin/exports.js';
 import { logger } from '../platform/logger.js';
 
 const ExportEvent = z.object({ exportId: z.string().regex(/^exp_[\w-]+$/) });
 
 /** Invoked asynchronously by the admin function with `{ exportId }`: streams the export to S3. */
-export const makeHandler = (deps: ExportDeps) => async (event: unknown) => {
+export const makeHandler = (deps: ExportRunDeps) => async (event: unknown) => {
   const { exportId } = ExportEvent.parse(event);
   const started = Date.now();
   await runExport(deps, exportId);

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
 import { prefersHtml } from '../../functions/platform/http.js';
 import { sendJson, stripeError } from './http.js';
-import { customer, customerDetails, subscription as createSubscription, dispute, type EventOf, type EventType, event, monthlyAmount, paidInvoice, payment } from './objects.js';
-import type { CheckoutSetup, StripeStore } from './state.js';
+import { chargeView, refund as createRefund, customer, customerDetails, subscription as createSubscription, dispute, type EventOf, type EventType, event, invoiceView, monthlyAmount, paidInvoice, payment } from './objects.js';
+import { type CheckoutSetup, newId, type StripeStore } from './state.js';
 import type { WebhookSender } from './webhooks.js';
 
 type Input = Record<string, unknown>;
@@ -29,10 +29,13 @@ export class StripeActions {
     return recorded;
   }
 
-  /** Saves, then delivers the events in order (a failed delivery stays listed, for a resend). */
+  /**
+   * Saves, then delivers the events in order, each one's first attempt before the action answers; a failed
+   * delivery is retried with backoff in the background, as Stripe does (and stays listed, for a resend).
+   */
   private async publish(...events: Stripe.Event[]) {
     this.store.save();
-    for (const e of events) await this.webhooks.deliver(e);
+    for (const e of events) await this.webhooks.send(e);
   }
 
   private remember(paid: { paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }) {
@@ -80,7 +83,7 @@ export class StripeActions {
       Object.assign(session, { customer: owner.id, subscription: sub.id, invoice: invoice.id });
       events.push(this.record('customer.subscription.created', sub));
       events.push(this.record('checkout.session.completed', session));
-      events.push(this.record('invoice.paid', invoice));
+      events.push(this.record('invoice.paid', invoiceView(invoice)));
     }
     await this.publish(...events);
     if (prefersHtml(req.headers.accept)) {
@@ -148,25 +151,81 @@ export class StripeActions {
     return sendJson(res, 200, { status: succeeded ? 'paid' : 'failed' });
   }
 
+  /**
+   * Refunds a payment (in full, or `amount` of it) as the dashboard or `POST /v1/refunds` does: a `re_` refund on
+   * its charge, the charge's `amount_refunded` and `refunded` updated; Stripe then sends `charge.refunded` (the
+   * charge) and `refund.created` (the refund).
+   */
   async refund(res: ServerResponse, paymentIntentId: string, input: Input) {
     const charge = this.store.chargeOf(paymentIntentId);
     if (!charge) return stripeError(res, 404, `No such payment_intent: '${paymentIntentId}'`);
     const remaining = charge.amount - charge.amount_refunded;
     const amount = input.amount === undefined ? remaining : Number(input.amount);
+    if (remaining === 0) return sendJson(res, 400, { error: { type: 'invalid_request_error', code: 'charge_already_refunded', message: `Charge ${charge.id} has already been refunded.` } });
     if (!Number.isInteger(amount) || amount <= 0 || amount > remaining) return stripeError(res, 400, 'Invalid refund amount', 'amount');
+    const reasons: Stripe.Refund.Reason[] = ['duplicate', 'fraudulent', 'requested_by_customer', 'expired_uncaptured_charge'];
+    const reason = reasons.find((r) => r === input.reason) ?? null;
+    const created = createRefund(charge, amount, reason);
+    this.state.refunds[created.id] = created;
     charge.amount_refunded += amount;
     charge.refunded = charge.amount_refunded === charge.amount;
-    await this.publish(this.record('charge.refunded', charge));
-    return sendJson(res, 200, { status: 'refunded', amountRefunded: charge.amount_refunded });
+    await this.publish(this.record('charge.refunded', chargeView(charge, [])), this.record('refund.created', created));
+    return sendJson(res, 200, { status: 'refunded', refund: created.id });
   }
 
+  /**
+   * A refund that the card's bank could not carry out: the refund becomes `failed` with a `failure_reason`, the
+   * money returns to the balance, so the charge's `amount_refunded` goes back down; Stripe sends
+   * `charge.refund.updated`, `refund.updated` and `refund.failed` (the refund each time).
+   */
+  async failRefund(res: ServerResponse, refundId: string, input: Input) {
+    const found = this.state.refunds[refundId];
+    if (!found) return stripeError(res, 404, `No such refund: '${refundId}'`);
+    if (found.status !== 'succeeded' && found.status !== 'pending') return stripeError(res, 409, `This refund is ${found.status}`);
+    const charge = this.state.charges[String(found.charge)];
+    found.status = 'failed';
+    found.failure_reason = typeof input.reason === 'string' && input.reason !== '' ? input.reason : 'expired_or_canceled_card';
+    found.failure_balance_transaction = newId('txn');
+    if (charge) {
+      charge.amount_refunded = Math.max(0, charge.amount_refunded - found.amount);
+      charge.refunded = charge.amount_refunded === charge.amount;
+    }
+    await this.publish(this.record('charge.refund.updated', found), this.record('refund.updated', found), this.record('refund.failed', found));
+    return sendJson(res, 200, { status: 'failed' });
+  }
+
+  /**
+   * The cardholder disputes the payment: a `dp_` dispute (with `charge` and `payment_intent`) needing a
+   * response, and the disputed amount taken from the balance: `charge.dispute.created`, then
+   * `charge.dispute.funds_withdrawn`.
+   */
   async dispute(res: ServerResponse, paymentIntentId: string) {
     const charge = this.store.chargeOf(paymentIntentId);
     if (!charge) return stripeError(res, 404, `No such payment_intent: '${paymentIntentId}'`);
+    if (Object.values(this.state.disputes).some((d) => d.charge === charge.id)) return stripeError(res, 409, `Charge ${charge.id} is already disputed`);
     const opened = dispute(charge);
+    this.state.disputes[opened.id] = opened;
     charge.disputed = true;
-    await this.publish(this.record('charge.dispute.created', opened));
+    await this.publish(this.record('charge.dispute.created', opened), this.record('charge.dispute.funds_withdrawn', opened));
     return sendJson(res, 200, { status: 'disputed', dispute: opened.id });
+  }
+
+  /**
+   * The bank decides a dispute: `won` (the funds come back: `charge.dispute.closed`, then
+   * `charge.dispute.funds_reinstated`) or `lost` (`charge.dispute.closed`).
+   */
+  async closeDispute(res: ServerResponse, disputeId: string, input: Input) {
+    const found = this.state.disputes[disputeId];
+    if (!found) return stripeError(res, 404, `No such dispute: '${disputeId}'`);
+    const outcome = input.outcome;
+    if (outcome !== 'won' && outcome !== 'lost') return stripeError(res, 400, 'outcome must be "won" or "lost"', 'outcome');
+    if (found.status === 'won' || found.status === 'lost') return stripeError(res, 409, `This dispute is already ${found.status}`);
+    found.status = outcome;
+    found.is_charge_refundable = false;
+    const events = [this.record('charge.dispute.closed', found)];
+    if (outcome === 'won') events.push(this.record('charge.dispute.funds_reinstated', found));
+    await this.publish(...events);
+    return sendJson(res, 200, { status: outcome });
   }
 
   async renew(res: ServerResponse, subscriptionId: string) {
@@ -181,7 +240,7 @@ export class StripeActions {
     const { paymentIntent } = this.remember(
       payment({ amount: monthlyAmount(sub), currency: sub.currency, metadata: {}, succeeded: true, customer: owner, email: owner?.email ?? '', name: owner?.name ?? null }),
     );
-    await this.publish(this.record('invoice.paid', this.invoice(sub, paymentIntent, 'subscription_cycle')));
+    await this.publish(this.record('invoice.paid', invoiceView(this.invoice(sub, paymentIntent, 'subscription_cycle'))));
     return sendJson(res, 200, { status: 'paid', paymentIntent: paymentIntent.id });
   }
 

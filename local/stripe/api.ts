@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import qs from 'qs';
 import type Stripe from 'stripe';
 import { errorBody, readBody, sendJson, stripeError } from './http.js';
-import { checkoutSession, toMetadata } from './objects.js';
+import { apiList, chargeView, checkoutSession, invoiceView, toMetadata } from './objects.js';
 import type { StripeStore } from './state.js';
 
 type Params = Record<string, unknown>;
@@ -15,8 +15,8 @@ const record = (value: unknown): Params => (typeof value === 'object' && value !
 
 /**
  * The part of Stripe's HTTP API that Appeal calls through the `stripe` client: form-encoded bodies, the secret
- * key as a Bearer token, Idempotency-Key replay; create and retrieve Checkout Sessions, retrieve Invoices and
- * Subscriptions.
+ * key as a Bearer token, Idempotency-Key replay; create and retrieve Checkout Sessions, retrieve Invoices,
+ * Subscriptions, Charges and Refunds, list a charge's Refunds; `expand[]` honoured for includable fields.
  */
 export class StripeApi {
   constructor(
@@ -50,8 +50,7 @@ export class StripeApi {
       return sendJson(res, replay.status, replay.body, { 'idempotent-replayed': 'true' });
     }
 
-    let match = /^\/v1\/checkout\/sessions\/?$/.exec(url.pathname);
-    if (match && req.method === 'POST') {
+    if (/^\/v1\/checkout\/sessions\/?$/.test(url.pathname) && req.method === 'POST') {
       const result = this.createSession(body);
       if (typeof idempotencyKey === 'string') {
         state.idempotency[idempotencyKey] = { ...structuredClone(result), request: fingerprint };
@@ -59,17 +58,50 @@ export class StripeApi {
       this.store.save();
       return sendJson(res, result.status, result.body);
     }
-    match = /^\/v1\/(checkout\/sessions|invoices|subscriptions)\/([^/]+)$/.exec(url.pathname);
-    if (match && req.method === 'GET') {
-      const collections: Record<string, Record<string, { id: string }>> = {
-        'checkout/sessions': state.sessions,
-        invoices: state.invoices,
-        subscriptions: state.subscriptions,
-      };
-      const found = collections[match[1] ?? '']?.[match[2] ?? ''];
-      return found ? sendJson(res, 200, found) : stripeError(res, 404, `No such object: '${match[2]}'`, 'id');
-    }
+    if (req.method === 'GET') return this.retrieve(res, url);
     return stripeError(res, 404, `Unrecognized request URL (${req.method}: ${url.pathname}).`);
+  }
+
+  /**
+   * Retrieves a session, invoice, subscription, charge or refund, or lists a charge's refunds. Includable fields
+   * (an invoice's `payments`, a charge's `refunds`) are there only when the request expands them.
+   */
+  private retrieve(res: ServerResponse, url: URL) {
+    const { state } = this.store;
+    const query = qs.parse(url.search.slice(1), { depth: 10, arrayLimit: 100 }) as Params;
+    const expand = ([] as unknown[]).concat(query.expand ?? []).map(String);
+    const refundsOf = (chargeId: string) =>
+      Object.values(state.refunds)
+        .filter((r) => r.charge === chargeId)
+        .sort((a, b) => b.created - a.created);
+    if (url.pathname === '/v1/refunds') {
+      const charge = typeof query.charge === 'string' ? query.charge : undefined;
+      const paymentIntent = typeof query.payment_intent === 'string' ? query.payment_intent : undefined;
+      const refunds = Object.values(state.refunds)
+        .filter((r) => (!charge || r.charge === charge) && (!paymentIntent || r.payment_intent === paymentIntent))
+        .sort((a, b) => b.created - a.created);
+      return sendJson(res, 200, apiList(refunds, '/v1/refunds'));
+    }
+    const match = /^\/v1\/(checkout\/sessions|invoices|subscriptions|charges|refunds)\/([^/]+)$/.exec(url.pathname);
+    const kind = match?.[1] ?? '';
+    const id = match?.[2] ?? '';
+    const views: Record<string, () => unknown> = {
+      'checkout/sessions': () => state.sessions[id],
+      invoices: () => {
+        const invoice = state.invoices[id];
+        return invoice && invoiceView(invoice, expand);
+      },
+      subscriptions: () => state.subscriptions[id],
+      charges: () => {
+        const charge = state.charges[id];
+        return charge && chargeView(charge, refundsOf(id), expand);
+      },
+      refunds: () => state.refunds[id],
+    };
+    const view = views[kind];
+    if (!view) return stripeError(res, 404, `Unrecognized request URL (GET: ${url.pathname}).`);
+    const found = view();
+    return found ? sendJson(res, 200, found) : stripeError(res, 404, `No such ${kind.replace(/s$/, '').replace('checkout/session', 'checkout.session')}: '${id}'`, 'id');
   }
 
   private createSession(body: Params): Result {

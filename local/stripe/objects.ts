@@ -470,7 +470,7 @@ export const paidInvoice = (
     on_behalf_of: null,
     parent: { type: 'subscription_details', quote_details: null, subscription_details: { subscription: sub.id, metadata: sub.metadata } },
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    // Real Stripe includes `payments` only when expanded; Appeal always expands it, so it is always here.
+    // Kept here; the API answers it only when the request expands it, as Stripe does (see `invoiceView`).
     payments: list([invoicePayment], `/v1/invoice_payments?invoice=${id}`),
     period_end: period.end,
     period_start: period.start,
@@ -495,6 +495,50 @@ export const paidInvoice = (
     webhooks_delivered_at: created,
   };
 };
+
+/**
+ * An invoice as Stripe renders it: `payments` is an includable field, present only when the request expands it
+ * (`expand[]=payments`), and never in an event.
+ */
+export const invoiceView = (invoice: Stripe.Invoice, expand: readonly string[] = []): Stripe.Invoice => {
+  if (expand.includes('payments')) return invoice;
+  const { payments: _payments, ...rest } = invoice;
+  return rest;
+};
+
+/**
+ * A charge as Stripe renders it since API version 2022-11-15: `refunds` only when expanded (`expand[]=refunds`),
+ * and never in an event.
+ */
+export const chargeView = (charge: Stripe.Charge, refunds: Stripe.Refund[], expand: readonly string[] = []): Stripe.Charge => {
+  const { refunds: _refunds, ...rest } = charge;
+  return expand.includes('refunds') ? { ...rest, refunds: list(refunds, `/v1/charges/${charge.id}/refunds`) } : rest;
+};
+
+/** A card refund of part or all of a charge: card refunds succeed at once (a bank may fail one later). */
+export const refund = (charge: Stripe.Charge, amount: number, reason: Stripe.Refund.Reason | null): Stripe.Refund => ({
+  id: newId('re'),
+  object: 'refund',
+  amount,
+  balance_transaction: newId('txn'),
+  charge: charge.id,
+  created: now(),
+  currency: charge.currency,
+  customer: charge.customer,
+  customer_account: null,
+  destination_details: { card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' }, type: 'card' },
+  metadata: {},
+  payment_intent: charge.payment_intent,
+  payment_method: charge.payment_method,
+  reason,
+  receipt_number: null,
+  source_transfer_reversal: null,
+  status: 'succeeded',
+  transfer_reversal: null,
+});
+
+/** A list answer of the API (`GET /v1/refunds?...`). */
+export const apiList = list;
 
 export const dispute = (charge: Stripe.Charge): Stripe.Dispute => ({
   id: newId('dp'),

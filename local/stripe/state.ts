@@ -21,6 +21,8 @@ export interface SimState {
   checkouts: Record<string, CheckoutSetup>;
   paymentIntents: Record<string, Stripe.PaymentIntent>;
   charges: Record<string, Stripe.Charge>;
+  refunds: Record<string, Stripe.Refund>;
+  disputes: Record<string, Stripe.Dispute>;
   customers: Record<string, Stripe.Customer>;
   invoices: Record<string, Stripe.Invoice>;
   subscriptions: Record<string, Stripe.Subscription>;
@@ -34,6 +36,8 @@ const empty = (): SimState => ({
   checkouts: {},
   paymentIntents: {},
   charges: {},
+  refunds: {},
+  disputes: {},
   customers: {},
   invoices: {},
   subscriptions: {},

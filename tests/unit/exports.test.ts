@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { S3ExportStore } from '../../functions/adapters/s3-export-store.js';
+import { S3ExportLinks } from '../../functions/adapters/s3-export-links.js';
 import type { Gift } from '../../functions/core/donations/model.js';
 import { stringify } from 'csv-stringify/sync';
 import { CSV_OPTIONS, donationRow, exportStatus, LINK_SECONDS, safeCell, startExport, subscriberRow } from '../../functions/core/admin/exports.js';
@@ -44,7 +44,7 @@ describe('the CSV dialect', () => {
 
 describe('export links', () => {
   it('are presigned GETs of one object, valid for 15 minutes', async () => {
-    const store = new S3ExportStore(
+    const store = new S3ExportLinks(
       new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' } }),
       'exports-bucket',
     );
@@ -68,7 +68,7 @@ describe('startExport', () => {
         clock: new FakeClock(),
         jobs: { create: async (job: { id: string }) => void created.push(job.id), get: async () => undefined, progress: async () => {}, finish: async () => {} },
         worker: { start: async () => {} },
-        store: { write: async () => 0, link: async () => '' },
+        links: { link: async () => '' },
         source: { subscribers: async function* () {}, gifts: async function* () {} },
       },
     };
@@ -93,7 +93,7 @@ describe('exportStatus', () => {
       clock,
       jobs: { create: async () => {}, get: async () => job, progress: async () => {}, finish: async (id: string) => void finished.push(id) },
       worker: { start: async () => {} },
-      store: { write: async () => 0, link: async () => '' },
+      links: { link: async () => '' },
       source: { subscribers: async function* () {}, gifts: async function* () {} },
     };
     expect(await exportStatus(deps, 'exp_1')).toMatchObject({ status: 'running' });

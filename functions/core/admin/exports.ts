@@ -47,9 +47,13 @@ export interface ExportWorker {
   start(jobId: string): Promise<void>;
 }
 
-/** Streams rows to object storage as CSV (memory stays flat) and hands out short-lived download links. */
-export interface ExportStore {
+/** Streams rows to object storage as CSV (memory stays flat). The worker's: it never hands out links. */
+export interface ExportWriter {
   write(key: string, header: readonly string[], rows: AsyncIterable<readonly string[]>): Promise<number>;
+}
+
+/** Hands out short-lived download links to written exports. The admin API's: it never writes one. */
+export interface ExportLinks {
   /** A presigned GET link for the object, valid for `seconds`. */
   link(key: string, seconds: number): Promise<string>;
 }
@@ -60,12 +64,20 @@ export interface ExportSource {
   gifts(filters: ExportFilters): AsyncIterable<Gift>;
 }
 
-export interface ExportDeps {
+/** Starting an export and reporting on it (the admin API). */
+export interface ExportAdminDeps {
   clock: Clock;
   jobs: ExportJobs;
   worker: ExportWorker;
-  store: ExportStore;
+  links: ExportLinks;
+}
+
+/** Running one (the export worker). */
+export interface ExportRunDeps {
+  clock: Clock;
+  jobs: ExportJobs;
   source: ExportSource;
+  writer: ExportWriter;
 }
 
 export const SUBSCRIBER_COLUMNS = ['email', 'name', 'status', 'lists', 'subscribed_at', 'confirmed_at', 'unsubscribed_at', 'source'] as const;
@@ -117,7 +129,7 @@ const checkFilters = (request: ExportRequest) => {
 };
 
 /** Records a running export and starts the worker. Returns at once: the export streams in the background. */
-export const startExport = async (deps: ExportDeps, request: ExportRequest) => {
+export const startExport = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'worker'>, request: ExportRequest) => {
   checkFilters(request);
   const { kind, ...filters } = request;
   const job: ExportJob = { id: `exp_${newId(12)}`, kind, filters, status: 'running', rows: 0, createdAt: deps.clock.now().toISOString() };
@@ -143,7 +155,7 @@ async function* mapRows<T>(items: AsyncIterable<T>, row: (item: T) => string[], 
 }
 
 /** The worker: streams every matching row through the CSV writer into object storage, then marks the job. */
-export const runExport = async (deps: ExportDeps, jobId: string) => {
+export const runExport = async (deps: ExportRunDeps, jobId: string) => {
   const job = await deps.jobs.get(jobId);
   if (job?.status !== 'running') return;
   const key = `exports/${job.createdAt.slice(0, 10)}/${job.id}-${job.kind}.csv`;
@@ -151,8 +163,8 @@ export const runExport = async (deps: ExportDeps, jobId: string) => {
   try {
     const rows =
       job.kind === 'subscribers'
-        ? await deps.store.write(key, SUBSCRIBER_COLUMNS, mapRows(deps.source.subscribers(job.filters), subscriberRow, progress))
-        : await deps.store.write(key, DONATION_COLUMNS, mapRows(deps.source.gifts(job.filters), donationRow, progress));
+        ? await deps.writer.write(key, SUBSCRIBER_COLUMNS, mapRows(deps.source.subscribers(job.filters), subscriberRow, progress))
+        : await deps.writer.write(key, DONATION_COLUMNS, mapRows(deps.source.gifts(job.filters), donationRow, progress));
     await deps.jobs.finish(job.id, { status: 'done', rows, objectKey: key }, deps.clock.now());
   } catch (error) {
     await deps.jobs.finish(job.id, { status: 'failed', rows: 0 }, deps.clock.now());
@@ -161,7 +173,7 @@ export const runExport = async (deps: ExportDeps, jobId: string) => {
 };
 
 /** An export's state; once done, a presigned link valid for 15 minutes. Throws NotFoundError. */
-export const exportStatus = async (deps: ExportDeps, id: string) => {
+export const exportStatus = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'links'>, id: string) => {
   let job = await deps.jobs.get(id);
   if (!job) throw new NotFoundError('There is no export with this id.');
   if (job.status === 'running' && deps.clock.now().getTime() - Date.parse(job.createdAt) > WORKER_DEADLINE_MS) {
@@ -172,5 +184,5 @@ export const exportStatus = async (deps: ExportDeps, id: string) => {
   const base = { id: job.id, kind: job.kind, status: job.status, rows: job.rows };
   if (job.status !== 'done' || !job.objectKey) return base;
   const expiresAt = new Date(deps.clock.now().getTime() + LINK_SECONDS * 1000).toISOString();
-  return { ...base, url: await deps.store.link(job.objectKey, LINK_SECONDS), expiresAt };
+  return { ...base, url: await deps.links.link(job.objectKey, LINK_SECONDS), expiresAt };
 };

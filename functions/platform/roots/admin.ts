@@ -7,7 +7,7 @@ import type { AdminDeps } from '../../core/admin/admin.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';
 import type { AdminConfig } from '../config.js';
-import { exportDeps } from './exports.js';
+import { exportAdminDeps } from './exports.js';
 import { subscriberCounts, subscriberStores } from './subscribers.js';
 
 /** The admin API's dependencies: both tables, the export bucket, the export worker's function, the signing key. */
@@ -23,5 +23,5 @@ export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, se
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
   };
   const worker = new LambdaExportWorker(new LambdaClient(clientConfig(clients, 'lambda')), config.EXPORT_WORKER_FUNCTION_NAME);
-  return { deps: { admin, exports: exportDeps(config, clients, dynamo, worker) }, options: { siteName: config.SITE_NAME } };
+  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker) }, options: { siteName: config.SITE_NAME } };
 };

@@ -1,4 +1,4 @@
-import type { ExportDeps, ExportJob, ExportJobs, ExportStore } from '../../../functions/core/admin/exports.js';
+import type { ExportAdminDeps, ExportJob, ExportJobs, ExportLinks, ExportRunDeps, ExportWriter } from '../../../functions/core/admin/exports.js';
 import type { AdminTokenRecord, AdminTokens } from '../../../functions/core/admin/ports.js';
 import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
 import type { FakeClock } from '../../support/fakes.js';
@@ -46,7 +46,7 @@ export class MemoryExportJobs implements ExportJobs {
 }
 
 /** CSV objects kept as arrays of rows. */
-export class MemoryExportStore implements ExportStore {
+export class MemoryExportStore implements ExportWriter, ExportLinks {
   readonly objects = new Map<string, string[][]>();
   async write(key: string, header: readonly string[], rows: AsyncIterable<readonly string[]>) {
     const lines: string[][] = [[...header]];
@@ -64,10 +64,11 @@ export const makeExportDeps = (clock: FakeClock, subscribers: Subscriber[] = [])
   const jobs = new MemoryExportJobs();
   const store = new MemoryExportStore();
   const started: string[] = [];
-  const deps: ExportDeps = {
+  const deps: ExportAdminDeps & ExportRunDeps = {
     clock,
     jobs,
-    store,
+    writer: store,
+    links: store,
     worker: { start: async (id) => void started.push(id) },
     source: {
       subscribers: async function* () {

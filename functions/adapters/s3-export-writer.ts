@@ -1,16 +1,14 @@
-import { CSV_OPTIONS } from '../core/admin/exports.js';
 import { once } from 'node:events';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { stringify } from 'csv-stringify';
-import type { ExportStore } from '../core/admin/exports.js';
+import { CSV_OPTIONS, type ExportWriter } from '../core/admin/exports.js';
 
 /**
  * CSV (RFC 4180: CRLF, quotes as needed, UTF-8) streamed through a multipart upload: the writer waits for the
  * upload to drain, so memory holds a few parts at most, whatever the row count.
  */
-export class S3ExportStore implements ExportStore {
+export class S3ExportWriter implements ExportWriter {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
@@ -40,14 +38,5 @@ export class S3ExportStore implements ExportStore {
     }
     await uploaded;
     return count;
-  }
-
-  link(key: string, seconds: number) {
-    const filename = key.split('/').pop() ?? 'export.csv';
-    return getSignedUrl(
-      this.client,
-      new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentDisposition: `attachment; filename="${filename}"` }),
-      { expiresIn: seconds },
-    );
   }
 }

@@ -1,0 +1,238 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StripeSimulator } from '../../local/stripe-simulator.js';
+import { postJson } from '../support/dev-server.js';
+
+/**
+ * The Stripe simulator on its own, as the product sees it: its API through the `stripe` client, its local actions
+ * over HTTP, and its webhooks at a tiny receiver that verifies each signature and can be told to fail.
+ */
+
+const secretKey = 'sk_test_simulator_test';
+const webhookSecret = 'whsec_simulator_test';
+
+interface Delivery {
+  event: Stripe.Event;
+  at: number;
+  status: number;
+}
+
+let dir: string;
+let simulator: StripeSimulator;
+let stripe: Stripe;
+let receiver: Server;
+let local: Server;
+let localUrl: string;
+const deliveries: Delivery[] = [];
+/** How the receiver answers an event (per test); 200 unless told otherwise. */
+let respond: (event: Stripe.Event) => number = () => 200;
+
+const listen = async (server: Server) => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'appeal-stripe-sim-'));
+  receiver = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    // Every attempt is signed afresh with our secret: a bad signature would throw here and fail the test.
+    const event = Stripe.webhooks.constructEvent(Buffer.concat(chunks).toString('utf8'), String(req.headers['stripe-signature']), webhookSecret);
+    const status = respond(event);
+    deliveries.push({ event, at: Date.now(), status });
+    res.writeHead(status).end();
+  });
+  const receiverUrl = await listen(receiver);
+  local = createServer((req, res) => {
+    simulator.handleLocal(req, res).then((handled) => handled || res.writeHead(404).end());
+  });
+  localUrl = await listen(local);
+  simulator = new StripeSimulator({ secretKey, webhookSecret, publicUrl: localUrl, webhookUrl: `${receiverUrl}/webhook`, stateFile: join(dir, 'stripe.json') });
+  const api = new URL(await simulator.start());
+  stripe = new Stripe(secretKey, { host: api.hostname, port: api.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+});
+
+afterAll(async () => {
+  await simulator.close();
+  await Promise.all([receiver, local].map((s) => new Promise((resolve) => s.close(resolve))));
+  await rm(dir, { recursive: true, force: true });
+});
+
+const action = async (path: string, body: unknown = {}) => {
+  const response = await postJson(`${localUrl}/_local/stripe${path}`, body);
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
+};
+
+const sessionParams = (amount: number, mode: 'payment' | 'subscription' = 'payment'): Stripe.Checkout.SessionCreateParams => ({
+  mode,
+  line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: amount, product_data: { name: 'Donation' }, ...(mode === 'subscription' ? { recurring: { interval: 'month' as const } } : {}) } }],
+  success_url: 'http://example.org/thanks',
+  cancel_url: 'http://example.org/donate',
+  ...(mode === 'payment' ? { submit_type: 'donate' as const } : {}),
+});
+
+/** A paid one-time gift: its payment intent and charge. */
+const paidGift = async (amount: number) => {
+  const session = await stripe.checkout.sessions.create(sessionParams(amount));
+  const completed = await action(`/checkout/${session.id}/complete`, { email: 'donor@example.org' });
+  expect(completed).toMatchObject({ status: 200, body: { status: 'complete' } });
+  const paymentIntent = String(completed.body.paymentIntent);
+  const chargeEvent = deliveries.find((d) => d.event.type === 'payment_intent.succeeded' && (d.event.data.object as Stripe.PaymentIntent).id === paymentIntent);
+  const charge = String((chargeEvent?.event.data.object as Stripe.PaymentIntent | undefined)?.latest_charge);
+  return { paymentIntent, charge };
+};
+
+/** The events delivered (2xx) so far about a charge, refund or dispute of this payment intent, in order. */
+const eventsAbout = (paymentIntent: string) =>
+  deliveries
+    .filter((d) => d.status < 300)
+    .map((d) => d.event)
+    .filter((e) => e.type.startsWith('charge.') || e.type.startsWith('refund.'))
+    .filter((e) => (e.data.object as { payment_intent?: unknown }).payment_intent === paymentIntent);
+
+describe('refunds', () => {
+  it('refunds part of a payment as a re_ refund on its charge, then fails that refund', async () => {
+    const { paymentIntent, charge } = await paidGift(2000);
+
+    const first = await action(`/payments/${paymentIntent}/refund`, { amount: 500 });
+    expect(first).toMatchObject({ status: 200, body: { status: 'refunded', refund: expect.stringMatching(/^re_/) } });
+    const refundId = first.body.refund;
+    // Delivered before the action answered: charge.refunded (the charge) and refund.created (the refund).
+    const created = eventsAbout(paymentIntent);
+    expect(created.map((e) => e.type)).toEqual(['charge.refunded', 'refund.created']);
+    expect(created[0]?.data.object).toMatchObject({ object: 'charge', id: charge, amount: 2000, amount_refunded: 500, refunded: false });
+    expect(created[0]?.data.object).not.toHaveProperty('refunds'); // not expanded in an event
+    expect(created[1]?.data.object).toMatchObject({ object: 'refund', id: refundId, amount: 500, charge, payment_intent: paymentIntent, status: 'succeeded' });
+
+    const rest = await action(`/payments/${paymentIntent}/refund`);
+    expect(rest.status).toBe(200);
+    expect(await stripe.charges.retrieve(charge)).toMatchObject({ amount_refunded: 2000, refunded: true });
+    expect((await action(`/payments/${paymentIntent}/refund`, { amount: 1 })).status).toBe(400);
+
+    const listed = await stripe.refunds.list({ charge });
+    expect(listed.data.map((r) => r.id).sort()).toEqual([refundId, rest.body.refund].sort());
+    expect(await stripe.refunds.retrieve(String(refundId))).toMatchObject({ id: refundId, amount: 500, status: 'succeeded' });
+
+    const before = eventsAbout(paymentIntent).length;
+    expect(await action(`/refunds/${refundId}/fail`)).toEqual({ status: 200, body: { status: 'failed' } });
+    const failed = eventsAbout(paymentIntent).slice(before);
+    expect(failed.map((e) => e.type)).toEqual(['charge.refund.updated', 'refund.updated', 'refund.failed']);
+    for (const e of failed) expect(e.data.object).toMatchObject({ id: refundId, status: 'failed', failure_reason: expect.any(String) });
+
+    // The failed 500 is back in the balance: the charge is no longer fully refunded.
+    const after = await stripe.charges.retrieve(charge, { expand: ['refunds'] });
+    expect(after).toMatchObject({ amount_refunded: 1500, refunded: false });
+    expect(after.refunds?.data.map((r) => [r.id, r.status]).sort()).toEqual(
+      [
+        [refundId, 'failed'],
+        [rest.body.refund, 'succeeded'],
+      ].sort(),
+    );
+    expect(await stripe.charges.retrieve(charge)).not.toHaveProperty('refunds');
+    expect(await stripe.refunds.retrieve(String(refundId))).toMatchObject({ status: 'failed' });
+    expect((await action(`/refunds/${refundId}/fail`)).status).toBe(409);
+  });
+});
+
+describe('disputes', () => {
+  it.each([
+    ['won', ['charge.dispute.closed', 'charge.dispute.funds_reinstated']],
+    ['lost', ['charge.dispute.closed']],
+  ] as const)('opens a dispute and closes it %s', async (outcome, closing) => {
+    const { paymentIntent, charge } = await paidGift(3000);
+    const opened = await action(`/payments/${paymentIntent}/dispute`);
+    expect(opened).toMatchObject({ status: 200, body: { status: 'disputed', dispute: expect.stringMatching(/^dp_/) } });
+    const disputeId = opened.body.dispute;
+    const openEvents = eventsAbout(paymentIntent);
+    expect(openEvents.map((e) => e.type)).toEqual(['charge.dispute.created', 'charge.dispute.funds_withdrawn']);
+    for (const e of openEvents) expect(e.data.object).toMatchObject({ object: 'dispute', id: disputeId, charge, payment_intent: paymentIntent, amount: 3000, status: 'needs_response' });
+
+    expect((await action(`/disputes/${disputeId}/close`, { outcome: 'maybe' })).status).toBe(400);
+    expect(await action(`/disputes/${disputeId}/close`, { outcome })).toEqual({ status: 200, body: { status: outcome } });
+    const closed = eventsAbout(paymentIntent).slice(openEvents.length);
+    expect(closed.map((e) => e.type)).toEqual(closing);
+    for (const e of closed) expect(e.data.object).toMatchObject({ id: disputeId, charge, payment_intent: paymentIntent, status: outcome });
+    expect((await action(`/disputes/${disputeId}/close`, { outcome })).status).toBe(409);
+  });
+});
+
+describe('expand', () => {
+  it('gives an invoice its payments only when the request expands them', async () => {
+    const session = await stripe.checkout.sessions.create(sessionParams(1500, 'subscription'));
+    const completed = await action(`/checkout/${session.id}/complete`, { email: 'monthly@example.org' });
+    expect(completed.status).toBe(200);
+    const paid = deliveries.find((d) => d.event.type === 'invoice.paid' && (d.event.data.object as Stripe.Invoice).parent?.subscription_details?.subscription === completed.body.subscription);
+    const invoiceId = String((paid?.event.data.object as Stripe.Invoice | undefined)?.id);
+    expect(paid?.event.data.object).not.toHaveProperty('payments');
+
+    expect(await stripe.invoices.retrieve(invoiceId)).not.toHaveProperty('payments');
+    const expanded = await stripe.invoices.retrieve(invoiceId, { expand: ['payments'] });
+    expect(expanded.payments?.data).toEqual([expect.objectContaining({ status: 'paid', payment: { type: 'payment_intent', payment_intent: completed.body.paymentIntent } })]);
+  });
+});
+
+describe('webhook delivery', () => {
+  it('retries a failed delivery with backoff until the endpoint answers 2xx', async () => {
+    const session = await stripe.checkout.sessions.create(sessionParams(800));
+    let attempts = 0;
+    respond = (event) => ((event.data.object as { id?: string }).id === session.id && ++attempts <= 2 ? 500 : 200);
+    try {
+      const started = Date.now();
+      expect(await action(`/checkout/${session.id}/expire`)).toMatchObject({ status: 200, body: { status: 'expired' } });
+      // The action answered after the first attempt, without waiting for the retries.
+      expect(Date.now() - started).toBeLessThan(900);
+      const ofSession = () => deliveries.filter((d) => (d.event.data.object as { id?: string }).id === session.id);
+      expect(ofSession().map((d) => d.status)).toEqual([500]);
+      const deadline = Date.now() + 10_000;
+      while (ofSession().length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const attemptsMade = ofSession();
+      expect(attemptsMade.map((d) => [d.event.type, d.status])).toEqual([
+        ['checkout.session.expired', 500],
+        ['checkout.session.expired', 500],
+        ['checkout.session.expired', 200],
+      ]);
+      expect(new Set(attemptsMade.map((d) => d.event.id)).size).toBe(1);
+      // Backoff: about 1 s, then about 2 s.
+      const [a, b, c] = attemptsMade.map((d) => d.at) as [number, number, number];
+      expect(b - a).toBeGreaterThanOrEqual(900);
+      expect(c - b).toBeGreaterThanOrEqual(1900);
+      expect(c - b).toBeGreaterThan(b - a);
+      // Delivered: nothing more is retried.
+      expect(simulator.pendingWebhookRetries).toBe(0);
+    } finally {
+      respond = () => 200;
+    }
+  });
+});
+
+describe('what Stripe refuses or replays', () => {
+  it('replays the frozen first answer to an idempotency key, not the session as it is now', async () => {
+    const params = sessionParams(2500);
+    const first = await stripe.checkout.sessions.create(params, { idempotencyKey: 'replay-1' });
+    expect(first.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    expect((await action(`/checkout/${first.id}/complete`)).status).toBe(200);
+
+    const again = await stripe.checkout.sessions.create(params, { idempotencyKey: 'replay-1' });
+    expect(again.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect(again).toMatchObject({ id: first.id, status: 'open', payment_status: 'unpaid' });
+    expect(await stripe.checkout.sessions.retrieve(first.id)).toMatchObject({ status: 'complete', payment_status: 'paid' });
+  });
+
+  it('refuses an idempotency key reused with other parameters', async () => {
+    await stripe.checkout.sessions.create(sessionParams(2500), { idempotencyKey: 'reuse-1' });
+    const error = await stripe.checkout.sessions.create(sessionParams(2600), { idempotencyKey: 'reuse-1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+  });
+
+  it('refuses an amount under the currency minimum', async () => {
+    const error = await stripe.checkout.sessions.create(sessionParams(10)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error).toMatchObject({ code: 'amount_too_small', statusCode: 400 });
+  });
+});
