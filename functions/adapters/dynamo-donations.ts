@@ -178,6 +178,13 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
         if (!isConditionFailure(error)) throw error; // already ended: a late "active" changes nothing
       });
   }
+
+  async campaignOf(subscription: string) {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: donationKeys.monthly(subscription), ConsistentRead: true, ProjectionExpression: 'campaign' }),
+    );
+    return typeof Item?.campaign === 'string' ? Item.campaign : undefined;
+  }
 }
 
 const AttemptItem = z.object({ attemptId: z.string() });

@@ -109,6 +109,18 @@ const donorEmail = (raw: string | null | undefined) => parseEmailAddress(raw ?? 
 
 const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : value?.id);
 
+/** A refund as we keep it: a failed or canceled one returned no money, and never will (a retry is a new refund). */
+const refundReport = (refund: Stripe.Refund) => ({
+  id: refund.id,
+  amount: refund.amount,
+  failed: refund.status === 'failed' || refund.status === 'canceled',
+});
+
+/** Stripe's answers that no retry changes: no such object (404), or not ours to read (permission, 403). */
+const unretrievable = (error: unknown) =>
+  error instanceof Stripe.errors.StripePermissionError ||
+  (error instanceof Stripe.errors.StripeInvalidRequestError && (error.statusCode === 404 || error.code === 'resource_missing'));
+
 /**
  * Whether a Stripe API key is a live one. Stripe's keys say their mode in their prefix (`sk_live_`, `rk_live_`;
  * `sk_test_`, `rk_test_`), and a live key only ever sees live events: deriving the mode from the key means a
@@ -146,7 +158,8 @@ export class StripePaymentEvents implements PaymentEvents {
     if (meaning.kind === 'ignored') {
       const fields = { reason: meaning.reason, eventId: event.id, type: event.type, livemode: event.livemode, ignoredEvents: 1 };
       // An event of the other mode at our endpoint means a misconfigured endpoint or key: someone should look.
-      if (meaning.reason === 'other mode') logger.warn('ignored stripe event', fields);
+      // So does an invoice Stripe will not give us.
+      if (meaning.reason === 'other mode' || meaning.reason === 'invoice not retrievable') logger.warn('ignored stripe event', fields);
       else logger.info('ignored stripe event', fields);
     }
     return meaning;
@@ -192,8 +205,13 @@ export class StripePaymentEvents implements PaymentEvents {
         };
       }
       case 'invoice.paid': {
-        // The invoice's payments are not in the event: fetch the invoice to learn its payment intent.
-        const invoice = await this.stripe.invoices.retrieve(event.data.object.id, { expand: ['payments'] }).catch(translate);
+        // The invoice's payments are not in the event: fetch the invoice to learn its payment intent. One Stripe
+        // will not give us (gone, or not ours to read) will not appear on a retry either: answering 5xx would only
+        // bring days of redeliveries, so it is acknowledged, logged and counted as ignored. Outages still retry.
+        const invoice = await this.stripe.invoices
+          .retrieve(event.data.object.id, { expand: ['payments'] })
+          .catch((error: unknown) => (unretrievable(error) ? undefined : translate(error)));
+        if (!invoice) return { kind: 'ignored', reason: 'invoice not retrievable' };
         const details = invoice.parent?.subscription_details;
         const subscription = idOf(details?.subscription);
         const payment = invoice.payments?.data.find((p) => p.status === 'paid') ?? invoice.payments?.data[0];
@@ -218,10 +236,24 @@ export class StripePaymentEvents implements PaymentEvents {
         };
       }
       case 'charge.refunded': {
+        // In the API version the `stripe` package pins, the charge's `refunds` list is not part of the event (it
+        // must be expanded). We take what the event has: `amount_refunded`, the cumulative figure at that moment
+        // (a lower bound: it counts refunds that may still fail), and each refund in `refunds.data` when present.
+        // Which refunds fail comes from the events that carry one refund each (below).
         const charge = event.data.object;
         const key = idOf(charge.payment_intent);
         if (!key) return { kind: 'ignored', reason: 'charge without payment intent' };
-        return { kind: 'refund', key, refunded: charge.amount_refunded, at };
+        return { kind: 'refund', key, refunded: charge.amount_refunded, refunds: (charge.refunds?.data ?? []).map(refundReport), at };
+      }
+      case 'charge.refund.updated':
+      case 'refund.created':
+      case 'refund.updated':
+      case 'refund.failed': {
+        // One refund, with its id and status: a `failed` (or `canceled`) one gives the money back.
+        const refund = event.data.object;
+        const key = idOf(refund.payment_intent);
+        if (!key) return { kind: 'ignored', reason: 'refund without payment intent' };
+        return { kind: 'refund', key, refunds: [refundReport(refund)], at };
       }
       case 'charge.dispute.created':
       case 'charge.dispute.funds_withdrawn':

@@ -118,6 +118,21 @@ describe('a one-time gift', () => {
     expect((await local(`/checkout/${session.id}/complete`)).status).toBe(409);
   });
 
+  it('gets a refund that fails back into the totals, once, however often Stripe delivers', async () => {
+    const id = await newCampaign();
+    const session = (await checkout({ campaign: id, amount: 2500, email: 'failed-refund@example.org' })).body;
+    const done = await local(`/checkout/${session.id}/complete`);
+    const partial = await local(`/payments/${done.body.paymentIntent}/refund`, { amount: 1000 });
+    expect(partial.body.refund).toMatch(/^re_/);
+    expect(await progress(id)).toMatchObject({ raised: 1500, donations: 1 });
+    expect((await local(`/refunds/${partial.body.refund}/fail`)).body).toEqual({ status: 'failed' });
+    expect(await progress(id)).toMatchObject({ raised: 2500, donations: 1, donors: 1 });
+    for (const event of await events()) await local(`/events/${event.id}/resend`); // every event again, the old refund too
+    expect(await progress(id)).toMatchObject({ raised: 2500, donations: 1, donors: 1 });
+    await local(`/payments/${done.body.paymentIntent}/refund`, { amount: 500 }); // a later partial refund still counts
+    expect(await progress(id)).toMatchObject({ raised: 2000, donations: 1, donors: 1 });
+  });
+
   it('is counted only when a delayed payment succeeds', async () => {
     const id = await newCampaign();
     const session = (await checkout({ campaign: id, amount: 4000 })).body;
@@ -193,6 +208,34 @@ describe('POST /v1/stripe/webhook', () => {
     });
     expect((await deliver(live, Stripe.webhooks.generateTestHeaderString({ payload: live, secret: webhookSecret }))).status).toBe(200);
     expect(await progress(id)).toMatchObject({ raised: 0 });
+  });
+
+  it('answers 200 to every one of twenty simultaneous copies of one signed event, and counts it once', async () => {
+    const id = await newCampaign();
+    const payload = event({
+      id: `evt_twenty_${id}`,
+      type: 'checkout.session.completed',
+      data: {
+        object: {
+          id: `cs_test_twenty_${id}`,
+          object: 'checkout.session',
+          mode: 'payment',
+          payment_status: 'paid',
+          status: 'complete',
+          payment_intent: `pi_twenty_${id}`,
+          amount_total: 2500,
+          currency: 'usd',
+          customer_details: { email: `twenty-${id}@example.org`, name: 'Twenty Copies' },
+          metadata: { campaign: id, frequency: 'once', subscribe: 'false' },
+        },
+      },
+    });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => deliver(payload, signature)));
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 20 }, () => 200));
+    expect(await progress(id)).toMatchObject({ raised: 2500, donations: 1, donors: 1 });
+    const receipts = (await server.mailTo(`twenty-${id}@example.org`)).filter((m) => m.subject.startsWith('Thank you for your gift'));
+    expect(receipts).toHaveLength(1);
   });
 });
 

@@ -13,7 +13,7 @@ import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings } from '../support/donation-fakes.js';
 import { startTables } from '../support/dynamodb.js';
 import { FakeClock, MemoryQueue, testKeys } from '../support/fakes.js';
-import { paid, refund } from '../support/payment-events.js';
+import { paid, refund, refundOf } from '../support/payment-events.js';
 
 let db: Awaited<ReturnType<typeof startTables>>;
 beforeAll(async () => {
@@ -118,6 +118,34 @@ describe('the gift ledger on DynamoDB Local', () => {
     for (const event of [...events, ...events]) await recordPaymentEvent(deps, event);
     expect(await totalsOf(deps, id)).toEqual({ raised: 0, donations: 0, donors: 1 });
     expect(queue.jobs.flatMap((j) => (j.kind === 'receipt' ? [dedupeKeyOf(testKeys, j)] : []))).toEqual([`receipt:${key('pi_1')}`]);
+  });
+
+  it.each([
+    ['refunded, then the refund fails', ['paid', 'charge', 'created', 'failed']],
+    ['the failure first', ['failed', 'paid', 'charge', 'created']],
+  ])('puts a failed refund back exactly once, whatever the order and however many copies at once: %s', async (_order, order) => {
+    const { deps, id, key } = await makeDeps();
+    const events: Record<string, PaymentEvent> = {
+      paid: paid(key('pi_1'), { campaign: id }),
+      charge: refund(key('pi_1'), 1000),
+      created: refundOf(key('pi_1'), 're_1', 1000),
+      failed: refundOf(key('pi_1'), 're_1', 1000, true),
+    };
+    for (const name of order) await Promise.all(Array.from({ length: 4 }, () => recordPaymentEvent(deps, events[name] as PaymentEvent)));
+    expect(await totalsOf(deps, id)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+    await Promise.all([refundOf(key('pi_1'), 're_2', 500), refund(key('pi_1'), 500), refundOf(key('pi_1'), 're_2', 500)].map((e) => recordPaymentEvent(deps, e)));
+    expect(await totalsOf(deps, id)).toEqual({ raised: 2000, donations: 1, donors: 1 });
+    expect(await deps.gifts.get(key('pi_1'))).toMatchObject({ refunded: 500, refunds: { re_1: { amount: 1000, failed: true }, re_2: { amount: 500 } } });
+  });
+
+  it('counts a monthly payment whose invoice lacks the campaign for the campaign its monthly gift recorded', async () => {
+    const { deps, id, key } = await makeDeps();
+    const subscription = key('sub_1');
+    await recordPaymentEvent(deps, { kind: 'subscription', subscription, status: 'active', campaign: id, at: new Date() });
+    expect(await deps.monthly.campaignOf(subscription)).toBe(id);
+    expect(await deps.monthly.campaignOf(key('sub_unknown'))).toBeUndefined();
+    await recordPaymentEvent(deps, paid(key('pi_m1'), { campaign: undefined, frequency: 'monthly', subscription }));
+    expect(await totalsOf(deps, id)).toEqual({ raised: 2500, donations: 1, donors: 1 });
   });
 
   it('keeps a campaign\'s totals when its settings change, and lists campaigns', async () => {

@@ -61,8 +61,13 @@ export class MemoryGifts implements GiftLedger {
 
 export class MemoryMonthly implements MonthlyGifts {
   readonly items = new Map<string, string>();
-  async record(subscription: string, status: 'active' | 'ended') {
+  readonly campaigns = new Map<string, string>();
+  async record(subscription: string, status: 'active' | 'ended', campaign?: string) {
     if (this.items.get(subscription) !== 'ended') this.items.set(subscription, status);
+    if (campaign && !this.campaigns.has(subscription)) this.campaigns.set(subscription, campaign);
+  }
+  async campaignOf(subscription: string) {
+    return this.campaigns.get(subscription);
   }
 }
 

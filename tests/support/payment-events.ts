@@ -23,5 +23,14 @@ export const paid = (key: string, overrides: Partial<Extract<PaymentEvent, { kin
 export const processing = (key: string, overrides: Partial<Extract<PaymentEvent, { kind: 'payment' }>> = {}) =>
   paid(key, { status: 'processing', ...overrides });
 
-export const refund = (key: string, refunded: number): PaymentEvent => ({ kind: 'refund', key, refunded, at });
+/** A `charge.refunded` that lists no refunds: only the charge's cumulative figure. */
+export const refund = (key: string, refunded: number): PaymentEvent => ({ kind: 'refund', key, refunded, refunds: [], at });
+/** An event naming one refund (`refund.created`, `charge.refund.updated`…), optionally with the charge's figure. */
+export const refundOf = (key: string, id: string, amount: number, failed = false, refunded?: number): PaymentEvent => ({
+  kind: 'refund',
+  key,
+  refunded,
+  refunds: [{ id, amount, failed }],
+  at,
+});
 export const dispute = (key: string, state: DisputeState = 'open', id = `dp_${key}`): PaymentEvent => ({ kind: 'dispute', key, dispute: id, state, at });

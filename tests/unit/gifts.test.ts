@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
 import { dedupeKeyOf, processMailJob } from '../../functions/core/mail/mail.js';
-import type { PaymentEvent } from '../../functions/core/donations/model.js';
+import type { Campaign, Gift, PaymentEvent } from '../../functions/core/donations/model.js';
 import type { MailJob } from '../../functions/core/mail/model.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings, makeGiftDeps } from '../support/donation-fakes.js';
 import { testKeys } from '../support/fakes.js';
-import { dispute, paid, processing, refund } from '../support/payment-events.js';
+import { dispute, paid, processing, refund, refundOf } from '../support/payment-events.js';
 
 const totals = async (t: Awaited<ReturnType<typeof makeGiftDeps>>, id = 'ukraine') => {
   const c = await t.campaigns.get(id);
@@ -152,6 +152,74 @@ describe('recordPaymentEvent', () => {
     expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 1 });
     await recordPaymentEvent(t.deps, dispute('pi_1', 'open', 'dp_a')); // late: changes nothing
     await recordPaymentEvent(t.deps, dispute('pi_1', 'won', 'dp_b'));
+    expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+  });
+
+  describe('refunds that fail', () => {
+    // A partial refund of 1000 and a full one of the rest; the partial one then fails at the bank.
+    const events: Record<string, PaymentEvent> = {
+      paid: paid('pi_1'),
+      charge1000: refund('pi_1', 1000), // charge.refunded: the charge's cumulative figure, no refund list
+      created1: refundOf('pi_1', 're_1', 1000), // refund.created
+      failed1: refundOf('pi_1', 're_1', 1000, true), // charge.refund.updated, status failed
+    };
+    const orders: string[][] = [
+      ['paid', 'charge1000', 'created1', 'failed1'],
+      ['paid', 'failed1', 'charge1000', 'created1'],
+      ['failed1', 'created1', 'charge1000', 'paid'],
+      ['charge1000', 'paid', 'failed1'],
+    ];
+    it.each(orders.map((o) => [o.join(' → '), o] as const))('puts the money back once a refund fails, in any order and repeated: %s', async (_n, order) => {
+      const t = await makeGiftDeps();
+      for (const name of [...order, ...order]) await recordPaymentEvent(t.deps, events[name] as PaymentEvent);
+      expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+      expect(t.gifts.items.get('pi_1')?.refunded).toBe(0);
+    });
+
+    it('keeps the other refunds when one fails, and a failed refund stays failed', async () => {
+      const t = await makeGiftDeps();
+      await recordPaymentEvent(t.deps, paid('pi_1'));
+      await recordPaymentEvent(t.deps, refundOf('pi_1', 're_1', 1000, false, 1000));
+      await recordPaymentEvent(t.deps, refundOf('pi_1', 're_2', 500, false, 1500));
+      expect(await totals(t)).toEqual({ raised: 1000, donations: 1, donors: 1 });
+      await recordPaymentEvent(t.deps, refundOf('pi_1', 're_1', 1000, true));
+      expect(await totals(t)).toEqual({ raised: 2000, donations: 1, donors: 1 });
+      await recordPaymentEvent(t.deps, refundOf('pi_1', 're_1', 1000)); // a late "pending" or "succeeded" copy
+      await recordPaymentEvent(t.deps, refund('pi_1', 1500)); // and the older cumulative figure, late
+      expect(await totals(t)).toEqual({ raised: 2000, donations: 1, donors: 1 });
+      await recordPaymentEvent(t.deps, refundOf('pi_1', 're_3', 2000)); // the rest, refunded afresh
+      expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 1 });
+    });
+
+    it('counts once when a refund and its failure arrive twice at the same moment', async () => {
+      const t = await makeGiftDeps();
+      await recordPaymentEvent(t.deps, paid('pi_1'));
+      const failed = refundOf('pi_1', 're_1', 1000, true);
+      const created = refundOf('pi_1', 're_1', 1000);
+      await Promise.all([created, failed, created, failed, refund('pi_1', 1000)].map((e) => recordPaymentEvent(t.deps, e)));
+      expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+    });
+
+    it('reads a gift stored before refunds were kept one by one: its old figure is the floor', async () => {
+      const t = await makeGiftDeps();
+      await recordPaymentEvent(t.deps, paid('pi_1'));
+      const stored = t.gifts.items.get('pi_1') as Gift;
+      // As the old code left it after a refund of 1000: `refunded` only, no `refunds`, no `refundedFloor`.
+      t.gifts.items.set('pi_1', { ...stored, refunded: 1000, contributed: { ...stored.contributed, raised: 1500 } });
+      const campaign = t.campaigns.items.get('ukraine') as Campaign;
+      campaign.raised = 1500;
+      await recordPaymentEvent(t.deps, dispute('pi_1', 'won')); // any event keeps the old refund
+      expect(await totals(t)).toEqual({ raised: 1500, donations: 1, donors: 1 });
+      await recordPaymentEvent(t.deps, refundOf('pi_1', 're_1', 1000, true));
+      expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+    });
+  });
+
+  it('takes the campaign of a monthly payment from its monthly gift when the invoice does not say', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, { kind: 'subscription', subscription: 'sub_1', status: 'active', campaign: 'ukraine', at: new Date() });
+    await recordPaymentEvent(t.deps, paid('pi_m1', { campaign: undefined, frequency: 'monthly', subscription: 'sub_1' }));
+    expect(t.gifts.items.get('pi_m1')?.campaign).toBe('ukraine');
     expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
   });
 

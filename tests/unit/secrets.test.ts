@@ -21,6 +21,15 @@ describe('link tokens', () => {
     expect(readConfirmToken(testKeys.token, token, now)).toEqual({ email: 'reader@example.org', round: 'r1', expiresAt: inAWeek });
   });
 
+  it('carries the signup request a confirmation link confirms; a link made without one still opens', () => {
+    const input = { email: 'reader@example.org', round: 'r1', request: 'job-1', expiresAt: inAWeek };
+    const token = makeConfirmToken(testKeys.token, input);
+    expect(Buffer.from(token.slice(3), 'base64url').toString('latin1')).not.toContain('job-1');
+    expect(readConfirmToken(testKeys.token, token, now)).toEqual(input);
+    const before = makeConfirmToken(testKeys.token, { email: 'reader@example.org', round: 'r1', expiresAt: inAWeek });
+    expect(readConfirmToken(testKeys.token, before, now)).not.toHaveProperty('request');
+  });
+
   it('makes a different token each time (random nonce and IV)', () => {
     const input = { email: 'reader@example.org', round: 'r1', expiresAt: inAWeek };
     expect(makeConfirmToken(testKeys.token, input)).not.toBe(makeConfirmToken(testKeys.token, input));

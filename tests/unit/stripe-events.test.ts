@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isLiveKey, StripePaymentEvents } from '../../functions/adapters/stripe-payments.js';
+import { TransientError } from '../../functions/core/shared/errors.js';
 import { logger } from '../../functions/platform/logger.js';
 
 const secret = 'whsec_unit';
@@ -74,5 +77,78 @@ describe('dispute events', () => {
     ['charge.dispute.closed', 'lost', 'lost'],
   ])('reads %s (%s) as a dispute %s', async (type, status, state) => {
     expect(await read(type, status)).toMatchObject({ kind: 'dispute', key: 'pi_1', dispute: 'dp_1', state });
+  });
+});
+
+describe('refund events', () => {
+  const events = new StripePaymentEvents(stripe, secret, false);
+  const read = (type: string, object: Record<string, unknown>) => {
+    const payload = JSON.stringify({ id: `evt_${type}`, object: 'event', type, livemode: false, created: 1_764_064_800, data: { object } });
+    return events.read(payload, stripe.webhooks.generateTestHeaderString({ payload, secret }));
+  };
+  const refundObject = (status: string) => ({ id: 're_1', object: 'refund', amount: 1000, charge: 'ch_1', payment_intent: 'pi_1', currency: 'usd', status });
+
+  it.each([
+    ['charge.refund.updated', 'failed', true],
+    ['charge.refund.updated', 'canceled', true],
+    ['refund.failed', 'failed', true],
+    ['refund.created', 'pending', false],
+    ['refund.updated', 'succeeded', false],
+  ])('reads %s (%s) as one refund by its id, failed: %s', async (type, status, failed) => {
+    expect(await read(type, refundObject(status))).toEqual({ kind: 'refund', key: 'pi_1', refunds: [{ id: 're_1', amount: 1000, failed }], at: expect.any(Date) });
+  });
+
+  it('reads a charge.refunded without its refund list as a cumulative floor, and with one as refunds by id', async () => {
+    const charge = { id: 'ch_1', object: 'charge', payment_intent: 'pi_1', amount: 2500, amount_refunded: 1500 };
+    expect(await read('charge.refunded', charge)).toMatchObject({ kind: 'refund', key: 'pi_1', refunded: 1500, refunds: [] });
+    const listed = { ...charge, refunds: { object: 'list', has_more: false, data: [refundObject('succeeded'), { ...refundObject('failed'), id: 're_2', amount: 500 }] } };
+    expect(await read('charge.refunded', listed)).toMatchObject({
+      refunded: 1500,
+      refunds: [
+        { id: 're_1', amount: 1000, failed: false },
+        { id: 're_2', amount: 500, failed: true },
+      ],
+    });
+  });
+});
+
+describe('invoice.paid', () => {
+  /** A stand-in for Stripe's API answering every request with `status` and `body`. */
+  const stripeAnswering = async (status: number, body: unknown) => {
+    const server = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'request-id': 'req_1' });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = new Stripe('sk_test_unit', { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0 });
+    return { client, close: () => new Promise((resolve) => server.close(resolve)) };
+  };
+  const invoicePaid = (client: Stripe) => {
+    const payload = JSON.stringify({ id: 'evt_inv', object: 'event', type: 'invoice.paid', livemode: false, created: 1_764_064_800, data: { object: { id: 'in_1', object: 'invoice' } } });
+    return new StripePaymentEvents(client, secret, false).read(payload, stripe.webhooks.generateTestHeaderString({ payload, secret }));
+  };
+
+  it.each([
+    [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such invoice: in_1' } }],
+    [403, { error: { type: 'invalid_request_error', message: 'The provided key does not have access' } }],
+  ])('acknowledges an invoice Stripe answers %s for, and logs and counts it', async (status, body) => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const api = await stripeAnswering(status, body);
+    try {
+      expect(await invoicePaid(api.client)).toEqual({ kind: 'ignored', reason: 'invoice not retrievable' });
+    } finally {
+      await api.close();
+    }
+    expect(warn).toHaveBeenCalledWith('ignored stripe event', expect.objectContaining({ reason: 'invoice not retrievable', type: 'invoice.paid', eventId: 'evt_inv', ignoredEvents: 1 }));
+  });
+
+  it('still fails (so Stripe retries) while Stripe is down', async () => {
+    const api = await stripeAnswering(500, { error: { type: 'api_error', message: 'oops' } });
+    try {
+      await expect(invoicePaid(api.client)).rejects.toThrow(TransientError);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -10,7 +10,9 @@ import {
   SubscribeRequest,
   unsubscribe,
 } from '../../functions/core/subscriptions/subscriptions.js';
-import { makeSubscriptionDeps } from '../support/fakes.js';
+import { makeConfirmToken } from '../../functions/core/shared/secrets.js';
+import { MAX_PENDING_REQUESTS } from '../../functions/core/subscriptions/model.js';
+import { makeSubscriptionDeps, testKeys } from '../support/fakes.js';
 
 const client = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' };
 const signup = (email = 'Reader@Example.org', extra: Record<string, unknown> = {}) => ({
@@ -321,6 +323,121 @@ describe('confirmSubscription', () => {
       email: 'reader@example.org',
     });
     expect(t.subscribers.items.get('reader@example.org')?.status).toBe('pending');
+  });
+});
+
+describe('a link confirms what its own request asked', () => {
+  const stranger = { ip: '192.0.2.66', userAgent: 'SpamBot/1.0' };
+  const spam = { lists: ['events'], name: 'visit http://evil.example', source: 'https://spam.example/', client: stranger };
+  const confirmLinks = (t: ReturnType<typeof makeSubscriptionDeps>) =>
+    t.mailer.sent.filter((m) => m.subject.includes('confirm')).map((m) => tokenFrom(linkIn(m.text, '/v1/subscriptions/confirm')));
+  /** The reader asks for [news] as Ann; later a stranger signs the same pending address up again. */
+  const twoRequests = async (secondAfterSeconds: number) => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup('reader@example.org', { lists: ['news'] }));
+    await drain(t);
+    const first = structuredClone(t.subscribers.items.get('reader@example.org')?.consent.signup);
+    t.clock.advance(secondAfterSeconds);
+    await requestSubscription(t.deps, signup('reader@example.org', spam));
+    await drain(t);
+    return { t, first };
+  };
+
+  for (const [when, seconds] of [
+    ['with a link of its own', 600],
+    ['within the mail interval (no second link)', 60],
+  ] as const) {
+    it(`confirms the first request's lists, name and consent after a second signup ${when}`, async () => {
+      const { t, first } = await twoRequests(seconds);
+      const links = confirmLinks(t);
+      expect(links).toHaveLength(seconds >= 300 ? 2 : 1);
+      t.clock.advance(30);
+      await confirmSubscription(t.deps, { token: links[0] ?? '', client });
+      const stored = t.subscribers.items.get('reader@example.org');
+      expect(stored).toMatchObject({ status: 'confirmed', lists: ['news'], name: 'Ann', source: 'https://news.example.org/article' });
+      expect(stored?.consent.signup).toEqual(first);
+      expect(stored?.consent.signup).toMatchObject({ at: '2026-11-25T10:00:00.000Z', userAgent: 'Mozilla/5.0 test' });
+      expect(stored?.consent.confirmation?.source).toBe('https://news.example.org/article');
+      expect(stored?.requests).toBeUndefined(); // nothing pending is kept once confirmed
+      await drain(t);
+      const welcome = t.mailer.sent.at(-1);
+      expect(welcome?.subject).toMatch(/^Welcome/);
+      expect(welcome?.text).toContain('Ann');
+      expect(`${welcome?.subject}${welcome?.text}${welcome?.html}`).not.toContain('evil.example');
+    });
+  }
+
+  it("confirms the second request's lists, name and consent with the second link", async () => {
+    const { t, first } = await twoRequests(600);
+    const [, second] = confirmLinks(t);
+    t.clock.advance(60); // a third signup, within the interval: no link of its own, and nothing the second confirms
+    await requestSubscription(t.deps, signup('reader@example.org', { lists: ['news'], name: 'Third' }));
+    await drain(t);
+    expect(confirmLinks(t)).toHaveLength(2);
+    await confirmSubscription(t.deps, { token: second ?? '', client });
+    const stored = t.subscribers.items.get('reader@example.org');
+    expect(stored).toMatchObject({ status: 'confirmed', lists: ['events'], name: 'visit http://evil.example', source: 'https://spam.example/' });
+    expect(stored?.consent.signup).toMatchObject({ at: '2026-11-25T10:10:00.000Z', userAgent: 'SpamBot/1.0' });
+    expect(stored?.consent.signup.ipHash).not.toBe(first?.ipHash);
+  });
+
+  it('still confirms a link from before requests were kept (no request id): what the record holds', async () => {
+    const { t } = await twoRequests(600);
+    const pending = t.subscribers.items.get('reader@example.org');
+    if (!pending) throw new Error('missing');
+    // A record written before requests were kept, and a link made then: round only, no request id.
+    const { requests: _requests, ...before } = pending;
+    t.subscribers.items.set(pending.email, before);
+    const expiresAt = new Date(t.clock.now().getTime() + 86400_000);
+    const token = makeConfirmToken(testKeys.token, { email: pending.email, round: pending.round, expiresAt });
+    await confirmSubscription(t.deps, { token, client });
+    const stored = t.subscribers.items.get('reader@example.org');
+    expect(stored).toMatchObject({ status: 'confirmed', lists: pending.lists, name: pending.name });
+    expect(stored?.consent.signup).toEqual(pending.consent.signup);
+  });
+
+  it('keeps only the last few requests of a round; a link whose request fell out no longer confirms', async () => {
+    const t = makeSubscriptionDeps();
+    for (let i = 0; i < MAX_PENDING_REQUESTS + 2; i++) {
+      await requestSubscription(t.deps, signup('reader@example.org', { name: `Reader ${i}` }));
+      await drain(t);
+      t.clock.advance(3600);
+    }
+    const links = confirmLinks(t);
+    expect(links).toHaveLength(MAX_PENDING_REQUESTS + 2);
+    expect(t.subscribers.items.get('reader@example.org')?.requests).toHaveLength(MAX_PENDING_REQUESTS);
+    await expect(confirmSubscription(t.deps, { token: links[0] ?? '', client })).rejects.toBeInstanceOf(InvalidTokenError);
+    expect(t.subscribers.items.get('reader@example.org')?.status).toBe('pending');
+    await confirmSubscription(t.deps, { token: links[2] ?? '', client });
+    expect(t.subscribers.items.get('reader@example.org')).toMatchObject({ status: 'confirmed', name: 'Reader 2' });
+  });
+
+  it('gives a job applied before requests were kept, redelivered now, a link that confirms the record', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup('reader@example.org', { lists: ['events'] }));
+    const [job] = t.queue.take() as [MailJob];
+    t.mailer.throttleNext = 1;
+    await expect(processMailJob(t.mailDeps, job)).rejects.toMatchObject({ name: 'TransientError' });
+    const applied = t.subscribers.items.get('reader@example.org');
+    if (!applied) throw new Error('missing');
+    const { requests: _requests, ...before } = applied; // as the code before this change wrote it
+    t.subscribers.items.set(applied.email, before);
+    await processMailJob(t.mailDeps, job); // SQS delivers it again after the deployment
+    await confirmSubscription(t.deps, { token: confirmLinks(t)[0] ?? '', client });
+    expect(t.subscribers.items.get('reader@example.org')).toMatchObject({ status: 'confirmed', lists: ['events'] });
+  });
+
+  it('gives a redelivered signup job the same request: its replayed link confirms it', async () => {
+    const t = makeSubscriptionDeps();
+    await requestSubscription(t.deps, signup('reader@example.org', { lists: ['events'] }));
+    const [job] = t.queue.take() as [MailJob];
+    await processMailJob(t.mailDeps, job);
+    await processMailJob(t.mailDeps, job); // SQS delivers it again: the same mail, the same request
+    expect(t.subscribers.items.get('reader@example.org')?.requests).toHaveLength(1);
+    const links = confirmLinks(t);
+    expect(links).toHaveLength(2);
+    for (const token of links) await confirmSubscription(t.deps, { token, client });
+    expect(t.subscribers.items.get('reader@example.org')).toMatchObject({ status: 'confirmed', lists: ['events'] });
   });
 });
 

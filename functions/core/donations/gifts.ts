@@ -43,6 +43,27 @@ const emptyGift = (key: string, at: string): Gift => ({
   version: 0,
 });
 
+/** The floor of a gift's refunds; a gift stored before they were kept one by one has its old `refunded` as floor. */
+const refundFloor = (gift: Gift) => gift.refundedFloor ?? gift.refunded;
+
+/**
+ * What a gift's refunds took back: the refunds known by id that have not failed, or, when the charge's cumulative
+ * figure says more was refunded than we know one by one, that figure less the refunds known to have failed since.
+ * A refund that fails thus puts its money back whichever event told us about it. Stripe's `charge.refunded` need
+ * not list the refunds (the API version the `stripe` package pins leaves `refunds` out of the charge), so the
+ * per-refund state comes from `charge.refund.updated` / `refund.*` events, each naming one refund; the floor only
+ * covers refunds no such event has named yet.
+ */
+export const netRefunded = (gift: Gift): number => {
+  let live = 0;
+  let failed = 0;
+  for (const r of Object.values(gift.refunds ?? {})) {
+    if (r.failed) failed += r.amount;
+    else live += r.amount;
+  }
+  return Math.max(0, live, refundFloor(gift) - failed);
+};
+
 /** How an event moves a gift forward. Pure; a repeated or late event yields the gift unchanged. */
 export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift => {
   switch (event.kind) {
@@ -64,9 +85,20 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
         paidAt: gift.paidAt ?? (status === 'paid' ? at : undefined),
       };
     }
-    case 'refund':
-      // Stripe reports the cumulative refunded amount: the largest one seen is the truth, whatever the order.
-      return { ...gift, refunded: Math.max(gift.refunded, event.refunded) };
+    case 'refund': {
+      // Each refund is kept by its id: its amount never changes, and once it failed (or was canceled) it stays
+      // failed (Stripe never retries a failed refund; a new attempt is a new refund). The charge's cumulative
+      // figure only ever raises the floor. Both merge by max/or, so repeats and any order give the same state.
+      const refunds = { ...gift.refunds };
+      for (const r of event.refunds ?? []) {
+        const known = refunds[r.id];
+        const failed = known?.failed === true || r.failed;
+        refunds[r.id] = { amount: known?.amount ?? r.amount, ...(failed ? { failed: true as const } : {}) };
+      }
+      const refundedFloor = Math.max(refundFloor(gift), event.refunded ?? 0);
+      const moved = { ...gift, refundedFloor, ...(Object.keys(refunds).length > 0 ? { refunds } : {}) };
+      return { ...moved, refunded: netRefunded(moved) };
+    }
     case 'dispute': {
       // Stripe withdraws the money when a dispute opens and reinstates it only when the dispute is won: the gift
       // counts while no dispute is open or lost. Per dispute id, so repeats and any order give the same state.
@@ -192,6 +224,17 @@ const followUp = async (deps: GiftDeps, gift: Gift) => {
 };
 
 /**
+ * A monthly payment whose invoice does not name its campaign (metadata missing on the subscription) takes it from
+ * the monthly gift's record, written when its checkout completed.
+ */
+type GiftEvent = Extract<PaymentEvent, { kind: 'payment' | 'refund' | 'dispute' }>;
+const withCampaign = async (deps: GiftDeps, event: GiftEvent): Promise<GiftEvent> => {
+  if (event.kind !== 'payment' || event.campaign || !event.subscription) return event;
+  const campaign = await deps.monthly.campaignOf(event.subscription);
+  return campaign ? { ...event, campaign } : event;
+};
+
+/**
  * Records what a verified Stripe event says about a gift, counts it in its campaign exactly once, and queues
  * the receipt and newsletter opt-in. Any number of deliveries, in any order, at once or after a crash, give the
  * same end state. Throws (so the webhook answers 5xx and Stripe retries) when storage fails.
@@ -202,7 +245,7 @@ export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): P
     await deps.monthly.record(event.subscription, event.status, event.campaign, event.at);
     return `subscription ${event.status}`;
   }
-  const gift = await applyToGift(deps, event);
+  const gift = await applyToGift(deps, await withCampaign(deps, event));
   await followUp(deps, gift);
   return `${event.kind} recorded`;
 };

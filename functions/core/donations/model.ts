@@ -62,6 +62,18 @@ export const Contribution = z.object({
 });
 export type Contribution = z.infer<typeof Contribution>;
 
+/** One refund of a gift, by Stripe's refund id. A failed (or canceled) refund gives the money back for good. */
+export const Refund = z.object({ amount: z.number().int().nonnegative(), failed: z.literal(true).optional() });
+export type Refund = z.infer<typeof Refund>;
+
+/** A refund as one Stripe event reports it. */
+export interface RefundReport {
+  id: string;
+  amount: number;
+  /** The refund failed or was canceled: the money stays with the payment. */
+  failed: boolean;
+}
+
 export const GiftStatus = z.enum(['unknown', 'processing', 'paid', 'failed']);
 export type GiftStatus = z.infer<typeof GiftStatus>;
 
@@ -82,8 +94,19 @@ export const Gift = z.object({
   checkoutSession: z.string().optional(),
   invoice: z.string().optional(),
   subscription: z.string().optional(),
-  /** Cumulative refunded amount, as Stripe reports it on the charge. */
+  /**
+   * Net refunded amount: what the refunds that have not failed took back (see `netRefunded`), derived from
+   * `refunds` and `refundedFloor` on every change. On gifts stored before refunds were kept one by one, it is the
+   * largest cumulative figure seen and is read as the floor.
+   */
   refunded: z.number().int().nonnegative(),
+  /**
+   * The largest cumulative `amount_refunded` seen on a `charge.refunded` event: refunds we may not know one by one
+   * (Stripe's charge event need not list them). A refund that fails later is taken off it.
+   */
+  refundedFloor: z.number().int().nonnegative().optional(),
+  /** Each refund of the payment by Stripe's refund id: its amount, and `failed` once it failed or was canceled (final). */
+  refunds: z.record(z.string(), Refund).optional(),
   /** Whether Stripe holds the money back now: a dispute is open or lost (a won one counts again). */
   disputed: z.boolean(),
   /** Each dispute of the payment by Stripe's dispute id (a gift has few), at the furthest state seen. */
@@ -122,7 +145,11 @@ export type PaymentEvent =
       offersSignup: boolean;
       at: Date;
     }
-  | { kind: 'refund'; key: string; refunded: number; at: Date }
+  /**
+   * What an event says about a payment's refunds: `refunded`, the charge's cumulative `amount_refunded` when the
+   * event is a charge (a lower bound: it counts refunds that may fail later), and `refunds`, each refund it names.
+   */
+  | { kind: 'refund'; key: string; refunded?: number | undefined; refunds?: RefundReport[] | undefined; at: Date }
   /** A dispute opened (or its funds withdrawn), or closed won (funds reinstated) or lost. */
   | { kind: 'dispute'; key: string; dispute: string; state: DisputeState; at: Date }
   | { kind: 'subscription'; subscription: string; status: 'active' | 'ended'; campaign?: string | undefined; at: Date }

@@ -41,6 +41,8 @@ export interface GiftLedger {
 export interface MonthlyGifts {
   /** Records a monthly gift's subscription as active or ended; an ended one never becomes active again. */
   record(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date): Promise<void>;
+  /** The campaign a monthly gift's subscription was recorded for; undefined when unknown. */
+  campaignOf(subscription: string): Promise<string | undefined>;
 }
 
 /** Server-side ids for checkout attempts, so that a double click or a retry reuses one Stripe idempotency key. */

@@ -50,6 +50,23 @@ export const SignupMail = z.enum(['confirmation', 'already_subscribed', 'none'])
 
 export type SignupMail = z.infer<typeof SignupMail>;
 
+/** How many pending requests of one round a subscriber keeps (see Subscriber.requests). */
+export const MAX_PENDING_REQUESTS = 5;
+
+/**
+ * One signup request of a pending address that was sent its own confirmation link, kept under its id (the
+ * signup job's id, which the link carries): the link confirms exactly these lists, this name, this consent.
+ */
+export const PendingRequest = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  lists: z.array(z.string()),
+  source: z.string().optional(),
+  consent: ConsentEvent,
+});
+
+export type PendingRequest = z.infer<typeof PendingRequest>;
+
 export const Subscriber = z.object({
   email: z.string(),
   name: z.string().optional(),
@@ -68,6 +85,12 @@ export const Subscriber = z.object({
   /** The last signup job applied, and the mail it decided: a redelivered job replays the mail, not the write. */
   lastJob: z.object({ id: z.string(), mail: SignupMail }).optional(),
   consent: z.object({ signup: ConsentEvent, confirmation: ConsentEvent.optional() }),
+  /**
+   * While pending: the requests of this round that were sent a link, the last MAX_PENDING_REQUESTS of them, so
+   * each link confirms what its own request asked (the fields above hold the latest request, for links made
+   * before requests were kept). Dropped on confirmation and when the round ends.
+   */
+  requests: z.array(PendingRequest).optional(),
   version: z.number().int().nonnegative(),
 });
 

@@ -3,7 +3,16 @@ import { alreadySubscribedEmail, confirmationEmail } from '../mail/emails.js';
 import { addressKey, hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
 import { InvalidTokenError, ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
-import { type ConsentEvent, PersonName, type SignupMail, type SignupRequest, type Subscriber, toPersonName } from './model.js';
+import {
+  type ConsentEvent,
+  MAX_PENDING_REQUESTS,
+  type PendingRequest,
+  PersonName,
+  type SignupMail,
+  type SignupRequest,
+  type Subscriber,
+  toPersonName,
+} from './model.js';
 import type { MailIntent, OutgoingEmail } from '../mail/model.js';
 import type { Clock } from '../shared/ports.js';
 import type { SignupAndMailQueue, Suppressions } from '../mail/ports.js';
@@ -111,12 +120,27 @@ const links = (deps: SubscriptionDeps, email: string) => {
   const base = deps.settings.apiBaseUrl;
   return {
     unsubscribeUrl: unsubscribeUrl(deps, email),
-    confirmUrl: (round: string) => {
+    /** The link for one signup request of the round (see Subscriber.requests). */
+    confirmUrl: (round: string, request: string | undefined) => {
       const expiresAt = new Date(deps.clock.now().getTime() + deps.settings.confirmTtlSeconds * 1000);
-      return `${base}/v1/subscriptions/confirm?token=${makeConfirmToken(deps.keys.token, { email, round, expiresAt })}`;
+      const token = makeConfirmToken(deps.keys.token, { email, round, request, expiresAt });
+      return `${base}/v1/subscriptions/confirm?token=${token}`;
     },
   };
 };
+
+/** A signup request as its own link will confirm it, under the id of its job. */
+const pendingRequest = (request: SignupRequest, jobId: string): PendingRequest => ({
+  id: jobId,
+  name: toPersonName(request.name), // a job queued before the name rule may still carry a line break
+  lists: request.lists,
+  source: request.source,
+  consent: request.consent,
+});
+
+/** Adds (or moves to the end) one request, keeping the last few: abuse cannot grow the item. */
+const keepRequest = (kept: PendingRequest[] | undefined, added: PendingRequest): PendingRequest[] =>
+  [...(kept ?? []).filter((r) => r.id !== added.id), added].slice(-MAX_PENDING_REQUESTS);
 
 const decideSignup = (
   deps: SubscriptionDeps,
@@ -137,15 +161,20 @@ const decideSignup = (
   });
   if (existing?.status === 'confirmed') return stamp(existing, recentlyMailed ? 'none' : 'already_subscribed');
   if (existing?.status === 'pending') {
-    // The confirmation confirms what the reader asked for last; earlier links of this round stay valid.
+    // Each link confirms its own request (kept under the job's id), so a later signup, by the reader or by a
+    // stranger, changes nothing an earlier link confirms; earlier links of this round stay valid. A request
+    // that gets no link (one went out a few minutes ago) is not kept. The record's own fields follow the latest
+    // request, as links made before requests were kept confirm those.
+    const mail = recentlyMailed ? 'none' : 'confirmation';
     const next = {
       ...existing,
       name: toPersonName(request.name),
       lists: request.lists,
       source: request.source,
       consent: { signup: request.consent },
+      ...(mail === 'confirmation' ? { requests: keepRequest(existing.requests, pendingRequest(request, jobId)) } : {}),
     };
-    return stamp(next, recentlyMailed ? 'none' : 'confirmation');
+    return stamp(next, mail);
   }
   // New, or back after unsubscribing, bouncing or complaining: only a new double opt-in brings it back.
   const fresh: Subscriber = {
@@ -160,6 +189,7 @@ const decideSignup = (
     subscribedAt: at,
     lastMailAt: existing?.lastMailAt,
     consent: { signup: request.consent },
+    requests: [pendingRequest(request, jobId)], // a new round: earlier rounds' requests are gone with their links
     version: existing?.version ?? 0,
   };
   return stamp(fresh, 'confirmation');
@@ -189,7 +219,11 @@ export const processSignup = async (
   const context = { siteName: deps.settings.siteName, to: subscriber.email, unsubscribeUrl: link.unsubscribeUrl };
   if (mail === 'confirmation') {
     const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
-    await deps.send(confirmationEmail({ ...context, confirmUrl: link.confirmUrl(subscriber.round), validDays }), mail);
+    // The link confirms this job's request. A job applied before requests were kept (redelivered now) has none:
+    // its link confirms what the record holds, as links did then.
+    const request = subscriber.requests?.some((r) => r.id === job.id) ? job.id : undefined;
+    const confirmUrl = link.confirmUrl(subscriber.round, request);
+    await deps.send(confirmationEmail({ ...context, confirmUrl, validDays }), mail);
   } else if (mail === 'already_subscribed') {
     await deps.send(alreadySubscribedEmail(context), mail);
   }
@@ -206,10 +240,12 @@ const markMailed = (deps: SubscriptionDeps, email: string) =>
   });
 
 /**
- * Confirms the pending subscription a confirmation link names, records the confirmation's consent, and queues
- * the welcome email (deduplicated by the mailer, so it goes out once however often this runs).
- * Confirming twice succeeds. Throws InvalidTokenError for a forged or expired link, or one from an earlier
- * round (the address unsubscribed since).
+ * Confirms the pending subscription a confirmation link names, with exactly the lists, name, source and signup
+ * consent of the request the link was sent for (a link from before requests were kept confirms what the record
+ * holds), records the confirmation's consent, and queues the welcome email (deduplicated by the mailer, so it
+ * goes out once however often this runs). Confirming twice succeeds. Throws InvalidTokenError for a forged or
+ * expired link, one from an earlier round (the address unsubscribed since), or one whose request is no longer
+ * kept (more recent requests of the round took its place).
  */
 export const confirmSubscription = async (
   deps: SubscriptionDeps,
@@ -222,10 +258,25 @@ export const confirmSubscription = async (
     if (!existing || existing.round !== token.round) throw stale();
     if (existing.status === 'confirmed') return existing;
     if (existing.status !== 'pending') throw stale();
+    const { requests, ...record } = existing;
+    const asked =
+      token.request === undefined
+        ? { name: record.name, lists: record.lists, source: record.source, consent: record.consent.signup }
+        : requests?.find((r) => r.id === token.request);
+    if (!asked) throw stale();
     const at = deps.clock.now().toISOString();
-    const confirmation = consentEvent(deps, input.client, existing.source);
+    const confirmation = consentEvent(deps, input.client, asked.source);
     return deps.subscribers.save(
-      { ...existing, status: 'confirmed', confirmedAt: at, updatedAt: at, consent: { ...existing.consent, confirmation } },
+      {
+        ...record,
+        name: asked.name,
+        lists: asked.lists,
+        source: asked.source,
+        status: 'confirmed',
+        confirmedAt: at,
+        updatedAt: at,
+        consent: { signup: asked.consent, confirmation },
+      },
       existing,
     );
   });
@@ -247,7 +298,8 @@ export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string
     const existing = await deps.subscribers.get(email);
     if (!existing || (existing.status !== 'pending' && existing.status !== 'confirmed')) return;
     const at = deps.clock.now().toISOString();
-    await deps.subscribers.save({ ...existing, status: 'unsubscribed', unsubscribedAt: at, updatedAt: at }, existing);
+    const { requests: _requests, ...record } = existing; // the round's links die with it: nothing left to confirm
+    await deps.subscribers.save({ ...record, status: 'unsubscribed', unsubscribedAt: at, updatedAt: at }, existing);
   });
 };
 
