@@ -91,6 +91,16 @@ describe('POST /v1/donations/checkout', () => {
     expect(third.status).toBe(201);
     expect(third.body.id).not.toBe(first.body.id);
   });
+
+  it('asks Checkout for no Adaptive Pricing, so the donor pays in the campaign\'s currency', async () => {
+    const id = await newCampaign({ currency: 'eur' });
+    const created = await checkout({ campaign: id, amount: 2500, currency: 'eur' });
+    expect(created.status).toBe(201);
+    const stripe = new Stripe('sk_test_appeal_local_simulator', { host: '127.0.0.1', port: stripePort(), protocol: 'http' });
+    const session = await stripe.checkout.sessions.retrieve(created.body.id);
+    expect(session.adaptive_pricing).toEqual({ enabled: false });
+    expect(session.currency).toBe('eur');
+  });
 });
 
 describe('a one-time gift', () => {
