@@ -3,34 +3,12 @@ import { type AdminDeps, accessSubscriber, adminStats, authenticateAdmin, create
 import { recordMailFeedback } from '../../functions/core/list-hygiene/feedback.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
 import { NotFoundError, UnauthorizedError } from '../../functions/core/shared/errors.js';
-import type { AdminTokenRecord, AdminTokens } from '../../functions/core/admin/ports.js';
 import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions/subscriptions.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { MemoryCampaigns } from '../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
+import { MemoryTokens } from './handlers/admin-fakes.js';
 
-class MemoryTokens implements AdminTokens {
-  readonly items = new Map<string, AdminTokenRecord>();
-  async create(hash: string, record: AdminTokenRecord) {
-    this.items.set(hash, record);
-  }
-  async findByHash(hash: string) {
-    const record = this.items.get(hash);
-    return record && { ...record, hash };
-  }
-  async list() {
-    return [...this.items.values()];
-  }
-  async revoke(idOrName: string) {
-    const hit = [...this.items].filter(([, r]) => r.id === idOrName || r.name === idOrName);
-    for (const [hash] of hit) this.items.delete(hash);
-    return hit.length > 0;
-  }
-  async touch(hash: string, at: Date) {
-    const record = this.items.get(hash);
-    if (record) record.lastUsedAt = at.toISOString();
-  }
-}
 
 const client = { ip: '203.0.113.1', userAgent: 'ua' };
 const linkToken = (text: string, path: string) => new URL(text.match(new RegExp(`https://\\S+${path}\\?token=\\S+`))?.[0] ?? '').searchParams.get('token') ?? '';
