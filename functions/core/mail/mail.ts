@@ -6,7 +6,7 @@ import type { SubscriberRepository } from '../subscriptions/ports.js';
 import type { Keys } from '../shared/secrets.js';
 import { addressKey, parseEmailAddress } from '../shared/email-address.js';
 import { receiptEmail, welcomeEmail } from './emails.js';
-import { processSignup, type SubscriptionDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
+import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
 
 /** What the mail worker renders with: the mailing-list settings (site name, API base URL for links) and the charity. */
 export interface MailSettings extends SubscriptionSettings {
@@ -15,7 +15,7 @@ export interface MailSettings extends SubscriptionSettings {
   charityRegistration: string;
 }
 
-export interface MailDeps extends SubscriptionDeps {
+export interface MailDeps extends SignupWorkerDeps {
   mailer: Mailer;
   ledger: MailLedger;
   clock: Clock;

@@ -50,6 +50,9 @@ export interface SubscriptionDeps {
   settings: SubscriptionSettings;
 }
 
+/** What applying a signup job needs: not the queue it came from, nor the request limits it passed already. */
+export type SignupWorkerDeps = Omit<SubscriptionDeps, 'queue' | 'rateLimiter'>;
+
 const optionalText = (max: number) =>
   z
     .string()
@@ -116,7 +119,7 @@ export const queueSignup = (queue: SignupAndMailQueue, request: SignupRequest) =
 export const unsubscribeUrl = (deps: Pick<SubscriptionDeps, 'keys' | 'settings'>, email: string) =>
   `${deps.settings.apiBaseUrl}/v1/subscriptions/unsubscribe?token=${makeUnsubscribeToken(deps.keys.token, email)}`;
 
-const links = (deps: SubscriptionDeps, email: string) => {
+const links = (deps: Pick<SubscriptionDeps, 'keys' | 'clock' | 'settings'>, email: string) => {
   const base = deps.settings.apiBaseUrl;
   return {
     unsubscribeUrl: unsubscribeUrl(deps, email),
@@ -143,7 +146,7 @@ const keepRequest = (kept: PendingRequest[] | undefined, added: PendingRequest):
   [...(kept ?? []).filter((r) => r.id !== added.id), added].slice(-MAX_PENDING_REQUESTS);
 
 const decideSignup = (
-  deps: SubscriptionDeps,
+  deps: SignupWorkerDeps,
   existing: Subscriber | undefined,
   request: SignupRequest,
   jobId: string,
@@ -203,7 +206,7 @@ const decideSignup = (
  * suppressed address.
  */
 export const processSignup = async (
-  deps: SubscriptionDeps & { send: (email: OutgoingEmail, mail: Exclude<SignupMail, 'none'>) => Promise<unknown> },
+  deps: SignupWorkerDeps & { send: (email: OutgoingEmail, mail: Exclude<SignupMail, 'none'>) => Promise<unknown> },
   job: Extract<MailIntent, { kind: 'signup' }>,
 ): Promise<SignupMail> => {
   const { request } = job;
@@ -232,7 +235,7 @@ export const processSignup = async (
 };
 
 /** Starts the mail interval once a confirmation or note has really gone out (see decideSignup). */
-const markMailed = (deps: SubscriptionDeps, email: string) =>
+const markMailed = (deps: SignupWorkerDeps, email: string) =>
   retryOnConflict(async () => {
     const current = await deps.subscribers.get(email);
     if (!current) return;

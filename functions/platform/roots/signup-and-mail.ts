@@ -1,31 +1,20 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoMailLedger } from '../../adapters/dynamo-mail-ledger.js';
-import { DynamoRateLimiter } from '../../adapters/dynamo-rate-limiter.js';
 import { loadSigningKey, type SecretSource } from '../../adapters/secret-values.js';
 import { SesMailer } from '../../adapters/ses-mailer.js';
 import type { MailDeps } from '../../core/mail/mail.js';
-import type { SignupAndMailQueue } from '../../core/mail/ports.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';
 import type { SignupAndMailConfig } from '../config.js';
 import { subscriberStores, subscriptionSettings } from './subscribers.js';
 
-/** The mailer consumes the queue and never puts work on it: no SQS client ships with it. */
-const noQueue: SignupAndMailQueue = {
-  enqueue: async () => {
-    throw new Error('the mailer puts nothing on the mail queue');
-  },
-};
-
-/** The mailer's dependencies: DynamoDB (subscribers, sent-mail ledger), SES, the signing key. */
+/** The signup-and-mail worker's dependencies: DynamoDB (subscribers, sent-mail ledger), SES, the signing key. No SQS client: it consumes the queue and never puts work on it. */
 export const buildSignupAndMail = async (config: SignupAndMailConfig, clients: ClientOptions, secrets: SecretSource) => {
   const dynamo = documentClient(clients);
   const table = config.SUBSCRIBERS_TABLE_NAME;
   const deps: MailDeps = {
     clock: systemClock,
     ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
-    rateLimiter: new DynamoRateLimiter(dynamo, table),
-    queue: noQueue,
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
     settings: { ...subscriptionSettings(config), charityName: config.CHARITY_NAME, charityRegistration: config.CHARITY_REGISTRATION },
     mailer: new SesMailer(new SESv2Client(clientConfig(clients, 'sesv2')), {
