@@ -3,13 +3,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
+import { DEFAULT_SHARDS } from '../core/subscriptions/counting.js';
 import { ConflictError } from '../core/shared/errors.js';
 import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange } from '../core/donations/ports.js';
 import { epochSeconds, indexPartition, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
-
-/** Shards for a new campaign's totals when the configuration does not say (see README: sizing). */
-export const DEFAULT_SHARDS = 20;
 
 /** Item keys of the donations table (see the README's item design). */
 export const donationKeys = {

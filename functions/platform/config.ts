@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MAX_SHARDS } from '../core/subscriptions/counting.js';
+import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/subscriptions/counting.js';
 import { CurrencyCode } from '../core/donations/model.js';
 import { ListId } from '../core/subscriptions/model.js';
 import type { ClientOptions } from './clients.js';
@@ -12,7 +12,7 @@ const positiveInt = z.coerce.number().int().positive();
  * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
  * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
  */
-const COUNTER_SHARDS = z.coerce.number().int().min(1).max(MAX_SHARDS).default(20);
+const COUNTER_SHARDS = z.coerce.number().int().min(1).max(MAX_SHARDS).default(DEFAULT_SHARDS);
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional());
 
 /** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */

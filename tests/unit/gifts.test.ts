@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TransientError } from '../../functions/core/shared/errors.js';
 import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
 import { dedupeKeyOf, processMailJob } from '../../functions/core/mail/mail.js';
 import type { Campaign, Gift, PaymentEvent } from '../../functions/core/donations/model.js';
@@ -220,6 +221,16 @@ describe('recordPaymentEvent', () => {
     await recordPaymentEvent(t.deps, { kind: 'subscription', subscription: 'sub_1', status: 'active', campaign: 'ukraine', at: new Date() });
     await recordPaymentEvent(t.deps, paid('pi_m1', { campaign: undefined, frequency: 'monthly', subscription: 'sub_1' }));
     expect(t.gifts.items.get('pi_m1')?.campaign).toBe('ukraine');
+    expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+  });
+
+  it('asks Stripe to deliver again a monthly payment that comes before its monthly gift is known, then counts it', async () => {
+    const t = await makeGiftDeps();
+    const invoice = paid('pi_m2', { campaign: undefined, frequency: 'monthly', subscription: 'sub_2' });
+    await expect(recordPaymentEvent(t.deps, invoice)).rejects.toBeInstanceOf(TransientError);
+    expect(t.gifts.items.get('pi_m2')).toBeUndefined(); // nothing stored that nothing would come back to
+    await recordPaymentEvent(t.deps, { kind: 'subscription', subscription: 'sub_2', status: 'active', campaign: 'ukraine', at: new Date() });
+    await recordPaymentEvent(t.deps, invoice); // Stripe's redelivery
     expect(await totals(t)).toEqual({ raised: 2500, donations: 1, donors: 1 });
   });
 

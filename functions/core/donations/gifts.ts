@@ -3,6 +3,7 @@ import { addressKey, parseEmailAddress } from '../shared/email-address.js';
 import type { CampaignRepository, GiftLedger, MonthlyGifts } from './ports.js';
 import type { Clock } from '../shared/ports.js';
 import type { SignupAndMailQueue } from '../mail/ports.js';
+import { TransientError } from '../shared/errors.js';
 import { retryOnConflict } from '../shared/retry.js';
 import { type Keys, newId } from '../shared/secrets.js';
 import { queueSignup } from '../subscriptions/subscriptions.js';
@@ -231,7 +232,13 @@ type GiftEvent = Extract<PaymentEvent, { kind: 'payment' | 'refund' | 'dispute' 
 const withCampaign = async (deps: GiftDeps, event: GiftEvent): Promise<GiftEvent> => {
   if (event.kind !== 'payment' || event.campaign || !event.subscription) return event;
   const campaign = await deps.monthly.campaignOf(event.subscription);
-  return campaign ? { ...event, campaign } : event;
+  if (campaign) return { ...event, campaign };
+  // Stripe may deliver the invoice before the checkout that records the monthly gift: a payment stored now would
+  // never be counted (nothing comes back to it), so answer 5xx and let Stripe deliver it again a little later.
+  if (event.status === 'paid' && !(await deps.gifts.get(event.key))?.campaign) {
+    throw new TransientError('a monthly payment arrived before its monthly gift was recorded');
+  }
+  return event;
 };
 
 /**

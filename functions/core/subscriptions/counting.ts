@@ -6,6 +6,9 @@ import type { Subscriber } from './model.js';
  */
 export const MAX_SHARDS = 99;
 
+/** How many items a new counter is spread over unless configured (`COUNTER_SHARDS`): see README, sizing. */
+export const DEFAULT_SHARDS = 20;
+
 /** The counters one subscriber adds: one for its status, one per list and status. */
 export const countsOf = (subscriber: Pick<Subscriber, 'status' | 'lists'> | undefined): Record<string, number> => {
   if (!subscriber) return {};
