@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { RateLimitedError } from '../core/shared/errors.js';
-import type { RateLimit, RateLimiter } from '../core/subscriptions/ports.js';
+import type { RateLimit, RateLimiter } from '../core/shared/limits.js';
 import { epochSeconds, keys } from './dynamo-keys.js';
 
 const Counter = z.object({ hits: z.number().int() });

@@ -2,8 +2,7 @@ import { donateChooserPage, donationErrorPage, donationThanksPage } from '../cor
 import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
 import { campaignProgress, DonateQuery, type DonationDeps, describeGift, followDonateLink, hasAmount, startCheckout } from '../core/donations/checkout.js';
 import { DomainError } from '../core/shared/errors.js';
-import type { RateLimit, RateLimiter } from '../core/subscriptions/ports.js';
-import { keyedHash } from '../core/shared/secrets.js';
+import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
 import { checkBody, type HttpRequest, html, httpHandler, json, seeOther, statusOf } from '../platform/http.js';
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
@@ -19,7 +18,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
   const base = deps.settings.apiBaseUrl;
   // Card testers hammer checkout creation: every attempt from one client counts, valid or not.
   const limitCheckouts = (req: HttpRequest) =>
-    options.rateLimiter.hit(options.checkoutLimit, keyedHash(deps.keys.clientIp, req.client.ip), deps.clock.now());
+    limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.checkoutLimit, req.client);
 
   return httpHandler(
     {

@@ -8,11 +8,10 @@ import {
   unsubscribedPage,
   unsubscribePromptPage,
 } from '../core/subscriptions/pages.js';
-import type { RateLimit } from '../core/subscriptions/ports.js';
+import { limitClient, type RateLimit } from '../core/shared/limits.js';
 import { readConfirmToken, readUnsubscribeToken } from '../core/shared/secrets.js';
 import {
   confirmSubscription,
-  limitClient,
   OneClickBody,
   requestSubscription,
   SubscribeRequest,

@@ -5,7 +5,8 @@ import type { MailIntent, OutgoingEmail } from '../../functions/core/mail/model.
 import type { Subscriber } from '../../functions/core/subscriptions/model.js';
 import type { Clock } from '../../functions/core/shared/ports.js';
 import type { Mailer, MailLedger, SignupAndMailQueue, SuppressionReason, Suppressions } from '../../functions/core/mail/ports.js';
-import type { RateLimit, RateLimiter, SubscriberCounts, SubscriberRepository } from '../../functions/core/subscriptions/ports.js';
+import type { RateLimit, RateLimiter } from '../../functions/core/shared/limits.js';
+import type { SubscriberCounts, SubscriberRepository } from '../../functions/core/subscriptions/ports.js';
 import { deriveKeys } from '../../functions/core/shared/secrets.js';
 import type { SubscriptionDeps } from '../../functions/core/subscriptions/subscriptions.js';
 

@@ -16,18 +16,6 @@ export interface SubscriberRepository {
   delete(current: Subscriber): Promise<void>;
 }
 
-export interface RateLimit {
-  /** Counter name: one family of limits, e.g. `signup-client`. */
-  name: string;
-  limit: number;
-  windowSeconds: number;
-}
-
-/** Fixed-window counters; `hit` counts one request and throws RateLimitedError once the window is full. */
-export interface RateLimiter {
-  hit(rule: RateLimit, key: string, now: Date): Promise<void>;
-}
-
 /** The subscriber counts (`status:<status>`, `list:<list>:<status>`), kept by the subscriber writes themselves. */
 export interface SubscriberCounts {
   read(): Promise<Record<string, number>>;

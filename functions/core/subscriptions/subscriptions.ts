@@ -16,7 +16,8 @@ import {
 import type { MailIntent, OutgoingEmail } from '../mail/model.js';
 import type { Clock } from '../shared/ports.js';
 import type { SignupAndMailQueue, Suppressions } from '../mail/ports.js';
-import type { RateLimit, RateLimiter, SubscriberRepository } from './ports.js';
+import type { SubscriberRepository } from './ports.js';
+import type { RateLimit, RateLimiter } from '../shared/limits.js';
 import { retryOnConflict } from '../shared/retry.js';
 import {
   type Keys,
@@ -305,10 +306,6 @@ export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string
     await deps.subscribers.save({ ...record, status: 'unsubscribed', unsubscribedAt: at, updatedAt: at }, existing);
   });
 };
-
-/** Counts one request from a client (by keyed hash of its IP) against a limit; throws RateLimitedError. */
-export const limitClient = (deps: Pick<SubscriptionDeps, 'rateLimiter' | 'keys' | 'clock'>, rule: RateLimit, client: Client) =>
-  deps.rateLimiter.hit(rule, keyedHash(deps.keys.clientIp, client.ip), deps.clock.now());
 
 /** A link token in a query string: present and of a sane length; its content is checked by the use case. */
 export const TokenQuery = z.object({
