@@ -161,9 +161,9 @@ const applyToGift = (deps: GiftDeps, event: Extract<PaymentEvent, { kind: 'payme
       newDonor: target.donor && !moved.contributed.donor,
     };
     const next: Gift = { ...moved, contributed: target, updatedAt: at };
-    if (existing && sameGift(next, existing)) return existing;
+    if (existing && sameGift(next, existing)) return { gift: existing, campaign };
     const counts = change.raised !== 0 || change.donations !== 0 || change.newDonor;
-    return deps.gifts.save(
+    const saved = await deps.gifts.save(
       next,
       existing,
       campaign && counts
@@ -176,26 +176,33 @@ const applyToGift = (deps: GiftDeps, event: Extract<PaymentEvent, { kind: 'payme
           }
         : undefined,
     );
+    return { gift: saved, campaign };
   }, 10);
 
-/** Sets flags on a gift; a gift that has them already is left alone, so concurrent duplicates do not collide. */
-const markGift = (deps: GiftDeps, key: string, change: Pick<Partial<Gift>, 'receiptQueued' | 'signupQueued'>) =>
-  retryOnConflict(async () => {
-    const gift = await deps.gifts.get(key);
+/**
+ * Sets flags on a gift, starting from the version just written (no read); after a lost race it reads again. A gift
+ * that has them already is left alone, so concurrent duplicates do not collide.
+ */
+const markGift = (deps: GiftDeps, written: Gift, change: Pick<Partial<Gift>, 'receiptQueued' | 'signupQueued'>) => {
+  let known: Gift | undefined = written;
+  return retryOnConflict(async () => {
+    const gift = known ?? (await deps.gifts.get(written.key));
+    known = undefined;
     if (!gift || Object.entries(change).every(([name, value]) => gift[name as keyof typeof change] === value)) return;
     await deps.gifts.save({ ...gift, ...change, updatedAt: deps.clock.now().toISOString() }, gift);
   }, 10);
+};
 
 /**
  * Queues the thank-you receipt (rendered and deduplicated by the mail worker) and the newsletter opt-in, each once.
  * A receipt goes out for every paid gift its campaign counts, whatever its refunds and whichever came first: the
  * donor did pay (a refund shows on their statement, not as a missing receipt), so the order of events never decides.
  */
-const followUp = async (deps: GiftDeps, gift: Gift) => {
+const followUp = async (deps: GiftDeps, gift: Gift, campaign: { title: string } | undefined) => {
   const email = donorEmail(gift);
   if (gift.status !== 'paid' || !email) return;
+  const flags: Pick<Partial<Gift>, 'receiptQueued' | 'signupQueued'> = {};
   if (!gift.receiptQueued && gift.contributed.donor && gift.amount !== undefined && gift.currency) {
-    const campaign = gift.campaign ? await deps.campaigns.getSettings(gift.campaign) : undefined;
     await deps.queue.enqueue({
       kind: 'receipt',
       id: newId(),
@@ -210,7 +217,7 @@ const followUp = async (deps: GiftDeps, gift: Gift) => {
         paidAt: gift.paidAt ?? gift.updatedAt,
       },
     });
-    await markGift(deps, gift.key, { receiptQueued: true });
+    flags.receiptQueued = true;
   }
   if (gift.subscribe && !gift.signupQueued) {
     await queueSignup(deps.queue, {
@@ -220,8 +227,11 @@ const followUp = async (deps: GiftDeps, gift: Gift) => {
       source: `${deps.settings.apiBaseUrl}/v1/donate${gift.campaign ? `?campaign=${gift.campaign}` : ''}`,
       consent: { at: deps.clock.now().toISOString(), wordingVersion: deps.settings.consentVersion, origin: 'donation' },
     });
-    await markGift(deps, gift.key, { signupQueued: true });
+    flags.signupQueued = true;
   }
+  // One write for both: a crash before it queues them again (the mail ledger sends a receipt once; a second
+  // opt-in job for a pending address sends no second link within minutes).
+  if (Object.keys(flags).length > 0) await markGift(deps, gift, flags);
 };
 
 /**
@@ -252,7 +262,7 @@ export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): P
     await deps.monthly.record(event.subscription, event.status, event.campaign, event.at);
     return `subscription ${event.status}`;
   }
-  const gift = await applyToGift(deps, await withCampaign(deps, event));
-  await followUp(deps, gift);
+  const { gift, campaign } = await applyToGift(deps, await withCampaign(deps, event));
+  await followUp(deps, gift, campaign);
   return `${event.kind} recorded`;
 };
