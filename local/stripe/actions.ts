@@ -30,12 +30,13 @@ export class StripeActions {
   }
 
   /**
-   * Saves, then delivers the events in order, each one's first attempt before the action answers; a failed
-   * delivery is retried with backoff in the background, as Stripe does (and stays listed, for a resend).
+   * Saves, then delivers the events all at once, as Stripe does (it promises no order: a refund's events, or a
+   * monthly gift's invoice and its checkout, may arrive either way round), each one's first attempt before the
+   * action answers; a failed delivery is retried with backoff in the background (and stays listed, for a resend).
    */
   private async publish(...events: Stripe.Event[]) {
     this.store.save();
-    for (const e of events) await this.webhooks.send(e);
+    await Promise.all(events.map((e) => this.webhooks.send(e)));
   }
 
   private remember(paid: { paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }) {
