@@ -42,15 +42,28 @@ export class DynamoCampaignRepository implements CampaignRepository {
     return Array.from({ length: Math.max(0, to - from) }, (_, i) => donationKeys.totals(id, from + i));
   }
 
-  /** The settings item and the totals in one BatchGetItem (a second one only if the campaign has more shards). */
+  /** Each campaign's shard count once read: it is fixed when the campaign is created, so it never goes stale. */
+  private readonly knownShards = new Map<string, number>();
+
+  /** A campaign with its totals: its own legacy totals plus its shard items'. */
+  private withTotals(record: CampaignRecord, items: Record<string, unknown>[]) {
+    this.knownShards.set(record.id, record.shards);
+    const totals = sumNumbers(items, (name) => TOTALS.has(name));
+    return Campaign.parse({ ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0 });
+  }
+
+  /**
+   * The settings item and the totals in one BatchGetItem: as many shard keys as the campaign has once known, the
+   * configured count before (a second BatchGetItem only if the campaign has more).
+   */
   async get(id: string) {
-    const items = await batchGetAll(this.client, this.tableName, [donationKeys.campaign(id), ...this.shardKeys(id, 0, this.shards)]);
+    const guess = this.knownShards.get(id) ?? this.shards;
+    const items = await batchGetAll(this.client, this.tableName, [donationKeys.campaign(id), ...this.shardKeys(id, 0, guess)]);
     const settings = items.find((item) => item.sk === 'CAMPAIGN');
     if (!settings) return undefined;
     const record = this.record(settings);
-    if (record.shards > this.shards) items.push(...(await batchGetAll(this.client, this.tableName, this.shardKeys(id, this.shards, record.shards))));
-    const totals = sumNumbers(items, (name) => TOTALS.has(name));
-    return Campaign.parse({ ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0 });
+    if (record.shards > guess) items.push(...(await batchGetAll(this.client, this.tableName, this.shardKeys(id, guess, record.shards))));
+    return this.withTotals(record, items);
   }
 
   private record(item: Record<string, unknown>) {
@@ -62,10 +75,16 @@ export class DynamoCampaignRepository implements CampaignRepository {
     return Item ? this.record(Item) : undefined;
   }
 
+  /** Every campaign: the index gives the settings items (with their legacy totals), then each one's shards. */
   async list() {
-    const ids = (await queryIndex(this.client, this.tableName, 'CAMPAIGNS')).map((item) => this.record(item).id);
-    const campaigns = await Promise.all(ids.map((id) => this.get(id)));
-    return campaigns.filter((c): c is Campaign => c !== undefined);
+    const items = await queryIndex(this.client, this.tableName, 'CAMPAIGNS');
+    return Promise.all(
+      items.map(async (item) => {
+        const record = this.record(item);
+        const shards = await batchGetAll(this.client, this.tableName, this.shardKeys(record.id, 0, record.shards));
+        return this.withTotals(record, [item, ...shards]);
+      }),
+    );
   }
 
   async saveSettings(settings: CampaignSettings, now: Date) {
