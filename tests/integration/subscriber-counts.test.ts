@@ -6,7 +6,7 @@ import { recordMailFeedback } from '../../functions/core/list-hygiene/feedback.j
 import { processMailJob } from '../../functions/core/mail/mail.js';
 import type { Subscriber } from '../../functions/core/subscriptions/model.js';
 import { confirmSubscription, requestSubscription } from '../../functions/core/subscriptions/subscriptions.js';
-import { Crash, crashAfterWrite } from '../support/crash.js';
+import { crashAfterWrite, runRetryingAfterCrash } from '../support/crash.js';
 import { startTables } from '../support/dynamodb.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 
@@ -75,16 +75,7 @@ describe('subscriber counts on DynamoDB Local', () => {
         async () => expect(await counts.read()).toEqual({ 'status:confirmed': 1, 'list:news:confirmed': 1 }),
         async () => eraseSubscriber(admin, 'x@example.org'),
       ];
-      let crashed = false;
-      for (const step of steps) {
-        try {
-          await step();
-        } catch (error) {
-          if (!(error instanceof Crash)) throw error;
-          crashed = true;
-          await step(); // SQS redelivers, the reader clicks again, the admin runs the erase again
-        }
-      }
+      const crashed = await runRetryingAfterCrash(steps);
       const left = await fresh.client.send(new GetCommand({ TableName: fresh.tables.subscribers, Key: { pk: 'SUB#x@example.org', sk: 'PROFILE' } }));
       return { crashed, counts: await counts.read(), writes: crashing.count(), left: left.Item as Subscriber | undefined };
     };

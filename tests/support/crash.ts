@@ -37,3 +37,21 @@ export const crashAfterWrite = <T extends object>(deps: T, n: number, writesOf: 
   }
   return { deps: wrapped as T, count: () => writes };
 };
+
+/**
+ * Runs the steps in turn; a step that crashed (Crash) is run once more, as the caller's retry would be (SQS
+ * redelivery, the reader clicking again, the admin again). Answers whether any step crashed.
+ */
+export const runRetryingAfterCrash = async (steps: (() => Promise<unknown>)[]) => {
+  let crashed = false;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      if (!(error instanceof Crash)) throw error;
+      crashed = true;
+      await step();
+    }
+  }
+  return crashed;
+};

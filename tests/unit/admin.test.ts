@@ -4,7 +4,7 @@ import { recordMailFeedback } from '../../functions/core/list-hygiene/feedback.j
 import { processMailJob } from '../../functions/core/mail/mail.js';
 import { NotFoundError, UnauthorizedError } from '../../functions/core/shared/errors.js';
 import { confirmSubscription, requestSubscription, unsubscribe } from '../../functions/core/subscriptions/subscriptions.js';
-import { Crash, crashAfterWrite } from '../support/crash.js';
+import { crashAfterWrite, runRetryingAfterCrash } from '../support/crash.js';
 import { MemoryCampaigns } from '../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 import { MemoryTokens } from './handlers/admin-fakes.js';
@@ -110,16 +110,7 @@ describe('subscriber counts', () => {
         },
         async () => eraseSubscriber({ ...admin, subscribers: repo }, 'x@example.org'),
       ];
-      let crashed = false;
-      for (const step of steps) {
-        try {
-          await step();
-        } catch (error) {
-          if (!(error instanceof Crash)) throw error;
-          crashed = true;
-          await step(); // the retry (SQS redelivery, the reader clicking again, the admin again)
-        }
-      }
+      const crashed = await runRetryingAfterCrash(steps);
       return { crashed, counts: await t.subscribers.read(), writes: crashing.count() };
     };
     const clean = await run(Number.POSITIVE_INFINITY);
