@@ -9,6 +9,6 @@ export default defineConfig({
     isolate: true,
     testTimeout: 30_000,
     hookTimeout: 90_000,
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', NODE_NO_WARNINGS: '1' },
+    env: { LOG_LEVEL: 'SILENT', NODE_NO_WARNINGS: '1' },
   },
 });

@@ -48,7 +48,7 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     CHARITY_NAME: 'GlobalSecurity.org Relief Fund',
     CHARITY_REGISTRATION: '1190000 (demo)',
     SITE_ORIGINS: new URL(resources.url).origin,
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+    LOG_LEVEL: 'WARN',
   };
   const forced: Record<string, string> = {
     EXPORT_BUCKET_NAME: resources.exportBucket,

@@ -162,7 +162,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     { url, tables, queueUrl, secretId, stripeSecretId, stripeApiUrl, exportBucket: EXPORT_BUCKET },
     options.env,
   );
-  logger.setLogLevel((env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
+  logger.setLogLevel((env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
 
   await createTables(new DynamoDBClient(clientConfig(clients, 'dynamodb')), tables);
   await seedDemoCampaign(documentClient(clients), tables.donations);

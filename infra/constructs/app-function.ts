@@ -76,8 +76,7 @@ export class AppFunction<S extends z.ZodType = z.ZodType> extends Construct {
       environment: {
         // No --enable-source-maps: it adds 22-25 ms to every cold start. The maps ship beside the bundle, for
         // decoding a stack trace by hand when one is needed.
-        POWERTOOLS_SERVICE_NAME: 'appeal',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        LOG_LEVEL: 'INFO',
       },
       bundling: {
         format: OutputFormat.ESM,

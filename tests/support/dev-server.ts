@@ -21,7 +21,7 @@ export const startTestServer = async (env: Record<string, string> = {}, dataDir?
     port: 0,
     dataDir: dir,
     // Tests read a campaign's totals right after a payment: no progress cache between them.
-    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', CAMPAIGN_CACHE_SECONDS: '0', ...env },
+    env: { LOG_LEVEL: 'ERROR', CAMPAIGN_CACHE_SECONDS: '0', ...env },
     dynamodb: { endpoint: dynamodbEndpoint(), tables: uniqueTableNames() },
   });
   return {
