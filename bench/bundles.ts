@@ -39,6 +39,15 @@ const SDK = {
   's3-presigner': { imports: { '@aws-sdk/s3-request-presigner': ['getSignedUrl'] }, construct: undefined },
   's3-upload': { imports: { '@aws-sdk/lib-storage': ['Upload'] }, construct: undefined },
   lambda: { imports: { '@aws-sdk/client-lambda': ['LambdaClient', 'InvokeCommand'] }, construct: 'new LambdaClient({ region })' },
+  /**
+   * Stripe's own SDK client, which the donations function (Checkout) and the webhook (signatures, reading an
+   * invoice) construct: the stack's choice of `stripe` for both, so it belongs to their bare reference as the AWS
+   * clients do to theirs.
+   */
+  stripe: {
+    imports: { stripe: ['default as Stripe'] },
+    construct: "new Stripe('sk_test_reference', { maxNetworkRetries: 2, timeout: 8000, telemetry: false })",
+  },
   /** Only while a function reads its secrets through the API: the Parameters and Secrets extension needs no client. */
   'secrets-manager': {
     imports: { '@aws-sdk/client-secrets-manager': ['SecretsManagerClient', 'GetSecretValueCommand'] },
@@ -55,11 +64,29 @@ type Sdk = keyof typeof SDK;
 const FUNCTIONS: Record<string, readonly Sdk[]> = {
   subscriptions: ['dynamodb', 'sqs'],
   'signup-and-mail': ['dynamodb', 'sesv2'],
-  donations: ['dynamodb'],
-  'stripe-webhook': ['dynamodb', 'sqs'],
+  donations: ['dynamodb', 'stripe'],
+  'stripe-webhook': ['dynamodb', 'sqs', 'stripe'],
   admin: ['dynamodb', 'lambda', 's3', 's3-presigner'],
   'export-worker': ['dynamodb', 's3', 's3-upload'],
   'ses-events': ['dynamodb'],
+  fallback: [],
+};
+
+/**
+ * The secrets each function reads at cold start, through the Parameters and Secrets extension (one GET on
+ * localhost each). Reading them is I/O every such function must do, with whatever code, so the reference does it
+ * too, with the least code there is (node:http, already loaded by the SDK): the comparison stays one of code, and
+ * does not charge a function for the latency of the extension's local stand-in (a Node server in this process,
+ * slower to answer than the real extension's in-memory cache).
+ */
+const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID')[]> = {
+  subscriptions: ['SIGNING_SECRET_ID'],
+  'signup-and-mail': ['SIGNING_SECRET_ID'],
+  donations: ['SIGNING_SECRET_ID', 'STRIPE_SECRET_ID'],
+  'stripe-webhook': ['SIGNING_SECRET_ID', 'STRIPE_SECRET_ID'],
+  admin: ['SIGNING_SECRET_ID'],
+  'export-worker': [],
+  'ses-events': ['SIGNING_SECRET_ID'],
   fallback: [],
 };
 
@@ -111,7 +138,7 @@ const bundle = async (input: { entry: string } | { source: string; name: string 
 };
 
 /** The bare reference: import the function's SDK clients and helpers, construct the clients, keep them all. */
-const referenceSource = (sdks: readonly Sdk[]) => {
+const referenceSource = (sdks: readonly Sdk[], secrets: readonly string[]) => {
   const imports = new Map<string, Set<string>>();
   for (const sdk of sdks) {
     for (const [pkg, names] of Object.entries(SDK[sdk].imports)) {
@@ -125,7 +152,20 @@ const referenceSource = (sdks: readonly Sdk[]) => {
     ...[...imports].map(([pkg, set]) => `import { ${[...set].join(', ')} } from '${pkg}';`),
     'const region = process.env.AWS_REGION;',
     `export const clients = [${constructs.join(', ')}];`,
-    `export const used = [${[...imports.values()].flatMap((set) => [...set]).join(', ')}];`,
+    `export const used = [${[...imports.values()].flatMap((set) => [...set].map((name) => name.split(' as ').at(-1))).join(', ')}];`,
+    ...(secrets.length
+      ? [
+          "import { request } from 'node:http';",
+          'const read = (id) => new Promise((resolve, reject) => {',
+          '  const url = `http://localhost:${process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT}/secretsmanager/get?secretId=${encodeURIComponent(id)}`;',
+          "  const req = request(url, { headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN }, agent: false }, (res) => {",
+          "    let body = ''; res.on('data', (chunk) => { body += chunk; }); res.on('end', () => resolve(JSON.parse(body).SecretString));",
+          '  });',
+          "  req.on('error', reject); req.end();",
+          '});',
+          `export const secrets = await Promise.all([${secrets.map((name) => `process.env.${name}`).join(', ')}].map(read));`,
+        ]
+      : []),
   ].join('\n');
 };
 
@@ -149,7 +189,7 @@ const bytesByPackage = (metafile: Metafile) => {
 };
 
 /** SDK clients and helpers a bundle holds: what the table's references are compared with. */
-const SDK_PACKAGE = /^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb|lib-storage|s3-request-presigner)$/;
+const SDK_PACKAGE = /^(@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb|lib-storage|s3-request-presigner)|stripe)$/;
 const sdkPackages = (totals: Map<string, number>) => new Set([...totals.keys()].filter((pkg) => SDK_PACKAGE.test(pkg)));
 
 // The stand-in for the secrets: the Secrets Manager API and the extension's route, on one local endpoint.
@@ -225,7 +265,7 @@ for (const name of names) {
   const sdks = FUNCTIONS[name] ?? [];
   const entry = entryOf(name) ?? '';
   const fn = await bundle({ entry }, join(out, name, 'index.mjs'));
-  const source = referenceSource(sdks);
+  const source = referenceSource(sdks, SECRETS[name] ?? []);
   writeFileSync(join(out, `${name}.reference.js`), source); // kept for a look, with the bundles
   const ref = await bundle({ source, name: `${name}.reference.js` }, join(out, `${name}-reference`, 'index.mjs'));
   rows.push({ name, entry, sdks, fn, ref, fnTimes: [] as number[], refTimes: [] as number[], errors: new Set<string>() });
@@ -274,7 +314,8 @@ for (const row of rows) {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5);
   const list = (entries: readonly (readonly [string, number])[]) => entries.map(([pkg, bytes]) => `${pkg} ${fmt(bytes / 1024, 1)}`).join(', ');
-  console.log(`\n${row.name} (${row.entry}; reference: ${row.sdks.join(', ') || 'none'})`);
+  const reads = (SECRETS[row.name] ?? []).length;
+  console.log(`\n${row.name} (${row.entry}; reference: ${[...row.sdks, ...(reads ? [`${reads} secret read${reads > 1 ? 's' : ''}`] : [])].join(', ') || 'none'})`);
   console.log(`  top 5:             ${list(top)}`);
   console.log(`  beyond reference:  ${list(extra) || '–'}`);
   const inFn = sdkPackages(fnBytes);

@@ -1,6 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { queryIndex } from './dynamo-keys.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../core/shared/schema.js'; // zod's English messages, for every parse
 import type { AdminTokenRecord, AdminTokens } from '../core/admin/ports.js';
 import type { SuppressionReason, Suppressions } from '../core/mail/ports.js';
 
@@ -14,7 +15,7 @@ const TokenItem = z.object({
   id: z.string(),
   name: z.string(),
   createdAt: z.string(),
-  lastUsedAt: z.string().optional(),
+  lastUsedAt: z.optional(z.string()),
 });
 
 const toRecord = (item: z.infer<typeof TokenItem>) => ({ id: item.id, name: item.name, createdAt: item.createdAt, lastUsedAt: item.lastUsedAt });

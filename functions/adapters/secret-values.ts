@@ -1,9 +1,10 @@
 // The application's secrets, read once at cold start from a SecretSource (the extension in Lambda).
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type { Schema } from '../core/shared/schema.js';
 
-const SigningSecret = z.object({ signingKey: z.string().min(32) });
+const SigningSecret = z.object({ signingKey: z.string().check(z.minLength(32)) });
 
-const StripeSecret = z.object({ secretKey: z.string().regex(/^(sk|rk)_/), webhookSecret: z.string().regex(/^whsec_/) });
+const StripeSecret = z.object({ secretKey: z.string().check(z.regex(/^(sk|rk)_/)), webhookSecret: z.string().check(z.regex(/^whsec_/)) });
 
 /** Where a secret's string comes from: the Secrets Manager API, or the Lambda extension that caches it. */
 export interface SecretSource {
@@ -11,7 +12,7 @@ export interface SecretSource {
 }
 
 /** Reads a JSON secret once, at cold start. Errors name the secret, never its value. */
-const loadJsonSecret = async <T>(source: SecretSource, secretId: string, schema: z.ZodType<T>): Promise<T> => {
+const loadJsonSecret = async <T>(source: SecretSource, secretId: string, schema: Schema<T>): Promise<T> => {
   const secretString = await source.getSecretString(secretId);
   let value: unknown;
   try {
@@ -19,7 +20,7 @@ const loadJsonSecret = async <T>(source: SecretSource, secretId: string, schema:
   } catch {
     value = undefined; // JSON.parse quotes the text in its message: never let the secret reach a log
   }
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) throw new Error(`secret ${secretId} does not have the expected fields`);
   return parsed.data;
 };

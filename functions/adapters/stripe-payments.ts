@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../core/shared/schema.js'; // zod's English messages, for every parse
 import { Frequency, type PaymentEvent } from '../core/donations/model.js';
 import { parseEmailAddress } from '../core/shared/email-address.js';
 import { InvalidSignatureError, TransientError } from '../core/shared/errors.js';
@@ -24,9 +25,9 @@ export const stripeClient = (options: StripeOptions) => {
 
 /** Our metadata on every session, subscription and payment: all strings, as Stripe stores them. */
 const Metadata = z.object({
-  campaign: z.string().optional(),
-  frequency: Frequency.catch('once'),
-  subscribe: z.enum(['true', 'false']).catch('false'),
+  campaign: z.optional(z.string()),
+  frequency: z.catch(Frequency, 'once'),
+  subscribe: z.catch(z.enum(['true', 'false']), 'false'),
 });
 
 const retryable = (error: unknown) =>

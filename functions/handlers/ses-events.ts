@@ -1,5 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../core/shared/schema.js'; // zod's English messages, for every parse
 import { type FeedbackDeps, recordMailFeedback, type SesFeedback } from '../core/list-hygiene/feedback.js';
 import { logger } from '../platform/logger.js';
 
@@ -7,16 +8,12 @@ import { logger } from '../platform/logger.js';
  * An SES notification, as SNS carries it: identity notifications use `notificationType`, configuration-set
  * event publishing uses `eventType`. Only permanent bounces and complaints matter here.
  */
-const SesNotification = z
-  .object({
-    notificationType: z.string().optional(),
-    eventType: z.string().optional(),
-    bounce: z
-      .object({ bounceType: z.string(), bouncedRecipients: z.array(z.object({ emailAddress: z.string() })) })
-      .optional(),
-    complaint: z.object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })) }).optional(),
-  })
-  .loose();
+const SesNotification = z.looseObject({
+  notificationType: z.optional(z.string()),
+  eventType: z.optional(z.string()),
+  bounce: z.optional(z.object({ bounceType: z.string(), bouncedRecipients: z.array(z.object({ emailAddress: z.string() })) })),
+  complaint: z.optional(z.object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })) })),
+});
 
 export const readFeedback = (message: string): SesFeedback | undefined => {
   const notification = SesNotification.parse(JSON.parse(message));

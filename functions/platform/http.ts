@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import Negotiator from 'negotiator';
-import type { ZodType } from 'zod';
+import * as z from 'zod/mini';
+import type { Schema as ZodType } from '../core/shared/schema.js';
 import {
   ConflictError,
   DomainError,
@@ -116,7 +117,7 @@ export const parseMultipart = (body: string, contentType: string): URLSearchPara
 };
 
 export const parseWith = <T>(schema: ZodType<T>, value: unknown, codes: FieldCodes = {}): T => {
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || undefined;

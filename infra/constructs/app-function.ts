@@ -13,7 +13,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import type * as z from 'zod';
+import type { Schema } from '../../functions/core/shared/schema.js';
 import { type EnvOf, envFor } from '../../functions/platform/config.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,7 +28,7 @@ export interface Bind {
   secret(secret: ISecret): string;
 }
 
-export interface AppFunctionProps<S extends z.ZodType> {
+export interface AppFunctionProps<S extends Schema> {
   /** The function's entry (its composition root) under functions/entries, without extension. */
   entry: string;
   description: string;
@@ -50,7 +50,7 @@ export interface AppFunctionProps<S extends z.ZodType> {
  * (never Docker), source maps, a log group with retention. Its environment is typed by the function's
  * configuration schema, and each variable that names a resource comes with the least-privilege grant for it.
  */
-export class AppFunction<S extends z.ZodType = z.ZodType> extends Construct {
+export class AppFunction<S extends Schema = Schema> extends Construct {
   readonly fn: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps<S>) {

@@ -1,35 +1,37 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/schema.js'; // zod's English messages, for every parse
 import { CampaignId, type Gift } from '../donations/model.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { ListId, type Subscriber, SubscriberStatus } from '../subscriptions/model.js';
 import type { Clock } from '../shared/ports.js';
 import { newId } from '../shared/secrets.js';
 
-const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+const Instant = z.pipe(
+  z.iso.datetime({ offset: true }),
+  z.transform((s) => new Date(s).toISOString()),
+);
 
 /** `POST /v1/admin/exports`. Subscribers filter on status, list and signup time; donations on campaign and time. */
-export const ExportRequest = z
-  .object({
+export const ExportRequest = z.strictObject({
     kind: z.enum(['subscribers', 'donations']),
-    status: SubscriberStatus.optional(),
-    list: ListId.optional(),
-    campaign: CampaignId.optional(),
-    since: Instant.optional(),
-    until: Instant.optional(),
-  })
-  .strict();
+    status: z.optional(SubscriberStatus),
+    list: z.optional(ListId),
+    campaign: z.optional(CampaignId),
+    since: z.optional(Instant),
+  until: z.optional(Instant),
+});
 export type ExportRequest = z.infer<typeof ExportRequest>;
 export type ExportFilters = Omit<ExportRequest, 'kind'>;
 
 export const ExportJob = z.object({
   id: z.string(),
   kind: z.enum(['subscribers', 'donations']),
-  filters: ExportRequest.omit({ kind: true }),
+  filters: z.omit(ExportRequest, { kind: true }),
   status: z.enum(['running', 'done', 'failed']),
-  rows: z.number().int().nonnegative(),
+  rows: z.int().check(z.nonnegative()),
   createdAt: z.string(),
-  finishedAt: z.string().optional(),
-  objectKey: z.string().optional(),
+  finishedAt: z.optional(z.string()),
+  objectKey: z.optional(z.string()),
 });
 export type ExportJob = z.infer<typeof ExportJob>;
 

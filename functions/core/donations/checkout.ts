@@ -1,5 +1,6 @@
 import { normalizeEmail } from '../shared/email-address.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/schema.js'; // zod's English messages, for every parse
 import { type Campaign, CampaignCurrencyLockedError, CampaignId, type CampaignRecord, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './model.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { formatMoney, fractionDigits, parseMajorAmount } from '../shared/money.js';
@@ -146,11 +147,13 @@ export const describeGift = async (deps: Pick<DonationDeps, 'payments' | 'campai
 
 /** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
 export const DonateQuery = z.object({
-  campaign: z.string({ error: 'The link names no campaign.' }).pipe(CampaignId),
-  amount: z.string().regex(/^\d{1,12}$/, 'The amount must be a whole number of minor units.').transform(Number).optional(),
-  custom_amount: z.string().max(20).optional(),
-  currency: CurrencyCode.optional(),
-  frequency: Frequency.default('once'),
+  campaign: z.pipe(z.string({ error: 'The link names no campaign.' }), CampaignId),
+  amount: z.optional(
+    z.pipe(z.string().check(z.regex(/^\d{1,12}$/, 'The amount must be a whole number of minor units.')), z.transform(Number)),
+  ),
+  custom_amount: z.optional(z.string().check(z.maxLength(20))),
+  currency: z.optional(CurrencyCode),
+  frequency: z._default(Frequency, 'once'),
 });
 export type DonateQuery = z.infer<typeof DonateQuery>;
 

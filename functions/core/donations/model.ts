@@ -1,31 +1,32 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/schema.js'; // zod's English messages, for every parse
 import type { EmailAddress } from '../shared/email-address.js';
 import { DomainError } from '../shared/errors.js';
 import { MAX_SHARDS } from '../subscriptions/counting.js';
 
-export const CurrencyCode = z.string().regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.');
-export const CampaignId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.');
+export const CurrencyCode = z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.'));
+export const CampaignId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.'));
 export const Frequency = z.enum(['once', 'monthly']);
 export type Frequency = z.infer<typeof Frequency>;
 
 /** A campaign's settings (set by admins) and its totals (kept by the ledger, never written by admins). */
 export const Campaign = z.object({
   id: CampaignId,
-  title: z.string().min(1).max(200),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
   currency: CurrencyCode,
-  goal: z.number().int().nonnegative(),
+  goal: z.int().check(z.nonnegative()),
   open: z.boolean(),
-  suggestedAmounts: z.array(z.number().int().positive()).max(8),
-  minAmount: z.number().int().positive(),
-  maxAmount: z.number().int().positive(),
+  suggestedAmounts: z.array(z.int().check(z.positive())).check(z.maxLength(8)),
+  minAmount: z.int().check(z.positive()),
+  maxAmount: z.int().check(z.positive()),
   /**
    * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
    * second neither exceed one item's write rate nor collide in transactions.
    */
-  shards: z.number().int().min(1).max(MAX_SHARDS),
-  raised: z.number().int(),
-  donations: z.number().int(),
-  donors: z.number().int(),
+  shards: z.int().check(z.gte(1), z.lte(MAX_SHARDS)),
+  raised: z.int(),
+  donations: z.int(),
+  donors: z.int(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -51,19 +52,19 @@ export class CampaignCurrencyLockedError extends DomainError {
 /** What an admin sets. */
 export type CampaignSettings = Omit<Campaign, 'shards' | 'raised' | 'donations' | 'donors' | 'createdAt' | 'updatedAt'>;
 /** The stored campaign without its totals. */
-export const CampaignRecord = Campaign.omit({ raised: true, donations: true, donors: true });
+export const CampaignRecord = z.omit(Campaign, { raised: true, donations: true, donors: true });
 export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
 /** What a gift has added to its campaign's totals so far. */
 export const Contribution = z.object({
-  raised: z.number().int(),
-  donations: z.number().int(),
+  raised: z.int(),
+  donations: z.int(),
   donor: z.boolean(),
 });
 export type Contribution = z.infer<typeof Contribution>;
 
 /** One refund of a gift, by Stripe's refund id. A failed (or canceled) refund gives the money back for good. */
-export const Refund = z.object({ amount: z.number().int().nonnegative(), failed: z.literal(true).optional() });
+export const Refund = z.object({ amount: z.int().check(z.nonnegative()), failed: z.optional(z.literal(true)) });
 export type Refund = z.infer<typeof Refund>;
 
 /** A refund as one Stripe event reports it. */
@@ -84,41 +85,41 @@ export type GiftStatus = z.infer<typeof GiftStatus>;
 export const Gift = z.object({
   key: z.string(),
   status: GiftStatus,
-  campaign: z.string().optional(),
-  amount: z.number().int().nonnegative().optional(),
-  currency: z.string().optional(),
-  frequency: Frequency.optional(),
-  donorEmail: z.string().optional(),
-  donorName: z.string().optional(),
-  subscribe: z.boolean().optional(),
-  checkoutSession: z.string().optional(),
-  invoice: z.string().optional(),
-  subscription: z.string().optional(),
+  campaign: z.optional(z.string()),
+  amount: z.optional(z.int().check(z.nonnegative())),
+  currency: z.optional(z.string()),
+  frequency: z.optional(Frequency),
+  donorEmail: z.optional(z.string()),
+  donorName: z.optional(z.string()),
+  subscribe: z.optional(z.boolean()),
+  checkoutSession: z.optional(z.string()),
+  invoice: z.optional(z.string()),
+  subscription: z.optional(z.string()),
   /**
    * Net refunded amount: what the refunds that have not failed took back (see `netRefunded`), derived from
    * `refunds` and `refundedFloor` on every change. On gifts stored before refunds were kept one by one, it is the
    * largest cumulative figure seen and is read as the floor.
    */
-  refunded: z.number().int().nonnegative(),
+  refunded: z.int().check(z.nonnegative()),
   /**
    * The largest cumulative `amount_refunded` seen on a `charge.refunded` event: refunds we may not know one by one
    * (Stripe's charge event need not list them). A refund that fails later is taken off it.
    */
-  refundedFloor: z.number().int().nonnegative().optional(),
+  refundedFloor: z.optional(z.int().check(z.nonnegative())),
   /** Each refund of the payment by Stripe's refund id: its amount, and `failed` once it failed or was canceled (final). */
-  refunds: z.record(z.string(), Refund).optional(),
+  refunds: z.optional(z.record(z.string(), Refund)),
   /** Whether Stripe holds the money back now: a dispute is open or lost (a won one counts again). */
   disputed: z.boolean(),
   /** Each dispute of the payment by Stripe's dispute id (a gift has few), at the furthest state seen. */
-  disputes: z.record(z.string(), z.enum(['open', 'won', 'lost'])).optional(),
+  disputes: z.optional(z.record(z.string(), z.enum(['open', 'won', 'lost']))),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  paidAt: z.iso.datetime().optional(),
+  paidAt: z.optional(z.iso.datetime()),
   /** What this gift has added to its campaign's totals: changed only in the same transaction as the totals. */
   contributed: Contribution,
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
-  version: z.number().int().nonnegative(),
+  version: z.int().check(z.nonnegative()),
 });
 export type Gift = z.infer<typeof Gift>;
 
@@ -157,10 +158,10 @@ export type PaymentEvent =
 
 export const CheckoutRequest = z.object({
   campaign: CampaignId,
-  amount: z.number({ error: 'The amount must be a whole number of minor units.' }).int('The amount must be a whole number of minor units.'),
+  amount: z.int({ error: 'The amount must be a whole number of minor units.' }),
   currency: CurrencyCode,
-  frequency: Frequency.default('once'),
-  email: z.string().max(320).optional(),
-  subscribe: z.boolean().default(false),
+  frequency: z._default(Frequency, 'once'),
+  email: z.optional(z.string().check(z.maxLength(320))),
+  subscribe: z._default(z.boolean(), false),
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

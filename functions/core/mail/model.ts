@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/schema.js'; // zod's English messages, for every parse
 import { EmailAddress } from '../shared/email-address.js';
 import { SignupRequest } from '../subscriptions/model.js';
 
@@ -15,11 +16,11 @@ export type OutgoingEmail = z.infer<typeof OutgoingEmail>;
 /** What a receipt says about one counted payment: the facts of the gift, not its wording. */
 export const ReceiptGift = z.object({
   /** The payment intent id: the receipt's reference and its dedupe key (`receipt:<reference>`). */
-  reference: z.string().min(1),
+  reference: z.string().check(z.minLength(1)),
   email: EmailAddress,
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   campaignTitle: z.string(),
-  amount: z.number().int().nonnegative(),
+  amount: z.int().check(z.nonnegative()),
   currency: z.string(),
   monthly: z.boolean(),
   paidAt: z.iso.datetime(),
@@ -35,7 +36,7 @@ export const MailIntent = z.discriminatedUnion('kind', [
   /** Apply a signup and send what it calls for (a confirmation or an "already subscribed" note). */
   z.object({ kind: z.literal('signup'), id: z.string(), request: SignupRequest }),
   /** Welcome a confirmed subscriber, once per opt-in round. */
-  z.object({ kind: z.literal('welcome'), id: z.string(), email: EmailAddress, name: z.string().optional(), round: z.string() }),
+  z.object({ kind: z.literal('welcome'), id: z.string(), email: EmailAddress, name: z.optional(z.string()), round: z.string() }),
   /** Thank a donor for one counted payment, once per payment. */
   z.object({ kind: z.literal('receipt'), id: z.string(), gift: ReceiptGift }),
 ]);
@@ -48,7 +49,7 @@ export type MailIntent = z.infer<typeof MailIntent>;
  */
 export const MailJob = z.union([
   MailIntent,
-  z.object({ kind: z.literal('email'), id: z.string(), dedupeKey: z.string().optional(), email: OutgoingEmail }),
+  z.object({ kind: z.literal('email'), id: z.string(), dedupeKey: z.optional(z.string()), email: OutgoingEmail }),
 ]);
 
 export type MailJob = z.infer<typeof MailJob>;

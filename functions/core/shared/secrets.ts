@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type { Schema } from './schema.js';
 import { InvalidTokenError } from './errors.js';
 
 /** Keys derived from the one signing secret kept in Secrets Manager; each has a single purpose. */
@@ -36,7 +37,7 @@ export const sealToken = (key: Buffer, purpose: string, payload: unknown): strin
   return `v1.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
 };
 
-export const openToken = <T>(key: Buffer, purpose: string, token: string, schema: z.ZodType<T>): T => {
+export const openToken = <T>(key: Buffer, purpose: string, token: string, schema: Schema<T>): T => {
   const forged = () => new InvalidTokenError('This link is not valid. It may have been copied incompletely.');
   if (!/^v1\.[A-Za-z0-9_-]{40,2000}$/.test(token)) throw forged();
   const raw = Buffer.from(token.slice(3), 'base64url');
@@ -45,7 +46,7 @@ export const openToken = <T>(key: Buffer, purpose: string, token: string, schema
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES)).setAAD(Buffer.from(purpose));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
-    const parsed = schema.safeParse(JSON.parse(text.toString('utf8')));
+    const parsed = z.safeParse(schema, JSON.parse(text.toString('utf8')));
     if (!parsed.success) throw forged();
     return parsed.data;
   } catch (error) {
@@ -55,7 +56,7 @@ export const openToken = <T>(key: Buffer, purpose: string, token: string, schema
 };
 
 /** `q`, the signup request the link confirms, is absent from links made before requests were kept. */
-const ConfirmPayload = z.object({ e: z.string(), r: z.string(), q: z.string().optional(), x: z.number().int(), n: z.string() });
+const ConfirmPayload = z.object({ e: z.string(), r: z.string(), q: z.optional(z.string()), x: z.int(), n: z.string() });
 const UnsubscribePayload = z.object({ e: z.string() });
 
 export interface ConfirmToken {

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/schema.js'; // zod's English messages, for every parse
 import { EmailAddress, hasControlCharacters } from '../shared/email-address.js';
 
 export const NAME_MAX_LENGTH = 100;
@@ -10,9 +11,11 @@ export const NAME_MAX_LENGTH = 100;
  */
 export const PersonName = z
   .string()
-  .trim()
-  .max(NAME_MAX_LENGTH, `At most ${NAME_MAX_LENGTH} characters.`)
-  .refine((s) => !hasControlCharacters(s), 'Control characters are not allowed.');
+  .check(
+    z.trim(),
+    z.maxLength(NAME_MAX_LENGTH, `At most ${NAME_MAX_LENGTH} characters.`),
+    z.refine((s) => !hasControlCharacters(s), 'Control characters are not allowed.'),
+  );
 
 /**
  * Fits a name nobody can correct any more (a donor's name from the payment provider, a queued job) to
@@ -28,7 +31,7 @@ export const toPersonName = (raw: string | undefined): string | undefined => {
 };
 
 /** A mailing list's id, as configured and as sent by the signup form. */
-export const ListId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.');
+export const ListId = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.'));
 
 export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']);
 
@@ -37,11 +40,11 @@ export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 /** What we keep as proof of consent, once for the signup and once for the confirmation. */
 export const ConsentEvent = z.object({
   at: z.iso.datetime(),
-  source: z.string().optional(),
+  source: z.optional(z.string()),
   wordingVersion: z.string(),
-  userAgent: z.string().optional(),
-  ipHash: z.string().optional(),
-  origin: z.enum(['form', 'donation']).optional(),
+  userAgent: z.optional(z.string()),
+  ipHash: z.optional(z.string()),
+  origin: z.optional(z.enum(['form', 'donation'])),
 });
 
 export type ConsentEvent = z.infer<typeof ConsentEvent>;
@@ -59,9 +62,9 @@ export const MAX_PENDING_REQUESTS = 5;
  */
 export const PendingRequest = z.object({
   id: z.string(),
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   lists: z.array(z.string()),
-  source: z.string().optional(),
+  source: z.optional(z.string()),
   consent: ConsentEvent,
 });
 
@@ -69,29 +72,29 @@ export type PendingRequest = z.infer<typeof PendingRequest>;
 
 export const Subscriber = z.object({
   email: z.string(),
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   status: SubscriberStatus,
   lists: z.array(z.string()),
-  source: z.string().optional(),
+  source: z.optional(z.string()),
   /** The opt-in round: confirmation links are bound to it, so links from before an unsubscribe stop working. */
   round: z.string(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   subscribedAt: z.iso.datetime(),
-  confirmedAt: z.iso.datetime().optional(),
-  unsubscribedAt: z.iso.datetime().optional(),
+  confirmedAt: z.optional(z.iso.datetime()),
+  unsubscribedAt: z.optional(z.iso.datetime()),
   /** Last time a confirmation or note went out: at most one every few minutes. */
-  lastMailAt: z.iso.datetime().optional(),
+  lastMailAt: z.optional(z.iso.datetime()),
   /** The last signup job applied, and the mail it decided: a redelivered job replays the mail, not the write. */
-  lastJob: z.object({ id: z.string(), mail: SignupMail }).optional(),
-  consent: z.object({ signup: ConsentEvent, confirmation: ConsentEvent.optional() }),
+  lastJob: z.optional(z.object({ id: z.string(), mail: SignupMail })),
+  consent: z.object({ signup: ConsentEvent, confirmation: z.optional(ConsentEvent) }),
   /**
    * While pending: the requests of this round that were sent a link, the last MAX_PENDING_REQUESTS of them, so
    * each link confirms what its own request asked (the fields above hold the latest request, for links made
    * before requests were kept). Dropped on confirmation and when the round ends.
    */
-  requests: z.array(PendingRequest).optional(),
-  version: z.number().int().nonnegative(),
+  requests: z.optional(z.array(PendingRequest)),
+  version: z.int().check(z.nonnegative()),
 });
 
 export type Subscriber = z.infer<typeof Subscriber>;
@@ -99,9 +102,9 @@ export type Subscriber = z.infer<typeof Subscriber>;
 export const SignupRequest = z.object({
   email: EmailAddress,
   /** Fitted, not refused: a job already on the queue (or a donor's name from Stripe) must not be lost for it. */
-  name: z.string().optional().transform(toPersonName),
+  name: z.pipe(z.optional(z.string()), z.transform(toPersonName)),
   lists: z.array(z.string()),
-  source: z.string().optional(),
+  source: z.optional(z.string()),
   consent: ConsentEvent,
 });
 

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/schema.js'; // zod's English messages, for every parse
 import { alreadySubscribedEmail, confirmationEmail } from '../mail/emails.js';
 import { addressKey, hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
 import { InvalidTokenError, ValidationError } from '../shared/errors.js';
@@ -55,24 +56,29 @@ export interface SubscriptionDeps {
 export type SignupWorkerDeps = Omit<SubscriptionDeps, 'queue' | 'rateLimiter'>;
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `At most ${max} characters.`)
-    .refine((s) => !hasControlCharacters(s), 'Control characters are not allowed.')
-    .transform((s) => (s === '' ? undefined : s))
-    .optional();
+  z.optional(
+    z.pipe(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.maxLength(max, `At most ${max} characters.`),
+          z.refine((s) => !hasControlCharacters(s), 'Control characters are not allowed.'),
+        ),
+      z.transform((s) => (s === '' ? undefined : s)),
+    ),
+  );
 
 /** The body of `POST /v1/subscriptions`, JSON or form. */
 export const SubscribeRequest = z.object({
-  email: z.string({ error: 'An email address is required.' }).max(320, 'The email address is too long.'),
-  name: PersonName.transform((s) => (s === '' ? undefined : s)).optional(),
-  lists: z
-    .union([z.string(), z.array(z.string().max(64))])
-    .optional()
-    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
-  source: optionalText(2048).refine((s) => s === undefined || /^https?:\/\//i.test(s), 'Must be an http(s) URL.'),
-  website: z.string().max(2048).optional(),
+  email: z.string({ error: 'An email address is required.' }).check(z.maxLength(320, 'The email address is too long.')),
+  name: z.optional(z.pipe(PersonName, z.transform((s) => (s === '' ? undefined : s)))),
+  lists: z.pipe(
+    z.optional(z.union([z.string(), z.array(z.string().check(z.maxLength(64)))])),
+    z.transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  ),
+  source: optionalText(2048).check(z.refine((s) => s === undefined || /^https?:\/\//i.test(s), 'Must be an http(s) URL.')),
+  website: z.optional(z.string().check(z.maxLength(2048))),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
@@ -309,7 +315,7 @@ export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string
 
 /** A link token in a query string: present and of a sane length; its content is checked by the use case. */
 export const TokenQuery = z.object({
-  token: z.string({ error: 'The link is missing its token.' }).min(1, 'The link is missing its token.').max(4096),
+  token: z.string({ error: 'The link is missing its token.' }).check(z.minLength(1, 'The link is missing its token.'), z.maxLength(4096)),
 });
 
 /**
@@ -317,5 +323,5 @@ export const TokenQuery = z.object({
  * page's button). Other fields are ignored; the token in the query string is what authenticates.
  */
 export const OneClickBody = z.object({
-  'List-Unsubscribe': z.literal('One-Click', { error: 'RFC 8058 expects List-Unsubscribe=One-Click.' }).optional(),
+  'List-Unsubscribe': z.optional(z.literal('One-Click', { error: 'RFC 8058 expects List-Unsubscribe=One-Click.' })),
 });
