@@ -157,7 +157,7 @@ const referenceSource = (sdks: readonly Sdk[], secrets: readonly string[]) => {
       ? [
           "import { request } from 'node:http';",
           'const read = (id) => new Promise((resolve, reject) => {',
-          '  const url = `http://localhost:${process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT}/secretsmanager/get?secretId=${encodeURIComponent(id)}`;',
+          "  const url = 'http://localhost:' + process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT + '/secretsmanager/get?secretId=' + encodeURIComponent(id);",
           "  const req = request(url, { headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN }, agent: false }, (res) => {",
           "    let body = ''; res.on('data', (chunk) => { body += chunk; }); res.on('end', () => resolve(JSON.parse(body).SecretString));",
           '  });',

@@ -1,13 +1,11 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { queryIndex } from './dynamo-keys.js';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's English messages, for every parse
+import '../core/shared/schema.js'; // zod's messages, worded for every parse
 import type { AdminTokenRecord, AdminTokens } from '../core/admin/ports.js';
-import type { SuppressionReason, Suppressions } from '../core/mail/ports.js';
 
 const adminKeys = {
   token: (hash: string) => ({ pk: `TOKEN#${hash}`, sk: 'TOKEN' }),
-  suppression: (hash: string) => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' }),
 };
 
 const TokenItem = z.object({
@@ -71,31 +69,5 @@ export class DynamoAdminTokens implements AdminTokens {
         }),
       )
       .catch(() => undefined); // revoked meanwhile, or a hiccup: last use is advisory
-  }
-}
-
-const SuppressionItem = z.object({ reason: z.enum(['bounced', 'complained', 'erased']), at: z.string() });
-
-export class DynamoSuppressions implements Suppressions {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(addressHash: string) {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: adminKeys.suppression(addressHash), ConsistentRead: true }),
-    );
-    return Item ? SuppressionItem.parse(Item) : undefined;
-  }
-
-  async put(addressHash: string, reason: SuppressionReason, at: Date) {
-    await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...adminKeys.suppression(addressHash), reason, at: at.toISOString() } }),
-    );
-  }
-
-  async remove(addressHash: string) {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: adminKeys.suppression(addressHash) }));
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's English messages, for every parse
+import '../core/shared/schema.js'; // zod's messages, worded for every parse
 import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
 import { DEFAULT_SHARDS } from '../core/subscriptions/counting.js';
 import { ConflictError } from '../core/shared/errors.js';

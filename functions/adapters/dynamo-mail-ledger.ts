@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's English messages, for every parse
+import '../core/shared/schema.js'; // zod's messages, worded for every parse
 import type { MailLedger } from '../core/mail/ports.js';
 import { epochSeconds, keys } from './dynamo-keys.js';
 

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's English messages, for every parse
+import '../core/shared/schema.js'; // zod's messages, worded for every parse
 import { RateLimitedError } from '../core/shared/errors.js';
 import type { RateLimit, RateLimiter } from '../core/shared/limits.js';
 import { epochSeconds, keys } from './dynamo-keys.js';

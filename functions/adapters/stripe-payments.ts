@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's English messages, for every parse
+import '../core/shared/schema.js'; // zod's messages, worded for every parse
 import { Frequency, type PaymentEvent } from '../core/donations/model.js';
 import { parseEmailAddress } from '../core/shared/email-address.js';
 import { InvalidSignatureError, TransientError } from '../core/shared/errors.js';

@@ -1,5 +1,6 @@
 import { makeHandler } from '../handlers/admin.js';
-import { AdminConfig, lambdaClientOptions, loadConfig } from '../platform/config.js';
+import { AdminConfig } from '../platform/env/admin.js';
+import { lambdaClientOptions, loadConfig } from '../platform/env/shared.js';
 import { buildAdmin } from '../platform/roots/admin.js';
 import { SecretsExtensionSource } from '../adapters/secrets-extension.js';
 

@@ -1,5 +1,6 @@
 import { makeHandler } from '../handlers/donations.js';
-import { DonationConfig, lambdaClientOptions, loadConfig } from '../platform/config.js';
+import { DonationConfig } from '../platform/env/donations.js';
+import { lambdaClientOptions, loadConfig } from '../platform/env/shared.js';
 import { buildDonations } from '../platform/roots/donations.js';
 import { SecretsExtensionSource } from '../adapters/secrets-extension.js';
 

@@ -1,5 +1,6 @@
 import { makeHandler } from '../handlers/ses-events.js';
-import { SesEventsConfig, lambdaClientOptions, loadConfig } from '../platform/config.js';
+import { SesEventsConfig } from '../platform/env/ses-events.js';
+import { lambdaClientOptions, loadConfig } from '../platform/env/shared.js';
 import { buildSesEvents } from '../platform/roots/ses-events.js';
 import { SecretsExtensionSource } from '../adapters/secrets-extension.js';
 

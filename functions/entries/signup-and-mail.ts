@@ -1,5 +1,6 @@
 import { makeHandler } from '../handlers/signup-and-mail.js';
-import { SignupAndMailConfig, lambdaClientOptions, loadConfig } from '../platform/config.js';
+import { SignupAndMailConfig } from '../platform/env/signup-and-mail.js';
+import { lambdaClientOptions, loadConfig } from '../platform/env/shared.js';
 import { buildSignupAndMail } from '../platform/roots/signup-and-mail.js';
 import { SecretsExtensionSource } from '../adapters/secrets-extension.js';
 

@@ -1,5 +1,6 @@
 import { makeHandler } from '../handlers/stripe-webhook.js';
-import { WebhookConfig, lambdaClientOptions, loadConfig } from '../platform/config.js';
+import { WebhookConfig } from '../platform/env/stripe-webhook.js';
+import { lambdaClientOptions, loadConfig } from '../platform/env/shared.js';
 import { buildStripeWebhook } from '../platform/roots/stripe-webhook.js';
 import { SecretsExtensionSource } from '../adapters/secrets-extension.js';
 

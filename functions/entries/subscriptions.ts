@@ -1,5 +1,6 @@
 import { makeHandler } from '../handlers/subscriptions.js';
-import { SubscriptionConfig, lambdaClientOptions, loadConfig } from '../platform/config.js';
+import { SubscriptionConfig } from '../platform/env/subscriptions.js';
+import { lambdaClientOptions, loadConfig } from '../platform/env/shared.js';
 import { buildSubscriptions } from '../platform/roots/subscriptions.js';
 import { SecretsExtensionSource } from '../adapters/secrets-extension.js';
 

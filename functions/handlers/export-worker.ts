@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's English messages, for every parse
+import '../core/shared/schema.js'; // zod's messages, worded for every parse
 import { type ExportRunDeps, runExport } from '../core/admin/exports.js';
 import { logger } from '../platform/logger.js';
 

@@ -1,6 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's English messages, for every parse
+import '../core/shared/schema.js'; // zod's messages, worded for every parse
 import { type FeedbackDeps, recordMailFeedback, type SesFeedback } from '../core/list-hygiene/feedback.js';
 import { logger } from '../platform/logger.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../shared/schema.js'; // zod's English messages, for every parse
+import '../shared/schema.js'; // zod's messages, worded for every parse
 import { CampaignId, type Gift } from '../donations/model.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { ListId, type Subscriber, SubscriberStatus } from '../subscriptions/model.js';

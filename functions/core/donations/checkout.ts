@@ -1,6 +1,6 @@
 import { normalizeEmail } from '../shared/email-address.js';
 import * as z from 'zod/mini';
-import '../shared/schema.js'; // zod's English messages, for every parse
+import '../shared/schema.js'; // zod's messages, worded for every parse
 import { type Campaign, CampaignCurrencyLockedError, CampaignId, type CampaignRecord, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './model.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { formatMoney, fractionDigits, parseMajorAmount } from '../shared/money.js';

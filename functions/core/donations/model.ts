@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../shared/schema.js'; // zod's English messages, for every parse
+import { instant } from '../shared/schema.js';
 import type { EmailAddress } from '../shared/email-address.js';
 import { DomainError } from '../shared/errors.js';
 import { MAX_SHARDS } from '../subscriptions/counting.js';
@@ -27,8 +27,8 @@ export const Campaign = z.object({
   raised: z.int(),
   donations: z.int(),
   donors: z.int(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
+  createdAt: instant(),
+  updatedAt: instant(),
 });
 export type Campaign = z.infer<typeof Campaign>;
 /**
@@ -112,9 +112,9 @@ export const Gift = z.object({
   disputed: z.boolean(),
   /** Each dispute of the payment by Stripe's dispute id (a gift has few), at the furthest state seen. */
   disputes: z.optional(z.record(z.string(), z.enum(['open', 'won', 'lost']))),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  paidAt: z.optional(z.iso.datetime()),
+  createdAt: instant(),
+  updatedAt: instant(),
+  paidAt: z.optional(instant()),
   /** What this gift has added to its campaign's totals: changed only in the same transaction as the totals. */
   contributed: Contribution,
   receiptQueued: z.boolean(),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../shared/schema.js'; // zod's English messages, for every parse
+import { instant } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
 import { SignupRequest } from '../subscriptions/model.js';
 
@@ -23,7 +23,7 @@ export const ReceiptGift = z.object({
   amount: z.int().check(z.nonnegative()),
   currency: z.string(),
   monthly: z.boolean(),
-  paidAt: z.iso.datetime(),
+  paidAt: instant(),
 });
 
 export type ReceiptGift = z.infer<typeof ReceiptGift>;

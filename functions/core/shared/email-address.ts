@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
 import * as z from 'zod/mini';
-import './schema.js'; // zod's English messages, for every parse
+import './schema.js'; // zod's messages, worded for every parse
 import { ValidationError } from './errors.js';
 import { type Keys, keyedHash } from './secrets.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../shared/schema.js'; // zod's English messages, for every parse
+import { instant } from '../shared/schema.js';
 import { EmailAddress, hasControlCharacters } from '../shared/email-address.js';
 
 export const NAME_MAX_LENGTH = 100;
@@ -39,7 +39,7 @@ export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 
 /** What we keep as proof of consent, once for the signup and once for the confirmation. */
 export const ConsentEvent = z.object({
-  at: z.iso.datetime(),
+  at: instant(),
   source: z.optional(z.string()),
   wordingVersion: z.string(),
   userAgent: z.optional(z.string()),
@@ -78,13 +78,13 @@ export const Subscriber = z.object({
   source: z.optional(z.string()),
   /** The opt-in round: confirmation links are bound to it, so links from before an unsubscribe stop working. */
   round: z.string(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  subscribedAt: z.iso.datetime(),
-  confirmedAt: z.optional(z.iso.datetime()),
-  unsubscribedAt: z.optional(z.iso.datetime()),
+  createdAt: instant(),
+  updatedAt: instant(),
+  subscribedAt: instant(),
+  confirmedAt: z.optional(instant()),
+  unsubscribedAt: z.optional(instant()),
   /** Last time a confirmation or note went out: at most one every few minutes. */
-  lastMailAt: z.optional(z.iso.datetime()),
+  lastMailAt: z.optional(instant()),
   /** The last signup job applied, and the mail it decided: a redelivered job replays the mail, not the write. */
   lastJob: z.optional(z.object({ id: z.string(), mail: SignupMail })),
   consent: z.object({ signup: ConsentEvent, confirmation: z.optional(ConsentEvent) }),

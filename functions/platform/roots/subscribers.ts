@@ -1,4 +1,4 @@
-import { DynamoSuppressions } from '../../adapters/dynamo-admin.js';
+import { DynamoSuppressions } from '../../adapters/dynamo-suppressions.js';
 import { DynamoSubscriberCounts, DynamoSubscriberRepository } from '../../adapters/dynamo-subscriber-repository.js';
 import type { SubscriptionSettings } from '../../core/subscriptions/subscriptions.js';
 import type { documentClient } from '../clients.js';

@@ -1,0 +1,33 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import '../core/shared/schema.js'; // zod's messages, worded for every parse
+import type { SuppressionReason, Suppressions } from '../core/mail/ports.js';
+
+/** The suppression list: one item per address hash that must not be mailed (bounced, complained, erased). */
+const suppressionKey = (hash: string) => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' });
+
+const SuppressionItem = z.object({ reason: z.enum(['bounced', 'complained', 'erased']), at: z.string() });
+
+export class DynamoSuppressions implements Suppressions {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(addressHash: string) {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: suppressionKey(addressHash), ConsistentRead: true }),
+    );
+    return Item ? SuppressionItem.parse(Item) : undefined;
+  }
+
+  async put(addressHash: string, reason: SuppressionReason, at: Date) {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...suppressionKey(addressHash), reason, at: at.toISOString() } }),
+    );
+  }
+
+  async remove(addressHash: string) {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: suppressionKey(addressHash) }));
+  }
+}

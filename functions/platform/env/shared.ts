@@ -1,0 +1,61 @@
+import * as z from 'zod/mini';
+import { DEFAULT_SHARDS, MAX_SHARDS } from '../../core/subscriptions/counting.js';
+import { blankAsAbsent, httpUrl, nonEmpty, type Schema } from '../../core/shared/schema.js';
+import type { ClientOptions } from '../clients.js';
+
+// The pieces every function's configuration is made of. Each function's schema has its own module beside this
+// one, and its entry imports only that: a function builds (and bundles) no other function's schema (issue 8).
+
+export const csv = z.pipe(
+  z.string(),
+  z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+);
+export const positiveInt = z.pipe(z.coerce.number(), z.int().check(z.positive()));
+/**
+ * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
+ * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
+ */
+export const COUNTER_SHARDS = z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS);
+export const optionalUrl = blankAsAbsent(httpUrl());
+
+/** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */
+export const RuntimeConfig = z.object({ AWS_REGION: nonEmpty() });
+
+/**
+ * What every function with a public face needs. Tunables have documented defaults; resources and identity never
+ * do. Each function's schema (its module beside this one) is its whole environment contract: the function parses it at cold start, the
+ * CDK stack writes exactly its keys (`envFor`), and the dev server builds its configuration with it.
+ */
+export const BaseConfig = z.object({
+  SITE_NAME: nonEmpty(),
+  /** Absolute base URL of the public API, for links in emails and pages. */
+  PUBLIC_API_URL: z.pipe(
+    httpUrl(),
+    z.transform((u) => u.replace(/\/+$/, '')),
+  ),
+  /** Secrets Manager secret (ARN or name) holding `{"signingKey": "…"}`: tokens, IP and address hashes. */
+  SIGNING_SECRET_ID: nonEmpty(),
+});
+
+/**
+ * A function's environment as the CDK stack writes it: every variable its schema reads, each named (a missing or
+ * misspelt one fails `tsc`); `undefined` leaves a variable with a default unset.
+ */
+export type EnvOf<S extends Schema> = { [K in keyof z.input<S> & string]-?: string | undefined };
+
+/** The environment variables for a function whose configuration is `schema`, without the unset ones. */
+export const envFor = <S extends Schema>(_schema: S, values: EnvOf<S>): Record<string, string> =>
+  Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
+
+/** Parses the environment once, at cold start: a missing or malformed value fails there, naming the variable. */
+export const loadConfig = <T>(schema: Schema<T>, env: Readonly<Record<string, string | undefined>> = process.env): T => {
+  const result = z.safeParse(schema, env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
+  throw new Error(`invalid configuration: ${problems}`);
+};
+
+/** The SDK client options in Lambda: the region Lambda sets; credentials and endpoints are the SDK's defaults. */
+export const lambdaClientOptions = (env: Readonly<Record<string, string | undefined>> = process.env): ClientOptions => ({
+  region: loadConfig(RuntimeConfig, env).AWS_REGION,
+});

@@ -1,0 +1,46 @@
+import * as z from 'zod/mini';
+import { describe, expect, it } from 'vitest';
+import { httpUrl, instant, nonEmpty } from '../../functions/core/shared/schema.js';
+
+const messageOf = (schema: z.core.$ZodType, value: unknown) => {
+  const result = z.safeParse(schema, value);
+  expect(result.success).toBe(false);
+  return result.error?.issues[0]?.message;
+};
+
+describe('zod/mini with our wording', () => {
+  it('words the problems a schema does not word itself as plain sentences', () => {
+    expect(messageOf(z.object({ name: z.string() }), {})).toBe('Required.');
+    expect(messageOf(z.string(), 12)).toBe('Expected text.');
+    expect(messageOf(z.int(), 1.5)).toBe('Expected a whole number.');
+    expect(messageOf(z.string().check(z.maxLength(64)), 'x'.repeat(65))).toBe('At most 64 characters.');
+    expect(messageOf(nonEmpty(), '')).toBe('At least 1 character.');
+    expect(messageOf(z.array(z.string()).check(z.maxLength(2)), ['a', 'b', 'c'])).toBe('At most 2 items.');
+    expect(messageOf(z.int().check(z.positive()), 0)).toBe('More than 0.');
+    expect(messageOf(z.enum(['once', 'monthly']), 'weekly')).toBe('Must be one of: once, monthly.');
+    expect(messageOf(z.literal('One-Click'), 'Two')).toBe('Must be "One-Click".');
+    expect(messageOf(z.strictObject({ a: z.string() }), { a: 'x', b: 1, c: 2 })).toBe('Unexpected fields: b, c.');
+    expect(messageOf(z.string().check(z.regex(/^[a-z]+$/)), 'A')).toBe('Not in the expected format.');
+  });
+
+  it('keeps a message a schema words itself', () => {
+    expect(messageOf(z.string().check(z.maxLength(3, 'Too long for a code.')), 'abcd')).toBe('Too long for a code.');
+  });
+
+  it('reads a stored instant as Date#toISOString writes it, and nothing looser', () => {
+    const now = new Date('2026-11-25T19:40:00.123Z').toISOString();
+    expect(z.safeParse(instant(), now).success).toBe(true);
+    expect(z.safeParse(instant(), '2026-11-25T19:40:00Z').success).toBe(true);
+    for (const bad of ['2026-11-25', '2026-11-25T19:40:00+01:00', '2026-13-01T00:00:00Z', '2026-11-25T24:00:00Z', 'yesterday']) {
+      expect(messageOf(instant(), bad)).toBe('Not an ISO 8601 time in UTC.');
+    }
+  });
+
+  it('takes absolute http(s) URLs only', () => {
+    expect(z.safeParse(httpUrl(), 'https://api.example.org/v1').success).toBe(true);
+    expect(z.safeParse(httpUrl(), 'http://127.0.0.1:3000').success).toBe(true);
+    for (const bad of ['ftp://example.org', '/v1/donate', 'https://', 'example.org']) {
+      expect(messageOf(httpUrl(), bad)).toBe('Not an absolute http(s) URL.');
+    }
+  });
+});
