@@ -2,6 +2,17 @@ import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
 import { createAdminToken } from '../functions/core/admin/admin.js';
 import type { Target } from './target.js';
 
+/** An admin API answer that was not 2xx: the status and the contract's error body, for a caller that waits on a 404. */
+export class AdminApiError extends Error {
+  override name = 'AdminApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A client of the admin API with a bearer token: the one given, or a temporary one the CLI mints and revokes. */
 export const adminApi = async (target: Target, token: string | undefined) => {
   if (!target.apiUrl) throw new Error('the dev server is not running: start it with `npm start` (exports run inside it)');
@@ -18,7 +29,7 @@ export const adminApi = async (target: Target, token: string | undefined) => {
     const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     if (!response.ok) {
       const error = parsed.error as { message?: string; field?: string } | undefined;
-      throw new Error(`${response.status} ${error?.message ?? response.statusText}${error?.field ? ` (${error.field})` : ''}`);
+      throw new AdminApiError(response.status, `${response.status} ${error?.message ?? response.statusText}${error?.field ? ` (${error.field})` : ''}`);
     }
     return parsed;
   };

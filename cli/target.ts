@@ -13,6 +13,10 @@ export interface Target {
   dynamo: DynamoDBDocumentClient;
   tables: { subscribers: string; donations: string };
   apiUrl: string | undefined;
+  /** A deployed stage: its name, region and both stacks' outputs (the smoke test reads the Stripe secret's ARN). */
+  stage?: { name: string; region: string | undefined; stacks: string[]; outputs: Record<string, string> };
+  /** The dev server's data folder (its keys: the smoke test signs webhooks with the server's secret). */
+  dataDir?: string;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export const localTarget = async (dataDir: string): Promise<Target> => {
         dynamo: documentClient(raw),
         tables: endpoints.tables,
         apiUrl: endpoints.url,
+        dataDir: dir,
         close: async () => raw.destroy(),
       };
     }
@@ -64,6 +69,7 @@ export const localTarget = async (dataDir: string): Promise<Target> => {
     dynamo: documentClient(raw),
     tables: LOCAL_TABLES,
     apiUrl: undefined,
+    dataDir: dir,
     close: async () => {
       raw.destroy();
       await engine.close();
@@ -78,7 +84,8 @@ export const stageTarget = async (stage: string, region: string | undefined): Pr
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
     return Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
   };
-  const [data, api] = await Promise.all([outputs(`Appeal-${stage}-Data`), outputs(`Appeal-${stage}-Api`)]);
+  const stacks = { data: `Appeal-${stage}-Data`, api: `Appeal-${stage}-Api` };
+  const [data, api] = await Promise.all([outputs(stacks.data), outputs(stacks.api)]);
   const subscribers = data.SubscribersTableName;
   const donations = data.DonationsTableName;
   if (!subscribers || !donations) throw new Error(`stack Appeal-${stage}-Data has no table outputs`);
@@ -88,6 +95,7 @@ export const stageTarget = async (stage: string, region: string | undefined): Pr
     dynamo: documentClient(raw),
     tables: { subscribers, donations },
     apiUrl: api.PublicApiUrl,
+    stage: { name: stage, region, stacks: [stacks.data, stacks.api], outputs: { ...data, ...api } },
     close: async () => raw.destroy(),
   };
 };
