@@ -230,6 +230,7 @@ const ENV: Record<string, string> = {
   MAIL_FROM: 'Bench News <news@example.org>',
   CHARITY_NAME: 'Bench Charity',
   CHARITY_REGISTRATION: '1234567',
+  POSTAL_ADDRESS: '1 Bench Street, Springfield',
   EXPORT_BUCKET_NAME: 'exports',
   EXPORT_WORKER_FUNCTION_NAME: 'export-worker',
 };

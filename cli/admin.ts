@@ -1,4 +1,5 @@
 import { createWriteStream, existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,8 +14,10 @@ import { DomainError } from '../functions/core/shared/errors.js';
 import { DonationConfig } from '../functions/platform/config.js';
 import { loadStageConfig } from '../infra/config.js';
 import { formatMoney } from '../functions/core/shared/money.js';
-import { adminApi } from './api.js';
+import { AdminApiError, adminApi } from './api.js';
+import { exportDestination } from './export-file.js';
 import { localTarget, stageTarget, type Target } from './target.js';
+import { ConfirmationRequiredError, confirm, count, progress } from './terminal.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -22,7 +25,7 @@ const program = new Command('appeal-admin')
   .description('Administer Appeal: the dev server\'s data (default) or, with --stage, a deployed stack.')
   .option('--data-dir <dir>', 'the dev server\'s data folder', process.env.APPEAL_DATA_DIR ?? '.appeal')
   .option('--stage <name>', 'work on a deployed stage (uses your AWS credentials)')
-  .option('--region <region>', 'AWS region of the stage', process.env.AWS_REGION)
+  .option('--region <region>', 'AWS region of the stage (default: the region in infra/stages/<stage>.json, else AWS_REGION or your profile\'s)')
   .showHelpAfterError();
 
 const target = (): Promise<Target> => {
@@ -67,7 +70,7 @@ const campaigns = (t: Target, shards?: number) => new DynamoCampaignRepository(t
 
 campaign
   .command('create')
-  .description('create a campaign, or update the settings of an existing one (its totals are kept)')
+  .description('create a campaign, or update the settings of an existing one (its totals are kept; a closed one stays closed unless --reopen)')
   .requiredOption('--id <id>', 'campaign id: lowercase letters, digits, dashes', schema(CampaignId))
   .requiredOption('--title <title>', 'title shown on the banner and receipts')
   .requiredOption('--goal <amount>', 'goal, in minor units', integer('goal'))
@@ -75,13 +78,14 @@ campaign
   .option('--min <amount>', 'smallest gift, in minor units (default 1.00)', integer('min'))
   .option('--max <amount>', 'largest gift, in minor units (default 100,000.00)', integer('max'))
   .option('--suggested <amounts>', 'suggested amounts, comma-separated minor units', (v) => v.split(',').map(integer('suggested')))
-  .addOption(new Option('--closed', 'create it closed (takes no gifts)'))
+  .addOption(new Option('--closed', 'create it closed, or close it (takes no gifts)'))
+  .addOption(new Option('--reopen', 'let a closed campaign take gifts again (without it, updating a closed campaign keeps it closed)').conflicts('closed'))
   .option('--shards <n>', `items its totals are spread over, fixed at creation (default ${DEFAULT_SHARDS}; more for a bigger appeal)`, (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n > MAX_SHARDS) throw new InvalidArgumentError(`shards must be a whole number from 1 to ${MAX_SHARDS}.`);
     return n;
   })
-  .action(async (o: { id: string; title: string; goal: number; currency: string; min?: number; max?: number; suggested?: number[]; closed?: boolean; shards?: number }) => {
+  .action(async (o: { id: string; title: string; goal: number; currency: string; min?: number; max?: number; suggested?: number[]; closed?: boolean; reopen?: boolean; shards?: number }) => {
     const currencies = acceptedCurrencies();
     checkCampaignCurrency(o.currency, currencies); // before opening the target: nothing to do there
     return withTarget(async (t) => {
@@ -100,8 +104,18 @@ campaign
           minAmount: o.min ?? existing?.minAmount ?? bounds.minAmount,
           maxAmount: o.max ?? existing?.maxAmount ?? bounds.maxAmount,
         },
+        { reopen: o.reopen === true },
       );
-      console.log(`${existing ? 'updated' : 'created'} campaign ${saved.id} on ${t.description}`);
+      // Whether it takes gifts is said every time: an ended appeal is never reopened without --reopen.
+      const state =
+        existing && !existing.open && !saved.open && !o.closed
+          ? 'it stays closed and takes no gifts (pass --reopen to take gifts again)'
+          : existing && !existing.open && saved.open
+            ? 'reopened: it takes gifts again'
+            : saved.open
+              ? 'open: it takes gifts'
+              : 'closed: it takes no gifts';
+      console.log(`${existing ? 'updated' : 'created'} campaign ${saved.id} on ${t.description}; ${state}`);
     });
   });
 
@@ -189,67 +203,127 @@ const withApi = (token: string | undefined, run: (api: Awaited<ReturnType<typeof
 
 const tokenOption = () => new Option('--token <token>', 'admin token (default: $APPEAL_ADMIN_TOKEN, or a temporary one)').env('APPEAL_ADMIN_TOKEN');
 
+/** The CLI's words for a time filter: a date is a whole UTC day (API.md's exports). */
+const SINCE = 'from this date (2026-11-01: from the start of that day, UTC) or ISO 8601 time (2026-11-01T09:00:00Z)';
+const UNTIL = 'until this date (2026-11-30: to the end of that day, UTC) or ISO 8601 time';
+
 program
   .command('export')
-  .description('export subscribers or donations to CSV: starts the export, shows progress, downloads the file')
+  .description('export subscribers or donations to CSV (UTF-8 with a byte-order mark, for Excel): starts the export, shows progress on a terminal, downloads the file')
   .argument('<kind>', 'subscribers or donations', (v) => {
     if (v !== 'subscribers' && v !== 'donations') throw new InvalidArgumentError('subscribers or donations');
     return v;
   })
-  .option('--status <status>', 'subscribers: pending, confirmed, unsubscribed, bounced or complained')
+  .option('--status <status>', 'subscribers: pending, confirmed, unsubscribed, bounced or complained; donations: paid, partially_refunded, refunded, disputed, processing, failed')
   .option('--list <id>', 'subscribers: one list')
   .option('--campaign <id>', 'donations: one campaign')
-  .option('--since <time>', 'from this ISO 8601 time')
-  .option('--until <time>', 'until this ISO 8601 time')
-  .option('-o, --output <file>', 'where to write the CSV ("-" for standard output)')
+  .option('--since <when>', SINCE)
+  .option('--until <when>', UNTIL)
+  .option('-o, --out <path>', 'where to write the CSV: a file (replaced), a folder, or "-" for standard output (default: <kind>[-<filter>]-<date>.csv here, never replacing a file)')
+  .addOption(new Option('--output <path>', 'the former name of --out').hideHelp())
   .addOption(tokenOption())
-  .action(async (kind: string, o: { status?: string; list?: string; campaign?: string; since?: string; until?: string; output?: string; token?: string }) =>
-    withApi(o.token, async (api) => {
-      const { status, list, campaign, since, until } = o;
+  .action(async (kind: string, o: { status?: string; list?: string; campaign?: string; since?: string; until?: string; out?: string; output?: string; token?: string }) => {
+    const { status, list, campaign, since, until } = o;
+    // Where it goes is settled first: a missing folder fails now, not after the export ran.
+    const destination = exportDestination(o.out ?? o.output, { kind, status, list, campaign }, new Date());
+    return withApi(o.token, async (api) => {
       const started = await api.call('POST', '/v1/admin/exports', { kind, status, list, campaign, since, until });
       const id = String(started.id);
+      const shown = progress(process.stderr);
+      shown.line(`export ${id} started`);
       const begin = Date.now();
       let state = started;
       while (state.status === 'running') {
-        process.stderr.write(`\rexport ${id}: running, ${Number(state.rows ?? 0).toLocaleString('en')} rows, ${((Date.now() - begin) / 1000).toFixed(1)} s`);
+        shown.update(`export ${id}: running, ${count(Number(state.rows ?? 0), 'row')} so far, ${((Date.now() - begin) / 1000).toFixed(1)} s`);
         await new Promise((r) => setTimeout(r, 400));
         state = await api.call('GET', `/v1/admin/exports/${id}`);
       }
-      process.stderr.write('\n');
+      shown.clear();
       if (state.status !== 'done' || typeof state.url !== 'string') throw new Error(`export ${id} failed`);
-      const file = o.output ?? `${kind}-${new Date().toISOString().slice(0, 10)}.csv`;
       const download = await fetch(state.url);
       if (!download.ok || !download.body) throw new Error(`download failed: ${download.status}`);
-      const out = file === '-' ? process.stdout : createWriteStream(file);
-      await pipeline(Readable.fromWeb(download.body as import('node:stream/web').ReadableStream), out);
-      if (file !== '-') console.error(`${Number(state.rows).toLocaleString('en')} rows written to ${file}`);
-    }),
-  );
+      const body = Readable.fromWeb(download.body as import('node:stream/web').ReadableStream);
+      const rows = count(Number(state.rows), 'row');
+      if (destination.kind === 'stdout') {
+        await pipeline(body, process.stdout);
+        shown.line(`${rows} written to standard output`);
+        return;
+      }
+      // Written beside the target and renamed: an interrupted download never leaves half a file under its name.
+      const partial = `${destination.path}.part`;
+      try {
+        await pipeline(body, createWriteStream(partial));
+        await rename(partial, destination.path);
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
+      shown.line(`${rows} written to ${destination.path}`);
+    });
+  });
 
 const subscriber = program.command('subscriber').description('data-subject requests');
 
+/** What the admin API holds for an address (undefined: nothing at all). */
+const heldFor = async (api: Awaited<ReturnType<typeof adminApi>>, email: string) => {
+  try {
+    return await api.call('GET', `/v1/admin/subscribers/${encodeURIComponent(email)}`);
+  } catch (error) {
+    if (error instanceof AdminApiError && error.status === 404) return undefined;
+    throw error;
+  }
+};
+const donationsIn = (record: Record<string, unknown> | undefined) => (Array.isArray(record?.donations) ? record.donations.length : 0);
+
 subscriber
   .command('show')
-  .description('everything stored about an address (an access request)')
+  .description('everything stored about an address (an access request), with the donations held for it')
   .argument('<email>')
   .addOption(tokenOption())
   .action(async (email: string, o: { token?: string }) =>
     withApi(o.token, async (api) => {
-      console.log(JSON.stringify(await api.call('GET', `/v1/admin/subscribers/${encodeURIComponent(email)}`), null, 2));
+      const record = await api.call('GET', `/v1/admin/subscribers/${encodeURIComponent(email)}`);
+      console.log(JSON.stringify(record, null, 2));
+      const donations = donationsIn(record);
+      // Financial records outlive an erase: the person is told they are held (stderr: stdout stays the record).
+      console.error(
+        donations > 0
+          ? `${count(donations, 'donation')} held for this address (financial records: kept when the address is erased)`
+          : 'no donations held for this address',
+      );
     }),
   );
 
 subscriber
   .command('erase')
-  .description('erase an address, keeping only a keyed hash so it is never mailed again')
+  .description('erase an address, keeping only a keyed hash so it is never mailed again (donation records are kept); asks first')
   .argument('<email>')
+  .option('-y, --yes', 'erase without asking (scripts: required when standard input is not a terminal)')
   .addOption(tokenOption())
-  .action(async (email: string, o: { token?: string }) =>
-    withApi(o.token, async (api) => {
+  .action(async (email: string, o: { yes?: boolean; token?: string }) => {
+    const refusal = `not erasing ${email}: nobody can confirm (standard input is not a terminal); pass --yes to erase it without asking`;
+    // Refused before anything is opened: a script without --yes changes nothing.
+    if (!o.yes && !process.stdin.isTTY) throw new ConfirmationRequiredError(refusal);
+    return withApi(o.token, async (api) => {
+      if (!o.yes) {
+        const record = await heldFor(api, email);
+        const status = typeof record?.status === 'string' && record.status !== 'suppressed' ? record.status : undefined;
+        const donations = donationsIn(record);
+        const held = [
+          status ? `its subscriber record (${status}) is deleted for good` : 'no subscriber record is held for it',
+          donations > 0 ? `${count(donations, 'donation record')} ${donations === 1 ? 'is' : 'are'} kept (financial records)` : undefined,
+        ].filter(Boolean);
+        const question = `Erase ${email}? ${held.join('; ')}; the address will never be mailed again unless it signs up afresh.`;
+        if (!(await confirm(question, refusal, { input: process.stdin, output: process.stderr }))) {
+          console.error(`not erased: ${email}`);
+          process.exitCode = 1;
+          return;
+        }
+      }
       await api.call('DELETE', `/v1/admin/subscribers/${encodeURIComponent(email)}`);
       console.log(`erased ${email}`);
-    }),
-  );
+    });
+  });
 
 try {
   await program.parseAsync();

@@ -1,10 +1,6 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { CloudFormationClient, paginateListStackResources } from '@aws-sdk/client-cloudformation';
+import { AlarmType, CloudWatchClient, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-// The SDK's own request signer (every @aws-sdk client depends on it). There is no CloudWatch client among the
-// project's dependencies and none can be installed offline: with @aws-sdk/client-cloudwatch this file's
-// describeAlarms becomes one DescribeAlarmsCommand.
-import { SignatureV4 } from '@smithy/signature-v4';
 import * as z from 'zod';
 
 /** What a stage's Stripe secret holds once a person has put the keys in (README, Deploying). */
@@ -52,100 +48,30 @@ export const stackAlarms = async (cloudFormation: CloudFormationClient, stacks: 
   return alarms;
 };
 
-type Bytes = string | ArrayBuffer | ArrayBufferView;
-const toBuffer = (data: Bytes) =>
-  typeof data === 'string'
-    ? Buffer.from(data, 'utf8')
-    : ArrayBuffer.isView(data)
-      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-      : Buffer.from(data);
-
-/** SHA-256 (an HMAC when given a key) from node:crypto, in the shape the signer asks for. */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly key?: Bytes) {
-    this.hash = this.fresh();
-  }
-  private fresh() {
-    return this.key === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.key));
-  }
-  update(data: Bytes) {
-    this.hash.update(toBuffer(data));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset() {
-    this.hash = this.fresh();
-  }
-}
-
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const unescapeXml = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_ENTITIES[name] ?? '');
-
 /**
- * The names and states in a DescribeAlarms answer (CloudWatch's query protocol, XML). Each alarm, metric or
- * composite, has one AlarmName and, after it, one StateValue; the elements nested in an alarm (dimensions,
- * actions, metrics) have neither.
+ * CloudWatch's DescribeAlarms for the given names (100 a call, the API's limit; every page of each), metric and
+ * composite alarms alike. Answers name → state (OK, ALARM, INSUFFICIENT_DATA) for the alarms CloudWatch has; a name
+ * it lacks is absent.
  */
-export const parseDescribeAlarms = (xml: string): Map<string, string> => {
-  const states = new Map<string, string>();
-  const chunks = xml.split('<AlarmName>').slice(1);
-  for (const chunk of chunks) {
-    const name = chunk.slice(0, chunk.indexOf('</AlarmName>'));
-    const state = /<StateValue>([^<]*)<\/StateValue>/.exec(chunk)?.[1];
-    states.set(unescapeXml(name), state ?? '?');
-  }
-  return states;
-};
-
-export interface CloudWatchAccess {
-  region: string;
-  credentials: CloudFormationClient['config']['credentials'];
-  /** Only for a test's stand-in; CloudWatch's regional endpoint otherwise. */
-  endpoint?: string;
-}
-
-/**
- * CloudWatch's DescribeAlarms for the given names (100 a call), signed with the caller's credentials as any SDK
- * call is. Answers name → state for the alarms CloudWatch has; a name it lacks is absent.
- */
-export const describeAlarms = async (access: CloudWatchAccess, names: string[]): Promise<Map<string, string>> => {
-  const suffix = access.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  const url = new URL(access.endpoint ?? `https://monitoring.${access.region}.${suffix}/`);
-  const signer = new SignatureV4({ service: 'monitoring', region: access.region, credentials: access.credentials, sha256: NodeSha256 });
+export const describeAlarms = async (cloudWatch: CloudWatchClient, names: string[]): Promise<Map<string, string>> => {
+  const unique = [...new Set(names)];
   const found = new Map<string, string>();
-  for (let from = 0; from < names.length; from += 100) {
-    const batch = names.slice(from, from + 100);
-    const body = new URLSearchParams([
-      ['Action', 'DescribeAlarms'],
-      ['Version', '2010-08-01'],
-      ['MaxRecords', '100'],
-      // Without AlarmTypes, CloudWatch answers metric alarms only.
-      ['AlarmTypes.member.1', 'MetricAlarm'],
-      ['AlarmTypes.member.2', 'CompositeAlarm'],
-      ...batch.map((name, i) => [`AlarmNames.member.${i + 1}`, name]),
-    ]).toString();
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body,
-    });
-    // fetch sets Host itself, to the same value that was signed.
-    const { host: _host, ...headers } = signed.headers;
-    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
-    const text = await response.text();
-    if (!response.ok) {
-      const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? String(response.status);
-      const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? response.statusText;
-      throw new Error(`CloudWatch DescribeAlarms: ${code}: ${unescapeXml(message)}`);
+  try {
+    for (let from = 0; from < unique.length; from += 100) {
+      const input = {
+        AlarmNames: unique.slice(from, from + 100),
+        // Without AlarmTypes, CloudWatch answers metric alarms only.
+        AlarmTypes: [AlarmType.MetricAlarm, AlarmType.CompositeAlarm],
+      };
+      for await (const page of paginateDescribeAlarms({ client: cloudWatch, pageSize: 100 }, input)) {
+        for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+          if (alarm.AlarmName) found.set(alarm.AlarmName, alarm.StateValue ?? '?');
+        }
+      }
     }
-    for (const [name, state] of parseDescribeAlarms(text)) found.set(name, state);
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    throw new Error(`CloudWatch DescribeAlarms: ${name}: ${message}`, { cause: error });
   }
   return found;
 };
@@ -156,10 +82,19 @@ export const stageAlarms = async (region: string | undefined, stacks: string[]):
   try {
     const declared = await stackAlarms(cloudFormation, stacks);
     const names = declared.flatMap((a) => (a.name ? [a.name] : []));
-    const states = names.length
-      ? await describeAlarms({ region: await cloudFormation.config.region(), credentials: cloudFormation.config.credentials }, names)
-      : new Map<string, string>();
-    return declared.map((alarm) => ({ ...alarm, state: alarm.name ? states.get(alarm.name) : undefined }));
+    if (names.length === 0) return declared.map((alarm) => ({ ...alarm, state: undefined }));
+    // The same region and credentials (resolved once: an MFA or SSO prompt is not asked twice) as CloudFormation.
+    const cloudWatch = new CloudWatchClient({
+      region: await cloudFormation.config.region(),
+      credentials: cloudFormation.config.credentials,
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 },
+    });
+    try {
+      const states = await describeAlarms(cloudWatch, names);
+      return declared.map((alarm) => ({ ...alarm, state: alarm.name ? states.get(alarm.name) : undefined }));
+    } finally {
+      cloudWatch.destroy();
+    }
   } finally {
     cloudFormation.destroy();
   }

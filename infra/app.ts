@@ -1,10 +1,9 @@
 import { App, Aspects, Tags } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { fileURLToPath } from 'node:url';
 import { loadStageConfig, type StageConfig } from './config.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
-import { suppressReviewedFindings } from './nag.js';
+import { nagPacks } from './nag.js';
 
 /** Both stacks of one stage; the data stack's resources are handed to the API stack as props. */
 export const buildStage = (app: App, config: StageConfig) => {
@@ -24,7 +23,6 @@ export const buildStage = (app: App, config: StageConfig) => {
   for (const stack of [data, api]) {
     Tags.of(stack).add('app', 'appeal');
     Tags.of(stack).add('stage', config.stage);
-    suppressReviewedFindings(stack);
   }
   return { data, api };
 };
@@ -34,6 +32,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const stage = String(app.node.tryGetContext('stage') ?? 'dev');
   const path = String(app.node.tryGetContext('config') ?? fileURLToPath(new URL(`./stages/${stage}.json`, import.meta.url)));
   buildStage(app, loadStageConfig(path));
-  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  for (const pack of nagPacks(true)) Aspects.of(app).add(pack);
   app.synth();
 }

@@ -3,6 +3,19 @@ import * as z from 'zod';
 import { CurrencyCode } from '../functions/core/donations/model.js';
 import { ListId } from '../functions/core/subscriptions/model.js';
 
+/** Every function, by its entry (functions/entries/<name>.ts): the names stage settings use. */
+export const FUNCTION_ENTRIES = [
+  'subscriptions',
+  'signup-and-mail',
+  'donations',
+  'stripe-webhook',
+  'admin',
+  'export-worker',
+  'ses-events',
+  'fallback',
+] as const;
+export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
+
 /** One deployment (stage) of Appeal. Checked when the CDK app starts, so a bad value fails `cdk synth`. */
 export const StageConfig = z.object({
   stage: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/),
@@ -11,6 +24,13 @@ export const StageConfig = z.object({
   siteName: z.string().min(1),
   /** Origins allowed by CORS: the news site's pages that embed the widget. */
   siteOrigins: z.array(z.url()).min(1),
+  /** The site's home page, linked from every hosted page and email; default: the first of `siteOrigins`. */
+  siteUrl: z.url().optional(),
+  /** The site's logo on the hosted pages and emails (an https image on the site's server); default: the name alone. */
+  siteLogoUrl: z.url({ protocol: /^https$/ }).optional(),
+  /** The hosted pages' and emails' colours, `#rrggbb`: masthead and accent; default the demo's navy and red. */
+  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
   /** Base of the links in emails when the API has a custom domain; default: the API's own endpoint. */
   publicApiUrl: z.url().optional(),
   /** The domain SES sends from (verified with DKIM records the stack outputs). */
@@ -23,6 +43,10 @@ export const StageConfig = z.object({
   confirmTtlDays: z.number().int().positive().default(7),
   thankYouUrl: z.url().optional(),
   confirmedUrl: z.url().optional(),
+  /** The sender's physical postal address, at the foot of every email (CAN-SPAM). */
+  postalAddress: z.string().min(5).max(300),
+  /** The organisation named as the sender beside it; default: `siteName`. */
+  senderName: z.string().min(1).max(200).optional(),
   /** The charity named on receipts. */
   charityName: z.string().min(1),
   charityRegistration: z.string().min(1),
@@ -96,6 +120,15 @@ export const StageConfig = z.object({
       adminBurstLimit: z.number().int().positive().max(5_000).default(10),
     })
     .prefault({}),
+  /**
+   * Reserved concurrency per function, by entry name (`{"stripe-webhook": 50}`); off for every function not listed,
+   * and the default is none. A reservation is both a floor (a flood on the public routes cannot take the webhook's
+   * capacity, nor the account's from other functions) and a ceiling (the function never runs more at once). Lambda
+   * keeps 100 of the account's concurrency unreserved, so a reservation fails the deploy on an account whose quota
+   * is below 100 plus all reservations: a new account's quota can be as low as 10. Check *Concurrent executions* in
+   * Service Quotas (1,000 is usual) before listing any.
+   */
+  reservedConcurrency: z.partialRecord(z.enum(FUNCTION_ENTRIES), z.number().int().min(1).max(1_000)).default({}),
 }).refine((c) => c.lists.includes(c.defaultList), { message: 'defaultList must be one of lists', path: ['defaultList'] });
 export type StageConfig = z.infer<typeof StageConfig>;
 

@@ -47,6 +47,11 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     MAIL_FROM: 'GlobalSecurity.org <news@globalsecurity.example>',
     CHARITY_NAME: 'GlobalSecurity.org Relief Fund',
     CHARITY_REGISTRATION: '1190000 (demo)',
+    // The hosted pages and emails link home to the demo article; the colours are the functions' defaults (the
+    // demo's navy and red) and there is no logo file to fetch: the masthead is the site's name.
+    SITE_URL: `${resources.url}/`,
+    // CAN-SPAM wants a real postal address in every email: a deployment must set its own (the stage's postalAddress).
+    POSTAL_ADDRESS: '300 Example Street, Alexandria, VA 22314, USA (demo address)',
     SITE_ORIGINS: new URL(resources.url).origin,
     LOG_LEVEL: 'WARN',
   };

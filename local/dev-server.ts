@@ -16,9 +16,10 @@ import { makeHandler as mailerHandler } from '../functions/handlers/signup-and-m
 import { makeHandler as sesEventsHandler } from '../functions/handlers/ses-events.js';
 import { makeHandler as stripeWebhookHandler } from '../functions/handlers/stripe-webhook.js';
 import { makeHandler as subscriptionsHandler } from '../functions/handlers/subscriptions.js';
-import { type ClientOptions, clientConfig, documentClient } from '../functions/platform/clients.js';
+import { type AwsCall, type ClientOptions, clientConfig, documentClient } from '../functions/platform/clients.js';
 import {
   AdminConfig,
+  brandOf,
   DonationConfig,
   ExportWorkerConfig,
   FallbackConfig,
@@ -38,6 +39,7 @@ import { buildStripeWebhook } from '../functions/platform/roots/stripe-webhook.j
 import { buildSubscriptions } from '../functions/platform/roots/subscriptions.js';
 import { ROUTES, routeKey } from '../functions/platform/routes.js';
 import { SecretsExtensionSource } from '../functions/adapters/secrets-extension.js';
+import type { SecretSource } from '../functions/adapters/secret-values.js';
 import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
 import { seedDemoCampaign } from './demo.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
@@ -75,6 +77,11 @@ export interface DevServerOptions {
    * run). Without it the server starts its own, keeping the data under `dataDir`.
    */
   dynamodb?: { endpoint: string; tables: Record<TableName, string> };
+  /**
+   * Tests only: told of every AWS call each function makes (its SDK clients' commands, and its secrets as the
+   * Parameters and Secrets extension reads them with the function's role), by the function's entry name.
+   */
+  recordAwsCalls?: (call: AwsCall & { function: string }) => void;
 }
 
 
@@ -88,6 +95,8 @@ export interface DevServer {
   tables: Record<TableName, string>;
   /** How the functions' SDK clients reach the local stand-ins: for a test or a script that looks behind them. */
   clientOptions: ClientOptions;
+  /** The functions' configuration variables, as a stage's stack sets them (resource names included). */
+  environment: Readonly<Record<string, string>>;
   /** The local Stripe simulator's API. */
   stripeApiUrl: string;
   /** Resolves once the mail queue has delivered (or dead-lettered) everything sent so far. */
@@ -174,22 +183,36 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   // Each function as its Lambda entry builds it: its configuration (validated by its own schema) and its clients.
   // Secrets as the functions read them in AWS: from the Parameters and Secrets extension's local stand-in.
   aws.secretsExtensionToken = randomBytes(16).toString('hex');
-  const secrets = new SecretsExtensionSource({ baseUrl: endpoint.url, token: aws.secretsExtensionToken });
+  const extension = new SecretsExtensionSource({ baseUrl: endpoint.url, token: aws.secretsExtensionToken });
+  // Without a recorder every function gets the same client options and secret source; with one, its own.
+  const { recordAwsCalls } = options;
+  const clientsOf = (fn: string): ClientOptions =>
+    recordAwsCalls ? { ...clients, recorder: (call) => recordAwsCalls({ function: fn, ...call }) } : clients;
+  const secretsOf = (fn: string): SecretSource =>
+    recordAwsCalls
+      ? {
+          getSecretString: (SecretId) => {
+            recordAwsCalls({ function: fn, service: 'secretsManager', command: 'GetSecretValueCommand', input: { SecretId } });
+            return extension.getSecretString(SecretId);
+          },
+        }
+      : extension;
   const [subscriptionsRoot, mailerRoot, donationsRoot, webhookRoot, adminRoot, sesEventsRoot] = await Promise.all([
-    buildSubscriptions(loadConfig(SubscriptionConfig, env), clients, secrets),
-    buildSignupAndMail(loadConfig(SignupAndMailConfig, env), clients, secrets),
-    buildDonations(loadConfig(DonationConfig, env), clients, secrets),
-    buildStripeWebhook(loadConfig(WebhookConfig, env), clients, secrets),
-    buildAdmin(loadConfig(AdminConfig, env), clients, secrets),
-    buildSesEvents(loadConfig(SesEventsConfig, env), clients, secrets),
+    buildSubscriptions(loadConfig(SubscriptionConfig, env), clientsOf('subscriptions'), secretsOf('subscriptions')),
+    buildSignupAndMail(loadConfig(SignupAndMailConfig, env), clientsOf('signup-and-mail'), secretsOf('signup-and-mail')),
+    buildDonations(loadConfig(DonationConfig, env), clientsOf('donations'), secretsOf('donations')),
+    buildStripeWebhook(loadConfig(WebhookConfig, env), clientsOf('stripe-webhook'), secretsOf('stripe-webhook')),
+    buildAdmin(loadConfig(AdminConfig, env), clientsOf('admin'), secretsOf('admin')),
+    buildSesEvents(loadConfig(SesEventsConfig, env), clientsOf('ses-events'), secretsOf('ses-events')),
   ]);
   const subscriptions = subscriptionsHandler(subscriptionsRoot.deps, subscriptionsRoot.options);
-  const fallback = fallbackHandler({ siteName: loadConfig(FallbackConfig, env).SITE_NAME });
+  const fallbackConfig = loadConfig(FallbackConfig, env);
+  const fallback = fallbackHandler({ siteName: fallbackConfig.SITE_NAME, brand: brandOf(fallbackConfig) });
   const mailer: QueueConsumer = mailerHandler(mailerRoot.deps);
   const donations = donationsHandler(donationsRoot.deps, donationsRoot.options);
   const stripeWebhook = stripeWebhookHandler(webhookRoot.deps, webhookRoot.options);
   const admin = adminHandler(adminRoot.deps, adminRoot.options);
-  const exportWorker = exportWorkerHandler(buildExportWorker(loadConfig(ExportWorkerConfig, env), clients).deps);
+  const exportWorker = exportWorkerHandler(buildExportWorker(loadConfig(ExportWorkerConfig, env), clientsOf('export-worker')).deps);
   const sesEvents = sesEventsHandler(sesEventsRoot.deps);
   const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin };
   // Work still running (background invocations, requests being handled), so that closing can wait for its writes.
@@ -251,6 +274,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     port,
     tables,
     clientOptions: clients,
+    environment: env,
     stripeApiUrl,
     mailIdle: async () => {
       do {

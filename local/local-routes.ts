@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { OutboxEmail } from './dev-server.js';
+import { serveOutbox } from './outbox-pages.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -43,9 +44,7 @@ export const serveLocal = async (req: IncomingMessage, res: ServerResponse, cont
     await sendFile(res, join(context.web, file)).catch(() => sendJson(res, 404, { error: { code: 'not_found', message: 'No such asset.' } }));
     return true;
   }
-  if (pathname === '/_local/outbox') {
-    sendJson(res, 200, context.outbox());
-    return true;
-  }
+  // The outbox: JSON for tools, an inbox for a browser (local/outbox-pages.ts).
+  if (pathname === '/_local/outbox' || pathname.startsWith('/_local/outbox/')) return serveOutbox(req, res, pathname, context.outbox);
   return false;
 };

@@ -4,7 +4,7 @@ import qs from 'qs';
 import { StripeActions } from './stripe/actions.js';
 import { StripeApi } from './stripe/api.js';
 import { readBody, stripeError } from './stripe/http.js';
-import { checkoutPage } from './stripe/pages.js';
+import { checkoutPage, portalPage } from './stripe/pages.js';
 import { StripeStore } from './stripe/state.js';
 import { WebhookSender } from './stripe/webhooks.js';
 
@@ -21,8 +21,9 @@ export interface StripeSimulatorOptions {
 }
 
 /**
- * A local stand-in for the parts of Stripe that Appeal uses: the Checkout Sessions, Invoices and Subscriptions
- * API on its own port, reached by the real `stripe` client (`stripe/api.ts`); a checkout page (`stripe/pages.ts`);
+ * A local stand-in for the parts of Stripe that Appeal uses: the Checkout Sessions, Customer Portal sessions,
+ * Invoices and Subscriptions API on its own port, reached by the real `stripe` client (`stripe/api.ts`); a checkout
+ * page and a Customer Portal page (`stripe/pages.ts`);
  * and the actions that Stripe's dashboard or a donor would take (`stripe/actions.ts`), each of which delivers
  * webhooks signed exactly as Stripe signs them, retrying a failed delivery with backoff (`stripe/webhooks.ts`). Its objects are Stripe's own types, kept in
  * one state file (`stripe/state.ts`, `stripe/objects.ts`).
@@ -36,7 +37,10 @@ export class StripeSimulator {
 
   constructor(options: StripeSimulatorOptions) {
     this.store = new StripeStore(options.stateFile);
-    this.api = new StripeApi(this.store, options.secretKey, (id) => `${options.publicUrl}/_local/stripe/checkout/${id}`);
+    this.api = new StripeApi(this.store, options.secretKey, {
+      checkout: (id) => `${options.publicUrl}/_local/stripe/checkout/${id}`,
+      portal: (id) => `${options.publicUrl}/_local/stripe/portal/${id}`,
+    });
     this.webhooks = new WebhookSender(options.webhookUrl, options.webhookSecret, options.webhookRetryDelaysMs);
     this.actions = new StripeActions(this.store, this.webhooks);
   }
@@ -85,6 +89,8 @@ export class StripeSimulator {
       ['POST', /^\/disputes\/([^/]+)\/close$/, (id) => a.closeDispute(res, id, input)],
       ['POST', /^\/subscriptions\/([^/]+)\/renew$/, (id) => a.renew(res, id)],
       ['POST', /^\/subscriptions\/([^/]+)\/cancel$/, (id) => a.cancelSubscription(res, id)],
+      ['GET', /^\/portal\/([^/]+)$/, (id) => portalPage(this.store, res, id)],
+      ['POST', /^\/portal\/([^/]+)\/cancel$/, (id) => a.portalCancel(req, res, id, input)],
       ['GET', /^\/events$/, () => a.listEvents(res)],
       ['POST', /^\/events\/([^/]+)\/resend$/, (id) => a.resend(res, id)],
     ];

@@ -1,8 +1,11 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { queryIndex } from './dynamo-keys.js';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { indexPartitions, queryIndex } from './dynamo-keys.js';
 import * as z from 'zod/mini';
 import '../core/shared/schema.js'; // zod's messages, worded for every parse
-import type { AdminTokenRecord, AdminTokens } from '../core/admin/ports.js';
+import type { AdminTokenRecord, AdminTokens, DonorGifts, GiftReference } from '../core/admin/ports.js';
+import { Gift } from '../core/donations/model.js';
+import { donationKeys } from './dynamo-donations.js';
+import { batchGetAll } from './dynamo-transactions.js';
 
 const adminKeys = {
   token: (hash: string) => ({ pk: `TOKEN#${hash}`, sk: 'TOKEN' }),
@@ -69,5 +72,70 @@ export class DynamoAdminTokens implements AdminTokens {
         }),
       )
       .catch(() => undefined); // revoked meanwhile, or a hiccup: last use is advisory
+  }
+}
+
+const CampaignItem = z.object({ id: z.string() });
+/** BatchGetItem takes at most 100 keys a request. */
+const BATCH_GET_KEYS = 100;
+const DonorMarker = z.object({ pk: z.string(), firstGift: z.string() });
+
+/**
+ * The gifts held for a donor's address, without a table scan. Gifts are filed by campaign, and a donor's first
+ * counted gift to a campaign leaves a marker keyed by the campaign and the keyed hash of the address (the gift
+ * ledger's `DONOR#<campaign>#<hash>`). So: the campaigns (their index partition), the markers of this address in
+ * each (key lookups, one BatchGetItem per 100 campaigns), then for each campaign it has given to, that campaign's
+ * gifts on the index filtered on the address. The filter reads the campaign's gifts (a data request is rare and
+ * the admin routes are throttled); a per-donor index would read only the donor's, but needs the ledger to write one.
+ * A gift never paid (failed, abandoned) leaves no marker and is not found.
+ */
+export class DynamoDonorGifts implements DonorGifts {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private async campaignGifts(campaign: string, email: string) {
+    const gifts: Gift[] = [];
+    await Promise.all(
+      indexPartitions(`GIFTS#${campaign}`).map(async (partition) => {
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: 'gsi1',
+              KeyConditionExpression: 'gsi1pk = :partition',
+              FilterExpression: 'donorEmail = :email',
+              ExpressionAttributeValues: { ':partition': partition, ':email': email },
+              ExclusiveStartKey,
+            }),
+          );
+          gifts.push(...(page.Items ?? []).map((item) => Gift.parse(item)));
+          ExclusiveStartKey = page.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+      }),
+    );
+    return gifts;
+  }
+
+  async find(email: string, donorKey: string) {
+    const campaigns = (await queryIndex(this.client, this.tableName, 'CAMPAIGNS')).map((item) => CampaignItem.parse(item).id);
+    const byMarker = new Map(campaigns.map((id) => [donationKeys.donor(id, donorKey).pk, id]));
+    const keys = [...byMarker.keys()].map((pk) => ({ pk, sk: 'DONOR' }));
+    const batches = Array.from({ length: Math.ceil(keys.length / BATCH_GET_KEYS) }, (_, i) => keys.slice(i * BATCH_GET_KEYS, (i + 1) * BATCH_GET_KEYS));
+    const markers = (await Promise.all(batches.map((batch) => batchGetAll(this.client, this.tableName, batch)))).flat().map((item) => DonorMarker.parse(item));
+    const found: (Gift | GiftReference)[] = [];
+    await Promise.all(
+      markers.map(async (marker) => {
+        const campaign = byMarker.get(marker.pk) ?? '';
+        const gifts = await this.campaignGifts(campaign, email);
+        found.push(...gifts);
+        // The marker's gift not among them: it holds the address in another form (stored before normalising).
+        if (!gifts.some((gift) => gift.key === marker.firstGift)) found.push({ key: marker.firstGift, campaign });
+      }),
+    );
+    const at = (gift: Gift | GiftReference) => ('createdAt' in gift ? gift.createdAt : '');
+    return found.sort((a, b) => at(a).localeCompare(at(b)) || a.key.localeCompare(b.key));
   }
 }

@@ -5,8 +5,9 @@ import { stringify } from 'csv-stringify';
 import { CSV_OPTIONS, type ExportWriter } from '../core/admin/exports.js';
 
 /**
- * CSV (RFC 4180: CRLF, quotes as needed, UTF-8) streamed through a multipart upload: the writer waits for the
- * upload to drain, so memory holds a few parts at most, whatever the row count.
+ * CSV (RFC 4180: CRLF, quotes as needed, UTF-8 after a byte-order mark; see CSV_OPTIONS) streamed through a
+ * multipart upload: the writer waits for the upload to drain, so memory holds a few parts at most, whatever the
+ * row count.
  */
 export class S3ExportWriter implements ExportWriter {
   constructor(
@@ -24,16 +25,29 @@ export class S3ExportWriter implements ExportWriter {
     });
     const uploaded = upload.done();
     uploaded.catch(() => undefined); // observed below; avoid an unhandled rejection while rows are still read
+    // Wait for room in the stream, or for the upload to fail: once S3 refuses a part nobody reads the stream, and
+    // a plain wait for 'drain' would hold the worker until its timeout.
+    const room = () =>
+      Promise.race([
+        once(csv, 'drain'),
+        uploaded.then(() => {
+          throw new Error('the upload ended before the rows did');
+        }),
+      ]);
     let count = 0;
     try {
-      if (!csv.write(header)) await once(csv, 'drain');
+      if (!csv.write(header)) await room();
       for await (const row of rows) {
-        if (!csv.write(row)) await once(csv, 'drain');
+        if (!csv.write(row)) await room();
         count += 1;
       }
       csv.end();
     } catch (error) {
-      await upload.abort().catch(() => undefined);
+      // End the body with the error: the upload's readers fail with it, and the upload, as it fails, sends
+      // AbortMultipartUpload for the parts already stored. (Upload#abort would only make done() reject at once,
+      // leaving its readers waiting on a stream nobody ends, and the parts until the bucket's one-day rule.)
+      csv.destroy(error instanceof Error ? error : new Error(String(error)));
+      await uploaded.catch(() => undefined);
       throw error;
     }
     await uploaded;

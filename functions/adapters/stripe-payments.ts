@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import '../core/shared/schema.js'; // zod's messages, worded for every parse
 import { Frequency, type PaymentEvent } from '../core/donations/model.js';
 import { parseEmailAddress } from '../core/shared/email-address.js';
-import { InvalidSignatureError, TransientError } from '../core/shared/errors.js';
+import { InvalidSignatureError, NotFoundError, TransientError } from '../core/shared/errors.js';
 import type { CheckoutParams, PaymentEvents, Payments } from '../core/donations/ports.js';
 import { logger } from '../platform/logger.js';
 
@@ -94,9 +94,25 @@ export class StripePayments implements Payments {
         currency: session.currency,
         frequency: session.mode === 'subscription' ? ('monthly' as const) : ('once' as const),
         campaign: meta.campaign,
+        customer: idOf(session.customer),
       };
     } catch (error) {
       if (error instanceof Stripe.errors.StripeInvalidRequestError) return undefined; // no such session
+      return translate(error);
+    }
+  }
+
+  async createPortalSession(customer: string, returnUrl: string) {
+    try {
+      // The portal's features (cancel, change the card) are the account's default portal configuration, set once
+      // in Stripe's dashboard; a session is short-lived, so each visit of a manage link makes its own.
+      const session = await this.stripe.billingPortal.sessions.create({ customer, return_url: returnUrl });
+      return session.url;
+    } catch (error) {
+      // A customer deleted in the dashboard (or of the other mode): no retry brings it back.
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing' && error.param === 'customer') {
+        throw new NotFoundError('We could not find a monthly gift for this link. It may have been removed.', { cause: error });
+      }
       return translate(error);
     }
   }
@@ -233,6 +249,7 @@ export class StripePaymentEvents implements PaymentEvents {
           offersSignup: invoice.billing_reason === 'subscription_create',
           invoice: invoice.id,
           subscription,
+          customer: idOf(invoice.customer),
           at,
         };
       }
@@ -275,8 +292,12 @@ export class StripePaymentEvents implements PaymentEvents {
         return { kind: 'dispute', key, dispute: dispute.id, state, at };
       }
       case 'customer.subscription.deleted': {
+        // The end of a monthly gift (cancelled in the Customer Portal, in the dashboard, or after failed payments):
+        // recorded once, at the time Stripe ended it, however often and whenever the event arrives.
         const subscription = event.data.object;
-        return { kind: 'subscription', subscription: subscription.id, status: 'ended', campaign: Metadata.parse(subscription.metadata ?? {}).campaign, at };
+        const endedAt = subscription.ended_at ?? subscription.canceled_at ?? event.created;
+        const campaign = Metadata.parse(subscription.metadata ?? {}).campaign;
+        return { kind: 'subscription', subscription: subscription.id, status: 'ended', campaign, at: new Date(endedAt * 1000) };
       }
       default:
         return { kind: 'ignored', reason: `type ${event.type}` };

@@ -19,7 +19,8 @@ export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName }: { si
     {
       'POST /v1/admin/exports': authorized(async (req) => {
         checkBody(req, ['application/json']);
-        return json(202, await startExport(exports, req.body(ExportRequest)));
+        // The filters are checked against the lists and campaigns the admin deps know.
+        return json(202, await startExport({ ...exports, counts: admin.counts, campaigns: admin.campaigns }, req.body(ExportRequest)));
       }),
       'GET /v1/admin/exports/{exportId}': authorized(async (req) => json(200, await exportStatus(exports, param(req, 'exportId')))),
       'GET /v1/admin/subscribers/{email}': authorized(async (req) => json(200, await accessSubscriber(admin, param(req, 'email')))),

@@ -1,21 +1,35 @@
-import { donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
+import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
+import type { Brand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
 import { campaignProgress, DonateQuery, type DonationDeps, describeGift, followDonateLink, hasAmount, startCheckout } from '../core/donations/checkout.js';
+import { ManageQuery, openDonorPortal } from '../core/donations/manage.js';
 import { DomainError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
-import { checkBody, type HttpRequest, html, httpHandler, json, seeOther, statusOf } from '../platform/http.js';
+import { checkBody, errorResponse, type HttpRequest, html, httpHandler, json, seeOther, statusOf } from '../platform/http.js';
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
 export interface DonationRoutesOptions {
   siteName: string;
+  /** The site's look on the pages (brandOf); the default look around the site's name when unset. */
+  brand?: Brand | undefined;
   rateLimiter: RateLimiter;
   checkoutLimit: RateLimit;
+  /** Manage-link visits per client (each one opens a Stripe portal session); MANAGE_LINK_LIMIT when unset. */
+  manageLimit?: RateLimit | undefined;
 }
+
+/** As the confirm and unsubscribe links (LINK_CLIENT_LIMIT_PER_MINUTE's default): a donor clicks a few times. */
+export const MANAGE_LINK_LIMIT: RateLimit = { name: 'manage-client', limit: 60, windowSeconds: 60 };
 
 export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) => {
   const { siteName } = options;
+  const site = options.brand ?? siteName;
   const base = deps.settings.apiBaseUrl;
+  // The chooser's form is answered with a 303 to Stripe Checkout, and browsers hold that redirect to the page's
+  // form-action too (the dev server's simulator is our own origin).
+  const chooserForms = ["'self'", new URL(base).origin, 'https://checkout.stripe.com'];
+  const page = (status: number, body: string) => html(status, body, {}, [], chooserForms);
   // Card testers hammer checkout creation: every attempt from one client counts, valid or not.
   const limitCheckouts = (req: HttpRequest) =>
     limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.checkoutLimit, req.client);
@@ -36,22 +50,46 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
 
       'GET /v1/donate': async (req) => {
         const campaign = CampaignId.safeParse(req.query.get('campaign')).data;
+        // What the donor chose, as sent: shown again when the chooser comes back with an error.
+        const choice = {
+          frequency: req.query.get('frequency') === 'monthly' ? ('monthly' as const) : ('once' as const),
+          customAmount: req.query.get('custom_amount') ?? undefined,
+          subscribe: req.query.get('subscribe') === 'true',
+        };
         try {
           const query = req.queryParams(DonateQuery, CHECKOUT_CODES);
           if (hasAmount(query)) await limitCheckouts(req);
           const link = await followDonateLink(deps, query, req.client);
-          return 'choose' in link ? html(200, donateChooserPage(siteName, base, link.choose, query.frequency)) : seeOther(link.checkoutUrl);
+          if ('checkoutUrl' in link) return seeOther(link.checkoutUrl);
+          return page(200, donateChooserPage(site, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }));
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
           const status = statusOf(error);
           if (!(error instanceof DomainError) || status >= 500 || status === 429) throw error;
+          const found = campaign ? await deps.campaigns.get(campaign).catch(() => undefined) : undefined;
+          // A closed campaign's link (an old banner, an email) says that it has ended, with its final total.
+          if (found && !found.open) return page(200, campaignEndedPage(site, found));
+          // An amount we cannot take: the chooser again, with the problem at the amount and what was typed.
+          if (found && error.code === 'invalid_amount') return page(400, donateChooserPage(site, base, found, { ...choice, error: { message: error.message, field: error.field } }));
           const back = campaign && error.code !== 'invalid_campaign' ? `${base}/v1/donate?campaign=${encodeURIComponent(campaign)}` : undefined;
-          return html(400, donationErrorPage(siteName, error.message, back));
+          return page(400, donationErrorPage(site, error.message, back));
         }
       },
 
-      'GET /v1/donate/thanks': async (req) => html(200, donationThanksPage(siteName, await describeGift(deps, req.query.get('session_id') ?? undefined))),
+      // The link in monthly receipts and on the monthly thank-you page. Every visit counts against the client's
+      // limit, valid or not, as on the other link routes (each valid one costs a Stripe call). A link is only ever
+      // opened in a browser, so a failure is always a page (the contract's 400 page for a bad token).
+      'GET /v1/donations/manage': async (req) => {
+        try {
+          await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
+          return seeOther(await openDonorPortal(deps, req.queryParams(ManageQuery, { token: 'invalid_token' }).token));
+        } catch (error) {
+          return errorResponse(error, { ...req, wantsHtml: true }, site);
+        }
+      },
+
+      'GET /v1/donate/thanks': async (req) => page(200, donationThanksPage(site, await describeGift(deps, req.query.get('session_id') ?? undefined))),
     },
-    { siteName },
+    { siteName, brand: options.brand },
   );
 };

@@ -1,17 +1,35 @@
+import type { Brand } from '../core/shared/brand.js';
+import { faviconIco } from '../core/shared/favicon.js';
 import { MethodNotAllowedError, NotFoundError } from '../core/shared/errors.js';
-import { httpHandler } from '../platform/http.js';
-import { matchRoute } from '../platform/routes.js';
+import { type HttpResponse, httpHandler } from '../platform/http.js';
+import { FAVICON_PATH, matchRoute } from '../platform/routes.js';
 
-/** The catch-all route (`$default`): unknown paths get 404, known paths with another method 405. */
-export const makeHandler = ({ siteName }: { siteName: string }) =>
-  httpHandler(
+/**
+ * The catch-all route (`$default`): the pages' icon at /favicon.ico (drawn once, in the brand's colours, and
+ * cached by browsers for a day), and for anything else 404, or 405 for a known path with another method.
+ */
+export const makeHandler = ({ siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
+  let icon: string | undefined;
+  const favicon = (): HttpResponse => {
+    icon ??= Buffer.from(faviconIco(brand ?? siteName)).toString('base64');
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'image/x-icon', 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' },
+      body: icon,
+      isBase64Encoded: true,
+    };
+  };
+  return httpHandler(
     {},
     {
       siteName,
+      brand,
       fallback: async (req) => {
+        if (req.path === FAVICON_PATH && (req.method === 'GET' || req.method === 'HEAD')) return favicon();
         const { allowed } = matchRoute(req.method, req.path);
         if (allowed.length) throw new MethodNotAllowedError(allowed);
         throw new NotFoundError('There is nothing at this address.');
       },
     },
   );
+};

@@ -1,5 +1,6 @@
 import { type GiftDeps, recordPaymentEvent } from '../core/donations/gifts.js';
 import type { PaymentEvents } from '../core/donations/ports.js';
+import { InvalidSignatureError } from '../core/shared/errors.js';
 import { checkBody, httpHandler, json } from '../platform/http.js';
 import { logger } from '../platform/logger.js';
 
@@ -19,8 +20,14 @@ export const makeHandler = ({ gifts, events }: WebhookDeps, { siteName }: { site
     {
       'POST /v1/stripe/webhook': async (req) => {
         checkBody(req, ['application/json'], MAX_WEBHOOK_BYTES);
-        const event = await events.read(req.rawBody, req.headers['stripe-signature']);
+        const signature = req.headers['stripe-signature'];
+        const event = await events.read(req.rawBody, signature).catch((error: unknown) => {
+          // A wrong webhook secret answers every event 400: a signed delivery refused feeds an alarm (infra/log-metrics.ts).
+          if (error instanceof InvalidSignatureError) logger.warn('stripe signature rejected', { signed: signature !== undefined, requestId: req.requestId });
+          throw error;
+        });
         const outcome = await recordPaymentEvent(gifts, event);
+        if (event.kind === 'payment' && event.status === 'paid') logger.info('gift paid', { frequency: event.frequency, requestId: req.requestId });
         logger.info('stripe event handled', { kind: event.kind, outcome, requestId: req.requestId });
         return json(200, { received: true });
       },

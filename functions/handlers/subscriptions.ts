@@ -1,9 +1,12 @@
-import { InvalidTokenError } from '../core/shared/errors.js';
+import type { Brand } from '../core/shared/brand.js';
+import { InvalidTokenError, RateLimitedError, ValidationError } from '../core/shared/errors.js';
 import {
   confirmedPage,
   confirmPromptPage,
   invalidConfirmLinkPage,
   PAGE_SCRIPT_HASHES,
+  type SignupFormValues,
+  signupFormPage,
   thanksPage,
   unsubscribedPage,
   unsubscribePromptPage,
@@ -27,15 +30,30 @@ import {
   httpHandler,
   JSON_TYPE,
   json,
+  MAX_BODY_BYTES,
   MULTIPART_TYPE,
   seeOther,
+  statusOf,
 } from '../platform/http.js';
+import { logger } from '../platform/logger.js';
 
 export interface SubscriptionRoutesOptions {
   thankYouUrl?: string | undefined;
   confirmedUrl?: string | undefined;
   limits: { signupClient: RateLimit; linkClient: RateLimit };
+  /** The site's look on the pages (brandOf); the default look around the site's name when unset. */
+  brand?: Brand | undefined;
 }
+
+const originOf = (url: string | undefined) => (url && URL.canParse(url) ? new URL(url).origin : undefined);
+
+/** What a form posted without JavaScript typed (urlencoded: the only form this route takes), to show it again. */
+const typedValues = (req: HttpRequest): SignupFormValues => {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '') || req.rawBody.length > MAX_BODY_BYTES) return {};
+  const form = new URLSearchParams(req.rawBody);
+  const one = (key: string) => form.get(key) ?? undefined;
+  return { email: one('email'), name: one('name'), lists: form.getAll('lists'), source: one('source'), lang: one('lang') };
+};
 
 const refererOf = (req: HttpRequest) => {
   const referer = req.headers.referer;
@@ -44,7 +62,13 @@ const refererOf = (req: HttpRequest) => {
 
 export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesOptions) => {
   const { siteName, apiBaseUrl } = deps.settings;
+  const site = options.brand ?? siteName;
   const signupUrl = `${apiBaseUrl}/v1/subscriptions`;
+  // Our pages' forms post here, and the answer may be a 303 to a configured page on the site: browsers hold that
+  // redirect to the page's form-action too.
+  const formAction = [...new Set(["'self'", ...[apiBaseUrl, options.thankYouUrl, options.confirmedUrl].flatMap((u) => originOf(u) ?? [])])];
+  const page = (status: number, body: string, headers: Record<string, string> = {}, scripts: readonly string[] = []) =>
+    html(status, body, headers, scripts, formAction);
   const selfUrl = (req: HttpRequest) => `${apiBaseUrl}${req.path}?${req.query.toString()}`;
   const tokenOf = (req: HttpRequest) => req.queryParams(TokenQuery, { token: 'invalid_token' }).token;
 
@@ -54,28 +78,38 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       return await run();
     } catch (error) {
       if (!(error instanceof InvalidTokenError) || !req.wantsHtml) throw error;
-      return html(400, invalidConfirmLinkPage(siteName, error.message, signupUrl, error.email));
+      return page(400, invalidConfirmLinkPage(site, error.message, signupUrl, error.email));
     }
   };
 
   return httpHandler(
     {
       'POST /v1/subscriptions': async (req) => {
-        await limitClient(deps, options.limits.signupClient, req.client); // every request counts, valid or not
-        checkBody(req);
-        const input = req.body(SubscribeRequest, { email: 'invalid_email', lists: 'invalid_list' });
-        const source = input.source ?? refererOf(req); // a form posted without JavaScript names its page this way
-        await requestSubscription(deps, { ...input, source, client: req.client });
-        return req.wantsHtml ? seeOther(options.thankYouUrl ?? `${signupUrl}/thanks`) : json(202, { status: 'pending' });
+        try {
+          await limitClient(deps, options.limits.signupClient, req.client); // every request counts, valid or not
+          checkBody(req);
+          const input = req.body(SubscribeRequest, { email: 'invalid_email', lists: 'invalid_list' });
+          const source = input.source ?? refererOf(req); // a form posted without JavaScript names its page this way
+          await requestSubscription(deps, { ...input, source, client: req.client });
+          return req.wantsHtml ? seeOther(options.thankYouUrl ?? `${signupUrl}/thanks`) : json(202, { status: 'pending' });
+        } catch (error) {
+          // A form posted without JavaScript that we cannot take gets the form back: the problem in words at its
+          // field, what the reader typed kept, and how long to wait when it is the rate limit.
+          const values = req.wantsHtml && (error instanceof ValidationError || error instanceof RateLimitedError) ? typedValues(req) : {};
+          if (values.email === undefined) throw error;
+          const waited = error instanceof RateLimitedError ? error.retryAfterSeconds : undefined;
+          const problem = { message: (error as ValidationError).message, field: (error as ValidationError).field, retryAfterSeconds: waited };
+          return page(statusOf(error), signupFormPage(site, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
+        }
       },
 
-      'GET /v1/subscriptions/thanks': async () => html(200, thanksPage(siteName)),
+      'GET /v1/subscriptions/thanks': async () => page(200, thanksPage(site)),
 
       'GET /v1/subscriptions/confirm': async (req) => {
         await limitClient(deps, options.limits.linkClient, req.client);
         return confirmLinkErrors(req, async () => {
           readConfirmToken(deps.keys.token, tokenOf(req), deps.clock.now()); // read only: scanners change nothing
-          return html(200, confirmPromptPage(siteName, selfUrl(req)), {}, PAGE_SCRIPT_HASHES);
+          return page(200, confirmPromptPage(site, selfUrl(req)), {}, PAGE_SCRIPT_HASHES);
         });
       },
 
@@ -84,15 +118,16 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         checkBody(req);
         return confirmLinkErrors(req, async () => {
           await confirmSubscription(deps, { token: tokenOf(req), client: req.client });
+          logger.info('subscription confirmed', { requestId: req.requestId });
           if (!req.wantsHtml) return json(200, { status: 'confirmed' });
-          return options.confirmedUrl ? seeOther(options.confirmedUrl) : html(200, confirmedPage(siteName));
+          return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, confirmedPage(site));
         });
       },
 
       'GET /v1/subscriptions/unsubscribe': async (req) => {
         await limitClient(deps, options.limits.linkClient, req.client);
         readUnsubscribeToken(deps.keys.token, tokenOf(req)); // a GET never unsubscribes: mail scanners follow links
-        return html(200, unsubscribePromptPage(siteName, selfUrl(req)));
+        return page(200, unsubscribePromptPage(site, selfUrl(req)));
       },
 
       // RFC 8058 one-click: a POST with `List-Unsubscribe=One-Click` (multipart or urlencoded), no cookies, no
@@ -102,9 +137,9 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         checkBody(req, [FORM_TYPE, MULTIPART_TYPE, JSON_TYPE]);
         req.body(OneClickBody);
         await unsubscribe(deps, { token: tokenOf(req) });
-        return req.wantsHtml ? html(200, unsubscribedPage(siteName)) : json(200, { status: 'unsubscribed' });
+        return req.wantsHtml ? page(200, unsubscribedPage(site)) : json(200, { status: 'unsubscribed' });
       },
     },
-    { siteName },
+    { siteName, brand: options.brand },
   );
 };

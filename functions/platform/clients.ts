@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer } from '@smithy/types';
 
 /** The AWS services the functions call, by the name a client's endpoint is given under. */
 export type AwsService = 'dynamodb' | 'sqs' | 'sesv2' | 's3' | 'lambda' | 'secretsManager';
@@ -14,7 +15,22 @@ export interface ClientOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   endpoints?: Partial<Record<AwsService, string>>;
   s3ForcePathStyle?: boolean;
+  /**
+   * Tests only (tests/infra/least-privilege.test.ts, through the dev server): told of every call a client makes,
+   * before it is signed or sent. Never set in Lambda, where the clients are built without it and unchanged.
+   */
+  recorder?: AwsCallRecorder;
 }
+
+/** One AWS API call as a function's code makes it: the service's client, the SDK command, the command's input. */
+export interface AwsCall {
+  service: AwsService;
+  /** The SDK command's name, e.g. `PutItemCommand` (a DocumentClient command runs as its low-level command). */
+  command: string;
+  input: Readonly<Record<string, unknown>>;
+}
+
+export type AwsCallRecorder = (call: AwsCall) => void;
 
 /** The constructor configuration of one service's client. */
 export const clientConfig = (options: ClientOptions, service: AwsService) => ({
@@ -23,8 +39,34 @@ export const clientConfig = (options: ClientOptions, service: AwsService) => ({
   ...(options.endpoints?.[service] ? { endpoint: options.endpoints[service] } : {}),
 });
 
+interface RecordableClient {
+  middlewareStack: {
+    add(
+      middleware: (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => InitializeHandler<object, MetadataBearer>,
+      options: { step: 'initialize'; name: string; override: boolean },
+    ): void;
+  };
+}
+
+/**
+ * The client itself; with a recorder in the options, a middleware at the first step ('initialize': once per
+ * call, before retries, also for presigned URLs and lib-storage's uploads) tells it of every command first.
+ */
+export const recorded = <C extends RecordableClient>(client: C, options: ClientOptions, service: AwsService): C => {
+  const { recorder } = options;
+  if (!recorder) return client;
+  client.middlewareStack.add(
+    (next, context) => async (args: InitializeHandlerArguments<object>) => {
+      recorder({ service, command: context.commandName ?? 'unknown', input: args.input as Record<string, unknown> });
+      return next(args);
+    },
+    { step: 'initialize', name: 'appealAwsCallRecorder', override: true },
+  );
+  return client;
+};
+
 export const documentClient = (options: ClientOptions) =>
-  DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options, 'dynamodb')), {
+  DynamoDBDocumentClient.from(recorded(new DynamoDBClient(clientConfig(options, 'dynamodb')), options, 'dynamodb'), {
     marshallOptions: { removeUndefinedValues: true },
   });
 

@@ -16,7 +16,9 @@ import {
   ValidationError,
 } from '../core/shared/errors.js';
 import type { Client } from '../core/shared/model.js';
-import { errorPage } from '../core/subscriptions/pages.js';
+import type { Brand } from '../core/shared/brand.js';
+import { pagePolicy } from '../core/shared/html.js';
+import { errorPage } from '../core/shared/pages.js';
 import { logger } from './logger.js';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
@@ -231,17 +233,22 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   body: JSON.stringify(body),
 });
 
+/**
+ * An HTML page, under the policy its own markup calls for (see pagePolicy): its stylesheet and scripts by hash,
+ * and forms that may go only to `formAction` (default `'self'`; redirects after a post count too).
+ */
 export const html = (
   statusCode: number,
   body: string,
   headers: Record<string, string> = {},
   scriptHashes: readonly string[] = [],
+  formAction?: readonly string[],
 ): HttpResponse => ({
   statusCode,
   headers: {
     ...BASE_HEADERS,
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'${scriptHashes.length ? `; script-src ${scriptHashes.join(' ')}` : ''}`,
+    'content-security-policy': pagePolicy(body, { scriptHashes, formAction }),
     ...headers,
   },
   body,
@@ -290,7 +297,7 @@ export const statusOf = (error: unknown): number => {
  * Maps any thrown value to the contract's error response: JSON, or an error page for a browser (`wantsHtml`).
  * Unknown errors log with their stack and answer a generic 500.
  */
-export const errorResponse = (error: unknown, req: HttpRequest | undefined, siteName: string): HttpResponse => {
+export const errorResponse = (error: unknown, req: HttpRequest | undefined, site: Brand | string): HttpResponse => {
   const known = error instanceof DomainError ? error : undefined;
   const status = statusOf(error);
   if (!known) logger.error('unhandled error', { error: error as Error, requestId: req?.requestId });
@@ -300,7 +307,10 @@ export const errorResponse = (error: unknown, req: HttpRequest | undefined, site
   const headers: Record<string, string> = {};
   if (known instanceof RateLimitedError) headers['retry-after'] = String(known.retryAfterSeconds);
   if (known instanceof MethodNotAllowedError) headers.allow = known.allowed.join(', ');
-  if (req?.wantsHtml) return html(status, errorPage(siteName, status, message, known?.field), headers);
+  if (req?.wantsHtml) {
+    const retryAfterSeconds = known instanceof RateLimitedError ? known.retryAfterSeconds : undefined;
+    return html(status, errorPage(site, status, message, { field: known?.field, retryAfterSeconds, code: known?.code }), headers);
+  }
   return json(status, known ? errorBody(known) : { error: { code, message } }, headers);
 };
 
@@ -311,7 +321,7 @@ export type RouteHandler = (req: HttpRequest) => Promise<HttpResponse>;
  * `x-request-id` on every answer.
  */
 export const httpHandler =
-  (routes: Record<string, RouteHandler>, options: { siteName: string; fallback?: RouteHandler }) =>
+  (routes: Record<string, RouteHandler>, options: { siteName: string; brand?: Brand | undefined; fallback?: RouteHandler }) =>
   async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
     let req: HttpRequest | undefined;
     let response: HttpResponse;
@@ -321,7 +331,7 @@ export const httpHandler =
       if (!route) throw new NotFoundError('There is nothing at this address.');
       response = await route(req);
     } catch (error) {
-      response = errorResponse(error, req, options.siteName);
+      response = errorResponse(error, req, options.brand ?? options.siteName);
     }
     response.headers['x-request-id'] = event.requestContext.requestId;
     return response;

@@ -23,6 +23,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/donations/checkout', fn: 'donations' },
   { method: 'GET', path: '/v1/donate', fn: 'donations' },
   { method: 'GET', path: '/v1/donate/thanks', fn: 'donations' },
+  { method: 'GET', path: '/v1/donations/manage', fn: 'donations' },
   { method: 'POST', path: '/v1/stripe/webhook', fn: 'stripe-webhook' },
   { method: 'POST', path: '/v1/admin/exports', fn: 'admin' },
   { method: 'GET', path: '/v1/admin/exports/{exportId}', fn: 'admin' },
@@ -30,6 +31,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/admin/subscribers/{email}', fn: 'admin' },
   { method: 'GET', path: '/v1/admin/stats', fn: 'admin' },
 ];
+
+/**
+ * The pages' icon, `GET /favicon.ico`: no route of its own. API Gateway's catch-all route takes every path the
+ * table does not name, so the catch-all function (handlers/fallback.ts) serves it, as the dev server's gateway does.
+ */
+export { FAVICON_PATH } from '../core/shared/brand.js';
 
 export const routeKey = (route: RouteSpec): string => `${route.method} ${route.path}`;
 

@@ -1,31 +1,78 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
+  type CfnFunction,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsLogLevel,
   ParamsAndSecretsVersions,
+  type IFunction,
   Runtime,
+  Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { Schema } from '../../functions/core/shared/schema.js';
 import { type EnvOf, envFor } from '../../functions/platform/config.js';
+import { acceptFinding } from '../nag.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** DynamoDB actions on a table's items (each names its items by key, so `dynamodb:LeadingKeys` applies). */
+export type ItemAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:BatchWriteItem';
+
 /**
- * Grants that come with an environment variable: each grants the function what it needs of a resource and
- * returns the value for the variable, so that the variable and its least-privilege grant sit side by side.
+ * What a function may do with one table, and nothing more. A transaction needs the action of each of its items
+ * (a Put is dynamodb:PutItem), so it is listed by those.
+ */
+export interface TableAccess {
+  /**
+   * Per item action, the kinds of item it may touch: partition key prefixes from the README's item design
+   * (`SUB#`, `RATE#`, `COUNTS#SUBSCRIBERS#`…), enforced by a `dynamodb:LeadingKeys` condition. So the public
+   * subscriptions function can delete a suppression marker but no subscriber, and write no admin token.
+   */
+  items?: Partial<Record<ItemAction, readonly string[]>>;
+  /** The indexes it queries, by name (dynamodb:Query on `<table>/index/<name>`, never index/*). */
+  query?: readonly string[];
+  /** Whether it scans the whole table (dynamodb:Scan: a parallel export); a Scan cannot be limited by key. */
+  scan?: boolean;
+}
+
+/** S3 actions on objects. */
+export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:AbortMultipartUpload';
+
+/**
+ * Grants that come with an environment variable: each grants the function exactly the actions it calls on a
+ * resource (tests/infra/least-privilege.test.ts records the calls and checks the role against them) and returns
+ * the value for the variable, so that the variable and its least-privilege grant sit side by side.
  */
 export interface Bind {
-  table(table: ITable, access: 'read' | 'readWrite'): string;
+  /** The table's name; grants exactly `access`. */
+  table(table: ITable, access: TableAccess): string;
+  /** The queue's URL; grants sqs:SendMessage on that queue. */
   queueSender(queue: IQueue): string;
+  /** The secret's ARN; grants secretsmanager:GetSecretValue on it, what the Parameters and Secrets extension calls. */
   secret(secret: ISecret): string;
+  /** The bucket's name; grants `actions` on the objects under `prefix` (e.g. `exports/`) only. */
+  objects(bucket: IBucket, prefix: string, actions: readonly ObjectAction[]): string;
+  /** The function's name; grants lambda:InvokeFunction on that function, unqualified (no version, no alias). */
+  invoker(fn: IFunction): string;
+  /** The configuration set's name; grants ses:SendEmail as `identity`, through `configurationSet` (SES checks both). */
+  mailSender(identity: IEmailIdentity, configurationSet: IConfigurationSet): string;
 }
 
 export interface AppFunctionProps<S extends Schema> {
@@ -52,10 +99,13 @@ export interface AppFunctionProps<S extends Schema> {
  */
 export class AppFunction<S extends Schema = Schema> extends Construct {
   readonly fn: NodejsFunction;
+  /** The function's own log group: one JSON object per line (functions/platform/logger.ts), for metric filters. */
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps<S>) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
+    this.logGroup = logGroup;
     this.fn = new NodejsFunction(this, 'Function', {
       entry: `${ROOT}functions/entries/${props.entry}.ts`,
       projectRoot: ROOT,
@@ -66,6 +116,9 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
+      // Lambda's own X-Ray tracing: the runtime records each invocation and its cold start, with no tracer library
+      // in the bundle (none adds to the cold start that issue 8 budgets). AWS SDK calls show as time in the handler.
+      tracing: Tracing.ACTIVE,
       paramsAndSecrets: props.secretsExtension
         ? // The secrets are read once per cold start: a small cache, and only warnings in the logs.
           ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
@@ -93,21 +146,85 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
     for (const [name, value] of Object.entries(envFor(props.config, props.environment(this.bind)))) {
       this.fn.addEnvironment(name, value);
     }
+
+    // cdk-nag findings every function shares, each answered on this function only (infra/nag.ts).
+    acceptFinding(
+      this,
+      'AwsSolutions-IAM4',
+      "AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function write its own logs; CDK attaches it to every function's role.",
+      ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+    );
+    acceptFinding(
+      this,
+      'AwsSolutions-IAM5',
+      'AwsSolutions-IAM5: X-Ray has no resource-level permissions, so tracing\'s xray:PutTraceSegments and xray:PutTelemetryRecords need Resource "*" (the infra tests check that no other action has it).',
+      ['Resource::*'],
+    );
+    for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
+      acceptFinding(
+        this,
+        rule,
+        `${rule}: Node 22 is the runtime the bundles target (esbuild node22) and the tests run on; moving to a newer Node is a deliberate change, made with its cold-start budget (issue 8) measured again.`,
+      );
+    }
+  }
+
+  /**
+   * Reserves concurrency for this function, which also caps it: a flood elsewhere cannot take its capacity, and it
+   * cannot take more than this. Off unless the stage asks (`reservedConcurrency` in infra/config.ts): a new
+   * account's quota can be as low as 10, and there any reservation fails the deploy.
+   */
+  reserveConcurrency(count: number | undefined) {
+    if (count === undefined) return;
+    (this.fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = count;
+  }
+
+  private allow(actions: readonly string[], resources: string[], conditions?: Record<string, unknown>) {
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources, ...(conditions ? { conditions } : {}) }));
   }
 
   private readonly bind: Bind = {
     table: (table, access) => {
-      if (access === 'read') table.grantReadData(this.fn);
-      else table.grantReadWriteData(this.fn);
+      // One statement per set of item kinds: the actions that may touch the same kinds share it.
+      const byKinds = new Map<string, string[]>();
+      for (const [action, prefixes] of Object.entries(access.items ?? {})) {
+        if (!prefixes?.length) throw new Error(`${action} on ${table.node.id} names no kind of item (a partition key prefix)`);
+        const kinds = JSON.stringify([...new Set(prefixes)].sort());
+        byKinds.set(kinds, [...(byKinds.get(kinds) ?? []), action]);
+      }
+      for (const [kinds, actions] of byKinds) {
+        const leadingKeys = (JSON.parse(kinds) as string[]).map((prefix) => `${prefix}*`);
+        this.allow(actions, [table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } });
+      }
+      if (access.scan) this.allow(['dynamodb:Scan'], [table.tableArn]);
+      for (const index of access.query ?? []) this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${index}`]);
       return table.tableName;
     },
     queueSender: (queue) => {
-      queue.grantSendMessages(this.fn);
+      this.allow(['sqs:SendMessage'], [queue.queueArn]);
       return queue.queueUrl;
     },
     secret: (secret) => {
-      secret.grantRead(this.fn);
+      // The extension reads the secret with the function's role; the default key (aws/secretsmanager) needs no grant.
+      this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
       return secret.secretArn;
+    },
+    objects: (bucket, prefix, actions) => {
+      this.allow(actions, [bucket.arnForObjects(`${prefix}*`)]);
+      return bucket.bucketName;
+    },
+    invoker: (fn) => {
+      this.allow(['lambda:InvokeFunction'], [fn.functionArn]);
+      return fn.functionName;
+    },
+    mailSender: (identity, configurationSet) => {
+      const configurationSetArn = Stack.of(this).formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: configurationSet.configurationSetName,
+      });
+      this.allow(['ses:SendEmail'], [identity.emailIdentityArn, configurationSetArn]);
+      return configurationSet.configurationSetName;
     },
   };
 }

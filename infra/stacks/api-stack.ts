@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
   CorsHttpMethod,
@@ -8,24 +9,21 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
-import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { NagSuppressions } from 'cdk-nag';
 import { type FunctionName, ROUTES, routeKey } from '../../functions/platform/routes.js';
-import type { StageConfig } from '../config.js';
+import type { FunctionEntry, StageConfig } from '../config.js';
+import { API_ACCESS_LOG_FIELDS, addMonitoring } from '../monitoring.js';
+import { acceptFinding, acceptWildcards, wildcard } from '../nag.js';
 import {
   AdminConfig,
   DonationConfig,
@@ -36,7 +34,10 @@ import {
   SubscriptionConfig,
   WebhookConfig,
 } from '../../functions/platform/config.js';
-import { AppFunction, type Bind } from '../constructs/app-function.js';
+import { AppFunction, type Bind, type TableAccess } from '../constructs/app-function.js';
+
+/** The most signup-and-mail workers the queue's event source runs at once (its maximum concurrency). */
+const MAIL_WORKERS = 5;
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
@@ -95,7 +96,15 @@ export class ApiStack extends Stack {
     this.api = api;
     const publicApiUrl = config.publicApiUrl ?? api.apiEndpoint;
 
-    const site = { SITE_NAME: config.siteName, PUBLIC_API_URL: publicApiUrl };
+    // The site's look on the hosted pages and emails (issue 11); every page links home, to the first origin by default.
+    const brand = {
+      SITE_NAME: config.siteName,
+      SITE_URL: config.siteUrl ?? new URL(config.siteOrigins[0] ?? '').href,
+      SITE_LOGO_URL: config.siteLogoUrl,
+      SITE_BRAND_COLOR: config.brandColor,
+      SITE_ACCENT_COLOR: config.accentColor,
+    };
+    const site = { ...brand, PUBLIC_API_URL: publicApiUrl };
     // What the subscriptions function and the signup-and-mail worker share: the lists, the consent wording, the links' terms.
     const mailingList = {
       LIST_IDS: config.lists.join(','),
@@ -115,7 +124,16 @@ export class ApiStack extends Stack {
       environment: (bind) => ({
         ...site,
         ...mailingList,
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
+        // Public: reads and writes subscribers and counts them, keeps the rate windows, and deletes only the
+        // suppression marker that a confirmation lifts. No Query, no Scan, no other kind of item (admin tokens).
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
+          items: {
+            'dynamodb:GetItem': ['SUB#'],
+            'dynamodb:PutItem': ['SUB#'],
+            'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#'],
+            'dynamodb:DeleteItem': ['SUPPRESS#'],
+          },
+        }),
         SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(signupAndMailQueue),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         THANK_YOU_URL: config.thankYouUrl,
@@ -135,31 +153,31 @@ export class ApiStack extends Stack {
       environment: (bind) => ({
         ...site,
         ...mailingList,
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
+        // Applies signups (subscribers and their counts), checks suppression markers, keeps the sent-mail ledger.
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
+          items: {
+            'dynamodb:GetItem': ['SUB#', 'SUPPRESS#', 'MAIL#'],
+            'dynamodb:PutItem': ['SUB#', 'MAIL#'],
+            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#'],
+          },
+        }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         MAIL_FROM: config.mailFrom,
         MAIL_REPLY_TO: config.replyTo,
-        SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
+        SES_CONFIGURATION_SET: bind.mailSender(props.emailIdentity, props.configurationSet),
         CHARITY_NAME: config.charityName,
         CHARITY_REGISTRATION: config.charityRegistration,
+        POSTAL_ADDRESS: config.postalAddress,
+        SENDER_NAME: config.senderName,
       }),
     });
     signupAndMail.fn.addEventSource(
-      new SqsEventSource(signupAndMailQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }),
-    );
-    signupAndMail.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [
-          props.emailIdentity.emailIdentityArn,
-          `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${props.configurationSet.configurationSetName}`,
-        ],
-      }),
+      new SqsEventSource(signupAndMailQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: MAIL_WORKERS }),
     );
 
-    // Both Stripe functions: the donations table, the keys, and the Stripe account's mode.
-    const stripe = (bind: Bind) => ({
-      DONATIONS_TABLE_NAME: bind.table(props.donationsTable, 'readWrite'),
+    // Both Stripe functions: the donations table (each its own access to it), the keys, and the Stripe account's mode.
+    const stripe = (bind: Bind, donationsAccess: TableAccess) => ({
+      DONATIONS_TABLE_NAME: bind.table(props.donationsTable, donationsAccess),
       SIGNING_SECRET_ID: bind.secret(signingSecret),
       STRIPE_SECRET_ID: bind.secret(stripeSecret),
       STRIPE_API_URL: undefined, // only for the dev server's Stripe simulator
@@ -172,7 +190,15 @@ export class ApiStack extends Stack {
       config: DonationConfig,
       environment: (bind) => ({
         ...site,
-        ...stripe(bind),
+        // Public: reads campaigns and their totals, keeps checkout attempts and the rate windows; no gift.
+        ...stripe(bind, {
+          items: {
+            'dynamodb:GetItem': ['CAMPAIGN#', 'ATTEMPT#'],
+            'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#'],
+            'dynamodb:PutItem': ['ATTEMPT#'],
+            'dynamodb:UpdateItem': ['RATE#'],
+          },
+        }),
         CURRENCIES: config.currencies.join(','),
         DONATION_SUCCESS_URL: config.donationSuccessUrl,
         DONATION_CANCEL_URL: config.donationCancelUrl,
@@ -189,7 +215,14 @@ export class ApiStack extends Stack {
       config: WebhookConfig,
       environment: (bind) => ({
         ...site,
-        ...stripe(bind),
+        // The gift ledger: gifts, the campaigns' totals, donor markers, monthly gifts; campaign settings read.
+        ...stripe(bind, {
+          items: {
+            'dynamodb:GetItem': ['GIFT#', 'CAMPAIGN#', 'MONTHLY#'],
+            'dynamodb:PutItem': ['GIFT#', 'DONOR#'],
+            'dynamodb:UpdateItem': ['TOTALS#', 'MONTHLY#'],
+          },
+        }),
         SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(signupAndMailQueue),
         CONSENT_VERSION: config.consentVersion,
         DEFAULT_LIST: config.defaultList,
@@ -203,14 +236,26 @@ export class ApiStack extends Stack {
       timeout: Duration.minutes(15),
       config: ExportWorkerConfig,
       environment: (bind) => ({
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
-        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, 'read'),
-        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
+        // Its job item, and what it exports: a Query on the index when a filter allows, else a parallel Scan.
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
+          items: { 'dynamodb:GetItem': ['EXPORT#'], 'dynamodb:UpdateItem': ['EXPORT#'] },
+          query: ['gsi1'],
+          scan: true,
+        }),
+        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { query: ['gsi1'], scan: true }),
+        // A multipart upload is s3:PutObject at every step; a failed one is aborted (the lifecycle rule is the backstop).
+        EXPORT_BUCKET_NAME: bind.objects(props.exportBucket, 'exports/', ['s3:PutObject', 's3:AbortMultipartUpload']),
       }),
     });
-    props.exportBucket.grantPut(exportWorker.fn, 'exports/*');
-    // No automatic retry of a failed export: it is marked failed, and the admin starts it again.
-    exportWorker.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1) });
+    // No automatic retry of a failed export: it is marked failed, and the admin starts it again. Every failed run
+    // (also one that died before it could mark its job: a timeout, out of memory) and every start Lambda could not
+    // make within the hour waits here with its error, behind an alarm.
+    const exportFailures = new Queue(this, 'ExportWorkerFailureQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    exportWorker.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1), onFailure: new SqsDestination(exportFailures) });
 
     const admin = new AppFunction(this, 'AdminFunction', {
       entry: 'admin',
@@ -219,16 +264,26 @@ export class ApiStack extends Stack {
       config: AdminConfig,
       environment: (bind) => ({
         ...site,
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
-        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, 'read'),
+        // Tokens (checked, last use touched), data requests (show; erase to a marker), export jobs, the counts.
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
+          items: {
+            'dynamodb:GetItem': ['TOKEN#', 'SUB#', 'SUPPRESS#', 'EXPORT#'],
+            'dynamodb:PutItem': ['SUPPRESS#', 'EXPORT#'],
+            'dynamodb:UpdateItem': ['TOKEN#', 'COUNTS#SUBSCRIBERS#'],
+            'dynamodb:DeleteItem': ['SUB#'],
+            'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'STATS'],
+          },
+        }),
+        // Read only: the campaign list and a campaign's gifts (on the index), each campaign's totals, and the donor
+        // markers that say in which campaigns an address has given (a data-subject request).
+        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { items: { 'dynamodb:BatchGetItem': ['TOTALS#', 'DONOR#'] }, query: ['gsi1'] }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
-        EXPORT_BUCKET_NAME: props.exportBucket.bucketName,
-        EXPORT_WORKER_FUNCTION_NAME: exportWorker.fn.functionName,
+        // A download link is a GetObject presigned with the function's credentials.
+        EXPORT_BUCKET_NAME: bind.objects(props.exportBucket, 'exports/', ['s3:GetObject']),
+        EXPORT_WORKER_FUNCTION_NAME: bind.invoker(exportWorker.fn),
         COUNTER_SHARDS: undefined,
       }),
     });
-    props.exportBucket.grantRead(admin.fn, 'exports/*'); // to sign download links
-    exportWorker.fn.grantInvoke(admin.fn);
 
     const sesEvents = new AppFunction(this, 'SesEventsFunction', {
       entry: 'ses-events',
@@ -236,7 +291,14 @@ export class ApiStack extends Stack {
       description: 'SES bounces and complaints: suppress the address',
       config: SesEventsConfig,
       environment: (bind) => ({
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, 'readWrite'),
+        // Marks the address (a suppression marker) and its subscriber bounced or complained, with the counts.
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
+          items: {
+            'dynamodb:GetItem': ['SUB#'],
+            'dynamodb:PutItem': ['SUB#', 'SUPPRESS#'],
+            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#'],
+          },
+        }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         COUNTER_SHARDS: undefined,
       }),
@@ -249,17 +311,15 @@ export class ApiStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     sesEvents.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(sesEventFailures) });
-    NagSuppressions.addResourceSuppressions(sesEventFailures, [
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter destination of the ses-events function.' },
-    ]);
-    props.sesEventsTopic.addSubscription(new LambdaSubscription(sesEvents.fn));
+    // SNS's own delivery to the function, when Lambda refuses it (throttled, unavailable) past SNS's retries, too.
+    props.sesEventsTopic.addSubscription(new LambdaSubscription(sesEvents.fn, { deadLetterQueue: sesEventFailures }));
 
     const fallback = new AppFunction(this, 'FallbackFunction', {
       entry: 'fallback',
       description: 'Catch-all route: 404 and 405 in the contract format',
       memorySize: 256,
       config: FallbackConfig,
-      environment: () => ({ SITE_NAME: config.siteName }),
+      environment: () => brand,
     });
 
     const groups: Record<FunctionName, AppFunction> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin };
@@ -280,7 +340,7 @@ export class ApiStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(API_ACCESS_LOG_FIELDS)) },
     });
     // Route throttling (the limits and their reasons are in infra/config.ts). Every route has a bucket of its own;
     // one listed here overrides the stage default above. The Stripe webhook's is separate from every public route's.
@@ -305,47 +365,99 @@ export class ApiStack extends Stack {
     if (unknown.length > 0) throw new Error(`route throttling names routes that do not exist: ${unknown.join(', ')}`);
     (stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', routeSettings);
 
-    const alarmTopic = new Topic(this, 'AlarmTopic', { enforceSSL: true });
-    if (config.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
-    const alarm = (id: string, metric: IMetric, description: string) =>
-      new Alarm(this, id, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }).addAlarmAction(new SnsAction(alarmTopic));
-    // SES reviews an account at a 5 % bounce rate or a 0.1 % complaint rate (and may pause sending at 10 % and
-    // 0.5 %): warn at 2 % and 0.05 %, while there is time to look at the list. The rates are fractions.
-    const reputation = (id: string, metricName: string, threshold: number, description: string) =>
-      new Alarm(this, id, {
-        metric: new Metric({
-          namespace: 'AWS/SES',
-          metricName,
-          dimensionsMap: { 'ses:configuration-set': props.configurationSet.configurationSetName },
-          statistic: 'Maximum',
-          period: Duration.hours(1),
-        }),
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }).addAlarmAction(new SnsAction(alarmTopic));
-    reputation('SesBounceRateAlarm', 'Reputation.BounceRate', 0.02, 'Bounce rate at 2 % or more (SES reviews the account at 5 %)');
-    reputation('SesComplaintRateAlarm', 'Reputation.ComplaintRate', 0.0005, 'Complaint rate at 0.05 % or more (SES reviews the account at 0.1 %)');
-    alarm('SignupAndMailDeadLettersAlarm', deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'Emails failed repeatedly and wait in the dead-letter queue');
-    alarm('SesEventFailuresAlarm', sesEventFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), 'SES bounce or complaint notifications could not be recorded');
-    alarm('Api5xxAlarm', api.metricServerError({ period: Duration.minutes(5) }), 'The API answered 5xx');
-    for (const [name, fn] of Object.entries({ subscriptions, signupAndMail, donations, stripeWebhook, admin, exportWorker, sesEvents })) {
-      alarm(`${name[0]?.toUpperCase()}${name.slice(1)}ErrorsAlarm`, fn.fn.metricErrors({ period: Duration.minutes(5) }), `The ${name} function failed`);
+    const functions: Record<FunctionEntry, AppFunction> = {
+      subscriptions,
+      'signup-and-mail': signupAndMail,
+      donations,
+      'stripe-webhook': stripeWebhook,
+      admin,
+      'export-worker': exportWorker,
+      'ses-events': sesEvents,
+      fallback,
+    };
+    // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
+    for (const [entry, fn] of Object.entries(functions)) fn.reserveConcurrency(config.reservedConcurrency[entry as FunctionEntry]);
+    const mailReservation = config.reservedConcurrency['signup-and-mail'];
+    if (mailReservation !== undefined && mailReservation < MAIL_WORKERS) {
+      // Lambda's advice: with fewer than the event source's maximum concurrency, the poller's invocations are throttled,
+      // and each throttled batch counts as a receive towards the dead-letter queue.
+      throw new Error(`reservedConcurrency.signup-and-mail (${mailReservation}) must be at least the queue's maximum concurrency (${MAIL_WORKERS})`);
     }
+
+    const monitoring = addMonitoring(this, {
+      config,
+      api,
+      accessLogs,
+      functions,
+      mailQueue: signupAndMailQueue,
+      failureQueues: [
+        { id: 'SignupAndMailDeadLettersAlarm', queue: deadLetters, description: 'Emails failed repeatedly and wait in the dead-letter queue' },
+        { id: 'SesEventFailuresAlarm', queue: sesEventFailures, description: 'SES bounce or complaint notifications could not be recorded' },
+        { id: 'ExportWorkerFailuresAlarm', queue: exportFailures, description: 'An export failed (or could not start): its request and error wait in the export failure queue' },
+      ],
+      configurationSetName: props.configurationSet.configurationSetName,
+    });
+
+    // cdk-nag findings, each answered on its own resource with the reason (infra/nag.ts); call after every grant.
+    for (const fn of [subscriptions, donations, stripeWebhook, admin, fallback]) {
+      acceptFinding(
+        fn,
+        'Serverless-LambdaDLQ',
+        'Serverless-LambdaDLQ: API Gateway invokes this function synchronously, and a dead-letter queue only catches asynchronous invocations; a failure answers the client 5xx (Stripe retries a webhook for 3 days).',
+      );
+    }
+    acceptFinding(
+      signupAndMail,
+      'Serverless-LambdaDLQ',
+      "Serverless-LambdaDLQ: an SQS event source mapping invokes this function; a message that keeps failing moves to the queue's own dead-letter queue (after 8 receives, alarmed).",
+    );
+    acceptFinding(
+      signupAndMail,
+      'Serverless-LambdaEventSourceMappingDestination',
+      "Serverless-LambdaEventSourceMappingDestination: Lambda's on-failure destinations for event source mappings serve streams and Kafka; for SQS the queue's redrive policy is the failure destination (8 receives, then the alarmed dead-letter queue).",
+    );
+    for (const fn of [exportWorker, sesEvents]) {
+      acceptFinding(
+        fn,
+        'Serverless-LambdaDLQ',
+        'Serverless-LambdaDLQ: a failed asynchronous invocation goes to an on-failure destination (an alarmed SQS queue), which keeps the error with the request where a dead-letter queue keeps only the event.',
+      );
+    }
+    for (const queue of [deadLetters, sesEventFailures, exportFailures]) {
+      acceptFinding(
+        queue,
+        'Serverless-SQSRedrivePolicy',
+        'Serverless-SQSRedrivePolicy: this queue is where failed work ends (a dead-letter queue or an on-failure destination, alarmed); a person reads it, nothing redrives it onward.',
+      );
+    }
+    for (const queue of [sesEventFailures, exportFailures]) {
+      acceptFinding(queue, 'AwsSolutions-SQS3', "AwsSolutions-SQS3: this queue is itself a function's failure destination, not a work queue that needs a dead-letter queue.");
+    }
+    acceptFinding(
+      signingSecret,
+      'AwsSolutions-SMG4',
+      'AwsSolutions-SMG4: the signing key is rotated by hand: automatic rotation would break every unsubscribe link already sent (README).',
+    );
+    acceptFinding(
+      stripeSecret,
+      'AwsSolutions-SMG4',
+      'AwsSolutions-SMG4: Stripe keys are rolled in the Stripe dashboard and put here by a person; Secrets Manager has no rotation for them.',
+    );
+    acceptFinding(
+      api,
+      'AwsSolutions-APIG4',
+      'AwsSolutions-APIG4: the public routes are anonymous by design (signup, links in emails, the Stripe webhook, which checks its signature); admin routes check bearer tokens in the function.',
+    );
+    // AwsSolutions-IAM5: every wildcard in each function's policy, named and reviewed: any other fails the infra tests,
+    // and so does a reviewed one that no grant makes any more (tests/infra/stacks.test.ts).
+    acceptWildcards(exportWorker, [wildcard.objectsUnder(props.exportBucket, 'exports/', 'each export writes a file of its own, named when it starts.')]);
+    acceptWildcards(admin, [wildcard.objectsUnder(props.exportBucket, 'exports/', 'a download link may name any export file, and only an export file.')]);
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'PublicApiUrl', { value: publicApiUrl });
     new CfnOutput(this, 'SignupAndMailQueueUrl', { value: signupAndMailQueue.queueUrl });
     new CfnOutput(this, 'StripeSecretArn', { value: stripeSecret.secretArn });
     new CfnOutput(this, 'StripeWebhookUrl', { value: `${publicApiUrl}/v1/stripe/webhook` });
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
   }
 }

@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
 import { prefersHtml } from '../../functions/platform/http.js';
-import { sendJson, stripeError } from './http.js';
+import { resourceMissing, sendJson, stripeError } from './http.js';
 import { chargeView, refund as createRefund, customer, customerDetails, subscription as createSubscription, dispute, type EventOf, type EventType, event, invoiceView, monthlyAmount, paidInvoice, payment } from './objects.js';
-import { type CheckoutSetup, newId, type StripeStore } from './state.js';
+import { type CheckoutSetup, newId, own, type StripeStore } from './state.js';
 import type { WebhookSender } from './webhooks.js';
 
 type Input = Record<string, unknown>;
+
+/** A subscription Stripe has ended for good: canceled, or never paid (`incomplete_expired`). */
+const isEnded = (sub: Stripe.Subscription) => sub.status === 'canceled' || sub.status === 'incomplete_expired';
 
 /**
  * What a donor on the Checkout page or a person in Stripe's dashboard would do (pay, cancel, settle a bank
@@ -245,14 +248,44 @@ export class StripeActions {
     return sendJson(res, 200, { status: 'paid', paymentIntent: paymentIntent.id });
   }
 
+  /**
+   * Ends a subscription at once, as `DELETE /v1/subscriptions/{id}` (or the dashboard) does: status `canceled`,
+   * `canceled_at` and `ended_at` now; Stripe sends `customer.subscription.deleted`. A subscription that has ended
+   * can be retrieved but not canceled again: Stripe answers 404 `resource_missing`, and sends nothing.
+   */
   async cancelSubscription(res: ServerResponse, subscriptionId: string) {
-    const sub = this.state.subscriptions[subscriptionId];
-    if (!sub) return stripeError(res, 404, 'No such subscription');
+    const sub = own(this.state.subscriptions, subscriptionId);
+    if (!sub || isEnded(sub)) return sendJson(res, 404, resourceMissing('subscription', subscriptionId, 'id'));
+    await this.endSubscription(sub);
+    return sendJson(res, 200, { status: 'canceled' });
+  }
+
+  private async endSubscription(sub: Stripe.Subscription) {
     const at = Math.floor(Date.now() / 1000);
     Object.assign(sub, { status: 'canceled', canceled_at: at, ended_at: at });
     sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' };
     await this.publish(this.record('customer.subscription.deleted', sub));
-    return sendJson(res, 200, { status: 'canceled' });
+  }
+
+  /**
+   * The Cancel button of the Customer Portal page (`subscription` names one of the session customer's
+   * subscriptions): ends it as above, then shows the portal again (a browser) or answers as the cancel action.
+   * Another customer's subscription is not there to cancel. A second Cancel (a stale page) sends nothing.
+   */
+  async portalCancel(req: IncomingMessage, res: ServerResponse, portalSessionId: string, input: Input) {
+    const session = own(this.state.portalSessions, portalSessionId);
+    if (!session) return sendJson(res, 404, resourceMissing('billing portal session', portalSessionId, 'id'));
+    const subscriptionId = typeof input.subscription === 'string' ? input.subscription : '';
+    const sub = own(this.state.subscriptions, subscriptionId);
+    const owner = sub && (typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
+    if (!sub || owner !== session.customer) return sendJson(res, 404, resourceMissing('subscription', subscriptionId, 'subscription'));
+    const ended = isEnded(sub);
+    if (!ended) await this.endSubscription(sub);
+    if (prefersHtml(req.headers.accept)) {
+      res.writeHead(303, { location: `/_local/stripe/portal/${encodeURIComponent(portalSessionId)}` });
+      return res.end();
+    }
+    return ended ? sendJson(res, 404, resourceMissing('subscription', subscriptionId, 'subscription')) : sendJson(res, 200, { status: 'canceled' });
   }
 
   listEvents(res: ServerResponse) {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import qs from 'qs';
 import type Stripe from 'stripe';
-import { errorBody, readBody, sendJson, stripeError } from './http.js';
-import { apiList, chargeView, checkoutSession, invoiceView, toMetadata } from './objects.js';
-import type { StripeStore } from './state.js';
+import { errorBody, readBody, resourceMissing, sendJson, stripeError } from './http.js';
+import { apiList, chargeView, checkoutSession, invoiceView, portalSession, toMetadata } from './objects.js';
+import { newId, own, type StripeStore } from './state.js';
 
 type Params = Record<string, unknown>;
 type Result = { status: number; body: unknown };
@@ -13,17 +13,23 @@ const MINIMUM_CHARGE: Record<string, number> = { usd: 50, eur: 50, gbp: 30, jpy:
 
 const record = (value: unknown): Params => (typeof value === 'object' && value !== null ? (value as Params) : {});
 
+/** Where the simulator's hosted pages live: a Checkout Session's checkout page, a portal session's portal. */
+export interface HostedPages {
+  checkout: (sessionId: string) => string;
+  portal: (portalSessionId: string) => string;
+}
+
 /**
  * The part of Stripe's HTTP API that Appeal calls through the `stripe` client: form-encoded bodies, the secret
- * key as a Bearer token, Idempotency-Key replay; create and retrieve Checkout Sessions, retrieve Invoices,
- * Subscriptions, Charges and Refunds, list a charge's Refunds; `expand[]` honoured for includable fields.
+ * key as a Bearer token, Idempotency-Key replay; create and retrieve Checkout Sessions, create Customer Portal
+ * sessions, retrieve Invoices, Subscriptions, Charges and Refunds, list a charge's Refunds; `expand[]` honoured
+ * for includable fields.
  */
 export class StripeApi {
   constructor(
     private readonly store: StripeStore,
     private readonly secretKey: string,
-    /** The hosted checkout page of a session. */
-    private readonly checkoutUrl: (sessionId: string) => string,
+    private readonly pages: HostedPages,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse) {
@@ -50,8 +56,13 @@ export class StripeApi {
       return sendJson(res, replay.status, replay.body, { 'idempotent-replayed': 'true' });
     }
 
-    if (/^\/v1\/checkout\/sessions\/?$/.test(url.pathname) && req.method === 'POST') {
-      const result = this.createSession(body);
+    const creators: Record<string, () => Result> = {
+      '/v1/checkout/sessions': () => this.createSession(body),
+      '/v1/billing_portal/sessions': () => this.createPortalSession(body),
+    };
+    const create = req.method === 'POST' ? creators[url.pathname.replace(/\/$/, '')] : undefined;
+    if (create) {
+      const result = create();
       if (typeof idempotencyKey === 'string') {
         state.idempotency[idempotencyKey] = { ...structuredClone(result), request: fingerprint };
       }
@@ -139,7 +150,7 @@ export class StripeApi {
       submitType: typeof body.submit_type === 'string' ? (body.submit_type as Stripe.Checkout.Session.SubmitType) : null,
       successUrl: body.success_url,
       cancelUrl: body.cancel_url,
-      url: this.checkoutUrl,
+      url: this.pages.checkout,
     });
     const { state } = this.store;
     state.sessions[session.id] = session;
@@ -150,6 +161,41 @@ export class StripeApi {
       paymentIntentMetadata: toMetadata(record(body.payment_intent_data).metadata),
       subscriptionMetadata: toMetadata(record(body.subscription_data).metadata),
     };
+    return { status: 200, body: session };
+  }
+
+  /**
+   * `POST /v1/billing_portal/sessions`, as Stripe answers it: a session of the account's default portal
+   * configuration for an existing customer, whose `url` is the portal page. Refused as Stripe refuses them: no
+   * customer, a customer or configuration it does not have, a `return_url` that is not a URL. Deep links
+   * (`flow_data`) are not simulated and are refused rather than ignored.
+   */
+  private createPortalSession(body: Params): Result {
+    const { state } = this.store;
+    const customer = body.customer;
+    if (typeof customer !== 'string' || customer === '') {
+      return { status: 400, body: { error: { type: 'invalid_request_error', code: 'parameter_missing', message: 'Missing required param: customer.', param: 'customer' } } };
+    }
+    if (!own(state.customers, customer)) return { status: 400, body: resourceMissing('customer', customer, 'customer') };
+    if (body.configuration !== undefined && body.configuration !== state.portalConfiguration) {
+      return { status: 400, body: resourceMissing('configuration', String(body.configuration), 'configuration') };
+    }
+    if (body.flow_data !== undefined) {
+      return { status: 400, body: errorBody('The local Stripe simulator does not simulate portal flows (flow_data).', 'flow_data') };
+    }
+    const returnUrl = body.return_url;
+    if (returnUrl !== undefined && (typeof returnUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(returnUrl) || !URL.canParse(returnUrl))) {
+      return { status: 400, body: { error: { type: 'invalid_request_error', code: 'url_invalid', message: 'Not a valid URL', param: 'return_url' } } };
+    }
+    state.portalConfiguration ??= newId('bpc');
+    const session = portalSession({
+      customer,
+      configuration: state.portalConfiguration,
+      returnUrl: typeof returnUrl === 'string' ? returnUrl : null,
+      locale: typeof body.locale === 'string' ? body.locale : null,
+      url: this.pages.portal,
+    });
+    state.portalSessions[session.id] = session;
     return { status: 200, body: session };
   }
 }

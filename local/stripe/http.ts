@@ -19,3 +19,18 @@ export const errorBody = (message: string, param?: string) => ({
 
 export const stripeError = (res: ServerResponse, status: number, message: string, param?: string) =>
   sendJson(res, status, errorBody(message, param));
+
+/**
+ * Stripe's answer when a request names an object it does not have (or no longer lets anyone act on, such as a
+ * canceled subscription): `resource_missing`, naming the parameter; 404 for the object of the path, 400 for one
+ * named in the body.
+ */
+export const resourceMissing = (kind: string, id: string, param: string) => ({
+  error: {
+    code: 'resource_missing',
+    doc_url: 'https://stripe.com/docs/error-codes/resource-missing',
+    message: `No such ${kind}: '${id}'`,
+    param,
+    type: 'invalid_request_error',
+  },
+});

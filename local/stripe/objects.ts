@@ -358,6 +358,37 @@ export const subscription = (setup: CheckoutSetup, currency: string, owner: Stri
   };
 };
 
+export interface PortalSessionParams {
+  customer: string;
+  configuration: string;
+  returnUrl: string | null;
+  locale: Stripe.BillingPortal.Session.Locale | null;
+  /** The hosted portal page of a session. */
+  url: (id: string) => string;
+}
+
+/**
+ * A Customer Portal session as `POST /v1/billing_portal/sessions` answers it: the portal's home (no `flow`), for
+ * a customer of the platform account itself (no `customer_account`, no `on_behalf_of`).
+ */
+export const portalSession = (p: PortalSessionParams): Stripe.BillingPortal.Session => {
+  const id = newId('bps');
+  return {
+    id,
+    object: 'billing_portal.session',
+    configuration: p.configuration,
+    created: now(),
+    customer: p.customer,
+    customer_account: null,
+    flow: null,
+    livemode: false,
+    locale: p.locale,
+    on_behalf_of: null,
+    return_url: p.returnUrl,
+    url: p.url(id),
+  };
+};
+
 /** What one month of a subscription costs: its one item's price times quantity. */
 export const monthlyAmount = (sub: Stripe.Subscription) => {
   const item = sub.items.data[0];

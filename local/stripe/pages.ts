@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { escapeHtml, page } from '../../functions/core/shared/html.js';
 import { formatMoney } from '../../functions/core/shared/money.js';
-import type { StripeStore } from './state.js';
+import { own, type StripeStore } from './state.js';
 
 const BRAND = 'Stripe (local simulator)';
 
@@ -30,6 +30,55 @@ export const checkoutPage = (store: StripeStore, res: ServerResponse, sessionId:
       `<p>${escapeHtml(productName)}</p>
 <p class="muted">Local Stripe Checkout simulator: no card is charged.</p>
 ${body}`,
+      BRAND,
+    ),
+  );
+};
+
+const day = (seconds: number) => new Date(seconds * 1000).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/**
+ * The hosted Customer Portal of a portal session: the customer's subscriptions, each active one with Cancel (which
+ * ends it at once and sends `customer.subscription.deleted`), each ended one with its date, and the way back to
+ * the session's `return_url`.
+ */
+export const portalPage = (store: StripeStore, res: ServerResponse, portalSessionId: string) => {
+  const { state } = store;
+  const session = own(state.portalSessions, portalSessionId);
+  res.writeHead(session ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  if (!session) return res.end(page('Portal session not found', '<p>This portal session does not exist.</p>', BRAND));
+  const owner = own(state.customers, session.customer);
+  const subscriptions = Object.values(state.subscriptions)
+    .filter((s) => (typeof s.customer === 'string' ? s.customer : s.customer.id) === session.customer)
+    .sort((a, b) => a.created - b.created);
+  const productOf = (subscriptionId: string) => {
+    const checkout = Object.values(state.sessions).find((s) => s.subscription === subscriptionId);
+    return (checkout && state.checkouts[checkout.id]?.productName) ?? 'Subscription';
+  };
+  const action = `/_local/stripe/portal/${encodeURIComponent(portalSessionId)}/cancel`;
+  const items = subscriptions.map((s) => {
+    const item = s.items.data[0];
+    const price = `${formatMoney((item?.price.unit_amount ?? 0) * (item?.quantity ?? 1), s.currency)} a month`;
+    const standing =
+      s.status === 'canceled'
+        ? `<p role="status">Canceled on ${escapeHtml(day(s.canceled_at ?? s.created))}.</p>`
+        : `<p>Renews on ${escapeHtml(day(item?.current_period_end ?? s.created))}.</p>
+<form method="post" action="${escapeHtml(action)}">
+<input type="hidden" name="subscription" value="${escapeHtml(s.id)}">
+<button type="submit">Cancel subscription</button>
+</form>`;
+    return `<section>
+<h2>${escapeHtml(productOf(s.id))}: ${escapeHtml(price)}</h2>
+${standing}
+</section>`;
+  });
+  const back = session.return_url ? `<p><a href="${escapeHtml(session.return_url)}">← Return to ${escapeHtml(new URL(session.return_url).host)}</a></p>` : '';
+  return res.end(
+    page(
+      'Manage your subscriptions',
+      `<p class="muted">Local Stripe Customer Portal simulator${owner?.email ? ` for ${escapeHtml(owner.email)}` : ''}: nothing is charged. Changing the card is not simulated.</p>
+${items.length > 0 ? items.join('\n') : '<p>No subscriptions.</p>'}
+${back}`,
       BRAND,
     ),
   );

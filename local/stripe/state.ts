@@ -26,6 +26,13 @@ export interface SimState {
   customers: Record<string, Stripe.Customer>;
   invoices: Record<string, Stripe.Invoice>;
   subscriptions: Record<string, Stripe.Subscription>;
+  /** Customer Portal sessions, each opening the portal page of one customer. */
+  portalSessions: Record<string, Stripe.BillingPortal.Session>;
+  /**
+   * The account's default Customer Portal configuration (`bpc_…`), made with the first portal session: the one
+   * Stripe's dashboard saves, with cancelling and changing the card turned on.
+   */
+  portalConfiguration?: string;
   events: Stripe.Event[];
   /** Idempotency key → the frozen first answer, and the request it answered (method, path, parameters). */
   idempotency: Record<string, { status: number; body: unknown; request?: string }>;
@@ -41,9 +48,13 @@ const empty = (): SimState => ({
   customers: {},
   invoices: {},
   subscriptions: {},
+  portalSessions: {},
   events: [],
   idempotency: {},
 });
+
+/** An object of a collection by id, only if it is one of its own (never `__proto__` or another inherited key). */
+export const own = <T>(items: Record<string, T>, id: string): T | undefined => (Object.hasOwn(items, id) ? items[id] : undefined);
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 export const now = () => Math.floor(Date.now() / 1000);

@@ -8,9 +8,11 @@ describe('the donation banner in Chromium', () => {
     const page = await env.browser.newPage();
     await page.goto(`${env.server.url}/`);
     const label = page.locator('.appeal-progress-label');
-    await expect.poll(() => label.textContent()).toContain('$0 raised of $50,000 goal');
+    // The banner keeps a number and its word together with a no-break space.
+    const labelText = async () => (await label.textContent())?.replace(/\s+/g, ' ');
+    await expect.poll(labelText).toContain('$0 raised of $50,000 goal');
 
-    await page.getByRole('link', { name: '$25', exact: true }).click();
+    await page.getByRole('button', { name: '$25', exact: true }).click();
     await page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
     await expect(page.locator('h1').textContent()).resolves.toBe('Pay $25.00');
     await page.getByLabel('Email').fill('banner.donor@example.org');
@@ -20,9 +22,9 @@ describe('the donation banner in Chromium', () => {
     await expect(page.getByRole('status').textContent()).resolves.toContain('Your gift of $25.00 to UNITED24: humanitarian aid for Ukraine has been received.');
 
     await page.goto(`${env.server.url}/`);
-    await expect.poll(() => label.textContent()).toContain('$25 raised of $50,000 goal · 1 donor');
-    const width = await page.locator('.appeal-progress-fill').evaluate((el) => (el as HTMLElement).style.width);
-    expect(width).toBe('0%'); // 25 of 50,000 rounds to 0%: the label carries the figure
+    await expect.poll(labelText).toContain('$25 raised of $50,000 goal · 1 donor · 1 gift');
+    // 25 of 50,000 is 0.05 %, under a pixel: the bar shows from the first gift all the same.
+    await expect(page.locator('.appeal-progress-fill').boundingBox().then((box) => box?.width)).resolves.toBeGreaterThanOrEqual(8);
 
     const receipts = (await env.server.mailTo('banner.donor@example.org')).filter((m) => m.subject.startsWith('Thank you'));
     expect(receipts).toHaveLength(1);
@@ -33,7 +35,7 @@ describe('the donation banner in Chromium', () => {
     const page = await env.browser.newPage();
     await page.goto(`${env.server.url}/`);
     await page.getByLabel('Monthly').check();
-    await page.getByRole('link', { name: '$10 a month' }).click();
+    await page.getByRole('button', { name: '$10 a month' }).click();
     await page.waitForURL(/\/_local\/stripe\/checkout\//);
     await expect(page.locator('h1').textContent()).resolves.toBe('Pay $10.00 a month');
     await page.close();
@@ -43,7 +45,7 @@ describe('the donation banner in Chromium', () => {
     const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${env.server.url}/`);
-    await page.getByRole('link', { name: 'Other amount' }).click();
+    await page.getByRole('button', { name: 'Other amount' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Give to UNITED24: humanitarian aid for Ukraine');
     await page.getByLabel('Amount (USD)').fill('12.50');
     await page.getByLabel('Every month').check();

@@ -91,8 +91,8 @@ describe('exports', () => {
     await postJson(`${server.url}/_local/stripe/payments/${paid.paymentIntent}/refund`, { amount: 1000 });
     const done = await runExport({ kind: 'donations', campaign: 'ukraine' });
     const csv = await (await fetch(done.url ?? '')).text();
-    expect(csv.split('\r\n')[0]).toBe('id,created_at,campaign,amount,currency,frequency,status,donor_email,donor_name,refunded_amount');
-    expect(csv).toMatch(new RegExp(`${paid.paymentIntent},[^,]+,ukraine,5000,usd,once,partially_refunded,export.donor@example.org,'\\+Donor,1000`));
+    expect(csv.split('\r\n')[0]).toBe('id,created_at,campaign,amount,currency,frequency,status,donor_email,donor_name,refunded_amount,amount_decimal,refunded_decimal');
+    expect(csv).toMatch(new RegExp(`${paid.paymentIntent},[^,]+,ukraine,5000,usd,once,partially_refunded,export.donor@example.org,'\\+Donor,1000,50.00,10.00\r\n`));
   });
 
   it('rejects bad export requests with 400, and unknown exports with 404', async () => {
@@ -117,6 +117,7 @@ describe('data-subject requests', () => {
       email: 'dsar@example.org',
       status: 'suppressed',
       suppression: { reason: 'erased', at: expect.any(String) },
+      donations: [],
     });
     expect((await admin('GET', '/v1/admin/subscribers/nobody@example.org')).status).toBe(404);
     expect((await admin('GET', '/v1/admin/subscribers/not-an-email')).status).toBe(400);

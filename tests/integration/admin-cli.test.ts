@@ -71,13 +71,13 @@ describe('npm run admin', () => {
     const file = join(dataDir, 'out.csv');
     const exported = await runAdmin(['--data-dir', dataDir, 'export', 'subscribers', '--status', 'pending', '-o', file]);
     expect(exported.code).toBe(0);
-    expect(exported.stderr).toContain(`1 rows written to ${file}`);
+    expect(exported.stderr).toContain(`1 row written to ${file}`);
     const csv = await readFile(file, 'utf8');
-    expect(csv).toMatch(/^email,name,status,lists,subscribed_at,confirmed_at,unsubscribed_at,source\r\ncli\.reader@example\.org,,pending,news,/);
+    expect(csv).toMatch(/^\uFEFFemail,name,status,lists,subscribed_at,confirmed_at,unsubscribed_at,source\r\ncli\.reader@example\.org,,pending,news,/);
 
     const shown = await runAdmin(['--data-dir', dataDir, 'subscriber', 'show', 'cli.reader@example.org']);
     expect(JSON.parse(shown.stdout)).toMatchObject({ email: 'cli.reader@example.org', status: 'pending' });
-    expect((await runAdmin(['--data-dir', dataDir, 'subscriber', 'erase', 'cli.reader@example.org'])).stdout).toContain('erased');
+    expect((await runAdmin(['--data-dir', dataDir, 'subscriber', 'erase', '--yes', 'cli.reader@example.org'])).stdout).toContain('erased');
     const missing = await runAdmin(['--data-dir', dataDir, 'subscriber', 'show', 'nobody@example.org']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('404');

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { type CheckResult, runSmoke, type SmokeOptions } from '../../cli/smoke-c
 import { localEnvironment } from '../../cli/smoke-env.js';
 import { localTarget } from '../../cli/target.js';
 import { clientConfig, documentClient } from '../../functions/platform/clients.js';
+import { type CloudWatchStandIn, type StandInAlarm, startCloudWatchStandIn } from '../support/cloudwatch.js';
 import { startTestServer, type TestServer } from '../support/dev-server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -139,61 +138,91 @@ describe('npm run smoke against the dev server', () => {
   });
 });
 
-/**
- * SigV4 (AWS's documented algorithm) recomputed here with node:crypto, independently of the signer the smoke test
- * uses, to check the signature a CloudWatch stand-in receives.
- */
-const expectedSignature = (req: IncomingMessage, body: string, secretAccessKey: string) => {
-  const authorization = String(req.headers.authorization);
-  const [, scope = '', signedHeaders = ''] = /Credential=[^/]+\/([^,]+), SignedHeaders=([^,]+), Signature=/.exec(authorization) ?? [];
-  const [date = '', region = '', service = ''] = scope.split('/');
-  const hex = (data: string) => createHash('sha256').update(data).digest('hex');
-  const canonicalHeaders = signedHeaders.split(';').map((name) => `${name}:${String(req.headers[name]).trim()}\n`).join('');
-  const canonical = ['POST', req.url, '', canonicalHeaders, signedHeaders, hex(body)].join('\n');
-  const stringToSign = ['AWS4-HMAC-SHA256', String(req.headers['x-amz-date']), scope, hex(canonical)].join('\n');
-  const key = [date, region, service, 'aws4_request'].reduce<Buffer>((k, part) => createHmac('sha256', k).update(part).digest(), Buffer.from(`AWS4${secretAccessKey}`));
-  return { service, region, signature: createHmac('sha256', key).update(stringToSign).digest('hex'), given: /Signature=(\w+)/.exec(authorization)?.[1] };
-};
-
-describe('the alarms check\'s CloudWatch call (a stand-in: no AWS from here)', () => {
-  it('asks DescribeAlarms for the stack\'s alarm names with a valid SigV4 signature and reads the states from the XML', async () => {
-    const received: { form: URLSearchParams; check: ReturnType<typeof expectedSignature> }[] = [];
-    const cloudWatch = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        received.push({ form: new URLSearchParams(body), check: expectedSignature(req, body, 'stand-in-secret') });
-        res.writeHead(200, { 'content-type': 'text/xml' });
-        // As CloudWatch answers: members nest inside an alarm (actions, dimensions); a name it lacks is simply absent.
-        res.end(`<DescribeAlarmsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><DescribeAlarmsResult><MetricAlarms>
-          <member><AlarmName>Appeal-prod-Api-Api5xxAlarm-AAA</AlarmName><AlarmActions><member>arn:aws:sns:eu-west-1:1:t</member></AlarmActions>
-            <Dimensions><member><Name>ApiId</Name><Value>x</Value></member></Dimensions><StateValue>OK</StateValue></member>
-          <member><AlarmName>Appeal-prod-Api-SesBounceRateAlarm-&amp;B</AlarmName><StateValue>ALARM</StateValue></member>
-        </MetricAlarms><CompositeAlarms/></DescribeAlarmsResult></DescribeAlarmsResponse>`);
-      });
+describe('the alarms check\'s CloudWatch call (the SDK client against a stand-in: no AWS from here)', () => {
+  const SECRET = 'stand-in-secret';
+  let cloudWatchStandIn: CloudWatchStandIn;
+  const alarms: StandInAlarm[] = [
+    { name: 'Appeal-prod-Api-Api5xxAlarm-AAA', state: 'OK' },
+    { name: 'Appeal-prod-Api-SesBounceRateAlarm-&B', state: 'ALARM' },
+    { name: 'Appeal-prod-Api-HealthComposite-DDD', state: 'INSUFFICIENT_DATA', type: 'CompositeAlarm' },
+    ...Array.from({ length: 230 }, (_, i): StandInAlarm => ({ name: `Appeal-prod-Many-Alarm${i}`, state: 'OK' })),
+  ];
+  const client = (secretAccessKey = SECRET) =>
+    new CloudWatchClient({
+      region: 'eu-west-1',
+      endpoint: cloudWatchStandIn.url,
+      credentials: { accessKeyId: 'AKIDSTANDIN', secretAccessKey },
+      maxAttempts: 1,
     });
-    await new Promise<void>((resolve) => cloudWatch.listen(0, '127.0.0.1', resolve));
+  const withClient = async <T>(use: (cloudWatch: CloudWatchClient) => Promise<T>, secretAccessKey?: string) => {
+    const cloudWatch = client(secretAccessKey);
     try {
-      const names = ['Appeal-prod-Api-Api5xxAlarm-AAA', 'Appeal-prod-Api-SesBounceRateAlarm-&B', 'Appeal-prod-Api-DeletedAlarm-CCC'];
-      const states = await describeAlarms(
-        {
-          region: 'eu-west-1',
-          credentials: async () => ({ accessKeyId: 'AKIDSTANDIN', secretAccessKey: 'stand-in-secret' }),
-          endpoint: `http://127.0.0.1:${(cloudWatch.address() as AddressInfo).port}/`,
-        },
-        names,
-      );
-      expect([...states]).toEqual([
-        ['Appeal-prod-Api-Api5xxAlarm-AAA', 'OK'],
-        ['Appeal-prod-Api-SesBounceRateAlarm-&B', 'ALARM'],
-      ]);
-      const [request] = received;
-      expect(request?.form.get('Action')).toBe('DescribeAlarms');
-      expect(request?.form.getAll('AlarmNames.member.3')).toEqual(['Appeal-prod-Api-DeletedAlarm-CCC']);
-      expect(request?.check).toMatchObject({ service: 'monitoring', region: 'eu-west-1' });
-      expect(request?.check.given).toBe(request?.check.signature);
+      return await use(cloudWatch);
     } finally {
-      await new Promise((resolve) => cloudWatch.close(resolve));
+      cloudWatch.destroy();
     }
+  };
+
+  beforeAll(async () => {
+    cloudWatchStandIn = await startCloudWatchStandIn(alarms, SECRET);
+  });
+  afterAll(async () => {
+    await cloudWatchStandIn?.close();
+  });
+
+  it('asks DescribeAlarms, signed for monitoring, for metric and composite alarms: a name CloudWatch lacks is absent', async () => {
+    cloudWatchStandIn.requests.length = 0;
+    const names = ['Appeal-prod-Api-Api5xxAlarm-AAA', 'Appeal-prod-Api-SesBounceRateAlarm-&B', 'Appeal-prod-Api-DeletedAlarm-CCC', 'Appeal-prod-Api-HealthComposite-DDD'];
+    const states = await withClient((cloudWatch) => describeAlarms(cloudWatch, names));
+    expect(Object.fromEntries(states)).toEqual({
+      'Appeal-prod-Api-Api5xxAlarm-AAA': 'OK',
+      'Appeal-prod-Api-SesBounceRateAlarm-&B': 'ALARM',
+      'Appeal-prod-Api-HealthComposite-DDD': 'INSUFFICIENT_DATA',
+    });
+    expect(cloudWatchStandIn.requests).toHaveLength(1);
+    const [request] = cloudWatchStandIn.requests;
+    expect(request).toMatchObject({
+      target: 'GraniteServiceVersion20100801.DescribeAlarms',
+      contentType: 'application/x-amz-json-1.0',
+      queryMode: 'true',
+      signature: { service: 'monitoring', region: 'eu-west-1', valid: true },
+      status: 200,
+    });
+    expect(request?.body.AlarmNames).toEqual(names);
+    expect(request?.body.AlarmTypes).toEqual(['MetricAlarm', 'CompositeAlarm']);
+  });
+
+  it('asks for at most 100 names a call and reads every page of each', async () => {
+    cloudWatchStandIn.requests.length = 0;
+    // CloudWatch may answer fewer alarms than MaxRecords, with a NextToken for the rest.
+    cloudWatchStandIn.pageLimit = 60;
+    const names = alarms.filter((alarm) => alarm.name.includes('-Many-')).map((alarm) => alarm.name);
+    let states: Map<string, string>;
+    try {
+      states = await withClient((cloudWatch) => describeAlarms(cloudWatch, names));
+    } finally {
+      cloudWatchStandIn.pageLimit = 100;
+    }
+    expect(states.size).toBe(230);
+    expect([...states.values()].every((state) => state === 'OK')).toBe(true);
+    const calls = cloudWatchStandIn.requests.map((request) => [(request.body.AlarmNames as string[]).length, request.body.NextToken !== undefined]);
+    expect(calls).toEqual([
+      [100, false],
+      [100, true],
+      [100, false],
+      [100, true],
+      [30, false],
+    ]);
+    expect(cloudWatchStandIn.requests.every((request) => request.status === 200 && request.signature.valid)).toBe(true);
+  });
+
+  it('is as strict as CloudWatch: more than 100 names, or a bad signature, is refused, and the smoke test says so', async () => {
+    const tooMany = Array.from({ length: 101 }, (_, i) => `Appeal-prod-Many-Alarm${i}`);
+    await expect(
+      withClient((cloudWatch) => cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: tooMany }))),
+    ).rejects.toMatchObject({ Code: 'ValidationError', message: expect.stringContaining('less than or equal to 100'), $metadata: { httpStatusCode: 400 } });
+    await expect(withClient((cloudWatch) => describeAlarms(cloudWatch, ['Appeal-prod-Api-Api5xxAlarm-AAA']), 'not-the-secret')).rejects.toThrow(
+      /^CloudWatch DescribeAlarms: SignatureDoesNotMatch: The request signature we calculated does not match/,
+    );
   });
 });

@@ -7,7 +7,7 @@ import { confirmSubscription, requestSubscription, unsubscribe } from '../../fun
 import { crashAfterWrite, runRetryingAfterCrash } from '../support/crash.js';
 import { MemoryCampaigns } from '../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
-import { MemoryTokens } from './handlers/admin-fakes.js';
+import { MemoryDonorGifts, MemoryTokens } from './handlers/admin-fakes.js';
 
 
 const client = { ip: '203.0.113.1', userAgent: 'ua' };
@@ -22,6 +22,7 @@ const setup = () => {
     suppressions: t.suppressions,
     counts: t.subscribers,
     campaigns: new MemoryCampaigns(),
+    donorGifts: new MemoryDonorGifts(),
     keys: t.deps.keys,
   };
   const drain = async () => {

@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { CSV_OPTIONS, donationRow, exportStatus, LINK_SECONDS, safeCell, startExport, subscriberRow } from '../../functions/core/admin/exports.js';
 import type { Subscriber } from '../../functions/core/subscriptions/model.js';
 import { FakeClock } from '../support/fakes.js';
+import { makeCatalogue } from './handlers/admin-fakes.js';
 
 describe('CSV cells', () => {
   it('neutralise spreadsheet formulas in text, not in numbers', () => {
@@ -27,7 +28,7 @@ describe('CSV cells', () => {
     } as Subscriber;
     expect(subscriberRow(subscriber)).toEqual(['a@example.org', "'=cmd", 'confirmed', 'news;events', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '', 'https://news.example.org/a']);
     const gift = { key: 'pi_1', createdAt: '2026-01-01T00:00:00.000Z', campaign: 'c', amount: 2500, currency: 'usd', frequency: 'once', status: 'paid', refunded: 500, disputed: false, donorEmail: 'd@example.org', donorName: '@d' } as Gift;
-    expect(donationRow(gift)).toEqual(['pi_1', '2026-01-01T00:00:00.000Z', 'c', '2500', 'usd', 'once', 'partially_refunded', 'd@example.org', "'@d", '500']);
+    expect(donationRow(gift)).toEqual(['pi_1', '2026-01-01T00:00:00.000Z', 'c', '2500', 'usd', 'once', 'partially_refunded', 'd@example.org', "'@d", '500', '25.00', '5.00']);
   });
 });
 
@@ -36,9 +37,9 @@ describe('the CSV dialect', () => {
     const names = ['Ann\nSmith', 'Ann\rSmith', 'Ann\u0085Smith', 'Ann\u2028Smith', 'Ann\u2029Smith', 'Ann\r\nSmith'];
     for (const name of names) {
       const row = subscriberRow({ email: 'a@example.org', name, status: 'confirmed', lists: ['news'], subscribedAt: '2026-01-01T00:00:00.000Z' } as Subscriber);
-      expect(stringify([row], CSV_OPTIONS)).toBe(`a@example.org,"${name}",confirmed,news,2026-01-01T00:00:00.000Z,,,\r\n`);
+      expect(stringify([row], CSV_OPTIONS)).toBe(`\uFEFFa@example.org,"${name}",confirmed,news,2026-01-01T00:00:00.000Z,,,\r\n`);
     }
-    expect(stringify([['plain', ' padded', 'say "hi"']], CSV_OPTIONS)).toBe('plain," padded","say ""hi"""\r\n');
+    expect(stringify([['plain', ' padded', 'say "hi"']], CSV_OPTIONS)).toBe('\uFEFFplain," padded","say ""hi"""\r\n');
   });
 });
 
@@ -70,6 +71,7 @@ describe('startExport', () => {
         worker: { start: async () => {} },
         links: { link: async () => '' },
         source: { subscribers: async function* () {}, gifts: async function* () {} },
+        ...makeCatalogue(),
       },
     };
   };

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { addressKey, normalizeEmail } from '../shared/email-address.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.js';
-import type { AdminTokenRecord, AdminTokens } from './ports.js';
+import type { AdminTokenRecord, AdminTokens, DonorGifts } from './ports.js';
+import { giftStatus } from './exports.js';
 import type { CampaignRepository } from '../donations/ports.js';
 import type { Clock } from '../shared/ports.js';
 import type { SubscriberCounts, SubscriberRepository } from '../subscriptions/ports.js';
@@ -17,6 +18,8 @@ export interface AdminDeps {
   suppressions: Suppressions;
   counts: SubscriberCounts;
   campaigns: CampaignRepository;
+  /** The gifts held for an address, for access requests. */
+  donorGifts: DonorGifts;
   keys: Keys;
 }
 
@@ -69,24 +72,50 @@ const addressOf = (raw: string) => {
   return normalizeEmail(decoded);
 };
 
-/** The data-subject access request: everything stored about an address. Throws NotFoundError. */
-export const accessSubscriber = async (deps: AdminDeps, rawEmail: string) => {
+/** A gift as an access request lists it: what it is, when, and what we hold about the person on it. */
+const heldDonation = (gift: Awaited<ReturnType<DonorGifts['find']>>[number]) =>
+  'status' in gift
+    ? {
+        id: gift.key,
+        createdAt: gift.createdAt,
+        campaign: gift.campaign,
+        amount: gift.amount,
+        currency: gift.currency,
+        frequency: gift.frequency,
+        status: giftStatus(gift),
+        refunded: gift.refunded,
+        name: gift.donorName,
+      }
+    : { id: gift.key, campaign: gift.campaign };
+
+/**
+ * The data-subject access request: everything stored about an address. The subscriber record (without internals)
+ * and its suppression marker, and `donations`: the gifts held for the address, which an erase keeps (financial
+ * records), so that the person is told about them. Throws NotFoundError when nothing at all is held.
+ */
+export const accessSubscriber = async (deps: Pick<AdminDeps, 'subscribers' | 'suppressions' | 'donorGifts' | 'keys'>, rawEmail: string) => {
   const email = addressOf(rawEmail);
-  const subscriber = await deps.subscribers.get(email);
-  const suppression = await deps.suppressions.get(addressKey(deps.keys, email));
+  const key = addressKey(deps.keys, email);
+  const [subscriber, suppression, gifts] = await Promise.all([
+    deps.subscribers.get(email),
+    deps.suppressions.get(key),
+    deps.donorGifts.find(email, key),
+  ]);
+  const donations = gifts.map(heldDonation);
   if (!subscriber) {
-    if (suppression) return { email, status: 'suppressed', suppression };
-    throw new NotFoundError('We hold no subscriber record for this address.');
+    if (suppression) return { email, status: 'suppressed', suppression, donations };
+    if (donations.length > 0) return { email, donations };
+    throw new NotFoundError('We hold no subscriber record and no donation for this address.');
   }
   const { lastJob: _job, version: _version, round: _round, ...record } = subscriber;
-  return { ...record, suppression };
+  return { ...record, suppression, donations };
 };
 
 /**
  * Erases an address: deletes the subscriber (taking it out of the counts) and keeps only a keyed hash, so it
  * is never mailed again unless it signs up and confirms afresh. Idempotent; an unknown address is a success.
  */
-export const eraseSubscriber = async (deps: AdminDeps, rawEmail: string) => {
+export const eraseSubscriber = async (deps: Pick<AdminDeps, 'subscribers' | 'suppressions' | 'clock' | 'keys'>, rawEmail: string) => {
   const email = addressOf(rawEmail);
   await deps.suppressions.put(addressKey(deps.keys, email), 'erased', deps.clock.now());
   await retryOnConflict(async () => {

@@ -1,24 +1,59 @@
 import * as z from 'zod/mini';
 import '../shared/schema.js'; // zod's messages, worded for every parse
 import { CampaignId, type Gift } from '../donations/model.js';
+import type { CampaignRepository } from '../donations/ports.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
+import { fractionDigits } from '../shared/money.js';
 import { ListId, type Subscriber, SubscriberStatus } from '../subscriptions/model.js';
+import type { SubscriberCounts } from '../subscriptions/ports.js';
 import type { Clock } from '../shared/ports.js';
 import { newId } from '../shared/secrets.js';
 
-const Instant = z.pipe(
-  z.iso.datetime({ offset: true }),
-  z.transform((s) => new Date(s).toISOString()),
-);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+const DateTime = z.iso.datetime({ offset: true });
 
-/** `POST /v1/admin/exports`. Subscribers filter on status, list and signup time; donations on campaign and time. */
+/**
+ * A filter's moment: an ISO 8601 time with its offset, or a date (`2026-11-01`), read in UTC as the whole day:
+ * `since` from its first millisecond, `until` to its last (so `--since 2026-11-01 --until 2026-11-30` is November).
+ * Stored as the instant it stands for, so a stored filter parses to itself.
+ */
+const Instant = (edge: 'start' | 'end') =>
+  z.pipe(
+    z.string(),
+    z.transform((text, ctx) => {
+      if (DATE.test(text)) {
+        const start = new Date(`${text}T00:00:00.000Z`);
+        // `2026-02-30` parses to 2 March: a date that is not a day of its month is refused.
+        if (!Number.isNaN(start.getTime()) && start.toISOString().startsWith(text)) {
+          return new Date(start.getTime() + (edge === 'end' ? DAY_MS - 1 : 0)).toISOString();
+        }
+      } else if (z.safeParse(DateTime, text).success) {
+        return new Date(text).toISOString();
+      }
+      ctx.issues.push({ code: 'custom', message: 'A date (2026-11-01, read in UTC) or an ISO 8601 time with its offset (2026-11-01T09:00:00Z).', input: text });
+      return z.NEVER;
+    }),
+  );
+
+/**
+ * What a donations export's `status` column says of a gift (and what its `status` filter takes): the payment's
+ * state, or what refunds and disputes made of a paid one.
+ */
+export const DonationStatus = z.enum(['paid', 'partially_refunded', 'refunded', 'disputed', 'processing', 'failed', 'unknown']);
+export type DonationStatus = z.infer<typeof DonationStatus>;
+
+/**
+ * `POST /v1/admin/exports`. Subscribers filter on status, list and signup time; donations on status, campaign and
+ * time. `status` is checked against the kind in `startExport`, so that a status of the other kind gets its own words.
+ */
 export const ExportRequest = z.strictObject({
-    kind: z.enum(['subscribers', 'donations']),
-    status: z.optional(SubscriberStatus),
-    list: z.optional(ListId),
-    campaign: z.optional(CampaignId),
-    since: z.optional(Instant),
-  until: z.optional(Instant),
+  kind: z.enum(['subscribers', 'donations']),
+  status: z.optional(z.string().check(z.maxLength(64))),
+  list: z.optional(ListId),
+  campaign: z.optional(CampaignId),
+  since: z.optional(Instant('start')),
+  until: z.optional(Instant('end')),
 });
 export type ExportRequest = z.infer<typeof ExportRequest>;
 export type ExportFilters = Omit<ExportRequest, 'kind'>;
@@ -74,6 +109,15 @@ export interface ExportAdminDeps {
   links: ExportLinks;
 }
 
+/**
+ * What a filter may name: the lists subscribers are counted on (the counts every subscriber write keeps), and the
+ * campaigns. Both are read from what the admin API holds already: no new access to the tables.
+ */
+export interface ExportCatalogue {
+  counts: SubscriberCounts;
+  campaigns: Pick<CampaignRepository, 'list'>;
+}
+
 /** Running one (the export worker). */
 export interface ExportRunDeps {
   clock: Clock;
@@ -83,18 +127,25 @@ export interface ExportRunDeps {
 }
 
 export const SUBSCRIBER_COLUMNS = ['email', 'name', 'status', 'lists', 'subscribed_at', 'confirmed_at', 'unsubscribed_at', 'source'] as const;
-export const DONATION_COLUMNS = ['id', 'created_at', 'campaign', 'amount', 'currency', 'frequency', 'status', 'donor_email', 'donor_name', 'refunded_amount'] as const;
+/** API.md: columns are only ever added at the end (the decimal ones came last, for spreadsheets). */
+export const DONATION_COLUMNS = [
+  'id', 'created_at', 'campaign', 'amount', 'currency', 'frequency', 'status', 'donor_email', 'donor_name', 'refunded_amount',
+  'amount_decimal', 'refunded_decimal',
+] as const;
 export const LINK_SECONDS = 15 * 60;
 /** The worker function's 15-minute timeout, plus Lambda's queueing of the asynchronous invocation. */
 const WORKER_DEADLINE_MS = 20 * 60 * 1000;
 
 /**
  * The CSV dialect every export is written in (RFC 4180 with CRLF records), for the store's CSV writer.
+ * The file starts with a UTF-8 byte-order mark, so that spreadsheet programs (Excel) read it as UTF-8.
  * csv-stringify quotes a cell that holds the record delimiter, which with CRLF records is only the pair: a lone
  * LF or CR, or a Unicode line break (NEL, LS, PS) that spreadsheets also split on, would go out bare and break
  * the row in two. So any line break, and space at either end, makes a cell quoted.
  */
 export const CSV_OPTIONS = {
+  // A byte-order mark first: Excel reads a CSV without one in the machine's legacy code page (API.md).
+  bom: true,
   record_delimiter: 'windows',
   quoted_match: /^\s|\s$|[\n\r\u0085\u2028\u2029]/,
 } as const;
@@ -109,30 +160,81 @@ export const safeCell = (value: string | number | undefined): string => {
 export const subscriberRow = (s: Subscriber): string[] =>
   [s.email, s.name, s.status, s.lists.join(';'), s.subscribedAt, s.confirmedAt, s.unsubscribedAt, s.source].map(safeCell);
 
-const giftStatus = (g: Gift) => {
+export const giftStatus = (g: Gift): DonationStatus => {
   if (g.disputed) return 'disputed';
   if (g.status === 'paid' && g.amount !== undefined && g.refunded >= g.amount) return 'refunded';
   if (g.status === 'paid' && g.refunded > 0) return 'partially_refunded';
   return g.status;
 };
 
-export const donationRow = (g: Gift): string[] =>
-  [g.key, g.createdAt, g.campaign, g.amount, g.currency, g.frequency, giftStatus(g), g.donorEmail, g.donorName, g.refunded].map(safeCell);
+/**
+ * Minor units in major units with the currency's own digits and a point, no grouping (`2500` usd → `25.00`, `2500`
+ * jpy → `2500`), as every spreadsheet locale reads a number from a CSV. Exact: digits are moved, never divided.
+ */
+export const majorUnits = (minor: number | undefined, currency: string | undefined): string => {
+  if (minor === undefined || currency === undefined || !Number.isInteger(minor)) return '';
+  let digits: number;
+  try {
+    digits = fractionDigits(currency);
+  } catch {
+    return ''; // not an ISO 4217 code: no decimal form to give
+  }
+  const sign = minor < 0 ? '-' : '';
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+};
 
-const checkFilters = (request: ExportRequest) => {
-  const wrong = (field: string) =>
-    new ValidationError('invalid_field', `The ${field} filter does not apply to ${request.kind} exports.`, { field });
-  if (request.kind === 'donations' && request.status) throw wrong('status');
-  if (request.kind === 'donations' && request.list) throw wrong('list');
-  if (request.kind === 'subscribers' && request.campaign) throw wrong('campaign');
-  if (request.since && request.until && request.since > request.until) {
-    throw new ValidationError('invalid_field', 'since must be before until.', { field: 'since' });
+export const donationRow = (g: Gift): string[] =>
+  [
+    g.key, g.createdAt, g.campaign, g.amount, g.currency, g.frequency, giftStatus(g), g.donorEmail, g.donorName, g.refunded,
+    majorUnits(g.amount, g.currency), majorUnits(g.refunded, g.currency),
+  ].map(safeCell);
+
+const invalid = (field: string, message: string) => new ValidationError('invalid_field', message, { field });
+const oneOf = (values: readonly string[]) => values.join(', ');
+const SUBSCRIBER_STATUSES: readonly string[] = SubscriberStatus.options;
+const DONATION_STATUSES: readonly string[] = DonationStatus.options;
+
+/**
+ * A filter that does not fit the kind, or names what does not exist, is refused (400 `invalid_field`), never
+ * answered with an empty file: a status of the other kind, a list no subscriber has ever been counted on, a
+ * campaign that is not there.
+ */
+const checkFilters = async (deps: ExportCatalogue, request: ExportRequest) => {
+  const { kind, status } = request;
+  if (kind === 'donations' && request.list) throw invalid('list', 'The list filter applies to subscribers exports only.');
+  if (kind === 'subscribers' && request.campaign) throw invalid('campaign', 'The campaign filter applies to donations exports only.');
+  if (status !== undefined) {
+    const [own, other, otherKind] =
+      kind === 'subscribers' ? [SUBSCRIBER_STATUSES, DONATION_STATUSES, 'donation'] : [DONATION_STATUSES, SUBSCRIBER_STATUSES, 'subscriber'];
+    if (!own.includes(status)) {
+      const what = other.includes(status) ? `a ${otherKind} status` : 'not a status';
+      throw invalid('status', `"${status}" is ${what}: a ${kind} export takes ${oneOf(own)}.`);
+    }
+  }
+  if (request.since && request.until && request.since > request.until) throw invalid('since', 'since must be before until.');
+  if (request.list) {
+    const lists = new Set(Object.keys(await deps.counts.read()).flatMap((key) => (key.startsWith('list:') ? [key.split(':')[1] ?? ''] : [])));
+    if (!lists.has(request.list)) {
+      const known = lists.size ? `the lists with subscribers are ${oneOf([...lists].sort())}` : 'no list has subscribers yet';
+      throw invalid('list', `There is no list "${request.list}": ${known}.`);
+    }
+  }
+  if (request.campaign) {
+    const campaigns = (await deps.campaigns.list()).map((c) => c.id);
+    if (!campaigns.includes(request.campaign)) {
+      const known = campaigns.length ? `the campaigns are ${oneOf(campaigns.sort())}` : 'there are no campaigns yet';
+      throw invalid('campaign', `There is no campaign "${request.campaign}": ${known}.`);
+    }
   }
 };
 
-/** Records a running export and starts the worker. Returns at once: the export streams in the background. */
-export const startExport = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'worker'>, request: ExportRequest) => {
-  checkFilters(request);
+/**
+ * Checks the filters (ValidationError, see checkFilters), records a running export and starts the worker. Returns at
+ * once: the export streams in the background.
+ */
+export const startExport = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'worker'> & ExportCatalogue, request: ExportRequest) => {
+  await checkFilters(deps, request);
   const { kind, ...filters } = request;
   const job: ExportJob = { id: `exp_${newId(12)}`, kind, filters, status: 'running', rows: 0, createdAt: deps.clock.now().toISOString() };
   await deps.jobs.create(job);
@@ -147,14 +249,18 @@ export const startExport = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' |
 
 const PROGRESS_EVERY = 10_000;
 
-async function* mapRows<T>(items: AsyncIterable<T>, row: (item: T) => string[], progress: (rows: number) => Promise<void>) {
+async function* mapRows<T>(items: AsyncIterable<T>, row: (item: T) => string[], progress: (rows: number) => Promise<void>, keep: (item: T) => boolean = () => true) {
   let count = 0;
   for await (const item of items) {
+    if (!keep(item)) continue;
     yield row(item);
     count += 1;
     if (count % PROGRESS_EVERY === 0) await progress(count);
   }
 }
+
+/** A donation's status is worked out from the gift (refunds, disputes): filtered here, as the rows go by. */
+const ofStatus = (status: string | undefined) => (gift: Gift) => status === undefined || giftStatus(gift) === status;
 
 /** The worker: streams every matching row through the CSV writer into object storage, then marks the job. */
 export const runExport = async (deps: ExportRunDeps, jobId: string) => {
@@ -166,7 +272,7 @@ export const runExport = async (deps: ExportRunDeps, jobId: string) => {
     const rows =
       job.kind === 'subscribers'
         ? await deps.writer.write(key, SUBSCRIBER_COLUMNS, mapRows(deps.source.subscribers(job.filters), subscriberRow, progress))
-        : await deps.writer.write(key, DONATION_COLUMNS, mapRows(deps.source.gifts(job.filters), donationRow, progress));
+        : await deps.writer.write(key, DONATION_COLUMNS, mapRows(deps.source.gifts(job.filters), donationRow, progress, ofStatus(job.filters.status)));
     await deps.jobs.finish(job.id, { status: 'done', rows, objectKey: key }, deps.clock.now());
   } catch (error) {
     await deps.jobs.finish(job.id, { status: 'failed', rows: 0 }, deps.clock.now());

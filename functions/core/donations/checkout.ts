@@ -8,6 +8,8 @@ import type { CampaignRepository, CheckoutAttempts, Payments } from './ports.js'
 import type { Clock } from '../shared/ports.js';
 import { type Keys, keyedHash } from '../shared/secrets.js';
 import type { Client } from '../shared/model.js';
+import { manageLink } from './manage.js';
+import type { GiftOutcome } from './pages.js';
 
 export interface DonationSettings {
   apiBaseUrl: string;
@@ -16,6 +18,8 @@ export interface DonationSettings {
   /** Where Checkout sends the donor afterwards: configuration only, never the request (no open redirect). */
   successUrl?: string | undefined;
   cancelUrl?: string | undefined;
+  /** Where the Customer Portal's way back leads (see openDonorPortal); the built-in donation page when unset. */
+  manageReturnUrl?: string | undefined;
 }
 
 export interface DonationDeps {
@@ -83,7 +87,8 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
     email,
     subscribe: input.subscribe,
     successUrl: deps.settings.successUrl ?? `${base}/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}`,
-    cancelUrl: deps.settings.cancelUrl ?? `${base}/v1/donate?campaign=${encodeURIComponent(campaign.id)}`,
+    // Back on the chooser, which then says that the payment was cancelled (and nothing was charged).
+    cancelUrl: deps.settings.cancelUrl ?? `${base}/v1/donate?${new URLSearchParams({ campaign: campaign.id, checkout: 'cancelled' })}`,
   };
   const attempt = await deps.attempts.attemptFor(fingerprint, now, ATTEMPT_TTL_SECONDS);
   let session = await deps.payments.createCheckout(params, `checkout-${attempt}`);
@@ -123,6 +128,7 @@ export const checkCampaignCurrency = (currency: string, accepted: readonly strin
 export const saveCampaign = async (
   deps: Pick<DonationDeps, 'campaigns' | 'clock'> & { settings: Pick<DonationSettings, 'currencies'> },
   settings: CampaignSettings,
+  options: { reopen?: boolean } = {},
 ) => {
   checkCampaignCurrency(settings.currency, deps.settings.currencies);
   if (settings.minAmount > settings.maxAmount) {
@@ -130,19 +136,37 @@ export const saveCampaign = async (
   }
   const existing = await deps.campaigns.getSettings(settings.id);
   if (existing && existing.currency !== settings.currency) throw new CampaignCurrencyLockedError(existing.id, existing.currency);
-  return deps.campaigns.saveSettings(settings, deps.clock.now());
+  // A closed campaign takes gifts again only when asked in so many words: changing its title or goal must not
+  // silently reopen an appeal that has ended (issue 11).
+  const open = settings.open && (!existing || existing.open || options.reopen === true);
+  return deps.campaigns.saveSettings({ ...settings, open }, deps.clock.now());
 };
 
 /**
- * What to thank a donor for on the page Checkout returns to: the session's amount and campaign, once complete.
- * Undefined for an unknown, unfinished or malformed session id; a Stripe outage is not the donor's problem either.
+ * What the page Checkout returns to may say, as Stripe has the session now (the return URL alone proves nothing:
+ * anyone can open it): `paid` with the amount and campaign once Stripe says the session is complete, `unpaid` with
+ * the way back to the chooser while it is open or after it expired, `unknown` for a session Stripe does not know
+ * (or a malformed id), `unavailable` when Stripe cannot be asked (an outage is not the donor's problem).
  */
-export const describeGift = async (deps: Pick<DonationDeps, 'payments' | 'campaigns'>, sessionId: string | undefined) => {
-  if (!sessionId || !/^cs_[A-Za-z0-9_]{1,200}$/.test(sessionId)) return undefined;
-  const summary = await deps.payments.describeCheckout(sessionId).catch(() => undefined);
-  if (!summary?.complete) return undefined;
-  const campaign = summary.campaign ? await deps.campaigns.getSettings(summary.campaign) : undefined;
-  return { amount: formatMoney(summary.amount, summary.currency), monthly: summary.frequency === 'monthly', campaignTitle: campaign?.title };
+export const describeGift = async (
+  deps: Pick<DonationDeps, 'payments' | 'campaigns' | 'keys' | 'clock' | 'settings'>,
+  sessionId: string | undefined,
+): Promise<GiftOutcome> => {
+  if (!sessionId || !/^cs_[A-Za-z0-9_]{1,200}$/.test(sessionId)) return { status: 'unknown' };
+  const summary = await deps.payments.describeCheckout(sessionId).then(
+    (found) => found ?? ('unknown' as const),
+    () => 'unavailable' as const,
+  );
+  if (summary === 'unknown' || summary === 'unavailable') return { status: summary };
+  const campaign = summary.campaign ? await deps.campaigns.getSettings(summary.campaign).catch(() => undefined) : undefined;
+  if (!summary.complete) {
+    const chooseUrl = summary.campaign ? `${deps.settings.apiBaseUrl}/v1/donate?${new URLSearchParams({ campaign: summary.campaign })}` : undefined;
+    return { status: 'unpaid', chooseUrl, campaignTitle: campaign?.title };
+  }
+  const monthly = summary.frequency === 'monthly';
+  // A monthly donor can stop or change the gift from here, as from every monthly receipt.
+  const manageUrl = monthly && summary.customer ? manageLink(deps, deps.settings.apiBaseUrl, summary.customer) : undefined;
+  return { status: 'paid', amount: formatMoney(summary.amount, summary.currency), monthly, campaignTitle: campaign?.title, manageUrl };
 };
 
 /** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
@@ -154,14 +178,17 @@ export const DonateQuery = z.object({
   custom_amount: z.optional(z.string().check(z.maxLength(20))),
   currency: z.optional(CurrencyCode),
   frequency: z._default(Frequency, 'once'),
+  /** The chooser's newsletter box (`true` when ticked): the donor gets the double opt-in email after paying. */
+  subscribe: z.optional(z.enum(['true', 'false'])),
 });
 export type DonateQuery = z.infer<typeof DonateQuery>;
 
 export const hasAmount = (query: DonateQuery) => query.amount !== undefined || query.custom_amount !== undefined;
 
 /**
- * A donation link: without an amount, the campaign for the chooser page; with one, a Checkout Session.
- * Throws ValidationError for a closed or unknown campaign and anything startCheckout refuses.
+ * A donation link: without an amount, the campaign for the chooser page (open or ended: its page says which);
+ * with one, a Checkout Session. Throws ValidationError for an unknown campaign, and for a closed one with an amount
+ * and anything else startCheckout refuses.
  */
 export const followDonateLink = async (
   deps: DonationDeps,
@@ -170,12 +197,13 @@ export const followDonateLink = async (
 ): Promise<{ choose: Campaign } | { checkoutUrl: string }> => {
   if (!hasAmount(query)) {
     const campaign = await deps.campaigns.get(query.campaign);
-    if (!campaign?.open) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
+    if (!campaign) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
     return { choose: campaign };
   }
   // Links carry their currency; only a hand-made one without it costs a second read (startCheckout reads too).
   const currency = query.currency ?? (await deps.campaigns.getSettings(query.campaign))?.currency ?? deps.settings.currencies[0] ?? 'usd';
   const amount = query.amount ?? parseMajorAmount(query.custom_amount ?? '', currency, 'custom_amount');
-  const session = await startCheckout(deps, { campaign: query.campaign, amount, currency, frequency: query.frequency, subscribe: false, client });
+  const subscribe = query.subscribe === 'true';
+  const session = await startCheckout(deps, { campaign: query.campaign, amount, currency, frequency: query.frequency, subscribe, client });
   return { checkoutUrl: session.url };
 };

@@ -83,6 +83,7 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
         checkoutSession: gift.checkoutSession ?? event.checkoutSession,
         invoice: gift.invoice ?? event.invoice,
         subscription: gift.subscription ?? event.subscription,
+        customer: gift.customer ?? event.customer,
         paidAt: gift.paidAt ?? (status === 'paid' ? at : undefined),
       };
     }
@@ -215,6 +216,8 @@ const followUp = async (deps: GiftDeps, gift: Gift, campaign: { title: string } 
         currency: gift.currency,
         monthly: gift.frequency === 'monthly',
         paidAt: gift.paidAt ?? gift.updatedAt,
+        // A monthly receipt links to the donor's Customer Portal (the mail worker signs the link).
+        ...(gift.frequency === 'monthly' && gift.customer ? { customer: gift.customer } : {}),
       },
     });
     flags.receiptQueued = true;

@@ -95,6 +95,8 @@ export const Gift = z.object({
   checkoutSession: z.optional(z.string()),
   invoice: z.optional(z.string()),
   subscription: z.optional(z.string()),
+  /** The Stripe customer paying a monthly gift: its receipts link to that customer's Customer Portal. */
+  customer: z.optional(z.string()),
   /**
    * Net refunded amount: what the refunds that have not failed took back (see `netRefunded`), derived from
    * `refunds` and `refundedFloor` on every change. On gifts stored before refunds were kept one by one, it is the
@@ -142,6 +144,8 @@ export type PaymentEvent =
       checkoutSession?: string | undefined;
       invoice?: string | undefined;
       subscription?: string | undefined;
+      /** The Stripe customer of a monthly payment (whose Customer Portal manages the gift). */
+      customer?: string | undefined;
       /** The donor's newsletter choice applies once: on a one-time gift, or the first month of a monthly one. */
       offersSignup: boolean;
       at: Date;

@@ -71,6 +71,8 @@ export interface CheckoutSummary {
   currency: string;
   frequency: 'once' | 'monthly';
   campaign?: string | undefined;
+  /** The Stripe customer a monthly gift's checkout created (whose Customer Portal manages the gift). */
+  customer?: string | undefined;
 }
 
 export interface Payments {
@@ -78,6 +80,11 @@ export interface Payments {
   createCheckout(params: CheckoutParams, idempotencyKey: string): Promise<{ id: string; url: string | null; open: boolean }>;
   /** What a Checkout Session was for, to thank the donor by amount; undefined when Stripe does not know it. */
   describeCheckout(sessionId: string): Promise<CheckoutSummary | undefined>;
+  /**
+   * Opens a short-lived Customer Portal session for a customer (cancel the monthly gift, change its card) that
+   * returns them to `returnUrl`; answers its URL. Throws NotFoundError when Stripe knows no such customer.
+   */
+  createPortalSession(customer: string, returnUrl: string): Promise<string>;
 }
 
 /** Verifies a webhook delivery and says what it means. Throws InvalidSignatureError for a bad signature. */

@@ -1,7 +1,25 @@
-import { escapeHtml } from '../shared/html.js';
+import { DEFAULT_COLORS, escapeHtml, palette } from '../shared/html.js';
 import type { OutgoingEmail } from './model.js';
 import { formatMoney } from '../shared/money.js';
 import { toPersonName } from '../subscriptions/model.js';
+
+/**
+ * Who sends our mail and how it looks: the masthead (the site's name and link, its colours and logo) and, at the
+ * foot of every email, the sender and its postal address (CAN-SPAM asks for both in every commercial email; we
+ * put them in all of ours). From the mailer's configuration.
+ */
+export interface MailSender {
+  /** The organisation that sends the mail, named beside the postal address. */
+  name: string;
+  /** A valid physical postal address of the sender. */
+  postalAddress: string;
+  /** The site's home page, linked from the masthead and the footer. */
+  siteUrl?: string | undefined;
+  logoUrl?: string | undefined;
+  /** Masthead and accent colours, `#rrggbb`. */
+  color: string;
+  accent: string;
+}
 
 export interface MailContext {
   siteName: string;
@@ -9,6 +27,8 @@ export interface MailContext {
   name?: string | undefined;
   /** One-click unsubscribe link: every email to a subscriber carries it, visibly and in the headers. */
   unsubscribeUrl: string;
+  /** The masthead and footer; without it (a caller with no mail configuration) the name alone heads the email. */
+  sender?: MailSender | undefined;
 }
 
 /** One line, whatever an older record or a payment provider holds (see PersonName). */
@@ -23,35 +43,107 @@ export const listHeaders = (unsubscribeUrl: string): Record<string, string> => (
   'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
 });
 
+const FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif";
+/** Long words and links break rather than widen the email past a phone's screen. */
+const WRAP = 'overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word';
+const MUTED = '#4a5260';
+
+interface Frame {
+  subject: string;
+  siteName: string;
+  sender?: MailSender | undefined;
+  /** The body, HTML. */
+  content: string;
+  /** Why this email came, one sentence (plain text). */
+  reason: string;
+  unsubscribeUrl?: string | undefined;
+}
+
+/**
+ * Every email's HTML: the masthead, the content, and the footer with why it came, the sender and postal address,
+ * and the unsubscribe link when it has one. One column of at most 600 px that shrinks to the screen (the viewport
+ * meta, tables at 100 % wide with a max-width, images never wider than the column), as mail clients render it:
+ * inline styles only, presentation tables for the clients that ignore `max-width` on anything else.
+ */
+const frame = ({ subject, siteName, sender, content, reason, unsubscribeUrl }: Frame) => {
+  const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
+  const home = sender?.siteUrl ? escapeHtml(sender.siteUrl) : undefined;
+  const logo = sender?.logoUrl
+    ? `<img src="${escapeHtml(sender.logoUrl)}" alt="" height="36" style="display:inline-block;height:36px;width:auto;max-width:100%;border:0;vertical-align:middle;margin-right:10px">`
+    : '';
+  const name = `${logo}<span style="vertical-align:middle">${escapeHtml(siteName)}</span>`;
+  const mastStyle = `color:${colors.onColor};text-decoration:none;font:bold 20px/1.25 Georgia,'Times New Roman',serif`;
+  const masthead = home ? `<a href="${home}" style="${mastStyle}">${name}</a>` : `<span style="${mastStyle}">${name}</span>`;
+  const footer = [
+    `<p style="margin:0 0 8px">${escapeHtml(reason)}</p>`,
+    ...(sender ? [`<p style="margin:0 0 8px">${escapeHtml(sender.name)} · ${escapeHtml(sender.postalAddress)}</p>`] : []),
+    `<p style="margin:0">${[
+      ...(home ? [`<a href="${home}" style="color:${MUTED}">${escapeHtml(siteName)}</a>`] : []),
+      ...(unsubscribeUrl ? [`<a href="${escapeHtml(unsubscribeUrl)}" style="color:${MUTED}">Unsubscribe</a>`] : []),
+    ].join(' · ')}</p>`,
+  ].join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="x-apple-disable-message-reformatting"><title>${escapeHtml(subject)}</title></head>
+<body style="margin:0;padding:0;background:#eef0f4">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;background:#eef0f4"><tr><td align="center" style="padding:0">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background:#ffffff;font-family:${FONT};${WRAP}">
+<tr><td style="background:${colors.color};border-bottom:4px solid ${colors.accent};padding:14px 20px">${masthead}</td></tr>
+<tr><td style="padding:20px;font-size:16px;line-height:1.5;color:#1a1a1a;${WRAP}">
+${content}
+</td></tr>
+<tr><td style="padding:16px 20px 20px;border-top:1px solid #d5d9e0;font-size:13px;line-height:1.5;color:${MUTED};${WRAP}">
+${footer}
+</td></tr>
+</table>
+</td></tr></table>
+</body></html>
+`;
+};
+
+/** The text part's foot: the site, why the email came, the sender and postal address. */
+const textFooter = (siteName: string, sender: MailSender | undefined, reason: string) => [
+  `— ${siteName}${sender?.siteUrl ? ` (${sender.siteUrl})` : ''}`,
+  '',
+  reason,
+  ...(sender ? [`${sender.name}, ${sender.postalAddress}`] : []),
+];
+
+const paragraph = (html: string) => `<p style="margin:0 0 16px">${html}</p>`;
+
 const build = (
   context: MailContext,
   subject: string,
   paragraphs: string[],
+  reason: string,
   action?: { label: string; url: string },
 ): OutgoingEmail => {
-  const { siteName, unsubscribeUrl } = context;
+  const { siteName, unsubscribeUrl, sender } = context;
   const hello = greeting(context.name);
   const text = [
     hello,
     '',
     ...paragraphs.flatMap((p) => [p, '']),
     ...(action ? [`${action.label}: ${action.url}`, ''] : []),
-    `— ${siteName}`,
+    ...textFooter(siteName, sender, reason),
     '',
     `Unsubscribe: ${unsubscribeUrl}`,
     '',
   ].join('\n');
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">
-<p>${escapeHtml(hello)}</p>
-${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
-${action ? `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:10px 16px;background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a></p>\n<p style="font-size:13px;color:#555">Or paste this link into your browser: ${escapeHtml(action.url)}</p>` : ''}
-<p>— ${escapeHtml(siteName)}</p>
-<hr>
-<p style="font-size:13px;color:#555"><a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a></p>
-</body></html>
-`;
+  const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
+  const content = [
+    paragraph(escapeHtml(hello)),
+    ...paragraphs.map((p) => paragraph(escapeHtml(p))),
+    ...(action
+      ? [
+          paragraph(
+            `<a href="${escapeHtml(action.url)}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a>`,
+          ),
+          `<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">Or paste this link into your browser: <a href="${escapeHtml(action.url)}" style="color:${MUTED};word-break:break-all">${escapeHtml(action.url)}</a></p>`,
+        ]
+      : []),
+    `<p style="margin:0">— ${escapeHtml(siteName)}</p>`,
+  ].join('\n');
+  const html = frame({ subject, siteName, sender, content, reason, unsubscribeUrl });
   return { to: context.to, subject, text, html, headers: listHeaders(unsubscribeUrl) };
 };
 
@@ -63,10 +155,11 @@ ${action ? `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;p
 export type UnconfirmedMailContext = Omit<MailContext, 'name'>;
 
 /** Drops a name that a caller's wider object still carries (TypeScript lets extra fields through). */
-const withoutRequesterText = ({ siteName, to, unsubscribeUrl }: UnconfirmedMailContext): MailContext => ({
+const withoutRequesterText = ({ siteName, to, unsubscribeUrl, sender }: UnconfirmedMailContext): MailContext => ({
   siteName,
   to,
   unsubscribeUrl,
+  sender,
 });
 
 export const confirmationEmail = (context: UnconfirmedMailContext & { confirmUrl: string; validDays: number }) =>
@@ -77,20 +170,31 @@ export const confirmationEmail = (context: UnconfirmedMailContext & { confirmUrl
       `Someone, hopefully you, asked to join the ${context.siteName} mailing list with this address.`,
       `Please confirm within ${context.validDays} days by following the link below. If it was not you, ignore this email and you will not hear from us again.`,
     ],
+    `You received this email because this address was entered in the ${context.siteName} signup form.`,
     { label: 'Confirm my subscription', url: context.confirmUrl },
   );
 
 export const welcomeEmail = (context: MailContext) =>
-  build(context, `Welcome to ${context.siteName}`, [
-    `Your subscription is confirmed. Thank you for joining the ${context.siteName} mailing list.`,
-    'You can leave at any time with the link at the bottom of every email we send.',
-  ]);
+  build(
+    context,
+    `Welcome to ${context.siteName}`,
+    [
+      `Your subscription is confirmed. Thank you for joining the ${context.siteName} mailing list.`,
+      'You can leave at any time with the link at the bottom of every email we send.',
+    ],
+    `You received this email because you subscribed to the ${context.siteName} mailing list.`,
+  );
 
 /** Sent before this request is confirmed, so it is an unconfirmed mail too: no name, even a stored one. */
 export const alreadySubscribedEmail = (context: UnconfirmedMailContext) =>
-  build(withoutRequesterText(context), `You are already subscribed to ${context.siteName}`, [
-    `Someone asked to join the ${context.siteName} mailing list with this address, which is already subscribed. There is nothing you need to do.`,
-  ]);
+  build(
+    withoutRequesterText(context),
+    `You are already subscribed to ${context.siteName}`,
+    [
+      `Someone asked to join the ${context.siteName} mailing list with this address, which is already subscribed. There is nothing you need to do.`,
+    ],
+    `You received this email because you subscribed to the ${context.siteName} mailing list.`,
+  );
 
 export interface ReceiptContext {
   to: string;
@@ -104,6 +208,10 @@ export interface ReceiptContext {
   monthly: boolean;
   paidAt: string;
   reference: string;
+  /** A monthly gift's signed link to the donor's Stripe Customer Portal (cancel, change the card). */
+  manageUrl?: string | undefined;
+  /** The masthead and footer, as on every email. */
+  sender?: MailSender | undefined;
 }
 
 /** The thank-you receipt for one counted payment (each month of a monthly gift gets its own). */
@@ -120,17 +228,32 @@ export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
   ];
   const subject = `Thank you for your gift to ${context.campaignTitle}`;
   const thanks = `Thank you for your ${context.monthly ? 'monthly ' : ''}donation of ${amount} to ${context.campaignTitle}. Please keep this email as your receipt.`;
-  const text = [hello, '', thanks, '', ...lines.map(([k, v]) => `${k}: ${v}`), '', `— ${context.charityName}`, ''].join('\n');
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">
-<p>${escapeHtml(hello)}</p>
-<p>${escapeHtml(thanks)}</p>
-<table role="presentation" style="border-collapse:collapse">
-${lines.map(([k, v]) => `<tr><th scope="row" style="text-align:left;padding:2px 12px 2px 0">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n')}
-</table>
-<p>— ${escapeHtml(context.charityName)}</p>
-</body></html>
-`;
+  const reason = `You received this receipt because you gave to ${context.campaignTitle} through ${context.siteName}.`;
+  const manage = context.manageUrl ? [`Change the card or stop your monthly gift at any time: ${context.manageUrl}`, ''] : [];
+  const text = [
+    hello,
+    '',
+    thanks,
+    '',
+    ...lines.map(([k, v]) => `${k}: ${v}`),
+    '',
+    ...manage,
+    `— ${context.charityName}`,
+    '',
+    ...textFooter(context.siteName, context.sender, reason).slice(2),
+    '',
+  ].join('\n');
+  const content = [
+    paragraph(escapeHtml(hello)),
+    paragraph(escapeHtml(thanks)),
+    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 16px;width:100%">
+${lines.map(([k, v]) => `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;white-space:nowrap">${escapeHtml(k)}</th><td style="padding:2px 0;${WRAP}">${escapeHtml(v)}</td></tr>`).join('\n')}
+</table>`,
+    ...(context.manageUrl
+      ? [paragraph(`<a href="${escapeHtml(context.manageUrl)}">Manage your monthly gift</a>: change the card or stop it at any time.`)]
+      : []),
+    `<p style="margin:0">— ${escapeHtml(context.charityName)}</p>`,
+  ].join('\n');
+  const html = frame({ subject, siteName: context.siteName, sender: context.sender, content, reason });
   return { to: context.to, subject, text, html, headers: {} };
 };

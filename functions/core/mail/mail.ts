@@ -6,6 +6,7 @@ import type { SubscriberRepository } from '../subscriptions/ports.js';
 import type { Keys } from '../shared/secrets.js';
 import { addressKey, parseEmailAddress } from '../shared/email-address.js';
 import { receiptEmail, welcomeEmail } from './emails.js';
+import { manageLink } from '../donations/manage.js';
 import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
 
 /** What the mail worker renders with: the mailing-list settings (site name, API base URL for links) and the charity. */
@@ -70,11 +71,13 @@ export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, options
   return 'sent';
 };
 
-const renderReceipt = (settings: MailSettings, gift: ReceiptGift): OutgoingEmail =>
-  receiptEmail({
+const renderReceipt = (deps: MailDeps, gift: ReceiptGift): OutgoingEmail => {
+  const { settings } = deps;
+  return receiptEmail({
     to: gift.email,
     name: gift.name,
     siteName: settings.siteName,
+    sender: settings.sender,
     charityName: settings.charityName,
     charityRegistration: settings.charityRegistration,
     campaignTitle: gift.campaignTitle,
@@ -83,7 +86,10 @@ const renderReceipt = (settings: MailSettings, gift: ReceiptGift): OutgoingEmail
     monthly: gift.monthly,
     paidAt: gift.paidAt,
     reference: gift.reference,
+    // Signed when the receipt is rendered: each month's receipt carries a fresh link to stop or change the gift.
+    manageUrl: gift.monthly && gift.customer ? manageLink(deps, settings.apiBaseUrl, gift.customer) : undefined,
   });
+};
 
 /**
  * The sent-mail ledger key of a job's email: one receipt per payment, one welcome per address and opt-in round.
@@ -114,6 +120,7 @@ export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<stri
     case 'welcome': {
       const email = welcomeEmail({
         siteName: deps.settings.siteName,
+        sender: deps.settings.sender,
         to: job.email,
         name: job.name,
         unsubscribeUrl: unsubscribeUrl(deps, job.email),
@@ -121,7 +128,7 @@ export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<stri
       return deliverEmail(deps, email, { dedupeKey });
     }
     case 'receipt':
-      return deliverEmail(deps, renderReceipt(deps.settings, job.gift), { dedupeKey });
+      return deliverEmail(deps, renderReceipt(deps, job.gift), { dedupeKey });
     case 'email':
       return deliverEmail(deps, job.email, { dedupeKey });
   }

@@ -24,6 +24,11 @@ export const ReceiptGift = z.object({
   currency: z.string(),
   monthly: z.boolean(),
   paidAt: instant(),
+  /**
+   * The Stripe customer of a monthly gift: its receipt carries a signed link to that customer's Customer Portal.
+   * Absent on one-time gifts and in intents queued before it existed (their receipts go out without the link).
+   */
+  customer: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
 });
 
 export type ReceiptGift = z.infer<typeof ReceiptGift>;

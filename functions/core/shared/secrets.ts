@@ -96,4 +96,29 @@ export const makeUnsubscribeToken = (key: Buffer, email: string): string =>
 export const readUnsubscribeToken = (key: Buffer, token: string): string =>
   openToken(key, 'unsubscribe', token, UnsubscribePayload).e;
 
+const ManagePayload = z.object({ c: z.string().check(z.minLength(1), z.maxLength(255)), x: z.int() });
+
+export interface ManageToken {
+  /** The Stripe customer whose Customer Portal the link opens. */
+  customer: string;
+  expiresAt: Date;
+}
+
+/**
+ * Links that open a monthly donor's Stripe Customer Portal (no account: the link is the credential). They expire,
+ * unlike unsubscribe links: the portal shows the donor's billing details and can stop the gift, and every monthly
+ * receipt carries a fresh link, so a donor always holds a live one while old or forwarded mail stops working.
+ */
+export const makeManageToken = (key: Buffer, token: ManageToken): string =>
+  sealToken(key, 'manage', { c: token.customer, x: Math.floor(token.expiresAt.getTime() / 1000) });
+
+export const readManageToken = (key: Buffer, token: string, now: Date): ManageToken => {
+  const payload = openToken(key, 'manage', token, ManagePayload);
+  const expiresAt = new Date(payload.x * 1000);
+  if (expiresAt.getTime() <= now.getTime()) {
+    throw new InvalidTokenError('This link to manage your monthly gift has expired. Please use the link in your most recent receipt.');
+  }
+  return { customer: payload.c, expiresAt };
+};
+
 export const newId = (bytes = 16): string => randomBytes(bytes).toString('base64url');

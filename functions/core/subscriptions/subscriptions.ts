@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import '../shared/schema.js'; // zod's messages, worded for every parse
-import { alreadySubscribedEmail, confirmationEmail } from '../mail/emails.js';
+import { alreadySubscribedEmail, confirmationEmail, type MailSender } from '../mail/emails.js';
 import { addressKey, hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
 import { InvalidTokenError, ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
@@ -40,6 +40,8 @@ export interface SubscriptionSettings {
   /** At most one confirmation (or note) per address in this many seconds. */
   mailIntervalSeconds: number;
   limits: { signupAddress: RateLimit };
+  /** Who the mail comes from and how it looks (masthead, postal address): the mailer's; unset elsewhere. */
+  sender?: MailSender | undefined;
 }
 
 export interface SubscriptionDeps {
@@ -226,7 +228,7 @@ export const processSignup = async (
   const mail = subscriber.lastJob?.mail ?? 'none';
   const link = links(deps, subscriber.email);
   // No name: these go to an address nobody has confirmed yet for this request (see UnconfirmedMailContext).
-  const context = { siteName: deps.settings.siteName, to: subscriber.email, unsubscribeUrl: link.unsubscribeUrl };
+  const context = { siteName: deps.settings.siteName, to: subscriber.email, unsubscribeUrl: link.unsubscribeUrl, sender: deps.settings.sender };
   if (mail === 'confirmation') {
     const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
     // The link confirms this job's request. A job applied before requests were kept (redelivered now) has none:

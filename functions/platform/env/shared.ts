@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../../core/subscriptions/counting.js';
 import { blankAsAbsent, httpUrl, nonEmpty, type Schema } from '../../core/shared/schema.js';
 import type { ClientOptions } from '../clients.js';
+import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../../core/shared/brand.js';
 
 // The pieces every function's configuration is made of. Each function's schema has its own module beside this
 // one, and its entry imports only that: a function builds (and bundles) no other function's schema (issue 8).
@@ -21,6 +22,33 @@ export const optionalUrl = blankAsAbsent(httpUrl());
 /** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */
 export const RuntimeConfig = z.object({ AWS_REGION: nonEmpty() });
 
+const hexColor = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb.'));
+
+/**
+ * The publication's look on the pages and emails we host (issue 11): its home page (every page and email links
+ * back to it), its logo and its colours. Every function with a face has it, the catch-all's 404 page included.
+ * Without a logo the site's name is the masthead; the colours default to the demo's (dark navy, red).
+ */
+export const BrandConfig = z.object({
+  /** The site's home page. Every stage sets it (its first site origin by default); unset, pages offer no link home. */
+  SITE_URL: optionalUrl,
+  /** The site's logo (an image on the site's own server, allowed by each page's CSP); unset, the name alone. */
+  SITE_LOGO_URL: optionalUrl,
+  SITE_BRAND_COLOR: z._default(hexColor, DEFAULT_COLORS.color),
+  SITE_ACCENT_COLOR: z._default(hexColor, DEFAULT_COLORS.accent),
+});
+type BrandSettings = z.infer<typeof BrandConfig> & { SITE_NAME: string; PUBLIC_API_URL?: string };
+
+/** The brand of a function's pages, from its configuration; its icon is the API's own /favicon.ico. */
+export const brandOf = (config: BrandSettings): Brand => ({
+  siteName: config.SITE_NAME,
+  siteUrl: config.SITE_URL,
+  logoUrl: config.SITE_LOGO_URL,
+  color: config.SITE_BRAND_COLOR,
+  accent: config.SITE_ACCENT_COLOR,
+  iconUrl: config.PUBLIC_API_URL ? `${config.PUBLIC_API_URL}${FAVICON_PATH}` : undefined,
+});
+
 /**
  * What every function with a public face needs. Tunables have documented defaults; resources and identity never
  * do. Each function's schema (its module beside this one) is its whole environment contract: the function parses it at cold start, the
@@ -35,6 +63,7 @@ export const BaseConfig = z.object({
   ),
   /** Secrets Manager secret (ARN or name) holding `{"signingKey": "…"}`: tokens, IP and address hashes. */
   SIGNING_SECRET_ID: nonEmpty(),
+  ...BrandConfig.shape,
 });
 
 /**

@@ -1,11 +1,11 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoAdminTokens } from '../../adapters/dynamo-admin.js';
+import { DynamoAdminTokens, DynamoDonorGifts } from '../../adapters/dynamo-admin.js';
 import { DynamoCampaignRepository } from '../../adapters/dynamo-donations.js';
 import { LambdaExportWorker } from '../../adapters/lambda-export-worker.js';
 import { loadSigningKey, type SecretSource } from '../../adapters/secret-values.js';
 import type { AdminDeps } from '../../core/admin/admin.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
-import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';
+import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../clients.js';
 import type { AdminConfig } from '../config.js';
 import { exportAdminDeps } from './exports.js';
 import { subscriberCounts, subscriberStores } from './subscribers.js';
@@ -20,8 +20,9 @@ export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, se
     ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
     counts: subscriberCounts(dynamo, table),
     campaigns: new DynamoCampaignRepository(dynamo, config.DONATIONS_TABLE_NAME, config.COUNTER_SHARDS),
+    donorGifts: new DynamoDonorGifts(dynamo, config.DONATIONS_TABLE_NAME),
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
   };
-  const worker = new LambdaExportWorker(new LambdaClient(clientConfig(clients, 'lambda')), config.EXPORT_WORKER_FUNCTION_NAME);
+  const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
   return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker) }, options: { siteName: config.SITE_NAME } };
 };

@@ -7,6 +7,7 @@ import type { DonationDeps } from '../../core/donations/checkout.js';
 import type { DonationRoutesOptions } from '../../handlers/donations.js';
 import { type ClientOptions, documentClient, systemClock } from '../clients.js';
 import type { DonationConfig } from '../config.js';
+import { brandOf } from '../env/shared.js';
 import { stripeAndKeys } from './stripe.js';
 
 /** The donations function's dependencies: the donations table, Stripe, the signing key. */
@@ -26,10 +27,13 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
       currencies: config.CURRENCIES,
       successUrl: config.DONATION_SUCCESS_URL,
       cancelUrl: config.DONATION_CANCEL_URL,
+      // The Customer Portal's way back: the site's home page (the built-in donation page when there is none).
+      manageReturnUrl: config.SITE_URL,
     },
   };
   const options: DonationRoutesOptions = {
     siteName: config.SITE_NAME,
+    brand: brandOf(config),
     rateLimiter: new DynamoRateLimiter(dynamo, table),
     checkoutLimit: { name: 'checkout-client', limit: config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
   };

@@ -1,15 +1,15 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoExportJobs, DynamoExportSource } from '../../adapters/dynamo-exports.js';
+import { DynamoExportJobs } from '../../adapters/dynamo-exports.js';
 import { S3ExportLinks } from '../../adapters/s3-export-links.js';
-import { S3ExportWriter } from '../../adapters/s3-export-writer.js';
-import type { ExportAdminDeps, ExportRunDeps } from '../../core/admin/exports.js';
-import { type ClientOptions, clientConfig, type documentClient, systemClock } from '../clients.js';
+import type { ExportAdminDeps } from '../../core/admin/exports.js';
+import { type ClientOptions, type documentClient, systemClock } from '../clients.js';
+import { s3Client } from './export-bucket.js';
 import type { ExportWorkerConfig } from '../config.js';
 
-const s3Client = (clients: ClientOptions) =>
-  new S3Client({ ...clientConfig(clients, 's3'), forcePathStyle: clients.s3ForcePathStyle ?? false });
-
-/** What the admin API needs of exports: their job items, the worker to start, links to the bucket's objects. */
+/**
+ * What the admin API needs of exports: their job items, the worker to start, links to the bucket's objects. Only
+ * the links half of the export store: the uploads are the worker's (roots/export-worker.ts), so that neither
+ * function bundles the other's S3 helpers (issue 8).
+ */
 export const exportAdminDeps = (
   config: Pick<ExportWorkerConfig, 'SUBSCRIBERS_TABLE_NAME' | 'EXPORT_BUCKET_NAME'>,
   clients: ClientOptions,
@@ -20,12 +20,4 @@ export const exportAdminDeps = (
   jobs: new DynamoExportJobs(dynamo, config.SUBSCRIBERS_TABLE_NAME),
   worker,
   links: new S3ExportLinks(s3Client(clients), config.EXPORT_BUCKET_NAME),
-});
-
-/** What running an export needs: its job item, the tables it reads, the bucket it writes. */
-export const exportRunDeps = (config: ExportWorkerConfig, clients: ClientOptions, dynamo: ReturnType<typeof documentClient>): ExportRunDeps => ({
-  clock: systemClock,
-  jobs: new DynamoExportJobs(dynamo, config.SUBSCRIBERS_TABLE_NAME),
-  source: new DynamoExportSource(dynamo, { subscribers: config.SUBSCRIBERS_TABLE_NAME, donations: config.DONATIONS_TABLE_NAME }),
-  writer: new S3ExportWriter(s3Client(clients), config.EXPORT_BUCKET_NAME),
 });

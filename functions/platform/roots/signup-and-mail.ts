@@ -4,8 +4,9 @@ import { loadSigningKey, type SecretSource } from '../../adapters/secret-values.
 import { SesMailer } from '../../adapters/ses-mailer.js';
 import type { MailDeps } from '../../core/mail/mail.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
-import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';
+import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../clients.js';
 import type { SignupAndMailConfig } from '../config.js';
+import { mailSenderOf } from '../env/signup-and-mail.js';
 import { subscriberStores, subscriptionSettings } from './subscribers.js';
 
 /** The signup-and-mail worker's dependencies: DynamoDB (subscribers, sent-mail ledger), SES, the signing key. No SQS client: it consumes the queue and never puts work on it. */
@@ -16,8 +17,13 @@ export const buildSignupAndMail = async (config: SignupAndMailConfig, clients: C
     clock: systemClock,
     ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
-    settings: { ...subscriptionSettings(config), charityName: config.CHARITY_NAME, charityRegistration: config.CHARITY_REGISTRATION },
-    mailer: new SesMailer(new SESv2Client(clientConfig(clients, 'sesv2')), {
+    settings: {
+      ...subscriptionSettings(config),
+      charityName: config.CHARITY_NAME,
+      charityRegistration: config.CHARITY_REGISTRATION,
+      sender: mailSenderOf(config),
+    },
+    mailer: new SesMailer(recorded(new SESv2Client(clientConfig(clients, 'sesv2')), clients, 'sesv2'), {
       from: config.MAIL_FROM,
       replyTo: config.MAIL_REPLY_TO,
       configurationSet: config.SES_CONFIGURATION_SET,

@@ -5,7 +5,7 @@ import { SqsSignupAndMailQueue } from '../../adapters/sqs-signup-and-mail-queue.
 import { StripePaymentEvents } from '../../adapters/stripe-payments.js';
 import type { GiftDeps } from '../../core/donations/gifts.js';
 import type { WebhookDeps } from '../../handlers/stripe-webhook.js';
-import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';
+import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../clients.js';
 import type { WebhookConfig } from '../config.js';
 import { stripeAndKeys } from './stripe.js';
 
@@ -19,7 +19,7 @@ export const buildStripeWebhook = async (config: WebhookConfig, clients: ClientO
     gifts: new DynamoGiftLedger(dynamo, table),
     campaigns: new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS),
     monthly: new DynamoMonthlyGifts(dynamo, table),
-    queue: new SqsSignupAndMailQueue(new SQSClient(clientConfig(clients, 'sqs')), config.SIGNUP_AND_MAIL_QUEUE_URL),
+    queue: new SqsSignupAndMailQueue(recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs'), config.SIGNUP_AND_MAIL_QUEUE_URL),
     keys,
     settings: {
       siteName: config.SITE_NAME,

@@ -5,8 +5,9 @@ import { SqsSignupAndMailQueue } from '../../adapters/sqs-signup-and-mail-queue.
 import { deriveKeys } from '../../core/shared/secrets.js';
 import type { SubscriptionDeps } from '../../core/subscriptions/subscriptions.js';
 import type { SubscriptionRoutesOptions } from '../../handlers/subscriptions.js';
-import { type ClientOptions, clientConfig, documentClient, systemClock } from '../clients.js';
+import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../clients.js';
 import type { SubscriptionConfig } from '../config.js';
+import { brandOf } from '../env/shared.js';
 import { subscriberStores, subscriptionSettings } from './subscribers.js';
 
 /** The subscriptions function's dependencies: DynamoDB, the queue, the signing key. Built once per cold start. */
@@ -17,13 +18,14 @@ export const buildSubscriptions = async (config: SubscriptionConfig, clients: Cl
     clock: systemClock,
     ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
     rateLimiter: new DynamoRateLimiter(dynamo, table),
-    queue: new SqsSignupAndMailQueue(new SQSClient(clientConfig(clients, 'sqs')), config.SIGNUP_AND_MAIL_QUEUE_URL),
+    queue: new SqsSignupAndMailQueue(recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs'), config.SIGNUP_AND_MAIL_QUEUE_URL),
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
     settings: subscriptionSettings(config),
   };
   const options: SubscriptionRoutesOptions = {
     thankYouUrl: config.THANK_YOU_URL,
     confirmedUrl: config.CONFIRMED_URL,
+    brand: brandOf(config),
     limits: {
       signupClient: { name: 'signup-client', limit: config.SIGNUP_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
       linkClient: { name: 'link-client', limit: config.LINK_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },

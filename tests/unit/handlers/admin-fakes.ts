@@ -1,6 +1,9 @@
-import type { ExportAdminDeps, ExportJob, ExportJobs, ExportLinks, ExportRunDeps, ExportWriter } from '../../../functions/core/admin/exports.js';
-import type { AdminTokenRecord, AdminTokens } from '../../../functions/core/admin/ports.js';
+import type { ExportAdminDeps, ExportCatalogue, ExportJob, ExportJobs, ExportLinks, ExportRunDeps, ExportWriter } from '../../../functions/core/admin/exports.js';
+import type { AdminTokenRecord, AdminTokens, DonorGifts } from '../../../functions/core/admin/ports.js';
+import type { Gift } from '../../../functions/core/donations/model.js';
+import { parseEmailAddress } from '../../../functions/core/shared/email-address.js';
 import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
+import { campaignSettings, MemoryCampaigns } from '../../support/donation-fakes.js';
 import type { FakeClock } from '../../support/fakes.js';
 
 export class MemoryTokens implements AdminTokens {
@@ -59,12 +62,35 @@ export class MemoryExportStore implements ExportWriter, ExportLinks {
   }
 }
 
+/**
+ * The gifts held for an address, as the donations table answers: only campaigns with the donor's marker (a paid
+ * gift of theirs), and there every gift under the address.
+ */
+export class MemoryDonorGifts implements DonorGifts {
+  constructor(readonly gifts: Gift[] = []) {}
+  async find(email: string) {
+    const mine = (g: Gift) => parseEmailAddress(g.donorEmail) === email;
+    const given = new Set(this.gifts.filter((g) => mine(g) && g.status === 'paid').map((g) => g.campaign));
+    return this.gifts.filter((g) => mine(g) && given.has(g.campaign)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+}
+
+/** What export filters are checked against: subscriber counts on `lists`, and `campaigns`. */
+export const makeCatalogue = (lists: string[] = ['news'], campaigns: string[] = ['ukraine']): ExportCatalogue => {
+  const repo = new MemoryCampaigns();
+  for (const id of campaigns) {
+    const at = '2026-11-01T00:00:00.000Z';
+    repo.items.set(id, { ...campaignSettings({ id }), shards: 1, raised: 0, donations: 0, donors: 0, createdAt: at, updatedAt: at });
+  }
+  return { counts: { read: async () => Object.fromEntries(lists.map((list) => [`list:${list}:confirmed`, 0])) }, campaigns: repo };
+};
+
 /** Export dependencies over in-memory stores; the worker only records what it was asked to start. */
-export const makeExportDeps = (clock: FakeClock, subscribers: Subscriber[] = []) => {
+export const makeExportDeps = (clock: FakeClock, subscribers: Subscriber[] = [], gifts: Gift[] = []) => {
   const jobs = new MemoryExportJobs();
   const store = new MemoryExportStore();
   const started: string[] = [];
-  const deps: ExportAdminDeps & ExportRunDeps = {
+  const deps: ExportAdminDeps & ExportRunDeps & ExportCatalogue = {
     clock,
     jobs,
     writer: store,
@@ -74,8 +100,11 @@ export const makeExportDeps = (clock: FakeClock, subscribers: Subscriber[] = [])
       subscribers: async function* () {
         yield* subscribers;
       },
-      gifts: async function* () {},
+      gifts: async function* () {
+        yield* gifts;
+      },
     },
+    ...makeCatalogue(),
   };
   return { deps, jobs, store, started };
 };

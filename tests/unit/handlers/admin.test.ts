@@ -3,7 +3,7 @@ import { type AdminDeps, createAdminToken } from '../../../functions/core/admin/
 import { makeHandler } from '../../../functions/handlers/admin.js';
 import { MemoryCampaigns } from '../../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../../support/fakes.js';
-import { makeExportDeps, MemoryTokens } from './admin-fakes.js';
+import { makeExportDeps, MemoryDonorGifts, MemoryTokens } from './admin-fakes.js';
 import { bodyOf, httpEvent } from './events.js';
 
 const setup = async () => {
@@ -15,6 +15,7 @@ const setup = async () => {
     suppressions: t.suppressions,
     counts: t.subscribers,
     campaigns: new MemoryCampaigns(),
+    donorGifts: new MemoryDonorGifts(),
     keys: t.deps.keys,
   };
   const exports = makeExportDeps(t.clock);

@@ -31,6 +31,9 @@ class FakePayments implements Payments {
   async describeCheckout() {
     return undefined;
   }
+  async createPortalSession(customer: string) {
+    return `https://billing.example.org/${customer}`;
+  }
 }
 
 const setup = async (checkoutLimit = 10) => {

@@ -1,0 +1,48 @@
+import * as z from 'zod/mini';
+import '../shared/schema.js'; // zod's messages, worded for every parse
+import type { Clock } from '../shared/ports.js';
+import { type Keys, makeManageToken, readManageToken } from '../shared/secrets.js';
+import type { Payments } from './ports.js';
+
+/**
+ * How long a manage link works: a year of monthly receipts and a month's grace. Every monthly receipt carries a
+ * fresh link, so a donor who is still giving always holds a live one; a link in old or forwarded mail stops
+ * opening the donor's billing details.
+ */
+export const MANAGE_LINK_TTL_DAYS = 400;
+
+/** `GET /v1/donations/manage?token=T`. */
+export const ManageQuery = z.object({ token: z.string({ error: 'This link is not valid: it has no token. It may have been copied incompletely.' }).check(z.maxLength(2048)) });
+
+/**
+ * The link that opens a monthly donor's Stripe Customer Portal, signed for that customer: in every monthly receipt
+ * and on the monthly thank-you page.
+ */
+export const manageLink = (deps: { keys: Pick<Keys, 'token'>; clock: Clock }, apiBaseUrl: string, customer: string): string => {
+  const expiresAt = new Date(deps.clock.now().getTime() + MANAGE_LINK_TTL_DAYS * 86_400_000);
+  const token = makeManageToken(deps.keys.token, { customer, expiresAt });
+  return `${apiBaseUrl}/v1/donations/manage?${new URLSearchParams({ token })}`;
+};
+
+export interface ManageDeps {
+  clock: Clock;
+  keys: Pick<Keys, 'token'>;
+  payments: Pick<Payments, 'createPortalSession'>;
+  settings: {
+    apiBaseUrl: string;
+    /** Where the portal's way back leads; the built-in donation page when unset. */
+    manageReturnUrl?: string | undefined;
+  };
+}
+
+/**
+ * Follows a manage link: reads the signed token (InvalidTokenError when forged, truncated or expired) and opens a
+ * Customer Portal session for its customer, answering the portal URL. Portal sessions are short-lived, so each
+ * visit makes its own (a link in an email could not hold one). Throws NotFoundError when Stripe no longer knows
+ * the customer.
+ */
+export const openDonorPortal = async (deps: ManageDeps, token: string): Promise<string> => {
+  const { customer } = readManageToken(deps.keys.token, token, deps.clock.now());
+  const returnUrl = deps.settings.manageReturnUrl ?? `${deps.settings.apiBaseUrl}/v1/donate/thanks`;
+  return deps.payments.createPortalSession(customer, returnUrl);
+};

@@ -1,0 +1,20 @@
+/** The publication's look on every page and email we host: its name, a link home, its colours and logo. */
+export interface Brand {
+  siteName: string;
+  /** The site's home page: every page and email links back to it. */
+  siteUrl?: string | undefined;
+  /** The site's logo (an absolute URL on the site's own server); without it, the name alone is the masthead. */
+  logoUrl?: string | undefined;
+  /** The masthead's background, `#rrggbb`. */
+  color: string;
+  /** Buttons, the masthead's rule and other highlights, `#rrggbb`. */
+  accent: string;
+  /** The icon our pages name (`…/favicon.ico` of the API); without it, browsers ask for `/favicon.ico` themselves. */
+  iconUrl?: string | undefined;
+}
+
+/** The demo publication's scheme (GlobalSecurity.org: dark navy and red), also the default of every deployment. */
+export const DEFAULT_COLORS = { color: '#13294b', accent: '#b22234' } as const;
+
+/** Where the API serves its icon (the catch-all function draws it: see core/shared/favicon.ts). */
+export const FAVICON_PATH = '/favicon.ico';

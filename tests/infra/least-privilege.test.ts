@@ -1,0 +1,383 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
+import { createAdminToken } from '../../functions/core/admin/admin.js';
+import { documentClient } from '../../functions/platform/clients.js';
+import { ExportWorkerConfig, loadConfig } from '../../functions/platform/config.js';
+import { buildExportWorker } from '../../functions/platform/roots/export-worker.js';
+import { buildStage } from '../../infra/app.js';
+import { StageConfig } from '../../infra/config.js';
+import { AppFunction } from '../../infra/constructs/app-function.js';
+import {
+  type AwsCallRecord,
+  type CfnTemplate,
+  type CheckResult,
+  checkLeastPrivilege,
+  type FunctionRole,
+  functionRole,
+  keyKind,
+  recordsOf,
+} from '../support/aws-calls.js';
+import { linkIn, postJson, startTestServer, type TestServer } from '../support/dev-server.js';
+
+/*
+ * Least privilege, proven. Every AWS call each function makes is recorded (the composition roots hand a recorder
+ * to every SDK client they build; the dev server also records each secret the Parameters and Secrets extension
+ * would read with the function's role), turned into IAM requests (tests/support/aws-calls.ts: action, resource
+ * in the template's terms, and the items' partition keys), and checked against the function's role in the
+ * synthesized API stack: every call must be allowed, and every grant must be used by some call.
+ *
+ * Why this file drives the product itself rather than reading what the integration tests recorded: vitest runs
+ * test files in parallel and promises no order, so a check that needs every other file to have finished could
+ * only run in a global teardown (where a failure is no test's failure) or would pass or fail with the files
+ * chosen on the command line. Here one dev server runs one end-to-end flow through every function and every path
+ * that makes a distinct call (each route, every mail kind, a bounce and a complaint, one-time and monthly gifts,
+ * a refund, every export, an erase, a multipart upload that fails), so the check is deterministic, isolated (its
+ * own tables, ports and folder) and part of every `npm test`. The integration tests can record too:
+ * `APPEAL_AWS_CALLS_DIR=$(mktemp -d)` makes every test server append its calls there as JSON lines, and a later
+ * run of this file with the same variable checks that every one of them is allowed (see the README).
+ *
+ * The template is synthesized with the context of cdk.json (as `cdk deploy` does: minimized policies) and
+ * without bundling (`aws:cdk:bundling-stacks`: []), since roles do not depend on the bundles: about 5 s.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+// The example stage (infra/stages/dev.json: what a newsroom copies), in an account of its own so that ARNs are literal.
+const config = StageConfig.parse({ ...JSON.parse(readFileSync(join(ROOT, 'infra/stages/dev.json'), 'utf8')), account: '123456789012' });
+const account = { region: config.region, account: config.account ?? '' };
+
+/** Entry names (functions/entries/<name>.ts) from construct ids: `SignupAndMailFunction` → `signup-and-mail`. */
+const entryOf = (constructId: string) =>
+  constructId
+    .replace(/Function$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
+
+/** Both stacks' templates as CloudFormation gets them, and each function's Lambda logical id by entry name. */
+const synthesize = () => {
+  const context = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  const stacks = buildStage(app, config);
+  const assembly = app.synth();
+  const templates = [stacks.data, stacks.api].map((stack) => assembly.getStackByName(stack.stackName).template as CfnTemplate);
+  const functions = stacks.api.node.children
+    .filter((child): child is AppFunction => child instanceof AppFunction)
+    .map((fn) => ({ name: entryOf(fn.node.id), logicalId: stacks.api.getLogicalId(fn.fn.node.defaultChild as CfnElement) }));
+  return { templates, api: templates[1] as CfnTemplate, functions };
+};
+
+let synthesized: ReturnType<typeof synthesize>;
+let roles: FunctionRole[];
+let server: TestServer;
+let records: AwsCallRecord[];
+let result: CheckResult;
+
+const rolesOf = (api: CfnTemplate, templates: CfnTemplate[]) =>
+  synthesized.functions.map(({ name, logicalId }) => functionRole(name, logicalId, api, templates));
+
+// ---------------------------------------------------------------------------------------------------------------
+// The flow: every function, every path that makes a call of its own kind.
+
+const flow = async () => {
+  const url = server.url;
+  const api = `${url}/v1/subscriptions`;
+  const tokens = new DynamoAdminTokens(documentClient(server.clientOptions), server.tables.subscribers); // the CLI's part, not recorded
+  const { token } = await createAdminToken({ tokens, clock: { now: () => new Date() } }, 'least privilege');
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  const ok = async (response: Promise<Response> | Response, status = 200) => {
+    const answer = await response;
+    expect(answer.status, `${answer.url}: ${await answer.clone().text()}`).toBe(status);
+    return answer;
+  };
+  const stripe = async (path: string, body: unknown = {}) =>
+    (await (await ok(postJson(`${url}/_local/stripe${path}`, body))).json()) as Record<string, string>;
+  const checkout = async (body: Record<string, unknown>) =>
+    (await (await ok(postJson(`${url}/v1/donations/checkout`, { campaign: 'ukraine', currency: 'usd', ...body }), 201)).json()) as { id: string };
+
+  // Mailing list: signup (rate windows, the queue), the worker (new, pending again, confirmed again: a note),
+  // confirm (lifts a suppression marker), unsubscribe.
+  await ok(postJson(api, { email: 'reader@example.org', name: 'Reader' }), 202);
+  const [confirmation] = await server.mailTo('reader@example.org');
+  await ok(postJson(api, { email: 'reader@example.org', name: 'Reader' }), 202);
+  await server.mailIdle();
+  const confirm = linkIn(confirmation?.text ?? '', '/v1/subscriptions/confirm');
+  await ok(postJson(confirm, undefined));
+  await ok(postJson(confirm, undefined)); // again: the welcome is queued again, and the sent-mail ledger sends it once
+  await ok(postJson(api, { email: 'reader@example.org' }), 202);
+  await server.mailIdle();
+  await ok(fetch(confirmation?.headers['List-Unsubscribe']?.slice(1, -1) ?? '', { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+
+  // List hygiene: SES's mailbox simulator answers with a bounce and a complaint (the ses-events function).
+  await ok(postJson(api, { email: 'bounce@simulator.amazonses.com' }), 202);
+  await ok(postJson(api, { email: 'complaint@simulator.amazonses.com' }), 202);
+  await server.mailIdle();
+
+  // Donations: the banner, the donate page, a one-time gift with the newsletter box ticked (receipt, opt-in),
+  // a refund, a monthly gift renewed and ended.
+  await ok(fetch(`${url}/v1/campaigns/ukraine`));
+  await ok(fetch(`${url}/v1/donate?campaign=ukraine`));
+  const once = await checkout({ amount: 2500, email: 'donor@example.org', subscribe: true });
+  await checkout({ amount: 2500, email: 'donor@example.org', subscribe: true }); // a double click: the same attempt
+  const paid = await stripe(`/checkout/${once.id}/complete`, { name: 'Dee Donor' });
+  await ok(fetch(`${url}/v1/donate/thanks?session_id=${once.id}`));
+  await stripe(`/payments/${paid.paymentIntent}/refund`, { amount: 1000 });
+  const monthly = await checkout({ amount: 1000, frequency: 'monthly', email: 'monthly@example.org' });
+  await stripe(`/checkout/${monthly.id}/complete`);
+  const stripeApi = new Stripe('sk_test_appeal_local_simulator', { host: '127.0.0.1', port: Number(new URL(server.stripeApiUrl).port), protocol: 'http' });
+  const subscription = String((await stripeApi.checkout.sessions.retrieve(monthly.id)).subscription);
+  await stripe(`/subscriptions/${subscription}/renew`);
+  await stripe(`/subscriptions/${subscription}/cancel`);
+  // A monthly gift whose subscription carries no campaign (made before subscriptions did): its invoices take the
+  // campaign from the monthly gift's record.
+  const bare = await stripeApi.checkout.sessions.create({
+    mode: 'subscription',
+    line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 1500, recurring: { interval: 'month' }, product_data: { name: 'Donation' } } }],
+    metadata: { campaign: 'ukraine', frequency: 'monthly', subscribe: 'false' },
+    customer_email: 'early-monthly@example.org',
+    success_url: `${url}/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${url}/v1/donate?campaign=ukraine`,
+  });
+  await stripe(`/checkout/${bare.id}/complete`);
+  await server.mailIdle();
+
+  // Admin: stats, a data-subject request and an erase, every kind of export and its download link.
+  await ok(admin('GET', '/v1/admin/stats'));
+  await ok(admin('GET', '/v1/admin/subscribers/reader%40example.org'));
+  await ok(admin('GET', '/v1/admin/subscribers/donor%40example.org')); // a donor: the gifts too
+  await ok(admin('DELETE', '/v1/admin/subscribers/reader%40example.org'), 204);
+  for (const request of [{ kind: 'subscribers', status: 'confirmed' }, { kind: 'subscribers' }, { kind: 'donations', campaign: 'ukraine' }, { kind: 'donations' }]) {
+    const { id } = (await (await ok(admin('POST', '/v1/admin/exports', request), 202)).json()) as { id: string };
+    let state: { status: string; url?: string } = { status: 'running' };
+    for (let i = 0; i < 200 && state.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      state = (await (await ok(admin('GET', `/v1/admin/exports/${id}`))).json()) as typeof state;
+    }
+    expect(state.status).toBe('done');
+    await ok(fetch(state.url ?? ''));
+  }
+};
+
+/**
+ * The export worker's writer, built by its own root with its own client options, uploading more than one part
+ * (5 MiB), which S3 then refuses to complete: CreateMultipartUpload, UploadPart, CompleteMultipartUpload and the
+ * AbortMultipartUpload that cleans up, which no export small enough for a test reaches through the API.
+ */
+const failedMultipartExport = async () => {
+  const calls: AwsCallRecord[] = [];
+  const { deps } = buildExportWorker(loadConfig(ExportWorkerConfig, server.environment), {
+    ...server.clientOptions,
+    recorder: (call) => {
+      calls.push(...recordsOf({ function: 'export-worker', ...call }, server.environment));
+      // S3 failing the upload's last step (recorded, then refused here) stands for any step failing.
+      if (call.command === 'CompleteMultipartUploadCommand') throw new Error('S3 refused the upload');
+    },
+  });
+  const row = ['x'.repeat(1024)];
+  async function* rows() {
+    for (let i = 0; i < 6 * 1024; i++) yield row;
+  }
+  await expect(deps.writer.write('exports/least-privilege-failed.csv', ['column'], rows())).rejects.toThrow('S3 refused the upload');
+  expect(calls.map((c) => c.command)).toEqual(expect.arrayContaining(['CreateMultipartUploadCommand', 'UploadPartCommand', 'AbortMultipartUploadCommand']));
+  return calls;
+};
+
+beforeAll(async () => {
+  synthesized = synthesize();
+  roles = rolesOf(synthesized.api, synthesized.templates);
+  // SES_CONFIGURATION_SET as the stack sets it: mail goes out through a configuration set, as it does on AWS.
+  server = await startTestServer({ SES_CONFIGURATION_SET: 'appeal-local' }, undefined, { recordAwsCalls: true });
+  await flow();
+  await server.mailIdle();
+  records = [...server.awsCalls(), ...(await failedMultipartExport())];
+  result = checkLeastPrivilege(roles, records, account, synthesized.templates);
+}, 180_000);
+afterAll(() => server?.stop());
+
+/** What each function called, one line per action, resource and kind of item: the reviewer's summary. */
+const summary = (calls: AwsCallRecord[]) => {
+  const lines = new Set<string>();
+  for (const call of calls) {
+    const where = [call.resource.variable ?? call.resource.value, call.resource.index && `index ${call.resource.index}`, call.resource.key && `${call.resource.key.split('/')[0]}/…`]
+      .filter(Boolean)
+      .join(' ');
+    lines.add(`${call.function}: ${call.action} on ${where}${call.keys?.length ? ` for ${[...new Set(call.keys.map(keyKind))].sort().join(' ')}` : ''}`);
+  }
+  return [...lines].sort();
+};
+
+/**
+ * The wildcards left in what the functions' code is granted, each unavoidable: export files have generated names,
+ * so the grants reach the objects under exports/ of the export bucket. (X-Ray's Resource "*" is the platform's:
+ * tracing has no resource-level permissions.) Any other wildcard fails this test.
+ */
+const REVIEWED_WILDCARDS = [
+  'admin: s3:GetObject on {ExportBucket.Arn}/exports/*',
+  'export-worker: s3:PutObject on {ExportBucket.Arn}/exports/*',
+  'export-worker: s3:AbortMultipartUpload on {ExportBucket.Arn}/exports/*',
+];
+
+describe('least privilege: every function role against the calls the function makes', () => {
+  it('covers every function the stack deploys, and only the fallback makes no call', () => {
+    const entries = readdirSync(join(ROOT, 'functions/entries')).map((file) => file.replace(/\.ts$/, ''));
+    expect(synthesized.functions.map((f) => f.name).sort()).toEqual(entries.sort());
+    const calling = new Set(records.map((r) => r.function));
+    expect(entries.filter((name) => !calling.has(name))).toEqual(['fallback']);
+    expect(roles.find((r) => r.name === 'fallback')?.grants.filter((g) => !g.platform)).toEqual([]);
+  });
+
+  it('allows every call each function makes, on the resource its configuration names', () => {
+    expect(result.denied).toEqual([]);
+  });
+
+  it('grants nothing that no call uses', () => {
+    expect(result.unused).toEqual([]);
+  });
+
+  it('grants single actions, item actions only on named kinds of item, and no wildcard but the reviewed ones', () => {
+    expect(result.broadActions).toEqual([]);
+    expect(result.unscopedItems).toEqual([]);
+    expect(result.unreadable).toEqual([]);
+    expect(result.platformMissing).toEqual([]);
+    expect(result.wildcards.sort()).toEqual([...REVIEWED_WILDCARDS].sort());
+  });
+
+  it('leaves only the platform its own grants: the queue to the mailer, failure destinations, tracing', () => {
+    for (const line of result.platform) expect(line).toMatch(/\((event source mapping|asynchronous invocation OnFailure|X-Ray tracing)\)$/);
+    expect(result.platform.filter((line) => line.includes('event source mapping')).every((line) => line.startsWith('signup-and-mail: sqs:'))).toBe(true);
+  });
+
+  it.runIf(Boolean(process.env.APPEAL_AWS_CALLS_DIR))('allows every call the integration tests recorded (APPEAL_AWS_CALLS_DIR)', () => {
+    const dir = process.env.APPEAL_AWS_CALLS_DIR ?? '';
+    const recorded = readdirSync(dir)
+      .filter((file) => file.endsWith('.jsonl'))
+      .flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as AwsCallRecord));
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(checkLeastPrivilege(roles, recorded, account, synthesized.templates).denied).toEqual([]);
+    // What they call is what this flow calls, or less: this flow is the complete one.
+    const mine = new Set(summary(records));
+    expect(summary(recorded).filter((line) => !mine.has(line))).toEqual([]);
+  });
+});
+
+describe('the least-privilege check itself', () => {
+  /** A copy of the API template with one function's policy statements changed. */
+  const doctored = (entry: string, change: (statements: Record<string, unknown>[]) => void) => {
+    const api = structuredClone(synthesized.api);
+    expect(roles.find((r) => r.name === entry)).toBeDefined();
+    const logicalId = synthesized.functions.find((f) => f.name === entry)?.logicalId ?? '';
+    const role = (api.Resources?.[logicalId]?.Properties?.Role ?? {}) as { 'Fn::GetAtt'?: string[] };
+    const roleRef = JSON.stringify(role['Fn::GetAtt']?.[0]);
+    for (const resource of Object.values(api.Resources ?? {})) {
+      const document = resource.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined;
+      if (resource.Type === 'AWS::IAM::Policy' && document && JSON.stringify(resource.Properties?.Roles).includes(roleRef)) change(document.Statement);
+    }
+    return checkLeastPrivilege(rolesOf(api, [synthesized.templates[0] as CfnTemplate, api]), records, account, [synthesized.templates[0] as CfnTemplate, api]);
+  };
+  const withoutAction = (action: string) => (statements: Record<string, unknown>[]) => {
+    for (const statement of statements) {
+      const actions = [statement.Action].flat().filter((a) => a !== action);
+      statement.Action = actions.length > 0 ? actions : ['none:None'];
+    }
+  };
+
+  it('fails when a grant is removed: the call it allowed is denied', () => {
+    const check = doctored('subscriptions', withoutAction('dynamodb:DeleteItem'));
+    expect(check.denied).toEqual([
+      'subscriptions: dynamodb:DeleteItem on {SubscribersTable.Arn} (DeleteItemCommand) for SUPPRESS#…: not allowed',
+    ]);
+    expect(doctored('admin', withoutAction('lambda:InvokeFunction')).denied).toEqual([
+      'admin: lambda:InvokeFunction on {ExportWorkerFunction.Arn} (InvokeCommand): not allowed',
+    ]);
+  });
+
+  it('fails when an item kind is taken from a grant: the public function may not delete a subscriber', () => {
+    const check = doctored('subscriptions', (statements) => {
+      for (const statement of statements) {
+        const condition = statement.Condition as { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys': string[] } } | undefined;
+        const keys = condition?.['ForAllValues:StringLike'];
+        if (keys) keys['dynamodb:LeadingKeys'] = keys['dynamodb:LeadingKeys'].filter((k) => k !== 'SUPPRESS#*' && k !== 'RATE#*');
+      }
+    });
+    expect(check.denied.some((line) => line.startsWith('subscriptions: dynamodb:DeleteItem') && line.includes('SUPPRESS#…'))).toBe(true);
+    expect(check.denied.some((line) => line.startsWith('subscriptions: dynamodb:UpdateItem') && line.includes('RATE#…'))).toBe(true);
+  });
+
+  it('fails when a call is added: a new action, an item kind, a resource no variable names, an unmapped command', () => {
+    const subscriber = { type: 'table' as const, variable: 'SUBSCRIBERS_TABLE_NAME', value: server.tables.subscribers };
+    const added: AwsCallRecord[] = [
+      { function: 'subscriptions', command: 'ScanCommand', action: 'dynamodb:Scan', resource: subscriber },
+      { function: 'subscriptions', command: 'DeleteItemCommand', action: 'dynamodb:DeleteItem', resource: subscriber, keys: ['SUB#reader@example.org'] },
+      { function: 'subscriptions', command: 'PutItemCommand', action: 'dynamodb:PutItem', resource: subscriber, keys: ['TOKEN#forged'] },
+      { function: 'donations', command: 'GetItemCommand', action: 'dynamodb:GetItem', resource: { ...subscriber, variable: undefined } },
+      ...recordsOf({ function: 'admin', service: 'dynamodb', command: 'ExecuteStatementCommand', input: { Statement: 'SELECT * FROM x' } }, server.environment),
+    ];
+    const check = checkLeastPrivilege(roles, [...records, ...added], account, synthesized.templates);
+    expect(check.denied).toEqual([
+      'subscriptions: dynamodb:Scan on {SubscribersTable.Arn} (ScanCommand): not allowed',
+      'subscriptions: dynamodb:DeleteItem on {SubscribersTable.Arn} (DeleteItemCommand) for SUB#…: not allowed',
+      'subscriptions: dynamodb:PutItem on {SubscribersTable.Arn} (PutItemCommand) for TOKEN#…: not allowed',
+      `donations: dynamodb:GetItem on table ${server.tables.subscribers} (GetItemCommand): no variable of the function's configuration in the template names this table`,
+      'admin: unmapped:dynamodb:ExecuteStatementCommand on table  (ExecuteStatementCommand): no variable of the function\'s configuration in the template names this table',
+    ]);
+  });
+
+  it('flags a grant no call uses, a wildcard, and what CDK\'s grantReadWriteData would have given the public function', () => {
+    const check = doctored('subscriptions', (statements) => {
+      const table = statements.find((statement) => JSON.stringify(statement.Resource).includes('SubscribersTable'))?.Resource;
+      statements.push({
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'],
+        Resource: [table, { 'Fn::Join': ['', [table, '/index/*']] }],
+      });
+      statements.push({ Effect: 'Allow', Action: 'sqs:*', Resource: '*' });
+    });
+    expect(check.denied).toEqual([]);
+    expect(check.unused).toEqual(expect.arrayContaining([
+      'subscriptions: dynamodb:BatchWriteItem on {SubscribersTable.Arn}',
+      'subscriptions: dynamodb:Scan on {SubscribersTable.Arn}',
+      'subscriptions: dynamodb:Query on {SubscribersTable.Arn}/index/*',
+      'subscriptions: dynamodb:DescribeTable on {SubscribersTable.Arn}',
+    ]));
+    // DeleteItem on the whole table is used (deleting a suppression marker) but reaches every kind of item.
+    expect(check.unused).not.toContain('subscriptions: dynamodb:DeleteItem on {SubscribersTable.Arn}');
+    expect(check.unscopedItems).toEqual(expect.arrayContaining(['subscriptions: dynamodb:DeleteItem on {SubscribersTable.Arn}']));
+    expect(check.wildcards).toEqual(expect.arrayContaining(['subscriptions: dynamodb:Query on {SubscribersTable.Arn}/index/*', 'subscriptions: sqs:* on *']));
+    expect(check.broadActions).toEqual(['subscriptions: sqs:* on *']);
+  });
+
+  it('maps SDK commands to IAM as AWS authorizes them', () => {
+    const requests = (service: 'dynamodb' | 's3' | 'sqs' | 'lambda' | 'sesv2', command: string, input: Record<string, unknown>) =>
+      recordsOf({ function: 'x', service, command, input }, {}).map((r) => `${r.action} ${r.resource.type}${r.resource.index ? `/${r.resource.index}` : ''}${r.keys ? ` ${r.keys.join(',')}` : ''}`);
+    expect(requests('dynamodb', 'TransactWriteItemsCommand', {
+      TransactItems: [
+        { Put: { TableName: 't', Item: { pk: 'SUB#a', sk: 'PROFILE' } } },
+        { Update: { TableName: 't', Key: { pk: { S: 'COUNTS#SUBSCRIBERS#3' }, sk: { S: 'COUNTS' } } } },
+        { Delete: { TableName: 't', Key: { pk: 'SUPPRESS#h' } } },
+        { ConditionCheck: { TableName: 't', Key: { pk: 'DONOR#c#h' } } },
+      ],
+    })).toEqual(['dynamodb:PutItem table SUB#a', 'dynamodb:UpdateItem table COUNTS#SUBSCRIBERS#3', 'dynamodb:DeleteItem table SUPPRESS#h', 'dynamodb:ConditionCheckItem table DONOR#c#h']);
+    expect(requests('dynamodb', 'BatchGetItemCommand', { RequestItems: { t: { Keys: [{ pk: 'STATS' }, { pk: 'COUNTS#SUBSCRIBERS#0' }] } } })).toEqual([
+      'dynamodb:BatchGetItem table STATS,COUNTS#SUBSCRIBERS#0',
+    ]);
+    expect(requests('dynamodb', 'QueryCommand', { TableName: 't', IndexName: 'gsi1' })).toEqual(['dynamodb:Query table/gsi1']);
+    for (const command of ['PutObjectCommand', 'CreateMultipartUploadCommand', 'UploadPartCommand', 'CompleteMultipartUploadCommand']) {
+      expect(requests('s3', command, { Bucket: 'b', Key: 'exports/x.csv' })).toEqual(['s3:PutObject object']);
+    }
+    expect(requests('s3', 'AbortMultipartUploadCommand', { Bucket: 'b', Key: 'k' })).toEqual(['s3:AbortMultipartUpload object']);
+    expect(requests('s3', 'GetObjectCommand', { Bucket: 'b', Key: 'k' })).toEqual(['s3:GetObject object']); // also when presigned
+    expect(requests('sqs', 'SendMessageBatchCommand', { QueueUrl: 'q' })).toEqual(['sqs:SendMessage queue']);
+    expect(requests('lambda', 'InvokeCommand', { FunctionName: 'f' })).toEqual(['lambda:InvokeFunction function']);
+    expect(requests('sesv2', 'SendEmailCommand', { FromEmailAddress: 'A <a@b.org>', ConfigurationSetName: 'c' })).toEqual(['ses:SendEmail sender', 'ses:SendEmail configuration-set']);
+    expect(requests('dynamodb', 'DescribeLimitsCommand', {})).toEqual(['unmapped:dynamodb:DescribeLimitsCommand table']);
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { DonationDeps } from '../../../functions/core/donations/checkout.js';
+import { manageLink } from '../../../functions/core/donations/manage.js';
+import type { CheckoutSummary, Payments } from '../../../functions/core/donations/ports.js';
+import { NotFoundError } from '../../../functions/core/shared/errors.js';
+import { makeHandler } from '../../../functions/handlers/donations.js';
+import { campaignSettings, MemoryCampaigns } from '../../support/donation-fakes.js';
+import { FakeClock, MemoryRateLimiter, testKeys } from '../../support/fakes.js';
+import { httpEvent } from './events.js';
+
+/** Stripe as far as manage links need it: portal sessions for the customers it has, and one checkout's summary. */
+class FakePayments implements Payments {
+  readonly customers = new Set(['cus_known']);
+  readonly opened: { customer: string; returnUrl: string }[] = [];
+  summary: CheckoutSummary | undefined;
+  async createCheckout(): Promise<never> {
+    throw new Error('no checkout in these tests');
+  }
+  async describeCheckout() {
+    return this.summary;
+  }
+  async createPortalSession(customer: string, returnUrl: string) {
+    if (!this.customers.has(customer)) throw new NotFoundError('We could not find a monthly gift for this link.');
+    this.opened.push({ customer, returnUrl });
+    return `https://billing.example.org/p/session/test_${customer}`;
+  }
+}
+
+const setup = async (manageLimit = 60) => {
+  const clock = new FakeClock();
+  const campaigns = new MemoryCampaigns();
+  await campaigns.saveSettings(campaignSettings({ id: 'ukraine' }), clock.now());
+  const payments = new FakePayments();
+  const deps: DonationDeps = {
+    clock,
+    campaigns,
+    attempts: { attemptFor: async () => 'att', renew: async () => 'att2' },
+    payments,
+    keys: testKeys,
+    settings: { apiBaseUrl: 'https://api.example.org', currencies: ['usd'] },
+  };
+  const handler = makeHandler(deps, {
+    siteName: 'Example News',
+    rateLimiter: new MemoryRateLimiter(),
+    checkoutLimit: { name: 'checkout-client', limit: 10, windowSeconds: 60 },
+    manageLimit: { name: 'manage-client', limit: manageLimit, windowSeconds: 60 },
+  });
+  const visit = (query: string, accept = 'text/html') => handler(httpEvent({ method: 'GET', path: '/v1/donations/manage', query, headers: { accept } }));
+  const linkFor = (customer: string) => new URL(manageLink(deps, 'https://api.example.org', customer)).search.slice(1);
+  return { handler, payments, clock, visit, linkFor };
+};
+
+describe('GET /v1/donations/manage', () => {
+  it("sends the donor to a Customer Portal session of the link's customer (303), back to the donation page after", async () => {
+    const { visit, linkFor, payments } = await setup();
+    const result = await visit(linkFor('cus_known'));
+    expect(result.statusCode).toBe(303);
+    expect(result.headers.location).toBe('https://billing.example.org/p/session/test_cus_known');
+    expect(result.headers['cache-control']).toBe('no-store');
+    expect(result.headers['referrer-policy']).toBe('no-referrer'); // the token never reaches Stripe's pages
+    expect(payments.opened).toEqual([{ customer: 'cus_known', returnUrl: 'https://api.example.org/v1/donate/thanks' }]);
+  });
+
+  it.each([
+    ['a forged token', 'token=v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+    ['a truncated token', 'token=v1.abc'],
+    ['no token', ''],
+  ])('answers %s with a 400 page, whatever the client asked for', async (_, query) => {
+    const { visit, payments } = await setup();
+    for (const accept of ['text/html', 'application/json']) {
+      const result = await visit(query, accept);
+      expect(result.statusCode).toBe(400);
+      expect(result.headers['content-type']).toContain('text/html');
+      expect(result.body).toContain('not valid');
+    }
+    expect(payments.opened).toEqual([]);
+  });
+
+  it('answers an expired link with a 400 page pointing to the latest receipt', async () => {
+    const { visit, linkFor, clock } = await setup();
+    const query = linkFor('cus_known');
+    clock.advance(401 * 86_400);
+    const result = await visit(query);
+    expect(result.statusCode).toBe(400);
+    expect(result.body).toContain('most recent receipt');
+  });
+
+  it('answers a customer Stripe no longer has with a 404 page', async () => {
+    const { visit, linkFor } = await setup();
+    const result = await visit(linkFor('cus_deleted'));
+    expect(result.statusCode).toBe(404);
+    expect(result.headers['content-type']).toContain('text/html');
+  });
+
+  it('limits each client, counting every visit, with Retry-After', async () => {
+    const { visit, linkFor } = await setup(2);
+    expect((await visit('token=nope')).statusCode).toBe(400);
+    expect((await visit(linkFor('cus_known'))).statusCode).toBe(303);
+    const limited = await visit(linkFor('cus_known'));
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.headers['content-type']).toContain('text/html');
+  });
+});
+
+describe('GET /v1/donate/thanks', () => {
+  it('carries the manage link for a paid monthly gift, and none for a one-time gift', async () => {
+    const { handler, payments } = await setup();
+    const thanks = async () => (await handler(httpEvent({ method: 'GET', path: '/v1/donate/thanks', query: 'session_id=cs_test_1', headers: { accept: 'text/html' } }))).body ?? '';
+    payments.summary = { complete: true, amount: 1000, currency: 'usd', frequency: 'monthly', campaign: 'ukraine', customer: 'cus_known' };
+    expect(await thanks()).toMatch(/<a href="https:\/\/api\.example\.org\/v1\/donations\/manage\?token=v1\.[\w-]+">/);
+    payments.summary = { ...payments.summary, frequency: 'once' };
+    expect(await thanks()).not.toContain('/v1/donations/manage');
+    payments.summary = { ...payments.summary, frequency: 'monthly', complete: false };
+    expect(await thanks()).not.toContain('/v1/donations/manage');
+  });
+});
