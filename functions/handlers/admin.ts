@@ -7,7 +7,7 @@ export interface AdminApiDeps {
   exports: ExportAdminDeps;
 }
 
-export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName }: { siteName: string }) => {
+export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName, listIds = [] }: { siteName: string; listIds?: readonly string[] }) => {
   /** Every admin route needs a valid bearer token first (401 otherwise). */
   const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
     await authenticateAdmin(admin, req.headers.authorization);
@@ -20,7 +20,7 @@ export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName }: { si
       'POST /v1/admin/exports': authorized(async (req) => {
         checkBody(req, ['application/json']);
         // The filters are checked against the lists and campaigns the admin deps know.
-        return json(202, await startExport({ ...exports, counts: admin.counts, campaigns: admin.campaigns }, req.body(ExportRequest)));
+        return json(202, await startExport({ ...exports, listIds, counts: admin.counts, campaigns: admin.campaigns }, req.body(ExportRequest)));
       }),
       'GET /v1/admin/exports/{exportId}': authorized(async (req) => json(200, await exportStatus(exports, param(req, 'exportId')))),
       'GET /v1/admin/subscribers/{email}': authorized(async (req) => json(200, await accessSubscriber(admin, param(req, 'email')))),

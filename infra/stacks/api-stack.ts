@@ -282,6 +282,7 @@ export class ApiStack extends Stack {
         EXPORT_BUCKET_NAME: bind.objects(props.exportBucket, 'exports/', ['s3:GetObject']),
         EXPORT_WORKER_FUNCTION_NAME: bind.invoker(exportWorker.fn),
         COUNTER_SHARDS: undefined,
+        LIST_IDS: config.lists.join(','),
       }),
     });
 

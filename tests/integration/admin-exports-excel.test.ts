@@ -121,7 +121,7 @@ describe('exports people open in Excel', () => {
 
   it('refuse a filter that names an unknown list or campaign, or a status of the other kind: 400 invalid_field, not an empty file', async () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
-      [{ kind: 'subscribers', list: 'nope' }, 'list', /^There is no list "nope": the lists with subscribers are news\.$/],
+      [{ kind: 'subscribers', list: 'nope' }, 'list', /^There is no list "nope": the lists are news\.$/],
       [{ kind: 'donations', campaign: 'nope' }, 'campaign', /^There is no campaign "nope": the campaigns are tokyo, ukraine\.$/],
       [{ kind: 'donations', status: 'confirmed' }, 'status', /^"confirmed" is a subscriber status: a donations export takes paid, /],
       [{ kind: 'subscribers', status: 'refunded' }, 'status', /^"refunded" is a donation status: a subscribers export takes pending, /],

@@ -91,13 +91,23 @@ describe('export filters that name nothing', () => {
 
   it('refuse an unknown list or campaign with 400 invalid_field, naming the ones there are, and start nothing', async () => {
     const list = start({ kind: 'subscribers', list: 'nwes' });
-    await expect(list.started).rejects.toMatchObject({ code: 'invalid_field', field: 'list', message: 'There is no list "nwes": the lists with subscribers are news.' });
+    await expect(list.started).rejects.toMatchObject({ code: 'invalid_field', field: 'list', message: 'There is no list "nwes": the lists are news.' });
     expect(list.t.started).toEqual([]);
     const campaign = start({ kind: 'donations', campaign: 'ukrain' });
     await expect(campaign.started).rejects.toMatchObject({ code: 'invalid_field', field: 'campaign', message: 'There is no campaign "ukrain": the campaigns are ukraine.' });
     expect(campaign.t.jobs.items.size).toBe(0);
     await expect(start({ kind: 'subscribers', list: 'news' }).started).resolves.toMatchObject({ status: 'running' });
     await expect(start({ kind: 'donations', campaign: 'ukraine' }).started).resolves.toMatchObject({ status: 'running' });
+  });
+
+  it('take a configured list that has no subscriber yet, and name it among the lists', async () => {
+    const t = makeExportDeps(new FakeClock());
+    const deps = { ...t.deps, listIds: ['news', 'events'] };
+    await expect(startExport(deps, { kind: 'subscribers', list: 'events' })).resolves.toMatchObject({ status: 'running' });
+    await expect(startExport(deps, { kind: 'subscribers', list: 'evnets' })).rejects.toMatchObject({
+      field: 'list',
+      message: 'There is no list "evnets": the lists are events, news.',
+    });
   });
 
   it('refuse a status of the other kind, saying so, either way', async () => {

@@ -114,6 +114,8 @@ export interface ExportAdminDeps {
  * campaigns. Both are read from what the admin API holds already: no new access to the tables.
  */
 export interface ExportCatalogue {
+  /** The configured lists (a list with no subscriber yet is still a list). */
+  listIds: readonly string[];
   counts: SubscriberCounts;
   campaigns: Pick<CampaignRepository, 'list'>;
 }
@@ -214,9 +216,11 @@ const checkFilters = async (deps: ExportCatalogue, request: ExportRequest) => {
   }
   if (request.since && request.until && request.since > request.until) throw invalid('since', 'since must be before until.');
   if (request.list) {
-    const lists = new Set(Object.keys(await deps.counts.read()).flatMap((key) => (key.startsWith('list:') ? [key.split(':')[1] ?? ''] : [])));
+    // The configured lists, and any list a subscriber is still counted on (one since removed from the configuration).
+    const counted = Object.keys(await deps.counts.read()).flatMap((key) => (key.startsWith('list:') ? [key.split(':')[1] ?? ''] : []));
+    const lists = new Set([...deps.listIds, ...counted]);
     if (!lists.has(request.list)) {
-      const known = lists.size ? `the lists with subscribers are ${oneOf([...lists].sort())}` : 'no list has subscribers yet';
+      const known = lists.size ? `the lists are ${oneOf([...lists].sort())}` : 'there are no lists';
       throw invalid('list', `There is no list "${request.list}": ${known}.`);
     }
   }

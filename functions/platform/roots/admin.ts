@@ -24,5 +24,5 @@ export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, se
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
   };
   const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
-  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker) }, options: { siteName: config.SITE_NAME } };
+  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker) }, options: { siteName: config.SITE_NAME, listIds: config.LIST_IDS } };
 };

@@ -82,7 +82,7 @@ export const makeCatalogue = (lists: string[] = ['news'], campaigns: string[] = 
     const at = '2026-11-01T00:00:00.000Z';
     repo.items.set(id, { ...campaignSettings({ id }), shards: 1, raised: 0, donations: 0, donors: 0, createdAt: at, updatedAt: at });
   }
-  return { counts: { read: async () => Object.fromEntries(lists.map((list) => [`list:${list}:confirmed`, 0])) }, campaigns: repo };
+  return { listIds: [], counts: { read: async () => Object.fromEntries(lists.map((list) => [`list:${list}:confirmed`, 0])) }, campaigns: repo };
 };
 
 /** Export dependencies over in-memory stores; the worker only records what it was asked to start. */
