@@ -70,6 +70,7 @@ const FUNCTIONS: Record<string, readonly Sdk[]> = {
   'export-worker': ['dynamodb', 's3', 's3-upload'],
   'ses-events': ['dynamodb'],
   fallback: [],
+  embed: [],
 };
 
 /**
@@ -88,6 +89,7 @@ const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID'
   'export-worker': [],
   'ses-events': ['SIGNING_SECRET_ID'],
   fallback: [],
+  embed: [],
 };
 
 const BUDGET = { size: 1.15, time: 1.25, absoluteKiB: 60 };
@@ -96,7 +98,7 @@ const BUDGET = { size: 1.15, time: 1.25, absoluteKiB: 60 };
 const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 const stackSource = readFileSync('infra/constructs/app-function.ts', 'utf8');
 const SOURCE_MAP = !/sourceMap:\s*false/.test(stackSource);
-for (const expected of ["format: OutputFormat.ESM", "target: 'node22'", 'minify: true', "mainFields: ['module', 'main']", BANNER]) {
+for (const expected of ["format: OutputFormat.ESM", "target: 'node22'", 'minify: true', "mainFields: ['module', 'main']", 'charset: Charset.UTF8', BANNER]) {
   if (!stackSource.includes(expected)) console.warn(`warning: app-function.ts no longer says ${expected}: update the bundling settings here`);
 }
 
@@ -128,6 +130,7 @@ const bundle = async (input: { entry: string } | { source: string; name: string 
     platform: 'node',
     target: 'node22',
     mainFields: ['module', 'main'],
+    charset: 'utf8',
     sourcemap: SOURCE_MAP, // linked, as `--sourcemap` (the map is a file beside the bundle, not loaded at run time)
     banner: { js: BANNER },
     outfile,

@@ -15,6 +15,7 @@ import { DonationConfig } from '../functions/platform/config.js';
 import { loadStageConfig } from '../infra/config.js';
 import { formatMoney } from '../functions/core/shared/money.js';
 import { AdminApiError, adminApi } from './api.js';
+import { addEmbedCommand } from './embed.js';
 import { exportDestination } from './export-file.js';
 import { localTarget, stageTarget, type Target } from './target.js';
 import { ConfirmationRequiredError, confirm, count, progress } from './terminal.js';
@@ -324,6 +325,9 @@ subscriber
       console.log(`erased ${email}`);
     });
   });
+
+// The HTML that embeds the banner and the signup form in the site's pages (cli/embed.ts).
+addEmbedCommand(program, target);
 
 try {
   await program.parseAsync();

@@ -13,6 +13,7 @@ export const FUNCTION_ENTRIES = [
   'export-worker',
   'ses-events',
   'fallback',
+  'embed',
 ] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 

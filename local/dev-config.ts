@@ -7,6 +7,8 @@ import type { ClientOptions } from '../functions/platform/clients.js';
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
 export const EXPORT_BUCKET = 'appeal-exports';
+/** The demo publication (SITE_NAME unless the environment says otherwise; `admin embed` words its snippet with it). */
+export const DEMO_SITE_NAME = 'GlobalSecurity.org';
 
 /** How every function's SDK clients reach the stand-ins; s3rver accepts only these credentials. */
 export const localClientOptions = (endpoints: { dynamodb: string; aws: string; s3: string }): ClientOptions => ({
@@ -31,6 +33,8 @@ export interface LocalResources {
   stripeSecretId: string;
   stripeApiUrl: string;
   exportBucket: string;
+  /** The demo site's base URL (the article, on its own origin): where the hosted pages and emails link home. */
+  siteUrl?: string | undefined;
 }
 
 /**
@@ -40,16 +44,16 @@ export interface LocalResources {
  */
 export const localEnvironment = (resources: LocalResources, overrides: Record<string, string> = {}): Readonly<Record<string, string>> => {
   const defaults: Record<string, string> = {
-    SITE_NAME: 'GlobalSecurity.org',
+    SITE_NAME: DEMO_SITE_NAME,
     LIST_IDS: 'news',
     DEFAULT_LIST: 'news',
     CONSENT_VERSION: '2026-11-01',
     MAIL_FROM: 'GlobalSecurity.org <news@globalsecurity.example>',
     CHARITY_NAME: 'GlobalSecurity.org Relief Fund',
     CHARITY_REGISTRATION: '1190000 (demo)',
-    // The hosted pages and emails link home to the demo article; the colours are the functions' defaults (the
+    // The hosted pages and emails link home to the demo article (the demo site's origin); the colours are the functions' defaults (the
     // demo's navy and red) and there is no logo file to fetch: the masthead is the site's name.
-    SITE_URL: `${resources.url}/`,
+    SITE_URL: `${resources.siteUrl ?? resources.url}/`,
     // CAN-SPAM wants a real postal address in every email: a deployment must set its own (the stage's postalAddress).
     POSTAL_ADDRESS: '300 Example Street, Alexandria, VA 22314, USA (demo address)',
     SITE_ORIGINS: new URL(resources.url).origin,

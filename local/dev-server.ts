@@ -10,6 +10,7 @@ import { getStoreReadonly } from 'aws-ses-v2-local/dist/store.js';
 import S3rver from 's3rver';
 import { makeHandler as adminHandler } from '../functions/handlers/admin.js';
 import { makeHandler as donationsHandler } from '../functions/handlers/donations.js';
+import { makeHandler as embedHandler } from '../functions/handlers/embed.js';
 import { makeHandler as exportWorkerHandler } from '../functions/handlers/export-worker.js';
 import { makeHandler as fallbackHandler } from '../functions/handlers/fallback.js';
 import { makeHandler as mailerHandler } from '../functions/handlers/signup-and-mail.js';
@@ -41,11 +42,13 @@ import { ROUTES, routeKey } from '../functions/platform/routes.js';
 import { SecretsExtensionSource } from '../functions/adapters/secrets-extension.js';
 import type { SecretSource } from '../functions/adapters/secret-values.js';
 import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
-import { seedDemoCampaign } from './demo.js';
+import { DEMO_CAMPAIGN, seedDemoCampaign } from './demo.js';
+import { demoSite } from './demo-site.js';
+import { buildEmbedScript } from '../web/embed/build.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
 import { ACCOUNT, EXPORT_BUCKET, localClientOptions, localEnvironment, REGION } from './dev-config.js';
 import { assertDataDirFree, loadKeys, type OutboxEmail, restoreOutbox, toOutbox } from './data-dir.js';
-import { closeServer, freePort, listen } from './http-server.js';
+import { closeServer, freePort, isPortFree, listen } from './http-server.js';
 import { serveLocal } from './local-routes.js';
 import { LocalQueue, type QueueConsumer } from './queue.js';
 import { simulatorFeedback, snsNotification } from './ses-simulator.js';
@@ -64,6 +67,8 @@ const WEB = join(ROOT, 'web');
 export interface DevServerOptions {
   /** 0 picks a free port. */
   port?: number;
+  /** The demo site's port (its own origin, embedding the API's widget); default `port + 1` when free, else a free one. */
+  sitePort?: number;
   dataDir: string;
   /** Base of every link the product builds; default `http://localhost:<port>`. */
   publicUrl?: string;
@@ -91,6 +96,8 @@ export { DataDirInUseError } from './data-dir.js';
 export interface DevServer {
   url: string;
   port: number;
+  /** The demo site: the article embedding Appeal from `url`, another origin (`http://localhost:<sitePort>`). */
+  siteUrl: string;
   /** The DynamoDB tables' names (the functions get them from their configuration). */
   tables: Record<TableName, string>;
   /** How the functions' SDK clients reach the local stand-ins: for a test or a script that looks behind them. */
@@ -151,6 +158,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const http = createServer();
   const port = options.port || (await freePort());
   const url = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const sitePort = options.sitePort || (options.port && (await isPortFree(options.port + 1)) ? options.port + 1 : await freePort());
+  const siteUrl = `http://localhost:${sitePort}`;
   const queueUrl = `${endpoint.url}/${ACCOUNT}/appeal-mail`;
   const secretId = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:appeal/signing`;
   aws.secrets.set(secretId, JSON.stringify({ signingKey: state.signingKey }));
@@ -168,7 +177,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
 
   const clients = localClientOptions({ dynamodb: dynamoEndpoint, aws: endpoint.url, s3: `http://127.0.0.1:${s3Port}` });
   const env = localEnvironment(
-    { url, tables, queueUrl, secretId, stripeSecretId, stripeApiUrl, exportBucket: EXPORT_BUCKET },
+    { url, tables, queueUrl, secretId, stripeSecretId, stripeApiUrl, exportBucket: EXPORT_BUCKET, siteUrl },
     options.env,
   );
   logger.setLogLevel((env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
@@ -214,7 +223,9 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const admin = adminHandler(adminRoot.deps, adminRoot.options);
   const exportWorker = exportWorkerHandler(buildExportWorker(loadConfig(ExportWorkerConfig, env), clientsOf('export-worker')).deps);
   const sesEvents = sesEventsHandler(sesEventsRoot.deps);
-  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin };
+  // The embed function as its entry makes it, from the widget built now from web/embed/ (not web/dist/: always current).
+  const embed = embedHandler({ script: buildEmbedScript(), maxAgeSeconds: 300 });
+  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed };
   // Work still running (background invocations, requests being handled), so that closing can wait for its writes.
   const track = (running: Set<Promise<unknown>>, work: Promise<unknown>) => {
     const tracked = work.finally(() => running.delete(tracked));
@@ -246,7 +257,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   }
 
   const cors = {
-    allowOrigins: (env.SITE_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    // API.md: SITE_ORIGINS adds origins; the server's own and its demo site's are always allowed.
+    allowOrigins: [...new Set([new URL(url).origin, siteUrl, ...(env.SITE_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)])],
     allowMethods: ['GET', 'POST'],
     allowHeaders: ['content-type'],
     maxAgeSeconds: 600,
@@ -257,7 +269,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     res.setHeader('x-request-id', randomUUID());
     const handled = (async () => {
       if (await stripe.handleLocal(req, res)) return;
-      if (await serveLocal(req, res, { web: WEB, outbox: () => getStoreReadonly().emails.map(toOutbox) })) return;
+      if (await serveLocal(req, res, { web: WEB, siteUrl, outbox: () => getStoreReadonly().emails.map(toOutbox) })) return;
       await serveThroughGateway(req, res, (key) => byRoute.get(key) ?? fallback, cors);
     })().catch((error: unknown) => {
       console.error('[appeal] request failed', error);
@@ -268,10 +280,36 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   });
   await listen(http, port, '127.0.0.1');
 
+  // The demo site, on its own origin: the article, embedding the widget from the API above.
+  const site = createServer();
+  const serveSite = demoSite({
+    web: WEB,
+    api: url,
+    siteName: env.SITE_NAME ?? 'Appeal',
+    campaign: DEMO_CAMPAIGN,
+    list: env.DEFAULT_LIST ?? null,
+    serveAsset: (req, res) => serveLocal(req, res, { web: WEB, siteUrl, outbox: () => [] }),
+  });
+  site.on('request', (req, res) => {
+    const handled = serveSite(req, res).catch((error: unknown) => {
+      console.error('[appeal] demo site request failed', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The demo site could not build its page: is the API answering?');
+    });
+    track(requests, handled);
+  });
+  try {
+    await listen(site, sitePort, '127.0.0.1');
+  } catch (error) {
+    await closeServer(http);
+    throw error;
+  }
+
   let closed = false;
   return {
     url,
     port,
+    siteUrl,
     tables,
     clientOptions: clients,
     environment: env,
@@ -290,7 +328,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       if (closed) return;
       closed = true;
       // No new connections; the requests and the mail batch in flight finish their writes before the stand-ins stop.
-      await closeServer(http, () => Promise.all([...requests, mailQueue.close()]));
+      await Promise.all([closeServer(site), closeServer(http, () => Promise.all([...requests, mailQueue.close()]))]);
       await stripe.close();
       await Promise.all(background);
       await Promise.all([closeServer(ses), closeServer(endpoint.server), ownDynamo?.close(), s3.close()]);

@@ -124,7 +124,10 @@ export const serveThroughGateway = async (
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-  Object.assign(headers, corsHeaders(cors, origin));
+  const allowed = corsHeaders(cors, origin);
+  // Vary lists every header the answer depends on: the function's own (accept-encoding) and the origin.
+  if (allowed.vary && typeof headers.vary === 'string') allowed.vary = `${headers.vary}, ${allowed.vary}`;
+  Object.assign(headers, allowed);
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
 };

@@ -14,6 +14,14 @@ export const freePort = () =>
     });
   });
 
+/** Whether a loopback port can be listened on now (a hint: another process may take it before we do). */
+export const isPortFree = (port: number) =>
+  new Promise<boolean>((done) => {
+    const probe = createServer();
+    probe.once('error', () => done(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+  });
+
 export const listen = (server: Server, port: number, host: string) =>
   new Promise<number>((done, fail) => {
     server.once('error', fail);

@@ -13,6 +13,8 @@ const TYPES: Record<string, string> = {
 
 export interface LocalContext {
   web: string;
+  /** The demo site's base URL (its own origin: local/demo-site.ts), where `/` sends a browser. */
+  siteUrl: string;
   outbox: () => OutboxEmail[];
 }
 
@@ -28,14 +30,17 @@ const sendFile = async (res: ServerResponse, path: string) => {
 };
 
 /**
- * What only the dev server serves (never deployed): the demo article page and its assets, and the outbox.
+ * What only the dev server serves (never deployed): the way to the demo article (on the demo site's origin), the
+ * article's assets, and the outbox.
  * Answers false for anything else, which then goes through the API Gateway stand-in.
  */
 export const serveLocal = async (req: IncomingMessage, res: ServerResponse, context: LocalContext): Promise<boolean> => {
   const { pathname } = new URL(req.url ?? '/', 'http://local');
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (pathname === '/' || pathname === '/index.html') {
-    await sendFile(res, join(context.web, 'article.html'));
+    // The article embeds the API from another origin, as a news site does: it lives on the demo site's port.
+    res.writeHead(302, { location: `${context.siteUrl}/`, 'cache-control': 'no-store' });
+    res.end();
     return true;
   }
   if (pathname.startsWith('/assets/')) {

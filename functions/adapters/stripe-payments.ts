@@ -90,6 +90,7 @@ export class StripePayments implements Payments {
       const meta = Metadata.parse(session.metadata ?? {});
       return {
         complete: session.status === 'complete',
+        paid: session.payment_status === 'paid',
         amount: session.amount_total,
         currency: session.currency,
         frequency: session.mode === 'subscription' ? ('monthly' as const) : ('once' as const),

@@ -1,5 +1,6 @@
 import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin/admin.js';
 import { type ExportAdminDeps, ExportRequest, exportStatus, startExport } from '../core/admin/exports.js';
+import type { Brand } from '../core/shared/brand.js';
 import { checkBody, type HttpRequest, type HttpResponse, httpHandler, json, noContent } from '../platform/http.js';
 
 export interface AdminApiDeps {
@@ -7,7 +8,7 @@ export interface AdminApiDeps {
   exports: ExportAdminDeps;
 }
 
-export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName, listIds = [] }: { siteName: string; listIds?: readonly string[] }) => {
+export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName, brand, listIds = [] }: { siteName: string; brand?: Brand | undefined; listIds?: readonly string[] }) => {
   /** Every admin route needs a valid bearer token first (401 otherwise). */
   const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
     await authenticateAdmin(admin, req.headers.authorization);
@@ -30,6 +31,6 @@ export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName, listId
       }),
       'GET /v1/admin/stats': authorized(async () => json(200, await adminStats(admin))),
     },
-    { siteName },
+    { siteName, brand },
   );
 };

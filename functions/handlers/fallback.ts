@@ -1,12 +1,13 @@
 import type { Brand } from '../core/shared/brand.js';
 import { faviconIco } from '../core/shared/favicon.js';
+import { SITE_CSS_PATH, stylesheet } from '../core/shared/html.js';
 import { MethodNotAllowedError, NotFoundError } from '../core/shared/errors.js';
 import { type HttpResponse, httpHandler } from '../platform/http.js';
 import { FAVICON_PATH, matchRoute } from '../platform/routes.js';
 
 /**
  * The catch-all route (`$default`): the pages' icon at /favicon.ico (drawn once, in the brand's colours, and
- * cached by browsers for a day), and for anything else 404, or 405 for a known path with another method.
+ * cached by browsers for a day), their stylesheet at /v1/site.css, and for anything else 404, or 405 for a known path with another method.
  */
 export const makeHandler = ({ siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
   let icon: string | undefined;
@@ -19,6 +20,12 @@ export const makeHandler = ({ siteName, brand }: { siteName: string; brand?: Bra
       isBase64Encoded: true,
     };
   };
+  /** The pages' one stylesheet, in the brand's colours: cached for an hour, so a restyle shows within one. */
+  const css = (): HttpResponse => ({
+    statusCode: 200,
+    headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
+    body: stylesheet(brand ?? siteName),
+  });
   return httpHandler(
     {},
     {
@@ -26,6 +33,7 @@ export const makeHandler = ({ siteName, brand }: { siteName: string; brand?: Bra
       brand,
       fallback: async (req) => {
         if (req.path === FAVICON_PATH && (req.method === 'GET' || req.method === 'HEAD')) return favicon();
+        if (req.path === SITE_CSS_PATH && (req.method === 'GET' || req.method === 'HEAD')) return css();
         const { allowed } = matchRoute(req.method, req.path);
         if (allowed.length) throw new MethodNotAllowedError(allowed);
         throw new NotFoundError('There is nothing at this address.');

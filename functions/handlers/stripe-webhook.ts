@@ -1,5 +1,6 @@
 import { type GiftDeps, recordPaymentEvent } from '../core/donations/gifts.js';
 import type { PaymentEvents } from '../core/donations/ports.js';
+import type { Brand } from '../core/shared/brand.js';
 import { InvalidSignatureError } from '../core/shared/errors.js';
 import { checkBody, httpHandler, json } from '../platform/http.js';
 import { logger } from '../platform/logger.js';
@@ -15,7 +16,7 @@ export interface WebhookDeps {
 }
 
 /** `POST /v1/stripe/webhook`: verify, record once, 200; a bad signature 400; a storage failure 5xx (Stripe retries). */
-export const makeHandler = ({ gifts, events }: WebhookDeps, { siteName }: { siteName: string }) =>
+export const makeHandler = ({ gifts, events }: WebhookDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) =>
   httpHandler(
     {
       'POST /v1/stripe/webhook': async (req) => {
@@ -32,5 +33,5 @@ export const makeHandler = ({ gifts, events }: WebhookDeps, { siteName }: { site
         return json(200, { received: true });
       },
     },
-    { siteName },
+    { siteName, brand },
   );

@@ -3,7 +3,7 @@
  * per entry, the dev server dispatches by it, and the catch-all function answers 404/405 from it, so the three
  * cannot drift apart.
  */
-export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin'] as const;
+export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin', 'embed'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface RouteSpec {
@@ -30,6 +30,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/admin/subscribers/{email}', fn: 'admin' },
   { method: 'DELETE', path: '/v1/admin/subscribers/{email}', fn: 'admin' },
   { method: 'GET', path: '/v1/admin/stats', fn: 'admin' },
+  // The embed's script (web/embed/): one small function of its own, with no client and no grant.
+  { method: 'GET', path: '/v1/embed.js', fn: 'embed' },
 ];
 
 /**

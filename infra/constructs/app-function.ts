@@ -11,7 +11,7 @@ import {
   Runtime,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -137,6 +137,8 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
+        // Text as UTF-8, not \uXXXX escapes: a page's typography and a catalogue's Ukrainian take a third of the bytes.
+        charset: Charset.UTF8,
         forceDockerBundling: false,
         // The SDK is bundled (not taken from the runtime) so that what we test is what runs.
         externalModules: [],

@@ -35,6 +35,8 @@ import {
   WebhookConfig,
 } from '../../functions/platform/config.js';
 import { AppFunction, type Bind, type TableAccess } from '../constructs/app-function.js';
+import { EmbedConfig } from '../../functions/platform/env/embed.js';
+import { writeEmbedScript } from '../../web/embed/build.js';
 
 /** The most signup-and-mail workers the queue's event source runs at once (its maximum concurrency). */
 const MAIL_WORKERS = 5;
@@ -323,7 +325,18 @@ export class ApiStack extends Stack {
       environment: () => brand,
     });
 
-    const groups: Record<FunctionName, AppFunction> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin };
+    // GET /v1/embed.js: the widget's script, built from web/embed/ now (web/dist/embed.txt, which its entry bundles
+    // as text), so a deploy carries the current sources. No client, no secret, no grant.
+    writeEmbedScript();
+    const embed = new AppFunction(this, 'EmbedFunction', {
+      entry: 'embed',
+      description: 'Embed: the donation banner and signup form script for the site (GET /v1/embed.js)',
+      memorySize: 256,
+      config: EmbedConfig,
+      environment: () => ({}),
+    });
+
+    const groups: Record<FunctionName, AppFunction> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed };
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of ROUTES) {
       let integration = integrations.get(route.fn);
@@ -353,6 +366,8 @@ export class ApiStack extends Stack {
       'POST /v1/subscriptions': signupLimit,
       'GET /v1/subscriptions/thanks': signupLimit, // a form signup without JavaScript lands here
       'GET /v1/campaigns/{campaignId}': limit(throttle.campaignRateLimit, throttle.campaignBurstLimit),
+      // The embed's script loads with the banner on the same page views (then stays cached): the campaign's limits.
+      'GET /v1/embed.js': limit(throttle.campaignRateLimit, throttle.campaignBurstLimit),
       'POST /v1/donations/checkout': checkoutLimit,
       'GET /v1/donate': checkoutLimit,
       'GET /v1/donate/thanks': checkoutLimit,
@@ -375,6 +390,7 @@ export class ApiStack extends Stack {
       'export-worker': exportWorker,
       'ses-events': sesEvents,
       fallback,
+      embed,
     };
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
     for (const [entry, fn] of Object.entries(functions)) fn.reserveConcurrency(config.reservedConcurrency[entry as FunctionEntry]);
@@ -400,7 +416,7 @@ export class ApiStack extends Stack {
     });
 
     // cdk-nag findings, each answered on its own resource with the reason (infra/nag.ts); call after every grant.
-    for (const fn of [subscriptions, donations, stripeWebhook, admin, fallback]) {
+    for (const fn of [subscriptions, donations, stripeWebhook, admin, fallback, embed]) {
       acceptFinding(
         fn,
         'Serverless-LambdaDLQ',

@@ -27,19 +27,19 @@ interface Visit {
   close(): Promise<void>;
 }
 
-/** The demo article at a width (a phone's height below 600 px), with or without JavaScript. */
+/** The demo article (on the demo site's origin, embedding the API's banner) at a width, with or without JavaScript. */
 const visit = async (width: number, js: boolean): Promise<Visit> => {
   const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 }, javaScriptEnabled: js });
   const page = await context.newPage();
   const errors: string[] = [];
-  const onArticle = () => page.url() === `${server.url}/`;
+  const onArticle = () => page.url() === `${server.siteUrl}/`;
   page.on('console', (m) => {
     if (m.type() === 'error' && onArticle()) errors.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => {
     if (onArticle()) errors.push(e.message);
   });
-  await page.goto(`${server.url}/`);
+  await page.goto(`${server.siteUrl}/`);
   if (js) await page.locator('[data-appeal-progress]').waitFor({ state: 'visible' });
   return { page, errors, close: () => context.close() };
 };
@@ -134,7 +134,7 @@ describe('the donation banner on the demo article', () => {
       await v.page.waitForLoadState('networkidle');
       // Without JavaScript, Enter presses the form's default button: the amount chooser, not a checkout.
       expect(v.page.url(), js ? 'with JavaScript' : 'without').not.toContain('/_local/stripe/checkout/');
-      if (js) expect(v.page.url()).toBe(`${server.url}/`);
+      if (js) expect(v.page.url()).toBe(`${server.siteUrl}/`);
       await v.close();
     }
   });
@@ -152,7 +152,9 @@ describe('the donation banner on the demo article', () => {
         await page.keyboard.press('Tab');
         stops.push(
           await page.evaluate(() => {
-            const el = document.activeElement;
+            // With JavaScript the banner is in a shadow root: focus is on its host, and inside it.
+            let el = document.activeElement;
+            while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
             if (el instanceof HTMLInputElement || el instanceof HTMLButtonElement) return `${el.type}:${el.name}=${el.value}`;
             return `${el?.tagName.toLowerCase()}:${el?.textContent?.trim()}`;
           }),
@@ -262,7 +264,7 @@ describe('the donation banner on the demo article', () => {
     await openBefore.page.getByRole('button', { name: '$10', exact: true }).click();
     await expect.poll(() => openBefore.page.locator('.appeal-banner-title').textContent()).toContain('this appeal has ended');
     await expect(banner(openBefore.page).locator('button').count()).resolves.toBe(0);
-    expect(openBefore.page.url()).toBe(`${server.url}/`);
+    expect(openBefore.page.url()).toBe(`${server.siteUrl}/`);
     await openBefore.close();
     // $47.50 and the three $10 gifts of the newsletter tests, from four donors.
     await expect(fetch(`${server.url}/v1/campaigns/ukraine`).then((r) => r.json())).resolves.toMatchObject({ open: false, raised: 7750, donors: 4, donations: 4 });

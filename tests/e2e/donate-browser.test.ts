@@ -6,7 +6,7 @@ const env = useServerAndBrowser();
 describe('the donation banner in Chromium', () => {
   it('takes a reader from an amount to the simulator, to the thank-you page, and moves the progress bar', async () => {
     const page = await env.browser.newPage();
-    await page.goto(`${env.server.url}/`);
+    await page.goto(`${env.server.siteUrl}/`);
     const label = page.locator('.appeal-progress-label');
     // The banner keeps a number and its word together with a no-break space.
     const labelText = async () => (await label.textContent())?.replace(/\s+/g, ' ');
@@ -21,7 +21,7 @@ describe('the donation banner in Chromium', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Thank you for your gift');
     await expect(page.getByRole('status').textContent()).resolves.toContain('Your gift of $25.00 to UNITED24: humanitarian aid for Ukraine has been received.');
 
-    await page.goto(`${env.server.url}/`);
+    await page.goto(`${env.server.siteUrl}/`);
     await expect.poll(labelText).toContain('$25 raised of $50,000 goal · 1 donor · 1 gift');
     // 25 of 50,000 is 0.05 %, under a pixel: the bar shows from the first gift all the same.
     await expect(page.locator('.appeal-progress-fill').boundingBox().then((box) => box?.width)).resolves.toBeGreaterThanOrEqual(8);
@@ -33,7 +33,7 @@ describe('the donation banner in Chromium', () => {
 
   it('switches the amounts to monthly gifts', async () => {
     const page = await env.browser.newPage();
-    await page.goto(`${env.server.url}/`);
+    await page.goto(`${env.server.siteUrl}/`);
     await page.getByLabel('Monthly').check();
     await page.getByRole('button', { name: '$10 a month' }).click();
     await page.waitForURL(/\/_local\/stripe\/checkout\//);
@@ -44,7 +44,7 @@ describe('the donation banner in Chromium', () => {
   it('works without JavaScript: the chooser page and a custom amount', async () => {
     const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${env.server.url}/`);
+    await page.goto(`${env.server.siteUrl}/`);
     await page.getByRole('button', { name: 'Other amount' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Give to UNITED24: humanitarian aid for Ukraine');
     await page.getByLabel('Amount (USD)').fill('12.50');

@@ -7,7 +7,7 @@ const env = useServerAndBrowser();
 describe('the demo article page in Chromium', () => {
   it('signs up, confirms from the email, and unsubscribes from the email', async () => {
     const page = await env.browser.newPage();
-    await page.goto(`${env.server.url}/`);
+    await page.goto(`${env.server.siteUrl}/`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Russia Resumes Aleppo Bombings After Brief Pause');
 
     await page.getByLabel('Email address').fill('browser.reader@example.org');
@@ -15,7 +15,7 @@ describe('the demo article page in Chromium', () => {
     await page.getByRole('button', { name: 'Subscribe' }).click();
     const status = page.locator('form[data-appeal-signup]').getByRole('status');
     await expect.poll(() => status.textContent()).toContain('Check your inbox');
-    expect(page.url()).toBe(`${env.server.url}/`); // shown inline, no navigation
+    expect(page.url()).toBe(`${env.server.siteUrl}/`); // shown inline, no navigation
 
     const [confirmation] = await env.server.mailTo('browser.reader@example.org');
     expect(confirmation?.subject).toBe('Please confirm your subscription to GlobalSecurity.org');
@@ -34,7 +34,7 @@ describe('the demo article page in Chromium', () => {
 
   it('shows a field error tied to the field, without leaving the page', async () => {
     const page = await env.browser.newPage();
-    await page.goto(`${env.server.url}/`);
+    await page.goto(`${env.server.siteUrl}/`);
     await page.getByLabel('Email address').fill('not-an-address');
     await page.getByRole('button', { name: 'Subscribe' }).click();
     const email = page.getByLabel('Email address');
@@ -48,7 +48,7 @@ describe('the demo article page in Chromium', () => {
   it('works without JavaScript: the form posts and lands on the thank-you page; the button confirms', async () => {
     const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${env.server.url}/`);
+    await page.goto(`${env.server.siteUrl}/`);
     await page.getByLabel('Email address').fill('nojs.reader@example.org');
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.waitForURL(`${env.server.url}/v1/subscriptions/thanks`);

@@ -250,18 +250,21 @@ describe('POST /v1/stripe/webhook', () => {
 });
 
 describe('GET /v1/donate/thanks', () => {
-  it('thanks by amount for a completed session, and generically otherwise', async () => {
+  it('thanks by amount for a paid session, and claims no gift for any other', async () => {
     const id = await newCampaign();
     const session = (await checkout({ campaign: id, amount: 3000 })).body;
     const before = await (await fetch(`${server.url}/v1/donate/thanks?session_id=${session.id}`)).text();
-    expect(before).toContain('Your donation has been received.');
+    expect(before).toContain('<h1>Your gift was not completed</h1>');
+    expect(before).not.toContain('has been received');
     await local(`/checkout/${session.id}/complete`);
     const after = await (await fetch(`${server.url}/v1/donate/thanks?session_id=${session.id}`)).text();
     expect(after).toContain('Your gift of $30.00 to Support Ukraine has been received.');
     for (const query of ['session_id=cs_test_unknown', 'session_id=%3Cscript%3E', '']) {
       const page = await fetch(`${server.url}/v1/donate/thanks?${query}`);
       expect(page.status).toBe(200);
-      expect(await page.text()).toContain('Your donation has been received.');
+      const text = await page.text();
+      expect(text).toContain('<h1>We could not find this payment</h1>');
+      expect(text).not.toContain('has been received');
     }
   });
 });
@@ -272,8 +275,9 @@ describe('GET /v1/donate', () => {
     const response = await fetch(`${server.url}/v1/donate?campaign=${id}`);
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(html).toContain(`href="${server.url}/v1/donate?campaign=${id}&amp;amount=2500&amp;currency=usd&amp;frequency=once"`);
-    expect(html).toContain('frequency=monthly');
+    expect(html).toContain(`<form method="get" action="${server.url}/v1/donate">`);
+    expect(html).toContain('<button type="submit" name="amount" value="2500" formnovalidate>$25</button>');
+    expect(html).toContain('<input type="radio" name="frequency" value="monthly">');
     expect(html).toContain('name="custom_amount"');
   });
 
@@ -286,7 +290,7 @@ describe('GET /v1/donate', () => {
     expect(custom.status).toBe(303);
   });
 
-  it.each([['campaign=nope&amount=2500'], ['amount=2500'], ['campaign=CAPS'], ['campaign=%s&amount=5'], ['campaign=%s&custom_amount=abc'], ['campaign=%s&amount=2500&currency=eur']])(
+  it.each([['campaign=nope&amount=2500'], ['amount=2500'], ['campaign=CAPS'], ['campaign=%s&amount=2500&currency=eur']])(
     'answers bad parameters (%s) with a 400 page, never a broken checkout',
     async (query) => {
       const id = await newCampaign();
@@ -296,4 +300,13 @@ describe('GET /v1/donate', () => {
       expect(await response.text()).toContain('We could not start your donation');
     },
   );
+
+  it.each([['campaign=%s&amount=5'], ['campaign=%s&custom_amount=abc']])('answers a bad amount (%s) with the chooser again, the error at the amount', async (query) => {
+    const id = await newCampaign();
+    const response = await fetch(`${server.url}/v1/donate?${query.replace('%s', id)}`, { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('<p class="field-error" id="custom_amount-error">');
+    expect(html).toContain('aria-invalid="true"');
+  });
 });

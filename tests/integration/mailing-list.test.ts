@@ -223,7 +223,7 @@ describe('the API surface', () => {
   it('serves the demo article with the signup form and the outbox', async () => {
     const page = await (await fetch(`${server.url}/`)).text();
     expect(page).toContain('Russia Resumes Aleppo Bombings After Brief Pause');
-    expect(page).toContain('<form data-appeal-signup method="post" action="/v1/subscriptions"');
+    expect(page).toContain(`<form data-appeal-signup method="post" action="${server.url}/v1/subscriptions"`);
     const outbox = (await (await fetch(`${server.url}/_local/outbox`)).json()) as { to: string[] }[];
     expect(Array.isArray(outbox)).toBe(true);
     expect(outbox[0]).toMatchObject({ id: expect.any(String), at: expect.any(String), from: expect.any(String), to: expect.any(Array) });

@@ -38,7 +38,7 @@ export const startProduct = async (dataDir: string, env: Record<string, string> 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner after 60 s:\n${output}`)), 60_000);
     child.stdout?.on('data', () => {
-      const found = output.match(/Site:\s+(\S+?)\/?\s/);
+      const found = output.match(/API:\s+(\S+?)\/?\s/);
       if (found?.[1]) {
         clearTimeout(timer);
         resolve(found[1]);

@@ -108,16 +108,16 @@ describe('the monthly thank-you page', () => {
   };
 
   it("links a paid monthly gift to its donor's portal", async () => {
-    const deps = await setup({ complete: true, amount: 1000, currency: 'usd', frequency: 'monthly', campaign: 'ukraine', customer: 'cus_7' });
+    const deps = await setup({ complete: true, paid: true, amount: 1000, currency: 'usd', frequency: 'monthly', campaign: 'ukraine', customer: 'cus_7' });
     const gift = await describeGift(deps, 'cs_test_1');
     expect(gift).toMatchObject({ amount: '$10.00', monthly: true, campaignTitle: 'Support Ukraine' });
     expect(readManageToken(testKeys.token, tokenOf(manageUrlOf(gift)), deps.clock.now()).customer).toBe('cus_7');
   });
 
   it('offers no manage link for a one-time gift, nor for a checkout not yet paid', async () => {
-    const once = await setup({ complete: true, amount: 1000, currency: 'usd', frequency: 'once', campaign: 'ukraine', customer: 'cus_7' });
+    const once = await setup({ complete: true, paid: true, amount: 1000, currency: 'usd', frequency: 'once', campaign: 'ukraine', customer: 'cus_7' });
     expect(manageUrlOf(await describeGift(once, 'cs_test_1'))).toBe('');
-    const unpaid = await setup({ complete: false, amount: 1000, currency: 'usd', frequency: 'monthly', campaign: 'ukraine' });
+    const unpaid = await setup({ complete: false, paid: false, amount: 1000, currency: 'usd', frequency: 'monthly', campaign: 'ukraine' });
     expect(manageUrlOf(await describeGift(unpaid, 'cs_test_1'))).toBe('');
   });
 });

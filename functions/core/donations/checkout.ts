@@ -144,7 +144,8 @@ export const saveCampaign = async (
 
 /**
  * What the page Checkout returns to may say, as Stripe has the session now (the return URL alone proves nothing:
- * anyone can open it): `paid` with the amount and campaign once Stripe says the session is complete, `unpaid` with
+ * anyone can open it): `paid` with the amount and campaign once Stripe says the session is complete and paid,
+ * `processing` when it is complete but its payment (a delayed bank debit) is not yet confirmed, `unpaid` with
  * the way back to the chooser while it is open or after it expired, `unknown` for a session Stripe does not know
  * (or a malformed id), `unavailable` when Stripe cannot be asked (an outage is not the donor's problem).
  */
@@ -164,6 +165,8 @@ export const describeGift = async (
     return { status: 'unpaid', chooseUrl, campaignTitle: campaign?.title };
   }
   const monthly = summary.frequency === 'monthly';
+  // Complete but not paid: a bank debit the bank has yet to confirm (it may still fail), so no gift is claimed.
+  if (!summary.paid) return { status: 'processing', amount: formatMoney(summary.amount, summary.currency), monthly, campaignTitle: campaign?.title };
   // A monthly donor can stop or change the gift from here, as from every monthly receipt.
   const manageUrl = monthly && summary.customer ? manageLink(deps, deps.settings.apiBaseUrl, summary.customer) : undefined;
   return { status: 'paid', amount: formatMoney(summary.amount, summary.currency), monthly, campaignTitle: campaign?.title, manageUrl };

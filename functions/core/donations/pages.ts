@@ -107,13 +107,15 @@ ${hasError ? `<p class="field-error" id="custom_amount-error">${escapeHtml(state
  */
 export type GiftOutcome =
   | { status: 'paid'; amount: string; monthly: boolean; campaignTitle?: string | undefined; manageUrl?: string | undefined }
+  | { status: 'processing'; amount: string; monthly: boolean; campaignTitle?: string | undefined; manageUrl?: undefined }
   | { status: 'unpaid'; chooseUrl?: string | undefined; campaignTitle?: string | undefined; manageUrl?: undefined }
   | { status: 'unknown' | 'unavailable'; manageUrl?: undefined };
 
 type LegacyGift = { amount: string; monthly: boolean; campaignTitle?: string | undefined; manageUrl?: string | undefined };
 
 /**
- * The page Checkout returns to. It thanks for a gift only once Stripe says the session is paid; an unpaid, unknown
+ * The page Checkout returns to. It thanks for a gift only once Stripe says the session is paid (a bank debit still
+ * processing gets a page that says so and claims no receipt yet); an unpaid, unknown
  * or unreadable session gets a page that claims nothing.
  */
 export const donationThanksPage = (site: Brand | string, outcome?: GiftOutcome | LegacyGift) => {
@@ -124,6 +126,14 @@ export const donationThanksPage = (site: Brand | string, outcome?: GiftOutcome |
         'Thank you for your gift',
         `<p class="lead" role="status">Your ${result.monthly ? 'monthly ' : ''}gift of ${escapeHtml(result.amount)}${result.campaignTitle ? ` to ${escapeHtml(result.campaignTitle)}` : ''} has been received. A receipt is on its way to your inbox.</p>
 ${result.monthly && result.manageUrl ? `<p>You can change your card or stop your monthly gift at any time: <a href="${escapeHtml(result.manageUrl)}">manage your monthly gift</a>.</p>\n` : ''}${homeButton(site)}`,
+        site,
+      );
+    case 'processing':
+      return page(
+        'Your payment is processing',
+        `<p class="lead" role="status">Your ${result.monthly ? 'monthly ' : ''}gift of ${escapeHtml(result.amount)}${result.campaignTitle ? ` to ${escapeHtml(result.campaignTitle)}` : ''} is processing. We will email your receipt when your bank confirms the payment.</p>
+<p>A bank payment can take a few working days to confirm.</p>
+${homeButton(site)}`,
         site,
       );
     case 'unpaid':

@@ -67,6 +67,11 @@ export interface CheckoutParams {
 
 export interface CheckoutSummary {
   complete: boolean;
+  /**
+   * Whether the money has arrived (Stripe's `payment_status` is `paid`). A session paid by a delayed method (a bank
+   * debit) is `complete` but not paid until the bank confirms, days later.
+   */
+  paid: boolean;
   amount: number;
   currency: string;
   frequency: 'once' | 'monthly';

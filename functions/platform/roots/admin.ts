@@ -7,6 +7,7 @@ import type { AdminDeps } from '../../core/admin/admin.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../clients.js';
 import type { AdminConfig } from '../config.js';
+import { brandOf } from '../env/shared.js';
 import { exportAdminDeps } from './exports.js';
 import { subscriberCounts, subscriberStores } from './subscribers.js';
 
@@ -24,5 +25,5 @@ export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, se
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
   };
   const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
-  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker) }, options: { siteName: config.SITE_NAME, listIds: config.LIST_IDS } };
+  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker) }, options: { siteName: config.SITE_NAME, brand: brandOf(config), listIds: config.LIST_IDS } };
 };

@@ -7,6 +7,7 @@ import type { GiftDeps } from '../../core/donations/gifts.js';
 import type { WebhookDeps } from '../../handlers/stripe-webhook.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../clients.js';
 import type { WebhookConfig } from '../config.js';
+import { brandOf } from '../env/shared.js';
 import { stripeAndKeys } from './stripe.js';
 
 /** The Stripe webhook's dependencies: the gift ledger, the mail queue (receipts, opt-ins), Stripe, the signing key. */
@@ -29,5 +30,5 @@ export const buildStripeWebhook = async (config: WebhookConfig, clients: ClientO
     },
   };
   const deps: WebhookDeps = { gifts, events: new StripePaymentEvents(stripe, webhookSecret, livemode) };
-  return { deps, options: { siteName: config.SITE_NAME } };
+  return { deps, options: { siteName: config.SITE_NAME, brand: brandOf(config) } };
 };

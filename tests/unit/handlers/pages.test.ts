@@ -15,7 +15,7 @@ const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 const FORM = { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' };
 
 /** The opening tag of the input with this id. */
-const inputTag = (html: string, id: string) => html.match(new RegExp(`<input id="${id}"[^>]*>`))?.[0] ?? '';
+const inputTag = (html: string | undefined, id: string) => (html ?? '').match(new RegExp(`<input id="${id}"[^>]*>`))?.[0] ?? '';
 
 class Attempts implements CheckoutAttempts {
   async attemptFor(fingerprint: string) {
@@ -167,7 +167,7 @@ describe('the donation chooser, served', () => {
 });
 
 describe('the page Checkout returns to, served', () => {
-  const summary = (complete: boolean): CheckoutSummary => ({ complete, amount: 2500, currency: 'usd', frequency: 'once', campaign: 'ukraine' });
+  const summary = (complete: boolean): CheckoutSummary => ({ complete, paid: complete, amount: 2500, currency: 'usd', frequency: 'once', campaign: 'ukraine' });
 
   it('thanks for a paid gift', async () => {
     const { get, payments } = await donations();
@@ -207,6 +207,17 @@ describe('the catch-all', () => {
       expect(result.isBase64Encoded).toBe(true);
       expect(Buffer.from(result.body ?? '', 'base64').subarray(0, 6)).toEqual(Buffer.from([0, 0, 1, 0, 1, 0]));
     }
+  });
+
+  it('serves the pages\' stylesheet in the brand colours, cacheable, which every page links from our origin', async () => {
+    const result = await handler(httpEvent({ method: 'GET', path: '/v1/site.css', headers: BROWSER }));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(result.headers['cache-control']).toBe('public, max-age=3600');
+    expect(result.body).toContain('--brand:#13294b');
+    const notFound = await handler(httpEvent({ method: 'GET', path: '/nowhere', headers: BROWSER }));
+    expect(notFound.body).toContain('<link rel="stylesheet" href="/v1/site.css">');
+    expect(notFound.headers['content-security-policy']).toContain("style-src 'self'");
   });
 
   it('answers a browser with a 404 page in the site style that links home', async () => {

@@ -1,0 +1,50 @@
+import type { WidgetMessages } from './index.js';
+
+// Español (de EE. UU.). Las claves y los marcadores ({site}, {n}…) son los del catálogo inglés (en.ts).
+
+export const widget: WidgetMessages = {
+  banner: {
+    ask: 'Haz un donativo solidario',
+    ended: 'esta campaña ha terminado',
+    frequency: 'Frecuencia',
+    once: 'Una vez',
+    monthly: 'Mensual',
+    optIn: 'Quiero recibir el boletín de {site} por correo',
+    amounts: 'Cantidad',
+    perMonth: 'al mes',
+    otherShort: 'Otra',
+    otherRest: 'cantidad',
+    progress: '{raised} recaudados de una meta de {goal} · {donors} · {gifts}',
+    progressNoGoal: '{raised} recaudados · {donors} · {gifts}',
+    endedProgress: 'Se recaudaron {raised} de la meta de {goal}: {donors}, {gifts}. Gracias a todas las personas que donaron.',
+    endedProgressNoGoal: 'Se recaudaron {raised}: {donors}, {gifts}. Gracias a todas las personas que donaron.',
+    donors: { one: '{n}\u00a0donante', many: '{n}\u00a0de donantes', other: '{n}\u00a0donantes' },
+    gifts: { one: '{n}\u00a0donativo', many: '{n}\u00a0de donativos', other: '{n}\u00a0donativos' },
+    opening: 'Abriendo el pago seguro…',
+    amountRefused: 'No podemos aceptar esta cantidad. Elige otra, por favor.',
+    tooMany: 'Demasiados intentos desde esta conexión. Espera un minuto y vuelve a intentarlo.',
+    failed: 'Algo salió mal. Inténtalo de nuevo más tarde.',
+    offline: 'No pudimos conectar con el servidor. Revisa tu conexión y vuelve a intentarlo.',
+  },
+  signup: {
+    title: 'Suscríbete al boletín de {site}',
+    intro: 'Nuestro resumen diario, en tu correo. Te enviaremos un enlace para confirmar; puedes darte de baja cuando quieras.',
+    email: 'Correo electrónico',
+    name: 'Nombre',
+    optional: '(opcional)',
+    honeypot: 'Deja este campo vacío',
+    consent:
+      'Al suscribirte aceptas recibir el resumen de {site} por correo electrónico. Registramos cuándo y dónde diste tu consentimiento, y cada correo incluye un enlace para darte de baja con un clic.',
+    submit: 'Suscribirme',
+    sending: 'Enviando…',
+    pending: '¡Gracias! Revisa tu correo: te enviamos un enlace para confirmar tu suscripción.',
+    emailMissing: 'Escribe tu correo electrónico.',
+    emailInvalid: 'Escribe un correo electrónico válido.',
+    nameInvalid: 'Revisa tu nombre: hasta 100 caracteres, en una sola línea.',
+    listInvalid: 'Este boletín no está disponible.',
+    correctField: 'Corrige el campo marcado.',
+    tooMany: 'Demasiados intentos. Espera un momento y vuelve a intentarlo.',
+    failed: 'Algo salió mal. Inténtalo de nuevo más tarde.',
+    offline: 'No pudimos conectar con el servidor. Revisa tu conexión y vuelve a intentarlo.',
+  },
+};

@@ -1,0 +1,88 @@
+/**
+ * The languages Appeal speaks, and how one is chosen.
+ *
+ * Each language has one catalogue module (`en.ts`, `uk.ts`, `pl.ts`, `es.ts`) with one named export per section:
+ * `widget` (the embed, web/embed/), and later `pages` and `emails`. A bundle imports only the sections it uses
+ * (`import { widget } from '.../i18n/uk.js'`), so esbuild leaves the others out: the embed carries no email text
+ * and a function carries no widget text. This module holds no catalogue, only the types derived from the English
+ * one: importing it (for `pickLanguage`) adds no messages to a bundle.
+ *
+ * Why these four: the seed is a Ukraine appeal on a US site. English for the site's readers, Ukrainian for the
+ * appeal's own community, Polish for the largest host country of Ukrainian refugees, Spanish for the US
+ * readership's second language.
+ */
+import type * as en from './en.js';
+
+export const LANGUAGES = ['en', 'uk', 'pl', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'en';
+
+/** Each language's name in itself, for a language picker or a log line. */
+export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', uk: 'Українська', pl: 'Polski', es: 'Español' };
+
+/**
+ * A message that depends on a number: one form per plural category of its language (Intl.PluralRules: English
+ * has one/other, Ukrainian and Polish one/few/many/other, Spanish one/many/other). `{n}` stands for the number.
+ */
+export interface Plural {
+  readonly zero?: string;
+  readonly one?: string;
+  readonly two?: string;
+  readonly few?: string;
+  readonly many?: string;
+  readonly other: string;
+}
+
+/** Marks a catalogue entry as plural forms (the English catalogue's type then says so to every other language). */
+export const plural = (forms: Plural): Plural => forms;
+
+/** A section's shape as every language must fill it: the English keys, any text. */
+type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Plural extends T[K] ? Plural : Shape<T[K]> };
+
+/** The embed's messages (web/embed/): the banner and the signup form. */
+export type WidgetMessages = Shape<typeof en.widget>;
+
+export const isLanguage = (value: unknown): value is Language => typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+
+/** The supported language of one tag ("uk-UA" → uk, "ES_419" → es), if any. */
+const languageOf = (tag: string, supported: readonly Language[]): Language | undefined => {
+  const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
+  return supported.find((language) => language === primary);
+};
+
+/** An Accept-Language header's tags, most wanted first (RFC 9110 §12.5.4: q-values, 0 means "not this one"). */
+const acceptedTags = (header: string): string[] =>
+  header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.split(';').map((p) => p.trim());
+      const q = params.find((p) => /^q=/i.test(p));
+      const weight = q === undefined ? 1 : Number(q.slice(2));
+      return { tag, weight: Number.isFinite(weight) ? weight : 0, index };
+    })
+    .filter((entry) => entry.tag !== '' && entry.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.index - b.index)
+    .map((entry) => entry.tag);
+
+/**
+ * The language to speak: the one asked for (an embed's `data-lang`, a signup's `lang`) when it is supported, else
+ * the first supported one of the reader's preferences (an Accept-Language header, or the browser's
+ * `navigator.languages`), else `fallback` (English unless said). Tags match by their primary subtag, in any case.
+ */
+export const pickLanguage = (
+  requested: string | null | undefined,
+  preferences: string | readonly string[] | null | undefined,
+  options: { supported?: readonly Language[]; fallback?: Language } = {},
+): Language => {
+  const supported = options.supported ?? LANGUAGES;
+  const fallback = options.fallback ?? DEFAULT_LANGUAGE;
+  const asked = requested ? languageOf(requested, supported) : undefined;
+  if (asked) return asked;
+  const tags = typeof preferences === 'string' ? acceptedTags(preferences) : (preferences ?? []);
+  for (const tag of tags) {
+    if (tag === '*') return fallback;
+    const language = languageOf(tag, supported);
+    if (language) return language;
+  }
+  return fallback;
+};

@@ -1,0 +1,50 @@
+import type { WidgetMessages } from './index.js';
+
+// Polski. Klucze i wstawki ({site}, {n}…) jak w katalogu angielskim (en.ts).
+
+export const widget: WidgetMessages = {
+  banner: {
+    ask: 'Przekaż darowiznę na cele charytatywne',
+    ended: 'ta zbiórka została zakończona',
+    frequency: 'Jak często',
+    once: 'Jednorazowo',
+    monthly: 'Co miesiąc',
+    optIn: 'Chcę otrzymywać newsletter {site}',
+    amounts: 'Kwota',
+    perMonth: 'miesięcznie',
+    otherShort: 'Inna',
+    otherRest: 'kwota',
+    progress: 'Zebrano {raised} z {goal} · {donors} · {gifts}',
+    progressNoGoal: 'Zebrano {raised} · {donors} · {gifts}',
+    endedProgress: 'Zebrano {raised} z zakładanych {goal}: {donors}, {gifts}. Dziękujemy wszystkim, którzy wsparli zbiórkę.',
+    endedProgressNoGoal: 'Zebrano {raised}: {donors}, {gifts}. Dziękujemy wszystkim, którzy wsparli zbiórkę.',
+    donors: { one: '{n}\u00a0darczyńca', few: '{n}\u00a0darczyńcy', many: '{n}\u00a0darczyńców', other: '{n}\u00a0darczyńcy' },
+    gifts: { one: '{n}\u00a0wpłata', few: '{n}\u00a0wpłaty', many: '{n}\u00a0wpłat', other: '{n}\u00a0wpłaty' },
+    opening: 'Otwieramy bezpieczną stronę płatności…',
+    amountRefused: 'Tej kwoty nie możemy przyjąć. Wybierz, proszę, inną.',
+    tooMany: 'Zbyt wiele prób z tego połączenia. Odczekaj minutę i spróbuj ponownie.',
+    failed: 'Coś poszło nie tak. Spróbuj ponownie później.',
+    offline: 'Nie udało się połączyć z serwerem. Sprawdź połączenie i spróbuj ponownie.',
+  },
+  signup: {
+    title: 'Zapisz się na newsletter {site}',
+    intro: 'Nasz codzienny przegląd w Twojej skrzynce. Wyślemy link do potwierdzenia; możesz zrezygnować w każdej chwili.',
+    email: 'Adres e-mail',
+    name: 'Imię',
+    optional: '(opcjonalnie)',
+    honeypot: 'Pozostaw to pole puste',
+    consent:
+      'Zapisując się, zgadzasz się na otrzymywanie przeglądu {site} e-mailem. Zapisujemy, kiedy i gdzie wyrażono zgodę, a każda wiadomość zawiera link do wypisania się jednym kliknięciem.',
+    submit: 'Zapisz się',
+    sending: 'Wysyłanie…',
+    pending: 'Dziękujemy! Sprawdź skrzynkę: wysłaliśmy link do potwierdzenia subskrypcji.',
+    emailMissing: 'Wpisz swój adres e-mail.',
+    emailInvalid: 'Wpisz poprawny adres e-mail.',
+    nameInvalid: 'Sprawdź imię: najwyżej 100 znaków, w jednym wierszu.',
+    listInvalid: 'Ten newsletter jest niedostępny.',
+    correctField: 'Popraw zaznaczone pole.',
+    tooMany: 'Zbyt wiele prób. Odczekaj chwilę i spróbuj ponownie.',
+    failed: 'Coś poszło nie tak. Spróbuj ponownie później.',
+    offline: 'Nie udało się połączyć z serwerem. Sprawdź połączenie i spróbuj ponownie.',
+  },
+};

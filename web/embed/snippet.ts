@@ -1,0 +1,179 @@
+// The HTML a site adds to embed Appeal: the script tag (pinned to one build by its version and integrity hash) and
+// the placeholders, each holding HTML that works without JavaScript. `npm run admin -- embed` prints it, and the
+// dev server's demo article embeds exactly this. Runs in Node (the CLI, the dev server), never in the widget.
+import { scriptIdentity } from '../../functions/core/embed/script.js';
+import { widget as en } from '../../functions/core/shared/i18n/en.js';
+import { widget as es } from '../../functions/core/shared/i18n/es.js';
+import { fill, formatAmount } from '../../functions/core/shared/i18n/format.js';
+import type { Language, WidgetMessages } from '../../functions/core/shared/i18n/index.js';
+import { widget as pl } from '../../functions/core/shared/i18n/pl.js';
+import { widget as uk } from '../../functions/core/shared/i18n/uk.js';
+
+const CATALOGUES: Record<Language, WidgetMessages> = { en, uk, pl, es };
+export const THEMES = ['light', 'dark', 'auto'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export interface SnippetCampaign {
+  id: string;
+  title: string;
+  currency: string;
+  suggestedAmounts: readonly number[];
+}
+
+export interface SnippetOptions {
+  /** The API's base URL, without a trailing slash. */
+  api: string;
+  /** The served script's version and integrity value (functions/core/embed/script.ts). */
+  script: { version: string; integrity: string };
+  /** The publication's name, in the wording ("Join the … mailing list"). */
+  siteName: string;
+  /** The banner's campaign; no banner without one. */
+  campaign?: SnippetCampaign | undefined;
+  /** The signup form's list: `null` for the site's default list; no form when undefined. */
+  list?: string | null | undefined;
+  /** data-lang; when unset each reader gets their browser's language (the no-JavaScript HTML is in English). */
+  language?: Language | undefined;
+  theme?: Theme | undefined;
+}
+
+export interface Snippet {
+  script: string;
+  banner?: string;
+  signup?: string;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const attributes = (values: Record<string, string | undefined>) =>
+  Object.entries(values)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+    .join('');
+/** An id fragment from a campaign or list id (lowercase letters, digits, dashes already; anything else dropped). */
+const slug = (id: string) => id.toLowerCase().replace(/[^a-z0-9-]/g, '');
+
+const placeholder = (kind: 'banner' | 'signup', o: SnippetOptions, own: Record<string, string | undefined>) =>
+  `<div${attributes({ 'data-appeal': kind, ...own, 'data-lang': o.language, 'data-theme': o.theme, 'data-site-name': o.siteName })}>`;
+
+/** The banner without JavaScript: a form that GETs /v1/donate, one button per amount, as the widget lays it out. */
+const bannerHtml = (o: SnippetOptions, c: SnippetCampaign) => {
+  const language = o.language ?? 'en';
+  const t = CATALOGUES[language].banner;
+  const id = `appeal-banner-${slug(c.id)}-title`;
+  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+  return [
+    placeholder('banner', o, { 'data-campaign': c.id }),
+    `<aside class="appeal-banner" aria-labelledby="${id}">`,
+    `  <p id="${id}" class="appeal-banner-title"><strong>${escapeHtml(c.title)}</strong> – ${escapeHtml(t.ask)}</p>`,
+    `  <form class="appeal-give" method="get" action="${escapeHtml(o.api)}/v1/donate">`,
+    `    ${hidden('campaign', c.id)}`,
+    `    ${hidden('currency', c.currency)}`,
+    ...(o.language ? [`    ${hidden('lang', o.language)}`] : []),
+    // Enter on a radio or the checkbox presses the first button: the amount chooser page, never a gift.
+    '    <button type="submit" hidden></button>',
+    '    <div class="appeal-options">',
+    `      <fieldset class="appeal-frequency"><legend>${escapeHtml(t.frequency)}</legend>`,
+    `        <label><input type="radio" name="frequency" value="once" checked> ${escapeHtml(t.once)}</label>`,
+    `        <label><input type="radio" name="frequency" value="monthly"> ${escapeHtml(t.monthly)}</label>`,
+    '      </fieldset>',
+    `      <label class="appeal-optin"><input type="checkbox" name="subscribe" value="true"> ${escapeHtml(fill(t.optIn, { site: o.siteName }))}</label>`,
+    '    </div>',
+    `    <div class="appeal-amounts" role="group" aria-label="${escapeHtml(t.amounts)}">`,
+    ...c.suggestedAmounts.map(
+      (amount) =>
+        `      <button type="submit" name="amount" value="${amount}">${escapeHtml(formatAmount(language, amount, c.currency))}<span class="appeal-per-month"> ${escapeHtml(t.perMonth)}</span></button>`,
+    ),
+    `      <button type="submit" class="appeal-other">${escapeHtml(t.otherShort)}<span class="appeal-wide"> ${escapeHtml(t.otherRest)}</span></button>`,
+    '    </div>',
+    '  </form>',
+    '</aside>',
+    '</div>',
+  ].join('\n');
+};
+
+/** The signup form without JavaScript: a plain form that POSTs /v1/subscriptions (the API answers with a page). */
+const signupHtml = (o: SnippetOptions, list: string | null) => {
+  const language = o.language ?? 'en';
+  const t = CATALOGUES[language].signup;
+  const prefix = `appeal-signup-${slug(list ?? 'default')}`;
+  return [
+    placeholder('signup', o, { 'data-list': list ?? undefined }),
+    `<section class="appeal-signup" aria-labelledby="${prefix}-title">`,
+    `  <h2 id="${prefix}-title">${escapeHtml(fill(t.title, { site: o.siteName }))}</h2>`,
+    `  <p>${escapeHtml(t.intro)}</p>`,
+    `  <form data-appeal-signup method="post" action="${escapeHtml(o.api)}/v1/subscriptions">`,
+    '    <div class="field">',
+    `      <label for="${prefix}-email">${escapeHtml(t.email)}</label>`,
+    `      <input id="${prefix}-email" name="email" type="email" autocomplete="email" required maxlength="254">`,
+    '    </div>',
+    '    <div class="field">',
+    `      <label for="${prefix}-name">${escapeHtml(t.name)} <span class="optional">${escapeHtml(t.optional)}</span></label>`,
+    `      <input id="${prefix}-name" name="name" type="text" autocomplete="name" maxlength="100">`,
+    '    </div>',
+    ...(list ? [`    <input type="hidden" name="lists" value="${escapeHtml(list)}">`] : []),
+    ...(o.language ? [`    <input type="hidden" name="lang" value="${o.language}">`] : []),
+    '    <div class="appeal-hp" aria-hidden="true">',
+    `      <label for="${prefix}-website">${escapeHtml(t.honeypot)}</label>`,
+    `      <input id="${prefix}-website" name="website" type="text" tabindex="-1" autocomplete="off">`,
+    '    </div>',
+    `    <p class="consent" id="${prefix}-consent">${escapeHtml(fill(t.consent, { site: o.siteName }))}</p>`,
+    `    <button type="submit" aria-describedby="${prefix}-consent">${escapeHtml(t.submit)}</button>`,
+    '  </form>',
+    '</section>',
+    '</div>',
+  ].join('\n');
+};
+
+export const embedSnippet = (o: SnippetOptions): Snippet => ({
+  script: `<script src="${escapeHtml(o.api)}/v1/embed.js?v=${o.script.version}" integrity="${o.script.integrity}" crossorigin="anonymous" async></script>`,
+  ...(o.campaign ? { banner: bannerHtml(o, o.campaign) } : {}),
+  ...(o.list !== undefined ? { signup: signupHtml(o, o.list) } : {}),
+});
+
+/** The whole snippet as the CLI prints it: each part with a line saying where it goes. */
+export const snippetText = (snippet: Snippet): string =>
+  [
+    '<!-- Appeal: the script, once per page, anywhere (in <head>, or before </body>). -->',
+    snippet.script,
+    ...(snippet.banner ? ['', '<!-- Appeal: the donation banner, where it should appear. -->', snippet.banner] : []),
+    ...(snippet.signup ? ['', '<!-- Appeal: the mailing-list form, where it should appear. -->', snippet.signup] : []),
+    '',
+  ].join('\n');
+
+export class EmbedSourceError extends Error {
+  override name = 'EmbedSourceError';
+}
+
+/**
+ * The snippet for the API at `api`, from what it serves now: the script's bytes (hashed here, as a browser will)
+ * and the campaign's title, currency and amounts. So a snippet always matches the deployed script.
+ */
+export const fetchEmbedSnippet = async (
+  o: Omit<SnippetOptions, 'script' | 'campaign'> & { campaign?: string | undefined },
+  fetcher: typeof fetch = fetch,
+): Promise<Snippet> => {
+  const get = async (path: string) => {
+    try {
+      return await fetcher(`${o.api}${path}`, { headers: { accept: path.endsWith('.js') ? 'text/javascript' : 'application/json' } });
+    } catch (error) {
+      throw new EmbedSourceError(`could not reach the API at ${o.api}`, { cause: error });
+    }
+  };
+  const served = await get('/v1/embed.js');
+  if (!served.ok) throw new EmbedSourceError(`the API at ${o.api} answered ${served.status} for /v1/embed.js: is it deployed with the embed function?`);
+  // The bytes, as a browser hashes them for the integrity check (text() would decode them, and drop a BOM).
+  const script = scriptIdentity(new Uint8Array(await served.arrayBuffer()));
+  let campaign: SnippetCampaign | undefined;
+  if (o.campaign !== undefined) {
+    const found = await get(`/v1/campaigns/${encodeURIComponent(o.campaign)}`);
+    if (found.status === 404) throw new EmbedSourceError(`there is no campaign ${o.campaign} (create it with: campaign create --id ${o.campaign} …)`);
+    if (!found.ok) throw new EmbedSourceError(`the API at ${o.api} answered ${found.status} for the campaign ${o.campaign}`);
+    const c: unknown = await found.json();
+    const field = (name: string): unknown => (typeof c === 'object' && c !== null ? Object.getOwnPropertyDescriptor(c, name)?.value : undefined);
+    const [title, currency, amounts] = [field('title'), field('currency'), field('suggestedAmounts')];
+    if (typeof title !== 'string' || typeof currency !== 'string') throw new EmbedSourceError(`the campaign ${o.campaign} came back without a title or currency`);
+    const suggestedAmounts = Array.isArray(amounts) ? amounts.filter((a): a is number => Number.isSafeInteger(a) && a > 0) : [];
+    campaign = { id: o.campaign, title, currency, suggestedAmounts };
+  }
+  return embedSnippet({ ...o, script, campaign });
+};
