@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
@@ -72,42 +70,8 @@ afterAll(async () => {
   await Promise.all([server?.stop(), strict?.stop()]);
 });
 
-/**
- * axe-core's violations on a page (tests/support/axe.ts's, plus what a page without JavaScript and an email need).
- * With JavaScript off, Chromium fires no timer in the page, and axe-core waits on timers between its checks, so its
- * run would never end: for its run, its timers become promise reactions, which the debugging protocol's evaluation
- * still resolves. The page's own scripts stay off. `tags` narrows the run to the rules of those tags.
- */
-const axeOf = async (page: Page, js: boolean, tags?: string[]): Promise<string[]> => {
-  if (js && !tags) return axeViolations(page);
-  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  await page.evaluate(`${source}\n;undefined`);
-  return page.evaluate(
-    async ({ shim, only }) => {
-      const w = window as unknown as Record<string, unknown>;
-      if (shim) {
-        const pending = new Set<number>();
-        let next = 0;
-        w.setTimeout = (run: (...args: unknown[]) => void, _ms?: number, ...args: unknown[]) => {
-          const id = ++next;
-          pending.add(id);
-          // A promise reaction, not queueMicrotask: Chromium runs no queueMicrotask callback in a page without scripts.
-          void Promise.resolve().then(() => {
-            if (pending.delete(id)) run(...args);
-          });
-          return id;
-        };
-        w.clearTimeout = (id: number) => pending.delete(id);
-        w.requestAnimationFrame = (run: (at: number) => void) => (w.setTimeout as (f: () => void) => number)(() => run(performance.now()));
-      }
-      type Results = { violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] };
-      const axe = w.axe as { run(context: Document, options: object): Promise<Results> };
-      const results = await axe.run(document, { resultTypes: ['violations'], ...(only ? { runOnly: { type: 'tag', values: only } } : {}) });
-      return results.violations.map((v) => `${v.id} (${v.impact ?? 'unknown'}): ${v.help} at ${v.nodes.map((n) => n.target.map(String).join(' ')).join(', ')}`);
-    },
-    { shim: !js, only: tags },
-  );
-};
+/** axe-core's violations on a page, with or without its JavaScript (tests/support/axe.ts); `tags` narrows the rules. */
+const axeOf = async (page: Page, _js: boolean, tags?: string[]): Promise<string[]> => axeViolations(page, tags);
 
 /**
  * What an email is held to: WCAG 2.1 A and AA. axe's best practices for pages (one `main` landmark, every part in a
