@@ -11,12 +11,17 @@ export const csv = z.pipe(
   z.string(),
   z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
 );
-export const positiveInt = z.pipe(z.coerce.number(), z.int().check(z.positive()));
+/**
+ * A number from an environment variable's text, as `z.coerce.number()` reads it (`Number(value)`). Not zod's own:
+ * its `coerce` namespace brings its BigInt and Date types into every bundle that uses it (issue 8).
+ */
+export const numberFromText = () => z.transform((value: unknown) => Number(value));
+export const positiveInt = z.pipe(numberFromText(), z.int().check(z.positive()));
 /**
  * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
  * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
  */
-export const COUNTER_SHARDS = z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS);
+export const COUNTER_SHARDS = z._default(z.pipe(numberFromText(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS);
 export const optionalUrl = blankAsAbsent(httpUrl());
 
 /** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */
