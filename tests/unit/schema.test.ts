@@ -19,7 +19,7 @@ describe('zod/mini with our wording', () => {
     expect(messageOf(z.int().check(z.positive()), 0)).toBe('More than 0.');
     expect(messageOf(z.enum(['once', 'monthly']), 'weekly')).toBe('Must be one of: once, monthly.');
     expect(messageOf(z.literal('One-Click'), 'Two')).toBe('Must be "One-Click".');
-    expect(messageOf(z.strictObject({ a: z.string() }), { a: 'x', b: 1, c: 2 })).toBe('Unexpected fields: b, c.');
+    expect(messageOf(z.strictObject({ a: z.string() }), { a: 'x', b: 1, c: 2 })).toBe('Unexpected field.');
     expect(messageOf(z.string().check(z.regex(/^[a-z]+$/)), 'A')).toBe('Not in the expected format.');
   });
 

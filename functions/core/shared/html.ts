@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type Brand, DEFAULT_COLORS } from './brand.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -105,16 +104,6 @@ progress{display:block;width:100%;height:.8rem;margin:.25rem 0 1.25rem;accent-co
   return css;
 };
 
-const hashes = new Map<string, string>();
-const sha256 = (text: string) => {
-  let hash = hashes.get(text);
-  if (!hash) {
-    hash = `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-    if (hashes.size < 16) hashes.set(text, hash); // a handful of stylesheets per function, at most
-  }
-  return hash;
-};
-
 /** An origin fit for a CSP source list (scheme, host, port), or undefined. */
 const originOf = (url: string) => {
   try {
@@ -142,10 +131,8 @@ export interface PagePolicyOptions {
  * logo), scripts only by hash, nothing else fetched, framed or posted elsewhere.
  */
 export const pagePolicy = (body: string, options: PagePolicyOptions = {}): string => {
-  const styles = [
-    ...(body.includes(`<link rel="stylesheet" href="${SITE_CSS_PATH}">`) ? ["'self'"] : []),
-    ...[...body.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => sha256(m[1] ?? '')),
-  ];
+  // The pages' one stylesheet, from our origin; no inline style (no `<style>`, no `style` attribute) is allowed.
+  const styles = body.includes(`<link rel="stylesheet" href="${SITE_CSS_PATH}">`) ? ["'self'"] : [];
   const images = new Set<string>();
   for (const m of body.matchAll(/<img [^>]*?src="([^"]+)"/g)) {
     const origin = originOf((m[1] ?? '').replace(/&amp;/g, '&'));

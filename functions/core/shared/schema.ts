@@ -32,10 +32,8 @@ export const plainMessage = (issue: z.core.$ZodRawIssue): string => {
       return `${issue.inclusive === false ? 'More than' : 'At least'} ${count(issue.minimum, issue.origin)}.`;
     case 'invalid_format':
       return issue.format === 'regex' ? 'Not in the expected format.' : `Not a valid ${issue.format}.`;
-    case 'not_multiple_of':
-      return `Must be a multiple of ${issue.divisor}.`;
     case 'unrecognized_keys':
-      return `Unexpected field${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.join(', ')}.`;
+      return 'Unexpected field.';
     default:
       return 'Invalid input.';
   }

@@ -75,9 +75,10 @@ const optionalText = (max: number) =>
 export const SubscribeRequest = z.object({
   email: z.string({ error: 'An email address is required.' }).check(z.maxLength(320, 'The email address is too long.')),
   name: z.optional(z.pipe(PersonName, z.transform((s) => (s === '' ? undefined : s)))),
+  // One list (a form's single field) or several (JSON, or repeated form fields); none: the default list.
   lists: z.pipe(
-    z.optional(z.union([z.string(), z.array(z.string().check(z.maxLength(64)))])),
-    z.transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+    z.transform((v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+    z.array(z.string().check(z.maxLength(64))),
   ),
   source: optionalText(2048).check(z.refine((s) => s === undefined || /^https?:\/\//i.test(s), 'Must be an http(s) URL.')),
   website: z.optional(z.string().check(z.maxLength(2048))),
@@ -325,5 +326,5 @@ export const TokenQuery = z.object({
  * page's button). Other fields are ignored; the token in the query string is what authenticates.
  */
 export const OneClickBody = z.object({
-  'List-Unsubscribe': z.optional(z.literal('One-Click', { error: 'RFC 8058 expects List-Unsubscribe=One-Click.' })),
+  'List-Unsubscribe': z.optional(z.enum(['One-Click'], { error: 'RFC 8058 expects List-Unsubscribe=One-Click.' })),
 });
