@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import Stripe from 'stripe';
@@ -17,26 +16,10 @@ import { API_ACCESS_LOG_FIELDS, API_THROTTLED_PATTERN, MAIL_QUEUE_AGE_ALARM_SECO
 import { makeGiftDeps } from '../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 import { httpEvent, sqsEvent } from '../unit/handlers/events.js';
+import { CDK_CONTEXT, TEST_STAGE } from '../support/stage.js';
 
-// What `cdk synth` synthesizes with (cdk.json's feature flags), without bundling: these tests read the templates only.
-const CDK_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 
-const stage = {
-  stage: 'test',
-  account: '123456789012',
-  region: 'eu-west-1',
-  siteName: 'Example News',
-  siteOrigins: ['https://news.example.org'],
-  senderDomain: 'news.example.org',
-  mailFrom: 'Example News <news@news.example.org>',
-  lists: ['news', 'events'],
-  defaultList: 'news',
-  consentVersion: 'v1',
-  charityName: 'Example Charity',
-  postalAddress: '1 Example Street, Springfield',
-  charityRegistration: '1234567',
-  alarmEmail: 'ops@example.org',
-};
+const stage = TEST_STAGE;
 
 const synthApi = (overrides: Record<string, unknown> = {}) => {
   const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });

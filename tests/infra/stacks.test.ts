@@ -6,26 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildStage } from '../../infra/app.js';
 import { StageConfig } from '../../infra/config.js';
 import { nagPacks } from '../../infra/nag.js';
+import { CDK_CONTEXT, TEST_STAGE } from '../support/stage.js';
 
-// The feature flags `cdk synth` runs with (cdk.json), so that the tests check what a deploy synthesizes.
-const CDK_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 
-const config = StageConfig.parse({
-  stage: 'test',
-  account: '123456789012',
-  region: 'eu-west-1',
-  siteName: 'Example News',
-  siteOrigins: ['https://news.example.org'],
-  senderDomain: 'news.example.org',
-  mailFrom: 'Example News <news@news.example.org>',
-  lists: ['news', 'events'],
-  defaultList: 'news',
-  consentVersion: 'v1',
-  charityName: 'Example Charity',
-  postalAddress: '1 Example Street, Springfield',
-  charityRegistration: '1234567',
-  alarmEmail: 'ops@example.org',
-});
+const config = StageConfig.parse(TEST_STAGE);
 
 let data: Template;
 let api: Template;
