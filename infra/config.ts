@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { LANGUAGES } from '../functions/core/shared/i18n/index.js';
 import { CurrencyCode } from '../functions/core/donations/model.js';
 import { ListId } from '../functions/core/subscriptions/model.js';
 
@@ -32,6 +33,11 @@ export const StageConfig = z.object({
   /** The hosted pages' and emails' colours, `#rrggbb`: masthead and accent; default the demo's navy and red. */
   brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
   accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  /**
+   * The site's language (en, uk, pl, es): the hosted pages' and emails' when a reader's is not known (no `lang`
+   * asked for, no Accept-Language we speak); default English.
+   */
+  language: z.enum(LANGUAGES).optional(),
   /** Base of the links in emails when the API has a custom domain; default: the API's own endpoint. */
   publicApiUrl: z.url().optional(),
   /** The domain SES sends from (verified with DKIM records the stack outputs). */

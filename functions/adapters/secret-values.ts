@@ -2,9 +2,9 @@
 import * as z from 'zod/mini';
 import type { Schema } from '../core/shared/schema.js';
 
-const SigningSecret = z.object({ signingKey: z.string().check(z.minLength(32)) });
-
-const StripeSecret = z.object({ secretKey: z.string().check(z.regex(/^(sk|rk)_/)), webhookSecret: z.string().check(z.regex(/^whsec_/)) });
+// Built when read (once, at cold start), so that a function reading one secret bundles no other's schema.
+const signingSecret = () => z.object({ signingKey: z.string().check(z.minLength(32)) });
+const stripeSecret = () => z.object({ secretKey: z.string().check(z.regex(/^(sk|rk)_/)), webhookSecret: z.string().check(z.regex(/^whsec_/)) });
 
 /** Where a secret's string comes from: the Secrets Manager API, or the Lambda extension that caches it. */
 export interface SecretSource {
@@ -26,6 +26,6 @@ const loadJsonSecret = async <T>(source: SecretSource, secretId: string, schema:
 };
 
 export const loadSigningKey = async (source: SecretSource, secretId: string): Promise<string> =>
-  (await loadJsonSecret(source, secretId, SigningSecret)).signingKey;
+  (await loadJsonSecret(source, secretId, signingSecret())).signingKey;
 
-export const loadStripeSecrets = (source: SecretSource, secretId: string) => loadJsonSecret(source, secretId, StripeSecret);
+export const loadStripeSecrets = (source: SecretSource, secretId: string) => loadJsonSecret(source, secretId, stripeSecret());

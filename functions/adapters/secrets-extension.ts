@@ -4,10 +4,8 @@ import type { SecretSource } from './secret-values.js';
 export interface SecretsExtensionOptions {
   /** The value of the `X-Aws-Parameters-Secrets-Token` header: the function's `AWS_SESSION_TOKEN` in Lambda. */
   token: string;
-  /** Where the extension listens; default `http://localhost:<port>`. A stand-in (the dev server, a test) sets it. */
-  baseUrl?: string;
-  /** The extension's port, used when no base URL is given; default 2773. */
-  port?: number;
+  /** Where the extension listens: `http://localhost:2773` in Lambda (its port from the environment); a stand-in's URL. */
+  baseUrl: string;
   /** How long to keep asking while the extension starts (connection refused, 400 "not ready"); default 2,000 ms. */
   startupRetryMs?: number;
   /** The time one request may take (the extension may call Secrets Manager first); default 5,000 ms. */
@@ -42,34 +40,24 @@ const get = (url: string, headers: Record<string, string>, timeoutMs: number) =>
  * "not ready": those are retried briefly. Every other failure is an error naming the secret id, never its value.
  */
 export class SecretsExtensionSource implements SecretSource {
-  private readonly baseUrl: string;
-  private readonly token: string;
-  private readonly startupRetryMs: number;
-  private readonly requestTimeoutMs: number;
+  constructor(private readonly options: SecretsExtensionOptions) {}
 
-  constructor(options: SecretsExtensionOptions) {
-    this.baseUrl = (options.baseUrl ?? `http://localhost:${options.port ?? 2773}`).replace(/\/+$/, '');
-    this.token = options.token;
-    this.startupRetryMs = options.startupRetryMs ?? 2000;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
-  }
-
-  /** The extension as Lambda runs it: its port from `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, the session token. */
+  /** The extension as Lambda runs it: its port from `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` (default 2773), the session token. */
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): SecretsExtensionSource {
     const token = env.AWS_SESSION_TOKEN;
     if (!token) throw new Error('AWS_SESSION_TOKEN is not set: the Parameters and Secrets extension needs it');
-    const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT;
-    return new SecretsExtensionSource({ token, port: port ? Number(port) : undefined });
+    return new SecretsExtensionSource({ token, baseUrl: `http://localhost:${env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT || 2773}` });
   }
 
   async getSecretString(secretId: string): Promise<string | undefined> {
-    const url = `${this.baseUrl}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
+    const url = `${this.options.baseUrl.replace(/\/+$/, '')}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
     const fail = (reason: string) => new Error(`secret ${secretId} could not be read from the secrets extension: ${reason}`);
-    const deadline = Date.now() + this.startupRetryMs;
+    const { startupRetryMs = 2000, requestTimeoutMs = 5000 } = this.options;
+    const deadline = Date.now() + startupRetryMs;
     for (let attempt = 0; ; attempt++) {
       let response: { status: number; body: string };
       try {
-        response = await get(url, { 'X-Aws-Parameters-Secrets-Token': this.token }, this.requestTimeoutMs);
+        response = await get(url, { 'X-Aws-Parameters-Secrets-Token': this.options.token }, requestTimeoutMs);
       } catch (error) {
         const code = (error as { code?: string }).code;
         const starting = code === 'ECONNREFUSED' || code === 'ECONNRESET';
@@ -77,7 +65,7 @@ export class SecretsExtensionSource implements SecretSource {
           await sleep(Math.min(5 * 2 ** attempt, 100));
           continue;
         }
-        throw fail(code === 'ABORT_ERR' ? `no answer in ${this.requestTimeoutMs} ms` : (code ?? (error as Error).name));
+        throw fail(code === 'ABORT_ERR' ? `no answer in ${requestTimeoutMs} ms` : (code ?? (error as Error).name));
       }
       const { status, body } = response;
       if (status === 400 && /not ready/i.test(body) && Date.now() < deadline) {

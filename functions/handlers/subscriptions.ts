@@ -32,9 +32,12 @@ import {
   json,
   MAX_BODY_BYTES,
   MULTIPART_TYPE,
+  readerLanguage,
   seeOther,
+  siteFor,
   statusOf,
 } from '../platform/http.js';
+import { inLanguage } from '../core/shared/i18n/index.js';
 import { logger } from '../platform/logger.js';
 
 export interface SubscriptionRoutesOptions {
@@ -78,7 +81,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       return await run();
     } catch (error) {
       if (!(error instanceof InvalidTokenError) || !req.wantsHtml) throw error;
-      return page(400, invalidConfirmLinkPage(site, error.message, signupUrl, error.email));
+      return page(400, invalidConfirmLinkPage(siteFor(req, site), error.message, signupUrl, error.email));
     }
   };
 
@@ -90,8 +93,10 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
           checkBody(req);
           const input = req.body(SubscribeRequest, { email: 'invalid_email', lists: 'invalid_list' });
           const source = input.source ?? refererOf(req); // a form posted without JavaScript names its page this way
-          await requestSubscription(deps, { ...input, source, client: req.client });
-          return req.wantsHtml ? seeOther(options.thankYouUrl ?? `${signupUrl}/thanks`) : json(202, { status: 'pending' });
+          // The language of every page and email the reader gets from now on: the form's, else the browser's.
+          const lang = readerLanguage(req, site, input.lang);
+          await requestSubscription(deps, { ...input, source, lang, client: req.client });
+          return req.wantsHtml ? seeOther(options.thankYouUrl ?? inLanguage(`${signupUrl}/thanks`, lang)) : json(202, { status: 'pending' });
         } catch (error) {
           // A form posted without JavaScript that we cannot take gets the form back: the problem in words at its
           // field, what the reader typed kept, and how long to wait when it is the rate limit.
@@ -99,17 +104,18 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
           if (values.email === undefined) throw error;
           const waited = error instanceof RateLimitedError ? error.retryAfterSeconds : undefined;
           const problem = { message: (error as ValidationError).message, field: (error as ValidationError).field, retryAfterSeconds: waited };
-          return page(statusOf(error), signupFormPage(site, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
+          const speaks = siteFor(req, site, values.lang && (error as ValidationError).field !== 'lang' ? values.lang : undefined);
+          return page(statusOf(error), signupFormPage(speaks, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
         }
       },
 
-      'GET /v1/subscriptions/thanks': async () => page(200, thanksPage(site)),
+      'GET /v1/subscriptions/thanks': async (req) => page(200, thanksPage(siteFor(req, site))),
 
       'GET /v1/subscriptions/confirm': async (req) => {
         await limitClient(deps, options.limits.linkClient, req.client);
         return confirmLinkErrors(req, async () => {
           readConfirmToken(deps.keys.token, tokenOf(req), deps.clock.now()); // read only: scanners change nothing
-          return page(200, confirmPromptPage(site, selfUrl(req)), {}, PAGE_SCRIPT_HASHES);
+          return page(200, confirmPromptPage(siteFor(req, site), selfUrl(req)), {}, PAGE_SCRIPT_HASHES);
         });
       },
 
@@ -120,14 +126,14 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
           await confirmSubscription(deps, { token: tokenOf(req), client: req.client });
           logger.info('subscription confirmed', { requestId: req.requestId });
           if (!req.wantsHtml) return json(200, { status: 'confirmed' });
-          return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, confirmedPage(site));
+          return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, confirmedPage(siteFor(req, site)));
         });
       },
 
       'GET /v1/subscriptions/unsubscribe': async (req) => {
         await limitClient(deps, options.limits.linkClient, req.client);
         readUnsubscribeToken(deps.keys.token, tokenOf(req)); // a GET never unsubscribes: mail scanners follow links
-        return page(200, unsubscribePromptPage(site, selfUrl(req)));
+        return page(200, unsubscribePromptPage(siteFor(req, site), selfUrl(req)));
       },
 
       // RFC 8058 one-click: a POST with `List-Unsubscribe=One-Click` (multipart or urlencoded), no cookies, no
@@ -137,7 +143,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         checkBody(req, [FORM_TYPE, MULTIPART_TYPE, JSON_TYPE]);
         req.body(OneClickBody);
         await unsubscribe(deps, { token: tokenOf(req) });
-        return req.wantsHtml ? page(200, unsubscribedPage(site)) : json(200, { status: 'unsubscribed' });
+        return req.wantsHtml ? page(200, unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
       },
     },
     { siteName, brand: options.brand },

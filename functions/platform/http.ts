@@ -17,7 +17,8 @@ import {
 } from '../core/shared/errors.js';
 import type { Client } from '../core/shared/model.js';
 import type { Brand } from '../core/shared/brand.js';
-import { pagePolicy } from '../core/shared/html.js';
+import { pagePolicy, toBrand } from '../core/shared/html.js';
+import { DEFAULT_LANGUAGE, isLanguage, type Language, pickLanguage } from '../core/shared/i18n/index.js';
 import { errorPage } from '../core/shared/pages.js';
 import { logger } from './logger.js';
 
@@ -309,10 +310,25 @@ export const errorResponse = (error: unknown, req: HttpRequest | undefined, site
   if (known instanceof MethodNotAllowedError) headers.allow = known.allowed.join(', ');
   if (req?.wantsHtml) {
     const retryAfterSeconds = known instanceof RateLimitedError ? known.retryAfterSeconds : undefined;
-    return html(status, errorPage(site, status, message, { field: known?.field, retryAfterSeconds, code: known?.code }), headers);
+    return html(status, errorPage(siteFor(req, site), status, message, { field: known?.field, retryAfterSeconds, code: known?.code }), headers);
   }
   return json(status, known ? errorBody(known) : { error: { code, message } }, headers);
 };
+
+/**
+ * The language to answer a reader in: `requested` (a form's `lang`), else `lang` in the query (our links and the
+ * embed's fallback carry it), else the first of the browser's Accept-Language we speak, else the site's own.
+ */
+export const readerLanguage = (req: HttpRequest | undefined, site: Brand | string, requested?: string | undefined): Language => {
+  const own = typeof site === 'string' || !isLanguage(site.lang) ? DEFAULT_LANGUAGE : site.lang;
+  return pickLanguage(requested ?? req?.query.get('lang'), req?.headers['accept-language'], { fallback: own });
+};
+
+/** The site as this request's reader sees it: its brand, in the reader's language (readerLanguage). */
+export const siteFor = (req: HttpRequest | undefined, site: Brand | string, requested?: string | undefined): Brand => ({
+  ...toBrand(site),
+  lang: readerLanguage(req, site, requested),
+});
 
 export type RouteHandler = (req: HttpRequest) => Promise<HttpResponse>;
 

@@ -24,6 +24,9 @@ import { type EnvOf, envFor } from '../../functions/platform/config.js';
 import { acceptFinding } from '../nag.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The language catalogues, in the source tree and beside each bundle (the path catalogue.ts reads them from). */
+export const CATALOGUE_SOURCE = 'functions/core/shared/i18n/messages';
+export const CATALOGUE_DIR = 'messages';
 
 /** DynamoDB actions on a table's items (each names its items by key, so `dynamodb:LeadingKeys` applies). */
 export type ItemAction =
@@ -143,6 +146,15 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
         // The SDK is bundled (not taken from the runtime) so that what we test is what runs.
         externalModules: [],
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // The pages' and emails' text, one JSON catalogue per language, goes beside the bundle, where the code
+        // reads a language's catalogue the first time a reader needs it (functions/core/shared/i18n/catalogue.ts).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `mkdir -p "${outputDir}/${CATALOGUE_DIR}" && cp "${inputDir}/${CATALOGUE_SOURCE}"/*.json "${outputDir}/${CATALOGUE_DIR}/"`,
+          ],
+        },
       },
     });
     for (const [name, value] of Object.entries(envFor(props.config, props.environment(this.bind)))) {

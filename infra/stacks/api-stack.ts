@@ -105,6 +105,7 @@ export class ApiStack extends Stack {
       SITE_LOGO_URL: config.siteLogoUrl,
       SITE_BRAND_COLOR: config.brandColor,
       SITE_ACCENT_COLOR: config.accentColor,
+      SITE_LANGUAGE: config.language,
     };
     const site = { ...brand, PUBLIC_API_URL: publicApiUrl };
     // What the subscriptions function and the signup-and-mail worker share: the lists, the consent wording, the links' terms.

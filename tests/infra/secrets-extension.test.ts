@@ -8,8 +8,8 @@ import { AppFunction } from '../../infra/constructs/app-function.js';
 const synth = () => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Extension', { env: { account: '123456789012', region: 'eu-west-1' } });
-  new AppFunction(stack, 'With', { entry: 'fallback', description: 'with the extension', config: FallbackConfig, environment: () => ({ SITE_NAME: 'x', SITE_URL: undefined, SITE_LOGO_URL: undefined, SITE_BRAND_COLOR: undefined, SITE_ACCENT_COLOR: undefined }), secretsExtension: true });
-  new AppFunction(stack, 'Without', { entry: 'fallback', description: 'without the extension', config: FallbackConfig, environment: () => ({ SITE_NAME: 'x', SITE_URL: undefined, SITE_LOGO_URL: undefined, SITE_BRAND_COLOR: undefined, SITE_ACCENT_COLOR: undefined }) });
+  new AppFunction(stack, 'With', { entry: 'fallback', description: 'with the extension', config: FallbackConfig, environment: () => ({ SITE_NAME: 'x', SITE_URL: undefined, SITE_LOGO_URL: undefined, SITE_BRAND_COLOR: undefined, SITE_ACCENT_COLOR: undefined, SITE_LANGUAGE: undefined }), secretsExtension: true });
+  new AppFunction(stack, 'Without', { entry: 'fallback', description: 'without the extension', config: FallbackConfig, environment: () => ({ SITE_NAME: 'x', SITE_URL: undefined, SITE_LOGO_URL: undefined, SITE_BRAND_COLOR: undefined, SITE_ACCENT_COLOR: undefined, SITE_LANGUAGE: undefined }) });
   return Template.fromStack(stack);
 };
 

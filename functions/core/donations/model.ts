@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { instant } from '../shared/schema.js';
+import { instant, int } from '../shared/schema.js';
 import type { EmailAddress } from '../shared/email-address.js';
 import { DomainError } from '../shared/errors.js';
 import { MAX_SHARDS } from '../subscriptions/counting.js';
@@ -14,19 +14,19 @@ export const Campaign = z.object({
   id: CampaignId,
   title: z.string().check(z.minLength(1), z.maxLength(200)),
   currency: CurrencyCode,
-  goal: z.int().check(z.nonnegative()),
+  goal: int().check(z.nonnegative()),
   open: z.boolean(),
-  suggestedAmounts: z.array(z.int().check(z.positive())).check(z.maxLength(8)),
-  minAmount: z.int().check(z.positive()),
-  maxAmount: z.int().check(z.positive()),
+  suggestedAmounts: z.array(int().check(z.positive())).check(z.maxLength(8)),
+  minAmount: int().check(z.positive()),
+  maxAmount: int().check(z.positive()),
   /**
    * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
    * second neither exceed one item's write rate nor collide in transactions.
    */
-  shards: z.int().check(z.gte(1), z.lte(MAX_SHARDS)),
-  raised: z.int(),
-  donations: z.int(),
-  donors: z.int(),
+  shards: int().check(z.gte(1), z.lte(MAX_SHARDS)),
+  raised: int(),
+  donations: int(),
+  donors: int(),
   createdAt: instant(),
   updatedAt: instant(),
 });
@@ -57,14 +57,14 @@ export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
 /** What a gift has added to its campaign's totals so far. */
 export const Contribution = z.object({
-  raised: z.int(),
-  donations: z.int(),
+  raised: int(),
+  donations: int(),
   donor: z.boolean(),
 });
 export type Contribution = z.infer<typeof Contribution>;
 
 /** One refund of a gift, by Stripe's refund id. A failed (or canceled) refund gives the money back for good. */
-export const Refund = z.object({ amount: z.int().check(z.nonnegative()), failed: z.optional(z.literal(true)) });
+export const Refund = z.object({ amount: int().check(z.nonnegative()), failed: z.optional(z.literal(true)) });
 export type Refund = z.infer<typeof Refund>;
 
 /** A refund as one Stripe event reports it. */
@@ -86,7 +86,7 @@ export const Gift = z.object({
   key: z.string(),
   status: GiftStatus,
   campaign: z.optional(z.string()),
-  amount: z.optional(z.int().check(z.nonnegative())),
+  amount: z.optional(int().check(z.nonnegative())),
   currency: z.optional(z.string()),
   frequency: z.optional(Frequency),
   donorEmail: z.optional(z.string()),
@@ -102,12 +102,12 @@ export const Gift = z.object({
    * `refunds` and `refundedFloor` on every change. On gifts stored before refunds were kept one by one, it is the
    * largest cumulative figure seen and is read as the floor.
    */
-  refunded: z.int().check(z.nonnegative()),
+  refunded: int().check(z.nonnegative()),
   /**
    * The largest cumulative `amount_refunded` seen on a `charge.refunded` event: refunds we may not know one by one
    * (Stripe's charge event need not list them). A refund that fails later is taken off it.
    */
-  refundedFloor: z.optional(z.int().check(z.nonnegative())),
+  refundedFloor: z.optional(int().check(z.nonnegative())),
   /** Each refund of the payment by Stripe's refund id: its amount, and `failed` once it failed or was canceled (final). */
   refunds: z.optional(z.record(z.string(), Refund)),
   /** Whether Stripe holds the money back now: a dispute is open or lost (a won one counts again). */
@@ -121,7 +121,7 @@ export const Gift = z.object({
   contributed: Contribution,
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
-  version: z.int().check(z.nonnegative()),
+  version: int().check(z.nonnegative()),
 });
 export type Gift = z.infer<typeof Gift>;
 

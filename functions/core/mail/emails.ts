@@ -2,6 +2,9 @@ import { DEFAULT_COLORS, escapeHtml, palette } from '../shared/html.js';
 import type { OutgoingEmail } from './model.js';
 import { formatMoney } from '../shared/money.js';
 import { toPersonName } from '../subscriptions/model.js';
+import { type Messages, messagesOf } from '../shared/i18n/catalogue.js';
+import { fill, formatAmount, formatDate, pluralOf } from '../shared/i18n/format.js';
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../shared/i18n/index.js';
 
 /**
  * Who sends our mail and how it looks: the masthead (the site's name and link, its colours and logo) and, at the
@@ -29,12 +32,20 @@ export interface MailContext {
   unsubscribeUrl: string;
   /** The masthead and footer; without it (a caller with no mail configuration) the name alone heads the email. */
   sender?: MailSender | undefined;
+  /** The reader's language (stored with the subscriber, or asked for with the request); English without one. */
+  lang?: string | undefined;
 }
 
+/** An email's language and its messages (English for none, or one we do not speak). */
+const speech = (lang: string | undefined): { lang: Language; t: Messages['emails'] } => {
+  const language = isLanguage(lang) ? lang : DEFAULT_LANGUAGE;
+  return { lang: language, t: messagesOf(language).emails };
+};
+
 /** One line, whatever an older record or a payment provider holds (see PersonName). */
-const greeting = (raw: string | undefined) => {
+const greeting = (t: Messages['emails'], raw: string | undefined) => {
   const name = toPersonName(raw);
-  return name ? `Hello ${name},` : 'Hello,';
+  return name ? fill(t.helloName, { name }) : t.hello;
 };
 
 /** RFC 2369 / RFC 8058 headers that let mail clients offer a one-click unsubscribe. */
@@ -49,6 +60,8 @@ const WRAP = 'overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word'
 const MUTED = '#4a5260';
 
 interface Frame {
+  lang: Language;
+  t: Messages['emails'];
   subject: string;
   siteName: string;
   sender?: MailSender | undefined;
@@ -65,7 +78,7 @@ interface Frame {
  * meta, tables at 100 % wide with a max-width, images never wider than the column), as mail clients render it:
  * inline styles only, presentation tables for the clients that ignore `max-width` on anything else.
  */
-const frame = ({ subject, siteName, sender, content, reason, unsubscribeUrl }: Frame) => {
+const frame = ({ lang, t, subject, siteName, sender, content, reason, unsubscribeUrl }: Frame) => {
   const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
   const home = sender?.siteUrl ? escapeHtml(sender.siteUrl) : undefined;
   const logo = sender?.logoUrl
@@ -79,11 +92,11 @@ const frame = ({ subject, siteName, sender, content, reason, unsubscribeUrl }: F
     ...(sender ? [`<p style="margin:0 0 8px">${escapeHtml(sender.name)} · ${escapeHtml(sender.postalAddress)}</p>`] : []),
     `<p style="margin:0">${[
       ...(home ? [`<a href="${home}" style="color:${MUTED}">${escapeHtml(siteName)}</a>`] : []),
-      ...(unsubscribeUrl ? [`<a href="${escapeHtml(unsubscribeUrl)}" style="color:${MUTED}">Unsubscribe</a>`] : []),
+      ...(unsubscribeUrl ? [`<a href="${escapeHtml(unsubscribeUrl)}" style="color:${MUTED}">${escapeHtml(t.unsubscribe)}</a>`] : []),
     ].join(' · ')}</p>`,
   ].join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="x-apple-disable-message-reformatting"><title>${escapeHtml(subject)}</title></head>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="x-apple-disable-message-reformatting"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:0;background:#eef0f4">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;background:#eef0f4"><tr><td align="center" style="padding:0">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background:#ffffff;font-family:${FONT};${WRAP}">
@@ -118,7 +131,8 @@ const build = (
   action?: { label: string; url: string },
 ): OutgoingEmail => {
   const { siteName, unsubscribeUrl, sender } = context;
-  const hello = greeting(context.name);
+  const { lang, t } = speech(context.lang);
+  const hello = greeting(t, context.name);
   const text = [
     hello,
     '',
@@ -126,7 +140,7 @@ const build = (
     ...(action ? [`${action.label}: ${action.url}`, ''] : []),
     ...textFooter(siteName, sender, reason),
     '',
-    `Unsubscribe: ${unsubscribeUrl}`,
+    `${t.unsubscribe}: ${unsubscribeUrl}`,
     '',
   ].join('\n');
   const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
@@ -138,12 +152,12 @@ const build = (
           paragraph(
             `<a href="${escapeHtml(action.url)}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a>`,
           ),
-          `<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">Or paste this link into your browser: <a href="${escapeHtml(action.url)}" style="color:${MUTED};word-break:break-all">${escapeHtml(action.url)}</a></p>`,
+          `<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">${escapeHtml(t.pasteLink)} <a href="${escapeHtml(action.url)}" style="color:${MUTED};word-break:break-all">${escapeHtml(action.url)}</a></p>`,
         ]
       : []),
     `<p style="margin:0">— ${escapeHtml(siteName)}</p>`,
   ].join('\n');
-  const html = frame({ subject, siteName, sender, content, reason, unsubscribeUrl });
+  const html = frame({ lang, t, subject, siteName, sender, content, reason, unsubscribeUrl });
   return { to: context.to, subject, text, html, headers: listHeaders(unsubscribeUrl) };
 };
 
@@ -155,46 +169,39 @@ const build = (
 export type UnconfirmedMailContext = Omit<MailContext, 'name'>;
 
 /** Drops a name that a caller's wider object still carries (TypeScript lets extra fields through). */
-const withoutRequesterText = ({ siteName, to, unsubscribeUrl, sender }: UnconfirmedMailContext): MailContext => ({
+const withoutRequesterText = ({ siteName, to, unsubscribeUrl, sender, lang }: UnconfirmedMailContext): MailContext => ({
   siteName,
   to,
   unsubscribeUrl,
   sender,
+  lang,
 });
 
-export const confirmationEmail = (context: UnconfirmedMailContext & { confirmUrl: string; validDays: number }) =>
-  build(
+export const confirmationEmail = (context: UnconfirmedMailContext & { confirmUrl: string; validDays: number }) => {
+  const { lang, t } = speech(context.lang);
+  const m = t.confirmation;
+  const site = { site: context.siteName };
+  return build(
     withoutRequesterText(context),
-    `Please confirm your subscription to ${context.siteName}`,
-    [
-      `Someone, hopefully you, asked to join the ${context.siteName} mailing list with this address.`,
-      `Please confirm within ${context.validDays} days by following the link below. If it was not you, ignore this email and you will not hear from us again.`,
-    ],
-    `You received this email because this address was entered in the ${context.siteName} signup form.`,
-    { label: 'Confirm my subscription', url: context.confirmUrl },
+    fill(m.subject, site),
+    [fill(m.asked, site), fill(pluralOf(lang, context.validDays, m.within), { n: context.validDays })],
+    fill(m.reason, site),
+    { label: m.button, url: context.confirmUrl },
   );
+};
 
-export const welcomeEmail = (context: MailContext) =>
-  build(
-    context,
-    `Welcome to ${context.siteName}`,
-    [
-      `Your subscription is confirmed. Thank you for joining the ${context.siteName} mailing list.`,
-      'You can leave at any time with the link at the bottom of every email we send.',
-    ],
-    `You received this email because you subscribed to the ${context.siteName} mailing list.`,
-  );
+export const welcomeEmail = (context: MailContext) => {
+  const m = speech(context.lang).t.welcome;
+  const site = { site: context.siteName };
+  return build(context, fill(m.subject, site), [fill(m.confirmed, site), m.leave], fill(m.reason, site));
+};
 
 /** Sent before this request is confirmed, so it is an unconfirmed mail too: no name, even a stored one. */
-export const alreadySubscribedEmail = (context: UnconfirmedMailContext) =>
-  build(
-    withoutRequesterText(context),
-    `You are already subscribed to ${context.siteName}`,
-    [
-      `Someone asked to join the ${context.siteName} mailing list with this address, which is already subscribed. There is nothing you need to do.`,
-    ],
-    `You received this email because you subscribed to the ${context.siteName} mailing list.`,
-  );
+export const alreadySubscribedEmail = (context: UnconfirmedMailContext) => {
+  const m = speech(context.lang).t.alreadySubscribed;
+  const site = { site: context.siteName };
+  return build(withoutRequesterText(context), fill(m.subject, site), [fill(m.asked, site)], fill(m.reason, site));
+};
 
 export interface ReceiptContext {
   to: string;
@@ -212,24 +219,31 @@ export interface ReceiptContext {
   manageUrl?: string | undefined;
   /** The masthead and footer, as on every email. */
   sender?: MailSender | undefined;
+  /** The donor's language, as chosen when they gave; English without one. */
+  lang?: string | undefined;
 }
 
 /** The thank-you receipt for one counted payment (each month of a monthly gift gets its own). */
 export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
-  const amount = formatMoney(context.amount, context.currency);
-  const date = new Date(context.paidAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const hello = greeting(context.name);
+  const { lang, t } = speech(context.lang);
+  const m = t.receipt;
+  const dates = messagesOf(lang).locale.dates;
+  // English keeps the receipts' long-standing figures ("$47.50", "9 December 2016"); other languages Intl's own.
+  const amount = lang === 'en' ? formatMoney(context.amount, context.currency) : formatAmount(messagesOf(lang).locale.numbers, context.amount, context.currency);
+  const date = formatDate(dates, context.paidAt, { day: 'numeric', month: 'long', year: 'numeric' });
+  const hello = greeting(t, context.name);
+  const values = { amount, campaign: context.campaignTitle, site: context.siteName };
   const lines: [string, string][] = [
-    ['Amount', amount + (context.monthly ? ' (monthly gift)' : '')],
-    ['Date', date],
-    ['Campaign', context.campaignTitle],
-    ['Received by', `${context.charityName}, registered charity ${context.charityRegistration}`],
-    ['Reference', context.reference],
+    [m.amount, context.monthly ? fill(m.monthly, values) : amount],
+    [m.date, date],
+    [m.campaign, context.campaignTitle],
+    [m.receivedBy, fill(m.charity, { charity: context.charityName, registration: context.charityRegistration })],
+    [m.reference, context.reference],
   ];
-  const subject = `Thank you for your gift to ${context.campaignTitle}`;
-  const thanks = `Thank you for your ${context.monthly ? 'monthly ' : ''}donation of ${amount} to ${context.campaignTitle}. Please keep this email as your receipt.`;
-  const reason = `You received this receipt because you gave to ${context.campaignTitle} through ${context.siteName}.`;
-  const manage = context.manageUrl ? [`Change the card or stop your monthly gift at any time: ${context.manageUrl}`, ''] : [];
+  const subject = fill(m.subject, values);
+  const thanks = fill(context.monthly ? m.thanksMonthly : m.thanks, values);
+  const reason = fill(m.reason, values);
+  const manage = context.manageUrl ? [fill(m.manageText, { url: context.manageUrl }), ''] : [];
   const text = [
     hello,
     '',
@@ -249,11 +263,9 @@ export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
     `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 16px;width:100%">
 ${lines.map(([k, v]) => `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;white-space:nowrap">${escapeHtml(k)}</th><td style="padding:2px 0;${WRAP}">${escapeHtml(v)}</td></tr>`).join('\n')}
 </table>`,
-    ...(context.manageUrl
-      ? [paragraph(`<a href="${escapeHtml(context.manageUrl)}">Manage your monthly gift</a>: change the card or stop it at any time.`)]
-      : []),
+    ...(context.manageUrl ? [paragraph(`<a href="${escapeHtml(context.manageUrl)}">${escapeHtml(m.manageLink)}</a>${escapeHtml(m.manageRest)}`)] : []),
     `<p style="margin:0">— ${escapeHtml(context.charityName)}</p>`,
   ].join('\n');
-  const html = frame({ subject, siteName: context.siteName, sender: context.sender, content, reason });
+  const html = frame({ lang, t, subject, siteName: context.siteName, sender: context.sender, content, reason });
   return { to: context.to, subject, text, html, headers: {} };
 };

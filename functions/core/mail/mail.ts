@@ -86,6 +86,7 @@ const renderReceipt = (deps: MailDeps, gift: ReceiptGift): OutgoingEmail => {
     monthly: gift.monthly,
     paidAt: gift.paidAt,
     reference: gift.reference,
+    lang: gift.lang,
     // Signed when the receipt is rendered: each month's receipt carries a fresh link to stop or change the gift.
     manageUrl: gift.monthly && gift.customer ? manageLink(deps, settings.apiBaseUrl, gift.customer) : undefined,
   });
@@ -123,7 +124,8 @@ export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<stri
         sender: deps.settings.sender,
         to: job.email,
         name: job.name,
-        unsubscribeUrl: unsubscribeUrl(deps, job.email),
+        unsubscribeUrl: unsubscribeUrl(deps, job.email, job.lang),
+        lang: job.lang,
       });
       return deliverEmail(deps, email, { dedupeKey });
     }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { instant } from '../shared/schema.js';
+import { instant, int } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
-import { SignupRequest } from '../subscriptions/model.js';
+import { LanguageCode, SignupRequest } from '../subscriptions/model.js';
 
 export const OutgoingEmail = z.object({
   to: z.string(),
@@ -20,7 +20,7 @@ export const ReceiptGift = z.object({
   email: EmailAddress,
   name: z.optional(z.string()),
   campaignTitle: z.string(),
-  amount: z.int().check(z.nonnegative()),
+  amount: int().check(z.nonnegative()),
   currency: z.string(),
   monthly: z.boolean(),
   paidAt: instant(),
@@ -29,6 +29,8 @@ export const ReceiptGift = z.object({
    * Absent on one-time gifts and in intents queued before it existed (their receipts go out without the link).
    */
   customer: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  /** The donor's language, as they gave (the checkout's `lang`): the receipt speaks it. English when absent. */
+  lang: z.optional(LanguageCode),
 });
 
 export type ReceiptGift = z.infer<typeof ReceiptGift>;
@@ -41,7 +43,7 @@ export const MailIntent = z.discriminatedUnion('kind', [
   /** Apply a signup and send what it calls for (a confirmation or an "already subscribed" note). */
   z.object({ kind: z.literal('signup'), id: z.string(), request: SignupRequest }),
   /** Welcome a confirmed subscriber, once per opt-in round. */
-  z.object({ kind: z.literal('welcome'), id: z.string(), email: EmailAddress, name: z.optional(z.string()), round: z.string() }),
+  z.object({ kind: z.literal('welcome'), id: z.string(), email: EmailAddress, name: z.optional(z.string()), round: z.string(), lang: z.optional(LanguageCode) }),
   /** Thank a donor for one counted payment, once per payment. */
   z.object({ kind: z.literal('receipt'), id: z.string(), gift: ReceiptGift }),
 ]);

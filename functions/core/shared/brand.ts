@@ -11,6 +11,11 @@ export interface Brand {
   accent: string;
   /** The icon our pages name (`…/favicon.ico` of the API); without it, browsers ask for `/favicon.ico` themselves. */
   iconUrl?: string | undefined;
+  /**
+   * The language of the page or email (one of i18n's LANGUAGES): the reader's, chosen per request or stored with a
+   * subscriber; without it, English. The site's default language when it comes from configuration.
+   */
+  lang?: string | undefined;
 }
 
 /** The demo publication's scheme (GlobalSecurity.org: dark navy and red), also the default of every deployment. */

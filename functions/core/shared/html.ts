@@ -1,4 +1,7 @@
 import { type Brand, DEFAULT_COLORS } from './brand.js';
+import { type Messages, messagesOf } from './i18n/catalogue.js';
+import { fill } from './i18n/format.js';
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from './i18n/index.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -14,6 +17,13 @@ export const toBrand = (site: Brand | string): Brand => {
   if (typeof site === 'string') return { siteName: site, ...DEFAULT_COLORS };
   // Colours reach a stylesheet: anything but #rrggbb (the config schema allows nothing else) is the default.
   return { ...site, color: HEX.test(site.color) ? site.color : DEFAULT_COLORS.color, accent: HEX.test(site.accent) ? site.accent : DEFAULT_COLORS.accent };
+};
+
+/** The language a page for `site` speaks, its messages, and `say` to fill one of them (escaping is the caller's). */
+export const speech = (site: Brand | string) => {
+  const lang: Language = typeof site !== 'string' && isLanguage(site.lang) ? site.lang : DEFAULT_LANGUAGE;
+  const t: Messages = messagesOf(lang);
+  return { lang, t, say: (template: string, values: Readonly<Record<string, string | number>> = {}) => fill(template, values) };
 };
 
 /** WCAG 2 relative luminance of `#rrggbb`. */
@@ -164,9 +174,10 @@ export const page = (title: string, body: string, site: Brand | string, options:
   const brand = toBrand(site);
   const name = escapeHtml(brand.siteName);
   const home = brand.siteUrl ? escapeHtml(brand.siteUrl) : undefined;
+  const { lang, t } = speech(site);
   const mark = `${brand.logoUrl ? `<img src="${escapeHtml(brand.logoUrl)}" alt="" height="36">` : ''}<span>${name}</span>`;
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -180,7 +191,7 @@ ${brand.iconUrl ? `<link rel="icon" href="${escapeHtml(brand.iconUrl)}">\n` : ''
 <h1>${escapeHtml(title)}</h1>
 ${body}
 </main>
-${home ? `<footer class="foot"><p><a href="${home}">Back to ${name}</a></p></footer>\n` : ''}</body>
+${home ? `<footer class="foot"><p><a href="${home}">${fill(escapeHtml(t.page.backTo), { site: name })}</a></p></footer>\n` : ''}</body>
 </html>
 `;
 };
@@ -189,20 +200,21 @@ ${home ? `<footer class="foot"><p><a href="${home}">Back to ${name}</a></p></foo
 export const homeButton = (site: Brand | string, label?: string) => {
   const brand = toBrand(site);
   return brand.siteUrl
-    ? `<p class="actions"><a class="button" href="${escapeHtml(brand.siteUrl)}">${escapeHtml(label ?? `Back to ${brand.siteName}`)}</a></p>`
+    ? `<p class="actions"><a class="button" href="${escapeHtml(brand.siteUrl)}">${escapeHtml(label ?? fill(speech(site).t.page.backTo, { site: brand.siteName }))}</a></p>`
     : '';
 };
 
-/** "12 seconds", "1 minute", "about 3 hours": how long to wait, for a page that answers 429 (its Retry-After). */
-export const waitInWords = (seconds: number): string => {
+/**
+ * "12 seconds", "1 minute", "about 3 hours" (or "12 секунд", "około 3 godziny"): how long to wait, for a page that
+ * answers 429 (its Retry-After), in the language of `site` with Intl's own unit names and plural forms.
+ */
+export const waitInWords = (seconds: number, site: Brand | string = ''): string => {
+  const { lang, t } = speech(site);
   const s = Math.max(1, Math.ceil(seconds));
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
-  if (s < 3600) {
-    const minutes = Math.ceil(s / 60);
-    return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  }
-  const hours = Math.ceil(s / 3600);
-  return `about ${hours} hour${hours === 1 ? '' : 's'}`;
+  const unit = (n: number, name: 'second' | 'minute' | 'hour') => new Intl.NumberFormat(lang, { style: 'unit', unit: name, unitDisplay: 'long' }).format(n);
+  if (s < 60) return unit(s, 'second');
+  if (s < 3600) return unit(Math.ceil(s / 60), 'minute');
+  return fill(t.page.about, { duration: unit(Math.ceil(s / 3600), 'hour') });
 };
 
 /** "1 donor", "2 donors". */

@@ -1,6 +1,6 @@
-import { type Brand, escapeHtml, homeButton, page, waitInWords } from './html.js';
+import { type Brand, escapeHtml, homeButton, page, speech, waitInWords } from './html.js';
 
-/** How a field of ours is called in a sentence ("There is a problem with your email address"). */
+/** How a field of ours is called in a sentence ("There is a problem with your email address"), in English. */
 export const FIELD_WORDS: Readonly<Record<string, string>> = {
   email: 'email address',
   name: 'name',
@@ -15,15 +15,6 @@ export const FIELD_WORDS: Readonly<Record<string, string>> = {
   frequency: 'choice of once or monthly',
 };
 
-const TITLES: Readonly<Record<number, string>> = {
-  400: 'Please check your details',
-  404: 'Page not found',
-  405: 'Page not found',
-  413: 'That was too much to send',
-  415: 'Please check your details',
-  429: 'Please wait a moment',
-};
-
 export interface ErrorPageDetails {
   /** The field the error is about, named in words on the page. */
   field?: string | undefined;
@@ -33,33 +24,53 @@ export interface ErrorPageDetails {
   code?: string | undefined;
 }
 
+/** The key of a status in the catalogue's per-status tables. */
+const statusKey = (status: number) =>
+  (status >= 500 ? '500' : (['400', '404', '405', '413', '415', '429'] as const).find((s) => s === String(status)) ?? '400');
+
+/**
+ * An error's message in the page's language. The API words its errors in English (the JSON bodies are the
+ * contract's, for developers); a page in another language says what kind of problem it is in the reader's words.
+ */
+export const problemInWords = (site: Brand | string, status: number, message: string, code?: string) => {
+  const { lang, t } = speech(site);
+  if (lang === 'en') return message;
+  if (code === 'invalid_token') {
+    if (/expired/i.test(message)) return /monthly gift/i.test(message) ? t.errors.messages.expiredManage : t.errors.messages.expiredConfirm;
+    return t.errors.messages.badLink;
+  }
+  return t.errors.messages[statusKey(status)];
+};
+
 /**
  * The page a browser gets for any error: what went wrong in words, what to do next, and the way back to the site.
  * Pages with a form of their own (the signup form, the donation chooser) show the form again instead.
  */
 export const errorPage = (site: Brand | string, status: number, message: string, details: ErrorPageDetails | string = {}) => {
   const { field, retryAfterSeconds, code } = typeof details === 'string' ? { field: details, retryAfterSeconds: undefined, code: undefined } : details;
+  const { t, say } = speech(site);
   const badLink = code === 'invalid_token';
-  const title = badLink ? 'This link does not work' : (TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Please check your details'));
-  const about = field && !badLink ? FIELD_WORDS[field.split('.')[0] ?? ''] : undefined;
+  const title = badLink ? t.errors.badLinkTitle : t.errors.titles[statusKey(status)];
+  const fieldName = field?.split('.')[0] ?? '';
+  const about = field && !badLink && Object.hasOwn(t.errors.theField, fieldName) ? t.errors.theField[fieldName as keyof typeof t.errors.theField] : undefined;
   const next =
     status === 429
-      ? `Please wait ${waitInWords(retryAfterSeconds ?? 60)} before you try again.`
+      ? say(t.errors.next.wait, { duration: waitInWords(retryAfterSeconds ?? 60, site) })
       : status === 404 || status === 405
-        ? 'The link may be broken, or the page may have moved.'
+        ? t.errors.next.notFound
         : badLink
-          ? 'It may have been copied incompletely, or it may be too old. Please use the link in your most recent email from us.'
+          ? t.errors.next.badLink
           : status >= 500
-            ? 'Nothing you did caused this. Please try again in a few minutes.'
-            : 'Please go back, check what you entered and try again.';
+            ? t.errors.next.server
+            : t.errors.next.check;
   return page(
     title,
     `<div class="alert" role="alert">
-<p>${about ? `There is a problem with the ${escapeHtml(about)}: ` : ''}${escapeHtml(message)}</p>
+<p>${about ? `${escapeHtml(about)} ` : ''}${escapeHtml(problemInWords(site, status, message, code))}</p>
 </div>
 <p>${escapeHtml(next)}</p>
 ${homeButton(site)}`,
     site,
-    { titlePrefix: status === 400 || status === 413 || status === 415 ? 'Error:' : undefined },
+    { titlePrefix: status === 400 || status === 413 || status === 415 ? t.page.errorPrefix : undefined },
   );
 };

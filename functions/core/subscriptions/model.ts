@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { instant } from '../shared/schema.js';
+import { instant, int } from '../shared/schema.js';
 import { EmailAddress, hasControlCharacters } from '../shared/email-address.js';
+import { LANGUAGES } from '../shared/i18n/index.js';
 
 export const NAME_MAX_LENGTH = 100;
 
@@ -29,6 +30,12 @@ export const toPersonName = (raw: string | undefined): string | undefined => {
   const fitted = Array.from(out.replace(/\s+/g, ' ').trim()).slice(0, NAME_MAX_LENGTH).join('').trim();
   return fitted === '' ? undefined : fitted;
 };
+
+/**
+ * A reader's language, one of ours (functions/core/shared/i18n): stored with a subscriber, carried by a signup
+ * request and by the mail intents, so that every page and email speaks it.
+ */
+export const LanguageCode = z.enum(LANGUAGES);
 
 /** A mailing list's id, as configured and as sent by the signup form. */
 export const ListId = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.'));
@@ -65,6 +72,8 @@ export const PendingRequest = z.object({
   name: z.optional(z.string()),
   lists: z.array(z.string()),
   source: z.optional(z.string()),
+  /** The language the request asked in: its confirmation link's page, and the subscriber's once confirmed. */
+  lang: z.optional(LanguageCode),
   consent: ConsentEvent,
 });
 
@@ -76,6 +85,8 @@ export const Subscriber = z.object({
   status: SubscriberStatus,
   lists: z.array(z.string()),
   source: z.optional(z.string()),
+  /** The reader's language: every email to them speaks it (absent on records from before: English). */
+  lang: z.optional(LanguageCode),
   /** The opt-in round: confirmation links are bound to it, so links from before an unsubscribe stop working. */
   round: z.string(),
   createdAt: instant(),
@@ -94,7 +105,7 @@ export const Subscriber = z.object({
    * before requests were kept). Dropped on confirmation and when the round ends.
    */
   requests: z.optional(z.array(PendingRequest)),
-  version: z.int().check(z.nonnegative()),
+  version: int().check(z.nonnegative()),
 });
 
 export type Subscriber = z.infer<typeof Subscriber>;
@@ -105,6 +116,8 @@ export const SignupRequest = z.object({
   name: z.pipe(z.optional(z.string()), z.transform(toPersonName)),
   lists: z.array(z.string()),
   source: z.optional(z.string()),
+  /** The language the reader asked in (the form's `lang`, else their browser's); absent in jobs from before. */
+  lang: z.optional(LanguageCode),
   consent: ConsentEvent,
 });
 

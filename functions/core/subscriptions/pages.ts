@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Brand, escapeHtml, homeButton, page, toBrand, waitInWords } from '../shared/html.js';
-import { FIELD_WORDS } from '../shared/pages.js';
+import { problemInWords } from '../shared/pages.js';
+import { type Brand, escapeHtml, homeButton, page, speech, toBrand, waitInWords } from '../shared/html.js';
 
 export { errorPage } from '../shared/pages.js';
 
@@ -14,72 +14,85 @@ const postForm = (action: string, label: string, auto: boolean) =>
 <p class="actions"><button type="submit">${escapeHtml(label)}</button></p>
 </form>${auto ? `\n<script>${AUTO_SUBMIT}</script>` : ''}`;
 
+/** The page's language and messages, and the site's name escaped for a sentence of them. */
+const words = (site: Brand | string) => {
+  const { t, say } = speech(site);
+  const siteName = escapeHtml(toBrand(site).siteName);
+  return { t, say, siteName, sayHtml: (template: string, values: Record<string, string> = {}) => say(escapeHtml(template), { site: siteName, ...values }) };
+};
+
 export const confirmPromptPage = (site: Brand | string, action: string) => {
-  const { siteName } = toBrand(site);
-  return page(
-    'Confirm your subscription',
-    `<p class="lead">One moment: we are confirming your subscription to ${escapeHtml(siteName)}.</p>\n${postForm(action, 'Confirm my subscription', true)}`,
-    site,
-  );
+  const { t, sayHtml } = words(site);
+  const m = t.subscriptions.confirmPrompt;
+  return page(m.title, `<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, true)}`, site);
 };
 
 export const confirmedPage = (site: Brand | string) => {
-  const { siteName } = toBrand(site);
+  const { t, say, sayHtml } = words(site);
+  const m = t.subscriptions.confirmed;
   return page(
-    'Subscription confirmed',
-    `<p class="lead" role="status">Thank you. You are now subscribed to ${escapeHtml(siteName)}. A welcome email is on its way.</p>\n${homeButton(site, `Continue to ${siteName}`)}`,
+    m.title,
+    `<p class="lead" role="status">${sayHtml(m.lead)}</p>\n${homeButton(site, say(m.continue, { site: toBrand(site).siteName }))}`,
     site,
   );
 };
 
 export const unsubscribePromptPage = (site: Brand | string, action: string) => {
-  const { siteName } = toBrand(site);
-  return page(
-    'Unsubscribe',
-    `<p class="lead">Press the button to stop receiving email from ${escapeHtml(siteName)}.</p>\n${postForm(action, 'Unsubscribe', false)}`,
-    site,
-  );
+  const { t, sayHtml } = words(site);
+  const m = t.subscriptions.unsubscribePrompt;
+  return page(m.title, `<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, false)}`, site);
 };
 
 export const unsubscribedPage = (site: Brand | string) => {
-  const { siteName } = toBrand(site);
+  const { t, sayHtml } = words(site);
+  const m = t.subscriptions.unsubscribed;
   return page(
-    'You have been unsubscribed',
-    `<p class="lead" role="status">You will receive no more email from ${escapeHtml(siteName)}.</p>
-<p>If this was a mistake, you can sign up again at any time.</p>
+    m.title,
+    `<p class="lead" role="status">${sayHtml(m.lead)}</p>
+<p>${escapeHtml(m.again)}</p>
 ${homeButton(site)}`,
     site,
   );
 };
 
 export const thanksPage = (site: Brand | string) => {
-  const { siteName } = toBrand(site);
+  const { t, sayHtml } = words(site);
+  const m = t.subscriptions.thanks;
   return page(
-    'Check your inbox',
-    `<p class="lead" role="status">Thank you. We have sent you an email: follow the link in it to confirm your subscription to ${escapeHtml(siteName)}.</p>
-<p class="muted">Nothing there after a few minutes? Check your spam folder.</p>
+    m.title,
+    `<p class="lead" role="status">${sayHtml(m.lead)}</p>
+<p class="muted">${escapeHtml(m.spam)}</p>
 ${homeButton(site)}`,
     site,
   );
 };
 
 /** The answer to a bad confirmation link: explains, and offers a fresh link (the address prefilled if known). */
-export const invalidConfirmLinkPage = (site: Brand | string, message: string, signupAction: string, email?: string) =>
-  page(
-    'This link does not work',
-    `<div class="alert" role="alert"><p>${escapeHtml(message)} Confirmation links work for 7 days and only until you unsubscribe.</p></div>
-<p>Enter your email address and we will send you a new link.</p>
+export const invalidConfirmLinkPage = (site: Brand | string, message: string, signupAction: string, email?: string) => {
+  const { t } = words(site);
+  const m = t.subscriptions.invalidLink;
+  return page(
+    m.title,
+    `<div class="alert" role="alert"><p>${escapeHtml(problemInWords(site, 400, message, 'invalid_token'))} ${escapeHtml(m.validity)}</p></div>
+<p>${escapeHtml(m.enter)}</p>
 <form method="post" action="${escapeHtml(signupAction)}">
-<div class="field">
-<label for="email">Email address</label>
+${hiddenLang(site)}<div class="field">
+<label for="email">${escapeHtml(t.subscriptions.form.email)}</label>
 <div class="row">
 <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${escapeHtml(email ?? '')}">
-<button type="submit">Send me a new link</button>
+<button type="submit">${escapeHtml(m.button)}</button>
 </div>
 </div>
 </form>`,
     site,
   );
+};
+
+/** A form of ours posts the page's language, so that the answer and the emails speak it too. */
+const hiddenLang = (site: Brand | string) => {
+  const { lang } = speech(site);
+  return lang === 'en' ? '' : `<input type="hidden" name="lang" value="${lang}">\n`;
+};
 
 /** What a reader typed into the signup form, as it came (any of it may be what is wrong). */
 export interface SignupFormValues {
@@ -107,20 +120,30 @@ const kept = (value: string | undefined, max: number) => escapeHtml((value ?? ''
  * the form's hidden fields (lists, source page, language) carried over, so one correction and one click finish it.
  */
 export const signupFormPage = (site: Brand | string, action: string, values: SignupFormValues, problem: SignupFormProblem) => {
-  const { siteName } = toBrand(site);
+  const { t, lang, say, siteName } = { ...words(site), lang: speech(site).lang };
+  const m = t.subscriptions.form;
   const field = problem.field?.split('.')[0];
+  // The API words its problems in English; a page in another language says them in the reader's words.
+  const message =
+    lang === 'en'
+      ? problem.message
+      : field === 'email'
+        ? (values.email ?? '').trim() === '' ? m.problems.emailMissing : m.problems.email
+        : field === 'name' || field === 'lists'
+          ? m.problems[field]
+          : m.problems.other;
   const fieldError = (name: 'email' | 'name') =>
     field === name
-      ? { note: `<p id="${name}-error" class="field-error">${escapeHtml(problem.message)}</p>\n`, attrs: ` aria-invalid="true" aria-describedby="${name}-error" autofocus` }
+      ? { note: `<p id="${name}-error" class="field-error">${escapeHtml(message)}</p>\n`, attrs: ` aria-invalid="true" aria-describedby="${name}-error" autofocus` }
       : { note: '', attrs: '' };
   const email = fieldError('email');
   const name = fieldError('name');
   const waiting = problem.retryAfterSeconds !== undefined;
-  const title = waiting ? 'Please wait a moment' : field === 'email' || field === 'name' ? `Please check your ${FIELD_WORDS[field]}` : 'Please check your details';
-  const about = field ? FIELD_WORDS[field] : undefined;
+  const title = waiting ? m.waitTitle : field === 'email' || field === 'name' ? m.checkTitle[field] : m.checkTitle.other;
+  const about = field && Object.hasOwn(m.yourField, field) ? m.yourField[field as keyof typeof m.yourField] : undefined;
   const summary = waiting
-    ? `We have had too many signups from your connection. Please wait ${waitInWords(problem.retryAfterSeconds ?? 60)} before you try again: what you typed is kept below.`
-    : `${about ? `There is a problem with your ${escapeHtml(about)}: ` : ''}${escapeHtml(problem.message)}`;
+    ? escapeHtml(say(m.waitSummary, { duration: waitInWords(problem.retryAfterSeconds ?? 60, site) }))
+    : `${about ? `${escapeHtml(about)} ` : ''}${escapeHtml(message)}`;
   const summaryHtml = field === 'email' || field === 'name' ? `<a href="#${field}">${summary}</a>` : summary;
   // A list the form named that does not exist cannot be corrected here: the form goes again without it (the
   // default list), and the summary says why.
@@ -134,18 +157,18 @@ export const signupFormPage = (site: Brand | string, action: string, values: Sig
     `<div class="alert" role="alert"><p>${summaryHtml}</p></div>
 <form method="post" action="${escapeHtml(action)}" novalidate>
 <div class="field">
-<label for="email">Email address</label>
+<label for="email">${escapeHtml(m.email)}</label>
 ${email.note}<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${kept(values.email, 400)}"${email.attrs}>
 </div>
 <div class="field">
-<label for="name">Name <span class="muted">(optional)</span></label>
+<label for="name">${escapeHtml(m.name)} <span class="muted">${escapeHtml(m.optional)}</span></label>
 ${name.note}<input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="${kept(values.name, 400)}"${name.attrs}>
 </div>
-${hidden.map(([key, value]) => `<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`).join('')}<div class="hp" aria-hidden="true"><label for="website">Leave this field empty</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
-<p class="muted" id="consent">By subscribing you agree to receive email from ${escapeHtml(siteName)}. We record when and where you agreed, and every email has a one-click unsubscribe link.</p>
-<p class="actions"><button type="submit" aria-describedby="consent">Subscribe</button></p>
+${hidden.map(([key, value]) => `<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`).join('')}<div class="hp" aria-hidden="true"><label for="website">${escapeHtml(m.honeypot)}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+<p class="muted" id="consent">${say(escapeHtml(m.consent), { site: siteName })}</p>
+<p class="actions"><button type="submit" aria-describedby="consent">${escapeHtml(m.submit)}</button></p>
 </form>`,
     site,
-    { titlePrefix: 'Error:' },
+    { titlePrefix: t.page.errorPrefix },
   );
 };

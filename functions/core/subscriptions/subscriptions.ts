@@ -6,6 +6,7 @@ import { InvalidTokenError, ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
 import {
   type ConsentEvent,
+  LanguageCode,
   MAX_PENDING_REQUESTS,
   type PendingRequest,
   PersonName,
@@ -20,6 +21,7 @@ import type { SignupAndMailQueue, Suppressions } from '../mail/ports.js';
 import type { SubscriberRepository } from './ports.js';
 import type { RateLimit, RateLimiter } from '../shared/limits.js';
 import { retryOnConflict } from '../shared/retry.js';
+import { inLanguage } from '../shared/i18n/index.js';
 import {
   type Keys,
   keyedHash,
@@ -81,6 +83,16 @@ export const SubscribeRequest = z.object({
     z.array(z.string().check(z.maxLength(64))),
   ),
   source: optionalText(2048).check(z.refine((s) => s === undefined || /^https?:\/\//i.test(s), 'Must be an http(s) URL.')),
+  /** One of our languages, by its tag or a regional one ("uk", "uk-UA"); absent: the handler picks the reader's. */
+  lang: z.optional(
+    z.pipe(
+      z.string().check(z.maxLength(35)),
+      z.pipe(
+        z.transform((tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0]),
+        LanguageCode,
+      ),
+    ),
+  ),
   website: z.optional(z.string().check(z.maxLength(2048))),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
@@ -115,7 +127,7 @@ export const requestSubscription = async (
   await deps.rateLimiter.hit(deps.settings.limits.signupAddress, addressKey(deps.keys, email), deps.clock.now());
   if (input.website !== undefined && input.website.trim() !== '') return; // honeypot: same answer, nothing kept
   const consent = { ...consentEvent(deps, input.client, input.source), origin: 'form' as const };
-  await queueSignup(deps.queue, { email, name: input.name, lists, source: input.source, consent });
+  await queueSignup(deps.queue, { email, name: input.name, lists, source: input.source, lang: input.lang, consent });
 };
 
 /**
@@ -126,18 +138,18 @@ export const queueSignup = (queue: SignupAndMailQueue, request: SignupRequest) =
   queue.enqueue({ kind: 'signup', id: newId(), request: { ...request, name: toPersonName(request.name) } });
 
 /** The one-click unsubscribe link that every email to a subscriber carries. */
-export const unsubscribeUrl = (deps: Pick<SubscriptionDeps, 'keys' | 'settings'>, email: string) =>
-  `${deps.settings.apiBaseUrl}/v1/subscriptions/unsubscribe?token=${makeUnsubscribeToken(deps.keys.token, email)}`;
+export const unsubscribeUrl = (deps: Pick<SubscriptionDeps, 'keys' | 'settings'>, email: string, lang?: string) =>
+  inLanguage(`${deps.settings.apiBaseUrl}/v1/subscriptions/unsubscribe?token=${makeUnsubscribeToken(deps.keys.token, email)}`, lang);
 
-const links = (deps: Pick<SubscriptionDeps, 'keys' | 'clock' | 'settings'>, email: string) => {
+const links = (deps: Pick<SubscriptionDeps, 'keys' | 'clock' | 'settings'>, email: string, lang: string | undefined) => {
   const base = deps.settings.apiBaseUrl;
   return {
-    unsubscribeUrl: unsubscribeUrl(deps, email),
+    unsubscribeUrl: unsubscribeUrl(deps, email, lang),
     /** The link for one signup request of the round (see Subscriber.requests). */
     confirmUrl: (round: string, request: string | undefined) => {
       const expiresAt = new Date(deps.clock.now().getTime() + deps.settings.confirmTtlSeconds * 1000);
       const token = makeConfirmToken(deps.keys.token, { email, round, request, expiresAt });
-      return `${base}/v1/subscriptions/confirm?token=${token}`;
+      return inLanguage(`${base}/v1/subscriptions/confirm?token=${token}`, lang);
     },
   };
 };
@@ -148,6 +160,7 @@ const pendingRequest = (request: SignupRequest, jobId: string): PendingRequest =
   name: toPersonName(request.name), // a job queued before the name rule may still carry a line break
   lists: request.lists,
   source: request.source,
+  ...(request.lang === undefined ? {} : { lang: request.lang }),
   consent: request.consent,
 });
 
@@ -184,6 +197,7 @@ const decideSignup = (
       name: toPersonName(request.name),
       lists: request.lists,
       source: request.source,
+      lang: request.lang ?? existing.lang,
       consent: { signup: request.consent },
       ...(mail === 'confirmation' ? { requests: keepRequest(existing.requests, pendingRequest(request, jobId)) } : {}),
     };
@@ -196,6 +210,7 @@ const decideSignup = (
     status: 'pending',
     lists: request.lists,
     source: request.source,
+    lang: request.lang ?? existing?.lang,
     round: newId(),
     createdAt: existing?.createdAt ?? at,
     updatedAt: at,
@@ -227,9 +242,11 @@ export const processSignup = async (
     return deps.subscribers.save(next, existing);
   });
   const mail = subscriber.lastJob?.mail ?? 'none';
-  const link = links(deps, subscriber.email);
+  // A confirmation speaks the language its request asked in; a note to a subscriber, the one stored with them.
+  const lang = mail === 'confirmation' ? (request.lang ?? subscriber.lang) : (subscriber.lang ?? request.lang);
+  const link = links(deps, subscriber.email, lang);
   // No name: these go to an address nobody has confirmed yet for this request (see UnconfirmedMailContext).
-  const context = { siteName: deps.settings.siteName, to: subscriber.email, unsubscribeUrl: link.unsubscribeUrl, sender: deps.settings.sender };
+  const context = { siteName: deps.settings.siteName, to: subscriber.email, unsubscribeUrl: link.unsubscribeUrl, sender: deps.settings.sender, lang };
   if (mail === 'confirmation') {
     const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
     // The link confirms this job's request. A job applied before requests were kept (redelivered now) has none:
@@ -274,7 +291,7 @@ export const confirmSubscription = async (
     const { requests, ...record } = existing;
     const asked =
       token.request === undefined
-        ? { name: record.name, lists: record.lists, source: record.source, consent: record.consent.signup }
+        ? { name: record.name, lists: record.lists, source: record.source, lang: record.lang, consent: record.consent.signup }
         : requests?.find((r) => r.id === token.request);
     if (!asked) throw stale();
     const at = deps.clock.now().toISOString();
@@ -285,6 +302,7 @@ export const confirmSubscription = async (
         name: asked.name,
         lists: asked.lists,
         source: asked.source,
+        lang: asked.lang ?? record.lang,
         status: 'confirmed',
         confirmedAt: at,
         updatedAt: at,
@@ -301,6 +319,7 @@ export const confirmSubscription = async (
     email: normalizeEmail(subscriber.email),
     name: subscriber.name,
     round: subscriber.round,
+    ...(subscriber.lang === undefined ? {} : { lang: subscriber.lang }),
   });
 };
 

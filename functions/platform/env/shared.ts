@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../../core/subscriptions/counting.js';
-import { blankAsAbsent, httpUrl, nonEmpty, type Schema } from '../../core/shared/schema.js';
+import { blankAsAbsent, httpUrl, int, nonEmpty, type Schema } from '../../core/shared/schema.js';
 import type { ClientOptions } from '../clients.js';
 import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../../core/shared/brand.js';
+import { DEFAULT_LANGUAGE, LANGUAGES } from '../../core/shared/i18n/index.js';
 
 // The pieces every function's configuration is made of. Each function's schema has its own module beside this
 // one, and its entry imports only that: a function builds (and bundles) no other function's schema (issue 8).
@@ -16,12 +17,12 @@ export const csv = z.pipe(
  * its `coerce` namespace brings its BigInt and Date types into every bundle that uses it (issue 8).
  */
 export const numberFromText = () => z.transform((value: unknown) => Number(value));
-export const positiveInt = z.pipe(numberFromText(), z.int().check(z.positive()));
+export const positiveInt = z.pipe(numberFromText(), int().check(z.positive()));
 /**
  * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
  * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
  */
-export const COUNTER_SHARDS = z._default(z.pipe(numberFromText(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS);
+export const COUNTER_SHARDS = z._default(z.pipe(numberFromText(), int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS);
 export const optionalUrl = blankAsAbsent(httpUrl());
 
 /** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */
@@ -41,6 +42,8 @@ export const BrandConfig = z.object({
   SITE_LOGO_URL: optionalUrl,
   SITE_BRAND_COLOR: z._default(hexColor, DEFAULT_COLORS.color),
   SITE_ACCENT_COLOR: z._default(hexColor, DEFAULT_COLORS.accent),
+  /** The language of pages and emails when the reader's is not known (i18n's LANGUAGES); default English. */
+  SITE_LANGUAGE: z._default(z.enum(LANGUAGES), DEFAULT_LANGUAGE),
 });
 type BrandSettings = z.infer<typeof BrandConfig> & { SITE_NAME: string; PUBLIC_API_URL?: string };
 
@@ -51,6 +54,7 @@ export const brandOf = (config: BrandSettings): Brand => ({
   logoUrl: config.SITE_LOGO_URL,
   color: config.SITE_BRAND_COLOR,
   accent: config.SITE_ACCENT_COLOR,
+  lang: config.SITE_LANGUAGE,
   iconUrl: config.PUBLIC_API_URL ? `${config.PUBLIC_API_URL}${FAVICON_PATH}` : undefined,
 });
 

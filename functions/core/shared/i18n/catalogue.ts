@@ -1,0 +1,29 @@
+/**
+ * The text of the hosted pages and of every email, in each language: one JSON catalogue per language in
+ * `messages/` (`en.json` is the one every other follows), read when a page or an email first needs that language,
+ * and kept. The catalogues are files beside the code rather than modules in it, so that a function carries no
+ * language's text in its bundle (issue 8's budget) and parses only the languages its readers use: the stack copies
+ * `messages/` beside every bundle (infra/constructs/app-function.ts), where this module's URL then points, as it
+ * points at the source folder when the code runs unbundled (the dev server, the tests).
+ */
+import { readFileSync } from 'node:fs';
+import { DEFAULT_LANGUAGE, type Language, isLanguage } from './index.js';
+
+/** The catalogue's shape, from the English one: every language fills the same keys. */
+export type Messages = typeof import('./messages/en.json');
+
+const loaded = new Map<Language, Messages>();
+
+/** Where a language's catalogue is, next to this module (or the bundle it is in). */
+export const catalogueUrl = (language: Language) => new URL(`./messages/${language}.json`, import.meta.url);
+
+/** A language's messages (English for anything that is not one of ours). */
+export const messagesOf = (language: string | undefined): Messages => {
+  const lang = isLanguage(language) ? language : DEFAULT_LANGUAGE;
+  let messages = loaded.get(lang);
+  if (!messages) {
+    messages = JSON.parse(readFileSync(catalogueUrl(lang), 'utf8')) as Messages;
+    loaded.set(lang, messages);
+  }
+  return messages;
+};
