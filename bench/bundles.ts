@@ -14,7 +14,7 @@
 //
 //   npm run bench:bundles [-- --runs 15] [-- --only subscriptions,admin]
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -116,6 +116,15 @@ for (const name of Object.keys(FUNCTIONS).filter((name) => !entryOf(name))) cons
 const names = (args.only ? args.only.split(',') : Object.keys(FUNCTIONS)).filter((name) => name in FUNCTIONS && entryOf(name));
 
 const out = mkdtempSync(join(tmpdir(), 'appeal-bundles-'));
+
+/**
+ * The pages' and emails' text: one JSON file per language that the stack puts beside every bundle, and that a
+ * function reads (and parses) the first time a page or an email needs that language, never at cold start. Not
+ * part of the bundle's size or its import; its size is printed beside the table.
+ */
+const CATALOGUES = 'functions/core/shared/i18n/messages';
+if (!stackSource.includes('CATALOGUE_SOURCE = ' + `'${CATALOGUES}'`)) console.warn(`warning: app-function.ts no longer copies ${CATALOGUES}: update the bench`);
+const catalogueFiles = readdirSync(CATALOGUES).filter((file) => file.endsWith('.json'));
 
 /** Bundles an entry file (or generated source) with the stack's settings; its size excludes the map beside it. */
 const bundle = async (input: { entry: string } | { source: string; name: string }, outfile: string) => {
@@ -269,6 +278,8 @@ for (const name of names) {
   const sdks = FUNCTIONS[name] ?? [];
   const entry = entryOf(name) ?? '';
   const fn = await bundle({ entry }, join(out, name, 'index.mjs'));
+  // As the stack does (app-function.ts afterBundling): the language catalogues beside the bundle, read on first use.
+  cpSync(CATALOGUES, join(out, name, 'messages'), { recursive: true });
   const source = referenceSource(sdks, SECRETS[name] ?? []);
   writeFileSync(join(out, `${name}.reference.js`), source); // kept for a look, with the bundles
   const ref = await bundle({ source, name: `${name}.reference.js` }, join(out, `${name}-reference`, 'index.mjs'));
@@ -330,4 +341,8 @@ for (const row of rows) {
   if (unused.length) console.log(`  warning: the table lists ${unused.join(', ')} for ${row.name}, which its bundle does not hold`);
   for (const error of row.errors) console.log(`  cold start failed: ${error}`);
 }
+const catalogueKiB = (file: string) => statSync(join(CATALOGUES, file)).size / 1024;
+console.log(
+  `\nBeside each bundle (not in it, nor in its import): ${catalogueFiles.length} language catalogues, ${catalogueFiles.map((file) => `${file} ${fmt(catalogueKiB(file), 1)} KiB`).join(', ')}; a function reads one the first time a page or email needs that language.`,
+);
 console.log(`\nbundles in ${out}`);

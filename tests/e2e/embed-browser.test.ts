@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Language } from '../../functions/core/shared/i18n/index.js';
+import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { launchChromium } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/dev-server.js';
 
@@ -147,6 +148,10 @@ const axeInWidgets = async (page: Page) => {
 const origins = (urls: string[]) => [...new Set(urls.map((u) => new URL(u).origin))].sort();
 /** The outbox's subjects for `email`, once the mail queue is idle. */
 const subjects = async (email: string) => (await server.mailTo(email)).map((m) => m.subject);
+/** The language of each email to `email` (its `<html lang>`), and whether its subject opens as the catalogue's does. */
+const mailLanguages = async (email: string) => (await server.mailTo(email)).map((m) => /<html lang="([a-z]+)"/.exec(m.html)?.[1]);
+/** A catalogue message up to its first placeholder: what a subject made from it starts with. */
+const opening = (template: string) => template.split('{')[0] ?? template;
 
 describe('the embed on the cross-origin demo article, with JavaScript', () => {
   it('renders both widgets in shadow roots, their boxes untouched by a stylesheet that restyles everything', async () => {
@@ -178,8 +183,9 @@ describe('the embed on the cross-origin demo article, with JavaScript', () => {
     const status = page.locator('form[data-appeal-signup]').getByRole('status');
     await expect.poll(() => status.textContent()).toBe('Thank you! Check your inbox: we have sent you a link to confirm your subscription.');
     expect(page.url()).toBe(`${server.siteUrl}/`);
-    // The confirmation arrives (its wording and language are the pages-and-emails work).
-    expect(await subjects('embed.en@example.org')).toHaveLength(1);
+    // The confirmation arrives, in English.
+    expect(await mailLanguages('embed.en@example.org')).toEqual(['en']);
+    expect((await subjects('embed.en@example.org'))[0]).toMatch(new RegExp(`^${opening(messagesOf('en').emails.confirmation.subject)}`));
 
     // Nothing but the page's own origin and the API's; no cookie, nothing stored.
     expect(origins(v.requests)).toEqual([server.url, server.siteUrl].map((u) => new URL(u).origin).sort());
@@ -219,8 +225,9 @@ describe('the embed on the cross-origin demo article, with JavaScript', () => {
     const status = page.locator('form[data-appeal-signup]').getByRole('status');
     await expect.poll(() => status.textContent()).toBe('Дякуємо! Перевірте пошту: ми надіслали вам посилання, щоб підтвердити підписку.');
     await expect(email.getAttribute('aria-invalid')).resolves.toBeNull();
-    // The email's language is the pages-and-emails work (issue 12, second part): here, that it arrives.
-    expect(await subjects('embed.uk@example.org')).toHaveLength(1);
+    // The confirmation arrives in Ukrainian.
+    expect(await mailLanguages('embed.uk@example.org')).toEqual(['uk']);
+    expect((await subjects('embed.uk@example.org'))[0]).toMatch(new RegExp(`^${opening(messagesOf('uk').emails.confirmation.subject)}`));
 
     await page.getByLabel('Щомісяця').check();
     const checkout = page.waitForRequest((r) => r.url().endsWith('/v1/donations/checkout'));
@@ -307,9 +314,10 @@ describe('the embed on the cross-origin demo article, without JavaScript', () =>
       const v = await openArticle({ js: false, language, hostile: true });
       await v.page.getByLabel(words.email).fill(address);
       await v.page.getByRole('button', { name: words.subscribe }).click();
-      await v.page.waitForURL(`${server.url}/v1/subscriptions/thanks`);
-      await expect(v.page.locator('h1').textContent()).resolves.toBeTruthy();
-      expect(await subjects(address)).toHaveLength(1);
+      await v.page.waitForURL(`${server.url}/v1/subscriptions/thanks?lang=${language ?? 'en'}`);
+      await expect(v.page.locator('h1').textContent()).resolves.toBe(messagesOf(language ?? 'en').subscriptions.thanks.title);
+      await expect(v.page.locator('html').getAttribute('lang')).resolves.toBe(language ?? 'en');
+      expect(await mailLanguages(address)).toEqual([language ?? 'en']);
 
       await v.page.goto(`${server.siteUrl}/${language ? `?lang=${language}` : ''}`);
       await addStyle(v.page, HOSTILE);

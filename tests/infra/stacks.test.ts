@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LANGUAGES } from '../../functions/core/shared/i18n/index.js';
+import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { App, Aspects, CfnResource } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -339,4 +343,48 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
     expect(bundles.length).toBeGreaterThanOrEqual(8);
     for (const bundle of bundles) expect(readFileSync(bundle, 'utf8')).not.toMatch(/aws-xray-sdk|@aws-lambda-powertools\/tracer|captureAWSv3Client/);
   });
+
+  /** The asset folder (bundle and what lies beside it) of each function of the API stack, by logical id prefix. */
+  const functionAssets = () =>
+    Object.entries(api.findResources('AWS::Lambda::Function')).flatMap(([id, resource]) => {
+      const key = (resource as { Properties: { Code?: { S3Key?: string } } }).Properties.Code?.S3Key;
+      return key ? [{ id, dir: join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`) }] : [];
+    });
+
+  it('puts every language catalogue beside every bundle, as the source has it', () => {
+    const assets = functionAssets();
+    expect(assets.length).toBeGreaterThanOrEqual(8);
+    for (const { dir } of assets) {
+      expect(readdirSync(join(dir, 'messages')).sort()).toEqual(LANGUAGES.map((lang) => `${lang}.json`).sort());
+      for (const lang of LANGUAGES) {
+        expect(JSON.parse(readFileSync(join(dir, 'messages', `${lang}.json`), 'utf8'))).toEqual(messagesOf(lang));
+      }
+    }
+  });
+
+  it("reads a catalogue from beside its bundle when a reader's language is first needed (the catch-all's 404 in Ukrainian)", () => {
+    const fallback = functionAssets().find(({ id }) => id.startsWith('FallbackFunction'));
+    expect(fallback).toBeDefined();
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/nowhere',
+      rawQueryString: '',
+      headers: { accept: 'text/html', 'accept-language': 'uk-UA,uk;q=0.9,en;q=0.5' },
+      requestContext: { http: { method: 'GET', path: '/nowhere', sourceIp: '198.51.100.7' }, requestId: 'r1' },
+      isBase64Encoded: false,
+    };
+    const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(fallback?.dir ?? '', 'index.mjs')).href)});
+process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)})));`;
+    const answer = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', SITE_NAME: 'Example News', LOG_LEVEL: 'SILENT' },
+        encoding: 'utf8',
+      }),
+    ) as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(404);
+    expect(answer.body).toContain('<html lang="uk">');
+    expect(answer.body).toContain(messagesOf('uk').errors.titles['404']);
+  });
 });
+

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { catalogueUrl, messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
+import { LANGUAGES, type Language } from '../../functions/core/shared/i18n/index.js';
+
+// The JSON catalogues of the pages and emails (functions/core/shared/i18n/messages/): every language has English's
+// keys and no other, the same placeholders in each message, its own plural forms, and no English left over.
+
+const PLURAL_CATEGORIES: ReadonlySet<string> = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
+
+/**
+ * Messages that may read the same as in English, by language and path, each for a reason. A message with no letter
+ * outside its placeholders ("2500", "{amount}") never counts as untranslated and needs no entry here.
+ */
+const SAME_AS_ENGLISH: Readonly<Record<Language, ReadonlySet<string>>> = {
+  en: new Set(),
+  uk: new Set(),
+  pl: new Set(),
+  // "Error:" is the Spanish word too (el error), and the usual title prefix of a Spanish page that reports one.
+  es: new Set(['page.errorPrefix']),
+};
+
+/** A catalogue as plain data, to doctor a copy of one. */
+type Node = string | { [key: string]: Node };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A message with one form per plural category: an object whose keys are all plural category names. */
+const isPlural = (value: unknown): value is Record<string, unknown> =>
+  isObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => PLURAL_CATEGORIES.has(key));
+
+const placeholders = (text: string) => [...new Set(Array.from(text.matchAll(/\{(\w+)\}/g), (m) => m[0]))].sort();
+const hasLetters = (text: string) => /\p{L}/u.test(text.replace(/\{\w+\}/g, ''));
+const describeValue = (value: unknown) => (Array.isArray(value) ? 'an array' : value === null ? 'null' : isPlural(value) ? 'plural forms' : typeof value);
+
+/**
+ * What is wrong with one language's catalogue, measured against English: one line per problem, empty when none.
+ * English itself goes through it too (its plural forms are then checked against English's own categories).
+ */
+const problems = (language: Language, catalogue: unknown, english: unknown = messagesOf('en')): string[] => {
+  const found: string[] = [];
+  const categories = new Intl.PluralRules(language).resolvedOptions().pluralCategories as readonly string[];
+  const allowed = SAME_AS_ENGLISH[language];
+
+  const checkText = (path: string, text: unknown, reference: string, expected: readonly string[]) => {
+    if (typeof text !== 'string') return void found.push(`${path}: is ${describeValue(text)}, not a string`);
+    if (text.trim() === '') return void found.push(`${path}: empty`);
+    const own = placeholders(text);
+    if (own.join() !== expected.join()) found.push(`${path}: placeholders ${own.join(' ') || 'none'}, English has ${expected.join(' ') || 'none'}`);
+    if (language !== 'en' && text === reference && hasLetters(text) && !allowed.has(path)) found.push(`${path}: same as English`);
+  };
+
+  const walk = (path: string, own: unknown, reference: unknown) => {
+    if (typeof reference === 'string') return checkText(path, own, reference, placeholders(reference));
+    if (isPlural(reference)) {
+      if (!isPlural(own)) return void found.push(`${path}: is ${describeValue(own)}, English has plural forms`);
+      const other = reference['other'];
+      const expected = typeof other === 'string' ? placeholders(other) : [];
+      if (!expected.includes('{n}')) found.push(`${path}: the English "other" form has no {n}`);
+      for (const category of categories) if (!(category in own)) found.push(`${path}: no "${category}" form (${language} has ${categories.join(', ')})`);
+      for (const [form, text] of Object.entries(own)) {
+        if (!categories.includes(form)) found.push(`${path}: "${form}" is no plural form of ${language}`);
+        // Each form against English's general one: "{n} donor" (one) and "{n} donors" (other) differ only in words.
+        checkText(`${path}.${form}`, text, typeof reference[form] === 'string' ? (reference[form] as string) : '', expected);
+      }
+      return;
+    }
+    if (!isObject(reference)) return void found.push(`${path}: English has ${describeValue(reference)}, no message or section`);
+    if (!isObject(own) || isPlural(own)) return void found.push(`${path}: is ${describeValue(own)}, English has a section`);
+    for (const key of Object.keys(reference)) {
+      const child = path ? `${path}.${key}` : key;
+      if (Object.hasOwn(own, key)) walk(child, own[key], reference[key]);
+      else found.push(`missing ${child}`);
+    }
+    for (const key of Object.keys(own)) if (!Object.hasOwn(reference, key)) found.push(`extra ${path ? `${path}.${key}` : key}`);
+  };
+
+  walk('', catalogue, english);
+  return found;
+};
+
+/** Every message of a catalogue by its path, plural forms as one entry each. */
+const messagesIn = (node: unknown, path = ''): string[] =>
+  isObject(node) ? Object.entries(node).flatMap(([key, child]) => messagesIn(child, path ? `${path}.${key}` : key)) : [path];
+
+describe('the page and email catalogues', () => {
+  it.each(LANGUAGES)('%s loads through messagesOf, as UTF-8 JSON with 2-space indents, a final newline and no BOM', (language) => {
+    const raw = readFileSync(catalogueUrl(language), 'utf8');
+    expect(raw.charCodeAt(0), 'no byte order mark').not.toBe(0xfeff);
+    expect(raw).toBe(`${JSON.stringify(JSON.parse(raw), null, 2)}\n`);
+    const messages = messagesOf(language);
+    expect(isObject(messages)).toBe(true);
+    // messagesOf falls back to English for a language it does not know: each language must get its own file.
+    if (language !== 'en') expect(messages).not.toBe(messagesOf('en'));
+    expect(messagesIn(messages).length).toBeGreaterThan(100);
+  });
+
+  it.each(LANGUAGES)(
+    '%s has every key English has and no other, no empty message, English’s placeholders, its own plural forms, no English left over',
+    (language) => {
+      expect(problems(language, messagesOf(language))).toEqual([]);
+    },
+  );
+
+  it.each(LANGUAGES)('%s names its own language for dates and numbers', (language) => {
+    const { locale } = messagesOf(language);
+    for (const tag of [locale.dates, locale.numbers]) {
+      expect(new Intl.Locale(tag).language).toBe(language);
+      expect(Intl.NumberFormat.supportedLocalesOf(tag)).toEqual([tag]);
+    }
+  });
+
+  it("catches a translator's slips in a doctored copy", () => {
+    const doctored = structuredClone(messagesOf('uk')) as unknown as Record<string, Record<string, Node>>;
+    const chooser = doctored['donations']!['chooser'] as Record<string, Node>;
+    delete chooser['continue'];
+    chooser['hint'] = 'Від {min} до {maximum}.';
+    chooser['optIn'] = '';
+    doctored['donations']!['extra'] = 'зайве';
+    doctored['donations']!['donors'] = { one: '{n} донор', other: 'донора', two: '{n} донори' };
+    doctored['page']!['backTo'] = 'Back to {site}';
+    doctored['emails']!['receipt'] = 'Квитанція';
+
+    expect(problems('uk', doctored)).toEqual([
+      'page.backTo: same as English',
+      'donations.donors: no "few" form (uk has few, many, one, other)',
+      'donations.donors: no "many" form (uk has few, many, one, other)',
+      'donations.donors.other: placeholders none, English has {n}',
+      'donations.donors: "two" is no plural form of uk',
+      'missing donations.chooser.continue',
+      'donations.chooser.hint: placeholders {maximum} {min}, English has {example} {max} {min}',
+      'donations.chooser.optIn: empty',
+      'extra donations.extra',
+      'emails.receipt: is string, English has a section',
+    ]);
+    // The copy is the catalogue's own shape again once mended, and the catalogue itself was left as it was.
+    expect(problems('uk', messagesOf('uk'))).toEqual([]);
+  });
+
+  it('compares plural forms by the plural categories of each language, not by English keys', () => {
+    const english = { count: { one: '{n} gift', other: '{n} gifts' }, section: { other: 'Other', email: 'Email' } };
+    expect(problems('es', { count: { one: '{n} donativo', many: '{n} de donativos', other: '{n} donativos' }, section: { other: 'Otro', email: 'Correo' } }, english)).toEqual([]);
+    expect(problems('es', { count: { one: '{n} donativo', other: '{n} donativos' }, section: { other: 'Otro', email: 'Correo' } }, english)).toEqual([
+      'count: no "many" form (es has many, one, other)',
+    ]);
+    // A section that merely has an "other" key beside others (subscriptions.form.checkTitle) is no plural message,
+    // above; cut down to that one key it reads as plural forms, and is reported as not being the section English has.
+    expect(problems('es', { count: { one: '{n} donativo', many: '{n} de donativos', other: '{n} donativos' }, section: { other: 'Otro' } }, english)).toEqual([
+      'section: is plural forms, English has a section',
+    ]);
+  });
+});
