@@ -205,7 +205,7 @@ export const homeButton = (site: Brand | string, label?: string) => {
 };
 
 /**
- * "12 seconds", "1 minute", "about 3 hours" (or "12 секунд", "około 3 godziny"): how long to wait, for a page that
+ * "12 seconds", "1 minute", "about 3 hours" (or "12 секунд", "mniej więcej 3 godziny"): how long to wait, for a page that
  * answers 429 (its Retry-After), in the language of `site` with Intl's own unit names and plural forms.
  */
 export const waitInWords = (seconds: number, site: Brand | string = ''): string => {

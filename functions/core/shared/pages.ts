@@ -1,20 +1,5 @@
 import { type Brand, escapeHtml, homeButton, page, speech, waitInWords } from './html.js';
 
-/** How a field of ours is called in a sentence ("There is a problem with your email address"), in English. */
-export const FIELD_WORDS: Readonly<Record<string, string>> = {
-  email: 'email address',
-  name: 'name',
-  lists: 'choice of mailing list',
-  source: 'page address',
-  lang: 'language',
-  token: 'link',
-  campaign: 'campaign',
-  amount: 'amount',
-  custom_amount: 'amount',
-  currency: 'currency',
-  frequency: 'choice of once or monthly',
-};
-
 export interface ErrorPageDetails {
   /** The field the error is about, named in words on the page. */
   field?: string | undefined;

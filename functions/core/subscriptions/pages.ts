@@ -16,9 +16,9 @@ const postForm = (action: string, label: string, auto: boolean) =>
 
 /** The page's language and messages, and the site's name escaped for a sentence of them. */
 const words = (site: Brand | string) => {
-  const { t, say } = speech(site);
+  const { lang, t, say } = speech(site);
   const siteName = escapeHtml(toBrand(site).siteName);
-  return { t, say, siteName, sayHtml: (template: string, values: Record<string, string> = {}) => say(escapeHtml(template), { site: siteName, ...values }) };
+  return { lang, t, say, siteName, sayHtml: (template: string, values: Record<string, string> = {}) => say(escapeHtml(template), { site: siteName, ...values }) };
 };
 
 export const confirmPromptPage = (site: Brand | string, action: string) => {
@@ -120,7 +120,7 @@ const kept = (value: string | undefined, max: number) => escapeHtml((value ?? ''
  * the form's hidden fields (lists, source page, language) carried over, so one correction and one click finish it.
  */
 export const signupFormPage = (site: Brand | string, action: string, values: SignupFormValues, problem: SignupFormProblem) => {
-  const { t, lang, say, siteName } = { ...words(site), lang: speech(site).lang };
+  const { t, lang, say, siteName } = words(site);
   const m = t.subscriptions.form;
   const field = problem.field?.split('.')[0];
   // The API words its problems in English; a page in another language says them in the reader's words.

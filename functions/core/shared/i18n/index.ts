@@ -1,11 +1,11 @@
 /**
  * The languages Appeal speaks, and how one is chosen.
  *
- * Each language has one catalogue module (`en.ts`, `uk.ts`, `pl.ts`, `es.ts`) with one named export per section:
- * `widget` (the embed, web/embed/), and later `pages` and `emails`. A bundle imports only the sections it uses
- * (`import { widget } from '.../i18n/uk.js'`), so esbuild leaves the others out: the embed carries no email text
- * and a function carries no widget text. This module holds no catalogue, only the types derived from the English
- * one: importing it (for `pickLanguage`) adds no messages to a bundle.
+ * The embed's messages are one module per language (`en.ts`, `uk.ts`, `pl.ts`, `es.ts`, export `widget`), bundled
+ * into the script (web/embed/). The hosted pages' and emails' text is one JSON catalogue per language in
+ * `messages/`, read beside the bundle when first needed (catalogue.ts), so that no function carries any language's
+ * text in its bundle. This module holds no catalogue, only the types derived from the English widget messages:
+ * importing it (for `pickLanguage`) adds no messages to a bundle.
  *
  * Why these four: the seed is a Ukraine appeal on a US site. English for the site's readers, Ukrainian for the
  * appeal's own community, Polish for the largest host country of Ukrainian refugees, Spanish for the US
