@@ -4,6 +4,7 @@ import '../core/shared/schema.js'; // zod's messages, worded for every parse
 import { Frequency, type PaymentEvent } from '../core/donations/model.js';
 import { parseEmailAddress } from '../core/shared/email-address.js';
 import { InvalidSignatureError, NotFoundError, TransientError } from '../core/shared/errors.js';
+import { LANGUAGES, type Language } from '../core/shared/i18n/index.js';
 import type { CheckoutParams, PaymentEvents, Payments } from '../core/donations/ports.js';
 import { logger } from '../platform/logger.js';
 
@@ -28,7 +29,15 @@ const Metadata = z.object({
   campaign: z.optional(z.string()),
   frequency: z.catch(Frequency, 'once'),
   subscribe: z.catch(z.enum(['true', 'false']), 'false'),
+  /** The donor's language (one of ours); anything else, as on sessions from before, is no language. */
+  lang: z.catch(z.optional(z.enum(LANGUAGES)), undefined),
 });
+
+/**
+ * Checkout's language for ours: Stripe's own where Checkout has it (Checkout.SessionCreateParams.Locale); it has no
+ * Ukrainian, so a Ukrainian donor gets `auto` (the browser's language, else English).
+ */
+const CHECKOUT_LOCALES: Readonly<Record<Language, Stripe.Checkout.SessionCreateParams.Locale>> = { en: 'en', uk: 'auto', pl: 'pl', es: 'es' };
 
 const retryable = (error: unknown) =>
   error instanceof Stripe.errors.StripeConnectionError ||
@@ -45,7 +54,14 @@ export class StripePayments implements Payments {
   constructor(private readonly stripe: Stripe) {}
 
   async createCheckout(params: CheckoutParams, idempotencyKey: string) {
-    const metadata = { campaign: params.campaign.id, frequency: params.frequency, subscribe: String(params.subscribe) };
+    // The language goes on the session and on what it creates (payment or subscription): the webhook reads it for
+    // the receipt and the newsletter opt-in, each month of a monthly gift included.
+    const metadata = {
+      campaign: params.campaign.id,
+      frequency: params.frequency,
+      subscribe: String(params.subscribe),
+      ...(params.lang ? { lang: params.lang } : {}),
+    };
     const product = { name: `Donation to ${params.campaign.title}` };
     const common = {
       line_items: [
@@ -63,6 +79,7 @@ export class StripePayments implements Payments {
       customer_email: params.email,
       success_url: params.successUrl,
       cancel_url: params.cancelUrl,
+      ...(params.lang ? { locale: CHECKOUT_LOCALES[params.lang] } : {}),
       // A campaign counts gifts in its own currency: Checkout must not present the donor another one.
       adaptive_pricing: { enabled: false },
     };
@@ -218,6 +235,7 @@ export class StripePaymentEvents implements PaymentEvents {
           name: session.customer_details?.name ?? undefined,
           subscribe: meta.subscribe === 'true',
           offersSignup: true,
+          lang: meta.lang,
           checkoutSession: session.id,
           at,
         };
@@ -248,6 +266,7 @@ export class StripePaymentEvents implements PaymentEvents {
           name: invoice.customer_name ?? undefined,
           subscribe: meta.subscribe === 'true',
           offersSignup: invoice.billing_reason === 'subscription_create',
+          lang: meta.lang,
           invoice: invoice.id,
           subscription,
           customer: idOf(invoice.customer),

@@ -2,10 +2,10 @@ import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanks
 import type { Brand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
 import { campaignProgress, DonateQuery, type DonationDeps, describeGift, followDonateLink, hasAmount, startCheckout } from '../core/donations/checkout.js';
-import { ManageQuery, openDonorPortal } from '../core/donations/manage.js';
+import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
 import { DomainError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
-import { checkBody, errorResponse, type HttpRequest, html, httpHandler, json, seeOther, statusOf } from '../platform/http.js';
+import { checkBody, errorResponse, type HttpRequest, html, httpHandler, json, readerLanguage, seeOther, siteFor, statusOf } from '../platform/http.js';
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
@@ -45,7 +45,9 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         await limitCheckouts(req);
         checkBody(req, ['application/json']);
         const input = req.body(CheckoutRequest, CHECKOUT_CODES);
-        return json(201, await startCheckout(deps, { ...input, client: req.client }));
+        // The donor's language (the embed sends it), else their browser's: Checkout's, the pages after it, the receipt's.
+        const lang = readerLanguage(req, site, input.lang);
+        return json(201, await startCheckout(deps, { ...input, lang, client: req.client }));
       },
 
       'GET /v1/donate': async (req) => {
@@ -56,23 +58,25 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           customAmount: req.query.get('custom_amount') ?? undefined,
           subscribe: req.query.get('subscribe') === 'true',
         };
+        // The reader's language (the link's or the form's `lang`, else the browser's): every page here speaks it.
+        const reader = siteFor(req, site);
         try {
           const query = req.queryParams(DonateQuery, CHECKOUT_CODES);
           if (hasAmount(query)) await limitCheckouts(req);
-          const link = await followDonateLink(deps, query, req.client);
+          const link = await followDonateLink(deps, { ...query, lang: readerLanguage(req, site, query.lang) }, req.client);
           if ('checkoutUrl' in link) return seeOther(link.checkoutUrl);
-          return page(200, donateChooserPage(site, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }));
+          return page(200, donateChooserPage(reader, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }));
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
           const status = statusOf(error);
           if (!(error instanceof DomainError) || status >= 500 || status === 429) throw error;
           const found = campaign ? await deps.campaigns.get(campaign).catch(() => undefined) : undefined;
           // A closed campaign's link (an old banner, an email) says that it has ended, with its final total.
-          if (found && !found.open) return page(200, campaignEndedPage(site, found));
+          if (found && !found.open) return page(200, campaignEndedPage(reader, found));
           // An amount we cannot take: the chooser again, with the problem at the amount and what was typed.
-          if (found && error.code === 'invalid_amount') return page(400, donateChooserPage(site, base, found, { ...choice, error: { message: error.message, field: error.field } }));
-          const back = campaign && error.code !== 'invalid_campaign' ? `${base}/v1/donate?campaign=${encodeURIComponent(campaign)}` : undefined;
-          return page(400, donationErrorPage(site, error.message, back));
+          if (found && error.code === 'invalid_amount') return page(400, donateChooserPage(reader, base, found, { ...choice, error: { message: error.message, field: error.field } }));
+          const back = campaign && error.code !== 'invalid_campaign' ? inDonorLanguage(`${base}/v1/donate?campaign=${encodeURIComponent(campaign)}`, reader.lang) : undefined;
+          return page(400, donationErrorPage(reader, error.message, back));
         }
       },
 
@@ -82,13 +86,19 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       'GET /v1/donations/manage': async (req) => {
         try {
           await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
-          return seeOther(await openDonorPortal(deps, req.queryParams(ManageQuery, { token: 'invalid_token' }).token));
+          const { token } = req.queryParams(ManageQuery, { token: 'invalid_token' });
+          return seeOther(await openDonorPortal(deps, token, req.query.get('lang') ?? undefined));
         } catch (error) {
-          return errorResponse(error, { ...req, wantsHtml: true }, site);
+          // In the language the link carries (manageLink), else the browser's.
+          return errorResponse(error, { ...req, wantsHtml: true }, siteFor(req, site));
         }
       },
 
-      'GET /v1/donate/thanks': async (req) => page(200, donationThanksPage(site, await describeGift(deps, req.query.get('session_id') ?? undefined))),
+      // Checkout's success URL carries the donor's language (startCheckout).
+      'GET /v1/donate/thanks': async (req) => {
+        const reader = siteFor(req, site);
+        return page(200, donationThanksPage(reader, await describeGift(deps, req.query.get('session_id') ?? undefined, readerLanguage(req, site))));
+      },
     },
     { siteName, brand: options.brand },
   );

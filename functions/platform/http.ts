@@ -130,43 +130,30 @@ export const parseWith = <T>(schema: ZodType<T>, value: unknown, codes: FieldCod
 };
 
 /**
- * How an Accept header ranks one media type (RFC 9110, 12.5.1): the quality of the most specific range that
- * matches it (`type/subtype` over `type/*` over `*\/*`), that range's specificity and its place in the header.
- */
-const rank = (ranges: readonly { type: string; subtype: string; q: number }[], mediaType: string) => {
-  const [type, subtype] = mediaType.split('/');
-  let best = { q: 0, specificity: -1, index: Number.MAX_SAFE_INTEGER };
-  ranges.forEach((range, index) => {
-    const specificity =
-      range.type === type && range.subtype === subtype ? 2 : range.type === type && range.subtype === '*' ? 1 : range.type === '*' && range.subtype === '*' ? 0 : -1;
-    if (specificity > best.specificity) best = { q: range.q, specificity, index };
-  });
-  return best;
-};
-
-/**
- * True when an Accept header ranks an HTML page above JSON (a browser, a plain form post). A tie (`*\/*`, no
- * header) goes to JSON, as it always has: API clients get the contract's bodies. The negotiation of one pair of
- * types is a few lines here; a negotiation library costs 3.4 KiB of every public function's bundle (issue 8).
+ * True when an Accept header ranks an HTML page above JSON (a browser, a plain form post). Each of the two types
+ * takes the quality of the most specific range that matches it (RFC 9110, 12.5.1: `type/subtype` over `type/*`
+ * over `*\/*`); a tie goes to the more specific range, then to the earlier one, and a tie of `*\/*` (or no header)
+ * to JSON, as it always has: API clients get the contract's bodies. A range with parameters other than `q`
+ * (`text/html;level=1`) matches neither. A few lines here; a negotiation library costs 3.4 KiB of every public
+ * function's bundle (issue 8), and `tests/unit/accept.test.ts` checks these against negotiator's answers.
  */
 export const prefersHtml = (accept: string | undefined) => {
-  if (accept === undefined) return false;
-  const ranges = accept.split(',').flatMap((part) => {
+  // Per type: [quality, specificity, -index] of the most specific range that matches it.
+  const html = [0, -1, 0];
+  const json = [0, -1, 0];
+  accept?.split(',').forEach((part, index) => {
     const [range = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
-    const [type, subtype] = range.split('/');
-    if (!type || !subtype) return [];
-    const qParam = params.find((param) => /^q\s*=/.test(param));
-    // A range with other parameters (`text/html;level=1`) matches only a type with those: neither of ours.
-    if (params.some((param) => param !== qParam)) return [];
-    const q = qParam === undefined ? 1 : Number(qParam.slice(qParam.indexOf('=') + 1).trim());
-    return Number.isFinite(q) && q >= 0 && q <= 1 ? [{ type, subtype, q }] : [];
+    const [param = 'q=1'] = params;
+    const q = params.length < 2 && /^q\s*=/.test(param) ? Number(param.slice(param.indexOf('=') + 1)) : Number.NaN;
+    if (!(q >= 0 && q <= 1)) return;
+    for (const [rank, type] of [[html, 'text/html'], [json, JSON_TYPE]] as const) {
+      const specificity = range === type ? 2 : range === `${type.split('/')[0]}/*` ? 1 : range === '*/*' ? 0 : -1;
+      if (specificity > (rank[1] ?? -1)) rank.splice(0, 3, q, specificity, -index);
+    }
   });
-  const html = rank(ranges, 'text/html');
-  const json = rank(ranges, JSON_TYPE);
-  if (html.q !== json.q) return html.q > json.q;
-  if (html.q === 0) return false;
-  if (html.specificity !== json.specificity) return html.specificity > json.specificity;
-  return html.index < json.index;
+  const [hq = 0, hs = 0, hi = 0] = html;
+  const [jq = 0, js = 0, ji = 0] = json;
+  return hq !== jq ? hq > jq : hq > 0 && (hs !== js ? hs > js : hi > ji);
 };
 
 export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
@@ -321,7 +308,7 @@ export const errorResponse = (error: unknown, req: HttpRequest | undefined, site
  */
 export const readerLanguage = (req: HttpRequest | undefined, site: Brand | string, requested?: string | undefined): Language => {
   const own = typeof site === 'string' || !isLanguage(site.lang) ? DEFAULT_LANGUAGE : site.lang;
-  return pickLanguage(requested ?? req?.query.get('lang'), req?.headers['accept-language'], { fallback: own });
+  return pickLanguage(requested ?? req?.query.get('lang'), req?.headers['accept-language'], own);
 };
 
 /** The site as this request's reader sees it: its brand, in the reader's language (readerLanguage). */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import qs from 'qs';
 import type Stripe from 'stripe';
 import { errorBody, readBody, resourceMissing, sendJson, stripeError } from './http.js';
-import { apiList, chargeView, checkoutSession, invoiceView, portalSession, toMetadata } from './objects.js';
+import { apiList, chargeView, checkoutSession, invoiceView, metadataProblem, portalSession, toMetadata } from './objects.js';
 import { newId, own, type StripeStore } from './state.js';
 
 type Params = Record<string, unknown>;
@@ -10,6 +10,30 @@ type Result = { status: number; body: unknown };
 
 /** Stripe's smallest charge, in minor units, where it differs from 50. */
 const MINIMUM_CHARGE: Record<string, number> = { usd: 50, eur: 50, gbp: 30, jpy: 50, chf: 50, cad: 50, aud: 50 };
+
+/** Checkout's locales, as the `stripe` package's API version lists them (Checkout.SessionCreateParams.Locale). */
+const CHECKOUT_LOCALES = [
+  'auto', 'bg', 'cs', 'da', 'de', 'el', 'en', 'en-GB', 'es', 'es-419', 'et', 'fi', 'fil', 'fr', 'fr-CA', 'hi-IN', 'hr', 'hu', 'id', 'it', 'ja',
+  'ko', 'lt', 'lv', 'ms', 'mt', 'nb', 'nl', 'pl', 'pt', 'pt-BR', 'ro', 'ru', 'sk', 'sl', 'sv', 'th', 'tr', 'vi', 'zh', 'zh-HK', 'zh-TW',
+] as const satisfies readonly Stripe.Checkout.SessionCreateParams.Locale[];
+
+/** The Customer Portal's locales (BillingPortal.SessionCreateParams.Locale): Checkout's and more regional English. */
+const PORTAL_LOCALES = [
+  ...CHECKOUT_LOCALES.filter((l) => l !== 'hi-IN'),
+  'en-AU', 'en-CA', 'en-IE', 'en-IN', 'en-NZ', 'en-SG',
+] as const satisfies readonly Stripe.BillingPortal.SessionCreateParams.Locale[];
+
+/** Stripe's refusal of a value outside an enum: "Invalid locale: must be one of auto, bg, …, zh-HK, or zh-TW". */
+const notOneOf = (param: string, values: readonly string[]) =>
+  errorBody(`Invalid ${param}: must be one of ${values.slice(0, -1).join(', ')}, or ${values.at(-1)}`, param);
+
+/** A locale parameter: absent (null), one of `values`, or Stripe's refusal. */
+const localeOf = <T extends string>(value: unknown, values: readonly T[]): { locale: T | null } | { refused: Result } =>
+  value === undefined
+    ? { locale: null }
+    : typeof value === 'string' && (values as readonly string[]).includes(value)
+      ? { locale: value as T }
+      : { refused: { status: 400, body: notOneOf('locale', values) } };
 
 const record = (value: unknown): Params => (typeof value === 'object' && value !== null ? (value as Params) : {});
 
@@ -140,6 +164,16 @@ export class StripeApi {
     if (typeof body.success_url !== 'string' || typeof body.cancel_url !== 'string') {
       return { status: 400, body: errorBody('Missing URLs', 'success_url') };
     }
+    const locale = localeOf(body.locale, CHECKOUT_LOCALES);
+    if ('refused' in locale) return locale.refused;
+    for (const [param, value] of [
+      ['metadata', body.metadata],
+      ['payment_intent_data[metadata]', record(body.payment_intent_data).metadata],
+      ['subscription_data[metadata]', record(body.subscription_data).metadata],
+    ] as const) {
+      const problem = metadataProblem(value, param);
+      if (problem) return { status: 400, body: errorBody(problem, param) };
+    }
     const session = checkoutSession({
       mode,
       currency: price.currency,
@@ -150,6 +184,7 @@ export class StripeApi {
       submitType: typeof body.submit_type === 'string' ? (body.submit_type as Stripe.Checkout.Session.SubmitType) : null,
       successUrl: body.success_url,
       cancelUrl: body.cancel_url,
+      locale: locale.locale,
       url: this.pages.checkout,
     });
     const { state } = this.store;
@@ -187,12 +222,14 @@ export class StripeApi {
     if (returnUrl !== undefined && (typeof returnUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(returnUrl) || !URL.canParse(returnUrl))) {
       return { status: 400, body: { error: { type: 'invalid_request_error', code: 'url_invalid', message: 'Not a valid URL', param: 'return_url' } } };
     }
+    const locale = localeOf(body.locale, PORTAL_LOCALES);
+    if ('refused' in locale) return locale.refused;
     state.portalConfiguration ??= newId('bpc');
     const session = portalSession({
       customer,
       configuration: state.portalConfiguration,
       returnUrl: typeof returnUrl === 'string' ? returnUrl : null,
-      locale: typeof body.locale === 'string' ? body.locale : null,
+      locale: locale.locale,
       url: this.pages.portal,
     });
     state.portalSessions[session.id] = session;

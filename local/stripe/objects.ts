@@ -12,11 +12,30 @@ const MONTH = 30 * 86400;
 
 const list = <T>(data: T[], url: string): Stripe.ApiList<T> => ({ object: 'list', data, has_more: false, url });
 
-/** Metadata as Stripe stores it: string values only. */
+/** Metadata as Stripe stores it: string values only; a key sent empty is not set (Stripe's way to unset one). */
 export const toMetadata = (value: unknown): Stripe.Metadata =>
   Object.fromEntries(
-    Object.entries(typeof value === 'object' && value !== null ? value : {}).map(([key, v]) => [key, String(v)]),
+    Object.entries(typeof value === 'object' && value !== null ? value : {})
+      .map(([key, v]) => [key, String(v)])
+      .filter(([, v]) => v !== ''),
   );
+
+/**
+ * Stripe's limits on metadata (https://docs.stripe.com/api/metadata): at most 50 keys, keys up to 40 characters,
+ * values up to 500, each a string. The first broken one, worded as Stripe words it; undefined when it is fine.
+ */
+export const metadataProblem = (value: unknown, param: string): string | undefined => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `Invalid hash: ${param}`;
+  const entries = Object.entries(value);
+  if (entries.length > 50) return `Metadata can have up to 50 keys, but you passed in ${entries.length} keys.`;
+  for (const [key, v] of entries) {
+    if (typeof v !== 'string') return `Invalid string: ${param}[${key}]`;
+    if (key.length > 40) return `Metadata keys can have up to 40 characters, but you passed in a key that is ${key.length} characters.`;
+    if (v.length > 500) return `Metadata values can have up to 500 characters, but you passed in a value that is ${v.length} characters.`;
+  }
+  return undefined;
+};
 
 export interface SessionParams {
   mode: 'payment' | 'subscription';
@@ -28,6 +47,8 @@ export interface SessionParams {
   successUrl: string;
   cancelUrl: string;
   url: (id: string) => string;
+  /** The locale asked for (`auto` kept as such); null when none was. */
+  locale?: Stripe.Checkout.Session.Locale | null | undefined;
   /**
    * Adaptive Pricing: on by default for accounts that have it (Stripe may then show the donor another currency),
    * off only when the request says `adaptive_pricing[enabled]=false`.
@@ -70,7 +91,7 @@ export const checkoutSession = (p: SessionParams): Stripe.Checkout.Session => {
     invoice: null,
     invoice_creation: null,
     livemode: false,
-    locale: null,
+    locale: p.locale ?? null,
     managed_payments: null,
     metadata: p.metadata,
     mode: p.mode,

@@ -236,7 +236,10 @@ describe('the embed on the cross-origin demo article, with JavaScript', () => {
     await page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
     await expect(page.locator('h1').textContent()).resolves.toBe('Pay $25.00 a month');
     await pay(page, 'embed.uk.donor@example.org');
-    expect((await subjects('embed.uk.donor@example.org')).length).toBeGreaterThan(0);
+    await expect(page.locator('h1').textContent()).resolves.toBe(messagesOf('uk').donations.thanks.paidTitle);
+    // The receipt, in Ukrainian.
+    await expect.poll(() => mailLanguages('embed.uk.donor@example.org')).toEqual(['uk']);
+    expect((await subjects('embed.uk.donor@example.org'))[0]).toMatch(new RegExp(`^${opening(messagesOf('uk').emails.receipt.subject)}`));
     expect(v.errors).toEqual([]);
     await v.close();
   });
@@ -327,7 +330,8 @@ describe('the embed on the cross-origin demo article, without JavaScript', () =>
       const query = Object.fromEntries(new URL((await donate).url()).searchParams);
       expect(query).toEqual({ campaign: 'ukraine', currency: 'usd', frequency: 'once', amount: '1000', ...(language ? { lang: language } : {}) });
       await pay(v.page, `embed.nojs.${language ?? 'en'}.donor@example.org`);
-      await expect(v.page.locator('h1').textContent()).resolves.toBe('Thank you for your gift');
+      await expect(v.page.locator('h1').textContent()).resolves.toBe(messagesOf(language ?? 'en').donations.thanks.paidTitle);
+      await expect.poll(() => mailLanguages(`embed.nojs.${language ?? 'en'}.donor@example.org`)).toEqual([language ?? 'en']);
       await v.close();
     });
   }

@@ -51,7 +51,7 @@ describe('the demo article page in Chromium', () => {
     await page.goto(`${env.server.siteUrl}/`);
     await page.getByLabel('Email address').fill('nojs.reader@example.org');
     await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.waitForURL(`${env.server.url}/v1/subscriptions/thanks`);
+    await page.waitForURL(`${env.server.url}/v1/subscriptions/thanks?lang=en`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Check your inbox');
 
     const [confirmation] = await env.server.mailTo('nojs.reader@example.org');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
+import { formatAmount } from '../../functions/core/shared/i18n/format.js';
 import { documentClient } from '../../functions/platform/clients.js';
 import { postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 import { campaignSettings } from '../support/donation-fakes.js';
@@ -179,6 +180,87 @@ describe('a monthly gift', () => {
     const receipts = (await server.mailTo('monthly@example.org')).filter((m) => m.subject.startsWith('Thank you'));
     expect(receipts).toHaveLength(2);
     expect(receipts[0]?.text).toContain('monthly gift');
+  });
+});
+
+describe('a gift in the donor\'s language', () => {
+  const sessionOf = (id: string) => new Stripe('sk_test_appeal_local_simulator', { host: '127.0.0.1', port: stripePort(), protocol: 'http' }).checkout.sessions.retrieve(id);
+
+  it('carries Ukrainian to Checkout, the pages after it, the receipt and the newsletter opt-in', async () => {
+    const id = await newCampaign();
+    const created = await checkout({ campaign: id, amount: 2550, email: 'ukr-donor@example.org', subscribe: true, lang: 'uk-UA' });
+    expect(created.status).toBe(201);
+    const session = await sessionOf(created.body.id);
+    expect(session.metadata).toEqual({ campaign: id, frequency: 'once', subscribe: 'true', lang: 'uk' });
+    // Stripe's Checkout has no Ukrainian: the browser's language, else English.
+    expect(session.locale).toBe('auto');
+    expect(session.success_url).toBe(`${server.url}/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}&lang=uk`);
+    expect(session.cancel_url).toBe(`${server.url}/v1/donate?campaign=${id}&checkout=cancelled&lang=uk`);
+
+    await local(`/checkout/${created.body.id}/complete`);
+    const thanks = await (await fetch(`${server.url}/v1/donate/thanks?session_id=${created.body.id}&lang=uk`)).text();
+    expect(thanks).toContain('<html lang="uk">');
+    expect(thanks).toContain(`Ваш внесок у розмірі ${formatAmount('uk', 2550, 'usd')} на збір «Support Ukraine» отримано.`);
+
+    const mail = await server.mailTo('ukr-donor@example.org');
+    const receipts = mail.filter((m) => m.subject === 'Дякуємо за ваш внесок на збір «Support Ukraine»');
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]?.html).toContain('<html lang="uk">');
+    expect(receipts[0]?.text).toContain(formatAmount('uk', 2550, 'usd'));
+    const confirmation = mail.find((m) => m.subject.startsWith('Підтвердьте, будь ласка, підписку на розсилку'));
+    expect(confirmation?.html).toContain('<html lang="uk">');
+    // Its link opens the confirmation page in Ukrainian too.
+    expect(confirmation?.text).toMatch(/\/v1\/subscriptions\/confirm\?token=[^\s]+lang=uk/);
+  });
+
+  it('gives a monthly gift its language on the subscription, for every month\'s receipt', async () => {
+    const id = await newCampaign();
+    const created = await checkout({ campaign: id, amount: 1000, frequency: 'monthly', email: 'pl-donor@example.org', lang: 'pl' });
+    const session = await sessionOf(created.body.id);
+    expect(session.locale).toBe('pl');
+    expect(session.metadata).toMatchObject({ lang: 'pl' });
+    await local(`/checkout/${created.body.id}/complete`);
+    const stripe = new Stripe('sk_test_appeal_local_simulator', { host: '127.0.0.1', port: stripePort(), protocol: 'http' });
+    const subscription = await stripe.subscriptions.retrieve(await subscriptionOf(created.body.id));
+    expect(subscription.metadata).toMatchObject({ campaign: id, lang: 'pl' });
+    await local(`/subscriptions/${subscription.id}/renew`);
+    const receipts = (await server.mailTo('pl-donor@example.org')).filter((m) => m.subject === 'Dziękujemy za wpłatę na zbiórkę „Support Ukraine”');
+    expect(receipts).toHaveLength(2);
+  });
+
+  // Needs the mail worker to pass the receipt's language to manageLink (functions/core/mail/mail.ts).
+  it('links a monthly receipt to the manage pages in its language', async () => {
+    const id = await newCampaign();
+    const created = await checkout({ campaign: id, amount: 1000, frequency: 'monthly', email: 'pl-manage@example.org', lang: 'pl' });
+    await local(`/checkout/${created.body.id}/complete`);
+    const receipt = (await server.mailTo('pl-manage@example.org')).find((m) => m.subject.startsWith('Dziękujemy'));
+    expect(receipt?.text).toMatch(/\/v1\/donations\/manage\?token=[^\s]+&lang=pl/);
+  });
+
+  it('speaks English when no language is asked (and says so on the way back), and refuses one it does not speak', async () => {
+    const id = await newCampaign();
+    const created = await checkout({ campaign: id, amount: 2500 });
+    const session = await sessionOf(created.body.id);
+    expect(session.success_url).toBe(`${server.url}/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}&lang=en`);
+    expect(session.metadata).toEqual({ campaign: id, frequency: 'once', subscribe: 'false', lang: 'en' });
+    expect(session.locale).toBe('en');
+    const refused = await checkout({ campaign: id, amount: 2500, lang: 'de' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'invalid_field', field: 'lang' });
+  });
+
+  it('takes an amount written the Ukrainian way from the chooser', async () => {
+    const id = await newCampaign();
+    const chooser = await fetch(`${server.url}/v1/donate?campaign=${id}`, { headers: { accept: 'text/html', 'accept-language': 'uk-UA,uk;q=0.9,en;q=0.5' } });
+    const html = await chooser.text();
+    expect(html).toContain('<html lang="uk">');
+    expect(html).toContain('<input type="hidden" name="lang" value="uk">');
+    const answer = await fetch(`${server.url}/v1/donate?campaign=${id}&currency=usd&lang=uk&custom_amount=${encodeURIComponent('12,50')}`, { redirect: 'manual' });
+    expect(answer.status).toBe(303);
+    const sessionId = new URL(answer.headers.get('location') ?? '').pathname.split('/').at(-1) ?? '';
+    const session = await sessionOf(sessionId);
+    expect(session.amount_total).toBe(1250);
+    expect(session.metadata).toMatchObject({ lang: 'uk' });
   });
 });
 

@@ -21,7 +21,7 @@ describe('POST /v1/subscriptions', () => {
     const [mail, ...rest] = await server.mailTo('new.reader@example.org');
     expect(rest).toHaveLength(0);
     expect(mail?.subject).toBe('Please confirm your subscription to GlobalSecurity.org');
-    expect(mail?.headers['List-Unsubscribe']).toMatch(/^<http:\/\/localhost:\d+\/v1\/subscriptions\/unsubscribe\?token=v1\.[\w-]+>$/);
+    expect(mail?.headers['List-Unsubscribe']).toMatch(/^<http:\/\/localhost:\d+\/v1\/subscriptions\/unsubscribe\?token=v1\.[\w-]+&lang=en>$/);
     expect(mail?.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(mail?.html).toContain('/v1/subscriptions/confirm?token=');
     expect(mail?.text).toContain('Unsubscribe: ');
@@ -47,7 +47,8 @@ describe('POST /v1/subscriptions', () => {
     });
     expect(response.status).toBe(303);
     const location = response.headers.get('location') ?? '';
-    expect(location).toBe(`${server.url}/v1/subscriptions/thanks`);
+    // The thank-you page in the reader's language (here English: no lang asked, no Accept-Language).
+    expect(location).toBe(`${server.url}/v1/subscriptions/thanks?lang=en`);
     const page = await fetch(location);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Check your inbox');

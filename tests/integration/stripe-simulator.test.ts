@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,5 +235,33 @@ describe('what Stripe refuses or replays', () => {
     const error = await stripe.checkout.sessions.create(sessionParams(10)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(error).toMatchObject({ code: 'amount_too_small', statusCode: 400 });
+  });
+});
+
+describe('locale and metadata', () => {
+  const fixture = (JSON.parse(readFileSync('../shared/stripe/fixtures3.json', 'utf8')) as { resources: Record<string, Stripe.Checkout.Session> }).resources['checkout.session'];
+
+  it('keeps the locale asked for (auto as auto), none as null, as Stripe does', async () => {
+    expect(fixture).toHaveProperty('locale');
+    const polish = await stripe.checkout.sessions.create({ ...sessionParams(900), locale: 'pl' });
+    expect(polish.locale).toBe('pl');
+    expect((await stripe.checkout.sessions.retrieve(polish.id)).locale).toBe('pl');
+    expect((await stripe.checkout.sessions.create({ ...sessionParams(900), locale: 'auto' })).locale).toBe('auto');
+    expect((await stripe.checkout.sessions.create(sessionParams(900))).locale).toBeNull();
+  });
+
+  it('refuses a locale Checkout does not have, as Stripe words it', async () => {
+    const refused = stripe.checkout.sessions.create({ ...sessionParams(900), locale: 'uk' as Stripe.Checkout.SessionCreateParams.Locale });
+    await expect(refused).rejects.toMatchObject({ type: 'StripeInvalidRequestError', param: 'locale', message: expect.stringMatching(/^Invalid locale: must be one of auto, bg, .*, zh-HK, or zh-TW$/) });
+  });
+
+  it('stores metadata as strings, leaves out keys sent empty, and refuses what breaks its limits', async () => {
+    const session = await stripe.checkout.sessions.create({ ...sessionParams(900), metadata: { campaign: 'ukraine', lang: 'uk', note: '' } });
+    expect(session.metadata).toEqual({ campaign: 'ukraine', lang: 'uk' });
+    await expect(stripe.checkout.sessions.create({ ...sessionParams(900), metadata: { note: 'x'.repeat(501) } })).rejects.toMatchObject({
+      param: 'metadata',
+      message: 'Metadata values can have up to 500 characters, but you passed in a value that is 501 characters.',
+    });
+    await expect(stripe.checkout.sessions.create({ ...sessionParams(900, 'subscription'), subscription_data: { metadata: { ['k'.repeat(41)]: 'v' } } })).rejects.toMatchObject({ param: 'subscription_data[metadata]' });
   });
 });

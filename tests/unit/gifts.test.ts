@@ -6,6 +6,7 @@ import type { Campaign, Gift, PaymentEvent } from '../../functions/core/donation
 import type { MailJob } from '../../functions/core/mail/model.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings, makeGiftDeps } from '../support/donation-fakes.js';
+import { formatAmount } from '../../functions/core/shared/i18n/format.js';
 import { testKeys } from '../support/fakes.js';
 import { dispute, paid, processing, refund, refundOf } from '../support/payment-events.js';
 
@@ -95,6 +96,26 @@ describe('recordPaymentEvent', () => {
       lists: ['news'],
       consent: { origin: 'donation', wordingVersion: 'v1' },
     });
+  });
+
+  it('thanks the donor and asks them to confirm in the language they gave in', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1', { subscribe: true, lang: 'uk' }));
+    await recordPaymentEvent(t.deps, refund('pi_1', 500)); // a later event without a language keeps the gift's
+    expect(t.queue.jobs.find((j) => j.kind === 'receipt')).toMatchObject({ gift: { lang: 'uk' } });
+    expect(t.queue.jobs.find((j) => j.kind === 'signup')).toMatchObject({ request: { lang: 'uk', consent: { origin: 'donation' } } });
+    for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
+    const receipt = t.mailer.sent.find((m) => m.subject.startsWith('Дякуємо'));
+    expect(receipt?.html).toContain('<html lang="uk">');
+    expect(receipt?.text).toContain(formatAmount('uk', 2500, 'usd'));
+  });
+
+  it('sends an English receipt, as before, for a gift without a language', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1', { subscribe: true }));
+    const receipt = t.queue.jobs.find((j) => j.kind === 'receipt');
+    expect(receipt?.kind === 'receipt' && 'lang' in receipt.gift).toBe(false);
+    expect(t.queue.jobs.find((j) => j.kind === 'signup')).not.toHaveProperty('request.lang');
   });
 
   it('does not offer the newsletter again with each monthly payment', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { saveCampaign } from '../../functions/core/donations/checkout.js';
 import type { Campaign } from '../../functions/core/donations/model.js';
-import { campaignEndedPage, donateChooserPage, donationThanksPage, exactMoney } from '../../functions/core/donations/pages.js';
+import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage, exactMoney, giftAmount } from '../../functions/core/donations/pages.js';
+import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
+import { fill, formatAmount, formatCount } from '../../functions/core/shared/i18n/format.js';
 import { alreadySubscribedEmail, confirmationEmail, type MailSender, receiptEmail, welcomeEmail } from '../../functions/core/mail/emails.js';
 import { faviconIco, faviconPixels } from '../../functions/core/shared/favicon.js';
 import { type Brand, contrastRatio, page, pagePolicy, stylesheet, textOn, toBrand, waitInWords } from '../../functions/core/shared/html.js';
@@ -171,6 +173,57 @@ describe('the donation chooser', () => {
     expect(exactMoney(4750, 'usd')).toBe('$47.50');
     expect(exactMoney(5_000_000, 'usd')).toBe('$50,000');
     expect(exactMoney(2500, 'jpy')).toBe('¥2,500');
+  });
+});
+
+describe('the donation pages in another language', () => {
+  const uk: Brand = { ...brand, lang: 'uk' };
+  const money = (minor: number) => formatAmount('uk', minor, 'usd');
+
+  it('offer the chooser in Ukrainian, with amounts in its notation and the language carried by the form', () => {
+    const html = donateChooserPage(uk, 'https://api.example.org', campaign(), 'once');
+    expect(html).toContain('<html lang="uk">');
+    expect(html).toContain('<title>Підтримайте збір «Spring appeal»');
+    expect(html).toContain(`<strong>${money(4750)}</strong>`);
+    expect(html).toContain(`formnovalidate>${money(1000)}</button>`);
+    expect(html).toContain('<input type="hidden" name="lang" value="uk">');
+    expect(html).toContain('<legend>Як часто</legend>');
+    expect(describedBy(html, 'custom_amount').texts[0]).toBe(`Від ${money(100)} до ${money(10_000_000)}, наприклад 25 або 12,50.`);
+    expect(html).not.toMatch(/Choose an amount|Continue to payment/);
+  });
+
+  it('word a refused amount in Ukrainian, with the range in its notation, not the API\'s English', () => {
+    const html = donateChooserPage(uk, 'https://api.example.org', campaign(), { frequency: 'once', customAmount: '0,5', error: { message: 'Please choose an amount between $1.00 and $100,000.00.', field: 'amount' } });
+    const wording = fill(messagesOf('uk').donations.problems.amount, { min: money(100), max: money(10_000_000) });
+    expect(describedBy(html, 'custom_amount').texts[1]).toBe(wording);
+    expect(wording).toContain(money(10_000_000));
+    expect(html).not.toContain('Please choose');
+    expect(html).toContain('value="0,5"');
+  });
+
+  it('say that an appeal has ended, and thank for a gift, in Ukrainian', () => {
+    const ended = campaignEndedPage(uk, campaign({ open: false, donors: 3, donations: 5 }));
+    expect(ended).toContain('<h1>Цей збір завершено</h1>');
+    expect(ended).toContain(formatCount('uk', 3, { one: '{n} донор', few: '{n} донори', many: '{n} донорів', other: '{n} донора' }));
+    const thanks = donationThanksPage(uk, { status: 'paid', amount: giftAmount('uk', 2500, 'usd'), monthly: true, campaignTitle: 'Spring appeal', manageUrl: 'https://api.example.org/m?token=t&lang=uk' });
+    expect(thanks).toContain(`Ваш щомісячний внесок у розмірі ${money(2500)} на збір «Spring appeal» отримано.`);
+    expect(thanks).toContain('<a href="https://api.example.org/m?token=t&amp;lang=uk">керувати щомісячним внеском</a>');
+    expect(giftAmount('en', 2500, 'usd')).toBe('$25.00');
+  });
+
+  it('explain a donation link it could not follow in Ukrainian', () => {
+    const html = donationErrorPage(uk, 'This campaign does not exist or no longer takes gifts.', 'https://api.example.org/v1/donate?campaign=spring&lang=uk');
+    expect(html).toContain('<html lang="uk">');
+    expect(html).not.toContain('This campaign does not exist');
+    expect(html).toContain('<a class="button" href="https://api.example.org/v1/donate?campaign=spring&amp;lang=uk">Виберіть суму</a>');
+  });
+
+  it('leave English pages as they were, but for the language their form carries to the next page', () => {
+    const english = donateChooserPage(brand, 'https://api.example.org', campaign(), 'once');
+    expect(donateChooserPage({ ...brand, lang: 'en' }, 'https://api.example.org', campaign(), 'once')).toBe(english);
+    // An English reader on a site whose own language is another keeps English on the way to Checkout and back.
+    expect(english).toContain('<input type="hidden" name="lang" value="en">');
+    expect(english).toContain('Continue to payment');
   });
 });
 

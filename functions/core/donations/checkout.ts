@@ -1,15 +1,26 @@
 import { normalizeEmail } from '../shared/email-address.js';
 import * as z from 'zod/mini';
 import '../shared/schema.js'; // zod's messages, worded for every parse
-import { type Campaign, CampaignCurrencyLockedError, CampaignId, type CampaignRecord, type CampaignSettings, type CheckoutRequest, CurrencyCode, Frequency } from './model.js';
+import {
+  type Campaign,
+  CampaignCurrencyLockedError,
+  CampaignId,
+  type CampaignRecord,
+  type CampaignSettings,
+  type CheckoutRequest,
+  CurrencyCode,
+  Frequency,
+  RequestedLanguage,
+} from './model.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { formatMoney, fractionDigits, parseMajorAmount } from '../shared/money.js';
 import type { CampaignRepository, CheckoutAttempts, Payments } from './ports.js';
 import type { Clock } from '../shared/ports.js';
 import { type Keys, keyedHash } from '../shared/secrets.js';
 import type { Client } from '../shared/model.js';
-import { manageLink } from './manage.js';
-import type { GiftOutcome } from './pages.js';
+import type { Language } from '../shared/i18n/index.js';
+import { inDonorLanguage, manageLink } from './manage.js';
+import { type GiftOutcome, giftAmount } from './pages.js';
 
 export interface DonationSettings {
   apiBaseUrl: string;
@@ -73,9 +84,11 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
   const campaign = await checkGift(deps, input);
   const email = input.email === undefined || input.email.trim() === '' ? undefined : normalizeEmail(input.email);
   const now = deps.clock.now();
+  // The language changes the Stripe request (locale, metadata, return URLs), so it is part of the gift's identity:
+  // the same gift in another language is another session (Stripe refuses a key reused with other parameters).
   const fingerprint = keyedHash(
     deps.keys.clientIp,
-    [input.client.ip, campaign.id, input.amount, input.currency, input.frequency, email ?? '', input.subscribe].join('|'),
+    [input.client.ip, campaign.id, input.amount, input.currency, input.frequency, email ?? '', input.subscribe, ...(input.lang ? [input.lang] : [])].join('|'),
   );
   const base = deps.settings.apiBaseUrl;
   const params = {
@@ -86,9 +99,11 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
     frequency: input.frequency,
     email,
     subscribe: input.subscribe,
-    successUrl: deps.settings.successUrl ?? `${base}/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}`,
+    lang: input.lang,
+    // Our own pages speak the donor's language (a configured page is the site's own, left as it is).
+    successUrl: deps.settings.successUrl ?? inDonorLanguage(`${base}/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}`, input.lang),
     // Back on the chooser, which then says that the payment was cancelled (and nothing was charged).
-    cancelUrl: deps.settings.cancelUrl ?? `${base}/v1/donate?${new URLSearchParams({ campaign: campaign.id, checkout: 'cancelled' })}`,
+    cancelUrl: deps.settings.cancelUrl ?? inDonorLanguage(`${base}/v1/donate?${new URLSearchParams({ campaign: campaign.id, checkout: 'cancelled' })}`, input.lang),
   };
   const attempt = await deps.attempts.attemptFor(fingerprint, now, ATTEMPT_TTL_SECONDS);
   let session = await deps.payments.createCheckout(params, `checkout-${attempt}`);
@@ -147,11 +162,13 @@ export const saveCampaign = async (
  * anyone can open it): `paid` with the amount and campaign once Stripe says the session is complete and paid,
  * `processing` when it is complete but its payment (a delayed bank debit) is not yet confirmed, `unpaid` with
  * the way back to the chooser while it is open or after it expired, `unknown` for a session Stripe does not know
- * (or a malformed id), `unavailable` when Stripe cannot be asked (an outage is not the donor's problem).
+ * (or a malformed id), `unavailable` when Stripe cannot be asked (an outage is not the donor's problem). The amount
+ * is written, and the links lead, in `lang` (the page's language).
  */
 export const describeGift = async (
   deps: Pick<DonationDeps, 'payments' | 'campaigns' | 'keys' | 'clock' | 'settings'>,
   sessionId: string | undefined,
+  lang?: Language,
 ): Promise<GiftOutcome> => {
   if (!sessionId || !/^cs_[A-Za-z0-9_]{1,200}$/.test(sessionId)) return { status: 'unknown' };
   const summary = await deps.payments.describeCheckout(sessionId).then(
@@ -161,15 +178,16 @@ export const describeGift = async (
   if (summary === 'unknown' || summary === 'unavailable') return { status: summary };
   const campaign = summary.campaign ? await deps.campaigns.getSettings(summary.campaign).catch(() => undefined) : undefined;
   if (!summary.complete) {
-    const chooseUrl = summary.campaign ? `${deps.settings.apiBaseUrl}/v1/donate?${new URLSearchParams({ campaign: summary.campaign })}` : undefined;
+    const chooseUrl = summary.campaign ? inDonorLanguage(`${deps.settings.apiBaseUrl}/v1/donate?${new URLSearchParams({ campaign: summary.campaign })}`, lang) : undefined;
     return { status: 'unpaid', chooseUrl, campaignTitle: campaign?.title };
   }
   const monthly = summary.frequency === 'monthly';
+  const amount = giftAmount(lang, summary.amount, summary.currency);
   // Complete but not paid: a bank debit the bank has yet to confirm (it may still fail), so no gift is claimed.
-  if (!summary.paid) return { status: 'processing', amount: formatMoney(summary.amount, summary.currency), monthly, campaignTitle: campaign?.title };
+  if (!summary.paid) return { status: 'processing', amount, monthly, campaignTitle: campaign?.title };
   // A monthly donor can stop or change the gift from here, as from every monthly receipt.
-  const manageUrl = monthly && summary.customer ? manageLink(deps, deps.settings.apiBaseUrl, summary.customer) : undefined;
-  return { status: 'paid', amount: formatMoney(summary.amount, summary.currency), monthly, campaignTitle: campaign?.title, manageUrl };
+  const manageUrl = monthly && summary.customer ? manageLink(deps, deps.settings.apiBaseUrl, summary.customer, lang) : undefined;
+  return { status: 'paid', amount, monthly, campaignTitle: campaign?.title, manageUrl };
 };
 
 /** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
@@ -183,10 +201,20 @@ export const DonateQuery = z.object({
   frequency: z._default(Frequency, 'once'),
   /** The chooser's newsletter box (`true` when ticked): the donor gets the double opt-in email after paying. */
   subscribe: z.optional(z.enum(['true', 'false'])),
+  /** The reader's language (the banner's and the chooser's forms carry it): the pages' and the gift's. */
+  lang: z.optional(RequestedLanguage),
 });
 export type DonateQuery = z.infer<typeof DonateQuery>;
 
 export const hasAmount = (query: DonateQuery) => query.amount !== undefined || query.custom_amount !== undefined;
+
+/**
+ * An amount as a reader of `lang` types it, in the notation parseMajorAmount reads: Ukrainian, Polish and Spanish
+ * write "12,50" and group with spaces ("1 000"). Only a comma before one or two final digits is a decimal one, so
+ * "1,250" (a thousands comma, as in Mexico) stays what it is; English input is read as it always was.
+ */
+const typedAmount = (text: string, lang: Language | undefined) =>
+  lang === undefined || lang === 'en' ? text : text.replace(/[\s\u00a0\u202f]/g, '').replace(/^(\d+),(\d{1,2})$/, '$1.$2');
 
 /**
  * A donation link: without an amount, the campaign for the chooser page (open or ended: its page says which);
@@ -205,8 +233,8 @@ export const followDonateLink = async (
   }
   // Links carry their currency; only a hand-made one without it costs a second read (startCheckout reads too).
   const currency = query.currency ?? (await deps.campaigns.getSettings(query.campaign))?.currency ?? deps.settings.currencies[0] ?? 'usd';
-  const amount = query.amount ?? parseMajorAmount(query.custom_amount ?? '', currency, 'custom_amount');
+  const amount = query.amount ?? parseMajorAmount(typedAmount(query.custom_amount ?? '', query.lang), currency, 'custom_amount');
   const subscribe = query.subscribe === 'true';
-  const session = await startCheckout(deps, { campaign: query.campaign, amount, currency, frequency: query.frequency, subscribe, client });
+  const session = await startCheckout(deps, { campaign: query.campaign, amount, currency, frequency: query.frequency, subscribe, lang: query.lang, client });
   return { checkoutUrl: session.url };
 };

@@ -84,6 +84,7 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
         invoice: gift.invoice ?? event.invoice,
         subscription: gift.subscription ?? event.subscription,
         customer: gift.customer ?? event.customer,
+        lang: gift.lang ?? event.lang,
         paidAt: gift.paidAt ?? (status === 'paid' ? at : undefined),
       };
     }
@@ -218,6 +219,8 @@ const followUp = async (deps: GiftDeps, gift: Gift, campaign: { title: string } 
         paidAt: gift.paidAt ?? gift.updatedAt,
         // A monthly receipt links to the donor's Customer Portal (the mail worker signs the link).
         ...(gift.frequency === 'monthly' && gift.customer ? { customer: gift.customer } : {}),
+        // In the language the donor gave in (English without one).
+        ...(gift.lang ? { lang: gift.lang } : {}),
       },
     });
     flags.receiptQueued = true;
@@ -228,6 +231,8 @@ const followUp = async (deps: GiftDeps, gift: Gift, campaign: { title: string } 
       name: gift.donorName,
       lists: [deps.settings.defaultList],
       source: `${deps.settings.apiBaseUrl}/v1/donate${gift.campaign ? `?campaign=${gift.campaign}` : ''}`,
+      // The confirmation, and every email once they have confirmed, in the language they gave in.
+      ...(gift.lang ? { lang: gift.lang } : {}),
       consent: { at: deps.clock.now().toISOString(), wordingVersion: deps.settings.consentVersion, origin: 'donation' },
     });
     flags.signupQueued = true;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../shared/schema.js'; // zod's messages, worded for every parse
+import { inLanguage } from '../shared/i18n/index.js';
 import type { Clock } from '../shared/ports.js';
 import { type Keys, makeManageToken, readManageToken } from '../shared/secrets.js';
 import type { Payments } from './ports.js';
@@ -15,13 +16,20 @@ export const MANAGE_LINK_TTL_DAYS = 400;
 export const ManageQuery = z.object({ token: z.string({ error: 'This link is not valid: it has no token. It may have been copied incompletely.' }).check(z.maxLength(2048)) });
 
 /**
- * The link that opens a monthly donor's Stripe Customer Portal, signed for that customer: in every monthly receipt
- * and on the monthly thank-you page.
+ * A link of ours to a donor's next page, in their language when it is known (`lang=xx`, see inLanguage), English
+ * included: a site whose own language is another, or a browser that prefers one, must not override the donor's
+ * choice. Links made without a language (a gift from before languages were kept) stay as they were.
  */
-export const manageLink = (deps: { keys: Pick<Keys, 'token'>; clock: Clock }, apiBaseUrl: string, customer: string): string => {
+export const inDonorLanguage = inLanguage;
+
+/**
+ * The link that opens a monthly donor's Stripe Customer Portal, signed for that customer: in every monthly receipt
+ * and on the monthly thank-you page. With the donor's language (when known), its pages speak it.
+ */
+export const manageLink = (deps: { keys: Pick<Keys, 'token'>; clock: Clock }, apiBaseUrl: string, customer: string, lang?: string): string => {
   const expiresAt = new Date(deps.clock.now().getTime() + MANAGE_LINK_TTL_DAYS * 86_400_000);
   const token = makeManageToken(deps.keys.token, { customer, expiresAt });
-  return `${apiBaseUrl}/v1/donations/manage?${new URLSearchParams({ token })}`;
+  return inDonorLanguage(`${apiBaseUrl}/v1/donations/manage?${new URLSearchParams({ token })}`, lang);
 };
 
 export interface ManageDeps {
@@ -39,10 +47,10 @@ export interface ManageDeps {
  * Follows a manage link: reads the signed token (InvalidTokenError when forged, truncated or expired) and opens a
  * Customer Portal session for its customer, answering the portal URL. Portal sessions are short-lived, so each
  * visit makes its own (a link in an email could not hold one). Throws NotFoundError when Stripe no longer knows
- * the customer.
+ * the customer. The built-in way back speaks `lang` (the link's) when it is one of ours.
  */
-export const openDonorPortal = async (deps: ManageDeps, token: string): Promise<string> => {
+export const openDonorPortal = async (deps: ManageDeps, token: string, lang?: string): Promise<string> => {
   const { customer } = readManageToken(deps.keys.token, token, deps.clock.now());
-  const returnUrl = deps.settings.manageReturnUrl ?? `${deps.settings.apiBaseUrl}/v1/donate/thanks`;
+  const returnUrl = deps.settings.manageReturnUrl ?? inDonorLanguage(`${deps.settings.apiBaseUrl}/v1/donate/thanks`, lang);
   return deps.payments.createPortalSession(customer, returnUrl);
 };

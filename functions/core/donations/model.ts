@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { instant, int } from '../shared/schema.js';
 import type { EmailAddress } from '../shared/email-address.js';
 import { DomainError } from '../shared/errors.js';
+import { LANGUAGES, type Language } from '../shared/i18n/index.js';
 import { MAX_SHARDS } from '../subscriptions/counting.js';
 
 export const CurrencyCode = z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.'));
@@ -119,6 +120,8 @@ export const Gift = z.object({
   paidAt: z.optional(instant()),
   /** What this gift has added to its campaign's totals: changed only in the same transaction as the totals. */
   contributed: Contribution,
+  /** The donor's language, from the checkout's metadata: their receipt and newsletter opt-in speak it. */
+  lang: z.optional(z.enum(LANGUAGES)),
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
   version: int().check(z.nonnegative()),
@@ -148,6 +151,8 @@ export type PaymentEvent =
       customer?: string | undefined;
       /** The donor's newsletter choice applies once: on a one-time gift, or the first month of a monthly one. */
       offersSignup: boolean;
+      /** The language the donor gave in (the checkout's metadata), when it is one of ours. */
+      lang?: Language | undefined;
       at: Date;
     }
   /**
@@ -160,12 +165,28 @@ export type PaymentEvent =
   | { kind: 'subscription'; subscription: string; status: 'active' | 'ended'; campaign?: string | undefined; at: Date }
   | { kind: 'ignored'; reason: string };
 
+/**
+ * `lang` as a request sends it: one of ours by its tag or a regional one ("uk", "uk-UA"), as the signup's `lang`
+ * (an unsupported one is refused, 400 `invalid_field`).
+ */
+export const RequestedLanguage = z.pipe(
+  z.string().check(z.maxLength(35)),
+  z.pipe(
+    z.transform((tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0]),
+    z.enum(LANGUAGES),
+  ),
+);
+
 export const CheckoutRequest = z.object({
   campaign: CampaignId,
-  amount: z.int({ error: 'The amount must be a whole number of minor units.' }),
+  amount: z
+    .number({ error: 'The amount must be a whole number of minor units.' })
+    .check(z.refine(Number.isSafeInteger, 'The amount must be a whole number of minor units.')),
   currency: CurrencyCode,
   frequency: z._default(Frequency, 'once'),
   email: z.optional(z.string().check(z.maxLength(320))),
   subscribe: z._default(z.boolean(), false),
+  /** The donor's language: Checkout's, the pages it returns to, the receipt's and the opt-in's (contract extension). */
+  lang: z.optional(RequestedLanguage),
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

@@ -1,5 +1,8 @@
 import type { Campaign } from './model.js';
-import { type Brand, escapeHtml, homeButton, page, plural, toBrand } from '../shared/html.js';
+import { type Brand, escapeHtml, homeButton, page, speech, toBrand } from '../shared/html.js';
+import { messagesOf } from '../shared/i18n/catalogue.js';
+import { formatAmount, formatCount } from '../shared/i18n/format.js';
+import { isLanguage } from '../shared/i18n/index.js';
 import { formatMoney, fractionDigits } from '../shared/money.js';
 
 /** Exact, without a needless ".00": $47.50 stays $47.50, $50,000.00 reads $50,000. */
@@ -10,13 +13,41 @@ export const exactMoney = (minor: number, currency: string) => {
     : formatMoney(minor, currency);
 };
 
+/**
+ * A gift's amount as the thank-you page (and the receipt) words it: English as it always has ("$25.00"), other
+ * languages in their own notation, exactly ("25 USD" in Ukrainian).
+ */
+export const giftAmount = (lang: string | undefined, minor: number, currency: string) =>
+  isLanguage(lang) && lang !== 'en' ? formatAmount(messagesOf(lang).locale.numbers, minor, currency) : formatMoney(minor, currency);
+
+/** The page's donation messages, its figures, and `sayHtml` to fill an escaped message with HTML values. */
+const words = (site: Brand | string) => {
+  const { lang, t, say } = speech(site);
+  const siteName = escapeHtml(toBrand(site).siteName);
+  const locale = t.locale.numbers;
+  return {
+    lang,
+    m: t.donations,
+    say,
+    sayHtml: (template: string, values: Record<string, string> = {}) => say(escapeHtml(template), { site: siteName, ...values }),
+    /** An amount, exact; in English as the chooser always wrote it (exactMoney). */
+    money: (minor: number, currency: string) => escapeHtml(lang === 'en' ? exactMoney(minor, currency) : formatAmount(locale, minor, currency)),
+    count: (n: number, forms: Parameters<typeof formatCount>[2]) => escapeHtml(formatCount(locale, n, forms)),
+    /** A form of ours sends the page's language, so that the next page (and the gift) speaks it. */
+    hiddenLang: `<input type="hidden" name="lang" value="${lang}">\n`,
+  };
+};
+
 /** "$25 raised of $50,000 goal · 1 donor", and a bar of the exact proportion (no rounding to whole percents). */
-const progress = (campaign: Campaign, ended: boolean) => {
-  const raised = exactMoney(campaign.raised, campaign.currency);
-  const goal = exactMoney(campaign.goal, campaign.currency);
-  const label = ended
-    ? `<strong>${escapeHtml(raised)}</strong> raised of the ${escapeHtml(goal)} goal, from ${plural(campaign.donors, 'donor')} and ${plural(campaign.donations, 'gift')}.`
-    : `<strong>${escapeHtml(raised)}</strong> raised of ${escapeHtml(goal)} goal · ${plural(campaign.donors, 'donor')}`;
+const progress = (site: Brand | string, campaign: Campaign, ended: boolean) => {
+  const { m, sayHtml, money, count } = words(site);
+  const values = {
+    raised: `<strong>${money(campaign.raised, campaign.currency)}</strong>`,
+    goal: money(campaign.goal, campaign.currency),
+    donors: count(campaign.donors, m.donors),
+    gifts: count(campaign.donations, m.gifts),
+  };
+  const label = sayHtml(ended ? m.endedProgress : m.progress, values);
   const bar = campaign.goal > 0 ? `\n<progress max="${campaign.goal}" value="${Math.min(campaign.raised, campaign.goal)}" aria-labelledby="progress-label"></progress>` : '';
   return `<p class="lead" id="progress-label">${label}</p>${bar}`;
 };
@@ -37,67 +68,87 @@ export interface ChooserState {
  * A closed campaign's page: it has ended, with its final total, and nothing to press but the way back to the site
  * (a closed campaign takes no gift, so no button may lead to an error).
  */
-export const campaignEndedPage = (site: Brand | string, campaign: Campaign) =>
-  page(
-    'This appeal has ended',
-    `<p class="lead" role="status">${escapeHtml(campaign.title)} is no longer taking gifts. Thank you to everyone who gave.</p>
-${progress(campaign, true)}
+export const campaignEndedPage = (site: Brand | string, campaign: Campaign) => {
+  const { m, sayHtml } = words(site);
+  return page(
+    m.ended.title,
+    `<p class="lead" role="status">${sayHtml(m.ended.lead, { campaign: escapeHtml(campaign.title) })}</p>
+${progress(site, campaign, true)}
 ${homeButton(site)}`,
     site,
   );
+};
+
+/**
+ * Why a gift was refused, in the page's language. The API words its errors in English (the contract's JSON, for
+ * developers); a page in another language says it in the reader's words: an amount's range in their notation.
+ */
+const problemOf = (site: Brand | string, message: string, amountRange?: { campaign: Campaign } | undefined) => {
+  const { lang, m, say, money } = words(site);
+  if (lang === 'en') return escapeHtml(message);
+  if (!amountRange) return escapeHtml(m.problems.other);
+  const { currency, minAmount, maxAmount } = amountRange.campaign;
+  return say(escapeHtml(m.problems.amount), { min: money(minAmount, currency), max: money(maxAmount, currency) });
+};
 
 /**
  * The donation page, one form that works without JavaScript: how often, then a suggested amount (each a submit
  * button: one click goes to Checkout) or another amount, and an unticked newsletter opt-in that feeds the double
- * opt-in after payment. A closed campaign gets campaignEndedPage instead.
+ * opt-in after payment. A closed campaign gets campaignEndedPage instead. In the language of `site`, which the form
+ * carries on (a hidden `lang`) to Checkout and the pages after it.
  */
 export const donateChooserPage = (site: Brand | string, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly') => {
   if (!campaign.open) return campaignEndedPage(site, campaign);
   const state: ChooserState = typeof choice === 'string' ? { frequency: choice } : choice;
-  const { siteName } = toBrand(site);
+  const { m, say, sayHtml, money, hiddenLang } = words(site);
+  const c = m.chooser;
   const currency = campaign.currency;
-  const hasError = state.error !== undefined;
+  const problem = state.error ? problemOf(site, state.error.message, { campaign }) : undefined;
+  const hasError = problem !== undefined;
   const describedBy = `custom_amount-hint${hasError ? ' custom_amount-error' : ''}`;
   const radio = (value: 'once' | 'monthly', label: string) =>
-    `<label class="choice"><input type="radio" name="frequency" value="${value}"${state.frequency === value ? ' checked' : ''}> ${label}</label>`;
-  const amounts = campaign.suggestedAmounts
-    .map((a) => `<button type="submit" name="amount" value="${a}" formnovalidate>${escapeHtml(exactMoney(a, currency))}</button>`)
-    .join('\n');
+    `<label class="choice"><input type="radio" name="frequency" value="${value}"${state.frequency === value ? ' checked' : ''}> ${escapeHtml(label)}</label>`;
+  const amounts = campaign.suggestedAmounts.map((a) => `<button type="submit" name="amount" value="${a}" formnovalidate>${money(a, currency)}</button>`).join('\n');
+  const hint = sayHtml(c.hint, {
+    min: money(campaign.minAmount, currency),
+    max: money(campaign.maxAmount, currency),
+    example: escapeHtml(fractionDigits(currency) === 0 ? c.exampleWhole : c.example),
+  });
   return page(
-    `Give to ${campaign.title}`,
-    `${progress(campaign, false)}
-${state.cancelled ? '<div class="notice" role="status"><p>You cancelled your payment, and you have not been charged. You can choose again below.</p></div>\n' : ''}${hasError ? `<div class="alert" role="alert"><p><a href="#custom_amount">${escapeHtml(state.error?.message ?? '')}</a></p></div>\n` : ''}<form method="get" action="${escapeHtml(`${apiBaseUrl}/v1/donate`)}">
-<button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">Continue to payment</button>
+    say(c.title, { campaign: campaign.title }),
+    `${progress(site, campaign, false)}
+${state.cancelled ? `<div class="notice" role="status"><p>${escapeHtml(c.cancelled)}</p></div>\n` : ''}${hasError ? `<div class="alert" role="alert"><p><a href="#custom_amount">${problem}</a></p></div>\n` : ''}<form method="get" action="${escapeHtml(`${apiBaseUrl}/v1/donate`)}">
+<button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">${escapeHtml(c.continue)}</button>
 <input type="hidden" name="campaign" value="${escapeHtml(campaign.id)}">
 <input type="hidden" name="currency" value="${escapeHtml(currency)}">
-<fieldset>
-<legend>How often</legend>
+${hiddenLang}<fieldset>
+<legend>${escapeHtml(c.howOften)}</legend>
 <div class="options">
-${radio('once', 'Once')}
-${radio('monthly', 'Every month')}
+${radio('once', c.once)}
+${radio('monthly', c.monthly)}
 </div>
 </fieldset>
 <fieldset>
-<legend>Choose an amount</legend>
+<legend>${escapeHtml(c.chooseAmount)}</legend>
 <div class="amounts">
 ${amounts}
 </div>
 </fieldset>
 <div class="field">
-<label for="custom_amount">Other amount (${escapeHtml(currency.toUpperCase())})</label>
-<p class="hint" id="custom_amount-hint">From ${escapeHtml(exactMoney(campaign.minAmount, currency))} to ${escapeHtml(exactMoney(campaign.maxAmount, currency))}, for example ${fractionDigits(currency) === 0 ? '2500' : '25 or 12.50'}.</p>
-${hasError ? `<p class="field-error" id="custom_amount-error">${escapeHtml(state.error?.message ?? '')}</p>\n` : ''}<div class="row">
+<label for="custom_amount">${sayHtml(c.other, { currency: escapeHtml(currency.toUpperCase()) })}</label>
+<p class="hint" id="custom_amount-hint">${hint}</p>
+${hasError ? `<p class="field-error" id="custom_amount-error">${problem}</p>\n` : ''}<div class="row">
 <input id="custom_amount" name="custom_amount" inputmode="decimal" autocomplete="transaction-amount" maxlength="20" value="${escapeHtml((state.customAmount ?? '').slice(0, 20))}" aria-describedby="${describedBy}"${hasError ? ' aria-invalid="true" autofocus' : ''}>
-<button type="submit">Continue to payment</button>
+<button type="submit">${escapeHtml(c.continue)}</button>
 </div>
 </div>
 <div class="field">
-<label class="choice"><input type="checkbox" name="subscribe" value="true"${state.subscribe ? ' checked' : ''}> <span>Also send me the ${escapeHtml(siteName)} newsletter by email. We will ask you to confirm first, and you can leave at any time.</span></label>
+<label class="choice"><input type="checkbox" name="subscribe" value="true"${state.subscribe ? ' checked' : ''}> <span>${sayHtml(c.optIn)}</span></label>
 </div>
 </form>
-<p class="muted">Payment is handled securely by Stripe: we never see your card.${escapeHtml(` ${siteName}`)} will email you a receipt.</p>`,
+<p class="muted">${sayHtml(c.stripe)}</p>`,
     site,
-    { titlePrefix: hasError ? 'Error:' : undefined },
+    { titlePrefix: hasError ? speech(site).t.page.errorPrefix : undefined },
   );
 };
 
@@ -113,60 +164,64 @@ export type GiftOutcome =
 
 type LegacyGift = { amount: string; monthly: boolean; campaignTitle?: string | undefined; manageUrl?: string | undefined };
 
+/** Both ways back after a gift that did not happen: the chooser again (when known) and the site. */
+const waysBack = (site: Brand | string, chooseUrl: string | undefined, label: string) => {
+  const brand = toBrand(site);
+  const { say } = words(site);
+  return `<p class="actions">${chooseUrl ? `<a class="button" href="${escapeHtml(chooseUrl)}">${escapeHtml(label)}</a>` : ''}${brand.siteUrl ? `<a class="button secondary" href="${escapeHtml(brand.siteUrl)}">${escapeHtml(say(speech(site).t.page.backTo, { site: brand.siteName }))}</a>` : ''}</p>`;
+};
+
 /**
  * The page Checkout returns to. It thanks for a gift only once Stripe says the session is paid (a bank debit still
  * processing gets a page that says so and claims no receipt yet); an unpaid, unknown
- * or unreadable session gets a page that claims nothing.
+ * or unreadable session gets a page that claims nothing. The amount comes written in the page's language (giftAmount).
  */
 export const donationThanksPage = (site: Brand | string, outcome?: GiftOutcome | LegacyGift) => {
   const result: GiftOutcome = outcome === undefined ? { status: 'unknown' } : 'status' in outcome ? outcome : { status: 'paid', ...outcome };
+  const { m, sayHtml } = words(site);
+  const t = m.thanks;
   switch (result.status) {
     case 'paid':
+    case 'processing': {
+      const paid = result.status === 'paid';
+      const to = result.campaignTitle !== undefined && result.campaignTitle !== '';
+      const key = `${paid ? 'paid' : 'processing'}${result.monthly ? 'Monthly' : ''}${to ? 'To' : ''}` as const;
+      const lead = sayHtml(t[key], { amount: escapeHtml(result.amount), campaign: escapeHtml(result.campaignTitle ?? '') });
+      if (!paid) return page(t.processingTitle, `<p class="lead" role="status">${lead}</p>\n<p>${escapeHtml(t.bankDays)}</p>\n${homeButton(site)}`, site);
       return page(
-        'Thank you for your gift',
-        `<p class="lead" role="status">Your ${result.monthly ? 'monthly ' : ''}gift of ${escapeHtml(result.amount)}${result.campaignTitle ? ` to ${escapeHtml(result.campaignTitle)}` : ''} has been received. A receipt is on its way to your inbox.</p>
-${result.monthly && result.manageUrl ? `<p>You can change your card or stop your monthly gift at any time: <a href="${escapeHtml(result.manageUrl)}">manage your monthly gift</a>.</p>\n` : ''}${homeButton(site)}`,
+        t.paidTitle,
+        `<p class="lead" role="status">${lead}</p>
+${result.monthly && result.manageUrl ? `<p>${escapeHtml(t.manage)} <a href="${escapeHtml(result.manageUrl)}">${escapeHtml(t.manageLink)}</a>.</p>\n` : ''}${homeButton(site)}`,
         site,
       );
-    case 'processing':
-      return page(
-        'Your payment is processing',
-        `<p class="lead" role="status">Your ${result.monthly ? 'monthly ' : ''}gift of ${escapeHtml(result.amount)}${result.campaignTitle ? ` to ${escapeHtml(result.campaignTitle)}` : ''} is processing. We will email your receipt when your bank confirms the payment.</p>
-<p>A bank payment can take a few working days to confirm.</p>
-${homeButton(site)}`,
-        site,
-      );
+    }
     case 'unpaid':
       return page(
-        'Your gift was not completed',
-        `<p class="lead" role="status">We have not received a payment for this checkout${result.campaignTitle ? ` to ${escapeHtml(result.campaignTitle)}` : ''}, and you have not been charged.</p>
-<p>If you meant to give, you can start again.</p>
-<p class="actions">${result.chooseUrl ? `<a class="button" href="${escapeHtml(result.chooseUrl)}">Choose an amount</a>` : ''}${toBrand(site).siteUrl ? `<a class="button secondary" href="${escapeHtml(toBrand(site).siteUrl ?? '')}">Back to ${escapeHtml(toBrand(site).siteName)}</a>` : ''}</p>`,
+        t.unpaidTitle,
+        `<p class="lead" role="status">${result.campaignTitle ? sayHtml(t.unpaidTo, { campaign: escapeHtml(result.campaignTitle) }) : escapeHtml(t.unpaid)}</p>
+<p>${escapeHtml(t.startAgain)}</p>
+${waysBack(site, result.chooseUrl, t.chooseAmount)}`,
         site,
       );
     case 'unavailable':
-      return page(
-        'We could not check your payment just now',
-        `<p class="lead" role="status">If you completed your payment, a receipt will arrive in your inbox shortly.</p>
-${homeButton(site)}`,
-        site,
-      );
+      return page(t.unavailableTitle, `<p class="lead" role="status">${escapeHtml(t.unavailable)}</p>\n${homeButton(site)}`, site);
     case 'unknown':
-      return page(
-        'We could not find this payment',
-        `<p class="lead" role="status">This page does not know of a completed payment. If you completed one, a receipt will arrive in your inbox shortly.</p>
-${homeButton(site)}`,
-        site,
-      );
+      return page(t.unknownTitle, `<p class="lead" role="status">${escapeHtml(t.unknown)}</p>\n${homeButton(site)}`, site);
   }
 };
 
-export const donationErrorPage = (site: Brand | string, message: string, backUrl?: string) =>
-  page(
-    'We could not start your donation',
-    `<div class="alert" role="alert"><p>${escapeHtml(message)}</p></div>
-<p>You have not been charged.</p>
-<p class="actions">${backUrl ? `<a class="button" href="${escapeHtml(backUrl)}">Choose an amount</a>` : ''}${toBrand(site).siteUrl ? `<a class="button secondary" href="${escapeHtml(toBrand(site).siteUrl ?? '')}">Back to ${escapeHtml(toBrand(site).siteName)}</a>` : ''}</p>`,
+/**
+ * A donation link we could not follow (an unknown campaign, a hand-made link): the problem (in the reader's words
+ * when the page is not English), that nothing was charged, and the way back to the chooser when there is one.
+ */
+export const donationErrorPage = (site: Brand | string, message: string, backUrl?: string) => {
+  const { m } = words(site);
+  return page(
+    m.error.title,
+    `<div class="alert" role="alert"><p>${problemOf(site, message)}</p></div>
+<p>${escapeHtml(m.error.notCharged)}</p>
+${waysBack(site, backUrl, m.thanks.chooseAmount)}`,
     site,
-    { titlePrefix: 'Error:' },
+    { titlePrefix: speech(site).t.page.errorPrefix },
   );
+};

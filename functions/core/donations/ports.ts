@@ -1,3 +1,4 @@
+import type { Language } from '../shared/i18n/index.js';
 import type { Campaign, CampaignRecord, CampaignSettings, Gift, PaymentEvent } from './model.js';
 
 export interface CampaignRepository {
@@ -63,6 +64,8 @@ export interface CheckoutParams {
   subscribe: boolean;
   successUrl: string;
   cancelUrl: string;
+  /** The donor's language: Checkout's locale (where Stripe has it) and `lang` in the metadata, for the receipt. */
+  lang?: Language | undefined;
 }
 
 export interface CheckoutSummary {

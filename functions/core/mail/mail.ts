@@ -88,7 +88,7 @@ const renderReceipt = (deps: MailDeps, gift: ReceiptGift): OutgoingEmail => {
     reference: gift.reference,
     lang: gift.lang,
     // Signed when the receipt is rendered: each month's receipt carries a fresh link to stop or change the gift.
-    manageUrl: gift.monthly && gift.customer ? manageLink(deps, settings.apiBaseUrl, gift.customer) : undefined,
+    manageUrl: gift.monthly && gift.customer ? manageLink(deps, settings.apiBaseUrl, gift.customer, gift.lang) : undefined,
   });
 };
 

@@ -91,7 +91,7 @@ ${hiddenLang(site)}<div class="field">
 /** A form of ours posts the page's language, so that the answer and the emails speak it too. */
 const hiddenLang = (site: Brand | string) => {
   const { lang } = speech(site);
-  return lang === 'en' ? '' : `<input type="hidden" name="lang" value="${lang}">\n`;
+  return `<input type="hidden" name="lang" value="${lang}">\n`;
 };
 
 /** What a reader typed into the signup form, as it came (any of it may be what is wrong). */

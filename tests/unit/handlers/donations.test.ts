@@ -100,4 +100,41 @@ describe('donations handler', () => {
     expect(result.statusCode).toBe(303);
     expect(result.headers.location).toMatch(/^https:\/\/checkout\.example\.org\//);
   });
+
+  it('starts a checkout in the donor\'s language: Checkout, its return pages and the gift carry it', async () => {
+    const { handler, payments } = await setup();
+    const result = await handler(httpEvent({ method: 'POST', path: '/v1/donations/checkout', body: { campaign: 'ukraine', amount: 2500, currency: 'usd', lang: 'uk-UA' } }));
+    expect(result.statusCode).toBe(201);
+    const params = [...payments.sessions.values()][0];
+    expect(params?.lang).toBe('uk');
+    expect(params?.successUrl).toBe('https://api.example.org/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}&lang=uk');
+    expect(params?.cancelUrl).toBe('https://api.example.org/v1/donate?campaign=ukraine&checkout=cancelled&lang=uk');
+    // The same gift in another language is another session (its Stripe request differs).
+    await handler(httpEvent({ method: 'POST', path: '/v1/donations/checkout', body: { campaign: 'ukraine', amount: 2500, currency: 'usd', lang: 'pl' } }));
+    expect(payments.sessions.size).toBe(2);
+  });
+
+  it('takes the browser\'s language when the checkout names none, and refuses one it does not speak (400 invalid_field)', async () => {
+    const { handler, payments } = await setup();
+    const body = { campaign: 'ukraine', amount: 2500, currency: 'usd' };
+    await handler(httpEvent({ method: 'POST', path: '/v1/donations/checkout', body, headers: { 'accept-language': 'es-MX,es;q=0.9' } }));
+    expect([...payments.sessions.values()][0]?.lang).toBe('es');
+    const refused = await handler(httpEvent({ method: 'POST', path: '/v1/donations/checkout', body: { ...body, lang: 'de' } }));
+    expect(refused.statusCode).toBe(400);
+    expect(bodyOf(refused)).toMatchObject({ error: { code: 'invalid_field', field: 'lang' } });
+  });
+
+  it('shows the chooser in the link\'s language, and reads an amount written its way', async () => {
+    const { handler, payments } = await setup();
+    const chooser = await handler(httpEvent({ method: 'GET', path: '/v1/donate', query: 'campaign=ukraine&lang=uk', headers: { accept: 'text/html' } }));
+    expect(chooser.body).toContain('<html lang="uk">');
+    expect(chooser.body).toContain('<input type="hidden" name="lang" value="uk">');
+    const typed = await handler(httpEvent({ method: 'GET', path: '/v1/donate', query: 'campaign=ukraine&currency=usd&lang=uk&custom_amount=12%2C50', headers: { accept: 'text/html' } }));
+    expect(typed.statusCode).toBe(303);
+    expect([...payments.sessions.values()][0]).toMatchObject({ amount: 1250, lang: 'uk' });
+    const refused = await handler(httpEvent({ method: 'GET', path: '/v1/donate', query: 'campaign=ukraine&custom_amount=0%2C10&lang=uk', headers: { accept: 'text/html' } }));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('<html lang="uk">');
+    expect(refused.body).not.toContain('Please choose');
+  });
 });

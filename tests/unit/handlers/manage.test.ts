@@ -108,7 +108,7 @@ describe('GET /v1/donate/thanks', () => {
     const { handler, payments } = await setup();
     const thanks = async () => (await handler(httpEvent({ method: 'GET', path: '/v1/donate/thanks', query: 'session_id=cs_test_1', headers: { accept: 'text/html' } }))).body ?? '';
     payments.summary = { complete: true, paid: true, amount: 1000, currency: 'usd', frequency: 'monthly', campaign: 'ukraine', customer: 'cus_known' };
-    expect(await thanks()).toMatch(/<a href="https:\/\/api\.example\.org\/v1\/donations\/manage\?token=v1\.[\w-]+">/);
+    expect(await thanks()).toMatch(/<a href="https:\/\/api\.example\.org\/v1\/donations\/manage\?token=v1\.[\w-]+&amp;lang=en">/);
     payments.summary = { ...payments.summary, frequency: 'once' };
     expect(await thanks()).not.toContain('/v1/donations/manage');
     payments.summary = { ...payments.summary, frequency: 'monthly', complete: false, paid: false };

@@ -139,7 +139,7 @@ describe('the donation chooser, served', () => {
   it('says a cancelled checkout was cancelled; Checkout is told to come back that way', async () => {
     const { get, payments } = await donations();
     await get('/v1/donate', 'campaign=ukraine&currency=usd&amount=2500');
-    expect(payments.created[0]?.cancelUrl).toBe('https://api.example.org/v1/donate?campaign=ukraine&checkout=cancelled');
+    expect(payments.created[0]?.cancelUrl).toBe('https://api.example.org/v1/donate?campaign=ukraine&checkout=cancelled&lang=en');
     const result = await get('/v1/donate', 'campaign=ukraine&checkout=cancelled');
     expect(result.statusCode).toBe(200);
     expect(result.body).toContain('You cancelled your payment, and you have not been charged.');
@@ -191,7 +191,7 @@ describe('the page Checkout returns to, served', () => {
   it('offers the chooser again after an unpaid one', async () => {
     const { get, payments } = await donations();
     payments.summary = summary(false);
-    expect((await get('/v1/donate/thanks', 'session_id=cs_test_1')).body).toContain('href="https://api.example.org/v1/donate?campaign=ukraine">Choose an amount</a>');
+    expect((await get('/v1/donate/thanks', 'session_id=cs_test_1')).body).toContain('href="https://api.example.org/v1/donate?campaign=ukraine&amp;lang=en">Choose an amount</a>');
   });
 });
 

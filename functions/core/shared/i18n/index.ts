@@ -44,47 +44,39 @@ export type WidgetMessages = Shape<typeof en.widget>;
 
 export const isLanguage = (value: unknown): value is Language => typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 
-/** The supported language of one tag ("uk-UA" → uk, "ES_419" → es), if any. */
-const languageOf = (tag: string, supported: readonly Language[]): Language | undefined => {
+/** Our language of one tag ("uk-UA" → uk, "ES_419" → es), if any. */
+const languageOf = (tag: string): Language | undefined => {
   const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
-  return supported.find((language) => language === primary);
+  return LANGUAGES.find((language) => language === primary);
 };
 
-/** An Accept-Language header's tags, most wanted first (RFC 9110 §12.5.4: q-values, 0 means "not this one"). */
-const acceptedTags = (header: string): string[] =>
-  header
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.split(';').map((p) => p.trim());
-      const q = params.find((p) => /^q=/i.test(p));
-      const weight = q === undefined ? 1 : Number(q.slice(2));
-      return { tag, weight: Number.isFinite(weight) ? weight : 0, index };
-    })
-    .filter((entry) => entry.tag !== '' && entry.weight > 0)
-    .sort((a, b) => b.weight - a.weight || a.index - b.index)
-    .map((entry) => entry.tag);
-
 /**
- * The language to speak: the one asked for (an embed's `data-lang`, a signup's `lang`) when it is supported, else
- * the first supported one of the reader's preferences (an Accept-Language header, or the browser's
- * `navigator.languages`), else `fallback` (English unless said). Tags match by their primary subtag, in any case.
+ * The language to speak: the one asked for (an embed's `data-lang`, a signup's `lang`) when it is one of ours, else
+ * the most wanted of ours among the reader's preferences, else `fallback` (English unless said). The preferences are
+ * an Accept-Language header (RFC 9110 §12.5.4: by q-value, the earlier of equal ones, q=0 meaning "not this one",
+ * `*` any language: the fallback) or the browser's `navigator.languages` (in order). Tags match by their primary
+ * subtag, in any case.
  */
 export const pickLanguage = (
   requested: string | null | undefined,
   preferences: string | readonly string[] | null | undefined,
-  options: { supported?: readonly Language[]; fallback?: Language } = {},
+  fallback: Language = DEFAULT_LANGUAGE,
 ): Language => {
-  const supported = options.supported ?? LANGUAGES;
-  const fallback = options.fallback ?? DEFAULT_LANGUAGE;
-  const asked = requested ? languageOf(requested, supported) : undefined;
+  const asked = requested ? languageOf(requested) : undefined;
   if (asked) return asked;
-  const tags = typeof preferences === 'string' ? acceptedTags(preferences) : (preferences ?? []);
-  for (const tag of tags) {
-    if (tag === '*') return fallback;
-    const language = languageOf(tag, supported);
-    if (language) return language;
+  let best: Language | undefined;
+  let bestWeight = 0;
+  for (const part of typeof preferences === 'string' ? preferences.split(',') : (preferences ?? [])) {
+    const [tag = '', ...params] = part.split(';');
+    const q = params.find((param) => /^\s*q\s*=/i.test(param));
+    const weight = q === undefined ? 1 : Number(q.slice(q.indexOf('=') + 1)); // NaN (a bad q) is never more
+    const language = tag.trim() === '*' ? fallback : languageOf(tag);
+    if (language && weight > bestWeight) {
+      best = language;
+      bestWeight = weight;
+    }
   }
-  return fallback;
+  return best ?? fallback;
 };
 
 /**
