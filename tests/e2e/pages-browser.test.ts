@@ -212,6 +212,56 @@ describe.each(COMBOS)('hosted pages at $width px, JavaScript $js', ({ width, js 
   });
 });
 
+/** The pages a reader reaches without a link of ours naming a language: the browser's Accept-Language decides. */
+const BY_BROWSER_LANGUAGE = [
+  'donation chooser',
+  'chooser with a bad custom amount',
+  'chooser after a cancelled checkout',
+  'closed campaign',
+  'donation thank-you, paid',
+  'donation thank-you, not paid',
+  'donation thank-you, unknown session',
+  'donation error',
+  'signup thank-you',
+  'bad confirmation link',
+  'signup refused (no JavaScript form post)',
+  'manage link refused',
+  '404',
+];
+
+describe.each(['uk', 'pl'] as const)('hosted pages in the browser language %s, at 360 px without JavaScript', (lang) => {
+  it.each(SURFACES.filter((s) => BY_BROWSER_LANGUAGE.includes(s.name)).map((s) => [s.name, s] as const))('%s', async (_, surface) => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, javaScriptEnabled: false, locale: lang });
+    const page = await context.newPage();
+    try {
+      await surface.open(page, false);
+      await expect(page.locator('html').getAttribute('lang')).resolves.toBe(lang);
+      const heading = typeof surface.heading === 'string' ? surface.heading : surface.heading(false);
+      const h1 = (await page.locator('h1').textContent()) ?? '';
+      // Translated (the campaign's own title is the campaign's, in its own words).
+      if (!heading.includes('UNITED24')) expect(h1).not.toBe(heading);
+      expect(h1.length).toBeGreaterThan(3);
+      // Longer words than English, and still no sideways scroll on a phone.
+      await expect(page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).resolves.toBeLessThanOrEqual(0);
+      await expect(axeOf(page, false)).resolves.toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('renders its emails readable at 360 px, in its language, with no axe violation', async () => {
+    const email = `${lang}.reader@example.org`;
+    expect((await postJson(`${server.url}/v1/subscriptions`, { email, lang })).status).toBe(202);
+    const [confirmation] = await server.mailTo(email);
+    expect(confirmation?.html).toContain(`<html lang="${lang}">`);
+    const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    await page.setContent(confirmation?.html ?? '');
+    await expect(page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).resolves.toBeLessThanOrEqual(0);
+    await expect(axeOf(page, true, EMAIL_RULES)).resolves.toEqual([]);
+    await page.close();
+  });
+});
+
 describe('hosted pages, in detail', () => {
   it('keep what a reader typed in the no-JavaScript signup form, with the problem at the field', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 800 }, javaScriptEnabled: false });

@@ -34,6 +34,9 @@ const setup = (siteLanguage?: string) => {
 
 const signup = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   httpEvent({ method: 'POST', path: '/v1/subscriptions', body, headers });
+/** A signup form posted by a browser without JavaScript. */
+const formPost = (body: string) =>
+  httpEvent({ method: 'POST', path: '/v1/subscriptions', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body });
 const linkIn = (email: OutgoingEmail | undefined, path: string) => {
   const found = email?.text.match(new RegExp(`https://api\\.example\\.org${path}\\?[^\\s]+`));
   if (!found) throw new Error(`no ${path} link in the email`);
@@ -128,14 +131,7 @@ describe('emails and pages in the subscriber’s language', () => {
 
   it('shows a form posted without JavaScript again in its own language, keeping the language for the next try', async () => {
     const t = setup();
-    const result = await t.handler(
-      httpEvent({
-        method: 'POST',
-        path: '/v1/subscriptions',
-        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'email=not-an-address&lang=uk',
-      }),
-    );
+    const result = await t.handler(formPost('email=not-an-address&lang=uk'));
     expect(result.statusCode).toBe(400);
     expect(result.body).toContain('<html lang="uk">');
     expect(result.body).toContain(uk.subscriptions.form.checkTitle.email);
@@ -143,14 +139,7 @@ describe('emails and pages in the subscriber’s language', () => {
     expect(result.body).toContain('<input type="hidden" name="lang" value="uk">');
     expect(result.body).not.toContain('Please check');
 
-    const accepted = await t.handler(
-      httpEvent({
-        method: 'POST',
-        path: '/v1/subscriptions',
-        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'email=reader%40example.org&lang=uk',
-      }),
-    );
+    const accepted = await t.handler(formPost('email=reader%40example.org&lang=uk'));
     expect(accepted.statusCode).toBe(303);
     const thanks = new URL(accepted.headers.location ?? '');
     expect(thanks.searchParams.get('lang')).toBe('uk');
