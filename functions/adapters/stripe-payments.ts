@@ -5,6 +5,8 @@ import { Frequency, type PaymentEvent } from '../core/donations/model.js';
 import { parseEmailAddress } from '../core/shared/email-address.js';
 import { InvalidSignatureError, NotFoundError, TransientError } from '../core/shared/errors.js';
 import { LANGUAGES, type Language } from '../core/shared/i18n/index.js';
+import { messagesOf } from '../core/shared/i18n/catalogue.js';
+import { fill } from '../core/shared/i18n/format.js';
 import type { CheckoutParams, PaymentEvents, Payments } from '../core/donations/ports.js';
 import { logger } from '../platform/logger.js';
 
@@ -34,10 +36,12 @@ const Metadata = z.object({
 });
 
 /**
- * Checkout's language for ours: Stripe's own where Checkout has it (Checkout.SessionCreateParams.Locale); it has no
- * Ukrainian, so a Ukrainian donor gets `auto` (the browser's language, else English).
+ * Checkout's language for ours: Stripe's own where Checkout has it (Checkout.SessionCreateParams.Locale). English
+ * is `auto`, as before languages were kept: English is also what a reader whose language we do not speak is given,
+ * and Checkout speaks far more languages than we do (a German reader gets German). Checkout has no Ukrainian, so a
+ * Ukrainian donor gets `auto` too (the browser's language, else English).
  */
-const CHECKOUT_LOCALES: Readonly<Record<Language, Stripe.Checkout.SessionCreateParams.Locale>> = { en: 'en', uk: 'auto', pl: 'pl', es: 'es' };
+const CHECKOUT_LOCALES: Readonly<Record<Language, Stripe.Checkout.SessionCreateParams.Locale>> = { en: 'auto', uk: 'auto', pl: 'pl', es: 'es' };
 
 const retryable = (error: unknown) =>
   error instanceof Stripe.errors.StripeConnectionError ||
@@ -62,7 +66,8 @@ export class StripePayments implements Payments {
       subscribe: String(params.subscribe),
       ...(params.lang ? { lang: params.lang } : {}),
     };
-    const product = { name: `Donation to ${params.campaign.title}` };
+    // The line item's name, on Checkout, the receipt Stripe may send and the Customer Portal, in the donor's language.
+    const product = { name: fill(messagesOf(params.lang).donations.lineItem, { campaign: params.campaign.title }) };
     const common = {
       line_items: [
         {

@@ -81,7 +81,8 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       return await run();
     } catch (error) {
       if (!(error instanceof InvalidTokenError) || !req.wantsHtml) throw error;
-      return page(400, invalidConfirmLinkPage(siteFor(req, site), error.message, signupUrl, error.email));
+      const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
+      return page(400, invalidConfirmLinkPage(siteFor(req, site), error.message, signupUrl, error.email, validDays));
     }
   };
 

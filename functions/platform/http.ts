@@ -18,7 +18,7 @@ import {
 import type { Client } from '../core/shared/model.js';
 import type { Brand } from '../core/shared/brand.js';
 import { pagePolicy, toBrand } from '../core/shared/html.js';
-import { DEFAULT_LANGUAGE, isLanguage, type Language, pickLanguage } from '../core/shared/i18n/index.js';
+import { type Language, pickLanguage } from '../core/shared/i18n/index.js';
 import { errorPage } from '../core/shared/pages.js';
 import { logger } from './logger.js';
 
@@ -307,8 +307,7 @@ export const errorResponse = (error: unknown, req: HttpRequest | undefined, site
  * embed's fallback carry it), else the first of the browser's Accept-Language we speak, else the site's own.
  */
 export const readerLanguage = (req: HttpRequest | undefined, site: Brand | string, requested?: string | undefined): Language => {
-  const own = typeof site === 'string' || !isLanguage(site.lang) ? DEFAULT_LANGUAGE : site.lang;
-  return pickLanguage(requested ?? req?.query.get('lang'), req?.headers['accept-language'], own);
+  return pickLanguage(requested ?? req?.query.get('lang'), req?.headers['accept-language'], typeof site === 'string' ? undefined : site.lang);
 };
 
 /** The site as this request's reader sees it: its brand, in the reader's language (readerLanguage). */

@@ -239,7 +239,7 @@ describe('what Stripe refuses or replays', () => {
 });
 
 describe('locale and metadata', () => {
-  const fixture = (JSON.parse(readFileSync('../shared/stripe/fixtures3.json', 'utf8')) as { resources: Record<string, Stripe.Checkout.Session> }).resources['checkout.session'];
+  const fixture = (JSON.parse(readFileSync(new URL('../../../shared/stripe/fixtures3.json', import.meta.url), 'utf8')) as { resources: Record<string, Stripe.Checkout.Session> }).resources['checkout.session'];
 
   it('keeps the locale asked for (auto as auto), none as null, as Stripe does', async () => {
     expect(fixture).toHaveProperty('locale');

@@ -110,7 +110,7 @@ describe('recordPaymentEvent', () => {
     expect(receipt?.text).toContain(formatAmount('uk', 2500, 'usd'));
   });
 
-  it('sends an English receipt, as before, for a gift without a language', async () => {
+  it('queues the receipt and the opt-in without a language for a gift without one (the worker then writes in the site language)', async () => {
     const t = await makeGiftDeps();
     await recordPaymentEvent(t.deps, paid('pi_1', { subscribe: true }));
     const receipt = t.queue.jobs.find((j) => j.kind === 'receipt');

@@ -128,7 +128,7 @@ describe('formatting in a language', () => {
     expect([1, 2, 5].map(donors('en'))).toEqual(['1\u00a0donor', '2\u00a0donors', '5\u00a0donors']);
     expect([1, 3, 5, 21, 1500].map(donors('uk'))).toEqual(['1\u00a0донор', '3\u00a0донори', '5\u00a0донорів', '21\u00a0донор', '1\u00a0500\u00a0донорів']);
     expect([1, 2, 5, 22].map(donors('pl'))).toEqual(['1\u00a0darczyńca', '2\u00a0darczyńcy', '5\u00a0darczyńców', '22\u00a0darczyńcy']);
-    expect([1, 2, 1_000_000].map(donors('es'))).toEqual(['1\u00a0donante', '2\u00a0donantes', '1.000.000\u00a0de donantes']);
+    expect([1, 2, 1_000_000].map(donors('es'))).toEqual(['1\u00a0donante', '2\u00a0donantes', '1.000.000\u00a0donantes']);
   });
 
   it('writes money exactly, in the minor units of its currency, the way each language writes it', () => {

@@ -3,7 +3,7 @@ import { makeHandler } from '../../functions/handlers/subscriptions.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
 import type { OutgoingEmail } from '../../functions/core/mail/model.js';
 import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
-import { fill } from '../../functions/core/shared/i18n/format.js';
+import { fill, pluralOf } from '../../functions/core/shared/i18n/format.js';
 import { DEFAULT_COLORS } from '../../functions/core/shared/brand.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 import { bodyOf, httpEvent } from './handlers/events.js';
@@ -155,4 +155,22 @@ describe('emails and pages in the subscriber’s language', () => {
     expect(result.body).toContain(uk.errors.badLinkTitle);
     expect(result.body).toContain(uk.errors.messages.badLink);
   });
+
+  it("says how long the configured confirmation links work, in the reader's plural forms", async () => {
+    const t = setup();
+    t.deps.settings.confirmTtlSeconds = 3 * 86400;
+    const result = await t.handler(htmlPage('/v1/subscriptions/confirm', 'token=v1.forged&lang=uk'));
+    expect(result.statusCode).toBe(400);
+    const expected = fill(pluralOf('uk', 3, uk.subscriptions.invalidLink.validity), { n: 3 });
+    expect(expected).not.toBe(fill(pluralOf('uk', 1, uk.subscriptions.invalidLink.validity), { n: 1 }).replace('1', '3'));
+    expect(result.body).toContain(expected);
+  });
+
+  it("writes in the site's language to a reader whose own is not known", async () => {
+    const t = setup();
+    t.mailDeps.settings.sender = { name: SITE, postalAddress: '1 Example Street', color: '#13294b', accent: '#b22234', language: 'pl' };
+    await processMailJob(t.mailDeps, { kind: 'welcome', id: 'w2', email: 'old@example.org', round: 'r1' });
+    expect(t.mailer.sent.at(-1)?.subject).toBe(fill(messagesOf('pl').emails.welcome.subject, { site: SITE }));
+  });
 });
+

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
-import { httpUrl, instant, nonEmpty } from '../../functions/core/shared/schema.js';
+import { atLeast, atMost, httpUrl, instant, int, moreThan, nonEmpty } from '../../functions/core/shared/schema.js';
 
 const messageOf = (schema: z.core.$ZodType, value: unknown) => {
   const result = z.safeParse(schema, value);
@@ -12,11 +12,17 @@ describe('zod/mini with our wording', () => {
   it('words the problems a schema does not word itself as plain sentences', () => {
     expect(messageOf(z.object({ name: z.string() }), {})).toBe('Required.');
     expect(messageOf(z.string(), 12)).toBe('Expected text.');
-    expect(messageOf(z.int(), 1.5)).toBe('Expected a whole number.');
+    expect(messageOf(int(), 1.5)).toBe('Expected a whole number.');
     expect(messageOf(z.string().check(z.maxLength(64)), 'x'.repeat(65))).toBe('At most 64 characters.');
     expect(messageOf(nonEmpty(), '')).toBe('At least 1 character.');
     expect(messageOf(z.array(z.string()).check(z.maxLength(2)), ['a', 'b', 'c'])).toBe('At most 2 items.');
-    expect(messageOf(z.int().check(z.positive()), 0)).toBe('More than 0.');
+    expect(messageOf(int().check(z.positive()), 0)).toBe('More than 0.');
+    // Our own bounds (no zod comparison checks in a bundle) say the same as zod's, and let good values through.
+    expect(messageOf(int().check(moreThan(0)), 0)).toBe('More than 0.');
+    expect(messageOf(int().check(atLeast(1), atMost(99)), 0)).toBe('At least 1.');
+    expect(messageOf(int().check(atLeast(1), atMost(99)), 100)).toBe('At most 99.');
+    expect(z.safeParse(int().check(atLeast(0), atMost(60)), 60).success).toBe(true);
+    expect(messageOf(int(), 'x')).toBe('Expected a number.');
     expect(messageOf(z.enum(['once', 'monthly']), 'weekly')).toBe('Must be one of: once, monthly.');
     expect(messageOf(z.literal('One-Click'), 'Two')).toBe('Must be "One-Click".');
     expect(messageOf(z.strictObject({ a: z.string() }), { a: 'x', b: 1, c: 2 })).toBe('Unexpected field.');

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { int } from '../shared/schema.js'; // and zod's messages, worded for every parse
+import { atLeast, int } from '../shared/schema.js'; // and zod's messages, worded for every parse
 import { CampaignId, type Gift } from '../donations/model.js';
 import type { CampaignRepository } from '../donations/ports.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
@@ -63,7 +63,7 @@ export const ExportJob = z.object({
   kind: z.enum(['subscribers', 'donations']),
   filters: z.omit(ExportRequest, { kind: true }),
   status: z.enum(['running', 'done', 'failed']),
-  rows: int().check(z.nonnegative()),
+  rows: int().check(atLeast(0)),
   createdAt: z.string(),
   finishedAt: z.optional(z.string()),
   objectKey: z.optional(z.string()),

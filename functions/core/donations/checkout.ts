@@ -202,7 +202,8 @@ export const DonateQuery = z.object({
   /** The chooser's newsletter box (`true` when ticked): the donor gets the double opt-in email after paying. */
   subscribe: z.optional(z.enum(['true', 'false'])),
   /** The reader's language (the banner's and the chooser's forms carry it): the pages' and the gift's. */
-  lang: z.optional(RequestedLanguage),
+  // A link must never lead to an error for its language: one we do not speak is no language (the browser's, then).
+  lang: z.catch(RequestedLanguage, undefined),
 });
 export type DonateQuery = z.infer<typeof DonateQuery>;
 

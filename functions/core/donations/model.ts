@@ -1,8 +1,11 @@
 import * as z from 'zod/mini';
-import { instant, int } from '../shared/schema.js';
+import { atLeast, atMost, instant, int, moreThan } from '../shared/schema.js';
 import type { EmailAddress } from '../shared/email-address.js';
 import { DomainError } from '../shared/errors.js';
 import { LANGUAGES, type Language } from '../shared/i18n/index.js';
+import { RequestedLanguage } from '../subscriptions/model.js';
+
+export { RequestedLanguage };
 import { MAX_SHARDS } from '../subscriptions/counting.js';
 
 export const CurrencyCode = z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.'));
@@ -15,16 +18,16 @@ export const Campaign = z.object({
   id: CampaignId,
   title: z.string().check(z.minLength(1), z.maxLength(200)),
   currency: CurrencyCode,
-  goal: int().check(z.nonnegative()),
+  goal: int().check(atLeast(0)),
   open: z.boolean(),
-  suggestedAmounts: z.array(int().check(z.positive())).check(z.maxLength(8)),
-  minAmount: int().check(z.positive()),
-  maxAmount: int().check(z.positive()),
+  suggestedAmounts: z.array(int().check(moreThan(0))).check(z.maxLength(8)),
+  minAmount: int().check(moreThan(0)),
+  maxAmount: int().check(moreThan(0)),
   /**
    * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
    * second neither exceed one item's write rate nor collide in transactions.
    */
-  shards: int().check(z.gte(1), z.lte(MAX_SHARDS)),
+  shards: int().check(atLeast(1), atMost(MAX_SHARDS)),
   raised: int(),
   donations: int(),
   donors: int(),
@@ -65,7 +68,7 @@ export const Contribution = z.object({
 export type Contribution = z.infer<typeof Contribution>;
 
 /** One refund of a gift, by Stripe's refund id. A failed (or canceled) refund gives the money back for good. */
-export const Refund = z.object({ amount: int().check(z.nonnegative()), failed: z.optional(z.literal(true)) });
+export const Refund = z.object({ amount: int().check(atLeast(0)), failed: z.optional(z.literal(true)) });
 export type Refund = z.infer<typeof Refund>;
 
 /** A refund as one Stripe event reports it. */
@@ -87,7 +90,7 @@ export const Gift = z.object({
   key: z.string(),
   status: GiftStatus,
   campaign: z.optional(z.string()),
-  amount: z.optional(int().check(z.nonnegative())),
+  amount: z.optional(int().check(atLeast(0))),
   currency: z.optional(z.string()),
   frequency: z.optional(Frequency),
   donorEmail: z.optional(z.string()),
@@ -103,12 +106,12 @@ export const Gift = z.object({
    * `refunds` and `refundedFloor` on every change. On gifts stored before refunds were kept one by one, it is the
    * largest cumulative figure seen and is read as the floor.
    */
-  refunded: int().check(z.nonnegative()),
+  refunded: int().check(atLeast(0)),
   /**
    * The largest cumulative `amount_refunded` seen on a `charge.refunded` event: refunds we may not know one by one
    * (Stripe's charge event need not list them). A refund that fails later is taken off it.
    */
-  refundedFloor: z.optional(int().check(z.nonnegative())),
+  refundedFloor: z.optional(int().check(atLeast(0))),
   /** Each refund of the payment by Stripe's refund id: its amount, and `failed` once it failed or was canceled (final). */
   refunds: z.optional(z.record(z.string(), Refund)),
   /** Whether Stripe holds the money back now: a dispute is open or lost (a won one counts again). */
@@ -124,7 +127,7 @@ export const Gift = z.object({
   lang: z.optional(z.enum(LANGUAGES)),
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
-  version: int().check(z.nonnegative()),
+  version: int().check(atLeast(0)),
 });
 export type Gift = z.infer<typeof Gift>;
 
@@ -165,18 +168,6 @@ export type PaymentEvent =
   | { kind: 'subscription'; subscription: string; status: 'active' | 'ended'; campaign?: string | undefined; at: Date }
   | { kind: 'ignored'; reason: string };
 
-/**
- * `lang` as a request sends it: one of ours by its tag or a regional one ("uk", "uk-UA"), as the signup's `lang`
- * (an unsupported one is refused, 400 `invalid_field`).
- */
-export const RequestedLanguage = z.pipe(
-  z.string().check(z.maxLength(35)),
-  z.pipe(
-    z.transform((tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0]),
-    z.enum(LANGUAGES),
-  ),
-);
-
 export const CheckoutRequest = z.object({
   campaign: CampaignId,
   amount: z
@@ -187,6 +178,6 @@ export const CheckoutRequest = z.object({
   email: z.optional(z.string().check(z.maxLength(320))),
   subscribe: z._default(z.boolean(), false),
   /** The donor's language: Checkout's, the pages it returns to, the receipt's and the opt-in's (contract extension). */
-  lang: z.optional(RequestedLanguage),
+  lang: RequestedLanguage,
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

@@ -81,13 +81,18 @@ ${homeButton(site)}`,
 
 /**
  * Why a gift was refused, in the page's language. The API words its errors in English (the contract's JSON, for
- * developers); a page in another language says it in the reader's words: an amount's range in their notation.
+ * developers); a page in another language says it in the reader's words: an amount outside the campaign's range
+ * with that range in their notation, an amount we could not read with an example of one we can.
  */
 const problemOf = (site: Brand | string, message: string, amountRange?: { campaign: Campaign } | undefined) => {
   const { lang, m, say, money } = words(site);
   if (lang === 'en') return escapeHtml(message);
   if (!amountRange) return escapeHtml(m.problems.other);
   const { currency, minAmount, maxAmount } = amountRange.campaign;
+  // checkGift's refusal names the range ("between …"); parseMajorAmount's asks for another way of writing it.
+  if (!/\bbetween\b/.test(message)) {
+    return say(escapeHtml(m.problems.format), { example: escapeHtml(fractionDigits(currency) === 0 ? m.chooser.exampleWhole : m.chooser.example) });
+  }
   return say(escapeHtml(m.problems.amount), { min: money(minAmount, currency), max: money(maxAmount, currency) });
 };
 

@@ -22,6 +22,8 @@ export interface MailSender {
   /** Masthead and accent colours, `#rrggbb`. */
   color: string;
   accent: string;
+  /** The site's language (SITE_LANGUAGE): mail to a reader whose own is not known speaks it. */
+  language?: string | undefined;
 }
 
 export interface MailContext {
@@ -131,7 +133,7 @@ const build = (
   action?: { label: string; url: string },
 ): OutgoingEmail => {
   const { siteName, unsubscribeUrl, sender } = context;
-  const { lang, t } = speech(context.lang);
+  const { lang, t } = speech(context.lang ?? context.sender?.language);
   const hello = greeting(t, context.name);
   const text = [
     hello,
@@ -178,7 +180,7 @@ const withoutRequesterText = ({ siteName, to, unsubscribeUrl, sender, lang }: Un
 });
 
 export const confirmationEmail = (context: UnconfirmedMailContext & { confirmUrl: string; validDays: number }) => {
-  const { lang, t } = speech(context.lang);
+  const { lang, t } = speech(context.lang ?? context.sender?.language);
   const m = t.confirmation;
   const site = { site: context.siteName };
   return build(
@@ -191,14 +193,14 @@ export const confirmationEmail = (context: UnconfirmedMailContext & { confirmUrl
 };
 
 export const welcomeEmail = (context: MailContext) => {
-  const m = speech(context.lang).t.welcome;
+  const m = speech(context.lang ?? context.sender?.language).t.welcome;
   const site = { site: context.siteName };
   return build(context, fill(m.subject, site), [fill(m.confirmed, site), m.leave], fill(m.reason, site));
 };
 
 /** Sent before this request is confirmed, so it is an unconfirmed mail too: no name, even a stored one. */
 export const alreadySubscribedEmail = (context: UnconfirmedMailContext) => {
-  const m = speech(context.lang).t.alreadySubscribed;
+  const m = speech(context.lang ?? context.sender?.language).t.alreadySubscribed;
   const site = { site: context.siteName };
   return build(withoutRequesterText(context), fill(m.subject, site), [fill(m.asked, site)], fill(m.reason, site));
 };
@@ -225,7 +227,7 @@ export interface ReceiptContext {
 
 /** The thank-you receipt for one counted payment (each month of a monthly gift gets its own). */
 export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
-  const { lang, t } = speech(context.lang);
+  const { lang, t } = speech(context.lang ?? context.sender?.language);
   const m = t.receipt;
   const dates = messagesOf(lang).locale.dates;
   // English keeps the receipts' long-standing figures ("$47.50", "9 December 2016"); other languages Intl's own.

@@ -216,6 +216,3 @@ export const waitInWords = (seconds: number, site: Brand | string = ''): string 
   if (s < 3600) return unit(Math.ceil(s / 60), 'minute');
   return fill(t.page.about, { duration: unit(Math.ceil(s / 3600), 'hour') });
 };
-
-/** "1 donor", "2 donors". */
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { instant, int } from '../shared/schema.js';
+import { atLeast, blankAsAbsent, instant, int } from '../shared/schema.js';
 import { EmailAddress, hasControlCharacters } from '../shared/email-address.js';
 import { LANGUAGES } from '../shared/i18n/index.js';
 
@@ -36,6 +36,20 @@ export const toPersonName = (raw: string | undefined): string | undefined => {
  * request and by the mail intents, so that every page and email speaks it.
  */
 export const LanguageCode = z.enum(LANGUAGES);
+
+/**
+ * `lang` as a request sends it (a form, a JSON body, a link): one of ours by its tag or a regional one ("uk",
+ * "uk-UA"); blank is absent (a site's own form with an empty field); any other is refused (400 `invalid_field`).
+ */
+export const RequestedLanguage = blankAsAbsent(
+  z.pipe(
+    z.string().check(z.maxLength(35)),
+    z.pipe(
+      z.transform((tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0]),
+      LanguageCode,
+    ),
+  ),
+);
 
 /** A mailing list's id, as configured and as sent by the signup form. */
 export const ListId = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.'));
@@ -105,7 +119,7 @@ export const Subscriber = z.object({
    * before requests were kept). Dropped on confirmation and when the round ends.
    */
   requests: z.optional(z.array(PendingRequest)),
-  version: int().check(z.nonnegative()),
+  version: int().check(atLeast(0)),
 });
 
 export type Subscriber = z.infer<typeof Subscriber>;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { problemInWords } from '../shared/pages.js';
+import { pluralOf } from '../shared/i18n/format.js';
 import { type Brand, escapeHtml, homeButton, page, speech, toBrand, waitInWords } from '../shared/html.js';
 
 export { errorPage } from '../shared/pages.js';
@@ -67,13 +68,17 @@ ${homeButton(site)}`,
   );
 };
 
-/** The answer to a bad confirmation link: explains, and offers a fresh link (the address prefilled if known). */
-export const invalidConfirmLinkPage = (site: Brand | string, message: string, signupAction: string, email?: string) => {
-  const { t } = words(site);
+/**
+ * The answer to a bad confirmation link: explains (links work for `validDays`, the configured CONFIRM_TTL_DAYS), and
+ * offers a fresh link (the address prefilled if known).
+ */
+export const invalidConfirmLinkPage = (site: Brand | string, message: string, signupAction: string, email?: string, validDays = 7) => {
+  const { lang, t, say } = words(site);
   const m = t.subscriptions.invalidLink;
+  const validity = say(pluralOf(lang, validDays, m.validity), { n: validDays });
   return page(
     m.title,
-    `<div class="alert" role="alert"><p>${escapeHtml(problemInWords(site, 400, message, 'invalid_token'))} ${escapeHtml(m.validity)}</p></div>
+    `<div class="alert" role="alert"><p>${escapeHtml(problemInWords(site, 400, message, 'invalid_token'))} ${escapeHtml(validity)}</p></div>
 <p>${escapeHtml(m.enter)}</p>
 <form method="post" action="${escapeHtml(signupAction)}">
 ${hiddenLang(site)}<div class="field">
@@ -150,8 +155,8 @@ export const signupFormPage = (site: Brand | string, action: string, values: Sig
   const hidden = [
     ...(field === 'lists' ? [] : (values.lists ?? []).slice(0, 20).map((list) => ['lists', list] as const)),
     ...(values.source && field !== 'source' ? [['source', values.source] as const] : []),
-    ...(values.lang && field !== 'lang' ? [['lang', values.lang] as const] : []),
   ];
+  // The language goes on to the next try: the one the form posted, else the page's own (a form on a link's page).
   return page(
     title,
     `<div class="alert" role="alert"><p>${summaryHtml}</p></div>
@@ -164,7 +169,7 @@ ${email.note}<input id="email" name="email" type="email" autocomplete="email" re
 <label for="name">${escapeHtml(m.name)} <span class="muted">${escapeHtml(m.optional)}</span></label>
 ${name.note}<input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="${kept(values.name, 400)}"${name.attrs}>
 </div>
-${hidden.map(([key, value]) => `<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`).join('')}<div class="hp" aria-hidden="true"><label for="website">${escapeHtml(m.honeypot)}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+${hidden.map(([key, value]) => `<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`).join('')}${hiddenLang(site)}<div class="hp" aria-hidden="true"><label for="website">${escapeHtml(m.honeypot)}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <p class="muted" id="consent">${say(escapeHtml(m.consent), { site: siteName })}</p>
 <p class="actions"><button type="submit" aria-describedby="consent">${escapeHtml(m.submit)}</button></p>
 </form>`,

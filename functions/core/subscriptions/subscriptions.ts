@@ -6,7 +6,7 @@ import { InvalidTokenError, ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
 import {
   type ConsentEvent,
-  LanguageCode,
+  RequestedLanguage,
   MAX_PENDING_REQUESTS,
   type PendingRequest,
   PersonName,
@@ -84,15 +84,7 @@ export const SubscribeRequest = z.object({
   ),
   source: optionalText(2048).check(z.refine((s) => s === undefined || /^https?:\/\//i.test(s), 'Must be an http(s) URL.')),
   /** One of our languages, by its tag or a regional one ("uk", "uk-UA"); absent: the handler picks the reader's. */
-  lang: z.optional(
-    z.pipe(
-      z.string().check(z.maxLength(35)),
-      z.pipe(
-        z.transform((tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0]),
-        LanguageCode,
-      ),
-    ),
-  ),
+  lang: RequestedLanguage,
   website: z.optional(z.string().check(z.maxLength(2048))),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;

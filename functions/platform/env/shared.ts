@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../../core/subscriptions/counting.js';
-import { blankAsAbsent, httpUrl, int, nonEmpty, type Schema } from '../../core/shared/schema.js';
+import { atLeast, atMost, blankAsAbsent, httpUrl, int, moreThan, nonEmpty, type Schema } from '../../core/shared/schema.js';
 import type { ClientOptions } from '../clients.js';
 import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../../core/shared/brand.js';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../../core/shared/i18n/index.js';
@@ -17,12 +17,12 @@ export const csv = z.pipe(
  * its `coerce` namespace brings its BigInt and Date types into every bundle that uses it (issue 8).
  */
 export const numberFromText = () => z.transform((value: unknown) => Number(value));
-export const positiveInt = z.pipe(numberFromText(), int().check(z.positive()));
+export const positiveInt = z.pipe(numberFromText(), int().check(moreThan(0)));
 /**
  * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
  * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
  */
-export const COUNTER_SHARDS = z._default(z.pipe(numberFromText(), int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS);
+export const COUNTER_SHARDS = z._default(z.pipe(numberFromText(), int().check(atLeast(1), atMost(MAX_SHARDS))), DEFAULT_SHARDS);
 export const optionalUrl = blankAsAbsent(httpUrl());
 
 /** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */

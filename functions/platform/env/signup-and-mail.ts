@@ -26,4 +26,5 @@ export const mailSenderOf = (config: SignupAndMailConfig): MailSender => ({
   logoUrl: config.SITE_LOGO_URL,
   color: config.SITE_BRAND_COLOR,
   accent: config.SITE_ACCENT_COLOR,
+  language: config.SITE_LANGUAGE,
 });

@@ -1,3 +1,4 @@
+import { messagesOf } from '../../../functions/core/shared/i18n/catalogue.js';
 import { describe, expect, it } from 'vitest';
 import type { DonationDeps } from '../../../functions/core/donations/checkout.js';
 import type { CheckoutAttempts, CheckoutParams, Payments } from '../../../functions/core/donations/ports.js';
@@ -136,5 +137,30 @@ describe('donations handler', () => {
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('<html lang="uk">');
     expect(refused.body).not.toContain('Please choose');
+  });
+
+  it("never breaks a donate link for its language: one it does not speak is the browser's; blank is none", async () => {
+    const { handler, payments } = await setup();
+    const chooser = await handler(httpEvent({ method: 'GET', path: '/v1/donate', query: 'campaign=ukraine&lang=de', headers: { accept: 'text/html', 'accept-language': 'pl' } }));
+    expect(chooser.statusCode).toBe(200);
+    expect(chooser.body).toContain('<html lang="pl">');
+    const gift = await handler(httpEvent({ method: 'GET', path: '/v1/donate', query: 'campaign=ukraine&currency=usd&amount=2500&lang=', headers: { accept: 'text/html' } }));
+    expect(gift.statusCode).toBe(303);
+    expect([...payments.sessions.values()][0]?.lang).toBe('en');
+    const blank = await handler(httpEvent({ method: 'POST', path: '/v1/donations/checkout', body: { campaign: 'ukraine', amount: 3000, currency: 'usd', lang: '' } }));
+    expect(blank.statusCode).toBe(201);
+  });
+
+  it('says why a typed amount was refused in the reader\'s words: its range, or how to write one', async () => {
+    const { handler } = await setup();
+    const uk = messagesOf('uk').donations.problems;
+    const page = (amount: string) =>
+      handler(httpEvent({ method: 'GET', path: '/v1/donate', query: `campaign=ukraine&currency=usd&lang=uk&custom_amount=${encodeURIComponent(amount)}`, headers: { accept: 'text/html' } }));
+    const outOfRange = await page('0,10');
+    expect(outOfRange.body).toContain(uk.amount.split('{')[0] ?? '');
+    const unreadable = await page('12,5,0');
+    expect(unreadable.statusCode).toBe(400);
+    expect(unreadable.body).toContain(uk.format.split('{')[0] ?? '');
+    expect(unreadable.body).not.toContain(uk.amount.split('{')[0] ?? '');
   });
 });

@@ -55,13 +55,14 @@ const languageOf = (tag: string): Language | undefined => {
  * the most wanted of ours among the reader's preferences, else `fallback` (English unless said). The preferences are
  * an Accept-Language header (RFC 9110 §12.5.4: by q-value, the earlier of equal ones, q=0 meaning "not this one",
  * `*` any language: the fallback) or the browser's `navigator.languages` (in order). Tags match by their primary
- * subtag, in any case.
+ * subtag, in any case. A fallback that is not one of ours is English.
  */
 export const pickLanguage = (
   requested: string | null | undefined,
   preferences: string | readonly string[] | null | undefined,
-  fallback: Language = DEFAULT_LANGUAGE,
+  fallback?: string | undefined,
 ): Language => {
+  const otherwise = isLanguage(fallback) ? fallback : DEFAULT_LANGUAGE;
   const asked = requested ? languageOf(requested) : undefined;
   if (asked) return asked;
   let best: Language | undefined;
@@ -70,13 +71,13 @@ export const pickLanguage = (
     const [tag = '', ...params] = part.split(';');
     const q = params.find((param) => /^\s*q\s*=/i.test(param));
     const weight = q === undefined ? 1 : Number(q.slice(q.indexOf('=') + 1)); // NaN (a bad q) is never more
-    const language = tag.trim() === '*' ? fallback : languageOf(tag);
+    const language = tag.trim() === '*' ? otherwise : languageOf(tag);
     if (language && weight > bestWeight) {
       best = language;
       bestWeight = weight;
     }
   }
-  return best ?? fallback;
+  return best ?? otherwise;
 };
 
 /**
