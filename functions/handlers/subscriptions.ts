@@ -82,7 +82,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
     } catch (error) {
       if (!(error instanceof InvalidTokenError) || !req.wantsHtml) throw error;
       const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
-      return page(400, invalidConfirmLinkPage(siteFor(req, site), error.message, signupUrl, error.email, validDays));
+      return page(400, invalidConfirmLinkPage(siteFor(req, site), error, signupUrl, error.email, validDays));
     }
   };
 

@@ -297,7 +297,8 @@ export const errorResponse = (error: unknown, req: HttpRequest | undefined, site
   if (known instanceof MethodNotAllowedError) headers.allow = known.allowed.join(', ');
   if (req?.wantsHtml) {
     const retryAfterSeconds = known instanceof RateLimitedError ? known.retryAfterSeconds : undefined;
-    return html(status, errorPage(siteFor(req, site), status, message, { field: known?.field, retryAfterSeconds, code: known?.code }), headers);
+    const expired = known instanceof InvalidTokenError ? known.expired : undefined;
+    return html(status, errorPage(siteFor(req, site), status, message, { field: known?.field, retryAfterSeconds, code: known?.code, expired }), headers);
   }
   return json(status, known ? errorBody(known) : { error: { code, message } }, headers);
 };

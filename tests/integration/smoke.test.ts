@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,24 +10,11 @@ import { localEnvironment } from '../../cli/smoke-env.js';
 import { localTarget } from '../../cli/target.js';
 import { clientConfig, documentClient } from '../../functions/platform/clients.js';
 import { type CloudWatchStandIn, type StandInAlarm, startCloudWatchStandIn } from '../support/cloudwatch.js';
+import { runCli } from '../support/cli.js';
 import { startTestServer, type TestServer } from '../support/dev-server.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
 /** Runs `npm run smoke -- --local …` as a person would (same entry point): its output and exit code. */
-const smokeCli = (args: string[]) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/smoke.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+const smokeCli = (args: string[]) => runCli('smoke', args);
 
 /** The smoke logic itself against a dev server, through the same local target the CLI builds. */
 const smoke = async (server: TestServer, options: SmokeOptions = {}) => {

@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StripePayments } from '../../functions/adapters/stripe-payments.js';
 import { NotFoundError } from '../../functions/core/shared/errors.js';
-import { StripeSimulator } from '../../local/stripe-simulator.js';
 import { postJson } from '../support/dev-server.js';
+import { type SimulatorHarness, startSimulatorHarness } from '../support/stripe-harness.js';
+import { stripeFixtures } from '../support/stripe-fixtures.js';
 
 /**
  * The simulator's Customer Portal on its own: `POST /v1/billing_portal/sessions` through the `stripe` client,
@@ -17,48 +12,22 @@ import { postJson } from '../support/dev-server.js';
  * its Cancel, and the cancel action, each ending a subscription once with one signed `customer.subscription.deleted`.
  */
 
-const secretKey = 'sk_test_portal_test';
-const webhookSecret = 'whsec_portal_test';
-const fixtures = (JSON.parse(readFileSync(new URL('../../../shared/stripe/fixtures3.json', import.meta.url), 'utf8')) as { resources: Record<string, Record<string, unknown>> })
-  .resources;
+const fixtures = stripeFixtures();
 
-let dir: string;
-let simulator: StripeSimulator;
+let harness: SimulatorHarness;
 let stripe: Stripe;
-let receiver: Server;
-let local: Server;
 let localUrl: string;
 const delivered: Stripe.Event[] = [];
 
-const listen = async (server: Server) => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
-
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'appeal-stripe-portal-'));
-  receiver = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    // Verified as the webhook verifies it: an unsigned or badly signed event would throw and fail the test.
-    delivered.push(Stripe.webhooks.constructEvent(Buffer.concat(chunks).toString('utf8'), String(req.headers['stripe-signature']), webhookSecret));
-    res.writeHead(200).end();
+  harness = await startSimulatorHarness('portal_test', (event) => {
+    delivered.push(event);
+    return 200;
   });
-  const receiverUrl = await listen(receiver);
-  local = createServer((req, res) => {
-    simulator.handleLocal(req, res).then((handled) => handled || res.writeHead(404).end());
-  });
-  localUrl = await listen(local);
-  simulator = new StripeSimulator({ secretKey, webhookSecret, publicUrl: localUrl, webhookUrl: `${receiverUrl}/webhook`, stateFile: join(dir, 'stripe.json') });
-  const api = new URL(await simulator.start());
-  stripe = new Stripe(secretKey, { host: api.hostname, port: api.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+  ({ stripe, localUrl } = harness);
 });
 
-afterAll(async () => {
-  await simulator.close();
-  await Promise.all([receiver, local].map((s) => new Promise((resolve) => s.close(resolve))));
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => harness.close());
 
 /** A paid monthly gift: its customer and subscription. */
 const monthlyGift = async (email = 'monthly@example.org') => {

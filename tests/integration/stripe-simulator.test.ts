@@ -1,21 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StripeSimulator } from '../../local/stripe-simulator.js';
+import type { StripeSimulator } from '../../local/stripe-simulator.js';
 import { postJson } from '../support/dev-server.js';
+import { type SimulatorHarness, startSimulatorHarness } from '../support/stripe-harness.js';
+import { stripeFixtures } from '../support/stripe-fixtures.js';
 
 /**
  * The Stripe simulator on its own, as the product sees it: its API through the `stripe` client, its local actions
  * over HTTP, and its webhooks at a tiny receiver that verifies each signature and can be told to fail.
  */
-
-const secretKey = 'sk_test_simulator_test';
-const webhookSecret = 'whsec_simulator_test';
 
 interface Delivery {
   event: Stripe.Event;
@@ -23,47 +16,25 @@ interface Delivery {
   status: number;
 }
 
-let dir: string;
+let harness: SimulatorHarness;
 let simulator: StripeSimulator;
 let stripe: Stripe;
-let receiver: Server;
-let local: Server;
 let localUrl: string;
 const deliveries: Delivery[] = [];
 /** How the receiver answers an event (per test); 200 unless told otherwise. */
 let respond: (event: Stripe.Event) => number = () => 200;
 
-const listen = async (server: Server) => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
-
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'appeal-stripe-sim-'));
-  receiver = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    // Every attempt is signed afresh with our secret: a bad signature would throw here and fail the test.
-    const event = Stripe.webhooks.constructEvent(Buffer.concat(chunks).toString('utf8'), String(req.headers['stripe-signature']), webhookSecret);
+  // Every attempt is signed afresh with the webhook secret: the harness's receiver fails the test on a bad signature.
+  harness = await startSimulatorHarness('simulator_test', (event) => {
     const status = respond(event);
     deliveries.push({ event, at: Date.now(), status });
-    res.writeHead(status).end();
+    return status;
   });
-  const receiverUrl = await listen(receiver);
-  local = createServer((req, res) => {
-    simulator.handleLocal(req, res).then((handled) => handled || res.writeHead(404).end());
-  });
-  localUrl = await listen(local);
-  simulator = new StripeSimulator({ secretKey, webhookSecret, publicUrl: localUrl, webhookUrl: `${receiverUrl}/webhook`, stateFile: join(dir, 'stripe.json') });
-  const api = new URL(await simulator.start());
-  stripe = new Stripe(secretKey, { host: api.hostname, port: api.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+  ({ simulator, stripe, localUrl } = harness);
 });
 
-afterAll(async () => {
-  await simulator.close();
-  await Promise.all([receiver, local].map((s) => new Promise((resolve) => s.close(resolve))));
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => harness.close());
 
 const action = async (path: string, body: unknown = {}) => {
   const response = await postJson(`${localUrl}/_local/stripe${path}`, body);
@@ -239,7 +210,7 @@ describe('what Stripe refuses or replays', () => {
 });
 
 describe('locale and metadata', () => {
-  const fixture = (JSON.parse(readFileSync(new URL('../../../shared/stripe/fixtures3.json', import.meta.url), 'utf8')) as { resources: Record<string, Stripe.Checkout.Session> }).resources['checkout.session'];
+  const fixture = stripeFixtures<Stripe.Checkout.Session>()['checkout.session'];
 
   it('keeps the locale asked for (auto as auto), none as null, as Stripe does', async () => {
     expect(fixture).toHaveProperty('locale');

@@ -1,8 +1,10 @@
 import { type Campaign, CampaignCurrencyLockedError, type CampaignSettings, type Gift } from '../../functions/core/donations/model.js';
 import { ConflictError } from '../../functions/core/shared/errors.js';
 import type { GiftDeps } from '../../functions/core/donations/gifts.js';
-import type { CampaignRepository, GiftLedger, MonthlyGifts, TotalsChange } from '../../functions/core/donations/ports.js';
-import { makeSubscriptionDeps, testKeys } from './fakes.js';
+import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, Payments, TotalsChange } from '../../functions/core/donations/ports.js';
+import type { DonationDeps } from '../../functions/core/donations/checkout.js';
+import { type DonationRoutesOptions, makeHandler } from '../../functions/handlers/donations.js';
+import { FakeClock, MemoryRateLimiter, makeSubscriptionDeps, testKeys } from './fakes.js';
 
 /** Campaigns with their totals on the item: the in-memory ledger changes them atomically with the gift. */
 export class MemoryCampaigns implements CampaignRepository {
@@ -117,4 +119,48 @@ export const makeGiftDeps = async () => {
     suppressions: mail.suppressions,
     subscribers: mail.subscribers,
   };
+};
+
+/** One live attempt per fingerprint, never expiring within a test. */
+export class MemoryAttempts implements CheckoutAttempts {
+  readonly ids = new Map<string, string>();
+  async attemptFor(fingerprint: string) {
+    const id = this.ids.get(fingerprint) ?? `att_${this.ids.size + 1}`;
+    this.ids.set(fingerprint, id);
+    return id;
+  }
+  async renew(fingerprint: string) {
+    const id = `att_${this.ids.size + 1}_renewed`;
+    this.ids.set(fingerprint, id);
+    return id;
+  }
+}
+
+/**
+ * The donations function's handler over in-memory fakes and the test's own `payments`: the `campaigns` (by default
+ * one, `ukraine`), the test keys, links on https://api.example.org, and the routes' options (a checkout limit of
+ * 10 a minute unless `routes` says otherwise).
+ */
+export const makeDonationsHandler = async <P extends Payments>(
+  payments: P,
+  options: { attempts?: CheckoutAttempts; currencies?: string[]; campaigns?: CampaignSettings[]; routes?: Partial<DonationRoutesOptions> } = {},
+) => {
+  const clock = new FakeClock();
+  const campaigns = new MemoryCampaigns();
+  for (const settings of options.campaigns ?? [campaignSettings({ id: 'ukraine' })]) await campaigns.saveSettings(settings, clock.now());
+  const deps: DonationDeps = {
+    clock,
+    campaigns,
+    attempts: options.attempts ?? new MemoryAttempts(),
+    payments,
+    keys: testKeys,
+    settings: { apiBaseUrl: 'https://api.example.org', currencies: options.currencies ?? ['usd'] },
+  };
+  const handler = makeHandler(deps, {
+    siteName: 'Example News',
+    rateLimiter: new MemoryRateLimiter(),
+    checkoutLimit: { name: 'checkout-client', limit: 10, windowSeconds: 60 },
+    ...options.routes,
+  });
+  return { clock, campaigns, deps, handler, payments };
 };

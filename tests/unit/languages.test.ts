@@ -5,7 +5,8 @@ import type { OutgoingEmail } from '../../functions/core/mail/model.js';
 import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { fill, pluralOf } from '../../functions/core/shared/i18n/format.js';
 import { DEFAULT_COLORS } from '../../functions/core/shared/brand.js';
-import { makeSubscriptionDeps } from '../support/fakes.js';
+import { makeConfirmToken } from '../../functions/core/shared/secrets.js';
+import { makeSubscriptionDeps, testKeys } from '../support/fakes.js';
 import { bodyOf, httpEvent } from './handlers/events.js';
 
 // A reader's language, from the signup to every later page and email (issue 12): the form's `lang`, else the
@@ -171,6 +172,17 @@ describe('emails and pages in the subscriber’s language', () => {
     t.mailDeps.settings.sender = { name: SITE, postalAddress: '1 Example Street', color: '#13294b', accent: '#b22234', language: 'pl' };
     await processMailJob(t.mailDeps, { kind: 'welcome', id: 'w2', email: 'old@example.org', round: 'r1' });
     expect(t.mailer.sent.at(-1)?.subject).toBe(fill(messagesOf('pl').emails.welcome.subject, { site: SITE }));
+  });
+
+  it('says an authentic but expired link has expired, in the reader\'s words (by the error, not its English)', async () => {
+    const t = setup();
+    const token = makeConfirmToken(testKeys.token, { email: 'reader@example.org', round: 'r1', expiresAt: new Date('2026-11-01T00:00:00Z') });
+    const expired = await t.handler(htmlPage('/v1/subscriptions/confirm', `token=${token}&lang=uk`));
+    expect(expired.statusCode).toBe(400);
+    expect(expired.body).toContain(uk.errors.messages.expiredConfirm);
+    const forged = await t.handler(htmlPage('/v1/subscriptions/confirm', 'token=v1.forged&lang=uk'));
+    expect(forged.body).toContain(uk.errors.messages.badLink);
+    expect(forged.body).not.toContain(uk.errors.messages.expiredConfirm);
   });
 });
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { StripePaymentEvents } from '../../functions/adapters/stripe-payments.js';
@@ -12,6 +11,7 @@ import { InvalidTokenError } from '../../functions/core/shared/errors.js';
 import { makeManageToken, makeUnsubscribeToken, readManageToken } from '../../functions/core/shared/secrets.js';
 import { makeGiftDeps, MemoryCampaigns, campaignSettings } from '../support/donation-fakes.js';
 import { FakeClock, testKeys } from '../support/fakes.js';
+import { stripeFixtures } from '../support/stripe-fixtures.js';
 import { paid } from '../support/payment-events.js';
 
 const DAY = 86_400_000;
@@ -181,7 +181,7 @@ describe('the end of a monthly gift', () => {
 describe('customer.subscription.deleted, as Stripe sends it', () => {
   const secret = 'whsec_unit';
   const stripe = new Stripe('sk_test_unit');
-  const fixture = (JSON.parse(readFileSync(new URL('../../../shared/stripe/fixtures3.json', import.meta.url), 'utf8')) as { resources: Record<string, Record<string, unknown>> }).resources;
+  const fixture = stripeFixtures();
 
   it('ends the monthly gift at the time Stripe ended it, on every delivery', async () => {
     const endedAt = 1_764_064_000;

@@ -20,13 +20,21 @@ export class ValidationError extends DomainError {
   }
 }
 
-/** An unknown, forged or expired link token. `email` is set when the token was authentic but expired. */
+/** Which kind of link an authentic token that ran out of time belongs to: its page says so in the reader's words. */
+export type TokenExpiry = 'confirm' | 'manage';
+
+/**
+ * An unknown, forged or expired link token. `email` is set when the token was authentic but expired or stale;
+ * `expired` says which kind of link ran out of time.
+ */
 export class InvalidTokenError extends DomainError {
   readonly code = 'invalid_token';
   readonly email: string | undefined;
-  constructor(message: string, options?: ErrorOptions & { email?: string }) {
+  readonly expired: TokenExpiry | undefined;
+  constructor(message: string, options?: ErrorOptions & { email?: string; expired?: TokenExpiry }) {
     super(message, options);
     this.email = options?.email;
+    this.expired = options?.expired;
   }
 }
 

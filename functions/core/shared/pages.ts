@@ -1,3 +1,4 @@
+import type { TokenExpiry } from './errors.js';
 import { type Brand, escapeHtml, homeButton, page, speech, waitInWords } from './html.js';
 
 export interface ErrorPageDetails {
@@ -7,24 +8,30 @@ export interface ErrorPageDetails {
   retryAfterSeconds?: number | undefined;
   /** The error's code: a bad link (`invalid_token`) is called one. */
   code?: string | undefined;
+  /** A link that ran out of time: which kind (InvalidTokenError's `expired`). */
+  expired?: TokenExpiry | undefined;
 }
 
 /** The key of a status in the catalogue's per-status tables. */
 const statusKey = (status: number) =>
   (status >= 500 ? '500' : (['400', '404', '405', '413', '415', '429'] as const).find((s) => s === String(status)) ?? '400');
 
+/** What a page knows of an error: the API's (English) message, its code, and for a link that ran out of time, which. */
+export interface PageProblem {
+  message: string;
+  code?: string | undefined;
+  expired?: TokenExpiry | undefined;
+}
+
 /**
  * An error's message in the page's language. The API words its errors in English (the JSON bodies are the
  * contract's, for developers); a page in another language says what kind of problem it is in the reader's words.
  */
-export const problemInWords = (site: Brand | string, status: number, message: string, code?: string) => {
+export const problemInWords = (site: Brand | string, status: number, { message, code, expired }: PageProblem) => {
   const { lang, t } = speech(site);
   if (lang === 'en') return message;
-  if (code === 'invalid_token') {
-    if (/expired/i.test(message)) return /monthly gift/i.test(message) ? t.errors.messages.expiredManage : t.errors.messages.expiredConfirm;
-    return t.errors.messages.badLink;
-  }
-  return t.errors.messages[statusKey(status)];
+  if (expired) return expired === 'manage' ? t.errors.messages.expiredManage : t.errors.messages.expiredConfirm;
+  return code === 'invalid_token' ? t.errors.messages.badLink : t.errors.messages[statusKey(status)];
 };
 
 /**
@@ -32,7 +39,7 @@ export const problemInWords = (site: Brand | string, status: number, message: st
  * Pages with a form of their own (the signup form, the donation chooser) show the form again instead.
  */
 export const errorPage = (site: Brand | string, status: number, message: string, details: ErrorPageDetails | string = {}) => {
-  const { field, retryAfterSeconds, code } = typeof details === 'string' ? { field: details, retryAfterSeconds: undefined, code: undefined } : details;
+  const { field, retryAfterSeconds, code, expired } = typeof details === 'string' ? { field: details, retryAfterSeconds: undefined, code: undefined, expired: undefined } : details;
   const { t, say } = speech(site);
   const badLink = code === 'invalid_token';
   const title = badLink ? t.errors.badLinkTitle : t.errors.titles[statusKey(status)];
@@ -51,7 +58,7 @@ export const errorPage = (site: Brand | string, status: number, message: string,
   return page(
     title,
     `<div class="alert" role="alert">
-<p>${about ? `${escapeHtml(about)} ` : ''}${escapeHtml(problemInWords(site, status, message, code))}</p>
+<p>${about ? `${escapeHtml(about)} ` : ''}${escapeHtml(problemInWords(site, status, { message, code, expired }))}</p>
 </div>
 <p>${escapeHtml(next)}</p>
 ${homeButton(site)}`,

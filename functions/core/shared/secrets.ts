@@ -84,7 +84,7 @@ export const readConfirmToken = (key: Buffer, token: string, now: Date): Confirm
   const payload = openToken(key, 'confirm', token, ConfirmPayload);
   const expiresAt = new Date(payload.x * 1000);
   if (expiresAt.getTime() <= now.getTime()) {
-    throw new InvalidTokenError('This confirmation link has expired.', { email: payload.e });
+    throw new InvalidTokenError('This confirmation link has expired.', { email: payload.e, expired: 'confirm' });
   }
   return { email: payload.e, round: payload.r, ...(payload.q === undefined ? {} : { request: payload.q }), expiresAt };
 };
@@ -116,7 +116,9 @@ export const readManageToken = (key: Buffer, token: string, now: Date): ManageTo
   const payload = openToken(key, 'manage', token, ManagePayload);
   const expiresAt = new Date(payload.x * 1000);
   if (expiresAt.getTime() <= now.getTime()) {
-    throw new InvalidTokenError('This link to manage your monthly gift has expired. Please use the link in your most recent receipt.');
+    throw new InvalidTokenError('This link to manage your monthly gift has expired. Please use the link in your most recent receipt.', {
+      expired: 'manage',
+    });
   }
   return { customer: payload.c, expiresAt };
 };

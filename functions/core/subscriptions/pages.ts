@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { problemInWords } from '../shared/pages.js';
+import { type PageProblem, problemInWords } from '../shared/pages.js';
 import { pluralOf } from '../shared/i18n/format.js';
 import { type Brand, escapeHtml, homeButton, page, speech, toBrand, waitInWords } from '../shared/html.js';
 
@@ -72,13 +72,13 @@ ${homeButton(site)}`,
  * The answer to a bad confirmation link: explains (links work for `validDays`, the configured CONFIRM_TTL_DAYS), and
  * offers a fresh link (the address prefilled if known).
  */
-export const invalidConfirmLinkPage = (site: Brand | string, message: string, signupAction: string, email?: string, validDays = 7) => {
+export const invalidConfirmLinkPage = (site: Brand | string, problem: PageProblem, signupAction: string, email?: string, validDays = 7) => {
   const { lang, t, say } = words(site);
   const m = t.subscriptions.invalidLink;
   const validity = say(pluralOf(lang, validDays, m.validity), { n: validDays });
   return page(
     m.title,
-    `<div class="alert" role="alert"><p>${escapeHtml(problemInWords(site, 400, message, 'invalid_token'))} ${escapeHtml(validity)}</p></div>
+    `<div class="alert" role="alert"><p>${escapeHtml(problemInWords(site, 400, { code: 'invalid_token', message: problem.message, expired: problem.expired }))} ${escapeHtml(validity)}</p></div>
 <p>${escapeHtml(m.enter)}</p>
 <form method="post" action="${escapeHtml(signupAction)}">
 ${hiddenLang(site)}<div class="field">

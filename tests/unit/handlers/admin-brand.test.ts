@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AdminDeps } from '../../../functions/core/admin/admin.js';
 import { makeHandler } from '../../../functions/handlers/admin.js';
 import { makeHandler as makeWebhook } from '../../../functions/handlers/stripe-webhook.js';
 import { AdminConfig, loadConfig, WebhookConfig } from '../../../functions/platform/config.js';
 import { buildAdmin } from '../../../functions/platform/roots/admin.js';
 import { buildStripeWebhook } from '../../../functions/platform/roots/stripe-webhook.js';
-import { MemoryCampaigns } from '../../support/donation-fakes.js';
-import { makeSubscriptionDeps } from '../../support/fakes.js';
-import { makeExportDeps, MemoryDonorGifts, MemoryTokens } from './admin-fakes.js';
+import { makeAdminDeps, makeExportDeps } from './admin-fakes.js';
 import { httpEvent } from './events.js';
 
 const env = {
@@ -36,17 +33,7 @@ const MASTHEAD_HOME = '<header class="masthead"><a href="https://news.example.or
 describe('the HTML error pages of the admin and webhook functions', () => {
   it('carry the site brand from the admin root: the masthead links home', async () => {
     const { options } = await buildAdmin(loadConfig(AdminConfig, env), clients, secrets);
-    const t = makeSubscriptionDeps();
-    const admin: AdminDeps = {
-      clock: t.clock,
-      tokens: new MemoryTokens(),
-      subscribers: t.subscribers,
-      suppressions: t.suppressions,
-      counts: t.subscribers,
-      campaigns: new MemoryCampaigns(),
-      donorGifts: new MemoryDonorGifts(),
-      keys: t.deps.keys,
-    };
+    const { t, admin } = makeAdminDeps();
     const handler = makeHandler({ admin, exports: makeExportDeps(t.clock).deps }, options);
     const result = await handler(httpEvent({ method: 'GET', path: '/v1/admin/stats', headers: BROWSER }));
     expect(result.statusCode).toBe(401);

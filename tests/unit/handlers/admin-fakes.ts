@@ -4,7 +4,8 @@ import type { Gift } from '../../../functions/core/donations/model.js';
 import { parseEmailAddress } from '../../../functions/core/shared/email-address.js';
 import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
 import { campaignSettings, MemoryCampaigns } from '../../support/donation-fakes.js';
-import type { FakeClock } from '../../support/fakes.js';
+import { type FakeClock, makeSubscriptionDeps } from '../../support/fakes.js';
+import type { AdminDeps } from '../../../functions/core/admin/admin.js';
 
 export class MemoryTokens implements AdminTokens {
   readonly items = new Map<string, AdminTokenRecord>();
@@ -107,4 +108,20 @@ export const makeExportDeps = (clock: FakeClock, subscribers: Subscriber[] = [],
     ...makeCatalogue(),
   };
   return { deps, jobs, store, started };
+};
+
+/** The admin function's deps over in-memory fakes: the subscriptions' fakes (`t`), an empty token store and donor ledger. */
+export const makeAdminDeps = () => {
+  const t = makeSubscriptionDeps();
+  const admin: AdminDeps = {
+    clock: t.clock,
+    tokens: new MemoryTokens(),
+    subscribers: t.subscribers,
+    suppressions: t.suppressions,
+    counts: t.subscribers,
+    campaigns: new MemoryCampaigns(),
+    donorGifts: new MemoryDonorGifts(),
+    keys: t.deps.keys,
+  };
+  return { t, admin };
 };

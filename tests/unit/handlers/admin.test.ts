@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type AdminDeps, createAdminToken } from '../../../functions/core/admin/admin.js';
+import { createAdminToken } from '../../../functions/core/admin/admin.js';
 import { makeHandler } from '../../../functions/handlers/admin.js';
-import { MemoryCampaigns } from '../../support/donation-fakes.js';
-import { makeSubscriptionDeps } from '../../support/fakes.js';
-import { makeExportDeps, MemoryDonorGifts, MemoryTokens } from './admin-fakes.js';
+import { makeAdminDeps, makeExportDeps } from './admin-fakes.js';
 import { bodyOf, httpEvent } from './events.js';
 
 const setup = async () => {
-  const t = makeSubscriptionDeps();
-  const admin: AdminDeps = {
-    clock: t.clock,
-    tokens: new MemoryTokens(),
-    subscribers: t.subscribers,
-    suppressions: t.suppressions,
-    counts: t.subscribers,
-    campaigns: new MemoryCampaigns(),
-    donorGifts: new MemoryDonorGifts(),
-    keys: t.deps.keys,
-  };
+  const { t, admin } = makeAdminDeps();
   const exports = makeExportDeps(t.clock);
   const { token } = await createAdminToken(admin, 'unit tests');
   const handler = makeHandler({ admin, exports: exports.deps }, { siteName: 'Example News' });

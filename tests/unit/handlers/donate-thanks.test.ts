@@ -1,11 +1,8 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { StripePayments } from '../../../functions/adapters/stripe-payments.js';
-import type { DonationDeps } from '../../../functions/core/donations/checkout.js';
 import type { CheckoutSummary, Payments } from '../../../functions/core/donations/ports.js';
-import { makeHandler } from '../../../functions/handlers/donations.js';
-import { campaignSettings, MemoryCampaigns } from '../../support/donation-fakes.js';
-import { FakeClock, MemoryRateLimiter, testKeys } from '../../support/fakes.js';
+import { makeDonationsHandler } from '../../support/donation-fakes.js';
 import { httpEvent } from './events.js';
 
 /** A Checkout Session as Stripe answers it: `complete` with `payment_status` `unpaid` is a bank debit still processing. */
@@ -38,23 +35,7 @@ class FakePayments implements Payments {
 }
 
 const setup = async () => {
-  const clock = new FakeClock();
-  const campaigns = new MemoryCampaigns();
-  await campaigns.saveSettings(campaignSettings({ id: 'ukraine' }), clock.now());
-  const payments = new FakePayments();
-  const deps: DonationDeps = {
-    clock,
-    campaigns,
-    attempts: { attemptFor: async () => 'att', renew: async () => 'att2' },
-    payments,
-    keys: testKeys,
-    settings: { apiBaseUrl: 'https://api.example.org', currencies: ['usd'] },
-  };
-  const handler = makeHandler(deps, {
-    siteName: 'Example News',
-    rateLimiter: new MemoryRateLimiter(),
-    checkoutLimit: { name: 'checkout-client', limit: 10, windowSeconds: 60 },
-  });
+  const { handler, payments } = await makeDonationsHandler(new FakePayments());
   const thanks = async () =>
     (await handler(httpEvent({ method: 'GET', path: '/v1/donate/thanks', query: 'session_id=cs_test_1', headers: { accept: 'text/html' } })))
       .body ?? '';

@@ -1,26 +1,8 @@
 import { messagesOf } from '../../../functions/core/shared/i18n/catalogue.js';
 import { describe, expect, it } from 'vitest';
-import type { DonationDeps } from '../../../functions/core/donations/checkout.js';
-import type { CheckoutAttempts, CheckoutParams, Payments } from '../../../functions/core/donations/ports.js';
-import { makeHandler } from '../../../functions/handlers/donations.js';
-import { campaignSettings, MemoryCampaigns } from '../../support/donation-fakes.js';
-import { FakeClock, MemoryRateLimiter, testKeys } from '../../support/fakes.js';
+import type { CheckoutParams, Payments } from '../../../functions/core/donations/ports.js';
+import { makeDonationsHandler } from '../../support/donation-fakes.js';
 import { bodyOf, httpEvent } from './events.js';
-
-/** One live attempt per fingerprint, never expiring within a test. */
-class MemoryAttempts implements CheckoutAttempts {
-  readonly ids = new Map<string, string>();
-  async attemptFor(fingerprint: string) {
-    const id = this.ids.get(fingerprint) ?? `att_${this.ids.size + 1}`;
-    this.ids.set(fingerprint, id);
-    return id;
-  }
-  async renew(fingerprint: string) {
-    const id = `att_${this.ids.size + 1}_renewed`;
-    this.ids.set(fingerprint, id);
-    return id;
-  }
-}
 
 /** Checkout Sessions keyed by idempotency key, as Stripe returns the same session for the same key. */
 class FakePayments implements Payments {
@@ -37,26 +19,11 @@ class FakePayments implements Payments {
   }
 }
 
-const setup = async (checkoutLimit = 10) => {
-  const clock = new FakeClock();
-  const campaigns = new MemoryCampaigns();
-  await campaigns.saveSettings(campaignSettings({ id: 'ukraine' }), clock.now());
-  const payments = new FakePayments();
-  const deps: DonationDeps = {
-    clock,
-    campaigns,
-    attempts: new MemoryAttempts(),
-    payments,
-    keys: testKeys,
-    settings: { apiBaseUrl: 'https://api.example.org', currencies: ['usd', 'eur'], successUrl: undefined, cancelUrl: undefined },
-  };
-  const handler = makeHandler(deps, {
-    siteName: 'Example News',
-    rateLimiter: new MemoryRateLimiter(),
-    checkoutLimit: { name: 'checkout-client', limit: checkoutLimit, windowSeconds: 60 },
+const setup = (checkoutLimit = 10) =>
+  makeDonationsHandler(new FakePayments(), {
+    currencies: ['usd', 'eur'],
+    routes: { checkoutLimit: { name: 'checkout-client', limit: checkoutLimit, windowSeconds: 60 } },
   });
-  return { handler, payments };
-};
 
 describe('donations handler', () => {
   it("reports a campaign's progress, cacheable for 30 seconds; 404 for an unknown one", async () => {

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DonationDeps } from '../../../functions/core/donations/checkout.js';
 import { manageLink } from '../../../functions/core/donations/manage.js';
 import type { CheckoutSummary, Payments } from '../../../functions/core/donations/ports.js';
 import { NotFoundError } from '../../../functions/core/shared/errors.js';
-import { makeHandler } from '../../../functions/handlers/donations.js';
-import { campaignSettings, MemoryCampaigns } from '../../support/donation-fakes.js';
-import { FakeClock, MemoryRateLimiter, testKeys } from '../../support/fakes.js';
+import { makeDonationsHandler } from '../../support/donation-fakes.js';
 import { httpEvent } from './events.js';
 
 /** Stripe as far as manage links need it: portal sessions for the customers it has, and one checkout's summary. */
@@ -27,23 +24,8 @@ class FakePayments implements Payments {
 }
 
 const setup = async (manageLimit = 60) => {
-  const clock = new FakeClock();
-  const campaigns = new MemoryCampaigns();
-  await campaigns.saveSettings(campaignSettings({ id: 'ukraine' }), clock.now());
-  const payments = new FakePayments();
-  const deps: DonationDeps = {
-    clock,
-    campaigns,
-    attempts: { attemptFor: async () => 'att', renew: async () => 'att2' },
-    payments,
-    keys: testKeys,
-    settings: { apiBaseUrl: 'https://api.example.org', currencies: ['usd'] },
-  };
-  const handler = makeHandler(deps, {
-    siteName: 'Example News',
-    rateLimiter: new MemoryRateLimiter(),
-    checkoutLimit: { name: 'checkout-client', limit: 10, windowSeconds: 60 },
-    manageLimit: { name: 'manage-client', limit: manageLimit, windowSeconds: 60 },
+  const { handler, payments, clock, deps } = await makeDonationsHandler(new FakePayments(), {
+    routes: { manageLimit: { name: 'manage-client', limit: manageLimit, windowSeconds: 60 } },
   });
   const visit = (query: string, accept = 'text/html') => handler(httpEvent({ method: 'GET', path: '/v1/donations/manage', query, headers: { accept } }));
   const linkFor = (customer: string) => new URL(manageLink(deps, 'https://api.example.org', customer)).search.slice(1);

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DonationDeps } from '../../../functions/core/donations/checkout.js';
 import type { CheckoutAttempts, CheckoutParams, CheckoutSummary, Payments } from '../../../functions/core/donations/ports.js';
 import type { Brand } from '../../../functions/core/shared/brand.js';
 import { TransientError } from '../../../functions/core/shared/errors.js';
-import { makeHandler as donationsHandler } from '../../../functions/handlers/donations.js';
 import { makeHandler as fallbackHandler } from '../../../functions/handlers/fallback.js';
 import { makeHandler as subscriptionsHandler } from '../../../functions/handlers/subscriptions.js';
-import { campaignSettings, MemoryCampaigns } from '../../support/donation-fakes.js';
-import { FakeClock, MemoryRateLimiter, makeSubscriptionDeps, testKeys } from '../../support/fakes.js';
+import { campaignSettings, makeDonationsHandler } from '../../support/donation-fakes.js';
+import { makeSubscriptionDeps } from '../../support/fakes.js';
 import { httpEvent } from './events.js';
 
 const brand: Brand = { siteName: 'Example News', siteUrl: 'https://news.example.org/', color: '#13294b', accent: '#b22234' };
@@ -43,27 +41,13 @@ class Payments_ implements Payments {
 }
 
 const donations = async () => {
-  const clock = new FakeClock();
-  const campaigns = new MemoryCampaigns();
-  await campaigns.saveSettings(campaignSettings({ id: 'ukraine' }), clock.now());
-  await campaigns.saveSettings(campaignSettings({ id: 'ended', title: 'Winter appeal', open: false }), clock.now());
+  const { handler, payments, campaigns } = await makeDonationsHandler(new Payments_(), {
+    attempts: new Attempts(),
+    campaigns: [campaignSettings({ id: 'ukraine' }), campaignSettings({ id: 'ended', title: 'Winter appeal', open: false })],
+    routes: { siteName: brand.siteName, brand, checkoutLimit: { name: 'checkout-client', limit: 100, windowSeconds: 60 } },
+  });
   const ended = campaigns.items.get('ended');
   if (ended) Object.assign(ended, { raised: 250_050, donations: 12, donors: 9 });
-  const payments = new Payments_();
-  const deps: DonationDeps = {
-    clock,
-    campaigns,
-    attempts: new Attempts(),
-    payments,
-    keys: testKeys,
-    settings: { apiBaseUrl: 'https://api.example.org', currencies: ['usd'] },
-  };
-  const handler = donationsHandler(deps, {
-    siteName: brand.siteName,
-    brand,
-    rateLimiter: new MemoryRateLimiter(),
-    checkoutLimit: { name: 'checkout-client', limit: 100, windowSeconds: 60 },
-  });
   const get = (path: string, query: string) => handler(httpEvent({ method: 'GET', path, query, headers: BROWSER }));
   return { handler, payments, get };
 };
