@@ -80,7 +80,10 @@ export const loadKeys = async (dataDir: string) => {
 
 /**
  * The outbox: every mail the local SES accepted, journaled (`outbox.jsonl`) before the sender hears that it was,
- * and restored into aws-ses-v2-local's store at start. Returns the step that journals newly accepted mail.
+ * and restored into aws-ses-v2-local's store at start. Returns the step that journals newly accepted mail, and the
+ * outbox itself: the journaled mail only. aws-ses-v2-local stores a mail a moment before the sender's answer (and
+ * the journal) are due; a crash in that moment loses it, as it loses a send SES never answered, which the sender
+ * sends again: so the outbox never shows a mail that a crash could take back.
  */
 export const restoreOutbox = (dataDir: string, legacyOutbox: Email[] | undefined) => {
   const journal = join(dataDir, 'outbox.jsonl');
@@ -89,8 +92,11 @@ export const restoreOutbox = (dataDir: string, legacyOutbox: Email[] | undefined
   for (const email of kept.entries) saveEmail(email);
   if (!kept.intact) rewriteJournal(journal, kept.entries); // drop a line torn by a crash before appending
   let journaled = getStoreReadonly().emails.length;
-  return () => {
-    const { emails } = getStoreReadonly();
-    for (; journaled < emails.length; journaled++) appendJournal(journal, emails[journaled]);
+  return {
+    journalNewMail: () => {
+      const { emails } = getStoreReadonly();
+      for (; journaled < emails.length; journaled++) appendJournal(journal, emails[journaled]);
+    },
+    accepted: (): OutboxEmail[] => getStoreReadonly().emails.slice(0, journaled).map(toOutbox),
   };
 };

@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
-import { getStoreReadonly } from 'aws-ses-v2-local/dist/store.js';
 import S3rver from 's3rver';
 import { makeHandler as adminHandler } from '../functions/handlers/admin.js';
 import { makeHandler as donationsHandler } from '../functions/handlers/donations.js';
@@ -47,7 +46,7 @@ import { demoSite } from './demo-site.js';
 import { buildEmbedScript } from '../web/embed/build.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
 import { ACCOUNT, EXPORT_BUCKET, localClientOptions, localEnvironment, REGION } from './dev-config.js';
-import { assertDataDirFree, loadKeys, type OutboxEmail, restoreOutbox, toOutbox } from './data-dir.js';
+import { assertDataDirFree, loadKeys, type OutboxEmail, restoreOutbox } from './data-dir.js';
 import { closeServer, freePort, isPortFree, listen } from './http-server.js';
 import { serveLocal } from './local-routes.js';
 import { LocalQueue, type QueueConsumer } from './queue.js';
@@ -134,7 +133,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   await mkdir(dataDir, { recursive: true });
   if (!options.dynamodb) assertDataDirFree(dataDir);
   const { keys: state, legacyOutbox, legacyMailQueue, forgetLegacyMailQueue } = await loadKeys(dataDir);
-  const journalNewMail = restoreOutbox(dataDir, legacyOutbox);
+  const outbox = restoreOutbox(dataDir, legacyOutbox);
 
   const ownDynamo = options.dynamodb ? undefined : await startStrictDynamoLocal({ dbPath: join(dataDir, 'dynamodb'), quickStart: true });
   const dynamoEndpoint = options.dynamodb?.endpoint ?? (ownDynamo as { endpoint: string }).endpoint;
@@ -236,7 +235,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     track(background, work.catch((error: unknown) => console.error('[appeal] background work failed', error)));
   aws.functions.set('appeal-export-worker', async (payload) => inBackground(exportWorker(payload)));
   // Mail that SES accepted stays accepted: aws-ses-v2-local keeps it in memory, the outbox journal on disk.
-  aws.onMailAccepted = journalNewMail;
+  aws.onMailAccepted = outbox.journalNewMail;
   // Real SES answers its mailbox simulator with a bounce or a complaint through the configuration set's SNS topic.
   aws.onMailSent = (recipients, messageId) => {
     for (const kind of simulatorFeedback(recipients)) inBackground(sesEvents(snsNotification(kind, messageId)));
@@ -269,7 +268,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     res.setHeader('x-request-id', randomUUID());
     const handled = (async () => {
       if (await stripe.handleLocal(req, res)) return;
-      if (await serveLocal(req, res, { web: WEB, siteUrl, outbox: () => getStoreReadonly().emails.map(toOutbox) })) return;
+      if (await serveLocal(req, res, { web: WEB, siteUrl, outbox: outbox.accepted })) return;
       await serveThroughGateway(req, res, (key) => byRoute.get(key) ?? fallback, cors);
     })().catch((error: unknown) => {
       console.error('[appeal] request failed', error);
@@ -320,7 +319,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
         await Promise.all(background);
       } while (background.size > 0);
     },
-    outbox: () => getStoreReadonly().emails.map(toOutbox),
+    outbox: outbox.accepted,
     setSesOutage: (down) => {
       aws.sesOutage = down;
     },
