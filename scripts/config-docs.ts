@@ -216,11 +216,6 @@ export interface Row {
   need: string;
 }
 
-const defaultOf = (field: FieldInternals): unknown => {
-  const { def } = field._zod;
-  return def.type === 'default' || def.type === 'prefault' ? def.defaultValue : undefined;
-};
-
 /** A field's need: `required`, `optional`, or its default in the notation of `format`. */
 const needOf = (field: FieldInternals, format: (value: unknown) => string) => {
   const { def, optin } = field._zod;

@@ -68,7 +68,7 @@ const scan = (text: string): Scanned => {
       return;
     }
     // Inline code spans are code; the prose is what is left, with each span masked to keep positions.
-    const prose = raw.replace(/(`+)([^`]|[^`].*?[^`])\1(?!`)/g, (span, ticks: string, inner: string) => {
+    const prose = raw.replace(/(`+)([^`]|[^`].*?[^`])\1(?!`)/g, (span, _ticks: string, inner: string) => {
       scanned.code.push({ text: inner.trim(), line, fenced: false });
       return 'x'.repeat(span.length);
     });
