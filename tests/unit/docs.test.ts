@@ -315,7 +315,7 @@ describe('the documentation', () => {
       expect(check('`npm run admin -- --stage prod export donations --campaign spring --out - # note`')).toEqual([]);
       expect(check('`npm run admin -- frobnicate`')).toHaveLength(1);
       expect(check('Read `functions/no-such-file.ts`.')).toEqual(['docs/example.md:1: functions/no-such-file.ts: no such file or folder']);
-      expect(check('Read `functions/<function>/index.ts` and `functions/platform/routes.ts`.')).toEqual([]);
+      expect(check('Read `functions/<function>/index.ts` and `tests/unit/docs.test.ts`.')).toEqual([]);
     });
   });
 });
