@@ -1,0 +1,130 @@
+/**
+ * Retakes the screenshots in docs/images/ from a running dev server: `npm run docs:screenshots`.
+ *
+ * Start a dev server on a data folder of its own first, so that the pictures show a fresh demo (a fresh folder has
+ * the `ukraine` campaign and nothing else):
+ *
+ *   PORT=3400 APPEAL_DATA_DIR=/tmp/appeal-screenshots npm start
+ *   APPEAL_URL=http://localhost:3400 npm run docs:screenshots
+ *
+ * The script makes two gifts through the Stripe simulator (so the banner has progress to show) and one signup (so
+ * the inbox has a confirmation email), then photographs the demo article, the donation chooser, the Stripe
+ * Checkout simulator, the inbox and the confirmation email. It uses Debian's Chromium (CHROMIUM_PATH, default
+ * /usr/bin/chromium) through playwright-core: nothing is downloaded.
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const API = (process.env.APPEAL_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = resolve(fileURLToPath(new URL('../docs/images', import.meta.url)));
+const CAMPAIGN = 'ukraine';
+const READER = 'reader@example.org';
+/** A picture should stay small enough for a repository: warn above this. */
+const MAX_BYTES = 200 * 1024;
+
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 390, height: 844 };
+
+const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${API}${path}`, {
+    method,
+    headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+};
+
+/** The demo site's URL: the API's `/` sends a browser there. */
+const siteUrl = async () => {
+  const response = await fetch(`${API}/`, { redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (!location) throw new Error(`${API}/ did not send a browser to the demo site: is the dev server running there?`);
+  return location;
+};
+
+/** A paid gift through the simulator, as a donor at Checkout: the banner then has something to show. */
+const give = async (amount: number, name: string, frequency: 'once' | 'monthly' = 'once') => {
+  const session = await call('POST', '/v1/donations/checkout', { campaign: CAMPAIGN, amount, currency: 'usd', frequency });
+  await call('POST', `/_local/stripe/checkout/${String(session.id)}/complete`, { email: `${name.toLowerCase()}@example.org`, name });
+};
+
+/** The newest email to an address, from the outbox's JSON (it may take a moment to leave the queue). */
+const newestMailTo = async (address: string) => {
+  for (let tries = 0; tries < 50; tries++) {
+    const response = await fetch(`${API}/_local/outbox`, { headers: { accept: 'application/json' } });
+    const mails = (await response.json()) as { id: string; to: string[] }[];
+    const found = mails.filter((mail) => mail.to.some((to) => to.includes(address))).at(-1);
+    if (found) return found.id;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no email to ${address} reached the outbox`);
+};
+
+const shoot = async (page: Page, name: string, options: { fullPage?: boolean } = {}) => {
+  const path = join(OUT, `${name}.png`);
+  await page.screenshot({ path, fullPage: options.fullPage ?? false });
+  const bytes = statSync(path).size;
+  console.log(`${path}: ${Math.round(bytes / 1024)} KiB${bytes > MAX_BYTES ? ' (over 200 KiB: consider a smaller viewport)' : ''}`);
+};
+
+const open = async (browser: Browser, viewport: { width: number; height: number }, url: string) => {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1, locale: 'en-US' });
+  await page.goto(url, { waitUntil: 'networkidle' });
+  return page;
+};
+
+const main = async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+  mkdirSync(OUT, { recursive: true });
+  const site = await siteUrl();
+
+  // Some progress for the banner, and a confirmation email for the inbox.
+  await give(2500, 'Olena');
+  await give(5000, 'Marta', 'monthly');
+  await call('POST', '/v1/subscriptions', { email: READER, name: 'Reader', lists: ['news'] });
+  const mailId = await newestMailTo(READER);
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    // The demo article with the banner rendered by the embed (its progress bar from the campaign read).
+    const article = await open(browser, desktop, site);
+    await article.locator('[data-appeal="banner"]').waitFor();
+    await article.waitForFunction(() => {
+      const host = document.querySelector('[data-appeal="banner"]');
+      return host?.shadowRoot?.textContent?.includes('donor') === true;
+    });
+    await shoot(article, 'article-banner');
+    await article.close();
+
+    // The donation chooser, a page the API hosts, on a phone.
+    const chooser = await open(browser, phone, `${API}/v1/donate?campaign=${CAMPAIGN}`);
+    await shoot(chooser, 'donate-chooser', { fullPage: true });
+    await chooser.close();
+
+    // The Stripe Checkout simulator's page for a new session (left open: nothing is paid).
+    const session = await call('POST', '/v1/donations/checkout', { campaign: CAMPAIGN, amount: 1000, currency: 'usd', frequency: 'once' });
+    const checkout = await open(browser, phone, String(session.url));
+    await shoot(checkout, 'stripe-simulator', { fullPage: true });
+    await checkout.close();
+
+    // The local inbox, then the confirmation email as it shows it.
+    const inbox = await open(browser, desktop, `${API}/_local/outbox`);
+    await shoot(inbox, 'inbox');
+    await inbox.close();
+    const email = await open(browser, desktop, `${API}/_local/outbox/${encodeURIComponent(mailId)}`);
+    await shoot(email, 'email-confirmation');
+    await email.close();
+  } finally {
+    await browser.close();
+  }
+};
+
+await main();
