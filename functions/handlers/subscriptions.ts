@@ -74,6 +74,11 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
     html(status, body, headers, scripts, formAction);
   const selfUrl = (req: HttpRequest) => `${apiBaseUrl}${req.path}?${req.query.toString()}`;
   const tokenOf = (req: HttpRequest) => req.queryParams(TokenQuery, { token: 'invalid_token' }).token;
+  // A link visit counts against the client's limit; a HEAD does not: it only asks what GET would answer, and a
+  // safe method leaves nothing behind (RFC 9110 §9.2.1), not even a count.
+  const countLinkVisit = async (req: HttpRequest) => {
+    if (req.method !== 'HEAD') await limitClient(deps, options.limits.linkClient, req.client);
+  };
 
   /** A bad confirmation link in a browser gets a page that explains and offers a new link. */
   const confirmLinkErrors = async (req: HttpRequest, run: () => Promise<ReturnType<typeof html>>) => {
@@ -113,7 +118,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       'GET /v1/subscriptions/thanks': async (req) => page(200, thanksPage(siteFor(req, site))),
 
       'GET /v1/subscriptions/confirm': async (req) => {
-        await limitClient(deps, options.limits.linkClient, req.client);
+        await countLinkVisit(req);
         return confirmLinkErrors(req, async () => {
           readConfirmToken(deps.keys.token, tokenOf(req), deps.clock.now()); // read only: scanners change nothing
           return page(200, confirmPromptPage(siteFor(req, site), selfUrl(req)), {}, PAGE_SCRIPT_HASHES);
@@ -132,7 +137,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       },
 
       'GET /v1/subscriptions/unsubscribe': async (req) => {
-        await limitClient(deps, options.limits.linkClient, req.client);
+        await countLinkVisit(req);
         readUnsubscribeToken(deps.keys.token, tokenOf(req)); // a GET never unsubscribes: mail scanners follow links
         return page(200, unsubscribePromptPage(siteFor(req, site), selfUrl(req)));
       },
