@@ -15,6 +15,7 @@ import { limitClient, type RateLimit } from '../core/shared/limits.js';
 import { readConfirmToken, readUnsubscribeToken } from '../core/shared/secrets.js';
 import {
   confirmSubscription,
+  isListsField,
   OneClickBody,
   requestSubscription,
   SubscribeRequest,
@@ -55,7 +56,8 @@ const typedValues = (req: HttpRequest): SignupFormValues => {
   if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '') || req.rawBody.length > MAX_BODY_BYTES) return {};
   const form = new URLSearchParams(req.rawBody);
   const one = (key: string) => form.get(key) ?? undefined;
-  return { email: one('email'), name: one('name'), lists: form.getAll('lists'), source: one('source'), lang: one('lang') };
+  const lists = [...form].flatMap(([key, value]) => (isListsField(key) ? [value] : []));
+  return { email: one('email'), name: one('name'), lists, source: one('source'), lang: one('lang') };
 };
 
 const refererOf = (req: HttpRequest) => {
