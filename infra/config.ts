@@ -76,7 +76,7 @@ export const StageConfig = z.object({
    * starving the others. Per-client limits are the application's (`limits` above). Each route has its own bucket:
    * a route without a setting of its own gets the stage default. Sized for a news day (a newsletter plug: 100+
    * signups/s; a viral appeal: 50 gifts/s) while the sum over all routes stays well under AWS's account-level
-   * 10,000 rps / 5,000 burst per region (about 1,400 rps / 2,800 burst with these defaults), and every route at its
+   * 10,000 rps / 5,000 burst per region (about 1,800 rps / 3,600 burst with these defaults), and every route at its
    * limit keeps under 300 functions busy: well within a Lambda account's usual 1,000 concurrent executions.
    */
   throttle: z
@@ -125,6 +125,13 @@ export const StageConfig = z.object({
       /** Admin routes, each: a person or the CLI polling an export; a stolen token cannot hammer the tables. */
       adminRateLimit: z.number().positive().max(10_000).default(5),
       adminBurstLimit: z.number().int().positive().max(5_000).default(10),
+      /**
+       * The HEAD route beside each public GET route, each (the admin ones take the admin limits): uptime checkers
+       * and link scanners ask what a page would answer. A reader's browser never sends HEAD, so a few a second is
+       * plenty; the stage default (50/s each) would take the sum over all routes past the bound above.
+       */
+      headRateLimit: z.number().positive().max(10_000).default(5),
+      headBurstLimit: z.number().int().positive().max(5_000).default(5),
     })
     .prefault({}),
   /**

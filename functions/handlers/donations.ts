@@ -1,11 +1,33 @@
 import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
 import type { Brand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
-import { campaignProgress, DonateQuery, type DonationDeps, describeGift, followDonateLink, hasAmount, startCheckout } from '../core/donations/checkout.js';
+import {
+  campaignProgress,
+  checkDonateLink,
+  DonateQuery,
+  type DonationDeps,
+  describeGift,
+  followDonateLink,
+  hasAmount,
+  startCheckout,
+} from '../core/donations/checkout.js';
 import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
 import { DomainError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
-import { checkBody, errorResponse, type HttpRequest, html, httpHandler, json, readerLanguage, seeOther, siteFor, statusOf } from '../platform/http.js';
+import { readManageToken } from '../core/shared/secrets.js';
+import {
+  checkBody,
+  errorResponse,
+  type HttpRequest,
+  html,
+  httpHandler,
+  json,
+  linkChecked,
+  readerLanguage,
+  seeOther,
+  siteFor,
+  statusOf,
+} from '../platform/http.js';
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
@@ -61,9 +83,15 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         // The reader's language (the link's or the form's `lang`, else the browser's): every page here speaks it.
         const reader = siteFor(req, site);
         try {
-          const query = req.queryParams(DonateQuery, CHECKOUT_CODES);
+          const asked = req.queryParams(DonateQuery, CHECKOUT_CODES);
+          const query = { ...asked, lang: readerLanguage(req, site, asked.lang) };
+          if (hasAmount(query) && req.method === 'HEAD') {
+            // A HEAD creates no Checkout Session and counts no checkout: the link checked as GET checks it.
+            await checkDonateLink(deps, query);
+            return linkChecked();
+          }
           if (hasAmount(query)) await limitCheckouts(req);
-          const link = await followDonateLink(deps, { ...query, lang: readerLanguage(req, site, query.lang) }, req.client);
+          const link = await followDonateLink(deps, query, req.client);
           if ('checkoutUrl' in link) return seeOther(link.checkoutUrl);
           return page(200, donateChooserPage(reader, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }));
         } catch (error) {
@@ -85,8 +113,14 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       // opened in a browser, so a failure is always a page (the contract's 400 page for a bad token).
       'GET /v1/donations/manage': async (req) => {
         try {
-          await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
+          // A HEAD opens no portal session and counts no visit: the link checked as GET checks it.
+          const isHead = req.method === 'HEAD';
+          if (!isHead) await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
           const { token } = req.queryParams(ManageQuery, { token: 'invalid_token' });
+          if (isHead) {
+            readManageToken(deps.keys.token, token, deps.clock.now());
+            return linkChecked();
+          }
           return seeOther(await openDonorPortal(deps, token, req.query.get('lang') ?? undefined));
         } catch (error) {
           // In the language the link carries (manageLink), else the browser's.

@@ -1,6 +1,7 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { scriptIdentity } from '../core/embed/script.js';
+import { headAnswer } from '../platform/head.js';
 import type { HttpResponse } from '../platform/http.js';
 
 export interface EmbedOptions {
@@ -63,7 +64,7 @@ export const makeHandler = ({ script, maxAgeSeconds }: EmbedOptions) => {
     return body;
   };
 
-  return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+  const serve = (event: APIGatewayProxyEventV2): HttpResponse => {
     const versioned = event.queryStringParameters?.v === version;
     const headers: Record<string, string> = {
       'content-type': 'text/javascript; charset=utf-8',
@@ -81,4 +82,7 @@ export const makeHandler = ({ script, maxAgeSeconds }: EmbedOptions) => {
     // Base64, so that API Gateway passes the exact bytes the integrity value was computed from.
     return { statusCode: 200, headers, body: bodyFor(coding), isBase64Encoded: true };
   };
+  // HEAD (its own route beside GET's, routes.ts): the same answer without the script.
+  return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> =>
+    event.requestContext.http.method.toUpperCase() === 'HEAD' ? headAnswer(serve(event)) : serve(event);
 };

@@ -15,6 +15,7 @@ import { limitClient, type RateLimit } from '../core/shared/limits.js';
 import { readConfirmToken, readUnsubscribeToken } from '../core/shared/secrets.js';
 import {
   confirmSubscription,
+  isListsField,
   OneClickBody,
   requestSubscription,
   SubscribeRequest,
@@ -55,7 +56,8 @@ const typedValues = (req: HttpRequest): SignupFormValues => {
   if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '') || req.rawBody.length > MAX_BODY_BYTES) return {};
   const form = new URLSearchParams(req.rawBody);
   const one = (key: string) => form.get(key) ?? undefined;
-  return { email: one('email'), name: one('name'), lists: form.getAll('lists'), source: one('source'), lang: one('lang') };
+  const lists = [...form].flatMap(([key, value]) => (isListsField(key) ? [value] : []));
+  return { email: one('email'), name: one('name'), lists, source: one('source'), lang: one('lang') };
 };
 
 const refererOf = (req: HttpRequest) => {
@@ -74,6 +76,11 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
     html(status, body, headers, scripts, formAction);
   const selfUrl = (req: HttpRequest) => `${apiBaseUrl}${req.path}?${req.query.toString()}`;
   const tokenOf = (req: HttpRequest) => req.queryParams(TokenQuery, { token: 'invalid_token' }).token;
+  // A link visit counts against the client's limit; a HEAD does not: it only asks what GET would answer, and a
+  // safe method leaves nothing behind (RFC 9110 §9.2.1), not even a count.
+  const countLinkVisit = async (req: HttpRequest) => {
+    if (req.method !== 'HEAD') await limitClient(deps, options.limits.linkClient, req.client);
+  };
 
   /** A bad confirmation link in a browser gets a page that explains and offers a new link. */
   const confirmLinkErrors = async (req: HttpRequest, run: () => Promise<ReturnType<typeof html>>) => {
@@ -113,7 +120,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       'GET /v1/subscriptions/thanks': async (req) => page(200, thanksPage(siteFor(req, site))),
 
       'GET /v1/subscriptions/confirm': async (req) => {
-        await limitClient(deps, options.limits.linkClient, req.client);
+        await countLinkVisit(req);
         return confirmLinkErrors(req, async () => {
           readConfirmToken(deps.keys.token, tokenOf(req), deps.clock.now()); // read only: scanners change nothing
           return page(200, confirmPromptPage(siteFor(req, site), selfUrl(req)), {}, PAGE_SCRIPT_HASHES);
@@ -132,7 +139,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       },
 
       'GET /v1/subscriptions/unsubscribe': async (req) => {
-        await limitClient(deps, options.limits.linkClient, req.client);
+        await countLinkVisit(req);
         readUnsubscribeToken(deps.keys.token, tokenOf(req)); // a GET never unsubscribes: mail scanners follow links
         return page(200, unsubscribePromptPage(siteFor(req, site), selfUrl(req)));
       },

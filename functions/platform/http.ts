@@ -20,6 +20,7 @@ import type { Brand } from '../core/shared/brand.js';
 import { pagePolicy, toBrand } from '../core/shared/html.js';
 import { type Language, pickLanguage } from '../core/shared/i18n/index.js';
 import { errorPage } from '../core/shared/pages.js';
+import { headAnswer } from './head.js';
 import { logger } from './logger.js';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
@@ -250,6 +251,12 @@ export const seeOther = (location: string): HttpResponse => ({
 
 export const noContent = (): HttpResponse => ({ statusCode: 204, headers: { ...BASE_HEADERS }, body: '' });
 
+/**
+ * HEAD of a link whose GET redirects to something the GET creates (a Checkout Session, a Customer Portal session):
+ * the link checked, nothing created, so 200 with GET's headers and nowhere to send the client.
+ */
+export const linkChecked = (): HttpResponse => ({ statusCode: 200, headers: { ...BASE_HEADERS }, body: '' });
+
 const errorBody = (error: DomainError) => ({
   error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
 });
@@ -321,7 +328,8 @@ export type RouteHandler = (req: HttpRequest) => Promise<HttpResponse>;
 
 /**
  * The Lambda entry for a route group: finds the handler by API Gateway's route key, maps errors, and stamps
- * `x-request-id` on every answer.
+ * `x-request-id` on every answer. A HEAD route (routes.ts makes one beside each GET route) is answered by the GET
+ * route's handler, which sees `req.method` HEAD (and starts nothing it would start for GET), without the body.
  */
 export const httpHandler =
   (routes: Record<string, RouteHandler>, options: { siteName: string; brand?: Brand | undefined; fallback?: RouteHandler }) =>
@@ -330,12 +338,12 @@ export const httpHandler =
     let response: HttpResponse;
     try {
       req = toRequest(event);
-      const route = routes[event.routeKey] ?? options.fallback;
+      const route = routes[event.routeKey.replace(/^HEAD /, 'GET ')] ?? options.fallback;
       if (!route) throw new NotFoundError('There is nothing at this address.');
       response = await route(req);
     } catch (error) {
       response = errorResponse(error, req, options.brand ?? options.siteName);
     }
     response.headers['x-request-id'] = event.requestContext.requestId;
-    return response;
+    return event.requestContext.http.method.toUpperCase() === 'HEAD' ? headAnswer(response) : response;
   };

@@ -1,18 +1,18 @@
 /**
  * Every public route and the function (route group) that serves it. The CDK stack makes one API Gateway route
  * per entry, the dev server dispatches by it, and the catch-all function answers 404/405 from it, so the three
- * cannot drift apart.
+ * cannot drift apart. HEAD routes are not written here: each GET route brings its own (ROUTES below).
  */
 export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin', 'embed'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
   path: string;
   fn: FunctionName;
 }
 
-export const ROUTES: readonly RouteSpec[] = [
+const DECLARED: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/subscriptions', fn: 'subscriptions' },
   { method: 'GET', path: '/v1/subscriptions/thanks', fn: 'subscriptions' },
   { method: 'GET', path: '/v1/subscriptions/confirm', fn: 'subscriptions' },
@@ -33,6 +33,16 @@ export const ROUTES: readonly RouteSpec[] = [
   // The embed's script (web/embed/): one small function of its own, with no client and no grant.
   { method: 'GET', path: '/v1/embed.js', fn: 'embed' },
 ];
+
+/**
+ * The table with a HEAD route after each GET route, to the same function. RFC 9110 §9.3.2: HEAD works wherever GET
+ * does (uptime checkers and link scanners use it), and API Gateway matches a route's method exactly, so a `GET`
+ * route alone leaves HEAD to the catch-all's 405. The function answers HEAD from its GET handler without the body
+ * (platform/http.ts) and without the work a GET may start (a Checkout Session, a rate-limit count).
+ */
+export const ROUTES: readonly RouteSpec[] = DECLARED.flatMap((route) =>
+  route.method === 'GET' ? [route, { ...route, method: 'HEAD' as const }] : [route],
+);
 
 /**
  * The pages' icon, `GET /favicon.ico`: no route of its own. API Gateway's catch-all route takes every path the

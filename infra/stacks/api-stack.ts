@@ -374,6 +374,9 @@ export class ApiStack extends Stack {
       'GET /v1/donate/thanks': checkoutLimit,
       'POST /v1/stripe/webhook': limit(throttle.webhookRateLimit, throttle.webhookBurstLimit),
       ...Object.fromEntries(
+        ROUTES.filter((route) => route.method === 'HEAD').map((route) => [routeKey(route), limit(throttle.headRateLimit, throttle.headBurstLimit)]),
+      ),
+      ...Object.fromEntries(
         ROUTES.filter((route) => route.fn === 'admin').map((route) => [routeKey(route), limit(throttle.adminRateLimit, throttle.adminBurstLimit)]),
       ),
     };

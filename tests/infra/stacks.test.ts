@@ -157,6 +157,22 @@ describe('api stack', () => {
     });
   });
 
+  it('answers HEAD wherever GET works: a HEAD route beside every GET route, on the same function (API Gateway matches methods exactly)', () => {
+    const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => (r as { Properties: { RouteKey: string; Target: unknown } }).Properties,
+    );
+    const targetOf = new Map(routes.map((r) => [r.RouteKey, JSON.stringify(r.Target)]));
+    const gets = routes.filter((r) => r.RouteKey.startsWith('GET '));
+    expect(gets.map((r) => r.RouteKey)).toEqual(expect.arrayContaining(['GET /v1/embed.js', 'GET /v1/donate', 'GET /v1/subscriptions/confirm', 'GET /v1/admin/stats']));
+    for (const get of gets) {
+      const head = get.RouteKey.replace(/^GET /, 'HEAD ');
+      expect(targetOf.get(head), head).toBe(targetOf.get(get.RouteKey));
+    }
+    expect(routes.filter((r) => r.RouteKey.startsWith('HEAD '))).toHaveLength(gets.length);
+    // The catch-all (the icon, the stylesheet, 404 and 405) takes every method, HEAD included.
+    expect(targetOf.has('ANY /{proxy+}')).toBe(true);
+  });
+
   describe('route throttling, sized for a news day', () => {
     type Limit = { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
     const stageSettings = () => {
@@ -192,6 +208,18 @@ describe('api stack', () => {
       expect(routes['GET /v1/campaigns/{campaignId}']?.ThrottlingRateLimit).toBeGreaterThanOrEqual(100);
       for (const key of routeKeys().filter((k) => k.includes('/v1/admin/'))) {
         expect(routes[key]).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+      }
+    });
+
+    it('gives each HEAD route a small bucket of its own (uptime checkers, link scanners), the admin routes their own', () => {
+      const { routes } = stageSettings();
+      const heads = routeKeys().filter((key) => key.startsWith('HEAD '));
+      expect(heads.length).toBeGreaterThanOrEqual(10);
+      for (const key of heads) {
+        const expected = key.includes('/v1/admin/')
+          ? { ThrottlingRateLimit: config.throttle.adminRateLimit, ThrottlingBurstLimit: config.throttle.adminBurstLimit }
+          : { ThrottlingRateLimit: config.throttle.headRateLimit, ThrottlingBurstLimit: config.throttle.headBurstLimit };
+        expect(routes[key], key).toEqual(expected);
       }
     });
 

@@ -55,6 +55,22 @@ describe('POST /v1/subscriptions', () => {
     expect(await server.mailTo('form.reader@example.org')).toHaveLength(1);
   });
 
+  it("reads a PHP-style form's lists[] as lists, and refuses what it cannot read instead of dropping it", async () => {
+    const form = (body: string) =>
+      fetch(api, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body });
+    const taken = await form('email=php.form%40example.org&lists%5B%5D=news');
+    expect(taken.status).toBe(202);
+    expect(await server.mailTo('php.form@example.org')).toHaveLength(1);
+    const unknown = await form('email=php.sports%40example.org&lists%5B%5D=sports');
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: unknown }).error).toMatchObject({ code: 'invalid_list', field: 'lists' });
+    const nested = await form('email=php.nested%40example.org&lists%5Bnews%5D=on');
+    expect(nested.status).toBe(400);
+    expect(((await nested.json()) as { error: unknown }).error).toMatchObject({ code: 'invalid_field', field: 'lists[news]' });
+    expect(await server.mailTo('php.sports@example.org')).toHaveLength(0);
+    expect(await server.mailTo('php.nested@example.org')).toHaveLength(0);
+  });
+
   it('answers a filled honeypot like any signup, and stores and sends nothing', async () => {
     const response = await postJson(api, { email: 'honeypot@example.org', website: 'https://spam.example' });
     expect(response.status).toBe(202);
@@ -142,6 +158,18 @@ describe('confirming', () => {
     expect(((await json.json()) as { error: { code: string } }).error.code).toBe('invalid_token');
     const missing = await fetch(`${api}/confirm`, { headers: { accept: 'application/json' } });
     expect(missing.status).toBe(400);
+  });
+
+  it('says that a link has more than one token, in JSON and on the page', async () => {
+    const link = await signUp('twice@example.org');
+    const token = new URL(link).searchParams.get('token') ?? '';
+    const doubled = `${api}/confirm?token=${token}&token=${token}`;
+    const json = await fetch(doubled, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { error: unknown }).error).toEqual({ code: 'invalid_token', field: 'token', message: 'The link has more than one token.' });
+    const page = await fetch(doubled, { method: 'POST', headers: { accept: BROWSER_ACCEPT } });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('The link has more than one token.');
   });
 });
 

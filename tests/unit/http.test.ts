@@ -46,6 +46,8 @@ const handler = httpHandler(
     'GET /bad': async () => {
       throw new ValidationError('invalid_field', 'Nope.', { field: 'x' });
     },
+    'GET /page': async () => json(200, { word: 'Grüße' }, { 'cache-control': 'public, max-age=60' }),
+    'GET /icon': async () => ({ statusCode: 200, headers: { 'content-type': 'image/x-icon' }, body: Buffer.from([0, 0, 1, 0, 1, 0]).toString('base64'), isBase64Encoded: true }),
   },
   { siteName: 'Example' },
 );
@@ -93,6 +95,46 @@ describe('httpHandler', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     const api = await handler(event({ routeKey: 'GET /bad', method: 'GET', headers: { accept: '*/*' } }));
     expect(api.headers['content-type']).toContain('application/json');
+  });
+});
+
+describe('httpHandler, asked HEAD', () => {
+  const head = (path: string, headers: Record<string, string> = { accept: 'application/json' }) =>
+    handler(event({ routeKey: `HEAD ${path}`, method: 'HEAD', rawPath: path, headers }));
+  const get = (path: string, headers: Record<string, string> = { accept: 'application/json' }) =>
+    handler(event({ routeKey: `GET ${path}`, method: 'GET', rawPath: path, headers }));
+
+  it("answers with the GET route's status and headers, no body, and the length GET's body has (RFC 9110 §9.3.2, §8.6)", async () => {
+    const full = await get('/page');
+    const result = await head('/page');
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toBe('');
+    expect(result.isBase64Encoded).toBeFalsy();
+    const { 'content-length': length, ...headers } = result.headers;
+    expect(headers).toEqual(full.headers);
+    expect(length).toBe(String(Buffer.byteLength(full.body ?? '', 'utf8')));
+  });
+
+  it('counts the bytes of a base64 body, not its text', async () => {
+    const result = await head('/icon');
+    expect(result.headers['content-type']).toBe('image/x-icon');
+    expect(result.headers['content-length']).toBe('6');
+    expect(result.body).toBe('');
+  });
+
+  it("answers an error with GET's status and headers and no body, to a browser too", async () => {
+    for (const accept of ['application/json', 'text/html']) {
+      const full = await get('/bad', { accept });
+      const result = await head('/bad', { accept });
+      expect(result.statusCode).toBe(400);
+      expect(result.headers['content-type']).toBe(full.headers['content-type']);
+      expect(result.headers['content-length']).toBe(String(Buffer.byteLength(full.body ?? '')));
+      expect(result.body).toBe('');
+    }
+    const limited = await head('/limited');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('42');
+    expect(limited.body).toBe('');
   });
 });
 

@@ -217,6 +217,14 @@ export const hasAmount = (query: DonateQuery) => query.amount !== undefined || q
 const typedAmount = (text: string, lang: Language | undefined) =>
   lang === undefined || lang === 'en' ? text : text.replace(/[\s\u00a0\u202f]/g, '').replace(/^(\d+),(\d{1,2})$/, '$1.$2');
 
+/** The gift a donation link with an amount asks for. Throws ValidationError for a typed amount it cannot read. */
+const giftOfLink = async (deps: Pick<DonationDeps, 'campaigns' | 'settings'>, query: DonateQuery) => {
+  // Links carry their currency; only a hand-made one without it costs a second read (startCheckout reads too).
+  const currency = query.currency ?? (await deps.campaigns.getSettings(query.campaign))?.currency ?? deps.settings.currencies[0] ?? 'usd';
+  const amount = query.amount ?? parseMajorAmount(typedAmount(query.custom_amount ?? '', query.lang), currency, 'custom_amount');
+  return { campaign: query.campaign, amount, currency };
+};
+
 /**
  * A donation link: without an amount, the campaign for the chooser page (open or ended: its page says which);
  * with one, a Checkout Session. Throws ValidationError for an unknown campaign, and for a closed one with an amount
@@ -232,10 +240,15 @@ export const followDonateLink = async (
     if (!campaign) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
     return { choose: campaign };
   }
-  // Links carry their currency; only a hand-made one without it costs a second read (startCheckout reads too).
-  const currency = query.currency ?? (await deps.campaigns.getSettings(query.campaign))?.currency ?? deps.settings.currencies[0] ?? 'usd';
-  const amount = query.amount ?? parseMajorAmount(typedAmount(query.custom_amount ?? '', query.lang), currency, 'custom_amount');
   const subscribe = query.subscribe === 'true';
-  const session = await startCheckout(deps, { campaign: query.campaign, amount, currency, frequency: query.frequency, subscribe, lang: query.lang, client });
+  const session = await startCheckout(deps, { ...(await giftOfLink(deps, query)), frequency: query.frequency, subscribe, lang: query.lang, client });
   return { checkoutUrl: session.url };
+};
+
+/**
+ * Checks a donation link with an amount as followDonateLink would (the amount, the campaign open, its currency and
+ * bounds) without starting a Checkout: what a HEAD of the link may do. Throws the same ValidationErrors.
+ */
+export const checkDonateLink = async (deps: Pick<DonationDeps, 'campaigns' | 'settings'>, query: DonateQuery): Promise<void> => {
+  await checkGift(deps, await giftOfLink(deps, query));
 };

@@ -13,7 +13,17 @@ import type { Payments } from './ports.js';
 export const MANAGE_LINK_TTL_DAYS = 400;
 
 /** `GET /v1/donations/manage?token=T`. */
-export const ManageQuery = z.object({ token: z.string({ error: 'This link is not valid: it has no token. It may have been copied incompletely.' }).check(z.maxLength(2048)) });
+export const ManageQuery = z.object({
+  token: z
+    .string({
+      // A token given twice is read as a list (TokenQuery): say so.
+      error: (issue) =>
+        Array.isArray(issue.input)
+          ? 'This link is not valid: it has more than one token.'
+          : 'This link is not valid: it has no token. It may have been copied incompletely.',
+    })
+    .check(z.maxLength(2048)),
+});
 
 /**
  * A link of ours to a donor's next page, in their language when it is known (`lang=xx`, see inLanguage), English

@@ -73,20 +73,39 @@ const optionalText = (max: number) =>
     ),
   );
 
+/**
+ * The names a signup's lists come by: `lists`, repeated in a form, and the same with brackets, as PHP and jQuery
+ * name a repeated field (`lists[]`) and PHP's http_build_query and qs number it (`lists[0]`, `lists[1]`…).
+ */
+export const isListsField = (name: string) => /^lists(\[\d*\])?$/.test(name);
+
 /** The body of `POST /v1/subscriptions`, JSON or form. */
-export const SubscribeRequest = z.object({
-  email: z.string({ error: 'An email address is required.' }).check(z.maxLength(320, 'The email address is too long.')),
-  name: z.optional(z.pipe(PersonName, z.transform((s) => (s === '' ? undefined : s)))),
-  // One list (a form's single field) or several (JSON, or repeated form fields); none: the default list.
-  lists: z.pipe(
-    z.transform((v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
-    z.array(z.string().check(z.maxLength(64))),
-  ),
-  source: optionalText(2048).check(z.refine((s) => s === undefined || /^https?:\/\//i.test(s), 'Must be an http(s) URL.')),
-  /** One of our languages, by its tag or a regional one ("uk", "uk-UA"); absent: the handler picks the reader's. */
-  lang: RequestedLanguage,
-  website: z.optional(z.string().check(z.maxLength(2048))),
-});
+export const SubscribeRequest = z.pipe(
+  // Every lists field gathered into `lists`; any other bracketed name is refused at that name (400 invalid_field):
+  // we read no nested fields, and one dropped without a word would sign the reader up to something else (a list
+  // sent as `lists[news]`: the default list instead).
+  z.transform((body: Record<string, unknown>, ctx) => {
+    const lists: unknown[] = [];
+    const fields: [string, unknown][] = [];
+    for (const [name, value] of Object.entries(body)) {
+      if (isListsField(name)) lists.push(...[value].flat());
+      else if (name.includes('[')) {
+        ctx.issues.push({ code: 'custom', message: 'Unexpected field: the only bracketed name read is lists[].', input: value, path: [name] });
+      } else fields.push([name, value]);
+    }
+    return Object.fromEntries(lists.length ? [...fields, ['lists', lists]] : fields);
+  }),
+  z.object({
+    email: z.string({ error: 'An email address is required.' }).check(z.maxLength(320, 'The email address is too long.')),
+    name: z.optional(z.pipe(PersonName, z.transform((s) => (s === '' ? undefined : s)))),
+    // One list or several (see above); none: the default list.
+    lists: z._default(z.array(z.string().check(z.maxLength(64))), []),
+    source: optionalText(2048).check(z.refine((s) => s === undefined || /^https?:\/\//i.test(s), 'Must be an http(s) URL.')),
+    /** One of our languages, by its tag or a regional one ("uk", "uk-UA"); absent: the handler picks the reader's. */
+    lang: RequestedLanguage,
+    website: z.optional(z.string().check(z.maxLength(2048))),
+  }),
+);
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
 const consentEvent = (deps: SubscriptionDeps, client: Client, source: string | undefined): ConsentEvent => ({
@@ -329,7 +348,10 @@ export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string
 
 /** A link token in a query string: present and of a sane length; its content is checked by the use case. */
 export const TokenQuery = z.object({
-  token: z.string({ error: 'The link is missing its token.' }).check(z.minLength(1, 'The link is missing its token.'), z.maxLength(4096)),
+  // A token given twice (a link pasted into itself, a tool that appended it again) is read as a list: say so.
+  token: z
+    .string({ error: (issue) => (Array.isArray(issue.input) ? 'The link has more than one token.' : 'The link is missing its token.') })
+    .check(z.minLength(1, 'The link is missing its token.'), z.maxLength(4096)),
 });
 
 /**

@@ -58,6 +58,17 @@ describe('GET /v1/donations/manage', () => {
     expect(payments.opened).toEqual([]);
   });
 
+  it('says that a link with its token twice has more than one, and opens no portal', async () => {
+    const { visit, linkFor, payments } = await setup();
+    const query = linkFor('cus_known');
+    const result = await visit(`${query}&${query}`);
+    expect(result.statusCode).toBe(400);
+    expect(result.headers['content-type']).toContain('text/html');
+    expect(result.body).toContain('more than one token');
+    expect(result.body).not.toContain('it has no token');
+    expect(payments.opened).toEqual([]);
+  });
+
   it('answers an expired link with a 400 page pointing to the latest receipt', async () => {
     const { visit, linkFor, clock } = await setup();
     const query = linkFor('cus_known');
