@@ -297,7 +297,7 @@ subscriber
 
 subscriber
   .command('erase')
-  .description('erase an address, keeping only a keyed hash so it is never mailed again (donation records are kept); asks first')
+  .description('erase an address, keeping only a keyed hash so it gets no mailing-list email again (a gift it makes later is still receipted; donation records are kept); asks first')
   .argument('<email>')
   .option('-y, --yes', 'erase without asking (scripts: required when standard input is not a terminal)')
   .addOption(tokenOption())
@@ -314,7 +314,7 @@ subscriber
           status ? `its subscriber record (${status}) is deleted for good` : 'no subscriber record is held for it',
           donations > 0 ? `${count(donations, 'donation record')} ${donations === 1 ? 'is' : 'are'} kept (financial records)` : undefined,
         ].filter(Boolean);
-        const question = `Erase ${email}? ${held.join('; ')}; the address will never be mailed again unless it signs up afresh.`;
+        const question = `Erase ${email}? ${held.join('; ')}; the address will get no mailing-list email again unless it signs up afresh (a gift it makes later is still receipted).`;
         if (!(await confirm(question, refusal, { input: process.stdin, output: process.stderr }))) {
           console.error(`not erased: ${email}`);
           process.exitCode = 1;
