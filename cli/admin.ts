@@ -9,7 +9,7 @@ import { DynamoCampaignRepository } from '../functions/adapters/dynamo-donations
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../functions/core/subscriptions/counting.js';
 import { createAdminToken } from '../functions/core/admin/admin.js';
 import { checkCampaignCurrency, defaultBounds, saveCampaign } from '../functions/core/donations/checkout.js';
-import { CampaignId, CurrencyCode } from '../functions/core/donations/model.js';
+import { CampaignId, CampaignTitle, CurrencyCode } from '../functions/core/donations/model.js';
 import { DomainError } from '../functions/core/shared/errors.js';
 import { DonationConfig } from '../functions/platform/config.js';
 import { loadStageConfig } from '../infra/config.js';
@@ -73,7 +73,7 @@ campaign
   .command('create')
   .description('create a campaign, or update the settings of an existing one (its totals are kept; a closed one stays closed unless --reopen)')
   .requiredOption('--id <id>', 'campaign id: lowercase letters, digits, dashes', schema(CampaignId))
-  .requiredOption('--title <title>', 'title shown on the banner and receipts')
+  .requiredOption('--title <title>', 'title shown on the banner and receipts: one line', schema(CampaignTitle))
   .requiredOption('--goal <amount>', 'goal, in minor units', integer('goal'))
   .requiredOption('--currency <code>', 'lowercase ISO 4217 code accepted by CURRENCIES (default usd, eur, gbp); fixed once created', schema(CurrencyCode))
   .option('--min <amount>', 'smallest gift, in minor units (default 1.00)', integer('min'))
@@ -297,7 +297,7 @@ subscriber
 
 subscriber
   .command('erase')
-  .description('erase an address, keeping only a keyed hash so it is never mailed again (donation records are kept); asks first')
+  .description('erase an address, keeping only a keyed hash so it gets no mailing-list email again (a gift it makes later is still receipted; donation records are kept); asks first')
   .argument('<email>')
   .option('-y, --yes', 'erase without asking (scripts: required when standard input is not a terminal)')
   .addOption(tokenOption())
@@ -314,7 +314,7 @@ subscriber
           status ? `its subscriber record (${status}) is deleted for good` : 'no subscriber record is held for it',
           donations > 0 ? `${count(donations, 'donation record')} ${donations === 1 ? 'is' : 'are'} kept (financial records)` : undefined,
         ].filter(Boolean);
-        const question = `Erase ${email}? ${held.join('; ')}; the address will never be mailed again unless it signs up afresh.`;
+        const question = `Erase ${email}? ${held.join('; ')}; the address will get no mailing-list email again unless it signs up afresh (a gift it makes later is still receipted).`;
         if (!(await confirm(question, refusal, { input: process.stdin, output: process.stderr }))) {
           console.error(`not erased: ${email}`);
           process.exitCode = 1;

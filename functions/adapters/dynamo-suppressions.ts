@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../core/shared/schema.js'; // zod's messages, worded for every parse
@@ -22,9 +23,25 @@ export class DynamoSuppressions implements Suppressions {
   }
 
   async put(addressHash: string, reason: SuppressionReason, at: Date) {
-    await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...suppressionKey(addressHash), reason, at: at.toISOString() } }),
-    );
+    const item = { ...suppressionKey(addressHash), reason, at: at.toISOString() };
+    if (reason !== 'erased') {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+      return;
+    }
+    try {
+      // An erase never replaces a bounce or a complaint: an erased address still gets receipts, those never do.
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR #reason = :erased',
+          ExpressionAttributeNames: { '#reason': 'reason' },
+          ExpressionAttributeValues: { ':erased': 'erased' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error; // a bounce or complaint is kept
+    }
   }
 
   async remove(addressHash: string) {

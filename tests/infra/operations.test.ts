@@ -287,19 +287,19 @@ describe('the metric filters match the lines the functions write', () => {
     expect(matching(LOG_METRICS.signups)).toEqual(['confirmation', 'already_subscribed', 'none']);
   });
 
-  it('counts a paid gift, a signed delivery refused (a wrong secret) but not an unsigned post, and an ignored event', async () => {
+  it('counts a paid gift, a signed delivery refused (a wrong secret) but not an unsigned post, and ignored events (another mode, a malformed object)', async () => {
     const secret = 'whsec_infra';
     const stripe = new Stripe('sk_test_infra');
     const fakes = await makeGiftDeps();
     const webhook = makeWebhook({ gifts: fakes.deps, events: StripePaymentEvents.forKey(stripe, secret, 'sk_test_infra') }, { siteName: 'Example News' });
-    const event = (livemode: boolean) =>
+    const event = (livemode: boolean, amount: unknown = 2500) =>
       JSON.stringify({
-        id: `evt_${livemode}`,
+        id: `evt_${livemode}_${amount}`,
         object: 'event',
         type: 'checkout.session.completed',
         livemode,
         created: 1_764_064_800,
-        data: { object: { id: 'cs_1', object: 'checkout.session', mode: 'payment', payment_intent: 'pi_1', payment_status: 'paid', amount_total: 2500, currency: 'usd', metadata: { campaign: 'ukraine' }, livemode } },
+        data: { object: { id: 'cs_1', object: 'checkout.session', mode: 'payment', payment_intent: 'pi_1', payment_status: 'paid', amount_total: amount, currency: 'usd', metadata: { campaign: 'ukraine' }, livemode } },
       });
     const deliver = (payload: string, signature?: string) =>
       webhook(httpEvent({ method: 'POST', path: '/v1/stripe/webhook', body: payload, headers: signature ? { 'stripe-signature': signature } : {} }));
@@ -309,13 +309,15 @@ describe('the metric filters match the lines the functions write', () => {
       statuses.push((await deliver(event(false), stripe.webhooks.generateTestHeaderString({ payload: event(false), secret: 'whsec_wrong' }))).statusCode);
       statuses.push((await deliver(event(false))).statusCode);
       statuses.push((await deliver(event(true), stripe.webhooks.generateTestHeaderString({ payload: event(true), secret }))).statusCode);
+      statuses.push((await deliver(event(false, '2500'), stripe.webhooks.generateTestHeaderString({ payload: event(false, '2500'), secret }))).statusCode);
     });
-    expect(statuses).toEqual([200, 400, 400, 200]);
+    expect(statuses).toEqual([200, 400, 400, 200, 200]);
     expect(counted(LOG_METRICS.gifts, lines)).toBe(1);
     expect(counted(LOG_METRICS.signatureRejected, lines)).toBe(1);
     expect(lines.filter((line) => line.includes('stripe signature rejected'))).toHaveLength(2);
-    expect(counted(LOG_METRICS.ignoredStripeEvents, lines)).toBe(1);
-    expect(lines.find((line) => matchesFilter(filterPatternOf(LOG_METRICS.ignoredStripeEvents).logPatternString, line))).toMatch(/"reason":"other mode"/);
+    expect(counted(LOG_METRICS.ignoredStripeEvents, lines)).toBe(2);
+    const ignored = lines.filter((line) => matchesFilter(filterPatternOf(LOG_METRICS.ignoredStripeEvents).logPatternString, line));
+    expect(ignored.map((line) => (JSON.parse(line) as { reason: string }).reason)).toEqual(['other mode', 'malformed object']);
   });
 
   it("counts API Gateway's own 429s in the access log, not a function's per-client 429", () => {

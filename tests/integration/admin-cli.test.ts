@@ -5,7 +5,25 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../support/cli.js';
+import { postJson } from '../support/dev-server.js';
 import { type RunningProduct, startProduct } from '../support/process.js';
+
+interface Mail {
+  subject: string;
+  to: string[];
+  text: string;
+}
+
+/** Polls the running product's outbox (for up to 10 s) until `done` holds, and returns it. */
+const waitForOutbox = async (url: string, done: (outbox: Mail[]) => boolean) => {
+  const outboxOf = async () => (await (await fetch(`${url}/_local/outbox`)).json()) as Mail[];
+  let outbox = await outboxOf();
+  for (let i = 0; i < 100 && !done(outbox); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    outbox = await outboxOf();
+  }
+  return outbox;
+};
 
 let dataDir: string;
 let product: RunningProduct;
@@ -83,6 +101,31 @@ describe('npm run admin', () => {
     expect(missing.stderr).toContain('404');
     const tokens = await runAdmin(['--data-dir', dataDir, 'token', 'list']);
     expect(tokens.stdout).not.toContain('temporary');
+  });
+
+  it('receipts a gift and a monthly renewal that an address gives after `subscriber erase`', async () => {
+    const email = 'erased.donor@example.org';
+    await postJson(`${product.url}/v1/subscriptions`, { email });
+    await waitForOutbox(product.url, (mail) => mail.some((m) => m.to.includes(email)));
+    expect((await runAdmin(['--data-dir', dataDir, 'subscriber', 'erase', '--yes', email])).stdout).toContain('erased');
+
+    const give = async (frequency: 'once' | 'monthly') => {
+      const checkout = (await (await postJson(`${product.url}/v1/donations/checkout`, { campaign: 'ukraine', amount: 2500, currency: 'usd', frequency, email })).json()) as { id: string };
+      return (await (await postJson(`${product.url}/_local/stripe/checkout/${checkout.id}/complete`, {})).json()) as { paymentIntent: string; subscription?: string };
+    };
+    const once = await give('once');
+    const monthly = await give('monthly');
+    const renewal = (await (await postJson(`${product.url}/_local/stripe/subscriptions/${monthly.subscription}/renew`, {})).json()) as { paymentIntent: string };
+    const references = [once.paymentIntent, monthly.paymentIntent, renewal.paymentIntent];
+    expect(references.every((pi) => /^pi_/.test(pi))).toBe(true);
+
+    const receiptsIn = (mail: Mail[]) => mail.filter((m) => m.to.includes(email) && m.subject.startsWith('Thank you'));
+    const receipts = receiptsIn(await waitForOutbox(product.url, (mail) => receiptsIn(mail).length >= 3));
+    expect(receipts.map((m) => m.text.match(/Reference: (\S+)/)?.[1]).sort()).toEqual([...references].sort());
+    // The receipts put nothing back on the list: the address is still held only as its erasure marker.
+    const shown = JSON.parse((await runAdmin(['--data-dir', dataDir, 'subscriber', 'show', email])).stdout) as Record<string, unknown>;
+    expect(shown).toMatchObject({ status: 'suppressed', suppression: { reason: 'erased' } });
+    expect(shown).not.toHaveProperty('lists');
   });
 
   it('explains bad input and exits non-zero', async () => {

@@ -118,6 +118,8 @@ export const makeGiftDeps = async () => {
     mailDeps: mail.mailDeps,
     suppressions: mail.suppressions,
     subscribers: mail.subscribers,
+    /** The mailing list's use cases on the same stores: a donor who is also a reader. */
+    subscriptionDeps: mail.deps,
   };
 };
 

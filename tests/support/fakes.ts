@@ -117,6 +117,8 @@ export class MemorySuppressions implements Suppressions {
     return this.items.get(hash);
   }
   async put(hash: string, reason: SuppressionReason, at: Date) {
+    const kept = this.items.get(hash);
+    if (reason === 'erased' && kept && kept.reason !== 'erased') return; // as DynamoSuppressions: a bounce stays
     this.items.set(hash, { reason, at: at.toISOString() });
   }
   async remove(hash: string) {

@@ -136,7 +136,7 @@ describe('data requests and list hygiene', () => {
     await expect(accessSubscriber(admin, 'nobody@example.org')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('erases to a keyed hash: never mailed again until the address signs up and confirms afresh', async () => {
+  it('erases to a keyed hash: no list mail again until the address signs up and confirms afresh', async () => {
     const { t, admin, join } = setup();
     await join('gone@example.org');
     await eraseSubscriber(admin, 'gone@example.org');

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { StripePaymentEvents } from '../../functions/adapters/stripe-payments.js';
+import { eraseSubscriber } from '../../functions/core/admin/admin.js';
 import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
 import { recordMailFeedback } from '../../functions/core/list-hygiene/feedback.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
@@ -155,5 +156,88 @@ describe('the mail queue carries intents, rendered by the mail worker', () => {
   it('accepts intents from the queue only with a mailable address, in its canonical form', () => {
     expect(MailJob.parse({ kind: 'welcome', id: 'w', email: TYPED, round: 'r' })).toMatchObject({ email: CANONICAL });
     expect(MailJob.safeParse({ kind: 'welcome', id: 'w', email: 'not an address', round: 'r' }).success).toBe(false);
+  });
+});
+
+describe('an erased address', () => {
+  const client = { ip: '203.0.113.7' };
+  /** Signs `email` up and confirms it; answers the welcome job the confirmation queued (not yet sent). */
+  const subscribe = async (t: Awaited<ReturnType<typeof makeGiftDeps>>, email: string) => {
+    await requestSubscription(t.subscriptionDeps, { email, lists: [], client });
+    for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
+    const link = t.mailer.sent.at(-1)?.text.match(/https:\/\/\S+\/confirm\?token=\S+/)?.[0] ?? '';
+    await confirmSubscription(t.subscriptionDeps, { token: new URL(link).searchParams.get('token') ?? '', client });
+    return t.queue.take();
+  };
+  /** A reader who subscribed, confirmed and then was erased (`subscriber erase`), with nothing sent since. */
+  const erasedReader = async () => {
+    const t = await makeGiftDeps();
+    const welcome = await subscribe(t, 'donor@example.org');
+    await eraseSubscriber(t.mailDeps, 'donor@example.org');
+    t.mailer.sent.length = 0;
+    return { t, welcome };
+  };
+  const monthly = { frequency: 'monthly', subscription: 'sub_1', customer: 'cus_1', offersSignup: false } as const;
+
+  it('is receipted for a gift and for each monthly payment made after the erasure', async () => {
+    const { t } = await erasedReader();
+    await recordPaymentEvent(t.deps, paid('pi_once'));
+    await recordPaymentEvent(t.deps, paid('pi_month1', monthly));
+    await recordPaymentEvent(t.deps, paid('pi_month2', monthly));
+    expect(await work(t)).toEqual(['sent', 'sent', 'sent']);
+    expect(t.mailer.sent.map((m) => [m.to, m.text.match(/Reference: (\S+)/)?.[1]])).toEqual([
+      ['donor@example.org', 'pi_once'],
+      ['donor@example.org', 'pi_month1'],
+      ['donor@example.org', 'pi_month2'],
+    ]);
+    // The receipts lift nothing: the address is still erased from the list.
+    expect(t.subscribers.items.has('donor@example.org')).toBe(false);
+    expect([...t.suppressions.items.values()].map((m) => m.reason)).toEqual(['erased']);
+  });
+
+  it('still gets a receipt rendered by the previous release, but no other rendered email', async () => {
+    const { t } = await erasedReader();
+    const email = { to: 'donor@example.org', subject: 's', text: 't', html: 'h', headers: {} };
+    expect(await processMailJob(t.mailDeps, MailJob.parse({ kind: 'email', id: 'old-1', dedupeKey: 'receipt:pi_old', email }))).toBe('sent');
+    expect(await processMailJob(t.mailDeps, MailJob.parse({ kind: 'email', id: 'old-2', email }))).toBe('suppressed');
+    expect(await processMailJob(t.mailDeps, MailJob.parse({ kind: 'email', id: 'old-3', dedupeKey: 'welcome:x:1', email }))).toBe('suppressed');
+    expect(t.mailer.sent).toHaveLength(1);
+  });
+
+  it('gets no list mail: a welcome queued before the erasure is not sent after it', async () => {
+    const { t, welcome } = await erasedReader();
+    expect(welcome.map((j) => j.kind)).toEqual(['welcome']);
+    for (const job of welcome) expect(await processMailJob(t.mailDeps, job)).toBe('suppressed');
+    expect(t.mailer.sent).toHaveLength(0);
+  });
+
+  it('gets no receipt once it has bounced or complained, whether that came before or after the erasure', async () => {
+    for (const kind of ['bounce', 'complaint'] as const) {
+      const { t: after } = await erasedReader();
+      await recordMailFeedback(after.mailDeps, { kind, addresses: ['donor@example.org'] });
+      await recordPaymentEvent(after.deps, paid('pi_after'));
+      expect(await work(after), `${kind} after the erasure`).toEqual(['suppressed']);
+
+      const before = await makeGiftDeps();
+      await subscribe(before, 'donor@example.org');
+      await recordMailFeedback(before.mailDeps, { kind, addresses: ['donor@example.org'] });
+      await eraseSubscriber(before.mailDeps, 'donor@example.org');
+      await recordPaymentEvent(before.deps, paid('pi_before'));
+      expect(await work(before), `${kind} before the erasure`).toEqual(['suppressed']);
+      expect(after.mailer.sent.filter((m) => m.subject.startsWith('Thank you'))).toHaveLength(0);
+      expect(before.mailer.sent.filter((m) => m.subject.startsWith('Thank you'))).toHaveLength(0);
+    }
+  });
+
+  it('gets no receipt when the erased subscriber had bounced and no marker says so', async () => {
+    const t = await makeGiftDeps();
+    await subscribe(t, 'donor@example.org');
+    // A subscriber marked bounced whose marker went missing (an older release, a restore): the status decides.
+    const stored = t.subscribers.items.get('donor@example.org');
+    if (!stored) throw new Error('missing');
+    t.subscribers.items.set(stored.email, { ...stored, status: 'bounced' });
+    await eraseSubscriber(t.mailDeps, 'donor@example.org');
+    await recordPaymentEvent(t.deps, paid('pi_1'));
+    expect(await work(t)).toEqual(['suppressed']);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { alreadySubscribedEmail, confirmationEmail, welcomeEmail } from '../../functions/core/mail/emails.js';
+import { alreadySubscribedEmail, confirmationEmail, receiptEmail, welcomeEmail } from '../../functions/core/mail/emails.js';
+import { processMailJob } from '../../functions/core/mail/mail.js';
+import { MailJob } from '../../functions/core/mail/model.js';
+import { hasControlCharacters } from '../../functions/core/shared/email-address.js';
+import { makeSubscriptionDeps } from '../support/fakes.js';
 
 const context = {
   siteName: 'Example <News>',
@@ -59,5 +63,49 @@ describe('email templates', () => {
 
   it('greet without a name when none was given', () => {
     expect(welcomeEmail({ ...context, name: undefined }).text.startsWith('Hello,\n')).toBe(true);
+  });
+});
+
+describe('the Subject of an email', () => {
+  const receipt = (campaignTitle: string, siteName = 'Example News') =>
+    receiptEmail({
+      to: 'donor@example.org',
+      siteName,
+      charityName: 'Example Charity',
+      charityRegistration: '1234567',
+      campaignTitle,
+      amount: 2500,
+      currency: 'usd',
+      monthly: false,
+      paidAt: '2026-11-25T10:00:00.000Z',
+      reference: 'pi_1',
+    });
+  const breaking = ['\r\n', '\n', '\r', '\u0000', '\u0085', '\u2028', '\u2029', '\r\n\r\n'];
+  const codeOf = (s: string) => [...s].map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`).join(' ');
+
+  it.each(breaking.map((c) => [codeOf(c), c]))('of a receipt is one line even when a stored campaign title holds %s', (_name, c) => {
+    const email = receipt(`Spring appeal${c}Bcc: someone@example.org`);
+    expect(email.subject).toBe('Thank you for your gift to Spring appeal Bcc: someone@example.org');
+    expect(email.text).toContain('Campaign: Spring appeal Bcc: someone@example.org\n');
+  });
+
+  it('of every email is one line, whatever the site name holds', () => {
+    const site = 'Example\r\nNews';
+    const all = [
+      receipt('Spring appeal', site),
+      confirmationEmail({ ...context, siteName: site, confirmUrl: 'https://api.example.org/c', validDays: 7 }),
+      welcomeEmail({ ...context, siteName: site }),
+      alreadySubscribedEmail({ ...context, siteName: site }),
+    ];
+    for (const email of all) expect(hasControlCharacters(email.subject), email.subject).toBe(false);
+    expect(all[1]?.subject).toContain('Example News');
+  });
+
+  it('of a receipt queued with such a title before the rule is one line when the worker sends it', async () => {
+    const t = makeSubscriptionDeps();
+    const gift = { reference: 'pi_1', email: 'donor@example.org', campaignTitle: 'Spring\r\nBcc: someone@example.org', amount: 2500, currency: 'usd', monthly: false, paidAt: '2026-11-25T10:00:00.000Z' };
+    const job = MailJob.parse(JSON.parse(JSON.stringify({ kind: 'receipt', id: 'r1', gift })));
+    expect(await processMailJob(t.mailDeps, job)).toBe('sent');
+    expect(t.mailer.sent[0]?.subject).toBe('Thank you for your gift to Spring Bcc: someone@example.org');
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isLiveKey, StripePaymentEvents } from '../../functions/adapters/stripe-payments.js';
 import { TransientError } from '../../functions/core/shared/errors.js';
 import { logger } from '../../functions/platform/logger.js';
+import { stripeFixtures } from '../support/stripe-fixtures.js';
 
 const secret = 'whsec_unit';
 const stripe = new Stripe('sk_test_unit');
@@ -51,6 +52,24 @@ describe('the Stripe mode comes from the key', () => {
     const payload = JSON.stringify({ id: 'evt_p', object: 'event', type: 'product.created', livemode: true, created: 1_764_064_800, data: { object: { id: 'prod_1' } } });
     await events.read(payload, stripe.webhooks.generateTestHeaderString({ payload, secret }));
     expect(info).toHaveBeenCalledWith('ignored stripe event', expect.objectContaining({ reason: 'type product.created', type: 'product.created' }));
+  });
+});
+
+describe('a signed event that is not shaped as Stripe\'s events are', () => {
+  it.each([
+    ['a created time that is not a number', { created: 'yesterday' }, 'created'],
+    ['no data', { data: undefined }, 'data'],
+    ['no mode', { livemode: undefined }, 'livemode'],
+  ])('is acknowledged with %s, and logged and counted by its id and type', async (_name, change, field) => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const events = new StripePaymentEvents(stripe, secret, false);
+    const { payload: refund } = refundDelivery(false);
+    const payload = JSON.stringify({ ...JSON.parse(refund), ...change });
+    expect(await events.read(payload, stripe.webhooks.generateTestHeaderString({ payload, secret }))).toEqual({ kind: 'ignored', reason: 'malformed object' });
+    expect(warn).toHaveBeenCalledWith(
+      'ignored stripe event',
+      expect.objectContaining({ reason: 'malformed object', eventId: 'evt_test', type: 'charge.refunded', ignoredEvents: 1, problems: [expect.stringMatching(new RegExp(`^${field}: `))] }),
+    );
   });
 });
 
@@ -141,6 +160,43 @@ describe('invoice.paid', () => {
       await api.close();
     }
     expect(warn).toHaveBeenCalledWith('ignored stripe event', expect.objectContaining({ reason: 'invoice not retrievable', type: 'invoice.paid', eventId: 'evt_inv', ignoredEvents: 1 }));
+  });
+
+  /** Stripe's example invoice as the API answers it for a month of a monthly gift, its payments expanded. */
+  const monthInvoice = (change: Record<string, unknown> = {}) => {
+    const invoice = stripeFixtures().invoice ?? {};
+    const parent = { type: 'subscription_details', quote_details: null, subscription_details: { subscription: 'sub_1', metadata: { campaign: 'ukraine', frequency: 'monthly', subscribe: 'false' } } };
+    const payment = { ...stripeFixtures().invoice_payment, status: 'paid', payment: { type: 'payment_intent', payment_intent: 'pi_m1' } };
+    return { ...invoice, id: 'in_1', amount_paid: 1000, billing_reason: 'subscription_cycle', parent, payments: { object: 'list', data: [payment], has_more: false }, ...change };
+  };
+
+  it('reads the invoice Stripe answers as one month of the gift', async () => {
+    const api = await stripeAnswering(200, monthInvoice());
+    try {
+      expect(await invoicePaid(api.client)).toMatchObject({ kind: 'payment', key: 'pi_m1', status: 'paid', amount: 1000, currency: 'usd', subscription: 'sub_1', campaign: 'ukraine' });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it.each([
+    ['a string amount', { amount_paid: '1000' }, 'amount_paid'],
+    ['a negative amount', { amount_paid: -1000 }, 'amount_paid'],
+    ['a fractional amount', { amount_paid: 10.5 }, 'amount_paid'],
+    ['an upper-case currency', { currency: 'USD' }, 'currency'],
+    ['payments that are not a list', { payments: { data: null } }, 'payments.data'],
+  ])('acknowledges an invoice Stripe answers with %s, and logs and counts it', async (_name, change, field) => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const api = await stripeAnswering(200, monthInvoice(change));
+    try {
+      expect(await invoicePaid(api.client)).toEqual({ kind: 'ignored', reason: 'malformed object' });
+    } finally {
+      await api.close();
+    }
+    expect(warn).toHaveBeenCalledWith(
+      'ignored stripe event',
+      expect.objectContaining({ reason: 'malformed object', type: 'invoice.paid', eventId: 'evt_inv', ignoredEvents: 1, problems: [expect.stringMatching(new RegExp(`^${field}: `))] }),
+    );
   });
 
   it('still fails (so Stripe retries) while Stripe is down', async () => {

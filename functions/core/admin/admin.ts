@@ -113,11 +113,15 @@ export const accessSubscriber = async (deps: Pick<AdminDeps, 'subscribers' | 'su
 
 /**
  * Erases an address: deletes the subscriber (taking it out of the counts) and keeps only a keyed hash, so it
- * is never mailed again unless it signs up and confirms afresh. Idempotent; an unknown address is a success.
+ * gets no mailing-list email unless it signs up and confirms afresh; a gift it makes later is still receipted.
+ * A bounced or complaining subscriber's marker keeps that reason, so that nothing at all is mailed to it.
+ * Idempotent; an unknown address is a success.
  */
 export const eraseSubscriber = async (deps: Pick<AdminDeps, 'subscribers' | 'suppressions' | 'clock' | 'keys'>, rawEmail: string) => {
   const email = addressOf(rawEmail);
-  await deps.suppressions.put(addressKey(deps.keys, email), 'erased', deps.clock.now());
+  const status = (await deps.subscribers.get(email))?.status;
+  const reason = status === 'bounced' || status === 'complained' ? status : 'erased';
+  await deps.suppressions.put(addressKey(deps.keys, email), reason, deps.clock.now());
   await retryOnConflict(async () => {
     const subscriber = await deps.subscribers.get(email);
     if (subscriber) await deps.subscribers.delete(subscriber);

@@ -6,7 +6,7 @@ import {
   CampaignCurrencyLockedError,
   CampaignId,
   type CampaignRecord,
-  type CampaignSettings,
+  CampaignSettings,
   type CheckoutRequest,
   CurrencyCode,
   Frequency,
@@ -137,15 +137,22 @@ export const checkCampaignCurrency = (currency: string, accepted: readonly strin
  * Creates or updates a campaign's settings (admin CLI). Totals are the ledger's alone. The currency must be one of
  * `settings.currencies` (the `CURRENCIES` checkout accepts: a campaign in another one could take no gift) and,
  * for an existing campaign, its own: a campaign's currency is fixed once it is created (the repository enforces
- * it against a concurrent writer too). Throws ValidationError (`invalid_currency`, `invalid_amount`) and
- * CampaignCurrencyLockedError.
+ * it against a concurrent writer too). The settings must pass the domain schema (a title is one line: it is the
+ * receipts' Subject). Throws ValidationError (`invalid_currency`, `invalid_amount`, `invalid_field` with its field)
+ * and CampaignCurrencyLockedError.
  */
 export const saveCampaign = async (
   deps: Pick<DonationDeps, 'campaigns' | 'clock'> & { settings: Pick<DonationSettings, 'currencies'> },
-  settings: CampaignSettings,
+  input: CampaignSettings,
   options: { reopen?: boolean } = {},
 ) => {
-  checkCampaignCurrency(settings.currency, deps.settings.currencies);
+  checkCampaignCurrency(input.currency, deps.settings.currencies);
+  const parsed = z.safeParse(CampaignSettings, input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError('invalid_field', issue?.message ?? 'Invalid input.', { field: issue?.path.map(String).join('.') });
+  }
+  const settings = parsed.data;
   if (settings.minAmount > settings.maxAmount) {
     throw new ValidationError('invalid_amount', 'The minimum gift is above the maximum.', { field: 'minAmount' });
   }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { atLeast, atMost, instant, int, moreThan } from '../shared/schema.js';
-import type { EmailAddress } from '../shared/email-address.js';
+import { type EmailAddress, hasControlCharacters } from '../shared/email-address.js';
+import { toOneLine } from '../shared/one-line.js';
 import { DomainError } from '../shared/errors.js';
 import { LANGUAGES, type Language } from '../shared/i18n/index.js';
 import { RequestedLanguage } from '../subscriptions/model.js';
@@ -13,16 +14,40 @@ export const CampaignId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 
 export const Frequency = z.enum(['once', 'monthly']);
 export type Frequency = z.infer<typeof Frequency>;
 
-/** A campaign's settings (set by admins) and its totals (kept by the ledger, never written by admins). */
-export const Campaign = z.object({
+export const CAMPAIGN_TITLE_MAX_LENGTH = 200;
+
+/**
+ * A campaign's title as an admin sets it: shown on the banner and the chooser, and put in the Subject of every
+ * receipt, so it is one line: no C0 or C1 control characters (CR, LF, tab...) and no U+2028/U+2029 line or
+ * paragraph separators, which would break the Subject header or forge lines in the text part.
+ */
+export const CampaignTitle = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(CAMPAIGN_TITLE_MAX_LENGTH),
+    z.refine((s) => !hasControlCharacters(s), 'A campaign title must be one line: no line breaks or other control characters.'),
+  );
+
+/** A title read back from storage: one an older release stored with line breaks is fitted to one line first. */
+const StoredCampaignTitle = z.pipe(z.pipe(z.string(), z.transform(toOneLine)), CampaignTitle);
+
+/** What an admin sets (the admin CLI's `campaign create`, the smoke test), as saveCampaign accepts it. */
+export const CampaignSettings = z.object({
   id: CampaignId,
-  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  title: CampaignTitle,
   currency: CurrencyCode,
   goal: int().check(atLeast(0)),
   open: z.boolean(),
   suggestedAmounts: z.array(int().check(moreThan(0))).check(z.maxLength(8)),
   minAmount: int().check(moreThan(0)),
   maxAmount: int().check(moreThan(0)),
+});
+export type CampaignSettings = z.infer<typeof CampaignSettings>;
+
+/** A campaign's settings (set by admins) and its totals (kept by the ledger, never written by admins). */
+export const Campaign = z.extend(CampaignSettings, {
+  title: StoredCampaignTitle,
   /**
    * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
    * second neither exceed one item's write rate nor collide in transactions.
@@ -53,8 +78,6 @@ export class CampaignCurrencyLockedError extends DomainError {
   }
 }
 
-/** What an admin sets. */
-export type CampaignSettings = Omit<Campaign, 'shards' | 'raised' | 'donations' | 'donors' | 'createdAt' | 'updatedAt'>;
 /** The stored campaign without its totals. */
 export const CampaignRecord = z.omit(Campaign, { raised: true, donations: true, donors: true });
 export type CampaignRecord = z.infer<typeof CampaignRecord>;

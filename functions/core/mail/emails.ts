@@ -2,6 +2,7 @@ import { DEFAULT_COLORS, escapeHtml, palette } from '../shared/html.js';
 import type { OutgoingEmail } from './model.js';
 import { formatMoney } from '../shared/money.js';
 import { toPersonName } from '../subscriptions/model.js';
+import { toOneLine } from '../shared/one-line.js';
 import { type Messages, messagesOf } from '../shared/i18n/catalogue.js';
 import { fill, formatAmount, formatDate, pluralOf } from '../shared/i18n/format.js';
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../shared/i18n/index.js';
@@ -125,15 +126,22 @@ const textFooter = (siteName: string, sender: MailSender | undefined, reason: st
 
 const paragraph = (html: string) => `<p style="margin:0 0 16px">${html}</p>`;
 
+/**
+ * A Subject is one header line: whatever its parts hold (a campaign title or site name stored before they were
+ * checked), a line break in it would end the header or forge another one, so each becomes a space.
+ */
+const subjectLine = (subject: string) => toOneLine(subject);
+
 const build = (
   context: MailContext,
-  subject: string,
+  rawSubject: string,
   paragraphs: string[],
   reason: string,
   action?: { label: string; url: string },
 ): OutgoingEmail => {
   const { siteName, unsubscribeUrl, sender } = context;
   const { lang, t } = speech(context.lang ?? context.sender?.language);
+  const subject = subjectLine(rawSubject);
   const hello = greeting(t, context.name);
   const text = [
     hello,
@@ -234,15 +242,17 @@ export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
   const amount = lang === 'en' ? formatMoney(context.amount, context.currency) : formatAmount(messagesOf(lang).locale.numbers, context.amount, context.currency);
   const date = formatDate(dates, context.paidAt, { day: 'numeric', month: 'long', year: 'numeric' });
   const hello = greeting(t, context.name);
-  const values = { amount, campaign: context.campaignTitle, site: context.siteName };
+  // One line wherever it appears, as the campaign schema keeps it (a receipt queued before that rule may not).
+  const campaign = toOneLine(context.campaignTitle);
+  const values = { amount, campaign, site: context.siteName };
   const lines: [string, string][] = [
     [m.amount, context.monthly ? fill(m.monthly, values) : amount],
     [m.date, date],
-    [m.campaign, context.campaignTitle],
+    [m.campaign, campaign],
     [m.receivedBy, fill(m.charity, { charity: context.charityName, registration: context.charityRegistration })],
     [m.reference, context.reference],
   ];
-  const subject = fill(m.subject, values);
+  const subject = subjectLine(fill(m.subject, values));
   const thanks = fill(context.monthly ? m.thanksMonthly : m.thanks, values);
   const reason = fill(m.reason, values);
   const manage = context.manageUrl ? [fill(m.manageText, { url: context.manageUrl }), ''] : [];

@@ -28,17 +28,20 @@ export interface MailDeps extends SignupWorkerDeps {
 const SEND_LEASE_SECONDS = 120;
 
 /**
- * Bounced, complaining and erased addresses are never mailed again, whatever asked for the email, until they
- * sign up and confirm afresh (confirming removes the marker). Only the confirmation of a new signup, which the
- * reader has just asked for, goes out regardless (see processMailJob).
+ * Bounced, complaining and erased addresses get no mailing-list email, whatever asked for it, until they sign up
+ * and confirm afresh (confirming removes the marker). Two kinds of email go out regardless of an erasure: the
+ * confirmation of a new signup, which the reader has just asked for (see processMailJob), and the receipt of a
+ * gift, which the person made after the erasure (an erasure takes them off the list; it does not refuse them a
+ * receipt). A bounced or complaining address gets neither: the mailbox refuses mail, or its owner called it spam.
  */
-const isSuppressed = async (deps: MailDeps, to: string): Promise<boolean> => {
+const isSuppressed = async (deps: MailDeps, to: string, mail: { isReceipt: boolean }): Promise<boolean> => {
   // An email rendered by an older producer may carry the address as the donor typed it at Stripe.
   const email = parseEmailAddress(to);
   if (email === undefined) return false; // not an address we could have filed a marker under
   const [subscriber, marker] = await Promise.all([deps.subscribers.get(email), deps.suppressions.get(addressKey(deps.keys, email))]);
   if (subscriber?.status === 'bounced' || subscriber?.status === 'complained') return true;
-  return marker !== undefined && subscriber?.status !== 'confirmed';
+  if (marker === undefined || subscriber?.status === 'confirmed') return false;
+  return !(marker.reason === 'erased' && mail.isReceipt);
 };
 
 export type Delivery = 'sent' | 'duplicate' | 'suppressed';
@@ -48,16 +51,19 @@ export interface DeliveryOptions {
   dedupeKey?: string | undefined;
   /** The reader has just asked for this very email (a signup's confirmation link): suppression does not apply. */
   askedForByReader?: boolean;
+  /** The receipt of a gift: it goes to an erased address too, never to a bounced or complaining one. */
+  isReceipt?: boolean;
 }
 
 /**
- * The one path every email leaves by. Sends unless the address is suppressed. With a dedupe key it goes out at
- * most once: the ledger is claimed before the send and marked after it, so only a crash between SES accepting
- * the mail and the mark can repeat it (SES has no idempotency key; one repeat beats a lost receipt).
+ * The one path every email leaves by. Sends unless the address is suppressed (see isSuppressed). With a dedupe
+ * key it goes out at most once: the ledger is claimed before the send and marked after it, so only a crash
+ * between SES accepting the mail and the mark can repeat it (SES has no idempotency key; one repeat beats a lost
+ * receipt).
  * Throws TransientError to retry.
  */
 export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, options: DeliveryOptions = {}): Promise<Delivery> => {
-  if (!options.askedForByReader && (await isSuppressed(deps, email.to))) return 'suppressed';
+  if (!options.askedForByReader && (await isSuppressed(deps, email.to, { isReceipt: options.isReceipt === true }))) return 'suppressed';
   const { dedupeKey } = options;
   if (dedupeKey === undefined) {
     await deps.mailer.send(email);
@@ -92,6 +98,8 @@ const renderReceipt = (deps: MailDeps, gift: ReceiptGift): OutgoingEmail => {
   });
 };
 
+const receiptKey = (reference: string) => `receipt:${reference}`;
+
 /**
  * The sent-mail ledger key of a job's email: one receipt per payment, one welcome per address and opt-in round.
  * Undefined for a signup job, whose mail is decided (and replayed) by the subscriber write itself.
@@ -103,7 +111,7 @@ export const dedupeKeyOf = (keys: Pick<Keys, 'email'>, job: MailJob): string | u
     case 'welcome':
       return `welcome:${addressKey(keys, job.email)}:${job.round}`;
     case 'receipt':
-      return `receipt:${job.gift.reference}`;
+      return receiptKey(job.gift.reference);
     case 'email':
       return job.dedupeKey;
   }
@@ -130,8 +138,9 @@ export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<stri
       return deliverEmail(deps, email, { dedupeKey });
     }
     case 'receipt':
-      return deliverEmail(deps, renderReceipt(deps, job.gift), { dedupeKey });
+      return deliverEmail(deps, renderReceipt(deps, job.gift), { dedupeKey, isReceipt: true });
     case 'email':
-      return deliverEmail(deps, job.email, { dedupeKey });
+      // Rendered by the previous release: its receipts carry the same dedupe key as a receipt intent's.
+      return deliverEmail(deps, job.email, { dedupeKey, isReceipt: dedupeKey?.startsWith(receiptKey('')) === true });
   }
 };

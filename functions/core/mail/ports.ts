@@ -21,9 +21,16 @@ export interface MailLedger {
 
 export type SuppressionReason = 'bounced' | 'complained' | 'erased';
 
-/** Keyed hashes of addresses we must not mail (bounced, complained, erased), kept without the address. */
+/**
+ * Keyed hashes of addresses we must not mail (bounced, complained, erased), kept without the address. An erased
+ * address still gets the receipt of a gift; a bounced or complaining one gets nothing.
+ */
 export interface Suppressions {
   get(addressHash: string): Promise<{ reason: SuppressionReason; at: string } | undefined>;
+  /**
+   * Files the marker. An erase never replaces a bounce or a complaint (the mailbox still refuses mail, or its
+   * owner still calls it spam): the marker keeps that reason, atomically with any concurrent put.
+   */
   put(addressHash: string, reason: SuppressionReason, at: Date): Promise<void>;
   remove(addressHash: string): Promise<void>;
 }
