@@ -124,6 +124,29 @@ describe('data-subject requests', () => {
   });
 });
 
+describe('addresses that hold %, + or /', () => {
+  // The gateway decodes `{email}` once, as API Gateway does; a second decode made `a%61…` name `aa…`.
+  it.each([
+    ['a%61.victim@example.org', 'aa.victim@example.org'],
+    ['b+victim@example.org', 'b%2bvictim@example.org'],
+    ['c/victim@example.org', 'c%2fvictim@example.org'],
+  ])('shows and erases %s and leaves %s subscribed', async (requester, bystander) => {
+    await join(bystander);
+    await join(requester);
+    const path = `/v1/admin/subscribers/${encodeURIComponent(requester)}`;
+
+    const shown = await admin('GET', path);
+    expect(shown.status).toBe(200);
+    expect(await shown.json()).toMatchObject({ email: requester, status: 'confirmed' });
+    expect((await admin('DELETE', path)).status).toBe(204);
+
+    expect(await (await admin('GET', path)).json()).toMatchObject({ email: requester, status: 'suppressed' });
+    const other = await admin('GET', `/v1/admin/subscribers/${encodeURIComponent(bystander)}`);
+    expect(await other.json()).toMatchObject({ email: bystander, status: 'confirmed' });
+    expect(other.status).toBe(200);
+  });
+});
+
 describe('list hygiene (SES mailbox simulator)', () => {
   it('marks a permanent bounce and a complaint, and the stats count them', async () => {
     await postJson(`${server.url}/v1/subscriptions`, { email: 'bounce@simulator.amazonses.com' });

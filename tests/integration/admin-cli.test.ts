@@ -85,6 +85,34 @@ describe('npm run admin', () => {
     expect(tokens.stdout).not.toContain('temporary');
   });
 
+  // Nine runs of the CLI, each a process of its own.
+  it('shows and erases the very address it is given, whatever %, + or / it holds', { timeout: 120_000 }, async () => {
+    const signup = (email: string) =>
+      fetch(`${product.url}/v1/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    const pairs = [
+      ['a%61.cli@example.org', 'aa.cli@example.org'],
+      ['b+cli@example.org', 'b%2bcli@example.org'],
+      ['c/cli@example.org', 'c%2fcli@example.org'],
+    ] as const;
+    for (const [requester, bystander] of pairs) {
+      await signup(bystander);
+      await signup(requester);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const show = async (email: string) => {
+      const shown = await runAdmin(['--data-dir', dataDir, 'subscriber', 'show', email]);
+      expect(shown.code, shown.stderr).toBe(0);
+      return JSON.parse(shown.stdout) as Record<string, unknown>;
+    };
+    for (const [requester, bystander] of pairs) {
+      expect(await show(requester)).toMatchObject({ email: requester, status: 'pending' });
+      const erased = await runAdmin(['--data-dir', dataDir, 'subscriber', 'erase', '--yes', requester]);
+      expect(erased.code, erased.stderr).toBe(0);
+      expect(erased.stdout).toContain(`erased ${requester}`);
+      expect(await show(bystander)).toMatchObject({ email: bystander, status: 'pending' });
+    }
+  });
+
   it('explains bad input and exits non-zero', async () => {
     const bad = await runAdmin(['--data-dir', dataDir, 'campaign', 'create', '--id', 'Bad Id', '--title', 't', '--goal', '1', '--currency', 'usd']);
     expect(bad.code).not.toBe(0);

@@ -62,15 +62,12 @@ export const authenticateAdmin = async (deps: Pick<AdminDeps, 'tokens' | 'clock'
   return found;
 };
 
-const addressOf = (raw: string) => {
-  let decoded = raw;
-  try {
-    decoded = decodeURIComponent(raw); // API Gateway may pass the path parameter still percent-encoded
-  } catch {
-    // not percent-encoded after all: validate it as it is
-  }
-  return normalizeEmail(decoded);
-};
+/**
+ * The address a data request names, as the route hands it over: API Gateway (and the dev server's gateway) has
+ * percent-decoded the path parameter once already (API.md: "decoded exactly once"). Decoding it again would make
+ * `a%61@…`, a legal address of its own, name `aa@…`: another person's record shown or erased.
+ */
+const addressOf = (raw: string) => normalizeEmail(raw);
 
 /** A gift as an access request lists it: what it is, when, and what we hold about the person on it. */
 const heldDonation = (gift: Awaited<ReturnType<DonorGifts['find']>>[number]) =>

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAdminToken } from '../../../functions/core/admin/admin.js';
+import { processMailJob } from '../../../functions/core/mail/mail.js';
+import { addressKey } from '../../../functions/core/shared/email-address.js';
+import { requestSubscription } from '../../../functions/core/subscriptions/subscriptions.js';
 import { makeHandler } from '../../../functions/handlers/admin.js';
 import { makeAdminDeps, makeExportDeps } from './admin-fakes.js';
 import { bodyOf, httpEvent } from './events.js';
@@ -11,7 +14,12 @@ const setup = async () => {
   const handler = makeHandler({ admin, exports: exports.deps }, { siteName: 'Example News' });
   const call = (method: string, path: string, body?: unknown, bearer: string | null = token) =>
     handler(httpEvent({ method, path, body, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }));
-  return { ...t, exports, call };
+  /** Signs an address up (pending), as the subscriptions function and the mailer would. */
+  const subscribe = async (email: string) => {
+    await requestSubscription(t.deps, { email, lists: [], client: { ip: '203.0.113.1', userAgent: 'ua' } });
+    for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
+  };
+  return { ...t, exports, call, subscribe };
 };
 
 describe('admin handler', () => {
@@ -37,6 +45,32 @@ describe('admin handler', () => {
     expect((await call('GET', '/v1/admin/exports/exp_missing')).statusCode).toBe(404);
     expect((await call('GET', '/v1/admin/subscribers/nobody%40example.org')).statusCode).toBe(404);
     expect((await call('POST', '/v1/admin/exports', { kind: 'everything' })).statusCode).toBe(400);
+  });
+
+  // API Gateway matches the route on the raw path and hands the handler `{email}` percent-decoded (events.ts does
+  // the same): the handler must not decode it again, or `a%2561…` (`a%61…`) would name `aa…`, another person.
+  it.each([
+    ['a%61.victim@example.org', 'aa.victim@example.org'],
+    ['a%2bvictim@example.org', 'a+victim@example.org'],
+    ['a%2fvictim@example.org', 'a/victim@example.org'],
+    ['a+victim@example.org', 'a%2bvictim@example.org'],
+    ['a/victim@example.org', 'a%2fvictim@example.org'],
+  ])('shows and erases %s, its path parameter decoded once, and leaves %s alone', async (requester, bystander) => {
+    const { call, subscribe, subscribers, suppressions, deps } = await setup();
+    await subscribe(bystander);
+    await subscribe(requester);
+    const path = `/v1/admin/subscribers/${encodeURIComponent(requester)}`;
+
+    const shown = await call('GET', path);
+    expect(shown.statusCode).toBe(200);
+    expect(bodyOf(shown)).toMatchObject({ email: requester, status: 'pending' });
+
+    expect((await call('DELETE', path)).statusCode).toBe(204);
+    expect(subscribers.items.has(requester)).toBe(false);
+    expect(await suppressions.get(addressKey(deps.keys, requester))).toMatchObject({ reason: 'erased' });
+    expect(subscribers.items.get(bystander)?.status).toBe('pending');
+    expect(await suppressions.get(addressKey(deps.keys, bystander))).toBeUndefined();
+    expect(bodyOf(await call('GET', `/v1/admin/subscribers/${encodeURIComponent(bystander)}`))).toMatchObject({ email: bystander, status: 'pending' });
   });
 
   it('reports the stats', async () => {
