@@ -1,7 +1,7 @@
 import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
 import type { Brand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
-import { campaignProgress, DonateQuery, type DonationDeps, describeGift, followDonateLink, hasAmount, startCheckout } from '../core/donations/checkout.js';
+import { campaignProgress, DonateQuery, UNKNOWN_CAMPAIGN, type DonationDeps, describeGift, followDonateLink, hasAmount, startCheckout } from '../core/donations/checkout.js';
 import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
 import { DomainError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
@@ -37,7 +37,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
   return httpHandler(
     {
       'GET /v1/campaigns/{campaignId}': async (req) =>
-        json(200, await campaignProgress(deps, req.pathParameters.campaignId ?? ''), {
+        json(200, await campaignProgress(deps, req.pathParam('campaignId', CampaignId, UNKNOWN_CAMPAIGN)), {
           'cache-control': 'public, max-age=30, stale-while-revalidate=60',
         }),
 

@@ -50,6 +50,12 @@ export interface HttpRequest {
   body<T>(schema: ZodType<T>, codes?: FieldCodes): T;
   /** Parses query parameters with a schema. */
   queryParams<T>(schema: ZodType<T>, codes?: FieldCodes): T;
+  /**
+   * A path parameter (percent-decoded once, by API Gateway) that `schema` accepts; NotFoundError otherwise: no
+   * resource has an id of another form, so an impossible id is answered as an unknown one, before any look-up
+   * (DynamoDB refuses a key over 2,048 bytes with an error of its own). `notFound` is the unknown id's message.
+   */
+  pathParam<T>(name: string, schema: ZodType<T>, notFound?: string): T;
 }
 
 const lower = (headers: Record<string, string | undefined> | undefined) => {
@@ -162,12 +168,13 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
   const type = mediaType(headers['content-type']);
   const isForm = type === FORM_TYPE || type === MULTIPART_TYPE;
   const query = new URLSearchParams(event.rawQueryString ?? '');
+  const pathParameters = Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
   return {
     method: event.requestContext.http.method.toUpperCase(),
     path: event.rawPath,
     headers,
     query,
-    pathParameters: Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
+    pathParameters,
     client: { ip: event.requestContext.http.sourceIp, userAgent: headers['user-agent'] },
     requestId: event.requestContext.requestId,
     wantsHtml: prefersHtml(headers.accept),
@@ -190,6 +197,11 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
     },
     queryParams<T>(schema: ZodType<T>, codes?: FieldCodes): T {
       return parseWith(schema, paramsToObject(query), codes);
+    },
+    pathParam<T>(name: string, schema: ZodType<T>, notFound = 'There is nothing at this address.'): T {
+      const result = z.safeParse(schema, pathParameters[name]);
+      if (!result.success) throw new NotFoundError(notFound);
+      return result.data;
     },
   };
 };

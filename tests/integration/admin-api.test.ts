@@ -102,6 +102,12 @@ describe('exports', () => {
     }
     expect((await admin('GET', '/v1/admin/exports/exp_missing')).status).toBe(404);
   });
+
+  it.each([2042, 100, 4000])('answers 404 for an export id of %i characters, which no export can have', async (length) => {
+    const response = await admin('GET', `/v1/admin/exports/exp_${'x'.repeat(length - 4)}`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
 });
 
 describe('data-subject requests', () => {
@@ -121,6 +127,11 @@ describe('data-subject requests', () => {
     });
     expect((await admin('GET', '/v1/admin/subscribers/nobody@example.org')).status).toBe(404);
     expect((await admin('GET', '/v1/admin/subscribers/not-an-email')).status).toBe(400);
+    for (const method of ['GET', 'DELETE']) {
+      const tooLong = await admin(method, `/v1/admin/subscribers/${'a'.repeat(2030)}%40example.org`);
+      expect(tooLong.status).toBe(400);
+      expect(await tooLong.json()).toMatchObject({ error: { code: 'invalid_email', field: 'email' } });
+    }
   });
 });
 

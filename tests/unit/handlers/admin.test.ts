@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAdminToken } from '../../../functions/core/admin/admin.js';
 import { processMailJob } from '../../../functions/core/mail/mail.js';
 import { addressKey } from '../../../functions/core/shared/email-address.js';
@@ -71,6 +71,30 @@ describe('admin handler', () => {
     expect(subscribers.items.get(bystander)?.status).toBe('pending');
     expect(await suppressions.get(addressKey(deps.keys, bystander))).toBeUndefined();
     expect(bodyOf(await call('GET', `/v1/admin/subscribers/${encodeURIComponent(bystander)}`))).toMatchObject({ email: bystander, status: 'pending' });
+  });
+
+  it('answers an id no export can have with the unknown export\'s 404, without looking it up', async () => {
+    const { call, exports } = await setup();
+    const lookups = vi.spyOn(exports.jobs, 'get');
+    const unknown = bodyOf(await call('GET', '/v1/admin/exports/exp_AAAAAAAAAAAAAAAA'));
+    expect(lookups).toHaveBeenCalledTimes(1);
+    for (const id of [`exp_${'x'.repeat(2038)}`, 'exp_missing', 'exp_AAAAAAAAAAAAAAAAA', 'AAAAAAAAAAAAAAAAAAAA', encodeURIComponent('exp_AAAAAAAAAAAAAAA.')]) {
+      const result = await call('GET', `/v1/admin/exports/${id}`);
+      expect(result.statusCode, id).toBe(404);
+      expect(bodyOf(result)).toEqual(unknown);
+    }
+    expect(lookups).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers an address longer than an address may be with 400 invalid_email, without looking it up', async () => {
+    const { call, subscribers } = await setup();
+    const lookups = vi.spyOn(subscribers, 'get');
+    for (const method of ['GET', 'DELETE']) {
+      const result = await call(method, `/v1/admin/subscribers/${'a'.repeat(2020)}%40example.org`);
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf(result)).toMatchObject({ error: { code: 'invalid_email' } });
+    }
+    expect(lookups).not.toHaveBeenCalled();
   });
 
   it('reports the stats', async () => {
