@@ -286,6 +286,9 @@ const STATUS_BY_ERROR: ReadonlyArray<readonly [DomainErrorClass, number]> = [
   [TransientError, 503],
 ];
 
+/** The protection space of every credential the API takes (RFC 9110 §11.5): one, the admin API's tokens. */
+const REALM = 'appeal';
+
 /** The HTTP status for a thrown value: the table's for our own errors, 500 for anything else. */
 export const statusOf = (error: unknown): number => {
   if (!(error instanceof DomainError)) return 500;
@@ -307,6 +310,9 @@ export const errorResponse = (error: unknown, req: HttpRequest | undefined, site
   const headers: Record<string, string> = {};
   if (known instanceof RateLimitedError) headers['retry-after'] = String(known.retryAfterSeconds);
   if (known instanceof MethodNotAllowedError) headers.allow = known.allowed.join(', ');
+  // RFC 9110 §11.6.1: a 401 carries a challenge. Only the admin API answers 401, and it takes Bearer tokens
+  // (RFC 6750 §3); the challenge names no scope and describes nothing beyond the error code.
+  if (known instanceof UnauthorizedError) headers['www-authenticate'] = `Bearer realm="${REALM}"${known.tokenRefused ? ', error="invalid_token"' : ''}`;
   if (req?.wantsHtml) {
     const retryAfterSeconds = known instanceof RateLimitedError ? known.retryAfterSeconds : undefined;
     const expired = known instanceof InvalidTokenError ? known.expired : undefined;

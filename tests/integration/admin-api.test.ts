@@ -53,7 +53,25 @@ describe('admin authentication', () => {
       const response = await fetch(`${server.url}${path}`, { method, headers });
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
+      // RFC 9110 §11.6.1 and RFC 6750 §3: the challenge, with invalid_token when a bearer token was refused.
+      const refused = headers.authorization?.startsWith('Bearer ') === true;
+      expect(response.headers.get('www-authenticate')).toBe(refused ? 'Bearer realm="appeal", error="invalid_token"' : 'Bearer realm="appeal"');
     }
+  });
+
+  it('lets no site page read the challenge or any other header across origins', async () => {
+    const origin = new URL(server.siteUrl).origin;
+    const response = await fetch(`${server.url}/v1/admin/stats`, { headers: { origin, authorization: 'Bearer apl_nope' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="appeal", error="invalid_token"');
+    expect(response.headers.get('access-control-expose-headers')).toBeNull();
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    const preflight = await fetch(`${server.url}/v1/admin/stats`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.headers.get('access-control-allow-headers')?.split(',')).not.toContain('authorization');
+    expect(preflight.headers.get('access-control-expose-headers')).toBeNull();
   });
 });
 

@@ -50,7 +50,9 @@ const TOUCH_INTERVAL_MS = 60_000;
  * constant time. Throws UnauthorizedError (401) for anything else.
  */
 export const authenticateAdmin = async (deps: Pick<AdminDeps, 'tokens' | 'clock'>, authorization: string | undefined) => {
-  const denied = () => new UnauthorizedError('A valid admin token is required (Authorization: Bearer <token>).');
+  // RFC 6750 §3.1: a bearer token that was sent and is refused is `invalid_token`; no token at all, no error code.
+  const tokenRefused = /^bearer\s+\S/i.test(authorization ?? '');
+  const denied = () => new UnauthorizedError('A valid admin token is required (Authorization: Bearer <token>).', { tokenRefused });
   // RFC 9110 §11.1: the scheme is case-insensitive ("bearer", "BEARER").
   const match = /^[Bb][Ee][Aa][Rr][Ee][Rr]\s+(apl_[A-Za-z0-9_-]{43})\s*$/.exec(authorization ?? '');
   if (!match?.[1]) throw denied();

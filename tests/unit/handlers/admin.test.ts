@@ -31,6 +31,35 @@ describe('admin handler', () => {
     }
   });
 
+  // RFC 9110 §11.6.1: a 401 carries a challenge; RFC 6750 §3: Bearer, with error="invalid_token" when a bearer
+  // token was sent and refused, and no error code when none was sent.
+  it('challenges every 401 with WWW-Authenticate: Bearer, saying invalid_token when a token was refused', async () => {
+    const { handler, revoked } = await (async () => {
+      const { t, admin } = makeAdminDeps();
+      const { token } = await createAdminToken(admin, 'soon revoked');
+      await admin.tokens.revoke('soon revoked');
+      return { handler: makeHandler({ admin, exports: makeExportDeps(t.clock).deps }, { siteName: 'Example News' }), revoked: token };
+    })();
+    const challenge = async (authorization?: string) => {
+      const result = await handler(httpEvent({ method: 'GET', path: '/v1/admin/stats', headers: authorization === undefined ? {} : { authorization } }));
+      expect(result.statusCode).toBe(401);
+      return result.headers['www-authenticate'];
+    };
+    expect(await challenge()).toBe('Bearer realm="appeal"');
+    expect(await challenge('Basic dXNlcjpwYXNz')).toBe('Bearer realm="appeal"');
+    expect(await challenge(revoked)).toBe('Bearer realm="appeal"');
+    for (const refused of [`Bearer ${revoked}`, 'bearer apl_wrong', `Bearer apl_${'x'.repeat(43)}`]) {
+      expect(await challenge(refused)).toBe('Bearer realm="appeal", error="invalid_token"');
+    }
+  });
+
+  it('sends no challenge with an answer other than 401', async () => {
+    const { call } = await setup();
+    for (const [method, path] of [['GET', '/v1/admin/stats'], ['GET', '/v1/admin/exports/exp_missing'], ['POST', '/v1/admin/exports']] as const) {
+      expect((await call(method, path)).headers).not.toHaveProperty('www-authenticate');
+    }
+  });
+
   it('starts an export (202) and hands the job to the worker', async () => {
     const { call, exports } = await setup();
     const result = await call('POST', '/v1/admin/exports', { kind: 'subscribers' });
