@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAdminToken } from '../../../functions/core/admin/admin.js';
+import { createAdminToken, revokeAdminTokens } from '../../../functions/core/admin/admin.js';
 import { processMailJob } from '../../../functions/core/mail/mail.js';
 import { addressKey } from '../../../functions/core/shared/email-address.js';
 import { requestSubscription } from '../../../functions/core/subscriptions/subscriptions.js';
@@ -37,7 +37,7 @@ describe('admin handler', () => {
     const { handler, revoked } = await (async () => {
       const { t, admin } = makeAdminDeps();
       const { token } = await createAdminToken(admin, 'soon revoked');
-      await admin.tokens.revoke('soon revoked');
+      await revokeAdminTokens(admin, { name: 'soon revoked' });
       return { handler: makeHandler({ admin, exports: makeExportDeps(t.clock).deps }, { siteName: 'Example News' }), revoked: token };
     })();
     const challenge = async (authorization?: string) => {
