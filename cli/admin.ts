@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
 import { DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../functions/core/subscriptions/counting.js';
-import { createAdminToken } from '../functions/core/admin/admin.js';
+import { createAdminToken, revokeAdminTokens } from '../functions/core/admin/admin.js';
 import { checkCampaignCurrency, defaultBounds, saveCampaign } from '../functions/core/donations/checkout.js';
 import { CampaignId, CampaignTitle, CurrencyCode } from '../functions/core/donations/model.js';
 import { DomainError } from '../functions/core/shared/errors.js';
@@ -174,20 +174,42 @@ token
     withTarget(async (t) => {
       const all = await tokenStore(t).list();
       if (all.length === 0) console.log('no tokens');
-      for (const r of all) console.log(`${r.id}\t${r.name}\tcreated ${r.createdAt}\tlast used ${r.lastUsedAt ?? 'never'}`);
+      const now = Date.now();
+      for (const r of all) {
+        // A temporary token's end (a killed run's token is refused from then on, and deleted some time later).
+        const expiry = r.expiresAt ? `\t${Date.parse(r.expiresAt) <= now ? 'expired' : 'expires'} ${r.expiresAt}` : '';
+        console.log(`${r.id}\t${r.name}\tcreated ${r.createdAt}\tlast used ${r.lastUsedAt ?? 'never'}${expiry}`);
+      }
     }),
   );
 
 token
   .command('revoke')
-  .description('revoke a token by id or name')
-  .argument('<id-or-name>')
-  .action(async (idOrName: string) =>
-    withTarget(async (t) => {
-      if (!(await tokenStore(t).revoke(idOrName))) throw new Error(`there is no token ${idOrName}`);
-      console.log(`revoked ${idOrName}`);
-    }),
-  );
+  .description('revoke every token with a name, or (--id) the one token with an id; says which it revoked')
+  .argument('[name]', 'revoke every token with this name (as `token list` shows it)')
+  .option('--id <id>', 'revoke only the token with this id (the first column of `token list`)')
+  .action(async (name: string | undefined, o: { id?: string }) => {
+    if ((name === undefined) === (o.id === undefined)) throw new InvalidArgumentError('name a token (NAME) or give its id (--id ID), not both');
+    return withTarget(async (t) => {
+      const tokens = tokenStore(t);
+      if (o.id !== undefined) {
+        const [revoked] = await revokeAdminTokens({ tokens }, { id: o.id });
+        if (!revoked) throw new Error(`there is no token with id ${o.id}`);
+        console.log(`revoked token ${revoked.id} (${revoked.name}) on ${t.description}`);
+        return;
+      }
+      const named = name ?? '';
+      const revoked = await revokeAdminTokens({ tokens }, { name: named });
+      if (revoked.length > 0) {
+        console.log(`revoked ${count(revoked.length, 'token')} named "${named.trim()}" on ${t.description}: ${revoked.map((r) => r.id).join(', ')}`);
+        return;
+      }
+      // `token revoke <id>` revoked by id before --id existed: still so, when no token has that name.
+      const [byId] = await revokeAdminTokens({ tokens }, { id: named });
+      if (!byId) throw new Error(`there is no token named "${named.trim()}"`);
+      console.log(`revoked token ${byId.id} (${byId.name}) on ${t.description}`);
+    });
+  });
 
 // ---- exports and data requests (through the admin API) ----------------------------------------------------
 

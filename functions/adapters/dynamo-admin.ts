@@ -2,7 +2,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Que
 import { indexPartitions, queryIndex } from './dynamo-keys.js';
 import * as z from 'zod/mini';
 import '../core/shared/schema.js'; // zod's messages, worded for every parse
-import type { AdminTokenRecord, AdminTokens, DonorGifts, GiftReference } from '../core/admin/ports.js';
+import type { AdminTokenRecord, AdminTokens, DonorGifts, GiftReference, TokenSelector } from '../core/admin/ports.js';
 import { Gift } from '../core/donations/model.js';
 import { donationKeys } from './dynamo-donations.js';
 import { batchGetAll } from './dynamo-transactions.js';
@@ -17,9 +17,17 @@ const TokenItem = z.object({
   name: z.string(),
   createdAt: z.string(),
   lastUsedAt: z.optional(z.string()),
+  /** The table's time-to-live attribute, in epoch seconds: a temporary token's end. */
+  expiresAt: z.optional(z.number()),
 });
 
-const toRecord = (item: z.infer<typeof TokenItem>) => ({ id: item.id, name: item.name, createdAt: item.createdAt, lastUsedAt: item.lastUsedAt });
+const toRecord = (item: z.infer<typeof TokenItem>): AdminTokenRecord => ({
+  id: item.id,
+  name: item.name,
+  createdAt: item.createdAt,
+  lastUsedAt: item.lastUsedAt,
+  ...(item.expiresAt === undefined ? {} : { expiresAt: new Date(item.expiresAt * 1000).toISOString() }),
+});
 
 export class DynamoAdminTokens implements AdminTokens {
   constructor(
@@ -28,10 +36,14 @@ export class DynamoAdminTokens implements AdminTokens {
   ) {}
 
   async create(hash: string, record: AdminTokenRecord) {
+    const { expiresAt, ...kept } = record;
+    // A temporary token's end goes in the table's time-to-live attribute (epoch seconds, rounded up), so DynamoDB
+    // deletes the item some time after it; authenticateAdmin refuses it from that moment on.
+    const expiry = expiresAt === undefined ? {} : { expiresAt: Math.ceil(Date.parse(expiresAt) / 1000) };
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...adminKeys.token(hash), ...record, gsi1pk: 'TOKENS', gsi1sk: `${record.createdAt}#${record.id}` },
+        Item: { ...adminKeys.token(hash), ...kept, ...expiry, gsi1pk: 'TOKENS', gsi1sk: `${record.createdAt}#${record.id}` },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -52,12 +64,12 @@ export class DynamoAdminTokens implements AdminTokens {
     return (await this.items()).map(toRecord);
   }
 
-  async revoke(idOrName: string) {
-    const matches = (await this.items()).filter((t) => t.id === idOrName || t.name === idOrName);
+  async revoke(which: TokenSelector) {
+    const matches = (await this.items()).filter((t) => ('id' in which ? t.id === which.id : t.name === which.name));
     for (const item of matches) {
       await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: 'TOKEN' } }));
     }
-    return matches.length > 0;
+    return matches.map(toRecord);
   }
 
   async touch(hash: string, at: Date) {

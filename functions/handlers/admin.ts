@@ -1,5 +1,5 @@
 import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin/admin.js';
-import { type ExportAdminDeps, ExportRequest, exportStatus, startExport } from '../core/admin/exports.js';
+import { type ExportAdminDeps, ExportId, ExportRequest, exportStatus, startExport, UNKNOWN_EXPORT } from '../core/admin/exports.js';
 import type { Brand } from '../core/shared/brand.js';
 import { checkBody, type HttpRequest, type HttpResponse, httpHandler, json, noContent } from '../platform/http.js';
 
@@ -23,7 +23,7 @@ export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName, brand,
         // The filters are checked against the lists and campaigns the admin deps know.
         return json(202, await startExport({ ...exports, listIds, counts: admin.counts, campaigns: admin.campaigns }, req.body(ExportRequest)));
       }),
-      'GET /v1/admin/exports/{exportId}': authorized(async (req) => json(200, await exportStatus(exports, param(req, 'exportId')))),
+      'GET /v1/admin/exports/{exportId}': authorized(async (req) => json(200, await exportStatus(exports, req.pathParam('exportId', ExportId, UNKNOWN_EXPORT)))),
       'GET /v1/admin/subscribers/{email}': authorized(async (req) => json(200, await accessSubscriber(admin, param(req, 'email')))),
       'DELETE /v1/admin/subscribers/{email}': authorized(async (req) => {
         await eraseSubscriber(admin, param(req, 'email'));

@@ -10,6 +10,7 @@ import {
   followDonateLink,
   hasAmount,
   startCheckout,
+  UNKNOWN_CAMPAIGN,
 } from '../core/donations/checkout.js';
 import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
 import { DomainError } from '../core/shared/errors.js';
@@ -59,7 +60,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
   return httpHandler(
     {
       'GET /v1/campaigns/{campaignId}': async (req) =>
-        json(200, await campaignProgress(deps, req.pathParameters.campaignId ?? ''), {
+        json(200, await campaignProgress(deps, req.pathParam('campaignId', CampaignId, UNKNOWN_CAMPAIGN)), {
           'cache-control': 'public, max-age=30, stale-while-revalidate=60',
         }),
 

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import '../core/shared/schema.js'; // zod's messages, worded for every parse
-import { type ExportRunDeps, runExport } from '../core/admin/exports.js';
+import { ExportId, type ExportRunDeps, runExport } from '../core/admin/exports.js';
 import { logger } from '../platform/logger.js';
 
-const ExportEvent = z.object({ exportId: z.string().check(z.regex(/^exp_[\w-]+$/)) });
+const ExportEvent = z.object({ exportId: ExportId });
 
 /** Invoked asynchronously by the admin function with `{ exportId }`: streams the export to S3. */
 export const makeHandler = (deps: ExportRunDeps) => async (event: unknown) => {

@@ -51,6 +51,12 @@ export interface HttpRequest {
   body<T>(schema: ZodType<T>, codes?: FieldCodes): T;
   /** Parses query parameters with a schema. */
   queryParams<T>(schema: ZodType<T>, codes?: FieldCodes): T;
+  /**
+   * A path parameter (percent-decoded once, by API Gateway) that `schema` accepts; NotFoundError otherwise: no
+   * resource has an id of another form, so an impossible id is answered as an unknown one, before any look-up
+   * (DynamoDB refuses a key over 2,048 bytes with an error of its own). `notFound` is the unknown id's message.
+   */
+  pathParam<T>(name: string, schema: ZodType<T>, notFound?: string): T;
 }
 
 const lower = (headers: Record<string, string | undefined> | undefined) => {
@@ -163,12 +169,13 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
   const type = mediaType(headers['content-type']);
   const isForm = type === FORM_TYPE || type === MULTIPART_TYPE;
   const query = new URLSearchParams(event.rawQueryString ?? '');
+  const pathParameters = Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
   return {
     method: event.requestContext.http.method.toUpperCase(),
     path: event.rawPath,
     headers,
     query,
-    pathParameters: Object.fromEntries(Object.entries(event.pathParameters ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
+    pathParameters,
     client: { ip: event.requestContext.http.sourceIp, userAgent: headers['user-agent'] },
     requestId: event.requestContext.requestId,
     wantsHtml: prefersHtml(headers.accept),
@@ -191,6 +198,11 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
     },
     queryParams<T>(schema: ZodType<T>, codes?: FieldCodes): T {
       return parseWith(schema, paramsToObject(query), codes);
+    },
+    pathParam<T>(name: string, schema: ZodType<T>, notFound = 'There is nothing at this address.'): T {
+      const result = z.safeParse(schema, pathParameters[name]);
+      if (!result.success) throw new NotFoundError(notFound);
+      return result.data;
     },
   };
 };
@@ -281,6 +293,9 @@ const STATUS_BY_ERROR: ReadonlyArray<readonly [DomainErrorClass, number]> = [
   [TransientError, 503],
 ];
 
+/** The protection space of every credential the API takes (RFC 9110 §11.5): one, the admin API's tokens. */
+const REALM = 'appeal';
+
 /** The HTTP status for a thrown value: the table's for our own errors, 500 for anything else. */
 export const statusOf = (error: unknown): number => {
   if (!(error instanceof DomainError)) return 500;
@@ -302,6 +317,9 @@ export const errorResponse = (error: unknown, req: HttpRequest | undefined, site
   const headers: Record<string, string> = {};
   if (known instanceof RateLimitedError) headers['retry-after'] = String(known.retryAfterSeconds);
   if (known instanceof MethodNotAllowedError) headers.allow = known.allowed.join(', ');
+  // RFC 9110 §11.6.1: a 401 carries a challenge. Only the admin API answers 401, and it takes Bearer tokens
+  // (RFC 6750 §3); the challenge names no scope and describes nothing beyond the error code.
+  if (known instanceof UnauthorizedError) headers['www-authenticate'] = `Bearer realm="${REALM}"${known.tokenRefused ? ', error="invalid_token"' : ''}`;
   if (req?.wantsHtml) {
     const retryAfterSeconds = known instanceof RateLimitedError ? known.retryAfterSeconds : undefined;
     const expired = known instanceof InvalidTokenError ? known.expired : undefined;

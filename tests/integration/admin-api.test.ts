@@ -53,7 +53,25 @@ describe('admin authentication', () => {
       const response = await fetch(`${server.url}${path}`, { method, headers });
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
+      // RFC 9110 §11.6.1 and RFC 6750 §3: the challenge, with invalid_token when a bearer token was refused.
+      const refused = headers.authorization?.startsWith('Bearer ') === true;
+      expect(response.headers.get('www-authenticate')).toBe(refused ? 'Bearer realm="appeal", error="invalid_token"' : 'Bearer realm="appeal"');
     }
+  });
+
+  it('lets no site page read the challenge or any other header across origins', async () => {
+    const origin = new URL(server.siteUrl).origin;
+    const response = await fetch(`${server.url}/v1/admin/stats`, { headers: { origin, authorization: 'Bearer apl_nope' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="appeal", error="invalid_token"');
+    expect(response.headers.get('access-control-expose-headers')).toBeNull();
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    const preflight = await fetch(`${server.url}/v1/admin/stats`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.headers.get('access-control-allow-headers')?.split(',')).not.toContain('authorization');
+    expect(preflight.headers.get('access-control-expose-headers')).toBeNull();
   });
 });
 
@@ -102,6 +120,12 @@ describe('exports', () => {
     }
     expect((await admin('GET', '/v1/admin/exports/exp_missing')).status).toBe(404);
   });
+
+  it.each([2042, 100, 4000])('answers 404 for an export id of %i characters, which no export can have', async (length) => {
+    const response = await admin('GET', `/v1/admin/exports/exp_${'x'.repeat(length - 4)}`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
 });
 
 describe('data-subject requests', () => {
@@ -121,6 +145,34 @@ describe('data-subject requests', () => {
     });
     expect((await admin('GET', '/v1/admin/subscribers/nobody@example.org')).status).toBe(404);
     expect((await admin('GET', '/v1/admin/subscribers/not-an-email')).status).toBe(400);
+    for (const method of ['GET', 'DELETE']) {
+      const tooLong = await admin(method, `/v1/admin/subscribers/${'a'.repeat(2030)}%40example.org`);
+      expect(tooLong.status).toBe(400);
+      expect(await tooLong.json()).toMatchObject({ error: { code: 'invalid_email', field: 'email' } });
+    }
+  });
+});
+
+describe('addresses that hold %, + or /', () => {
+  // The gateway decodes `{email}` once, as API Gateway does; a second decode made `a%61…` name `aa…`.
+  it.each([
+    ['a%61.victim@example.org', 'aa.victim@example.org'],
+    ['b+victim@example.org', 'b%2bvictim@example.org'],
+    ['c/victim@example.org', 'c%2fvictim@example.org'],
+  ])('shows and erases %s and leaves %s subscribed', async (requester, bystander) => {
+    await join(bystander);
+    await join(requester);
+    const path = `/v1/admin/subscribers/${encodeURIComponent(requester)}`;
+
+    const shown = await admin('GET', path);
+    expect(shown.status).toBe(200);
+    expect(await shown.json()).toMatchObject({ email: requester, status: 'confirmed' });
+    expect((await admin('DELETE', path)).status).toBe(204);
+
+    expect(await (await admin('GET', path)).json()).toMatchObject({ email: requester, status: 'suppressed' });
+    const other = await admin('GET', `/v1/admin/subscribers/${encodeURIComponent(bystander)}`);
+    expect(await other.json()).toMatchObject({ email: bystander, status: 'confirmed' });
+    expect(other.status).toBe(200);
   });
 });
 

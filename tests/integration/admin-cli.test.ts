@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAdmin } from '../support/cli.js';
+import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
+import { queryIndex } from '../../functions/adapters/dynamo-keys.js';
+import { runAdmin, startCli } from '../support/cli.js';
 import { postJson } from '../support/dev-server.js';
 import { type RunningProduct, startProduct } from '../support/process.js';
 
@@ -83,6 +85,79 @@ describe('npm run admin', () => {
     expect((await fetch(`${product.url}/v1/admin/stats`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 
+  // A dozen runs of the CLI, each a process of its own.
+  it('revokes every token of a name and says how many, or one token by its id', { timeout: 120_000 }, async () => {
+    const create = async (name: string) => {
+      const created = await runAdmin(['--data-dir', dataDir, 'token', 'create', '--name', name]);
+      expect(created.code, created.stderr).toBe(0);
+      const id = /created token ([0-9a-f]+) /.exec(created.stdout)?.[1] ?? '';
+      return { id, token: created.stdout.trim().split('\n').at(-1) ?? '' };
+    };
+    const works = async (token: string) => (await fetch(`${product.url}/v1/admin/stats`, { headers: { authorization: `Bearer ${token}` } })).status === 200;
+    const [first, second, third, other] = [await create('twin'), await create('twin'), await create('twin'), await create('not a twin')];
+
+    const one = await runAdmin(['--data-dir', dataDir, 'token', 'revoke', '--id', first.id]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain(`revoked token ${first.id} (twin)`);
+    expect([await works(first.token), await works(second.token), await works(third.token), await works(other.token)]).toEqual([false, true, true, true]);
+
+    const named = await runAdmin(['--data-dir', dataDir, 'token', 'revoke', 'twin']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stdout).toContain('revoked 2 tokens named "twin"');
+    expect(named.stdout).toContain(second.id);
+    expect(named.stdout).toContain(third.id);
+    expect([await works(second.token), await works(third.token), await works(other.token)]).toEqual([false, false, true]);
+
+    for (const args of [['twin'], ['--id', first.id], ['--id', 'twin']]) {
+      const none = await runAdmin(['--data-dir', dataDir, 'token', 'revoke', ...args]);
+      expect(none.code, args.join(' ')).toBe(1);
+      expect(none.stderr).toMatch(/^error: there is no token (named "twin"|with id \S+)\n$/);
+    }
+    for (const args of [[], ['twin', '--id', other.id]]) {
+      const unclear = await runAdmin(['--data-dir', dataDir, 'token', 'revoke', ...args]);
+      expect(unclear.code, args.join(' ')).not.toBe(0);
+    }
+    expect(await works(other.token)).toBe(true);
+    // The former `token revoke <id>` still revokes that token, when no token has that id for a name.
+    const legacy = await runAdmin(['--data-dir', dataDir, 'token', 'revoke', other.id]);
+    expect(legacy.code, legacy.stderr).toBe(0);
+    expect(legacy.stdout).toContain(`revoked token ${other.id} (not a twin)`);
+    expect(await works(other.token)).toBe(false);
+  });
+
+  it('gives the temporary token of an export an hour to live, so a killed run leaves nothing that lasts', { timeout: 60_000 }, async () => {
+    const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as { dynamodb: string; tables: { subscribers: string } };
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: endpoints.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+    const tokens = new DynamoAdminTokens(dynamo, endpoints.tables.subscribers);
+    try {
+      const run = startCli('admin', ['--data-dir', dataDir, 'export', 'subscribers', '-o', '-']);
+      const pid = run.child.pid;
+      let temporary: Awaited<ReturnType<DynamoAdminTokens['list']>>[number] | undefined;
+      for (let i = 0; i < 400 && !temporary; i++) {
+        temporary = (await tokens.list()).find((t) => t.name === `admin-cli temporary ${pid}`);
+        if (!temporary) await new Promise((r) => setTimeout(r, 25));
+      }
+      run.child.kill('SIGKILL'); // as a closed laptop or an out-of-memory killer would: no cleanup runs
+      const { code } = await run.done;
+      expect(code).toBeNull();
+      expect(temporary).toBeDefined();
+      const left = (await tokens.list()).find((t) => t.id === temporary?.id);
+      expect(left).toBeDefined();
+      const lifetime = Date.parse(left?.expiresAt ?? '') - Date.parse(left?.createdAt ?? '');
+      expect(lifetime).toBeGreaterThan(3599_000);
+      expect(lifetime).toBeLessThanOrEqual(3601_000);
+      // DynamoDB's time to live (the table's `expiresAt`, in epoch seconds) then deletes the item.
+      const [item] = (await queryIndex(dynamo, endpoints.tables.subscribers, 'TOKENS')).filter((i) => i.id === temporary?.id);
+      expect(item?.expiresAt).toBe(Math.ceil(Date.parse(left?.expiresAt ?? '') / 1000));
+      const listed = await runAdmin(['--data-dir', dataDir, 'token', 'list']);
+      expect(listed.stdout).toContain(`${temporary?.id}\tadmin-cli temporary ${pid}\tcreated ${left?.createdAt}\tlast used `);
+      expect(listed.stdout).toContain(`\texpires ${left?.expiresAt}`);
+      expect((await runAdmin(['--data-dir', dataDir, 'token', 'revoke', '--id', temporary?.id ?? ''])).code).toBe(0);
+    } finally {
+      dynamo.destroy();
+    }
+  });
+
   it('exports to a file and answers data requests, with a temporary token it cleans up', async () => {
     await fetch(`${product.url}/v1/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cli.reader@example.org' }) });
     await new Promise((r) => setTimeout(r, 300));
@@ -126,6 +201,34 @@ describe('npm run admin', () => {
     const shown = JSON.parse((await runAdmin(['--data-dir', dataDir, 'subscriber', 'show', email])).stdout) as Record<string, unknown>;
     expect(shown).toMatchObject({ status: 'suppressed', suppression: { reason: 'erased' } });
     expect(shown).not.toHaveProperty('lists');
+  });
+
+  // Nine runs of the CLI, each a process of its own.
+  it('shows and erases the very address it is given, whatever %, + or / it holds', { timeout: 120_000 }, async () => {
+    const signup = (email: string) =>
+      fetch(`${product.url}/v1/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    const pairs = [
+      ['a%61.cli@example.org', 'aa.cli@example.org'],
+      ['b+cli@example.org', 'b%2bcli@example.org'],
+      ['c/cli@example.org', 'c%2fcli@example.org'],
+    ] as const;
+    for (const [requester, bystander] of pairs) {
+      await signup(bystander);
+      await signup(requester);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const show = async (email: string) => {
+      const shown = await runAdmin(['--data-dir', dataDir, 'subscriber', 'show', email]);
+      expect(shown.code, shown.stderr).toBe(0);
+      return JSON.parse(shown.stdout) as Record<string, unknown>;
+    };
+    for (const [requester, bystander] of pairs) {
+      expect(await show(requester)).toMatchObject({ email: requester, status: 'pending' });
+      const erased = await runAdmin(['--data-dir', dataDir, 'subscriber', 'erase', '--yes', requester]);
+      expect(erased.code, erased.stderr).toBe(0);
+      expect(erased.stdout).toContain(`erased ${requester}`);
+      expect(await show(bystander)).toMatchObject({ email: bystander, status: 'pending' });
+    }
   });
 
   it('explains bad input and exits non-zero', async () => {

@@ -58,6 +58,21 @@ describe('GET /v1/campaigns/{id}', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
   });
+
+  // DynamoDB refuses a key over 2,048 bytes with a ValidationException: an id no campaign can have is a 404
+  // before it reaches the table, not a 500 that anyone could use to raise the alarms.
+  it.each([65, 2039, 2040, 4000])('answers 404 for an id of %i characters, which no campaign can have', async (length) => {
+    const response = await fetch(`${server.url}/v1/campaigns/${'a'.repeat(length)}`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('answers 404 for an id no campaign can have, whatever its characters', async () => {
+    for (const id of ['Ukraine', '-ukraine', 'uk%20raine', encodeURIComponent('ü'.repeat(1100))]) {
+      const response = await fetch(`${server.url}/v1/campaigns/${id}`);
+      expect(response.status, id).toBe(404);
+    }
+  });
 });
 
 describe('POST /v1/donations/checkout', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AdminDeps, accessSubscriber, adminStats, authenticateAdmin, createAdminToken, eraseSubscriber } from '../../functions/core/admin/admin.js';
+import { type AdminDeps, accessSubscriber, adminStats, authenticateAdmin, createAdminToken, eraseSubscriber, revokeAdminTokens } from '../../functions/core/admin/admin.js';
 import { recordMailFeedback } from '../../functions/core/list-hygiene/feedback.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
 import { NotFoundError, UnauthorizedError } from '../../functions/core/shared/errors.js';
@@ -58,8 +58,58 @@ describe('admin tokens', () => {
       expect(error).toBeInstanceOf(UnauthorizedError);
       expect(error).toMatchObject({ code: 'unauthorized' });
     }
-    expect(await admin.tokens.revoke('ops laptop')).toBe(true);
+    expect(await revokeAdminTokens(admin, { name: 'ops laptop' })).toEqual([expect.objectContaining({ id: record.id })]);
     await expect(authenticateAdmin(admin, `Bearer ${token}`)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('revoke every token of a name, or the one of an id, and say which', async () => {
+    const { admin } = setup();
+    const a = await createAdminToken(admin, 'laptop');
+    const b = await createAdminToken(admin, 'laptop');
+    const other = await createAdminToken(admin, 'ci');
+    const works = async (...tokens: { token: string }[]) =>
+      Promise.all(tokens.map(({ token }) => authenticateAdmin(admin, `Bearer ${token}`).then(() => true, () => false)));
+
+    expect(await revokeAdminTokens(admin, { id: a.record.id })).toEqual([expect.objectContaining({ id: a.record.id, name: 'laptop' })]);
+    expect(await works(a, b, other)).toEqual([false, true, true]);
+
+    const c = await createAdminToken(admin, 'laptop');
+    const revoked = await revokeAdminTokens(admin, { name: ' laptop ' });
+    expect(revoked.map((r) => r.id).sort()).toEqual([b.record.id, c.record.id].sort());
+    expect(await works(b, c, other)).toEqual([false, false, true]);
+
+    expect(await revokeAdminTokens(admin, { name: 'laptop' })).toEqual([]);
+    expect(await revokeAdminTokens(admin, { id: a.record.id })).toEqual([]);
+    // A name is never taken for an id, nor an id for a name.
+    expect(await revokeAdminTokens(admin, { name: other.record.id })).toEqual([]);
+    expect(await revokeAdminTokens(admin, { id: 'ci' })).toEqual([]);
+    expect(await works(other)).toEqual([true]);
+  });
+
+  it('refuse a token past its expiry, as a wrong one', async () => {
+    const { t, admin } = setup();
+    const { token, record } = await createAdminToken(admin, 'admin-cli temporary 42', { expiresInSeconds: 3600 });
+    expect(record.expiresAt).toBe('2026-11-25T11:00:00.000Z');
+    expect((await admin.tokens.list())[0]?.expiresAt).toBe('2026-11-25T11:00:00.000Z');
+    t.clock.advance(3599);
+    expect(await authenticateAdmin(admin, `Bearer ${token}`)).toMatchObject({ id: record.id });
+    t.clock.advance(1);
+    const error = await authenticateAdmin(admin, `Bearer ${token}`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(error).toMatchObject({ tokenRefused: true });
+    // A token made without a lifetime keeps working.
+    const { token: lasting, record: lastingRecord } = await createAdminToken(admin, 'ops laptop');
+    expect(lastingRecord.expiresAt).toBeUndefined();
+    t.clock.advance(400 * 86400);
+    expect(await authenticateAdmin(admin, `Bearer ${lasting}`)).toMatchObject({ name: 'ops laptop' });
+  });
+
+  it('take a lifetime of whole seconds, at least one', async () => {
+    const { admin } = setup();
+    for (const expiresInSeconds of [0, -1, 1.5, Number.NaN]) {
+      await expect(createAdminToken(admin, 'x', { expiresInSeconds })).rejects.toThrow();
+    }
+    expect(await admin.tokens.list()).toEqual([]);
   });
 });
 
@@ -129,7 +179,7 @@ describe('data requests and list hygiene', () => {
   it('answers an access request with the record and its consent, without internals', async () => {
     const { admin, join } = setup();
     await join('reader@example.org');
-    const record = await accessSubscriber(admin, 'Reader%40Example.org');
+    const record = await accessSubscriber(admin, 'Reader@Example.org');
     expect(record).toMatchObject({ email: 'reader@example.org', status: 'confirmed', consent: { signup: { wordingVersion: 'v1' }, confirmation: {} } });
     expect(record).not.toHaveProperty('round');
     expect(record).not.toHaveProperty('countOp');

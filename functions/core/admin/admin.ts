@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { addressKey, normalizeEmail } from '../shared/email-address.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.js';
-import type { AdminTokenRecord, AdminTokens, DonorGifts } from './ports.js';
+import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from './ports.js';
 import { giftStatus } from './exports.js';
 import type { CampaignRepository } from '../donations/ports.js';
 import type { Clock } from '../shared/ports.js';
@@ -27,19 +27,41 @@ const TOKEN_PREFIX = 'apl_';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** A token's name: who or what uses it. */
+const TOKEN_NAME = /^[\w .@-]{1,64}$/;
+
 /**
  * Makes an admin token: 256 random bits, shown once; only its SHA-256 is stored (a random 256-bit token needs
- * no slow hash). Returns the token and its record.
+ * no slow hash). With `expiresInSeconds` (a whole number, at least 1) the token stops working that long after now
+ * (a temporary token: one a run of the CLI makes for itself, which a killed run cannot revoke). Returns the token
+ * and its record. Throws ValidationError for a bad name or lifetime.
  */
-export const createAdminToken = async (deps: Pick<AdminDeps, 'tokens' | 'clock'>, name: string) => {
+export const createAdminToken = async (deps: Pick<AdminDeps, 'tokens' | 'clock'>, name: string, options: { expiresInSeconds?: number } = {}) => {
   const trimmed = name.trim();
-  if (!/^[\w .@-]{1,64}$/.test(trimmed)) {
+  if (!TOKEN_NAME.test(trimmed)) {
     throw new ValidationError('invalid_field', 'A token name is 1 to 64 letters, digits, spaces, dots, dashes or @.', { field: 'name' });
   }
+  const { expiresInSeconds } = options;
+  if (expiresInSeconds !== undefined && !(Number.isSafeInteger(expiresInSeconds) && expiresInSeconds >= 1)) {
+    throw new ValidationError('invalid_field', 'A token lifetime is a whole number of seconds, at least 1.', { field: 'expiresInSeconds' });
+  }
+  const now = deps.clock.now();
+  // Whole seconds, as the store's time to live keeps it: the moment the token is refused is the one it shows.
+  const expiresAt = expiresInSeconds === undefined ? undefined : new Date((Math.ceil(now.getTime() / 1000) + expiresInSeconds) * 1000).toISOString();
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const record: AdminTokenRecord = { id: randomBytes(6).toString('hex'), name: trimmed, createdAt: deps.clock.now().toISOString() };
+  const record: AdminTokenRecord = { id: randomBytes(6).toString('hex'), name: trimmed, createdAt: now.toISOString(), ...(expiresAt ? { expiresAt } : {}) };
   await deps.tokens.create(hashToken(token), record);
   return { token, record };
+};
+
+/**
+ * Revokes the token with an id, or every token with a name (trimmed, as createAdminToken stores it). A name is never
+ * taken for an id, nor an id for a name. Returns the tokens revoked: none when nothing matched.
+ */
+export const revokeAdminTokens = async (deps: Pick<AdminDeps, 'tokens'>, which: TokenSelector): Promise<AdminTokenRecord[]> => {
+  if ('id' in which) return /^[0-9a-f]{12}$/.test(which.id) ? deps.tokens.revoke({ id: which.id }) : [];
+  const name = which.name.trim();
+  return TOKEN_NAME.test(name) ? deps.tokens.revoke({ name }) : [];
 };
 
 /** Records a token's use at most once a minute, so that reads stay reads. */
@@ -47,10 +69,12 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 /**
  * Checks `Authorization: Bearer <token>` and returns the token's record. The stored hash is compared in
- * constant time. Throws UnauthorizedError (401) for anything else.
+ * constant time; a token past its `expiresAt` is refused. Throws UnauthorizedError (401) for anything else.
  */
 export const authenticateAdmin = async (deps: Pick<AdminDeps, 'tokens' | 'clock'>, authorization: string | undefined) => {
-  const denied = () => new UnauthorizedError('A valid admin token is required (Authorization: Bearer <token>).');
+  // RFC 6750 §3.1: a bearer token that was sent and is refused is `invalid_token`; no token at all, no error code.
+  const tokenRefused = /^bearer\s+\S/i.test(authorization ?? '');
+  const denied = () => new UnauthorizedError('A valid admin token is required (Authorization: Bearer <token>).', { tokenRefused });
   // RFC 9110 §11.1: the scheme is case-insensitive ("bearer", "BEARER").
   const match = /^[Bb][Ee][Aa][Rr][Ee][Rr]\s+(apl_[A-Za-z0-9_-]{43})\s*$/.exec(authorization ?? '');
   if (!match?.[1]) throw denied();
@@ -58,19 +82,18 @@ export const authenticateAdmin = async (deps: Pick<AdminDeps, 'tokens' | 'clock'
   const found = await deps.tokens.findByHash(hash);
   if (!found || !timingSafeEqual(Buffer.from(found.hash, 'hex'), Buffer.from(hash, 'hex'))) throw denied();
   const now = deps.clock.now();
+  // Checked on every use: the store's time to live deletes an expired item only some time later.
+  if (found.expiresAt !== undefined && now.getTime() >= Date.parse(found.expiresAt)) throw denied();
   if (!found.lastUsedAt || now.getTime() - Date.parse(found.lastUsedAt) > TOUCH_INTERVAL_MS) await deps.tokens.touch(hash, now);
   return found;
 };
 
-const addressOf = (raw: string) => {
-  let decoded = raw;
-  try {
-    decoded = decodeURIComponent(raw); // API Gateway may pass the path parameter still percent-encoded
-  } catch {
-    // not percent-encoded after all: validate it as it is
-  }
-  return normalizeEmail(decoded);
-};
+/**
+ * The address a data request names, as the route hands it over: API Gateway (and the dev server's gateway) has
+ * percent-decoded the path parameter once already (API.md: "decoded exactly once"). Decoding it again would make
+ * `a%61@…`, a legal address of its own, name `aa@…`: another person's record shown or erased.
+ */
+const addressOf = (raw: string) => normalizeEmail(raw);
 
 /** A gift as an access request lists it: what it is, when, and what we hold about the person on it. */
 const heldDonation = (gift: Awaited<ReturnType<DonorGifts['find']>>[number]) =>

@@ -58,6 +58,12 @@ export const ExportRequest = z.strictObject({
 export type ExportRequest = z.infer<typeof ExportRequest>;
 export type ExportFilters = Omit<ExportRequest, 'kind'>;
 
+/** An export's id, as startExport makes it: `exp_` and 16 base64url characters (12 random bytes). */
+export const ExportId = z.string().check(z.regex(/^exp_[A-Za-z0-9_-]{16}$/));
+
+/** What `GET /v1/admin/exports/{id}` says of an id it does not know, or that no export could have. */
+export const UNKNOWN_EXPORT = 'There is no export with this id.';
+
 export const ExportJob = z.object({
   id: z.string(),
   kind: z.enum(['subscribers', 'donations']),
@@ -287,7 +293,7 @@ export const runExport = async (deps: ExportRunDeps, jobId: string) => {
 /** An export's state; once done, a presigned link valid for 15 minutes. Throws NotFoundError. */
 export const exportStatus = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'links'>, id: string) => {
   let job = await deps.jobs.get(id);
-  if (!job) throw new NotFoundError('There is no export with this id.');
+  if (!job) throw new NotFoundError(UNKNOWN_EXPORT);
   if (job.status === 'running' && deps.clock.now().getTime() - Date.parse(job.createdAt) > WORKER_DEADLINE_MS) {
     // The worker died (timeout, crash) without saying so: no export runs longer than its function may.
     await deps.jobs.finish(job.id, { status: 'failed', rows: job.rows }, deps.clock.now());

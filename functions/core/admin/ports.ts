@@ -5,15 +5,23 @@ export interface AdminTokenRecord {
   name: string;
   createdAt: string;
   lastUsedAt?: string | undefined;
+  /** When a temporary token stops working (whole seconds); a token without one lasts until it is revoked. */
+  expiresAt?: string | undefined;
 }
 
-/** Admin tokens, stored only as SHA-256 hashes of the token. */
+/** Which tokens to revoke: the one with this id, or every one with this name. */
+export type TokenSelector = { id: string } | { name: string };
+
+/**
+ * Admin tokens, stored only as SHA-256 hashes of the token. A token with `expiresAt` is also deleted by the store
+ * some time after it (DynamoDB's time to live), but is refused from that moment on by authenticateAdmin.
+ */
 export interface AdminTokens {
   create(hash: string, record: AdminTokenRecord): Promise<void>;
   findByHash(hash: string): Promise<(AdminTokenRecord & { hash: string }) | undefined>;
   list(): Promise<AdminTokenRecord[]>;
-  /** Deletes the token with this id or name; false when there is none. */
-  revoke(idOrName: string): Promise<boolean>;
+  /** Deletes the token with this id, or every token with this name; returns those it deleted (none: empty). */
+  revoke(which: TokenSelector): Promise<AdminTokenRecord[]>;
   touch(hash: string, at: Date): Promise<void>;
 }
 

@@ -46,9 +46,12 @@ export interface DonationDeps {
 const ATTEMPT_TTL_SECONDS = 600;
 
 /** The public face of a campaign, for the banner's progress bar, in the contract's field order. Throws NotFoundError. */
+/** What `GET /v1/campaigns/{id}` says of an id it does not know, or that no campaign could have. */
+export const UNKNOWN_CAMPAIGN = 'There is no campaign with this id.';
+
 export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns'>, id: string) => {
   const campaign = await deps.campaigns.get(id);
-  if (!campaign) throw new NotFoundError('There is no campaign with this id.');
+  if (!campaign) throw new NotFoundError(UNKNOWN_CAMPAIGN);
   const { title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount } = campaign;
   return { id, title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount };
 };

@@ -57,8 +57,17 @@ export class UnsupportedMediaTypeError extends DomainError {
   readonly code = 'unsupported_media_type';
 }
 
+/**
+ * No valid credentials. `tokenRefused` says that a bearer token was sent and refused (unknown, revoked, expired),
+ * as against none sent: RFC 6750 §3 tells the two apart in the answer's challenge.
+ */
 export class UnauthorizedError extends DomainError {
   readonly code = 'unauthorized';
+  readonly tokenRefused: boolean;
+  constructor(message: string, options?: ErrorOptions & { tokenRefused?: boolean }) {
+    super(message, options);
+    this.tokenRefused = options?.tokenRefused ?? false;
+  }
 }
 
 export class RateLimitedError extends DomainError {

@@ -1,5 +1,5 @@
 import type { ExportAdminDeps, ExportCatalogue, ExportJob, ExportJobs, ExportLinks, ExportRunDeps, ExportWriter } from '../../../functions/core/admin/exports.js';
-import type { AdminTokenRecord, AdminTokens, DonorGifts } from '../../../functions/core/admin/ports.js';
+import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from '../../../functions/core/admin/ports.js';
 import type { Gift } from '../../../functions/core/donations/model.js';
 import { parseEmailAddress } from '../../../functions/core/shared/email-address.js';
 import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
@@ -19,10 +19,10 @@ export class MemoryTokens implements AdminTokens {
   async list() {
     return [...this.items.values()];
   }
-  async revoke(idOrName: string) {
-    const hit = [...this.items].filter(([, r]) => r.id === idOrName || r.name === idOrName);
+  async revoke(which: TokenSelector) {
+    const hit = [...this.items].filter(([, r]) => ('id' in which ? r.id === which.id : r.name === which.name));
     for (const [hash] of hit) this.items.delete(hash);
-    return hit.length > 0;
+    return hit.map(([, record]) => ({ ...record }));
   }
   async touch(hash: string, at: Date) {
     const record = this.items.get(hash);

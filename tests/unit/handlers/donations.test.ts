@@ -1,5 +1,5 @@
 import { messagesOf } from '../../../functions/core/shared/i18n/catalogue.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CheckoutParams, Payments } from '../../../functions/core/donations/ports.js';
 import { makeDonationsHandler } from '../../support/donation-fakes.js';
 import { bodyOf, httpEvent } from './events.js';
@@ -33,6 +33,19 @@ describe('donations handler', () => {
     expect(bodyOf(result)).toMatchObject({ id: 'ukraine', raised: 0 });
     expect(result.headers['cache-control']).toContain('max-age=30');
     expect((await handler(httpEvent({ method: 'GET', path: '/v1/campaigns/nope' }))).statusCode).toBe(404);
+  });
+
+  it('answers an id no campaign can have with the unknown campaign\'s 404, without looking it up', async () => {
+    const { handler, campaigns } = await setup();
+    const lookups = vi.spyOn(campaigns, 'get');
+    const unknown = bodyOf(await handler(httpEvent({ method: 'GET', path: '/v1/campaigns/nope' })));
+    expect(lookups).toHaveBeenCalledTimes(1);
+    for (const id of ['a'.repeat(2039), 'a'.repeat(65), 'Ukraine', '-ukraine', encodeURIComponent('ukraine ')]) {
+      const result = await handler(httpEvent({ method: 'GET', path: `/v1/campaigns/${id}` }));
+      expect(result.statusCode, id).toBe(404);
+      expect(bodyOf(result)).toEqual(unknown);
+    }
+    expect(lookups).toHaveBeenCalledTimes(1);
   });
 
   it('starts a checkout (201 with its URL); the same gift again gets the same session', async () => {
