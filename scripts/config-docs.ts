@@ -188,6 +188,8 @@ export const STAGE_KEYS: Record<string, string> = {
   'throttle.checkoutBurstLimit': 'Their burst.',
   'throttle.webhookRateLimit': '`POST /v1/stripe/webhook`, on its own.',
   'throttle.webhookBurstLimit': 'Its burst.',
+  'throttle.headRateLimit': 'Each `HEAD` route (one per `GET` route, for uptime checks; admin `HEAD` routes take the admin limits).',
+  'throttle.headBurstLimit': 'Their burst.',
   'throttle.adminRateLimit': 'Each admin route.',
   'throttle.adminBurstLimit': 'Their burst.',
   reservedConcurrency: 'Reserved concurrency by function name (`{"stripe-webhook": 50}`); off for every function not listed. See [reserved concurrency](../operating.md#reserved-concurrency).',
