@@ -33,9 +33,9 @@ import {
   SesEventsConfig,
   SubscriptionConfig,
   WebhookConfig,
-} from '../../functions/platform/config.js';
+} from '../../functions/configs.js';
 import { AppFunction, type Bind, type TableAccess } from '../constructs/app-function.js';
-import { EmbedConfig } from '../../functions/platform/env/embed.js';
+import { EmbedConfig } from '../../functions/embed/config.js';
 import { writeEmbedScript } from '../../web/embed/build.js';
 
 /** The most signup-and-mail workers the queue's event source runs at once (its maximum concurrency). */

@@ -1,7 +1,7 @@
 // Builds the embed (GET /v1/embed.js) from these sources with esbuild: one minified script, no module loader, no
 // dependency, the four languages' widget messages and nothing else of the catalogues.
 //
-// The embed function's bundle embeds the result as text (functions/entries/embed.ts imports web/dist/embed.txt:
+// The embed function's bundle embeds the result as text (functions/embed/index.ts imports web/dist/embed.txt:
 // esbuild reads .txt files as strings). The stack rebuilds that file before it bundles the function, so a deploy
 // always carries the current sources; it is kept in the repository so that the function bundles without a build
 // step (`npm run bench:bundles`), and a unit test fails when it no longer matches these sources. Rebuild it with

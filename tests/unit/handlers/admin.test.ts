@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAdminToken } from '../../../functions/core/admin/admin.js';
-import { makeHandler } from '../../../functions/handlers/admin.js';
+import { makeHandler } from '../../../functions/admin/routes.js';
 import { makeAdminDeps, makeExportDeps } from './admin-fakes.js';
 import { bodyOf, httpEvent } from './events.js';
 
