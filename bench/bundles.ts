@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { embedDefine } from '../web/embed/build.js';
 import { build, type Metafile } from 'esbuild';
 import { startAwsEndpoint } from '../local/aws-endpoint.js';
 
@@ -139,6 +140,8 @@ const bundle = async (input: { entry: string } | { source: string; name: string 
     charset: 'utf8',
     sourcemap: SOURCE_MAP, // linked, as `--sourcemap` (the map is a file beside the bundle, not loaded at run time)
     banner: { js: BANNER },
+    // As the stack does for the embed function: its script inlined as a constant (web/embed/build.ts).
+    define: 'entry' in input && input.entry.startsWith('functions/embed/') ? embedDefine() : undefined,
     outfile,
     metafile: true,
     logLevel: 'silent',

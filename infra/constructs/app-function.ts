@@ -84,6 +84,8 @@ export interface AppFunctionProps<S extends Schema> {
   description: string;
   /** The function's configuration schema (functions/<name>/config.ts): its whole environment contract. */
   config: S;
+  /** Constants the bundler inlines (esbuild's `define`), e.g. the embed's script. */
+  define?: Record<string, string>;
   /** Every variable the schema reads, by name (a missing or misspelt one fails `tsc`); undefined leaves it unset. */
   environment: (bind: Bind) => EnvOf<S>;
   memorySize?: number;
@@ -145,6 +147,7 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
         forceDockerBundling: false,
         // The SDK is bundled (not taken from the runtime) so that what we test is what runs.
         externalModules: [],
+        define: props.define,
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         // The pages' and emails' text, one JSON catalogue per language, goes beside the bundle, where the code
         // reads a language's catalogue the first time a reader needs it (functions/core/shared/i18n/catalogue.ts).
