@@ -1,14 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Four projects, one per kind of test. Only the unit project runs without Java and a browser: the others share
+ * one DynamoDB Local for the whole run (tests/support/global-setup.ts), and e2e drives Debian's Chromium.
+ *   npm run test:unit     unit only (no Java, no browser)
+ *   npm test              everything
+ */
+const withDynamoDb = { globalSetup: ['tests/support/global-setup.ts'] };
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/support/global-setup.ts'],
     // Each file runs in its own process: its dev servers, stand-ins and module state (logger, SDK) stay its own.
     pool: 'forks',
     isolate: true,
     testTimeout: 30_000,
     hookTimeout: 90_000,
     env: { LOG_LEVEL: 'SILENT', NODE_NO_WARNINGS: '1' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], ...withDynamoDb } },
+      { extends: true, test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], ...withDynamoDb } },
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], ...withDynamoDb } },
+    ],
   },
 });

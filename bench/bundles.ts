@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { embedDefine } from '../web/embed/build.js';
 import { build, type Metafile } from 'esbuild';
 import { startAwsEndpoint } from '../local/aws-endpoint.js';
 
@@ -57,8 +58,8 @@ const SDK = {
 type Sdk = keyof typeof SDK;
 
 /**
- * THE TABLE: what each function's composition root constructs (functions/entries/<name>.ts and
- * functions/platform/roots/*). Keep it in step with the roots: the script warns when a bundle holds an SDK
+ * THE TABLE: what each function's composition root constructs (functions/<name>/index.ts and
+ * its deps.ts). Keep it in step with the roots: the script warns when a bundle holds an SDK
  * client or helper its reference lacks, or lacks one its reference has.
  */
 const FUNCTIONS: Record<string, readonly Sdk[]> = {
@@ -105,12 +106,9 @@ for (const expected of ["format: OutputFormat.ESM", "target: 'node22'", 'minify:
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '11' }, only: { type: 'string' } } });
 const RUNS = Math.max(9, Number(args.runs));
 
-/** A function's entry: its composition root in functions/entries/, or (before those existed) its handler file. */
-const entryOf = (name: string) =>
-  [`functions/entries/${name}.ts`, `functions/handlers/${name}.ts`].find((path) => existsSync(path));
-const onDisk = readdirSync(existsSync('functions/entries') ? 'functions/entries' : 'functions/handlers')
-  .filter((file) => file.endsWith('.ts'))
-  .map((file) => file.replace(/\.ts$/, ''));
+/** A function's entry: its composition root, functions/<name>/index.ts. */
+const entryOf = (name: string) => [`functions/${name}/index.ts`].find((path) => existsSync(path));
+const onDisk = readdirSync('functions').filter((name) => existsSync(`functions/${name}/index.ts`));
 for (const name of onDisk.filter((name) => !(name in FUNCTIONS))) console.warn(`warning: ${name} is not in the table: not measured`);
 for (const name of Object.keys(FUNCTIONS).filter((name) => !entryOf(name))) console.warn(`warning: the table's ${name} has no entry file: not measured`);
 const names = (args.only ? args.only.split(',') : Object.keys(FUNCTIONS)).filter((name) => name in FUNCTIONS && entryOf(name));
@@ -142,6 +140,8 @@ const bundle = async (input: { entry: string } | { source: string; name: string 
     charset: 'utf8',
     sourcemap: SOURCE_MAP, // linked, as `--sourcemap` (the map is a file beside the bundle, not loaded at run time)
     banner: { js: BANNER },
+    // As the stack does for the embed function: its script inlined as a constant (web/embed/build.ts).
+    define: 'entry' in input && input.entry.startsWith('functions/embed/') ? embedDefine() : undefined,
     outfile,
     metafile: true,
     logLevel: 'silent',

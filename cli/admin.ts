@@ -11,7 +11,7 @@ import { createAdminToken, revokeAdminTokens } from '../functions/core/admin/adm
 import { checkCampaignCurrency, defaultBounds, saveCampaign } from '../functions/core/donations/checkout.js';
 import { CampaignId, CampaignTitle, CurrencyCode } from '../functions/core/donations/model.js';
 import { DomainError } from '../functions/core/shared/errors.js';
-import { DonationConfig } from '../functions/platform/config.js';
+import { DonationConfig } from '../functions/configs.js';
 import { loadStageConfig } from '../infra/config.js';
 import { formatMoney } from '../functions/core/shared/money.js';
 import { AdminApiError, adminApi } from './api.js';

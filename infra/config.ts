@@ -4,7 +4,7 @@ import { LANGUAGES } from '../functions/core/shared/i18n/index.js';
 import { CurrencyCode } from '../functions/core/donations/model.js';
 import { ListId } from '../functions/core/subscriptions/model.js';
 
-/** Every function, by its entry (functions/entries/<name>.ts): the names stage settings use. */
+/** Every function, by its entry (functions/<name>/): the names stage settings use. */
 export const FUNCTION_ENTRIES = [
   'subscriptions',
   'signup-and-mail',

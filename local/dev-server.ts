@@ -7,15 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
 import S3rver from 's3rver';
-import { makeHandler as adminHandler } from '../functions/handlers/admin.js';
-import { makeHandler as donationsHandler } from '../functions/handlers/donations.js';
-import { makeHandler as embedHandler } from '../functions/handlers/embed.js';
-import { makeHandler as exportWorkerHandler } from '../functions/handlers/export-worker.js';
-import { makeHandler as fallbackHandler } from '../functions/handlers/fallback.js';
-import { makeHandler as mailerHandler } from '../functions/handlers/signup-and-mail.js';
-import { makeHandler as sesEventsHandler } from '../functions/handlers/ses-events.js';
-import { makeHandler as stripeWebhookHandler } from '../functions/handlers/stripe-webhook.js';
-import { makeHandler as subscriptionsHandler } from '../functions/handlers/subscriptions.js';
+import { makeHandler as adminHandler } from '../functions/admin/routes.js';
+import { makeHandler as donationsHandler } from '../functions/donations/routes.js';
+import { makeHandler as embedHandler } from '../functions/embed/routes.js';
+import { makeHandler as exportWorkerHandler } from '../functions/export-worker/handler.js';
+import { makeHandler as fallbackHandler } from '../functions/fallback/routes.js';
+import { makeHandler as mailerHandler } from '../functions/signup-and-mail/handler.js';
+import { makeHandler as sesEventsHandler } from '../functions/ses-events/handler.js';
+import { makeHandler as stripeWebhookHandler } from '../functions/stripe-webhook/routes.js';
+import { makeHandler as subscriptionsHandler } from '../functions/subscriptions/routes.js';
 import { type AwsCall, type ClientOptions, clientConfig, documentClient } from '../functions/platform/clients.js';
 import {
   AdminConfig,
@@ -28,15 +28,15 @@ import {
   SesEventsConfig,
   SubscriptionConfig,
   WebhookConfig,
-} from '../functions/platform/config.js';
+} from '../functions/configs.js';
 import { logger } from '../functions/platform/logger.js';
-import { buildAdmin } from '../functions/platform/roots/admin.js';
-import { buildDonations } from '../functions/platform/roots/donations.js';
-import { buildExportWorker } from '../functions/platform/roots/export-worker.js';
-import { buildSignupAndMail } from '../functions/platform/roots/signup-and-mail.js';
-import { buildSesEvents } from '../functions/platform/roots/ses-events.js';
-import { buildStripeWebhook } from '../functions/platform/roots/stripe-webhook.js';
-import { buildSubscriptions } from '../functions/platform/roots/subscriptions.js';
+import { buildAdmin } from '../functions/admin/deps.js';
+import { buildDonations } from '../functions/donations/deps.js';
+import { buildExportWorker } from '../functions/export-worker/deps.js';
+import { buildSignupAndMail } from '../functions/signup-and-mail/deps.js';
+import { buildSesEvents } from '../functions/ses-events/deps.js';
+import { buildStripeWebhook } from '../functions/stripe-webhook/deps.js';
+import { buildSubscriptions } from '../functions/subscriptions/deps.js';
 import { ROUTES, routeKey } from '../functions/platform/routes.js';
 import { SecretsExtensionSource } from '../functions/adapters/secrets-extension.js';
 import type { SecretSource } from '../functions/adapters/secret-values.js';

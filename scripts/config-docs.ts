@@ -16,18 +16,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * relative to the repository root; `schema` is the exported name.
  */
 export const FUNCTION_SCHEMAS = [
-  { fn: 'subscriptions', file: 'functions/platform/env/subscriptions.ts', schema: 'SubscriptionConfig' },
-  { fn: 'signup-and-mail', file: 'functions/platform/env/signup-and-mail.ts', schema: 'SignupAndMailConfig' },
-  { fn: 'donations', file: 'functions/platform/env/donations.ts', schema: 'DonationConfig' },
-  { fn: 'stripe-webhook', file: 'functions/platform/env/stripe-webhook.ts', schema: 'WebhookConfig' },
-  { fn: 'admin', file: 'functions/platform/env/admin.ts', schema: 'AdminConfig' },
-  { fn: 'export-worker', file: 'functions/platform/env/export-worker.ts', schema: 'ExportWorkerConfig' },
-  { fn: 'ses-events', file: 'functions/platform/env/ses-events.ts', schema: 'SesEventsConfig' },
-  { fn: 'fallback', file: 'functions/platform/env/fallback.ts', schema: 'FallbackConfig' },
-  { fn: 'embed', file: 'functions/platform/env/embed.ts', schema: 'EmbedConfig' },
+  { fn: 'subscriptions', file: 'functions/subscriptions/config.ts', schema: 'SubscriptionConfig' },
+  { fn: 'signup-and-mail', file: 'functions/signup-and-mail/config.ts', schema: 'SignupAndMailConfig' },
+  { fn: 'donations', file: 'functions/donations/config.ts', schema: 'DonationConfig' },
+  { fn: 'stripe-webhook', file: 'functions/stripe-webhook/config.ts', schema: 'WebhookConfig' },
+  { fn: 'admin', file: 'functions/admin/config.ts', schema: 'AdminConfig' },
+  { fn: 'export-worker', file: 'functions/export-worker/config.ts', schema: 'ExportWorkerConfig' },
+  { fn: 'ses-events', file: 'functions/ses-events/config.ts', schema: 'SesEventsConfig' },
+  { fn: 'fallback', file: 'functions/fallback/config.ts', schema: 'FallbackConfig' },
+  { fn: 'embed', file: 'functions/embed/config.ts', schema: 'EmbedConfig' },
 ] as const;
 /** What Lambda itself sets for every function that builds an SDK client. */
-export const RUNTIME_SCHEMA = { file: 'functions/platform/env/shared.ts', schema: 'RuntimeConfig' } as const;
+export const RUNTIME_SCHEMA = { file: 'functions/platform/config.ts', schema: 'RuntimeConfig' } as const;
 /** A deployment's stage file (infra/stages/<stage>.json). */
 export const STAGE_SCHEMA = { file: 'infra/config.ts', schema: 'StageConfig' } as const;
 

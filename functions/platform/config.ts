@@ -1,14 +1,99 @@
+import * as z from 'zod/mini';
+import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/subscriptions/counting.js';
+import { atLeast, atMost, blankAsAbsent, httpUrl, int, moreThan, nonEmpty, type Schema } from '../core/shared/schema.js';
+import type { ClientOptions } from './clients.js';
+import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../core/shared/brand.js';
+import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
+
+// The pieces every function's configuration is made of. Each function's schema has its own module beside this
+// one, and its entry imports only that: a function builds (and bundles) no other function's schema (issue 8).
+
+export const csv = z.pipe(
+  z.string(),
+  z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+);
 /**
- * Every function's configuration schema, for the CDK stack (typed `environment`), the dev server and the tests.
- * A function's entry imports its own module under env/ instead, so that it bundles no other function's schema.
+ * A number from an environment variable's text, as `z.coerce.number()` reads it (`Number(value)`). Not zod's own:
+ * its `coerce` namespace brings its BigInt and Date types into every bundle that uses it (issue 8).
  */
-export * from './env/shared.js';
-export * from './env/subscribers.js';
-export * from './env/subscriptions.js';
-export * from './env/signup-and-mail.js';
-export * from './env/donations.js';
-export * from './env/stripe-webhook.js';
-export * from './env/export-worker.js';
-export * from './env/admin.js';
-export * from './env/ses-events.js';
-export * from './env/fallback.js';
+export const numberFromText = () => z.transform((value: unknown) => Number(value));
+export const positiveInt = z.pipe(numberFromText(), int().check(moreThan(0)));
+/**
+ * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
+ * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
+ */
+export const COUNTER_SHARDS = z._default(z.pipe(numberFromText(), int().check(atLeast(1), atMost(MAX_SHARDS))), DEFAULT_SHARDS);
+export const optionalUrl = blankAsAbsent(httpUrl());
+
+/** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */
+export const RuntimeConfig = z.object({ AWS_REGION: nonEmpty() });
+
+const hexColor = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb.'));
+
+/**
+ * The publication's look on the pages and emails we host (issue 11): its home page (every page and email links
+ * back to it), its logo and its colours. Every function with a face has it, the catch-all's 404 page included.
+ * Without a logo the site's name is the masthead; the colours default to the demo's (dark navy, red).
+ */
+export const BrandConfig = z.object({
+  /** The site's home page. Every stage sets it (its first site origin by default); unset, pages offer no link home. */
+  SITE_URL: optionalUrl,
+  /** The site's logo (an image on the site's own server, allowed by each page's CSP); unset, the name alone. */
+  SITE_LOGO_URL: optionalUrl,
+  SITE_BRAND_COLOR: z._default(hexColor, DEFAULT_COLORS.color),
+  SITE_ACCENT_COLOR: z._default(hexColor, DEFAULT_COLORS.accent),
+  /** The language of pages and emails when the reader's is not known (i18n's LANGUAGES); default English. */
+  SITE_LANGUAGE: z._default(z.enum(LANGUAGES), DEFAULT_LANGUAGE),
+});
+type BrandSettings = z.infer<typeof BrandConfig> & { SITE_NAME: string; PUBLIC_API_URL?: string };
+
+/** The brand of a function's pages, from its configuration; its icon is the API's own /favicon.ico. */
+export const brandOf = (config: BrandSettings): Brand => ({
+  siteName: config.SITE_NAME,
+  siteUrl: config.SITE_URL,
+  logoUrl: config.SITE_LOGO_URL,
+  color: config.SITE_BRAND_COLOR,
+  accent: config.SITE_ACCENT_COLOR,
+  lang: config.SITE_LANGUAGE,
+  iconUrl: config.PUBLIC_API_URL ? `${config.PUBLIC_API_URL}${FAVICON_PATH}` : undefined,
+});
+
+/**
+ * What every function with a public face needs. Tunables have documented defaults; resources and identity never
+ * do. Each function's schema (its module beside this one) is its whole environment contract: the function parses it at cold start, the
+ * CDK stack writes exactly its keys (`envFor`), and the dev server builds its configuration with it.
+ */
+export const BaseConfig = z.object({
+  SITE_NAME: nonEmpty(),
+  /** Absolute base URL of the public API, for links in emails and pages. */
+  PUBLIC_API_URL: z.pipe(
+    httpUrl(),
+    z.transform((u) => u.replace(/\/+$/, '')),
+  ),
+  /** Secrets Manager secret (ARN or name) holding `{"signingKey": "…"}`: tokens, IP and address hashes. */
+  SIGNING_SECRET_ID: nonEmpty(),
+  ...BrandConfig.shape,
+});
+
+/**
+ * A function's environment as the CDK stack writes it: every variable its schema reads, each named (a missing or
+ * misspelt one fails `tsc`); `undefined` leaves a variable with a default unset.
+ */
+export type EnvOf<S extends Schema> = { [K in keyof z.input<S> & string]-?: string | undefined };
+
+/** The environment variables for a function whose configuration is `schema`, without the unset ones. */
+export const envFor = <S extends Schema>(_schema: S, values: EnvOf<S>): Record<string, string> =>
+  Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
+
+/** Parses the environment once, at cold start: a missing or malformed value fails there, naming the variable. */
+export const loadConfig = <T>(schema: Schema<T>, env: Readonly<Record<string, string | undefined>> = process.env): T => {
+  const result = z.safeParse(schema, env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
+  throw new Error(`invalid configuration: ${problems}`);
+};
+
+/** The SDK client options in Lambda: the region Lambda sets; credentials and endpoints are the SDK's defaults. */
+export const lambdaClientOptions = (env: Readonly<Record<string, string | undefined>> = process.env): ClientOptions => ({
+  region: loadConfig(RuntimeConfig, env).AWS_REGION,
+});

@@ -46,7 +46,7 @@ export const ROUTES: readonly RouteSpec[] = DECLARED.flatMap((route) =>
 
 /**
  * The pages' icon, `GET /favicon.ico`: no route of its own. API Gateway's catch-all route takes every path the
- * table does not name, so the catch-all function (handlers/fallback.ts) serves it, as the dev server's gateway does.
+ * table does not name, so the catch-all function (fallback/routes.ts) serves it, as the dev server's gateway does.
  */
 export { FAVICON_PATH } from '../core/shared/brand.js';
 

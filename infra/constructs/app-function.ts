@@ -20,7 +20,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { Schema } from '../../functions/core/shared/schema.js';
-import { type EnvOf, envFor } from '../../functions/platform/config.js';
+import { type EnvOf, envFor } from '../../functions/configs.js';
 import { acceptFinding } from '../nag.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -79,11 +79,13 @@ export interface Bind {
 }
 
 export interface AppFunctionProps<S extends Schema> {
-  /** The function's entry (its composition root) under functions/entries, without extension. */
+  /** The function's folder under functions/: its entry (composition root) is index.ts there. */
   entry: string;
   description: string;
-  /** The function's configuration schema (functions/platform/config.ts): its whole environment contract. */
+  /** The function's configuration schema (functions/<name>/config.ts): its whole environment contract. */
   config: S;
+  /** Constants the bundler inlines (esbuild's `define`), e.g. the embed's script. */
+  define?: Record<string, string>;
   /** Every variable the schema reads, by name (a missing or misspelt one fails `tsc`); undefined leaves it unset. */
   environment: (bind: Bind) => EnvOf<S>;
   memorySize?: number;
@@ -110,7 +112,7 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
     this.logGroup = logGroup;
     this.fn = new NodejsFunction(this, 'Function', {
-      entry: `${ROOT}functions/entries/${props.entry}.ts`,
+      entry: `${ROOT}functions/${props.entry}/index.ts`,
       projectRoot: ROOT,
       depsLockFilePath: `${ROOT}package-lock.json`,
       description: props.description,
@@ -145,6 +147,7 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
         forceDockerBundling: false,
         // The SDK is bundled (not taken from the runtime) so that what we test is what runs.
         externalModules: [],
+        define: props.define,
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         // The pages' and emails' text, one JSON catalogue per language, goes beside the bundle, where the code
         // reads a language's catalogue the first time a reader needs it (functions/core/shared/i18n/catalogue.ts).

@@ -33,10 +33,10 @@ import {
   SesEventsConfig,
   SubscriptionConfig,
   WebhookConfig,
-} from '../../functions/platform/config.js';
+} from '../../functions/configs.js';
 import { AppFunction, type Bind, type TableAccess } from '../constructs/app-function.js';
-import { EmbedConfig } from '../../functions/platform/env/embed.js';
-import { writeEmbedScript } from '../../web/embed/build.js';
+import { EmbedConfig } from '../../functions/embed/config.js';
+import { embedDefine } from '../../web/embed/build.js';
 
 /** The most signup-and-mail workers the queue's event source runs at once (its maximum concurrency). */
 const MAIL_WORKERS = 5;
@@ -326,14 +326,14 @@ export class ApiStack extends Stack {
       environment: () => brand,
     });
 
-    // GET /v1/embed.js: the widget's script, built from web/embed/ now (web/dist/embed.txt, which its entry bundles
-    // as text), so a deploy carries the current sources. No client, no secret, no grant.
-    writeEmbedScript();
+    // GET /v1/embed.js: the widget's script, built from web/embed/ as the function is bundled and inlined into it,
+    // so a deploy carries the current sources. No client, no secret, no grant.
     const embed = new AppFunction(this, 'EmbedFunction', {
       entry: 'embed',
       description: 'Embed: the donation banner and signup form script for the site (GET /v1/embed.js)',
       memorySize: 256,
       config: EmbedConfig,
+      define: embedDefine(),
       environment: () => ({}),
     });
 

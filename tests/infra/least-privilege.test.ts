@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type CfnElement } from 'aws-cdk-lib';
@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
 import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { documentClient } from '../../functions/platform/clients.js';
-import { ExportWorkerConfig, loadConfig } from '../../functions/platform/config.js';
-import { buildExportWorker } from '../../functions/platform/roots/export-worker.js';
+import { ExportWorkerConfig, loadConfig } from '../../functions/configs.js';
+import { buildExportWorker } from '../../functions/export-worker/deps.js';
 import { buildStage } from '../../infra/app.js';
 import { StageConfig } from '../../infra/config.js';
 import { AppFunction } from '../../infra/constructs/app-function.js';
@@ -51,7 +51,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const config = StageConfig.parse({ ...JSON.parse(readFileSync(join(ROOT, 'infra/stages/dev.json'), 'utf8')), account: '123456789012' });
 const account = { region: config.region, account: config.account ?? '' };
 
-/** Entry names (functions/entries/<name>.ts) from construct ids: `SignupAndMailFunction` → `signup-and-mail`. */
+/** Entry names (functions/<name>/index.ts) from construct ids: `SignupAndMailFunction` → `signup-and-mail`. */
 const entryOf = (constructId: string) =>
   constructId
     .replace(/Function$/, '')
@@ -228,7 +228,7 @@ const REVIEWED_WILDCARDS = [
 
 describe('least privilege: every function role against the calls the function makes', () => {
   it('covers every function the stack deploys, and only the fallback and the embed make no call', () => {
-    const entries = readdirSync(join(ROOT, 'functions/entries')).map((file) => file.replace(/\.ts$/, ''));
+    const entries = readdirSync(join(ROOT, 'functions')).filter((name) => existsSync(join(ROOT, 'functions', name, 'index.ts')));
     expect(synthesized.functions.map((f) => f.name).sort()).toEqual(entries.sort());
     const calling = new Set(records.map((r) => r.function));
     expect(entries.filter((name) => !calling.has(name))).toEqual(['embed', 'fallback']);

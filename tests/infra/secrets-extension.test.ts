@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { FallbackConfig } from '../../functions/platform/config.js';
+import { FallbackConfig } from '../../functions/configs.js';
 import { AppFunction } from '../../infra/constructs/app-function.js';
 
 /** A stack with two AppFunctions, one with the secrets extension; no bundling (the layer is what is checked). */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LANGUAGES } from '../../functions/core/shared/i18n/index.js';
@@ -20,8 +20,20 @@ let api: Template;
 let app: App;
 let stacks: ReturnType<typeof buildStage>;
 let assemblyDir: string;
+/** Tracked files whose modification time changed while the stage was synthesized. */
+let rewritten: string[];
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const trackedFileTimes = () =>
+  new Map(
+    execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean)
+      .map((file) => [file, statSync(join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs]),
+  );
 
 beforeAll(() => {
+  const before = trackedFileTimes();
   app = new App({ context: CDK_CONTEXT });
   stacks = buildStage(app, config);
   for (const pack of nagPacks()) Aspects.of(app).add(pack);
@@ -29,7 +41,13 @@ beforeAll(() => {
   assemblyDir = app.synth().directory;
   data = Template.fromStack(stacks.data);
   api = Template.fromStack(stacks.api);
+  const after = trackedFileTimes();
+  rewritten = [...before].filter(([file, time]) => after.get(file) !== time).map(([file]) => file);
 }, 120_000);
+
+it('synthesizes without writing any file of the repository (generated code goes into the assembly only)', () => {
+  expect(rewritten).toEqual([]);
+});
 
 const functionNamed = (description: string) => {
   const found = Object.entries(api.findResources('AWS::Lambda::Function', { Properties: { Description: description } }));

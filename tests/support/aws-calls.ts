@@ -278,7 +278,7 @@ export interface Grant {
 }
 
 export interface FunctionRole {
-  /** The function's entry name (functions/entries/<name>.ts), as the dev server records its calls. */
+  /** The function's entry name (functions/<name>/index.ts), as the dev server records its calls. */
   name: string;
   grants: Grant[];
   /** The function's variables, canonical: `SUBSCRIBERS_TABLE_NAME` → `{SubscribersTable}`. */

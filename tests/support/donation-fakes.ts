@@ -3,7 +3,7 @@ import { ConflictError } from '../../functions/core/shared/errors.js';
 import type { GiftDeps } from '../../functions/core/donations/gifts.js';
 import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, Payments, TotalsChange } from '../../functions/core/donations/ports.js';
 import type { DonationDeps } from '../../functions/core/donations/checkout.js';
-import { type DonationRoutesOptions, makeHandler } from '../../functions/handlers/donations.js';
+import { type DonationRoutesOptions, makeHandler } from '../../functions/donations/routes.js';
 import { FakeClock, MemoryRateLimiter, makeSubscriptionDeps, testKeys } from './fakes.js';
 
 /** Campaigns with their totals on the item: the in-memory ledger changes them atomically with the gift. */

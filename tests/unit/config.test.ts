@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DonationConfig } from '../../functions/platform/env/donations.js';
-import { loadConfig } from '../../functions/platform/env/shared.js';
+import { DonationConfig } from '../../functions/donations/config.js';
+import { loadConfig } from '../../functions/platform/config.js';
 
 const base = {
   SITE_NAME: 'Example News',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addEmbedCommand } from '../../cli/embed.js';
 import type { Target } from '../../cli/target.js';
 import { scriptIdentity } from '../../functions/core/embed/script.js';
-import { makeHandler } from '../../functions/handlers/embed.js';
+import { makeHandler } from '../../functions/embed/routes.js';
 import { EmbedSourceError, embedSnippet, fetchEmbedSnippet, type SnippetOptions } from '../../web/embed/snippet.js';
 import { httpEvent } from './handlers/events.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeHandler } from '../../functions/handlers/subscriptions.js';
+import { makeHandler } from '../../functions/subscriptions/routes.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
 import type { OutgoingEmail } from '../../functions/core/mail/model.js';
 import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';

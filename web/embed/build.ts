@@ -1,24 +1,14 @@
 // Builds the embed (GET /v1/embed.js) from these sources with esbuild: one minified script, no module loader, no
 // dependency, the four languages' widget messages and nothing else of the catalogues.
 //
-// The embed function's bundle embeds the result as text (functions/entries/embed.ts imports web/dist/embed.txt:
-// esbuild reads .txt files as strings). The stack rebuilds that file before it bundles the function, so a deploy
-// always carries the current sources; it is kept in the repository so that the function bundles without a build
-// step (`npm run bench:bundles`), and a unit test fails when it no longer matches these sources. Rebuild it with
-//   npx tsx web/embed/build.ts
-// The dev server builds the same script in memory at start.
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// The embed function gets it inlined when it is bundled (embedDefine), and the dev server builds it in memory at
+// start: the script is never a file in the repository.
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
-// Only so that `tsc -p .` checks the widget's sources (tsconfig includes no web/ folder); erased at run time.
-import type {} from './main.js';
-
 /** The embed's version line. The served script's content hash (the integrity attribute) versions each build. */
 export const EMBED_NAME = 'Appeal embed';
 
 export const EMBED_SOURCE = fileURLToPath(new URL('./main.ts', import.meta.url));
-export const EMBED_BUILT_FILE = fileURLToPath(new URL('../dist/embed.txt', import.meta.url));
 
 /** The script, as the API serves it (UTF-8). Deterministic: the same sources and esbuild give the same bytes. */
 export const buildEmbedScript = (): string => {
@@ -41,19 +31,13 @@ export const buildEmbedScript = (): string => {
   return output.text;
 };
 
-/** Writes web/dist/embed.txt when it differs from a fresh build; says whether it did. */
-export const writeEmbedScript = (): { script: string; changed: boolean } => {
-  const script = buildEmbedScript();
-  if (existsSync(EMBED_BUILT_FILE) && readFileSync(EMBED_BUILT_FILE, 'utf8') === script) return { script, changed: false };
-  mkdirSync(dirname(EMBED_BUILT_FILE), { recursive: true });
-  // Written beside and renamed: a bundler reading it at the same moment never sees half a script.
-  const partial = `${EMBED_BUILT_FILE}.${process.pid}.part`;
-  writeFileSync(partial, script);
-  renameSync(partial, EMBED_BUILT_FILE);
-  return { script, changed: true };
-};
+/**
+ * The bundler's `define` that inlines the script into the embed function (functions/embed/index.ts reads the
+ * constant EMBED_SCRIPT): built from the sources at bundling time, written nowhere.
+ */
+export const embedDefine = (): Record<string, string> => ({ EMBED_SCRIPT: JSON.stringify(buildEmbedScript()) });
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { script, changed } = writeEmbedScript();
-  console.log(`${changed ? 'wrote' : 'unchanged:'} ${EMBED_BUILT_FILE} (${Buffer.byteLength(script)} bytes)`);
+  const script = buildEmbedScript();
+  console.log(`${EMBED_NAME}: ${Buffer.byteLength(script)} bytes`);
 }

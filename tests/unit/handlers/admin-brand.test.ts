@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeHandler } from '../../../functions/handlers/admin.js';
-import { makeHandler as makeWebhook } from '../../../functions/handlers/stripe-webhook.js';
-import { AdminConfig, loadConfig, WebhookConfig } from '../../../functions/platform/config.js';
-import { buildAdmin } from '../../../functions/platform/roots/admin.js';
-import { buildStripeWebhook } from '../../../functions/platform/roots/stripe-webhook.js';
+import { makeHandler } from '../../../functions/admin/routes.js';
+import { makeHandler as makeWebhook } from '../../../functions/stripe-webhook/routes.js';
+import { AdminConfig, loadConfig, WebhookConfig } from '../../../functions/configs.js';
+import { buildAdmin } from '../../../functions/admin/deps.js';
+import { buildStripeWebhook } from '../../../functions/stripe-webhook/deps.js';
 import { makeAdminDeps, makeExportDeps } from './admin-fakes.js';
 import { httpEvent } from './events.js';
 

@@ -3,7 +3,7 @@ import { createAdminToken, revokeAdminTokens } from '../../../functions/core/adm
 import { processMailJob } from '../../../functions/core/mail/mail.js';
 import { addressKey } from '../../../functions/core/shared/email-address.js';
 import { requestSubscription } from '../../../functions/core/subscriptions/subscriptions.js';
-import { makeHandler } from '../../../functions/handlers/admin.js';
+import { makeHandler } from '../../../functions/admin/routes.js';
 import { makeAdminDeps, makeExportDeps } from './admin-fakes.js';
 import { bodyOf, httpEvent } from './events.js';
 

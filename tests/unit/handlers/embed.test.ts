@@ -3,7 +3,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { scriptIdentity } from '../../../functions/core/embed/script.js';
-import { makeHandler } from '../../../functions/handlers/embed.js';
+import { makeHandler } from '../../../functions/embed/routes.js';
 import { httpEvent } from './events.js';
 
 // A stand-in for the built widget: non-ASCII text, so that the bytes (UTF-8) and the string differ in length.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startExport } from '../../../functions/core/admin/exports.js';
 import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
-import { makeHandler } from '../../../functions/handlers/export-worker.js';
+import { makeHandler } from '../../../functions/export-worker/handler.js';
 import { FakeClock } from '../../support/fakes.js';
 import { makeExportDeps } from './admin-fakes.js';
 

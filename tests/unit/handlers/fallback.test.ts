@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeHandler } from '../../../functions/handlers/fallback.js';
+import { makeHandler } from '../../../functions/fallback/routes.js';
 import { bodyOf, httpEvent } from './events.js';
 
 const handler = makeHandler({ siteName: 'Example News' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedbackDeps } from '../../../functions/core/list-hygiene/feedback.js';
-import { makeHandler } from '../../../functions/handlers/ses-events.js';
+import { makeHandler } from '../../../functions/ses-events/handler.js';
 import { makeSubscriptionDeps } from '../../support/fakes.js';
 import { snsEvent } from './events.js';
 

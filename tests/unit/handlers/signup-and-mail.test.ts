@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeHandler as makeMailer } from '../../../functions/handlers/signup-and-mail.js';
-import { makeHandler as makeSubscriptions } from '../../../functions/handlers/subscriptions.js';
+import { makeHandler as makeMailer } from '../../../functions/signup-and-mail/handler.js';
+import { makeHandler as makeSubscriptions } from '../../../functions/subscriptions/routes.js';
 import { makeSubscriptionDeps } from '../../support/fakes.js';
 import { httpEvent, sqsEvent } from './events.js';
 

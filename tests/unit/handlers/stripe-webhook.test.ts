@@ -4,7 +4,7 @@ import { StripePaymentEvents } from '../../../functions/adapters/stripe-payments
 import type { PaymentEvent } from '../../../functions/core/donations/model.js';
 import type { PaymentEvents } from '../../../functions/core/donations/ports.js';
 import { InvalidSignatureError } from '../../../functions/core/shared/errors.js';
-import { makeHandler } from '../../../functions/handlers/stripe-webhook.js';
+import { makeHandler } from '../../../functions/stripe-webhook/routes.js';
 import { logger } from '../../../functions/platform/logger.js';
 import { makeGiftDeps } from '../../support/donation-fakes.js';
 import { paid } from '../../support/payment-events.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeHandler } from '../../../functions/handlers/subscriptions.js';
+import { makeHandler } from '../../../functions/subscriptions/routes.js';
 import { unsubscribeUrl } from '../../../functions/core/subscriptions/subscriptions.js';
 import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
 import { makeSubscriptionDeps } from '../../support/fakes.js';

@@ -1,0 +1,14 @@
+import * as z from 'zod/mini';
+import { nonEmpty } from '../core/shared/schema.js';
+import { ListId } from '../core/subscriptions/model.js';
+import { BaseConfig, COUNTER_SHARDS, csv } from '../platform/config.js';
+import { ExportStorage } from '../export-worker/config.js';
+
+/** The admin API. */
+export const AdminConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape), {
+  EXPORT_WORKER_FUNCTION_NAME: nonEmpty(),
+  COUNTER_SHARDS,
+  /** The configured lists, which an export's list filter may name (as may any list a subscriber is counted on). */
+  LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
+});
+export type AdminConfig = z.infer<typeof AdminConfig>;

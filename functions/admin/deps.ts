@@ -1,0 +1,29 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoAdminTokens, DynamoDonorGifts } from '../adapters/dynamo-admin.js';
+import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
+import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
+import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
+import type { AdminDeps } from '../core/admin/admin.js';
+import { deriveKeys } from '../core/shared/secrets.js';
+import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
+import type { AdminConfig } from '../configs.js';
+import { brandOf } from '../platform/config.js';
+import { exportAdminDeps } from '../platform/wiring/exports.js';
+import { subscriberCounts, subscriberStores } from '../platform/wiring/subscribers.js';
+
+/** The admin API's dependencies: both tables, the export bucket, the export worker's function, the signing key. */
+export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, secrets: SecretSource) => {
+  const dynamo = documentClient(clients);
+  const table = config.SUBSCRIBERS_TABLE_NAME;
+  const admin: AdminDeps = {
+    clock: systemClock,
+    tokens: new DynamoAdminTokens(dynamo, table),
+    ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
+    counts: subscriberCounts(dynamo, table),
+    campaigns: new DynamoCampaignRepository(dynamo, config.DONATIONS_TABLE_NAME, config.COUNTER_SHARDS),
+    donorGifts: new DynamoDonorGifts(dynamo, config.DONATIONS_TABLE_NAME),
+    keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
+  };
+  const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
+  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker) }, options: { siteName: config.SITE_NAME, brand: brandOf(config), listIds: config.LIST_IDS } };
+};

@@ -1,0 +1,21 @@
+import * as z from 'zod/mini';
+import { atLeast, atMost, int, nonEmpty } from '../core/shared/schema.js';
+import { CurrencyCode } from '../core/donations/model.js';
+import { BaseConfig, COUNTER_SHARDS, csv, numberFromText, optionalUrl, positiveInt } from '../platform/config.js';
+
+/** Donations: campaign progress and Stripe Checkout. */
+export const DonationConfig = z.extend(BaseConfig, {
+  DONATIONS_TABLE_NAME: nonEmpty(),
+  /** Secrets Manager secret holding `{"secretKey": "sk_…", "webhookSecret": "whsec_…"}`. */
+  STRIPE_SECRET_ID: nonEmpty(),
+  /** Only for a stand-in of the Stripe API (the dev server's simulator). */
+  STRIPE_API_URL: optionalUrl,
+  CURRENCIES: z._default(z.pipe(csv, z.array(CurrencyCode).check(z.minLength(1))), ['usd', 'eur', 'gbp']),
+  DONATION_SUCCESS_URL: optionalUrl,
+  DONATION_CANCEL_URL: optionalUrl,
+  CHECKOUT_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 10),
+  /** How long the donations function keeps a campaign's progress between reads (0: no cache). */
+  CAMPAIGN_CACHE_SECONDS: z._default(z.pipe(numberFromText(), int().check(atLeast(0), atMost(60))), 5),
+  COUNTER_SHARDS,
+});
+export type DonationConfig = z.infer<typeof DonationConfig>;

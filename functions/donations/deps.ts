@@ -1,0 +1,41 @@
+import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-donations.js';
+import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
+import type { SecretSource } from '../adapters/secret-values.js';
+import { StripePayments } from '../adapters/stripe-payments.js';
+import { CachedCampaigns } from '../core/donations/campaign-cache.js';
+import type { DonationDeps } from '../core/donations/checkout.js';
+import type { DonationRoutesOptions } from './routes.js';
+import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
+import type { DonationConfig } from '../configs.js';
+import { brandOf } from '../platform/config.js';
+import { stripeAndKeys } from '../platform/wiring/stripe.js';
+
+/** The donations function's dependencies: the donations table, Stripe, the signing key. */
+export const buildDonations = async (config: DonationConfig, clients: ClientOptions, secrets: SecretSource) => {
+  const { keys, stripe } = await stripeAndKeys(config, secrets);
+  const dynamo = documentClient(clients);
+  const table = config.DONATIONS_TABLE_NAME;
+  const campaigns = new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS);
+  const deps: DonationDeps = {
+    clock: systemClock,
+    campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
+    attempts: new DynamoCheckoutAttempts(dynamo, table),
+    payments: new StripePayments(stripe),
+    keys,
+    settings: {
+      apiBaseUrl: config.PUBLIC_API_URL,
+      currencies: config.CURRENCIES,
+      successUrl: config.DONATION_SUCCESS_URL,
+      cancelUrl: config.DONATION_CANCEL_URL,
+      // The Customer Portal's way back: the site's home page (the built-in donation page when there is none).
+      manageReturnUrl: config.SITE_URL,
+    },
+  };
+  const options: DonationRoutesOptions = {
+    siteName: config.SITE_NAME,
+    brand: brandOf(config),
+    rateLimiter: new DynamoRateLimiter(dynamo, table),
+    checkoutLimit: { name: 'checkout-client', limit: config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
+  };
+  return { deps, options };
+};

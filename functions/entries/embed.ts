@@ -1,7 +1,0 @@
-import script from '../../web/dist/embed.txt';
-import { makeHandler } from '../handlers/embed.js';
-
-// The embed function's composition root: no configuration (platform/env/embed.ts), no client, no secret; only the
-// widget's script, bundled as text (web/embed/build.ts builds web/dist/embed.txt; the stack rebuilds it first).
-// A bare /v1/embed.js may be cached for 5 minutes; a versioned one for a year (handlers/embed.ts).
-export const handler = makeHandler({ script, maxAgeSeconds: 300 });

@@ -1,7 +1,0 @@
-import { makeHandler } from '../handlers/fallback.js';
-import { FallbackConfig } from '../platform/env/fallback.js';
-import { brandOf, loadConfig } from '../platform/env/shared.js';
-
-// The catch-all function's composition root: no client, only the site's brand for its error pages and icon.
-const config = loadConfig(FallbackConfig);
-export const handler = makeHandler({ siteName: config.SITE_NAME, brand: brandOf(config) });

@@ -1,0 +1,15 @@
+import * as z from 'zod/mini';
+import { httpUrl, nonEmpty } from '../core/shared/schema.js';
+import { BaseConfig, COUNTER_SHARDS, optionalUrl } from '../platform/config.js';
+
+/** The Stripe webhook: the gift ledger, plus receipts and newsletter opt-ins put on the mail queue. */
+export const WebhookConfig = z.extend(BaseConfig, {
+  DONATIONS_TABLE_NAME: nonEmpty(),
+  STRIPE_SECRET_ID: nonEmpty(),
+  STRIPE_API_URL: optionalUrl,
+  COUNTER_SHARDS,
+  SIGNUP_AND_MAIL_QUEUE_URL: httpUrl(),
+  CONSENT_VERSION: nonEmpty(),
+  DEFAULT_LIST: nonEmpty(),
+});
+export type WebhookConfig = z.infer<typeof WebhookConfig>;

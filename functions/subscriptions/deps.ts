@@ -1,0 +1,35 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
+import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
+import { SqsSignupAndMailQueue } from '../adapters/sqs-signup-and-mail-queue.js';
+import { deriveKeys } from '../core/shared/secrets.js';
+import type { SubscriptionDeps } from '../core/subscriptions/subscriptions.js';
+import type { SubscriptionRoutesOptions } from './routes.js';
+import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
+import type { SubscriptionConfig } from '../configs.js';
+import { brandOf } from '../platform/config.js';
+import { subscriberStores, subscriptionSettings } from '../platform/wiring/subscribers.js';
+
+/** The subscriptions function's dependencies: DynamoDB, the queue, the signing key. Built once per cold start. */
+export const buildSubscriptions = async (config: SubscriptionConfig, clients: ClientOptions, secrets: SecretSource) => {
+  const dynamo = documentClient(clients);
+  const table = config.SUBSCRIBERS_TABLE_NAME;
+  const deps: SubscriptionDeps = {
+    clock: systemClock,
+    ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
+    rateLimiter: new DynamoRateLimiter(dynamo, table),
+    queue: new SqsSignupAndMailQueue(recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs'), config.SIGNUP_AND_MAIL_QUEUE_URL),
+    keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
+    settings: subscriptionSettings(config),
+  };
+  const options: SubscriptionRoutesOptions = {
+    thankYouUrl: config.THANK_YOU_URL,
+    confirmedUrl: config.CONFIRMED_URL,
+    brand: brandOf(config),
+    limits: {
+      signupClient: { name: 'signup-client', limit: config.SIGNUP_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
+      linkClient: { name: 'link-client', limit: config.LINK_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
+    },
+  };
+  return { deps, options };
+};
