@@ -27,8 +27,8 @@ export interface StripeSimulatorOptions {
  * page and a Customer Portal page (`stripe/pages.ts`);
  * and the actions that Stripe's dashboard or a donor would take (`stripe/actions.ts`), each of which delivers
  * webhooks signed exactly as Stripe signs them, retrying a failed delivery with backoff (`stripe/webhooks.ts`). Its objects are Stripe's own types
- * (`stripe/objects.ts`), kept in a snapshot and a journal of changes (`stripe/state.ts`), so that a crash loses
- * nothing it answered.
+ * (`stripe/objects.ts`), kept with the deliveries still to be made in a snapshot and a journal of changes
+ * (`stripe/state.ts`), so that a crash loses nothing it answered and the next start retries what it had not delivered.
  */
 export class StripeSimulator {
   private readonly store: StripeStore;
@@ -43,17 +43,18 @@ export class StripeSimulator {
       checkout: (id) => `${options.publicUrl}/_local/stripe/checkout/${id}`,
       portal: (id) => `${options.publicUrl}/_local/stripe/portal/${id}`,
     });
-    this.webhooks = new WebhookSender(options.webhookUrl, options.webhookSecret, options.webhookRetryDelaysMs);
+    this.webhooks = new WebhookSender(this.store, options.webhookUrl, options.webhookSecret, options.webhookRetryDelaysMs);
     this.actions = new StripeActions(this.store, this.webhooks);
   }
 
-  /** Starts the API on a free local port; answers its base URL. */
+  /** Starts the API on a free local port and takes up the deliveries an earlier run left; answers its base URL. */
   async start(): Promise<string> {
     const server = createServer((req, res) => {
       this.api.handle(req, res).catch(() => stripeError(res, 500, 'simulator failure'));
     });
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.webhooks.resume();
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
@@ -62,7 +63,7 @@ export class StripeSimulator {
     return this.webhooks.pendingRetries;
   }
 
-  /** Stops; nothing to save: every change is journaled as it is made. */
+  /** Stops; nothing to save (every change is journaled as it is made), and the deliveries still due wait for the next start. */
   async close() {
     this.webhooks.close();
     await new Promise<void>((resolve) => {

@@ -34,15 +34,16 @@ export class StripeActions {
   }
 
   /**
-   * Commits the action's changes with its events (one journal line: all or, after a crash that cut it off, none),
-   * then delivers the events all at once, as Stripe does (it promises no order: a refund's
+   * Commits the action's changes with the events and their deliveries (one journal line: all or, after a crash
+   * that cut it off, none), then delivers the events all at once, as Stripe does (it promises no order: a refund's
    * events, or a monthly gift's invoice and its checkout, may arrive either way round), each one's first attempt
    * before the action answers; a failed delivery is retried with backoff in the background (and stays listed, for
    * a resend).
    */
   private async publish(...events: Stripe.Event[]) {
+    this.webhooks.enqueue(events);
     this.store.commit();
-    await Promise.all(events.map((e) => this.webhooks.send(e)));
+    await this.webhooks.send(events);
   }
 
   private remember(paid: { paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }) {

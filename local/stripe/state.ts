@@ -16,6 +16,17 @@ export interface CheckoutSetup {
   subscriptionMetadata: Stripe.Metadata;
 }
 
+/**
+ * A webhook delivery still to be made: the event's first attempt (made as the action answers) or a retry after
+ * failed attempts, due at `dueAt` (milliseconds since the epoch). Kept with the objects, so that a restart takes
+ * the deliveries up where they were, as Stripe keeps retrying whatever happens to the endpoint.
+ */
+export interface PendingDelivery {
+  /** Attempts made so far, all failed. */
+  attempts: number;
+  dueAt: number;
+}
+
 /** Everything the simulator knows, as one JSON document (its snapshot, `stripe.json`). */
 export interface SimState {
   sessions: Record<string, Stripe.Checkout.Session>;
@@ -37,6 +48,8 @@ export interface SimState {
   events: Stripe.Event[];
   /** Idempotency key → the frozen first answer, and the request it answered (method, path, parameters). */
   idempotency: Record<string, { status: number; body: unknown; request?: string }>;
+  /** Deliveries not made yet, by event id. */
+  deliveries: Record<string, PendingDelivery>;
 }
 
 /** The collections of objects by id. */
@@ -70,6 +83,7 @@ const empty = (): SimState => ({
   portalSessions: {},
   events: [],
   idempotency: {},
+  deliveries: {},
 });
 
 /** An object of a collection by id, only if it is one of its own (never `__proto__` or another inherited key). */
@@ -79,17 +93,18 @@ export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('
 export const now = () => Math.floor(Date.now() / 1000);
 
 /**
- * One change, as the journal keeps it: an object's whole new value, or an event recorded. Applying
+ * One change, as the journal keeps it: an object's whole new value, or its removal, or an event recorded. Applying
  * a change twice leaves what applying it once does, so a journal replayed onto a snapshot that already holds it
  * (a crash between the two steps of a compaction) gives the same state.
  */
 type Change =
   | { op: 'put'; collection: Collection; id: string; value: unknown }
+  | { op: 'delete'; collection: Collection; id: string }
   | { op: 'event'; event: Stripe.Event }
   | { op: 'portalConfiguration'; id: string };
 
 /**
- * A line of the journal: the changes of one action, written with one append, so that
+ * A line of the journal: the changes of one action (or one delivery's outcome), written with one append, so that
  * they survive a crash together or, when the crash cut their line off, not at all; the action had not answered.
  */
 type JournalEntry = Change[];
@@ -173,6 +188,11 @@ export class StripeStore {
     }
   }
 
+  delete(collection: Collection, id: string) {
+    delete (this.state[collection] as Record<string, unknown>)[id];
+    this.changed.set(`${collection}/${id}`, [collection, id]);
+  }
+
   addEvent(event: Stripe.Event) {
     this.state.events.push(event);
     this.eventsById.set(event.id, event);
@@ -199,7 +219,8 @@ export class StripeStore {
   commit() {
     const changes: Change[] = [];
     for (const [collection, id] of this.changed.values()) {
-      changes.push({ op: 'put', collection, id, value: (this.state[collection] as Record<string, unknown>)[id] });
+      const items = this.state[collection] as Record<string, unknown>;
+      changes.push(Object.hasOwn(items, id) ? { op: 'put', collection, id, value: items[id] } : { op: 'delete', collection, id });
     }
     for (const event of this.recorded) changes.push({ op: 'event', event });
     if (this.portalConfigurationChanged && this.state.portalConfiguration !== undefined) {
@@ -222,6 +243,9 @@ export class StripeStore {
     switch (change.op) {
       case 'put':
         if (COLLECTIONS.has(change.collection)) setOwn(this.state[change.collection] as Record<string, unknown>, change.id, change.value);
+        break;
+      case 'delete':
+        if (COLLECTIONS.has(change.collection)) delete (this.state[change.collection] as Record<string, unknown>)[change.id];
         break;
       case 'event':
         if (!this.eventsById.has(change.event.id)) {

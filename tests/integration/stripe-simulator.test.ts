@@ -281,6 +281,7 @@ describe('a crash (kill -9)', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const eventsOf = async (simulator: SimulatorProcess) => (await fetch(`${simulator.localUrl}/_local/stripe/events`)).json();
+  const receivedAbout = (id: string) => received.filter((d) => (d.event.data.object as { id?: string }).id === id);
 
   it('starts again after a kill that cut its last write in half, with everything it answered before', async () => {
     const first = await start();
@@ -305,6 +306,31 @@ describe('a crash (kill -9)', () => {
     expect(await third.stripe.checkout.sessions.retrieve(later.id)).toMatchObject({ id: later.id, status: 'open' });
     expect(await third.stripe.checkout.sessions.retrieve(paid.id)).toMatchObject({ status: 'complete' });
     expect((await actionOn(third, `/checkout/${later.id}/complete`)).status).toBe(200);
+  });
+
+  it('delivers after a restart an event whose delivery had not succeeded before the crash, and nothing delivered again', async () => {
+    let endpointUp = false;
+    const first = await start();
+    const gift = await first.stripe.checkout.sessions.create(sessionParams(1500));
+    expect((await actionOn(first, `/checkout/${gift.id}/complete`)).status).toBe(200);
+    const failing = await first.stripe.checkout.sessions.create(sessionParams(1600));
+    answer = (event) => ((event.data.object as { id?: string }).id === failing.id && !endpointUp ? 500 : 200);
+    expect((await actionOn(first, `/checkout/${failing.id}/expire`)).status).toBe(200);
+    expect(receivedAbout(failing.id).map((d) => [d.event.type, d.status])).toEqual([['checkout.session.expired', 500]]);
+    await first.kill(); // before its retry (a second later) is due
+
+    endpointUp = true;
+    await start();
+    const deadline = Date.now() + 15_000;
+    while (!receivedAbout(failing.id).some((d) => d.status === 200) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const attempts = receivedAbout(failing.id);
+    expect(attempts.map((d) => [d.event.type, d.status])).toEqual([
+      ['checkout.session.expired', 500],
+      ['checkout.session.expired', 200],
+    ]);
+    expect(new Set(attempts.map((d) => d.event.id)).size).toBe(1);
+    // The gift's events were delivered before the crash: they are not sent again.
+    expect(receivedAbout(gift.id).map((d) => [d.event.type, d.status])).toEqual([['checkout.session.completed', 200]]);
   });
 
   it('keeps every object and event that each action changed across a kill, and across the restart after it', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { event, payment } from '../../local/stripe/objects.js';
 import { journalOf, StripeStore } from '../../local/stripe/state.js';
+import { WebhookSender } from '../../local/stripe/webhooks.js';
 
 let dir: string;
 let file: string;
@@ -65,6 +66,10 @@ describe('the Stripe simulator’s store', () => {
     charge.amount_refunded = 100;
     first.keep(charge);
     first.commit();
+    first.put('deliveries', 'evt_1', { attempts: 1, dueAt: 1 });
+    first.commit();
+    first.delete('deliveries', 'evt_1');
+    first.commit();
     const journal = readFileSync(journalOf(file), 'utf8');
 
     const second = new StripeStore(file);
@@ -75,6 +80,7 @@ describe('the Stripe simulator’s store', () => {
     const third = new StripeStore(file);
     expect(third.state).toEqual(first.state);
     expect(third.state.events).toHaveLength(1);
+    expect(third.state.deliveries).toEqual({});
   });
 
   it('folds the journal into the snapshot while running once it has outgrown it', () => {
@@ -111,11 +117,41 @@ describe('the Stripe simulator’s store', () => {
     const store = new StripeStore(file);
     const { paymentIntent } = paidAction(store);
     const legacy = { ...new StripeStore(file).state } as Record<string, unknown>;
+    delete legacy.deliveries;
     delete legacy.portalSessions;
     writeFileSync(file, JSON.stringify(legacy));
     rmSync(journalOf(file));
     const upgraded = new StripeStore(file);
     expect(Object.keys(upgraded.state.paymentIntents)).toEqual([paymentIntent.id]);
+    expect(upgraded.state.deliveries).toEqual({});
     expect(upgraded.state.portalSessions).toEqual({});
+  });
+});
+
+describe('the Stripe simulator’s webhook deliveries', () => {
+  it('takes up the deliveries an earlier run left, except those of events older than three days (Stripe has given up on them)', () => {
+    const earlier = new StripeStore(file);
+    const { paymentIntent } = payment({ amount: 1000, currency: 'usd', metadata: {}, succeeded: true, customer: null, email: 'donor@example.org', name: null });
+    const recent = event('payment_intent.succeeded', paymentIntent);
+    const old = { ...event('payment_intent.succeeded', paymentIntent), created: Math.floor(Date.now() / 1000) - 3 * 86_400 - 60 };
+    for (const e of [recent, old]) {
+      earlier.addEvent(e);
+      earlier.put('deliveries', e.id, { attempts: 2, dueAt: Date.now() + 60_000 });
+    }
+    earlier.commit();
+
+    const store = new StripeStore(file);
+    // Nothing listens there (loopback): no attempt can succeed while the test looks.
+    const sender = new WebhookSender(store, 'http://127.0.0.1:9/webhook', 'whsec_test');
+    try {
+      sender.resume();
+      expect(Object.keys(store.state.deliveries)).toEqual([recent.id]);
+      expect(sender.pendingRetries).toBe(1);
+      expect(Object.keys(new StripeStore(file).state.deliveries)).toEqual([recent.id]);
+    } finally {
+      sender.close();
+    }
+    // The old event stays listed, for a resend by hand.
+    expect(store.state.events.map((e) => e.id)).toEqual([recent.id, old.id]);
   });
 });
