@@ -28,8 +28,12 @@ export const readJournal = <T>(path: string): { entries: T[]; skipped: number; i
   return { entries, skipped, intact: skipped === 0 && (text === '' || text.endsWith('\n')) };
 };
 
-/** Appends one entry; it is in the operating system's hands when this returns. */
-export const appendJournal = (path: string, entry: unknown) => appendFileSync(path, `${JSON.stringify(entry)}\n`);
+/** Appends one entry (one line, in one call); it is in the operating system's hands when this returns. Answers its size in bytes. */
+export const appendJournal = (path: string, entry: unknown) => {
+  const line = `${JSON.stringify(entry)}\n`;
+  appendFileSync(path, line);
+  return Buffer.byteLength(line);
+};
 
 /** Replaces a file's content atomically: a crash leaves either the old file or the new one, never a part. */
 export const writeFileAtomic = (path: string, text: string) => {

@@ -15,6 +15,7 @@ export interface StripeSimulatorOptions {
   publicUrl: string;
   /** Where to deliver webhooks (the dev server's own address). */
   webhookUrl: string;
+  /** The snapshot of its objects (`stripe.json`); the journal of changes since is next to it (`stripe.jsonl`). */
   stateFile: string;
   /** Milliseconds before each retry of a failed webhook delivery (default: 1 s doubling to a minute, 8 retries). */
   webhookRetryDelaysMs?: readonly number[];
@@ -25,8 +26,9 @@ export interface StripeSimulatorOptions {
  * Invoices and Subscriptions API on its own port, reached by the real `stripe` client (`stripe/api.ts`); a checkout
  * page and a Customer Portal page (`stripe/pages.ts`);
  * and the actions that Stripe's dashboard or a donor would take (`stripe/actions.ts`), each of which delivers
- * webhooks signed exactly as Stripe signs them, retrying a failed delivery with backoff (`stripe/webhooks.ts`). Its objects are Stripe's own types, kept in
- * one state file (`stripe/state.ts`, `stripe/objects.ts`).
+ * webhooks signed exactly as Stripe signs them, retrying a failed delivery with backoff (`stripe/webhooks.ts`). Its objects are Stripe's own types
+ * (`stripe/objects.ts`), kept with the deliveries still to be made in a snapshot and a journal of changes
+ * (`stripe/state.ts`), so that a crash loses nothing it answered and the next start retries what it had not delivered.
  */
 export class StripeSimulator {
   private readonly store: StripeStore;
@@ -41,17 +43,18 @@ export class StripeSimulator {
       checkout: (id) => `${options.publicUrl}/_local/stripe/checkout/${id}`,
       portal: (id) => `${options.publicUrl}/_local/stripe/portal/${id}`,
     });
-    this.webhooks = new WebhookSender(options.webhookUrl, options.webhookSecret, options.webhookRetryDelaysMs);
+    this.webhooks = new WebhookSender(this.store, options.webhookUrl, options.webhookSecret, options.webhookRetryDelaysMs);
     this.actions = new StripeActions(this.store, this.webhooks);
   }
 
-  /** Starts the API on a free local port; answers its base URL. */
+  /** Starts the API on a free local port and takes up the deliveries an earlier run left; answers its base URL. */
   async start(): Promise<string> {
     const server = createServer((req, res) => {
       this.api.handle(req, res).catch(() => stripeError(res, 500, 'simulator failure'));
     });
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.webhooks.resume();
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
@@ -60,9 +63,9 @@ export class StripeSimulator {
     return this.webhooks.pendingRetries;
   }
 
+  /** Stops; nothing to save (every change is journaled as it is made), and the deliveries still due wait for the next start. */
   async close() {
     this.webhooks.close();
-    this.store.save();
     await new Promise<void>((resolve) => {
       this.server?.closeAllConnections();
       this.server ? this.server.close(() => resolve()) : resolve();

@@ -13,8 +13,9 @@ const isEnded = (sub: Stripe.Subscription) => sub.status === 'canceled' || sub.s
 
 /**
  * What a donor on the Checkout page or a person in Stripe's dashboard would do (pay, cancel, settle a bank
- * debit, refund, dispute, renew, cancel a subscription, resend an event). Each one changes the objects, records
- * the events Stripe would send, saves, then delivers those events signed before it answers.
+ * debit, refund, dispute, renew, cancel a subscription, resend an event). Each one changes the objects (handing
+ * each changed one to the store's `keep`), records the events Stripe would send, commits, then delivers those
+ * events signed before it answers.
  */
 export class StripeActions {
   constructor(
@@ -28,23 +29,25 @@ export class StripeActions {
 
   private record<T extends EventType>(type: T, object: EventOf<T>['data']['object']): Stripe.Event {
     const recorded = event(type, object);
-    this.state.events.push(recorded);
+    this.store.addEvent(recorded);
     return recorded;
   }
 
   /**
-   * Saves, then delivers the events all at once, as Stripe does (it promises no order: a refund's events, or a
-   * monthly gift's invoice and its checkout, may arrive either way round), each one's first attempt before the
-   * action answers; a failed delivery is retried with backoff in the background (and stays listed, for a resend).
+   * Commits the action's changes with the events and their deliveries (one journal line: all or, after a crash
+   * that cut it off, none), then delivers the events all at once, as Stripe does (it promises no order: a refund's
+   * events, or a monthly gift's invoice and its checkout, may arrive either way round), each one's first attempt
+   * before the action answers; a failed delivery is retried with backoff in the background (and stays listed, for
+   * a resend).
    */
   private async publish(...events: Stripe.Event[]) {
-    this.store.save();
-    await Promise.all(events.map((e) => this.webhooks.send(e)));
+    this.webhooks.enqueue(events);
+    this.store.commit();
+    await this.webhooks.send(events);
   }
 
   private remember(paid: { paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }) {
-    this.state.paymentIntents[paid.paymentIntent.id] = paid.paymentIntent;
-    this.state.charges[paid.charge.id] = paid.charge;
+    this.store.keep(paid.paymentIntent, paid.charge);
     return paid;
   }
 
@@ -73,6 +76,7 @@ export class StripeActions {
     session.status = 'complete';
     session.customer_details = customerDetails(email, name);
     session.payment_status = isAsync ? 'unpaid' : 'paid';
+    this.store.keep(session);
     const events: Stripe.Event[] = [];
     let subscriptionId: string | undefined;
     if (!owner) {
@@ -80,7 +84,7 @@ export class StripeActions {
       if (!isAsync) events.push(this.record('payment_intent.succeeded', paymentIntent));
       events.push(this.record('checkout.session.completed', session));
     } else {
-      this.state.customers[owner.id] = owner;
+      this.store.keep(owner);
       const sub = this.subscription(setup, currency, owner);
       subscriptionId = sub.id;
       const invoice = this.invoice(sub, paymentIntent, 'subscription_create');
@@ -99,15 +103,15 @@ export class StripeActions {
 
   private subscription(setup: CheckoutSetup, currency: string, owner: Stripe.Customer) {
     const sub = createSubscription(setup, currency, owner);
-    this.state.subscriptions[sub.id] = sub;
+    this.store.keep(sub);
     return sub;
   }
 
   private invoice(sub: Stripe.Subscription, paymentIntent: Stripe.PaymentIntent, reason: Stripe.Invoice.BillingReason) {
     const owner = this.state.customers[typeof sub.customer === 'string' ? sub.customer : sub.customer.id];
     const invoice = paidInvoice(sub, owner, paymentIntent, reason);
-    this.state.invoices[invoice.id] = invoice;
     sub.latest_invoice = invoice.id;
+    this.store.keep(invoice, sub);
     return invoice;
   }
 
@@ -129,6 +133,7 @@ export class StripeActions {
     if (!session) return stripeError(res, 404, 'No such checkout session');
     if (session.status === 'open') {
       session.status = 'expired';
+      this.store.keep(session);
       await this.publish(this.record('checkout.session.expired', session));
     }
     return sendJson(res, 200, { status: session.status });
@@ -151,6 +156,7 @@ export class StripeActions {
       if (charge) Object.assign(charge, { status: 'failed', paid: false, failure_code: 'debit_not_authorized', failure_message: 'The customer has notified their bank that this payment was unauthorized.' });
     }
     session.payment_status = succeeded ? 'paid' : 'unpaid';
+    this.store.keep(session, paymentIntent, charge);
     await this.publish(this.record(succeeded ? 'checkout.session.async_payment_succeeded' : 'checkout.session.async_payment_failed', session));
     return sendJson(res, 200, { status: succeeded ? 'paid' : 'failed' });
   }
@@ -170,9 +176,9 @@ export class StripeActions {
     const reasons: Stripe.Refund.Reason[] = ['duplicate', 'fraudulent', 'requested_by_customer', 'expired_uncaptured_charge'];
     const reason = reasons.find((r) => r === input.reason) ?? null;
     const created = createRefund(charge, amount, reason);
-    this.state.refunds[created.id] = created;
     charge.amount_refunded += amount;
     charge.refunded = charge.amount_refunded === charge.amount;
+    this.store.keep(created, charge);
     await this.publish(this.record('charge.refunded', chargeView(charge, [])), this.record('refund.created', created));
     return sendJson(res, 200, { status: 'refunded', refund: created.id });
   }
@@ -194,6 +200,7 @@ export class StripeActions {
       charge.amount_refunded = Math.max(0, charge.amount_refunded - found.amount);
       charge.refunded = charge.amount_refunded === charge.amount;
     }
+    this.store.keep(found, charge);
     await this.publish(this.record('charge.refund.updated', found), this.record('refund.updated', found), this.record('refund.failed', found));
     return sendJson(res, 200, { status: 'failed' });
   }
@@ -208,8 +215,8 @@ export class StripeActions {
     if (!charge) return stripeError(res, 404, `No such payment_intent: '${paymentIntentId}'`);
     if (Object.values(this.state.disputes).some((d) => d.charge === charge.id)) return stripeError(res, 409, `Charge ${charge.id} is already disputed`);
     const opened = dispute(charge);
-    this.state.disputes[opened.id] = opened;
     charge.disputed = true;
+    this.store.keep(opened, charge);
     await this.publish(this.record('charge.dispute.created', opened), this.record('charge.dispute.funds_withdrawn', opened));
     return sendJson(res, 200, { status: 'disputed', dispute: opened.id });
   }
@@ -226,6 +233,7 @@ export class StripeActions {
     if (found.status === 'won' || found.status === 'lost') return stripeError(res, 409, `This dispute is already ${found.status}`);
     found.status = outcome;
     found.is_charge_refundable = false;
+    this.store.keep(found);
     const events = [this.record('charge.dispute.closed', found)];
     if (outcome === 'won') events.push(this.record('charge.dispute.funds_reinstated', found));
     await this.publish(...events);
@@ -241,6 +249,7 @@ export class StripeActions {
       item.current_period_start = item.current_period_end;
       item.current_period_end += length;
     }
+    this.store.keep(sub);
     const { paymentIntent } = this.remember(
       payment({ amount: monthlyAmount(sub), currency: sub.currency, metadata: {}, succeeded: true, customer: owner, email: owner?.email ?? '', name: owner?.name ?? null }),
     );
@@ -264,6 +273,7 @@ export class StripeActions {
     const at = Math.floor(Date.now() / 1000);
     Object.assign(sub, { status: 'canceled', canceled_at: at, ended_at: at });
     sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' };
+    this.store.keep(sub);
     await this.publish(this.record('customer.subscription.deleted', sub));
   }
 
@@ -293,7 +303,7 @@ export class StripeActions {
   }
 
   async resend(res: ServerResponse, eventId: string) {
-    const found = this.state.events.find((e) => e.id === eventId);
+    const found = this.store.event(eventId);
     if (!found) return stripeError(res, 404, 'No such event');
     const delivered = await this.webhooks.deliver(found);
     return sendJson(res, delivered ? 200 : 502, { status: delivered ? 'resent' : 'failed' });

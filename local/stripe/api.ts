@@ -3,7 +3,7 @@ import qs from 'qs';
 import type Stripe from 'stripe';
 import { errorBody, readBody, resourceMissing, sendJson, stripeError } from './http.js';
 import { apiList, chargeView, checkoutSession, invoiceView, metadataProblem, portalSession, toMetadata } from './objects.js';
-import { newId, own, type StripeStore } from './state.js';
+import { own, type StripeStore } from './state.js';
 
 type Params = Record<string, unknown>;
 type Result = { status: number; body: unknown };
@@ -88,9 +88,9 @@ export class StripeApi {
     if (create) {
       const result = create();
       if (typeof idempotencyKey === 'string') {
-        state.idempotency[idempotencyKey] = { ...structuredClone(result), request: fingerprint };
+        this.store.put('idempotency', idempotencyKey, { ...structuredClone(result), request: fingerprint });
       }
-      this.store.save();
+      this.store.commit();
       return sendJson(res, result.status, result.body);
     }
     if (req.method === 'GET') return this.retrieve(res, url);
@@ -187,15 +187,14 @@ export class StripeApi {
       locale: locale.locale,
       url: this.pages.checkout,
     });
-    const { state } = this.store;
-    state.sessions[session.id] = session;
-    state.checkouts[session.id] = {
+    this.store.put('sessions', session.id, session);
+    this.store.put('checkouts', session.id, {
       productName: String(record(price.product_data).name ?? 'Donation'),
       unitAmount,
       quantity,
       paymentIntentMetadata: toMetadata(record(body.payment_intent_data).metadata),
       subscriptionMetadata: toMetadata(record(body.subscription_data).metadata),
-    };
+    });
     return { status: 200, body: session };
   }
 
@@ -224,15 +223,14 @@ export class StripeApi {
     }
     const locale = localeOf(body.locale, PORTAL_LOCALES);
     if ('refused' in locale) return locale.refused;
-    state.portalConfiguration ??= newId('bpc');
     const session = portalSession({
       customer,
-      configuration: state.portalConfiguration,
+      configuration: this.store.portalConfiguration(),
       returnUrl: typeof returnUrl === 'string' ? returnUrl : null,
       locale: locale.locale,
       url: this.pages.portal,
     });
-    state.portalSessions[session.id] = session;
+    this.store.put('portalSessions', session.id, session);
     return { status: 200, body: session };
   }
 }

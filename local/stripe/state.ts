@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import type Stripe from 'stripe';
+import { appendJournal, readJournal, writeFileAtomic } from '../journal.js';
 
 /**
  * What Stripe keeps about a Checkout Session beyond the session object itself: its line item (as the
@@ -15,7 +16,18 @@ export interface CheckoutSetup {
   subscriptionMetadata: Stripe.Metadata;
 }
 
-/** Everything the simulator knows, as one JSON document (its state file). */
+/**
+ * A webhook delivery still to be made: the event's first attempt (made as the action answers) or a retry after
+ * failed attempts, due at `dueAt` (milliseconds since the epoch). Kept with the objects, so that a restart takes
+ * the deliveries up where they were, as Stripe keeps retrying whatever happens to the endpoint.
+ */
+export interface PendingDelivery {
+  /** Attempts made so far, all failed. */
+  attempts: number;
+  dueAt: number;
+}
+
+/** Everything the simulator knows, as one JSON document (its snapshot, `stripe.json`). */
 export interface SimState {
   sessions: Record<string, Stripe.Checkout.Session>;
   checkouts: Record<string, CheckoutSetup>;
@@ -36,7 +48,27 @@ export interface SimState {
   events: Stripe.Event[];
   /** Idempotency key → the frozen first answer, and the request it answered (method, path, parameters). */
   idempotency: Record<string, { status: number; body: unknown; request?: string }>;
+  /** Deliveries not made yet, by event id. */
+  deliveries: Record<string, PendingDelivery>;
 }
+
+/** The collections of objects by id. */
+export type Collection = Exclude<keyof SimState, 'events' | 'portalConfiguration'>;
+type ItemOf<C extends Collection> = SimState[C][string];
+
+/** The collection each of Stripe's objects is kept in, by its `object`. */
+const COLLECTION_OF = {
+  'checkout.session': 'sessions',
+  payment_intent: 'paymentIntents',
+  charge: 'charges',
+  refund: 'refunds',
+  dispute: 'disputes',
+  customer: 'customers',
+  invoice: 'invoices',
+  subscription: 'subscriptions',
+  'billing_portal.session': 'portalSessions',
+} as const satisfies Record<string, Collection>;
+type StripeObject = { [K in keyof typeof COLLECTION_OF]: ItemOf<(typeof COLLECTION_OF)[K]> }[keyof typeof COLLECTION_OF];
 
 const empty = (): SimState => ({
   sessions: {},
@@ -51,6 +83,7 @@ const empty = (): SimState => ({
   portalSessions: {},
   events: [],
   idempotency: {},
+  deliveries: {},
 });
 
 /** An object of a collection by id, only if it is one of its own (never `__proto__` or another inherited key). */
@@ -59,21 +92,182 @@ export const own = <T>(items: Record<string, T>, id: string): T | undefined => (
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 export const now = () => Math.floor(Date.now() / 1000);
 
-/** The simulator's objects, kept in memory and written whole to its state file after every change. */
+/**
+ * One change, as the journal keeps it: an object's whole new value, or its removal, or an event recorded. Applying
+ * a change twice leaves what applying it once does, so a journal replayed onto a snapshot that already holds it
+ * (a crash between the two steps of a compaction) gives the same state.
+ */
+type Change =
+  | { op: 'put'; collection: Collection; id: string; value: unknown }
+  | { op: 'delete'; collection: Collection; id: string }
+  | { op: 'event'; event: Stripe.Event }
+  | { op: 'portalConfiguration'; id: string };
+
+/**
+ * A line of the journal: the changes of one action (or one delivery's outcome), written with one append, so that
+ * they survive a crash together or, when the crash cut their line off, not at all; the action had not answered.
+ */
+type JournalEntry = Change[];
+
+const COLLECTIONS: ReadonlySet<string> = new Set(Object.keys(empty()).filter((key) => key !== 'events'));
+
+/** Journal bytes past which it is folded into the snapshot while running (or past the snapshot's size, if larger). */
+const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
+
+/** An own property, even for a key such as `__proto__` (an idempotency key is the client's to choose). */
+const setOwn = <T>(items: Record<string, T>, id: string, value: T) => {
+  Object.defineProperty(items, id, { value, writable: true, enumerable: true, configurable: true });
+};
+
+/** The journal next to a snapshot: `stripe.json` → `stripe.jsonl`. */
+export const journalOf = (snapshot: string) => `${snapshot.replace(/\.json$/, '')}.jsonl`;
+
+/**
+ * The snapshot, or nothing. Earlier versions rewrote it in place after every action, so a crash mid-write could
+ * leave it cut off; such a file cannot be read back, and is moved aside (kept for a look) rather than stop the dev
+ * server from starting. Snapshots are now replaced atomically and are never cut off.
+ */
+const readSnapshot = (file: string): Partial<SimState> => {
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<SimState>;
+  } catch {
+    const aside = `${file}.damaged-${Date.now()}`;
+    renameSync(file, aside);
+    console.warn(`[appeal] ${file} was cut off by a crash of an earlier version; it is kept as ${aside} and the Stripe simulator starts empty`);
+    return {};
+  }
+};
+
+/**
+ * The simulator's objects, kept in memory and on disk as a snapshot (`stripe.json`, one JSON document) and a
+ * journal of the changes since (`stripe.jsonl`, JSON lines), as the dev server's other stand-ins keep theirs
+ * (../journal.ts). An action changes objects through `put`, `delete`, `addEvent`, then `commit` appends those
+ * changes as one line before the action answers, so a crash (`kill -9`) loses nothing that was answered, and the
+ * cost of an action does not grow with the state. At start the journal is replayed onto the snapshot (a line a
+ * crash cut off is skipped: its action never answered), then folded into a new snapshot, written to a temporary
+ * file and renamed over the old one, and emptied; the same happens while running once the journal outgrows the
+ * snapshot. (Not fsynced on each append, as the other journals: a power cut may lose the last actions.)
+ */
 export class StripeStore {
   readonly state: SimState;
+  private readonly journal: string;
+  private readonly eventsById = new Map<string, Stripe.Event>();
+  /** Objects changed since the last commit, by collection and id. */
+  private readonly changed = new Map<string, [Collection, string]>();
+  private recorded: Stripe.Event[] = [];
+  private portalConfigurationChanged = false;
+  private journalBytes = 0;
+  private snapshotBytes = 0;
 
   constructor(private readonly file: string) {
-    // A state file from before a collection existed gets that collection empty.
-    this.state = { ...empty(), ...(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<SimState>) : {}) };
+    this.journal = journalOf(file);
+    // A snapshot from before a collection existed gets that collection empty.
+    this.state = { ...empty(), ...readSnapshot(file) };
+    for (const event of this.state.events) this.eventsById.set(event.id, event);
+    const { entries, skipped } = readJournal<JournalEntry>(this.journal);
+    if (skipped > 0) console.warn(`[appeal] ${this.journal}: skipped ${skipped} incomplete line(s), written when the process died`);
+    for (const entry of entries) if (Array.isArray(entry)) for (const change of entry) this.apply(change);
+    this.snapshotBytes = existsSync(file) ? statSync(file).size : 0;
+    if (existsSync(this.journal) && statSync(this.journal).size > 0) this.compact();
   }
 
-  save() {
-    writeFileSync(this.file, JSON.stringify(this.state));
+  /** Sets an object (new, or changed in place) for the next commit. */
+  put<C extends Collection>(collection: C, id: string, value: ItemOf<C>) {
+    setOwn(this.state[collection] as Record<string, ItemOf<C>>, id, value);
+    this.changed.set(`${collection}/${id}`, [collection, id]);
+  }
+
+  /** Sets Stripe objects (new, or changed in place) for the next commit, each in its collection. */
+  keep(...objects: (StripeObject | undefined)[]) {
+    for (const object of objects) {
+      if (!object?.id) continue;
+      const collection = COLLECTION_OF[object.object];
+      setOwn(this.state[collection] as Record<string, StripeObject>, object.id, object);
+      this.changed.set(`${collection}/${object.id}`, [collection, object.id]);
+    }
+  }
+
+  delete(collection: Collection, id: string) {
+    delete (this.state[collection] as Record<string, unknown>)[id];
+    this.changed.set(`${collection}/${id}`, [collection, id]);
+  }
+
+  addEvent(event: Stripe.Event) {
+    this.state.events.push(event);
+    this.eventsById.set(event.id, event);
+    this.recorded.push(event);
+  }
+
+  /** The account's Customer Portal configuration, made once. */
+  portalConfiguration(): string {
+    if (this.state.portalConfiguration === undefined) {
+      this.state.portalConfiguration = newId('bpc');
+      this.portalConfigurationChanged = true;
+    }
+    return this.state.portalConfiguration;
+  }
+
+  event(id: string): Stripe.Event | undefined {
+    return this.eventsById.get(id);
+  }
+
+  /**
+   * Appends the changes made since the last commit as one journal line (each object as it is now); nothing when
+   * there are none. Folds the journal into the snapshot once it has outgrown it.
+   */
+  commit() {
+    const changes: Change[] = [];
+    for (const [collection, id] of this.changed.values()) {
+      const items = this.state[collection] as Record<string, unknown>;
+      changes.push(Object.hasOwn(items, id) ? { op: 'put', collection, id, value: items[id] } : { op: 'delete', collection, id });
+    }
+    for (const event of this.recorded) changes.push({ op: 'event', event });
+    if (this.portalConfigurationChanged && this.state.portalConfiguration !== undefined) {
+      changes.push({ op: 'portalConfiguration', id: this.state.portalConfiguration });
+    }
+    this.changed.clear();
+    this.recorded = [];
+    this.portalConfigurationChanged = false;
+    if (changes.length === 0) return;
+    this.journalBytes += appendJournal(this.journal, changes);
+    if (this.journalBytes > Math.max(COMPACT_AFTER_BYTES, this.snapshotBytes)) this.compact();
   }
 
   /** The charge of a payment intent (each has exactly one here: no retries of a declined card). */
   chargeOf(paymentIntentId: string): Stripe.Charge | undefined {
     return Object.values(this.state.charges).find((c) => c.payment_intent === paymentIntentId);
+  }
+
+  private apply(change: Change) {
+    switch (change.op) {
+      case 'put':
+        if (COLLECTIONS.has(change.collection)) setOwn(this.state[change.collection] as Record<string, unknown>, change.id, change.value);
+        break;
+      case 'delete':
+        if (COLLECTIONS.has(change.collection)) delete (this.state[change.collection] as Record<string, unknown>)[change.id];
+        break;
+      case 'event':
+        if (!this.eventsById.has(change.event.id)) {
+          this.state.events.push(change.event);
+          this.eventsById.set(change.event.id, change.event);
+        }
+        break;
+      case 'portalConfiguration':
+        this.state.portalConfiguration = change.id;
+        break;
+    }
+  }
+
+  /**
+   * Writes the whole state as the new snapshot (atomically: a crash leaves the old snapshot or the new one), then
+   * empties the journal, whose changes the snapshot holds now.
+   */
+  private compact() {
+    const text = JSON.stringify(this.state);
+    writeFileAtomic(this.file, text);
+    writeFileSync(this.journal, '');
+    this.snapshotBytes = Buffer.byteLength(text);
+    this.journalBytes = 0;
   }
 }

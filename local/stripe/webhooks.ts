@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { own, type StripeStore } from './state.js';
 
 /**
  * When a failed delivery is tried again, in milliseconds after the previous attempt. Stripe retries a failed
@@ -7,12 +8,21 @@ import Stripe from 'stripe';
  */
 export const DEFAULT_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000];
 
-/** Signs and delivers events to one endpoint, as Stripe does: a delivery that fails is retried with backoff. */
+/** Stripe stops retrying an event's delivery three days after the event. */
+const RETRY_WINDOW_MS = 3 * 86_400_000;
+
+/**
+ * Signs and delivers events to one endpoint, as Stripe does: a delivery that fails is retried with backoff. The
+ * deliveries still to be made are kept in the store (`deliveries`) with the objects, so that they outlive a crash
+ * or a stop of the simulator: the next one takes them up (`resume`) at the time each was due.
+ */
 export class WebhookSender {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** The retries waiting, by event id. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
   constructor(
+    private readonly store: StripeStore,
     private readonly url: string,
     private readonly secret: string,
     private readonly retryDelaysMs: readonly number[] = DEFAULT_RETRY_DELAYS_MS,
@@ -44,25 +54,60 @@ export class WebhookSender {
   }
 
   /**
-   * Delivers an event and answers once the first attempt is over (true when it succeeded); when it failed (not
-   * 2xx, or no connection), the event is tried again in the background after each delay of the schedule, each
-   * attempt signed afresh, until one succeeds or the schedule ends.
+   * Records that these events are to be delivered, now: their deliveries go into the same commit as the change
+   * that made the events, so a crash before (or during) the first attempt leaves them to the next start.
    */
-  async send(event: Stripe.Event): Promise<boolean> {
-    const delivered = await this.deliver(event);
-    if (!delivered) this.retry(event, 0);
-    return delivered;
+  enqueue(events: readonly Stripe.Event[]) {
+    const dueAt = Date.now();
+    for (const event of events) this.store.put('deliveries', event.id, { attempts: 0, dueAt });
   }
 
-  private retry(event: Stripe.Event, attempt: number) {
-    const delay = this.retryDelaysMs[attempt];
-    if (delay === undefined || this.closed) return;
+  /**
+   * Makes the first attempt of each enqueued event at once, and answers once they are over; an event whose attempt
+   * failed (not 2xx, or no connection) is tried again in the background after each delay of the schedule, each
+   * attempt signed afresh, until one succeeds or the schedule ends. Each outcome is committed.
+   */
+  async send(events: readonly Stripe.Event[]): Promise<void> {
+    await Promise.all(events.map(async (event) => this.settle(event, await this.deliver(event))));
+    if (!this.closed) this.store.commit();
+  }
+
+  /**
+   * Takes up the deliveries a previous run left (a crash, or a stop with retries waiting): each at the time it was
+   * due, or at once if that has passed. Those of events more than three days old are dropped, as Stripe would have.
+   */
+  resume() {
+    const now = Date.now();
+    for (const [id, delivery] of Object.entries(this.store.state.deliveries)) {
+      const event = this.store.event(id);
+      if (!event || event.created * 1000 < now - RETRY_WINDOW_MS) this.store.delete('deliveries', id);
+      else this.schedule(event, Math.max(0, delivery.dueAt - now));
+    }
+    this.store.commit();
+  }
+
+  /** Records an attempt's outcome: delivered, or the next attempt due (or none left: Stripe gives up; the event stays listed, for a resend). */
+  private settle(event: Stripe.Event, delivered: boolean) {
+    const delivery = own(this.store.state.deliveries, event.id);
+    if (this.closed || !delivery) return;
+    const delay = delivered ? undefined : this.retryDelaysMs[delivery.attempts];
+    if (delay === undefined) {
+      this.store.delete('deliveries', event.id);
+      return;
+    }
+    this.store.put('deliveries', event.id, { attempts: delivery.attempts + 1, dueAt: Date.now() + delay });
+    this.schedule(event, delay);
+  }
+
+  private schedule(event: Stripe.Event, delay: number) {
+    clearTimeout(this.timers.get(event.id));
     const timer = setTimeout(async () => {
-      this.timers.delete(timer);
+      this.timers.delete(event.id);
       if (this.closed) return;
-      if (!(await this.deliver(event))) this.retry(event, attempt + 1);
+      this.settle(event, await this.deliver(event));
+      if (!this.closed) this.store.commit();
     }, delay);
-    this.timers.add(timer);
+    this.timers.set(event.id, timer);
   }
 
   /** Retries still waiting. */
@@ -70,10 +115,13 @@ export class WebhookSender {
     return this.timers.size;
   }
 
-  /** Drops the retries still waiting (the simulator is closing). */
+  /**
+   * Stops retrying (the simulator is closing). The deliveries still to be made stay in the store, for the next
+   * start; an attempt in flight is not recorded, so it is made again then (at least once, as Stripe).
+   */
   close() {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { filesIn, tearLastWrite } from '../support/crash.js';
 import { postJson } from '../support/dev-server.js';
 import { type RunningProduct, startProduct } from '../support/process.js';
 
@@ -109,6 +110,36 @@ describe('npm start, killed (kill -9)', () => {
       // in flight at the kill, mailed but not yet marked delivered, may be mailed again. Nothing else is.
       const repeated = accepted.filter((email) => confirmationsTo(outbox, email) > 1);
       expect(repeated.length).toBeLessThanOrEqual(BATCH);
+    } finally {
+      expect(await second.interrupt()).toBe(0);
+    }
+    expect(second.output()).not.toMatch(/error|failed/i);
+  });
+
+  it("starts again after a kill that cut off the Stripe simulator's last write, with the gifts paid before it", { timeout: 180_000 }, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'appeal-crash-'));
+    dataDirs.push(dataDir);
+    const isSimulatorFile = (name: string) => name.startsWith('stripe');
+    const gift = async (url: string, amount: number, email: string) => {
+      const checkout = (await (await postJson(`${url}/v1/donations/checkout`, { campaign: 'ukraine', amount, currency: 'usd', email })).json()) as { id: string };
+      expect((await postJson(`${url}/_local/stripe/checkout/${checkout.id}/complete`, { email })).status).toBe(200);
+    };
+    const eventsOf = async (url: string) => (await fetch(`${url}/_local/stripe/events`)).json();
+    const first = await start(dataDir);
+    await gift(first.url, 2500, 'paid-before@example.org');
+    const events = await eventsOf(first.url);
+    const before = await filesIn(dataDir, isSimulatorFile);
+    // The simulator is writing this donor's new session when the process is killed: the write is cut off.
+    expect((await postJson(`${first.url}/v1/donations/checkout`, { campaign: 'ukraine', amount: 3000, currency: 'usd', email: 'cut-off@example.org' })).status).toBe(201);
+    await first.kill();
+    expect(await tearLastWrite(dataDir, before, isSimulatorFile)).not.toEqual([]);
+
+    const second = await start(dataDir);
+    try {
+      expect(await eventsOf(second.url)).toEqual(events);
+      await gift(second.url, 4000, 'paid-after@example.org');
+      const campaign = (await (await fetch(`${second.url}/v1/campaigns/ukraine`)).json()) as { raised: number };
+      expect(campaign.raised).toBe(2500 + 4000);
     } finally {
       expect(await second.interrupt()).toBe(0);
     }

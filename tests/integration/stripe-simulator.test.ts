@@ -1,8 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StripeSimulator } from '../../local/stripe-simulator.js';
+import { filesIn, tearLastWrite } from '../support/crash.js';
 import { postJson } from '../support/dev-server.js';
-import { type SimulatorHarness, startSimulatorHarness } from '../support/stripe-harness.js';
+import { type SimulatorHarness, type SimulatorProcess, startSimulatorHarness, startSimulatorProcess, startWebhookReceiver } from '../support/stripe-harness.js';
 import { stripeFixtures } from '../support/stripe-fixtures.js';
 
 /**
@@ -234,5 +239,161 @@ describe('locale and metadata', () => {
       message: 'Metadata values can have up to 500 characters, but you passed in a value that is 501 characters.',
     });
     await expect(stripe.checkout.sessions.create({ ...sessionParams(900, 'subscription'), subscription_data: { metadata: { ['k'.repeat(41)]: 'v' } } })).rejects.toMatchObject({ param: 'subscription_data[metadata]' });
+  });
+});
+
+describe('a crash (kill -9)', () => {
+  const name = 'crash_test';
+  let dir: string;
+  let receiver: Server;
+  let receiverUrl: string;
+  const received: Delivery[] = [];
+  /** How the receiver answers an event (per test); 200 unless told otherwise. */
+  let answer: (event: Stripe.Event) => number = () => 200;
+  const running: SimulatorProcess[] = [];
+  const ONE_SECOND_RETRIES = Array.from({ length: 8 }, () => 1000);
+
+  beforeAll(async () => {
+    ({ server: receiver, url: receiverUrl } = await startWebhookReceiver(`whsec_${name}`, (event) => {
+      const status = answer(event);
+      received.push({ event, at: Date.now(), status });
+      return status;
+    }));
+  });
+  afterAll(() => new Promise((resolve) => receiver.close(resolve)));
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'appeal-stripe-crash-'));
+  });
+  afterEach(async () => {
+    for (const simulator of running.splice(0)) await simulator.kill();
+    answer = () => 200;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A simulator process over the test's folder (a later one takes up what an earlier one left there). */
+  const start = async (retryDelaysMs: readonly number[] = ONE_SECOND_RETRIES) => {
+    const simulator = await startSimulatorProcess({ name, stateFile: join(dir, 'stripe.json'), webhookUrl: `${receiverUrl}/webhook`, retryDelaysMs });
+    running.push(simulator);
+    return simulator;
+  };
+  const actionOn = async (simulator: SimulatorProcess, path: string, body: unknown = {}) => {
+    const response = await postJson(`${simulator.localUrl}/_local/stripe${path}`, body);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const eventsOf = async (simulator: SimulatorProcess) => (await fetch(`${simulator.localUrl}/_local/stripe/events`)).json();
+  const receivedAbout = (id: string) => received.filter((d) => (d.event.data.object as { id?: string }).id === id);
+
+  it('starts again after a kill that cut its last write in half, with everything it answered before', async () => {
+    const first = await start();
+    const paid = await first.stripe.checkout.sessions.create(sessionParams(1200));
+    expect((await actionOn(first, `/checkout/${paid.id}/complete`, { email: 'kept@example.org' })).status).toBe(200);
+    const events = await eventsOf(first);
+    const before = await filesIn(dir);
+    // The process dies while it writes this session: the write is cut off, and the session was never answered.
+    const cut = await first.stripe.checkout.sessions.create(sessionParams(1300));
+    await first.kill();
+    expect(await tearLastWrite(dir, before)).not.toEqual([]);
+
+    const second = await start();
+    expect(await second.stripe.checkout.sessions.retrieve(paid.id)).toMatchObject({ status: 'complete', payment_status: 'paid', customer_details: { email: 'kept@example.org' } });
+    expect(await eventsOf(second)).toEqual(events);
+    await expect(second.stripe.checkout.sessions.retrieve(cut.id)).rejects.toMatchObject({ statusCode: 404 });
+
+    // What it answers after the cut-off write is kept too: nothing is written after (or onto) the torn part.
+    const later = await second.stripe.checkout.sessions.create(sessionParams(1400));
+    await second.kill();
+    const third = await start();
+    expect(await third.stripe.checkout.sessions.retrieve(later.id)).toMatchObject({ id: later.id, status: 'open' });
+    expect(await third.stripe.checkout.sessions.retrieve(paid.id)).toMatchObject({ status: 'complete' });
+    expect((await actionOn(third, `/checkout/${later.id}/complete`)).status).toBe(200);
+  });
+
+  it('delivers after a restart an event whose delivery had not succeeded before the crash, and nothing delivered again', async () => {
+    let endpointUp = false;
+    const first = await start();
+    const gift = await first.stripe.checkout.sessions.create(sessionParams(1500));
+    expect((await actionOn(first, `/checkout/${gift.id}/complete`)).status).toBe(200);
+    const failing = await first.stripe.checkout.sessions.create(sessionParams(1600));
+    answer = (event) => ((event.data.object as { id?: string }).id === failing.id && !endpointUp ? 500 : 200);
+    expect((await actionOn(first, `/checkout/${failing.id}/expire`)).status).toBe(200);
+    expect(receivedAbout(failing.id).map((d) => [d.event.type, d.status])).toEqual([['checkout.session.expired', 500]]);
+    await first.kill(); // before its retry (a second later) is due
+
+    endpointUp = true;
+    await start();
+    const deadline = Date.now() + 15_000;
+    while (!receivedAbout(failing.id).some((d) => d.status === 200) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const attempts = receivedAbout(failing.id);
+    expect(attempts.map((d) => [d.event.type, d.status])).toEqual([
+      ['checkout.session.expired', 500],
+      ['checkout.session.expired', 200],
+    ]);
+    expect(new Set(attempts.map((d) => d.event.id)).size).toBe(1);
+    // The gift's events were delivered before the crash: they are not sent again.
+    expect(receivedAbout(gift.id).map((d) => [d.event.type, d.status])).toEqual([['checkout.session.completed', 200]]);
+  });
+
+  it('keeps every object and event that each action changed across a kill, and across the restart after it', async () => {
+    const first = await start();
+    const act = async (path: string, body: unknown = {}) => {
+      const result = await actionOn(first, path, body);
+      expect([path, result.status]).toEqual([path, 200]);
+      return result.body;
+    };
+    // A one-time gift refunded in part, the refund failed, disputed and won.
+    const oneTime = await first.stripe.checkout.sessions.create(sessionParams(2000), { idempotencyKey: 'crash-key' });
+    const { paymentIntent } = (await act(`/checkout/${oneTime.id}/complete`, { email: 'once@example.org', name: 'Ona' })) as { paymentIntent: string };
+    const { refund } = (await act(`/payments/${paymentIntent}/refund`, { amount: 500 })) as { refund: string };
+    await act(`/refunds/${refund}/fail`);
+    const { dispute } = (await act(`/payments/${paymentIntent}/dispute`)) as { dispute: string };
+    await act(`/disputes/${dispute}/close`, { outcome: 'won' });
+    // A monthly gift renewed, then cancelled in the Customer Portal; another cancelled from the dashboard.
+    const monthly = await first.stripe.checkout.sessions.create(sessionParams(1500, 'subscription'));
+    const { subscription } = (await act(`/checkout/${monthly.id}/complete`, { email: 'monthly@example.org' })) as { subscription: string };
+    await act(`/subscriptions/${subscription}/renew`);
+    const customer = String((await first.stripe.checkout.sessions.retrieve(monthly.id)).customer);
+    const portal = await first.stripe.billingPortal.sessions.create({ customer, return_url: 'https://news.example.org/support' });
+    await act(`/portal/${portal.id}/cancel`, { subscription });
+    const other = await first.stripe.checkout.sessions.create(sessionParams(1700, 'subscription'));
+    const { subscription: otherSubscription } = (await act(`/checkout/${other.id}/complete`, { email: 'other@example.org' })) as { subscription: string };
+    await act(`/subscriptions/${otherSubscription}/cancel`);
+    // A bank debit that settled, and a session that expired.
+    const debit = await first.stripe.checkout.sessions.create(sessionParams(2200));
+    await act(`/checkout/${debit.id}/complete`, { async: true });
+    await act(`/checkout/${debit.id}/settle?outcome=succeeded`);
+    const expired = await first.stripe.checkout.sessions.create(sessionParams(900));
+    await act(`/checkout/${expired.id}/expire`);
+
+    const sessions = [oneTime, monthly, other, debit, expired].map((s) => s.id);
+    /** Everything the simulator shows of these objects: through the API, its events list and its portal page. */
+    const view = async (simulator: SimulatorProcess) => {
+      const { stripe: client } = simulator;
+      const subscriptions = await Promise.all([subscription, otherSubscription].map((id) => client.subscriptions.retrieve(id)));
+      return {
+        sessions: await Promise.all(sessions.map((id) => client.checkout.sessions.retrieve(id))),
+        subscriptions,
+        invoices: await Promise.all(subscriptions.map((s) => client.invoices.retrieve(String(s.latest_invoice), { expand: ['payments'] }))),
+        refunds: await client.refunds.list({ payment_intent: paymentIntent }),
+        events: await eventsOf(simulator),
+        portal: await (await fetch(`${simulator.localUrl}/_local/stripe/portal/${portal.id}`)).text(),
+        replayed: await client.checkout.sessions.create(sessionParams(2000), { idempotencyKey: 'crash-key' }),
+        // Refused as before: the dispute is closed, the subscription ended, the debit settled.
+        refused: [
+          (await actionOn(simulator, `/disputes/${dispute}/close`, { outcome: 'lost' })).status,
+          (await actionOn(simulator, `/subscriptions/${otherSubscription}/cancel`)).status,
+          (await actionOn(simulator, `/checkout/${debit.id}/settle`)).status,
+        ],
+      };
+    };
+    const answered = await view(first);
+    expect(answered.refused).toEqual([409, 404, 409]);
+    expect(answered.replayed).toMatchObject({ id: oneTime.id, status: 'open' });
+    await first.kill();
+
+    const second = await start();
+    expect(await view(second)).toEqual(answered);
+    await second.kill();
+    const third = await start();
+    expect(await view(third)).toEqual(answered);
   });
 });

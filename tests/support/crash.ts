@@ -1,3 +1,6 @@
+import { readdir, readFile, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+
 /** Thrown by a wrapped port to stand for the function dying right after a write succeeded. */
 export class Crash extends Error {
   override name = 'Crash';
@@ -54,4 +57,32 @@ export const runRetryingAfterCrash = async (steps: (() => Promise<unknown>)[]) =
     }
   }
   return crashed;
+};
+
+/** The files of a folder (those `accept` names) and their content, by name: to tell afterwards what a write changed. */
+export const filesIn = async (dir: string, accept: (name: string) => boolean = () => true): Promise<Map<string, Buffer>> => {
+  const files = new Map<string, Buffer>();
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isFile() && accept(entry.name)) files.set(entry.name, await readFile(join(dir, entry.name)));
+  }
+  return files;
+};
+
+/**
+ * What a `kill -9` in the middle of a write leaves: each file of `dir` (of those `accept` names) that changed since
+ * `before` is cut in the middle of what its last write brought. Past the part it still shares with its content
+ * before: a file rewritten whole keeps the first part of its new content, a file appended to keeps the old content
+ * and part of the new line. Answers the names of the files it cut.
+ */
+export const tearLastWrite = async (dir: string, before: Map<string, Buffer>, accept: (name: string) => boolean = () => true) => {
+  const torn: string[] = [];
+  for (const [name, content] of await filesIn(dir, accept)) {
+    const old = before.get(name) ?? Buffer.alloc(0);
+    let shared = 0;
+    while (shared < Math.min(old.length, content.length) && old[shared] === content[shared]) shared += 1;
+    if (shared === content.length) continue;
+    await truncate(join(dir, name), shared + Math.ceil((content.length - shared) / 2));
+    torn.push(name);
+  }
+  return torn;
 };
