@@ -98,7 +98,8 @@ export class ApiStack extends Stack {
     this.api = api;
     const publicApiUrl = config.publicApiUrl ?? api.apiEndpoint;
 
-    // The site's look on the hosted pages and emails (issue 11); every page links home, to the first origin by default.
+    // The site's look on the hosted pages and emails, so that they read as the publication's own; every page links
+    // home, to the first origin by default.
     const brand = {
       SITE_NAME: config.siteName,
       SITE_URL: config.siteUrl ?? new URL(config.siteOrigins[0] ?? '').href,
