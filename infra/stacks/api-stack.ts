@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -35,6 +35,7 @@ import {
   WebhookConfig,
 } from '../../functions/configs.js';
 import { AppFunction, type Bind, type TableAccess } from '../constructs/app-function.js';
+import { logicalIdWithoutFeatures } from '../constructs/feature.js';
 import { EmbedConfig } from '../../functions/embed/config.js';
 import { embedDefine } from '../../web/embed/build.js';
 
@@ -478,5 +479,10 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'StripeSecretArn', { value: stripeSecret.secretArn });
     new CfnOutput(this, 'StripeWebhookUrl', { value: `${publicApiUrl}/v1/stripe/webhook` });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+  }
+
+  /** Logical ids leave the features out (see `Feature`): grouping resources into features replaces none of them. */
+  protected override allocateLogicalId(element: CfnElement): string {
+    return logicalIdWithoutFeatures(element);
   }
 }
