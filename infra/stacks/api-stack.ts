@@ -1,18 +1,10 @@
 import { type CfnElement, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  type CfnStage,
-  CorsHttpMethod,
+import type {
   HttpApi,
-  HttpMethod,
-  HttpStage,
-  LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -20,15 +12,13 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type FunctionName, ROUTES, routeKey } from '../../functions/platform/routes.js';
 import type { FunctionEntry, StageConfig } from '../config.js';
-import { API_ACCESS_LOG_FIELDS, addMonitoring } from '../monitoring.js';
+import { addMonitoring } from '../monitoring.js';
 import { acceptFinding, acceptWildcards, wildcard } from '../nag.js';
 import {
   AdminConfig,
   DonationConfig,
   ExportWorkerConfig,
-  FallbackConfig,
   SignupAndMailConfig,
   SesEventsConfig,
   SubscriptionConfig,
@@ -36,6 +26,9 @@ import {
 } from '../../functions/configs.js';
 import { AppFunction, type Bind, type TableAccess } from '../constructs/app-function.js';
 import { logicalIdWithoutFeatures } from '../constructs/feature.js';
+import { PublicApi } from '../constructs/public-api.js';
+import { SigningKey } from '../constructs/signing-key.js';
+import { siteEnvironment } from '../constructs/site.js';
 import { EmbedConfig } from '../../functions/embed/config.js';
 import { embedDefine } from '../../web/embed/build.js';
 
@@ -60,12 +53,7 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    // One key for link tokens and keyed hashes. Not rotated automatically: rotating it would break every
-    // unsubscribe link already sent (see README, "Rotating the signing key").
-    const signingSecret = new Secret(this, 'SigningSecret', {
-      description: 'Appeal: key for link tokens and keyed hashes of IPs and erased addresses',
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'signingKey', passwordLength: 64, excludePunctuation: true },
-    });
+    const signingSecret = new SigningKey(this, 'SigningKey').secret;
 
     // Stripe keys are entered by a person after the first deploy (README): generated placeholder until then.
     const stripeSecret = new Secret(this, 'StripeSecret', {
@@ -86,30 +74,11 @@ export class ApiStack extends Stack {
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 8 },
     });
 
-    const api = new HttpApi(this, 'HttpApi', {
-      description: `Appeal public API (${config.stage})`,
-      createDefaultStage: false,
-      corsPreflight: {
-        allowOrigins: config.siteOrigins,
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
-        allowHeaders: ['content-type'],
-        maxAge: Duration.minutes(10),
-      },
-    });
+    const publicApi = new PublicApi(this, 'PublicApi', { config });
+    const api = publicApi.httpApi;
     this.api = api;
-    const publicApiUrl = config.publicApiUrl ?? api.apiEndpoint;
-
-    // The site's look on the hosted pages and emails, so that they read as the publication's own; every page links
-    // home, to the first origin by default.
-    const brand = {
-      SITE_NAME: config.siteName,
-      SITE_URL: config.siteUrl ?? new URL(config.siteOrigins[0] ?? '').href,
-      SITE_LOGO_URL: config.siteLogoUrl,
-      SITE_BRAND_COLOR: config.brandColor,
-      SITE_ACCENT_COLOR: config.accentColor,
-      SITE_LANGUAGE: config.language,
-    };
-    const site = { ...brand, PUBLIC_API_URL: publicApiUrl };
+    const publicApiUrl = publicApi.url;
+    const site = siteEnvironment(config, publicApiUrl);
     // What the subscriptions function and the signup-and-mail worker share: the lists, the consent wording, the links' terms.
     const mailingList = {
       LIST_IDS: config.lists.join(','),
@@ -320,14 +289,6 @@ export class ApiStack extends Stack {
     // SNS's own delivery to the function, when Lambda refuses it (throttled, unavailable) past SNS's retries, too.
     props.sesEventsTopic.addSubscription(new LambdaSubscription(sesEvents.fn, { deadLetterQueue: sesEventFailures }));
 
-    const fallback = new AppFunction(this, 'FallbackFunction', {
-      entry: 'fallback',
-      description: 'Catch-all route: 404 and 405 in the contract format',
-      memorySize: 256,
-      config: FallbackConfig,
-      environment: () => brand,
-    });
-
     // GET /v1/embed.js: the widget's script, built from web/embed/ as the function is bundled and inlined into it,
     // so a deploy carries the current sources. No client, no secret, no grant.
     const embed = new AppFunction(this, 'EmbedFunction', {
@@ -339,50 +300,7 @@ export class ApiStack extends Stack {
       environment: () => ({}),
     });
 
-    const groups: Record<FunctionName, AppFunction> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed };
-    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    for (const route of ROUTES) {
-      let integration = integrations.get(route.fn);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(`${route.fn}Integration`, groups[route.fn].fn);
-        integrations.set(route.fn, integration);
-      }
-      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
-    }
-    api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration: new HttpLambdaIntegration('FallbackIntegration', fallback.fn) });
-
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
-    const stage = new HttpStage(this, 'DefaultStage', {
-      httpApi: api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(API_ACCESS_LOG_FIELDS)) },
-    });
-    // Route throttling (the limits and their reasons are in infra/config.ts). Every route has a bucket of its own;
-    // one listed here overrides the stage default above. The Stripe webhook's is separate from every public route's.
-    const throttle = config.throttle;
-    const limit = (rate: number, burst: number) => ({ ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst });
-    const signupLimit = limit(throttle.signupRateLimit, throttle.signupBurstLimit);
-    const checkoutLimit = limit(throttle.checkoutRateLimit, throttle.checkoutBurstLimit);
-    const routeSettings: Record<string, ReturnType<typeof limit>> = {
-      'POST /v1/subscriptions': signupLimit,
-      'GET /v1/subscriptions/thanks': signupLimit, // a form signup without JavaScript lands here
-      'GET /v1/campaigns/{campaignId}': limit(throttle.campaignRateLimit, throttle.campaignBurstLimit),
-      // The embed's script loads with the banner on the same page views (then stays cached): the campaign's limits.
-      'GET /v1/embed.js': limit(throttle.campaignRateLimit, throttle.campaignBurstLimit),
-      'POST /v1/donations/checkout': checkoutLimit,
-      'GET /v1/donate': checkoutLimit,
-      'GET /v1/donate/thanks': checkoutLimit,
-      'POST /v1/stripe/webhook': limit(throttle.webhookRateLimit, throttle.webhookBurstLimit),
-      ...Object.fromEntries(
-        ROUTES.filter((route) => route.fn === 'admin').map((route) => [routeKey(route), limit(throttle.adminRateLimit, throttle.adminBurstLimit)]),
-      ),
-    };
-    const known = new Set(ROUTES.map(routeKey));
-    const unknown = Object.keys(routeSettings).filter((key) => !known.has(key));
-    if (unknown.length > 0) throw new Error(`route throttling names routes that do not exist: ${unknown.join(', ')}`);
-    (stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', routeSettings);
+    publicApi.addRoutes({ subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed });
 
     const functions: Record<FunctionEntry, AppFunction> = {
       subscriptions,
@@ -392,7 +310,7 @@ export class ApiStack extends Stack {
       admin,
       'export-worker': exportWorker,
       'ses-events': sesEvents,
-      fallback,
+      fallback: publicApi.fallback,
       embed,
     };
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
@@ -407,7 +325,7 @@ export class ApiStack extends Stack {
     const monitoring = addMonitoring(this, {
       config,
       api,
-      accessLogs,
+      accessLogs: publicApi.accessLogs,
       functions,
       mailQueue: signupAndMailQueue,
       failureQueues: [
@@ -419,13 +337,6 @@ export class ApiStack extends Stack {
     });
 
     // cdk-nag findings, each answered on its own resource with the reason (infra/nag.ts); call after every grant.
-    for (const fn of [subscriptions, donations, stripeWebhook, admin, fallback, embed]) {
-      acceptFinding(
-        fn,
-        'Serverless-LambdaDLQ',
-        'Serverless-LambdaDLQ: API Gateway invokes this function synchronously, and a dead-letter queue only catches asynchronous invocations; a failure answers the client 5xx (Stripe retries a webhook for 3 days).',
-      );
-    }
     acceptFinding(
       signupAndMail,
       'Serverless-LambdaDLQ',
@@ -454,19 +365,9 @@ export class ApiStack extends Stack {
       acceptFinding(queue, 'AwsSolutions-SQS3', "AwsSolutions-SQS3: this queue is itself a function's failure destination, not a work queue that needs a dead-letter queue.");
     }
     acceptFinding(
-      signingSecret,
-      'AwsSolutions-SMG4',
-      'AwsSolutions-SMG4: the signing key is rotated by hand: automatic rotation would break every unsubscribe link already sent (README).',
-    );
-    acceptFinding(
       stripeSecret,
       'AwsSolutions-SMG4',
       'AwsSolutions-SMG4: Stripe keys are rolled in the Stripe dashboard and put here by a person; Secrets Manager has no rotation for them.',
-    );
-    acceptFinding(
-      api,
-      'AwsSolutions-APIG4',
-      'AwsSolutions-APIG4: the public routes are anonymous by design (signup, links in emails, the Stripe webhook, which checks its signature); admin routes check bearer tokens in the function.',
     );
     // AwsSolutions-IAM5: every wildcard in each function's policy, named and reviewed: any other fails the infra tests,
     // and so does a reviewed one that no grant makes any more (tests/infra/stacks.test.ts).
