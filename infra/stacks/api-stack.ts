@@ -4,7 +4,6 @@ import type {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -19,21 +18,17 @@ import {
   AdminConfig,
   DonationConfig,
   ExportWorkerConfig,
-  SignupAndMailConfig,
   SesEventsConfig,
-  SubscriptionConfig,
   WebhookConfig,
 } from '../../functions/configs.js';
 import { AppFunction, type Bind, type TableAccess } from '../constructs/app-function.js';
 import { logicalIdWithoutFeatures } from '../constructs/feature.js';
+import { MailingList } from '../constructs/mailing-list.js';
 import { PublicApi } from '../constructs/public-api.js';
 import { SigningKey } from '../constructs/signing-key.js';
 import { siteEnvironment } from '../constructs/site.js';
 import { EmbedConfig } from '../../functions/embed/config.js';
 import { embedDefine } from '../../web/embed/build.js';
-
-/** The most signup-and-mail workers the queue's event source runs at once (its maximum concurrency). */
-const MAIL_WORKERS = 5;
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
@@ -61,94 +56,21 @@ export class ApiStack extends Stack {
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'placeholder', excludePunctuation: true },
     });
 
-    const deadLetters = new Queue(this, 'SignupAndMailDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const signupAndMailQueue = new Queue(this, 'SignupAndMailQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(180), // six times the signup-and-mail worker's timeout, as AWS advises
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 8 },
-    });
-
     const publicApi = new PublicApi(this, 'PublicApi', { config });
     const api = publicApi.httpApi;
     this.api = api;
     const publicApiUrl = publicApi.url;
     const site = siteEnvironment(config, publicApiUrl);
-    // What the subscriptions function and the signup-and-mail worker share: the lists, the consent wording, the links' terms.
-    const mailingList = {
-      LIST_IDS: config.lists.join(','),
-      DEFAULT_LIST: config.defaultList,
-      CONSENT_VERSION: config.consentVersion,
-      CONFIRM_TTL_DAYS: String(config.confirmTtlDays),
-      MAIL_INTERVAL_SECONDS: undefined,
-      SIGNUP_ADDRESS_LIMIT_PER_HOUR: String(config.limits.signupAddressPerHour),
-      COUNTER_SHARDS: undefined,
-    };
-
-    const subscriptions = new AppFunction(this, 'SubscriptionsFunction', {
-      entry: 'subscriptions',
-      secretsExtension: true,
-      description: 'Mailing list: signup, confirm, unsubscribe',
-      config: SubscriptionConfig,
-      environment: (bind) => ({
-        ...site,
-        ...mailingList,
-        // Public: reads and writes subscribers and counts them, keeps the rate windows, and deletes only the
-        // suppression marker that a confirmation lifts. No Query, no Scan, no other kind of item (admin tokens).
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
-          items: {
-            'dynamodb:GetItem': ['SUB#'],
-            'dynamodb:PutItem': ['SUB#'],
-            'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#'],
-            'dynamodb:DeleteItem': ['SUPPRESS#'],
-          },
-        }),
-        SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(signupAndMailQueue),
-        SIGNING_SECRET_ID: bind.secret(signingSecret),
-        THANK_YOU_URL: config.thankYouUrl,
-        CONFIRMED_URL: config.confirmedUrl,
-        SIGNUP_CLIENT_LIMIT_PER_MINUTE: String(config.limits.signupClientPerMinute),
-        LINK_CLIENT_LIMIT_PER_MINUTE: String(config.limits.linkClientPerMinute),
-      }),
+    const mailingList = new MailingList(this, 'MailingList', {
+      config,
+      site,
+      signingSecret,
+      subscribersTable: props.subscribersTable,
+      emailIdentity: props.emailIdentity,
+      configurationSet: props.configurationSet,
     });
-
-    // The signup-and-mail worker consumes the queue (the event source grants that) and puts nothing on it.
-    const signupAndMail = new AppFunction(this, 'SignupAndMailFunction', {
-      entry: 'signup-and-mail',
-      secretsExtension: true,
-      description: 'Signup and mail worker: applies signups (writes subscribers) and sends email through SES',
-      timeout: Duration.seconds(30),
-      config: SignupAndMailConfig,
-      environment: (bind) => ({
-        ...site,
-        ...mailingList,
-        // Applies signups (subscribers and their counts), checks suppression markers, keeps the sent-mail ledger.
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
-          items: {
-            'dynamodb:GetItem': ['SUB#', 'SUPPRESS#', 'MAIL#'],
-            'dynamodb:PutItem': ['SUB#', 'MAIL#'],
-            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#'],
-          },
-        }),
-        SIGNING_SECRET_ID: bind.secret(signingSecret),
-        MAIL_FROM: config.mailFrom,
-        MAIL_REPLY_TO: config.replyTo,
-        SES_CONFIGURATION_SET: bind.mailSender(props.emailIdentity, props.configurationSet),
-        CHARITY_NAME: config.charityName,
-        CHARITY_REGISTRATION: config.charityRegistration,
-        POSTAL_ADDRESS: config.postalAddress,
-        SENDER_NAME: config.senderName,
-      }),
-    });
-    signupAndMail.fn.addEventSource(
-      new SqsEventSource(signupAndMailQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: MAIL_WORKERS }),
-    );
-
+    const { subscriptions, signupAndMail } = mailingList;
+    const signupAndMailQueue = mailingList.queue;
     // Both Stripe functions: the donations table (each its own access to it), the keys, and the Stripe account's mode.
     const stripe = (bind: Bind, donationsAccess: TableAccess) => ({
       DONATIONS_TABLE_NAME: bind.table(props.donationsTable, donationsAccess),
@@ -315,13 +237,6 @@ export class ApiStack extends Stack {
     };
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
     for (const [entry, fn] of Object.entries(functions)) fn.reserveConcurrency(config.reservedConcurrency[entry as FunctionEntry]);
-    const mailReservation = config.reservedConcurrency['signup-and-mail'];
-    if (mailReservation !== undefined && mailReservation < MAIL_WORKERS) {
-      // Lambda's advice: with fewer than the event source's maximum concurrency, the poller's invocations are throttled,
-      // and each throttled batch counts as a receive towards the dead-letter queue.
-      throw new Error(`reservedConcurrency.signup-and-mail (${mailReservation}) must be at least the queue's maximum concurrency (${MAIL_WORKERS})`);
-    }
-
     const monitoring = addMonitoring(this, {
       config,
       api,
@@ -329,7 +244,7 @@ export class ApiStack extends Stack {
       functions,
       mailQueue: signupAndMailQueue,
       failureQueues: [
-        { id: 'SignupAndMailDeadLettersAlarm', queue: deadLetters, description: 'Emails failed repeatedly and wait in the dead-letter queue' },
+        { ...mailingList.deadLetters.alarm, queue: mailingList.deadLetters },
         { id: 'SesEventFailuresAlarm', queue: sesEventFailures, description: 'SES bounce or complaint notifications could not be recorded' },
         { id: 'ExportWorkerFailuresAlarm', queue: exportFailures, description: 'An export failed (or could not start): its request and error wait in the export failure queue' },
       ],
@@ -337,16 +252,6 @@ export class ApiStack extends Stack {
     });
 
     // cdk-nag findings, each answered on its own resource with the reason (infra/nag.ts); call after every grant.
-    acceptFinding(
-      signupAndMail,
-      'Serverless-LambdaDLQ',
-      "Serverless-LambdaDLQ: an SQS event source mapping invokes this function; a message that keeps failing moves to the queue's own dead-letter queue (after 8 receives, alarmed).",
-    );
-    acceptFinding(
-      signupAndMail,
-      'Serverless-LambdaEventSourceMappingDestination',
-      "Serverless-LambdaEventSourceMappingDestination: Lambda's on-failure destinations for event source mappings serve streams and Kafka; for SQS the queue's redrive policy is the failure destination (8 receives, then the alarmed dead-letter queue).",
-    );
     for (const fn of [exportWorker, sesEvents]) {
       acceptFinding(
         fn,
@@ -354,7 +259,7 @@ export class ApiStack extends Stack {
         'Serverless-LambdaDLQ: a failed asynchronous invocation goes to an on-failure destination (an alarmed SQS queue), which keeps the error with the request where a dead-letter queue keeps only the event.',
       );
     }
-    for (const queue of [deadLetters, sesEventFailures, exportFailures]) {
+    for (const queue of [sesEventFailures, exportFailures]) {
       acceptFinding(
         queue,
         'Serverless-SQSRedrivePolicy',
