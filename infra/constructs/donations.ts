@@ -24,8 +24,7 @@ export interface DonationsProps {
  * only writer of the gift ledger. Both read the Stripe keys from one secret that a person fills in.
  */
 export class Donations extends Feature {
-  readonly donations: AppFunction;
-  readonly stripeWebhook: AppFunction;
+  readonly functions: { donations: AppFunction; 'stripe-webhook': AppFunction };
   /** `{"secretKey", "webhookSecret"}` from the Stripe dashboard. */
   readonly stripeSecret: Secret;
 
@@ -53,7 +52,7 @@ export class Donations extends Feature {
       COUNTER_SHARDS: undefined,
     });
 
-    this.donations = new AppFunction(this, 'DonationsFunction', {
+    const donations = new AppFunction(this, 'DonationsFunction', {
       entry: 'donations',
       secretsExtension: true,
       description: 'Donations: campaign progress, Stripe Checkout, the donate link',
@@ -77,7 +76,7 @@ export class Donations extends Feature {
       }),
     });
 
-    this.stripeWebhook = new AppFunction(this, 'StripeWebhookFunction', {
+    const stripeWebhook = new AppFunction(this, 'StripeWebhookFunction', {
       entry: 'stripe-webhook',
       secretsExtension: true,
       description: 'Stripe webhook: the gift ledger, receipts, donor opt-ins',
@@ -98,5 +97,6 @@ export class Donations extends Feature {
         DEFAULT_LIST: config.defaultList,
       }),
     });
+    this.functions = { donations, 'stripe-webhook': stripeWebhook };
   }
 }

@@ -31,8 +31,7 @@ export interface MailingListProps {
  * fails or slows a signup or a Stripe webhook.
  */
 export class MailingList extends Feature {
-  readonly subscriptions: AppFunction;
-  readonly signupAndMail: AppFunction;
+  readonly functions: { subscriptions: AppFunction; 'signup-and-mail': AppFunction };
   /** The work queue of signups and emails: the mailing list's functions and the Stripe webhook put on it. */
   readonly queue: Queue;
   /** Where a message the worker failed 8 times waits. */
@@ -67,7 +66,7 @@ export class MailingList extends Feature {
       COUNTER_SHARDS: undefined,
     };
 
-    this.subscriptions = new AppFunction(this, 'SubscriptionsFunction', {
+    const subscriptions = new AppFunction(this, 'SubscriptionsFunction', {
       entry: 'subscriptions',
       secretsExtension: true,
       description: 'Mailing list: signup, confirm, unsubscribe',
@@ -95,7 +94,7 @@ export class MailingList extends Feature {
     });
 
     // The signup-and-mail worker consumes the queue (the event source grants that) and puts nothing on it.
-    this.signupAndMail = new AppFunction(this, 'SignupAndMailFunction', {
+    const signupAndMail = new AppFunction(this, 'SignupAndMailFunction', {
       entry: 'signup-and-mail',
       secretsExtension: true,
       description: 'Signup and mail worker: applies signups (writes subscribers) and sends email through SES',
@@ -122,7 +121,8 @@ export class MailingList extends Feature {
         SENDER_NAME: config.senderName,
       }),
     });
-    this.signupAndMail.fn.addEventSource(
+    this.functions = { subscriptions, 'signup-and-mail': signupAndMail };
+    signupAndMail.fn.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: MAIL_WORKERS }),
     );
     const mailReservation = config.reservedConcurrency['signup-and-mail'];
@@ -133,12 +133,12 @@ export class MailingList extends Feature {
     }
 
     acceptFinding(
-      this.signupAndMail,
+      signupAndMail,
       'Serverless-LambdaDLQ',
       "Serverless-LambdaDLQ: an SQS event source mapping invokes this function; a message that keeps failing moves to the queue's own dead-letter queue (after 8 receives, alarmed).",
     );
     acceptFinding(
-      this.signupAndMail,
+      signupAndMail,
       'Serverless-LambdaEventSourceMappingDestination',
       "Serverless-LambdaEventSourceMappingDestination: Lambda's on-failure destinations for event source mappings serve streams and Kafka; for SQS the queue's redrive policy is the failure destination (8 receives, then the alarmed dead-letter queue).",
     );

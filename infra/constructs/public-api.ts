@@ -29,7 +29,7 @@ export class PublicApi extends Feature {
   /** The access log: one JSON object per request (API_ACCESS_LOG_FIELDS). */
   readonly accessLogs: LogGroup;
   /** The catch-all route's function. */
-  readonly fallback: AppFunction;
+  readonly functions: { fallback: AppFunction };
 
   constructor(scope: Construct, id: string, { config }: PublicApiProps) {
     super(scope, id);
@@ -45,13 +45,14 @@ export class PublicApi extends Feature {
     });
     this.url = config.publicApiUrl ?? this.httpApi.apiEndpoint;
 
-    this.fallback = new AppFunction(this, 'FallbackFunction', {
+    const fallback = new AppFunction(this, 'FallbackFunction', {
       entry: 'fallback',
       description: 'Catch-all route: 404 and 405 in the contract format',
       memorySize: 256,
       config: FallbackConfig,
       environment: () => brandEnvironment(config),
     });
+    this.functions = { fallback };
 
     this.accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
     const stage = new HttpStage(this, 'DefaultStage', {
@@ -79,14 +80,14 @@ export class PublicApi extends Feature {
       }
       this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
     }
-    this.httpApi.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration: new HttpLambdaIntegration('FallbackIntegration', this.fallback.fn) });
+    this.httpApi.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration: new HttpLambdaIntegration('FallbackIntegration', this.functions.fallback.fn) });
 
     acceptFinding(
       this.httpApi,
       'AwsSolutions-APIG4',
       'AwsSolutions-APIG4: the public routes are anonymous by design (signup, links in emails, the Stripe webhook, which checks its signature); admin routes check bearer tokens in the function.',
     );
-    for (const fn of new Set([...Object.values(handlers), this.fallback])) {
+    for (const fn of new Set([...ROUTES.map((route) => handlers[route.fn]), this.functions.fallback])) {
       acceptFinding(
         fn,
         'Serverless-LambdaDLQ',
