@@ -7,10 +7,10 @@ import type { Construct } from 'constructs';
 import { FallbackConfig } from '../../functions/configs.js';
 import { type FunctionName, ROUTES, routeKey } from '../../functions/platform/routes.js';
 import type { StageConfig } from '../config.js';
-import { API_ACCESS_LOG_FIELDS } from '../monitoring.js';
 import { acceptFinding } from '../nag.js';
 import { AppFunction } from './app-function.js';
 import { Feature } from './feature.js';
+import { API_ACCESS_LOG_FIELDS } from './monitoring.js';
 import { brandEnvironment } from './site.js';
 
 export interface PublicApiProps {

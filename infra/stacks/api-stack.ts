@@ -13,10 +13,10 @@ import { Embed } from '../constructs/embed.js';
 import { logicalIdWithoutFeatures } from '../constructs/feature.js';
 import { ListHygiene } from '../constructs/list-hygiene.js';
 import { MailingList } from '../constructs/mailing-list.js';
+import { Monitoring } from '../constructs/monitoring.js';
 import { PublicApi } from '../constructs/public-api.js';
 import { SigningKey } from '../constructs/signing-key.js';
 import { siteEnvironment } from '../constructs/site.js';
-import { addMonitoring } from '../monitoring.js';
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
@@ -66,13 +66,13 @@ export class ApiStack extends Stack {
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
     for (const [entry, fn] of Object.entries(functions)) fn.reserveConcurrency(config.reservedConcurrency[entry as FunctionEntry]);
 
-    const monitoring = addMonitoring(this, {
+    const monitoring = new Monitoring(this, 'Monitoring', {
       config,
       api: api.httpApi,
       accessLogs: api.accessLogs,
       functions,
       mailQueue: mailingList.queue,
-      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures].map((queue) => ({ ...queue.alarm, queue })),
+      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures],
       configurationSetName: props.configurationSet.configurationSetName,
     });
 
