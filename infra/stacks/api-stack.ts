@@ -28,7 +28,10 @@ export interface ApiStackProps extends StackProps {
   emailIdentity: IEmailIdentity;
 }
 
-/** Everything stateless: the HTTP API, the functions, the mail queue, alarms. Safe to destroy and redeploy. */
+/**
+ * Everything stateless, composed of features (infra/constructs/): the HTTP API, the mailing list, donations, the
+ * admin console, list hygiene, the embed, and the monitoring that watches them. Safe to destroy and redeploy.
+ */
 export class ApiStack extends Stack {
   readonly api: HttpApi;
 
