@@ -122,7 +122,8 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
       // Lambda's own X-Ray tracing: the runtime records each invocation and its cold start, with no tracer library
-      // in the bundle (none adds to the cold start that issue 8 budgets). AWS SDK calls show as time in the handler.
+      // in the bundle, which would add to the cold start (budgeted by `npm run bench:bundles`). AWS SDK calls show
+      // as time in the handler.
       tracing: Tracing.ACTIVE,
       paramsAndSecrets: props.secretsExtension
         ? // The secrets are read once per cold start: a small cache, and only warnings in the logs.
@@ -181,7 +182,7 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
       acceptFinding(
         this,
         rule,
-        `${rule}: Node 22 is the runtime the bundles target (esbuild node22) and the tests run on; moving to a newer Node is a deliberate change, made with its cold-start budget (issue 8) measured again.`,
+        `${rule}: Node 22 is the runtime the bundles target (esbuild node22) and the tests run on; moving to a newer Node is a deliberate change, made with the cold-start budget (npm run bench:bundles) measured again.`,
       );
     }
   }

@@ -1,45 +1,22 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  type CfnStage,
-  CorsHttpMethod,
-  HttpApi,
-  HttpMethod,
-  HttpStage,
-  LogGroupLogDestination,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type FunctionName, ROUTES, routeKey } from '../../functions/platform/routes.js';
 import type { FunctionEntry, StageConfig } from '../config.js';
-import { API_ACCESS_LOG_FIELDS, addMonitoring } from '../monitoring.js';
-import { acceptFinding, acceptWildcards, wildcard } from '../nag.js';
-import {
-  AdminConfig,
-  DonationConfig,
-  ExportWorkerConfig,
-  FallbackConfig,
-  SignupAndMailConfig,
-  SesEventsConfig,
-  SubscriptionConfig,
-  WebhookConfig,
-} from '../../functions/configs.js';
-import { AppFunction, type Bind, type TableAccess } from '../constructs/app-function.js';
-import { EmbedConfig } from '../../functions/embed/config.js';
-import { embedDefine } from '../../web/embed/build.js';
-
-/** The most signup-and-mail workers the queue's event source runs at once (its maximum concurrency). */
-const MAIL_WORKERS = 5;
+import { AdminConsole } from '../constructs/admin-console.js';
+import type { AppFunction } from '../constructs/app-function.js';
+import { Donations } from '../constructs/donations.js';
+import { Embed } from '../constructs/embed.js';
+import { logicalIdWithoutFeatures } from '../constructs/feature.js';
+import { ListHygiene } from '../constructs/list-hygiene.js';
+import { MailingList } from '../constructs/mailing-list.js';
+import { Monitoring } from '../constructs/monitoring.js';
+import { PublicApi } from '../constructs/public-api.js';
+import { SigningKey } from '../constructs/signing-key.js';
+import { siteEnvironment } from '../constructs/site.js';
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
@@ -51,434 +28,67 @@ export interface ApiStackProps extends StackProps {
   emailIdentity: IEmailIdentity;
 }
 
-/** Everything stateless: the HTTP API, the functions, the mail queue, alarms. Safe to destroy and redeploy. */
+/**
+ * Everything stateless, composed of features (infra/constructs/): the HTTP API, the mailing list, donations, the
+ * admin console, list hygiene, the embed, and the monitoring that watches them. Safe to destroy and redeploy.
+ */
 export class ApiStack extends Stack {
   readonly api: HttpApi;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { config } = props;
+    const { config, subscribersTable, donationsTable } = props;
 
-    // One key for link tokens and keyed hashes. Not rotated automatically: rotating it would break every
-    // unsubscribe link already sent (see README, "Rotating the signing key").
-    const signingSecret = new Secret(this, 'SigningSecret', {
-      description: 'Appeal: key for link tokens and keyed hashes of IPs and erased addresses',
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'signingKey', passwordLength: 64, excludePunctuation: true },
-    });
+    const signingSecret = new SigningKey(this, 'SigningKey').secret;
+    const api = new PublicApi(this, 'PublicApi', { config });
+    this.api = api.httpApi;
+    const site = siteEnvironment(config, api.url);
 
-    // Stripe keys are entered by a person after the first deploy (README): generated placeholder until then.
-    const stripeSecret = new Secret(this, 'StripeSecret', {
-      description: 'Appeal: {"secretKey": "sk_…", "webhookSecret": "whsec_…"} from the Stripe dashboard',
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'placeholder', excludePunctuation: true },
+    const mailingList = new MailingList(this, 'MailingList', {
+      config,
+      site,
+      signingSecret,
+      subscribersTable,
+      emailIdentity: props.emailIdentity,
+      configurationSet: props.configurationSet,
     });
-
-    const deadLetters = new Queue(this, 'SignupAndMailDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const signupAndMailQueue = new Queue(this, 'SignupAndMailQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(180), // six times the signup-and-mail worker's timeout, as AWS advises
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 8 },
-    });
-
-    const api = new HttpApi(this, 'HttpApi', {
-      description: `Appeal public API (${config.stage})`,
-      createDefaultStage: false,
-      corsPreflight: {
-        allowOrigins: config.siteOrigins,
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
-        allowHeaders: ['content-type'],
-        maxAge: Duration.minutes(10),
-      },
-    });
-    this.api = api;
-    const publicApiUrl = config.publicApiUrl ?? api.apiEndpoint;
-
-    // The site's look on the hosted pages and emails (issue 11); every page links home, to the first origin by default.
-    const brand = {
-      SITE_NAME: config.siteName,
-      SITE_URL: config.siteUrl ?? new URL(config.siteOrigins[0] ?? '').href,
-      SITE_LOGO_URL: config.siteLogoUrl,
-      SITE_BRAND_COLOR: config.brandColor,
-      SITE_ACCENT_COLOR: config.accentColor,
-      SITE_LANGUAGE: config.language,
-    };
-    const site = { ...brand, PUBLIC_API_URL: publicApiUrl };
-    // What the subscriptions function and the signup-and-mail worker share: the lists, the consent wording, the links' terms.
-    const mailingList = {
-      LIST_IDS: config.lists.join(','),
-      DEFAULT_LIST: config.defaultList,
-      CONSENT_VERSION: config.consentVersion,
-      CONFIRM_TTL_DAYS: String(config.confirmTtlDays),
-      MAIL_INTERVAL_SECONDS: undefined,
-      SIGNUP_ADDRESS_LIMIT_PER_HOUR: String(config.limits.signupAddressPerHour),
-      COUNTER_SHARDS: undefined,
-    };
-
-    const subscriptions = new AppFunction(this, 'SubscriptionsFunction', {
-      entry: 'subscriptions',
-      secretsExtension: true,
-      description: 'Mailing list: signup, confirm, unsubscribe',
-      config: SubscriptionConfig,
-      environment: (bind) => ({
-        ...site,
-        ...mailingList,
-        // Public: reads and writes subscribers and counts them, keeps the rate windows, and deletes only the
-        // suppression marker that a confirmation lifts. No Query, no Scan, no other kind of item (admin tokens).
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
-          items: {
-            'dynamodb:GetItem': ['SUB#'],
-            'dynamodb:PutItem': ['SUB#'],
-            'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#'],
-            'dynamodb:DeleteItem': ['SUPPRESS#'],
-          },
-        }),
-        SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(signupAndMailQueue),
-        SIGNING_SECRET_ID: bind.secret(signingSecret),
-        THANK_YOU_URL: config.thankYouUrl,
-        CONFIRMED_URL: config.confirmedUrl,
-        SIGNUP_CLIENT_LIMIT_PER_MINUTE: String(config.limits.signupClientPerMinute),
-        LINK_CLIENT_LIMIT_PER_MINUTE: String(config.limits.linkClientPerMinute),
-      }),
-    });
-
-    // The signup-and-mail worker consumes the queue (the event source grants that) and puts nothing on it.
-    const signupAndMail = new AppFunction(this, 'SignupAndMailFunction', {
-      entry: 'signup-and-mail',
-      secretsExtension: true,
-      description: 'Signup and mail worker: applies signups (writes subscribers) and sends email through SES',
-      timeout: Duration.seconds(30),
-      config: SignupAndMailConfig,
-      environment: (bind) => ({
-        ...site,
-        ...mailingList,
-        // Applies signups (subscribers and their counts), checks suppression markers, keeps the sent-mail ledger.
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
-          items: {
-            'dynamodb:GetItem': ['SUB#', 'SUPPRESS#', 'MAIL#'],
-            'dynamodb:PutItem': ['SUB#', 'MAIL#'],
-            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#'],
-          },
-        }),
-        SIGNING_SECRET_ID: bind.secret(signingSecret),
-        MAIL_FROM: config.mailFrom,
-        MAIL_REPLY_TO: config.replyTo,
-        SES_CONFIGURATION_SET: bind.mailSender(props.emailIdentity, props.configurationSet),
-        CHARITY_NAME: config.charityName,
-        CHARITY_REGISTRATION: config.charityRegistration,
-        POSTAL_ADDRESS: config.postalAddress,
-        SENDER_NAME: config.senderName,
-      }),
-    });
-    signupAndMail.fn.addEventSource(
-      new SqsEventSource(signupAndMailQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: MAIL_WORKERS }),
-    );
-
-    // Both Stripe functions: the donations table (each its own access to it), the keys, and the Stripe account's mode.
-    const stripe = (bind: Bind, donationsAccess: TableAccess) => ({
-      DONATIONS_TABLE_NAME: bind.table(props.donationsTable, donationsAccess),
-      SIGNING_SECRET_ID: bind.secret(signingSecret),
-      STRIPE_SECRET_ID: bind.secret(stripeSecret),
-      STRIPE_API_URL: undefined, // only for the dev server's Stripe simulator
-      COUNTER_SHARDS: undefined,
-    });
-    const donations = new AppFunction(this, 'DonationsFunction', {
-      entry: 'donations',
-      secretsExtension: true,
-      description: 'Donations: campaign progress, Stripe Checkout, the donate link',
-      config: DonationConfig,
-      environment: (bind) => ({
-        ...site,
-        // Public: reads campaigns and their totals, keeps checkout attempts and the rate windows; no gift.
-        ...stripe(bind, {
-          items: {
-            'dynamodb:GetItem': ['CAMPAIGN#', 'ATTEMPT#'],
-            'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#'],
-            'dynamodb:PutItem': ['ATTEMPT#'],
-            'dynamodb:UpdateItem': ['RATE#'],
-          },
-        }),
-        CURRENCIES: config.currencies.join(','),
-        DONATION_SUCCESS_URL: config.donationSuccessUrl,
-        DONATION_CANCEL_URL: config.donationCancelUrl,
-        CHECKOUT_CLIENT_LIMIT_PER_MINUTE: String(config.limits.checkoutClientPerMinute),
-        CAMPAIGN_CACHE_SECONDS: undefined,
-      }),
-    });
-
-    const stripeWebhook = new AppFunction(this, 'StripeWebhookFunction', {
-      entry: 'stripe-webhook',
-      secretsExtension: true,
-      description: 'Stripe webhook: the gift ledger, receipts, donor opt-ins',
-      timeout: Duration.seconds(30),
-      config: WebhookConfig,
-      environment: (bind) => ({
-        ...site,
-        // The gift ledger: gifts, the campaigns' totals, donor markers, monthly gifts; campaign settings read.
-        ...stripe(bind, {
-          items: {
-            'dynamodb:GetItem': ['GIFT#', 'CAMPAIGN#', 'MONTHLY#'],
-            'dynamodb:PutItem': ['GIFT#', 'DONOR#'],
-            'dynamodb:UpdateItem': ['TOTALS#', 'MONTHLY#'],
-          },
-        }),
-        SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(signupAndMailQueue),
-        CONSENT_VERSION: config.consentVersion,
-        DEFAULT_LIST: config.defaultList,
-      }),
-    });
-
-    const exportWorker = new AppFunction(this, 'ExportWorkerFunction', {
-      entry: 'export-worker',
-      description: 'Export worker: streams subscribers or donations to CSV in S3',
-      memorySize: 1024,
-      timeout: Duration.minutes(15),
-      config: ExportWorkerConfig,
-      environment: (bind) => ({
-        // Its job item, and what it exports: a Query on the index when a filter allows, else a parallel Scan.
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
-          items: { 'dynamodb:GetItem': ['EXPORT#'], 'dynamodb:UpdateItem': ['EXPORT#'] },
-          query: ['gsi1'],
-          scan: true,
-        }),
-        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { query: ['gsi1'], scan: true }),
-        // A multipart upload is s3:PutObject at every step; a failed one is aborted (the lifecycle rule is the backstop).
-        EXPORT_BUCKET_NAME: bind.objects(props.exportBucket, 'exports/', ['s3:PutObject', 's3:AbortMultipartUpload']),
-      }),
-    });
-    // No automatic retry of a failed export: it is marked failed, and the admin starts it again. Every failed run
-    // (also one that died before it could mark its job: a timeout, out of memory) and every start Lambda could not
-    // make within the hour waits here with its error, behind an alarm.
-    const exportFailures = new Queue(this, 'ExportWorkerFailureQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    exportWorker.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1), onFailure: new SqsDestination(exportFailures) });
-
-    const admin = new AppFunction(this, 'AdminFunction', {
-      entry: 'admin',
-      secretsExtension: true,
-      description: 'Admin API: exports, data requests, stats',
-      config: AdminConfig,
-      environment: (bind) => ({
-        ...site,
-        // Tokens (checked, last use touched), data requests (show; erase to a marker), export jobs, the counts.
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
-          items: {
-            'dynamodb:GetItem': ['TOKEN#', 'SUB#', 'SUPPRESS#', 'EXPORT#'],
-            'dynamodb:PutItem': ['SUPPRESS#', 'EXPORT#'],
-            'dynamodb:UpdateItem': ['TOKEN#', 'COUNTS#SUBSCRIBERS#'],
-            'dynamodb:DeleteItem': ['SUB#'],
-            'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'STATS'],
-          },
-        }),
-        // Read only: the campaign list and a campaign's gifts (on the index), each campaign's totals, and the donor
-        // markers that say in which campaigns an address has given (a data-subject request).
-        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { items: { 'dynamodb:BatchGetItem': ['TOTALS#', 'DONOR#'] }, query: ['gsi1'] }),
-        SIGNING_SECRET_ID: bind.secret(signingSecret),
-        // A download link is a GetObject presigned with the function's credentials.
-        EXPORT_BUCKET_NAME: bind.objects(props.exportBucket, 'exports/', ['s3:GetObject']),
-        EXPORT_WORKER_FUNCTION_NAME: bind.invoker(exportWorker.fn),
-        COUNTER_SHARDS: undefined,
-        LIST_IDS: config.lists.join(','),
-      }),
-    });
-
-    const sesEvents = new AppFunction(this, 'SesEventsFunction', {
-      entry: 'ses-events',
-      secretsExtension: true,
-      description: 'SES bounces and complaints: suppress the address',
-      config: SesEventsConfig,
-      environment: (bind) => ({
-        // Marks the address (a suppression marker) and its subscriber bounced or complained, with the counts.
-        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
-          items: {
-            'dynamodb:GetItem': ['SUB#'],
-            'dynamodb:PutItem': ['SUB#', 'SUPPRESS#'],
-            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#'],
-          },
-        }),
-        SIGNING_SECRET_ID: bind.secret(signingSecret),
-        COUNTER_SHARDS: undefined,
-      }),
-    });
-    // A notification the function could not record (after Lambda's own retries) waits here, behind an alarm:
-    // a lost bounce would mean mailing a dead address again.
-    const sesEventFailures = new Queue(this, 'SesEventsDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    sesEvents.fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(sesEventFailures) });
-    // SNS's own delivery to the function, when Lambda refuses it (throttled, unavailable) past SNS's retries, too.
-    props.sesEventsTopic.addSubscription(new LambdaSubscription(sesEvents.fn, { deadLetterQueue: sesEventFailures }));
-
-    const fallback = new AppFunction(this, 'FallbackFunction', {
-      entry: 'fallback',
-      description: 'Catch-all route: 404 and 405 in the contract format',
-      memorySize: 256,
-      config: FallbackConfig,
-      environment: () => brand,
-    });
-
-    // GET /v1/embed.js: the widget's script, built from web/embed/ as the function is bundled and inlined into it,
-    // so a deploy carries the current sources. No client, no secret, no grant.
-    const embed = new AppFunction(this, 'EmbedFunction', {
-      entry: 'embed',
-      description: 'Embed: the donation banner and signup form script for the site (GET /v1/embed.js)',
-      memorySize: 256,
-      config: EmbedConfig,
-      define: embedDefine(),
-      environment: () => ({}),
-    });
-
-    const groups: Record<FunctionName, AppFunction> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed };
-    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    for (const route of ROUTES) {
-      let integration = integrations.get(route.fn);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(`${route.fn}Integration`, groups[route.fn].fn);
-        integrations.set(route.fn, integration);
-      }
-      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
-    }
-    api.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration: new HttpLambdaIntegration('FallbackIntegration', fallback.fn) });
-
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
-    const stage = new HttpStage(this, 'DefaultStage', {
-      httpApi: api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
-      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(API_ACCESS_LOG_FIELDS)) },
-    });
-    // Route throttling (the limits and their reasons are in infra/config.ts). Every route has a bucket of its own;
-    // one listed here overrides the stage default above. The Stripe webhook's is separate from every public route's.
-    const throttle = config.throttle;
-    const limit = (rate: number, burst: number) => ({ ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst });
-    const signupLimit = limit(throttle.signupRateLimit, throttle.signupBurstLimit);
-    const checkoutLimit = limit(throttle.checkoutRateLimit, throttle.checkoutBurstLimit);
-    const routeSettings: Record<string, ReturnType<typeof limit>> = {
-      'POST /v1/subscriptions': signupLimit,
-      'GET /v1/subscriptions/thanks': signupLimit, // a form signup without JavaScript lands here
-      'GET /v1/campaigns/{campaignId}': limit(throttle.campaignRateLimit, throttle.campaignBurstLimit),
-      // The embed's script loads with the banner on the same page views (then stays cached): the campaign's limits.
-      'GET /v1/embed.js': limit(throttle.campaignRateLimit, throttle.campaignBurstLimit),
-      'POST /v1/donations/checkout': checkoutLimit,
-      'GET /v1/donate': checkoutLimit,
-      'GET /v1/donate/thanks': checkoutLimit,
-      'POST /v1/stripe/webhook': limit(throttle.webhookRateLimit, throttle.webhookBurstLimit),
-      ...Object.fromEntries(
-        ROUTES.filter((route) => route.method === 'HEAD').map((route) => [routeKey(route), limit(throttle.headRateLimit, throttle.headBurstLimit)]),
-      ),
-      ...Object.fromEntries(
-        ROUTES.filter((route) => route.fn === 'admin').map((route) => [routeKey(route), limit(throttle.adminRateLimit, throttle.adminBurstLimit)]),
-      ),
-    };
-    const known = new Set(ROUTES.map(routeKey));
-    const unknown = Object.keys(routeSettings).filter((key) => !known.has(key));
-    if (unknown.length > 0) throw new Error(`route throttling names routes that do not exist: ${unknown.join(', ')}`);
-    (stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', routeSettings);
+    const donations = new Donations(this, 'Donations', { config, site, signingSecret, donationsTable, mailQueue: mailingList.queue });
+    const adminConsole = new AdminConsole(this, 'AdminConsole', { config, site, signingSecret, subscribersTable, donationsTable, exportBucket: props.exportBucket });
+    const listHygiene = new ListHygiene(this, 'ListHygiene', { signingSecret, subscribersTable, sesEventsTopic: props.sesEventsTopic });
+    const embed = new Embed(this, 'Embed');
 
     const functions: Record<FunctionEntry, AppFunction> = {
-      subscriptions,
-      'signup-and-mail': signupAndMail,
-      donations,
-      'stripe-webhook': stripeWebhook,
-      admin,
-      'export-worker': exportWorker,
-      'ses-events': sesEvents,
-      fallback,
-      embed,
+      ...mailingList.functions,
+      ...donations.functions,
+      ...adminConsole.functions,
+      ...listHygiene.functions,
+      ...api.functions,
+      ...embed.functions,
     };
+    api.addRoutes(functions);
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
     for (const [entry, fn] of Object.entries(functions)) fn.reserveConcurrency(config.reservedConcurrency[entry as FunctionEntry]);
-    const mailReservation = config.reservedConcurrency['signup-and-mail'];
-    if (mailReservation !== undefined && mailReservation < MAIL_WORKERS) {
-      // Lambda's advice: with fewer than the event source's maximum concurrency, the poller's invocations are throttled,
-      // and each throttled batch counts as a receive towards the dead-letter queue.
-      throw new Error(`reservedConcurrency.signup-and-mail (${mailReservation}) must be at least the queue's maximum concurrency (${MAIL_WORKERS})`);
-    }
 
-    const monitoring = addMonitoring(this, {
+    const monitoring = new Monitoring(this, 'Monitoring', {
       config,
-      api,
-      accessLogs,
+      api: api.httpApi,
+      accessLogs: api.accessLogs,
       functions,
-      mailQueue: signupAndMailQueue,
-      failureQueues: [
-        { id: 'SignupAndMailDeadLettersAlarm', queue: deadLetters, description: 'Emails failed repeatedly and wait in the dead-letter queue' },
-        { id: 'SesEventFailuresAlarm', queue: sesEventFailures, description: 'SES bounce or complaint notifications could not be recorded' },
-        { id: 'ExportWorkerFailuresAlarm', queue: exportFailures, description: 'An export failed (or could not start): its request and error wait in the export failure queue' },
-      ],
+      mailQueue: mailingList.queue,
+      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures],
       configurationSetName: props.configurationSet.configurationSetName,
     });
 
-    // cdk-nag findings, each answered on its own resource with the reason (infra/nag.ts); call after every grant.
-    for (const fn of [subscriptions, donations, stripeWebhook, admin, fallback, embed]) {
-      acceptFinding(
-        fn,
-        'Serverless-LambdaDLQ',
-        'Serverless-LambdaDLQ: API Gateway invokes this function synchronously, and a dead-letter queue only catches asynchronous invocations; a failure answers the client 5xx (Stripe retries a webhook for 3 days).',
-      );
-    }
-    acceptFinding(
-      signupAndMail,
-      'Serverless-LambdaDLQ',
-      "Serverless-LambdaDLQ: an SQS event source mapping invokes this function; a message that keeps failing moves to the queue's own dead-letter queue (after 8 receives, alarmed).",
-    );
-    acceptFinding(
-      signupAndMail,
-      'Serverless-LambdaEventSourceMappingDestination',
-      "Serverless-LambdaEventSourceMappingDestination: Lambda's on-failure destinations for event source mappings serve streams and Kafka; for SQS the queue's redrive policy is the failure destination (8 receives, then the alarmed dead-letter queue).",
-    );
-    for (const fn of [exportWorker, sesEvents]) {
-      acceptFinding(
-        fn,
-        'Serverless-LambdaDLQ',
-        'Serverless-LambdaDLQ: a failed asynchronous invocation goes to an on-failure destination (an alarmed SQS queue), which keeps the error with the request where a dead-letter queue keeps only the event.',
-      );
-    }
-    for (const queue of [deadLetters, sesEventFailures, exportFailures]) {
-      acceptFinding(
-        queue,
-        'Serverless-SQSRedrivePolicy',
-        'Serverless-SQSRedrivePolicy: this queue is where failed work ends (a dead-letter queue or an on-failure destination, alarmed); a person reads it, nothing redrives it onward.',
-      );
-    }
-    for (const queue of [sesEventFailures, exportFailures]) {
-      acceptFinding(queue, 'AwsSolutions-SQS3', "AwsSolutions-SQS3: this queue is itself a function's failure destination, not a work queue that needs a dead-letter queue.");
-    }
-    acceptFinding(
-      signingSecret,
-      'AwsSolutions-SMG4',
-      'AwsSolutions-SMG4: the signing key is rotated by hand: automatic rotation would break every unsubscribe link already sent (README).',
-    );
-    acceptFinding(
-      stripeSecret,
-      'AwsSolutions-SMG4',
-      'AwsSolutions-SMG4: Stripe keys are rolled in the Stripe dashboard and put here by a person; Secrets Manager has no rotation for them.',
-    );
-    acceptFinding(
-      api,
-      'AwsSolutions-APIG4',
-      'AwsSolutions-APIG4: the public routes are anonymous by design (signup, links in emails, the Stripe webhook, which checks its signature); admin routes check bearer tokens in the function.',
-    );
-    // AwsSolutions-IAM5: every wildcard in each function's policy, named and reviewed: any other fails the infra tests,
-    // and so does a reviewed one that no grant makes any more (tests/infra/stacks.test.ts).
-    acceptWildcards(exportWorker, [wildcard.objectsUnder(props.exportBucket, 'exports/', 'each export writes a file of its own, named when it starts.')]);
-    acceptWildcards(admin, [wildcard.objectsUnder(props.exportBucket, 'exports/', 'a download link may name any export file, and only an export file.')]);
-
-    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
-    new CfnOutput(this, 'PublicApiUrl', { value: publicApiUrl });
-    new CfnOutput(this, 'SignupAndMailQueueUrl', { value: signupAndMailQueue.queueUrl });
-    new CfnOutput(this, 'StripeSecretArn', { value: stripeSecret.secretArn });
-    new CfnOutput(this, 'StripeWebhookUrl', { value: `${publicApiUrl}/v1/stripe/webhook` });
+    new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'PublicApiUrl', { value: api.url });
+    new CfnOutput(this, 'SignupAndMailQueueUrl', { value: mailingList.queue.queueUrl });
+    new CfnOutput(this, 'StripeSecretArn', { value: donations.stripeSecret.secretArn });
+    new CfnOutput(this, 'StripeWebhookUrl', { value: `${api.url}/v1/stripe/webhook` });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+  }
+
+  /** Logical ids leave the features out (see `Feature`): grouping resources into features replaces none of them. */
+  protected override allocateLogicalId(element: CfnElement): string {
+    return logicalIdWithoutFeatures(element);
   }
 }

@@ -65,8 +65,9 @@ const synthesize = () => {
   const stacks = buildStage(app, config);
   const assembly = app.synth();
   const templates = [stacks.data, stacks.api].map((stack) => assembly.getStackByName(stack.stackName).template as CfnTemplate);
-  const functions = stacks.api.node.children
-    .filter((child): child is AppFunction => child instanceof AppFunction)
+  const functions = stacks.api.node
+    .findAll()
+    .filter((construct): construct is AppFunction => construct instanceof AppFunction)
     .map((fn) => ({ name: entryOf(fn.node.id), logicalId: stacks.api.getLogicalId(fn.fn.node.defaultChild as CfnElement) }));
   return { templates, api: templates[1] as CfnTemplate, functions };
 };

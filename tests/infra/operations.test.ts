@@ -12,7 +12,7 @@ import { sqsBatchHandler } from '../../functions/platform/sqs.js';
 import { buildStage } from '../../infra/app.js';
 import { FUNCTION_ENTRIES, StageConfig } from '../../infra/config.js';
 import { filterPatternOf, LOG_METRICS, type LogMetric } from '../../infra/log-metrics.js';
-import { API_ACCESS_LOG_FIELDS, API_THROTTLED_PATTERN, MAIL_QUEUE_AGE_ALARM_SECONDS } from '../../infra/monitoring.js';
+import { API_ACCESS_LOG_FIELDS, API_THROTTLED_PATTERN, MAIL_QUEUE_AGE_ALARM_SECONDS } from '../../infra/constructs/monitoring.js';
 import { makeGiftDeps } from '../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 import { httpEvent, sqsEvent } from '../unit/handlers/events.js';

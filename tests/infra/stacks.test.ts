@@ -9,6 +9,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildStage } from '../../infra/app.js';
 import { StageConfig } from '../../infra/config.js';
+import { Feature } from '../../infra/constructs/feature.js';
 import { nagPacks } from '../../infra/nag.js';
 import { CDK_CONTEXT, TEST_STAGE } from '../support/stage.js';
 
@@ -341,7 +342,14 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
   it('uses every suppression: each answers a finding on its own resource, so a trimmed grant takes its suppression with it', () => {
     // cdk-nag's reports (one per pack and stack) list every finding it suppressed, with the reason.
     const cells = (row: string) => [...row.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => (m[1] ?? '').replaceAll('""', '"'));
-    const owner = (path: string) => path.split('/').slice(0, 2).join('/');
+    // The construct a suppression was declared on: the stack's child, or a feature's child (a feature only groups).
+    const features = new Set([stacks.data, stacks.api].flatMap((stack) => stack.node.findAll()).filter((c) => c instanceof Feature).map((c) => c.node.path));
+    const owner = (path: string) => {
+      const parts = path.split('/');
+      let end = 2;
+      while (end < parts.length && features.has(parts.slice(0, end).join('/'))) end++;
+      return parts.slice(0, end).join('/');
+    };
     const used = new Set(
       readdirSync(assemblyDir)
         .filter((name) => name.endsWith('-NagReport.csv'))

@@ -1,0 +1,129 @@
+import { Duration } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { FallbackConfig } from '../../functions/configs.js';
+import { type FunctionName, ROUTES, routeKey } from '../../functions/platform/routes.js';
+import type { StageConfig } from '../config.js';
+import { acceptFinding } from '../nag.js';
+import { AppFunction } from './app-function.js';
+import { Feature } from './feature.js';
+import { API_ACCESS_LOG_FIELDS } from './monitoring.js';
+import { brandEnvironment } from './site.js';
+
+export interface PublicApiProps {
+  config: StageConfig;
+}
+
+/**
+ * The HTTP API the site's pages, the emails' links and Stripe call: CORS for the site's origins, one stage with
+ * throttling and a JSON access log, the routes of the route table, and a catch-all that answers any other request
+ * 404 or 405 in the contract's format.
+ */
+export class PublicApi extends Feature {
+  readonly httpApi: HttpApi;
+  /** The base of the links in pages and emails: the stage's custom domain, else the API's own endpoint. */
+  readonly url: string;
+  /** The access log: one JSON object per request (API_ACCESS_LOG_FIELDS). */
+  readonly accessLogs: LogGroup;
+  /** The catch-all route's function. */
+  readonly functions: { fallback: AppFunction };
+
+  constructor(scope: Construct, id: string, { config }: PublicApiProps) {
+    super(scope, id);
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: `Appeal public API (${config.stage})`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: config.siteOrigins,
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowHeaders: ['content-type'],
+        maxAge: Duration.minutes(10),
+      },
+    });
+    this.url = config.publicApiUrl ?? this.httpApi.apiEndpoint;
+
+    const fallback = new AppFunction(this, 'FallbackFunction', {
+      entry: 'fallback',
+      description: 'Catch-all route: 404 and 405 in the contract format',
+      memorySize: 256,
+      config: FallbackConfig,
+      environment: () => brandEnvironment(config),
+    });
+    this.functions = { fallback };
+
+    this.accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: AccessLogFormat.custom(JSON.stringify(API_ACCESS_LOG_FIELDS)) },
+    });
+    (stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', routeThrottling(config.throttle));
+  }
+
+  /**
+   * Every route of the route table (functions/platform/routes.ts) to the function that serves it, and any other
+   * request to the fallback. Call it once, after every function's grants: it answers the nag findings of the
+   * routes and of the functions they invoke.
+   */
+  addRoutes(handlers: Record<FunctionName, AppFunction>) {
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const route of ROUTES) {
+      let integration = integrations.get(route.fn);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${route.fn}Integration`, handlers[route.fn].fn);
+        integrations.set(route.fn, integration);
+      }
+      this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+    this.httpApi.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration: new HttpLambdaIntegration('FallbackIntegration', this.functions.fallback.fn) });
+
+    acceptFinding(
+      this.httpApi,
+      'AwsSolutions-APIG4',
+      'AwsSolutions-APIG4: the public routes are anonymous by design (signup, links in emails, the Stripe webhook, which checks its signature); admin routes check bearer tokens in the function.',
+    );
+    for (const fn of new Set([...ROUTES.map((route) => handlers[route.fn]), this.functions.fallback])) {
+      acceptFinding(
+        fn,
+        'Serverless-LambdaDLQ',
+        'Serverless-LambdaDLQ: API Gateway invokes this function synchronously, and a dead-letter queue only catches asynchronous invocations; a failure answers the client 5xx (Stripe retries a webhook for 3 days).',
+      );
+    }
+  }
+}
+
+/**
+ * Route throttling (the limits and their reasons are in infra/config.ts). Every route has a bucket of its own; one
+ * listed here overrides the stage default. The Stripe webhook's is separate from every public route's.
+ */
+const routeThrottling = (throttle: StageConfig['throttle']) => {
+  const limit = (rate: number, burst: number) => ({ ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst });
+  const signupLimit = limit(throttle.signupRateLimit, throttle.signupBurstLimit);
+  const checkoutLimit = limit(throttle.checkoutRateLimit, throttle.checkoutBurstLimit);
+  const routeSettings: Record<string, ReturnType<typeof limit>> = {
+    'POST /v1/subscriptions': signupLimit,
+    'GET /v1/subscriptions/thanks': signupLimit, // a form signup without JavaScript lands here
+    'GET /v1/campaigns/{campaignId}': limit(throttle.campaignRateLimit, throttle.campaignBurstLimit),
+    // The embed's script loads with the banner on the same page views (then stays cached): the campaign's limits.
+    'GET /v1/embed.js': limit(throttle.campaignRateLimit, throttle.campaignBurstLimit),
+    'POST /v1/donations/checkout': checkoutLimit,
+    'GET /v1/donate': checkoutLimit,
+    'GET /v1/donate/thanks': checkoutLimit,
+    'POST /v1/stripe/webhook': limit(throttle.webhookRateLimit, throttle.webhookBurstLimit),
+    ...Object.fromEntries(
+      ROUTES.filter((route) => route.method === 'HEAD').map((route) => [routeKey(route), limit(throttle.headRateLimit, throttle.headBurstLimit)]),
+    ),
+    ...Object.fromEntries(
+      ROUTES.filter((route) => route.fn === 'admin').map((route) => [routeKey(route), limit(throttle.adminRateLimit, throttle.adminBurstLimit)]),
+    ),
+  };
+  const known = new Set(ROUTES.map(routeKey));
+  const unknown = Object.keys(routeSettings).filter((key) => !known.has(key));
+  if (unknown.length > 0) throw new Error(`route throttling names routes that do not exist: ${unknown.join(', ')}`);
+  return routeSettings;
+};
