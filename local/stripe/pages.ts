@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import { defaultBrand } from '../../functions/core/shared/brand.js';
 import { escapeHtml, page } from '../../functions/core/shared/html.js';
 import { formatMoney } from '../../functions/core/shared/money.js';
 import { own, type StripeStore } from './state.js';
 
-const BRAND = 'Stripe (local simulator)';
+const BRAND = defaultBrand('Stripe (local simulator)');
 
 /** The hosted Checkout page of a session: Pay (email, name on card) and Cancel, or its outcome once closed. */
 export const checkoutPage = (store: StripeStore, res: ServerResponse, sessionId: string) => {

@@ -21,9 +21,9 @@ export const giftAmount = (lang: string | undefined, minor: number, currency: st
   isLanguage(lang) && lang !== 'en' ? formatAmount(messagesOf(lang).locale.numbers, minor, currency) : formatMoney(minor, currency);
 
 /** The page's donation messages, its figures, and `sayHtml` to fill an escaped message with HTML values. */
-const words = (site: Brand | string) => {
+const words = (site: Brand) => {
   const { lang, t, say } = speech(site);
-  const siteName = escapeHtml(toBrand(site).siteName);
+  const siteName = escapeHtml(site.siteName);
   const locale = t.locale.numbers;
   return {
     lang,
@@ -39,7 +39,7 @@ const words = (site: Brand | string) => {
 };
 
 /** "$25 raised of $50,000 goal · 1 donor", and a bar of the exact proportion (no rounding to whole percents). */
-const progress = (site: Brand | string, campaign: Campaign, ended: boolean) => {
+const progress = (site: Brand, campaign: Campaign, ended: boolean) => {
   const { m, sayHtml, money, count } = words(site);
   const values = {
     raised: `<strong>${money(campaign.raised, campaign.currency)}</strong>`,
@@ -68,7 +68,7 @@ export interface ChooserState {
  * A closed campaign's page: it has ended, with its final total, and nothing to press but the way back to the site
  * (a closed campaign takes no gift, so no button may lead to an error).
  */
-export const campaignEndedPage = (site: Brand | string, campaign: Campaign) => {
+export const campaignEndedPage = (site: Brand, campaign: Campaign) => {
   const { m, sayHtml } = words(site);
   return page(
     m.ended.title,
@@ -84,7 +84,7 @@ ${homeButton(site)}`,
  * developers); a page in another language says it in the reader's words: an amount outside the campaign's range
  * with that range in their notation, an amount we could not read with an example of one we can.
  */
-const problemOf = (site: Brand | string, message: string, amountRange?: { campaign: Campaign } | undefined) => {
+const problemOf = (site: Brand, message: string, amountRange?: { campaign: Campaign } | undefined) => {
   const { lang, m, say, money } = words(site);
   if (lang === 'en') return escapeHtml(message);
   if (!amountRange) return escapeHtml(m.problems.other);
@@ -102,7 +102,7 @@ const problemOf = (site: Brand | string, message: string, amountRange?: { campai
  * opt-in after payment. A closed campaign gets campaignEndedPage instead. In the language of `site`, which the form
  * carries on (a hidden `lang`) to Checkout and the pages after it.
  */
-export const donateChooserPage = (site: Brand | string, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly') => {
+export const donateChooserPage = (site: Brand, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly') => {
   if (!campaign.open) return campaignEndedPage(site, campaign);
   const state: ChooserState = typeof choice === 'string' ? { frequency: choice } : choice;
   const { m, say, sayHtml, money, hiddenLang } = words(site);
@@ -170,7 +170,7 @@ export type GiftOutcome =
 type LegacyGift = { amount: string; monthly: boolean; campaignTitle?: string | undefined; manageUrl?: string | undefined };
 
 /** Both ways back after a gift that did not happen: the chooser again (when known) and the site. */
-const waysBack = (site: Brand | string, chooseUrl: string | undefined, label: string) => {
+const waysBack = (site: Brand, chooseUrl: string | undefined, label: string) => {
   const brand = toBrand(site);
   const { say } = words(site);
   return `<p class="actions">${chooseUrl ? `<a class="button" href="${escapeHtml(chooseUrl)}">${escapeHtml(label)}</a>` : ''}${brand.siteUrl ? `<a class="button secondary" href="${escapeHtml(brand.siteUrl)}">${escapeHtml(say(speech(site).t.page.backTo, { site: brand.siteName }))}</a>` : ''}</p>`;
@@ -181,7 +181,7 @@ const waysBack = (site: Brand | string, chooseUrl: string | undefined, label: st
  * processing gets a page that says so and claims no receipt yet); an unpaid, unknown
  * or unreadable session gets a page that claims nothing. The amount comes written in the page's language (giftAmount).
  */
-export const donationThanksPage = (site: Brand | string, outcome?: GiftOutcome | LegacyGift) => {
+export const donationThanksPage = (site: Brand, outcome?: GiftOutcome | LegacyGift) => {
   const result: GiftOutcome = outcome === undefined ? { status: 'unknown' } : 'status' in outcome ? outcome : { status: 'paid', ...outcome };
   const { m, sayHtml } = words(site);
   const t = m.thanks;
@@ -219,7 +219,7 @@ ${waysBack(site, result.chooseUrl, t.chooseAmount)}`,
  * A donation link we could not follow (an unknown campaign, a hand-made link): the problem (in the reader's words
  * when the page is not English), that nothing was charged, and the way back to the chooser when there is one.
  */
-export const donationErrorPage = (site: Brand | string, message: string, backUrl?: string) => {
+export const donationErrorPage = (site: Brand, message: string, backUrl?: string) => {
   const { m } = words(site);
   return page(
     m.error.title,

@@ -21,5 +21,8 @@ export interface Brand {
 /** The demo publication's scheme (GlobalSecurity.org: dark navy and red), also the default of every deployment. */
 export const DEFAULT_COLORS = { color: '#13294b', accent: '#b22234' } as const;
 
+/** The default look around a bare site name, for a caller that knows no more (a handler given no brand, a test). */
+export const defaultBrand = (siteName: string): Brand => ({ siteName, ...DEFAULT_COLORS });
+
 /** Where the API serves its icon (the catch-all function draws it: see core/shared/favicon.ts). */
 export const FAVICON_PATH = '/favicon.ico';

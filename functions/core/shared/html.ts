@@ -8,20 +8,18 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 /** Escapes text for HTML element content and quoted attribute values. */
 export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
-export { type Brand, DEFAULT_COLORS } from './brand.js';
+export { type Brand, DEFAULT_COLORS, defaultBrand } from './brand.js';
 
 const HEX = /^#[0-9a-f]{6}$/i;
 
-/** A brand from configuration, or the default look around a bare site name (a caller that knows no more). */
-export const toBrand = (site: Brand | string): Brand => {
-  if (typeof site === 'string') return { siteName: site, ...DEFAULT_COLORS };
-  // Colours reach a stylesheet: anything but #rrggbb (the config schema allows nothing else) is the default.
+/** The brand with colours fit for a stylesheet: anything but #rrggbb (the config schema allows nothing else) is the default. */
+export const toBrand = (site: Brand): Brand => {
   return { ...site, color: HEX.test(site.color) ? site.color : DEFAULT_COLORS.color, accent: HEX.test(site.accent) ? site.accent : DEFAULT_COLORS.accent };
 };
 
 /** The language a page for `site` speaks, its messages, and `say` to fill one of them (escaping is the caller's). */
-export const speech = (site: Brand | string) => {
-  const lang: Language = typeof site !== 'string' && isLanguage(site.lang) ? site.lang : DEFAULT_LANGUAGE;
+export const speech = (site: Brand) => {
+  const lang: Language = isLanguage(site.lang) ? site.lang : DEFAULT_LANGUAGE;
   const t: Messages = messagesOf(lang);
   return { lang, t, say: (template: string, values: Readonly<Record<string, string | number>> = {}) => fill(template, values) };
 };
@@ -63,7 +61,7 @@ export const SITE_CSS_PATH = '/v1/site.css';
  * of every function that renders a page (issue 8's budget), for a saving of one cached request. The pages' policy
  * allows styles from our own origin only (see pagePolicy), and the pages carry no `style` attributes.
  */
-export const stylesheet = (site: Brand | string): string => {
+export const stylesheet = (site: Brand): string => {
   const p = palette(toBrand(site));
   const key = `${p.color}${p.accent}`;
   const cached = stylesheets.get(key);
@@ -170,7 +168,7 @@ export interface PageOptions {
  * and a way back to the site in the footer. Its stylesheet from our own origin, no external asset but the
  * site's logo, so it renders under the strict policy of pagePolicy; readable from 320 px wide.
  */
-export const page = (title: string, body: string, site: Brand | string, options: PageOptions = {}): string => {
+export const page = (title: string, body: string, site: Brand, options: PageOptions = {}): string => {
   const brand = toBrand(site);
   const name = escapeHtml(brand.siteName);
   const home = brand.siteUrl ? escapeHtml(brand.siteUrl) : undefined;
@@ -197,7 +195,7 @@ ${home ? `<footer class="foot"><p><a href="${home}">${fill(escapeHtml(t.page.bac
 };
 
 /** A link to the site styled as a button, for pages whose next step is going back (nothing when no URL is known). */
-export const homeButton = (site: Brand | string, label?: string) => {
+export const homeButton = (site: Brand, label?: string) => {
   const brand = toBrand(site);
   return brand.siteUrl
     ? `<p class="actions"><a class="button" href="${escapeHtml(brand.siteUrl)}">${escapeHtml(label ?? fill(speech(site).t.page.backTo, { site: brand.siteName }))}</a></p>`
@@ -206,10 +204,10 @@ export const homeButton = (site: Brand | string, label?: string) => {
 
 /**
  * "12 seconds", "1 minute", "about 3 hours" (or "12 секунд", "mniej więcej 3 godziny"): how long to wait, for a page that
- * answers 429 (its Retry-After), in the language of `site` with Intl's own unit names and plural forms.
+ * answers 429 (its Retry-After), in the language of `site` (English without one) with Intl's own unit names and plural forms.
  */
-export const waitInWords = (seconds: number, site: Brand | string = ''): string => {
-  const { lang, t } = speech(site);
+export const waitInWords = (seconds: number, site?: Brand): string => {
+  const { lang, t } = site ? speech(site) : { lang: DEFAULT_LANGUAGE, t: messagesOf(DEFAULT_LANGUAGE) };
   const s = Math.max(1, Math.ceil(seconds));
   const unit = (n: number, name: 'second' | 'minute' | 'hour') => new Intl.NumberFormat(lang, { style: 'unit', unit: name, unitDisplay: 'long' }).format(n);
   if (s < 60) return unit(s, 'second');

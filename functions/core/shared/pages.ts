@@ -27,7 +27,7 @@ export interface PageProblem {
  * An error's message in the page's language. The API words its errors in English (the JSON bodies are the
  * contract's, for developers); a page in another language says what kind of problem it is in the reader's words.
  */
-export const problemInWords = (site: Brand | string, status: number, { message, code, expired }: PageProblem) => {
+export const problemInWords = (site: Brand, status: number, { message, code, expired }: PageProblem) => {
   const { lang, t } = speech(site);
   if (lang === 'en') return message;
   if (expired) return expired === 'manage' ? t.errors.messages.expiredManage : t.errors.messages.expiredConfirm;
@@ -38,7 +38,7 @@ export const problemInWords = (site: Brand | string, status: number, { message, 
  * The page a browser gets for any error: what went wrong in words, what to do next, and the way back to the site.
  * Pages with a form of their own (the signup form, the donation chooser) show the form again instead.
  */
-export const errorPage = (site: Brand | string, status: number, message: string, details: ErrorPageDetails | string = {}) => {
+export const errorPage = (site: Brand, status: number, message: string, details: ErrorPageDetails | string = {}) => {
   const { field, retryAfterSeconds, code, expired } = typeof details === 'string' ? { field: details, retryAfterSeconds: undefined, code: undefined, expired: undefined } : details;
   const { t, say } = speech(site);
   const badLink = code === 'invalid_token';

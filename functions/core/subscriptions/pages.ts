@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type PageProblem, problemInWords } from '../shared/pages.js';
 import { pluralOf } from '../shared/i18n/format.js';
-import { type Brand, escapeHtml, homeButton, page, speech, toBrand, waitInWords } from '../shared/html.js';
+import { type Brand, escapeHtml, homeButton, page, speech, waitInWords } from '../shared/html.js';
 
 export { errorPage } from '../shared/pages.js';
 
@@ -16,35 +16,35 @@ const postForm = (action: string, label: string, auto: boolean) =>
 </form>${auto ? `\n<script>${AUTO_SUBMIT}</script>` : ''}`;
 
 /** The page's language and messages, and the site's name escaped for a sentence of them. */
-const words = (site: Brand | string) => {
+const words = (site: Brand) => {
   const { lang, t, say } = speech(site);
-  const siteName = escapeHtml(toBrand(site).siteName);
+  const siteName = escapeHtml(site.siteName);
   return { lang, t, say, siteName, sayHtml: (template: string, values: Record<string, string> = {}) => say(escapeHtml(template), { site: siteName, ...values }) };
 };
 
-export const confirmPromptPage = (site: Brand | string, action: string) => {
+export const confirmPromptPage = (site: Brand, action: string) => {
   const { t, sayHtml } = words(site);
   const m = t.subscriptions.confirmPrompt;
   return page(m.title, `<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, true)}`, site);
 };
 
-export const confirmedPage = (site: Brand | string) => {
+export const confirmedPage = (site: Brand) => {
   const { t, say, sayHtml } = words(site);
   const m = t.subscriptions.confirmed;
   return page(
     m.title,
-    `<p class="lead" role="status">${sayHtml(m.lead)}</p>\n${homeButton(site, say(m.continue, { site: toBrand(site).siteName }))}`,
+    `<p class="lead" role="status">${sayHtml(m.lead)}</p>\n${homeButton(site, say(m.continue, { site: site.siteName }))}`,
     site,
   );
 };
 
-export const unsubscribePromptPage = (site: Brand | string, action: string) => {
+export const unsubscribePromptPage = (site: Brand, action: string) => {
   const { t, sayHtml } = words(site);
   const m = t.subscriptions.unsubscribePrompt;
   return page(m.title, `<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, false)}`, site);
 };
 
-export const unsubscribedPage = (site: Brand | string) => {
+export const unsubscribedPage = (site: Brand) => {
   const { t, sayHtml } = words(site);
   const m = t.subscriptions.unsubscribed;
   return page(
@@ -56,7 +56,7 @@ ${homeButton(site)}`,
   );
 };
 
-export const thanksPage = (site: Brand | string) => {
+export const thanksPage = (site: Brand) => {
   const { t, sayHtml } = words(site);
   const m = t.subscriptions.thanks;
   return page(
@@ -72,7 +72,7 @@ ${homeButton(site)}`,
  * The answer to a bad confirmation link: explains (links work for `validDays`, the configured CONFIRM_TTL_DAYS), and
  * offers a fresh link (the address prefilled if known).
  */
-export const invalidConfirmLinkPage = (site: Brand | string, problem: PageProblem, signupAction: string, email?: string, validDays = 7) => {
+export const invalidConfirmLinkPage = (site: Brand, problem: PageProblem, signupAction: string, email?: string, validDays = 7) => {
   const { lang, t, say } = words(site);
   const m = t.subscriptions.invalidLink;
   const validity = say(pluralOf(lang, validDays, m.validity), { n: validDays });
@@ -94,7 +94,7 @@ ${hiddenLang(site)}<div class="field">
 };
 
 /** A form of ours posts the page's language, so that the answer and the emails speak it too. */
-const hiddenLang = (site: Brand | string) => {
+const hiddenLang = (site: Brand) => {
   const { lang } = speech(site);
   return `<input type="hidden" name="lang" value="${lang}">\n`;
 };
@@ -124,7 +124,7 @@ const kept = (value: string | undefined, max: number) => escapeHtml((value ?? ''
  * the top and next to its field (aria-describedby, aria-invalid, focused), everything the reader typed kept, and
  * the form's hidden fields (lists, source page, language) carried over, so one correction and one click finish it.
  */
-export const signupFormPage = (site: Brand | string, action: string, values: SignupFormValues, problem: SignupFormProblem) => {
+export const signupFormPage = (site: Brand, action: string, values: SignupFormValues, problem: SignupFormProblem) => {
   const { t, lang, say, siteName } = words(site);
   const m = t.subscriptions.form;
   const field = problem.field?.split('.')[0];
