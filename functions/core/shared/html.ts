@@ -2,11 +2,7 @@ import { type Brand, DEFAULT_COLORS } from './brand.js';
 import { type Messages, messagesOf } from './i18n/catalogue.js';
 import { fill } from './i18n/format.js';
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from './i18n/index.js';
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+import { fillHtml, type Html, html, render } from './template.js';
 
 export { type Brand, DEFAULT_COLORS, defaultBrand } from './brand.js';
 
@@ -17,7 +13,7 @@ export const toBrand = (site: Brand): Brand => {
   return { ...site, color: HEX.test(site.color) ? site.color : DEFAULT_COLORS.color, accent: HEX.test(site.accent) ? site.accent : DEFAULT_COLORS.accent };
 };
 
-/** The language a page for `site` speaks, its messages, and `say` to fill one of them (escaping is the caller's). */
+/** The language a page for `site` speaks, its messages, and `say` to fill one of them as plain text (a template escapes it). */
 export const speech = (site: Brand) => {
   const lang: Language = isLanguage(site.lang) ? site.lang : DEFAULT_LANGUAGE;
   const t: Messages = messagesOf(lang);
@@ -168,39 +164,33 @@ export interface PageOptions {
  * and a way back to the site in the footer. Its stylesheet from our own origin, no external asset but the
  * site's logo, so it renders under the strict policy of pagePolicy; readable from 320 px wide.
  */
-export const page = (title: string, body: string, site: Brand, options: PageOptions = {}): string => {
-  const brand = toBrand(site);
-  const name = escapeHtml(brand.siteName);
-  const home = brand.siteUrl ? escapeHtml(brand.siteUrl) : undefined;
+export const page = (title: string, body: Html, site: Brand, options: PageOptions = {}): string => {
+  const home = site.siteUrl;
   const { lang, t } = speech(site);
-  const mark = `${brand.logoUrl ? `<img src="${escapeHtml(brand.logoUrl)}" alt="" height="36">` : ''}<span>${name}</span>`;
-  return `<!doctype html>
+  const mark = html`${site.logoUrl && html`<img src="${site.logoUrl}" alt="" height="36">`}<span>${site.siteName}</span>`;
+  return render(html`<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${options.titlePrefix ? `${escapeHtml(options.titlePrefix)} ` : ''}${escapeHtml(title)} · ${name}</title>
-${brand.iconUrl ? `<link rel="icon" href="${escapeHtml(brand.iconUrl)}">\n` : ''}<link rel="stylesheet" href="${SITE_CSS_PATH}">
+<title>${options.titlePrefix && `${options.titlePrefix} `}${title} · ${site.siteName}</title>
+${site.iconUrl && html`<link rel="icon" href="${site.iconUrl}">\n`}<link rel="stylesheet" href="${SITE_CSS_PATH}">
 </head>
 <body>
-<header class="masthead">${home ? `<a href="${home}">${mark}</a>` : `<div>${mark}</div>`}</header>
+<header class="masthead">${home ? html`<a href="${home}">${mark}</a>` : html`<div>${mark}</div>`}</header>
 <main>
-<h1>${escapeHtml(title)}</h1>
+<h1>${title}</h1>
 ${body}
 </main>
-${home ? `<footer class="foot"><p><a href="${home}">${fill(escapeHtml(t.page.backTo), { site: name })}</a></p></footer>\n` : ''}</body>
+${home && html`<footer class="foot"><p><a href="${home}">${fillHtml(t.page.backTo, { site: site.siteName })}</a></p></footer>\n`}</body>
 </html>
-`;
+`);
 };
 
 /** A link to the site styled as a button, for pages whose next step is going back (nothing when no URL is known). */
-export const homeButton = (site: Brand, label?: string) => {
-  const brand = toBrand(site);
-  return brand.siteUrl
-    ? `<p class="actions"><a class="button" href="${escapeHtml(brand.siteUrl)}">${escapeHtml(label ?? fill(speech(site).t.page.backTo, { site: brand.siteName }))}</a></p>`
-    : '';
-};
+export const homeButton = (site: Brand, label?: string): Html =>
+  html`${site.siteUrl && html`<p class="actions"><a class="button" href="${site.siteUrl}">${label ?? fill(speech(site).t.page.backTo, { site: site.siteName })}</a></p>`}`;
 
 /**
  * "12 seconds", "1 minute", "about 3 hours" (or "12 секунд", "mniej więcej 3 godziny"): how long to wait, for a page that

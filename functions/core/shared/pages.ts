@@ -1,5 +1,6 @@
 import type { TokenExpiry } from './errors.js';
-import { type Brand, escapeHtml, homeButton, page, speech, waitInWords } from './html.js';
+import { type Brand, homeButton, page, speech, waitInWords } from './html.js';
+import { html } from './template.js';
 
 export interface ErrorPageDetails {
   /** The field the error is about, named in words on the page. */
@@ -57,10 +58,10 @@ export const errorPage = (site: Brand, status: number, message: string, details:
             : t.errors.next.check;
   return page(
     title,
-    `<div class="alert" role="alert">
-<p>${about ? `${escapeHtml(about)} ` : ''}${escapeHtml(problemInWords(site, status, { message, code, expired }))}</p>
+    html`<div class="alert" role="alert">
+<p>${about && `${about} `}${problemInWords(site, status, { message, code, expired })}</p>
 </div>
-<p>${escapeHtml(next)}</p>
+<p>${next}</p>
 ${homeButton(site)}`,
     site,
     { titlePrefix: status === 400 || status === 413 || status === 415 ? t.page.errorPrefix : undefined },
