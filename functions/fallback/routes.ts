@@ -1,6 +1,6 @@
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { faviconIco } from '../core/shared/favicon.js';
-import { SITE_CSS_PATH, stylesheet } from '../core/shared/html.js';
+import { SITE_CSS_PATH, stylesheet } from '../core/shared/stylesheet.js';
 import { MethodNotAllowedError, NotFoundError } from '../core/shared/errors.js';
 import { type HttpResponse, httpHandler } from '../platform/http.js';
 import { FAVICON_PATH, matchRoute } from '../platform/routes.js';

@@ -16,8 +16,8 @@ import {
   ValidationError,
 } from '../core/shared/errors.js';
 import type { Client } from '../core/shared/model.js';
-import { type Brand, defaultBrand } from '../core/shared/brand.js';
-import { pagePolicy, toBrand } from '../core/shared/html.js';
+import { type Brand, defaultBrand, toBrand } from '../core/shared/brand.js';
+import { pagePolicy } from '../core/shared/page-policy.js';
 import { type Language, pickLanguage } from '../core/shared/i18n/index.js';
 import { errorPage } from '../core/shared/pages.js';
 import { logger } from './logger.js';

@@ -1,5 +1,7 @@
 import type { Campaign } from './model.js';
-import { type Brand, homeButton, page, speech } from '../shared/html.js';
+import type { Brand } from '../shared/brand.js';
+import { homeButton, page } from '../shared/page-shell.js';
+import { speech } from '../shared/words.js';
 import { fillHtml, type Html, html, join } from '../shared/template.js';
 import { messagesOf } from '../shared/i18n/catalogue.js';
 import { formatAmount, formatCount } from '../shared/i18n/format.js';

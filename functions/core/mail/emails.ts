@@ -1,4 +1,5 @@
-import { DEFAULT_COLORS, palette } from '../shared/html.js';
+import { DEFAULT_COLORS } from '../shared/brand.js';
+import { palette } from '../shared/palette.js';
 import { type Html, html, join, render, type Value } from '../shared/template.js';
 import type { OutgoingEmail } from './model.js';
 import { formatMoney } from '../shared/money.js';

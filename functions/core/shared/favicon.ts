@@ -1,4 +1,5 @@
-import { type Brand, palette, toBrand } from './html.js';
+import { type Brand, toBrand } from './brand.js';
+import { palette } from './palette.js';
 
 // The icon of our pages, drawn here rather than shipped as a file (nothing is downloaded, nothing to keep in step
 // with the brand): the site's initial in a 5×7 pixel font, tripled, on a rounded square of the brand colour, over

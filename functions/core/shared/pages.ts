@@ -1,5 +1,7 @@
 import type { TokenExpiry } from './errors.js';
-import { type Brand, homeButton, page, speech, waitInWords } from './html.js';
+import type { Brand } from './brand.js';
+import { homeButton, page } from './page-shell.js';
+import { speech, waitInWords } from './words.js';
 import { html } from './template.js';
 
 export interface ErrorPageDetails {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type PageProblem, problemInWords } from '../shared/pages.js';
 import { pluralOf } from '../shared/i18n/format.js';
-import { type Brand, homeButton, page, speech, waitInWords } from '../shared/html.js';
+import type { Brand } from '../shared/brand.js';
+import { homeButton, page } from '../shared/page-shell.js';
+import { speech, waitInWords } from '../shared/words.js';
 import { fillHtml, type Html, html, raw } from '../shared/template.js';
 
 export { errorPage } from '../shared/pages.js';
