@@ -2,7 +2,7 @@ import type { Campaign } from './model.js';
 import type { Brand } from '../shared/brand.js';
 import { homeButton, page } from '../shared/page-shell.js';
 import { speech } from '../shared/words.js';
-import { fillHtml, type Html, html, join } from '../shared/template.js';
+import { fillHtml, html, join } from '../shared/template.js';
 import { messagesOf } from '../shared/i18n/catalogue.js';
 import { formatAmount, formatCount } from '../shared/i18n/format.js';
 import { isLanguage } from '../shared/i18n/index.js';
@@ -23,15 +23,15 @@ export const exactMoney = (minor: number, currency: string) => {
 export const giftAmount = (lang: string | undefined, minor: number, currency: string) =>
   isLanguage(lang) && lang !== 'en' ? formatAmount(messagesOf(lang).locale.numbers, minor, currency) : formatMoney(minor, currency);
 
-/** The page's donation messages, its figures, and `sayHtml` to fill a message, in HTML, with the site's name and `values`. */
+/** The page's donation messages and its figures, with speech's `say` and `sayHtml`. */
 const words = (site: Brand) => {
-  const { lang, t, say } = speech(site);
+  const { lang, t, say, sayHtml } = speech(site);
   const locale = t.locale.numbers;
   return {
     lang,
     m: t.donations,
     say,
-    sayHtml: (template: string, values: Record<string, string | Html> = {}) => fillHtml(template, { site: site.siteName, ...values }),
+    sayHtml,
     /** An amount, exact; in English as the chooser always wrote it (exactMoney). */
     money: (minor: number, currency: string) => (lang === 'en' ? exactMoney(minor, currency) : formatAmount(locale, minor, currency)),
     count: (n: number, forms: Parameters<typeof formatCount>[2]) => formatCount(locale, n, forms),

@@ -1,7 +1,7 @@
 import type { Brand } from './brand.js';
 import { fill } from './i18n/format.js';
 import { SITE_CSS_PATH } from './stylesheet.js';
-import { fillHtml, type Html, html, render } from './template.js';
+import { type Html, html, render } from './template.js';
 import { speech } from './words.js';
 
 export interface PageOptions {
@@ -16,7 +16,7 @@ export interface PageOptions {
  */
 export const page = (title: string, body: Html, site: Brand, options: PageOptions = {}): string => {
   const home = site.siteUrl;
-  const { lang, t } = speech(site);
+  const { lang, t, sayHtml } = speech(site);
   const mark = html`${site.logoUrl && html`<img src="${site.logoUrl}" alt="" height="36">`}<span>${site.siteName}</span>`;
   return render(html`<!doctype html>
 <html lang="${lang}">
@@ -33,7 +33,7 @@ ${site.iconUrl && html`<link rel="icon" href="${site.iconUrl}">\n`}<link rel="st
 <h1>${title}</h1>
 ${body}
 </main>
-${home && html`<footer class="foot"><p><a href="${home}">${fillHtml(t.page.backTo, { site: site.siteName })}</a></p></footer>\n`}</body>
+${home && html`<footer class="foot"><p><a href="${home}">${sayHtml(t.page.backTo)}</a></p></footer>\n`}</body>
 </html>
 `);
 };

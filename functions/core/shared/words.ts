@@ -3,12 +3,21 @@ import type { Brand } from './brand.js';
 import { type Messages, messagesOf } from './i18n/catalogue.js';
 import { fill } from './i18n/format.js';
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from './i18n/index.js';
+import { fillHtml, type Html } from './template.js';
 
-/** The language a page for `site` speaks, its messages, and `say` to fill one of them as plain text (a template escapes it). */
+/**
+ * The language a page for `site` speaks, its messages, `say` to fill one of them as plain text (a template escapes
+ * it), and `sayHtml` to fill one as HTML, its `{site}` the site's name unless `values` say otherwise.
+ */
 export const speech = (site: Brand) => {
   const lang: Language = isLanguage(site.lang) ? site.lang : DEFAULT_LANGUAGE;
   const t: Messages = messagesOf(lang);
-  return { lang, t, say: (template: string, values: Readonly<Record<string, string | number>> = {}) => fill(template, values) };
+  return {
+    lang,
+    t,
+    say: (template: string, values: Readonly<Record<string, string | number>> = {}) => fill(template, values),
+    sayHtml: (template: string, values: Readonly<Record<string, string | Html>> = {}) => fillHtml(template, { site: site.siteName, ...values }),
+  };
 };
 
 /**

@@ -4,7 +4,7 @@ import { pluralOf } from '../shared/i18n/format.js';
 import type { Brand } from '../shared/brand.js';
 import { homeButton, page } from '../shared/page-shell.js';
 import { speech, waitInWords } from '../shared/words.js';
-import { fillHtml, type Html, html, raw } from '../shared/template.js';
+import { html, raw } from '../shared/template.js';
 
 export { errorPage } from '../shared/pages.js';
 
@@ -18,20 +18,14 @@ const postForm = (action: string, label: string, auto: boolean) =>
 <p class="actions"><button type="submit">${label}</button></p>
 </form>${auto && html`\n<script>${raw(AUTO_SUBMIT)}</script>`}`;
 
-/** The page's language and messages, and `sayHtml` to fill one of them, in HTML, with the site's name and `values`. */
-const words = (site: Brand) => {
-  const { lang, t, say } = speech(site);
-  return { lang, t, say, sayHtml: (template: string, values: Record<string, string | Html> = {}) => fillHtml(template, { site: site.siteName, ...values }) };
-};
-
 export const confirmPromptPage = (site: Brand, action: string) => {
-  const { t, sayHtml } = words(site);
+  const { t, sayHtml } = speech(site);
   const m = t.subscriptions.confirmPrompt;
   return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, true)}`, site);
 };
 
 export const confirmedPage = (site: Brand) => {
-  const { t, say, sayHtml } = words(site);
+  const { t, say, sayHtml } = speech(site);
   const m = t.subscriptions.confirmed;
   return page(
     m.title,
@@ -41,13 +35,13 @@ export const confirmedPage = (site: Brand) => {
 };
 
 export const unsubscribePromptPage = (site: Brand, action: string) => {
-  const { t, sayHtml } = words(site);
+  const { t, sayHtml } = speech(site);
   const m = t.subscriptions.unsubscribePrompt;
   return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, false)}`, site);
 };
 
 export const unsubscribedPage = (site: Brand) => {
-  const { t, sayHtml } = words(site);
+  const { t, sayHtml } = speech(site);
   const m = t.subscriptions.unsubscribed;
   return page(
     m.title,
@@ -59,7 +53,7 @@ ${homeButton(site)}`,
 };
 
 export const thanksPage = (site: Brand) => {
-  const { t, sayHtml } = words(site);
+  const { t, sayHtml } = speech(site);
   const m = t.subscriptions.thanks;
   return page(
     m.title,
@@ -75,7 +69,7 @@ ${homeButton(site)}`,
  * offers a fresh link (the address prefilled if known).
  */
 export const invalidConfirmLinkPage = (site: Brand, problem: PageProblem, signupAction: string, email?: string, validDays = 7) => {
-  const { lang, t, say } = words(site);
+  const { lang, t, say } = speech(site);
   const m = t.subscriptions.invalidLink;
   const validity = say(pluralOf(lang, validDays, m.validity), { n: validDays });
   return page(
@@ -127,7 +121,7 @@ const kept = (value: string | undefined, max: number) => (value ?? '').slice(0, 
  * the form's hidden fields (lists, source page, language) carried over, so one correction and one click finish it.
  */
 export const signupFormPage = (site: Brand, action: string, values: SignupFormValues, problem: SignupFormProblem) => {
-  const { t, lang, say, sayHtml } = words(site);
+  const { t, lang, say, sayHtml } = speech(site);
   const m = t.subscriptions.form;
   const field = problem.field?.split('.')[0];
   // The API words its problems in English; a page in another language says them in the reader's words.
