@@ -1,27 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { prefersHtml } from '../functions/platform/http.js';
+import { type Html, html, join, raw, render } from '../functions/core/shared/template.js';
 import type { OutboxEmail } from './data-dir.js';
 
 // The outbox as an inbox (never deployed): `GET /_local/outbox` is the contract's JSON for tools and a list of the
 // emails for a browser (Accept preferring text/html, as a browser's navigation sends); `GET /_local/outbox/{id}`
 // shows one email as a mail client would, with its headers, or gives its JSON to a tool.
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
 /** http(s) links in plain text made clickable; everything else escaped (so only http(s) links become markup). */
 const linkify = (text: string) => {
-  let html = '';
+  const parts: Html[] = [];
   let last = 0;
   for (const match of text.matchAll(/https?:\/\/[^\s<>"']+/g)) {
     const url = match[0].replace(/[.,;:!?)\]]+$/, ''); // sentence punctuation after a link is not part of it
-    html += `${escapeHtml(text.slice(last, match.index))}<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
+    parts.push(html`${text.slice(last, match.index)}<a href="${url}">${url}</a>`);
     last = match.index + url.length;
   }
-  return html + escapeHtml(text.slice(last));
+  return html`${parts}${text.slice(last)}`;
 };
 
-const when = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</time>`;
+const when = (iso: string) => html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}</time>`;
 
 /**
  * The email's HTML as the frame's document. Its links open in the whole tab (`<base target="_top">`, which the
@@ -56,14 +54,15 @@ const STYLE = `
   pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #fff; border: 1px solid #d0d0cc; border-radius: 6px; padding: 0.8rem; margin: 0; font-size: 0.9rem; }
 `;
 
-const page = (title: string, body: string) => `<!doctype html>
+const page = (title: string, body: Html) =>
+  render(html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Appeal outbox (local)</title>
+<title>${title} · Appeal outbox (local)</title>
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<style>${STYLE}</style>
+<style>${raw(STYLE)}</style>
 </head>
 <body>
 <header><p><a href="/_local/outbox">Outbox</a> · Appeal dev server: every email the product sends, none delivered</p></header>
@@ -72,7 +71,7 @@ ${body}
 </main>
 </body>
 </html>
-`;
+`);
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -82,16 +81,14 @@ export const inboxPage = (emails: readonly OutboxEmail[]) => {
     .reverse()
     .map(
       (m) =>
-        `<li><a href="/_local/outbox/${encodeURIComponent(m.id)}">${escapeHtml(m.subject || '(no subject)')}</a>` +
-        `<span class="meta">To ${escapeHtml(m.to.join(', '))} · from ${escapeHtml(m.from)} · ${when(m.at)}</span></li>`,
-    )
-    .join('\n');
+        html`<li><a href="/_local/outbox/${encodeURIComponent(m.id)}">${m.subject || '(no subject)'}</a><span class="meta">To ${m.to.join(', ')} · from ${m.from} · ${when(m.at)}</span></li>`,
+    );
   const list = emails.length
-    ? `<ol class="mails">\n${items}\n</ol>`
-    : '<p>No email yet. Sign up or give on the <a href="/">demo page</a>, then reload this one.</p>';
+    ? html`<ol class="mails">\n${join(items, '\n')}\n</ol>`
+    : html`<p>No email yet. Sign up or give on the <a href="/">demo page</a>, then reload this one.</p>`;
   return page(
     'Inbox',
-    `<h1>Outbox</h1>
+    html`<h1>Outbox</h1>
 <p>${plural(emails.length, 'email', 'emails')} sent, newest first. Tools get the same list as JSON here (<code>Accept: application/json</code>).</p>
 ${list}`,
   );
@@ -106,20 +103,20 @@ export const emailPage = (email: OutboxEmail) => {
     ['Sent', email.at],
     ...Object.entries(email.headers),
   ];
-  const rows = headers.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${name === 'Sent' ? when(value) : linkify(value)}</dd>`).join('\n');
-  const html = email.html
-    ? `<iframe title="The email as HTML, as a mail client shows it" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcdoc="${escapeHtml(frameDocument(email.html))}"></iframe>`
-    : '<p>This email has no HTML part.</p>';
+  const rows = headers.map(([name, value]) => html`<dt>${name}</dt><dd>${name === 'Sent' ? when(value) : linkify(value)}</dd>`);
+  const htmlPart = email.html
+    ? html`<iframe title="The email as HTML, as a mail client shows it" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcdoc="${frameDocument(email.html)}"></iframe>`
+    : html`<p>This email has no HTML part.</p>`;
   return page(
     email.subject || '(no subject)',
-    `<p><a href="/_local/outbox">← All emails</a></p>
-<h1>${escapeHtml(email.subject || '(no subject)')}</h1>
+    html`<p><a href="/_local/outbox">← All emails</a></p>
+<h1>${email.subject || '(no subject)'}</h1>
 <h2>Headers</h2>
 <dl class="headers">
-${rows}
+${join(rows, '\n')}
 </dl>
 <h2>HTML part</h2>
-${html}
+${htmlPart}
 <h2>Text part</h2>
 <pre>${linkify(email.text || '(no text part)')}</pre>`,
   );
@@ -154,7 +151,7 @@ export const serveOutbox = (req: IncomingMessage, res: ServerResponse, pathname:
     if (wantsHtml) sendHtml(res, 200, emailPage(email));
     else sendJson(res, 200, email);
   } else if (wantsHtml) {
-    sendHtml(res, 404, page('Not found', '<h1>No such email</h1><p>It is not in the outbox. <a href="/_local/outbox">See every email</a>.</p>'));
+    sendHtml(res, 404, page('Not found', html`<h1>No such email</h1><p>It is not in the outbox. <a href="/_local/outbox">See every email</a>.</p>`));
   } else {
     sendJson(res, 404, { error: { code: 'not_found', message: 'There is no email with this id in the outbox.' } });
   }

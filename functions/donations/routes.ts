@@ -1,5 +1,5 @@
 import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
-import type { Brand } from '../core/shared/brand.js';
+import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
 import {
   campaignProgress,
@@ -47,7 +47,7 @@ export const MANAGE_LINK_LIMIT: RateLimit = { name: 'manage-client', limit: 60, 
 
 export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) => {
   const { siteName } = options;
-  const site = options.brand ?? siteName;
+  const site = options.brand ?? defaultBrand(siteName);
   const base = deps.settings.apiBaseUrl;
   // The chooser's form is answered with a 303 to Stripe Checkout, and browsers hold that redirect to the page's
   // form-action too (the dev server's simulator is our own origin).

@@ -1,6 +1,6 @@
-import type { Brand } from '../core/shared/brand.js';
+import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { faviconIco } from '../core/shared/favicon.js';
-import { SITE_CSS_PATH, stylesheet } from '../core/shared/html.js';
+import { SITE_CSS_PATH, stylesheet } from '../core/shared/stylesheet.js';
 import { MethodNotAllowedError, NotFoundError } from '../core/shared/errors.js';
 import { type HttpResponse, httpHandler } from '../platform/http.js';
 import { FAVICON_PATH, matchRoute } from '../platform/routes.js';
@@ -10,9 +10,10 @@ import { FAVICON_PATH, matchRoute } from '../platform/routes.js';
  * cached by browsers for a day), their stylesheet at /v1/site.css, and for anything else 404, or 405 for a known path with another method.
  */
 export const makeHandler = ({ siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
+  const site = brand ?? defaultBrand(siteName);
   let icon: string | undefined;
   const favicon = (): HttpResponse => {
-    icon ??= Buffer.from(faviconIco(brand ?? siteName)).toString('base64');
+    icon ??= Buffer.from(faviconIco(site)).toString('base64');
     return {
       statusCode: 200,
       headers: { 'content-type': 'image/x-icon', 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' },
@@ -24,7 +25,7 @@ export const makeHandler = ({ siteName, brand }: { siteName: string; brand?: Bra
   const css = (): HttpResponse => ({
     statusCode: 200,
     headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
-    body: stylesheet(brand ?? siteName),
+    body: stylesheet(site),
   });
   return httpHandler(
     {},

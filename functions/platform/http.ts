@@ -16,8 +16,8 @@ import {
   ValidationError,
 } from '../core/shared/errors.js';
 import type { Client } from '../core/shared/model.js';
-import type { Brand } from '../core/shared/brand.js';
-import { pagePolicy, toBrand } from '../core/shared/html.js';
+import { type Brand, defaultBrand, toBrand } from '../core/shared/brand.js';
+import { pagePolicy } from '../core/shared/page-policy.js';
 import { type Language, pickLanguage } from '../core/shared/i18n/index.js';
 import { errorPage } from '../core/shared/pages.js';
 import { headAnswer } from './head.js';
@@ -307,7 +307,7 @@ export const statusOf = (error: unknown): number => {
  * Maps any thrown value to the contract's error response: JSON, or an error page for a browser (`wantsHtml`).
  * Unknown errors log with their stack and answer a generic 500.
  */
-export const errorResponse = (error: unknown, req: HttpRequest | undefined, site: Brand | string): HttpResponse => {
+export const errorResponse = (error: unknown, req: HttpRequest | undefined, site: Brand): HttpResponse => {
   const known = error instanceof DomainError ? error : undefined;
   const status = statusOf(error);
   if (!known) logger.error('unhandled error', { error: error as Error, requestId: req?.requestId });
@@ -332,12 +332,12 @@ export const errorResponse = (error: unknown, req: HttpRequest | undefined, site
  * The language to answer a reader in: `requested` (a form's `lang`), else `lang` in the query (our links and the
  * embed's fallback carry it), else the first of the browser's Accept-Language we speak, else the site's own.
  */
-export const readerLanguage = (req: HttpRequest | undefined, site: Brand | string, requested?: string | undefined): Language => {
-  return pickLanguage(requested ?? req?.query.get('lang'), req?.headers['accept-language'], typeof site === 'string' ? undefined : site.lang);
+export const readerLanguage = (req: HttpRequest | undefined, site: Brand, requested?: string | undefined): Language => {
+  return pickLanguage(requested ?? req?.query.get('lang'), req?.headers['accept-language'], site.lang);
 };
 
 /** The site as this request's reader sees it: its brand, in the reader's language (readerLanguage). */
-export const siteFor = (req: HttpRequest | undefined, site: Brand | string, requested?: string | undefined): Brand => ({
+export const siteFor = (req: HttpRequest | undefined, site: Brand, requested?: string | undefined): Brand => ({
   ...toBrand(site),
   lang: readerLanguage(req, site, requested),
 });
@@ -360,7 +360,7 @@ export const httpHandler =
       if (!route) throw new NotFoundError('There is nothing at this address.');
       response = await route(req);
     } catch (error) {
-      response = errorResponse(error, req, options.brand ?? options.siteName);
+      response = errorResponse(error, req, options.brand ?? defaultBrand(options.siteName));
     }
     response.headers['x-request-id'] = event.requestContext.requestId;
     return event.requestContext.http.method.toUpperCase() === 'HEAD' ? headAnswer(response) : response;

@@ -1,4 +1,4 @@
-import type { Brand } from '../core/shared/brand.js';
+import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { InvalidTokenError, RateLimitedError, ValidationError } from '../core/shared/errors.js';
 import {
   confirmedPage,
@@ -67,7 +67,7 @@ const refererOf = (req: HttpRequest) => {
 
 export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesOptions) => {
   const { siteName, apiBaseUrl } = deps.settings;
-  const site = options.brand ?? siteName;
+  const site = options.brand ?? defaultBrand(siteName);
   const signupUrl = `${apiBaseUrl}/v1/subscriptions`;
   // Our pages' forms post here, and the answer may be a 303 to a configured page on the site: browsers hold that
   // redirect to the page's form-action too.

@@ -1,33 +1,35 @@
 import type { ServerResponse } from 'node:http';
-import { escapeHtml, page } from '../../functions/core/shared/html.js';
+import { defaultBrand } from '../../functions/core/shared/brand.js';
+import { page } from '../../functions/core/shared/page-shell.js';
+import { html, join } from '../../functions/core/shared/template.js';
 import { formatMoney } from '../../functions/core/shared/money.js';
 import { own, type StripeStore } from './state.js';
 
-const BRAND = 'Stripe (local simulator)';
+const BRAND = defaultBrand('Stripe (local simulator)');
 
 /** The hosted Checkout page of a session: Pay (email, name on card) and Cancel, or its outcome once closed. */
 export const checkoutPage = (store: StripeStore, res: ServerResponse, sessionId: string) => {
   const session = store.state.sessions[sessionId];
   res.writeHead(session ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  if (!session) return res.end(page('Checkout not found', '<p>This checkout does not exist.</p>', BRAND));
+  if (!session) return res.end(page('Checkout not found', html`<p>This checkout does not exist.</p>`, BRAND));
   const amount = formatMoney(Number(session.amount_total), String(session.currency));
   const productName = store.state.checkouts[sessionId]?.productName ?? 'Donation';
   const base = `/_local/stripe/checkout/${encodeURIComponent(sessionId)}`;
   const body =
     session.status === 'open'
-      ? `<form method="post" action="${base}/complete">
+      ? html`<form method="post" action="${base}/complete">
 <label for="email">Email</label>
-<input id="email" name="email" type="email" required value="${escapeHtml(session.customer_email ?? '')}">
+<input id="email" name="email" type="email" required value="${session.customer_email ?? ''}">
 <label for="name">Name on card</label>
 <input id="name" name="name" autocomplete="cc-name" value="">
 <p><button type="submit">Pay</button></p>
 </form>
 <form method="post" action="${base}/cancel"><button type="submit">Cancel</button></form>`
-      : `<p role="status">This checkout is ${escapeHtml(String(session.status))}.</p>`;
+      : html`<p role="status">This checkout is ${String(session.status)}.</p>`;
   return res.end(
     page(
       `Pay ${amount}${session.mode === 'subscription' ? ' a month' : ''}`,
-      `<p>${escapeHtml(productName)}</p>
+      html`<p>${productName}</p>
 <p class="muted">Local Stripe Checkout simulator: no card is charged.</p>
 ${body}`,
       BRAND,
@@ -46,7 +48,7 @@ export const portalPage = (store: StripeStore, res: ServerResponse, portalSessio
   const { state } = store;
   const session = own(state.portalSessions, portalSessionId);
   res.writeHead(session ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  if (!session) return res.end(page('Portal session not found', '<p>This portal session does not exist.</p>', BRAND));
+  if (!session) return res.end(page('Portal session not found', html`<p>This portal session does not exist.</p>`, BRAND));
   const owner = own(state.customers, session.customer);
   const subscriptions = Object.values(state.subscriptions)
     .filter((s) => (typeof s.customer === 'string' ? s.customer : s.customer.id) === session.customer)
@@ -61,23 +63,23 @@ export const portalPage = (store: StripeStore, res: ServerResponse, portalSessio
     const price = `${formatMoney((item?.price.unit_amount ?? 0) * (item?.quantity ?? 1), s.currency)} a month`;
     const standing =
       s.status === 'canceled'
-        ? `<p role="status">Canceled on ${escapeHtml(day(s.canceled_at ?? s.created))}.</p>`
-        : `<p>Renews on ${escapeHtml(day(item?.current_period_end ?? s.created))}.</p>
-<form method="post" action="${escapeHtml(action)}">
-<input type="hidden" name="subscription" value="${escapeHtml(s.id)}">
+        ? html`<p role="status">Canceled on ${day(s.canceled_at ?? s.created)}.</p>`
+        : html`<p>Renews on ${day(item?.current_period_end ?? s.created)}.</p>
+<form method="post" action="${action}">
+<input type="hidden" name="subscription" value="${s.id}">
 <button type="submit">Cancel subscription</button>
 </form>`;
-    return `<section>
-<h2>${escapeHtml(productOf(s.id))}: ${escapeHtml(price)}</h2>
+    return html`<section>
+<h2>${productOf(s.id)}: ${price}</h2>
 ${standing}
 </section>`;
   });
-  const back = session.return_url ? `<p><a href="${escapeHtml(session.return_url)}">← Return to ${escapeHtml(new URL(session.return_url).host)}</a></p>` : '';
+  const back = session.return_url && html`<p><a href="${session.return_url}">← Return to ${new URL(session.return_url).host}</a></p>`;
   return res.end(
     page(
       'Manage your subscriptions',
-      `<p class="muted">Local Stripe Customer Portal simulator${owner?.email ? ` for ${escapeHtml(owner.email)}` : ''}: nothing is charged. Changing the card is not simulated.</p>
-${items.length > 0 ? items.join('\n') : '<p>No subscriptions.</p>'}
+      html`<p class="muted">Local Stripe Customer Portal simulator${owner?.email && ` for ${owner.email}`}: nothing is charged. Changing the card is not simulated.</p>
+${items.length > 0 ? join(items, '\n') : html`<p>No subscriptions.</p>`}
 ${back}`,
       BRAND,
     ),

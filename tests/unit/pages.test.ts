@@ -6,8 +6,14 @@ import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { fill, formatAmount, formatCount } from '../../functions/core/shared/i18n/format.js';
 import { alreadySubscribedEmail, confirmationEmail, type MailSender, receiptEmail, welcomeEmail } from '../../functions/core/mail/emails.js';
 import { faviconIco, faviconPixels } from '../../functions/core/shared/favicon.js';
-import { type Brand, contrastRatio, page, pagePolicy, stylesheet, textOn, toBrand, waitInWords } from '../../functions/core/shared/html.js';
+import { type Brand, toBrand } from '../../functions/core/shared/brand.js';
+import { page } from '../../functions/core/shared/page-shell.js';
+import { pagePolicy } from '../../functions/core/shared/page-policy.js';
+import { contrastRatio, textOn } from '../../functions/core/shared/palette.js';
+import { stylesheet } from '../../functions/core/shared/stylesheet.js';
+import { waitInWords } from '../../functions/core/shared/words.js';
 import { errorPage } from '../../functions/core/shared/pages.js';
+import { html as markup } from '../../functions/core/shared/template.js';
 import { signupFormPage } from '../../functions/core/subscriptions/pages.js';
 import { campaignSettings, MemoryCampaigns } from '../support/donation-fakes.js';
 import { FakeClock } from '../support/fakes.js';
@@ -41,7 +47,7 @@ const describedBy = (html: string, inputId: string) => {
 
 describe('the hosted pages', () => {
   it('share one stylesheet in the brand colours, a masthead linking home and a way back in the footer', () => {
-    const html = page('Hello', '<p>Body</p>', brand);
+    const html = page('Hello', markup`<p>Body</p>`, brand);
     expect(html).toContain('<link rel="stylesheet" href="/v1/site.css">');
     expect(html).not.toContain('<style>');
     expect(stylesheet(brand)).toContain('--brand:#13294b');
@@ -65,7 +71,7 @@ describe('the hosted pages', () => {
   });
 
   it('are served under a policy that allows their stylesheet from our origin, the logo by origin, and nothing inline', () => {
-    const html = page('Hello', '<p>Body</p>', brand);
+    const html = page('Hello', markup`<p>Body</p>`, brand);
     const policy = pagePolicy(html, { formAction: ["'self'", 'https://checkout.stripe.com'] });
     expect(policy).toContain("style-src 'self'");
     expect(pagePolicy('<style>p{color:red}</style>')).toContain("style-src 'none'");

@@ -8,6 +8,7 @@ import { fill, formatAmount } from '../../functions/core/shared/i18n/format.js';
 import type { Language, WidgetMessages } from '../../functions/core/shared/i18n/index.js';
 import { widget as pl } from '../../functions/core/shared/i18n/pl.js';
 import { widget as uk } from '../../functions/core/shared/i18n/uk.js';
+import { html, join, render } from '../../functions/core/shared/template.js';
 
 const CATALOGUES: Record<Language, WidgetMessages> = { en, uk, pl, es };
 export const THEMES = ['light', 'dark', 'auto'] as const;
@@ -42,53 +43,53 @@ export interface Snippet {
   signup?: string;
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 const attributes = (values: Record<string, string | undefined>) =>
   Object.entries(values)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
-    .join('');
+    .map(([name, value]) => html` ${name}="${value}"`);
 /** An id fragment from a campaign or list id (lowercase letters, digits, dashes already; anything else dropped). */
 const slug = (id: string) => id.toLowerCase().replace(/[^a-z0-9-]/g, '');
 
 const placeholder = (kind: 'banner' | 'signup', o: SnippetOptions, own: Record<string, string | undefined>) =>
-  `<div${attributes({ 'data-appeal': kind, ...own, 'data-lang': o.language, 'data-theme': o.theme, 'data-site-name': o.siteName })}>`;
+  html`<div${attributes({ 'data-appeal': kind, ...own, 'data-lang': o.language, 'data-theme': o.theme, 'data-site-name': o.siteName })}>`;
 
 /** The banner without JavaScript: a form that GETs /v1/donate, one button per amount, as the widget lays it out. */
 const bannerHtml = (o: SnippetOptions, c: SnippetCampaign) => {
   const language = o.language ?? 'en';
   const t = CATALOGUES[language].banner;
   const id = `appeal-banner-${slug(c.id)}-title`;
-  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
-  return [
-    placeholder('banner', o, { 'data-campaign': c.id }),
-    `<aside class="appeal-banner" aria-labelledby="${id}">`,
-    `  <p id="${id}" class="appeal-banner-title"><strong>${escapeHtml(c.title)}</strong> – ${escapeHtml(t.ask)}</p>`,
-    `  <form class="appeal-give" method="get" action="${escapeHtml(o.api)}/v1/donate">`,
-    `    ${hidden('campaign', c.id)}`,
-    `    ${hidden('currency', c.currency)}`,
-    ...(o.language ? [`    ${hidden('lang', o.language)}`] : []),
-    // Enter on a radio or the checkbox presses the first button: the amount chooser page, never a gift.
-    '    <button type="submit" hidden></button>',
-    '    <div class="appeal-options">',
-    `      <fieldset class="appeal-frequency"><legend>${escapeHtml(t.frequency)}</legend>`,
-    `        <label><input type="radio" name="frequency" value="once" checked> ${escapeHtml(t.once)}</label>`,
-    `        <label><input type="radio" name="frequency" value="monthly"> ${escapeHtml(t.monthly)}</label>`,
-    '      </fieldset>',
-    `      <label class="appeal-optin"><input type="checkbox" name="subscribe" value="true"> ${escapeHtml(fill(t.optIn, { site: o.siteName }))}</label>`,
-    '    </div>',
-    `    <div class="appeal-amounts" role="group" aria-label="${escapeHtml(t.amounts)}">`,
-    ...c.suggestedAmounts.map(
-      (amount) =>
-        `      <button type="submit" name="amount" value="${amount}">${escapeHtml(formatAmount(language, amount, c.currency))}<span class="appeal-per-month"> ${escapeHtml(t.perMonth)}</span></button>`,
-    ),
-    `      <button type="submit" class="appeal-other">${escapeHtml(t.otherShort)}<span class="appeal-wide"> ${escapeHtml(t.otherRest)}</span></button>`,
-    '    </div>',
-    '  </form>',
-    '</aside>',
-    '</div>',
-  ].join('\n');
+  const hidden = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
+  return join(
+    [
+      placeholder('banner', o, { 'data-campaign': c.id }),
+      html`<aside class="appeal-banner" aria-labelledby="${id}">`,
+      html`  <p id="${id}" class="appeal-banner-title"><strong>${c.title}</strong> – ${t.ask}</p>`,
+      html`  <form class="appeal-give" method="get" action="${o.api}/v1/donate">`,
+      html`    ${hidden('campaign', c.id)}`,
+      html`    ${hidden('currency', c.currency)}`,
+      ...(o.language ? [html`    ${hidden('lang', o.language)}`] : []),
+      // Enter on a radio or the checkbox presses the first button: the amount chooser page, never a gift.
+      html`    <button type="submit" hidden></button>`,
+      html`    <div class="appeal-options">`,
+      html`      <fieldset class="appeal-frequency"><legend>${t.frequency}</legend>`,
+      html`        <label><input type="radio" name="frequency" value="once" checked> ${t.once}</label>`,
+      html`        <label><input type="radio" name="frequency" value="monthly"> ${t.monthly}</label>`,
+      html`      </fieldset>`,
+      html`      <label class="appeal-optin"><input type="checkbox" name="subscribe" value="true"> ${fill(t.optIn, { site: o.siteName })}</label>`,
+      html`    </div>`,
+      html`    <div class="appeal-amounts" role="group" aria-label="${t.amounts}">`,
+      ...c.suggestedAmounts.map(
+        (amount) =>
+          html`      <button type="submit" name="amount" value="${amount}">${formatAmount(language, amount, c.currency)}<span class="appeal-per-month"> ${t.perMonth}</span></button>`,
+      ),
+      html`      <button type="submit" class="appeal-other">${t.otherShort}<span class="appeal-wide"> ${t.otherRest}</span></button>`,
+      html`    </div>`,
+      html`  </form>`,
+      html`</aside>`,
+      html`</div>`,
+    ],
+    '\n',
+  );
 };
 
 /** The signup form without JavaScript: a plain form that POSTs /v1/subscriptions (the API answers with a page). */
@@ -96,38 +97,41 @@ const signupHtml = (o: SnippetOptions, list: string | null) => {
   const language = o.language ?? 'en';
   const t = CATALOGUES[language].signup;
   const prefix = `appeal-signup-${slug(list ?? 'default')}`;
-  return [
-    placeholder('signup', o, { 'data-list': list ?? undefined }),
-    `<section class="appeal-signup" aria-labelledby="${prefix}-title">`,
-    `  <h2 id="${prefix}-title">${escapeHtml(fill(t.title, { site: o.siteName }))}</h2>`,
-    `  <p>${escapeHtml(t.intro)}</p>`,
-    `  <form data-appeal-signup method="post" action="${escapeHtml(o.api)}/v1/subscriptions">`,
-    '    <div class="field">',
-    `      <label for="${prefix}-email">${escapeHtml(t.email)}</label>`,
-    `      <input id="${prefix}-email" name="email" type="email" autocomplete="email" required maxlength="254">`,
-    '    </div>',
-    '    <div class="field">',
-    `      <label for="${prefix}-name">${escapeHtml(t.name)} <span class="optional">${escapeHtml(t.optional)}</span></label>`,
-    `      <input id="${prefix}-name" name="name" type="text" autocomplete="name" maxlength="100">`,
-    '    </div>',
-    ...(list ? [`    <input type="hidden" name="lists" value="${escapeHtml(list)}">`] : []),
-    ...(o.language ? [`    <input type="hidden" name="lang" value="${o.language}">`] : []),
-    '    <div class="appeal-hp" aria-hidden="true">',
-    `      <label for="${prefix}-website">${escapeHtml(t.honeypot)}</label>`,
-    `      <input id="${prefix}-website" name="website" type="text" tabindex="-1" autocomplete="off">`,
-    '    </div>',
-    `    <p class="consent" id="${prefix}-consent">${escapeHtml(fill(t.consent, { site: o.siteName }))}</p>`,
-    `    <button type="submit" aria-describedby="${prefix}-consent">${escapeHtml(t.submit)}</button>`,
-    '  </form>',
-    '</section>',
-    '</div>',
-  ].join('\n');
+  return join(
+    [
+      placeholder('signup', o, { 'data-list': list ?? undefined }),
+      html`<section class="appeal-signup" aria-labelledby="${prefix}-title">`,
+      html`  <h2 id="${prefix}-title">${fill(t.title, { site: o.siteName })}</h2>`,
+      html`  <p>${t.intro}</p>`,
+      html`  <form data-appeal-signup method="post" action="${o.api}/v1/subscriptions">`,
+      html`    <div class="field">`,
+      html`      <label for="${prefix}-email">${t.email}</label>`,
+      html`      <input id="${prefix}-email" name="email" type="email" autocomplete="email" required maxlength="254">`,
+      html`    </div>`,
+      html`    <div class="field">`,
+      html`      <label for="${prefix}-name">${t.name} <span class="optional">${t.optional}</span></label>`,
+      html`      <input id="${prefix}-name" name="name" type="text" autocomplete="name" maxlength="100">`,
+      html`    </div>`,
+      ...(list ? [html`    <input type="hidden" name="lists" value="${list}">`] : []),
+      ...(o.language ? [html`    <input type="hidden" name="lang" value="${o.language}">`] : []),
+      html`    <div class="appeal-hp" aria-hidden="true">`,
+      html`      <label for="${prefix}-website">${t.honeypot}</label>`,
+      html`      <input id="${prefix}-website" name="website" type="text" tabindex="-1" autocomplete="off">`,
+      html`    </div>`,
+      html`    <p class="consent" id="${prefix}-consent">${fill(t.consent, { site: o.siteName })}</p>`,
+      html`    <button type="submit" aria-describedby="${prefix}-consent">${t.submit}</button>`,
+      html`  </form>`,
+      html`</section>`,
+      html`</div>`,
+    ],
+    '\n',
+  );
 };
 
 export const embedSnippet = (o: SnippetOptions): Snippet => ({
-  script: `<script src="${escapeHtml(o.api)}/v1/embed.js?v=${o.script.version}" integrity="${o.script.integrity}" crossorigin="anonymous" async></script>`,
-  ...(o.campaign ? { banner: bannerHtml(o, o.campaign) } : {}),
-  ...(o.list !== undefined ? { signup: signupHtml(o, o.list) } : {}),
+  script: render(html`<script src="${o.api}/v1/embed.js?v=${o.script.version}" integrity="${o.script.integrity}" crossorigin="anonymous" async></script>`),
+  ...(o.campaign ? { banner: render(bannerHtml(o, o.campaign)) } : {}),
+  ...(o.list !== undefined ? { signup: render(signupHtml(o, o.list)) } : {}),
 });
 
 /** The whole snippet as the CLI prints it: each part with a line saying where it goes. */

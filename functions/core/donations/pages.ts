@@ -1,5 +1,8 @@
 import type { Campaign } from './model.js';
-import { type Brand, escapeHtml, homeButton, page, speech, toBrand } from '../shared/html.js';
+import type { Brand } from '../shared/brand.js';
+import { homeButton, page } from '../shared/page-shell.js';
+import { speech } from '../shared/words.js';
+import { fillHtml, html, join } from '../shared/template.js';
 import { messagesOf } from '../shared/i18n/catalogue.js';
 import { formatAmount, formatCount } from '../shared/i18n/format.js';
 import { isLanguage } from '../shared/i18n/index.js';
@@ -20,36 +23,35 @@ export const exactMoney = (minor: number, currency: string) => {
 export const giftAmount = (lang: string | undefined, minor: number, currency: string) =>
   isLanguage(lang) && lang !== 'en' ? formatAmount(messagesOf(lang).locale.numbers, minor, currency) : formatMoney(minor, currency);
 
-/** The page's donation messages, its figures, and `sayHtml` to fill an escaped message with HTML values. */
-const words = (site: Brand | string) => {
-  const { lang, t, say } = speech(site);
-  const siteName = escapeHtml(toBrand(site).siteName);
+/** The page's donation messages and its figures, with speech's `say` and `sayHtml`. */
+const words = (site: Brand) => {
+  const { lang, t, say, sayHtml } = speech(site);
   const locale = t.locale.numbers;
   return {
     lang,
     m: t.donations,
     say,
-    sayHtml: (template: string, values: Record<string, string> = {}) => say(escapeHtml(template), { site: siteName, ...values }),
+    sayHtml,
     /** An amount, exact; in English as the chooser always wrote it (exactMoney). */
-    money: (minor: number, currency: string) => escapeHtml(lang === 'en' ? exactMoney(minor, currency) : formatAmount(locale, minor, currency)),
-    count: (n: number, forms: Parameters<typeof formatCount>[2]) => escapeHtml(formatCount(locale, n, forms)),
+    money: (minor: number, currency: string) => (lang === 'en' ? exactMoney(minor, currency) : formatAmount(locale, minor, currency)),
+    count: (n: number, forms: Parameters<typeof formatCount>[2]) => formatCount(locale, n, forms),
     /** A form of ours sends the page's language, so that the next page (and the gift) speaks it. */
-    hiddenLang: `<input type="hidden" name="lang" value="${lang}">\n`,
+    hiddenLang: html`<input type="hidden" name="lang" value="${lang}">\n`,
   };
 };
 
 /** "$25 raised of $50,000 goal · 1 donor", and a bar of the exact proportion (no rounding to whole percents). */
-const progress = (site: Brand | string, campaign: Campaign, ended: boolean) => {
+const progress = (site: Brand, campaign: Campaign, ended: boolean) => {
   const { m, sayHtml, money, count } = words(site);
   const values = {
-    raised: `<strong>${money(campaign.raised, campaign.currency)}</strong>`,
+    raised: html`<strong>${money(campaign.raised, campaign.currency)}</strong>`,
     goal: money(campaign.goal, campaign.currency),
     donors: count(campaign.donors, m.donors),
     gifts: count(campaign.donations, m.gifts),
   };
   const label = sayHtml(ended ? m.endedProgress : m.progress, values);
-  const bar = campaign.goal > 0 ? `\n<progress max="${campaign.goal}" value="${Math.min(campaign.raised, campaign.goal)}" aria-labelledby="progress-label"></progress>` : '';
-  return `<p class="lead" id="progress-label">${label}</p>${bar}`;
+  const bar = campaign.goal > 0 && html`\n<progress max="${campaign.goal}" value="${Math.min(campaign.raised, campaign.goal)}" aria-labelledby="progress-label"></progress>`;
+  return html`<p class="lead" id="progress-label">${label}</p>${bar}`;
 };
 
 /** What the chooser shows besides the campaign: the frequency picked, and what came back from a failed try. */
@@ -68,11 +70,11 @@ export interface ChooserState {
  * A closed campaign's page: it has ended, with its final total, and nothing to press but the way back to the site
  * (a closed campaign takes no gift, so no button may lead to an error).
  */
-export const campaignEndedPage = (site: Brand | string, campaign: Campaign) => {
+export const campaignEndedPage = (site: Brand, campaign: Campaign) => {
   const { m, sayHtml } = words(site);
   return page(
     m.ended.title,
-    `<p class="lead" role="status">${sayHtml(m.ended.lead, { campaign: escapeHtml(campaign.title) })}</p>
+    html`<p class="lead" role="status">${sayHtml(m.ended.lead, { campaign: campaign.title })}</p>
 ${progress(site, campaign, true)}
 ${homeButton(site)}`,
     site,
@@ -84,16 +86,16 @@ ${homeButton(site)}`,
  * developers); a page in another language says it in the reader's words: an amount outside the campaign's range
  * with that range in their notation, an amount we could not read with an example of one we can.
  */
-const problemOf = (site: Brand | string, message: string, amountRange?: { campaign: Campaign } | undefined) => {
-  const { lang, m, say, money } = words(site);
-  if (lang === 'en') return escapeHtml(message);
-  if (!amountRange) return escapeHtml(m.problems.other);
+const problemOf = (site: Brand, message: string, amountRange?: { campaign: Campaign } | undefined) => {
+  const { lang, m, money } = words(site);
+  if (lang === 'en') return html`${message}`;
+  if (!amountRange) return html`${m.problems.other}`;
   const { currency, minAmount, maxAmount } = amountRange.campaign;
   // checkGift's refusal names the range ("between …"); parseMajorAmount's asks for another way of writing it.
   if (!/\bbetween\b/.test(message)) {
-    return say(escapeHtml(m.problems.format), { example: escapeHtml(fractionDigits(currency) === 0 ? m.chooser.exampleWhole : m.chooser.example) });
+    return fillHtml(m.problems.format, { example: fractionDigits(currency) === 0 ? m.chooser.exampleWhole : m.chooser.example });
   }
-  return say(escapeHtml(m.problems.amount), { min: money(minAmount, currency), max: money(maxAmount, currency) });
+  return fillHtml(m.problems.amount, { min: money(minAmount, currency), max: money(maxAmount, currency) });
 };
 
 /**
@@ -102,7 +104,7 @@ const problemOf = (site: Brand | string, message: string, amountRange?: { campai
  * opt-in after payment. A closed campaign gets campaignEndedPage instead. In the language of `site`, which the form
  * carries on (a hidden `lang`) to Checkout and the pages after it.
  */
-export const donateChooserPage = (site: Brand | string, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly') => {
+export const donateChooserPage = (site: Brand, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly') => {
   if (!campaign.open) return campaignEndedPage(site, campaign);
   const state: ChooserState = typeof choice === 'string' ? { frequency: choice } : choice;
   const { m, say, sayHtml, money, hiddenLang } = words(site);
@@ -112,43 +114,46 @@ export const donateChooserPage = (site: Brand | string, apiBaseUrl: string, camp
   const hasError = problem !== undefined;
   const describedBy = `custom_amount-hint${hasError ? ' custom_amount-error' : ''}`;
   const radio = (value: 'once' | 'monthly', label: string) =>
-    `<label class="choice"><input type="radio" name="frequency" value="${value}"${state.frequency === value ? ' checked' : ''}> ${escapeHtml(label)}</label>`;
-  const amounts = campaign.suggestedAmounts.map((a) => `<button type="submit" name="amount" value="${a}" formnovalidate>${money(a, currency)}</button>`).join('\n');
+    html`<label class="choice"><input type="radio" name="frequency" value="${value}"${state.frequency === value && html` checked`}> ${label}</label>`;
+  const amounts = join(
+    campaign.suggestedAmounts.map((a) => html`<button type="submit" name="amount" value="${a}" formnovalidate>${money(a, currency)}</button>`),
+    '\n',
+  );
   const hint = sayHtml(c.hint, {
     min: money(campaign.minAmount, currency),
     max: money(campaign.maxAmount, currency),
-    example: escapeHtml(fractionDigits(currency) === 0 ? c.exampleWhole : c.example),
+    example: fractionDigits(currency) === 0 ? c.exampleWhole : c.example,
   });
   return page(
     say(c.title, { campaign: campaign.title }),
-    `${progress(site, campaign, false)}
-${state.cancelled ? `<div class="notice" role="status"><p>${escapeHtml(c.cancelled)}</p></div>\n` : ''}${hasError ? `<div class="alert" role="alert"><p><a href="#custom_amount">${problem}</a></p></div>\n` : ''}<form method="get" action="${escapeHtml(`${apiBaseUrl}/v1/donate`)}">
-<button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">${escapeHtml(c.continue)}</button>
-<input type="hidden" name="campaign" value="${escapeHtml(campaign.id)}">
-<input type="hidden" name="currency" value="${escapeHtml(currency)}">
+    html`${progress(site, campaign, false)}
+${state.cancelled && html`<div class="notice" role="status"><p>${c.cancelled}</p></div>\n`}${hasError && html`<div class="alert" role="alert"><p><a href="#custom_amount">${problem}</a></p></div>\n`}<form method="get" action="${apiBaseUrl}/v1/donate">
+<button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">${c.continue}</button>
+<input type="hidden" name="campaign" value="${campaign.id}">
+<input type="hidden" name="currency" value="${currency}">
 ${hiddenLang}<fieldset>
-<legend>${escapeHtml(c.howOften)}</legend>
+<legend>${c.howOften}</legend>
 <div class="options">
 ${radio('once', c.once)}
 ${radio('monthly', c.monthly)}
 </div>
 </fieldset>
 <fieldset>
-<legend>${escapeHtml(c.chooseAmount)}</legend>
+<legend>${c.chooseAmount}</legend>
 <div class="amounts">
 ${amounts}
 </div>
 </fieldset>
 <div class="field">
-<label for="custom_amount">${sayHtml(c.other, { currency: escapeHtml(currency.toUpperCase()) })}</label>
+<label for="custom_amount">${sayHtml(c.other, { currency: currency.toUpperCase() })}</label>
 <p class="hint" id="custom_amount-hint">${hint}</p>
-${hasError ? `<p class="field-error" id="custom_amount-error">${problem}</p>\n` : ''}<div class="row">
-<input id="custom_amount" name="custom_amount" inputmode="decimal" autocomplete="transaction-amount" maxlength="20" value="${escapeHtml((state.customAmount ?? '').slice(0, 20))}" aria-describedby="${describedBy}"${hasError ? ' aria-invalid="true" autofocus' : ''}>
-<button type="submit">${escapeHtml(c.continue)}</button>
+${hasError && html`<p class="field-error" id="custom_amount-error">${problem}</p>\n`}<div class="row">
+<input id="custom_amount" name="custom_amount" inputmode="decimal" autocomplete="transaction-amount" maxlength="20" value="${(state.customAmount ?? '').slice(0, 20)}" aria-describedby="${describedBy}"${hasError && html` aria-invalid="true" autofocus`}>
+<button type="submit">${c.continue}</button>
 </div>
 </div>
 <div class="field">
-<label class="choice"><input type="checkbox" name="subscribe" value="true"${state.subscribe ? ' checked' : ''}> <span>${sayHtml(c.optIn)}</span></label>
+<label class="choice"><input type="checkbox" name="subscribe" value="true"${state.subscribe && html` checked`}> <span>${sayHtml(c.optIn)}</span></label>
 </div>
 </form>
 <p class="muted">${sayHtml(c.stripe)}</p>`,
@@ -170,10 +175,9 @@ export type GiftOutcome =
 type LegacyGift = { amount: string; monthly: boolean; campaignTitle?: string | undefined; manageUrl?: string | undefined };
 
 /** Both ways back after a gift that did not happen: the chooser again (when known) and the site. */
-const waysBack = (site: Brand | string, chooseUrl: string | undefined, label: string) => {
-  const brand = toBrand(site);
+const waysBack = (site: Brand, chooseUrl: string | undefined, label: string) => {
   const { say } = words(site);
-  return `<p class="actions">${chooseUrl ? `<a class="button" href="${escapeHtml(chooseUrl)}">${escapeHtml(label)}</a>` : ''}${brand.siteUrl ? `<a class="button secondary" href="${escapeHtml(brand.siteUrl)}">${escapeHtml(say(speech(site).t.page.backTo, { site: brand.siteName }))}</a>` : ''}</p>`;
+  return html`<p class="actions">${chooseUrl && html`<a class="button" href="${chooseUrl}">${label}</a>`}${site.siteUrl && html`<a class="button secondary" href="${site.siteUrl}">${say(speech(site).t.page.backTo, { site: site.siteName })}</a>`}</p>`;
 };
 
 /**
@@ -181,7 +185,7 @@ const waysBack = (site: Brand | string, chooseUrl: string | undefined, label: st
  * processing gets a page that says so and claims no receipt yet); an unpaid, unknown
  * or unreadable session gets a page that claims nothing. The amount comes written in the page's language (giftAmount).
  */
-export const donationThanksPage = (site: Brand | string, outcome?: GiftOutcome | LegacyGift) => {
+export const donationThanksPage = (site: Brand, outcome?: GiftOutcome | LegacyGift) => {
   const result: GiftOutcome = outcome === undefined ? { status: 'unknown' } : 'status' in outcome ? outcome : { status: 'paid', ...outcome };
   const { m, sayHtml } = words(site);
   const t = m.thanks;
@@ -191,27 +195,27 @@ export const donationThanksPage = (site: Brand | string, outcome?: GiftOutcome |
       const paid = result.status === 'paid';
       const to = result.campaignTitle !== undefined && result.campaignTitle !== '';
       const key = `${paid ? 'paid' : 'processing'}${result.monthly ? 'Monthly' : ''}${to ? 'To' : ''}` as const;
-      const lead = sayHtml(t[key], { amount: escapeHtml(result.amount), campaign: escapeHtml(result.campaignTitle ?? '') });
-      if (!paid) return page(t.processingTitle, `<p class="lead" role="status">${lead}</p>\n<p>${escapeHtml(t.bankDays)}</p>\n${homeButton(site)}`, site);
+      const lead = sayHtml(t[key], { amount: result.amount, campaign: result.campaignTitle ?? '' });
+      if (!paid) return page(t.processingTitle, html`<p class="lead" role="status">${lead}</p>\n<p>${t.bankDays}</p>\n${homeButton(site)}`, site);
       return page(
         t.paidTitle,
-        `<p class="lead" role="status">${lead}</p>
-${result.monthly && result.manageUrl ? `<p>${escapeHtml(t.manage)} <a href="${escapeHtml(result.manageUrl)}">${escapeHtml(t.manageLink)}</a>.</p>\n` : ''}${homeButton(site)}`,
+        html`<p class="lead" role="status">${lead}</p>
+${result.monthly && result.manageUrl && html`<p>${t.manage} <a href="${result.manageUrl}">${t.manageLink}</a>.</p>\n`}${homeButton(site)}`,
         site,
       );
     }
     case 'unpaid':
       return page(
         t.unpaidTitle,
-        `<p class="lead" role="status">${result.campaignTitle ? sayHtml(t.unpaidTo, { campaign: escapeHtml(result.campaignTitle) }) : escapeHtml(t.unpaid)}</p>
-<p>${escapeHtml(t.startAgain)}</p>
+        html`<p class="lead" role="status">${result.campaignTitle ? sayHtml(t.unpaidTo, { campaign: result.campaignTitle }) : t.unpaid}</p>
+<p>${t.startAgain}</p>
 ${waysBack(site, result.chooseUrl, t.chooseAmount)}`,
         site,
       );
     case 'unavailable':
-      return page(t.unavailableTitle, `<p class="lead" role="status">${escapeHtml(t.unavailable)}</p>\n${homeButton(site)}`, site);
+      return page(t.unavailableTitle, html`<p class="lead" role="status">${t.unavailable}</p>\n${homeButton(site)}`, site);
     case 'unknown':
-      return page(t.unknownTitle, `<p class="lead" role="status">${escapeHtml(t.unknown)}</p>\n${homeButton(site)}`, site);
+      return page(t.unknownTitle, html`<p class="lead" role="status">${t.unknown}</p>\n${homeButton(site)}`, site);
   }
 };
 
@@ -219,12 +223,12 @@ ${waysBack(site, result.chooseUrl, t.chooseAmount)}`,
  * A donation link we could not follow (an unknown campaign, a hand-made link): the problem (in the reader's words
  * when the page is not English), that nothing was charged, and the way back to the chooser when there is one.
  */
-export const donationErrorPage = (site: Brand | string, message: string, backUrl?: string) => {
+export const donationErrorPage = (site: Brand, message: string, backUrl?: string) => {
   const { m } = words(site);
   return page(
     m.error.title,
-    `<div class="alert" role="alert"><p>${problemOf(site, message)}</p></div>
-<p>${escapeHtml(m.error.notCharged)}</p>
+    html`<div class="alert" role="alert"><p>${problemOf(site, message)}</p></div>
+<p>${m.error.notCharged}</p>
 ${waysBack(site, backUrl, m.thanks.chooseAmount)}`,
     site,
     { titlePrefix: speech(site).t.page.errorPrefix },

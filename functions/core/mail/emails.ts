@@ -1,4 +1,6 @@
-import { DEFAULT_COLORS, escapeHtml, palette } from '../shared/html.js';
+import { DEFAULT_COLORS } from '../shared/brand.js';
+import { palette } from '../shared/palette.js';
+import { type Html, html, join, render, type Value } from '../shared/template.js';
 import type { OutgoingEmail } from './model.js';
 import { formatMoney } from '../shared/money.js';
 import { toPersonName } from '../subscriptions/model.js';
@@ -57,7 +59,6 @@ export const listHeaders = (unsubscribeUrl: string): Record<string, string> => (
   'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
 });
 
-const FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif";
 /** Long words and links break rather than widen the email past a phone's screen. */
 const WRAP = 'overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word';
 const MUTED = '#4a5260';
@@ -68,8 +69,7 @@ interface Frame {
   subject: string;
   siteName: string;
   sender?: MailSender | undefined;
-  /** The body, HTML. */
-  content: string;
+  content: Html;
   /** Why this email came, one sentence (plain text). */
   reason: string;
   unsubscribeUrl?: string | undefined;
@@ -81,28 +81,31 @@ interface Frame {
  * meta, tables at 100 % wide with a max-width, images never wider than the column), as mail clients render it:
  * inline styles only, presentation tables for the clients that ignore `max-width` on anything else.
  */
-const frame = ({ lang, t, subject, siteName, sender, content, reason, unsubscribeUrl }: Frame) => {
+const frame = ({ lang, t, subject, siteName, sender, content, reason, unsubscribeUrl }: Frame): string => {
   const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
-  const home = sender?.siteUrl ? escapeHtml(sender.siteUrl) : undefined;
-  const logo = sender?.logoUrl
-    ? `<img src="${escapeHtml(sender.logoUrl)}" alt="" height="36" style="display:inline-block;height:36px;width:auto;max-width:100%;border:0;vertical-align:middle;margin-right:10px">`
-    : '';
-  const name = `${logo}<span style="vertical-align:middle">${escapeHtml(siteName)}</span>`;
-  const mastStyle = `color:${colors.onColor};text-decoration:none;font:bold 20px/1.25 Georgia,'Times New Roman',serif`;
-  const masthead = home ? `<a href="${home}" style="${mastStyle}">${name}</a>` : `<span style="${mastStyle}">${name}</span>`;
-  const footer = [
-    `<p style="margin:0 0 8px">${escapeHtml(reason)}</p>`,
-    ...(sender ? [`<p style="margin:0 0 8px">${escapeHtml(sender.name)} · ${escapeHtml(sender.postalAddress)}</p>`] : []),
-    `<p style="margin:0">${[
-      ...(home ? [`<a href="${home}" style="color:${MUTED}">${escapeHtml(siteName)}</a>`] : []),
-      ...(unsubscribeUrl ? [`<a href="${escapeHtml(unsubscribeUrl)}" style="color:${MUTED}">${escapeHtml(t.unsubscribe)}</a>`] : []),
-    ].join(' · ')}</p>`,
-  ].join('\n');
-  return `<!doctype html>
-<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="x-apple-disable-message-reformatting"><title>${escapeHtml(subject)}</title></head>
+  const home = sender?.siteUrl;
+  const logo =
+    sender?.logoUrl && html`<img src="${sender.logoUrl}" alt="" height="36" style="display:inline-block;height:36px;width:auto;max-width:100%;border:0;vertical-align:middle;margin-right:10px">`;
+  const name = html`${logo}<span style="vertical-align:middle">${siteName}</span>`;
+  const mastStyle = html`color:${colors.onColor};text-decoration:none;font:bold 20px/1.25 Georgia,'Times New Roman',serif`;
+  const masthead = home ? html`<a href="${home}" style="${mastStyle}">${name}</a>` : html`<span style="${mastStyle}">${name}</span>`;
+  const links = [
+    home && html`<a href="${home}" style="color:${MUTED}">${siteName}</a>`,
+    unsubscribeUrl && html`<a href="${unsubscribeUrl}" style="color:${MUTED}">${t.unsubscribe}</a>`,
+  ].filter((link) => link);
+  const footer = join(
+    [
+      html`<p style="margin:0 0 8px">${reason}</p>`,
+      sender && html`<p style="margin:0 0 8px">${sender.name} · ${sender.postalAddress}</p>`,
+      html`<p style="margin:0">${join(links, ' · ')}</p>`,
+    ].filter((line) => line),
+    '\n',
+  );
+  return render(html`<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="x-apple-disable-message-reformatting"><title>${subject}</title></head>
 <body style="margin:0;padding:0;background:#eef0f4">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;background:#eef0f4"><tr><td align="center" style="padding:0">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background:#ffffff;font-family:${FONT};${WRAP}">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;background:#ffffff;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;${WRAP}">
 <tr><td style="background:${colors.color};border-bottom:4px solid ${colors.accent};padding:14px 20px">${masthead}</td></tr>
 <tr><td style="padding:20px;font-size:16px;line-height:1.5;color:#1a1a1a;${WRAP}">
 ${content}
@@ -113,7 +116,7 @@ ${footer}
 </table>
 </td></tr></table>
 </body></html>
-`;
+`);
 };
 
 /** The text part's foot: the site, why the email came, the sender and postal address. */
@@ -124,7 +127,7 @@ const textFooter = (siteName: string, sender: MailSender | undefined, reason: st
   ...(sender ? [`${sender.name}, ${sender.postalAddress}`] : []),
 ];
 
-const paragraph = (html: string) => `<p style="margin:0 0 16px">${html}</p>`;
+const paragraph = (content: Value) => html`<p style="margin:0 0 16px">${content}</p>`;
 
 /**
  * A Subject is one header line: whatever its parts hold (a campaign title or site name stored before they were
@@ -154,21 +157,23 @@ const build = (
     '',
   ].join('\n');
   const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
-  const content = [
-    paragraph(escapeHtml(hello)),
-    ...paragraphs.map((p) => paragraph(escapeHtml(p))),
-    ...(action
-      ? [
-          paragraph(
-            `<a href="${escapeHtml(action.url)}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a>`,
-          ),
-          `<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">${escapeHtml(t.pasteLink)} <a href="${escapeHtml(action.url)}" style="color:${MUTED};word-break:break-all">${escapeHtml(action.url)}</a></p>`,
-        ]
-      : []),
-    `<p style="margin:0">— ${escapeHtml(siteName)}</p>`,
-  ].join('\n');
-  const html = frame({ lang, t, subject, siteName, sender, content, reason, unsubscribeUrl });
-  return { to: context.to, subject, text, html, headers: listHeaders(unsubscribeUrl) };
+  const content = join(
+    [
+      paragraph(hello),
+      ...paragraphs.map(paragraph),
+      ...(action
+        ? [
+            paragraph(
+              html`<a href="${action.url}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${action.label}</a>`,
+            ),
+            html`<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">${t.pasteLink} <a href="${action.url}" style="color:${MUTED};word-break:break-all">${action.url}</a></p>`,
+          ]
+        : []),
+      html`<p style="margin:0">— ${siteName}</p>`,
+    ],
+    '\n',
+  );
+  return { to: context.to, subject, text, html: frame({ lang, t, subject, siteName, sender, content, reason, unsubscribeUrl }), headers: listHeaders(unsubscribeUrl) };
 };
 
 /**
@@ -269,15 +274,20 @@ export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
     ...textFooter(context.siteName, context.sender, reason).slice(2),
     '',
   ].join('\n');
-  const content = [
-    paragraph(escapeHtml(hello)),
-    paragraph(escapeHtml(thanks)),
-    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 16px;width:100%">
-${lines.map(([k, v]) => `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;white-space:nowrap">${escapeHtml(k)}</th><td style="padding:2px 0;${WRAP}">${escapeHtml(v)}</td></tr>`).join('\n')}
+  const rows = lines.map(
+    ([k, v]) => html`<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 12px 2px 0;white-space:nowrap">${k}</th><td style="padding:2px 0;${WRAP}">${v}</td></tr>`,
+  );
+  const content = join(
+    [
+      paragraph(hello),
+      paragraph(thanks),
+      html`<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:0 0 16px;width:100%">
+${join(rows, '\n')}
 </table>`,
-    ...(context.manageUrl ? [paragraph(`<a href="${escapeHtml(context.manageUrl)}">${escapeHtml(m.manageLink)}</a>${escapeHtml(m.manageRest)}`)] : []),
-    `<p style="margin:0">— ${escapeHtml(context.charityName)}</p>`,
-  ].join('\n');
-  const html = frame({ lang, t, subject, siteName: context.siteName, sender: context.sender, content, reason });
-  return { to: context.to, subject, text, html, headers: {} };
+      ...(context.manageUrl ? [paragraph(html`<a href="${context.manageUrl}">${m.manageLink}</a>${m.manageRest}`)] : []),
+      html`<p style="margin:0">— ${context.charityName}</p>`,
+    ],
+    '\n',
+  );
+  return { to: context.to, subject, text, html: frame({ lang, t, subject, siteName: context.siteName, sender: context.sender, content, reason }), headers: {} };
 };

@@ -21,5 +21,15 @@ export interface Brand {
 /** The demo publication's scheme (GlobalSecurity.org: dark navy and red), also the default of every deployment. */
 export const DEFAULT_COLORS = { color: '#13294b', accent: '#b22234' } as const;
 
+/** The default look around a bare site name, for a caller that knows no more (a handler given no brand, a test). */
+export const defaultBrand = (siteName: string): Brand => ({ siteName, ...DEFAULT_COLORS });
+
+const HEX = /^#[0-9a-f]{6}$/i;
+
+/** The brand with colours fit for a stylesheet: anything but #rrggbb (the config schema allows nothing else) is the default. */
+export const toBrand = (site: Brand): Brand => {
+  return { ...site, color: HEX.test(site.color) ? site.color : DEFAULT_COLORS.color, accent: HEX.test(site.accent) ? site.accent : DEFAULT_COLORS.accent };
+};
+
 /** Where the API serves its icon (the catch-all function draws it: see core/shared/favicon.ts). */
 export const FAVICON_PATH = '/favicon.ico';

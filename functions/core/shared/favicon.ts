@@ -1,4 +1,5 @@
-import { type Brand, palette, toBrand } from './html.js';
+import { type Brand, toBrand } from './brand.js';
+import { palette } from './palette.js';
 
 // The icon of our pages, drawn here rather than shipped as a file (nothing is downloaded, nothing to keep in step
 // with the brand): the site's initial in a 5×7 pixel font, tripled, on a rounded square of the brand colour, over
@@ -41,7 +42,7 @@ const coverage = (x: number, y: number) => {
 const initialOf = (siteName: string) => (siteName.normalize('NFD').toUpperCase().match(/[A-Z0-9]/)?.[0] ?? '');
 
 /** The icon's RGBA pixels, top row first. */
-export const faviconPixels = (site: Brand | string): Uint8Array => {
+export const faviconPixels = (site: Brand): Uint8Array => {
   const brand = toBrand(site);
   const colors = palette(brand);
   const [background, letter, bar] = [rgb(colors.color), rgb(colors.onColor), rgb(colors.accent)];
@@ -61,7 +62,7 @@ export const faviconPixels = (site: Brand | string): Uint8Array => {
 };
 
 /** The icon as a `.ico` file. */
-export const faviconIco = (site: Brand | string): Uint8Array => {
+export const faviconIco = (site: Brand): Uint8Array => {
   const pixels = faviconPixels(site);
   const maskRow = SIZE / 8; // 1 bit a pixel; 32 pixels are already a whole 4-byte row
   const imageSize = 40 + SIZE * SIZE * 4 + maskRow * SIZE;

@@ -1,5 +1,8 @@
 import type { TokenExpiry } from './errors.js';
-import { type Brand, escapeHtml, homeButton, page, speech, waitInWords } from './html.js';
+import type { Brand } from './brand.js';
+import { homeButton, page } from './page-shell.js';
+import { speech, waitInWords } from './words.js';
+import { html } from './template.js';
 
 export interface ErrorPageDetails {
   /** The field the error is about, named in words on the page. */
@@ -27,7 +30,7 @@ export interface PageProblem {
  * An error's message in the page's language. The API words its errors in English (the JSON bodies are the
  * contract's, for developers); a page in another language says what kind of problem it is in the reader's words.
  */
-export const problemInWords = (site: Brand | string, status: number, { message, code, expired }: PageProblem) => {
+export const problemInWords = (site: Brand, status: number, { message, code, expired }: PageProblem) => {
   const { lang, t } = speech(site);
   if (lang === 'en') return message;
   if (expired) return expired === 'manage' ? t.errors.messages.expiredManage : t.errors.messages.expiredConfirm;
@@ -38,7 +41,7 @@ export const problemInWords = (site: Brand | string, status: number, { message, 
  * The page a browser gets for any error: what went wrong in words, what to do next, and the way back to the site.
  * Pages with a form of their own (the signup form, the donation chooser) show the form again instead.
  */
-export const errorPage = (site: Brand | string, status: number, message: string, details: ErrorPageDetails | string = {}) => {
+export const errorPage = (site: Brand, status: number, message: string, details: ErrorPageDetails | string = {}) => {
   const { field, retryAfterSeconds, code, expired } = typeof details === 'string' ? { field: details, retryAfterSeconds: undefined, code: undefined, expired: undefined } : details;
   const { t, say } = speech(site);
   const badLink = code === 'invalid_token';
@@ -57,10 +60,10 @@ export const errorPage = (site: Brand | string, status: number, message: string,
             : t.errors.next.check;
   return page(
     title,
-    `<div class="alert" role="alert">
-<p>${about ? `${escapeHtml(about)} ` : ''}${escapeHtml(problemInWords(site, status, { message, code, expired }))}</p>
+    html`<div class="alert" role="alert">
+<p>${about && `${about} `}${problemInWords(site, status, { message, code, expired })}</p>
 </div>
-<p>${escapeHtml(next)}</p>
+<p>${next}</p>
 ${homeButton(site)}`,
     site,
     { titlePrefix: status === 400 || status === 413 || status === 415 ? t.page.errorPrefix : undefined },

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type PageProblem, problemInWords } from '../shared/pages.js';
 import { pluralOf } from '../shared/i18n/format.js';
-import { type Brand, escapeHtml, homeButton, page, speech, toBrand, waitInWords } from '../shared/html.js';
+import type { Brand } from '../shared/brand.js';
+import { homeButton, page } from '../shared/page-shell.js';
+import { speech, waitInWords } from '../shared/words.js';
+import { html, raw } from '../shared/template.js';
 
 export { errorPage } from '../shared/pages.js';
 
@@ -11,58 +14,51 @@ const AUTO_SUBMIT = "document.getElementById('auto').submit();";
 export const PAGE_SCRIPT_HASHES = [`'sha256-${createHash('sha256').update(AUTO_SUBMIT).digest('base64')}'`];
 
 const postForm = (action: string, label: string, auto: boolean) =>
-  `<form id="${auto ? 'auto' : 'manual'}" method="post" action="${escapeHtml(action)}">
-<p class="actions"><button type="submit">${escapeHtml(label)}</button></p>
-</form>${auto ? `\n<script>${AUTO_SUBMIT}</script>` : ''}`;
+  html`<form id="${auto ? 'auto' : 'manual'}" method="post" action="${action}">
+<p class="actions"><button type="submit">${label}</button></p>
+</form>${auto && html`\n<script>${raw(AUTO_SUBMIT)}</script>`}`;
 
-/** The page's language and messages, and the site's name escaped for a sentence of them. */
-const words = (site: Brand | string) => {
-  const { lang, t, say } = speech(site);
-  const siteName = escapeHtml(toBrand(site).siteName);
-  return { lang, t, say, siteName, sayHtml: (template: string, values: Record<string, string> = {}) => say(escapeHtml(template), { site: siteName, ...values }) };
-};
-
-export const confirmPromptPage = (site: Brand | string, action: string) => {
-  const { t, sayHtml } = words(site);
+export const confirmPromptPage = (site: Brand, action: string) => {
+  const { t, sayHtml } = speech(site);
   const m = t.subscriptions.confirmPrompt;
-  return page(m.title, `<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, true)}`, site);
+  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, true)}`, site);
 };
 
-export const confirmedPage = (site: Brand | string) => {
-  const { t, say, sayHtml } = words(site);
+export const confirmedPage = (site: Brand) => {
+  const { t, say, sayHtml } = speech(site);
   const m = t.subscriptions.confirmed;
   return page(
     m.title,
-    `<p class="lead" role="status">${sayHtml(m.lead)}</p>\n${homeButton(site, say(m.continue, { site: toBrand(site).siteName }))}`,
+    html`<p class="lead" role="status">${sayHtml(m.lead)}</p>\n${homeButton(site, say(m.continue, { site: site.siteName }))}`,
     site,
   );
 };
 
-export const unsubscribePromptPage = (site: Brand | string, action: string) => {
-  const { t, sayHtml } = words(site);
+export const unsubscribePromptPage = (site: Brand, action: string) => {
+  const { t, sayHtml } = speech(site);
   const m = t.subscriptions.unsubscribePrompt;
-  return page(m.title, `<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, false)}`, site);
+  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, false)}`, site);
 };
 
-export const unsubscribedPage = (site: Brand | string) => {
-  const { t, sayHtml } = words(site);
+export const unsubscribedPage = (site: Brand) => {
+  const { t, sayHtml } = speech(site);
   const m = t.subscriptions.unsubscribed;
   return page(
     m.title,
-    `<p class="lead" role="status">${sayHtml(m.lead)}</p>
-<p>${escapeHtml(m.again)}</p>
+    html`<p class="lead" role="status">${sayHtml(m.lead)}</p>
+<p>${m.again}</p>
 ${homeButton(site)}`,
     site,
   );
 };
 
-export const thanksPage = (site: Brand | string) => {
-  const { t, sayHtml } = words(site);
+export const thanksPage = (site: Brand) => {
+  const { t, sayHtml } = speech(site);
   const m = t.subscriptions.thanks;
   return page(
     m.title,
-    `<p class="lead" role="status">${sayHtml(m.lead)}</p>
-<p class="muted">${escapeHtml(m.spam)}</p>
+    html`<p class="lead" role="status">${sayHtml(m.lead)}</p>
+<p class="muted">${m.spam}</p>
 ${homeButton(site)}`,
     site,
   );
@@ -72,20 +68,20 @@ ${homeButton(site)}`,
  * The answer to a bad confirmation link: explains (links work for `validDays`, the configured CONFIRM_TTL_DAYS), and
  * offers a fresh link (the address prefilled if known).
  */
-export const invalidConfirmLinkPage = (site: Brand | string, problem: PageProblem, signupAction: string, email?: string, validDays = 7) => {
-  const { lang, t, say } = words(site);
+export const invalidConfirmLinkPage = (site: Brand, problem: PageProblem, signupAction: string, email?: string, validDays = 7) => {
+  const { lang, t, say } = speech(site);
   const m = t.subscriptions.invalidLink;
   const validity = say(pluralOf(lang, validDays, m.validity), { n: validDays });
   return page(
     m.title,
-    `<div class="alert" role="alert"><p>${escapeHtml(problemInWords(site, 400, { code: 'invalid_token', message: problem.message, expired: problem.expired }))} ${escapeHtml(validity)}</p></div>
-<p>${escapeHtml(m.enter)}</p>
-<form method="post" action="${escapeHtml(signupAction)}">
+    html`<div class="alert" role="alert"><p>${problemInWords(site, 400, { code: 'invalid_token', message: problem.message, expired: problem.expired })} ${validity}</p></div>
+<p>${m.enter}</p>
+<form method="post" action="${signupAction}">
 ${hiddenLang(site)}<div class="field">
-<label for="email">${escapeHtml(t.subscriptions.form.email)}</label>
+<label for="email">${t.subscriptions.form.email}</label>
 <div class="row">
-<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${escapeHtml(email ?? '')}">
-<button type="submit">${escapeHtml(m.button)}</button>
+<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${email ?? ''}">
+<button type="submit">${m.button}</button>
 </div>
 </div>
 </form>`,
@@ -94,9 +90,9 @@ ${hiddenLang(site)}<div class="field">
 };
 
 /** A form of ours posts the page's language, so that the answer and the emails speak it too. */
-const hiddenLang = (site: Brand | string) => {
+const hiddenLang = (site: Brand) => {
   const { lang } = speech(site);
-  return `<input type="hidden" name="lang" value="${lang}">\n`;
+  return html`<input type="hidden" name="lang" value="${lang}">\n`;
 };
 
 /** What a reader typed into the signup form, as it came (any of it may be what is wrong). */
@@ -117,15 +113,15 @@ export interface SignupFormProblem {
 }
 
 /** Text a reader typed, kept for the form but never echoed at length (the body is at most 16 KiB anyway). */
-const kept = (value: string | undefined, max: number) => escapeHtml((value ?? '').slice(0, max));
+const kept = (value: string | undefined, max: number) => (value ?? '').slice(0, max);
 
 /**
  * The signup form again, for a form posted without JavaScript that we could not accept: the problem in words at
  * the top and next to its field (aria-describedby, aria-invalid, focused), everything the reader typed kept, and
  * the form's hidden fields (lists, source page, language) carried over, so one correction and one click finish it.
  */
-export const signupFormPage = (site: Brand | string, action: string, values: SignupFormValues, problem: SignupFormProblem) => {
-  const { t, lang, say, siteName } = words(site);
+export const signupFormPage = (site: Brand, action: string, values: SignupFormValues, problem: SignupFormProblem) => {
+  const { t, lang, say, sayHtml } = speech(site);
   const m = t.subscriptions.form;
   const field = problem.field?.split('.')[0];
   // The API words its problems in English; a page in another language says them in the reader's words.
@@ -139,17 +135,17 @@ export const signupFormPage = (site: Brand | string, action: string, values: Sig
           : m.problems.other;
   const fieldError = (name: 'email' | 'name') =>
     field === name
-      ? { note: `<p id="${name}-error" class="field-error">${escapeHtml(message)}</p>\n`, attrs: ` aria-invalid="true" aria-describedby="${name}-error" autofocus` }
-      : { note: '', attrs: '' };
+      ? { note: html`<p id="${name}-error" class="field-error">${message}</p>\n`, attrs: html` aria-invalid="true" aria-describedby="${name}-error" autofocus` }
+      : { note: undefined, attrs: undefined };
   const email = fieldError('email');
   const name = fieldError('name');
   const waiting = problem.retryAfterSeconds !== undefined;
   const title = waiting ? m.waitTitle : field === 'email' || field === 'name' ? m.checkTitle[field] : m.checkTitle.other;
   const about = field && Object.hasOwn(m.yourField, field) ? m.yourField[field as keyof typeof m.yourField] : undefined;
   const summary = waiting
-    ? escapeHtml(say(m.waitSummary, { duration: waitInWords(problem.retryAfterSeconds ?? 60, site) }))
-    : `${about ? `${escapeHtml(about)} ` : ''}${escapeHtml(message)}`;
-  const summaryHtml = field === 'email' || field === 'name' ? `<a href="#${field}">${summary}</a>` : summary;
+    ? say(m.waitSummary, { duration: waitInWords(problem.retryAfterSeconds ?? 60, site) })
+    : `${about ? `${about} ` : ''}${message}`;
+  const summaryHtml = field === 'email' || field === 'name' ? html`<a href="#${field}">${summary}</a>` : summary;
   // A list the form named that does not exist cannot be corrected here: the form goes again without it (the
   // default list), and the summary says why.
   const hidden = [
@@ -159,19 +155,19 @@ export const signupFormPage = (site: Brand | string, action: string, values: Sig
   // The language goes on to the next try: the one the form posted, else the page's own (a form on a link's page).
   return page(
     title,
-    `<div class="alert" role="alert"><p>${summaryHtml}</p></div>
-<form method="post" action="${escapeHtml(action)}" novalidate>
+    html`<div class="alert" role="alert"><p>${summaryHtml}</p></div>
+<form method="post" action="${action}" novalidate>
 <div class="field">
-<label for="email">${escapeHtml(m.email)}</label>
+<label for="email">${m.email}</label>
 ${email.note}<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${kept(values.email, 400)}"${email.attrs}>
 </div>
 <div class="field">
-<label for="name">${escapeHtml(m.name)} <span class="muted">${escapeHtml(m.optional)}</span></label>
+<label for="name">${m.name} <span class="muted">${m.optional}</span></label>
 ${name.note}<input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="${kept(values.name, 400)}"${name.attrs}>
 </div>
-${hidden.map(([key, value]) => `<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`).join('')}${hiddenLang(site)}<div class="hp" aria-hidden="true"><label for="website">${escapeHtml(m.honeypot)}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
-<p class="muted" id="consent">${say(escapeHtml(m.consent), { site: siteName })}</p>
-<p class="actions"><button type="submit" aria-describedby="consent">${escapeHtml(m.submit)}</button></p>
+${hidden.map(([key, value]) => html`<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`)}${hiddenLang(site)}<div class="hp" aria-hidden="true"><label for="website">${m.honeypot}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+<p class="muted" id="consent">${sayHtml(m.consent)}</p>
+<p class="actions"><button type="submit" aria-describedby="consent">${m.submit}</button></p>
 </form>`,
     site,
     { titlePrefix: t.page.errorPrefix },
