@@ -35,7 +35,7 @@ export const OUTPUT = 'docs/reference/configuration.md';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-/** A function variable's meaning, and where a deployment's value comes from (infra/stacks/api-stack.ts). */
+/** A function variable's meaning, and where a deployment's value comes from (the feature constructs in infra/constructs/). */
 interface VariableDoc {
   text: string;
   deployed: string;
@@ -317,7 +317,7 @@ export const renderConfigurationReference = async (): Promise<Reference> => {
     '',
     'One table per function, in the order of its schema. *In a deployment* says where the stack takes the value from:',
     'a stage key (`limits.signupClientPerMinute`), a resource the stacks make, or nothing, when the default applies (change',
-    'it in `infra/stacks/api-stack.ts`).',
+    "it in the function's feature construct under `infra/constructs/`, such as `infra/constructs/mailing-list.ts`).",
     '',
   );
   const runtime = variablesOf(await load(RUNTIME_SCHEMA.file, RUNTIME_SCHEMA.schema));
