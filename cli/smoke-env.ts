@@ -49,7 +49,7 @@ export const localEnvironment = (target: Target): SmokeEnvironment => {
     stripeSecret: {
       where: keyFile,
       read: async () => ({
-        // The dev server always calls its Stripe simulator with this test key (local/dev-server.ts).
+        // The dev server always calls its Stripe simulator with this test key (local/server/dev-server.ts).
         secretKey: 'sk_test_appeal_local_simulator',
         webhookSecret: LocalKeys.parse(JSON.parse(await readFile(keyFile, 'utf8'))).webhookSecret,
       }),

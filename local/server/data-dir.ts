@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Email, getStoreReadonly, saveEmail } from 'aws-ses-v2-local/dist/store.js';
-import { appendJournal, readJournal, rewriteJournal, writeFileAtomic } from './journal.js';
+import { appendJournal, readJournal, rewriteJournal, writeFileAtomic } from '../stand-ins/journal.js';
 
 // What the dev server keeps in its data folder besides the tables: its keys, the outbox, and (in the queue's
 // own journal) the mail queue; each written before anything that depends on it is acknowledged.

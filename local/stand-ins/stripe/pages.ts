@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { escapeHtml, page } from '../../functions/core/shared/html.js';
-import { formatMoney } from '../../functions/core/shared/money.js';
+import { escapeHtml, page } from '../../../functions/core/shared/html.js';
+import { formatMoney } from '../../../functions/core/shared/money.js';
 import { own, type StripeStore } from './state.js';
 
 const BRAND = 'Stripe (local simulator)';

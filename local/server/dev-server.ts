@@ -7,16 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
 import S3rver from 's3rver';
-import { makeHandler as adminHandler } from '../functions/admin/routes.js';
-import { makeHandler as donationsHandler } from '../functions/donations/routes.js';
-import { makeHandler as embedHandler } from '../functions/embed/routes.js';
-import { makeHandler as exportWorkerHandler } from '../functions/export-worker/handler.js';
-import { makeHandler as fallbackHandler } from '../functions/fallback/routes.js';
-import { makeHandler as mailerHandler } from '../functions/signup-and-mail/handler.js';
-import { makeHandler as sesEventsHandler } from '../functions/ses-events/handler.js';
-import { makeHandler as stripeWebhookHandler } from '../functions/stripe-webhook/routes.js';
-import { makeHandler as subscriptionsHandler } from '../functions/subscriptions/routes.js';
-import { type AwsCall, type ClientOptions, clientConfig, documentClient } from '../functions/platform/clients.js';
+import { makeHandler as adminHandler } from '../../functions/admin/routes.js';
+import { makeHandler as donationsHandler } from '../../functions/donations/routes.js';
+import { makeHandler as embedHandler } from '../../functions/embed/routes.js';
+import { makeHandler as exportWorkerHandler } from '../../functions/export-worker/handler.js';
+import { makeHandler as fallbackHandler } from '../../functions/fallback/routes.js';
+import { makeHandler as mailerHandler } from '../../functions/signup-and-mail/handler.js';
+import { makeHandler as sesEventsHandler } from '../../functions/ses-events/handler.js';
+import { makeHandler as stripeWebhookHandler } from '../../functions/stripe-webhook/routes.js';
+import { makeHandler as subscriptionsHandler } from '../../functions/subscriptions/routes.js';
+import { type AwsCall, type ClientOptions, clientConfig, documentClient } from '../../functions/platform/clients.js';
 import {
   AdminConfig,
   brandOf,
@@ -28,39 +28,39 @@ import {
   SesEventsConfig,
   SubscriptionConfig,
   WebhookConfig,
-} from '../functions/configs.js';
-import { logger } from '../functions/platform/logger.js';
-import { buildAdmin } from '../functions/admin/deps.js';
-import { buildDonations } from '../functions/donations/deps.js';
-import { buildExportWorker } from '../functions/export-worker/deps.js';
-import { buildSignupAndMail } from '../functions/signup-and-mail/deps.js';
-import { buildSesEvents } from '../functions/ses-events/deps.js';
-import { buildStripeWebhook } from '../functions/stripe-webhook/deps.js';
-import { buildSubscriptions } from '../functions/subscriptions/deps.js';
-import { ROUTES, routeKey } from '../functions/platform/routes.js';
-import { SecretsExtensionSource } from '../functions/adapters/secrets-extension.js';
-import type { SecretSource } from '../functions/adapters/secret-values.js';
-import { type AwsEndpointState, startAwsEndpoint } from './aws-endpoint.js';
-import { DEMO_CAMPAIGN, seedDemoCampaign } from './demo.js';
-import { demoSite } from './demo-site.js';
-import { buildEmbedScript } from '../web/embed/build.js';
+} from '../../functions/configs.js';
+import { logger } from '../../functions/platform/logger.js';
+import { buildAdmin } from '../../functions/admin/deps.js';
+import { buildDonations } from '../../functions/donations/deps.js';
+import { buildExportWorker } from '../../functions/export-worker/deps.js';
+import { buildSignupAndMail } from '../../functions/signup-and-mail/deps.js';
+import { buildSesEvents } from '../../functions/ses-events/deps.js';
+import { buildStripeWebhook } from '../../functions/stripe-webhook/deps.js';
+import { buildSubscriptions } from '../../functions/subscriptions/deps.js';
+import { ROUTES, routeKey } from '../../functions/platform/routes.js';
+import { SecretsExtensionSource } from '../../functions/adapters/secrets-extension.js';
+import type { SecretSource } from '../../functions/adapters/secret-values.js';
+import { type AwsEndpointState, startAwsEndpoint } from '../stand-ins/aws-endpoint.js';
+import { DEMO_CAMPAIGN, seedDemoCampaign } from '../demo/campaign.js';
+import { demoSite } from '../demo/site.js';
+import { buildEmbedScript } from '../../web/embed/build.js';
 import { type HttpLambda, serveThroughGateway } from './gateway.js';
 import { ACCOUNT, EXPORT_BUCKET, localClientOptions, localEnvironment, REGION } from './dev-config.js';
 import { assertDataDirFree, loadKeys, type OutboxEmail, restoreOutbox } from './data-dir.js';
 import { closeServer, freePort, isPortFree, listen } from './http-server.js';
 import { serveLocal } from './local-routes.js';
-import { LocalQueue, type QueueConsumer } from './queue.js';
-import { simulatorFeedback, snsNotification } from './ses-simulator.js';
-import { StripeSimulator } from './stripe-simulator.js';
-import type { TableName } from '../infra/tables.js';
-import { startStrictDynamoLocal } from './dynamodb-local.js';
+import { LocalQueue, type QueueConsumer } from '../stand-ins/queue.js';
+import { simulatorFeedback, snsNotification } from '../stand-ins/ses-simulator.js';
+import { StripeSimulator } from '../stand-ins/stripe/simulator.js';
+import type { TableName } from '../../infra/tables.js';
+import { startStrictDynamoLocal } from '../stand-ins/dynamodb-local.js';
 import { createTables, LOCAL_TABLES } from './tables.js';
 
 // aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM interop wraps it once more.
 const sesLocal: typeof sesLocalModule =
   typeof sesLocalModule === 'function' ? sesLocalModule : (sesLocalModule as unknown as { default: typeof sesLocalModule }).default;
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const WEB = join(ROOT, 'web');
 
 export interface DevServerOptions {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { isLanguage, type Language } from '../functions/core/shared/i18n/index.js';
-import { fetchEmbedSnippet, type Snippet } from '../web/embed/snippet.js';
+import { isLanguage, type Language } from '../../functions/core/shared/i18n/index.js';
+import { fetchEmbedSnippet, type Snippet } from '../../web/embed/snippet.js';
 
 // The demo site: the news article on an origin of its own (the dev server's second port), embedding Appeal from the
 // API's origin exactly as a newsroom does, with the snippet `npm run admin -- embed` prints. So the banner and the

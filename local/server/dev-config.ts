@@ -1,5 +1,5 @@
-import type { TableName } from '../infra/tables.js';
-import type { ClientOptions } from '../functions/platform/clients.js';
+import type { TableName } from '../../infra/tables.js';
+import type { ClientOptions } from '../../functions/platform/clients.js';
 
 // The dev server's configuration: what the deployed stack gives the functions (variables, resource names), here
 // built for the local stand-ins. Each function's own schema validates what it reads of it.
