@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import type { OutboxEmail } from './dev-server.js';
+import type { OutboxEmail } from './data-dir.js';
 import { serveOutbox } from './outbox-pages.js';
 
 const TYPES: Record<string, string> = {
