@@ -9,7 +9,7 @@
 // absolute budget instead: its bundle stays under 60 KiB.
 //
 // The functions run their real cold start: configuration from placeholder variables, secrets from the local AWS
-// endpoint (local/aws-endpoint.ts: the Secrets Manager API and the Parameters and Secrets extension's route), so
+// endpoint (local/stand-ins/aws-endpoint.ts: the Secrets Manager API and the Parameters and Secrets extension's route), so
 // the import time includes reading the secrets, as in Lambda. A function whose cold start fails is marked.
 //
 //   npm run bench:bundles [-- --runs 15] [-- --only subscriptions,admin]
@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { embedDefine } from '../web/embed/build.js';
 import { build, type Metafile } from 'esbuild';
-import { startAwsEndpoint } from '../local/aws-endpoint.js';
+import { startAwsEndpoint } from '../local/stand-ins/aws-endpoint.js';
 
 /** The SDK pieces a composition root can construct: what the bare reference imports and builds for each. */
 const SDK = {

@@ -11,7 +11,7 @@ import { DynamoExportSource } from '../functions/adapters/dynamo-exports.js';
 import { indexPartition } from '../functions/adapters/dynamo-keys.js';
 import { S3ExportWriter } from '../functions/adapters/s3-export-writer.js';
 import { SUBSCRIBER_COLUMNS, subscriberRow } from '../functions/core/admin/exports.js';
-import { createTables } from '../local/tables.js';
+import { createTables } from '../local/server/tables.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);

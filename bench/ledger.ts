@@ -4,7 +4,7 @@
 // Prints: totals and counts exact (yes/no), the largest item in either table, write units per gift and per
 // subscriber change at the start and the end of the run (from ReturnConsumedCapacity), transaction conflicts, and
 // the rate one campaign can sustain on paper (1,000 WCU/s per partition × shards ÷ units per gift on a shard item).
-// DynamoDB Local runs transactions one at a time, so it sits behind local/dynamodb-conflicts.ts, which refuses
+// DynamoDB Local runs transactions one at a time, so it sits behind local/stand-ins/dynamodb-conflicts.ts, which refuses
 // transactions that touch an item another one holds, as AWS does; HOLD_MS stretches each transaction to stand
 // for AWS's longer two-phase commit (the conflict rate grows with it).
 // Usage: npm run bench:ledger [-- GIFTS CHANGES SHARDS HOLD_MS]   (default: 5000 10000 20 10)
@@ -19,8 +19,8 @@ import { type GiftDeps, recordPaymentEvent } from '../functions/core/donations/g
 import type { Subscriber } from '../functions/core/subscriptions/model.js';
 import { ConflictError, TransientError } from '../functions/core/shared/errors.js';
 import { deriveKeys } from '../functions/core/shared/secrets.js';
-import { startStrictDynamoLocal } from '../local/dynamodb-local.js';
-import { createTables } from '../local/tables.js';
+import { startStrictDynamoLocal } from '../local/stand-ins/dynamodb-local.js';
+import { createTables } from '../local/server/tables.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const [GIFTS = 5000, CHANGES = 10000, SHARDS = 20, HOLD_MS = 10] = process.argv.slice(2).map(Number);

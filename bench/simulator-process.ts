@@ -3,7 +3,7 @@
 // Prints one JSON line with its API's URL and its local pages' URL, then runs until killed.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StripeSimulator } from '../local/stripe-simulator.js';
+import { StripeSimulator } from '../local/stand-ins/stripe/simulator.js';
 
 const { SIM_STATE_FILE, SIM_WEBHOOK_URL, SIM_SECRET_KEY } = process.env;
 if (!SIM_STATE_FILE || !SIM_WEBHOOK_URL || !SIM_SECRET_KEY) throw new Error('SIM_STATE_FILE, SIM_WEBHOOK_URL and SIM_SECRET_KEY are required');

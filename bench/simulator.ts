@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Stripe from 'stripe';
-import { checkoutSession, event, payment } from '../local/stripe/objects.js';
+import { checkoutSession, event, payment } from '../local/stand-ins/stripe/objects.js';
 
 const args = process.argv.slice(2);
 const SECONDS = Number(args[0] ?? 10);

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { startStrictDynamoLocal } from '../local/dynamodb-local.js';
+import { startStrictDynamoLocal } from '../local/stand-ins/dynamodb-local.js';
 
 const dynamo = await startStrictDynamoLocal();
 const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'appeal-bench-s3-')), configureBuckets: [{ name: 'bench' }] });

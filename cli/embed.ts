@@ -5,7 +5,7 @@ import { CampaignId } from '../functions/core/donations/model.js';
 import { isLanguage, LANGUAGES } from '../functions/core/shared/i18n/index.js';
 import { ListId } from '../functions/core/subscriptions/model.js';
 import { loadStageConfig } from '../infra/config.js';
-import { DEMO_SITE_NAME } from '../local/dev-config.js';
+import { DEMO_SITE_NAME } from '../local/server/dev-config.js';
 import { fetchEmbedSnippet, snippetText, THEMES, type Theme } from '../web/embed/snippet.js';
 import type { Target } from './target.js';
 

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { DynamoCampaignRepository, DynamoGiftLedger, donationKeys } from '../functions/adapters/dynamo-donations.js';
 import { isLiveKey } from '../functions/adapters/stripe-payments.js';
 import { defaultBounds, saveCampaign } from '../functions/core/donations/checkout.js';
-import { checkoutSession, event as stripeEvent } from '../local/stripe/objects.js';
+import { checkoutSession, event as stripeEvent } from '../local/stand-ins/stripe/objects.js';
 import { AdminApiError, adminApi } from './api.js';
 import type { StackAlarm, StripeSecret } from './smoke-aws.js';
 import type { Target } from './target.js';

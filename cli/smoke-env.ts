@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { STRIPE_TEST_KEY } from '../local/server/dev-config.js';
 import type { SmokeEnvironment } from './smoke-checks.js';
 import { readStripeSecret, stageAlarms } from './smoke-aws.js';
 import type { Target } from './target.js';
@@ -49,8 +50,7 @@ export const localEnvironment = (target: Target): SmokeEnvironment => {
     stripeSecret: {
       where: keyFile,
       read: async () => ({
-        // The dev server always calls its Stripe simulator with this test key (local/dev-server.ts).
-        secretKey: 'sk_test_appeal_local_simulator',
+        secretKey: STRIPE_TEST_KEY,
         webhookSecret: LocalKeys.parse(JSON.parse(await readFile(keyFile, 'utf8'))).webhookSecret,
       }),
     },

@@ -5,8 +5,8 @@ import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCom
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { startStrictDynamoLocal } from '../local/dynamodb-local.js';
-import { createTables, LOCAL_TABLES } from '../local/tables.js';
+import { startStrictDynamoLocal } from '../local/stand-ins/dynamodb-local.js';
+import { createTables, LOCAL_TABLES } from '../local/server/tables.js';
 
 /** Where the admin CLI works: the dev server's data, or a deployed stage. */
 export interface Target {

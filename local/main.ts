@@ -1,5 +1,5 @@
-import { DataDirInUseError, startDevServer } from './dev-server.js';
-import { JavaMissingError } from './dynamodb-local.js';
+import { DataDirInUseError, startDevServer } from './server/dev-server.js';
+import { JavaMissingError } from './stand-ins/dynamodb-local.js';
 
 const port = Number(process.env.PORT ?? 3000);
 // The demo site (the article, embedding Appeal) has an origin of its own: SITE_PORT, else the next port when free.

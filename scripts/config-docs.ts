@@ -195,7 +195,7 @@ export const STAGE_KEYS: Record<string, string> = {
   reservedConcurrency: 'Reserved concurrency by function name (`{"stripe-webhook": 50}`); off for every function not listed. See [reserved concurrency](../operating.md#reserved-concurrency).',
 };
 
-/** The dev server's own variables (local/main.ts and local/dev-config.ts): not a function's schema. */
+/** The dev server's own variables (local/main.ts and local/server/dev-config.ts): not a function's schema. */
 const DEV_SERVER_ROWS: [string, string, string][] = [
   ['`PORT`', '`3000`', 'Port of the API.'],
   ['`SITE_PORT`', '`PORT + 1` (a free port if that one is taken)', 'Port of the demo site: the article embedding Appeal, on an origin of its own.'],

@@ -1,8 +1,8 @@
 import { DynamoDBClient, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConflictProxy, startConflictProxy } from '../../local/dynamodb-conflicts.js';
-import { createTables } from '../../local/tables.js';
+import { type ConflictProxy, startConflictProxy } from '../../local/stand-ins/dynamodb-conflicts.js';
+import { createTables } from '../../local/server/tables.js';
 import { dynamodbEngineEndpoint, startTables, uniqueTableNames } from '../support/dynamodb.js';
 
 let tables: Awaited<ReturnType<typeof startTables>>;

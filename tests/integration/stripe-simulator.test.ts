@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { StripeSimulator } from '../../local/stripe-simulator.js';
+import type { StripeSimulator } from '../../local/stand-ins/stripe/simulator.js';
 import { filesIn, tearLastWrite } from '../support/crash.js';
 import { postJson } from '../support/dev-server.js';
 import { type SimulatorHarness, type SimulatorProcess, startSimulatorHarness, startSimulatorProcess, startWebhookReceiver } from '../support/stripe-harness.js';

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DevServer, startDevServer } from '../../local/dev-server.js';
+import { type DevServer, startDevServer } from '../../local/server/dev-server.js';
 import { type AwsCallRecord, type IamRequest, iamRequests, nameRequests } from './aws-calls.js';
 import { dynamodbEndpoint, uniqueTableNames } from './dynamodb.js';
 

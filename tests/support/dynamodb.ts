@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import type { TableName } from '../../infra/tables.js';
-import { createTables } from '../../local/tables.js';
+import { createTables } from '../../local/server/tables.js';
 
 /** Table names of their own for one test file (or one dev server) in the run's shared DynamoDB Local. */
 export const uniqueTableNames = (): Record<TableName, string> => {

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startStrictDynamoLocal } from '../../local/dynamodb-local.js';
+import { startStrictDynamoLocal } from '../../local/stand-ins/dynamodb-local.js';
 
 declare module 'vitest' {
   interface ProvidedContext {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
-import { StripeSimulator } from '../../local/stripe-simulator.js';
+import { StripeSimulator } from '../../local/stand-ins/stripe/simulator.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

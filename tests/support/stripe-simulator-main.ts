@@ -3,7 +3,7 @@
 // API's URL and the URL of its local pages and actions, then runs until killed.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StripeSimulator } from '../../local/stripe-simulator.js';
+import { StripeSimulator } from '../../local/stand-ins/stripe/simulator.js';
 
 const env = (name: string) => {
   const value = process.env[name];

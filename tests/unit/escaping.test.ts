@@ -17,9 +17,9 @@ import {
   unsubscribedPage,
   unsubscribePromptPage,
 } from '../../functions/core/subscriptions/pages.js';
-import { emailPage, inboxPage } from '../../local/outbox-pages.js';
-import { checkoutPage, portalPage } from '../../local/stripe/pages.js';
-import { StripeStore } from '../../local/stripe/state.js';
+import { emailPage, inboxPage } from '../../local/server/outbox-pages.js';
+import { checkoutPage, portalPage } from '../../local/stand-ins/stripe/pages.js';
+import { StripeStore } from '../../local/stand-ins/stripe/state.js';
 import { embedSnippet } from '../../web/embed/snippet.js';
 import { testBrand } from '../support/brand.js';
 import { campaignSettings } from '../support/donation-fakes.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalQueue } from '../../local/queue.js';
+import { LocalQueue } from '../../local/stand-ins/queue.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

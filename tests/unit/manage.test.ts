@@ -51,7 +51,8 @@ describe('manage tokens', () => {
 
   it('refuse a forged or truncated token, and a token made for another purpose', () => {
     const token = makeManageToken(testKeys.token, { customer: 'cus_1', expiresAt: new Date(now.getTime() + DAY) });
-    const flipped = `${token.slice(0, -2)}${token.endsWith('A') ? 'B' : 'A'}${token.slice(-1)}`;
+    // The second-to-last character changed (the last one of base64url may carry only padding bits).
+    const flipped = `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.slice(-1)}`;
     for (const bad of [flipped, token.slice(0, 30), '', makeUnsubscribeToken(testKeys.token, 'reader@example.org')]) {
       expect(() => readManageToken(testKeys.token, bad, now)).toThrow(InvalidTokenError);
     }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Email, saveEmail } from 'aws-ses-v2-local/dist/store.js';
 import { describe, expect, it } from 'vitest';
-import { restoreOutbox } from '../../local/data-dir.js';
+import { restoreOutbox } from '../../local/server/data-dir.js';
 
 const email = (messageId: string): Email => ({
   messageId,

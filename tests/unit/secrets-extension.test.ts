@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretsExtensionSource } from '../../functions/adapters/secrets-extension.js';
 import { loadSigningKey } from '../../functions/adapters/secret-values.js';
-import { startAwsEndpoint } from '../../local/aws-endpoint.js';
+import { startAwsEndpoint } from '../../local/stand-ins/aws-endpoint.js';
 
 const SECRET_VALUE = JSON.stringify({ signingKey: 'k'.repeat(40) });
 const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:appeal/signing key+1?&=x';

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { event, payment } from '../../local/stripe/objects.js';
-import { journalOf, StripeStore } from '../../local/stripe/state.js';
-import { WebhookSender } from '../../local/stripe/webhooks.js';
+import { event, payment } from '../../local/stand-ins/stripe/objects.js';
+import { journalOf, StripeStore } from '../../local/stand-ins/stripe/state.js';
+import { WebhookSender } from '../../local/stand-ins/stripe/webhooks.js';
 
 let dir: string;
 let file: string;

@@ -1,5 +1,5 @@
-import type { TableName } from '../infra/tables.js';
-import type { ClientOptions } from '../functions/platform/clients.js';
+import type { TableName } from '../../infra/tables.js';
+import type { ClientOptions } from '../../functions/platform/clients.js';
 
 // The dev server's configuration: what the deployed stack gives the functions (variables, resource names), here
 // built for the local stand-ins. Each function's own schema validates what it reads of it.
@@ -7,6 +7,8 @@ import type { ClientOptions } from '../functions/platform/clients.js';
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
 export const EXPORT_BUCKET = 'appeal-exports';
+/** The key the functions call the Stripe simulator with (the simulator accepts only this one). */
+export const STRIPE_TEST_KEY = 'sk_test_appeal_local_simulator';
 /** The demo publication (SITE_NAME unless the environment says otherwise; `admin embed` words its snippet with it). */
 export const DEMO_SITE_NAME = 'GlobalSecurity.org';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { prefersHtml } from '../functions/platform/http.js';
-import { type Html, html, join, raw, render } from '../functions/core/shared/template.js';
+import { prefersHtml } from '../../functions/platform/http.js';
+import { type Html, html, join, raw, render } from '../../functions/core/shared/template.js';
 import type { OutboxEmail } from './data-dir.js';
 
 // The outbox as an inbox (never deployed): `GET /_local/outbox` is the contract's JSON for tools and a list of the

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { type Email, getStoreReadonly, saveEmail } from 'aws-ses-v2-local/dist/store.js';
-import { appendJournal, readJournal, rewriteJournal, writeFileAtomic } from './journal.js';
+import { appendJournal, readJournal, rewriteJournal, writeFileAtomic } from '../stand-ins/journal.js';
 
 // What the dev server keeps in its data folder besides the tables: its keys, the outbox, and (in the queue's
 // own journal) the mail queue; each written before anything that depends on it is acknowledged.
@@ -100,3 +100,35 @@ export const restoreOutbox = (dataDir: string, legacyOutbox: Email[] | undefined
     accepted: (): OutboxEmail[] => getStoreReadonly().emails.slice(0, journaled).map(toOutbox),
   };
 };
+
+/**
+ * The data folder, made if need be: its keys and its outbox, taken up from an earlier run. `ownEngine`: the server
+ * opens its own DynamoDB Local on the folder, so no other dev server may be using it.
+ */
+export const openDataDir = async (path: string, { ownEngine }: { ownEngine: boolean }) => {
+  const dir = resolve(path);
+  await mkdir(dir, { recursive: true });
+  if (ownEngine) assertDataDirFree(dir);
+  const { keys, legacyOutbox, legacyMailQueue, forgetLegacyMailQueue } = await loadKeys(dir);
+  const outbox = restoreOutbox(dir, legacyOutbox);
+  return {
+    dir,
+    keys,
+    outbox,
+    /** Sends the mail an earlier version kept in state.json into the mail queue (whose journal keeps it from then on). */
+    takeUpLegacyMailQueue: (queue: { send(body: string): unknown }) => {
+      if (!legacyMailQueue?.length) return;
+      for (const body of legacyMailQueue) queue.send(body);
+      forgetLegacyMailQueue();
+    },
+  };
+};
+
+export type DataDir = Awaited<ReturnType<typeof openDataDir>>;
+
+/**
+ * `endpoints.json`: where the running server is (the admin CLI goes through its DynamoDB endpoint rather than open
+ * the folder's database a second time) and its process id (a second dev server on the folder is refused).
+ */
+export const recordEndpoints = (dataDir: string, { url, dynamodb, tables }: { url: string; dynamodb: string; tables: Record<string, string> }) =>
+  writeFile(join(dataDir, 'endpoints.json'), JSON.stringify({ url, pid: process.pid, dynamodb, tables }, null, 2));

@@ -6,7 +6,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableDesign, type TableName } from '../infra/tables.js';
+import { TABLES, type TableDesign, type TableName } from '../../infra/tables.js';
 
 const createTable = async (client: DynamoDBClient, name: string, design: TableDesign) => {
   const attributes = new Set([design.partitionKey, design.sortKey, ...design.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);

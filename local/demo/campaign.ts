@@ -1,6 +1,6 @@
-import { DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
-import { defaultBounds } from '../functions/core/donations/checkout.js';
-import type { documentClient } from '../functions/platform/clients.js';
+import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
+import { defaultBounds } from '../../functions/core/donations/checkout.js';
+import type { documentClient } from '../../functions/platform/clients.js';
 
 export const DEMO_CAMPAIGN = 'ukraine';
 

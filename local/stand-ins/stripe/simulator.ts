@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import qs from 'qs';
-import { StripeActions } from './stripe/actions.js';
-import { StripeApi } from './stripe/api.js';
-import { readBody, stripeError } from './stripe/http.js';
-import { checkoutPage, portalPage } from './stripe/pages.js';
-import { StripeStore } from './stripe/state.js';
-import { WebhookSender } from './stripe/webhooks.js';
+import { StripeActions } from './actions.js';
+import { StripeApi } from './api.js';
+import { readBody, stripeError } from './http.js';
+import { checkoutPage, portalPage } from './pages.js';
+import { StripeStore } from './state.js';
+import { WebhookSender } from './webhooks.js';
 
 export interface StripeSimulatorOptions {
   secretKey: string;

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { defaultBrand } from '../../functions/core/shared/brand.js';
-import { page } from '../../functions/core/shared/page-shell.js';
-import { html, join } from '../../functions/core/shared/template.js';
-import { formatMoney } from '../../functions/core/shared/money.js';
+import { defaultBrand } from '../../../functions/core/shared/brand.js';
+import { page } from '../../../functions/core/shared/page-shell.js';
+import { html, join } from '../../../functions/core/shared/template.js';
+import { formatMoney } from '../../../functions/core/shared/money.js';
 import { own, type StripeStore } from './state.js';
 
 const BRAND = defaultBrand('Stripe (local simulator)');

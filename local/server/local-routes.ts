@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import type { OutboxEmail } from './dev-server.js';
+import type { OutboxEmail } from './data-dir.js';
 import { serveOutbox } from './outbox-pages.js';
 
 const TYPES: Record<string, string> = {
@@ -13,7 +13,7 @@ const TYPES: Record<string, string> = {
 
 export interface LocalContext {
   web: string;
-  /** The demo site's base URL (its own origin: local/demo-site.ts), where `/` sends a browser. */
+  /** The demo site's base URL (its own origin: local/demo/site.ts), where `/` sends a browser. */
   siteUrl: string;
   outbox: () => OutboxEmail[];
 }
@@ -49,7 +49,7 @@ export const serveLocal = async (req: IncomingMessage, res: ServerResponse, cont
     await sendFile(res, join(context.web, file)).catch(() => sendJson(res, 404, { error: { code: 'not_found', message: 'No such asset.' } }));
     return true;
   }
-  // The outbox: JSON for tools, an inbox for a browser (local/outbox-pages.ts).
+  // The outbox: JSON for tools, an inbox for a browser (local/server/outbox-pages.ts).
   if (pathname === '/_local/outbox' || pathname.startsWith('/_local/outbox/')) return serveOutbox(req, res, pathname, context.outbox);
   return false;
 };

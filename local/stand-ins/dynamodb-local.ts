@@ -133,7 +133,7 @@ export const startDynamoLocal = async (options: DynamoLocalOptions = {}): Promis
 };
 
 /**
- * DynamoDB Local behind the conflict proxy (local/dynamodb-conflicts.ts), so that transactions that touch the same
+ * DynamoDB Local behind the conflict proxy (local/stand-ins/dynamodb-conflicts.ts), so that transactions that touch the same
  * item at once are refused as AWS refuses them: what the dev server, the tests and the benchmark talk to.
  */
 export const startStrictDynamoLocal = async (

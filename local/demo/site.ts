@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { isLanguage, type Language } from '../functions/core/shared/i18n/index.js';
-import { fetchEmbedSnippet, type Snippet } from '../web/embed/snippet.js';
+import { isLanguage, type Language } from '../../functions/core/shared/i18n/index.js';
+import { fetchEmbedSnippet, type Snippet } from '../../web/embed/snippet.js';
+import { listen } from '../server/http-server.js';
+import type { InFlight } from '../server/in-flight.js';
 
 // The demo site: the news article on an origin of its own (the dev server's second port), embedding Appeal from the
 // API's origin exactly as a newsroom does, with the snippet `npm run admin -- embed` prints. So the banner and the
@@ -67,4 +69,20 @@ export const demoSite = (o: DemoSiteOptions) => {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Not found');
   };
+};
+
+/** The demo site on its own port (another origin than the API's); each request is tracked in `requests`, so that closing waits for it. */
+export const serveDemoSite = async (port: number, options: DemoSiteOptions, requests: InFlight) => {
+  const site = createServer();
+  const serveSite = demoSite(options);
+  site.on('request', (req, res) => {
+    const handled = serveSite(req, res).catch((error: unknown) => {
+      console.error('[appeal] demo site request failed', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The demo site could not build its page: is the API answering?');
+    });
+    requests.track(handled);
+  });
+  await listen(site, port, '127.0.0.1');
+  return site;
 };

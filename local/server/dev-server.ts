@@ -1,0 +1,169 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type ClientOptions, clientConfig, documentClient } from '../../functions/platform/clients.js';
+import { logger } from '../../functions/platform/logger.js';
+import type { TableName } from '../../infra/tables.js';
+import { DEMO_CAMPAIGN, seedDemoCampaign } from '../demo/campaign.js';
+import { serveDemoSite } from '../demo/site.js';
+import { corsPolicy, serveApi } from './api.js';
+import { type OutboxEmail, openDataDir, recordEndpoints } from './data-dir.js';
+import { EXPORT_BUCKET, localClientOptions, localEnvironment } from './dev-config.js';
+import { type AwsCallRecorder, buildFunctions, connectToAws } from './functions.js';
+import { closeServer, freePort, isPortFree } from './http-server.js';
+import { InFlight } from './in-flight.js';
+import { serveLocal } from './local-routes.js';
+import { mailQueueUrl, startAws, startDynamo, startMailQueue, startS3, startSes, startStripe, storeSecrets } from './stand-ins.js';
+import { createTables } from './tables.js';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const WEB = join(ROOT, 'web');
+
+export interface DevServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** The demo site's port (its own origin, embedding the API's widget); default `port + 1` when free, else a free one. */
+  sitePort?: number;
+  dataDir: string;
+  /** Base of every link the product builds; default `http://localhost:<port>`. */
+  publicUrl?: string;
+  /**
+   * Configuration, as the functions' environment variables, that wins over the dev defaults (and over the
+   * process's environment). Each function's schema validates what it reads of it.
+   */
+  env?: Record<string, string>;
+  /**
+   * A DynamoDB Local that is already running, and the table names to use in it (the tests share one engine per
+   * run). Without it the server starts its own, keeping the data under `dataDir`.
+   */
+  dynamodb?: { endpoint: string; tables: Record<TableName, string> };
+  /**
+   * Tests only: told of every AWS call each function makes (its SDK clients' commands, and its secrets as the
+   * Parameters and Secrets extension reads them with the function's role), by the function's entry name.
+   */
+  recordAwsCalls?: AwsCallRecorder;
+}
+
+export type { OutboxEmail } from './data-dir.js';
+export { DataDirInUseError } from './data-dir.js';
+
+export interface DevServer {
+  url: string;
+  port: number;
+  /** The demo site: the article embedding Appeal from `url`, another origin (`http://localhost:<sitePort>`). */
+  siteUrl: string;
+  /** The DynamoDB tables' names (the functions get them from their configuration). */
+  tables: Record<TableName, string>;
+  /** How the functions' SDK clients reach the local stand-ins: for a test or a script that looks behind them. */
+  clientOptions: ClientOptions;
+  /** The functions' configuration variables, as a stage's stack sets them (resource names included). */
+  environment: Readonly<Record<string, string>>;
+  /** The local Stripe simulator's API. */
+  stripeApiUrl: string;
+  /** Resolves once the mail queue has delivered (or dead-lettered) everything sent so far. */
+  mailIdle(): Promise<void>;
+  outbox(): OutboxEmail[];
+  /** Makes the local SES fail (503) or recover, to show that mail waits in the queue and is not lost. */
+  setSesOutage(down: boolean): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product on one machine: AWS's DynamoDB Local (on disk), aws-ses-v2-local, s3rver, a local endpoint for
+ * SQS, Secrets Manager and Lambda, a Stripe simulator, and the same Lambda handlers behind an API Gateway stand-in,
+ * with the demo site on an origin of its own. Each function is composed as its Lambda entry composes it (the same
+ * schema, the same root), from a configuration built here and SDK client options that point at the stand-ins; the
+ * process's environment is read, never written (but for the SDK's own switch below).
+ */
+export const startDevServer = async (options: DevServerOptions): Promise<DevServer> => {
+  // The dev machines run Node 20; Lambda runs Node 22, so the SDK's notice about Node 20 is noise here. The SDK
+  // reads this switch from the process's environment only; it is no function's configuration.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const data = await openDataDir(options.dataDir, { ownEngine: !options.dynamodb });
+  const dynamo = await startDynamo(data.dir, options.dynamodb);
+  const ses = await startSes();
+  const s3 = await startS3(data.dir);
+  const aws = await startAws(ses.url);
+  const secrets = storeSecrets(aws, data.keys);
+  const { port, url, sitePort, siteUrl } = await chooseAddresses(options);
+  const stripe = await startStripe({ url, port, dataDir: data.dir, webhookSecret: data.keys.webhookSecret });
+
+  const clients = localClientOptions({ dynamodb: dynamo.endpoint, aws: aws.url, s3: s3.endpoint });
+  const { tables } = dynamo;
+  const env = localEnvironment(
+    { url, siteUrl, tables, queueUrl: mailQueueUrl(aws), ...secrets, stripeApiUrl: stripe.apiUrl, exportBucket: EXPORT_BUCKET },
+    options.env,
+  );
+  logger.setLogLevel((env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
+  await createTables(new DynamoDBClient(clientConfig(clients, 'dynamodb')), tables);
+  await seedDemoCampaign(documentClient(clients), tables.donations);
+  await recordEndpoints(data.dir, { url, dynamodb: dynamo.endpoint, tables });
+
+  const functions = await buildFunctions(env, clients, aws, options.recordAwsCalls);
+  const background = new InFlight();
+  connectToAws(aws, functions, data.outbox, background);
+  const mailQueue = startMailQueue(aws, functions.mailer, data);
+
+  const requests = new InFlight();
+  const cors = corsPolicy(url, siteUrl, env.SITE_ORIGINS);
+  const api = await serveApi({
+    port, web: WEB, siteUrl, cors, requests, stripe: stripe.simulator, outbox: data.outbox.accepted, forRoute: functions.forRoute,
+  });
+  const site = await serveDemoSite(sitePort, demoSiteOptions(url, siteUrl, env), requests).catch(async (error: unknown) => {
+    await closeServer(api);
+    throw error;
+  });
+
+  let closed = false;
+  return {
+    url,
+    port,
+    siteUrl,
+    tables,
+    clientOptions: clients,
+    environment: env,
+    stripeApiUrl: stripe.apiUrl,
+    mailIdle: async () => {
+      do {
+        await mailQueue.idle();
+        await background.settled();
+      } while (background.size > 0);
+    },
+    outbox: data.outbox.accepted,
+    setSesOutage: (down) => {
+      aws.state.sesOutage = down;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // No new connections; the requests and the mail batch in flight finish their writes before the stand-ins stop.
+      await Promise.all([closeServer(site), closeServer(api, () => Promise.all([requests.settled(), mailQueue.close()]))]);
+      await stripe.simulator.close();
+      await background.settled();
+      await Promise.all([ses.close(), aws.close(), dynamo.close(), s3.close()]);
+      // Nothing to save here: the mail queue and the outbox are journaled as they change, so a crash loses nothing.
+    },
+  };
+};
+
+/**
+ * The API's port and public URL, and the demo site's port. Chosen now, as links and the webhook URL need them, but
+ * listened on only at the end of the start (see serveApi).
+ */
+const chooseAddresses = async (options: DevServerOptions) => {
+  const port = options.port || (await freePort());
+  const url = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const sitePort = options.sitePort || (options.port && (await isPortFree(options.port + 1)) ? options.port + 1 : await freePort());
+  return { port, url, sitePort, siteUrl: `http://localhost:${sitePort}` };
+};
+
+/** The demo site: the article, embedding the widget from the API at `url`, with the configured publication and list. */
+const demoSiteOptions = (url: string, siteUrl: string, env: Readonly<Record<string, string>>) => ({
+  web: WEB,
+  api: url,
+  siteName: env.SITE_NAME ?? 'Appeal',
+  campaign: DEMO_CAMPAIGN,
+  list: env.DEFAULT_LIST ?? null,
+  serveAsset: (req: IncomingMessage, res: ServerResponse) => serveLocal(req, res, { web: WEB, siteUrl, outbox: () => [] }),
+});

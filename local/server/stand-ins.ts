@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import sesLocalModule from 'aws-ses-v2-local';
+import S3rver from 's3rver';
+import type { TableName } from '../../infra/tables.js';
+import { type AwsEndpointState, startAwsEndpoint } from '../stand-ins/aws-endpoint.js';
+import { startStrictDynamoLocal } from '../stand-ins/dynamodb-local.js';
+import { LocalQueue, type QueueConsumer } from '../stand-ins/queue.js';
+import { StripeSimulator } from '../stand-ins/stripe/simulator.js';
+import type { DataDir } from './data-dir.js';
+import { ACCOUNT, EXPORT_BUCKET, REGION, STRIPE_TEST_KEY } from './dev-config.js';
+import { closeServer } from './http-server.js';
+import { LOCAL_TABLES } from './tables.js';
+
+// Each outside service the functions call, started on a free loopback port and keeping its data (when it has any)
+// in the data folder. Each answers how to reach it and how to stop it.
+
+// aws-ses-v2-local is CommonJS with `exports.default`; Node's ESM interop wraps it once more.
+const sesLocal: typeof sesLocalModule =
+  typeof sesLocalModule === 'function' ? sesLocalModule : (sesLocalModule as unknown as { default: typeof sesLocalModule }).default;
+
+/** A DynamoDB Local that is already running, with the table names to use in it (the tests share one engine per run). */
+export interface SharedDynamo {
+  endpoint: string;
+  tables: Record<TableName, string>;
+}
+
+/** DynamoDB Local on the data folder behind the conflict proxy; or the shared one, which is not this server's to stop. */
+export const startDynamo = async (dataDir: string, shared: SharedDynamo | undefined) => {
+  if (shared) return { endpoint: shared.endpoint, tables: shared.tables, close: async () => {} };
+  const own = await startStrictDynamoLocal({ dbPath: join(dataDir, 'dynamodb'), quickStart: true });
+  return { endpoint: own.endpoint, tables: LOCAL_TABLES, close: () => own.close() };
+};
+
+/** aws-ses-v2-local: it stores the mail that the AWS endpoint passes on (the outbox journal keeps it on disk). */
+export const startSes = async () => {
+  const server = await sesLocal({ host: '127.0.0.1', port: 0 });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => closeServer(server) };
+};
+
+/** s3rver, with the export bucket, on the data folder. */
+export const startS3 = async (dataDir: string) => {
+  const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dataDir, 's3'), configureBuckets: [{ name: EXPORT_BUCKET }] });
+  const { port } = await s3.run();
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => s3.close() };
+};
+
+/** The local endpoint for SQS, Secrets Manager, Lambda Invoke and SES; what it serves is attached to its state later. */
+export const startAws = async (sesUrl: string) => {
+  const state: AwsEndpointState = { queues: new Map(), secrets: new Map(), functions: new Map(), sesUrl };
+  const endpoint = await startAwsEndpoint(state);
+  return { state, url: endpoint.url, close: () => closeServer(endpoint.server) };
+};
+
+export type LocalAws = Awaited<ReturnType<typeof startAws>>;
+
+/** The mail queue's URL: the queue the signup-and-mail function is fed from. */
+export const mailQueueUrl = (aws: LocalAws) => `${aws.url}/${ACCOUNT}/appeal-mail`;
+
+/** The secrets a stage keeps in Secrets Manager, made from the data folder's keys; answers their ids (signing, Stripe). */
+export const storeSecrets = (aws: LocalAws, keys: DataDir['keys']) => {
+  const secretId = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:appeal/signing`;
+  aws.state.secrets.set(secretId, JSON.stringify({ signingKey: keys.signingKey }));
+  const stripeSecretId = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:appeal/stripe`;
+  aws.state.secrets.set(stripeSecretId, JSON.stringify({ secretKey: STRIPE_TEST_KEY, webhookSecret: keys.webhookSecret }));
+  return { secretId, stripeSecretId };
+};
+
+/**
+ * The Stripe simulator, keeping its objects in the data folder. It delivers webhooks to the API's port, which is
+ * listened on only at the end of the start: a delivery due before then is refused, and retried as Stripe retries.
+ */
+export const startStripe = async (o: { url: string; port: number; dataDir: string; webhookSecret: string }) => {
+  const simulator = new StripeSimulator({
+    secretKey: STRIPE_TEST_KEY,
+    webhookSecret: o.webhookSecret,
+    publicUrl: o.url,
+    webhookUrl: `http://127.0.0.1:${o.port}/v1/stripe/webhook`,
+    stateFile: join(o.dataDir, 'stripe.json'),
+  });
+  return { simulator, apiUrl: await simulator.start() };
+};
+
+/**
+ * The mail queue and its event source mapping, feeding the signup-and-mail function, served on the AWS endpoint.
+ * It is kept as SQS keeps it: what was accepted and not yet delivered is delivered after a crash or a stop.
+ */
+export const startMailQueue = (aws: LocalAws, mailer: QueueConsumer, data: DataDir) => {
+  const queue = new LocalQueue(mailer, {
+    name: 'appeal-mail',
+    retryDelayMs: 500,
+    onDeadLetter: () => console.error('[appeal] a mail job failed 10 times and moved to the dead-letter list'),
+    journalPath: join(data.dir, 'mail-queue.jsonl'),
+  });
+  aws.state.queues.set(mailQueueUrl(aws), queue);
+  data.takeUpLegacyMailQueue(queue);
+  return queue;
+};
