@@ -116,6 +116,7 @@ export const Gift = z.object({
   amount: z.optional(int().check(atLeast(0))),
   currency: z.optional(z.string()),
   frequency: z.optional(Frequency),
+  /** The donor's address in its canonical form (see EmailAddress); absent when Stripe gave none we could mail. */
   donorEmail: z.optional(z.string()),
   donorName: z.optional(z.string()),
   subscribe: z.optional(z.boolean()),
@@ -126,8 +127,7 @@ export const Gift = z.object({
   customer: z.optional(z.string()),
   /**
    * Net refunded amount: what the refunds that have not failed took back (see `netRefunded`), derived from
-   * `refunds` and `refundedFloor` on every change. On gifts stored before refunds were kept one by one, it is the
-   * largest cumulative figure seen and is read as the floor.
+   * `refunds` and `refundedFloor` on every change.
    */
   refunded: int().check(atLeast(0)),
   /**
