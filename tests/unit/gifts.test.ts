@@ -3,7 +3,7 @@ import { TransientError } from '../../functions/core/shared/errors.js';
 import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
 import { dedupeKeyOf, processMailJob } from '../../functions/core/mail/mail.js';
 import type { PaymentEvent } from '../../functions/core/donations/model.js';
-import type { MailJob } from '../../functions/core/mail/model.js';
+import type { MailIntent } from '../../functions/core/mail/model.js';
 import { Crash, crashAfterWrite } from '../support/crash.js';
 import { campaignSettings, makeGiftDeps } from '../support/donation-fakes.js';
 import { formatAmount } from '../../functions/core/shared/i18n/format.js';
@@ -14,7 +14,7 @@ const totals = async (t: Awaited<ReturnType<typeof makeGiftDeps>>, id = 'ukraine
   const c = await t.campaigns.get(id);
   return { raised: c?.raised, donations: c?.donations, donors: c?.donors };
 };
-const receipts = (jobs: MailJob[]) => jobs.filter((j) => dedupeKeyOf(testKeys, j)?.startsWith('receipt:'));
+const receipts = (jobs: MailIntent[]) => jobs.filter((j) => dedupeKeyOf(testKeys, j)?.startsWith('receipt:'));
 
 describe('recordPaymentEvent', () => {
   it('counts a paid gift once and queues one receipt, however often the event comes', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTokenError, RateLimitedError, ValidationError } from '../../functions/core/shared/errors.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
-import type { MailJob } from '../../functions/core/mail/model.js';
 import { MailIntent } from '../../functions/core/mail/model.js';
 import {
   confirmSubscription,
@@ -252,7 +251,7 @@ describe('processMailJob', () => {
   it('replays the mail of a redelivered signup job without applying it again; the interval starts once it is sent', async () => {
     const t = makeSubscriptionDeps();
     await requestSubscription(t.deps, signup());
-    const [job] = t.queue.take() as [MailJob];
+    const [job] = t.queue.take() as [MailIntent];
     t.mailer.throttleNext = 1;
     await expect(processMailJob(t.mailDeps, job)).rejects.toMatchObject({ name: 'TransientError' });
     const afterFirst = t.subscribers.items.get('reader@example.org');
@@ -279,11 +278,7 @@ describe('processMailJob', () => {
     const stored = t.subscribers.items.get('reader@example.org');
     if (!stored) throw new Error('missing');
     t.subscribers.items.set(stored.email, { ...stored, status: 'complained' });
-    const outcome = await processMailJob(t.mailDeps, {
-      kind: 'email',
-      id: 'j1',
-      email: { to: 'reader@example.org', subject: 's', text: 't', html: 'h', headers: {} },
-    });
+    const outcome = await processMailJob(t.mailDeps, { kind: 'welcome', id: 'j1', email: 'reader@example.org', round: stored.round });
     expect(outcome).toBe('suppressed');
     expect(t.mailer.sent).toHaveLength(1);
   });
@@ -415,7 +410,7 @@ describe('a link confirms what its own request asked', () => {
   it('gives a job applied before requests were kept, redelivered now, a link that confirms the record', async () => {
     const t = makeSubscriptionDeps();
     await requestSubscription(t.deps, signup('reader@example.org', { lists: ['events'] }));
-    const [job] = t.queue.take() as [MailJob];
+    const [job] = t.queue.take() as [MailIntent];
     t.mailer.throttleNext = 1;
     await expect(processMailJob(t.mailDeps, job)).rejects.toMatchObject({ name: 'TransientError' });
     const applied = t.subscribers.items.get('reader@example.org');
@@ -430,7 +425,7 @@ describe('a link confirms what its own request asked', () => {
   it('gives a redelivered signup job the same request: its replayed link confirms it', async () => {
     const t = makeSubscriptionDeps();
     await requestSubscription(t.deps, signup('reader@example.org', { lists: ['events'] }));
-    const [job] = t.queue.take() as [MailJob];
+    const [job] = t.queue.take() as [MailIntent];
     await processMailJob(t.mailDeps, job);
     await processMailJob(t.mailDeps, job); // SQS delivers it again: the same mail, the same request
     expect(t.subscribers.items.get('reader@example.org')?.requests).toHaveLength(1);
