@@ -176,7 +176,7 @@ describe('emails and pages in the subscriber’s language', () => {
 
   it('says an authentic but expired link has expired, in the reader\'s words (by the error, not its English)', async () => {
     const t = setup();
-    const token = makeConfirmToken(testKeys.token, { email: 'reader@example.org', round: 'r1', expiresAt: new Date('2026-11-01T00:00:00Z') });
+    const token = makeConfirmToken(testKeys.token, { email: 'reader@example.org', round: 'r1', request: 'j1', expiresAt: new Date('2026-11-01T00:00:00Z') });
     const expired = await t.handler(htmlPage('/v1/subscriptions/confirm', `token=${token}&lang=uk`));
     expect(expired.statusCode).toBe(400);
     expect(expired.body).toContain(uk.errors.messages.expiredConfirm);

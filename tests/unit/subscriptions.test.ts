@@ -9,9 +9,8 @@ import {
   SubscribeRequest,
   unsubscribe,
 } from '../../functions/core/subscriptions/subscriptions.js';
-import { makeConfirmToken } from '../../functions/core/shared/secrets.js';
 import { MAX_PENDING_REQUESTS } from '../../functions/core/subscriptions/model.js';
-import { makeSubscriptionDeps, testKeys } from '../support/fakes.js';
+import { makeSubscriptionDeps } from '../support/fakes.js';
 
 const client = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' };
 const signup = (email = 'Reader@Example.org', extra: Record<string, unknown> = {}) => ({
@@ -376,21 +375,6 @@ describe('a link confirms what its own request asked', () => {
     expect(stored?.consent.signup.ipHash).not.toBe(first?.ipHash);
   });
 
-  it('still confirms a link from before requests were kept (no request id): what the record holds', async () => {
-    const { t } = await twoRequests(600);
-    const pending = t.subscribers.items.get('reader@example.org');
-    if (!pending) throw new Error('missing');
-    // A record written before requests were kept, and a link made then: round only, no request id.
-    const { requests: _requests, ...before } = pending;
-    t.subscribers.items.set(pending.email, before);
-    const expiresAt = new Date(t.clock.now().getTime() + 86400_000);
-    const token = makeConfirmToken(testKeys.token, { email: pending.email, round: pending.round, expiresAt });
-    await confirmSubscription(t.deps, { token, client });
-    const stored = t.subscribers.items.get('reader@example.org');
-    expect(stored).toMatchObject({ status: 'confirmed', lists: pending.lists, name: pending.name });
-    expect(stored?.consent.signup).toEqual(pending.consent.signup);
-  });
-
   it('keeps only the last few requests of a round; a link whose request fell out no longer confirms', async () => {
     const t = makeSubscriptionDeps();
     for (let i = 0; i < MAX_PENDING_REQUESTS + 2; i++) {
@@ -405,21 +389,6 @@ describe('a link confirms what its own request asked', () => {
     expect(t.subscribers.items.get('reader@example.org')?.status).toBe('pending');
     await confirmSubscription(t.deps, { token: links[2] ?? '', client });
     expect(t.subscribers.items.get('reader@example.org')).toMatchObject({ status: 'confirmed', name: 'Reader 2' });
-  });
-
-  it('gives a job applied before requests were kept, redelivered now, a link that confirms the record', async () => {
-    const t = makeSubscriptionDeps();
-    await requestSubscription(t.deps, signup('reader@example.org', { lists: ['events'] }));
-    const [job] = t.queue.take() as [MailIntent];
-    t.mailer.throttleNext = 1;
-    await expect(processMailJob(t.mailDeps, job)).rejects.toMatchObject({ name: 'TransientError' });
-    const applied = t.subscribers.items.get('reader@example.org');
-    if (!applied) throw new Error('missing');
-    const { requests: _requests, ...before } = applied; // as the code before this change wrote it
-    t.subscribers.items.set(applied.email, before);
-    await processMailJob(t.mailDeps, job); // SQS delivers it again after the deployment
-    await confirmSubscription(t.deps, { token: confirmLinks(t)[0] ?? '', client });
-    expect(t.subscribers.items.get('reader@example.org')).toMatchObject({ status: 'confirmed', lists: ['events'] });
   });
 
   it('gives a redelivered signup job the same request: its replayed link confirms it', async () => {

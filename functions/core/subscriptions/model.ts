@@ -115,8 +115,8 @@ export const Subscriber = z.object({
   consent: z.object({ signup: ConsentEvent, confirmation: z.optional(ConsentEvent) }),
   /**
    * While pending: the requests of this round that were sent a link, the last MAX_PENDING_REQUESTS of them, so
-   * each link confirms what its own request asked (the fields above hold the latest request, for links made
-   * before requests were kept). Dropped on confirmation and when the round ends.
+   * each link confirms what its own request asked (the fields above hold the latest request). Dropped on
+   * confirmation and when the round ends.
    */
   requests: z.optional(z.array(PendingRequest)),
   version: int().check(atLeast(0)),
