@@ -121,7 +121,7 @@ describe('emails and pages in the subscriber’s language', () => {
     expect(note?.subject).toBe(fill(messagesOf('pl').emails.alreadySubscribed.subject, { site: SITE }));
   });
 
-  it('keeps English, with links as before, for a job queued before languages were', async () => {
+  it('writes in English, with links that carry no language, to a reader whose language is not known', async () => {
     const t = setup();
     await processMailJob(t.mailDeps, { kind: 'welcome', id: 'w1', email: 'old@example.org', round: 'r1' });
     const welcome = t.mailer.sent.at(-1);

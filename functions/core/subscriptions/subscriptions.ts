@@ -168,7 +168,7 @@ const links = (deps: Pick<SubscriptionDeps, 'keys' | 'clock' | 'settings'>, emai
 /** A signup request as its own link will confirm it, under the id of its job. */
 const pendingRequest = (request: SignupRequest, jobId: string): PendingRequest => ({
   id: jobId,
-  name: toPersonName(request.name), // a job queued before the name rule may still carry a line break
+  name: request.name,
   lists: request.lists,
   source: request.source,
   ...(request.lang === undefined ? {} : { lang: request.lang }),
@@ -205,7 +205,7 @@ const decideSignup = (
     const mail = recentlyMailed ? 'none' : 'confirmation';
     const next = {
       ...existing,
-      name: toPersonName(request.name),
+      name: request.name,
       lists: request.lists,
       source: request.source,
       lang: request.lang ?? existing.lang,
@@ -217,7 +217,7 @@ const decideSignup = (
   // New, or back after unsubscribing, bouncing or complaining: only a new double opt-in brings it back.
   const fresh: Subscriber = {
     email: request.email,
-    name: toPersonName(request.name), // a job queued before the name rule may still carry a line break
+    name: request.name,
     status: 'pending',
     lists: request.lists,
     source: request.source,
