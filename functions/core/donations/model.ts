@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { atLeast, atMost, instant, int, moreThan } from '../shared/schema.js';
 import { type EmailAddress, hasControlCharacters } from '../shared/email-address.js';
-import { toOneLine } from '../shared/one-line.js';
 import { DomainError } from '../shared/errors.js';
 import { LANGUAGES, type Language } from '../shared/i18n/index.js';
 import { RequestedLanguage } from '../subscriptions/model.js';
@@ -29,9 +28,6 @@ export const CampaignTitle = z
     z.refine((s) => !hasControlCharacters(s), 'A campaign title must be one line: no line breaks or other control characters.'),
   );
 
-/** A title read back from storage: one an older release stored with line breaks is fitted to one line first. */
-const StoredCampaignTitle = z.pipe(z.pipe(z.string(), z.transform(toOneLine)), CampaignTitle);
-
 /** What an admin sets (the admin CLI's `campaign create`, the smoke test), as saveCampaign accepts it. */
 export const CampaignSettings = z.object({
   id: CampaignId,
@@ -47,7 +43,6 @@ export type CampaignSettings = z.infer<typeof CampaignSettings>;
 
 /** A campaign's settings (set by admins) and its totals (kept by the ledger, never written by admins). */
 export const Campaign = z.extend(CampaignSettings, {
-  title: StoredCampaignTitle,
   /**
    * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
    * second neither exceed one item's write rate nor collide in transactions.
