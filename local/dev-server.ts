@@ -132,8 +132,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
   if (!options.dynamodb) assertDataDirFree(dataDir);
-  const { keys: state, legacyOutbox, legacyMailQueue, forgetLegacyMailQueue } = await loadKeys(dataDir);
-  const outbox = restoreOutbox(dataDir, legacyOutbox);
+  const state = await loadKeys(dataDir);
+  const outbox = restoreOutbox(dataDir);
 
   const ownDynamo = options.dynamodb ? undefined : await startStrictDynamoLocal({ dbPath: join(dataDir, 'dynamodb'), quickStart: true });
   const dynamoEndpoint = options.dynamodb?.endpoint ?? (ownDynamo as { endpoint: string }).endpoint;
@@ -250,10 +250,6 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     journalPath: join(dataDir, 'mail-queue.jsonl'),
   });
   aws.queues.set(queueUrl, mailQueue);
-  if (legacyMailQueue?.length) {
-    for (const body of legacyMailQueue) mailQueue.send(body);
-    forgetLegacyMailQueue();
-  }
 
   const cors = {
     // API.md: SITE_ORIGINS adds origins; the server's own and its demo site's are always allowed.
