@@ -9,7 +9,7 @@ import { makeConfirmToken } from '../../functions/core/shared/secrets.js';
 import { makeSubscriptionDeps, testKeys } from '../support/fakes.js';
 import { bodyOf, httpEvent } from './handlers/events.js';
 
-// A reader's language, from the signup to every later page and email (issue 12): the form's `lang`, else the
+// A reader's language, from the signup to every later page and email: the form's `lang`, else the
 // browser's Accept-Language, else the site's own; stored with the subscriber; carried by every link we send.
 
 const limits = {
