@@ -5,7 +5,7 @@
 // reference: a generated entry that only imports and constructs the SDK clients the function's composition root
 // constructs (the table below). Then it imports each bundle in a fresh Node process, interleaved (function,
 // reference, function, reference, ...) so that the machine's drift hits both alike, and prints the medians.
-// Budget (issue 8): bundle ≤ 1.15 × the reference, import ≤ 1.25 ×; a function that constructs no client has an
+// Budget: bundle ≤ 1.15 × the reference, import ≤ 1.25 ×; a function that constructs no client has an
 // absolute budget instead: its bundle stays under 60 KiB.
 //
 // The functions run their real cold start: configuration from placeholder variables, secrets from the local AWS

@@ -194,7 +194,7 @@ const runGifts = async (campaignId: string, shards: number, count: number) => {
 };
 
 const gifts = await runGifts('appeal', SHARDS, GIFTS);
-// Side by side: the same kind of load on a campaign whose totals are one item (as before sharding).
+// Side by side: the same kind of load on a campaign whose totals are one item (a single shard).
 const oneShard = await runGifts('one-shard', 1, Math.min(GIFTS, 1000));
 const { run: giftRun, totals, expected } = gifts;
 const giftsExact = gifts.exact && oneShard.exact;

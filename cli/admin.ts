@@ -200,14 +200,8 @@ token
       }
       const named = name ?? '';
       const revoked = await revokeAdminTokens({ tokens }, { name: named });
-      if (revoked.length > 0) {
-        console.log(`revoked ${count(revoked.length, 'token')} named "${named.trim()}" on ${t.description}: ${revoked.map((r) => r.id).join(', ')}`);
-        return;
-      }
-      // `token revoke <id>` revoked by id before --id existed: still so, when no token has that name.
-      const [byId] = await revokeAdminTokens({ tokens }, { id: named });
-      if (!byId) throw new Error(`there is no token named "${named.trim()}"`);
-      console.log(`revoked token ${byId.id} (${byId.name}) on ${t.description}`);
+      if (revoked.length === 0) throw new Error(`there is no token named "${named.trim()}"`);
+      console.log(`revoked ${count(revoked.length, 'token')} named "${named.trim()}" on ${t.description}: ${revoked.map((r) => r.id).join(', ')}`);
     });
   });
 
@@ -243,12 +237,11 @@ program
   .option('--since <when>', SINCE)
   .option('--until <when>', UNTIL)
   .option('-o, --out <path>', 'where to write the CSV: a file (replaced), a folder, or "-" for standard output (default: <kind>[-<filter>]-<date>.csv here, never replacing a file)')
-  .addOption(new Option('--output <path>', 'the former name of --out').hideHelp())
   .addOption(tokenOption())
-  .action(async (kind: string, o: { status?: string; list?: string; campaign?: string; since?: string; until?: string; out?: string; output?: string; token?: string }) => {
+  .action(async (kind: string, o: { status?: string; list?: string; campaign?: string; since?: string; until?: string; out?: string; token?: string }) => {
     const { status, list, campaign, since, until } = o;
     // Where it goes is settled first: a missing folder fails now, not after the export ran.
-    const destination = exportDestination(o.out ?? o.output, { kind, status, list, campaign }, new Date());
+    const destination = exportDestination(o.out, { kind, status, list, campaign }, new Date());
     return withApi(o.token, async (api) => {
       const started = await api.call('POST', '/v1/admin/exports', { kind, status, list, campaign, since, until });
       const id = String(started.id);

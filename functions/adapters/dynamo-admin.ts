@@ -2,7 +2,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Que
 import { indexPartitions, queryIndex } from './dynamo-keys.js';
 import * as z from 'zod/mini';
 import '../core/shared/schema.js'; // zod's messages, worded for every parse
-import type { AdminTokenRecord, AdminTokens, DonorGifts, GiftReference, TokenSelector } from '../core/admin/ports.js';
+import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from '../core/admin/ports.js';
 import { Gift } from '../core/donations/model.js';
 import { donationKeys } from './dynamo-donations.js';
 import { batchGetAll } from './dynamo-transactions.js';
@@ -137,17 +137,7 @@ export class DynamoDonorGifts implements DonorGifts {
     const keys = [...byMarker.keys()].map((pk) => ({ pk, sk: 'DONOR' }));
     const batches = Array.from({ length: Math.ceil(keys.length / BATCH_GET_KEYS) }, (_, i) => keys.slice(i * BATCH_GET_KEYS, (i + 1) * BATCH_GET_KEYS));
     const markers = (await Promise.all(batches.map((batch) => batchGetAll(this.client, this.tableName, batch)))).flat().map((item) => DonorMarker.parse(item));
-    const found: (Gift | GiftReference)[] = [];
-    await Promise.all(
-      markers.map(async (marker) => {
-        const campaign = byMarker.get(marker.pk) ?? '';
-        const gifts = await this.campaignGifts(campaign, email);
-        found.push(...gifts);
-        // The marker's gift not among them: it holds the address in another form (stored before normalising).
-        if (!gifts.some((gift) => gift.key === marker.firstGift)) found.push({ key: marker.firstGift, campaign });
-      }),
-    );
-    const at = (gift: Gift | GiftReference) => ('createdAt' in gift ? gift.createdAt : '');
-    return found.sort((a, b) => at(a).localeCompare(at(b)) || a.key.localeCompare(b.key));
+    const found = (await Promise.all(markers.map((marker) => this.campaignGifts(byMarker.get(marker.pk) ?? '', email)))).flat();
+    return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.key.localeCompare(b.key));
   }
 }

@@ -26,11 +26,7 @@ const isConditionFailure = (error: unknown) => error instanceof ConditionalCheck
 
 const TOTALS = new Set(['raised', 'donations', 'donors']);
 
-/**
- * Campaigns: settings on one item, totals spread over `shards` items that the gift ledger adds to. The campaign
- * item's own `raised`/`donations`/`donors` (0 for a new campaign) are added in too: that is where totals lived
- * before they were spread.
- */
+/** Campaigns: settings on one item, totals spread over `shards` items that the gift ledger adds to. */
 export class DynamoCampaignRepository implements CampaignRepository {
   /** `shards`: the shard count given to new campaigns (TOTALS_SHARDS); a campaign keeps the one it was made with. */
   constructor(
@@ -46,10 +42,10 @@ export class DynamoCampaignRepository implements CampaignRepository {
   /** Each campaign's shard count once read: it is fixed when the campaign is created, so it never goes stale. */
   private readonly knownShards = new Map<string, number>();
 
-  /** A campaign with its totals: its own legacy totals plus its shard items'. */
-  private withTotals(record: CampaignRecord, items: Record<string, unknown>[]) {
+  /** A campaign with its totals: the sum of its shard items'. */
+  private withTotals(record: CampaignRecord, shards: Record<string, unknown>[]) {
     this.knownShards.set(record.id, record.shards);
-    const totals = sumNumbers(items, (name) => TOTALS.has(name));
+    const totals = sumNumbers(shards, (name) => TOTALS.has(name));
     return Campaign.parse({ ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0 });
   }
 
@@ -62,28 +58,25 @@ export class DynamoCampaignRepository implements CampaignRepository {
     const items = await batchGetAll(this.client, this.tableName, [donationKeys.campaign(id), ...this.shardKeys(id, 0, guess)]);
     const settings = items.find((item) => item.sk === 'CAMPAIGN');
     if (!settings) return undefined;
-    const record = this.record(settings);
-    if (record.shards > guess) items.push(...(await batchGetAll(this.client, this.tableName, this.shardKeys(id, guess, record.shards))));
-    return this.withTotals(record, items);
-  }
-
-  private record(item: Record<string, unknown>) {
-    return CampaignRecord.parse({ shards: 1, ...item });
+    const record = CampaignRecord.parse(settings);
+    const shards = items.filter((item) => item.sk === 'TOTALS');
+    if (record.shards > guess) shards.push(...(await batchGetAll(this.client, this.tableName, this.shardKeys(id, guess, record.shards))));
+    return this.withTotals(record, shards);
   }
 
   async getSettings(id: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: donationKeys.campaign(id), ConsistentRead: true }));
-    return Item ? this.record(Item) : undefined;
+    return Item ? CampaignRecord.parse(Item) : undefined;
   }
 
-  /** Every campaign: the index gives the settings items (with their legacy totals), then each one's shards. */
+  /** Every campaign: the index gives the settings items, then each one's shards. */
   async list() {
     const items = await queryIndex(this.client, this.tableName, 'CAMPAIGNS');
     return Promise.all(
       items.map(async (item) => {
-        const record = this.record(item);
+        const record = CampaignRecord.parse(item);
         const shards = await batchGetAll(this.client, this.tableName, this.shardKeys(record.id, 0, record.shards));
-        return this.withTotals(record, [item, ...shards]);
+        return this.withTotals(record, shards);
       }),
     );
   }
@@ -91,7 +84,8 @@ export class DynamoCampaignRepository implements CampaignRepository {
   async saveSettings(settings: CampaignSettings, now: Date) {
     const values: Record<string, unknown> = {};
     const names: Record<string, string> = {};
-    // Only what an admin sets: the shard count and the totals are never overwritten.
+    // Only what an admin sets: a Campaign passed whole brings its shard count (never overwritten) and its totals
+    // (kept on the shard items), which stay off this item.
     const { shards: _shards, raised: _raised, donations: _donations, donors: _donors, createdAt: _created, updatedAt: _updated, ...own } =
       settings as CampaignSettings & Partial<Campaign>;
     const sets = Object.entries(own).map(([name, value]) => {
@@ -104,11 +98,11 @@ export class DynamoCampaignRepository implements CampaignRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: donationKeys.campaign(settings.id),
-          UpdateExpression: `SET ${sets.join(', ')}, shards = if_not_exists(shards, :shards), raised = if_not_exists(raised, :zero), donations = if_not_exists(donations, :zero), donors = if_not_exists(donors, :zero), createdAt = if_not_exists(createdAt, :now), updatedAt = :now, gsi1pk = :kind, gsi1sk = :sortId`,
+          UpdateExpression: `SET ${sets.join(', ')}, shards = if_not_exists(shards, :shards), createdAt = if_not_exists(createdAt, :now), updatedAt = :now, gsi1pk = :kind, gsi1sk = :sortId`,
           // A campaign's currency is fixed at creation: its totals and its gifts are in that currency.
           ConditionExpression: 'attribute_not_exists(pk) OR #currency = :currency',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':shards': this.shards, ':zero': 0, ':now': now.toISOString(), ':kind': 'CAMPAIGNS', ':sortId': settings.id },
+          ExpressionAttributeValues: { ...values, ':shards': this.shards, ':now': now.toISOString(), ':kind': 'CAMPAIGNS', ':sortId': settings.id },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );

@@ -9,8 +9,6 @@ export const keys = {
   mail: (dedupeKey: string) => ({ pk: `MAIL#${dedupeKey}`, sk: 'MAIL' }),
   /** One of the items the subscriber counts are spread over (a partition key each, so each has its own limits). */
   countShard: (shard: number) => ({ pk: `COUNTS#SUBSCRIBERS#${shard}`, sk: 'COUNTS' }),
-  /** Where the counts lived before they were spread over shards: still added in, never written. */
-  legacyCounts: { pk: 'STATS', sk: 'SUBSCRIBERS' },
 };
 
 /**
@@ -28,8 +26,8 @@ export const indexPartition = (value: string, id: string) => {
   return `${value}#${(hash >>> 0) % INDEX_SHARDS}`;
 };
 
-/** Every index partition of a value, and the unsharded one that items written before sharding still use. */
-export const indexPartitions = (value: string) => [value, ...Array.from({ length: INDEX_SHARDS }, (_, n) => `${value}#${n}`)];
+/** Every index partition of a value. */
+export const indexPartitions = (value: string) => Array.from({ length: INDEX_SHARDS }, (_, n) => `${value}#${n}`);
 
 export const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 

@@ -63,8 +63,7 @@ const COUNTER = /^(status|list):/;
 
 /**
  * The subscriber counts: number attributes named `status:…` and `list:…` spread over count items (the shard
- * count may change between deployments, so every possible shard is read: one BatchGetItem, admin only), plus the
- * single item that kept them before they were spread.
+ * count may change between deployments, so every possible shard is read: one BatchGetItem, admin only).
  */
 export class DynamoSubscriberCounts implements SubscriberCounts {
   constructor(
@@ -74,7 +73,7 @@ export class DynamoSubscriberCounts implements SubscriberCounts {
 
   async read() {
     const shardKeys = Array.from({ length: MAX_SHARDS }, (_, shard) => keys.countShard(shard));
-    const items = await batchGetAll(this.client, this.tableName, [keys.legacyCounts, ...shardKeys]);
+    const items = await batchGetAll(this.client, this.tableName, shardKeys);
     return Object.fromEntries(Object.entries(sumNumbers(items, (name) => COUNTER.test(name))).filter(([, n]) => n !== 0));
   }
 }

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { MailJob } from '../core/mail/model.js';
+import type { MailIntent } from '../core/mail/model.js';
 import type { SignupAndMailQueue } from '../core/mail/ports.js';
 
 export class SqsSignupAndMailQueue implements SignupAndMailQueue {
@@ -8,7 +8,7 @@ export class SqsSignupAndMailQueue implements SignupAndMailQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(job: MailJob): Promise<void> {
+  async enqueue(job: MailIntent): Promise<void> {
     await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job) }));
   }
 }

@@ -31,7 +31,7 @@ const Metadata = z.object({
   campaign: z.optional(z.string()),
   frequency: z.catch(Frequency, 'once'),
   subscribe: z.catch(z.enum(['true', 'false']), 'false'),
-  /** The donor's language (one of ours); anything else, as on sessions from before, is no language. */
+  /** The donor's language, one of ours; anything else (a session our checkout did not make) is no language. */
   lang: z.catch(z.optional(z.enum(LANGUAGES)), undefined),
 });
 
@@ -126,8 +126,8 @@ const readObject = <T>(schema: z.ZodMiniType<T>, value: unknown): { object: T } 
 
 /**
  * Checkout's language for ours: Stripe's own where Checkout has it (Checkout.SessionCreateParams.Locale). English
- * is `auto`, as before languages were kept: English is also what a reader whose language we do not speak is given,
- * and Checkout speaks far more languages than we do (a German reader gets German). Checkout has no Ukrainian, so a
+ * is `auto`: English is also what a reader whose language we do not speak is given, and Checkout speaks far more
+ * languages than we do (a German reader gets German). Checkout has no Ukrainian, so a
  * Ukrainian donor gets `auto` too (the browser's language, else English).
  */
 const CHECKOUT_LOCALES: Readonly<Record<Language, Stripe.Checkout.SessionCreateParams.Locale>> = { en: 'auto', uk: 'auto', pl: 'pl', es: 'es' };

@@ -6,7 +6,7 @@ import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../core/shared/brand.j
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
 
 // The pieces every function's configuration is made of. Each function's schema has its own module beside this
-// one, and its entry imports only that: a function builds (and bundles) no other function's schema (issue 8).
+// one, and its entry imports only that: a function builds (and bundles) no other function's schema.
 
 export const csv = z.pipe(
   z.string(),
@@ -14,7 +14,7 @@ export const csv = z.pipe(
 );
 /**
  * A number from an environment variable's text, as `z.coerce.number()` reads it (`Number(value)`). Not zod's own:
- * its `coerce` namespace brings its BigInt and Date types into every bundle that uses it (issue 8).
+ * its `coerce` namespace brings its BigInt and Date types into every bundle that uses it.
  */
 export const numberFromText = () => z.transform((value: unknown) => Number(value));
 export const positiveInt = z.pipe(numberFromText(), int().check(moreThan(0)));
@@ -31,7 +31,7 @@ export const RuntimeConfig = z.object({ AWS_REGION: nonEmpty() });
 const hexColor = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb.'));
 
 /**
- * The publication's look on the pages and emails we host (issue 11): its home page (every page and email links
+ * The publication's look on the pages and emails we host: its home page (every page and email links
  * back to it), its logo and its colours. Every function with a face has it, the catch-all's 404 page included.
  * Without a logo the site's name is the masthead; the colours default to the demo's (dark navy, red).
  */

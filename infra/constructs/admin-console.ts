@@ -79,7 +79,7 @@ export class AdminConsole extends Feature {
             'dynamodb:PutItem': ['SUPPRESS#', 'EXPORT#'],
             'dynamodb:UpdateItem': ['TOKEN#', 'COUNTS#SUBSCRIBERS#'],
             'dynamodb:DeleteItem': ['SUB#'],
-            'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'STATS'],
+            'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#'],
           },
         }),
         // Read only: the campaign list and a campaign's gifts (on the index), each campaign's totals, and the donor

@@ -53,29 +53,16 @@ export const toOutbox = (email: Email): OutboxEmail => ({
 
 /**
  * The signing key and the webhook secret (made on the first start, kept for good: every link and every test
- * webhook depends on them). Earlier versions also kept the outbox and the mail queue in state.json, written on a
- * clean stop only: they are handed back once, to be taken up into the journals that keep them now.
+ * webhook depends on them).
  */
 export const loadKeys = async (dataDir: string) => {
   const stateFile = join(dataDir, 'state.json');
-  const { outbox: legacyOutbox, mailQueue: legacyMailQueue, ...keys } = await readJson<{
-    signingKey: string;
-    webhookSecret: string;
-    outbox?: Email[];
-    mailQueue?: string[];
-  }>(stateFile, {
+  const keys = await readJson<{ signingKey: string; webhookSecret: string }>(stateFile, {
     signingKey: randomBytes(48).toString('base64url'),
     webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
   });
-  // The keys must outlive a crash; a legacy mail queue stays until the queue's journal has it.
-  writeFileAtomic(stateFile, JSON.stringify(legacyMailQueue?.length ? { ...keys, mailQueue: legacyMailQueue } : keys));
-  return {
-    keys,
-    legacyOutbox,
-    legacyMailQueue,
-    /** Once the legacy mail queue is in the queue's journal (a crash before this takes it up again: at least once). */
-    forgetLegacyMailQueue: () => writeFileAtomic(stateFile, JSON.stringify(keys)),
-  };
+  writeFileAtomic(stateFile, JSON.stringify(keys)); // the keys must outlive a crash
+  return keys;
 };
 
 /**
@@ -85,9 +72,8 @@ export const loadKeys = async (dataDir: string) => {
  * the journal) are due; a crash in that moment loses it, as it loses a send SES never answered, which the sender
  * sends again: so the outbox never shows a mail that a crash could take back.
  */
-export const restoreOutbox = (dataDir: string, legacyOutbox: Email[] | undefined) => {
+export const restoreOutbox = (dataDir: string) => {
   const journal = join(dataDir, 'outbox.jsonl');
-  if (legacyOutbox && !existsSync(journal)) rewriteJournal(journal, legacyOutbox);
   const kept = readJournal<Email>(journal);
   for (const email of kept.entries) saveEmail(email);
   if (!kept.intact) rewriteJournal(journal, kept.entries); // drop a line torn by a crash before appending
@@ -109,19 +95,9 @@ export const openDataDir = async (path: string, { ownEngine }: { ownEngine: bool
   const dir = resolve(path);
   await mkdir(dir, { recursive: true });
   if (ownEngine) assertDataDirFree(dir);
-  const { keys, legacyOutbox, legacyMailQueue, forgetLegacyMailQueue } = await loadKeys(dir);
-  const outbox = restoreOutbox(dir, legacyOutbox);
-  return {
-    dir,
-    keys,
-    outbox,
-    /** Sends the mail an earlier version kept in state.json into the mail queue (whose journal keeps it from then on). */
-    takeUpLegacyMailQueue: (queue: { send(body: string): unknown }) => {
-      if (!legacyMailQueue?.length) return;
-      for (const body of legacyMailQueue) queue.send(body);
-      forgetLegacyMailQueue();
-    },
-  };
+  const keys = await loadKeys(dir);
+  const outbox = restoreOutbox(dir);
+  return { dir, keys, outbox };
 };
 
 export type DataDir = Awaited<ReturnType<typeof openDataDir>>;

@@ -93,6 +93,5 @@ export const startMailQueue = (aws: LocalAws, mailer: QueueConsumer, data: DataD
     journalPath: join(data.dir, 'mail-queue.jsonl'),
   });
   aws.state.queues.set(mailQueueUrl(aws), queue);
-  data.takeUpLegacyMailQueue(queue);
   return queue;
 };

@@ -4,7 +4,7 @@ import { axeViolations } from '../support/axe.js';
 import { launchChromium } from '../support/browser.js';
 import { postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 
-// Issue 11, item 7: the local outbox is an inbox for a browser, and stays the contract's JSON for tools.
+// The local outbox is an inbox for a browser, and stays the contract's JSON for tools.
 
 let server: TestServer;
 let browser: Browser;

@@ -7,7 +7,7 @@ import { axeViolations } from '../support/axe.js';
 import { launchChromium } from '../support/browser.js';
 import { linkIn, postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 
-// Every page the API hosts (issue 11), walked at a desktop and a phone width, with JavaScript on and off: in the
+// Every page the API hosts, walked at a desktop and a phone width, with JavaScript on and off: in the
 // site's style, no horizontal scroll at 360 px, a link back to the site, no console error, and no axe-core violation.
 // The emails are checked the same way, rendered on their own.
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 
-// Issue 11, item 9: the admin CLI as editors meet it, run as `npm run admin` runs it (its own process), on a
+// The admin CLI as editors meet it, run as `npm run admin` runs it (its own process), on a
 // terminal (a pseudo-terminal from util-linux's `script`) and off one (pipes, as in a log or a script).
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -118,11 +118,6 @@ describe('npm run admin', () => {
       expect(unclear.code, args.join(' ')).not.toBe(0);
     }
     expect(await works(other.token)).toBe(true);
-    // The former `token revoke <id>` still revokes that token, when no token has that id for a name.
-    const legacy = await runAdmin(['--data-dir', dataDir, 'token', 'revoke', other.id]);
-    expect(legacy.code, legacy.stderr).toBe(0);
-    expect(legacy.stdout).toContain(`revoked token ${other.id} (not a twin)`);
-    expect(await works(other.token)).toBe(false);
   });
 
   it('gives the temporary token of an export an hour to live, so a killed run leaves nothing that lasts', { timeout: 60_000 }, async () => {

@@ -6,7 +6,7 @@ import { documentClient } from '../../functions/platform/clients.js';
 import { campaignSettings } from '../support/donation-fakes.js';
 import { linkIn, postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 
-// Issue 11, item 8 (exports people open in Excel) and item 9's data request, through the dev server's admin API.
+// Exports people open in Excel, and a data request, through the dev server's admin API.
 
 let server: TestServer;
 let token: string;

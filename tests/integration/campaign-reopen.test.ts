@@ -6,7 +6,7 @@ import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donati
 import { runAdmin } from '../support/cli.js';
 import { startTables } from '../support/dynamodb.js';
 
-// `campaign create` on a closed campaign (issue 11): it stays closed unless --reopen, and says so. The CLI finds the
+// `campaign create` on a closed campaign: it stays closed unless --reopen, and says so. The CLI finds the
 // run's DynamoDB Local through the data folder's endpoints file, as it finds a running dev server's.
 
 let dir: string;

@@ -1,4 +1,3 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DynamoCampaignRepository,
@@ -177,22 +176,5 @@ describe('campaign settings on DynamoDB Local', () => {
     await expect(changing).rejects.toThrow(CampaignCurrencyLockedError);
     await expect(changing).rejects.toThrow(`Campaign ${id} takes gifts in USD`);
     expect(await deps.campaigns.get(id)).toMatchObject({ currency: 'usd', title: 'Support Ukraine', raised: 2500 });
-  });
-
-  it('read a title an older release stored with line breaks as one line, and receipt its gifts under that line', async () => {
-    const { deps, id, queue, key } = await makeDeps();
-    // Written as the release before the title rule could (`campaign create --title $'Spring\r\nBcc: ...'`).
-    await db.client.send(
-      new UpdateCommand({
-        TableName: db.tables.donations,
-        Key: { pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' },
-        UpdateExpression: 'SET title = :title',
-        ExpressionAttributeValues: { ':title': 'Spring appeal\r\nBcc: someone@example.org\u2028' },
-      }),
-    );
-    expect((await deps.campaigns.get(id))?.title).toBe('Spring appeal Bcc: someone@example.org');
-    expect((await deps.campaigns.list()).find((c) => c.id === id)?.title).toBe('Spring appeal Bcc: someone@example.org');
-    await recordPaymentEvent(deps, paid(key('pi_title'), { campaign: id }));
-    expect(queue.jobs).toMatchObject([{ kind: 'receipt', gift: { campaignTitle: 'Spring appeal Bcc: someone@example.org' } }]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,53 +76,6 @@ describe('npm start', () => {
         expect(await second.interrupt()).toBe(0);
       }
       expect(second.output()).not.toMatch(/error|failed/i);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
-
-  it('takes up a data folder of an earlier version: the outbox and the pending mail it kept in state.json', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'appeal-restart-'));
-    try {
-      // Earlier versions saved the outbox and the mail queue in state.json on a clean stop.
-      const at = new Date().toISOString();
-      const sent = {
-        messageId: 'ses-legacy-1',
-        from: 'news@globalsecurity.example',
-        replyTo: [],
-        destination: { to: ['legacy-sent@example.org'], cc: [], bcc: [] },
-        subject: 'Sent before the upgrade',
-        body: { text: 'hello', html: '<p>hello</p>' },
-        attachments: [],
-        at: Math.floor(Date.now() / 1000),
-      };
-      const queued = {
-        kind: 'signup',
-        id: 'legacy-job-1',
-        request: { email: 'legacy-queued@example.org', lists: ['news'], consent: { at, wordingVersion: '2026-11-01', origin: 'form' } },
-      };
-      const keys = { signingKey: 'k'.repeat(64), webhookSecret: 'whsec_legacy' };
-      await writeFile(join(dataDir, 'state.json'), JSON.stringify({ ...keys, outbox: [sent], mailQueue: [JSON.stringify(queued)] }));
-
-      const to = (outbox: Mail[], email: string) => outbox.filter((m) => m.to.includes(email)).length;
-      const first = await startProduct(dataDir);
-      try {
-        const outbox = await waitForOutbox(first.url, (mail) => to(mail, 'legacy-queued@example.org') > 0);
-        expect(to(outbox, 'legacy-sent@example.org')).toBe(1);
-        expect(to(outbox, 'legacy-queued@example.org')).toBe(1);
-        // Taken up once: state.json keeps the keys only.
-        expect(JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8'))).toEqual(keys);
-      } finally {
-        expect(await first.interrupt()).toBe(0);
-      }
-      const second = await startProduct(dataDir);
-      try {
-        const outbox = await outboxOf(second.url);
-        expect(to(outbox, 'legacy-sent@example.org')).toBe(1);
-        expect(to(outbox, 'legacy-queued@example.org')).toBe(1);
-      } finally {
-        expect(await second.interrupt()).toBe(0);
-      }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -466,7 +466,7 @@ export interface CheckResult {
   unreadable: string[];
 }
 
-/** A partition key by its kind, for messages: `SUB#reader@example.org` → `SUB#…`, `STATS` → `STATS`. */
+/** A partition key by its kind, for messages: `SUB#reader@example.org` → `SUB#…` (a key without `#` as it is). */
 export const keyKind = (key: string) => (key.includes('#') ? `${key.slice(0, key.indexOf('#') + 1)}…` : key);
 
 /** DynamoDB actions that name their items by key, so a `dynamodb:LeadingKeys` condition can scope them. */

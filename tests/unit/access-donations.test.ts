@@ -67,18 +67,18 @@ describe('an access request and the donations held for the address', () => {
     await expect(accessSubscriber(deps, 'nobody@example.org')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('looks the gifts up by the address\'s keyed hash (the donor markers\' key), and lists a gift known only by its id', async () => {
+  it('looks the gifts up by the address\'s keyed hash (the donor markers\' key)', async () => {
     const asked: [string, string][] = [];
     const { t, deps } = setup();
     const byMarker: DonorGifts = {
       find: async (email, key) => {
         asked.push([email, key]);
-        return [{ key: 'pi_legacy', campaign: 'ukraine' }];
+        return [gift('pi_1')];
       },
     };
     expect(await accessSubscriber({ ...deps, donorGifts: byMarker }, 'Donor@Example.org')).toEqual({
       email: 'donor@example.org',
-      donations: [{ id: 'pi_legacy', campaign: 'ukraine' }],
+      donations: [expect.objectContaining({ id: 'pi_1', campaign: 'ukraine' })],
     });
     expect(asked).toEqual([['donor@example.org', addressKey(t.deps.keys, 'donor@example.org')]]);
   });

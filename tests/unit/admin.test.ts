@@ -194,12 +194,12 @@ describe('data requests and list hygiene', () => {
     expect(t.subscribers.items.has('gone@example.org')).toBe(false);
     expect(JSON.stringify([...t.suppressions.items])).not.toContain('gone');
     expect(await accessSubscriber(admin, 'gone@example.org')).toMatchObject({ status: 'suppressed', suppression: { reason: 'erased' } });
-    const email = { to: 'gone@example.org', subject: 'Receipt', text: 't', html: 'h', headers: {} };
-    expect(await processMailJob(t.mailDeps, { kind: 'email', id: 'r1', email })).toBe('suppressed');
+    const listMail = (round: string) => ({ kind: 'welcome' as const, id: round, email: 'gone@example.org', round });
+    expect(await processMailJob(t.mailDeps, listMail('r1'))).toBe('suppressed');
 
     t.clock.advance(3600);
     await join('gone@example.org'); // the confirmation goes out despite the marker; confirming lifts it
-    expect(await processMailJob(t.mailDeps, { kind: 'email', id: 'r2', email })).toBe('sent');
+    expect(await processMailJob(t.mailDeps, listMail('r2'))).toBe('sent');
   });
 
   it('never mails a permanently bounced or complaining address, subscriber or not', async () => {
@@ -209,7 +209,7 @@ describe('data requests and list hygiene', () => {
     await recordMailFeedback(admin, { kind: 'complaint', addresses: ['"Donor" <donor@example.org>'] });
     expect(t.subscribers.items.get('bouncy@example.org')?.status).toBe('bounced');
     for (const to of ['bouncy@example.org', 'donor@example.org']) {
-      const outcome = await processMailJob(t.mailDeps, { kind: 'email', id: to, email: { to, subject: 's', text: 't', html: 'h', headers: {} } });
+      const outcome = await processMailJob(t.mailDeps, { kind: 'welcome', id: to, email: to, round: 'r' });
       expect(outcome).toBe('suppressed');
     }
   });

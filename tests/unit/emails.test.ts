@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alreadySubscribedEmail, confirmationEmail, receiptEmail, welcomeEmail } from '../../functions/core/mail/emails.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
-import { MailJob } from '../../functions/core/mail/model.js';
+import { MailIntent } from '../../functions/core/mail/model.js';
 import { hasControlCharacters } from '../../functions/core/shared/email-address.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 
@@ -101,10 +101,10 @@ describe('the Subject of an email', () => {
     expect(all[1]?.subject).toContain('Example News');
   });
 
-  it('of a receipt queued with such a title before the rule is one line when the worker sends it', async () => {
+  it('of a queued receipt whose title holds a line break is one line when the worker sends it', async () => {
     const t = makeSubscriptionDeps();
     const gift = { reference: 'pi_1', email: 'donor@example.org', campaignTitle: 'Spring\r\nBcc: someone@example.org', amount: 2500, currency: 'usd', monthly: false, paidAt: '2026-11-25T10:00:00.000Z' };
-    const job = MailJob.parse(JSON.parse(JSON.stringify({ kind: 'receipt', id: 'r1', gift })));
+    const job = MailIntent.parse(JSON.parse(JSON.stringify({ kind: 'receipt', id: 'r1', gift })));
     expect(await processMailJob(t.mailDeps, job)).toBe('sent');
     expect(t.mailer.sent[0]?.subject).toBe('Thank you for your gift to Spring Bcc: someone@example.org');
   });

@@ -9,7 +9,7 @@ import { makeConfirmToken } from '../../functions/core/shared/secrets.js';
 import { makeSubscriptionDeps, testKeys } from '../support/fakes.js';
 import { bodyOf, httpEvent } from './handlers/events.js';
 
-// A reader's language, from the signup to every later page and email (issue 12): the form's `lang`, else the
+// A reader's language, from the signup to every later page and email: the form's `lang`, else the
 // browser's Accept-Language, else the site's own; stored with the subscriber; carried by every link we send.
 
 const limits = {
@@ -121,7 +121,7 @@ describe('emails and pages in the subscriber’s language', () => {
     expect(note?.subject).toBe(fill(messagesOf('pl').emails.alreadySubscribed.subject, { site: SITE }));
   });
 
-  it('keeps English, with links as before, for a job queued before languages were', async () => {
+  it('writes in English, with links that carry no language, to a reader whose language is not known', async () => {
     const t = setup();
     await processMailJob(t.mailDeps, { kind: 'welcome', id: 'w1', email: 'old@example.org', round: 'r1' });
     const welcome = t.mailer.sent.at(-1);
@@ -176,7 +176,7 @@ describe('emails and pages in the subscriber’s language', () => {
 
   it('says an authentic but expired link has expired, in the reader\'s words (by the error, not its English)', async () => {
     const t = setup();
-    const token = makeConfirmToken(testKeys.token, { email: 'reader@example.org', round: 'r1', expiresAt: new Date('2026-11-01T00:00:00Z') });
+    const token = makeConfirmToken(testKeys.token, { email: 'reader@example.org', round: 'r1', request: 'j1', expiresAt: new Date('2026-11-01T00:00:00Z') });
     const expired = await t.handler(htmlPage('/v1/subscriptions/confirm', `token=${token}&lang=uk`));
     expect(expired.statusCode).toBe(400);
     expect(expired.body).toContain(uk.errors.messages.expiredConfirm);

@@ -6,7 +6,7 @@ import { recordPaymentEvent } from '../../functions/core/donations/gifts.js';
 import { MANAGE_LINK_TTL_DAYS, manageLink, openDonorPortal } from '../../functions/core/donations/manage.js';
 import type { CheckoutSummary, Payments } from '../../functions/core/donations/ports.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
-import { MailJob } from '../../functions/core/mail/model.js';
+import { MailIntent } from '../../functions/core/mail/model.js';
 import { InvalidTokenError } from '../../functions/core/shared/errors.js';
 import { makeManageToken, makeUnsubscribeToken, readManageToken } from '../../functions/core/shared/secrets.js';
 import { makeGiftDeps, MemoryCampaigns, campaignSettings } from '../support/donation-fakes.js';
@@ -148,14 +148,14 @@ describe('monthly receipts', () => {
     expect(t.mailer.sent[0]?.text).not.toContain('/v1/donations/manage');
   });
 
-  it('still go out from a receipt queued before receipts named the customer, without the link', async () => {
+  it('go out without the link when the payment named no customer', async () => {
     const t = await makeGiftDeps();
-    const queuedBefore = {
+    const queued = {
       kind: 'receipt',
       id: 'old-1',
       gift: { reference: 'pi_old', email: 'donor@example.org', campaignTitle: 'Support Ukraine', amount: 1000, currency: 'usd', monthly: true, paidAt: '2026-11-01T10:00:00.000Z' },
     };
-    const job = MailJob.parse(JSON.parse(JSON.stringify(queuedBefore)));
+    const job = MailIntent.parse(JSON.parse(JSON.stringify(queued)));
     expect(await processMailJob(t.mailDeps, job)).toBe('sent');
     expect(t.mailer.sent[0]?.text).toContain('monthly gift');
     expect(t.mailer.sent[0]?.text).not.toContain('/v1/donations/manage');

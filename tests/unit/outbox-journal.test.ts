@@ -19,7 +19,7 @@ const email = (messageId: string): Email => ({
 describe('the local SES outbox', () => {
   it('shows a mail only once it is journaled (accepted), never one a crash before the answer could take back', () => {
     const dir = mkdtempSync(join(tmpdir(), 'appeal-outbox-'));
-    const outbox = restoreOutbox(dir, undefined);
+    const outbox = restoreOutbox(dir);
     const before = outbox.accepted().length;
     // aws-ses-v2-local has stored the mail; the sender has no answer yet, and nothing is on disk.
     saveEmail(email('ses-in-flight'));

@@ -3,6 +3,7 @@ import { addressKey, normalizeEmail } from '../shared/email-address.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.js';
 import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from './ports.js';
 import { giftStatus } from './exports.js';
+import type { Gift } from '../donations/model.js';
 import type { CampaignRepository } from '../donations/ports.js';
 import type { Clock } from '../shared/ports.js';
 import type { SubscriberCounts, SubscriberRepository } from '../subscriptions/ports.js';
@@ -96,20 +97,17 @@ export const authenticateAdmin = async (deps: Pick<AdminDeps, 'tokens' | 'clock'
 const addressOf = (raw: string) => normalizeEmail(raw);
 
 /** A gift as an access request lists it: what it is, when, and what we hold about the person on it. */
-const heldDonation = (gift: Awaited<ReturnType<DonorGifts['find']>>[number]) =>
-  'status' in gift
-    ? {
-        id: gift.key,
-        createdAt: gift.createdAt,
-        campaign: gift.campaign,
-        amount: gift.amount,
-        currency: gift.currency,
-        frequency: gift.frequency,
-        status: giftStatus(gift),
-        refunded: gift.refunded,
-        name: gift.donorName,
-      }
-    : { id: gift.key, campaign: gift.campaign };
+const heldDonation = (gift: Gift) => ({
+  id: gift.key,
+  createdAt: gift.createdAt,
+  campaign: gift.campaign,
+  amount: gift.amount,
+  currency: gift.currency,
+  frequency: gift.frequency,
+  status: giftStatus(gift),
+  refunded: gift.refunded,
+  name: gift.donorName,
+});
 
 /**
  * The data-subject access request: everything stored about an address. The subscriber record (without internals)

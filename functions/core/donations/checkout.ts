@@ -162,7 +162,7 @@ export const saveCampaign = async (
   const existing = await deps.campaigns.getSettings(settings.id);
   if (existing && existing.currency !== settings.currency) throw new CampaignCurrencyLockedError(existing.id, existing.currency);
   // A closed campaign takes gifts again only when asked in so many words: changing its title or goal must not
-  // silently reopen an appeal that has ended (issue 11).
+  // silently reopen an appeal that has ended.
   const open = settings.open && (!existing || existing.open || options.reopen === true);
   return deps.campaigns.saveSettings({ ...settings, open }, deps.clock.now());
 };

@@ -44,8 +44,8 @@ const emptyGift = (key: string, at: string): Gift => ({
   version: 0,
 });
 
-/** The floor of a gift's refunds; a gift stored before they were kept one by one has its old `refunded` as floor. */
-const refundFloor = (gift: Gift) => gift.refundedFloor ?? gift.refunded;
+/** The floor of a gift's refunds: none until a charge event has reported a cumulative figure. */
+const refundFloor = (gift: Gift) => gift.refundedFloor ?? 0;
 
 /**
  * What a gift's refunds took back: the refunds known by id that have not failed, or, when the charge's cumulative
@@ -77,7 +77,8 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
         amount: gift.amount ?? event.amount,
         currency: gift.currency ?? event.currency,
         frequency: gift.frequency ?? event.frequency,
-        donorEmail: gift.donorEmail ?? event.email,
+        // Stored in its canonical form, whichever form the event gives (see EmailAddress): one we could not mail is none.
+        donorEmail: gift.donorEmail ?? parseEmailAddress(event.email),
         donorName: gift.donorName ?? event.name,
         subscribe: gift.subscribe ?? (event.subscribe && event.offersSignup),
         checkoutSession: gift.checkoutSession ?? event.checkoutSession,
@@ -128,17 +129,8 @@ export const targetContribution = (gift: Gift, campaignCurrency: string | undefi
   return { raised: net, donations: net > 0 ? 1 : 0, donor: true };
 };
 
-/**
- * The donor's address in its canonical form. Gifts recorded before payment events were normalised may hold it
- * as the donor typed it at Stripe; an address we could not mail counts as none.
- */
-const donorEmail = (gift: Gift) => parseEmailAddress(gift.donorEmail);
-
 /** One key per mailbox, the same as the suppression key of a reader with that address. */
-const donorKey = (deps: GiftDeps, gift: Gift) => {
-  const email = donorEmail(gift);
-  return email ? addressKey(deps.keys, email) : `payment:${gift.key}`;
-};
+const donorKey = (deps: GiftDeps, gift: Gift) => (gift.donorEmail ? addressKey(deps.keys, gift.donorEmail) : `payment:${gift.key}`);
 
 const sameGift = (a: Gift, b: Gift) => JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
 
@@ -201,7 +193,7 @@ const markGift = (deps: GiftDeps, written: Gift, change: Pick<Partial<Gift>, 're
  * donor did pay (a refund shows on their statement, not as a missing receipt), so the order of events never decides.
  */
 const followUp = async (deps: GiftDeps, gift: Gift, campaign: { title: string } | undefined) => {
-  const email = donorEmail(gift);
+  const email = gift.donorEmail;
   if (gift.status !== 'paid' || !email) return;
   const flags: Pick<Partial<Gift>, 'receiptQueued' | 'signupQueued'> = {};
   if (!gift.receiptQueued && gift.contributed.donor && gift.amount !== undefined && gift.currency) {

@@ -28,7 +28,7 @@ export const ManageQuery = z.object({
 /**
  * A link of ours to a donor's next page, in their language when it is known (`lang=xx`, see inLanguage), English
  * included: a site whose own language is another, or a browser that prefers one, must not override the donor's
- * choice. Links made without a language (a gift from before languages were kept) stay as they were.
+ * choice. Without a language (a gift whose checkout named none) the link is left as it is.
  */
 export const inDonorLanguage = inLanguage;
 

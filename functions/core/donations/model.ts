@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { atLeast, atMost, instant, int, moreThan } from '../shared/schema.js';
 import { type EmailAddress, hasControlCharacters } from '../shared/email-address.js';
-import { toOneLine } from '../shared/one-line.js';
 import { DomainError } from '../shared/errors.js';
 import { LANGUAGES, type Language } from '../shared/i18n/index.js';
 import { RequestedLanguage } from '../subscriptions/model.js';
@@ -29,9 +28,6 @@ export const CampaignTitle = z
     z.refine((s) => !hasControlCharacters(s), 'A campaign title must be one line: no line breaks or other control characters.'),
   );
 
-/** A title read back from storage: one an older release stored with line breaks is fitted to one line first. */
-const StoredCampaignTitle = z.pipe(z.pipe(z.string(), z.transform(toOneLine)), CampaignTitle);
-
 /** What an admin sets (the admin CLI's `campaign create`, the smoke test), as saveCampaign accepts it. */
 export const CampaignSettings = z.object({
   id: CampaignId,
@@ -47,7 +43,6 @@ export type CampaignSettings = z.infer<typeof CampaignSettings>;
 
 /** A campaign's settings (set by admins) and its totals (kept by the ledger, never written by admins). */
 export const Campaign = z.extend(CampaignSettings, {
-  title: StoredCampaignTitle,
   /**
    * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
    * second neither exceed one item's write rate nor collide in transactions.
@@ -116,6 +111,7 @@ export const Gift = z.object({
   amount: z.optional(int().check(atLeast(0))),
   currency: z.optional(z.string()),
   frequency: z.optional(Frequency),
+  /** The donor's address in its canonical form (see EmailAddress); absent when Stripe gave none we could mail. */
   donorEmail: z.optional(z.string()),
   donorName: z.optional(z.string()),
   subscribe: z.optional(z.boolean()),
@@ -126,8 +122,7 @@ export const Gift = z.object({
   customer: z.optional(z.string()),
   /**
    * Net refunded amount: what the refunds that have not failed took back (see `netRefunded`), derived from
-   * `refunds` and `refundedFloor` on every change. On gifts stored before refunds were kept one by one, it is the
-   * largest cumulative figure seen and is read as the floor.
+   * `refunds` and `refundedFloor` on every change.
    */
   refunded: int().check(atLeast(0)),
   /**

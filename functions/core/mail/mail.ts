@@ -1,10 +1,10 @@
 import { TransientError } from '../shared/errors.js';
-import type { MailJob, OutgoingEmail, ReceiptGift } from './model.js';
+import type { MailIntent, OutgoingEmail, ReceiptGift } from './model.js';
 import type { Clock } from '../shared/ports.js';
 import type { MailLedger, Mailer } from './ports.js';
 import type { SubscriberRepository } from '../subscriptions/ports.js';
 import type { Keys } from '../shared/secrets.js';
-import { addressKey, parseEmailAddress } from '../shared/email-address.js';
+import { addressKey } from '../shared/email-address.js';
 import { receiptEmail, welcomeEmail } from './emails.js';
 import { manageLink } from '../donations/manage.js';
 import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
@@ -35,10 +35,7 @@ const SEND_LEASE_SECONDS = 120;
  * receipt). A bounced or complaining address gets neither: the mailbox refuses mail, or its owner called it spam.
  */
 const isSuppressed = async (deps: MailDeps, to: string, mail: { isReceipt: boolean }): Promise<boolean> => {
-  // An email rendered by an older producer may carry the address as the donor typed it at Stripe.
-  const email = parseEmailAddress(to);
-  if (email === undefined) return false; // not an address we could have filed a marker under
-  const [subscriber, marker] = await Promise.all([deps.subscribers.get(email), deps.suppressions.get(addressKey(deps.keys, email))]);
+  const [subscriber, marker] = await Promise.all([deps.subscribers.get(to), deps.suppressions.get(addressKey(deps.keys, to))]);
   if (subscriber?.status === 'bounced' || subscriber?.status === 'complained') return true;
   if (marker === undefined || subscriber?.status === 'confirmed') return false;
   return !(marker.reason === 'erased' && mail.isReceipt);
@@ -98,27 +95,23 @@ const renderReceipt = (deps: MailDeps, gift: ReceiptGift): OutgoingEmail => {
   });
 };
 
-const receiptKey = (reference: string) => `receipt:${reference}`;
-
 /**
  * The sent-mail ledger key of a job's email: one receipt per payment, one welcome per address and opt-in round.
  * Undefined for a signup job, whose mail is decided (and replayed) by the subscriber write itself.
  */
-export const dedupeKeyOf = (keys: Pick<Keys, 'email'>, job: MailJob): string | undefined => {
+export const dedupeKeyOf = (keys: Pick<Keys, 'email'>, job: MailIntent): string | undefined => {
   switch (job.kind) {
     case 'signup':
       return undefined;
     case 'welcome':
       return `welcome:${addressKey(keys, job.email)}:${job.round}`;
     case 'receipt':
-      return receiptKey(job.gift.reference);
-    case 'email':
-      return job.dedupeKey;
+      return `receipt:${job.gift.reference}`;
   }
 };
 
 /** Renders and sends one mail-queue job. Throws to have the queue deliver it again later. */
-export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<string> => {
+export const processMailJob = async (deps: MailDeps, job: MailIntent): Promise<string> => {
   const dedupeKey = dedupeKeyOf(deps.keys, job);
   switch (job.kind) {
     case 'signup':
@@ -139,8 +132,5 @@ export const processMailJob = async (deps: MailDeps, job: MailJob): Promise<stri
     }
     case 'receipt':
       return deliverEmail(deps, renderReceipt(deps, job.gift), { dedupeKey, isReceipt: true });
-    case 'email':
-      // Rendered by the previous release: its receipts carry the same dedupe key as a receipt intent's.
-      return deliverEmail(deps, job.email, { dedupeKey, isReceipt: dedupeKey?.startsWith(receiptKey('')) === true });
   }
 };

@@ -3,15 +3,14 @@ import { atLeast, instant, int } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
 import { LanguageCode, SignupRequest } from '../subscriptions/model.js';
 
-export const OutgoingEmail = z.object({
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string(),
-  headers: z.record(z.string(), z.string()),
-});
-
-export type OutgoingEmail = z.infer<typeof OutgoingEmail>;
+/** An email as the worker renders it and the mailer sends it. */
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
 
 /** What a receipt says about one counted payment: the facts of the gift, not its wording. */
 export const ReceiptGift = z.object({
@@ -26,7 +25,7 @@ export const ReceiptGift = z.object({
   paidAt: instant(),
   /**
    * The Stripe customer of a monthly gift: its receipt carries a signed link to that customer's Customer Portal.
-   * Absent on one-time gifts and in intents queued before it existed (their receipts go out without the link).
+   * Absent on one-time gifts, and on a monthly one whose invoice named no customer (its receipt has no link).
    */
   customer: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
   /** The donor's language, as they gave (the checkout's `lang`): the receipt speaks it. English when absent. */
@@ -49,14 +48,3 @@ export const MailIntent = z.discriminatedUnion('kind', [
 ]);
 
 export type MailIntent = z.infer<typeof MailIntent>;
-
-/**
- * A message as the worker reads it: an intent, or an email rendered by a producer before intents existed.
- * The rendered shape is still accepted, and sent as before, so that a deploy strands no queued mail.
- */
-export const MailJob = z.union([
-  MailIntent,
-  z.object({ kind: z.literal('email'), id: z.string(), dedupeKey: z.optional(z.string()), email: OutgoingEmail }),
-]);
-
-export type MailJob = z.infer<typeof MailJob>;

@@ -1,6 +1,6 @@
 /**
  * The functions validate with zod's small build, `zod/mini` (functions, not methods, so that a bundle keeps only
- * the validators it uses: about 16 KiB against about 97 KiB for `zod` itself, and half its import time; issue 8).
+ * the validators it uses: about 16 KiB against about 97 KiB for `zod` itself, and half its import time).
  * Each module imports it directly (`import * as z from 'zod/mini'`): re-exporting the namespace from here would
  * defeat esbuild's tree shaking and bundle all of it (430 KiB). This module words zod's messages (`plainMessage`),
  * and every module that defines a schema imports it. Tools and tests that
@@ -47,13 +47,13 @@ export type Schema<T = unknown> = z.core.$ZodType<T>;
 /**
  * A whole number (a safe integer): a number that is not whole is "Expected a whole number.", as with zod's `z.int()`
  * (anything else, "Expected a number."). Not zod's own: its number formats (int32, float64… with their ranges) cost
- * 1.3 KiB of every bundle for this one check (issue 8).
+ * 1.3 KiB of every bundle for this one check.
  */
 export const int = () => z.number().check(z.refine(Number.isSafeInteger, 'Expected a whole number.'));
 
 /**
  * Bounds of a number, worded as zod's own checks are ("At least 0.", "More than 0.", "At most 60."). Not zod's
- * `z.gte`, `z.positive`…: their comparison checks cost 0.9 KiB of every bundle (issue 8).
+ * `z.gte`, `z.positive`…: their comparison checks cost 0.9 KiB of every bundle.
  */
 export const atLeast = (min: number) => z.refine<number>((n) => n >= min, `At least ${min}.`);
 export const moreThan = (min: number) => z.refine<number>((n) => n > min, `More than ${min}.`);

@@ -55,15 +55,15 @@ export const openToken = <T>(key: Buffer, purpose: string, token: string, schema
   }
 };
 
-/** `q`, the signup request the link confirms, is absent from links made before requests were kept. */
-const ConfirmPayload = z.object({ e: z.string(), r: z.string(), q: z.optional(z.string()), x: int(), n: z.string() });
+/** `q`: the signup request the link confirms. */
+const ConfirmPayload = z.object({ e: z.string(), r: z.string(), q: z.string(), x: int(), n: z.string() });
 const UnsubscribePayload = z.object({ e: z.string() });
 
 export interface ConfirmToken {
   email: string;
   round: string;
-  /** The signup request whose lists, name and consent the link confirms; absent in links from before. */
-  request?: string;
+  /** The signup request whose lists, name and consent the link confirms. */
+  request: string;
   expiresAt: Date;
 }
 
@@ -75,7 +75,7 @@ export const makeConfirmToken = (key: Buffer, token: ConfirmToken): string =>
   sealToken(key, 'confirm', {
     e: token.email,
     r: token.round,
-    ...(token.request === undefined ? {} : { q: token.request }),
+    q: token.request,
     x: Math.floor(token.expiresAt.getTime() / 1000),
     n: randomBytes(16).toString('base64url'),
   });
@@ -86,7 +86,7 @@ export const readConfirmToken = (key: Buffer, token: string, now: Date): Confirm
   if (expiresAt.getTime() <= now.getTime()) {
     throw new InvalidTokenError('This confirmation link has expired.', { email: payload.e, expired: 'confirm' });
   }
-  return { email: payload.e, round: payload.r, ...(payload.q === undefined ? {} : { request: payload.q }), expiresAt };
+  return { email: payload.e, round: payload.r, request: payload.q, expiresAt };
 };
 
 /** Unsubscribe links never expire (RFC 8058 links must keep working in old mail). */

@@ -99,7 +99,7 @@ export const Subscriber = z.object({
   status: SubscriberStatus,
   lists: z.array(z.string()),
   source: z.optional(z.string()),
-  /** The reader's language: every email to them speaks it (absent on records from before: English). */
+  /** The reader's language: every email to them speaks it (absent when not known: the site's language). */
   lang: z.optional(LanguageCode),
   /** The opt-in round: confirmation links are bound to it, so links from before an unsubscribe stop working. */
   round: z.string(),
@@ -115,8 +115,8 @@ export const Subscriber = z.object({
   consent: z.object({ signup: ConsentEvent, confirmation: z.optional(ConsentEvent) }),
   /**
    * While pending: the requests of this round that were sent a link, the last MAX_PENDING_REQUESTS of them, so
-   * each link confirms what its own request asked (the fields above hold the latest request, for links made
-   * before requests were kept). Dropped on confirmation and when the round ends.
+   * each link confirms what its own request asked (the fields above hold the latest request). Dropped on
+   * confirmation and when the round ends.
    */
   requests: z.optional(z.array(PendingRequest)),
   version: int().check(atLeast(0)),
@@ -126,11 +126,14 @@ export type Subscriber = z.infer<typeof Subscriber>;
 
 export const SignupRequest = z.object({
   email: EmailAddress,
-  /** Fitted, not refused: a job already on the queue (or a donor's name from Stripe) must not be lost for it. */
+  /** Fitted to PersonName, not refused: a job on the queue must not be lost for its name. */
   name: z.pipe(z.optional(z.string()), z.transform(toPersonName)),
   lists: z.array(z.string()),
   source: z.optional(z.string()),
-  /** The language the reader asked in (the form's `lang`, else their browser's); absent in jobs from before. */
+  /**
+   * The language the reader asked in (the form's `lang`, else their browser's); absent when not known (a donor's
+   * opt-in from a payment whose checkout named none).
+   */
   lang: z.optional(LanguageCode),
   consent: ConsentEvent,
 });

@@ -157,7 +157,7 @@ const links = (deps: Pick<SubscriptionDeps, 'keys' | 'clock' | 'settings'>, emai
   return {
     unsubscribeUrl: unsubscribeUrl(deps, email, lang),
     /** The link for one signup request of the round (see Subscriber.requests). */
-    confirmUrl: (round: string, request: string | undefined) => {
+    confirmUrl: (round: string, request: string) => {
       const expiresAt = new Date(deps.clock.now().getTime() + deps.settings.confirmTtlSeconds * 1000);
       const token = makeConfirmToken(deps.keys.token, { email, round, request, expiresAt });
       return inLanguage(`${base}/v1/subscriptions/confirm?token=${token}`, lang);
@@ -168,7 +168,7 @@ const links = (deps: Pick<SubscriptionDeps, 'keys' | 'clock' | 'settings'>, emai
 /** A signup request as its own link will confirm it, under the id of its job. */
 const pendingRequest = (request: SignupRequest, jobId: string): PendingRequest => ({
   id: jobId,
-  name: toPersonName(request.name), // a job queued before the name rule may still carry a line break
+  name: request.name,
   lists: request.lists,
   source: request.source,
   ...(request.lang === undefined ? {} : { lang: request.lang }),
@@ -201,11 +201,11 @@ const decideSignup = (
     // Each link confirms its own request (kept under the job's id), so a later signup, by the reader or by a
     // stranger, changes nothing an earlier link confirms; earlier links of this round stay valid. A request
     // that gets no link (one went out a few minutes ago) is not kept. The record's own fields follow the latest
-    // request, as links made before requests were kept confirm those.
+    // request: they are what exports and the counts show for a pending address.
     const mail = recentlyMailed ? 'none' : 'confirmation';
     const next = {
       ...existing,
-      name: toPersonName(request.name),
+      name: request.name,
       lists: request.lists,
       source: request.source,
       lang: request.lang ?? existing.lang,
@@ -217,7 +217,7 @@ const decideSignup = (
   // New, or back after unsubscribing, bouncing or complaining: only a new double opt-in brings it back.
   const fresh: Subscriber = {
     email: request.email,
-    name: toPersonName(request.name), // a job queued before the name rule may still carry a line break
+    name: request.name,
     status: 'pending',
     lists: request.lists,
     source: request.source,
@@ -260,10 +260,8 @@ export const processSignup = async (
   const context = { siteName: deps.settings.siteName, to: subscriber.email, unsubscribeUrl: link.unsubscribeUrl, sender: deps.settings.sender, lang };
   if (mail === 'confirmation') {
     const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
-    // The link confirms this job's request. A job applied before requests were kept (redelivered now) has none:
-    // its link confirms what the record holds, as links did then.
-    const request = subscriber.requests?.some((r) => r.id === job.id) ? job.id : undefined;
-    const confirmUrl = link.confirmUrl(subscriber.round, request);
+    // The link confirms this job's request (kept under the job's id): a redelivered job replays the same link.
+    const confirmUrl = link.confirmUrl(subscriber.round, job.id);
     await deps.send(confirmationEmail({ ...context, confirmUrl, validDays }), mail);
   } else if (mail === 'already_subscribed') {
     await deps.send(alreadySubscribedEmail(context), mail);
@@ -282,11 +280,10 @@ const markMailed = (deps: SignupWorkerDeps, email: string) =>
 
 /**
  * Confirms the pending subscription a confirmation link names, with exactly the lists, name, source and signup
- * consent of the request the link was sent for (a link from before requests were kept confirms what the record
- * holds), records the confirmation's consent, and queues the welcome email (deduplicated by the mailer, so it
- * goes out once however often this runs). Confirming twice succeeds. Throws InvalidTokenError for a forged or
- * expired link, one from an earlier round (the address unsubscribed since), or one whose request is no longer
- * kept (more recent requests of the round took its place).
+ * consent of the request the link was sent for, records the confirmation's consent, and queues the welcome
+ * email (deduplicated by the mailer, so it goes out once however often this runs). Confirming twice succeeds.
+ * Throws InvalidTokenError for a forged or expired link, one from an earlier round (the address unsubscribed
+ * since), or one whose request is no longer kept (more recent requests of the round took its place).
  */
 export const confirmSubscription = async (
   deps: SubscriptionDeps,
@@ -300,10 +297,7 @@ export const confirmSubscription = async (
     if (existing.status === 'confirmed') return existing;
     if (existing.status !== 'pending') throw stale();
     const { requests, ...record } = existing;
-    const asked =
-      token.request === undefined
-        ? { name: record.name, lists: record.lists, source: record.source, lang: record.lang, consent: record.consent.signup }
-        : requests?.find((r) => r.id === token.request);
+    const asked = requests?.find((r) => r.id === token.request);
     if (!asked) throw stale();
     const at = deps.clock.now().toISOString();
     const confirmation = consentEvent(deps, input.client, asked.source);

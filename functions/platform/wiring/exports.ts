@@ -8,7 +8,7 @@ import type { ExportWorkerConfig } from '../../configs.js';
 /**
  * What the admin API needs of exports: their job items, the worker to start, links to the bucket's objects. Only
  * the links half of the export store: the uploads are the worker's (export-worker/deps.ts), so that neither
- * function bundles the other's S3 helpers (issue 8).
+ * function bundles the other's S3 helpers.
  */
 export const exportAdminDeps = (
   config: Pick<ExportWorkerConfig, 'SUBSCRIBERS_TABLE_NAME' | 'EXPORT_BUCKET_NAME'>,

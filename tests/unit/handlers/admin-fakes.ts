@@ -1,7 +1,6 @@
 import type { ExportAdminDeps, ExportCatalogue, ExportJob, ExportJobs, ExportLinks, ExportRunDeps, ExportWriter } from '../../../functions/core/admin/exports.js';
 import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from '../../../functions/core/admin/ports.js';
 import type { Gift } from '../../../functions/core/donations/model.js';
-import { parseEmailAddress } from '../../../functions/core/shared/email-address.js';
 import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
 import { campaignSettings, MemoryCampaigns } from '../../support/donation-fakes.js';
 import { type FakeClock, makeSubscriptionDeps } from '../../support/fakes.js';
@@ -70,7 +69,7 @@ export class MemoryExportStore implements ExportWriter, ExportLinks {
 export class MemoryDonorGifts implements DonorGifts {
   constructor(readonly gifts: Gift[] = []) {}
   async find(email: string) {
-    const mine = (g: Gift) => parseEmailAddress(g.donorEmail) === email;
+    const mine = (g: Gift) => g.donorEmail === email;
     const given = new Set(this.gifts.filter((g) => mine(g) && g.status === 'paid').map((g) => g.campaign));
     return this.gifts.filter((g) => mine(g) && given.has(g.campaign)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }

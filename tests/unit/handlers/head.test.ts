@@ -61,7 +61,7 @@ describe('HEAD on the mailing list routes', () => {
     return { ...fakes, handler: subscriptionsHandler(fakes.deps, { limits }) };
   };
   const confirmQuery = (deps: ReturnType<typeof setup>['deps']) =>
-    `token=${makeConfirmToken(deps.keys.token, { email: 'reader@example.org', round: 'r1', expiresAt: new Date(deps.clock.now().getTime() + 86_400_000) })}`;
+    `token=${makeConfirmToken(deps.keys.token, { email: 'reader@example.org', round: 'r1', request: 'j1', expiresAt: new Date(deps.clock.now().getTime() + 86_400_000) })}`;
 
   it("answers a confirmation link with the prompt page's status and headers, and no body", async () => {
     const { handler, deps } = setup();

@@ -2,9 +2,10 @@
  * The text of the hosted pages and of every email, in each language: one JSON catalogue per language in
  * `messages/` (`en.json` is the one every other follows), read when a page or an email first needs that language,
  * and kept. The catalogues are files beside the code rather than modules in it, so that a function carries no
- * language's text in its bundle (issue 8's budget) and parses only the languages its readers use: the stack copies
- * `messages/` beside every bundle (infra/constructs/app-function.ts), where this module's URL then points, as it
- * points at the source folder when the code runs unbundled (the dev server, the tests).
+ * language's text in its bundle (within the bundle budget of bench/bundles.ts) and parses only the languages its
+ * readers use: the stack copies `messages/` beside every bundle (infra/constructs/app-function.ts), where this
+ * module's URL then points, as it points at the source folder when the code runs unbundled (the dev server, the
+ * tests).
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_LANGUAGE, type Language, isLanguage } from './index.js';

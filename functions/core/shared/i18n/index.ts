@@ -82,7 +82,7 @@ export const pickLanguage = (
 
 /**
  * A link of ours in a reader's language: `lang=xx` added to its query, which the page it opens reads first (see
- * pickLanguage). Without a language (a record from before languages were kept) the link is left as it is.
+ * pickLanguage). Without a language (a reader whose language is not known) the link is left as it is.
  */
 export const inLanguage = (url: string, lang: string | undefined): string =>
   isLanguage(lang) ? `${url}${url.includes('?') ? '&' : '?'}lang=${lang}` : url;
