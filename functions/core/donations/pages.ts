@@ -172,8 +172,6 @@ export type GiftOutcome =
   | { status: 'unpaid'; chooseUrl?: string | undefined; campaignTitle?: string | undefined; manageUrl?: undefined }
   | { status: 'unknown' | 'unavailable'; manageUrl?: undefined };
 
-type LegacyGift = { amount: string; monthly: boolean; campaignTitle?: string | undefined; manageUrl?: string | undefined };
-
 /** Both ways back after a gift that did not happen: the chooser again (when known) and the site. */
 const waysBack = (site: Brand, chooseUrl: string | undefined, label: string) => {
   const { say } = words(site);
@@ -185,8 +183,7 @@ const waysBack = (site: Brand, chooseUrl: string | undefined, label: string) => 
  * processing gets a page that says so and claims no receipt yet); an unpaid, unknown
  * or unreadable session gets a page that claims nothing. The amount comes written in the page's language (giftAmount).
  */
-export const donationThanksPage = (site: Brand, outcome?: GiftOutcome | LegacyGift) => {
-  const result: GiftOutcome = outcome === undefined ? { status: 'unknown' } : 'status' in outcome ? outcome : { status: 'paid', ...outcome };
+export const donationThanksPage = (site: Brand, result: GiftOutcome = { status: 'unknown' }) => {
   const { m, sayHtml } = words(site);
   const t = m.thanks;
   switch (result.status) {

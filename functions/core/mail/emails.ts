@@ -47,7 +47,7 @@ const speech = (lang: string | undefined): { lang: Language; t: Messages['emails
   return { lang: language, t: messagesOf(language).emails };
 };
 
-/** One line, whatever an older record or a payment provider holds (see PersonName). */
+/** One line, whatever a payment provider holds (see PersonName). */
 const greeting = (t: Messages['emails'], raw: string | undefined) => {
   const name = toPersonName(raw);
   return name ? fill(t.helloName, { name }) : t.hello;
@@ -243,11 +243,11 @@ export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
   const { lang, t } = speech(context.lang ?? context.sender?.language);
   const m = t.receipt;
   const dates = messagesOf(lang).locale.dates;
-  // English keeps the receipts' long-standing figures ("$47.50", "9 December 2016"); other languages Intl's own.
+  // English writes amounts and dates as its pages do ("$47.50", "9 December 2016"); other languages as Intl does.
   const amount = lang === 'en' ? formatMoney(context.amount, context.currency) : formatAmount(messagesOf(lang).locale.numbers, context.amount, context.currency);
   const date = formatDate(dates, context.paidAt, { day: 'numeric', month: 'long', year: 'numeric' });
   const hello = greeting(t, context.name);
-  // One line wherever it appears, as the campaign schema keeps it (a receipt queued before that rule may not).
+  // One line wherever it appears, as the campaign schema keeps it (a Subject must never carry a line break).
   const campaign = toOneLine(context.campaignTitle);
   const values = { amount, campaign, site: context.siteName };
   const lines: [string, string][] = [
