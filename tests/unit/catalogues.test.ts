@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { catalogueUrl, messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { LANGUAGES, type Language } from '../../functions/core/shared/i18n/index.js';
 
-// The JSON catalogues of the pages and emails (functions/core/shared/i18n/messages/): every language has English's
-// keys and no other, the same placeholders in each message, its own plural forms, and no English left over.
+// The JSON catalogues (functions/core/shared/i18n/messages/), the widget's section and the pages' and emails' alike:
+// every language has English's keys and no other, the same placeholders in each message, its own plural forms, and no
+// English left over.
 
 const PLURAL_CATEGORIES: ReadonlySet<string> = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
 
@@ -83,7 +84,7 @@ const problems = (language: Language, catalogue: unknown, english: unknown = mes
 const messagesIn = (node: unknown, path = ''): string[] =>
   isObject(node) ? Object.entries(node).flatMap(([key, child]) => messagesIn(child, path ? `${path}.${key}` : key)) : [path];
 
-describe('the page and email catalogues', () => {
+describe('the catalogues', () => {
   it.each(LANGUAGES)('%s loads through messagesOf, as UTF-8 JSON with 2-space indents, a final newline and no BOM', (language) => {
     const raw = readFileSync(catalogueUrl(language), 'utf8');
     expect(raw.charCodeAt(0), 'no byte order mark').not.toBe(0xfeff);
@@ -120,8 +121,16 @@ describe('the page and email catalogues', () => {
     doctored['donations']!['donors'] = { one: '{n} донор', other: 'донора', two: '{n} донори' };
     doctored['page']!['backTo'] = 'Back to {site}';
     doctored['emails']!['receipt'] = 'Квитанція';
+    const banner = doctored['widget']!['banner'] as Record<string, Node>;
+    delete banner['ask'];
+    banner['optIn'] = 'Розсилка {сайт}';
+    banner['gifts'] = { one: '{n} внесок', other: '{n} внеску' };
 
     expect(problems('uk', doctored)).toEqual([
+      'missing widget.banner.ask',
+      'widget.banner.optIn: placeholders none, English has {site}',
+      'widget.banner.gifts: no "few" form (uk has few, many, one, other)',
+      'widget.banner.gifts: no "many" form (uk has few, many, one, other)',
       'page.backTo: same as English',
       'donations.donors: no "few" form (uk has few, many, one, other)',
       'donations.donors: no "many" form (uk has few, many, one, other)',

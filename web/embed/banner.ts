@@ -59,6 +59,7 @@ export const renderBanner = (c: Campaign, context: BannerContext): HTMLElement =
       'div',
       { class: 'appeal-amounts', role: 'group', 'aria-label': t.amounts },
       ...c.suggestedAmounts.map(amountButton),
+      // "Other amount": on a narrow screen only its first word shows (the button's name stays whole).
       h('button', { type: 'submit', class: 'appeal-other' }, t.otherShort, h('span', { class: 'appeal-wide' }, ` ${t.otherRest}`)),
     ),
     status,
