@@ -26,7 +26,11 @@ type Node = string | { [key: string]: Node };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A message with one form per plural category: an object whose keys are all plural category names. */
+/**
+ * A message with one form per plural category: an object whose keys are all plural category names (each language's
+ * own, `other` among them, which `problems` checks). Any other object is a section, and names no key for a category,
+ * so that a section can never read as plural forms, nor plural forms as a section.
+ */
 const isPlural = (value: unknown): value is Record<string, unknown> =>
   isObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => PLURAL_CATEGORIES.has(key));
 
@@ -68,6 +72,9 @@ const problems = (language: Language, catalogue: unknown, english: unknown = mes
     }
     if (!isObject(reference)) return void found.push(`${path}: English has ${describeValue(reference)}, no message or section`);
     if (!isObject(own) || isPlural(own)) return void found.push(`${path}: is ${describeValue(own)}, English has a section`);
+    for (const key of Object.keys(own)) {
+      if (PLURAL_CATEGORIES.has(key)) found.push(`${path ? `${path}.${key}` : key}: a plural category's name for a key in a section (only plural forms have one)`);
+    }
     for (const key of Object.keys(reference)) {
       const child = path ? `${path}.${key}` : key;
       if (Object.hasOwn(own, key)) walk(child, own[key], reference[key]);
@@ -147,15 +154,24 @@ describe('the catalogues', () => {
   });
 
   it('compares plural forms by the plural categories of each language, not by English keys', () => {
-    const english = { count: { one: '{n} gift', other: '{n} gifts' }, section: { other: 'Other', email: 'Email' } };
-    expect(problems('es', { count: { one: '{n} donativo', many: '{n} de donativos', other: '{n} donativos' }, section: { other: 'Otro', email: 'Correo' } }, english)).toEqual([]);
-    expect(problems('es', { count: { one: '{n} donativo', other: '{n} donativos' }, section: { other: 'Otro', email: 'Correo' } }, english)).toEqual([
-      'count: no "many" form (es has many, one, other)',
+    const english = { count: { one: '{n} gift', other: '{n} gifts' }, section: { fallback: 'Other', email: 'Email' } };
+    const section = { fallback: 'Otro', email: 'Correo' };
+    expect(problems('es', { count: { one: '{n} donativo', many: '{n} de donativos', other: '{n} donativos' }, section }, english)).toEqual([]);
+    expect(problems('es', { count: { one: '{n} donativo', other: '{n} donativos' }, section }, english)).toEqual(['count: no "many" form (es has many, one, other)']);
+    expect(problems('en', { count: { one: '{n} gift' }, section: english.section }, { ...english, count: { one: '{n} gift' } })).toEqual([
+      'count: the English "other" form has no {n}',
+      'count: no "other" form (en has one, other)',
+      'count.one: placeholders {n}, English has none',
     ]);
-    // A section that merely has an "other" key beside others (subscriptions.form.checkTitle) is no plural message,
-    // above; cut down to that one key it reads as plural forms, and is reported as not being the section English has.
-    expect(problems('es', { count: { one: '{n} donativo', many: '{n} de donativos', other: '{n} donativos' }, section: { other: 'Otro' } }, english)).toEqual([
-      'section: is plural forms, English has a section',
+  });
+
+  it('tells plural forms from a section by their keys: a section names none for a plural category', () => {
+    // With an "other" beside its own keys, a section would read as plural forms once cut down to that key.
+    const english = { section: { other: 'Other', email: 'Email' } };
+    expect(problems('en', english, english)).toEqual(["section.other: a plural category's name for a key in a section (only plural forms have one)"]);
+    expect(problems('es', { section: { other: 'Otro' } }, english)).toEqual(['section: is plural forms, English has a section']);
+    expect(problems('es', { count: { one: 'Uno', email: 'Correo' } }, { count: { one: '{n} gift', other: '{n} gifts' } })).toEqual([
+      'count: is object, English has plural forms',
     ]);
   });
 });

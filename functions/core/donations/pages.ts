@@ -89,7 +89,7 @@ ${homeButton(site)}`,
 const problemOf = (site: Brand, message: string, amountRange?: { campaign: Campaign } | undefined) => {
   const { lang, m, money } = words(site);
   if (lang === 'en') return html`${message}`;
-  if (!amountRange) return html`${m.problems.other}`;
+  if (!amountRange) return html`${m.problems.fallback}`;
   const { currency, minAmount, maxAmount } = amountRange.campaign;
   // checkGift's refusal names the range ("between …"); parseMajorAmount's asks for another way of writing it.
   if (!/\bbetween\b/.test(message)) {
@@ -145,7 +145,7 @@ ${amounts}
 </div>
 </fieldset>
 <div class="field">
-<label for="custom_amount">${sayHtml(c.other, { currency: currency.toUpperCase() })}</label>
+<label for="custom_amount">${sayHtml(c.otherAmount, { currency: currency.toUpperCase() })}</label>
 <p class="hint" id="custom_amount-hint">${hint}</p>
 ${hasError && html`<p class="field-error" id="custom_amount-error">${problem}</p>\n`}<div class="row">
 <input id="custom_amount" name="custom_amount" inputmode="decimal" autocomplete="transaction-amount" maxlength="20" value="${(state.customAmount ?? '').slice(0, 20)}" aria-describedby="${describedBy}"${hasError && html` aria-invalid="true" autofocus`}>

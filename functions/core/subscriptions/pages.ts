@@ -132,7 +132,7 @@ export const signupFormPage = (site: Brand, action: string, values: SignupFormVa
         ? (values.email ?? '').trim() === '' ? m.problems.emailMissing : m.problems.email
         : field === 'name' || field === 'lists'
           ? m.problems[field]
-          : m.problems.other;
+          : m.problems.fallback;
   const fieldError = (name: 'email' | 'name') =>
     field === name
       ? { note: html`<p id="${name}-error" class="field-error">${message}</p>\n`, attrs: html` aria-invalid="true" aria-describedby="${name}-error" autofocus` }
@@ -140,7 +140,7 @@ export const signupFormPage = (site: Brand, action: string, values: SignupFormVa
   const email = fieldError('email');
   const name = fieldError('name');
   const waiting = problem.retryAfterSeconds !== undefined;
-  const title = waiting ? m.waitTitle : field === 'email' || field === 'name' ? m.checkTitle[field] : m.checkTitle.other;
+  const title = waiting ? m.waitTitle : field === 'email' || field === 'name' ? m.checkTitle[field] : m.checkTitle.fallback;
   const about = field && Object.hasOwn(m.yourField, field) ? m.yourField[field as keyof typeof m.yourField] : undefined;
   const summary = waiting
     ? say(m.waitSummary, { duration: waitInWords(problem.retryAfterSeconds ?? 60, site) })

@@ -24,6 +24,8 @@ export type PluralCategory = Intl.LDMLPluralRule;
 /**
  * A message that depends on a number: one form per plural category of its language (Intl.PluralRules: English
  * has one/other, Ukrainian and Polish one/few/many/other, Spanish one/many/other). `{n}` stands for the number.
+ * In a catalogue it is an object whose keys are all plural categories, `other` among them; no other object there
+ * has a key named for a category (a fallback message is `fallback`), so the two never read as each other.
  */
 export type Plural = { readonly [C in Exclude<PluralCategory, 'other'>]?: string } & { readonly other: string };
 
