@@ -125,24 +125,24 @@ describe('the catalogues', () => {
     chooser['hint'] = 'Від {min} до {maximum}.';
     chooser['optIn'] = '';
     doctored['donations']!['extra'] = 'зайве';
-    doctored['donations']!['donors'] = { one: '{n} донор', other: 'донора', two: '{n} донори' };
     doctored['page']!['backTo'] = 'Back to {site}';
     doctored['emails']!['receipt'] = 'Квитанція';
     const banner = doctored['widget']!['banner'] as Record<string, Node>;
     delete banner['ask'];
     banner['optIn'] = 'Розсилка {сайт}';
     banner['gifts'] = { one: '{n} внесок', other: '{n} внеску' };
+    banner['donors'] = { one: '{n} донор', other: 'донора', two: '{n} донори' };
 
     expect(problems('uk', doctored)).toEqual([
       'missing widget.banner.ask',
       'widget.banner.optIn: placeholders none, English has {site}',
+      'widget.banner.donors: no "few" form (uk has few, many, one, other)',
+      'widget.banner.donors: no "many" form (uk has few, many, one, other)',
+      'widget.banner.donors.other: placeholders none, English has {n}',
+      'widget.banner.donors: "two" is no plural form of uk',
       'widget.banner.gifts: no "few" form (uk has few, many, one, other)',
       'widget.banner.gifts: no "many" form (uk has few, many, one, other)',
       'page.backTo: same as English',
-      'donations.donors: no "few" form (uk has few, many, one, other)',
-      'donations.donors: no "many" form (uk has few, many, one, other)',
-      'donations.donors.other: placeholders none, English has {n}',
-      'donations.donors: "two" is no plural form of uk',
       'missing donations.chooser.continue',
       'donations.chooser.hint: placeholders {maximum} {min}, English has {example} {max} {min}',
       'donations.chooser.optIn: empty',

@@ -152,11 +152,11 @@ export const renderBanner = (c: Campaign, context: BannerContext): HTMLElement =
             ? t.amountRefused
             : language === 'en' && error?.message && code < 500
               ? error.message
-              : t.failed,
+              : messages.failed,
         true,
       );
     } catch {
-      say(t.offline, true);
+      say(messages.offline, true);
     }
     setBusy(false);
   });

@@ -91,7 +91,7 @@ export const renderSignup = ({ api, language, messages, siteName, list }: Signup
           ? t.nameInvalid
           : language === 'en' && error.message
             ? error.message
-            : t.failed;
+            : messages.failed;
 
   let busy = false;
   form.addEventListener('submit', async (event) => {
@@ -129,10 +129,10 @@ export const renderSignup = ({ api, language, messages, siteName, list }: Signup
         const shown = error.field !== undefined && showFieldError(error.field.split('.')[0] ?? '', message);
         setStatus(shown ? t.correctField : message, 'error');
       } else {
-        setStatus(t.failed, 'error');
+        setStatus(messages.failed, 'error');
       }
     } catch {
-      setStatus(t.offline, 'error');
+      setStatus(messages.offline, 'error');
     } finally {
       busy = false;
       button.removeAttribute('aria-disabled');

@@ -23,13 +23,17 @@ export const exactMoney = (minor: number, currency: string) => {
 export const giftAmount = (lang: string | undefined, minor: number, currency: string) =>
   isLanguage(lang) && lang !== 'en' ? formatAmount(messagesOf(lang).locale.numbers, minor, currency) : formatMoney(minor, currency);
 
-/** The page's donation messages and its figures, with speech's `say` and `sayHtml`. */
+/**
+ * The page's donation messages and its figures, with speech's `say` and `sayHtml`; `banner`, the words the embed's
+ * donation banner says too (how often, once, the donors and gifts counted), read from its section of the catalogue.
+ */
 const words = (site: Brand) => {
   const { lang, t, say, sayHtml } = speech(site);
   const locale = t.locale.numbers;
   return {
     lang,
     m: t.donations,
+    banner: t.widget.banner,
     say,
     sayHtml,
     /** An amount, exact; in English as the chooser always wrote it (exactMoney). */
@@ -42,12 +46,12 @@ const words = (site: Brand) => {
 
 /** "$25 raised of $50,000 goal · 1 donor", and a bar of the exact proportion (no rounding to whole percents). */
 const progress = (site: Brand, campaign: Campaign, ended: boolean) => {
-  const { m, sayHtml, money, count } = words(site);
+  const { m, banner, sayHtml, money, count } = words(site);
   const values = {
     raised: html`<strong>${money(campaign.raised, campaign.currency)}</strong>`,
     goal: money(campaign.goal, campaign.currency),
-    donors: count(campaign.donors, m.donors),
-    gifts: count(campaign.donations, m.gifts),
+    donors: count(campaign.donors, banner.donors),
+    gifts: count(campaign.donations, banner.gifts),
   };
   const label = sayHtml(ended ? m.endedProgress : m.progress, values);
   const bar = campaign.goal > 0 && html`\n<progress max="${campaign.goal}" value="${Math.min(campaign.raised, campaign.goal)}" aria-labelledby="progress-label"></progress>`;
@@ -107,7 +111,7 @@ const problemOf = (site: Brand, message: string, amountRange?: { campaign: Campa
 export const donateChooserPage = (site: Brand, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly') => {
   if (!campaign.open) return campaignEndedPage(site, campaign);
   const state: ChooserState = typeof choice === 'string' ? { frequency: choice } : choice;
-  const { m, say, sayHtml, money, hiddenLang } = words(site);
+  const { m, banner, say, sayHtml, money, hiddenLang } = words(site);
   const c = m.chooser;
   const currency = campaign.currency;
   const problem = state.error ? problemOf(site, state.error.message, { campaign }) : undefined;
@@ -132,9 +136,9 @@ ${state.cancelled && html`<div class="notice" role="status"><p>${c.cancelled}</p
 <input type="hidden" name="campaign" value="${campaign.id}">
 <input type="hidden" name="currency" value="${currency}">
 ${hiddenLang}<fieldset>
-<legend>${c.howOften}</legend>
+<legend>${banner.frequency}</legend>
 <div class="options">
-${radio('once', c.once)}
+${radio('once', banner.once)}
 ${radio('monthly', c.monthly)}
 </div>
 </fieldset>

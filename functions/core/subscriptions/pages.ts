@@ -78,7 +78,7 @@ export const invalidConfirmLinkPage = (site: Brand, problem: PageProblem, signup
 <p>${m.enter}</p>
 <form method="post" action="${signupAction}">
 ${hiddenLang(site)}<div class="field">
-<label for="email">${t.subscriptions.form.email}</label>
+<label for="email">${t.widget.signup.email}</label>
 <div class="row">
 <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${email ?? ''}">
 <button type="submit">${m.button}</button>
@@ -123,16 +123,20 @@ const kept = (value: string | undefined, max: number) => (value ?? '').slice(0, 
 export const signupFormPage = (site: Brand, action: string, values: SignupFormValues, problem: SignupFormProblem) => {
   const { t, lang, say, sayHtml } = speech(site);
   const m = t.subscriptions.form;
+  // The fields and their problems are worded as in the embed's signup form: the same form, without JavaScript.
+  const f = t.widget.signup;
   const field = problem.field?.split('.')[0];
   // The API words its problems in English; a page in another language says them in the reader's words.
   const message =
     lang === 'en'
       ? problem.message
       : field === 'email'
-        ? (values.email ?? '').trim() === '' ? m.problems.emailMissing : m.problems.email
-        : field === 'name' || field === 'lists'
-          ? m.problems[field]
-          : m.problems.fallback;
+        ? (values.email ?? '').trim() === '' ? f.emailMissing : f.emailInvalid
+        : field === 'name'
+          ? f.nameInvalid
+          : field === 'lists'
+            ? f.listInvalid
+            : m.problems.fallback;
   const fieldError = (name: 'email' | 'name') =>
     field === name
       ? { note: html`<p id="${name}-error" class="field-error">${message}</p>\n`, attrs: html` aria-invalid="true" aria-describedby="${name}-error" autofocus` }
@@ -158,16 +162,16 @@ export const signupFormPage = (site: Brand, action: string, values: SignupFormVa
     html`<div class="alert" role="alert"><p>${summaryHtml}</p></div>
 <form method="post" action="${action}" novalidate>
 <div class="field">
-<label for="email">${m.email}</label>
+<label for="email">${f.email}</label>
 ${email.note}<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${kept(values.email, 400)}"${email.attrs}>
 </div>
 <div class="field">
-<label for="name">${m.name} <span class="muted">${m.optional}</span></label>
+<label for="name">${f.name} <span class="muted">${f.optional}</span></label>
 ${name.note}<input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="${kept(values.name, 400)}"${name.attrs}>
 </div>
-${hidden.map(([key, value]) => html`<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`)}${hiddenLang(site)}<div class="hp" aria-hidden="true"><label for="website">${m.honeypot}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+${hidden.map(([key, value]) => html`<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`)}${hiddenLang(site)}<div class="hp" aria-hidden="true"><label for="website">${f.honeypot}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <p class="muted" id="consent">${sayHtml(m.consent)}</p>
-<p class="actions"><button type="submit" aria-describedby="consent">${m.submit}</button></p>
+<p class="actions"><button type="submit" aria-describedby="consent">${f.submit}</button></p>
 </form>`,
     site,
     { titlePrefix: t.page.errorPrefix },
