@@ -213,7 +213,7 @@ ${result.monthly && result.manageUrl && html`<p>${t.manage} <a href="${result.ma
         t.unpaidTitle,
         html`<p class="lead" role="status">${result.campaignTitle ? sayHtml(t.unpaidTo, { campaign: result.campaignTitle }) : t.unpaid}</p>
 <p>${t.startAgain}</p>
-${waysBack(site, result.chooseUrl, t.chooseAmount)}`,
+${waysBack(site, result.chooseUrl, m.chooser.chooseAmount)}`,
         site,
       );
     case 'unavailable':
@@ -233,7 +233,7 @@ export const donationErrorPage = (site: Brand, message: string, backUrl?: string
     m.error.title,
     html`<div class="alert" role="alert"><p>${problemOf(site, message)}</p></div>
 <p>${m.error.notCharged}</p>
-${waysBack(site, backUrl, m.thanks.chooseAmount)}`,
+${waysBack(site, backUrl, m.chooser.chooseAmount)}`,
     site,
     { titlePrefix: speech(site).t.page.errorPrefix },
   );

@@ -21,7 +21,8 @@ const postForm = (action: string, label: string, auto: boolean) =>
 export const confirmPromptPage = (site: Brand, action: string) => {
   const { t, sayHtml } = speech(site);
   const m = t.subscriptions.confirmPrompt;
-  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, true)}`, site);
+  // The button says what the confirmation email's button, which opened this page, said.
+  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, t.emails.confirmation.button, true)}`, site);
 };
 
 export const confirmedPage = (site: Brand) => {
@@ -37,7 +38,8 @@ export const confirmedPage = (site: Brand) => {
 export const unsubscribePromptPage = (site: Brand, action: string) => {
   const { t, sayHtml } = speech(site);
   const m = t.subscriptions.unsubscribePrompt;
-  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, false)}`, site);
+  // The button says what the link at the foot of every email, which opened this page, said.
+  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, t.emails.unsubscribe, false)}`, site);
 };
 
 export const unsubscribedPage = (site: Brand) => {
@@ -73,7 +75,7 @@ export const invalidConfirmLinkPage = (site: Brand, problem: PageProblem, signup
   const m = t.subscriptions.invalidLink;
   const validity = say(pluralOf(lang, validDays, m.validity), { n: validDays });
   return page(
-    m.title,
+    t.errors.badLinkTitle,
     html`<div class="alert" role="alert"><p>${problemInWords(site, 400, { code: 'invalid_token', message: problem.message, expired: problem.expired })} ${validity}</p></div>
 <p>${m.enter}</p>
 <form method="post" action="${signupAction}">
@@ -136,7 +138,7 @@ export const signupFormPage = (site: Brand, action: string, values: SignupFormVa
           ? f.nameInvalid
           : field === 'lists'
             ? f.listInvalid
-            : m.problems.fallback;
+            : t.errors.messages['400'];
   const fieldError = (name: 'email' | 'name') =>
     field === name
       ? { note: html`<p id="${name}-error" class="field-error">${message}</p>\n`, attrs: html` aria-invalid="true" aria-describedby="${name}-error" autofocus` }
@@ -144,7 +146,7 @@ export const signupFormPage = (site: Brand, action: string, values: SignupFormVa
   const email = fieldError('email');
   const name = fieldError('name');
   const waiting = problem.retryAfterSeconds !== undefined;
-  const title = waiting ? m.waitTitle : field === 'email' || field === 'name' ? m.checkTitle[field] : m.checkTitle.fallback;
+  const title = waiting ? t.errors.titles['429'] : field === 'email' || field === 'name' ? m.checkTitle[field] : t.errors.titles['400'];
   const about = field && Object.hasOwn(m.yourField, field) ? m.yourField[field as keyof typeof m.yourField] : undefined;
   const summary = waiting
     ? say(m.waitSummary, { duration: waitInWords(problem.retryAfterSeconds ?? 60, site) })
