@@ -87,6 +87,40 @@ const problems = (language: Language, catalogue: unknown, english: unknown = mes
   return found;
 };
 
+/**
+ * Messages that read the same as another in every language, each pair for a reason; any other such pair is one
+ * string kept twice, which should be one key that both places read.
+ */
+const SAME_WORDS: ReadonlySet<string> = new Set([
+  // The banner's name for its group of amount buttons, and a receipt's row heading: one word in our four
+  // languages, two roles that a translator may word apart (a prompt to choose, a record of what was paid).
+  'emails.receipt.amount = widget.banner.amounts',
+]);
+
+/** Each message (plural forms as one) as the four languages word it, by its path; the locale tags are no words. */
+const wordingsOf = (catalogues: Readonly<Record<Language, unknown>>): Map<string, string> => {
+  const wordings = new Map<string, string>();
+  const walk = (path: string, nodes: readonly unknown[]) => {
+    const [english] = nodes;
+    if (typeof english === 'string' || isPlural(english)) return void wordings.set(path, JSON.stringify(nodes));
+    if (!isObject(english)) return;
+    for (const key of Object.keys(english)) {
+      if (path || key !== 'locale') walk(path ? `${path}.${key}` : key, nodes.map((node) => (isObject(node) ? node[key] : undefined)));
+    }
+  };
+  walk('', LANGUAGES.map((language) => catalogues[language]));
+  return wordings;
+};
+
+/** Pairs of messages that read the same in every language (`a.path = b.path`), but for SAME_WORDS. */
+const keptTwice = (catalogues: Readonly<Record<Language, unknown>>): string[] => {
+  const byWording = new Map<string, string[]>();
+  for (const [path, wording] of wordingsOf(catalogues)) byWording.set(wording, [...(byWording.get(wording) ?? []), path]);
+  return [...byWording.values()]
+    .flatMap((paths) => paths.flatMap((a, i) => paths.slice(i + 1).map((b) => [a, b].sort().join(' = '))))
+    .filter((pair) => !SAME_WORDS.has(pair));
+};
+
 /** Every message of a catalogue by its path, plural forms as one entry each. */
 const messagesIn = (node: unknown, path = ''): string[] =>
   isObject(node) ? Object.entries(node).flatMap(([key, child]) => messagesIn(child, path ? `${path}.${key}` : key)) : [path];
@@ -116,6 +150,30 @@ describe('the catalogues', () => {
       expect(new Intl.Locale(tag).language).toBe(language);
       expect(Intl.NumberFormat.supportedLocalesOf(tag)).toEqual([tag]);
     }
+  });
+
+  it('keeps each message once: no two read the same in every language (one key, read by every place that says it)', () => {
+    const catalogues = Object.fromEntries(LANGUAGES.map((language) => [language, messagesOf(language)])) as Record<Language, unknown>;
+    expect(keptTwice(catalogues)).toEqual([]);
+    // Each exception still names two messages that read the same (else it has gone stale).
+    const wordings = wordingsOf(catalogues);
+    for (const pair of SAME_WORDS) {
+      const [a = '', b = ''] = pair.split(' = ');
+      expect(wordings.get(a), pair).toBeDefined();
+      expect(wordings.get(a), pair).toBe(wordings.get(b));
+    }
+
+    const doctored = Object.fromEntries(
+      LANGUAGES.map((language) => {
+        const copy = structuredClone(messagesOf(language)) as unknown as Record<string, Record<string, Record<string, Node>>>;
+        copy['donations']!['chooser']!['once'] = copy['widget']!['banner']!['once']!;
+        copy['donations']!['chooser']!['gifts'] = copy['widget']!['banner']!['gifts']!;
+        // The same English only is no copy: the other languages word them apart.
+        copy['donations']!['chooser']!['monthly'] = language === 'en' ? 'Monthly' : copy['donations']!['chooser']!['monthly']!;
+        return [language, copy];
+      }),
+    ) as Record<Language, unknown>;
+    expect(keptTwice(doctored)).toEqual(['donations.chooser.once = widget.banner.once', 'donations.chooser.gifts = widget.banner.gifts']);
   });
 
   it("catches a translator's slips in a doctored copy", () => {
