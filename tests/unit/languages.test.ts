@@ -9,7 +9,7 @@ import { makeConfirmToken } from '../../functions/core/shared/secrets.js';
 import { makeSubscriptionDeps, testKeys } from '../support/fakes.js';
 import { bodyOf, httpEvent } from './handlers/events.js';
 
-// A reader's language, from the signup to every later page and email (issue 12): the form's `lang`, else the
+// A reader's language, from the signup to every later page and email: the form's `lang`, else the
 // browser's Accept-Language, else the site's own; stored with the subscriber; carried by every link we send.
 
 const limits = {
@@ -121,7 +121,7 @@ describe('emails and pages in the subscriber’s language', () => {
     expect(note?.subject).toBe(fill(messagesOf('pl').emails.alreadySubscribed.subject, { site: SITE }));
   });
 
-  it('keeps English, with links as before, for a job queued before languages were', async () => {
+  it('writes in English, with links that name no language, for a job queued without a language', async () => {
     const t = setup();
     await processMailJob(t.mailDeps, { kind: 'welcome', id: 'w1', email: 'old@example.org', round: 'r1' });
     const welcome = t.mailer.sent.at(-1);

@@ -1,7 +1,7 @@
-// The donation banner, as web/appeal-donate.js made it on the demo article, in a shadow root: the campaign's
-// progress from GET /v1/campaigns/{id}, Once/Monthly, the newsletter opt-in, one button per suggested amount
-// (POST /v1/donations/checkout, then Stripe Checkout), "Other amount" to the chooser page (GET /v1/donate, as
-// without JavaScript). A closed campaign stops asking and shows its final total. A refusal shows in the banner.
+// The donation banner, in a shadow root: the campaign's progress from GET /v1/campaigns/{id}, Once/Monthly, the
+// newsletter opt-in, one button per suggested amount (POST /v1/donations/checkout, then Stripe Checkout), "Other
+// amount" to the chooser page (GET /v1/donate, as without JavaScript). A closed campaign stops asking and shows its
+// final total. A refusal shows in the banner.
 import type { Language, WidgetMessages } from '../../functions/core/shared/i18n/index.js';
 import { fill, formatAmount, formatCount } from '../../functions/core/shared/i18n/format.js';
 import { type Campaign, loadCampaign, postJson } from './api.js';

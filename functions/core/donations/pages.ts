@@ -17,7 +17,7 @@ export const exactMoney = (minor: number, currency: string) => {
 };
 
 /**
- * A gift's amount as the thank-you page (and the receipt) words it: English as it always has ("$25.00"), other
+ * A gift's amount as the thank-you page (and the receipt) words it: English with its cents ("$25.00"), other
  * languages in their own notation, exactly ("25 USD" in Ukrainian).
  */
 export const giftAmount = (lang: string | undefined, minor: number, currency: string) =>
@@ -36,7 +36,7 @@ const words = (site: Brand) => {
     banner: t.widget.banner,
     say,
     sayHtml,
-    /** An amount, exact; in English as the chooser always wrote it (exactMoney). */
+    /** An amount, exact; in English as exactMoney writes it ("$47.50", "$50,000"). */
     money: (minor: number, currency: string) => (lang === 'en' ? exactMoney(minor, currency) : formatAmount(locale, minor, currency)),
     count: (n: number, forms: Parameters<typeof formatCount>[2]) => formatCount(locale, n, forms),
     /** A form of ours sends the page's language, so that the next page (and the gift) speaks it. */

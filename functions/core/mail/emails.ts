@@ -245,7 +245,7 @@ export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
   const { lang, t } = speech(context.lang ?? context.sender?.language);
   const m = t.receipt;
   const dates = messagesOf(lang).locale.dates;
-  // English keeps the receipts' long-standing figures ("$47.50", "9 December 2016"); other languages Intl's own.
+  // English with its cents and a British date ("$47.50", "9 December 2016"); other languages Intl's own.
   const amount = lang === 'en' ? formatMoney(context.amount, context.currency) : formatAmount(messagesOf(lang).locale.numbers, context.amount, context.currency);
   const date = formatDate(dates, context.paidAt, { day: 'numeric', month: 'long', year: 'numeric' });
   const hello = greeting(t, context.name);
