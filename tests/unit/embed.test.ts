@@ -1,9 +1,17 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
+import { LANGUAGES } from '../../functions/core/shared/i18n/index.js';
 import { buildEmbedScript } from '../../web/embed/build.js';
 
 // The widget as the API serves it (web/embed/ built by esbuild), checked for what the embed promises a site.
 const script = buildEmbedScript();
+
+/** Every message under `node`, plural forms one by one. */
+const textsIn = (node: unknown): string[] =>
+  typeof node === 'string' ? [node] : typeof node === 'object' && node !== null ? Object.values(node).flatMap(textsIn) : [];
+/** A message as the minified script holds it: a string literal (esbuild writes them in double quotes). */
+const literal = (text: string) => JSON.stringify(text);
 
 describe('the embed script', () => {
   it('builds the same bytes every time (its hash is its version)', () => {
@@ -34,6 +42,20 @@ describe('the embed script', () => {
   it("carries the widget's words in its four languages", () => {
     for (const words of ['Join the {site} mailing list', 'Підпишіться на розсилку {site}', 'Zapisz się na newsletter {site}', 'Suscríbete al boletín de {site}']) {
       expect(script).toContain(words);
+    }
+    for (const language of LANGUAGES) {
+      for (const text of textsIn(messagesOf(language).widget)) expect(script, `${language}: ${text}`).toContain(literal(text));
+    }
+  });
+
+  it("carries none of the pages' and emails' words, only the catalogues' widget sections", () => {
+    for (const language of LANGUAGES) {
+      // Its locale tags ("en", "uk") are no words: the script names its languages anyway.
+      const { widget, locale: _tags, ...pagesAndEmails } = messagesOf(language);
+      const widgetTexts = new Set(textsIn(widget));
+      const others = textsIn(pagesAndEmails).filter((text) => !widgetTexts.has(text));
+      expect(others.length).toBeGreaterThan(100);
+      for (const text of others) expect(script.includes(literal(text)), `${language}: ${text}`).toBe(false);
     }
   });
 });

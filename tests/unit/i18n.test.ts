@@ -1,90 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import * as en from '../../functions/core/shared/i18n/en.js';
-import * as es from '../../functions/core/shared/i18n/es.js';
+import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { fill, formatAmount, formatCount, formatDate } from '../../functions/core/shared/i18n/format.js';
-import { LANGUAGES, type Language, pickLanguage, type Plural, type WidgetMessages } from '../../functions/core/shared/i18n/index.js';
-import * as pl from '../../functions/core/shared/i18n/pl.js';
-import * as uk from '../../functions/core/shared/i18n/uk.js';
+import { type Language, pickLanguage } from '../../functions/core/shared/i18n/index.js';
 
-const CATALOGUES: Record<Language, Record<string, unknown>> = { en, uk, pl, es };
-const WIDGETS: Record<Language, WidgetMessages> = { en: en.widget, uk: uk.widget, pl: pl.widget, es: es.widget };
-const PLURAL_KEYS = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
-
-const isPlural = (value: unknown): value is Plural =>
-  typeof value === 'object' && value !== null && 'other' in value && Object.keys(value).every((k) => PLURAL_KEYS.has(k));
-
-interface Entry {
-  path: string;
-  value: string | Plural;
-}
-
-/** Every message of a catalogue module, by its path (`widget.banner.ask`); plural forms are one entry. */
-const entries = (node: unknown, path = ''): Entry[] => {
-  if (typeof node === 'string' || isPlural(node)) return [{ path, value: node }];
-  if (typeof node !== 'object' || node === null) return [{ path, value: `<${typeof node}>` }];
-  return Object.entries(node).flatMap(([key, child]) => entries(child, path ? `${path}.${key}` : key));
-};
-const placeholders = (text: string) => [...new Set(text.match(/\{\w+\}/g) ?? [])].sort();
-const textsOf = (value: string | Plural) => (typeof value === 'string' ? [value] : Object.values(value).filter((v): v is string => typeof v === 'string'));
-
-/** What is wrong with one language's catalogue, measured against English: one line per problem. */
-const problems = (language: Language, catalogue: Record<string, unknown>): string[] => {
-  const english = new Map(entries(en).map((e) => [e.path, e.value]));
-  const own = new Map(entries(catalogue).map((e) => [e.path, e.value]));
-  const found: string[] = [];
-  for (const path of english.keys()) if (!own.has(path)) found.push(`missing ${path}`);
-  for (const path of own.keys()) if (!english.has(path)) found.push(`extra ${path}`);
-  const categories = new Intl.PluralRules(language).resolvedOptions().pluralCategories;
-  for (const [path, value] of own) {
-    const reference = english.get(path);
-    if (reference === undefined) continue;
-    if (isPlural(reference) !== isPlural(value)) {
-      found.push(`${path}: ${isPlural(reference) ? 'needs plural forms' : 'is plural in no other language'}`);
-      continue;
-    }
-    if (isPlural(value)) {
-      const forms = Object.keys(value);
-      for (const category of categories) if (!forms.includes(category)) found.push(`${path}: no "${category}" form (${language} has ${categories.join(', ')})`);
-      for (const form of forms) if (!categories.includes(form as Intl.LDMLPluralRule)) found.push(`${path}: "${form}" is no plural form of ${language}`);
-    }
-    const expected = placeholders(textsOf(reference).join(' '));
-    for (const text of textsOf(value)) {
-      if (text.trim() === '') found.push(`${path}: empty`);
-      else if (placeholders(text).join() !== expected.join()) found.push(`${path}: placeholders ${placeholders(text).join(' ') || 'none'}, English has ${expected.join(' ') || 'none'}`);
-    }
-  }
-  return found;
-};
-
-describe('the message catalogues', () => {
-  it('exist for every language, one module each, with the sections English has', () => {
-    expect(Object.keys(CATALOGUES).sort()).toEqual([...LANGUAGES].sort());
-    for (const language of LANGUAGES) expect(Object.keys(CATALOGUES[language]).sort(), language).toEqual(Object.keys(en).sort());
-  });
-
-  it.each(LANGUAGES.filter((l) => l !== 'en'))('%s has every key English has, no other, the same placeholders, and its own plural forms', (language) => {
-    expect(problems(language, CATALOGUES[language])).toEqual([]);
-  });
-
-  it("English has its own plural forms too, and a translator's slip is caught", () => {
-    expect(problems('en', en)).toEqual([]);
-    const { banner, signup } = uk.widget;
-    const { ask: _dropped, ...bannerWithoutAsk } = banner;
-    const slipped = {
-      widget: {
-        banner: { ...bannerWithoutAsk, donors: { one: '{n} донор', other: '{n} донора' }, optIn: 'Розсилка {сайт}', extra: 'зайве' },
-        signup,
-      },
-    };
-    expect(problems('uk', slipped)).toEqual([
-      'missing widget.banner.ask',
-      'extra widget.banner.extra',
-      'widget.banner.optIn: placeholders none, English has {site}',
-      'widget.banner.donors: no "few" form (uk has few, many, one, other)',
-      'widget.banner.donors: no "many" form (uk has few, many, one, other)',
-    ]);
-  });
-});
+// The catalogues themselves (keys, placeholders, plural forms) are checked in catalogues.test.ts.
 
 describe('pickLanguage', () => {
   it('takes the language asked for, by its primary subtag, in any case', () => {
@@ -124,7 +43,7 @@ describe('formatting in a language', () => {
   });
 
   it("counts with each language's plural forms and digits", () => {
-    const donors = (language: Language) => (n: number) => formatCount(language, n, WIDGETS[language].banner.donors);
+    const donors = (language: Language) => (n: number) => formatCount(language, n, messagesOf(language).widget.banner.donors);
     expect([1, 2, 5].map(donors('en'))).toEqual(['1\u00a0donor', '2\u00a0donors', '5\u00a0donors']);
     expect([1, 3, 5, 21, 1500].map(donors('uk'))).toEqual(['1\u00a0донор', '3\u00a0донори', '5\u00a0донорів', '21\u00a0донор', '1\u00a0500\u00a0донорів']);
     expect([1, 2, 5, 22].map(donors('pl'))).toEqual(['1\u00a0darczyńca', '2\u00a0darczyńcy', '5\u00a0darczyńców', '22\u00a0darczyńcy']);

@@ -136,7 +136,7 @@ describe('emails and pages in the subscriber’s language', () => {
     expect(result.statusCode).toBe(400);
     expect(result.body).toContain('<html lang="uk">');
     expect(result.body).toContain(uk.subscriptions.form.checkTitle.email);
-    expect(result.body).toContain(uk.subscriptions.form.problems.email);
+    expect(result.body).toContain(uk.widget.signup.emailInvalid);
     expect(result.body).toContain('<input type="hidden" name="lang" value="uk">');
     expect(result.body).not.toContain('Please check');
 

@@ -1,7 +1,7 @@
-// The donation banner, as web/appeal-donate.js made it on the demo article, in a shadow root: the campaign's
-// progress from GET /v1/campaigns/{id}, Once/Monthly, the newsletter opt-in, one button per suggested amount
-// (POST /v1/donations/checkout, then Stripe Checkout), "Other amount" to the chooser page (GET /v1/donate, as
-// without JavaScript). A closed campaign stops asking and shows its final total. A refusal shows in the banner.
+// The donation banner, in a shadow root: the campaign's progress from GET /v1/campaigns/{id}, Once/Monthly, the
+// newsletter opt-in, one button per suggested amount (POST /v1/donations/checkout, then Stripe Checkout), "Other
+// amount" to the chooser page (GET /v1/donate, as without JavaScript). A closed campaign stops asking and shows its
+// final total. A refusal shows in the banner.
 import type { Language, WidgetMessages } from '../../functions/core/shared/i18n/index.js';
 import { fill, formatAmount, formatCount } from '../../functions/core/shared/i18n/format.js';
 import { type Campaign, loadCampaign, postJson } from './api.js';
@@ -59,6 +59,7 @@ export const renderBanner = (c: Campaign, context: BannerContext): HTMLElement =
       'div',
       { class: 'appeal-amounts', role: 'group', 'aria-label': t.amounts },
       ...c.suggestedAmounts.map(amountButton),
+      // "Other amount": on a narrow screen only its first word shows (the button's name stays whole).
       h('button', { type: 'submit', class: 'appeal-other' }, t.otherShort, h('span', { class: 'appeal-wide' }, ` ${t.otherRest}`)),
     ),
     status,
@@ -151,11 +152,11 @@ export const renderBanner = (c: Campaign, context: BannerContext): HTMLElement =
             ? t.amountRefused
             : language === 'en' && error?.message && code < 500
               ? error.message
-              : t.failed,
+              : messages.failed,
         true,
       );
     } catch {
-      say(t.offline, true);
+      say(messages.offline, true);
     }
     setBusy(false);
   });

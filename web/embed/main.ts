@@ -11,11 +11,13 @@
  * global and no custom element (a page may load it twice), and leaves a placeholder as it is when anything fails
  * (the campaign cannot be read, the browser is too old): its plain HTML still works.
  */
-import { widget as en } from '../../functions/core/shared/i18n/en.js';
-import { widget as es } from '../../functions/core/shared/i18n/es.js';
 import { type Language, pickLanguage, type WidgetMessages } from '../../functions/core/shared/i18n/index.js';
-import { widget as pl } from '../../functions/core/shared/i18n/pl.js';
-import { widget as uk } from '../../functions/core/shared/i18n/uk.js';
+// Each catalogue's `widget` section only: esbuild makes each top-level key of a JSON file an export of its own and
+// leaves out those nothing imports, so the pages' and emails' words stay out of the script (tests/unit/embed.test.ts).
+import { widget as en } from '../../functions/core/shared/i18n/messages/en.json';
+import { widget as es } from '../../functions/core/shared/i18n/messages/es.json';
+import { widget as pl } from '../../functions/core/shared/i18n/messages/pl.json';
+import { widget as uk } from '../../functions/core/shared/i18n/messages/uk.json';
 import { loadCampaign } from './api.js';
 import { renderBanner } from './banner.js';
 import { focusedElement, mount } from './dom.js';

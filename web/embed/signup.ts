@@ -1,6 +1,6 @@
-// The mailing-list form, as web/appeal-signup.js made it on the demo article, in a shadow root: it posts JSON to
-// POST /v1/subscriptions and shows the answer in place: a field's error next to the field (aria-describedby,
-// aria-invalid, focus on the field) and the outcome in a status region.
+// The mailing-list form, in a shadow root: it posts JSON to POST /v1/subscriptions and shows the answer in place: a
+// field's error next to the field (aria-describedby, aria-invalid, focus on the field) and the outcome in a status
+// region.
 import type { Language, WidgetMessages } from '../../functions/core/shared/i18n/index.js';
 import { fill } from '../../functions/core/shared/i18n/format.js';
 import { type ApiError, postJson } from './api.js';
@@ -91,7 +91,7 @@ export const renderSignup = ({ api, language, messages, siteName, list }: Signup
           ? t.nameInvalid
           : language === 'en' && error.message
             ? error.message
-            : t.failed;
+            : messages.failed;
 
   let busy = false;
   form.addEventListener('submit', async (event) => {
@@ -129,10 +129,10 @@ export const renderSignup = ({ api, language, messages, siteName, list }: Signup
         const shown = error.field !== undefined && showFieldError(error.field.split('.')[0] ?? '', message);
         setStatus(shown ? t.correctField : message, 'error');
       } else {
-        setStatus(t.failed, 'error');
+        setStatus(messages.failed, 'error');
       }
     } catch {
-      setStatus(t.offline, 'error');
+      setStatus(messages.offline, 'error');
     } finally {
       busy = false;
       button.removeAttribute('aria-disabled');

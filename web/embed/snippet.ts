@@ -2,15 +2,11 @@
 // the placeholders, each holding HTML that works without JavaScript. `npm run admin -- embed` prints it, and the
 // dev server's demo article embeds exactly this. Runs in Node (the CLI, the dev server), never in the widget.
 import { scriptIdentity } from '../../functions/core/embed/script.js';
-import { widget as en } from '../../functions/core/shared/i18n/en.js';
-import { widget as es } from '../../functions/core/shared/i18n/es.js';
+import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { fill, formatAmount } from '../../functions/core/shared/i18n/format.js';
-import type { Language, WidgetMessages } from '../../functions/core/shared/i18n/index.js';
-import { widget as pl } from '../../functions/core/shared/i18n/pl.js';
-import { widget as uk } from '../../functions/core/shared/i18n/uk.js';
+import type { Language } from '../../functions/core/shared/i18n/index.js';
 import { html, join, render } from '../../functions/core/shared/template.js';
 
-const CATALOGUES: Record<Language, WidgetMessages> = { en, uk, pl, es };
 export const THEMES = ['light', 'dark', 'auto'] as const;
 export type Theme = (typeof THEMES)[number];
 
@@ -56,7 +52,7 @@ const placeholder = (kind: 'banner' | 'signup', o: SnippetOptions, own: Record<s
 /** The banner without JavaScript: a form that GETs /v1/donate, one button per amount, as the widget lays it out. */
 const bannerHtml = (o: SnippetOptions, c: SnippetCampaign) => {
   const language = o.language ?? 'en';
-  const t = CATALOGUES[language].banner;
+  const t = messagesOf(language).widget.banner;
   const id = `appeal-banner-${slug(c.id)}-title`;
   const hidden = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
   return join(
@@ -95,7 +91,7 @@ const bannerHtml = (o: SnippetOptions, c: SnippetCampaign) => {
 /** The signup form without JavaScript: a plain form that POSTs /v1/subscriptions (the API answers with a page). */
 const signupHtml = (o: SnippetOptions, list: string | null) => {
   const language = o.language ?? 'en';
-  const t = CATALOGUES[language].signup;
+  const t = messagesOf(language).widget.signup;
   const prefix = `appeal-signup-${slug(list ?? 'default')}`;
   return join(
     [

@@ -17,22 +17,26 @@ export const exactMoney = (minor: number, currency: string) => {
 };
 
 /**
- * A gift's amount as the thank-you page (and the receipt) words it: English as it always has ("$25.00"), other
+ * A gift's amount as the thank-you page (and the receipt) words it: English with its cents ("$25.00"), other
  * languages in their own notation, exactly ("25 USD" in Ukrainian).
  */
 export const giftAmount = (lang: string | undefined, minor: number, currency: string) =>
   isLanguage(lang) && lang !== 'en' ? formatAmount(messagesOf(lang).locale.numbers, minor, currency) : formatMoney(minor, currency);
 
-/** The page's donation messages and its figures, with speech's `say` and `sayHtml`. */
+/**
+ * The page's donation messages and its figures, with speech's `say` and `sayHtml`; `banner`, the words the embed's
+ * donation banner says too (how often, once, the donors and gifts counted), read from its section of the catalogue.
+ */
 const words = (site: Brand) => {
   const { lang, t, say, sayHtml } = speech(site);
   const locale = t.locale.numbers;
   return {
     lang,
     m: t.donations,
+    banner: t.widget.banner,
     say,
     sayHtml,
-    /** An amount, exact; in English as the chooser always wrote it (exactMoney). */
+    /** An amount, exact; in English as exactMoney writes it ("$47.50", "$50,000"). */
     money: (minor: number, currency: string) => (lang === 'en' ? exactMoney(minor, currency) : formatAmount(locale, minor, currency)),
     count: (n: number, forms: Parameters<typeof formatCount>[2]) => formatCount(locale, n, forms),
     /** A form of ours sends the page's language, so that the next page (and the gift) speaks it. */
@@ -42,12 +46,12 @@ const words = (site: Brand) => {
 
 /** "$25 raised of $50,000 goal · 1 donor", and a bar of the exact proportion (no rounding to whole percents). */
 const progress = (site: Brand, campaign: Campaign, ended: boolean) => {
-  const { m, sayHtml, money, count } = words(site);
+  const { m, banner, sayHtml, money, count } = words(site);
   const values = {
     raised: html`<strong>${money(campaign.raised, campaign.currency)}</strong>`,
     goal: money(campaign.goal, campaign.currency),
-    donors: count(campaign.donors, m.donors),
-    gifts: count(campaign.donations, m.gifts),
+    donors: count(campaign.donors, banner.donors),
+    gifts: count(campaign.donations, banner.gifts),
   };
   const label = sayHtml(ended ? m.endedProgress : m.progress, values);
   const bar = campaign.goal > 0 && html`\n<progress max="${campaign.goal}" value="${Math.min(campaign.raised, campaign.goal)}" aria-labelledby="progress-label"></progress>`;
@@ -89,7 +93,7 @@ ${homeButton(site)}`,
 const problemOf = (site: Brand, message: string, amountRange?: { campaign: Campaign } | undefined) => {
   const { lang, m, money } = words(site);
   if (lang === 'en') return html`${message}`;
-  if (!amountRange) return html`${m.problems.other}`;
+  if (!amountRange) return html`${m.problems.fallback}`;
   const { currency, minAmount, maxAmount } = amountRange.campaign;
   // checkGift's refusal names the range ("between …"); parseMajorAmount's asks for another way of writing it.
   if (!/\bbetween\b/.test(message)) {
@@ -107,7 +111,7 @@ const problemOf = (site: Brand, message: string, amountRange?: { campaign: Campa
 export const donateChooserPage = (site: Brand, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly') => {
   if (!campaign.open) return campaignEndedPage(site, campaign);
   const state: ChooserState = typeof choice === 'string' ? { frequency: choice } : choice;
-  const { m, say, sayHtml, money, hiddenLang } = words(site);
+  const { m, banner, say, sayHtml, money, hiddenLang } = words(site);
   const c = m.chooser;
   const currency = campaign.currency;
   const problem = state.error ? problemOf(site, state.error.message, { campaign }) : undefined;
@@ -132,9 +136,9 @@ ${state.cancelled && html`<div class="notice" role="status"><p>${c.cancelled}</p
 <input type="hidden" name="campaign" value="${campaign.id}">
 <input type="hidden" name="currency" value="${currency}">
 ${hiddenLang}<fieldset>
-<legend>${c.howOften}</legend>
+<legend>${banner.frequency}</legend>
 <div class="options">
-${radio('once', c.once)}
+${radio('once', banner.once)}
 ${radio('monthly', c.monthly)}
 </div>
 </fieldset>
@@ -145,7 +149,7 @@ ${amounts}
 </div>
 </fieldset>
 <div class="field">
-<label for="custom_amount">${sayHtml(c.other, { currency: currency.toUpperCase() })}</label>
+<label for="custom_amount">${sayHtml(c.otherAmount, { currency: currency.toUpperCase() })}</label>
 <p class="hint" id="custom_amount-hint">${hint}</p>
 ${hasError && html`<p class="field-error" id="custom_amount-error">${problem}</p>\n`}<div class="row">
 <input id="custom_amount" name="custom_amount" inputmode="decimal" autocomplete="transaction-amount" maxlength="20" value="${(state.customAmount ?? '').slice(0, 20)}" aria-describedby="${describedBy}"${hasError && html` aria-invalid="true" autofocus`}>
@@ -206,7 +210,7 @@ ${result.monthly && result.manageUrl && html`<p>${t.manage} <a href="${result.ma
         t.unpaidTitle,
         html`<p class="lead" role="status">${result.campaignTitle ? sayHtml(t.unpaidTo, { campaign: result.campaignTitle }) : t.unpaid}</p>
 <p>${t.startAgain}</p>
-${waysBack(site, result.chooseUrl, t.chooseAmount)}`,
+${waysBack(site, result.chooseUrl, m.chooser.chooseAmount)}`,
         site,
       );
     case 'unavailable':
@@ -226,7 +230,7 @@ export const donationErrorPage = (site: Brand, message: string, backUrl?: string
     m.error.title,
     html`<div class="alert" role="alert"><p>${problemOf(site, message)}</p></div>
 <p>${m.error.notCharged}</p>
-${waysBack(site, backUrl, m.thanks.chooseAmount)}`,
+${waysBack(site, backUrl, m.chooser.chooseAmount)}`,
     site,
     { titlePrefix: speech(site).t.page.errorPrefix },
   );

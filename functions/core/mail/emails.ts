@@ -206,16 +206,18 @@ export const confirmationEmail = (context: UnconfirmedMailContext & { confirmUrl
 };
 
 export const welcomeEmail = (context: MailContext) => {
-  const m = speech(context.lang ?? context.sender?.language).t.welcome;
+  const { t } = speech(context.lang ?? context.sender?.language);
+  const m = t.welcome;
   const site = { site: context.siteName };
-  return build(context, fill(m.subject, site), [fill(m.confirmed, site), m.leave], fill(m.reason, site));
+  return build(context, fill(m.subject, site), [fill(m.confirmed, site), m.leave], fill(t.subscribedReason, site));
 };
 
 /** Sent before this request is confirmed, so it is an unconfirmed mail too: no name, even a stored one. */
 export const alreadySubscribedEmail = (context: UnconfirmedMailContext) => {
-  const m = speech(context.lang ?? context.sender?.language).t.alreadySubscribed;
+  const { t } = speech(context.lang ?? context.sender?.language);
+  const m = t.alreadySubscribed;
   const site = { site: context.siteName };
-  return build(withoutRequesterText(context), fill(m.subject, site), [fill(m.asked, site)], fill(m.reason, site));
+  return build(withoutRequesterText(context), fill(m.subject, site), [fill(m.asked, site)], fill(t.subscribedReason, site));
 };
 
 export interface ReceiptContext {

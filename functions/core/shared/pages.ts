@@ -15,9 +15,18 @@ export interface ErrorPageDetails {
   expired?: TokenExpiry | undefined;
 }
 
-/** The key of a status in the catalogue's per-status tables. */
+/**
+ * The key of a status in the catalogue's per-status messages: any 5xx is a 500, a 405 reads as a 404 (there is
+ * nothing to see at that address either way), anything else unknown as a 400.
+ */
 const statusKey = (status: number) =>
-  (status >= 500 ? '500' : (['400', '404', '405', '413', '415', '429'] as const).find((s) => s === String(status)) ?? '400');
+  status >= 500 ? '500' : status === 405 ? '404' : ((['400', '404', '413', '415', '429'] as const).find((s) => s === String(status)) ?? '400');
+
+/** The key of a status in the catalogue's page titles: as its message's, but a 415 asks, as a 400 does, to check. */
+const titleKey = (status: number) => {
+  const key = statusKey(status);
+  return key === '415' ? '400' : key;
+};
 
 /** What a page knows of an error: the API's (English) message, its code, and for a link that ran out of time, which. */
 export interface PageProblem {
@@ -45,8 +54,9 @@ export const errorPage = (site: Brand, status: number, message: string, details:
   const { field, retryAfterSeconds, code, expired } = typeof details === 'string' ? { field: details, retryAfterSeconds: undefined, code: undefined, expired: undefined } : details;
   const { t, say } = speech(site);
   const badLink = code === 'invalid_token';
-  const title = badLink ? t.errors.badLinkTitle : t.errors.titles[statusKey(status)];
-  const fieldName = field?.split('.')[0] ?? '';
+  const title = badLink ? t.errors.badLinkTitle : t.errors.titles[titleKey(status)];
+  const named = field?.split('.')[0] ?? '';
+  const fieldName = named === 'custom_amount' ? 'amount' : named; // the donation chooser's own amount field
   const about = field && !badLink && Object.hasOwn(t.errors.theField, fieldName) ? t.errors.theField[fieldName as keyof typeof t.errors.theField] : undefined;
   const next =
     status === 429

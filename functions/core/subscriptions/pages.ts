@@ -21,7 +21,8 @@ const postForm = (action: string, label: string, auto: boolean) =>
 export const confirmPromptPage = (site: Brand, action: string) => {
   const { t, sayHtml } = speech(site);
   const m = t.subscriptions.confirmPrompt;
-  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, true)}`, site);
+  // The button says what the confirmation email's button, which opened this page, said.
+  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, t.emails.confirmation.button, true)}`, site);
 };
 
 export const confirmedPage = (site: Brand) => {
@@ -37,7 +38,8 @@ export const confirmedPage = (site: Brand) => {
 export const unsubscribePromptPage = (site: Brand, action: string) => {
   const { t, sayHtml } = speech(site);
   const m = t.subscriptions.unsubscribePrompt;
-  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, m.button, false)}`, site);
+  // The button says what the link at the foot of every email, which opened this page, said.
+  return page(m.title, html`<p class="lead">${sayHtml(m.lead)}</p>\n${postForm(action, t.emails.unsubscribe, false)}`, site);
 };
 
 export const unsubscribedPage = (site: Brand) => {
@@ -73,12 +75,12 @@ export const invalidConfirmLinkPage = (site: Brand, problem: PageProblem, signup
   const m = t.subscriptions.invalidLink;
   const validity = say(pluralOf(lang, validDays, m.validity), { n: validDays });
   return page(
-    m.title,
+    t.errors.badLinkTitle,
     html`<div class="alert" role="alert"><p>${problemInWords(site, 400, { code: 'invalid_token', message: problem.message, expired: problem.expired })} ${validity}</p></div>
 <p>${m.enter}</p>
 <form method="post" action="${signupAction}">
 ${hiddenLang(site)}<div class="field">
-<label for="email">${t.subscriptions.form.email}</label>
+<label for="email">${t.widget.signup.email}</label>
 <div class="row">
 <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${email ?? ''}">
 <button type="submit">${m.button}</button>
@@ -123,16 +125,20 @@ const kept = (value: string | undefined, max: number) => (value ?? '').slice(0, 
 export const signupFormPage = (site: Brand, action: string, values: SignupFormValues, problem: SignupFormProblem) => {
   const { t, lang, say, sayHtml } = speech(site);
   const m = t.subscriptions.form;
+  // The fields and their problems are worded as in the embed's signup form: the same form, without JavaScript.
+  const f = t.widget.signup;
   const field = problem.field?.split('.')[0];
   // The API words its problems in English; a page in another language says them in the reader's words.
   const message =
     lang === 'en'
       ? problem.message
       : field === 'email'
-        ? (values.email ?? '').trim() === '' ? m.problems.emailMissing : m.problems.email
-        : field === 'name' || field === 'lists'
-          ? m.problems[field]
-          : m.problems.other;
+        ? (values.email ?? '').trim() === '' ? f.emailMissing : f.emailInvalid
+        : field === 'name'
+          ? f.nameInvalid
+          : field === 'lists'
+            ? f.listInvalid
+            : t.errors.messages['400'];
   const fieldError = (name: 'email' | 'name') =>
     field === name
       ? { note: html`<p id="${name}-error" class="field-error">${message}</p>\n`, attrs: html` aria-invalid="true" aria-describedby="${name}-error" autofocus` }
@@ -140,7 +146,7 @@ export const signupFormPage = (site: Brand, action: string, values: SignupFormVa
   const email = fieldError('email');
   const name = fieldError('name');
   const waiting = problem.retryAfterSeconds !== undefined;
-  const title = waiting ? m.waitTitle : field === 'email' || field === 'name' ? m.checkTitle[field] : m.checkTitle.other;
+  const title = waiting ? t.errors.titles['429'] : field === 'email' || field === 'name' ? m.checkTitle[field] : t.errors.titles['400'];
   const about = field && Object.hasOwn(m.yourField, field) ? m.yourField[field as keyof typeof m.yourField] : undefined;
   const summary = waiting
     ? say(m.waitSummary, { duration: waitInWords(problem.retryAfterSeconds ?? 60, site) })
@@ -158,16 +164,16 @@ export const signupFormPage = (site: Brand, action: string, values: SignupFormVa
     html`<div class="alert" role="alert"><p>${summaryHtml}</p></div>
 <form method="post" action="${action}" novalidate>
 <div class="field">
-<label for="email">${m.email}</label>
+<label for="email">${f.email}</label>
 ${email.note}<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${kept(values.email, 400)}"${email.attrs}>
 </div>
 <div class="field">
-<label for="name">${m.name} <span class="muted">${m.optional}</span></label>
+<label for="name">${f.name} <span class="muted">${f.optional}</span></label>
 ${name.note}<input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="${kept(values.name, 400)}"${name.attrs}>
 </div>
-${hidden.map(([key, value]) => html`<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`)}${hiddenLang(site)}<div class="hp" aria-hidden="true"><label for="website">${m.honeypot}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+${hidden.map(([key, value]) => html`<input type="hidden" name="${key}" value="${kept(value, 2048)}">\n`)}${hiddenLang(site)}<div class="hp" aria-hidden="true"><label for="website">${f.honeypot}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <p class="muted" id="consent">${sayHtml(m.consent)}</p>
-<p class="actions"><button type="submit" aria-describedby="consent">${m.submit}</button></p>
+<p class="actions"><button type="submit" aria-describedby="consent">${f.submit}</button></p>
 </form>`,
     site,
     { titlePrefix: t.page.errorPrefix },

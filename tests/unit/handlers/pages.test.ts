@@ -143,7 +143,7 @@ describe('the donation chooser, served', () => {
       const result = await get('/v1/donate', query);
       expect(result.statusCode).toBe(200);
       expect(result.body).toContain('<h1>This appeal has ended</h1>');
-      expect(result.body).toContain('<strong>$2,500.50</strong> raised of the $10,000 goal, from 9 donors and 12 gifts.');
+      expect(result.body).toContain('<strong>$2,500.50</strong> raised of the $10,000 goal, from 9\u00a0donors and 12\u00a0gifts.');
       expect(result.body).not.toMatch(/<form|<button/);
     }
     expect(payments.created).toHaveLength(0);

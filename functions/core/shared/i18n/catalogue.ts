@@ -1,17 +1,16 @@
 /**
- * The text of the hosted pages and of every email, in each language: one JSON catalogue per language in
- * `messages/` (`en.json` is the one every other follows), read when a page or an email first needs that language,
- * and kept. The catalogues are files beside the code rather than modules in it, so that a function carries no
- * language's text in its bundle (within the bundle budget of bench/bundles.ts) and parses only the languages its
- * readers use: the stack copies `messages/` beside every bundle (infra/constructs/app-function.ts), where this
- * module's URL then points, as it points at the source folder when the code runs unbundled (the dev server, the
- * tests).
+ * Every word, in each language: one JSON catalogue per language in `messages/` (`en.json` is the one every other
+ * follows), read when a page or an email first needs that language, and kept. The functions read the files beside
+ * their code rather than bundle them, so that a cold start parses no language's text and a function parses only the
+ * languages its readers use: the stack copies `messages/` beside every bundle (infra/constructs/app-function.ts),
+ * where this module's URL then points, as it points at the source folder when the code runs unbundled (the dev
+ * server, the CLI, the tests). The embed, which cannot read files, has its `widget` section inlined when it is
+ * built (web/embed/main.ts).
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_LANGUAGE, type Language, isLanguage } from './index.js';
+import { DEFAULT_LANGUAGE, type Language, type Messages, isLanguage } from './index.js';
 
-/** The catalogue's shape, from the English one: every language fills the same keys. */
-export type Messages = typeof import('./messages/en.json');
+export type { Messages } from './index.js';
 
 const loaded = new Map<Language, Messages>();
 

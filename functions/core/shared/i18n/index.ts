@@ -1,18 +1,16 @@
 /**
- * The languages Appeal speaks, and how one is chosen.
+ * The languages Appeal speaks, how one is chosen, and the shape of their words.
  *
- * The embed's messages are one module per language (`en.ts`, `uk.ts`, `pl.ts`, `es.ts`, export `widget`), bundled
- * into the script (web/embed/). The hosted pages' and emails' text is one JSON catalogue per language in
- * `messages/`, read beside the bundle when first needed (catalogue.ts), so that no function carries any language's
- * text in its bundle. This module holds no catalogue, only the types derived from the English widget messages:
- * importing it (for `pickLanguage`) adds no messages to a bundle.
+ * Every word is in one JSON catalogue per language, `messages/<lang>.json` (`en.json` is the one every other
+ * follows): its `widget` section is the embed's (web/embed/, inlined into the script at build time), the rest the
+ * hosted pages' and the emails', read beside the function's bundle when first needed (catalogue.ts). This module
+ * holds no catalogue, only the types derived from the English one: importing it (for `pickLanguage`) adds no words
+ * to a bundle.
  *
  * Why these four: the seed is a Ukraine appeal on a US site. English for the site's readers, Ukrainian for the
  * appeal's own community, Polish for the largest host country of Ukrainian refugees, Spanish for the US
  * readership's second language.
  */
-import type * as en from './en.js';
-
 export const LANGUAGES = ['en', 'uk', 'pl', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'en';
@@ -20,27 +18,30 @@ export const DEFAULT_LANGUAGE: Language = 'en';
 /** Each language's name in itself, for a language picker or a log line. */
 export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', uk: 'Українська', pl: 'Polski', es: 'Español' };
 
+/** The plural categories of CLDR, one of which Intl.PluralRules names for any number in any language. */
+export type PluralCategory = Intl.LDMLPluralRule;
+
 /**
  * A message that depends on a number: one form per plural category of its language (Intl.PluralRules: English
  * has one/other, Ukrainian and Polish one/few/many/other, Spanish one/many/other). `{n}` stands for the number.
+ * In a catalogue it is an object whose keys are all plural categories, `other` among them; no other object there
+ * has a key named for a category (a fallback message is `fallback`), so the two never read as each other.
  */
-export interface Plural {
-  readonly zero?: string;
-  readonly one?: string;
-  readonly two?: string;
-  readonly few?: string;
-  readonly many?: string;
-  readonly other: string;
-}
+export type Plural = { readonly [C in Exclude<PluralCategory, 'other'>]?: string } & { readonly other: string };
 
-/** Marks a catalogue entry as plural forms (the English catalogue's type then says so to every other language). */
-export const plural = (forms: Plural): Plural => forms;
+/** True when `T`, an object of the English catalogue, is plural forms: its keys are categories, `other` among them. */
+type IsPlural<T> = [Exclude<keyof T, PluralCategory>] extends [never] ? ('other' extends keyof T ? true : false) : false;
 
-/** A section's shape as every language must fill it: the English keys, any text. */
-type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Plural extends T[K] ? Plural : Shape<T[K]> };
+/** The catalogue's shape as every language must fill it: the English keys, any text, each language's plural forms. */
+type Shape<T> = {
+  readonly [K in keyof T]: T[K] extends string ? string : IsPlural<T[K]> extends true ? Plural : Shape<T[K]>;
+};
 
-/** The embed's messages (web/embed/): the banner and the signup form. */
-export type WidgetMessages = Shape<typeof en.widget>;
+/** Every word of one language: the widget's, the pages' and the emails' (messages/en.json gives the keys). */
+export type Messages = Shape<typeof import('./messages/en.json')>;
+
+/** The embed's words (web/embed/): the banner and the signup form. */
+export type WidgetMessages = Messages['widget'];
 
 export const isLanguage = (value: unknown): value is Language => typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 
