@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's messages, worded for every parse
+import { parse } from '../core/shared/schema.js';
 import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
 import { DEFAULT_SHARDS } from '../core/subscriptions/counting.js';
 import { ConflictError } from '../core/shared/errors.js';
@@ -50,7 +50,7 @@ export class DynamoCampaignRepository implements CampaignRepository {
   private withTotals(record: CampaignRecord, items: Record<string, unknown>[]) {
     this.knownShards.set(record.id, record.shards);
     const totals = sumNumbers(items, (name) => TOTALS.has(name));
-    return Campaign.parse({ ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0 });
+    return parse(Campaign, { ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0 });
   }
 
   /**
@@ -68,7 +68,7 @@ export class DynamoCampaignRepository implements CampaignRepository {
   }
 
   private record(item: Record<string, unknown>) {
-    return CampaignRecord.parse({ shards: 1, ...item });
+    return parse(CampaignRecord, { shards: 1, ...item });
   }
 
   async getSettings(id: string) {
@@ -134,11 +134,11 @@ export class DynamoGiftLedger implements GiftLedger {
 
   async get(key: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: donationKeys.gift(key), ConsistentRead: true }));
-    return Item ? Gift.parse(Item) : undefined;
+    return Item ? parse(Gift, Item) : undefined;
   }
 
   async save(next: Gift, current: Gift | undefined, totals?: TotalsChange) {
-    const stored = Gift.parse({ ...next, version: (current?.version ?? 0) + 1 });
+    const stored = parse(Gift, { ...next, version: (current?.version ?? 0) + 1 });
     const item = {
       ...donationKeys.gift(stored.key),
       // Gifts by campaign and time, for the donations export.
@@ -217,7 +217,7 @@ export class DynamoCheckoutAttempts implements CheckoutAttempts {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: donationKeys.attempt(fingerprint), ConsistentRead: true }),
     );
-    return AttemptItem.parse(Item).attemptId;
+    return parse(AttemptItem, Item).attemptId;
   }
 
   private async put(fingerprint: string, now: Date, ttlSeconds: number, condition: string, values: Record<string, unknown>) {

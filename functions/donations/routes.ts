@@ -1,3 +1,4 @@
+import { safeParse } from '../core/shared/schema.js';
 import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
 import type { Brand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
@@ -74,7 +75,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       },
 
       'GET /v1/donate': async (req) => {
-        const campaign = CampaignId.safeParse(req.query.get('campaign')).data;
+        const campaign = safeParse(CampaignId, req.query.get('campaign')).data;
         // What the donor chose, as sent: shown again when the chooser comes back with an error.
         const choice = {
           frequency: req.query.get('frequency') === 'monthly' ? ('monthly' as const) : ('once' as const),

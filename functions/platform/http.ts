@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
-import type { Schema as ZodType } from '../core/shared/schema.js';
+import { safeParse, type Schema as ZodType } from '../core/shared/schema.js';
 import {
   ConflictError,
   DomainError,
@@ -126,7 +125,7 @@ export const parseMultipart = (body: string, contentType: string): URLSearchPara
 };
 
 export const parseWith = <T>(schema: ZodType<T>, value: unknown, codes: FieldCodes = {}): T => {
-  const result = z.safeParse(schema, value);
+  const result = safeParse(schema, value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || undefined;
@@ -200,7 +199,7 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
       return parseWith(schema, paramsToObject(query), codes);
     },
     pathParam<T>(name: string, schema: ZodType<T>, notFound = 'There is nothing at this address.'): T {
-      const result = z.safeParse(schema, pathParameters[name]);
+      const result = safeParse(schema, pathParameters[name]);
       if (!result.success) throw new NotFoundError(notFound);
       return result.data;
     },
