@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { prefersHtml } from '../functions/platform/http.js';
+import { prefersHtml } from '../functions/platform/http/accept.js';
 import type { OutboxEmail } from './data-dir.js';
 
 // The outbox as an inbox (never deployed): `GET /_local/outbox` is the contract's JSON for tools and a list of the

@@ -17,19 +17,11 @@ import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations
 import { DomainError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
 import { readManageToken } from '../core/shared/secrets.js';
-import {
-  checkBody,
-  errorResponse,
-  type HttpRequest,
-  html,
-  httpHandler,
-  json,
-  linkChecked,
-  readerLanguage,
-  seeOther,
-  siteFor,
-  statusOf,
-} from '../platform/http.js';
+import { errorResponse, statusOf } from '../platform/http/errors.js';
+import { httpHandler } from '../platform/http/handler.js';
+import { readerLanguage, siteFor } from '../platform/http/language.js';
+import { checkBody, type HttpRequest } from '../platform/http/request.js';
+import { html, json, linkChecked, seeOther } from '../platform/http/responses.js';
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 

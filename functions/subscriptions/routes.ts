@@ -23,21 +23,12 @@ import {
   TokenQuery,
   unsubscribe,
 } from '../core/subscriptions/subscriptions.js';
-import {
-  checkBody,
-  FORM_TYPE,
-  type HttpRequest,
-  html,
-  httpHandler,
-  JSON_TYPE,
-  json,
-  MAX_BODY_BYTES,
-  MULTIPART_TYPE,
-  readerLanguage,
-  seeOther,
-  siteFor,
-  statusOf,
-} from '../platform/http.js';
+import { statusOf } from '../platform/http/errors.js';
+import { httpHandler } from '../platform/http/handler.js';
+import { readerLanguage, siteFor } from '../platform/http/language.js';
+import { FORM_TYPE, JSON_TYPE, MULTIPART_TYPE } from '../platform/http/media-types.js';
+import { checkBody, type HttpRequest, MAX_BODY_BYTES } from '../platform/http/request.js';
+import { html, json, seeOther } from '../platform/http/responses.js';
 import { inLanguage } from '../core/shared/i18n/index.js';
 import { logger } from '../platform/logger.js';
 
