@@ -22,7 +22,7 @@ export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName, brand,
     {
       'POST /v1/admin/exports': authorized(async (req) => {
         checkBody(req, ['application/json']);
-        const request = req.body(ExportRequest);
+        const request = await req.body(ExportRequest);
         // The filters are checked against the lists and campaigns the admin deps know.
         return json(202, await startExport({ ...exports, listIds, counts: admin.counts, campaigns: admin.campaigns }, request));
       }),

@@ -60,7 +60,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       'POST /v1/donations/checkout': async (req) => {
         await limitCheckouts(req);
         checkBody(req, ['application/json']);
-        const input = req.body(CheckoutRequest, CHECKOUT_CODES);
+        const input = await req.body(CheckoutRequest, CHECKOUT_CODES);
         // The donor's language (the embed sends it), else their browser's: Checkout's, the pages after it, the receipt's.
         const lang = readerLanguage(req, site, input.lang);
         return json(201, await startCheckout(deps, { ...input, lang, client: req.client }));

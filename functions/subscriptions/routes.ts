@@ -90,7 +90,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         try {
           await limitClient(deps, options.limits.signupClient, req.client); // every request counts, valid or not
           checkBody(req);
-          const input = req.body(SubscribeRequest, { email: 'invalid_email', lists: 'invalid_list' });
+          const input = await req.body(SubscribeRequest, { email: 'invalid_email', lists: 'invalid_list' });
           const source = input.source ?? refererOf(req); // a form posted without JavaScript names its page this way
           // The language of every page and email the reader gets from now on: the form's, else the browser's.
           const lang = readerLanguage(req, site, input.lang);
@@ -140,7 +140,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       // token (sealed, bound to one address) authenticates the request. The GET prompt above stays limited.
       'POST /v1/subscriptions/unsubscribe': async (req) => {
         checkBody(req, [FORM_TYPE, MULTIPART_TYPE, JSON_TYPE]);
-        req.body(OneClickBody);
+        await req.body(OneClickBody);
         await unsubscribe(deps, { token: tokenOf(req) });
         return req.wantsHtml ? page(200, unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
       },

@@ -24,8 +24,8 @@ export interface HttpRequest {
   readonly isForm: boolean;
   /** The raw body text (base64 already decoded), as Stripe needs it for the signature. */
   readonly rawBody: string;
-  /** Parses a JSON or form body with a schema; throws ValidationError with the offending field. */
-  body<T>(schema: Schema<T>, codes?: FieldCodes): T;
+  /** Parses a JSON, form or multipart body with a schema; rejects with ValidationError naming the offending field. */
+  body<T>(schema: Schema<T>, codes?: FieldCodes): Promise<T>;
   /** Parses query parameters with a schema. */
   queryParams<T>(schema: Schema<T>, codes?: FieldCodes): T;
   /**
@@ -79,7 +79,8 @@ const parseJsonObject = (text: string): object => {
 
 export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
   const headers = lower(event.headers);
-  const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const bytes = () => Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  const rawBody = event.body ? (event.isBase64Encoded ? bytes().toString('utf8') : event.body) : '';
   const type = mediaType(headers['content-type']);
   const isForm = type === FORM_TYPE || type === MULTIPART_TYPE;
   const query = new URLSearchParams(event.rawQueryString ?? '');
@@ -95,9 +96,9 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
     wantsHtml: prefersHtml(headers.accept),
     isForm,
     rawBody,
-    body<T>(schema: Schema<T>, codes?: FieldCodes): T {
+    async body<T>(schema: Schema<T>, codes?: FieldCodes): Promise<T> {
       if (rawBody.trim() === '') return parseWith(schema, {}, codes);
-      if (type === MULTIPART_TYPE) return parseWith(schema, paramsToObject(parseMultipart(rawBody, headers['content-type'] ?? '')), codes);
+      if (type === MULTIPART_TYPE) return parseWith(schema, paramsToObject(await parseMultipart(bytes(), headers['content-type'] ?? '')), codes);
       if (isForm) return parseWith(schema, paramsToObject(new URLSearchParams(rawBody)), codes);
       return parseWith(schema, parseJsonObject(rawBody), codes);
     },

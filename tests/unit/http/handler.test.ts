@@ -34,7 +34,7 @@ const handler = httpHandler(
   {
     'POST /things': async (req) => {
       checkBody(req);
-      return json(200, { got: req.body(Thing, { email: 'invalid_email' }), ip: req.client.ip });
+      return json(200, { got: await req.body(Thing, { email: 'invalid_email' }), ip: req.client.ip });
     },
     'GET /boom': async () => {
       throw new Error('secret internal detail: arn:aws:dynamodb:table/x');
@@ -64,6 +64,25 @@ describe('httpHandler', () => {
     expect(JSON.parse(base64.body ?? '').got.email).toBe('b@example.org');
     const form = await handler(event({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=c%40example.org' }));
     expect(JSON.parse(form.body ?? '').got.email).toBe('c@example.org');
+  });
+
+  it('reads a multipart body where the route accepts one, and answers a malformed one 400', async () => {
+    const multipart = httpHandler(
+      {
+        'POST /things': async (req) => {
+          checkBody(req, ['multipart/form-data']);
+          return json(200, { got: await req.body(Thing) });
+        },
+      },
+      { siteName: 'Example' },
+    );
+    const headers = { 'content-type': 'multipart/form-data; boundary=xyz', accept: 'application/json' };
+    const part = 'Content-Disposition: form-data; name="email"\r\n\r\nd@example.org';
+    const sent = await multipart(event({ headers, body: Buffer.from(`--xyz\r\n${part}\r\n--xyz--\r\n`).toString('base64'), isBase64Encoded: true }));
+    expect(JSON.parse(sent.body ?? '')).toEqual({ got: { email: 'd@example.org' } });
+    const unclosed = await multipart(event({ headers, body: `--xyz\r\n${part}\r\n` }));
+    expect(unclosed.statusCode).toBe(400);
+    expect(JSON.parse(unclosed.body ?? '')).toEqual({ error: { code: 'invalid_body', message: 'The multipart body is not closed.' } });
   });
 
   it('maps bad input to the contract\'s 400 with the field, and size and type to 413 and 415', async () => {
