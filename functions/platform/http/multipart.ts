@@ -1,5 +1,5 @@
 import { MIMEType } from 'node:util';
-import busboy from 'busboy';
+import type { Busboy } from 'busboy';
 import { ValidationError } from '../../core/shared/errors.js';
 
 const malformed = (message: string) => new ValidationError('invalid_body', message);
@@ -33,18 +33,22 @@ const partsBeforeClose = (body: Buffer, boundary: string) =>
  * delimiter, a part without a form-data name (busboy passes over such a part; RFC 7578 §4.2 requires the name, so
  * the parts busboy reports are counted against the body's), and files. Values are UTF-8 unless a part says
  * otherwise. The body is small (the route's checkBody comes first), so no value is cut short.
+ *
+ * busboy is loaded with the first multipart body, not at cold start: few requests send one (RFC 8058 one-click
+ * unsubscribes, a form that asks for multipart), and every function that reads a body would load it otherwise.
  */
-export const parseMultipart = (body: Buffer, contentType: string): Promise<URLSearchParams> =>
-  new Promise((resolve, reject) => {
-    const noBoundary = malformed('The multipart body has no valid boundary.');
-    const boundary = boundaryOf(contentType);
-    if (boundary === undefined) throw noBoundary;
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: { 'content-type': contentType }, limits: { fieldSize: body.length } });
-    } catch {
-      throw noBoundary;
-    }
+export const parseMultipart = async (body: Buffer, contentType: string): Promise<URLSearchParams> => {
+  const noBoundary = malformed('The multipart body has no valid boundary.');
+  const boundary = boundaryOf(contentType);
+  if (boundary === undefined) throw noBoundary;
+  const { default: busboy } = await import('busboy');
+  let parser: Busboy;
+  try {
+    parser = busboy({ headers: { 'content-type': contentType }, limits: { fieldSize: body.length } });
+  } catch {
+    throw noBoundary;
+  }
+  return new Promise((resolve, reject) => {
     const fields = new URLSearchParams();
     let parts = 0;
     let refused: ValidationError | undefined;
@@ -66,3 +70,4 @@ export const parseMultipart = (body: Buffer, contentType: string): Promise<URLSe
     });
     parser.end(body);
   });
+};
