@@ -5,8 +5,10 @@
 // reference: a generated entry that only imports and constructs the SDK clients the function's composition root
 // constructs (the table below). Then it imports each bundle in a fresh Node process, interleaved (function,
 // reference, function, reference, ...) so that the machine's drift hits both alike, and prints the medians.
-// Budget: bundle ≤ 1.15 × the reference, import ≤ 1.25 ×; a function that constructs no client has an
-// absolute budget instead: its bundle stays under 60 KiB.
+// The budget is import time, what a cold start waits for: each function's import ≤ 1.25 × its reference's. A function
+// that constructs no client has an empty reference (Node's own cost of importing a module), so its budget is a margin
+// instead: its import ≤ the empty module's + 40 ms. Bundle sizes are reported beside the times, not budgeted: a
+// well-kept library that costs bytes but no time fits.
 //
 // The functions run their real cold start: configuration from placeholder variables, secrets from the local AWS
 // endpoint (local/stand-ins/aws-endpoint.ts: the Secrets Manager API and the Parameters and Secrets extension's route), so
@@ -93,7 +95,7 @@ const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID'
   embed: [],
 };
 
-const BUDGET = { size: 1.15, time: 1.25, absoluteKiB: 60 };
+const BUDGET = { time: 1.25, noClientMarginMs: 40 };
 
 // The stack's bundling settings (infra/constructs/app-function.ts), checked against that file below.
 const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
@@ -302,19 +304,19 @@ endpoint.server.close();
 
 const fmt = (x: number, digits = 0) => x.toFixed(digits);
 console.log(`\nBundles as the stack makes them vs. a bare bundle of the SDK clients each function constructs`);
-console.log(`(import in a fresh Node ${process.version} process, median of ${RUNS}, interleaved; budget: size ≤ ${BUDGET.size}×, import ≤ ${BUDGET.time}×, no client: < ${BUDGET.absoluteKiB} KiB)\n`);
-console.log('| function | bundle KiB | reference KiB | size ratio | import ms | reference ms | time ratio | within budget |');
+console.log(`(import in a fresh Node ${process.version} process, median of ${RUNS}, interleaved; budget: import ≤ ${BUDGET.time}× the reference's, no client: ≤ the empty module's + ${BUDGET.noClientMarginMs} ms; sizes reported, not budgeted)\n`);
+console.log('| function | bundle KiB | reference KiB | size ratio | import ms | reference ms | time ratio | within time budget |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) {
   const fnMs = median(row.fnTimes);
   const refMs = median(row.refTimes);
-  const absolute = row.sdks.length === 0;
+  const noClient = row.sdks.length === 0;
   const sizeRatio = row.fn.kib / row.ref.kib;
   const timeRatio = fnMs / refMs;
-  const within = absolute ? row.fn.kib < BUDGET.absoluteKiB : sizeRatio <= BUDGET.size && timeRatio <= BUDGET.time;
+  const within = noClient ? fnMs - refMs <= BUDGET.noClientMarginMs : timeRatio <= BUDGET.time;
   const verdict = row.errors.size ? 'cold start failed' : within ? 'yes' : 'no';
   console.log(
-    `| ${row.name} | ${fmt(row.fn.kib)} | ${absolute ? '–' : fmt(row.ref.kib)} | ${absolute ? `(< ${BUDGET.absoluteKiB} KiB)` : fmt(sizeRatio, 2)} | ${fmt(fnMs)} | ${fmt(refMs)} | ${absolute ? '–' : fmt(timeRatio, 2)} | ${verdict} |`,
+    `| ${row.name} | ${fmt(row.fn.kib)} | ${noClient ? '–' : fmt(row.ref.kib)} | ${noClient ? '–' : fmt(sizeRatio, 2)} | ${fmt(fnMs)} | ${fmt(refMs)} | ${noClient ? `+${fmt(fnMs - refMs)} ms` : fmt(timeRatio, 2)} | ${verdict} |`,
   );
 }
 

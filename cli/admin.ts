@@ -14,6 +14,7 @@ import { DomainError } from '../functions/core/shared/errors.js';
 import { DonationConfig } from '../functions/configs.js';
 import { loadStageConfig } from '../infra/config.js';
 import { formatMoney } from '../functions/core/shared/money.js';
+import { parse, safeParse, type Schema } from '../functions/core/shared/schema.js';
 import { AdminApiError, adminApi } from './api.js';
 import { addEmbedCommand } from './embed.js';
 import { exportDestination } from './export-file.js';
@@ -48,9 +49,9 @@ const integer = (name: string) => (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number of minor units (2500 = 25.00).`);
   return Number(value);
 };
-const schema = <T>(type: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }) =>
+const schema = <T>(type: Schema<T>) =>
   (value: string): T => {
-    const result = type.safeParse(value);
+    const result = safeParse(type, value);
     if (!result.success) throw new InvalidArgumentError(result.error.issues[0]?.message ?? 'invalid');
     return result.data;
   };
@@ -63,7 +64,7 @@ const acceptedCurrencies = (): string[] => {
   const stage = program.opts<{ stage?: string }>().stage;
   const stageFile = stage && fileURLToPath(new URL(`../infra/stages/${stage}.json`, import.meta.url));
   if (process.env.CURRENCIES === undefined && stageFile && existsSync(stageFile)) return loadStageConfig(stageFile).currencies;
-  return DonationConfig.shape.CURRENCIES.parse(process.env.CURRENCIES);
+  return parse(DonationConfig.shape.CURRENCIES, process.env.CURRENCIES);
 };
 
 const campaign = program.command('campaign').description('donation campaigns');

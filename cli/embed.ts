@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import { CampaignId } from '../functions/core/donations/model.js';
 import { isLanguage, LANGUAGES } from '../functions/core/shared/i18n/index.js';
+import { safeParse } from '../functions/core/shared/schema.js';
 import { ListId } from '../functions/core/subscriptions/model.js';
 import { loadStageConfig } from '../infra/config.js';
 import { DEMO_SITE_NAME } from '../local/server/dev-config.js';
@@ -39,9 +40,9 @@ export const addEmbedCommand = (program: Command, target: () => Promise<Target>)
     .option('--api <url>', "the API's base URL (default: the stage's public API URL, or the running dev server's)")
     .action(async (o: EmbedCommandOptions) => {
       if (!o.campaign && !o.list) program.error('error: say what to embed: --campaign <id> (the banner), --list <id> (the signup form), or both');
-      const campaign = o.campaign === undefined ? undefined : CampaignId.safeParse(o.campaign);
+      const campaign = o.campaign === undefined ? undefined : safeParse(CampaignId, o.campaign);
       if (campaign && !campaign.success) program.error(`error: --campaign: ${campaign.error.issues[0]?.message ?? 'not a campaign id'}`);
-      const list = o.list === undefined ? undefined : ListId.safeParse(o.list);
+      const list = o.list === undefined ? undefined : safeParse(ListId, o.list);
       if (list && !list.success) program.error(`error: --list: ${list.error.issues[0]?.message ?? 'not a list id'}`);
       const stage = program.opts<{ stage?: string }>().stage;
       const stageFile = stage && fileURLToPath(new URL(`../infra/stages/${stage}.json`, import.meta.url));

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { LANGUAGES } from '../functions/core/shared/i18n/index.js';
 import { CurrencyCode } from '../functions/core/donations/model.js';
 import { ListId } from '../functions/core/subscriptions/model.js';
+import { safeParse } from '../functions/core/shared/schema.js';
 
 /** Every function, by its entry (functions/<name>/): the names stage settings use. */
 export const FUNCTION_ENTRIES = [
@@ -147,7 +148,7 @@ export const StageConfig = z.object({
 export type StageConfig = z.infer<typeof StageConfig>;
 
 export const loadStageConfig = (path: string): StageConfig => {
-  const result = StageConfig.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  const result = safeParse(StageConfig, JSON.parse(readFileSync(path, 'utf8')));
   if (!result.success) {
     throw new Error(`invalid stage config ${path}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }

@@ -1,7 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { indexPartitions, queryIndex } from './dynamo-keys.js';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's messages, worded for every parse
+import { parse } from '../core/shared/schema.js';
 import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from '../core/admin/ports.js';
 import { Gift } from '../core/donations/model.js';
 import { donationKeys } from './dynamo-donations.js';
@@ -53,11 +53,11 @@ export class DynamoAdminTokens implements AdminTokens {
     // Strongly consistent: a token revoked a moment ago must stop at once (an eventually consistent read may not see it).
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: adminKeys.token(hash), ConsistentRead: true }));
     if (!Item) return undefined;
-    return { ...toRecord(TokenItem.parse(Item)), hash };
+    return { ...toRecord(parse(TokenItem, Item)), hash };
   }
 
   private async items() {
-    return (await queryIndex(this.client, this.tableName, 'TOKENS')).map((item) => TokenItem.parse(item));
+    return (await queryIndex(this.client, this.tableName, 'TOKENS')).map((item) => parse(TokenItem, item));
   }
 
   async list() {
@@ -123,7 +123,7 @@ export class DynamoDonorGifts implements DonorGifts {
               ExclusiveStartKey,
             }),
           );
-          gifts.push(...(page.Items ?? []).map((item) => Gift.parse(item)));
+          gifts.push(...(page.Items ?? []).map((item) => parse(Gift, item)));
           ExclusiveStartKey = page.LastEvaluatedKey;
         } while (ExclusiveStartKey);
       }),
@@ -132,11 +132,11 @@ export class DynamoDonorGifts implements DonorGifts {
   }
 
   async find(email: string, donorKey: string) {
-    const campaigns = (await queryIndex(this.client, this.tableName, 'CAMPAIGNS')).map((item) => CampaignItem.parse(item).id);
+    const campaigns = (await queryIndex(this.client, this.tableName, 'CAMPAIGNS')).map((item) => parse(CampaignItem, item).id);
     const byMarker = new Map(campaigns.map((id) => [donationKeys.donor(id, donorKey).pk, id]));
     const keys = [...byMarker.keys()].map((pk) => ({ pk, sk: 'DONOR' }));
     const batches = Array.from({ length: Math.ceil(keys.length / BATCH_GET_KEYS) }, (_, i) => keys.slice(i * BATCH_GET_KEYS, (i + 1) * BATCH_GET_KEYS));
-    const markers = (await Promise.all(batches.map((batch) => batchGetAll(this.client, this.tableName, batch)))).flat().map((item) => DonorMarker.parse(item));
+    const markers = (await Promise.all(batches.map((batch) => batchGetAll(this.client, this.tableName, batch)))).flat().map((item) => parse(DonorMarker, item));
     const found = (await Promise.all(markers.map((marker) => this.campaignGifts(byMarker.get(marker.pk) ?? '', email)))).flat();
     return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.key.localeCompare(b.key));
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's messages, worded for every parse
+import { parse } from '../core/shared/schema.js';
 import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
 import { DEFAULT_SHARDS } from '../core/subscriptions/counting.js';
 import { ConflictError } from '../core/shared/errors.js';
@@ -46,7 +46,7 @@ export class DynamoCampaignRepository implements CampaignRepository {
   private withTotals(record: CampaignRecord, shards: Record<string, unknown>[]) {
     this.knownShards.set(record.id, record.shards);
     const totals = sumNumbers(shards, (name) => TOTALS.has(name));
-    return Campaign.parse({ ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0 });
+    return parse(Campaign, { ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0 });
   }
 
   /**
@@ -58,7 +58,7 @@ export class DynamoCampaignRepository implements CampaignRepository {
     const items = await batchGetAll(this.client, this.tableName, [donationKeys.campaign(id), ...this.shardKeys(id, 0, guess)]);
     const settings = items.find((item) => item.sk === 'CAMPAIGN');
     if (!settings) return undefined;
-    const record = CampaignRecord.parse(settings);
+    const record = parse(CampaignRecord, settings);
     const shards = items.filter((item) => item.sk === 'TOTALS');
     if (record.shards > guess) shards.push(...(await batchGetAll(this.client, this.tableName, this.shardKeys(id, guess, record.shards))));
     return this.withTotals(record, shards);
@@ -66,7 +66,7 @@ export class DynamoCampaignRepository implements CampaignRepository {
 
   async getSettings(id: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: donationKeys.campaign(id), ConsistentRead: true }));
-    return Item ? CampaignRecord.parse(Item) : undefined;
+    return Item ? parse(CampaignRecord, Item) : undefined;
   }
 
   /** Every campaign: the index gives the settings items, then each one's shards. */
@@ -74,7 +74,7 @@ export class DynamoCampaignRepository implements CampaignRepository {
     const items = await queryIndex(this.client, this.tableName, 'CAMPAIGNS');
     return Promise.all(
       items.map(async (item) => {
-        const record = CampaignRecord.parse(item);
+        const record = parse(CampaignRecord, item);
         const shards = await batchGetAll(this.client, this.tableName, this.shardKeys(record.id, 0, record.shards));
         return this.withTotals(record, shards);
       }),
@@ -128,11 +128,11 @@ export class DynamoGiftLedger implements GiftLedger {
 
   async get(key: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: donationKeys.gift(key), ConsistentRead: true }));
-    return Item ? Gift.parse(Item) : undefined;
+    return Item ? parse(Gift, Item) : undefined;
   }
 
   async save(next: Gift, current: Gift | undefined, totals?: TotalsChange) {
-    const stored = Gift.parse({ ...next, version: (current?.version ?? 0) + 1 });
+    const stored = parse(Gift, { ...next, version: (current?.version ?? 0) + 1 });
     const item = {
       ...donationKeys.gift(stored.key),
       // Gifts by campaign and time, for the donations export.
@@ -211,7 +211,7 @@ export class DynamoCheckoutAttempts implements CheckoutAttempts {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: donationKeys.attempt(fingerprint), ConsistentRead: true }),
     );
-    return AttemptItem.parse(Item).attemptId;
+    return parse(AttemptItem, Item).attemptId;
   }
 
   private async put(fingerprint: string, now: Date, ttlSeconds: number, condition: string, values: Record<string, unknown>) {

@@ -1,3 +1,4 @@
+import { parse } from '../core/shared/schema.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Gift } from '../core/donations/model.js';
@@ -26,7 +27,7 @@ export class DynamoExportJobs implements ExportJobs {
 
   async get(id: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: exportKey(id), ConsistentRead: true }));
-    return Item ? ExportJob.parse(Item) : undefined;
+    return Item ? parse(ExportJob, Item) : undefined;
   }
 
   async progress(id: string, rows: number) {
@@ -167,7 +168,7 @@ export class DynamoExportSource implements ExportSource {
           FilterExpression: ['begins_with(pk, :sub)', 'subscribedAt BETWEEN :since AND :until', ...conditions].join(' AND '),
           ExpressionAttributeValues: { ':sub': 'SUB#', ...range, ...values },
         }));
-    for await (const item of items) yield Subscriber.parse(item);
+    for await (const item of items) yield parse(Subscriber, item);
   }
 
   async *gifts(filters: ExportFilters) {
@@ -187,6 +188,6 @@ export class DynamoExportSource implements ExportSource {
           FilterExpression: 'begins_with(pk, :gift) AND createdAt BETWEEN :since AND :until',
           ExpressionAttributeValues: { ':gift': 'GIFT#', ...range },
         }));
-    for await (const item of items) yield Gift.parse(item);
+    for await (const item of items) yield parse(Gift, item);
   }
 }

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's messages, worded for every parse
+import { parse } from '../core/shared/schema.js';
 import type { MailLedger } from '../core/mail/ports.js';
 import { epochSeconds, keys } from './dynamo-keys.js';
 
@@ -32,7 +32,7 @@ export class DynamoMailLedger implements MailLedger {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.mail(key), ConsistentRead: true }));
-    return LedgerItem.parse(Item).state === 'sent' ? 'sent' : 'busy';
+    return parse(LedgerItem, Item).state === 'sent' ? 'sent' : 'busy';
   }
 
   async markSent(key: string, now: Date): Promise<void> {

@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { int } from '../core/shared/schema.js'; // and zod's messages, worded for every parse
+import { parse } from '../core/shared/schema.js';
 import { RateLimitedError } from '../core/shared/errors.js';
 import type { RateLimit, RateLimiter } from '../core/shared/limits.js';
 import { epochSeconds, keys } from './dynamo-keys.js';
 
-const Counter = z.object({ hits: int() });
+const Counter = z.object({ hits: z.int() });
 
 /** Fixed windows as atomic counters (one UpdateItem per hit); the TTL attribute lets DynamoDB drop old windows. */
 export class DynamoRateLimiter implements RateLimiter {
@@ -27,7 +27,7 @@ export class DynamoRateLimiter implements RateLimiter {
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    const { hits } = Counter.parse(Attributes);
+    const { hits } = parse(Counter, Attributes);
     if (hits > rule.limit) throw new RateLimitedError(Math.max(1, windowEnd - nowSeconds));
   }
 }

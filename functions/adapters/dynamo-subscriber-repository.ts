@@ -1,3 +1,4 @@
+import { parse } from '../core/shared/schema.js';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { countChange, MAX_SHARDS } from '../core/subscriptions/counting.js';
 import { ConflictError } from '../core/shared/errors.js';
@@ -19,7 +20,7 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.subscriber(email), ConsistentRead: true }),
     );
     // The schema keeps only the subscriber's fields: key and index attributes fall away.
-    return Item ? Subscriber.parse(Item) : undefined;
+    return Item ? parse(Subscriber, Item) : undefined;
   }
 
   /** The counts' change, on one of their items chosen at random. */
@@ -28,7 +29,7 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
   }
 
   async save(next: Subscriber, current: Subscriber | undefined): Promise<Subscriber> {
-    const stored = Subscriber.parse({ ...next, version: (current?.version ?? 0) + 1 });
+    const stored = parse(Subscriber, { ...next, version: (current?.version ?? 0) + 1 });
     const item = {
       ...keys.subscriber(stored.email),
       // The status index serves exports by status, oldest signup first, over INDEX_SHARDS partitions.

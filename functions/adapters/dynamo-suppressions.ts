@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's messages, worded for every parse
+import { parse } from '../core/shared/schema.js';
 import type { SuppressionReason, Suppressions } from '../core/mail/ports.js';
 
 /** The suppression list: one item per address hash that must not be mailed (bounced, complained, erased). */
@@ -19,7 +19,7 @@ export class DynamoSuppressions implements Suppressions {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: suppressionKey(addressHash), ConsistentRead: true }),
     );
-    return Item ? SuppressionItem.parse(Item) : undefined;
+    return Item ? parse(SuppressionItem, Item) : undefined;
   }
 
   async put(addressHash: string, reason: SuppressionReason, at: Date) {

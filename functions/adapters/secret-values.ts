@@ -1,6 +1,6 @@
 // The application's secrets, read once at cold start from a SecretSource (the extension in Lambda).
 import * as z from 'zod/mini';
-import type { Schema } from '../core/shared/schema.js';
+import { safeParse, type Schema } from '../core/shared/schema.js';
 
 // Built when read (once, at cold start), so that a function reading one secret bundles no other's schema.
 const signingSecret = () => z.object({ signingKey: z.string().check(z.minLength(32)) });
@@ -20,7 +20,7 @@ const loadJsonSecret = async <T>(source: SecretSource, secretId: string, schema:
   } catch {
     value = undefined; // JSON.parse quotes the text in its message: never let the secret reach a log
   }
-  const parsed = z.safeParse(schema, value);
+  const parsed = safeParse(schema, value);
   if (!parsed.success) throw new Error(`secret ${secretId} does not have the expected fields`);
   return parsed.data;
 };

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import * as z from 'zod/mini';
-import { atLeast, int } from '../core/shared/schema.js'; // and zod's messages, worded for every parse
+import { parse, safeParse } from '../core/shared/schema.js';
 import { CurrencyCode, Frequency, type PaymentEvent } from '../core/donations/model.js';
 import { parseEmailAddress } from '../core/shared/email-address.js';
 import { InvalidSignatureError, NotFoundError, TransientError } from '../core/shared/errors.js';
@@ -41,9 +41,9 @@ const Metadata = z.object({
 /** An id Stripe gives as a string, or as the object when expanded; null when there is none. */
 const IdRef = z.nullish(z.union([z.string(), z.object({ id: z.string() })]));
 /** Money in minor units, as Stripe's API types it: a whole number, never negative. */
-const Amount = () => int().check(atLeast(0));
+const Amount = () => z.int().check(z.gte(0));
 /** Seconds since the epoch. */
-const Timestamp = () => int().check(atLeast(0));
+const Timestamp = () => z.int().check(z.gte(0));
 const ObjectMetadata = z.nullish(Metadata);
 
 const CheckoutSessionObject = z.object({
@@ -120,7 +120,7 @@ const problemsOf = (error: z.core.$ZodError) => error.issues.map((issue) => `${i
  * answered 5xx, which Stripe would retry for three days to the same effect.
  */
 const readObject = <T>(schema: z.ZodMiniType<T>, value: unknown): { object: T } | Ignored => {
-  const parsed = schema.safeParse(value);
+  const parsed = safeParse(schema, value);
   return parsed.success ? { object: parsed.data } : { kind: 'ignored', reason: 'malformed object', problems: problemsOf(parsed.error) };
 };
 
@@ -198,7 +198,7 @@ export class StripePayments implements Payments {
     try {
       const session = await this.stripe.checkout.sessions.retrieve(sessionId);
       if (session.amount_total === null || !session.currency) return undefined;
-      const meta = Metadata.parse(session.metadata ?? {});
+      const meta = parse(Metadata, session.metadata ?? {});
       return {
         complete: session.status === 'complete',
         paid: session.payment_status === 'paid',
@@ -283,13 +283,13 @@ export class StripePaymentEvents implements PaymentEvents {
     } catch (cause) {
       throw new InvalidSignatureError('The webhook signature is not valid or too old.', { cause });
     }
-    const envelope = EventEnvelope.safeParse(verified);
+    const envelope = safeParse(EventEnvelope, verified);
     const meaning: PaymentEvent | Ignored = envelope.success
       ? await this.translate(envelope.data)
       : { kind: 'ignored', reason: 'malformed object', problems: problemsOf(envelope.error) };
     if (meaning.kind !== 'ignored') return meaning;
     const { problems, ...ignored }: Ignored = meaning;
-    const event = envelope.success ? envelope.data : EventLabel.parse(verified);
+    const event = envelope.success ? envelope.data : parse(EventLabel, verified);
     const fields = {
       reason: ignored.reason,
       eventId: event.id,
@@ -315,7 +315,7 @@ export class StripePaymentEvents implements PaymentEvents {
         const read = readObject(CheckoutSessionObject, event.data.object);
         if (!('object' in read)) return read;
         const session = read.object;
-        const meta = session.metadata ?? Metadata.parse({});
+        const meta = session.metadata ?? parse(Metadata, {});
         if (session.mode === 'subscription') {
           // Each month, first included, is counted from its invoice.paid; the session only starts the gift.
           const subscription = idOf(session.subscription);
@@ -365,7 +365,7 @@ export class StripePaymentEvents implements PaymentEvents {
         const payment = invoice.payments?.data.find((p) => p.status === 'paid') ?? invoice.payments?.data[0];
         const key = idOf(payment?.payment.payment_intent);
         if (!subscription || !key) return { kind: 'ignored', reason: 'invoice without subscription or payment' };
-        const meta = details?.metadata ?? Metadata.parse({});
+        const meta = details?.metadata ?? parse(Metadata, {});
         return {
           kind: 'payment',
           key,

@@ -1,7 +1,9 @@
 import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin/admin.js';
 import { type ExportAdminDeps, ExportId, ExportRequest, exportStatus, startExport, UNKNOWN_EXPORT } from '../core/admin/exports.js';
 import type { Brand } from '../core/shared/brand.js';
-import { checkBody, type HttpRequest, type HttpResponse, httpHandler, json, noContent } from '../platform/http.js';
+import { httpHandler } from '../platform/http/handler.js';
+import { checkBody, type HttpRequest } from '../platform/http/request.js';
+import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
 
 export interface AdminApiDeps {
   admin: AdminDeps;
@@ -20,8 +22,9 @@ export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName, brand,
     {
       'POST /v1/admin/exports': authorized(async (req) => {
         checkBody(req, ['application/json']);
+        const request = await req.body(ExportRequest);
         // The filters are checked against the lists and campaigns the admin deps know.
-        return json(202, await startExport({ ...exports, listIds, counts: admin.counts, campaigns: admin.campaigns }, req.body(ExportRequest)));
+        return json(202, await startExport({ ...exports, listIds, counts: admin.counts, campaigns: admin.campaigns }, request));
       }),
       'GET /v1/admin/exports/{exportId}': authorized(async (req) => json(200, await exportStatus(exports, req.pathParam('exportId', ExportId, UNKNOWN_EXPORT)))),
       'GET /v1/admin/subscribers/{email}': authorized(async (req) => json(200, await accessSubscriber(admin, param(req, 'email')))),

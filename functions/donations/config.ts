@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { atLeast, atMost, int, nonEmpty } from '../core/shared/schema.js';
+import { nonEmpty } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/model.js';
-import { BaseConfig, COUNTER_SHARDS, csv, numberFromText, optionalUrl, positiveInt } from '../platform/config.js';
+import { BaseConfig, COUNTER_SHARDS, csv, optionalUrl, positiveInt } from '../platform/config.js';
 
 /** Donations: campaign progress and Stripe Checkout. */
 export const DonationConfig = z.extend(BaseConfig, {
@@ -15,7 +15,7 @@ export const DonationConfig = z.extend(BaseConfig, {
   DONATION_CANCEL_URL: optionalUrl,
   CHECKOUT_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 10),
   /** How long the donations function keeps a campaign's progress between reads (0: no cache). */
-  CAMPAIGN_CACHE_SECONDS: z._default(z.pipe(numberFromText(), int().check(atLeast(0), atMost(60))), 5),
+  CAMPAIGN_CACHE_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(60))), 5),
   COUNTER_SHARDS,
 });
 export type DonationConfig = z.infer<typeof DonationConfig>;

@@ -1,3 +1,4 @@
+import { safeParse } from '../core/shared/schema.js';
 import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
@@ -16,19 +17,11 @@ import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations
 import { DomainError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
 import { readManageToken } from '../core/shared/secrets.js';
-import {
-  checkBody,
-  errorResponse,
-  type HttpRequest,
-  html,
-  httpHandler,
-  json,
-  linkChecked,
-  readerLanguage,
-  seeOther,
-  siteFor,
-  statusOf,
-} from '../platform/http.js';
+import { errorResponse, statusOf } from '../platform/http/errors.js';
+import { httpHandler } from '../platform/http/handler.js';
+import { readerLanguage, siteFor } from '../platform/http/language.js';
+import { checkBody, type HttpRequest } from '../platform/http/request.js';
+import { html, json, linkChecked, seeOther } from '../platform/http/responses.js';
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
@@ -67,14 +60,14 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       'POST /v1/donations/checkout': async (req) => {
         await limitCheckouts(req);
         checkBody(req, ['application/json']);
-        const input = req.body(CheckoutRequest, CHECKOUT_CODES);
+        const input = await req.body(CheckoutRequest, CHECKOUT_CODES);
         // The donor's language (the embed sends it), else their browser's: Checkout's, the pages after it, the receipt's.
         const lang = readerLanguage(req, site, input.lang);
         return json(201, await startCheckout(deps, { ...input, lang, client: req.client }));
       },
 
       'GET /v1/donate': async (req) => {
-        const campaign = CampaignId.safeParse(req.query.get('campaign')).data;
+        const campaign = safeParse(CampaignId, req.query.get('campaign')).data;
         // What the donor chose, as sent: shown again when the chooser comes back with an error.
         const choice = {
           frequency: req.query.get('frequency') === 'monthly' ? ('monthly' as const) : ('once' as const),

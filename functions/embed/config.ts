@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import '../core/shared/schema.js';
 
 /**
  * The embed function (GET /v1/embed.js) reads no configuration: it serves the script its bundle holds, and the

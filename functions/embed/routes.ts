@@ -1,8 +1,8 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { scriptIdentity } from '../core/embed/script.js';
-import { headAnswer } from '../platform/head.js';
-import type { HttpResponse } from '../platform/http.js';
+import { headAnswer } from '../platform/http/head.js';
+import type { HttpResponse } from '../platform/http/responses.js';
 
 export interface EmbedOptions {
   /** The built widget (web/embed/build.ts), served byte for byte: its hash is the snippet's integrity value. */
@@ -41,8 +41,8 @@ const isCached = (ifNoneMatch: string | undefined, version: string) =>
  * is kept `maxAgeSeconds` and then revalidated by its ETag. A `?v=` of an older build gets today's script with the
  * short lifetime: a snippet's integrity attribute then refuses it, and its placeholders keep their plain HTML.
  *
- * No platform/http.ts here, by choice: this route takes no input to validate and its one answer cannot fail, and the
- * error pages there would double the bundle (under the 60 KiB budget of a function without a client).
+ * No httpHandler (platform/http/) here, by choice: this route takes no input to validate and its one answer cannot
+ * fail, and the error pages and their templates would only add to the cold start of a function that needs neither.
  */
 export const makeHandler = ({ script, maxAgeSeconds }: EmbedOptions) => {
   const { bytes, version } = scriptIdentity(script);

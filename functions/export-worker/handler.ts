@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's messages, worded for every parse
+import { parse } from '../core/shared/schema.js';
 import { ExportId, type ExportRunDeps, runExport } from '../core/admin/exports.js';
 import { logger } from '../platform/logger.js';
 
@@ -7,7 +7,7 @@ const ExportEvent = z.object({ exportId: ExportId });
 
 /** Invoked asynchronously by the admin function with `{ exportId }`: streams the export to S3. */
 export const makeHandler = (deps: ExportRunDeps) => async (event: unknown) => {
-  const { exportId } = ExportEvent.parse(event);
+  const { exportId } = parse(ExportEvent, event);
   const started = Date.now();
   await runExport(deps, exportId);
   logger.info('export finished', { exportId, ms: Date.now() - started });

@@ -2,7 +2,8 @@ import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { faviconIco } from '../core/shared/favicon.js';
 import { SITE_CSS_PATH, stylesheet } from '../core/shared/stylesheet.js';
 import { MethodNotAllowedError, NotFoundError } from '../core/shared/errors.js';
-import { type HttpResponse, httpHandler } from '../platform/http.js';
+import { httpHandler } from '../platform/http/handler.js';
+import type { HttpResponse } from '../platform/http/responses.js';
 import { FAVICON_PATH, matchRoute } from '../platform/routes.js';
 
 /**

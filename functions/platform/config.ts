@@ -1,28 +1,24 @@
 import * as z from 'zod/mini';
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/subscriptions/counting.js';
-import { atLeast, atMost, blankAsAbsent, httpUrl, int, moreThan, nonEmpty, type Schema } from '../core/shared/schema.js';
+import { blankAsAbsent, httpUrl, nonEmpty, safeParse, type Schema } from '../core/shared/schema.js';
 import type { ClientOptions } from './clients.js';
 import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../core/shared/brand.js';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
 
 // The pieces every function's configuration is made of. Each function's schema has its own module beside this
-// one, and its entry imports only that: a function builds (and bundles) no other function's schema.
+// one, and its entry imports only that: a function parses (and bundles) no other function's schema.
 
 export const csv = z.pipe(
   z.string(),
   z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
 );
-/**
- * A number from an environment variable's text, as `z.coerce.number()` reads it (`Number(value)`). Not zod's own:
- * its `coerce` namespace brings its BigInt and Date types into every bundle that uses it.
- */
-export const numberFromText = () => z.transform((value: unknown) => Number(value));
-export const positiveInt = z.pipe(numberFromText(), int().check(moreThan(0)));
+/** A whole number above 0, from an environment variable's text (`Number(value)`). */
+export const positiveInt = z.pipe(z.coerce.number(), z.int().check(z.positive()));
 /**
  * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
  * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
  */
-export const COUNTER_SHARDS = z._default(z.pipe(numberFromText(), int().check(atLeast(1), atMost(MAX_SHARDS))), DEFAULT_SHARDS);
+export const COUNTER_SHARDS = z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS);
 export const optionalUrl = blankAsAbsent(httpUrl());
 
 /** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */
@@ -87,7 +83,7 @@ export const envFor = <S extends Schema>(_schema: S, values: EnvOf<S>): Record<s
 
 /** Parses the environment once, at cold start: a missing or malformed value fails there, naming the variable. */
 export const loadConfig = <T>(schema: Schema<T>, env: Readonly<Record<string, string | undefined>> = process.env): T => {
-  const result = z.safeParse(schema, env);
+  const result = safeParse(schema, env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ');
   throw new Error(`invalid configuration: ${problems}`);

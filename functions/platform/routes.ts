@@ -38,7 +38,7 @@ const DECLARED: readonly RouteSpec[] = [
  * The table with a HEAD route after each GET route, to the same function. RFC 9110 §9.3.2: HEAD works wherever GET
  * does (uptime checkers and link scanners use it), and API Gateway matches a route's method exactly, so a `GET`
  * route alone leaves HEAD to the catch-all's 405. The function answers HEAD from its GET handler without the body
- * (platform/http.ts) and without the work a GET may start (a Checkout Session, a rate-limit count).
+ * (platform/http/handler.ts) and without the work a GET may start (a Checkout Session, a rate-limit count).
  */
 export const ROUTES: readonly RouteSpec[] = DECLARED.flatMap((route) =>
   route.method === 'GET' ? [route, { ...route, method: 'HEAD' as const }] : [route],

@@ -1,6 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
-import type { Schema as ZodType } from '../core/shared/schema.js';
+import { parse, type Schema as ZodType } from '../core/shared/schema.js';
 import { logger } from './logger.js';
 
 /**
@@ -14,7 +13,7 @@ export const sqsBatchHandler =
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {
-        const outcome = await process(z.parse(schema, JSON.parse(record.body)));
+        const outcome = await process(parse(schema, JSON.parse(record.body)));
         logger.info('message processed', { messageId: record.messageId, outcome });
       } catch (error) {
         logger.warn('message failed', { messageId: record.messageId, error: error as Error });

@@ -1,6 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import '../core/shared/schema.js'; // zod's messages, worded for every parse
+import { parse } from '../core/shared/schema.js';
 import { type FeedbackDeps, recordMailFeedback, type SesFeedback } from '../core/list-hygiene/feedback.js';
 import { logger } from '../platform/logger.js';
 
@@ -16,7 +16,7 @@ const SesNotification = z.looseObject({
 });
 
 export const readFeedback = (message: string): SesFeedback | undefined => {
-  const notification = SesNotification.parse(JSON.parse(message));
+  const notification = parse(SesNotification, JSON.parse(message));
   const type = notification.notificationType ?? notification.eventType;
   if (type === 'Bounce' && notification.bounce?.bounceType === 'Permanent') {
     return { kind: 'bounce', addresses: notification.bounce.bouncedRecipients.map((r) => r.emailAddress) };

@@ -2,7 +2,9 @@ import { type GiftDeps, recordPaymentEvent } from '../core/donations/gifts.js';
 import type { PaymentEvents } from '../core/donations/ports.js';
 import type { Brand } from '../core/shared/brand.js';
 import { InvalidSignatureError } from '../core/shared/errors.js';
-import { checkBody, httpHandler, json } from '../platform/http.js';
+import { httpHandler } from '../platform/http/handler.js';
+import { checkBody } from '../platform/http/request.js';
+import { json } from '../platform/http/responses.js';
 import { logger } from '../platform/logger.js';
 
 // Stripe's events (an invoice with its lines) often exceed the contract's 16 KiB for reader-facing routes;

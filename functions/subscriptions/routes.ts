@@ -23,21 +23,12 @@ import {
   TokenQuery,
   unsubscribe,
 } from '../core/subscriptions/subscriptions.js';
-import {
-  checkBody,
-  FORM_TYPE,
-  type HttpRequest,
-  html,
-  httpHandler,
-  JSON_TYPE,
-  json,
-  MAX_BODY_BYTES,
-  MULTIPART_TYPE,
-  readerLanguage,
-  seeOther,
-  siteFor,
-  statusOf,
-} from '../platform/http.js';
+import { statusOf } from '../platform/http/errors.js';
+import { httpHandler } from '../platform/http/handler.js';
+import { readerLanguage, siteFor } from '../platform/http/language.js';
+import { FORM_TYPE, JSON_TYPE, MULTIPART_TYPE } from '../platform/http/media-types.js';
+import { checkBody, type HttpRequest, MAX_BODY_BYTES } from '../platform/http/request.js';
+import { html, json, seeOther } from '../platform/http/responses.js';
 import { inLanguage } from '../core/shared/i18n/index.js';
 import { logger } from '../platform/logger.js';
 
@@ -99,7 +90,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         try {
           await limitClient(deps, options.limits.signupClient, req.client); // every request counts, valid or not
           checkBody(req);
-          const input = req.body(SubscribeRequest, { email: 'invalid_email', lists: 'invalid_list' });
+          const input = await req.body(SubscribeRequest, { email: 'invalid_email', lists: 'invalid_list' });
           const source = input.source ?? refererOf(req); // a form posted without JavaScript names its page this way
           // The language of every page and email the reader gets from now on: the form's, else the browser's.
           const lang = readerLanguage(req, site, input.lang);
@@ -149,7 +140,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       // token (sealed, bound to one address) authenticates the request. The GET prompt above stays limited.
       'POST /v1/subscriptions/unsubscribe': async (req) => {
         checkBody(req, [FORM_TYPE, MULTIPART_TYPE, JSON_TYPE]);
-        req.body(OneClickBody);
+        await req.body(OneClickBody);
         await unsubscribe(deps, { token: tokenOf(req) });
         return req.wantsHtml ? page(200, unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
       },

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { prefersHtml } from '../../functions/platform/http.js';
+import { prefersHtml } from '../../functions/platform/http/accept.js';
 import { type Html, html, join, raw, render } from '../../functions/core/shared/template.js';
 import type { OutboxEmail } from './data-dir.js';
 

@@ -238,18 +238,20 @@ const matchesFilter = (pattern: string, line: string): boolean => {
 };
 
 describe('the metric filters match the lines the functions write', () => {
-  /** Every line the real logger writes to stdout while `run` runs (as Lambda puts them in the log group). */
+  /** Every line the real logger writes to stdout and stderr while `run` runs (Lambda puts both in the log group). */
   const linesOf = async (run: () => Promise<unknown>) => {
     const lines: string[] = [];
     logger.setLogLevel('INFO');
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      return true;
-    });
+    const writes = (['stdout', 'stderr'] as const).map((stream) =>
+      vi.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        return true;
+      }),
+    );
     try {
       await run();
     } finally {
-      write.mockRestore();
+      for (const write of writes) write.mockRestore();
       logger.setLogLevel('SILENT');
     }
     return lines;

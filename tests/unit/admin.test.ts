@@ -53,7 +53,7 @@ describe('admin tokens', () => {
     }
     expect((await admin.tokens.list())[0]?.lastUsedAt).toBe('2026-11-25T10:00:00.000Z');
     for (const bad of [undefined, '', token, `Bearer ${token}x`, `Bearer apl_${'A'.repeat(43)}`, `Basic ${token}`]) {
-      // The class is what platform/http.ts maps to 401; the core error carries no status.
+      // The class is what platform/http/errors.ts maps to 401; the core error carries no status.
       const error = await authenticateAdmin(admin, bad).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnauthorizedError);
       expect(error).toMatchObject({ code: 'unauthorized' });

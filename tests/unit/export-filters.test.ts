@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CSV_OPTIONS, DONATION_COLUMNS, donationRow, ExportRequest, majorUnits, runExport, startExport } from '../../functions/core/admin/exports.js';
 import type { Gift } from '../../functions/core/donations/model.js';
 import { ValidationError } from '../../functions/core/shared/errors.js';
-import { parseWith } from '../../functions/platform/http.js';
+import { parseWith } from '../../functions/platform/http/request.js';
 import { FakeClock } from '../support/fakes.js';
 import { makeExportDeps } from './handlers/admin-fakes.js';
 

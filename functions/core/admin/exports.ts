@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { atLeast, int } from '../shared/schema.js'; // and zod's messages, worded for every parse
+import { safeParse } from '../shared/schema.js';
 import { CampaignId, type Gift } from '../donations/model.js';
 import type { CampaignRepository } from '../donations/ports.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
@@ -28,7 +28,7 @@ const Instant = (edge: 'start' | 'end') =>
         if (!Number.isNaN(start.getTime()) && start.toISOString().startsWith(text)) {
           return new Date(start.getTime() + (edge === 'end' ? DAY_MS - 1 : 0)).toISOString();
         }
-      } else if (z.safeParse(DateTime, text).success) {
+      } else if (safeParse(DateTime, text).success) {
         return new Date(text).toISOString();
       }
       ctx.issues.push({ code: 'custom', message: 'A date (2026-11-01, read in UTC) or an ISO 8601 time with its offset (2026-11-01T09:00:00Z).', input: text });
@@ -69,7 +69,7 @@ export const ExportJob = z.object({
   kind: z.enum(['subscribers', 'donations']),
   filters: z.omit(ExportRequest, { kind: true }),
   status: z.enum(['running', 'done', 'failed']),
-  rows: int().check(atLeast(0)),
+  rows: z.int().check(z.gte(0)),
   createdAt: z.string(),
   finishedAt: z.optional(z.string()),
   objectKey: z.optional(z.string()),

@@ -1,6 +1,6 @@
 import { normalizeEmail } from '../shared/email-address.js';
 import * as z from 'zod/mini';
-import '../shared/schema.js'; // zod's messages, worded for every parse
+import { safeParse } from '../shared/schema.js';
 import {
   type Campaign,
   CampaignCurrencyLockedError,
@@ -150,7 +150,7 @@ export const saveCampaign = async (
   options: { reopen?: boolean } = {},
 ) => {
   checkCampaignCurrency(input.currency, deps.settings.currencies);
-  const parsed = z.safeParse(CampaignSettings, input);
+  const parsed = safeParse(CampaignSettings, input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ValidationError('invalid_field', issue?.message ?? 'Invalid input.', { field: issue?.path.map(String).join('.') });

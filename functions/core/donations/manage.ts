@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import '../shared/schema.js'; // zod's messages, worded for every parse
 import { inLanguage } from '../shared/i18n/index.js';
 import type { Clock } from '../shared/ports.js';
 import { type Keys, makeManageToken, readManageToken } from '../shared/secrets.js';

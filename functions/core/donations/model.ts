@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { atLeast, atMost, instant, int, moreThan } from '../shared/schema.js';
+import { instant } from '../shared/schema.js';
 import { type EmailAddress, hasControlCharacters } from '../shared/email-address.js';
 import { DomainError } from '../shared/errors.js';
 import { LANGUAGES, type Language } from '../shared/i18n/index.js';
@@ -33,11 +33,11 @@ export const CampaignSettings = z.object({
   id: CampaignId,
   title: CampaignTitle,
   currency: CurrencyCode,
-  goal: int().check(atLeast(0)),
+  goal: z.int().check(z.gte(0)),
   open: z.boolean(),
-  suggestedAmounts: z.array(int().check(moreThan(0))).check(z.maxLength(8)),
-  minAmount: int().check(moreThan(0)),
-  maxAmount: int().check(moreThan(0)),
+  suggestedAmounts: z.array(z.int().check(z.positive())).check(z.maxLength(8)),
+  minAmount: z.int().check(z.positive()),
+  maxAmount: z.int().check(z.positive()),
 });
 export type CampaignSettings = z.infer<typeof CampaignSettings>;
 
@@ -47,10 +47,10 @@ export const Campaign = z.extend(CampaignSettings, {
    * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
    * second neither exceed one item's write rate nor collide in transactions.
    */
-  shards: int().check(atLeast(1), atMost(MAX_SHARDS)),
-  raised: int(),
-  donations: int(),
-  donors: int(),
+  shards: z.int().check(z.gte(1), z.lte(MAX_SHARDS)),
+  raised: z.int(),
+  donations: z.int(),
+  donors: z.int(),
   createdAt: instant(),
   updatedAt: instant(),
 });
@@ -79,14 +79,14 @@ export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
 /** What a gift has added to its campaign's totals so far. */
 export const Contribution = z.object({
-  raised: int(),
-  donations: int(),
+  raised: z.int(),
+  donations: z.int(),
   donor: z.boolean(),
 });
 export type Contribution = z.infer<typeof Contribution>;
 
 /** One refund of a gift, by Stripe's refund id. A failed (or canceled) refund gives the money back for good. */
-export const Refund = z.object({ amount: int().check(atLeast(0)), failed: z.optional(z.literal(true)) });
+export const Refund = z.object({ amount: z.int().check(z.gte(0)), failed: z.optional(z.literal(true)) });
 export type Refund = z.infer<typeof Refund>;
 
 /** A refund as one Stripe event reports it. */
@@ -108,7 +108,7 @@ export const Gift = z.object({
   key: z.string(),
   status: GiftStatus,
   campaign: z.optional(z.string()),
-  amount: z.optional(int().check(atLeast(0))),
+  amount: z.optional(z.int().check(z.gte(0))),
   currency: z.optional(z.string()),
   frequency: z.optional(Frequency),
   /** The donor's address in its canonical form (see EmailAddress); absent when Stripe gave none we could mail. */
@@ -124,12 +124,12 @@ export const Gift = z.object({
    * Net refunded amount: what the refunds that have not failed took back (see `netRefunded`), derived from
    * `refunds` and `refundedFloor` on every change.
    */
-  refunded: int().check(atLeast(0)),
+  refunded: z.int().check(z.gte(0)),
   /**
    * The largest cumulative `amount_refunded` seen on a `charge.refunded` event: refunds we may not know one by one
    * (Stripe's charge event need not list them). A refund that fails later is taken off it.
    */
-  refundedFloor: z.optional(int().check(atLeast(0))),
+  refundedFloor: z.optional(z.int().check(z.gte(0))),
   /** Each refund of the payment by Stripe's refund id: its amount, and `failed` once it failed or was canceled (final). */
   refunds: z.optional(z.record(z.string(), Refund)),
   /** Whether Stripe holds the money back now: a dispute is open or lost (a won one counts again). */
@@ -145,7 +145,7 @@ export const Gift = z.object({
   lang: z.optional(z.enum(LANGUAGES)),
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
-  version: int().check(atLeast(0)),
+  version: z.int().check(z.gte(0)),
 });
 export type Gift = z.infer<typeof Gift>;
 

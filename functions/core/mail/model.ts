@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { atLeast, instant, int } from '../shared/schema.js';
+import { instant } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
 import { LanguageCode, SignupRequest } from '../subscriptions/model.js';
 
@@ -19,7 +19,7 @@ export const ReceiptGift = z.object({
   email: EmailAddress,
   name: z.optional(z.string()),
   campaignTitle: z.string(),
-  amount: int().check(atLeast(0)),
+  amount: z.int().check(z.gte(0)),
   currency: z.string(),
   monthly: z.boolean(),
   paidAt: instant(),

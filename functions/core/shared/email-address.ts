@@ -1,6 +1,5 @@
 import { domainToASCII } from 'node:url';
 import * as z from 'zod/mini';
-import './schema.js'; // zod's messages, worded for every parse
 import { ValidationError } from './errors.js';
 import { type Keys, keyedHash } from './secrets.js';
 

@@ -1,6 +1,6 @@
 /**
- * Base of every error the core throws on purpose. It says what went wrong, never how to answer: `platform/http.ts`
- * maps each class to an HTTP status, in one table.
+ * Base of every error the core throws on purpose. It says what went wrong, never how to answer:
+ * `platform/http/errors.ts` maps each class to an HTTP status, in one table.
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string;

@@ -1,10 +1,12 @@
 /**
  * The functions validate with zod's small build, `zod/mini` (functions, not methods, so that a bundle keeps only
- * the validators it uses: about 16 KiB against about 97 KiB for `zod` itself, and half its import time).
- * Each module imports it directly (`import * as z from 'zod/mini'`): re-exporting the namespace from here would
- * defeat esbuild's tree shaking and bundle all of it (430 KiB). This module words zod's messages (`plainMessage`),
- * and every module that defines a schema imports it. Tools and tests that
- * never ship in a Lambda bundle may use `zod` itself: both builds share one core, and every parser here takes either.
+ * the validators it uses). Each module imports it directly (`import * as z from 'zod/mini'`): re-exporting the
+ * namespace from here would defeat esbuild's tree shaking and bundle all of zod.
+ *
+ * Every parse goes through `parse` or `safeParse` below, which word zod's messages (`plainMessage`) for that parse:
+ * nothing is configured globally, so no module has to be imported for its side effects, and a parse elsewhere
+ * (zod/mini alone says only "Invalid input") is caught by tests/unit/schema.test.ts. Tools and tests that never ship
+ * in a Lambda bundle may use `zod` itself: both builds share one core, and every parser here takes either.
  */
 import * as z from 'zod/mini';
 
@@ -13,12 +15,12 @@ const count = (n: number | bigint, origin: string | undefined) => {
   const unit = origin ? UNITS[origin] : undefined;
   return unit ? `${n} ${Number(n) === 1 ? unit[0] : unit[1]}` : String(n);
 };
-const TYPE_NAMES: Record<string, string> = { number: 'a number', string: 'text', boolean: 'true or false', array: 'a list', object: 'an object' };
+const TYPE_NAMES: Record<string, string> = { number: 'a number', int: 'a whole number', string: 'text', boolean: 'true or false', array: 'a list', object: 'an object' };
 
 /**
  * The message of every problem a schema does not word itself, in plain sentences like the API's own ("At most 64
- * characters."): zod/mini alone says only "Invalid input", and zod's English catalogue (2.7 KiB in every bundle)
- * speaks of types ("Too big: expected string to have <=64 characters").
+ * characters."): zod/mini alone says only "Invalid input", and zod's English catalogue speaks of types ("Too big:
+ * expected string to have <=64 characters").
  */
 export const plainMessage = (issue: z.core.$ZodRawIssue): string => {
   switch (issue.code) {
@@ -39,25 +41,16 @@ export const plainMessage = (issue: z.core.$ZodRawIssue): string => {
   }
 };
 
-z.config({ localeError: plainMessage });
-
 /** Any zod schema of either build, by the type it parses to. */
 export type Schema<T = unknown> = z.core.$ZodType<T>;
 
-/**
- * A whole number (a safe integer): a number that is not whole is "Expected a whole number.", as with zod's `z.int()`
- * (anything else, "Expected a number."). Not zod's own: its number formats (int32, float64… with their ranges) cost
- * 1.3 KiB of every bundle for this one check.
- */
-export const int = () => z.number().check(z.refine(Number.isSafeInteger, 'Expected a whole number.'));
+const WORDED = { error: plainMessage } as const;
 
-/**
- * Bounds of a number, worded as zod's own checks are ("At least 0.", "More than 0.", "At most 60."). Not zod's
- * `z.gte`, `z.positive`…: their comparison checks cost 0.9 KiB of every bundle.
- */
-export const atLeast = (min: number) => z.refine<number>((n) => n >= min, `At least ${min}.`);
-export const moreThan = (min: number) => z.refine<number>((n) => n > min, `More than ${min}.`);
-export const atMost = (max: number) => z.refine<number>((n) => n <= max, `At most ${max}.`);
+/** zod's `parse` with our wording: the value as the schema outputs it, or a ZodError with plain messages. */
+export const parse = <S extends Schema>(schema: S, value: unknown): z.output<S> => z.parse(schema, value, WORDED);
+
+/** zod's `safeParse` with our wording: `{ success, data }` or `{ success: false, error }` with plain messages. */
+export const safeParse = <S extends Schema>(schema: S, value: unknown) => z.safeParse(schema, value, WORDED);
 
 /** A non-empty string. */
 export const nonEmpty = () => z.string().check(z.minLength(1));
@@ -73,6 +66,5 @@ export const blankAsAbsent = <T extends z.core.SomeType>(schema: T) =>
 export const instant = () =>
   z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/, 'Not an ISO 8601 time in UTC.'));
 
-/** An absolute http(s) URL (zod's own URL type costs 2 KiB of bundle for the same check). */
-export const httpUrl = () =>
-  z.string().check(z.refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), 'Not an absolute http(s) URL.'));
+/** An absolute http(s) URL. */
+export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'Not an absolute http(s) URL.' });

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { int, type Schema } from './schema.js';
+import { safeParse, type Schema } from './schema.js';
 import { InvalidTokenError } from './errors.js';
 
 /** Keys derived from the one signing secret kept in Secrets Manager; each has a single purpose. */
@@ -46,7 +46,7 @@ export const openToken = <T>(key: Buffer, purpose: string, token: string, schema
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES)).setAAD(Buffer.from(purpose));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
-    const parsed = z.safeParse(schema, JSON.parse(text.toString('utf8')));
+    const parsed = safeParse(schema, JSON.parse(text.toString('utf8')));
     if (!parsed.success) throw forged();
     return parsed.data;
   } catch (error) {
@@ -56,7 +56,7 @@ export const openToken = <T>(key: Buffer, purpose: string, token: string, schema
 };
 
 /** `q`: the signup request the link confirms. */
-const ConfirmPayload = z.object({ e: z.string(), r: z.string(), q: z.string(), x: int(), n: z.string() });
+const ConfirmPayload = z.object({ e: z.string(), r: z.string(), q: z.string(), x: z.int(), n: z.string() });
 const UnsubscribePayload = z.object({ e: z.string() });
 
 export interface ConfirmToken {
@@ -96,7 +96,7 @@ export const makeUnsubscribeToken = (key: Buffer, email: string): string =>
 export const readUnsubscribeToken = (key: Buffer, token: string): string =>
   openToken(key, 'unsubscribe', token, UnsubscribePayload).e;
 
-const ManagePayload = z.object({ c: z.string().check(z.minLength(1), z.maxLength(255)), x: int() });
+const ManagePayload = z.object({ c: z.string().check(z.minLength(1), z.maxLength(255)), x: z.int() });
 
 export interface ManageToken {
   /** The Stripe customer whose Customer Portal the link opens. */

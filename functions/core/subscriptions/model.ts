@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { atLeast, blankAsAbsent, instant, int } from '../shared/schema.js';
+import { blankAsAbsent, instant } from '../shared/schema.js';
 import { EmailAddress, hasControlCharacters } from '../shared/email-address.js';
 import { LANGUAGES } from '../shared/i18n/index.js';
 
@@ -119,7 +119,7 @@ export const Subscriber = z.object({
    * confirmation and when the round ends.
    */
   requests: z.optional(z.array(PendingRequest)),
-  version: int().check(atLeast(0)),
+  version: z.int().check(z.gte(0)),
 });
 
 export type Subscriber = z.infer<typeof Subscriber>;

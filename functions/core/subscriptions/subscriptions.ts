@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import '../shared/schema.js'; // zod's messages, worded for every parse
 import { alreadySubscribedEmail, confirmationEmail, type MailSender } from '../mail/emails.js';
 import { addressKey, hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
 import { InvalidTokenError, ValidationError } from '../shared/errors.js';

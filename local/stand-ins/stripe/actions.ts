@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
-import { prefersHtml } from '../../../functions/platform/http.js';
+import { prefersHtml } from '../../../functions/platform/http/accept.js';
 import { resourceMissing, sendJson, stripeError } from './http.js';
 import { chargeView, refund as createRefund, customer, customerDetails, subscription as createSubscription, dispute, type EventOf, type EventType, event, invoiceView, monthlyAmount, paidInvoice, payment } from './objects.js';
 import { type CheckoutSetup, newId, own, type StripeStore } from './state.js';

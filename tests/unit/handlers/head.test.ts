@@ -9,7 +9,7 @@ import { makeHandler as adminHandler } from '../../../functions/admin/routes.js'
 import { makeHandler as embedHandler } from '../../../functions/embed/routes.js';
 import { makeHandler as fallbackHandler } from '../../../functions/fallback/routes.js';
 import { makeHandler as subscriptionsHandler } from '../../../functions/subscriptions/routes.js';
-import type { HttpResponse } from '../../../functions/platform/http.js';
+import type { HttpResponse } from '../../../functions/platform/http/responses.js';
 import { makeDonationsHandler } from '../../support/donation-fakes.js';
 import { MemoryRateLimiter, makeSubscriptionDeps } from '../../support/fakes.js';
 import { makeAdminDeps, makeExportDeps } from './admin-fakes.js';

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { RateLimitedError, TransientError, ValidationError } from '../../functions/core/shared/errors.js';
-import { checkBody, httpHandler, json, parseMultipart } from '../../functions/platform/http.js';
+import { RateLimitedError, TransientError, ValidationError } from '../../../functions/core/shared/errors.js';
+import { httpHandler } from '../../../functions/platform/http/handler.js';
+import { checkBody } from '../../../functions/platform/http/request.js';
+import { json } from '../../../functions/platform/http/responses.js';
 
 const event = (overrides: Partial<APIGatewayProxyEventV2> & { method?: string } = {}): APIGatewayProxyEventV2 => ({
   version: '2.0',
@@ -32,7 +34,7 @@ const handler = httpHandler(
   {
     'POST /things': async (req) => {
       checkBody(req);
-      return json(200, { got: req.body(Thing, { email: 'invalid_email' }), ip: req.client.ip });
+      return json(200, { got: await req.body(Thing, { email: 'invalid_email' }), ip: req.client.ip });
     },
     'GET /boom': async () => {
       throw new Error('secret internal detail: arn:aws:dynamodb:table/x');
@@ -62,6 +64,25 @@ describe('httpHandler', () => {
     expect(JSON.parse(base64.body ?? '').got.email).toBe('b@example.org');
     const form = await handler(event({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=c%40example.org' }));
     expect(JSON.parse(form.body ?? '').got.email).toBe('c@example.org');
+  });
+
+  it('reads a multipart body where the route accepts one, and answers a malformed one 400', async () => {
+    const multipart = httpHandler(
+      {
+        'POST /things': async (req) => {
+          checkBody(req, ['multipart/form-data']);
+          return json(200, { got: await req.body(Thing) });
+        },
+      },
+      { siteName: 'Example' },
+    );
+    const headers = { 'content-type': 'multipart/form-data; boundary=xyz', accept: 'application/json' };
+    const part = 'Content-Disposition: form-data; name="email"\r\n\r\nd@example.org';
+    const sent = await multipart(event({ headers, body: Buffer.from(`--xyz\r\n${part}\r\n--xyz--\r\n`).toString('base64'), isBase64Encoded: true }));
+    expect(JSON.parse(sent.body ?? '')).toEqual({ got: { email: 'd@example.org' } });
+    const unclosed = await multipart(event({ headers, body: `--xyz\r\n${part}\r\n` }));
+    expect(unclosed.statusCode).toBe(400);
+    expect(JSON.parse(unclosed.body ?? '')).toEqual({ error: { code: 'invalid_body', message: 'The multipart body is not closed.' } });
   });
 
   it('maps bad input to the contract\'s 400 with the field, and size and type to 413 and 415', async () => {
@@ -135,29 +156,5 @@ describe('httpHandler, asked HEAD', () => {
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBe('42');
     expect(limited.body).toBe('');
-  });
-});
-
-describe('parseMultipart', () => {
-  const type = 'multipart/form-data; boundary=b0undary';
-  const body = (...parts: string[]) => `${parts.map((p) => `--b0undary\r\n${p}\r\n`).join('')}--b0undary--\r\n`;
-
-  it('reads the text fields of an RFC 7578 body, as a mail client sends RFC 8058 one-click', () => {
-    const fields = parseMultipart(
-      `preamble\r\n${body('Content-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click', 'content-disposition: form-data; name=lists\r\nContent-Type: text/plain; charset=utf-8\r\n\r\na\r\nb')}epilogue`,
-      type,
-    );
-    expect(fields.get('List-Unsubscribe')).toBe('One-Click');
-    expect(fields.get('lists')).toBe('a\r\nb');
-    const quoted = parseMultipart('--a:b"c\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--a:b"c--', 'multipart/form-data; boundary="a:b\\"c"');
-    expect(quoted.get('x')).toBe('1');
-  });
-
-  it('refuses a body without boundary, closing delimiter or field name, and files', () => {
-    const part = 'Content-Disposition: form-data; name="x"\r\n\r\n1';
-    expect(() => parseMultipart(body(part), 'multipart/form-data')).toThrow(ValidationError);
-    expect(() => parseMultipart(`--b0undary\r\n${part}\r\n`, type)).toThrow(/not closed/);
-    expect(() => parseMultipart(body('Content-Type: text/plain\r\n\r\n1'), type)).toThrow(/no form-data name/);
-    expect(() => parseMultipart(body('Content-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\n1'), type)).toThrow(/Files/);
   });
 });

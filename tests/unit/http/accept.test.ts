@@ -1,6 +1,7 @@
 import Negotiator from 'negotiator';
 import { describe, expect, it } from 'vitest';
-import { JSON_TYPE, prefersHtml } from '../../functions/platform/http.js';
+import { prefersHtml } from '../../../functions/platform/http/accept.js';
+import { JSON_TYPE } from '../../../functions/platform/http/media-types.js';
 
 /** What negotiator (the well-known library) decides for the same pair, with JSON offered first. */
 const negotiatorSays = (accept: string) => new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, 'text/html']) === 'text/html';

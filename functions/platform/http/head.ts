@@ -10,7 +10,7 @@ interface Answer {
  * The answer to a HEAD request, from the answer GET gets: the same status and headers, no content (RFC 9110
  * §9.3.2). Content-Length is the length of the content GET sends, in bytes as sent (a base64 body decoded), as
  * §8.6 asks of a HEAD answer; 204 and 304 answers carry none (§8.6 again). It imports nothing: the embed function,
- * which does without platform/http.ts, uses it too.
+ * which does without the rest of platform/http/, uses it too.
  */
 export const headAnswer = <T extends Answer>(answer: T): T => {
   const headers = { ...answer.headers };
