@@ -10,7 +10,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk
 import { DynamoExportSource } from '../functions/adapters/dynamo-exports.js';
 import { indexPartition } from '../functions/adapters/dynamo-keys.js';
 import { S3ExportWriter } from '../functions/adapters/s3-export-writer.js';
-import { SUBSCRIBER_COLUMNS, subscriberRow } from '../functions/core/admin/exports.js';
+import { SUBSCRIBER_COLUMNS, subscriberRow } from '../functions/core/admin/exports/csv.js';
 import { createTables } from '../local/server/tables.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

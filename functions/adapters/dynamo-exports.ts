@@ -2,7 +2,8 @@ import { parse } from '../core/shared/schema.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Gift } from '../core/donations/model.js';
-import { type ExportFilters, ExportJob, type ExportJobs, type ExportSource } from '../core/admin/exports.js';
+import { type ExportFilters, ExportJob } from '../core/admin/exports/model.js';
+import type { ExportJobs, ExportSource } from '../core/admin/exports/ports.js';
 import { Subscriber } from '../core/subscriptions/model.js';
 import { epochSeconds, indexPartitions } from './dynamo-keys.js';
 

@@ -1,5 +1,5 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { ExportWorker } from '../core/admin/exports.js';
+import type { ExportWorker } from '../core/admin/exports/ports.js';
 
 /** Starts the export worker function asynchronously (InvocationType Event): Lambda queues and retries it. */
 export class LambdaExportWorker implements ExportWorker {

@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ExportLinks } from '../core/admin/exports.js';
+import type { ExportLinks } from '../core/admin/exports/ports.js';
 
 /** Presigned GET links to written exports, as attachments named after the object. */
 export class S3ExportLinks implements ExportLinks {

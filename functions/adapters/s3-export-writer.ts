@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { stringify } from 'csv-stringify';
-import { CSV_OPTIONS, type ExportWriter } from '../core/admin/exports.js';
+import { CSV_OPTIONS } from '../core/admin/exports/csv.js';
+import type { ExportWriter } from '../core/admin/exports/ports.js';
 
 /**
  * CSV (RFC 4180: CRLF, quotes as needed, UTF-8 after a byte-order mark; see CSV_OPTIONS) streamed through a

@@ -1,5 +1,6 @@
 import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin/admin.js';
-import { type ExportAdminDeps, ExportId, ExportRequest, exportStatus, startExport, UNKNOWN_EXPORT } from '../core/admin/exports.js';
+import { type ExportAdminDeps, exportStatus, startExport } from '../core/admin/exports/exports.js';
+import { ExportId, ExportRequest, UNKNOWN_EXPORT } from '../core/admin/exports/model.js';
 import type { Brand } from '../core/shared/brand.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';

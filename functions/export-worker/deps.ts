@@ -1,6 +1,6 @@
 import { DynamoExportJobs, DynamoExportSource } from '../adapters/dynamo-exports.js';
 import { S3ExportWriter } from '../adapters/s3-export-writer.js';
-import type { ExportRunDeps } from '../core/admin/exports.js';
+import type { ExportRunDeps } from '../core/admin/exports/exports.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
 import type { ExportWorkerConfig } from '../configs.js';
 import { s3Client } from '../platform/wiring/export-bucket.js';

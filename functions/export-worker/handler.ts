@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { parse } from '../core/shared/schema.js';
-import { ExportId, type ExportRunDeps, runExport } from '../core/admin/exports.js';
+import { ExportId } from '../core/admin/exports/model.js';
+import { type ExportRunDeps, runExport } from '../core/admin/exports/exports.js';
 import { logger } from '../platform/logger.js';
 
 const ExportEvent = z.object({ exportId: ExportId });

@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { CSV_OPTIONS, DONATION_COLUMNS, donationRow, ExportRequest, majorUnits, runExport, startExport } from '../../functions/core/admin/exports.js';
+import { CSV_OPTIONS, DONATION_COLUMNS, donationRow, majorUnits } from '../../functions/core/admin/exports/csv.js';
+import { ExportRequest } from '../../functions/core/admin/exports/model.js';
+import { runExport, startExport } from '../../functions/core/admin/exports/exports.js';
 import type { Gift } from '../../functions/core/donations/model.js';
 import { ValidationError } from '../../functions/core/shared/errors.js';
 import { parseWith } from '../../functions/platform/http/request.js';

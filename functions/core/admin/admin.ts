@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { addressKey, normalizeEmail } from '../shared/email-address.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.js';
 import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from './ports.js';
-import { giftStatus } from './exports.js';
+import { giftStatus } from './exports/csv.js';
 import type { Gift } from '../donations/model.js';
 import type { CampaignRepository } from '../donations/ports.js';
 import type { Clock } from '../shared/ports.js';

@@ -1,6 +1,6 @@
 import { DynamoExportJobs } from '../../adapters/dynamo-exports.js';
 import { S3ExportLinks } from '../../adapters/s3-export-links.js';
-import type { ExportAdminDeps } from '../../core/admin/exports.js';
+import type { ExportAdminDeps } from '../../core/admin/exports/exports.js';
 import { type ClientOptions, type documentClient, systemClock } from '../clients.js';
 import { s3Client } from './export-bucket.js';
 import type { ExportWorkerConfig } from '../../configs.js';

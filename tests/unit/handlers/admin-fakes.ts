@@ -1,4 +1,6 @@
-import type { ExportAdminDeps, ExportCatalogue, ExportJob, ExportJobs, ExportLinks, ExportRunDeps, ExportWriter } from '../../../functions/core/admin/exports.js';
+import type { ExportAdminDeps, ExportCatalogue, ExportRunDeps } from '../../../functions/core/admin/exports/exports.js';
+import type { ExportJob } from '../../../functions/core/admin/exports/model.js';
+import type { ExportJobs, ExportLinks, ExportWriter } from '../../../functions/core/admin/exports/ports.js';
 import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from '../../../functions/core/admin/ports.js';
 import type { Gift } from '../../../functions/core/donations/model.js';
 import type { Subscriber } from '../../../functions/core/subscriptions/model.js';

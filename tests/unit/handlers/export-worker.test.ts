@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startExport } from '../../../functions/core/admin/exports.js';
+import { startExport } from '../../../functions/core/admin/exports/exports.js';
 import type { Subscriber } from '../../../functions/core/subscriptions/model.js';
 import { makeHandler } from '../../../functions/export-worker/handler.js';
 import { FakeClock } from '../../support/fakes.js';

@@ -1,0 +1,148 @@
+import type { Gift } from '../../donations/model.js';
+import type { CampaignRepository } from '../../donations/ports.js';
+import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import type { Clock } from '../../shared/ports.js';
+import { newId } from '../../shared/secrets.js';
+import { SubscriberStatus } from '../../subscriptions/model.js';
+import type { SubscriberCounts } from '../../subscriptions/ports.js';
+import { DONATION_COLUMNS, donationRow, giftStatus, SUBSCRIBER_COLUMNS, subscriberRow } from './csv.js';
+import { DonationStatus, type ExportJob, type ExportRequest, UNKNOWN_EXPORT } from './model.js';
+import type { ExportJobs, ExportLinks, ExportSource, ExportWorker, ExportWriter } from './ports.js';
+
+/** Starting an export and reporting on it (the admin API). */
+export interface ExportAdminDeps {
+  clock: Clock;
+  jobs: ExportJobs;
+  worker: ExportWorker;
+  links: ExportLinks;
+}
+
+/**
+ * What a filter may name: the lists subscribers are counted on (the counts every subscriber write keeps), and the
+ * campaigns. Both are read from what the admin API holds already: no new access to the tables.
+ */
+export interface ExportCatalogue {
+  /** The configured lists (a list with no subscriber yet is still a list). */
+  listIds: readonly string[];
+  counts: SubscriberCounts;
+  campaigns: Pick<CampaignRepository, 'list'>;
+}
+
+/** Running one (the export worker). */
+export interface ExportRunDeps {
+  clock: Clock;
+  jobs: ExportJobs;
+  source: ExportSource;
+  writer: ExportWriter;
+}
+
+export const LINK_SECONDS = 15 * 60;
+/** The worker function's 15-minute timeout, plus Lambda's queueing of the asynchronous invocation. */
+const WORKER_DEADLINE_MS = 20 * 60 * 1000;
+
+const invalid = (field: string, message: string) => new ValidationError('invalid_field', message, { field });
+const oneOf = (values: readonly string[]) => values.join(', ');
+const SUBSCRIBER_STATUSES: readonly string[] = SubscriberStatus.options;
+const DONATION_STATUSES: readonly string[] = DonationStatus.options;
+
+/**
+ * A filter that does not fit the kind, or names what does not exist, is refused (400 `invalid_field`), never
+ * answered with an empty file: a status of the other kind, a list no subscriber has ever been counted on, a
+ * campaign that is not there.
+ */
+const checkFilters = async (deps: ExportCatalogue, request: ExportRequest) => {
+  const { kind, status } = request;
+  if (kind === 'donations' && request.list) throw invalid('list', 'The list filter applies to subscribers exports only.');
+  if (kind === 'subscribers' && request.campaign) throw invalid('campaign', 'The campaign filter applies to donations exports only.');
+  if (status !== undefined) {
+    const [own, other, otherKind] =
+      kind === 'subscribers' ? [SUBSCRIBER_STATUSES, DONATION_STATUSES, 'donation'] : [DONATION_STATUSES, SUBSCRIBER_STATUSES, 'subscriber'];
+    if (!own.includes(status)) {
+      const what = other.includes(status) ? `a ${otherKind} status` : 'not a status';
+      throw invalid('status', `"${status}" is ${what}: a ${kind} export takes ${oneOf(own)}.`);
+    }
+  }
+  if (request.since && request.until && request.since > request.until) throw invalid('since', 'since must be before until.');
+  if (request.list) {
+    // The configured lists, and any list a subscriber is still counted on (one since removed from the configuration).
+    const counted = Object.keys(await deps.counts.read()).flatMap((key) => (key.startsWith('list:') ? [key.split(':')[1] ?? ''] : []));
+    const lists = new Set([...deps.listIds, ...counted]);
+    if (!lists.has(request.list)) {
+      const known = lists.size ? `the lists are ${oneOf([...lists].sort())}` : 'there are no lists';
+      throw invalid('list', `There is no list "${request.list}": ${known}.`);
+    }
+  }
+  if (request.campaign) {
+    const campaigns = (await deps.campaigns.list()).map((c) => c.id);
+    if (!campaigns.includes(request.campaign)) {
+      const known = campaigns.length ? `the campaigns are ${oneOf(campaigns.sort())}` : 'there are no campaigns yet';
+      throw invalid('campaign', `There is no campaign "${request.campaign}": ${known}.`);
+    }
+  }
+};
+
+/**
+ * Checks the filters (ValidationError, see checkFilters), records a running export and starts the worker. Returns at
+ * once: the export streams in the background.
+ */
+export const startExport = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'worker'> & ExportCatalogue, request: ExportRequest) => {
+  await checkFilters(deps, request);
+  const { kind, ...filters } = request;
+  const job: ExportJob = { id: `exp_${newId(12)}`, kind, filters, status: 'running', rows: 0, createdAt: deps.clock.now().toISOString() };
+  await deps.jobs.create(job);
+  try {
+    await deps.worker.start(job.id);
+  } catch (error) {
+    await deps.jobs.finish(job.id, { status: 'failed', rows: 0 }, deps.clock.now());
+    throw error;
+  }
+  return { id: job.id, status: job.status };
+};
+
+const PROGRESS_EVERY = 10_000;
+
+async function* mapRows<T>(items: AsyncIterable<T>, row: (item: T) => string[], progress: (rows: number) => Promise<void>, keep: (item: T) => boolean = () => true) {
+  let count = 0;
+  for await (const item of items) {
+    if (!keep(item)) continue;
+    yield row(item);
+    count += 1;
+    if (count % PROGRESS_EVERY === 0) await progress(count);
+  }
+}
+
+/** A donation's status is worked out from the gift (refunds, disputes): filtered here, as the rows go by. */
+const ofStatus = (status: string | undefined) => (gift: Gift) => status === undefined || giftStatus(gift) === status;
+
+/** The worker: streams every matching row through the CSV writer into object storage, then marks the job. */
+export const runExport = async (deps: ExportRunDeps, jobId: string) => {
+  const job = await deps.jobs.get(jobId);
+  if (job?.status !== 'running') return;
+  const key = `exports/${job.createdAt.slice(0, 10)}/${job.id}-${job.kind}.csv`;
+  const progress = (rows: number) => deps.jobs.progress(job.id, rows);
+  try {
+    const rows =
+      job.kind === 'subscribers'
+        ? await deps.writer.write(key, SUBSCRIBER_COLUMNS, mapRows(deps.source.subscribers(job.filters), subscriberRow, progress))
+        : await deps.writer.write(key, DONATION_COLUMNS, mapRows(deps.source.gifts(job.filters), donationRow, progress, ofStatus(job.filters.status)));
+    await deps.jobs.finish(job.id, { status: 'done', rows, objectKey: key }, deps.clock.now());
+  } catch (error) {
+    await deps.jobs.finish(job.id, { status: 'failed', rows: 0 }, deps.clock.now());
+    throw error;
+  }
+};
+
+/** An export's state; once done, a presigned link valid for 15 minutes. Throws NotFoundError. */
+export const exportStatus = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'links'>, id: string) => {
+  let job = await deps.jobs.get(id);
+  if (!job) throw new NotFoundError(UNKNOWN_EXPORT);
+  if (job.status === 'running' && deps.clock.now().getTime() - Date.parse(job.createdAt) > WORKER_DEADLINE_MS) {
+    // The worker died (timeout, crash) without saying so: no export runs longer than its function may.
+    await deps.jobs.finish(job.id, { status: 'failed', rows: job.rows }, deps.clock.now());
+    job = { ...job, status: 'failed' };
+  }
+  const base = { id: job.id, kind: job.kind, status: job.status, rows: job.rows };
+  if (job.status !== 'done' || !job.objectKey) return base;
+  const expiresAt = new Date(deps.clock.now().getTime() + LINK_SECONDS * 1000).toISOString();
+  return { ...base, url: await deps.links.link(job.objectKey, LINK_SECONDS), expiresAt };
+};
