@@ -8,7 +8,7 @@ import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
 import { DynamoCampaignRepository } from '../functions/adapters/dynamo-donations.js';
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../functions/core/subscriptions/counting.js';
 import { createAdminToken, revokeAdminTokens } from '../functions/core/admin/admin.js';
-import { checkCampaignCurrency, defaultBounds, saveCampaign } from '../functions/core/donations/checkout.js';
+import { checkCampaignCurrency, defaultBounds, saveCampaign } from '../functions/core/donations/campaigns.js';
 import { CampaignId, CampaignTitle, CurrencyCode } from '../functions/core/donations/model.js';
 import { DomainError } from '../functions/core/shared/errors.js';
 import { DonationConfig } from '../functions/configs.js';

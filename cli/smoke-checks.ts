@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import * as z from 'zod';
 import { DynamoCampaignRepository, DynamoGiftLedger, donationKeys } from '../functions/adapters/dynamo-donations.js';
 import { isLiveKey } from '../functions/adapters/stripe-payments.js';
-import { defaultBounds, saveCampaign } from '../functions/core/donations/checkout.js';
+import { defaultBounds, saveCampaign } from '../functions/core/donations/campaigns.js';
 import { checkoutSession, event as stripeEvent } from '../local/stand-ins/stripe/objects.js';
 import { AdminApiError, adminApi } from './api.js';
 import type { StackAlarm, StripeSecret } from './smoke-aws.js';

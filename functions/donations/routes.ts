@@ -2,17 +2,10 @@ import { safeParse } from '../core/shared/schema.js';
 import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
-import {
-  campaignProgress,
-  checkDonateLink,
-  DonateQuery,
-  type DonationDeps,
-  describeGift,
-  followDonateLink,
-  hasAmount,
-  startCheckout,
-  UNKNOWN_CAMPAIGN,
-} from '../core/donations/checkout.js';
+import { campaignProgress, UNKNOWN_CAMPAIGN } from '../core/donations/campaigns.js';
+import { checkDonateLink, DonateQuery, followDonateLink, hasAmount } from '../core/donations/donate-link.js';
+import { type DonationDeps, startCheckout } from '../core/donations/checkout.js';
+import { describeGift } from '../core/donations/thanks.js';
 import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
 import { DomainError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';

@@ -1,5 +1,5 @@
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
-import { defaultBounds } from '../../functions/core/donations/checkout.js';
+import { defaultBounds } from '../../functions/core/donations/campaigns.js';
 import type { documentClient } from '../../functions/platform/clients.js';
 
 export const DEMO_CAMPAIGN = 'ukraine';

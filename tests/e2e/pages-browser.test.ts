@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
-import { defaultBounds } from '../../functions/core/donations/checkout.js';
+import { defaultBounds } from '../../functions/core/donations/campaigns.js';
 import { documentClient } from '../../functions/platform/clients.js';
 import { axeViolations } from '../support/axe.js';
 import { launchChromium } from '../support/browser.js';

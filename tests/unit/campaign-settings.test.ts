@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { saveCampaign } from '../../functions/core/donations/checkout.js';
+import { saveCampaign } from '../../functions/core/donations/campaigns.js';
 import { Campaign, CampaignCurrencyLockedError, CampaignRecord } from '../../functions/core/donations/model.js';
 import { ValidationError } from '../../functions/core/shared/errors.js';
 import { runAdmin } from '../support/cli.js';

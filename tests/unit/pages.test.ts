@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { saveCampaign } from '../../functions/core/donations/checkout.js';
+import { saveCampaign } from '../../functions/core/donations/campaigns.js';
 import type { Campaign } from '../../functions/core/donations/model.js';
 import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage, exactMoney, giftAmount } from '../../functions/core/donations/pages.js';
 import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';

@@ -1,0 +1,64 @@
+import { NotFoundError, ValidationError } from '../shared/errors.js';
+import { fractionDigits } from '../shared/money.js';
+import { safeParse } from '../shared/schema.js';
+import type { DonationDeps, DonationSettings } from './checkout.js';
+import { CampaignCurrencyLockedError, CampaignSettings } from './model.js';
+
+/** What `GET /v1/campaigns/{id}` says of an id it does not know, or that no campaign could have. */
+export const UNKNOWN_CAMPAIGN = 'There is no campaign with this id.';
+
+/** The public face of a campaign, for the banner's progress bar, in the contract's field order. Throws NotFoundError. */
+export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns'>, id: string) => {
+  const campaign = await deps.campaigns.get(id);
+  if (!campaign) throw new NotFoundError(UNKNOWN_CAMPAIGN);
+  const { title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount } = campaign;
+  return { id, title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount };
+};
+
+/** Defaults for a new campaign's bounds: 1.00 and 100,000.00 in its currency. */
+export const defaultBounds = (currency: string) => {
+  const unit = 10 ** fractionDigits(currency);
+  return { minAmount: unit, maxAmount: 100_000 * unit };
+};
+
+/** Throws ValidationError (`invalid_currency`) unless a campaign may be made in `currency`: one checkout accepts. */
+export const checkCampaignCurrency = (currency: string, accepted: readonly string[]) => {
+  if (accepted.includes(currency)) return;
+  const list = accepted.map((c) => c.toUpperCase()).join(', ');
+  throw new ValidationError(
+    'invalid_currency',
+    `${currency.toUpperCase()} is not an accepted currency (accepted: ${list}): checkout would refuse every gift. Add it to CURRENCIES first.`,
+    { field: 'currency' },
+  );
+};
+
+/**
+ * Creates or updates a campaign's settings (admin CLI). Totals are the ledger's alone. The currency must be one of
+ * `settings.currencies` (the `CURRENCIES` checkout accepts: a campaign in another one could take no gift) and,
+ * for an existing campaign, its own: a campaign's currency is fixed once it is created (the repository enforces
+ * it against a concurrent writer too). The settings must pass the domain schema (a title is one line: it is the
+ * receipts' Subject). Throws ValidationError (`invalid_currency`, `invalid_amount`, `invalid_field` with its field)
+ * and CampaignCurrencyLockedError.
+ */
+export const saveCampaign = async (
+  deps: Pick<DonationDeps, 'campaigns' | 'clock'> & { settings: Pick<DonationSettings, 'currencies'> },
+  input: CampaignSettings,
+  options: { reopen?: boolean } = {},
+) => {
+  checkCampaignCurrency(input.currency, deps.settings.currencies);
+  const parsed = safeParse(CampaignSettings, input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError('invalid_field', issue?.message ?? 'Invalid input.', { field: issue?.path.map(String).join('.') });
+  }
+  const settings = parsed.data;
+  if (settings.minAmount > settings.maxAmount) {
+    throw new ValidationError('invalid_amount', 'The minimum gift is above the maximum.', { field: 'minAmount' });
+  }
+  const existing = await deps.campaigns.getSettings(settings.id);
+  if (existing && existing.currency !== settings.currency) throw new CampaignCurrencyLockedError(existing.id, existing.currency);
+  // A closed campaign takes gifts again only when asked in so many words: changing its title or goal must not
+  // silently reopen an appeal that has ended.
+  const open = settings.open && (!existing || existing.open || options.reopen === true);
+  return deps.campaigns.saveSettings({ ...settings, open }, deps.clock.now());
+};

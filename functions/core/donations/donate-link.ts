@@ -1,0 +1,70 @@
+import * as z from 'zod/mini';
+import { ValidationError } from '../shared/errors.js';
+import type { Language } from '../shared/i18n/index.js';
+import type { Client } from '../shared/model.js';
+import { parseMajorAmount } from '../shared/money.js';
+import { checkGift, type DonationDeps, startCheckout } from './checkout.js';
+import { type Campaign, CampaignId, CurrencyCode, Frequency, RequestedLanguage } from './model.js';
+
+/** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
+export const DonateQuery = z.object({
+  campaign: z.pipe(z.string({ error: 'The link names no campaign.' }), CampaignId),
+  amount: z.optional(
+    z.pipe(z.string().check(z.regex(/^\d{1,12}$/, 'The amount must be a whole number of minor units.')), z.transform(Number)),
+  ),
+  custom_amount: z.optional(z.string().check(z.maxLength(20))),
+  currency: z.optional(CurrencyCode),
+  frequency: z._default(Frequency, 'once'),
+  /** The chooser's newsletter box (`true` when ticked): the donor gets the double opt-in email after paying. */
+  subscribe: z.optional(z.enum(['true', 'false'])),
+  /** The reader's language (the banner's and the chooser's forms carry it): the pages' and the gift's. */
+  // A link must never lead to an error for its language: one we do not speak is no language (the browser's, then).
+  lang: z.catch(RequestedLanguage, undefined),
+});
+export type DonateQuery = z.infer<typeof DonateQuery>;
+
+export const hasAmount = (query: DonateQuery) => query.amount !== undefined || query.custom_amount !== undefined;
+
+/**
+ * An amount as a reader of `lang` types it, in the notation parseMajorAmount reads: Ukrainian, Polish and Spanish
+ * write "12,50" and group with spaces ("1 000"). Only a comma before one or two final digits is a decimal one, so
+ * "1,250" (a thousands comma, as in Mexico) stays what it is; English input is read as it always was.
+ */
+const typedAmount = (text: string, lang: Language | undefined) =>
+  lang === undefined || lang === 'en' ? text : text.replace(/[\s\u00a0\u202f]/g, '').replace(/^(\d+),(\d{1,2})$/, '$1.$2');
+
+/** The gift a donation link with an amount asks for. Throws ValidationError for a typed amount it cannot read. */
+const giftOfLink = async (deps: Pick<DonationDeps, 'campaigns' | 'settings'>, query: DonateQuery) => {
+  // Links carry their currency; only a hand-made one without it costs a second read (startCheckout reads too).
+  const currency = query.currency ?? (await deps.campaigns.getSettings(query.campaign))?.currency ?? deps.settings.currencies[0] ?? 'usd';
+  const amount = query.amount ?? parseMajorAmount(typedAmount(query.custom_amount ?? '', query.lang), currency, 'custom_amount');
+  return { campaign: query.campaign, amount, currency };
+};
+
+/**
+ * A donation link: without an amount, the campaign for the chooser page (open or ended: its page says which);
+ * with one, a Checkout Session. Throws ValidationError for an unknown campaign, and for a closed one with an amount
+ * and anything else startCheckout refuses.
+ */
+export const followDonateLink = async (
+  deps: DonationDeps,
+  query: DonateQuery,
+  client: Client,
+): Promise<{ choose: Campaign } | { checkoutUrl: string }> => {
+  if (!hasAmount(query)) {
+    const campaign = await deps.campaigns.get(query.campaign);
+    if (!campaign) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
+    return { choose: campaign };
+  }
+  const subscribe = query.subscribe === 'true';
+  const session = await startCheckout(deps, { ...(await giftOfLink(deps, query)), frequency: query.frequency, subscribe, lang: query.lang, client });
+  return { checkoutUrl: session.url };
+};
+
+/**
+ * Checks a donation link with an amount as followDonateLink would (the amount, the campaign open, its currency and
+ * bounds) without starting a Checkout: what a HEAD of the link may do. Throws the same ValidationErrors.
+ */
+export const checkDonateLink = async (deps: Pick<DonationDeps, 'campaigns' | 'settings'>, query: DonateQuery): Promise<void> => {
+  await checkGift(deps, await giftOfLink(deps, query));
+};
