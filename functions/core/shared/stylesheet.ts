@@ -10,7 +10,7 @@ export const SITE_CSS_PATH = '/v1/site.css';
  * The one stylesheet of every page we host (choosers, thank-you pages, confirm, unsubscribe, errors, 404), with
  * the brand's colours baked in. Served by the catch-all function at SITE_CSS_PATH (cached by browsers for an hour)
  * and linked from each page, rather than inlined: inlined, its 4.5 KiB would sit in the bundle and the cold start
- * of every function that renders a page (issue 8's budget), for a saving of one cached request. The pages' policy
+ * of every function that renders a page, for a saving of one cached request. The pages' policy
  * allows styles from our own origin only (see pagePolicy), and the pages carry no `style` attributes.
  */
 export const stylesheet = (site: Brand): string => {

@@ -2,8 +2,8 @@
 // escapes by hand and there is one escape implementation (Hono's: & < > " ' as &amp; &lt; &gt; &quot; &#39;).
 //
 // The tag is ours, a few lines over Hono's `escapeToBuffer` and `raw`, rather than `hono/html`'s `html`: that one
-// also awaits promises and runs render callbacks (streaming JSX), which no page or email has, and it would cost the
-// subscriptions function, the tightest of issue 8's bundle budgets, 1 KiB more than this: more than its headroom.
+// also awaits promises and runs render callbacks (streaming JSX), which no page or email has, and its type says a
+// result may be a promise: this one is synchronous, so every page and email is a plain string where it is made.
 import { escapeToBuffer, type HtmlEscapedString, raw as honoRaw } from 'hono/utils/html';
 
 /**
