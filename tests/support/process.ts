@@ -4,15 +4,25 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
+const probe = (port: number) =>
+  new Promise<number | undefined>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
   });
+
+/**
+ * A free port for a dev server (its demo site takes the next one), chosen below Linux's ephemeral range
+ * (32768-60999): the stand-ins it starts first listen on ports the system picks from that range, and one of them
+ * could otherwise take the port this returned before the server listens on it.
+ */
+export const freePort = async (): Promise<number> => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = await probe(20_000 + Math.floor(Math.random() * 12_000) * 2);
+    if (port !== undefined && (await probe(port + 1)) !== undefined) return port;
+  }
+  throw new Error('no free port pair between 20000 and 32000');
+};
 
 export interface RunningProduct {
   url: string;
