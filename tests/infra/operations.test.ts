@@ -15,7 +15,7 @@ import { filterPatternOf, LOG_METRICS, type LogMetric } from '../../infra/log-me
 import { API_ACCESS_LOG_FIELDS, API_THROTTLED_PATTERN, MAIL_QUEUE_AGE_ALARM_SECONDS } from '../../infra/constructs/monitoring.js';
 import { makeGiftDeps } from '../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
-import { httpEvent, sqsEvent } from '../unit/handlers/events.js';
+import { httpEvent, sqsEvent } from '../support/events.js';
 import { CDK_CONTEXT, TEST_STAGE } from '../support/stage.js';
 
 

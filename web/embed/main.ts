@@ -13,7 +13,8 @@
  */
 import { type Language, pickLanguage, type WidgetMessages } from '../../functions/core/shared/i18n/index.js';
 // Each catalogue's `widget` section only: esbuild makes each top-level key of a JSON file an export of its own and
-// leaves out those nothing imports, so the pages' and emails' words stay out of the script (tests/unit/embed.test.ts).
+// leaves out those nothing imports, so the pages' and emails' words stay out of the script
+// (tests/unit/web/embed/build.test.ts).
 import { widget as en } from '../../functions/core/shared/i18n/messages/en.json';
 import { widget as es } from '../../functions/core/shared/i18n/messages/es.json';
 import { widget as pl } from '../../functions/core/shared/i18n/messages/pl.json';

@@ -5,8 +5,9 @@
  *
  * Every parse goes through `parse` or `safeParse` below, which word zod's messages (`plainMessage`) for that parse:
  * nothing is configured globally, so no module has to be imported for its side effects, and a parse elsewhere
- * (zod/mini alone says only "Invalid input") is caught by tests/unit/schema.test.ts. Tools and tests that never ship
- * in a Lambda bundle may use `zod` itself: both builds share one core, and every parser here takes either.
+ * (zod/mini alone says only "Invalid input") is caught by tests/unit/core/shared/schema.test.ts. Tools and tests
+ * that never ship in a Lambda bundle may use `zod` itself: both builds share one core, and every parser here takes
+ * either.
  */
 import * as z from 'zod/mini';
 

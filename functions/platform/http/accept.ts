@@ -6,8 +6,8 @@ import { JSON_TYPE } from './media-types.js';
  * over `*\/*`); a tie goes to the more specific range, then to the earlier one, and a tie of `*\/*` (or no header)
  * to JSON, as it always has: API clients get the contract's bodies. A range with parameters other than `q`
  * (`text/html;level=1`) matches neither. A few lines rather than a negotiation library in every public function's
- * cold start, for one question between two types; `tests/unit/http/accept.test.ts` checks them against
- * negotiator's answers.
+ * cold start, for one question between two types; `tests/unit/platform/http/accept.test.ts` checks them
+ * against negotiator's answers.
  */
 export const prefersHtml = (accept: string | undefined) => {
   // Per type: [quality, specificity, -index] of the most specific range that matches it.

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { describe, expect, it } from 'vitest';
+import { httpUrl, instant, nonEmpty, parse, safeParse } from '../../../../functions/core/shared/schema.js';
+
+const messageOf = (schema: z.core.$ZodType, value: unknown) => {
+  const result = safeParse(schema, value);
+  expect(result.success).toBe(false);
+  return result.error?.issues[0]?.message;
+};
+
+describe('zod/mini with our wording', () => {
+  it('words the problems a schema does not word itself as plain sentences', () => {
+    expect(messageOf(z.object({ name: z.string() }), {})).toBe('Required.');
+    expect(messageOf(z.string(), 12)).toBe('Expected text.');
+    expect(messageOf(z.int(), 1.5)).toBe('Expected a whole number.');
+    expect(messageOf(z.int(), 'x')).toBe('Expected a number.');
+    expect(messageOf(z.string().check(z.maxLength(64)), 'x'.repeat(65))).toBe('At most 64 characters.');
+    expect(messageOf(nonEmpty(), '')).toBe('At least 1 character.');
+    expect(messageOf(z.array(z.string()).check(z.maxLength(2)), ['a', 'b', 'c'])).toBe('At most 2 items.');
+    expect(messageOf(z.int().check(z.positive()), 0)).toBe('More than 0.');
+    expect(messageOf(z.int().check(z.gte(1), z.lte(99)), 0)).toBe('At least 1.');
+    expect(messageOf(z.int().check(z.gte(1), z.lte(99)), 100)).toBe('At most 99.');
+    expect(safeParse(z.int().check(z.gte(0), z.lte(60)), 60).success).toBe(true);
+    expect(messageOf(z.pipe(z.coerce.number(), z.int()), 'ten')).toBe('Expected a number.');
+    expect(messageOf(z.enum(['once', 'monthly']), 'weekly')).toBe('Must be one of: once, monthly.');
+    expect(messageOf(z.literal('One-Click'), 'Two')).toBe('Must be "One-Click".');
+    expect(messageOf(z.strictObject({ a: z.string() }), { a: 'x', b: 1, c: 2 })).toBe('Unexpected field.');
+    expect(messageOf(z.string().check(z.regex(/^[a-z]+$/)), 'A')).toBe('Not in the expected format.');
+  });
+
+  it('keeps a message a schema words itself', () => {
+    expect(messageOf(z.string().check(z.maxLength(3, 'Too long for a code.')), 'abcd')).toBe('Too long for a code.');
+  });
+
+  it('words what parse throws as safeParse does, and leaves zod untouched for anyone else', () => {
+    expect(() => parse(z.object({ id: z.string() }), {})).toThrow('Required.');
+    expect(z.safeParse(z.string(), 12).error?.issues[0]?.message).not.toBe('Expected text.');
+  });
+
+  it('is how every module under functions/ parses: no parse there goes without our wording', () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const path = join(dir, entry.name);
+        return entry.isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+      });
+    // zod's own entry points, as a function (`z.parse(s, v)`) or a method (`Schema.safeParse(v)`): not JSON.parse.
+    const direct = /(?<!JSON|Date|Number|\bqs)\.(parse|safeParse|parseAsync|safeParseAsync)\(/;
+    const offenders = sources('functions')
+      .filter((file) => !file.endsWith(join('core', 'shared', 'schema.ts')))
+      .flatMap((file) => readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (direct.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+    expect(offenders).toEqual([]);
+  });
+
+  it('reads a stored instant as Date#toISOString writes it, and nothing looser', () => {
+    const now = new Date('2026-11-25T19:40:00.123Z').toISOString();
+    expect(safeParse(instant(), now).success).toBe(true);
+    expect(safeParse(instant(), '2026-11-25T19:40:00Z').success).toBe(true);
+    for (const bad of ['2026-11-25', '2026-11-25T19:40:00+01:00', '2026-13-01T00:00:00Z', '2026-11-25T24:00:00Z', 'yesterday']) {
+      expect(messageOf(instant(), bad)).toBe('Not an ISO 8601 time in UTC.');
+    }
+  });
+
+  it('takes absolute http(s) URLs only', () => {
+    expect(safeParse(httpUrl(), 'https://api.example.org/v1').success).toBe(true);
+    expect(safeParse(httpUrl(), 'http://127.0.0.1:3000').success).toBe(true);
+    for (const bad of ['ftp://example.org', '/v1/donate', 'https://', 'example.org']) {
+      expect(messageOf(httpUrl(), bad)).toBe('Not an absolute http(s) URL.');
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { DonationConfig } from '../../../functions/donations/config.js';
+import { loadConfig } from '../../../functions/platform/config.js';
+
+const base = {
+  SITE_NAME: 'Example News',
+  PUBLIC_API_URL: 'https://api.example.org/',
+  SIGNING_SECRET_ID: 'appeal/signing',
+  DONATIONS_TABLE_NAME: 'donations',
+  STRIPE_SECRET_ID: 'appeal/stripe',
+};
+
+describe('a function configuration read from the environment', () => {
+  it('reads numbers from their text, with the documented defaults when unset', () => {
+    const config = loadConfig(DonationConfig, { ...base, CAMPAIGN_CACHE_SECONDS: '0', COUNTER_SHARDS: '40' });
+    expect(config.CAMPAIGN_CACHE_SECONDS).toBe(0);
+    expect(config.COUNTER_SHARDS).toBe(40);
+    expect(config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE).toBe(10);
+    expect(config.PUBLIC_API_URL).toBe('https://api.example.org');
+    const defaults = loadConfig(DonationConfig, base);
+    expect([defaults.CAMPAIGN_CACHE_SECONDS, defaults.COUNTER_SHARDS]).toEqual([5, 20]);
+  });
+
+  it('refuses a number that is not one, a fraction or one out of range, naming the variable', () => {
+    for (const [name, value] of [
+      ['COUNTER_SHARDS', 'twenty'],
+      ['COUNTER_SHARDS', '2.5'],
+      ['COUNTER_SHARDS', '100'],
+      ['CAMPAIGN_CACHE_SECONDS', '-1'],
+      ['CHECKOUT_CLIENT_LIMIT_PER_MINUTE', '0'],
+    ] as const) {
+      expect(() => loadConfig(DonationConfig, { ...base, [name]: value }), `${name}=${value}`).toThrow(new RegExp(`invalid configuration: ${name}: `));
+    }
+  });
+});
