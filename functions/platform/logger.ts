@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, LogLevel } from '@aws-lambda-powertools/logger/types';
 
 /**
  * The one structured logger, Powertools for AWS Lambda's: constant lower-case messages, ids in fields, never
@@ -14,4 +15,20 @@ import { Logger } from '@aws-lambda-powertools/logger';
  */
 export const createLogger = () => new Logger({ serviceName: 'appeal' });
 
-export const logger = createLogger();
+/** A line's fields: ids and outcomes, never addresses, bodies or secrets; an Error is written whole. */
+export type LogFields = LogAttributes;
+
+let made: Logger | undefined;
+const once = () => (made ??= createLogger());
+
+/**
+ * The functions' logger, made with its first line rather than at import: making one opens stdout and stderr (a
+ * Console over each), which every cold start would otherwise pay for though many requests write no line.
+ */
+export const logger = {
+  debug: (message: string, fields: LogFields = {}) => once().debug(message, fields),
+  info: (message: string, fields: LogFields = {}) => once().info(message, fields),
+  warn: (message: string, fields: LogFields = {}) => once().warn(message, fields),
+  error: (message: string, fields: LogFields = {}) => once().error(message, fields),
+  setLogLevel: (level: LogLevel) => once().setLogLevel(level),
+};

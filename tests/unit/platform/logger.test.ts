@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../functions/platform/logger.js';
+import { createLogger, logger as shared } from '../../../functions/platform/logger.js';
 
 /** What the logger writes while `run` runs, as Lambda collects it: stdout and stderr, chunk by chunk. */
 const written = (run: () => void) => {
@@ -91,6 +91,17 @@ describe('logger', () => {
     loop.self = loop;
     const [entry] = entriesOf(written(() => logger.warn('odd', { loop })));
     expect(entry).toMatchObject({ level: 'WARN', message: 'odd', loop: { id: 'x' } });
+  });
+
+  it('is the same logger where the functions use it, made with its first line', () => {
+    const chunks = written(() => {
+      shared.setLogLevel('INFO');
+      shared.info('message processed', { messageId: 'm-2' });
+      shared.debug('hidden');
+      shared.setLogLevel('SILENT');
+      shared.error('quiet');
+    });
+    expect(entriesOf(chunks)).toEqual([expect.objectContaining({ level: 'INFO', message: 'message processed', service: 'appeal', messageId: 'm-2' })]);
   });
 
   it("takes its level from Lambda's log level, then LOG_LEVEL, then INFO", () => {
