@@ -27,6 +27,7 @@ import { statusOf } from '../platform/http/errors.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
 import { FORM_TYPE, JSON_TYPE, MULTIPART_TYPE } from '../platform/http/media-types.js';
+import { parseMultipart } from '../platform/http/multipart.js';
 import { checkBody, type HttpRequest, MAX_BODY_BYTES } from '../platform/http/request.js';
 import { html, json, seeOther } from '../platform/http/responses.js';
 import { inLanguage } from '../core/shared/i18n/index.js';
@@ -145,6 +146,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         return req.wantsHtml ? page(200, unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
       },
     },
-    { siteName, brand: options.brand },
+    // The form and RFC 8058's one-click POST may come as multipart: this function alone reads such bodies.
+    { siteName, brand: options.brand, readMultipart: parseMultipart },
   );
 };

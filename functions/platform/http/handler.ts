@@ -3,7 +3,7 @@ import { type Brand, defaultBrand } from '../../core/shared/brand.js';
 import { NotFoundError } from '../../core/shared/errors.js';
 import { errorResponse } from './errors.js';
 import { headAnswer } from './head.js';
-import { type HttpRequest, toRequest } from './request.js';
+import { type HttpRequest, type MultipartReader, toRequest } from './request.js';
 import type { HttpResponse } from './responses.js';
 
 export type RouteHandler = (req: HttpRequest) => Promise<HttpResponse>;
@@ -14,12 +14,12 @@ export type RouteHandler = (req: HttpRequest) => Promise<HttpResponse>;
  * route's handler, which sees `req.method` HEAD (and starts nothing it would start for GET), without the body.
  */
 export const httpHandler =
-  (routes: Record<string, RouteHandler>, options: { siteName: string; brand?: Brand | undefined; fallback?: RouteHandler }) =>
+  (routes: Record<string, RouteHandler>, options: { siteName: string; brand?: Brand | undefined; fallback?: RouteHandler; readMultipart?: MultipartReader }) =>
   async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
     let req: HttpRequest | undefined;
     let response: HttpResponse;
     try {
-      req = toRequest(event);
+      req = toRequest(event, options.readMultipart);
       const route = routes[event.routeKey.replace(/^HEAD /, 'GET ')] ?? options.fallback;
       if (!route) throw new NotFoundError('There is nothing at this address.');
       response = await route(req);

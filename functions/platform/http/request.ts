@@ -4,9 +4,14 @@ import type { Client } from '../../core/shared/model.js';
 import { safeParse, type Schema } from '../../core/shared/schema.js';
 import { prefersHtml } from './accept.js';
 import { FORM_TYPE, JSON_TYPE, MULTIPART_TYPE, mediaType } from './media-types.js';
-import { parseMultipart } from './multipart.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * Reads a multipart body's text fields. Given only by the functions whose routes take one (the mailing list's form
+ * and one-click posts, platform/http/multipart.ts), so that the others neither bundle nor parse a multipart parser.
+ */
+export type MultipartReader = (body: Buffer, contentType: string) => Promise<URLSearchParams>;
 
 /** Field → error code, for the contract's specific 400 codes; any other field is `invalid_field`. */
 export type FieldCodes = Record<string, string>;
@@ -77,7 +82,7 @@ const parseJsonObject = (text: string): object => {
   return parsed;
 };
 
-export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
+export const toRequest = (event: APIGatewayProxyEventV2, readMultipart?: MultipartReader): HttpRequest => {
   const headers = lower(event.headers);
   const bytes = () => Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
   const rawBody = event.body ? (event.isBase64Encoded ? bytes().toString('utf8') : event.body) : '';
@@ -98,7 +103,10 @@ export const toRequest = (event: APIGatewayProxyEventV2): HttpRequest => {
     rawBody,
     async body<T>(schema: Schema<T>, codes?: FieldCodes): Promise<T> {
       if (rawBody.trim() === '') return parseWith(schema, {}, codes);
-      if (type === MULTIPART_TYPE) return parseWith(schema, paramsToObject(await parseMultipart(bytes(), headers['content-type'] ?? '')), codes);
+      if (type === MULTIPART_TYPE) {
+        if (!readMultipart) throw new UnsupportedMediaTypeError(`Send the body as ${JSON_TYPE} or ${FORM_TYPE}.`);
+        return parseWith(schema, paramsToObject(await readMultipart(bytes(), headers['content-type'] ?? '')), codes);
+      }
       if (isForm) return parseWith(schema, paramsToObject(new URLSearchParams(rawBody)), codes);
       return parseWith(schema, parseJsonObject(rawBody), codes);
     },

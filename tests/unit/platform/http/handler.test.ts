@@ -1,3 +1,4 @@
+import { parseMultipart } from '../../../../functions/platform/http/multipart.js';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -74,7 +75,7 @@ describe('httpHandler', () => {
           return json(200, { got: await req.body(Thing) });
         },
       },
-      { siteName: 'Example' },
+      { siteName: 'Example', readMultipart: parseMultipart },
     );
     const headers = { 'content-type': 'multipart/form-data; boundary=xyz', accept: 'application/json' };
     const part = 'Content-Disposition: form-data; name="email"\r\n\r\nd@example.org';
@@ -83,6 +84,17 @@ describe('httpHandler', () => {
     const unclosed = await multipart(event({ headers, body: `--xyz\r\n${part}\r\n` }));
     expect(unclosed.statusCode).toBe(400);
     expect(JSON.parse(unclosed.body ?? '')).toEqual({ error: { code: 'invalid_body', message: 'The multipart body is not closed.' } });
+  });
+
+  it('refuses a multipart body (415) in a function that reads none, even where a route lists the type', async () => {
+    const withoutReader = httpHandler(
+      { 'POST /things': async (req) => json(200, { got: await req.body(Thing) }) },
+      { siteName: 'Example' },
+    );
+    const headers = { 'content-type': 'multipart/form-data; boundary=xyz', accept: 'application/json' };
+    const part = 'Content-Disposition: form-data; name="email"\r\n\r\nd@example.org';
+    const sent = await withoutReader(event({ headers, body: `--xyz\r\n${part}\r\n--xyz--\r\n` }));
+    expect(sent.statusCode).toBe(415);
   });
 
   it('maps bad input to the contract\'s 400 with the field, and size and type to 413 and 415', async () => {
