@@ -3,7 +3,7 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import * as z from 'zod';
 import { DynamoCampaignRepository, DynamoGiftLedger, donationKeys } from '../functions/adapters/dynamo-donations.js';
-import { isLiveKey } from '../functions/adapters/stripe-payments.js';
+import { isLiveKey } from '../functions/adapters/stripe-client.js';
 import { defaultBounds, saveCampaign } from '../functions/core/donations/campaigns.js';
 import { checkoutSession, event as stripeEvent } from '../local/stand-ins/stripe/objects.js';
 import { AdminApiError, adminApi } from './api.js';

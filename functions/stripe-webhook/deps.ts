@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoCampaignRepository, DynamoGiftLedger, DynamoMonthlyGifts } from '../adapters/dynamo-donations.js';
 import type { SecretSource } from '../adapters/secret-values.js';
 import { SqsSignupAndMailQueue } from '../adapters/sqs-signup-and-mail-queue.js';
-import { StripePaymentEvents } from '../adapters/stripe-payments.js';
+import { StripePaymentEvents } from '../adapters/stripe-payment-events.js';
 import type { GiftDeps } from '../core/donations/gifts.js';
 import type { WebhookDeps } from './routes.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import Stripe from 'stripe';
 import * as z from 'zod';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { StripePaymentEvents } from '../../functions/adapters/stripe-payments.js';
+import { StripePaymentEvents } from '../../functions/adapters/stripe-payment-events.js';
 import { makeHandler as makeMailer } from '../../functions/signup-and-mail/handler.js';
 import { makeHandler as makeWebhook } from '../../functions/stripe-webhook/routes.js';
 import { makeHandler as makeSubscriptions } from '../../functions/subscriptions/routes.js';

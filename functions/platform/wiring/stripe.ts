@@ -1,5 +1,5 @@
 import { loadSigningKey, loadStripeSecrets, type SecretSource } from '../../adapters/secret-values.js';
-import { isLiveKey, stripeClient } from '../../adapters/stripe-payments.js';
+import { isLiveKey, stripeClient } from '../../adapters/stripe-client.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
 
 /** The signing key and the Stripe client (with its webhook secret), read together at cold start. */

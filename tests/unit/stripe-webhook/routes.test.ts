@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { StripePaymentEvents } from '../../../functions/adapters/stripe-payments.js';
+import { StripePaymentEvents } from '../../../functions/adapters/stripe-payment-events.js';
 import type { PaymentEvent } from '../../../functions/core/donations/model.js';
 import type { PaymentEvents } from '../../../functions/core/donations/ports.js';
 import { InvalidSignatureError } from '../../../functions/core/shared/errors.js';

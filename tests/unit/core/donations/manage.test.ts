@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { StripePaymentEvents } from '../../../../functions/adapters/stripe-payments.js';
+import { StripePaymentEvents } from '../../../../functions/adapters/stripe-payment-events.js';
 import { describeGift } from '../../../../functions/core/donations/thanks.js';
 import { recordPaymentEvent } from '../../../../functions/core/donations/gifts.js';
 import { MANAGE_LINK_TTL_DAYS, manageLink, openDonorPortal } from '../../../../functions/core/donations/manage.js';

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { StripePaymentEvents } from '../../../../functions/adapters/stripe-payments.js';
+import { StripePaymentEvents } from '../../../../functions/adapters/stripe-payment-events.js';
 import { eraseSubscriber } from '../../../../functions/core/admin/admin.js';
 import { recordPaymentEvent } from '../../../../functions/core/donations/gifts.js';
 import { recordMailFeedback } from '../../../../functions/core/list-hygiene/feedback.js';

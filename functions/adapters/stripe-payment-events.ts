@@ -1,0 +1,304 @@
+import Stripe from 'stripe';
+import * as z from 'zod/mini';
+import { parse, safeParse } from '../core/shared/schema.js';
+import { CurrencyCode, type PaymentEvent } from '../core/donations/model.js';
+import { parseEmailAddress } from '../core/shared/email-address.js';
+import { InvalidSignatureError } from '../core/shared/errors.js';
+import type { PaymentEvents } from '../core/donations/ports.js';
+import { logger } from '../platform/logger.js';
+import { idOf, isLiveKey, Metadata, translate } from './stripe-client.js';
+
+// What the webhook reads of each Stripe object, checked before use: the `stripe` package's types of the fields we
+// rely on (the rest is not read), money as whole minor units that are never negative.
+
+/** An id Stripe gives as a string, or as the object when expanded; null when there is none. */
+const IdRef = z.nullish(z.union([z.string(), z.object({ id: z.string() })]));
+/** Money in minor units, as Stripe's API types it: a whole number, never negative. */
+const Amount = () => z.int().check(z.gte(0));
+/** Seconds since the epoch. */
+const Timestamp = () => z.int().check(z.gte(0));
+const ObjectMetadata = z.nullish(Metadata);
+
+const CheckoutSessionObject = z.object({
+  id: z.string(),
+  mode: z.string(),
+  metadata: ObjectMetadata,
+  subscription: IdRef,
+  payment_intent: IdRef,
+  payment_status: z.string(),
+  amount_total: z.nullish(Amount()),
+  currency: z.nullish(CurrencyCode),
+  customer_details: z.nullish(z.object({ email: z.nullish(z.string()), name: z.nullish(z.string()) })),
+  customer_email: z.nullish(z.string()),
+});
+
+/** The invoice in an `invoice.paid` event: only its id is read (the invoice is fetched), its amount checked. */
+const InvoiceEventObject = z.object({ id: z.string(), amount_paid: z.optional(Amount()) });
+
+/** The invoice as fetched, with its payments expanded. */
+const InvoiceRecord = z.object({
+  id: z.string(),
+  amount_paid: Amount(),
+  currency: CurrencyCode,
+  customer: IdRef,
+  customer_email: z.nullish(z.string()),
+  customer_name: z.nullish(z.string()),
+  billing_reason: z.nullish(z.string()),
+  parent: z.nullish(z.object({ subscription_details: z.nullish(z.object({ subscription: IdRef, metadata: ObjectMetadata })) })),
+  payments: z.optional(z.object({ data: z.array(z.object({ status: z.nullish(z.string()), payment: z.object({ payment_intent: z.optional(IdRef) }) })) })),
+});
+
+const RefundObject = z.object({ id: z.string(), amount: Amount(), status: z.nullish(z.string()), payment_intent: IdRef });
+
+const ChargeObject = z.object({
+  id: z.string(),
+  payment_intent: IdRef,
+  amount: z.optional(Amount()),
+  amount_refunded: Amount(),
+  refunds: z.nullish(z.object({ data: z.array(RefundObject) })),
+});
+
+const DisputeObject = z.object({ id: z.string(), payment_intent: IdRef, status: z.string(), amount: z.optional(Amount()) });
+
+const SubscriptionObject = z.object({
+  id: z.string(),
+  metadata: ObjectMetadata,
+  ended_at: z.nullish(Timestamp()),
+  canceled_at: z.nullish(Timestamp()),
+});
+
+/** The envelope of every event: what is read before its type is known. */
+const EventEnvelope = z.object({
+  id: z.string(),
+  type: z.string(),
+  livemode: z.boolean(),
+  created: Timestamp(),
+  data: z.object({ object: z.unknown() }),
+});
+
+/** An event's id and type, where they are text, for the log line of an event whose envelope is malformed. */
+const EventLabel = z.catch(
+  z.object({ id: z.catch(z.optional(z.string()), undefined), type: z.catch(z.optional(z.string()), undefined) }),
+  {},
+);
+
+/** An event we acknowledge and ignore, with what was wrong (field paths and zod's wording: never a value). */
+type Ignored = Extract<PaymentEvent, { kind: 'ignored' }> & { problems?: string[] };
+
+const problemsOf = (error: z.core.$ZodError) => error.issues.map((issue) => `${issue.path.join('.') || '(object)'}: ${issue.message}`);
+
+/**
+ * Parses what an event carries. A signed event is Stripe's, but its object may still not be what we were built for
+ * (another API version, a bug on either side): it is acknowledged and ignored, its problems logged, rather than
+ * answered 5xx, which Stripe would retry for three days to the same effect.
+ */
+const readObject = <T>(schema: z.ZodMiniType<T>, value: unknown): { object: T } | Ignored => {
+  const parsed = safeParse(schema, value);
+  return parsed.success ? { object: parsed.data } : { kind: 'ignored', reason: 'malformed object', problems: problemsOf(parsed.error) };
+};
+
+/**
+ * The donor's address as Stripe has it (typed by the donor at Checkout), in the canonical form that readers'
+ * addresses take; one we could not mail is dropped, and the gift is counted without a donor address.
+ */
+const donorEmail = (raw: string | null | undefined) => parseEmailAddress(raw ?? undefined);
+
+/** A refund as we keep it: a failed or canceled one returned no money, and never will (a retry is a new refund). */
+const refundReport = (refund: z.infer<typeof RefundObject>) => ({
+  id: refund.id,
+  amount: refund.amount,
+  failed: refund.status === 'failed' || refund.status === 'canceled',
+});
+
+/** Stripe's answers that no retry changes: no such object (404), or not ours to read (permission, 403). */
+const unretrievable = (error: unknown) =>
+  error instanceof Stripe.errors.StripePermissionError ||
+  (error instanceof Stripe.errors.StripeInvalidRequestError && (error.statusCode === 404 || error.code === 'resource_missing'));
+
+/**
+ * Verifies a webhook (the raw body, as Stripe signed it) and translates the event into what it means for a gift.
+ * Events of the other mode (test vs live) and types we do not use are ignored, not errors, and never silently:
+ * each is logged as `ignored stripe event` with its `reason` (a metric filter counts them by reason).
+ */
+export class StripePaymentEvents implements PaymentEvents {
+  /** `livemode`: the mode of our key (see isLiveKey); events of the other mode are acknowledged and ignored. */
+  constructor(
+    private readonly stripe: Stripe,
+    private readonly webhookSecret: string,
+    private readonly livemode: boolean,
+  ) {}
+
+  /** Reads events in the mode of `secretKey`, the key this deployment calls Stripe with. */
+  static forKey(stripe: Stripe, webhookSecret: string, secretKey: string) {
+    return new StripePaymentEvents(stripe, webhookSecret, isLiveKey(secretKey));
+  }
+
+  async read(rawBody: string, signature: string | undefined): Promise<PaymentEvent> {
+    if (!signature) throw new InvalidSignatureError('The Stripe-Signature header is missing.');
+    let verified: unknown;
+    try {
+      verified = this.stripe.webhooks.constructEvent(rawBody, signature, this.webhookSecret);
+    } catch (cause) {
+      throw new InvalidSignatureError('The webhook signature is not valid or too old.', { cause });
+    }
+    const envelope = safeParse(EventEnvelope, verified);
+    const meaning: PaymentEvent | Ignored = envelope.success
+      ? await this.translate(envelope.data)
+      : { kind: 'ignored', reason: 'malformed object', problems: problemsOf(envelope.error) };
+    if (meaning.kind !== 'ignored') return meaning;
+    const { problems, ...ignored }: Ignored = meaning;
+    const event = envelope.success ? envelope.data : parse(EventLabel, verified);
+    const fields = {
+      reason: ignored.reason,
+      eventId: event.id,
+      type: event.type,
+      ...(envelope.success ? { livemode: envelope.data.livemode } : {}),
+      ignoredEvents: 1,
+      ...(problems ? { problems } : {}),
+    };
+    // An event of the other mode at our endpoint means a misconfigured endpoint or key: someone should look.
+    // So does an invoice Stripe will not give us, and an object not of the shape we were built for.
+    if (ignored.reason === 'other mode' || ignored.reason === 'invoice not retrievable' || problems) logger.warn('ignored stripe event', fields);
+    else logger.info('ignored stripe event', fields);
+    return ignored;
+  }
+
+  private async translate(event: z.infer<typeof EventEnvelope>): Promise<PaymentEvent | Ignored> {
+    if (event.livemode !== this.livemode) return { kind: 'ignored', reason: 'other mode' };
+    const at = new Date(event.created * 1000);
+    switch (event.type) {
+      case 'checkout.session.completed':
+      case 'checkout.session.async_payment_succeeded':
+      case 'checkout.session.async_payment_failed': {
+        const read = readObject(CheckoutSessionObject, event.data.object);
+        if (!('object' in read)) return read;
+        const session = read.object;
+        const meta = session.metadata ?? parse(Metadata, {});
+        if (session.mode === 'subscription') {
+          // Each month, first included, is counted from its invoice.paid; the session only starts the gift.
+          const subscription = idOf(session.subscription);
+          if (!subscription) return { kind: 'ignored', reason: 'subscription session without subscription' };
+          return { kind: 'subscription', subscription, status: 'active', campaign: meta.campaign, at };
+        }
+        const key = idOf(session.payment_intent);
+        if (!key || session.amount_total == null || !session.currency) return { kind: 'ignored', reason: 'session without payment' };
+        const status =
+          event.type === 'checkout.session.async_payment_failed'
+            ? 'failed'
+            : event.type === 'checkout.session.async_payment_succeeded' || session.payment_status === 'paid'
+              ? 'paid'
+              : 'processing';
+        return {
+          kind: 'payment',
+          key,
+          status,
+          campaign: meta.campaign,
+          frequency: 'once',
+          amount: session.amount_total,
+          currency: session.currency,
+          email: donorEmail(session.customer_details?.email ?? session.customer_email),
+          name: session.customer_details?.name ?? undefined,
+          subscribe: meta.subscribe === 'true',
+          offersSignup: true,
+          lang: meta.lang,
+          checkoutSession: session.id,
+          at,
+        };
+      }
+      case 'invoice.paid': {
+        // The invoice's payments are not in the event: fetch the invoice to learn its payment intent. One Stripe
+        // will not give us (gone, or not ours to read) will not appear on a retry either: answering 5xx would only
+        // bring days of redeliveries, so it is acknowledged, logged and counted as ignored. Outages still retry.
+        const sent = readObject(InvoiceEventObject, event.data.object);
+        if (!('object' in sent)) return sent;
+        const fetched = await this.stripe.invoices
+          .retrieve(sent.object.id, { expand: ['payments'] })
+          .catch((error: unknown) => (unretrievable(error) ? undefined : translate(error)));
+        if (!fetched) return { kind: 'ignored', reason: 'invoice not retrievable' };
+        const read = readObject(InvoiceRecord, fetched);
+        if (!('object' in read)) return read;
+        const invoice = read.object;
+        const details = invoice.parent?.subscription_details;
+        const subscription = idOf(details?.subscription);
+        const payment = invoice.payments?.data.find((p) => p.status === 'paid') ?? invoice.payments?.data[0];
+        const key = idOf(payment?.payment.payment_intent);
+        if (!subscription || !key) return { kind: 'ignored', reason: 'invoice without subscription or payment' };
+        const meta = details?.metadata ?? parse(Metadata, {});
+        return {
+          kind: 'payment',
+          key,
+          status: 'paid',
+          campaign: meta.campaign,
+          frequency: 'monthly',
+          amount: invoice.amount_paid,
+          currency: invoice.currency,
+          email: donorEmail(invoice.customer_email),
+          name: invoice.customer_name ?? undefined,
+          subscribe: meta.subscribe === 'true',
+          offersSignup: invoice.billing_reason === 'subscription_create',
+          lang: meta.lang,
+          invoice: invoice.id,
+          subscription,
+          customer: idOf(invoice.customer),
+          at,
+        };
+      }
+      case 'charge.refunded': {
+        // In the API version the `stripe` package pins, the charge's `refunds` list is not part of the event (it
+        // must be expanded). We take what the event has: `amount_refunded`, the cumulative figure at that moment
+        // (a lower bound: it counts refunds that may still fail), and each refund in `refunds.data` when present.
+        // Which refunds fail comes from the events that carry one refund each (below).
+        const read = readObject(ChargeObject, event.data.object);
+        if (!('object' in read)) return read;
+        const charge = read.object;
+        const key = idOf(charge.payment_intent);
+        if (!key) return { kind: 'ignored', reason: 'charge without payment intent' };
+        return { kind: 'refund', key, refunded: charge.amount_refunded, refunds: (charge.refunds?.data ?? []).map(refundReport), at };
+      }
+      case 'charge.refund.updated':
+      case 'refund.created':
+      case 'refund.updated':
+      case 'refund.failed': {
+        // One refund, with its id and status: a `failed` (or `canceled`) one gives the money back.
+        const read = readObject(RefundObject, event.data.object);
+        if (!('object' in read)) return read;
+        const refund = read.object;
+        const key = idOf(refund.payment_intent);
+        if (!key) return { kind: 'ignored', reason: 'refund without payment intent' };
+        return { kind: 'refund', key, refunds: [refundReport(refund)], at };
+      }
+      case 'charge.dispute.created':
+      case 'charge.dispute.funds_withdrawn':
+      case 'charge.dispute.funds_reinstated':
+      case 'charge.dispute.closed': {
+        const read = readObject(DisputeObject, event.data.object);
+        if (!('object' in read)) return read;
+        const dispute = read.object;
+        const key = idOf(dispute.payment_intent);
+        if (!key) return { kind: 'ignored', reason: 'dispute without payment intent' };
+        // Closed `won` (or `warning_closed`: an inquiry that never became a chargeback) gives the money back.
+        const state =
+          event.type === 'charge.dispute.funds_reinstated'
+            ? 'won'
+            : event.type === 'charge.dispute.closed'
+              ? dispute.status === 'lost'
+                ? 'lost'
+                : 'won'
+              : 'open';
+        return { kind: 'dispute', key, dispute: dispute.id, state, at };
+      }
+      case 'customer.subscription.deleted': {
+        // The end of a monthly gift (cancelled in the Customer Portal, in the dashboard, or after failed payments):
+        // recorded once, at the time Stripe ended it, however often and whenever the event arrives.
+        const read = readObject(SubscriptionObject, event.data.object);
+        if (!('object' in read)) return read;
+        const subscription = read.object;
+        const endedAt = subscription.ended_at ?? subscription.canceled_at ?? event.created;
+        const campaign = subscription.metadata?.campaign;
+        return { kind: 'subscription', subscription: subscription.id, status: 'ended', campaign, at: new Date(endedAt * 1000) };
+      }
+      default:
+        return { kind: 'ignored', reason: `type ${event.type}` };
+    }
+  }
+}
