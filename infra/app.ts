@@ -1,12 +1,14 @@
 import { App, Aspects, Tags } from 'aws-cdk-lib';
 import { fileURLToPath } from 'node:url';
-import { loadStageConfig, type StageConfig } from './config.js';
+import { alarmTargetProblem, loadStageConfig, type StageConfig } from './config.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { nagPacks } from './nag.js';
 
 /** Both stacks of one stage; the data stack's resources are handed to the API stack as props. */
 export const buildStage = (app: App, config: StageConfig) => {
+  const problem = alarmTargetProblem(config);
+  if (problem) throw new Error(problem);
   const env = { account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT, region: config.region };
   const prefix = `Appeal-${config.stage}`;
   const data = new DataStack(app, `${prefix}-Data`, { env, config, terminationProtection: true });

@@ -19,6 +19,9 @@ export const FUNCTION_ENTRIES = [
 ] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 
+/** A DNS host name, lower case, without a scheme or a trailing dot: `appeal.example.org`. */
+const HostName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case host name such as appeal.example.org');
+
 /** One deployment (stage) of Appeal. Checked when the CDK app starts, so a bad value fails `cdk synth`. */
 export const StageConfig = z.object({
   stage: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/),
@@ -39,10 +42,28 @@ export const StageConfig = z.object({
    * asked for, no Accept-Language we speak); default English.
    */
   language: z.enum(LANGUAGES).optional(),
-  /** Base of the links in emails when the API has a custom domain; default: the API's own endpoint. */
+  /**
+   * The API's own host name (`appeal.example.org`): the stack makes an ACM certificate for it, validated by DNS, and
+   * an API Gateway custom domain mapped to the API, and every link Appeal builds uses `https://<domainName>`.
+   */
+  domainName: HostName.optional(),
+  /**
+   * A Route 53 public hosted zone the stack writes DNS records into (with `hostedZoneName`, its domain): the
+   * certificate's validation record and the alias for `domainName`, which must be in the zone, and the email
+   * records when `senderDomain` is in it too. Without it, the deploy prints the records to create.
+   */
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/).optional(),
+  /** The domain of `hostedZoneId` (`example.org`): which names the zone may hold. */
+  hostedZoneName: HostName.optional(),
+  /** Base of the links in pages and emails; default: `https://<domainName>`, else the API's own endpoint. */
   publicApiUrl: z.url().optional(),
   /** The domain SES sends from (verified with DKIM records the stack outputs). */
   senderDomain: z.string().min(3),
+  /**
+   * The custom MAIL FROM domain's first label: bounces come back to `<mailFromSubdomain>.<senderDomain>` (its MX
+   * record), so that SPF passes for the sender's own domain and DMARC aligns.
+   */
+  mailFromSubdomain: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/).default('bounce'),
   mailFrom: z.string().min(3),
   replyTo: z.string().optional(),
   lists: z.array(ListId).min(1),
@@ -61,8 +82,10 @@ export const StageConfig = z.object({
   currencies: z.array(CurrencyCode).min(1).default(['usd', 'eur', 'gbp']),
   donationSuccessUrl: z.url().optional(),
   donationCancelUrl: z.url().optional(),
-  /** Who hears about alarms (dead letters, errors, 5xx). */
+  /** Who hears about alarms (dead letters, errors, 5xx); a stage without one must say `alarms: "none"`. */
   alarmEmail: z.email().optional(),
+  /** `"none"`: deploy without `alarmEmail`, knowing that the alarms reach no one (the dashboard still shows them). */
+  alarms: z.literal('none').optional(),
   limits: z
     .object({
       signupClientPerMinute: z.number().int().positive().default(30),
@@ -144,8 +167,34 @@ export const StageConfig = z.object({
    * Service Quotas (1,000 is usual) before listing any.
    */
   reservedConcurrency: z.partialRecord(z.enum(FUNCTION_ENTRIES), z.number().int().min(1).max(1_000)).default({}),
-}).refine((c) => c.lists.includes(c.defaultList), { message: 'defaultList must be one of lists', path: ['defaultList'] });
+})
+  .refine((c) => c.lists.includes(c.defaultList), { message: 'defaultList must be one of lists', path: ['defaultList'] })
+  .refine((c) => (c.hostedZoneId === undefined) === (c.hostedZoneName === undefined), {
+    message: 'hostedZoneId and hostedZoneName go together: the zone\'s id and its domain (such as example.org)',
+    path: ['hostedZoneName'],
+  })
+  .refine((c) => !c.hostedZoneName || !c.domainName || isInZone(c.domainName, c.hostedZoneName), {
+    message: 'domainName must be in the hosted zone (hostedZoneName or a name under it)',
+    path: ['domainName'],
+  })
+  .refine((c) => !(c.alarms === 'none' && c.alarmEmail), {
+    message: 'alarms is "none" but alarmEmail is set: remove one of them',
+    path: ['alarms'],
+  });
 export type StageConfig = z.infer<typeof StageConfig>;
+
+/** Whether `name` belongs in the DNS zone `zone`: the zone's own name or one under it. */
+export const isInZone = (name: string, zone: string) => name === zone || name.endsWith(`.${zone}`);
+
+/**
+ * Why this stage's alarms would reach no one, or nothing when they reach someone: `cdk synth` fails with it, so that
+ * no stage goes live with alarms unseen unless its file says so. (Checked at synth, not by the schema: the admin CLI
+ * reads stage files too, and needs no alarm target.)
+ */
+export const alarmTargetProblem = (config: StageConfig): string | undefined =>
+  config.alarmEmail || config.alarms === 'none'
+    ? undefined
+    : `stage ${config.stage} has no alarm target: set alarmEmail in infra/stages/${config.stage}.json, or set "alarms": "none" to deploy with alarms that go nowhere`;
 
 export const loadStageConfig = (path: string): StageConfig => {
   const result = safeParse(StageConfig, JSON.parse(readFileSync(path, 'utf8')));

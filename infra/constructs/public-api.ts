@@ -1,8 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, type CfnStage, CorsHttpMethod, DomainName, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, SecurityPolicy } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ARecord, type IHostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
 import type { Construct } from 'constructs';
 import { FallbackConfig } from '../../functions/configs.js';
 import { type FunctionName, ROUTES, routeKey } from '../../functions/platform/routes.js';
@@ -11,6 +14,7 @@ import { acceptFinding } from '../nag.js';
 import { AppFunction } from './app-function.js';
 import { Feature } from './feature.js';
 import { API_ACCESS_LOG_FIELDS } from './monitoring.js';
+import { type DnsRecord, hostedZoneOf, zoneFor } from './dns.js';
 import { brandEnvironment } from './site.js';
 
 export interface PublicApiProps {
@@ -30,6 +34,11 @@ export class PublicApi extends Feature {
   readonly accessLogs: LogGroup;
   /** The catch-all route's function. */
   readonly functions: { fallback: AppFunction };
+  /**
+   * The stage's custom domain (`domainName`), when it has one: the record that points it at the API, and the hosted
+   * zone the stack wrote it into (else the engineer creates it).
+   */
+  readonly customDomain?: { record: DnsRecord; zone?: IHostedZone };
 
   constructor(scope: Construct, id: string, { config }: PublicApiProps) {
     super(scope, id);
@@ -43,7 +52,7 @@ export class PublicApi extends Feature {
         maxAge: Duration.minutes(10),
       },
     });
-    this.url = config.publicApiUrl ?? this.httpApi.apiEndpoint;
+    this.url = config.publicApiUrl ?? (config.domainName ? `https://${config.domainName}` : this.httpApi.apiEndpoint);
 
     const fallback = new AppFunction(this, 'FallbackFunction', {
       entry: 'fallback',
@@ -63,6 +72,34 @@ export class PublicApi extends Feature {
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: AccessLogFormat.custom(JSON.stringify(API_ACCESS_LOG_FIELDS)) },
     });
     (stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', routeThrottling(config.throttle));
+    if (config.domainName) this.customDomain = this.addCustomDomain(config.domainName, hostedZoneOf(this, config), stage);
+  }
+
+  /**
+   * `domainName` in front of the API's stage: a regional certificate (ACM, DNS-validated: through the hosted zone
+   * when the stage names one, else the deploy waits until the engineer creates the validation record), an API
+   * Gateway custom domain with TLS 1.2, the mapping of its root to the stage, and in the zone the alias record.
+   */
+  private addCustomDomain(domainName: string, hostedZone: IHostedZone | undefined, stage: HttpStage) {
+    const zone = zoneFor(hostedZone, domainName);
+    const certificate = new Certificate(this, 'ApiCertificate', {
+      domainName,
+      validation: zone ? CertificateValidation.fromDns(zone) : CertificateValidation.fromDns(),
+    });
+    const domain = new DomainName(this, 'ApiDomainName', { domainName, certificate, securityPolicy: SecurityPolicy.TLS_1_2 });
+    new ApiMapping(this, 'ApiMapping', { api: this.httpApi, domainName: domain, stage });
+    if (zone) {
+      new ARecord(this, 'ApiAliasRecord', {
+        zone,
+        recordName: domainName,
+        target: RecordTarget.fromAlias(new ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId)),
+      });
+    }
+    // Outside Route 53 a CNAME does it (an apex name needs the DNS host's own alias or flattening record).
+    const record: DnsRecord = zone
+      ? { name: domainName, type: 'A', value: `ALIAS ${domain.regionalDomainName}` }
+      : { name: domainName, type: 'CNAME', value: domain.regionalDomainName };
+    return { record, ...(zone ? { zone } : {}) };
   }
 
   /**

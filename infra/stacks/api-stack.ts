@@ -17,6 +17,8 @@ import { Monitoring } from '../constructs/monitoring.js';
 import { PublicApi } from '../constructs/public-api.js';
 import { SigningKey } from '../constructs/signing-key.js';
 import { siteEnvironment } from '../constructs/site.js';
+import { outputRecords } from '../constructs/dns.js';
+import { APPEAL_VERSION } from '../version.js';
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
@@ -85,6 +87,9 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'StripeSecretArn', { value: donations.stripeSecret.secretArn });
     new CfnOutput(this, 'StripeWebhookUrl', { value: `${api.url}/v1/stripe/webhook` });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn, description: "The alarms' SNS topic: alarmEmail confirms its subscription once" });
+    if (api.customDomain) outputRecords(this, { ApiDomainRecord: api.customDomain.record }, api.customDomain.zone, "the API's domain, to API Gateway");
+    new CfnOutput(this, 'AppealVersion', { value: APPEAL_VERSION, description: 'The version of Appeal deployed (package.json)' });
   }
 
   /** Logical ids leave the features out (see `Feature`): grouping resources into features replaces none of them. */

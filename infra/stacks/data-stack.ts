@@ -1,12 +1,14 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { ConfigurationSet, EmailIdentity, EmailSendingEvent, EventDestination, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { CfnRecordSet } from 'aws-cdk-lib/aws-route53';
+import { ConfigurationSet, DkimIdentity, EasyDkimSigningKeyLength, EmailIdentity, EmailSendingEvent, EventDestination, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { NagSuppressions } from 'cdk-nag';
 import type { StageConfig } from '../config.js';
+import { type DnsRecord, hostedZoneOf, outputRecords, recordLine, zoneFor } from '../constructs/dns.js';
 import { type TableDesign, TABLES } from '../tables.js';
 
 /** A table from our shared key design, with the protections every table holding readers' data gets. */
@@ -76,17 +78,38 @@ export class DataStack extends Stack {
       },
     ]);
 
+    const { senderDomain, mailFromSubdomain } = props.config;
+    // Bounces come back to the MAIL FROM domain: SPF then passes for a name under the sender's domain, aligned for
+    // DMARC, instead of for amazonses.com.
+    const mailFromDomain = `${mailFromSubdomain}.${senderDomain}`;
     this.emailIdentity = new EmailIdentity(this, 'SenderIdentity', {
-      identity: Identity.domain(props.config.senderDomain),
+      identity: Identity.domain(senderDomain),
       configurationSet: this.configurationSet,
+      dkimIdentity: DkimIdentity.easyDkim(EasyDkimSigningKeyLength.RSA_2048_BIT),
+      mailFromDomain,
     });
 
     new CfnOutput(this, 'SubscribersTableName', { value: this.subscribersTable.tableName });
     new CfnOutput(this, 'DonationsTableName', { value: this.donationsTable.tableName });
     new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
-    this.emailIdentity.dkimRecords.forEach((record, i) => {
-      new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}` });
+
+    const records: Record<string, DnsRecord> = {
+      ...Object.fromEntries(this.emailIdentity.dkimRecords.map((record, i) => [`DkimRecord${i + 1}`, { name: record.name, type: 'CNAME', value: record.value }])),
+      MailFromMxRecord: { name: mailFromDomain, type: 'MX', value: `10 feedback-smtp.${this.region}.amazonses.com` },
+      MailFromSpfRecord: { name: mailFromDomain, type: 'TXT', value: '"v=spf1 include:amazonses.com ~all"' },
+    };
+    const zone = zoneFor(hostedZoneOf(this, props.config), senderDomain);
+    if (zone) {
+      for (const [id, record] of Object.entries(records)) {
+        new CfnRecordSet(this, `${id}Set`, { hostedZoneId: zone.hostedZoneId, name: record.name, type: record.type, ttl: '1800', resourceRecords: [record.value] });
+      }
+    }
+    outputRecords(this, records, zone, `authenticates mail from ${senderDomain} (SES: Easy DKIM, MAIL FROM ${mailFromDomain})`);
+    // Never written by the stack: the domain may have a DMARC policy already, which one record would overwrite.
+    new CfnOutput(this, 'DmarcRecord', {
+      value: recordLine({ name: `_dmarc.${senderDomain}`, type: 'TXT', value: `"v=DMARC1; p=none; rua=mailto:dmarc-reports@${senderDomain}"` }),
+      description: 'A suggested DMARC policy, when the domain has none: start with p=none, read the reports (rua: a mailbox you read), then tighten to quarantine',
     });
   }
 }
