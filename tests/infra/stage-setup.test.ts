@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { App, Aspects, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,14 +21,15 @@ interface Synthesized {
   data: Template;
   api: Template;
   stacks: { data: Stack; api: Stack };
+  assemblyDir: string;
 }
 
 const synth = (overrides: Record<string, unknown> = {}, { nag = false } = {}): Synthesized => {
   const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const stacks = buildStage(app, StageConfig.parse({ ...TEST_STAGE, ...overrides }));
   if (nag) for (const pack of nagPacks()) Aspects.of(app).add(pack);
-  app.synth();
-  return { data: Template.fromStack(stacks.data), api: Template.fromStack(stacks.api), stacks };
+  const assemblyDir = app.synth().directory;
+  return { data: Template.fromStack(stacks.data), api: Template.fromStack(stacks.api), stacks, assemblyDir };
 };
 
 const outputsOf = (template: Template) =>
@@ -243,6 +244,13 @@ describe('the version deployed', () => {
 
 describe('cdk-nag', () => {
   it('reports nothing unsuppressed on a stage with a domain and a hosted zone', () => {
+    // The packs ran: each wrote its report for each stack.
+    expect(readdirSync(withZone.assemblyDir).filter((name) => name.endsWith('-NagReport.csv')).sort()).toEqual([
+      'AwsSolutions--Appeal-test-Api-NagReport.csv',
+      'AwsSolutions--Appeal-test-Data-NagReport.csv',
+      'Serverless--Appeal-test-Api-NagReport.csv',
+      'Serverless--Appeal-test-Data-NagReport.csv',
+    ]);
     for (const stack of [withZone.stacks.data, withZone.stacks.api]) {
       const errors = Annotations.fromStack(stack).findError('*', Match.anyValue());
       const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^(AwsSolutions|Serverless)-'));
