@@ -6,11 +6,12 @@ import { writeFileAtomic } from './journal.js';
 
 /**
  * A local stand-in for the part of Mailchimp's Marketing API (3.0) that the connector uses, built from Mailchimp's
- * published OpenAPI document (`Add or update list member`, `Get member info`, `Delete list member permanently`)
+ * published OpenAPI document (`Add or update list member`, `Update list member`, `Get member info`, `Delete list
+ * member permanently`)
  * and its error glossary: Basic auth with the API key (its `-dc` suffix must be this data centre's), members keyed
  * by the MD5 of the lowercased address, `status_if_new` and `status`, merge fields checked against the list's
  * (an unknown tag is refused), and Mailchimp's refusals as problem+json bodies (`type`, `title`, `status`,
- * `detail`, `instance`): a member who unsubscribed or was cleaned cannot be set to `subscribed` by the API
+ * `detail`, `instance`): a member who unsubscribed themselves or was cleaned cannot be set to `subscribed` by the API
  * ("Member In Compliance State"; `pending`, which mails them a confirmation, can), a permanently deleted address
  * cannot be imported again ("Forgotten Email Not Subscribed"), and more than 10 simultaneous connections are
  * answered 429.
@@ -42,6 +43,8 @@ interface ListState {
   members: Record<string, MailchimpMember>;
   /** Subscriber hashes of permanently deleted members. */
   forgotten: string[];
+  /** Subscriber hashes of members who unsubscribed themselves (by Mailchimp's link), as against by the API. */
+  optedOut: string[];
   /** How many opt-in confirmation emails Mailchimp would have sent (a member set to `pending`). */
   confirmationEmails: number;
 }
@@ -94,7 +97,7 @@ export class MailchimpStandIn {
 
   constructor(private readonly options: MailchimpStandInOptions) {
     if (!/-[a-z]+\d+$/.test(options.apiKey)) throw new Error('A Mailchimp API key ends with its data centre, such as -us6.');
-    for (const id of Object.keys(options.lists)) this.state[id] = { members: {}, forgotten: [], confirmationEmails: 0 };
+    for (const id of Object.keys(options.lists)) this.state[id] = { members: {}, forgotten: [], optedOut: [], confirmationEmails: 0 };
     if (options.stateFile && existsSync(options.stateFile)) {
       const saved = JSON.parse(readFileSync(options.stateFile, 'utf8')) as Record<string, ListState>;
       for (const [id, list] of Object.entries(saved)) if (this.state[id]) this.state[id] = list;
@@ -147,6 +150,8 @@ export class MailchimpStandIn {
     if (!member) throw new Error('No such member.');
     member.status = status;
     member.last_changed = mailchimpTime(new Date());
+    const state = this.state[listId];
+    if (state && status === 'unsubscribed' && !state.optedOut.includes(member.id)) state.optedOut.push(member.id);
     this.save();
   }
 
@@ -230,6 +235,7 @@ export class MailchimpStandIn {
       const state = this.listState(listId);
       if (!state.members[hash]) throw notFound();
       delete state.members[hash];
+      state.optedOut = state.optedOut.filter((h) => h !== hash);
       if (!state.forgotten.includes(hash)) state.forgotten.push(hash);
       this.save();
       return this.json(res, 204);
@@ -244,6 +250,11 @@ export class MailchimpStandIn {
         return this.json(res, 200, found);
       }
       if (method === 'PUT') return this.json(res, 200, this.upsert(listId, state, hash, raw));
+      if (method === 'PATCH') {
+        // Update list member: the member must exist (PATCH never adds one).
+        if (!state.members[hash]) throw notFound();
+        return this.json(res, 200, this.upsert(listId, state, hash, raw));
+      }
       throw methodNotAllowed();
     }
     throw notFound();
@@ -354,9 +365,11 @@ export class MailchimpStandIn {
       this.save();
       return created;
     }
-    // Mailchimp keeps an unsubscribe or a clean: the API may not subscribe that address again (only a
-    // confirmation the person answers can), whatever else the request changes.
-    if (status === 'subscribed' && (existing.status === 'unsubscribed' || existing.status === 'cleaned')) {
+    // Mailchimp keeps a person's own unsubscribe and a clean: the API may not subscribe that address again (only a
+    // confirmation the person answers can), whatever else the request changes. A member the API unsubscribed, it
+    // may subscribe again.
+    const optedOut = existing.status === 'unsubscribed' && state.optedOut.includes(hash);
+    if (status === 'subscribed' && (optedOut || existing.status === 'cleaned')) {
       throw new Problem(
         400,
         'Member In Compliance State',
@@ -372,6 +385,7 @@ export class MailchimpStandIn {
     }
     if (status !== undefined && status !== existing.status) {
       if (status === 'pending') state.confirmationEmails += 1;
+      if (existing.status === 'unsubscribed') state.optedOut = state.optedOut.filter((h) => h !== hash);
       if (status === 'subscribed') existing.timestamp_opt = timestampOpt ? mailchimpTime(new Date(timestampOpt)) : now;
       existing.status = status as MemberStatus;
     }

@@ -122,6 +122,12 @@ describe('the Mailchimp stand-in', () => {
     expect(standIn.confirmationEmails(LIST)).toBe(1);
   });
 
+  it('lets the API subscribe again a member the API unsubscribed (the person did not say no in Mailchimp)', async () => {
+    await subscribe('reader@example.org');
+    await call('PUT', memberPath('reader@example.org'), { email_address: 'reader@example.org', status_if_new: 'unsubscribed', status: 'unsubscribed' });
+    expect((await subscribe('reader@example.org')).body).toMatchObject({ status: 'subscribed' });
+  });
+
   it('refuses to subscribe a cleaned address', async () => {
     await subscribe('bounced@example.org');
     standIn.setStatusAsReader(LIST, 'bounced@example.org', 'cleaned');
