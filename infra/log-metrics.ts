@@ -70,6 +70,13 @@ export const LOG_METRICS = {
     dimension: 'reason',
     description: 'Stripe events acknowledged and ignored, by reason (another mode\'s event means a misconfigured endpoint or key)',
   },
+  unassignedGifts: {
+    metricName: 'UnassignedGifts',
+    fn: 'stripe-webhook',
+    level: 'WARN',
+    message: 'gift unassigned',
+    description: 'Paid gifts no campaign counts (their campaign is unknown, or takes another currency), once each: refund or reassign them (docs/operating.md)',
+  },
 } as const satisfies Record<string, LogMetric>;
 
 /** The JSON filter pattern that matches exactly the metric's log lines. */
