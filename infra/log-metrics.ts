@@ -70,6 +70,28 @@ export const LOG_METRICS = {
     dimension: 'reason',
     description: 'Stripe events acknowledged and ignored, by reason (another mode\'s event means a misconfigured endpoint or key)',
   },
+  unassignedGifts: {
+    metricName: 'UnassignedGifts',
+    fn: 'stripe-webhook',
+    level: 'WARN',
+    message: 'gift unassigned',
+    description: 'Paid gifts no campaign counts (their campaign is unknown, or takes another currency), once each: refund or reassign them (docs/operating.md)',
+  },
+  // Said once per cold start (and when a set secret goes back), by each of the two functions that use Stripe.
+  donationsStripeSecretNotSet: {
+    metricName: 'DonationsStripeSecretNotSet',
+    fn: 'donations',
+    level: 'WARN',
+    message: 'stripe secret not set',
+    description: 'Cold starts of the donations function whose Stripe secret is not set: the donation routes answer 503 until it is (stripe setup)',
+  },
+  webhookStripeSecretNotSet: {
+    metricName: 'WebhookStripeSecretNotSet',
+    fn: 'stripe-webhook',
+    level: 'WARN',
+    message: 'stripe secret not set',
+    description: 'Cold starts of the stripe-webhook function whose Stripe secret is not set: Stripe\'s deliveries are answered 503 until it is',
+  },
 } as const satisfies Record<string, LogMetric>;
 
 /** The JSON filter pattern that matches exactly the metric's log lines. */

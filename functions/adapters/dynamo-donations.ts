@@ -6,7 +6,7 @@ import { parse } from '../core/shared/schema.js';
 import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
 import { DEFAULT_SHARDS } from '../core/subscriptions/counting.js';
 import { ConflictError } from '../core/shared/errors.js';
-import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange } from '../core/donations/ports.js';
+import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange, UnassignedTotals } from '../core/donations/ports.js';
 import { epochSeconds, indexPartition, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 
@@ -15,6 +15,11 @@ export const donationKeys = {
   campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
   /** One of the items a campaign's totals are spread over (a partition key each: each has its own limits). */
   totals: (campaign: string, shard: number) => ({ pk: `TOTALS#${campaign}#${shard}`, sk: 'TOTALS' }),
+  /**
+   * The totals of the gifts no campaign counts, every currency on one item (`raised_<currency>`,
+   * `donations_<currency>`): rare writes, read whole by the stats. No campaign id starts with `_`.
+   */
+  unassigned: () => ({ pk: 'TOTALS#_unassigned', sk: 'TOTALS' }),
   gift: (key: string) => ({ pk: `GIFT#${key}`, sk: 'GIFT' }),
   donor: (campaign: string, donor: string) => ({ pk: `DONOR#${campaign}#${donor}`, sk: 'DONOR' }),
   monthly: (subscription: string) => ({ pk: `MONTHLY#${subscription}`, sk: 'MONTHLY' }),
@@ -114,6 +119,18 @@ export class DynamoCampaignRepository implements CampaignRepository {
     }
     return (await this.get(settings.id)) as Campaign;
   }
+
+  async unassigned() {
+    const [item] = await batchGetAll(this.client, this.tableName, [donationKeys.unassigned()]);
+    const totals: Record<string, UnassignedTotals> = {};
+    for (const [name, value] of Object.entries(item ?? {})) {
+      const match = /^(raised|donations)_([a-z]{3})$/.exec(name);
+      if (!match || typeof value !== 'number') continue;
+      const [, field, currency] = match as unknown as [string, keyof UnassignedTotals, string];
+      totals[currency] = { raised: 0, donations: 0, ...totals[currency], [field]: value };
+    }
+    return totals;
+  }
 }
 
 /**
@@ -131,7 +148,7 @@ export class DynamoGiftLedger implements GiftLedger {
     return Item ? parse(Gift, Item) : undefined;
   }
 
-  async save(next: Gift, current: Gift | undefined, totals?: TotalsChange) {
+  async save(next: Gift, current: Gift | undefined, totals?: TotalsChange | readonly TotalsChange[]) {
     const stored = parse(Gift, { ...next, version: (current?.version ?? 0) + 1 });
     const item = {
       ...donationKeys.gift(stored.key),
@@ -140,27 +157,38 @@ export class DynamoGiftLedger implements GiftLedger {
       gsi1sk: `${stored.createdAt}#${stored.key}`,
       ...stored,
     };
-    if (!totals) {
+    const changes = ([] as TotalsChange[]).concat(totals ?? []);
+    if (changes.length === 0) {
       await putVersioned(this.client, this.tableName, item, current?.version, 'gift');
       return stored;
     }
-    let countDonor = totals.newDonor !== undefined;
-    for (;;) {
-      const donor = countDonor && totals.newDonor !== undefined ? totals.newDonor : undefined;
-      const failed = await transactWrite(this.client, () => [
-        { Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } },
-        {
+    let countDonor = true;
+    // Built for every attempt, so that a retry picks other shards.
+    const transaction = () => {
+      const donorMarkers: { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression: string } }[] = [];
+      const updates = changes.map((change) => {
+        if ('unassigned' in change) {
+          const deltas = { [`raised_${change.unassigned}`]: change.raised, [`donations_${change.unassigned}`]: change.donations };
+          return { Update: { TableName: this.tableName, Key: donationKeys.unassigned(), ...addExpression(deltas) } };
+        }
+        const donor = countDonor ? change.newDonor : undefined;
+        // The donor's marker: the first gift of this donor to this campaign creates it and counts them.
+        if (donor) {
+          const marker = { ...donationKeys.donor(change.campaign, donor), firstGift: stored.key };
+          donorMarkers.push({ Put: { TableName: this.tableName, Item: marker, ConditionExpression: 'attribute_not_exists(pk)' } });
+        }
+        return {
           Update: {
             TableName: this.tableName,
-            Key: donationKeys.totals(totals.campaign, randomShard(totals.shards)),
-            ...addExpression({ raised: totals.raised, donations: totals.donations, donors: donor ? 1 : 0 }),
+            Key: donationKeys.totals(change.campaign, randomShard(change.shards)),
+            ...addExpression({ raised: change.raised, donations: change.donations, donors: donor ? 1 : 0 }),
           },
-        },
-        // The donor's marker: the first gift of this donor to this campaign creates it and counts them.
-        ...(donor
-          ? [{ Put: { TableName: this.tableName, Item: { ...donationKeys.donor(totals.campaign, donor), firstGift: stored.key }, ConditionExpression: 'attribute_not_exists(pk)' } }]
-          : []),
-      ]);
+        };
+      });
+      return [{ Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } }, ...updates, ...donorMarkers];
+    };
+    for (;;) {
+      const failed = await transactWrite(this.client, transaction);
       if (failed.length === 0) return stored;
       if (failed.includes(0)) throw new ConflictError('gift changed concurrently');
       countDonor = false; // an earlier gift counted this donor: count the money, not the person again

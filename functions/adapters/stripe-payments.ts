@@ -16,7 +16,15 @@ import { idOf, Metadata, translate } from './stripe-client.js';
 const CHECKOUT_LOCALES: Readonly<Record<Language, Stripe.Checkout.SessionCreateParams.Locale>> = { en: 'auto', uk: 'auto', pl: 'pl', es: 'es' };
 
 export class StripePayments implements Payments {
-  constructor(private readonly stripe: Stripe) {}
+  private readonly client: () => Promise<Stripe>;
+
+  /**
+   * `stripe`: the client, or where to get the current one (the stage's Stripe account, whose key can change while the
+   * function runs; it throws DonationsNotConfiguredError while none is set).
+   */
+  constructor(stripe: Stripe | (() => Promise<Stripe>)) {
+    this.client = typeof stripe === 'function' ? stripe : () => Promise.resolve(stripe);
+  }
 
   async createCheckout(params: CheckoutParams, idempotencyKey: string) {
     // The language goes on the session and on what it creates (payment or subscription): the webhook reads it for
@@ -49,7 +57,8 @@ export class StripePayments implements Payments {
       // A campaign counts gifts in its own currency: Checkout must not present the donor another one.
       adaptive_pricing: { enabled: false },
     };
-    const session = await this.stripe.checkout.sessions
+    const stripe = await this.client();
+    const session = await stripe.checkout.sessions
       .create(
         params.mode === 'payment'
           ? { ...common, mode: 'payment', submit_type: 'donate', payment_intent_data: { metadata } }
@@ -60,15 +69,16 @@ export class StripePayments implements Payments {
     // A repeated key gets Stripe's frozen first answer ("open" then, perhaps paid since): ask Stripe how the
     // session stands now before sending a donor to it.
     if (session.lastResponse?.headers?.['idempotent-replayed'] === 'true') {
-      const current = await this.stripe.checkout.sessions.retrieve(session.id).catch(translate);
+      const current = await stripe.checkout.sessions.retrieve(session.id).catch(translate);
       return { id: current.id, url: current.url, open: current.status === 'open' };
     }
     return { id: session.id, url: session.url, open: session.status === 'open' };
   }
 
   async describeCheckout(sessionId: string) {
+    const stripe = await this.client();
     try {
-      const session = await this.stripe.checkout.sessions.retrieve(sessionId);
+      const session = await stripe.checkout.sessions.retrieve(sessionId);
       if (session.amount_total === null || !session.currency) return undefined;
       const meta = parse(Metadata, session.metadata ?? {});
       return {
@@ -87,10 +97,11 @@ export class StripePayments implements Payments {
   }
 
   async createPortalSession(customer: string, returnUrl: string) {
+    const stripe = await this.client();
     try {
       // The portal's features (cancel, change the card) are the account's default portal configuration, set once
       // in Stripe's dashboard; a session is short-lived, so each visit of a manage link makes its own.
-      const session = await this.stripe.billingPortal.sessions.create({ customer, return_url: returnUrl });
+      const session = await stripe.billingPortal.sessions.create({ customer, return_url: returnUrl });
       return session.url;
     } catch (error) {
       // A customer deleted in the dashboard (or of the other mode): no retry brings it back.

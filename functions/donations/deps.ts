@@ -10,9 +10,9 @@ import type { DonationConfig } from '../configs.js';
 import { brandOf } from '../platform/config.js';
 import { stripeAndKeys } from '../platform/wiring/stripe.js';
 
-/** The donations function's dependencies: the donations table, Stripe, the signing key. */
+/** The donations function's dependencies: the donations table, the Stripe account (its secret re-read as it ages), the signing key. */
 export const buildDonations = async (config: DonationConfig, clients: ClientOptions, secrets: SecretSource) => {
-  const { keys, stripe } = await stripeAndKeys(config, secrets);
+  const { keys, account } = await stripeAndKeys(config, secrets);
   const dynamo = documentClient(clients);
   const table = config.DONATIONS_TABLE_NAME;
   const campaigns = new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS);
@@ -20,7 +20,7 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
     clock: systemClock,
     campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
     attempts: new DynamoCheckoutAttempts(dynamo, table),
-    payments: new StripePayments(stripe),
+    payments: new StripePayments(async () => (await account.connection()).stripe),
     keys,
     settings: {
       apiBaseUrl: config.PUBLIC_API_URL,
@@ -36,6 +36,8 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
     brand: brandOf(config),
     rateLimiter: new DynamoRateLimiter(dynamo, table),
     checkoutLimit: { name: 'checkout-client', limit: config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
+    // Until the Stripe secret is filled in, the donation routes answer 503 (and pick it up within minutes once it is).
+    ready: () => account.connection(),
   };
   return { deps, options };
 };

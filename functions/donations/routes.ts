@@ -26,6 +26,11 @@ export interface DonationRoutesOptions {
   checkoutLimit: RateLimit;
   /** Manage-link visits per client (each one opens a Stripe portal session); MANAGE_LINK_LIMIT when unset. */
   manageLimit?: RateLimit | undefined;
+  /**
+   * Throws DonationsNotConfiguredError while the stage cannot take donations (its Stripe secret is not set yet):
+   * every route that leads to a payment answers 503 then, before it checks anything else. Always ready when unset.
+   */
+  ready?: (() => Promise<unknown>) | undefined;
 }
 
 /** As the confirm and unsubscribe links (LINK_CLIENT_LIMIT_PER_MINUTE's default): a donor clicks a few times. */
@@ -42,6 +47,9 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
   // Card testers hammer checkout creation: every attempt from one client counts, valid or not.
   const limitCheckouts = (req: HttpRequest) =>
     limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.checkoutLimit, req.client);
+  const ready = async () => {
+    await options.ready?.();
+  };
 
   return httpHandler(
     {
@@ -51,6 +59,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         }),
 
       'POST /v1/donations/checkout': async (req) => {
+        await ready();
         await limitCheckouts(req);
         checkBody(req, ['application/json']);
         const input = await req.body(CheckoutRequest, CHECKOUT_CODES);
@@ -60,6 +69,8 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       },
 
       'GET /v1/donate': async (req) => {
+        // A stage not set up yet shows its 503 page, not the chooser: no amount chosen there could be paid.
+        await ready();
         const campaign = safeParse(CampaignId, req.query.get('campaign')).data;
         // What the donor chose, as sent: shown again when the chooser comes back with an error.
         const choice = {
@@ -101,6 +112,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       'GET /v1/donations/manage': async (req) => {
         try {
           // A HEAD opens no portal session and counts no visit: the link checked as GET checks it.
+          await ready();
           const isHead = req.method === 'HEAD';
           if (!isHead) await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
           const { token } = req.queryParams(ManageQuery, { token: 'invalid_token' });
@@ -117,6 +129,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
 
       // Checkout's success URL carries the donor's language (startCheckout).
       'GET /v1/donate/thanks': async (req) => {
+        await ready();
         const reader = siteFor(req, site);
         return page(200, donationThanksPage(reader, await describeGift(deps, req.query.get('session_id') ?? undefined, readerLanguage(req, site))));
       },

@@ -29,8 +29,10 @@ export const makeHandler = ({ gifts, events }: WebhookDeps, { siteName, brand }:
           if (error instanceof InvalidSignatureError) logger.warn('stripe signature rejected', { signed: signature !== undefined, requestId: req.requestId });
           throw error;
         });
-        const outcome = await recordPaymentEvent(gifts, event);
+        const { outcome, unassigned } = await recordPaymentEvent(gifts, event);
         if (event.kind === 'payment' && event.status === 'paid') logger.info('gift paid', { frequency: event.frequency, requestId: req.requestId });
+        // Money taken that no campaign counts: once per gift, for the alarm (infra/log-metrics.ts) and the runbook.
+        if (unassigned) logger.warn('gift unassigned', { ...unassigned, unassignedGifts: 1, requestId: req.requestId });
         logger.info('stripe event handled', { kind: event.kind, outcome, requestId: req.requestId });
         return json(200, { received: true });
       },

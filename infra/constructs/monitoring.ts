@@ -135,6 +135,13 @@ export class Monitoring extends Feature {
       mailSent: logMetric(LOG_METRICS.mailSent),
     };
     const signatureRejected = logMetric(LOG_METRICS.signatureRejected);
+    const unassignedGifts = logMetric(LOG_METRICS.unassignedGifts);
+    const stripeSecretNotSet = new MathExpression({
+      expression: 'FILL(donations, 0) + FILL(webhook, 0)',
+      usingMetrics: { donations: logMetric(LOG_METRICS.donationsStripeSecretNotSet), webhook: logMetric(LOG_METRICS.webhookStripeSecretNotSet) },
+      label: 'Stripe secret not set (cold starts)',
+      period,
+    });
     logMetric(LOG_METRICS.ignoredStripeEvents);
     const ignoredStripeEvents = new MathExpression({
       expression: `SEARCH('{${namespace},reason} MetricName="${LOG_METRICS.ignoredStripeEvents.metricName}"', 'Sum', ${period.toSeconds()})`,
@@ -176,6 +183,8 @@ export class Monitoring extends Feature {
       MAIL_QUEUE_AGE_ALARM_SECONDS,
     );
     alarm('StripeSignatureRejectedAlarm', signatureRejected, 'A signed Stripe webhook delivery was refused: check the webhookSecret in the Stripe secret (every event is answered 400 until it is right)');
+    alarm('UnassignedGiftsAlarm', unassignedGifts, 'A paid gift is counted by no campaign (its campaign is unknown, or takes another currency): refund it or reassign it (runbook: UnassignedGiftsAlarm)');
+    alarm('StripeSecretNotSetAlarm', stripeSecretNotSet, 'The Stripe secret is not set: the donation routes and the Stripe webhook answer 503 until it is (npm run admin -- stripe setup)');
     alarm('Api5xxAlarm', api.metricServerError({ period }), 'The API answered 5xx');
     alarm('ApiThrottledAlarm', apiThrottled, "API Gateway throttled requests (429): a route reached its stage limit (infra/config.ts `throttle`)");
 
@@ -215,7 +224,7 @@ export class Monitoring extends Feature {
     dashboard.addWidgets(
       graph('Mail queue: oldest message (s)', [queueAge], props.failureQueues.map((queue) => queue.metricApproximateNumberOfMessagesVisible({ period }))),
       graph('API: requests, 4xx, 5xx, throttled', [api.metricCount({ period, statistic: 'Sum' })], [api.metricClientError({ period }), api.metricServerError({ period }), apiThrottled.with({ label: 'throttled (429)' })]),
-      graph('Stripe webhook: refused signatures, ignored events', [signatureRejected.with({ label: 'signed, refused' }), ignoredStripeEvents]),
+      graph('Stripe webhook: refused signatures, ignored events, unassigned gifts', [signatureRejected.with({ label: 'signed, refused' }), ignoredStripeEvents, unassignedGifts.with({ label: 'unassigned gifts' }), stripeSecretNotSet]),
     );
     dashboard.addWidgets(
       graph('Function errors', errors),

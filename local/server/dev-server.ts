@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,11 @@ export interface DevServerOptions {
    * Parameters and Secrets extension reads them with the function's role), by the function's entry name.
    */
   recordAwsCalls?: AwsCallRecorder;
+  /**
+   * `unset` starts the server as a stage is before anyone fills in its Stripe secret: the secret holds the stack's
+   * placeholder, and the donation routes and the webhook answer 503 `donations_not_configured`.
+   */
+  stripeSecret?: 'set' | 'unset';
 }
 
 export type { OutboxEmail } from './data-dir.js';
@@ -86,6 +92,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const s3 = await startS3(data.dir);
   const aws = await startAws(ses.url);
   const secrets = storeSecrets(aws, data.keys);
+  if (options.stripeSecret === 'unset') aws.state.secrets.set(secrets.stripeSecretId, JSON.stringify({ placeholder: randomBytes(16).toString('hex') }));
   const { port, url, sitePort, siteUrl } = await chooseAddresses(options);
   const stripe = await startStripe({ url, port, dataDir: data.dir, webhookSecret: data.keys.webhookSecret });
 

@@ -156,6 +156,37 @@ describe('the gift ledger on DynamoDB Local', () => {
     expect((await deps.campaigns.list()).find((c) => c.id === id)).toMatchObject({ title: 'Renamed', raised: 2500, donations: 1, donors: 1 });
   });
 
+  it('counts a gift whose campaign is gone, or in another currency, as unassigned exactly once through simultaneous copies, and receipts it', async () => {
+    const { deps, id, key, queue } = await makeDeps();
+    const before = await deps.campaigns.unassigned();
+    const events = [paid(key('pi_gone'), { campaign: `${id}-deleted`, amount: 1200 }), paid(key('pi_eur'), { campaign: id, currency: 'eur', amount: 900 })];
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => recordPaymentEvent(deps, events[i % 2]!)));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(results.flatMap((r) => (r.status === 'fulfilled' && r.value.unassigned ? [r.value.unassigned.reason] : [])).sort()).toEqual(['other currency', 'unknown campaign']);
+    await recordPaymentEvent(deps, refund(key('pi_gone'), 200));
+    const after = await deps.campaigns.unassigned();
+    const grew = (currency: string) => ({
+      raised: (after[currency]?.raised ?? 0) - (before[currency]?.raised ?? 0),
+      donations: (after[currency]?.donations ?? 0) - (before[currency]?.donations ?? 0),
+    });
+    expect(grew('usd')).toEqual({ raised: 1000, donations: 1 });
+    expect(grew('eur')).toEqual({ raised: 900, donations: 1 });
+    expect(await totalsOf(deps, id)).toEqual({ raised: 0, donations: 0, donors: 0 });
+    const receiptKeys = new Set(queue.jobs.flatMap((j) => (j.kind === 'receipt' ? [dedupeKeyOf(testKeys, j)] : [])));
+    expect(receiptKeys).toEqual(new Set([`receipt:${key('pi_gone')}`, `receipt:${key('pi_eur')}`]));
+  });
+
+  it('moves an unassigned gift into its campaign once the campaign exists again, in one transaction', async () => {
+    const { deps, id, key } = await makeDeps();
+    const reborn = `${id}-reborn`;
+    await recordPaymentEvent(deps, paid(key('pi_1'), { campaign: reborn }));
+    const before = (await deps.campaigns.unassigned()).usd;
+    await deps.campaigns.saveSettings(campaignSettings({ id: reborn }), new Date());
+    await Promise.all(Array.from({ length: 4 }, () => recordPaymentEvent(deps, paid(key('pi_1'), { campaign: reborn }))));
+    expect(await totalsOf(deps, reborn)).toEqual({ raised: 2500, donations: 1, donors: 1 });
+    expect((await deps.campaigns.unassigned()).usd).toEqual({ raised: (before?.raised ?? 0) - 2500, donations: (before?.donations ?? 0) - 1 });
+  });
+
   it('ends a monthly gift for good', async () => {
     const { deps } = await makeDeps();
     await deps.monthly.record('sub_1', 'active', 'x', new Date());

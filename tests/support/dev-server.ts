@@ -25,7 +25,7 @@ export interface TestServer extends DevServer {
 export const startTestServer = async (
   env: Record<string, string> = {},
   dataDir?: string,
-  options: { recordAwsCalls?: boolean } = {},
+  options: { recordAwsCalls?: boolean; stripeSecret?: 'set' | 'unset' } = {},
 ): Promise<TestServer> => {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'appeal-test-')));
   const callsDir = process.env.APPEAL_AWS_CALLS_DIR;
@@ -36,6 +36,7 @@ export const startTestServer = async (
       : {}),
     port: 0,
     dataDir: dir,
+    ...(options.stripeSecret ? { stripeSecret: options.stripeSecret } : {}),
     // Tests read a campaign's totals right after a payment: no progress cache between them.
     env: { LOG_LEVEL: 'ERROR', CAMPAIGN_CACHE_SECONDS: '0', ...env },
     dynamodb: { endpoint: dynamodbEndpoint(), tables: uniqueTableNames() },

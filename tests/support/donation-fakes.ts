@@ -1,7 +1,7 @@
 import { type Campaign, CampaignCurrencyLockedError, type CampaignSettings, type Gift } from '../../functions/core/donations/model.js';
 import { ConflictError } from '../../functions/core/shared/errors.js';
 import type { GiftDeps } from '../../functions/core/donations/gifts.js';
-import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, Payments, TotalsChange } from '../../functions/core/donations/ports.js';
+import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, Payments, TotalsChange, UnassignedTotals } from '../../functions/core/donations/ports.js';
 import type { DonationDeps } from '../../functions/core/donations/checkout.js';
 import { type DonationRoutesOptions, makeHandler } from '../../functions/donations/routes.js';
 import { FakeClock, MemoryRateLimiter, makeSubscriptionDeps, testKeys } from './fakes.js';
@@ -9,6 +9,11 @@ import { FakeClock, MemoryRateLimiter, makeSubscriptionDeps, testKeys } from './
 /** Campaigns with their totals on the item: the in-memory ledger changes them atomically with the gift. */
 export class MemoryCampaigns implements CampaignRepository {
   readonly items = new Map<string, Campaign>();
+  /** The unassigned totals by currency, kept by the in-memory ledger. */
+  readonly unassignedTotals = new Map<string, UnassignedTotals>();
+  async unassigned() {
+    return Object.fromEntries([...this.unassignedTotals].map(([currency, totals]) => [currency, { ...totals }]));
+  }
   async get(id: string) {
     const item = this.items.get(id);
     return item && structuredClone(item);
@@ -40,20 +45,27 @@ export class MemoryGifts implements GiftLedger {
     const item = this.items.get(key);
     return item && structuredClone(item);
   }
-  async save(next: Gift, current: Gift | undefined, totals?: TotalsChange) {
+  async save(next: Gift, current: Gift | undefined, totals?: TotalsChange | readonly TotalsChange[]) {
     const stored = this.items.get(next.key);
     if (current === undefined ? stored !== undefined : stored?.version !== current.version) {
       throw new ConflictError('gift changed concurrently');
     }
     const saved = JSON.parse(JSON.stringify({ ...next, version: (current?.version ?? 0) + 1 })) as Gift;
-    if (totals) {
-      const campaign = this.campaigns.items.get(totals.campaign);
-      if (!campaign) throw new Error(`no campaign ${totals.campaign}`);
-      const marker = totals.newDonor && `${totals.campaign}#${totals.newDonor}`;
+    const changes = ([] as TotalsChange[]).concat(totals ?? []);
+    for (const change of changes) {
+      if ('unassigned' in change) {
+        const before = this.campaigns.unassignedTotals.get(change.unassigned) ?? { raised: 0, donations: 0 };
+        this.campaigns.unassignedTotals.set(change.unassigned, { raised: before.raised + change.raised, donations: before.donations + change.donations });
+        continue;
+      }
+      // A campaign gone from the table keeps no totals to change (its shard items are orphans).
+      const campaign = this.campaigns.items.get(change.campaign);
+      const marker = change.newDonor && `${change.campaign}#${change.newDonor}`;
       const newDonor = marker !== undefined && !this.donors.has(marker);
       if (marker) this.donors.add(marker);
-      campaign.raised += totals.raised;
-      campaign.donations += totals.donations;
+      if (!campaign) continue;
+      campaign.raised += change.raised;
+      campaign.donations += change.donations;
       campaign.donors += newDonor ? 1 : 0;
     }
     this.items.set(next.key, saved);

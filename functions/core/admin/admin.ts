@@ -149,7 +149,7 @@ export const eraseSubscriber = async (deps: Pick<AdminDeps, 'subscribers' | 'sup
   });
 };
 
-/** Counts kept by the writes themselves (subscribers) and by the gift ledger (campaign totals). */
+/** Counts kept by the writes themselves (subscribers) and by the gift ledger (campaign totals, unassigned gifts). */
 export const adminStats = async (deps: AdminDeps) => {
   const counts = await deps.counts.read();
   const byStatus: Record<string, number> = {};
@@ -159,7 +159,7 @@ export const adminStats = async (deps: AdminDeps) => {
     if (kind === 'status' && a) byStatus[a] = n;
     if (kind === 'list' && a && b) byList[a] = { ...byList[a], [b]: n };
   }
-  const campaigns = await deps.campaigns.list();
+  const [campaigns, unassigned] = await Promise.all([deps.campaigns.list(), deps.campaigns.unassigned()]);
   const totals: Record<string, { raised: number; donations: number }> = {};
   for (const c of campaigns) {
     const before = totals[c.currency] ?? { raised: 0, donations: 0 };
@@ -170,6 +170,8 @@ export const adminStats = async (deps: AdminDeps) => {
     donations: {
       byCampaign: campaigns.map((c) => ({ campaign: c.id, currency: c.currency, raised: c.raised, donations: c.donations, donors: c.donors, goal: c.goal, open: c.open })),
       byCurrency: totals,
+      // Paid gifts no campaign counts (an unknown campaign, another currency): to refund or reassign (docs/operating.md).
+      unassigned,
     },
   };
 };

@@ -37,6 +37,10 @@ export class CachedCampaigns implements CampaignRepository {
     return this.inner.list();
   }
 
+  unassigned() {
+    return this.inner.unassigned();
+  }
+
   saveSettings(...args: Parameters<CampaignRepository['saveSettings']>) {
     this.entries.delete(args[0].id);
     return this.inner.saveSettings(...args);

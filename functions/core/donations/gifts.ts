@@ -1,6 +1,6 @@
-import type { Contribution, DisputeState, Gift, GiftStatus, PaymentEvent } from './model.js';
+import type { CampaignRecord, Contribution, DisputeState, Gift, GiftStatus, PaymentEvent } from './model.js';
 import { addressKey, parseEmailAddress } from '../shared/email-address.js';
-import type { CampaignRepository, GiftLedger, MonthlyGifts } from './ports.js';
+import type { CampaignRepository, GiftLedger, MonthlyGifts, TotalsChange } from './ports.js';
 import type { Clock } from '../shared/ports.js';
 import type { SignupAndMailQueue } from '../mail/ports.js';
 import { TransientError } from '../shared/errors.js';
@@ -117,16 +117,59 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
 };
 
 /**
- * What a gift should have added to its campaign: its net amount once paid, in the campaign's currency.
+ * What a gift should have added to its campaign: its net amount once paid, in the campaign's currency. A paid gift
+ * that its campaign cannot count (no campaign, an unknown one, or one in another currency) is counted all the
+ * same, as unassigned in its own currency: money was taken, and someone must refund or reassign it.
  * The donor rule, the same whatever order the events come in: a person counts as a donor once a payment of theirs
  * is paid, and refunds or disputes (earlier or later, partial or full) never change that; they only take the money
  * and, once nothing is left, the donation off. So `donor` depends on the payment alone, never on what arrived first.
  */
 export const targetContribution = (gift: Gift, campaignCurrency: string | undefined): Contribution => {
-  if (gift.status !== 'paid' || gift.amount === undefined || gift.currency !== campaignCurrency) return NOTHING;
+  if (gift.status !== 'paid' || gift.amount === undefined || gift.currency === undefined) return NOTHING;
   // Money under an open or lost dispute is not held: it counts neither in `raised` nor as a donation.
   const net = gift.disputed ? 0 : Math.max(0, gift.amount - gift.refunded);
-  return { raised: net, donations: net > 0 ? 1 : 0, donor: true };
+  const counted = { raised: net, donations: net > 0 ? 1 : 0 };
+  return gift.currency === campaignCurrency ? { ...counted, donor: true } : { ...counted, donor: false, unassigned: true };
+};
+
+/** Why a paid gift is counted as unassigned. */
+export type UnassignedReason = 'no campaign' | 'unknown campaign' | 'other currency';
+
+/** A gift that an event has just made unassigned (once per gift): for the log line the alarm counts. */
+export interface UnassignedGift {
+  gift: string;
+  reason: UnassignedReason;
+  amount: number;
+  currency: string;
+}
+
+const unassignedReason = (gift: Gift, campaign: CampaignRecord | undefined): UnassignedReason =>
+  !gift.campaign ? 'no campaign' : campaign ? 'other currency' : 'unknown campaign';
+
+/**
+ * The changes to the totals that take a gift from what it has contributed (`from`) to what it should (`to`): one
+ * change where both are counted in the same place, else one taking it out of the old place and one putting it in
+ * the new (an unassigned gift whose campaign exists again in its currency; a counted gift whose campaign is gone).
+ * A campaign that is gone is changed on its first shard: any shard of a campaign's totals is summed.
+ */
+const totalsChanges = (deps: GiftDeps, gift: Gift, from: Contribution, to: Contribution, campaign: CampaignRecord | undefined) => {
+  const changes: TotalsChange[] = [];
+  const add = (unassigned: boolean, raised: number, donations: number, newDonor: boolean) => {
+    if (raised === 0 && donations === 0 && !newDonor) return;
+    if (unassigned && gift.currency) changes.push({ unassigned: gift.currency, raised, donations });
+    if (!unassigned && gift.campaign) {
+      const donor = newDonor ? donorKey(deps, gift) : undefined;
+      changes.push({ campaign: gift.campaign, shards: campaign?.shards ?? 1, raised, donations, newDonor: donor });
+    }
+  };
+  const [wasUnassigned, isUnassigned] = [from.unassigned === true, to.unassigned === true];
+  if (wasUnassigned === isUnassigned) {
+    add(isUnassigned, to.raised - from.raised, to.donations - from.donations, to.donor && !from.donor);
+  } else {
+    add(wasUnassigned, -from.raised, -from.donations, false);
+    add(isUnassigned, to.raised, to.donations, to.donor);
+  }
+  return changes;
 };
 
 /** One key per mailbox, the same as the suppression key of a reader with that address. */
@@ -137,10 +180,10 @@ const sameGift = (a: Gift, b: Gift) => JSON.stringify({ ...a, updatedAt: '' }) =
 /**
  * Moves a gift forward by one event and brings its campaign's totals in line with it, in one transaction:
  * the gift's new state (conditional on the version read), the difference between what the gift should
- * contribute and what it has contributed (`ADD` on one of the campaign's total items), and the donor's marker
- * (counted once per campaign). A duplicate or late event changes nothing; a concurrent writer makes the
- * transaction fail whole, and the event is applied again to what that writer left. There is no step between
- * writes for a crash to fall into.
+ * contribute and what it has contributed (`ADD` on one of the campaign's total items, or on the unassigned totals),
+ * and the donor's marker (counted once per campaign). A duplicate or late event changes nothing; a concurrent
+ * writer makes the transaction fail whole, and the event is applied again to what that writer left. There is no
+ * step between writes for a crash to fall into. Says so when this write made the gift unassigned.
  */
 const applyToGift = (deps: GiftDeps, event: Extract<PaymentEvent, { kind: 'payment' | 'refund' | 'dispute' }>) =>
   retryOnConflict(async () => {
@@ -149,28 +192,15 @@ const applyToGift = (deps: GiftDeps, event: Extract<PaymentEvent, { kind: 'payme
     const moved = applyEvent(existing ?? emptyGift(event.key, at), event, at);
     const campaign = moved.campaign ? await deps.campaigns.getSettings(moved.campaign) : undefined;
     const target = targetContribution(moved, campaign?.currency);
-    const change = {
-      raised: target.raised - moved.contributed.raised,
-      donations: target.donations - moved.contributed.donations,
-      newDonor: target.donor && !moved.contributed.donor,
-    };
     const next: Gift = { ...moved, contributed: target, updatedAt: at };
-    if (existing && sameGift(next, existing)) return { gift: existing, campaign };
-    const counts = change.raised !== 0 || change.donations !== 0 || change.newDonor;
-    const saved = await deps.gifts.save(
-      next,
-      existing,
-      campaign && counts
-        ? {
-            campaign: campaign.id,
-            shards: campaign.shards,
-            raised: change.raised,
-            donations: change.donations,
-            newDonor: change.newDonor ? donorKey(deps, next) : undefined,
-          }
-        : undefined,
-    );
-    return { gift: saved, campaign };
+    if (existing && sameGift(next, existing)) return { gift: existing, campaign, unassigned: undefined };
+    const changes = totalsChanges(deps, next, moved.contributed, target, campaign);
+    const saved = await deps.gifts.save(next, existing, changes.length > 0 ? changes : undefined);
+    const unassigned: UnassignedGift | undefined =
+      target.unassigned && !moved.contributed.unassigned && saved.amount !== undefined && saved.currency
+        ? { gift: saved.key, reason: unassignedReason(saved, campaign), amount: saved.amount, currency: saved.currency }
+        : undefined;
+    return { gift: saved, campaign, unassigned };
   }, 10);
 
 /**
@@ -189,14 +219,16 @@ const markGift = (deps: GiftDeps, written: Gift, change: Pick<Partial<Gift>, 're
 
 /**
  * Queues the thank-you receipt (rendered and deduplicated by the mail worker) and the newsletter opt-in, each once.
- * A receipt goes out for every paid gift its campaign counts, whatever its refunds and whichever came first: the
- * donor did pay (a refund shows on their statement, not as a missing receipt), so the order of events never decides.
+ * A receipt goes out for every paid gift, counted by its campaign or as unassigned, whatever its refunds and
+ * whichever came first: the donor did pay (a refund shows on their statement, not as a missing receipt), so the
+ * order of events never decides.
  */
 const followUp = async (deps: GiftDeps, gift: Gift, campaign: { title: string } | undefined) => {
   const email = gift.donorEmail;
   if (gift.status !== 'paid' || !email) return;
   const flags: Pick<Partial<Gift>, 'receiptQueued' | 'signupQueued'> = {};
-  if (!gift.receiptQueued && gift.contributed.donor && gift.amount !== undefined && gift.currency) {
+  const counted = gift.contributed.donor || gift.contributed.unassigned === true;
+  if (!gift.receiptQueued && counted && gift.amount !== undefined && gift.currency) {
     await deps.queue.enqueue({
       kind: 'receipt',
       id: newId(),
@@ -251,18 +283,24 @@ const withCampaign = async (deps: GiftDeps, event: GiftEvent): Promise<GiftEvent
   return event;
 };
 
+/** What recording an event did: a short outcome for the log, and the gift it has just made unassigned, if any. */
+export interface RecordedEvent {
+  outcome: string;
+  unassigned?: UnassignedGift;
+}
+
 /**
- * Records what a verified Stripe event says about a gift, counts it in its campaign exactly once, and queues
- * the receipt and newsletter opt-in. Any number of deliveries, in any order, at once or after a crash, give the
- * same end state. Throws (so the webhook answers 5xx and Stripe retries) when storage fails.
+ * Records what a verified Stripe event says about a gift, counts it in its campaign (or as unassigned) exactly
+ * once, and queues the receipt and newsletter opt-in. Any number of deliveries, in any order, at once or after a
+ * crash, give the same end state. Throws (so the webhook answers 5xx and Stripe retries) when storage fails.
  */
-export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): Promise<string> => {
-  if (event.kind === 'ignored') return `ignored: ${event.reason}`;
+export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): Promise<RecordedEvent> => {
+  if (event.kind === 'ignored') return { outcome: `ignored: ${event.reason}` };
   if (event.kind === 'subscription') {
     await deps.monthly.record(event.subscription, event.status, event.campaign, event.at);
-    return `subscription ${event.status}`;
+    return { outcome: `subscription ${event.status}` };
   }
-  const { gift, campaign } = await applyToGift(deps, await withCampaign(deps, event));
+  const { gift, campaign, unassigned } = await applyToGift(deps, await withCampaign(deps, event));
   await followUp(deps, gift, campaign);
-  return `${event.kind} recorded`;
+  return { outcome: `${event.kind} recorded`, ...(unassigned ? { unassigned } : {}) };
 };

@@ -77,11 +77,16 @@ export class CampaignCurrencyLockedError extends DomainError {
 export const CampaignRecord = z.omit(Campaign, { raised: true, donations: true, donors: true });
 export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
-/** What a gift has added to its campaign's totals so far. */
+/** What a gift has added to its campaign's totals so far (or, when `unassigned`, to the unassigned totals). */
 export const Contribution = z.object({
   raised: z.int(),
   donations: z.int(),
   donor: z.boolean(),
+  /**
+   * Counted in the unassigned totals of the gift's currency: paid, but no campaign can count it (its campaign is
+   * unknown, or takes another currency). A donor is never counted there.
+   */
+  unassigned: z.optional(z.literal(true)),
 });
 export type Contribution = z.infer<typeof Contribution>;
 

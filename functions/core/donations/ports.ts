@@ -12,10 +12,34 @@ export interface CampaignRepository {
    * the campaign exists in another currency (a campaign's currency is fixed at creation).
    */
   saveSettings(settings: CampaignSettings, now: Date): Promise<Campaign>;
+  /**
+   * The totals of the paid gifts that no campaign counts (their campaign is unknown, or in another currency), by
+   * currency: money taken that an operator must refund or reassign (docs/operating.md).
+   */
+  unassigned(): Promise<Record<string, UnassignedTotals>>;
 }
 
-/** A change to one campaign's totals, written in the same transaction as the gift that causes it. */
-export interface TotalsChange {
+/** What the unassigned gifts of one currency add up to: their net amount and how many still hold money. */
+export interface UnassignedTotals {
+  raised: number;
+  donations: number;
+}
+
+/**
+ * A change to the totals a gift counts in, written in the same transaction as the gift that causes it: one
+ * campaign's totals, or the unassigned totals of the gift's currency.
+ */
+export type TotalsChange = CampaignTotalsChange | UnassignedTotalsChange;
+
+/** A change to the unassigned totals of one currency (see CampaignRepository.unassigned). */
+export interface UnassignedTotalsChange {
+  unassigned: string;
+  raised: number;
+  donations: number;
+}
+
+/** A change to one campaign's totals. */
+export interface CampaignTotalsChange {
   campaign: string;
   /** The campaign's shard count: the change goes to one of that many total items, chosen at random. */
   shards: number;
@@ -33,10 +57,11 @@ export interface GiftLedger {
   get(key: string): Promise<Gift | undefined>;
   /**
    * Writes `next` in place of `current` (undefined: no gift may exist) only if the stored gift is still at
-   * `current.version`, and stores it at the next version. `totals`, when given, is applied in the same
-   * transaction: all of it or nothing, exactly once per gift version. Throws ConflictError when the gift changed.
+   * `current.version`, and stores it at the next version. `totals`, when given (one change, or one per place a
+   * gift leaves and enters, never two on one place), is applied in the same transaction: all of it or nothing,
+   * exactly once per gift version. Throws ConflictError when the gift changed.
    */
-  save(next: Gift, current: Gift | undefined, totals?: TotalsChange): Promise<Gift>;
+  save(next: Gift, current: Gift | undefined, totals?: TotalsChange | readonly TotalsChange[]): Promise<Gift>;
 }
 
 export interface MonthlyGifts {

@@ -91,3 +91,14 @@ export class TransientError extends DomainError {
 export class InvalidSignatureError extends DomainError {
   readonly code = 'invalid_signature';
 }
+
+/**
+ * Donations cannot be taken yet: the stage's Stripe secret has not been filled in (the placeholder the stack
+ * creates). Not the client's problem, and not a failure: the stage is not ready.
+ */
+export class DonationsNotConfiguredError extends DomainError {
+  readonly code = 'donations_not_configured';
+  constructor(options?: ErrorOptions) {
+    super('Donations are not set up yet on this site: its payment service is still being configured. Please try again later.', options);
+  }
+}

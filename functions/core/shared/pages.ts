@@ -54,6 +54,14 @@ export const errorPage = (site: Brand, status: number, message: string, details:
   const { field, retryAfterSeconds, code, expired } = typeof details === 'string' ? { field: details, retryAfterSeconds: undefined, code: undefined, expired: undefined } : details;
   const { t, say } = speech(site);
   const badLink = code === 'invalid_token';
+  // A stage whose payment service is not set up yet says so, calmly: not an error of anyone's.
+  if (code === 'donations_not_configured') {
+    return page(t.errors.notConfiguredTitle, html`<div class="alert" role="status">
+<p>${t.errors.messages.notConfigured}</p>
+</div>
+<p>${t.errors.next.notConfigured}</p>
+${homeButton(site)}`, site);
+  }
   const title = badLink ? t.errors.badLinkTitle : t.errors.titles[titleKey(status)];
   const named = field?.split('.')[0] ?? '';
   const fieldName = named === 'custom_amount' ? 'amount' : named; // the donation chooser's own amount field

@@ -2,6 +2,7 @@ import type { Brand } from '../../core/shared/brand.js';
 import {
   ConflictError,
   DomainError,
+  DonationsNotConfiguredError,
   InvalidSignatureError,
   InvalidTokenError,
   MethodNotAllowedError,
@@ -41,6 +42,7 @@ const STATUS_BY_ERROR: ReadonlyArray<readonly [DomainErrorClass, number]> = [
   [UnsupportedMediaTypeError, 415],
   [RateLimitedError, 429],
   [TransientError, 503],
+  [DonationsNotConfiguredError, 503],
 ];
 
 /** The protection space of every credential the API takes (RFC 9110 §11.5): one, the admin API's tokens. */

@@ -7,6 +7,8 @@ import { InvalidSignatureError } from '../../../functions/core/shared/errors.js'
 import { makeHandler } from '../../../functions/stripe-webhook/routes.js';
 import { logger } from '../../../functions/platform/logger.js';
 import { makeGiftDeps } from '../../support/donation-fakes.js';
+import { dedupeKeyOf } from '../../../functions/core/mail/mail.js';
+import { testKeys } from '../../support/fakes.js';
 import { paid } from '../../support/payment-events.js';
 import { stripeFixtures } from '../../support/stripe-fixtures.js';
 import { bodyOf, httpEvent } from '../../support/events.js';
@@ -40,6 +42,24 @@ describe('stripe-webhook handler', () => {
       expect(bodyOf(result)).toEqual({ received: true });
     }
     expect(await campaigns.get('ukraine')).toMatchObject({ raised: 2500, donations: 1, donors: 1 });
+  });
+
+  it('logs a gift whose campaign is unknown as unassigned once (the alarm counts it), and receipts it, however often it comes', async () => {
+    const fakes = await makeGiftDeps();
+    const events = new Map<string, PaymentEvent>([['evt_1', paid('pi_1', { campaign: 'deleted-after-checkout' })]]);
+    const handler = makeHandler({ gifts: fakes.deps, events: new FakePaymentEvents(events) }, { siteName: 'Example News' });
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const delivery = () => handler(httpEvent({ method: 'POST', path: '/v1/stripe/webhook', body: { id: 'evt_1' }, headers: { 'stripe-signature': 'good' } }));
+    const results = await Promise.all([delivery(), delivery(), delivery()]);
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    const lines = warn.mock.calls.filter(([message]) => message === 'gift unassigned');
+    expect(lines).toEqual([['gift unassigned', expect.objectContaining({ gift: 'pi_1', reason: 'unknown campaign', amount: 2500, currency: 'usd', unassignedGifts: 1 })]]);
+    expect(JSON.stringify(lines)).not.toContain('donor@example.org');
+    expect(await fakes.campaigns.unassigned()).toEqual({ usd: { raised: 2500, donations: 1 } });
+    // Concurrent copies may each queue it: the mail worker sends one receipt per gift (its dedupe key).
+    const receipts = new Set(fakes.queue.jobs.flatMap((job) => (job.kind === 'receipt' ? [dedupeKeyOf(testKeys, job)] : [])));
+    expect(receipts).toEqual(new Set(['receipt:pi_1']));
   });
 
   it('answers a missing or forged signature with 400 and records nothing', async () => {

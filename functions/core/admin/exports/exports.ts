@@ -37,8 +37,14 @@ export interface ExportRunDeps {
 }
 
 export const LINK_SECONDS = 15 * 60;
-/** The worker function's 15-minute timeout, plus Lambda's queueing of the asynchronous invocation. */
-const WORKER_DEADLINE_MS = 20 * 60 * 1000;
+/** The export worker's Lambda timeout (infra/constructs/admin-console.ts): no run of it lasts longer. */
+export const EXPORT_WORKER_TIMEOUT_SECONDS = 15 * 60;
+/**
+ * How long after it was started a job still `running` is reported failed: the worker's timeout plus a margin for
+ * Lambda's queueing of the asynchronous invocation. A worker that dies (a timeout, out of memory, a crash) cannot
+ * mark its job itself.
+ */
+export const EXPORT_DEADLINE_SECONDS = EXPORT_WORKER_TIMEOUT_SECONDS + 5 * 60;
 
 const invalid = (field: string, message: string) => new ValidationError('invalid_field', message, { field });
 const oneOf = (values: readonly string[]) => values.join(', ');
@@ -136,10 +142,12 @@ export const runExport = async (deps: ExportRunDeps, jobId: string) => {
 export const exportStatus = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'links'>, id: string) => {
   let job = await deps.jobs.get(id);
   if (!job) throw new NotFoundError(UNKNOWN_EXPORT);
-  if (job.status === 'running' && deps.clock.now().getTime() - Date.parse(job.createdAt) > WORKER_DEADLINE_MS) {
-    // The worker died (timeout, crash) without saying so: no export runs longer than its function may.
+  if (job.status === 'running' && deps.clock.now().getTime() - Date.parse(job.createdAt) > EXPORT_DEADLINE_SECONDS * 1000) {
+    // The worker died (timeout, crash) without saying so: no export runs longer than its function may. Marked
+    // failed only if still running (a conditional write: a worker that finished meanwhile keeps its outcome).
     await deps.jobs.finish(job.id, { status: 'failed', rows: job.rows }, deps.clock.now());
-    job = { ...job, status: 'failed' };
+    // Read again: a worker that finished between the read and that write keeps its outcome, and it is the answer.
+    job = (await deps.jobs.get(id)) ?? { ...job, status: 'failed' };
   }
   const base = { id: job.id, kind: job.kind, status: job.status, rows: job.rows };
   if (job.status !== 'done' || !job.objectKey) return base;

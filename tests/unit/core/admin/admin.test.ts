@@ -5,7 +5,9 @@ import { processMailJob } from '../../../../functions/core/mail/mail.js';
 import { NotFoundError, UnauthorizedError } from '../../../../functions/core/shared/errors.js';
 import { confirmSubscription, requestSubscription, unsubscribe } from '../../../../functions/core/subscriptions/subscriptions.js';
 import { crashAfterWrite, runRetryingAfterCrash } from '../../../support/crash.js';
-import { MemoryCampaigns } from '../../../support/donation-fakes.js';
+import { MemoryCampaigns, makeGiftDeps } from '../../../support/donation-fakes.js';
+import { recordPaymentEvent } from '../../../../functions/core/donations/gifts.js';
+import { paid, refund } from '../../../support/payment-events.js';
 import { makeSubscriptionDeps } from '../../../support/fakes.js';
 import { MemoryDonorGifts, MemoryTokens } from '../../../support/admin-fakes.js';
 
@@ -212,5 +214,20 @@ describe('data requests and list hygiene', () => {
       const outcome = await processMailJob(t.mailDeps, { kind: 'welcome', id: to, email: to, round: 'r' });
       expect(outcome).toBe('suppressed');
     }
+  });
+});
+
+describe('donation stats', () => {
+  it('show the gifts no campaign counts, by currency, apart from the campaigns\' totals', async () => {
+    const { admin } = setup();
+    const g = await makeGiftDeps();
+    await recordPaymentEvent(g.deps, paid('pi_1'));
+    await recordPaymentEvent(g.deps, paid('pi_2', { campaign: 'deleted', amount: 1200 }));
+    await recordPaymentEvent(g.deps, paid('pi_3', { currency: 'eur', amount: 900 }));
+    await recordPaymentEvent(g.deps, paid('pi_4', { campaign: 'deleted', amount: 300 }));
+    await recordPaymentEvent(g.deps, refund('pi_4', 300));
+    const { donations } = await adminStats({ ...admin, campaigns: g.campaigns });
+    expect(donations.byCurrency).toEqual({ usd: { raised: 2500, donations: 1 } });
+    expect(donations.unassigned).toEqual({ usd: { raised: 1200, donations: 1 }, eur: { raised: 900, donations: 1 } });
   });
 });

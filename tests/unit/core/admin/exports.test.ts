@@ -4,10 +4,11 @@ import { S3ExportLinks } from '../../../../functions/adapters/s3-export-links.js
 import type { Gift } from '../../../../functions/core/donations/model.js';
 import { stringify } from 'csv-stringify/sync';
 import { CSV_OPTIONS, donationRow, safeCell, subscriberRow } from '../../../../functions/core/admin/exports/csv.js';
-import { exportStatus, LINK_SECONDS, startExport } from '../../../../functions/core/admin/exports/exports.js';
+import { exportStatus, EXPORT_DEADLINE_SECONDS, LINK_SECONDS, startExport } from '../../../../functions/core/admin/exports/exports.js';
 import type { Subscriber } from '../../../../functions/core/subscriptions/model.js';
 import { FakeClock } from '../../../support/fakes.js';
-import { makeCatalogue } from '../../../support/admin-fakes.js';
+import type { ExportJob } from '../../../../functions/core/admin/exports/model.js';
+import { makeCatalogue, MemoryExportJobs } from '../../../support/admin-fakes.js';
 
 describe('CSV cells', () => {
   it('neutralise spreadsheet formulas in text, not in numbers', () => {
@@ -92,9 +93,19 @@ describe('exportStatus', () => {
     const clock = new FakeClock();
     const finished: string[] = [];
     const job = { id: 'exp_1', kind: 'subscribers' as const, filters: {}, status: 'running' as const, rows: 0, createdAt: clock.now().toISOString() };
+    const jobs = new MemoryExportJobs();
+    await jobs.create(job);
     const deps = {
       clock,
-      jobs: { create: async () => {}, get: async () => job, progress: async () => {}, finish: async (id: string) => void finished.push(id) },
+      jobs: {
+        create: (j: ExportJob) => jobs.create(j),
+        get: (id: string) => jobs.get(id),
+        progress: (id: string, rows: number) => jobs.progress(id, rows),
+        finish: async (...args: Parameters<MemoryExportJobs['finish']>) => {
+          finished.push(args[0]);
+          await jobs.finish(...args);
+        },
+      },
       worker: { start: async () => {} },
       links: { link: async () => '' },
       source: { subscribers: async function* () {}, gifts: async function* () {} },
@@ -103,5 +114,28 @@ describe('exportStatus', () => {
     clock.advance(21 * 60);
     expect(await exportStatus(deps, 'exp_1')).toMatchObject({ status: 'failed' });
     expect(finished).toEqual(['exp_1']);
+  });
+
+  it('answers what a worker that finished at the deadline wrote, not failed', async () => {
+    const clock = new FakeClock();
+    const running = { id: 'exp_1', kind: 'subscribers' as const, filters: {}, status: 'running' as const, rows: 0, createdAt: clock.now().toISOString() };
+    let stored: typeof running | (Omit<typeof running, 'status'> & { status: 'done'; objectKey: string }) = running;
+    const reads = [running];
+    const deps = {
+      clock,
+      // The worker's `done` lands between the status read and the write that would mark the job failed.
+      jobs: {
+        create: async () => {},
+        get: async () => reads.shift() ?? stored,
+        progress: async () => {},
+        finish: async () => {
+          stored = { ...running, status: 'done', rows: 3, objectKey: 'exports/exp_1.csv' };
+        },
+      },
+      worker: { start: async () => {} },
+      links: { link: async (key: string) => `https://exports.example.org/${key}` },
+    };
+    clock.advance(EXPORT_DEADLINE_SECONDS + 1);
+    expect(await exportStatus(deps, 'exp_1')).toMatchObject({ status: 'done', rows: 3, url: 'https://exports.example.org/exports/exp_1.csv' });
   });
 });

@@ -77,12 +77,47 @@ describe('recordPaymentEvent', () => {
     expect(await totals(t)).toEqual({ raised: 4000, donations: 3, donors: 2 });
   });
 
-  it('does not count a gift in another currency or for an unknown campaign', async () => {
+  it('counts a paid gift in another currency, or for an unknown campaign, as unassigned in its currency, and receipts it', async () => {
     const t = await makeGiftDeps();
-    await recordPaymentEvent(t.deps, paid('pi_1', { currency: 'eur' }));
-    await recordPaymentEvent(t.deps, paid('pi_2', { campaign: 'nope' }));
+    for (let i = 0; i < 2; i++) {
+      await recordPaymentEvent(t.deps, paid('pi_1', { currency: 'eur' }));
+      await recordPaymentEvent(t.deps, paid('pi_2', { campaign: 'deleted-after-checkout', amount: 1000 }));
+      await recordPaymentEvent(t.deps, paid('pi_3', { campaign: undefined, amount: 700 }));
+    }
     expect(await totals(t)).toEqual({ raised: 0, donations: 0, donors: 0 });
-    expect(t.gifts.items.get('pi_1')?.status).toBe('paid');
+    expect(await t.campaigns.unassigned()).toEqual({ eur: { raised: 2500, donations: 1 }, usd: { raised: 1700, donations: 2 } });
+    expect(receipts(t.queue.jobs).map((j) => dedupeKeyOf(testKeys, j)).sort()).toEqual(['receipt:pi_1', 'receipt:pi_2', 'receipt:pi_3']);
+    for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
+    expect(t.mailer.sent.find((m) => m.text.includes('$10.00'))?.to).toBe('donor@example.org');
+  });
+
+  it('says why a gift became unassigned, only on the event that made it so', async () => {
+    const t = await makeGiftDeps();
+    expect(await recordPaymentEvent(t.deps, paid('pi_1', { currency: 'eur' }))).toMatchObject({ unassigned: { reason: 'other currency', gift: 'pi_1', amount: 2500, currency: 'eur' } });
+    expect(await recordPaymentEvent(t.deps, paid('pi_1', { currency: 'eur' }))).not.toHaveProperty('unassigned');
+    expect(await recordPaymentEvent(t.deps, paid('pi_2', { campaign: 'gone' }))).toMatchObject({ unassigned: { reason: 'unknown campaign' } });
+    expect(await recordPaymentEvent(t.deps, paid('pi_3', { campaign: undefined }))).toMatchObject({ unassigned: { reason: 'no campaign' } });
+    expect(await recordPaymentEvent(t.deps, processing('pi_4', { campaign: 'gone' }))).not.toHaveProperty('unassigned');
+  });
+
+  it('nets refunds and disputes of an unassigned gift in the unassigned totals', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1', { campaign: 'gone' }));
+    await recordPaymentEvent(t.deps, refund('pi_1', 1000));
+    expect(await t.campaigns.unassigned()).toEqual({ usd: { raised: 1500, donations: 1 } });
+    await recordPaymentEvent(t.deps, dispute('pi_1'));
+    await recordPaymentEvent(t.deps, refund('pi_1', 1000));
+    expect(await t.campaigns.unassigned()).toEqual({ usd: { raised: 0, donations: 0 } });
+  });
+
+  it('moves an unassigned gift to its campaign once the campaign exists again in its currency, counting it once', async () => {
+    const t = await makeGiftDeps();
+    await recordPaymentEvent(t.deps, paid('pi_1', { campaign: 'reborn' }));
+    await t.campaigns.saveSettings(campaignSettings({ id: 'reborn' }), t.clock.now());
+    for (let i = 0; i < 2; i++) await recordPaymentEvent(t.deps, paid('pi_1', { campaign: 'reborn' })); // the event resent from Stripe
+    expect(await totals(t, 'reborn')).toEqual({ raised: 2500, donations: 1, donors: 1 });
+    expect(await t.campaigns.unassigned()).toEqual({ usd: { raised: 0, donations: 0 } });
+    expect(receipts(t.queue.jobs)).toHaveLength(1);
   });
 
   it('queues the newsletter opt-in once when the donor ticked the box', async () => {

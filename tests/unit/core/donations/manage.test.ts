@@ -170,7 +170,7 @@ describe('the end of a monthly gift', () => {
     await recordPaymentEvent(t.deps, paid('pi_1', { frequency: 'monthly', subscription: 'sub_1', customer: 'cus_1' }));
     t.queue.take();
     const ended = { kind: 'subscription', subscription: 'sub_1', status: 'ended', campaign: 'ukraine', at } as const;
-    for (let i = 0; i < 3; i++) expect(await recordPaymentEvent(t.deps, ended)).toBe('subscription ended');
+    for (let i = 0; i < 3; i++) expect((await recordPaymentEvent(t.deps, ended)).outcome).toBe('subscription ended');
     // A late or redelivered start (the checkout's event) never revives it.
     await recordPaymentEvent(t.deps, { kind: 'subscription', subscription: 'sub_1', status: 'active', campaign: 'ukraine', at });
     expect(t.monthly.items.get('sub_1')).toBe('ended');
