@@ -61,6 +61,9 @@ export class StripeSimulator {
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.webhooks.resume();
+    // The account's portal settings, saved once as a dashboard saves them: portal sessions need them.
+    this.store.defaultPortalConfiguration();
+    this.store.commit();
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 

@@ -102,12 +102,11 @@ export class WebhookSender {
 
   /**
    * Delivers one event once more to every endpoint that takes it now, each signed afresh (a manual resend); true
-   * when there was at least one and each answered 2xx.
+   * when each answered 2xx (so also when no endpoint enables its type: there is nothing to deliver).
    */
   async deliver(event: Stripe.Event): Promise<boolean> {
-    const targets = this.targetsFor(event.type);
-    const outcomes = await Promise.all(targets.map((target) => this.post(event, target)));
-    return outcomes.length > 0 && outcomes.every(Boolean);
+    const outcomes = await Promise.all(this.targetsFor(event.type).map((target) => this.post(event, target)));
+    return outcomes.every(Boolean);
   }
 
   /**
