@@ -17,6 +17,8 @@ import { formatMoney } from '../functions/core/shared/money.js';
 import { parse, safeParse, type Schema } from '../functions/core/shared/schema.js';
 import { AdminApiError, adminApi } from './api.js';
 import { addEmbedCommand } from './embed.js';
+import { addDoctorCommand } from './doctor.js';
+import { addStripeCommand } from './stripe-setup.js';
 import { exportDestination } from './export-file.js';
 import { localTarget, stageTarget, type Target } from './target.js';
 import { ConfirmationRequiredError, confirm, count, progress } from './terminal.js';
@@ -344,6 +346,12 @@ subscriber
 
 // The HTML that embeds the banner and the signup form in the site's pages (cli/embed.ts).
 addEmbedCommand(program, target);
+
+// Stripe's webhook endpoint and Customer Portal, made through its API (cli/stripe-setup.ts).
+addStripeCommand(program);
+
+// Is the target ready for readers and donors: each check with its fix, then the smoke test (cli/doctor.ts).
+addDoctorCommand(program);
 
 try {
   await program.parseAsync();

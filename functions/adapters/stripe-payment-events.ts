@@ -7,6 +7,7 @@ import { InvalidSignatureError } from '../core/shared/errors.js';
 import type { PaymentEvents } from '../core/donations/ports.js';
 import { logger } from '../platform/logger.js';
 import { idOf, isLiveKey, Metadata, translate } from './stripe-client.js';
+import { isHandledStripeEvent } from './stripe-handled-events.js';
 
 // What the webhook reads of each Stripe object, checked before use: the `stripe` package's types of the fields we
 // rely on (the rest is not read), money as whole minor units that are never negative.
@@ -166,7 +167,9 @@ export class StripePaymentEvents implements PaymentEvents {
   private async translate(event: z.infer<typeof EventEnvelope>): Promise<PaymentEvent | Ignored> {
     if (event.livemode !== this.livemode) return { kind: 'ignored', reason: 'other mode' };
     const at = new Date(event.created * 1000);
-    switch (event.type) {
+    const type = event.type;
+    if (!isHandledStripeEvent(type)) return { kind: 'ignored', reason: `type ${type}` };
+    switch (type) {
       case 'checkout.session.completed':
       case 'checkout.session.async_payment_succeeded':
       case 'checkout.session.async_payment_failed': {
@@ -297,8 +300,10 @@ export class StripePaymentEvents implements PaymentEvents {
         const campaign = subscription.metadata?.campaign;
         return { kind: 'subscription', subscription: subscription.id, status: 'ended', campaign, at: new Date(endedAt * 1000) };
       }
-      default:
-        return { kind: 'ignored', reason: `type ${event.type}` };
+      default: {
+        const unhandled: never = type;
+        return { kind: 'ignored', reason: `type ${unhandled}` };
+      }
     }
   }
 }

@@ -104,7 +104,9 @@ export type DataDir = Awaited<ReturnType<typeof openDataDir>>;
 
 /**
  * `endpoints.json`: where the running server is (the admin CLI goes through its DynamoDB endpoint rather than open
- * the folder's database a second time) and its process id (a second dev server on the folder is refused).
+ * the folder's database a second time, and `stripe setup --local` reaches its Stripe simulator's API) and its process id (a second dev server on the folder is refused).
  */
-export const recordEndpoints = (dataDir: string, { url, dynamodb, tables }: { url: string; dynamodb: string; tables: Record<string, string> }) =>
-  writeFile(join(dataDir, 'endpoints.json'), JSON.stringify({ url, pid: process.pid, dynamodb, tables }, null, 2));
+export const recordEndpoints = (
+  dataDir: string,
+  { url, dynamodb, tables, stripeApi }: { url: string; dynamodb: string; tables: Record<string, string>; stripeApi?: string },
+) => writeFile(join(dataDir, 'endpoints.json'), JSON.stringify({ url, pid: process.pid, dynamodb, tables, ...(stripeApi ? { stripeApi } : {}) }, null, 2));

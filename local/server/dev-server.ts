@@ -10,12 +10,12 @@ import { DEMO_CAMPAIGN, seedDemoCampaign } from '../demo/campaign.js';
 import { serveDemoSite } from '../demo/site.js';
 import { corsPolicy, serveApi } from './api.js';
 import { type OutboxEmail, openDataDir, recordEndpoints } from './data-dir.js';
-import { EXPORT_BUCKET, localClientOptions, localEnvironment } from './dev-config.js';
+import { DEMO_SITE_NAME, EXPORT_BUCKET, localClientOptions, localEnvironment } from './dev-config.js';
 import { type AwsCallRecorder, buildFunctions, connectToAws } from './functions.js';
 import { closeServer, freePort, isPortFree } from './http-server.js';
 import { InFlight } from './in-flight.js';
 import { serveLocal } from './local-routes.js';
-import { mailQueueUrl, startAws, startDynamo, startMailQueue, startS3, startSes, startStripe, storeSecrets } from './stand-ins.js';
+import { mailQueueUrl, setUpLocalStripe, startAws, startDynamo, startMailQueue, startS3, startSes, startStripe, storeSecrets } from './stand-ins.js';
 import { createTables } from './tables.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -91,10 +91,12 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const ses = await startSes();
   const s3 = await startS3(data.dir);
   const aws = await startAws(ses.url);
+  const { port, url, sitePort, siteUrl } = await chooseAddresses(options);
+  const stripe = await startStripe({ url, port, dataDir: data.dir });
+  const siteName = options.env?.SITE_NAME ?? process.env.SITE_NAME ?? DEMO_SITE_NAME;
+  data.keys.webhookSecret = await setUpLocalStripe({ url, dataDir: data.dir, stripeApiUrl: stripe.apiUrl, siteName });
   const secrets = storeSecrets(aws, data.keys);
   if (options.stripeSecret === 'unset') aws.state.secrets.set(secrets.stripeSecretId, JSON.stringify({ placeholder: randomBytes(16).toString('hex') }));
-  const { port, url, sitePort, siteUrl } = await chooseAddresses(options);
-  const stripe = await startStripe({ url, port, dataDir: data.dir, webhookSecret: data.keys.webhookSecret });
 
   const clients = localClientOptions({ dynamodb: dynamo.endpoint, aws: aws.url, s3: s3.endpoint });
   const { tables } = dynamo;
@@ -105,7 +107,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   logger.setLogLevel((env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
   await createTables(new DynamoDBClient(clientConfig(clients, 'dynamodb')), tables);
   await seedDemoCampaign(documentClient(clients), tables.donations);
-  await recordEndpoints(data.dir, { url, dynamodb: dynamo.endpoint, tables });
+  await recordEndpoints(data.dir, { url, dynamodb: dynamo.endpoint, tables, stripeApi: stripe.apiUrl });
 
   const functions = await buildFunctions(env, clients, aws, options.recordAwsCalls);
   const background = new InFlight();

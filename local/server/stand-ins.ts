@@ -7,6 +7,7 @@ import { type AwsEndpointState, startAwsEndpoint } from '../stand-ins/aws-endpoi
 import { startStrictDynamoLocal } from '../stand-ins/dynamodb-local.js';
 import { LocalQueue, type QueueConsumer } from '../stand-ins/queue.js';
 import { StripeSimulator } from '../stand-ins/stripe/simulator.js';
+import { dataDirStore, portalHeadline, setUpStripe, stripeFor, WEBHOOK_PATH } from '../../cli/stripe-setup.js';
 import type { DataDir } from './data-dir.js';
 import { ACCOUNT, EXPORT_BUCKET, REGION, STRIPE_TEST_KEY } from './dev-config.js';
 import { closeServer } from './http-server.js';
@@ -67,18 +68,34 @@ export const storeSecrets = (aws: LocalAws, keys: DataDir['keys']) => {
 };
 
 /**
- * The Stripe simulator, keeping its objects in the data folder. It delivers webhooks to the API's port, which is
- * listened on only at the end of the start: a delivery due before then is refused, and retried as Stripe retries.
+ * The Stripe simulator, keeping its objects in the data folder. It delivers webhooks to the endpoints registered
+ * with it, reaching those on the server's public URL at the API's port (whatever host name PUBLIC_URL has). The
+ * port is listened on only at the end of the start: a delivery due before then is refused, and retried as Stripe
+ * retries.
  */
-export const startStripe = async (o: { url: string; port: number; dataDir: string; webhookSecret: string }) => {
+export const startStripe = async (o: { url: string; port: number; dataDir: string }) => {
+  const publicOrigin = new URL(o.url).origin;
   const simulator = new StripeSimulator({
     secretKey: STRIPE_TEST_KEY,
-    webhookSecret: o.webhookSecret,
     publicUrl: o.url,
-    webhookUrl: `http://127.0.0.1:${o.port}/v1/stripe/webhook`,
+    reach: (url) => (new URL(url).origin === publicOrigin ? `http://127.0.0.1:${o.port}${url.slice(publicOrigin.length)}` : url),
     stateFile: join(o.dataDir, 'stripe.json'),
   });
   return { simulator, apiUrl: await simulator.start() };
+};
+
+/**
+ * The server's own webhook endpoint and portal configuration in the simulator, made as `stripe setup --local` makes
+ * them (the same code), so that `npm start` takes payments out of the box, and a new Appeal version's events reach
+ * it: the first start registers the endpoint and stores its signing secret in the data folder (`state.json`); later
+ * ones find it as it should be and change nothing. Answers the webhook secret the server's functions verify with.
+ */
+export const setUpLocalStripe = async (o: { url: string; dataDir: string; stripeApiUrl: string; siteName: string }) => {
+  const secrets = dataDirStore(o.dataDir, STRIPE_TEST_KEY);
+  await setUpStripe(stripeFor(STRIPE_TEST_KEY, o.stripeApiUrl), secrets, { webhookUrl: `${o.url}${WEBHOOK_PATH}`, portal: { headline: portalHeadline(o.siteName) } }, 'test');
+  const { webhookSecret } = await secrets.read();
+  if (!webhookSecret) throw new Error('the Stripe setup stored no webhook secret');
+  return webhookSecret;
 };
 
 /**

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { prefersHtml } from '../../../functions/platform/http/accept.js';
 import { resourceMissing, sendJson, stripeError } from './http.js';
 import { chargeView, refund as createRefund, customer, customerDetails, subscription as createSubscription, dispute, type EventOf, type EventType, event, invoiceView, monthlyAmount, paidInvoice, payment } from './objects.js';
-import { type CheckoutSetup, newId, own, type StripeStore } from './state.js';
+import { type CheckoutSetup, idOfConfiguration, newId, own, type StripeStore } from './state.js';
 import type { WebhookSender } from './webhooks.js';
 
 type Input = Record<string, unknown>;
@@ -41,9 +41,9 @@ export class StripeActions {
    * a resend).
    */
   private async publish(...events: Stripe.Event[]) {
-    this.webhooks.enqueue(events);
+    const deliveries = this.webhooks.enqueue(events);
     this.store.commit();
-    await this.webhooks.send(events);
+    await this.webhooks.send(deliveries);
   }
 
   private remember(paid: { paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }) {
@@ -289,6 +289,9 @@ export class StripeActions {
     const sub = own(this.state.subscriptions, subscriptionId);
     const owner = sub && (typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
     if (!sub || owner !== session.customer) return sendJson(res, 404, resourceMissing('subscription', subscriptionId, 'subscription'));
+    if (own(this.state.portalConfigurations, idOfConfiguration(session.configuration))?.features.subscription_cancel.enabled !== true) {
+      return stripeError(res, 403, 'This portal configuration does not let customers cancel subscriptions.');
+    }
     const ended = isEnded(sub);
     if (!ended) await this.endSubscription(sub);
     if (prefersHtml(req.headers.accept)) {
@@ -300,6 +303,26 @@ export class StripeActions {
 
   listEvents(res: ServerResponse) {
     return sendJson(res, 200, this.state.events.map((e) => ({ id: e.id, type: e.type, created: e.created })));
+  }
+
+  /**
+   * The webhook endpoints, oldest first, as the dashboard lists them (never their secrets), each with the events it
+   * still has to deliver: `{"id", "url", "status", "enabled_events", "api_version", "created", "pendingDeliveries"}`.
+   */
+  listWebhookEndpoints(res: ServerResponse) {
+    const pending = Object.values(this.state.deliveries);
+    const endpoints = Object.values(this.state.webhookEndpoints)
+      .sort((a, b) => a.created - b.created)
+      .map(({ id, url, status, enabled_events, api_version, created }) => ({
+        id, url, status, enabled_events, api_version, created,
+        pendingDeliveries: pending.filter((d) => d.endpoint === id).length,
+      }));
+    return sendJson(res, 200, endpoints);
+  }
+
+  /** The Customer Portal configurations, oldest first, as the API shows them (the account's default has `is_default`). */
+  listPortalConfigurations(res: ServerResponse) {
+    return sendJson(res, 200, Object.values(this.state.portalConfigurations).sort((a, b) => a.created - b.created));
   }
 
   async resend(res: ServerResponse, eventId: string) {

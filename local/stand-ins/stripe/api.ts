@@ -3,6 +3,7 @@ import qs from 'qs';
 import type Stripe from 'stripe';
 import { errorBody, readBody, resourceMissing, sendJson, stripeError } from './http.js';
 import { apiList, chargeView, checkoutSession, invoiceView, metadataProblem, portalSession, toMetadata } from './objects.js';
+import { StripeSettingsApi } from './settings-api.js';
 import { own, type StripeStore } from './state.js';
 
 type Params = Record<string, unknown>;
@@ -50,11 +51,16 @@ export interface HostedPages {
  * for includable fields.
  */
 export class StripeApi {
+  private readonly settings: StripeSettingsApi;
+
   constructor(
     private readonly store: StripeStore,
     private readonly secretKey: string,
     private readonly pages: HostedPages,
-  ) {}
+  ) {
+    // A live key's account is in live mode: its endpoints must be https.
+    this.settings = new StripeSettingsApi(store, /^(sk|rk)_live_/.test(secretKey));
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse) {
     if (req.headers.authorization !== `Bearer ${this.secretKey}`) {
@@ -85,9 +91,11 @@ export class StripeApi {
       '/v1/billing_portal/sessions': () => this.createPortalSession(body),
     };
     const create = req.method === 'POST' ? creators[url.pathname.replace(/\/$/, '')] : undefined;
-    if (create) {
-      const result = create();
-      if (typeof idempotencyKey === 'string') {
+    const query = qs.parse(url.search.slice(1), { depth: 10, arrayLimit: 100 }) as Params;
+    const settings = create ? undefined : this.settings.route(req.method ?? 'GET', url.pathname.replace(/\/$/, ''), body, query);
+    if (create || settings) {
+      const result = create ? create() : (settings as Result);
+      if (req.method === 'POST' && typeof idempotencyKey === 'string') {
         this.store.put('idempotency', idempotencyKey, { ...structuredClone(result), request: fingerprint });
       }
       this.store.commit();
@@ -211,8 +219,13 @@ export class StripeApi {
       return { status: 400, body: { error: { type: 'invalid_request_error', code: 'parameter_missing', message: 'Missing required param: customer.', param: 'customer' } } };
     }
     if (!own(state.customers, customer)) return { status: 400, body: resourceMissing('customer', customer, 'customer') };
-    if (body.configuration !== undefined && body.configuration !== state.portalConfiguration) {
+    const named = body.configuration === undefined ? undefined : own(state.portalConfigurations, String(body.configuration));
+    if (body.configuration !== undefined && !named) {
       return { status: 400, body: resourceMissing('configuration', String(body.configuration), 'configuration') };
+    }
+    const configuration = named ?? this.store.defaultPortalConfiguration();
+    if (!configuration.active) {
+      return { status: 400, body: errorBody(`The configuration ${configuration.id} is not active. Activate it or use another configuration.`, 'configuration') };
     }
     if (body.flow_data !== undefined) {
       return { status: 400, body: errorBody('The local Stripe simulator does not simulate portal flows (flow_data).', 'flow_data') };
@@ -225,7 +238,7 @@ export class StripeApi {
     if ('refused' in locale) return locale.refused;
     const session = portalSession({
       customer,
-      configuration: this.store.portalConfiguration(),
+      configuration: configuration.id,
       returnUrl: typeof returnUrl === 'string' ? returnUrl : null,
       locale: locale.locale,
       url: this.pages.portal,

@@ -3,7 +3,7 @@ import { defaultBrand } from '../../../functions/core/shared/brand.js';
 import { page } from '../../../functions/core/shared/page-shell.js';
 import { html, join } from '../../../functions/core/shared/template.js';
 import { formatMoney } from '../../../functions/core/shared/money.js';
-import { own, type StripeStore } from './state.js';
+import { idOfConfiguration, own, type StripeStore } from './state.js';
 
 const BRAND = defaultBrand('Stripe (local simulator)');
 
@@ -58,13 +58,19 @@ export const portalPage = (store: StripeStore, res: ServerResponse, portalSessio
     return (checkout && state.checkouts[checkout.id]?.productName) ?? 'Subscription';
   };
   const action = `/_local/stripe/portal/${encodeURIComponent(portalSessionId)}/cancel`;
+  // What the session's configuration lets the customer do, and its headline.
+  const configuration = own(state.portalConfigurations, idOfConfiguration(session.configuration));
+  const canCancel = configuration?.features.subscription_cancel.enabled === true;
+  const headline = configuration?.business_profile.headline;
   const items = subscriptions.map((s) => {
     const item = s.items.data[0];
     const price = `${formatMoney((item?.price.unit_amount ?? 0) * (item?.quantity ?? 1), s.currency)} a month`;
     const standing =
       s.status === 'canceled'
         ? html`<p role="status">Canceled on ${day(s.canceled_at ?? s.created)}.</p>`
-        : html`<p>Renews on ${day(item?.current_period_end ?? s.created)}.</p>
+        : !canCancel
+          ? html`<p>Renews on ${day(item?.current_period_end ?? s.created)}.</p>`
+          : html`<p>Renews on ${day(item?.current_period_end ?? s.created)}.</p>
 <form method="post" action="${action}">
 <input type="hidden" name="subscription" value="${s.id}">
 <button type="submit">Cancel subscription</button>
@@ -78,7 +84,7 @@ ${standing}
   return res.end(
     page(
       'Manage your subscriptions',
-      html`<p class="muted">Local Stripe Customer Portal simulator${owner?.email && ` for ${owner.email}`}: nothing is charged. Changing the card is not simulated.</p>
+      html`${headline ? html`<p>${headline}</p>` : ''}<p class="muted">Local Stripe Customer Portal simulator${owner?.email && ` for ${owner.email}`}: nothing is charged. Changing the card is not simulated.</p>
 ${items.length > 0 ? join(items, '\n') : html`<p>No subscriptions.</p>`}
 ${back}`,
       BRAND,

@@ -10,11 +10,16 @@ import { WebhookSender } from './webhooks.js';
 
 export interface StripeSimulatorOptions {
   secretKey: string;
-  webhookSecret: string;
   /** Where the checkout page lives (the dev server's public URL). */
   publicUrl: string;
-  /** Where to deliver webhooks (the dev server's own address). */
-  webhookUrl: string;
+  /**
+   * A listener that gets every event signed with `webhookSecret`, besides the registered webhook endpoints, as
+   * `stripe listen --forward-to` does (the tests' receivers); without it, events go to the endpoints only.
+   */
+  webhookUrl?: string;
+  webhookSecret?: string;
+  /** The address this machine reaches an endpoint's URL at (default: the URL itself). */
+  reach?: (url: string) => string;
   /** The snapshot of its objects (`stripe.json`); the journal of changes since is next to it (`stripe.jsonl`). */
   stateFile: string;
   /** Milliseconds before each retry of a failed webhook delivery (default: 1 s doubling to a minute, 8 retries). */
@@ -43,7 +48,8 @@ export class StripeSimulator {
       checkout: (id) => `${options.publicUrl}/_local/stripe/checkout/${id}`,
       portal: (id) => `${options.publicUrl}/_local/stripe/portal/${id}`,
     });
-    this.webhooks = new WebhookSender(this.store, options.webhookUrl, options.webhookSecret, options.webhookRetryDelaysMs);
+    const listener = options.webhookUrl && options.webhookSecret ? { url: options.webhookUrl, secret: options.webhookSecret } : undefined;
+    this.webhooks = new WebhookSender(this.store, listener, options.webhookRetryDelaysMs, options.reach);
     this.actions = new StripeActions(this.store, this.webhooks);
   }
 
@@ -55,6 +61,9 @@ export class StripeSimulator {
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.webhooks.resume();
+    // The account's portal settings, saved once as a dashboard saves them: portal sessions need them.
+    this.store.defaultPortalConfiguration();
+    this.store.commit();
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
@@ -95,6 +104,8 @@ export class StripeSimulator {
       ['GET', /^\/portal\/([^/]+)$/, (id) => portalPage(this.store, res, id)],
       ['POST', /^\/portal\/([^/]+)\/cancel$/, (id) => a.portalCancel(req, res, id, input)],
       ['GET', /^\/events$/, () => a.listEvents(res)],
+      ['GET', /^\/webhook_endpoints$/, () => a.listWebhookEndpoints(res)],
+      ['GET', /^\/portal_configurations$/, () => a.listPortalConfigurations(res)],
       ['POST', /^\/events\/([^/]+)\/resend$/, (id) => a.resend(res, id)],
     ];
     for (const [method, pattern, handle] of routes) {

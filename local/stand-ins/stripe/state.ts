@@ -25,7 +25,14 @@ export interface PendingDelivery {
   /** Attempts made so far, all failed. */
   attempts: number;
   dueAt: number;
+  /** The event; absent in snapshots of earlier versions, whose deliveries are keyed by the event id. */
+  event?: string;
+  /** The webhook endpoint (`we_…`) it goes to; absent: the listener that gets every event (`stripe listen`). */
+  endpoint?: string;
 }
+
+/** A webhook endpoint as the simulator keeps it: Stripe's object with its signing secret, which the API shows only once. */
+export type StoredWebhookEndpoint = Stripe.WebhookEndpoint & { secret: string };
 
 /** Everything the simulator knows, as one JSON document (its snapshot, `stripe.json`). */
 export interface SimState {
@@ -41,10 +48,14 @@ export interface SimState {
   /** Customer Portal sessions, each opening the portal page of one customer. */
   portalSessions: Record<string, Stripe.BillingPortal.Session>;
   /**
-   * The account's default Customer Portal configuration (`bpc_…`), made with the first portal session: the one
-   * Stripe's dashboard saves, with cancelling and changing the card turned on.
+   * Earlier versions kept only the id of the account's default Customer Portal configuration here; it is made a
+   * whole configuration (in `portalConfigurations`) when such a snapshot is read.
    */
   portalConfiguration?: string;
+  /** Customer Portal configurations (`bpc_…`), the account's default (`is_default`) among them. */
+  portalConfigurations: Record<string, Stripe.BillingPortal.Configuration>;
+  /** Webhook endpoints (`we_…`), each with its signing secret. */
+  webhookEndpoints: Record<string, StoredWebhookEndpoint>;
   events: Stripe.Event[];
   /** Idempotency key → the frozen first answer, and the request it answered (method, path, parameters). */
   idempotency: Record<string, { status: number; body: unknown; request?: string }>;
@@ -67,6 +78,8 @@ const COLLECTION_OF = {
   invoice: 'invoices',
   subscription: 'subscriptions',
   'billing_portal.session': 'portalSessions',
+  'billing_portal.configuration': 'portalConfigurations',
+  webhook_endpoint: 'webhookEndpoints',
 } as const satisfies Record<string, Collection>;
 type StripeObject = { [K in keyof typeof COLLECTION_OF]: ItemOf<(typeof COLLECTION_OF)[K]> }[keyof typeof COLLECTION_OF];
 
@@ -81,6 +94,8 @@ const empty = (): SimState => ({
   invoices: {},
   subscriptions: {},
   portalSessions: {},
+  portalConfigurations: {},
+  webhookEndpoints: {},
   events: [],
   idempotency: {},
   deliveries: {},
@@ -88,6 +103,9 @@ const empty = (): SimState => ({
 
 /** An object of a collection by id, only if it is one of its own (never `__proto__` or another inherited key). */
 export const own = <T>(items: Record<string, T>, id: string): T | undefined => (Object.hasOwn(items, id) ? items[id] : undefined);
+
+/** A portal session's configuration id (the field is the object when expanded). */
+export const idOfConfiguration = (configuration: string | { id: string }) => (typeof configuration === 'string' ? configuration : configuration.id);
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 export const now = () => Math.floor(Date.now() / 1000);
@@ -110,6 +128,46 @@ type Change =
 type JournalEntry = Change[];
 
 const COLLECTIONS: ReadonlySet<string> = new Set(Object.keys(empty()).filter((key) => key !== 'events'));
+
+/**
+ * The default configuration as a Stripe dashboard saves it for an account that sells subscriptions: invoice
+ * history, changing the card and cancelling (at once, without proration) on; updating details and plans off.
+ */
+const defaultPortalConfiguration = (id: string): Stripe.BillingPortal.Configuration => ({
+  id,
+  object: 'billing_portal.configuration',
+  active: true,
+  application: null,
+  business_profile: { headline: null, privacy_policy_url: null, terms_of_service_url: null },
+  created: now(),
+  default_return_url: null,
+  features: {
+    customer_update: { allowed_updates: [], enabled: false },
+    invoice_history: { enabled: true },
+    payment_method_update: { enabled: true, payment_method_configuration: null },
+    subscription_cancel: {
+      cancellation_reason: { enabled: false, feedback_options: null, options: [] },
+      enabled: true,
+      mode: 'immediately',
+      proration_behavior: 'none',
+    },
+    subscription_pause: { duration: { interval_options: [], type: 'indefinite' }, enabled: false },
+    subscription_update: {
+      billing_cycle_anchor: null,
+      default_allowed_updates: [],
+      enabled: false,
+      proration_behavior: 'none',
+      schedule_at_period_end: { conditions: [] },
+      trial_update_behavior: 'end_trial',
+    },
+  },
+  is_default: true,
+  livemode: false,
+  login_page: { enabled: false, url: null },
+  metadata: {},
+  name: null,
+  updated: now(),
+});
 
 /** Journal bytes past which it is folded into the snapshot while running (or past the snapshot's size, if larger). */
 const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
@@ -156,7 +214,6 @@ export class StripeStore {
   /** Objects changed since the last commit, by collection and id. */
   private readonly changed = new Map<string, [Collection, string]>();
   private recorded: Stripe.Event[] = [];
-  private portalConfigurationChanged = false;
   private journalBytes = 0;
   private snapshotBytes = 0;
 
@@ -168,6 +225,11 @@ export class StripeStore {
     const { entries, skipped } = readJournal<JournalEntry>(this.journal);
     if (skipped > 0) console.warn(`[appeal] ${this.journal}: skipped ${skipped} incomplete line(s), written when the process died`);
     for (const entry of entries) if (Array.isArray(entry)) for (const change of entry) this.apply(change);
+    const legacyDefault = this.state.portalConfiguration;
+    if (legacyDefault !== undefined && !own(this.state.portalConfigurations, legacyDefault)) {
+      setOwn(this.state.portalConfigurations, legacyDefault, defaultPortalConfiguration(legacyDefault));
+    }
+    delete this.state.portalConfiguration;
     this.snapshotBytes = existsSync(file) ? statSync(file).size : 0;
     if (existsSync(this.journal) && statSync(this.journal).size > 0) this.compact();
   }
@@ -199,13 +261,17 @@ export class StripeStore {
     this.recorded.push(event);
   }
 
-  /** The account's Customer Portal configuration, made once. */
-  portalConfiguration(): string {
-    if (this.state.portalConfiguration === undefined) {
-      this.state.portalConfiguration = newId('bpc');
-      this.portalConfigurationChanged = true;
-    }
-    return this.state.portalConfiguration;
+  /**
+   * The account's default Customer Portal configuration: the one its dashboard settings save, and the one a portal
+   * session uses when it names none. A local account is one whose settings were saved once (Stripe refuses portal
+   * sessions until they are), so it is made, as the dashboard makes it, the first time it is needed.
+   */
+  defaultPortalConfiguration(): Stripe.BillingPortal.Configuration {
+    const found = Object.values(this.state.portalConfigurations).find((c) => c.is_default);
+    if (found) return found;
+    const made = defaultPortalConfiguration(newId('bpc'));
+    this.put('portalConfigurations', made.id, made);
+    return made;
   }
 
   event(id: string): Stripe.Event | undefined {
@@ -223,12 +289,8 @@ export class StripeStore {
       changes.push(Object.hasOwn(items, id) ? { op: 'put', collection, id, value: items[id] } : { op: 'delete', collection, id });
     }
     for (const event of this.recorded) changes.push({ op: 'event', event });
-    if (this.portalConfigurationChanged && this.state.portalConfiguration !== undefined) {
-      changes.push({ op: 'portalConfiguration', id: this.state.portalConfiguration });
-    }
     this.changed.clear();
     this.recorded = [];
-    this.portalConfigurationChanged = false;
     if (changes.length === 0) return;
     this.journalBytes += appendJournal(this.journal, changes);
     if (this.journalBytes > Math.max(COMPACT_AFTER_BYTES, this.snapshotBytes)) this.compact();
@@ -254,6 +316,7 @@ export class StripeStore {
         }
         break;
       case 'portalConfiguration':
+        // Written by earlier versions: the default configuration's id (made whole once the journal is read).
         this.state.portalConfiguration = change.id;
         break;
     }

@@ -142,7 +142,7 @@ describe('the Stripe simulator’s webhook deliveries', () => {
 
     const store = new StripeStore(file);
     // Nothing listens there (loopback): no attempt can succeed while the test looks.
-    const sender = new WebhookSender(store, 'http://127.0.0.1:9/webhook', 'whsec_test');
+    const sender = new WebhookSender(store, { url: 'http://127.0.0.1:9/webhook', secret: 'whsec_test' });
     try {
       sender.resume();
       expect(Object.keys(store.state.deliveries)).toEqual([recent.id]);
