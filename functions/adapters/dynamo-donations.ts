@@ -9,6 +9,8 @@ import { ConflictError } from '../core/shared/errors.js';
 import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange } from '../core/donations/ports.js';
 import { epochSeconds, indexPartition, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
+import { dayOf, giftCounter, giftDayChange } from '../core/dashboard/counters.js';
+import { dayCounterUpdate, monthlyActiveUpdate } from './dynamo-day-counters.js';
 
 /** Item keys of the donations table (see the README's item design). */
 export const donationKeys = {
@@ -140,24 +142,31 @@ export class DynamoGiftLedger implements GiftLedger {
       gsi1sk: `${stored.createdAt}#${stored.key}`,
       ...stored,
     };
-    if (!totals) {
+    // The dashboard's day counters move with the gift too (see core/dashboard/counters.ts).
+    const day = giftDayChange(current, stored);
+    if (!totals && !day) {
       await putVersioned(this.client, this.tableName, item, current?.version, 'gift');
       return stored;
     }
-    let countDonor = totals.newDonor !== undefined;
+    let countDonor = totals?.newDonor !== undefined;
     for (;;) {
-      const donor = countDonor && totals.newDonor !== undefined ? totals.newDonor : undefined;
+      const donor = countDonor && totals?.newDonor !== undefined ? totals.newDonor : undefined;
       const failed = await transactWrite(this.client, () => [
         { Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: donationKeys.totals(totals.campaign, randomShard(totals.shards)),
-            ...addExpression({ raised: totals.raised, donations: totals.donations, donors: donor ? 1 : 0 }),
-          },
-        },
+        ...(totals
+          ? [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: donationKeys.totals(totals.campaign, randomShard(totals.shards)),
+                  ...addExpression({ raised: totals.raised, donations: totals.donations, donors: donor ? 1 : 0 }),
+                },
+              },
+            ]
+          : []),
+        ...(day ? [dayCounterUpdate(this.tableName, day)] : []),
         // The donor's marker: the first gift of this donor to this campaign creates it and counts them.
-        ...(donor
+        ...(donor && totals
           ? [{ Put: { TableName: this.tableName, Item: { ...donationKeys.donor(totals.campaign, donor), firstGift: stored.key }, ConditionExpression: 'attribute_not_exists(pk)' } }]
           : []),
       ]);
@@ -174,7 +183,13 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * A monthly gift that starts, or ends after it was counted as started, moves the running count of active monthly
+   * gifts and its day's counters in the same transaction as its own change, conditional on the state it leaves: a
+   * repeated or late event finds that state gone and is recorded as before, counting nothing.
+   */
   async record(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
+    if (await this.recordCounted(subscription, status, campaign, at)) return;
     await this.client
       .send(
         new UpdateCommand({
@@ -189,6 +204,36 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
       .catch((error: unknown) => {
         if (!isConditionFailure(error)) throw error; // already ended: a late "active" changes nothing
       });
+  }
+
+  /** The counted transition (none → active, counted active → ended); false when the gift is not in the state it leaves. */
+  private async recordCounted(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
+    const starting = status === 'active';
+    const set = starting
+      ? `SET #status = :status, updatedAt = :at, startedAt = :at, countedActive = :true${campaign ? ', campaign = :campaign' : ''}`
+      : 'SET #status = :status, updatedAt = :at, endedAt = :at REMOVE countedActive';
+    const failed = await transactWrite(this.client, () => [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: donationKeys.monthly(subscription),
+          UpdateExpression: set,
+          // Only a gift counted when it started is taken off when it ends (one recorded before the counters were is not).
+          ConditionExpression: starting ? 'attribute_not_exists(#status)' : '#status = :active AND countedActive = :true',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':at': at.toISOString(),
+            ':true': true,
+            ...(starting ? {} : { ':active': 'active' }),
+            ...(starting && campaign ? { ':campaign': campaign } : {}),
+          },
+        },
+      },
+      monthlyActiveUpdate(this.tableName, starting ? 1 : -1),
+      dayCounterUpdate(this.tableName, { day: dayOf(at), counts: { [starting ? giftCounter.monthlyStarted : giftCounter.monthlyEnded]: 1 } }),
+    ]);
+    return failed.length === 0;
   }
 
   async campaignOf(subscription: string) {
