@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { parse } from '../core/shared/schema.js';
@@ -189,7 +189,20 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
    * repeated or late event finds that state gone and is recorded as before, counting nothing.
    */
   async record(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
-    if (await this.recordCounted(subscription, status, campaign, at)) return;
+    for (let attempt = 1; ; attempt++) {
+      if (await this.recordCounted(subscription, status, campaign, at)) return;
+      try {
+        return await this.recordUncounted(subscription, status, campaign, at);
+      } catch (error) {
+        // A plain write to an item a transaction holds is refused: the event's twin was counting it. Look again.
+        if (!(error instanceof TransactionConflictException) || attempt >= 8) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 10 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** The change that counts nothing: an active gift seen again, or an end that was not counted as a start. */
+  private async recordUncounted(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
     await this.client
       .send(
         new UpdateCommand({

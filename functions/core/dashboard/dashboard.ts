@@ -86,8 +86,8 @@ export const readDashboard = async (deps: DashboardDeps, query: DashboardQuery):
   const currencies = new Set<string>();
   const campaigns = new Map<string, Set<string>>();
   const campaignCurrencies = (id: string) => {
-    let known = campaigns.get(id);
-    if (!known) campaigns.set(id, (known = new Set()));
+    const known = campaigns.get(id) ?? new Set<string>();
+    campaigns.set(id, known);
     return known;
   };
   for (const counts of gifts.values()) {
