@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { parse } from '../core/shared/schema.js';
@@ -9,6 +9,8 @@ import { ConflictError } from '../core/shared/errors.js';
 import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange, UnassignedTotals } from '../core/donations/ports.js';
 import { epochSeconds, indexPartition, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
+import { dayOf, giftCounter, giftDayChange } from '../core/dashboard/counters.js';
+import { dayCounterUpdate, monthlyActiveUpdate } from './dynamo-day-counters.js';
 
 /** Item keys of the donations table (see the README's item design). */
 export const donationKeys = {
@@ -158,7 +160,9 @@ export class DynamoGiftLedger implements GiftLedger {
       ...stored,
     };
     const changes = ([] as TotalsChange[]).concat(totals ?? []);
-    if (changes.length === 0) {
+    // The dashboard's day counters move with the gift too (see core/dashboard/counters.ts).
+    const day = giftDayChange(current, stored);
+    if (changes.length === 0 && !day) {
       await putVersioned(this.client, this.tableName, item, current?.version, 'gift');
       return stored;
     }
@@ -185,7 +189,12 @@ export class DynamoGiftLedger implements GiftLedger {
           },
         };
       });
-      return [{ Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } }, ...updates, ...donorMarkers];
+      return [
+        { Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } },
+        ...updates,
+        ...(day ? [dayCounterUpdate(this.tableName, day)] : []),
+        ...donorMarkers,
+      ];
     };
     for (;;) {
       const failed = await transactWrite(this.client, transaction);
@@ -202,7 +211,26 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * A monthly gift that starts, or ends after it was counted as started, moves the running count of active monthly
+   * gifts and its day's counters in the same transaction as its own change, conditional on the state it leaves: a
+   * repeated or late event finds that state gone and is recorded as before, counting nothing.
+   */
   async record(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
+    for (let attempt = 1; ; attempt++) {
+      if (await this.recordCounted(subscription, status, campaign, at)) return;
+      try {
+        return await this.recordUncounted(subscription, status, campaign, at);
+      } catch (error) {
+        // A plain write to an item a transaction holds is refused: the event's twin was counting it. Look again.
+        if (!(error instanceof TransactionConflictException) || attempt >= 8) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 10 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** The change that counts nothing: an active gift seen again, or an end that was not counted as a start. */
+  private async recordUncounted(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
     await this.client
       .send(
         new UpdateCommand({
@@ -217,6 +245,36 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
       .catch((error: unknown) => {
         if (!isConditionFailure(error)) throw error; // already ended: a late "active" changes nothing
       });
+  }
+
+  /** The counted transition (none → active, counted active → ended); false when the gift is not in the state it leaves. */
+  private async recordCounted(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
+    const starting = status === 'active';
+    const set = starting
+      ? `SET #status = :status, updatedAt = :at, startedAt = :at, countedActive = :true${campaign ? ', campaign = :campaign' : ''}`
+      : 'SET #status = :status, updatedAt = :at, endedAt = :at REMOVE countedActive';
+    const failed = await transactWrite(this.client, () => [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: donationKeys.monthly(subscription),
+          UpdateExpression: set,
+          // Only a gift counted when it started is taken off when it ends (one recorded before the counters were is not).
+          ConditionExpression: starting ? 'attribute_not_exists(#status)' : '#status = :active AND countedActive = :true',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':at': at.toISOString(),
+            ':true': true,
+            ...(starting ? {} : { ':active': 'active' }),
+            ...(starting && campaign ? { ':campaign': campaign } : {}),
+          },
+        },
+      },
+      monthlyActiveUpdate(this.tableName, starting ? 1 : -1),
+      dayCounterUpdate(this.tableName, { day: dayOf(at), counts: { [starting ? giftCounter.monthlyStarted : giftCounter.monthlyEnded]: 1 } }),
+    ]);
+    return failed.length === 0;
   }
 
   async campaignOf(subscription: string) {

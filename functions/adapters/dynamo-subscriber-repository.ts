@@ -6,6 +6,8 @@ import { Subscriber } from '../core/subscriptions/model.js';
 import type { SubscriberCounts, SubscriberRepository } from '../core/subscriptions/ports.js';
 import { indexPartition, keys, putVersioned, versionCondition } from './dynamo-keys.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
+import { subscriberDayChange } from '../core/dashboard/counters.js';
+import { counterKeys, dayCounterUpdate, SIGNUP_MARKER_DAYS } from './dynamo-day-counters.js';
 
 export class DynamoSubscriberRepository implements SubscriberRepository {
   /** `shards`: how many items the subscriber counts are spread over (COUNTER_SHARDS). */
@@ -38,17 +40,34 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
       ...stored,
     };
     const delta = countChange(current, stored);
-    if (Object.keys(delta).length === 0) {
-      // Nothing to count (e.g. a fresh link for a pending address): a plain conditional put costs half.
+    const day = subscriberDayChange(current, stored);
+    if (Object.keys(delta).length === 0 && !day) {
+      // Nothing to count (e.g. the time a link went out): a plain conditional put costs half.
       await putVersioned(this.client, this.tableName, item, current?.version, 'subscriber');
       return stored;
     }
-    const failed = await transactWrite(this.client, () => [
-      { Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } },
-      this.countUpdate(delta),
-    ]);
-    if (failed.length > 0) throw new ConflictError('subscriber changed concurrently');
-    return stored;
+    // A signup job is counted once, by its marker's creation: the same job applied again (SQS delivered it again after
+    // a later job for the address) finds the marker and is written without the count.
+    let countSignup = day?.signupJob !== undefined;
+    for (;;) {
+      const counted = day && !countSignup && day.signupJob !== undefined ? withoutSignup(day) : day;
+      const marker = countSignup && day?.signupJob !== undefined ? day.signupJob : undefined;
+      const failed = await transactWrite(this.client, () => [
+        { Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } },
+        ...(Object.keys(delta).length > 0 ? [this.countUpdate(delta)] : []),
+        ...(counted && Object.keys(counted.counts).length > 0 ? [dayCounterUpdate(this.tableName, counted)] : []),
+        ...(marker !== undefined ? [this.signupMarker(marker, stored.updatedAt)] : []),
+      ]);
+      if (failed.length === 0) return stored;
+      if (failed.includes(0)) throw new ConflictError('subscriber changed concurrently');
+      countSignup = false; // the marker was there: this job was counted when it was first applied
+    }
+  }
+
+  /** The marker that a signup job has been counted, created only if absent (kept SIGNUP_MARKER_DAYS). */
+  private signupMarker(jobId: string, at: string) {
+    const expiresAt = Math.floor(Date.parse(at) / 1000) + SIGNUP_MARKER_DAYS * 86400;
+    return { Put: { TableName: this.tableName, Item: { ...counterKeys.signupJob(jobId), expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } };
   }
 
   async delete(current: Subscriber): Promise<void> {
@@ -59,6 +78,12 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     if (failed.length > 0) throw new ConflictError('subscriber changed concurrently');
   }
 }
+
+/** A day change without its signup (the job was counted before). */
+const withoutSignup = <T extends { counts: Record<string, number> }>(change: T): T => {
+  const { signups: _signups, ...counts } = change.counts;
+  return { ...change, counts };
+};
 
 const COUNTER = /^(status|list):/;
 

@@ -47,15 +47,15 @@ export const randomShard = (shards: number) => Math.floor(Math.random() * shards
 
 /**
  * Reads up to 100 items of one table in one BatchGetItem (again for any keys DynamoDB left unprocessed), strongly
- * consistent. Missing items are simply absent from the answer.
+ * consistent unless `consistent` is false (half the read units). Missing items are simply absent from the answer.
  */
-export const batchGetAll = async (client: DynamoDBDocumentClient, tableName: string, keys: Record<string, string>[]) => {
+export const batchGetAll = async (client: DynamoDBDocumentClient, tableName: string, keys: Record<string, string>[], consistent = true) => {
   const items: Record<string, unknown>[] = [];
   let pending: Record<string, unknown>[] = keys;
   for (let round = 0; pending.length > 0; round++) {
     if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** round)));
     const { Responses, UnprocessedKeys } = await client.send(
-      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }),
     );
     items.push(...(Responses?.[tableName] ?? []));
     pending = UnprocessedKeys?.[tableName]?.Keys ?? [];

@@ -2,6 +2,7 @@ import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseS
 import { type ExportAdminDeps, exportStatus, startExport } from '../core/admin/exports/exports.js';
 import { ExportId, ExportRequest, UNKNOWN_EXPORT } from '../core/admin/exports/model.js';
 import type { Brand } from '../core/shared/brand.js';
+import { DashboardQuery, type DashboardDeps, readDashboard } from '../core/dashboard/dashboard.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
@@ -9,9 +10,11 @@ import { type HttpResponse, json, noContent } from '../platform/http/responses.j
 export interface AdminApiDeps {
   admin: AdminDeps;
   exports: ExportAdminDeps;
+  /** The dashboard's numbers, read from the day counters. */
+  dashboard: DashboardDeps;
 }
 
-export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName, brand, listIds = [] }: { siteName: string; brand?: Brand | undefined; listIds?: readonly string[] }) => {
+export const makeHandler = ({ admin, exports, dashboard }: AdminApiDeps, { siteName, brand, listIds = [] }: { siteName: string; brand?: Brand | undefined; listIds?: readonly string[] }) => {
   /** Every admin route needs a valid bearer token first (401 otherwise). */
   const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
     await authenticateAdmin(admin, req.headers.authorization);
@@ -34,6 +37,7 @@ export const makeHandler = ({ admin, exports }: AdminApiDeps, { siteName, brand,
         return noContent();
       }),
       'GET /v1/admin/stats': authorized(async () => json(200, await adminStats(admin))),
+      'GET /v1/admin/dashboard': authorized(async (req) => json(200, await readDashboard(dashboard, req.queryParams(DashboardQuery)))),
     },
     { siteName, brand },
   );

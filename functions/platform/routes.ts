@@ -30,6 +30,7 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/admin/subscribers/{email}', fn: 'admin' },
   { method: 'DELETE', path: '/v1/admin/subscribers/{email}', fn: 'admin' },
   { method: 'GET', path: '/v1/admin/stats', fn: 'admin' },
+  { method: 'GET', path: '/v1/admin/dashboard', fn: 'admin' },
   // The embed's script (web/embed/): one small function of its own, with no client and no grant.
   { method: 'GET', path: '/v1/embed.js', fn: 'embed' },
 ];

@@ -89,7 +89,7 @@ export class Donations extends Feature {
           items: {
             'dynamodb:GetItem': ['GIFT#', 'CAMPAIGN#', 'MONTHLY#'],
             'dynamodb:PutItem': ['GIFT#', 'DONOR#'],
-            'dynamodb:UpdateItem': ['TOTALS#', 'MONTHLY#'],
+            'dynamodb:UpdateItem': ['TOTALS#', 'MONTHLY#', 'DAY#', 'COUNTS#MONTHLY#'],
           },
         }),
         SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(props.mailQueue),

@@ -39,7 +39,7 @@ export class ListHygiene extends Feature {
           items: {
             'dynamodb:GetItem': ['SUB#'],
             'dynamodb:PutItem': ['SUB#', 'SUPPRESS#'],
-            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#'],
+            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'DAY#'],
           },
         }),
         SIGNING_SECRET_ID: bind.secret(props.signingSecret),

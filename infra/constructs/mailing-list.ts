@@ -80,7 +80,7 @@ export class MailingList extends Feature {
           items: {
             'dynamodb:GetItem': ['SUB#'],
             'dynamodb:PutItem': ['SUB#'],
-            'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#'],
+            'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#', 'DAY#'],
             'dynamodb:DeleteItem': ['SUPPRESS#'],
           },
         }),
@@ -107,8 +107,8 @@ export class MailingList extends Feature {
         SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
           items: {
             'dynamodb:GetItem': ['SUB#', 'SUPPRESS#', 'MAIL#'],
-            'dynamodb:PutItem': ['SUB#', 'MAIL#'],
-            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#'],
+            'dynamodb:PutItem': ['SUB#', 'MAIL#', 'SIGNUP#'],
+            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#', 'DAY#'],
           },
         }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),

@@ -151,8 +151,9 @@ const flow = async () => {
   await stripe(`/checkout/${bare.id}/complete`);
   await server.mailIdle();
 
-  // Admin: stats, a data-subject request and an erase, every kind of export and its download link.
+  // Admin: stats, the dashboard, a data-subject request and an erase, every kind of export and its download link.
   await ok(admin('GET', '/v1/admin/stats'));
+  await ok(admin('GET', '/v1/admin/dashboard'));
   await ok(admin('GET', '/v1/admin/subscribers/reader%40example.org'));
   await ok(admin('GET', '/v1/admin/subscribers/donor%40example.org')); // a donor: the gifts too
   await ok(admin('DELETE', '/v1/admin/subscribers/reader%40example.org'), 204);

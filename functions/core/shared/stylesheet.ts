@@ -59,7 +59,35 @@ fieldset{margin:0 0 1.25rem;padding:0;border:0;min-width:0}
 progress{display:block;width:100%;height:.8rem;margin:.25rem 0 1.25rem;accent-color:var(--accent)}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .default-submit{position:absolute;width:1px;height:1px;min-height:0;padding:0;margin:-1px;overflow:hidden;clip-path:inset(50%);border:0}
-.foot{max-width:40rem;margin:0 auto 2rem;padding:0 1rem;color:var(--muted);font-size:.92rem}`;
+.foot{max-width:40rem;margin:0 auto 2rem;padding:0 1rem;color:var(--muted);font-size:.92rem}
+.dashboard-chart{margin:0 0 2rem}
+.dashboard-totals dl{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));gap:.75rem;margin:0 0 1.5rem}
+.dashboard-totals dt{color:var(--muted);font-size:.92rem}
+.dashboard-totals dd{margin:0;font-size:1.3rem;font-weight:700}
+svg.chart{display:block;width:100%;height:auto}
+.chart text{font-size:12px;fill:var(--ink)}
+.chart .label{fill:var(--muted)}
+.chart .grid{stroke:#d5d9e0}
+.chart .axis{stroke:#6b7280}
+.chart .bar{fill:var(--brand)}
+.line{fill:none;stroke-width:2}
+.line.s0,.dot.s0{stroke:var(--brand);fill:var(--brand)}
+.line.s1,.dot.s1{stroke:#b45309;fill:#b45309}
+.line.s2,.dot.s2{stroke:#0f766e;fill:#0f766e}
+.line.s3,.dot.s3{stroke:#6d28d9;fill:#6d28d9}
+.line.s4,.dot.s4{stroke:#be123c;fill:#be123c}
+.line.s0,.line.s1,.line.s2,.line.s3,.line.s4{fill:none}
+.line.s1{stroke-dasharray:6 3}
+.line.s2{stroke-dasharray:2 3}
+.line.s3{stroke-dasharray:9 3 2 3}
+.line.s4{stroke-dasharray:1 5}
+.chart-key{display:flex;flex-wrap:wrap;gap:.35rem 1.25rem;margin:.5rem 0;padding:0;list-style:none;font-size:.92rem}
+.chart-key svg{width:1.5rem;height:.5rem;margin-right:.4rem;vertical-align:middle}
+.chart-data summary{cursor:pointer;color:var(--link)}
+.chart-table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem}
+.chart-table caption{text-align:left;font-weight:600}
+.chart-table th,.chart-table td{padding:.2rem .6rem;border-bottom:1px solid #d5d9e0;text-align:right;font-variant-numeric:tabular-nums}
+.chart-table th[scope=row]{text-align:left;font-weight:400}`;
   stylesheets.set(key, css);
   return css;
 };
