@@ -186,12 +186,14 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
       "AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function write its own logs; CDK attaches it to every function's role.",
       ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
     );
-    acceptFinding(
-      this,
-      'AwsSolutions-IAM5',
-      'AwsSolutions-IAM5: X-Ray has no resource-level permissions, so tracing\'s xray:PutTraceSegments and xray:PutTelemetryRecords need Resource "*" (the infra tests check that no other action has it).',
-      ['Resource::*'],
-    );
+    if ((props.tracing ?? Tracing.ACTIVE) === Tracing.ACTIVE) {
+      acceptFinding(
+        this,
+        'AwsSolutions-IAM5',
+        'AwsSolutions-IAM5: X-Ray has no resource-level permissions, so tracing\'s xray:PutTraceSegments and xray:PutTelemetryRecords need Resource "*" (the infra tests check that no other action has it).',
+        ['Resource::*'],
+      );
+    }
     for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
       acceptFinding(
         this,

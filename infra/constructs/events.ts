@@ -6,6 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EventCounterConfig, EventsConfig } from '../../functions/configs.js';
+import { acceptFinding } from '../nag.js';
 import { AppFunction } from './app-function.js';
 import { FailureQueue } from './failure-queue.js';
 import { Feature } from './feature.js';
@@ -92,6 +93,22 @@ export class Events extends Feature {
         // Two at once (the least SQS allows) is thousands of events a second; fewer writers, fewer collisions.
         maxConcurrency: 2,
       }),
+    );
+
+    acceptFinding(
+      events,
+      'Serverless-LambdaTracing',
+      'Serverless-LambdaTracing: this function runs for every banner view; X-Ray would record 5 % of a news day\'s 2,000 views a second ($0.25 a million views, an eighth of the budget), and the route\'s work is one read and one queue message, which Lambda\'s metrics already time.',
+    );
+    acceptFinding(
+      counter,
+      'Serverless-LambdaDLQ',
+      "Serverless-LambdaDLQ: an SQS event source mapping invokes this function; a batch that keeps failing moves to the queue's own dead-letter queue (after 5 receives, alarmed).",
+    );
+    acceptFinding(
+      counter,
+      'Serverless-LambdaEventSourceMappingDestination',
+      "Serverless-LambdaEventSourceMappingDestination: Lambda's on-failure destinations for event source mappings serve streams and Kafka; for SQS the queue's redrive policy is the failure destination (5 receives, then the alarmed dead-letter queue).",
     );
 
     this.backlogAlarm = new Alarm(this, 'EventsBacklogAlarm', {
