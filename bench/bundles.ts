@@ -76,6 +76,8 @@ const FUNCTIONS: Record<string, readonly Sdk[]> = {
   'ses-events': ['dynamodb'],
   fallback: [],
   embed: [],
+  events: ['dynamodb', 'sqs'],
+  'event-counter': ['dynamodb'],
 };
 
 /**
@@ -95,6 +97,8 @@ const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID'
   'ses-events': ['SIGNING_SECRET_ID'],
   fallback: [],
   embed: [],
+  events: [],
+  'event-counter': [],
 };
 
 const BUDGET = { time: 1.25, noClientMarginMs: 40 };
@@ -240,6 +244,7 @@ const ENV: Record<string, string> = {
   DONATIONS_TABLE_NAME: 'donations',
   MAIL_QUEUE_URL: `${endpoint.url}/123456789012/appeal-mail`,
   SIGNUP_AND_MAIL_QUEUE_URL: `${endpoint.url}/123456789012/appeal-signup-and-mail`,
+  EVENTS_QUEUE_URL: `${endpoint.url}/123456789012/appeal-events`,
   LIST_IDS: 'news',
   DEFAULT_LIST: 'news',
   CONSENT_VERSION: 'v1',

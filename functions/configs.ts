@@ -12,3 +12,5 @@ export * from './export-worker/config.js';
 export * from './admin/config.js';
 export * from './ses-events/config.js';
 export * from './fallback/config.js';
+export * from './events/config.js';
+export * from './event-counter/config.js';

@@ -25,6 +25,8 @@ export const FUNCTION_SCHEMAS = [
   { fn: 'ses-events', file: 'functions/ses-events/config.ts', schema: 'SesEventsConfig' },
   { fn: 'fallback', file: 'functions/fallback/config.ts', schema: 'FallbackConfig' },
   { fn: 'embed', file: 'functions/embed/config.ts', schema: 'EmbedConfig' },
+  { fn: 'events', file: 'functions/events/config.ts', schema: 'EventsConfig' },
+  { fn: 'event-counter', file: 'functions/event-counter/config.ts', schema: 'EventCounterConfig' },
 ] as const;
 /** What Lambda itself sets for every function that builds an SDK client. */
 export const RUNTIME_SCHEMA = { file: 'functions/platform/config.ts', schema: 'RuntimeConfig' } as const;
@@ -133,6 +135,19 @@ export const VARIABLES: Record<string, VariableDoc> = {
     text: 'Checkout creations per client IP per minute (a card-testing defence).',
     deployed: '`limits.checkoutClientPerMinute`',
   },
+  EVENTS_QUEUE_URL: { text: 'The queue of views and clicks, which the event counter takes in batches.', deployed: "the events feature's queue" },
+  EVENTS_CLIENT_LIMIT_PER_MINUTE: {
+    text: 'Views and clicks per client IP per minute, counted in each running instance of the events function (a count in DynamoDB would be a write per view).',
+    deployed: NOT_SET,
+  },
+  EXPERIMENT_CACHE_SECONDS: {
+    text: "How long a warm events function keeps a campaign's variants between reads, 0 to 300: a changed variant is known within it.",
+    deployed: NOT_SET,
+  },
+  EVENT_COUNTER_SHARDS: {
+    text: 'Counter items per campaign and day for views and clicks, 1 to 32: each batch is written to one at random, so no item takes every write.',
+    deployed: NOT_SET,
+  },
   CAMPAIGN_CACHE_SECONDS: {
     text: "How long a warm donations function keeps a campaign's progress between reads, 0 to 60 (0: no cache; browsers keep it 30 s anyway), so a flood of banner views reads its shard items once every few seconds.",
     deployed: NOT_SET,
@@ -195,6 +210,8 @@ export const STAGE_KEYS: Record<string, string> = {
   'throttle.webhookBurstLimit': 'Its burst.',
   'throttle.headRateLimit': 'Each `HEAD` route (one per `GET` route, for uptime checks; admin `HEAD` routes take the admin limits).',
   'throttle.headBurstLimit': 'Their burst.',
+  'throttle.eventsRateLimit': '`POST /v1/events`: the banner\'s views and clicks, a news day\'s 2,000 a second with room.',
+  'throttle.eventsBurstLimit': 'Its burst.',
   'throttle.adminRateLimit': 'Each admin route.',
   'throttle.adminBurstLimit': 'Their burst.',
   reservedConcurrency: 'Reserved concurrency by function name (`{"stripe-webhook": 50}`); off for every function not listed. See [reserved concurrency](../operating.md#reserved-concurrency).',

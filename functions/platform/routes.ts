@@ -3,7 +3,7 @@
  * per entry, the dev server dispatches by it, and the catch-all function answers 404/405 from it, so the three
  * cannot drift apart. HEAD routes are not written here: each GET route brings its own (ROUTES below).
  */
-export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin', 'embed'] as const;
+export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin', 'embed', 'events'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface RouteSpec {
@@ -33,6 +33,8 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/admin/dashboard', fn: 'admin' },
   // The embed's script (web/embed/): one small function of its own, with no client and no grant.
   { method: 'GET', path: '/v1/embed.js', fn: 'embed' },
+  // The embed's views and clicks: a function of its own, sized for a news day's banner views (bench/events.ts).
+  { method: 'POST', path: '/v1/events', fn: 'events' },
 ];
 
 /**

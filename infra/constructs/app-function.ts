@@ -8,7 +8,10 @@ import {
   ParamsAndSecretsLogLevel,
   ParamsAndSecretsVersions,
   type IFunction,
+  ApplicationLogLevel,
+  LoggingFormat,
   Runtime,
+  type SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -95,6 +98,14 @@ export interface AppFunctionProps<S extends Schema> {
    * functions/adapters/secrets-extension.ts). The function still needs read access to each secret (`bind.secret`).
    */
   secretsExtension?: boolean;
+  /** Lambda's own X-Ray tracing; default active. A function called per page view may not afford a trace per request. */
+  tracing?: Tracing;
+  /**
+   * Lambda's own START/END/REPORT lines at this level only (JSON log format; the function's own lines are unchanged,
+   * its level from AWS_LAMBDA_LOG_LEVEL, INFO); default: text format with every platform line. For a function called
+   * per page view, where a million invocations' platform lines cost about $0.2 to ingest.
+   */
+  systemLogLevel?: SystemLogLevel;
 }
 
 /**
@@ -124,7 +135,10 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
       // Lambda's own X-Ray tracing: the runtime records each invocation and its cold start, with no tracer library
       // in the bundle, which would add to the cold start (budgeted by `npm run bench:bundles`). AWS SDK calls show
       // as time in the handler.
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing ?? Tracing.ACTIVE,
+      ...(props.systemLogLevel
+        ? { loggingFormat: LoggingFormat.JSON, systemLogLevelV2: props.systemLogLevel, applicationLogLevelV2: ApplicationLogLevel.INFO }
+        : {}),
       paramsAndSecrets: props.secretsExtension
         ? // The secrets are read once per cold start: a small cache, and only warnings in the logs.
           ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
@@ -172,12 +186,14 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
       "AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function write its own logs; CDK attaches it to every function's role.",
       ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
     );
-    acceptFinding(
-      this,
-      'AwsSolutions-IAM5',
-      'AwsSolutions-IAM5: X-Ray has no resource-level permissions, so tracing\'s xray:PutTraceSegments and xray:PutTelemetryRecords need Resource "*" (the infra tests check that no other action has it).',
-      ['Resource::*'],
-    );
+    if ((props.tracing ?? Tracing.ACTIVE) === Tracing.ACTIVE) {
+      acceptFinding(
+        this,
+        'AwsSolutions-IAM5',
+        'AwsSolutions-IAM5: X-Ray has no resource-level permissions, so tracing\'s xray:PutTraceSegments and xray:PutTelemetryRecords need Resource "*" (the infra tests check that no other action has it).',
+        ['Resource::*'],
+      );
+    }
     for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
       acceptFinding(
         this,

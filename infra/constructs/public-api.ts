@@ -152,6 +152,7 @@ const routeThrottling = (throttle: StageConfig['throttle']) => {
     'GET /v1/donate': checkoutLimit,
     'GET /v1/donate/thanks': checkoutLimit,
     'POST /v1/stripe/webhook': limit(throttle.webhookRateLimit, throttle.webhookBurstLimit),
+    'POST /v1/events': limit(throttle.eventsRateLimit, throttle.eventsBurstLimit),
     ...Object.fromEntries(
       ROUTES.filter((route) => route.method === 'HEAD').map((route) => [routeKey(route), limit(throttle.headRateLimit, throttle.headBurstLimit)]),
     ),

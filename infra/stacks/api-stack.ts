@@ -1,5 +1,6 @@
 import { type CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
@@ -10,6 +11,7 @@ import { AdminConsole } from '../constructs/admin-console.js';
 import type { AppFunction } from '../constructs/app-function.js';
 import { Donations } from '../constructs/donations.js';
 import { Embed } from '../constructs/embed.js';
+import { Events } from '../constructs/events.js';
 import { logicalIdWithoutFeatures } from '../constructs/feature.js';
 import { ListHygiene } from '../constructs/list-hygiene.js';
 import { MailingList } from '../constructs/mailing-list.js';
@@ -58,6 +60,7 @@ export class ApiStack extends Stack {
     const adminConsole = new AdminConsole(this, 'AdminConsole', { config, site, signingSecret, subscribersTable, donationsTable, exportBucket: props.exportBucket });
     const listHygiene = new ListHygiene(this, 'ListHygiene', { signingSecret, subscribersTable, sesEventsTopic: props.sesEventsTopic });
     const embed = new Embed(this, 'Embed');
+    const events = new Events(this, 'Events', { donationsTable });
 
     const functions: Record<FunctionEntry, AppFunction> = {
       ...mailingList.functions,
@@ -66,6 +69,7 @@ export class ApiStack extends Stack {
       ...listHygiene.functions,
       ...api.functions,
       ...embed.functions,
+      ...events.functions,
     };
     api.addRoutes(functions);
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
@@ -77,9 +81,11 @@ export class ApiStack extends Stack {
       accessLogs: api.accessLogs,
       functions,
       mailQueue: mailingList.queue,
-      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures],
+      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures, events.deadLetters],
       configurationSetName: props.configurationSet.configurationSetName,
     });
+
+    events.backlogAlarm.addAlarmAction(new SnsAction(monitoring.alarmTopic));
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
     new CfnOutput(this, 'PublicApiUrl', { value: api.url });

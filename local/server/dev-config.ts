@@ -31,6 +31,8 @@ export interface LocalResources {
   url: string;
   tables: Record<TableName, string>;
   queueUrl: string;
+  /** The events queue (views and clicks), which the event counter is fed from. */
+  eventsQueueUrl?: string | undefined;
   secretId: string;
   stripeSecretId: string;
   stripeApiUrl: string;
@@ -68,6 +70,7 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     SIGNING_SECRET_ID: resources.secretId,
     SUBSCRIBERS_TABLE_NAME: resources.tables.subscribers,
     SIGNUP_AND_MAIL_QUEUE_URL: resources.queueUrl,
+    ...(resources.eventsQueueUrl ? { EVENTS_QUEUE_URL: resources.eventsQueueUrl } : {}),
     DONATIONS_TABLE_NAME: resources.tables.donations,
     STRIPE_SECRET_ID: resources.stripeSecretId,
     STRIPE_API_URL: resources.stripeApiUrl,

@@ -15,7 +15,7 @@ import { type AwsCallRecorder, buildFunctions, connectToAws } from './functions.
 import { closeServer, freePort, isPortFree } from './http-server.js';
 import { InFlight } from './in-flight.js';
 import { serveLocal } from './local-routes.js';
-import { mailQueueUrl, setUpLocalStripe, startAws, startDynamo, startMailQueue, startS3, startSes, startStripe, storeSecrets } from './stand-ins.js';
+import { eventsQueueUrl, mailQueueUrl, setUpLocalStripe, startAws, startDynamo, startEventsQueue, startMailQueue, startS3, startSes, startStripe, storeSecrets } from './stand-ins.js';
 import { createTables } from './tables.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -69,6 +69,8 @@ export interface DevServer {
   stripeApiUrl: string;
   /** Resolves once the mail queue has delivered (or dead-lettered) everything sent so far. */
   mailIdle(): Promise<void>;
+  /** Resolves once the events queue has counted (or dead-lettered) every view and click sent so far. */
+  eventsIdle(): Promise<void>;
   outbox(): OutboxEmail[];
   /** Makes the local SES fail (503) or recover, to show that mail waits in the queue and is not lost. */
   setSesOutage(down: boolean): void;
@@ -101,7 +103,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const clients = localClientOptions({ dynamodb: dynamo.endpoint, aws: aws.url, s3: s3.endpoint });
   const { tables } = dynamo;
   const env = localEnvironment(
-    { url, siteUrl, tables, queueUrl: mailQueueUrl(aws), ...secrets, stripeApiUrl: stripe.apiUrl, exportBucket: EXPORT_BUCKET },
+    { url, siteUrl, tables, queueUrl: mailQueueUrl(aws), eventsQueueUrl: eventsQueueUrl(aws), ...secrets, stripeApiUrl: stripe.apiUrl, exportBucket: EXPORT_BUCKET },
     options.env,
   );
   logger.setLogLevel((env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
@@ -113,6 +115,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const background = new InFlight();
   connectToAws(aws, functions, data.outbox, background);
   const mailQueue = startMailQueue(aws, functions.mailer, data);
+  const eventsQueue = startEventsQueue(aws, functions.eventCounter, data);
 
   const requests = new InFlight();
   const cors = corsPolicy(url, siteUrl, env.SITE_ORIGINS);
@@ -139,6 +142,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
         await background.settled();
       } while (background.size > 0);
     },
+    eventsIdle: () => eventsQueue.idle(),
     outbox: data.outbox.accepted,
     setSesOutage: (down) => {
       aws.state.sesOutage = down;
@@ -147,7 +151,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       if (closed) return;
       closed = true;
       // No new connections; the requests and the mail batch in flight finish their writes before the stand-ins stop.
-      await Promise.all([closeServer(site), closeServer(api, () => Promise.all([requests.settled(), mailQueue.close()]))]);
+      await Promise.all([closeServer(site), closeServer(api, () => Promise.all([requests.settled(), mailQueue.close(), eventsQueue.close()]))]);
       await stripe.simulator.close();
       await background.settled();
       await Promise.all([ses.close(), aws.close(), dynamo.close(), s3.close()]);

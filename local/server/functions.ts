@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { makeHandler as adminHandler } from '../../functions/admin/routes.js';
 import { makeHandler as donationsHandler } from '../../functions/donations/routes.js';
 import { makeHandler as embedHandler } from '../../functions/embed/routes.js';
+import { makeHandler as eventsHandler } from '../../functions/events/routes.js';
+import { makeHandler as eventCounterHandler } from '../../functions/event-counter/handler.js';
+import { buildEvents } from '../../functions/events/deps.js';
+import { buildEventCounter } from '../../functions/event-counter/deps.js';
 import { makeHandler as exportWorkerHandler } from '../../functions/export-worker/handler.js';
 import { makeHandler as fallbackHandler } from '../../functions/fallback/routes.js';
 import { makeHandler as mailerHandler } from '../../functions/signup-and-mail/handler.js';
@@ -13,6 +17,8 @@ import {
   AdminConfig,
   brandOf,
   DonationConfig,
+  EventCounterConfig,
+  EventsConfig,
   ExportWorkerConfig,
   FallbackConfig,
   loadConfig,
@@ -82,7 +88,14 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
   const sesEvents = sesEventsHandler(sesEventsRoot.deps);
   // The embed function as its entry makes it, from the widget built now from web/embed/ (not web/dist/: always current).
   const embed = embedHandler({ script: buildEmbedScript(), maxAgeSeconds: 300 });
-  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed };
+  const events = eventsHandler(buildEvents(loadConfig(EventsConfig, env), clientsOf('events')).deps);
+  const countEvents = eventCounterHandler(buildEventCounter(loadConfig(EventCounterConfig, env), clientsOf('event-counter')).deps);
+  // It answers no partial failures: a batch is counted whole or fails whole (event-counter/handler.ts).
+  const eventCounter: QueueConsumer = async (event) => {
+    await countEvents(event);
+    return undefined;
+  };
+  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed, events };
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
   return {
     /** The function API Gateway integrates a route key with; the catch-all for any other. */
@@ -90,6 +103,7 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
     mailer,
     exportWorker,
     sesEvents,
+    eventCounter,
   };
 };
 

@@ -112,3 +112,23 @@ export const startMailQueue = (aws: LocalAws, mailer: QueueConsumer, data: DataD
   aws.state.queues.set(mailQueueUrl(aws), queue);
   return queue;
 };
+
+/** The events queue's URL: the queue the event counter is fed from. */
+export const eventsQueueUrl = (aws: LocalAws) => `${aws.url}/${ACCOUNT}/appeal-events`;
+
+/**
+ * The events queue and its event source mapping, feeding the event counter in batches of up to 2,000 (as the
+ * stack's mapping does; infra/constructs/events.ts), journaled like the mail queue.
+ */
+export const startEventsQueue = (aws: LocalAws, counter: QueueConsumer, data: DataDir) => {
+  const queue = new LocalQueue(counter, {
+    name: 'appeal-events',
+    batchSize: 2_000,
+    maxReceiveCount: 5,
+    retryDelayMs: 500,
+    onDeadLetter: () => console.error('[appeal] a batch of events failed 5 times and moved to the dead-letter list'),
+    journalPath: join(data.dir, 'events-queue.jsonl'),
+  });
+  aws.state.queues.set(eventsQueueUrl(aws), queue);
+  return queue;
+};

@@ -105,6 +105,11 @@ const flow = async () => {
   const checkout = async (body: Record<string, unknown>) =>
     (await (await ok(postJson(`${url}/v1/donations/checkout`, { campaign: 'ukraine', currency: 'usd', ...body }), 201)).json()) as { id: string };
 
+  // Views and clicks: the events function reads the campaign and its variants and queues the view; the counter
+  // adds the batch (its marker and a counter item, one transaction).
+  await ok(postJson(`${url}/v1/events`, { type: 'view', campaign: 'ukraine', variant: 'control' }), 204);
+  await server.eventsIdle();
+
   // Mailing list: signup (rate windows, the queue), the worker (new, pending again, confirmed again: a note),
   // confirm (lifts a suppression marker), unsubscribe.
   await ok(postJson(api, { email: 'reader@example.org', name: 'Reader' }), 202);
@@ -253,9 +258,11 @@ describe('least privilege: every function role against the calls the function ma
     expect(result.wildcards.sort()).toEqual([...REVIEWED_WILDCARDS].sort());
   });
 
-  it('leaves only the platform its own grants: the queue to the mailer, failure destinations, tracing', () => {
+  it('leaves only the platform its own grants: the queues to the mailer and the event counter, failure destinations, tracing', () => {
     for (const line of result.platform) expect(line).toMatch(/\((event source mapping|asynchronous invocation OnFailure|X-Ray tracing)\)$/);
-    expect(result.platform.filter((line) => line.includes('event source mapping')).every((line) => line.startsWith('signup-and-mail: sqs:'))).toBe(true);
+    expect(
+      result.platform.filter((line) => line.includes('event source mapping')).every((line) => /^(signup-and-mail|event-counter): sqs:/.test(line)),
+    ).toBe(true);
   });
 
   // Only with recordings to check: a plain `npm test` has none, and registers no test for them (rather than a

@@ -1,0 +1,109 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { CONTROL, type Experiment, type Variant, Variant as VariantSchema } from '../core/experiments/model.js';
+import type { ExperimentStore } from '../core/experiments/ports.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
+import { parse } from '../core/shared/schema.js';
+import { conflictOnCondition, putVersioned } from './dynamo-keys.js';
+
+/** Item keys of a campaign and its variants, in the donations table (see the data model). */
+export const experimentKeys = {
+  campaign: (campaign: string) => ({ pk: `CAMPAIGN#${campaign}`, sk: 'CAMPAIGN' }),
+  variants: (campaign: string) => ({ pk: `VARIANTS#${campaign}`, sk: 'VARIANTS' }),
+};
+
+/** At most this many variants a campaign, the control included: each one needs its share of views to learn anything. */
+export const MAX_VARIANTS = 8;
+
+const CampaignItem = z.object({ createdAt: z.optional(z.string()) });
+const VariantsItem = z.object({ variants: z.array(VariantSchema), since: z.string(), version: z.int() });
+type VariantsItem = z.infer<typeof VariantsItem>;
+
+const withControl = (variants: readonly Variant[]): Variant[] =>
+  variants.some((variant) => variant.id === CONTROL) ? [...variants] : [{ id: CONTROL, weight: 1 }, ...variants];
+
+/**
+ * A campaign's variants as one small item beside the campaign (`VARIANTS#<campaign>`), written with an optimistic
+ * lock. A campaign without the item shows its own appeal only (the control, weight 1), counted since it was made.
+ */
+export class DynamoExperimentStore implements ExperimentStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(campaign: string, consistent = false): Promise<Experiment | undefined> {
+    const [campaignItem, variantsItem] = await Promise.all([
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: experimentKeys.campaign(campaign),
+          ProjectionExpression: 'createdAt',
+          ConsistentRead: consistent,
+        }),
+      ),
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: experimentKeys.variants(campaign), ConsistentRead: consistent })),
+    ]);
+    if (!campaignItem.Item) return undefined;
+    const { createdAt } = parse(CampaignItem, campaignItem.Item);
+    if (!variantsItem.Item) return { campaign, variants: withControl([]), since: createdAt ?? new Date(0).toISOString() };
+    const item = parse(VariantsItem, variantsItem.Item);
+    return { campaign, variants: withControl(item.variants), since: item.since };
+  }
+
+  async setVariant(campaign: string, variant: Variant, now: Date): Promise<Experiment> {
+    return this.change(campaign, now, (variants) => {
+      const others = variants.filter((v) => v.id !== variant.id);
+      if (others.length + 1 > MAX_VARIANTS) throw new ValidationError('too_many_variants', `A campaign has at most ${MAX_VARIANTS} variants.`, { field: 'id' });
+      const index = variants.findIndex((v) => v.id === variant.id);
+      return index === -1 ? [...variants, variant] : variants.map((v) => (v.id === variant.id ? variant : v));
+    });
+  }
+
+  async removeVariant(campaign: string, variant: string, now: Date): Promise<Experiment> {
+    if (variant === CONTROL) throw new ValidationError('invalid_field', 'The control is the campaign’s own appeal: it cannot be removed.', { field: 'id' });
+    return this.change(campaign, now, (variants) => {
+      if (!variants.some((v) => v.id === variant)) throw new NotFoundError('The campaign has no variant with this id.');
+      return variants.filter((v) => v.id !== variant);
+    });
+  }
+
+  /**
+   * Reads the variants (strongly consistent), changes them and writes them back if nobody else did meanwhile (else
+   * again, with what the other wrote). With the control alone left, the item goes: the experiment is over, and
+   * the next one counts from when its first variant is set.
+   */
+  private async change(campaign: string, now: Date, edit: (variants: Variant[]) => Variant[]): Promise<Experiment> {
+    for (let attempt = 1; ; attempt++) {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: experimentKeys.variants(campaign), ConsistentRead: true }));
+      const current: VariantsItem | undefined = Item ? parse(VariantsItem, Item) : undefined;
+      const experiment = current ? undefined : await this.get(campaign, true);
+      if (!current && !experiment) throw new NotFoundError('There is no campaign with this id.');
+      const variants = edit(withControl(current?.variants ?? []));
+      const since = current?.since ?? now.toISOString();
+      try {
+        if (variants.every((v) => v.id === CONTROL)) {
+          if (current) {
+            await this.client
+              .send(
+                new DeleteCommand({
+                  TableName: this.tableName,
+                  Key: experimentKeys.variants(campaign),
+                  ConditionExpression: '#version = :expected',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':expected': current.version },
+                }),
+              )
+              .catch(conflictOnCondition('the variants changed concurrently'));
+          }
+          return (await this.get(campaign, true)) ?? { campaign, variants, since };
+        }
+        const item = { ...experimentKeys.variants(campaign), variants, since, version: (current?.version ?? 0) + 1, updatedAt: now.toISOString() };
+        await putVersioned(this.client, this.tableName, item, current?.version, 'the variants');
+        return { campaign, variants, since };
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt >= 5) throw error;
+      }
+    }
+  }
+}
