@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { FunctionEntry, StageConfig } from '../config.js';
 import { AdminConsole } from '../constructs/admin-console.js';
 import type { AppFunction } from '../constructs/app-function.js';
+import { EditorConsole } from '../constructs/console.js';
 import { Donations } from '../constructs/donations.js';
 import { Embed } from '../constructs/embed.js';
 import { logicalIdWithoutFeatures } from '../constructs/feature.js';
@@ -22,6 +23,7 @@ export interface ApiStackProps extends StackProps {
   config: StageConfig;
   subscribersTable: ITable;
   donationsTable: ITable;
+  auditTable: ITable;
   exportBucket: IBucket;
   sesEventsTopic: ITopic;
   configurationSet: IConfigurationSet;
@@ -56,6 +58,14 @@ export class ApiStack extends Stack {
     const adminConsole = new AdminConsole(this, 'AdminConsole', { config, site, signingSecret, subscribersTable, donationsTable, exportBucket: props.exportBucket });
     const listHygiene = new ListHygiene(this, 'ListHygiene', { signingSecret, subscribersTable, sesEventsTopic: props.sesEventsTopic });
     const embed = new Embed(this, 'Embed');
+    const editorConsole = new EditorConsole(this, 'EditorConsole', {
+      config,
+      site,
+      signingSecret,
+      subscribersTable,
+      auditTable: props.auditTable,
+      mailQueue: mailingList.queue,
+    });
 
     const functions: Record<FunctionEntry, AppFunction> = {
       ...mailingList.functions,
@@ -64,6 +74,7 @@ export class ApiStack extends Stack {
       ...listHygiene.functions,
       ...api.functions,
       ...embed.functions,
+      ...editorConsole.functions,
     };
     api.addRoutes(functions);
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
