@@ -55,7 +55,7 @@ export class ApiStack extends Stack {
       configurationSet: props.configurationSet,
     });
     const donations = new Donations(this, 'Donations', { config, site, signingSecret, donationsTable, mailQueue: mailingList.queue });
-    const adminConsole = new AdminConsole(this, 'AdminConsole', { config, site, signingSecret, subscribersTable, donationsTable, exportBucket: props.exportBucket });
+    const adminConsole = new AdminConsole(this, 'AdminConsole', { config, site, signingSecret, subscribersTable, donationsTable, exportBucket: props.exportBucket, auditTable: props.auditTable });
     const listHygiene = new ListHygiene(this, 'ListHygiene', { signingSecret, subscribersTable, sesEventsTopic: props.sesEventsTopic });
     const embed = new Embed(this, 'Embed');
     const editorConsole = new EditorConsole(this, 'EditorConsole', {

@@ -1,5 +1,8 @@
 import type { AuditEntry, Editor, Passkey, Role, Session } from '../../functions/core/console/model.js';
 import type { AuditLog, Editors, NonceLedger, Passkeys, Sessions } from '../../functions/core/console/ports.js';
+import { relyingParty } from '../../functions/core/console/passkeys.js';
+import { MemoryTokens } from './admin-fakes.js';
+import { makeSubscriptionDeps } from './fakes.js';
 
 /** The console's ports in memory, with the same contracts as the DynamoDB adapters (functions/adapters/dynamo-console.ts). */
 export class MemoryEditors implements Editors {
@@ -92,3 +95,29 @@ export class MemoryAuditLog implements AuditLog {
     return [...this.entries].reverse().slice(0, limit);
   }
 }
+
+/** The console function's deps over in-memory fakes, on https://api.example.org, with the mail queue and clock of `t`. */
+export const makeConsoleDeps = () => {
+  const t = makeSubscriptionDeps();
+  const audit = new MemoryAuditLog();
+  const deps = {
+    clock: t.clock,
+    keys: t.deps.keys,
+    editors: new MemoryEditors(),
+    sessions: new MemorySessions(),
+    nonces: new MemoryNonces(),
+    passkeys: new MemoryPasskeys(),
+    tokens: new MemoryTokens(),
+    rateLimiter: t.rateLimiter,
+    audit,
+    queue: t.queue,
+    rp: relyingParty('https://api.example.org', 'Example News'),
+    limits: {
+      client: { name: 'console-signin-client', limit: 30, windowSeconds: 3600 },
+      address: { name: 'console-signin-address', limit: 5, windowSeconds: 3600 },
+    },
+  };
+  // The mail worker looks up the same editors.
+  t.mailDeps.editors = deps.editors;
+  return { t, deps, audit };
+};

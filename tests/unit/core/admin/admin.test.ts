@@ -7,6 +7,7 @@ import { confirmSubscription, requestSubscription, unsubscribe } from '../../../
 import { crashAfterWrite, runRetryingAfterCrash } from '../../../support/crash.js';
 import { MemoryCampaigns } from '../../../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../../../support/fakes.js';
+import { MemoryAuditLog } from '../../../support/console-fakes.js';
 import { MemoryDonorGifts, MemoryTokens } from '../../../support/admin-fakes.js';
 
 
@@ -24,6 +25,7 @@ const setup = () => {
     campaigns: new MemoryCampaigns(),
     donorGifts: new MemoryDonorGifts(),
     keys: t.deps.keys,
+    audit: new MemoryAuditLog(),
   };
   const drain = async () => {
     for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
