@@ -76,6 +76,7 @@ const FUNCTIONS: Record<string, readonly Sdk[]> = {
   'ses-events': ['dynamodb'],
   fallback: [],
   embed: [],
+  console: ['dynamodb', 'sqs'],
 };
 
 /**
@@ -95,6 +96,7 @@ const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID'
   'ses-events': ['SIGNING_SECRET_ID'],
   fallback: [],
   embed: [],
+  console: ['SIGNING_SECRET_ID'],
 };
 
 const BUDGET = { time: 1.25, noClientMarginMs: 40 };
@@ -238,6 +240,7 @@ const ENV: Record<string, string> = {
   STRIPE_SECRET_ID: 'appeal/stripe',
   SUBSCRIBERS_TABLE_NAME: 'subscribers',
   DONATIONS_TABLE_NAME: 'donations',
+  AUDIT_TABLE_NAME: 'audit',
   MAIL_QUEUE_URL: `${endpoint.url}/123456789012/appeal-mail`,
   SIGNUP_AND_MAIL_QUEUE_URL: `${endpoint.url}/123456789012/appeal-signup-and-mail`,
   LIST_IDS: 'news',
