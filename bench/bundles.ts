@@ -78,6 +78,7 @@ const FUNCTIONS: Record<string, readonly Sdk[]> = {
   embed: [],
   events: ['dynamodb', 'sqs'],
   'event-counter': ['dynamodb'],
+  console: ['dynamodb', 'sqs'],
 };
 
 /**
@@ -99,6 +100,7 @@ const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID'
   embed: [],
   events: [],
   'event-counter': [],
+  console: ['SIGNING_SECRET_ID'],
 };
 
 const BUDGET = { time: 1.25, noClientMarginMs: 40 };
@@ -242,6 +244,7 @@ const ENV: Record<string, string> = {
   STRIPE_SECRET_ID: 'appeal/stripe',
   SUBSCRIBERS_TABLE_NAME: 'subscribers',
   DONATIONS_TABLE_NAME: 'donations',
+  AUDIT_TABLE_NAME: 'audit',
   MAIL_QUEUE_URL: `${endpoint.url}/123456789012/appeal-mail`,
   SIGNUP_AND_MAIL_QUEUE_URL: `${endpoint.url}/123456789012/appeal-signup-and-mail`,
   EVENTS_QUEUE_URL: `${endpoint.url}/123456789012/appeal-events`,

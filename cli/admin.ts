@@ -16,6 +16,7 @@ import { loadStageConfig } from '../infra/config.js';
 import { formatMoney } from '../functions/core/shared/money.js';
 import { parse, safeParse, type Schema } from '../functions/core/shared/schema.js';
 import { AdminApiError, adminApi } from './api.js';
+import { addEditorCommands, auditCli } from './editor.js';
 import { addEmbedCommand } from './embed.js';
 import { addDoctorCommand } from './doctor.js';
 import { addStripeCommand } from './stripe-setup.js';
@@ -165,6 +166,7 @@ token
   .action(async (o: { name: string }) =>
     withTarget(async (t) => {
       const { token: secret, record } = await createAdminToken({ tokens: tokenStore(t), clock: { now: () => new Date() } }, o.name);
+      await auditCli(t, 'token.create', `${record.id} ${record.name}`);
       console.log(`created token ${record.id} (${record.name}) on ${t.description}; it is shown only now:`);
       console.log(secret);
     }),
@@ -198,12 +200,14 @@ token
       if (o.id !== undefined) {
         const [revoked] = await revokeAdminTokens({ tokens }, { id: o.id });
         if (!revoked) throw new Error(`there is no token with id ${o.id}`);
+        await auditCli(t, 'token.revoke', `${revoked.id} ${revoked.name}`);
         console.log(`revoked token ${revoked.id} (${revoked.name}) on ${t.description}`);
         return;
       }
       const named = name ?? '';
       const revoked = await revokeAdminTokens({ tokens }, { name: named });
       if (revoked.length === 0) throw new Error(`there is no token named "${named.trim()}"`);
+      for (const r of revoked) await auditCli(t, 'token.revoke', `${r.id} ${r.name}`);
       console.log(`revoked ${count(revoked.length, 'token')} named "${named.trim()}" on ${t.description}: ${revoked.map((r) => r.id).join(', ')}`);
     });
   });
@@ -343,6 +347,9 @@ subscriber
       console.log(`erased ${email}`);
     });
   });
+
+// The console's editors (cli/editor.ts).
+addEditorCommands(program, withTarget);
 
 // The HTML that embeds the banner and the signup form in the site's pages (cli/embed.ts).
 addEmbedCommand(program, target);

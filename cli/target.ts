@@ -12,7 +12,8 @@ import { createTables, LOCAL_TABLES } from '../local/server/tables.js';
 export interface Target {
   description: string;
   dynamo: DynamoDBDocumentClient;
-  tables: { subscribers: string; donations: string };
+  /** The tables; `audit` is absent on a stage deployed before the audit log (the CLI then records nothing there). */
+  tables: { subscribers: string; donations: string; audit?: string | undefined };
   apiUrl: string | undefined;
   /** A deployed stage: its name, region and both stacks' outputs (the smoke test reads the Stripe secret's ARN). */
   stage?: { name: string; region: string | undefined; stacks: string[]; outputs: Record<string, string> };
@@ -25,7 +26,7 @@ const Endpoints = z.object({
   url: z.string(),
   pid: z.number(),
   dynamodb: z.string(),
-  tables: z.object({ subscribers: z.string(), donations: z.string() }),
+  tables: z.object({ subscribers: z.string(), donations: z.string(), audit: z.string().optional() }),
 });
 
 const isAlive = (pid: number) => {
@@ -193,7 +194,7 @@ export const stageTarget = async (stage: string, region: string | undefined): Pr
     return {
       description: `stage ${stage}`,
       dynamo: documentClient(raw),
-      tables: { subscribers, donations },
+      tables: { subscribers, donations, audit: data.AuditTableName },
       apiUrl: api.PublicApiUrl,
       stage: { name: stage, region: resolvedRegion, stacks: [stacks.data, stacks.api], outputs: { ...data, ...api } },
       close: async () => raw.destroy(),

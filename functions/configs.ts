@@ -14,3 +14,4 @@ export * from './ses-events/config.js';
 export * from './fallback/config.js';
 export * from './events/config.js';
 export * from './event-counter/config.js';
+export * from './console/config.js';

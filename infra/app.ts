@@ -17,6 +17,7 @@ export const buildStage = (app: App, config: StageConfig) => {
     config,
     subscribersTable: data.subscribersTable,
     donationsTable: data.donationsTable,
+    auditTable: data.auditTable,
     exportBucket: data.exportBucket,
     sesEventsTopic: data.sesEventsTopic,
     configurationSet: data.configurationSet,

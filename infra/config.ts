@@ -18,6 +18,7 @@ export const FUNCTION_ENTRIES = [
   'embed',
   'events',
   'event-counter',
+  'console',
 ] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 
@@ -72,6 +73,8 @@ export const StageConfig = z.object({
   defaultList: z.string(),
   consentVersion: z.string().min(1),
   confirmTtlDays: z.number().int().positive().default(7),
+  /** How long the audit log keeps an entry (the console's sign-ins, exports, data requests, changes), in days. */
+  auditRetentionDays: z.number().int().min(1).max(3650).default(400),
   thankYouUrl: z.url().optional(),
   confirmedUrl: z.url().optional(),
   /** The sender's physical postal address, at the foot of every email (CAN-SPAM). */

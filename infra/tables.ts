@@ -22,6 +22,13 @@ export const TABLES = {
     timeToLive: 'expiresAt',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
+  /** The audit log: one partition read newest first by its sort key (the time); no index. */
+  audit: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLive: 'expiresAt',
+    indexes: [],
+  },
 } satisfies Record<string, TableDesign>;
 
 export type TableName = keyof typeof TABLES;

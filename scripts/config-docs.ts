@@ -27,6 +27,7 @@ export const FUNCTION_SCHEMAS = [
   { fn: 'embed', file: 'functions/embed/config.ts', schema: 'EmbedConfig' },
   { fn: 'events', file: 'functions/events/config.ts', schema: 'EventsConfig' },
   { fn: 'event-counter', file: 'functions/event-counter/config.ts', schema: 'EventCounterConfig' },
+  { fn: 'console', file: 'functions/console/config.ts', schema: 'ConsoleConfig' },
 ] as const;
 /** What Lambda itself sets for every function that builds an SDK client. */
 export const RUNTIME_SCHEMA = { file: 'functions/platform/config.ts', schema: 'RuntimeConfig' } as const;
@@ -155,6 +156,14 @@ export const VARIABLES: Record<string, VariableDoc> = {
   EXPORT_BUCKET_NAME: { text: 'The S3 bucket exports are written to (under `exports/`).', deployed: "the data stack's bucket" },
   EXPORT_WORKER_FUNCTION_NAME: { text: 'The export worker the admin API starts (an asynchronous invocation).', deployed: "the stack's export worker" },
   AWS_REGION: { text: 'The region the SDK clients call.', deployed: 'set by Lambda' },
+  AUDIT_TABLE_NAME: { text: 'The audit log\'s own table (functions may only put and query its items).', deployed: "the data stack's table" },
+  AUDIT_RETENTION_DAYS: { text: 'How long an audit entry is kept, in days (the table\'s time to live).', deployed: '`auditRetentionDays`' },
+  SESSION_COOKIE_SECURE: {
+    text: "Whether the console's session cookie is `Secure` (`true` or `false`). The dev server sets `false` when it serves plain HTTP.",
+    deployed: '`true`',
+  },
+  CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: { text: 'Console sign-in requests (links asked for and used, passkeys) per client IP per hour.', deployed: NOT_SET },
+  CONSOLE_SIGNIN_ADDRESS_LIMIT_PER_HOUR: { text: 'Console sign-in links asked for one address per hour.', deployed: NOT_SET },
 };
 
 /** A stage file's keys, dotted for nested objects (`limits.signupClientPerMinute`). */
@@ -181,6 +190,7 @@ export const STAGE_KEYS: Record<string, string> = {
   defaultList: 'The list a signup joins when it names none; one of `lists`.',
   consentVersion: 'Version of the consent wording next to the form.',
   confirmTtlDays: 'Lifetime of a confirmation link, in days.',
+  auditRetentionDays: 'How long the audit log keeps an entry, in days (1 to 3650). Unset: 400.',
   thankYouUrl: 'Where a browser goes after a form signup. Unset: the built-in page.',
   confirmedUrl: 'Where a browser goes after confirming. Unset: the built-in page.',
   postalAddress: "The sender's physical postal address at the foot of every email (CAN-SPAM): `cdk synth` fails without it.",

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { nonEmpty } from '../core/shared/schema.js';
 import { ListId } from '../core/subscriptions/model.js';
-import { BaseConfig, COUNTER_SHARDS, csv } from '../platform/config.js';
+import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from '../platform/config.js';
 import { ExportStorage } from '../export-worker/config.js';
 
 /** The admin API. */
@@ -10,5 +10,8 @@ export const AdminConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape), {
   COUNTER_SHARDS,
   /** The configured lists, which an export's list filter may name (as may any list a subscriber is counted on). */
   LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
+  /** The audit log's table: every export, download link and data request made with a token is appended there. */
+  AUDIT_TABLE_NAME: nonEmpty(),
+  AUDIT_RETENTION_DAYS: z._default(positiveInt, 400),
 });
 export type AdminConfig = z.infer<typeof AdminConfig>;

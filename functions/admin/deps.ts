@@ -1,5 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoAdminTokens, DynamoDonorGifts } from '../adapters/dynamo-admin.js';
+import { DynamoAuditLog } from '../adapters/dynamo-audit.js';
 import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
 import { DynamoDashboardCounters } from '../adapters/dynamo-dashboard.js';
 import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
@@ -12,7 +13,7 @@ import { brandOf } from '../platform/config.js';
 import { exportAdminDeps } from '../platform/wiring/exports.js';
 import { subscriberCounts, subscriberStores } from '../platform/wiring/subscribers.js';
 
-/** The admin API's dependencies: both tables, the export bucket, the export worker's function, the signing key. */
+/** The admin API's dependencies: both tables, the audit log, the export bucket, the export worker's function, the signing key. */
 export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, secrets: SecretSource) => {
   const dynamo = documentClient(clients);
   const table = config.SUBSCRIBERS_TABLE_NAME;
@@ -24,6 +25,7 @@ export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, se
     campaigns: new DynamoCampaignRepository(dynamo, config.DONATIONS_TABLE_NAME, config.COUNTER_SHARDS),
     donorGifts: new DynamoDonorGifts(dynamo, config.DONATIONS_TABLE_NAME),
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
+    audit: new DynamoAuditLog(dynamo, config.AUDIT_TABLE_NAME, config.AUDIT_RETENTION_DAYS),
   };
   const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
   const dashboard = { clock: systemClock, counters: new DynamoDashboardCounters(dynamo, table, config.DONATIONS_TABLE_NAME) };

@@ -1,8 +1,11 @@
 import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin/admin.js';
 import { type ExportAdminDeps, exportStatus, startExport } from '../core/admin/exports/exports.js';
 import { ExportId, ExportRequest, UNKNOWN_EXPORT } from '../core/admin/exports/model.js';
+import { recordAudit, tokenActor } from '../core/console/audit.js';
+import type { AuditAction } from '../core/console/model.js';
 import type { Brand } from '../core/shared/brand.js';
 import { DashboardQuery, type DashboardDeps, readDashboard } from '../core/dashboard/dashboard.js';
+import { normalizeEmail } from '../core/shared/email-address.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
@@ -15,25 +18,41 @@ export interface AdminApiDeps {
 }
 
 export const makeHandler = ({ admin, exports, dashboard }: AdminApiDeps, { siteName, brand, listIds = [] }: { siteName: string; brand?: Brand | undefined; listIds?: readonly string[] }) => {
-  /** Every admin route needs a valid bearer token first (401 otherwise). */
-  const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
-    await authenticateAdmin(admin, req.headers.authorization);
-    return route(req);
-  };
+  /**
+   * Every admin route needs a valid bearer token first (401 otherwise). The route is handed `audit`, which records
+   * what it did in the audit log as done by that token (`token:NAME`).
+   */
+  const authorized =
+    (route: (req: HttpRequest, audit: (action: AuditAction, target: string) => Promise<unknown>) => Promise<HttpResponse>) => async (req: HttpRequest) => {
+      const token = await authenticateAdmin(admin, req.headers.authorization);
+      return route(req, (action, target) => recordAudit(admin, { actor: tokenActor(token.name), action, target, client: req.client }));
+    };
   const param = (req: HttpRequest, name: string) => req.pathParameters[name] ?? '';
 
   return httpHandler(
     {
-      'POST /v1/admin/exports': authorized(async (req) => {
+      'POST /v1/admin/exports': authorized(async (req, audit) => {
         checkBody(req, ['application/json']);
         const request = await req.body(ExportRequest);
         // The filters are checked against the lists and campaigns the admin deps know.
-        return json(202, await startExport({ ...exports, listIds, counts: admin.counts, campaigns: admin.campaigns }, request));
+        const started = await startExport({ ...exports, listIds, counts: admin.counts, campaigns: admin.campaigns }, request);
+        await audit('export.start', `${started.id} ${JSON.stringify(request)}`);
+        return json(202, started);
       }),
-      'GET /v1/admin/exports/{exportId}': authorized(async (req) => json(200, await exportStatus(exports, req.pathParam('exportId', ExportId, UNKNOWN_EXPORT)))),
-      'GET /v1/admin/subscribers/{email}': authorized(async (req) => json(200, await accessSubscriber(admin, param(req, 'email')))),
-      'DELETE /v1/admin/subscribers/{email}': authorized(async (req) => {
+      'GET /v1/admin/exports/{exportId}': authorized(async (req, audit) => {
+        const status = await exportStatus(exports, req.pathParam('exportId', ExportId, UNKNOWN_EXPORT));
+        // Each answer with a link issues a new one (presigned now): each is recorded. HEAD issues none.
+        if ('url' in status && req.method === 'GET') await audit('export.download', status.id);
+        return json(200, status);
+      }),
+      'GET /v1/admin/subscribers/{email}': authorized(async (req, audit) => {
+        // Recorded before the look-up: asking counts, whether or not anything is held.
+        if (req.method === 'GET') await audit('subscriber.show', normalizeEmail(param(req, 'email')));
+        return json(200, await accessSubscriber(admin, param(req, 'email')));
+      }),
+      'DELETE /v1/admin/subscribers/{email}': authorized(async (req, audit) => {
         await eraseSubscriber(admin, param(req, 'email'));
+        await audit('subscriber.erase', normalizeEmail(param(req, 'email')));
         return noContent();
       }),
       'GET /v1/admin/stats': authorized(async () => json(200, await adminStats(admin))),

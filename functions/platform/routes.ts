@@ -3,7 +3,7 @@
  * per entry, the dev server dispatches by it, and the catch-all function answers 404/405 from it, so the three
  * cannot drift apart. HEAD routes are not written here: each GET route brings its own (ROUTES below).
  */
-export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin', 'embed', 'events'] as const;
+export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin', 'embed', 'events', 'console'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface RouteSpec {
@@ -35,6 +35,27 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/embed.js', fn: 'embed' },
   // The embed's views and clicks: a function of its own, sized for a news day's banner views (bench/events.ts).
   { method: 'POST', path: '/v1/events', fn: 'events' },
+  // The console: the editors' pages on the API's own origin, their sign-in, and the audit log (API.md, "The console").
+  { method: 'GET', path: '/admin', fn: 'console' },
+  { method: 'POST', path: '/admin', fn: 'console' },
+  { method: 'GET', path: '/admin/signin', fn: 'console' },
+  { method: 'POST', path: '/admin/signin', fn: 'console' },
+  { method: 'POST', path: '/admin/passkey', fn: 'console' },
+  { method: 'POST', path: '/admin/signout', fn: 'console' },
+  { method: 'GET', path: '/admin/account', fn: 'console' },
+  { method: 'POST', path: '/admin/account/passkeys', fn: 'console' },
+  { method: 'POST', path: '/admin/account/passkeys/remove', fn: 'console' },
+  { method: 'POST', path: '/admin/account/signout-everywhere', fn: 'console' },
+  { method: 'GET', path: '/admin/editors', fn: 'console' },
+  { method: 'POST', path: '/admin/editors', fn: 'console' },
+  { method: 'POST', path: '/admin/editors/remove', fn: 'console' },
+  { method: 'POST', path: '/admin/editors/signout-everywhere', fn: 'console' },
+  { method: 'GET', path: '/admin/tokens', fn: 'console' },
+  { method: 'POST', path: '/admin/tokens/revoke', fn: 'console' },
+  { method: 'GET', path: '/admin/audit', fn: 'console' },
+  { method: 'GET', path: '/admin/console.js', fn: 'console' },
+  { method: 'GET', path: '/admin/console.css', fn: 'console' },
+  { method: 'GET', path: '/v1/admin/audit', fn: 'console' },
 ];
 
 /**

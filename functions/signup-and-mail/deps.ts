@@ -1,4 +1,5 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoEditors } from '../adapters/dynamo-console.js';
 import { DynamoMailLedger } from '../adapters/dynamo-mail-ledger.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
@@ -9,7 +10,7 @@ import type { SignupAndMailConfig } from '../configs.js';
 import { mailSenderOf } from './config.js';
 import { subscriberStores, subscriptionSettings } from '../platform/wiring/subscribers.js';
 
-/** The signup-and-mail worker's dependencies: DynamoDB (subscribers, sent-mail ledger), SES, the signing key. No SQS client: it consumes the queue and never puts work on it. */
+/** The signup-and-mail worker's dependencies: DynamoDB (subscribers, sent-mail ledger, the console's editors), SES, the signing key. No SQS client: it consumes the queue and never puts work on it. */
 export const buildSignupAndMail = async (config: SignupAndMailConfig, clients: ClientOptions, secrets: SecretSource) => {
   const dynamo = documentClient(clients);
   const table = config.SUBSCRIBERS_TABLE_NAME;
@@ -29,6 +30,7 @@ export const buildSignupAndMail = async (config: SignupAndMailConfig, clients: C
       configurationSet: config.SES_CONFIGURATION_SET,
     }),
     ledger: new DynamoMailLedger(dynamo, table),
+    editors: new DynamoEditors(dynamo, table),
   };
   return { deps };
 };

@@ -19,6 +19,8 @@ export interface AdminConsoleProps {
   subscribersTable: ITable;
   donationsTable: ITable;
   exportBucket: IBucket;
+  /** The audit log: the admin API appends to it (and can do nothing else there). */
+  auditTable: ITable;
 }
 
 /**
@@ -91,6 +93,9 @@ export class AdminConsole extends Feature {
         EXPORT_WORKER_FUNCTION_NAME: bind.invoker(exportWorker.fn),
         COUNTER_SHARDS: undefined,
         LIST_IDS: config.lists.join(','),
+        // Append only: an export, a download link, a data request or an erase made with a token is recorded.
+        AUDIT_TABLE_NAME: bind.table(props.auditTable, { items: { 'dynamodb:PutItem': ['AUDIT'] } }),
+        AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
       }),
     });
     this.functions = { admin, 'export-worker': exportWorker };

@@ -54,6 +54,11 @@ export interface TableAccess {
   items?: Partial<Record<ItemAction, readonly string[]>>;
   /** The indexes it queries, by name (dynamodb:Query on `<table>/index/<name>`, never index/*). */
   query?: readonly string[];
+  /**
+   * Whether it queries the table itself (dynamodb:Query on the table): only for a table that holds one kind of item,
+   * such as the audit log, since a Query names no item a `dynamodb:LeadingKeys` condition could check.
+   */
+  queryTable?: boolean;
   /** Whether it scans the whole table (dynamodb:Scan: a parallel export); a Scan cannot be limited by key. */
   scan?: boolean;
 }
@@ -231,6 +236,7 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
         this.allow(actions, [table.tableArn], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } });
       }
       if (access.scan) this.allow(['dynamodb:Scan'], [table.tableArn]);
+      if (access.queryTable) this.allow(['dynamodb:Query'], [table.tableArn]);
       for (const index of access.query ?? []) this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${index}`]);
       return table.tableName;
     },

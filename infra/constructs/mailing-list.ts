@@ -103,10 +103,11 @@ export class MailingList extends Feature {
       environment: (bind) => ({
         ...site,
         ...mailingList,
-        // Applies signups (subscribers and their counts), checks suppression markers, keeps the sent-mail ledger.
+        // Applies signups (subscribers and their counts), checks suppression markers, keeps the sent-mail ledger, and
+        // looks up a console editor before mailing a sign-in link (only an editor's address gets one).
         SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
           items: {
-            'dynamodb:GetItem': ['SUB#', 'SUPPRESS#', 'MAIL#'],
+            'dynamodb:GetItem': ['SUB#', 'SUPPRESS#', 'MAIL#', 'EDITOR#'],
             'dynamodb:PutItem': ['SUB#', 'MAIL#', 'SIGNUP#'],
             'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#', 'DAY#'],
           },

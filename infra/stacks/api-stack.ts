@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { FunctionEntry, StageConfig } from '../config.js';
 import { AdminConsole } from '../constructs/admin-console.js';
 import type { AppFunction } from '../constructs/app-function.js';
+import { EditorConsole } from '../constructs/console.js';
 import { Donations } from '../constructs/donations.js';
 import { Embed } from '../constructs/embed.js';
 import { Events } from '../constructs/events.js';
@@ -26,6 +27,7 @@ export interface ApiStackProps extends StackProps {
   config: StageConfig;
   subscribersTable: ITable;
   donationsTable: ITable;
+  auditTable: ITable;
   exportBucket: IBucket;
   sesEventsTopic: ITopic;
   configurationSet: IConfigurationSet;
@@ -57,10 +59,18 @@ export class ApiStack extends Stack {
       configurationSet: props.configurationSet,
     });
     const donations = new Donations(this, 'Donations', { config, site, signingSecret, donationsTable, mailQueue: mailingList.queue });
-    const adminConsole = new AdminConsole(this, 'AdminConsole', { config, site, signingSecret, subscribersTable, donationsTable, exportBucket: props.exportBucket });
+    const adminConsole = new AdminConsole(this, 'AdminConsole', { config, site, signingSecret, subscribersTable, donationsTable, exportBucket: props.exportBucket, auditTable: props.auditTable });
     const listHygiene = new ListHygiene(this, 'ListHygiene', { signingSecret, subscribersTable, sesEventsTopic: props.sesEventsTopic });
     const embed = new Embed(this, 'Embed');
     const events = new Events(this, 'Events', { donationsTable });
+    const editorConsole = new EditorConsole(this, 'EditorConsole', {
+      config,
+      site,
+      signingSecret,
+      subscribersTable,
+      auditTable: props.auditTable,
+      mailQueue: mailingList.queue,
+    });
 
     const functions: Record<FunctionEntry, AppFunction> = {
       ...mailingList.functions,
@@ -70,6 +80,7 @@ export class ApiStack extends Stack {
       ...api.functions,
       ...embed.functions,
       ...events.functions,
+      ...editorConsole.functions,
     };
     api.addRoutes(functions);
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).

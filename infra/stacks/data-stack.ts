@@ -38,6 +38,8 @@ const protectedTable = (scope: Construct, id: string, design: TableDesign) => {
 export class DataStack extends Stack {
   readonly subscribersTable: Table;
   readonly donationsTable: Table;
+  /** The audit log, in a table of its own: functions may only put and query its items (no update, no delete). */
+  readonly auditTable: Table;
   readonly configurationSet: ConfigurationSet;
   readonly emailIdentity: EmailIdentity;
   readonly exportBucket: Bucket;
@@ -47,6 +49,7 @@ export class DataStack extends Stack {
     super(scope, id, props);
     this.subscribersTable = protectedTable(this, 'SubscribersTable', TABLES.subscribers);
     this.donationsTable = protectedTable(this, 'DonationsTable', TABLES.donations);
+    this.auditTable = protectedTable(this, 'AuditTable', TABLES.audit);
 
     this.configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
       // SES's account-level suppression list as a second net under our own bounced/complained status.
@@ -91,6 +94,7 @@ export class DataStack extends Stack {
 
     new CfnOutput(this, 'SubscribersTableName', { value: this.subscribersTable.tableName });
     new CfnOutput(this, 'DonationsTableName', { value: this.donationsTable.tableName });
+    new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName });
     new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
 

@@ -62,6 +62,8 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     POSTAL_ADDRESS: '300 Example Street, Alexandria, VA 22314, USA (demo address)',
     SITE_ORIGINS: new URL(resources.url).origin,
     LOG_LEVEL: 'WARN',
+    // The console's session cookie is Secure on every deployed stage (HTTPS); the dev server may be plain HTTP.
+    SESSION_COOKIE_SECURE: new URL(resources.url).protocol === 'https:' ? 'true' : 'false',
   };
   const forced: Record<string, string> = {
     EXPORT_BUCKET_NAME: resources.exportBucket,
@@ -72,6 +74,7 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     SIGNUP_AND_MAIL_QUEUE_URL: resources.queueUrl,
     ...(resources.eventsQueueUrl ? { EVENTS_QUEUE_URL: resources.eventsQueueUrl } : {}),
     DONATIONS_TABLE_NAME: resources.tables.donations,
+    AUDIT_TABLE_NAME: resources.tables.audit,
     STRIPE_SECRET_ID: resources.stripeSecretId,
     STRIPE_API_URL: resources.stripeApiUrl,
   };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { makeHandler as adminHandler } from '../../functions/admin/routes.js';
+import { makeHandler as consoleHandler } from '../../functions/console/routes.js';
 import { makeHandler as donationsHandler } from '../../functions/donations/routes.js';
 import { makeHandler as embedHandler } from '../../functions/embed/routes.js';
 import { makeHandler as eventsHandler } from '../../functions/events/routes.js';
@@ -16,6 +17,7 @@ import type { AwsCall, ClientOptions } from '../../functions/platform/clients.js
 import {
   AdminConfig,
   brandOf,
+  ConsoleConfig,
   DonationConfig,
   EventCounterConfig,
   EventsConfig,
@@ -28,6 +30,7 @@ import {
   WebhookConfig,
 } from '../../functions/configs.js';
 import { buildAdmin } from '../../functions/admin/deps.js';
+import { buildConsole } from '../../functions/console/deps.js';
 import { buildDonations } from '../../functions/donations/deps.js';
 import { buildExportWorker } from '../../functions/export-worker/deps.js';
 import { buildSignupAndMail } from '../../functions/signup-and-mail/deps.js';
@@ -69,13 +72,14 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
           },
         }
       : extension;
-  const [subscriptionsRoot, mailerRoot, donationsRoot, webhookRoot, adminRoot, sesEventsRoot] = await Promise.all([
+  const [subscriptionsRoot, mailerRoot, donationsRoot, webhookRoot, adminRoot, sesEventsRoot, consoleRoot] = await Promise.all([
     buildSubscriptions(loadConfig(SubscriptionConfig, env), clientsOf('subscriptions'), secretsOf('subscriptions')),
     buildSignupAndMail(loadConfig(SignupAndMailConfig, env), clientsOf('signup-and-mail'), secretsOf('signup-and-mail')),
     buildDonations(loadConfig(DonationConfig, env), clientsOf('donations'), secretsOf('donations')),
     buildStripeWebhook(loadConfig(WebhookConfig, env), clientsOf('stripe-webhook'), secretsOf('stripe-webhook')),
     buildAdmin(loadConfig(AdminConfig, env), clientsOf('admin'), secretsOf('admin')),
     buildSesEvents(loadConfig(SesEventsConfig, env), clientsOf('ses-events'), secretsOf('ses-events')),
+    buildConsole(loadConfig(ConsoleConfig, env), clientsOf('console'), secretsOf('console')),
   ]);
   const subscriptions = subscriptionsHandler(subscriptionsRoot.deps, subscriptionsRoot.options);
   const fallbackConfig = loadConfig(FallbackConfig, env);
@@ -95,7 +99,8 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
     await countEvents(event);
     return undefined;
   };
-  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed, events };
+  const editorConsole = consoleHandler(consoleRoot.deps, consoleRoot.options);
+  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed, events, console: editorConsole };
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
   return {
     /** The function API Gateway integrates a route key with; the catch-all for any other. */

@@ -48,7 +48,7 @@ const waitUntilActive = async (client: DynamoDBClient, name: string) => {
 };
 
 /** The tables' names on the dev server (AWS generates its own; the functions get them from the environment). */
-export const LOCAL_TABLES: Record<TableName, string> = { subscribers: 'appeal-subscribers', donations: 'appeal-donations' };
+export const LOCAL_TABLES: Record<TableName, string> = { subscribers: 'appeal-subscribers', donations: 'appeal-donations', audit: 'appeal-audit' };
 
 /** Turns on expiry by the design's TTL attribute, as the CDK stack does (DynamoDB Local deletes within seconds). */
 const enableTimeToLive = async (client: DynamoDBClient, name: string, design: TableDesign) => {
@@ -59,13 +59,18 @@ const enableTimeToLive = async (client: DynamoDBClient, name: string, design: Ta
   );
 };
 
-/** Creates every table of the design (DynamoDB Local has no CloudFormation); existing ones are kept. */
-export const createTables = async (client: DynamoDBClient, names: Record<TableName, string>) => {
+/**
+ * Creates the tables of the design that `names` names (DynamoDB Local has no CloudFormation); existing ones are
+ * kept. A benchmark that needs only some of them names only those.
+ */
+export const createTables = async (client: DynamoDBClient, names: Partial<Record<TableName, string>>) => {
   await Promise.all(
     (Object.entries(TABLES) as [TableName, TableDesign][]).map(async ([table, design]) => {
-      await createTable(client, names[table], design);
-      await waitUntilActive(client, names[table]);
-      await enableTimeToLive(client, names[table], design);
+      const name = names[table];
+      if (name === undefined) return;
+      await createTable(client, name, design);
+      await waitUntilActive(client, name);
+      await enableTimeToLive(client, name, design);
     }),
   );
 };

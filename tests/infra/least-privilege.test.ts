@@ -23,6 +23,8 @@ import {
   recordsOf,
 } from '../support/aws-calls.js';
 import { linkIn, postJson, startTestServer, type TestServer } from '../support/dev-server.js';
+import { ConsoleClient } from '../support/console-client.js';
+import { DynamoEditors } from '../../functions/adapters/dynamo-console.js';
 
 /*
  * Least privilege, proven. Every AWS call each function makes is recorded (the composition roots hand a recorder
@@ -172,6 +174,33 @@ const flow = async () => {
     expect(state.status).toBe('done');
     await ok(fetch(state.url ?? ''));
   }
+
+  // The console: an admin added by the CLI (not recorded) signs in by link (the mail worker looks the address up),
+  // walks every page, adds a passkey and signs in with it, manages editors and tokens, reads the audit log (by
+  // session and by token), removes the passkey, and signs out.
+  const editors = new DynamoEditors(documentClient(server.clientOptions), server.tables.subscribers);
+  await editors.put('boss@example.org', 'admin', new Date());
+  const editor = new ConsoleClient(url, (to) => server.mailTo(to));
+  await ok(postJson(`${url}/admin`, {}, { origin: 'http://cross-site.example' }), 403);
+  await editor.signInByLink('boss@example.org');
+  for (const page of ['/admin', '/admin/account', '/admin/editors', '/admin/tokens', '/admin/audit']) expect((await editor.get(page)).status).toBe(200);
+  const authenticator = await editor.addPasskey();
+  await editor.signInByPasskey(authenticator);
+  await editor.get('/admin/editors');
+  expect((await editor.post('/admin/editors', { email: 'helper@example.org', role: 'exporter' })).status).toBe(303);
+  expect((await editor.post('/admin/editors/signout-everywhere', { email: 'helper@example.org' })).status).toBe(303);
+  expect((await editor.post('/admin/editors/remove', { email: 'helper@example.org' })).status).toBe(303);
+  const { record: scripted } = await createAdminToken({ tokens, clock: { now: () => new Date() } }, 'revoked in the console');
+  await editor.get('/admin/tokens');
+  expect((await editor.post('/admin/tokens/revoke', { id: scripted.id })).status).toBe(303);
+  expect((await editor.request('GET', '/v1/admin/audit?limit=5', undefined, { accept: 'application/json' })).status).toBe(200);
+  // A token not used yet: the console records its first use (as the admin API does).
+  const { token: reader } = await createAdminToken({ tokens, clock: { now: () => new Date() } }, 'audit reader');
+  await ok(fetch(`${url}/v1/admin/audit?limit=5`, { headers: { authorization: `Bearer ${reader}` } }));
+  await editor.get('/admin/account');
+  expect((await editor.post('/admin/account/passkeys/remove', { id: authenticator.credentialId.toString('base64url') })).status).toBe(303);
+  expect((await editor.post('/admin/signout')).status).toBe(303);
+  await server.mailIdle();
 };
 
 /**
@@ -258,7 +287,17 @@ describe('least privilege: every function role against the calls the function ma
     expect(result.wildcards.sort()).toEqual([...REVIEWED_WILDCARDS].sort());
   });
 
-  it('leaves only the platform its own grants: the queues to the mailer and the event counter, failure destinations, tracing', () => {
+  it('lets no function change or delete an audit entry: on the audit table, PutItem and Query only', () => {
+    const onAudit = roles.flatMap((role) => role.grants.filter((g) => g.resource.includes('AuditTable')).map((g) => `${role.name}: ${g.action}`));
+    expect(onAudit.sort()).toEqual(['admin: dynamodb:PutItem', 'console: dynamodb:PutItem', 'console: dynamodb:Query']);
+    for (const role of roles) {
+      for (const grant of role.grants) {
+        if (/^dynamodb:(UpdateItem|DeleteItem|BatchWriteItem|PartiQLUpdate|PartiQLDelete|\*)$/i.test(grant.action)) expect(grant.resource, `${role.name}: ${grant.action}`).not.toMatch(/AuditTable|^\*$/);
+      }
+    }
+  });
+
+    it('leaves only the platform its own grants: the queues to the mailer and the event counter, failure destinations, tracing', () => {
     for (const line of result.platform) expect(line).toMatch(/\((event source mapping|asynchronous invocation OnFailure|X-Ray tracing)\)$/);
     expect(
       result.platform.filter((line) => line.includes('event source mapping')).every((line) => /^(signup-and-mail|event-counter): sqs:/.test(line)),

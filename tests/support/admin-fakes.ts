@@ -6,6 +6,7 @@ import type { Gift } from '../../functions/core/donations/model.js';
 import type { Subscriber } from '../../functions/core/subscriptions/model.js';
 import { campaignSettings, MemoryCampaigns } from './donation-fakes.js';
 import { type FakeClock, makeSubscriptionDeps } from './fakes.js';
+import { MemoryAuditLog } from './console-fakes.js';
 import type { AdminDeps } from '../../functions/core/admin/admin.js';
 
 export class MemoryTokens implements AdminTokens {
@@ -123,6 +124,7 @@ export const makeAdminDeps = () => {
     campaigns: new MemoryCampaigns(),
     donorGifts: new MemoryDonorGifts(),
     keys: t.deps.keys,
+    audit: new MemoryAuditLog(),
   };
   return { t, admin };
 };

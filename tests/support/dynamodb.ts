@@ -8,7 +8,7 @@ import { createTables } from '../../local/server/tables.js';
 /** Table names of their own for one test file (or one dev server) in the run's shared DynamoDB Local. */
 export const uniqueTableNames = (): Record<TableName, string> => {
   const prefix = `t-${randomBytes(5).toString('hex')}`;
-  return { subscribers: `${prefix}-subscribers`, donations: `${prefix}-donations` };
+  return { subscribers: `${prefix}-subscribers`, donations: `${prefix}-donations`, audit: `${prefix}-audit` };
 };
 
 export const dynamodbEndpoint = () => inject('dynamodbEndpoint');

@@ -8,6 +8,7 @@ import type { Mailer, MailLedger, SignupAndMailQueue, SuppressionReason, Suppres
 import type { RateLimit, RateLimiter } from '../../functions/core/shared/limits.js';
 import type { SubscriberCounts, SubscriberRepository } from '../../functions/core/subscriptions/ports.js';
 import { deriveKeys } from '../../functions/core/shared/secrets.js';
+import { MemoryEditors } from './console-fakes.js';
 import type { SubscriptionDeps } from '../../functions/core/subscriptions/subscriptions.js';
 
 /** In-memory ports with the same contracts (and errors) as the DynamoDB/SES/SQS adapters. */
@@ -157,6 +158,7 @@ export const makeSubscriptionDeps = () => {
     ...deps,
     mailer,
     ledger,
+    editors: new MemoryEditors(),
     settings: { ...deps.settings, charityName: 'Example Charity', charityRegistration: '1234567' },
   };
   return { deps, clock, subscribers, suppressions, queue, mailer, ledger, rateLimiter, mailDeps };

@@ -10,6 +10,7 @@ import type { SubscriberCounts, SubscriberRepository } from '../subscriptions/po
 import type { Suppressions } from '../mail/ports.js';
 import { retryOnConflict } from '../shared/retry.js';
 import type { Keys } from '../shared/secrets.js';
+import type { AuditLog } from '../console/ports.js';
 
 
 export interface AdminDeps {
@@ -22,6 +23,8 @@ export interface AdminDeps {
   /** The gifts held for an address, for access requests. */
   donorGifts: DonorGifts;
   keys: Keys;
+  /** The audit log: every export, download link, data request and erase made with a token is recorded there. */
+  audit: AuditLog;
 }
 
 const TOKEN_PREFIX = 'apl_';

@@ -293,3 +293,40 @@ ${join(rows, '\n')}
   );
   return { to: context.to, subject, text, html: frame({ lang, t, subject, siteName: context.siteName, sender: context.sender, content, reason }), headers: {} };
 };
+
+export interface ConsoleSignInContext {
+  siteName: string;
+  to: string;
+  signInUrl: string;
+  validMinutes: number;
+  sender?: MailSender | undefined;
+  lang?: string | undefined;
+}
+
+/**
+ * The console's sign-in link. Not list mail: no unsubscribe link, and nothing the requester typed but the address
+ * it goes to (anyone can ask for a link for any address; only an editor's gets one).
+ */
+export const consoleSignInEmail = (context: ConsoleSignInContext): OutgoingEmail => {
+  const { lang, t } = speech(context.lang ?? context.sender?.language);
+  const m = t.consoleSignIn;
+  const site = { site: context.siteName };
+  const subject = subjectLine(fill(m.subject, site));
+  const paragraphs = [fill(m.asked, site), fill(pluralOf(lang, context.validMinutes, m.within), { n: context.validMinutes }), m.ignore];
+  const reason = fill(m.reason, site);
+  const colors = palette({ siteName: context.siteName, color: context.sender?.color ?? DEFAULT_COLORS.color, accent: context.sender?.accent ?? DEFAULT_COLORS.accent });
+  const text = [t.hello, '', ...paragraphs.flatMap((p) => [p, '']), `${m.button}: ${context.signInUrl}`, '', ...textFooter(context.siteName, context.sender, reason), ''].join('\n');
+  const content = join(
+    [
+      paragraph(t.hello),
+      ...paragraphs.map(paragraph),
+      paragraph(
+        html`<a href="${context.signInUrl}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${m.button}</a>`,
+      ),
+      html`<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">${t.pasteLink} <a href="${context.signInUrl}" style="color:${MUTED};word-break:break-all">${context.signInUrl}</a></p>`,
+      html`<p style="margin:0">— ${context.siteName}</p>`,
+    ],
+    '\n',
+  );
+  return { to: context.to, subject, text, html: frame({ lang, t, subject, siteName: context.siteName, sender: context.sender, content, reason }), headers: {} };
+};

@@ -5,7 +5,9 @@ import type { MailLedger, Mailer } from './ports.js';
 import type { SubscriberRepository } from '../subscriptions/ports.js';
 import type { Keys } from '../shared/secrets.js';
 import { addressKey } from '../shared/email-address.js';
-import { receiptEmail, welcomeEmail } from './emails.js';
+import { consoleSignInEmail, receiptEmail, welcomeEmail } from './emails.js';
+import type { Editors } from '../console/ports.js';
+import { SIGNIN_LINK_SECONDS, signInLink } from '../console/signin.js';
 import { manageLink } from '../donations/manage.js';
 import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
 
@@ -22,6 +24,8 @@ export interface MailDeps extends SignupWorkerDeps {
   clock: Clock;
   subscribers: SubscriberRepository;
   settings: MailSettings;
+  /** The console's editors: a sign-in link goes only to one of them. */
+  editors: Pick<Editors, 'get'>;
 }
 
 /** How long a claimed-but-unconfirmed send blocks another attempt (longer than one SES call with retries). */
@@ -41,7 +45,7 @@ const isSuppressed = async (deps: MailDeps, to: string, mail: { isReceipt: boole
   return !(marker.reason === 'erased' && mail.isReceipt);
 };
 
-export type Delivery = 'sent' | 'duplicate' | 'suppressed';
+export type Delivery = 'sent' | 'duplicate' | 'suppressed' | 'skipped';
 
 export interface DeliveryOptions {
   /** At most once per key: the sent-mail ledger remembers it (`receipt:<payment intent>`, `welcome:<hash>:<round>`). */
@@ -107,6 +111,8 @@ export const dedupeKeyOf = (keys: Pick<Keys, 'email'>, job: MailIntent): string 
       return `welcome:${addressKey(keys, job.email)}:${job.round}`;
     case 'receipt':
       return `receipt:${job.gift.reference}`;
+    case 'console-signin':
+      return `console-signin:${job.id}`;
   }
 };
 
@@ -132,5 +138,21 @@ export const processMailJob = async (deps: MailDeps, job: MailIntent): Promise<s
     }
     case 'receipt':
       return deliverEmail(deps, renderReceipt(deps, job.gift), { dedupeKey, isReceipt: true });
+    case 'console-signin': {
+      // Only an editor gets a link; for any other address the request ends here, unanswered, as it began.
+      const editor = await deps.editors.get(job.email);
+      if (!editor) return 'skipped';
+      const lang = editor.lang ?? job.lang;
+      const email = consoleSignInEmail({
+        siteName: deps.settings.siteName,
+        sender: deps.settings.sender,
+        to: editor.email,
+        lang,
+        signInUrl: signInLink(deps.keys, deps.settings.apiBaseUrl, editor.email, deps.clock.now(), lang),
+        validMinutes: SIGNIN_LINK_SECONDS / 60,
+      });
+      // The editor has just asked for it: a suppression marker (an erased reader's address) does not hold it back.
+      return deliverEmail(deps, email, { dedupeKey, askedForByReader: true });
+    }
   }
 };

@@ -45,6 +45,11 @@ export const MailIntent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('welcome'), id: z.string(), email: EmailAddress, name: z.optional(z.string()), round: z.string(), lang: z.optional(LanguageCode) }),
   /** Thank a donor for one counted payment, once per payment. */
   z.object({ kind: z.literal('receipt'), id: z.string(), gift: ReceiptGift }),
+  /**
+   * Mail a console sign-in link to this address if it is an editor's (the worker looks it up, so that the request
+   * does the same work for any address); in the language of the page it was asked from, unless the editor has one.
+   */
+  z.object({ kind: z.literal('console-signin'), id: z.string(), email: EmailAddress, lang: z.optional(LanguageCode) }),
 ]);
 
 export type MailIntent = z.infer<typeof MailIntent>;

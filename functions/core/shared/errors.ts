@@ -70,6 +70,11 @@ export class UnauthorizedError extends DomainError {
   }
 }
 
+/** Valid credentials that do not allow this page or action (an editor's role below what it needs, a cross-site post). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+}
+
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited';
   constructor(readonly retryAfterSeconds: number) {

@@ -22,6 +22,8 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly pathParameters: Readonly<Record<string, string>>;
+  /** The request's cookies, `name=value` each: API Gateway's payload 2.0 takes them out of the headers. */
+  readonly cookies: readonly string[];
   readonly client: Client;
   readonly requestId: string;
   /** The client prefers an HTML page to JSON (a browser, a plain form post). */
@@ -96,6 +98,7 @@ export const toRequest = (event: APIGatewayProxyEventV2, readMultipart?: Multipa
     headers,
     query,
     pathParameters,
+    cookies: event.cookies ?? [],
     client: { ip: event.requestContext.http.sourceIp, userAgent: headers['user-agent'] },
     requestId: event.requestContext.requestId,
     wantsHtml: prefersHtml(headers.accept),

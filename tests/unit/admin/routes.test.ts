@@ -7,6 +7,7 @@ import { makeHandler } from '../../../functions/admin/routes.js';
 import { makeAdminDeps, makeExportDeps } from '../../support/admin-fakes.js';
 import { makeDashboardDeps } from '../../support/dashboard-fakes.js';
 import { bodyOf, httpEvent } from '../../support/events.js';
+import type { MemoryAuditLog } from '../../support/console-fakes.js';
 
 const setup = async () => {
   const { t, admin } = makeAdminDeps();
@@ -23,7 +24,7 @@ const setup = async () => {
     await requestSubscription(t.deps, { email, lists: [], client: { ip: '203.0.113.1', userAgent: 'ua' } });
     for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
   };
-  return { ...t, exports, dashboard, call, subscribe };
+  return { ...t, admin, exports, dashboard, call, subscribe };
 };
 
 describe('admin handler', () => {
@@ -71,6 +72,27 @@ describe('admin handler', () => {
     const { id } = bodyOf(result) as { id: string };
     expect(exports.started).toEqual([id]);
     expect(bodyOf(await call('GET', `/v1/admin/exports/${id}`))).toMatchObject({ id, status: 'running' });
+  });
+
+  it('records every export, download link, data request and erase in the audit log, as done by the token', async () => {
+    const { call, exports, admin, subscribe } = await setup();
+    const audit = admin.audit as MemoryAuditLog;
+    const { id } = bodyOf(await call('POST', '/v1/admin/exports', { kind: 'subscribers' })) as { id: string };
+    await call('GET', `/v1/admin/exports/${id}`); // running: no link yet, nothing recorded
+    await exports.jobs.finish(id, { status: 'done', rows: 0, objectKey: `exports/${id}.csv` }, new Date());
+    expect(bodyOf(await call('GET', `/v1/admin/exports/${id}`))).toMatchObject({ status: 'done', url: expect.any(String) });
+    await subscribe('Reader@Example.org');
+    expect((await call('GET', '/v1/admin/subscribers/reader%40example.org')).statusCode).toBe(200);
+    expect((await call('GET', '/v1/admin/subscribers/nobody%40example.org')).statusCode).toBe(404); // asked: recorded too
+    expect((await call('DELETE', '/v1/admin/subscribers/reader%40example.org')).statusCode).toBe(204);
+    expect(audit.entries.map((e) => [e.actor, e.action, e.target])).toEqual([
+      ['token:unit tests', 'export.start', `${id} {"kind":"subscribers"}`],
+      ['token:unit tests', 'export.download', id],
+      ['token:unit tests', 'subscriber.show', 'reader@example.org'],
+      ['token:unit tests', 'subscriber.show', 'nobody@example.org'],
+      ['token:unit tests', 'subscriber.erase', 'reader@example.org'],
+    ]);
+    expect(audit.entries.every((e) => typeof e.ipHash === 'string' && !e.ipHash.includes('.'))).toBe(true);
   });
 
   it('answers 404 for an unknown export or subscriber, 400 for a bad export request', async () => {

@@ -9,6 +9,7 @@ import { MemoryCampaigns, makeGiftDeps } from '../../../support/donation-fakes.j
 import { recordPaymentEvent } from '../../../../functions/core/donations/gifts.js';
 import { paid, refund } from '../../../support/payment-events.js';
 import { makeSubscriptionDeps } from '../../../support/fakes.js';
+import { MemoryAuditLog } from '../../../support/console-fakes.js';
 import { MemoryDonorGifts, MemoryTokens } from '../../../support/admin-fakes.js';
 
 
@@ -26,6 +27,7 @@ const setup = () => {
     campaigns: new MemoryCampaigns(),
     donorGifts: new MemoryDonorGifts(),
     keys: t.deps.keys,
+    audit: new MemoryAuditLog(),
   };
   const drain = async () => {
     for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);

@@ -14,6 +14,7 @@ const env = {
   PUBLIC_API_URL: 'https://api.example.org',
   SIGNING_SECRET_ID: 'signing',
   SUBSCRIBERS_TABLE_NAME: 'subscribers',
+  AUDIT_TABLE_NAME: 'audit',
   DONATIONS_TABLE_NAME: 'donations',
   EXPORT_BUCKET_NAME: 'exports',
   EXPORT_WORKER_FUNCTION_NAME: 'export-worker',

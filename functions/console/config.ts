@@ -1,0 +1,28 @@
+import * as z from 'zod/mini';
+import { httpUrl, nonEmpty } from '../core/shared/schema.js';
+import { BaseConfig, positiveInt } from '../platform/config.js';
+
+/** `true` or `false`, as an environment variable writes it. */
+const flag = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((value) => value === 'true'),
+);
+
+/** The console: the editors' pages under /admin, their sign-in and sessions, and the audit log's API. */
+export const ConsoleConfig = z.extend(BaseConfig, {
+  /** Editors, sessions, single-use nonces, passkeys and rate-limit windows; admin tokens (listed and revoked). */
+  SUBSCRIBERS_TABLE_NAME: nonEmpty(),
+  /** The audit log's own table (PutItem and Query only). */
+  AUDIT_TABLE_NAME: nonEmpty(),
+  /** How long an audit entry is kept, in days. */
+  AUDIT_RETENTION_DAYS: z._default(positiveInt, 400),
+  /** The mail queue: a sign-in link is mailed by the mail worker, like every other email. */
+  SIGNUP_AND_MAIL_QUEUE_URL: httpUrl(),
+  /** Whether the session cookie is `Secure` (sent over HTTPS only): true on every deployed stage. */
+  SESSION_COOKIE_SECURE: z._default(flag, true),
+  /** Sign-in requests (links and passkeys) per client IP per hour. */
+  CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: z._default(positiveInt, 30),
+  /** Sign-in links asked for one address per hour. */
+  CONSOLE_SIGNIN_ADDRESS_LIMIT_PER_HOUR: z._default(positiveInt, 5),
+});
+export type ConsoleConfig = z.infer<typeof ConsoleConfig>;

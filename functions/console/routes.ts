@@ -1,0 +1,247 @@
+import * as z from 'zod/mini';
+import { authenticateAdmin } from '../core/admin/admin.js';
+import type { AdminTokens } from '../core/admin/ports.js';
+import { CONSOLE_PAGES } from '../core/console/access.js';
+import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_PATH, CONSOLE_STYLE, CONSOLE_STYLE_PATH } from '../core/console/assets.js';
+import { recentAudit, recordAudit } from '../core/console/audit.js';
+import { endEditorSessions, putEditor, removeEditor, revokeToken } from '../core/console/editors.js';
+import { hasRole, Role } from '../core/console/model.js';
+import {
+  accountPage,
+  auditPage,
+  badLinkPage,
+  checkInboxPage,
+  consoleErrorPage,
+  dashboardPage,
+  editorsPage,
+  signInLinkPage,
+  signInPage,
+  tokensPage,
+  type Viewer,
+} from '../core/console/pages.js';
+import { addPasskey, type PasskeyDeps, passkeyRegistration, passkeySignInOptions, removePasskey, signInWithPasskey } from '../core/console/passkeys.js';
+import {
+  checkCsrf,
+  checkOrigin,
+  clearedSessionCookie,
+  currentEditor,
+  endSession,
+  liveSessions,
+  sessionCookie,
+} from '../core/console/sessions.js';
+import { checkSignInLink, requestSignIn, type SignInRequestDeps, signInWithLink } from '../core/console/signin.js';
+import type { Brand } from '../core/shared/brand.js';
+import { ConflictError, ForbiddenError, InvalidTokenError, RateLimitedError, UnauthorizedError, ValidationError } from '../core/shared/errors.js';
+import { LANGUAGES } from '../core/shared/i18n/index.js';
+import { httpHandler } from '../platform/http/handler.js';
+import { readerLanguage, siteFor } from '../platform/http/language.js';
+import { FORM_TYPE } from '../platform/http/media-types.js';
+import { checkBody, type HttpRequest } from '../platform/http/request.js';
+import { type HttpResponse, html, json, seeOther } from '../platform/http/responses.js';
+
+export interface ConsoleDeps extends PasskeyDeps, SignInRequestDeps {
+  tokens: AdminTokens;
+}
+
+export interface ConsoleOptions {
+  brand: Brand;
+  /** The API's base URL: its origin is the only one a state-changing request may come from. */
+  apiBaseUrl: string;
+  /** Whether the session cookie is `Secure` (every deployed stage; the dev server over plain HTTP sets false). */
+  secureCookie: boolean;
+}
+
+const text = (max: number) => z.string().check(z.maxLength(max));
+const Csrf = z.looseObject({ csrf: z.optional(text(100)) });
+const SignInForm = z.object({ email: text(320), lang: z.optional(z.enum(LANGUAGES)) });
+const LinkQuery = z.object({ token: text(2000), lang: z.optional(z.enum(LANGUAGES)) });
+const PasskeyForm = z.object({ csrf: z.optional(text(100)), state: text(2000), response: text(12_000) });
+const EditorForm = z.object({ csrf: text(100), email: text(320), role: Role });
+const EmailForm = z.object({ csrf: text(100), email: text(320) });
+const IdForm = z.object({ csrf: text(100), id: text(1400) });
+const OnlyCsrf = z.object({ csrf: text(100) });
+const AuditQuery = z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) });
+
+/** Who needs what: each page's least role, from the navigation's table. */
+const roleOf = (path: string): Role => CONSOLE_PAGES.find((p) => p.path === path)?.role ?? 'admin';
+
+export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
+  const ownOrigin = new URL(options.apiBaseUrl).origin;
+  const site = (req: HttpRequest, viewer?: Viewer) => siteFor(req, options.brand, viewer?.editor.lang);
+
+  /**
+   * A console page: the strict policy with the console's one script from our origin ('self'), and a Referer kept to
+   * our own origin, so that a browser names our origin on every form post (with `no-referrer` it sends `Origin: null`,
+   * which the origin check refuses) while a link's token still never leaves for another site.
+   */
+  const page = (status: number, body: string, headers: Record<string, string> = {}): HttpResponse =>
+    html(status, body, { 'referrer-policy': 'same-origin', ...headers }, ["'self'"]);
+
+  const withCookie = (response: HttpResponse, cookie: string): HttpResponse => ({ ...response, cookies: [cookie] });
+
+  /** The console's own pages for its errors: a bad link offers a new one; 403 and 429 say why, in the console's words. */
+  const rendered =
+    (route: (req: HttpRequest, setViewer: (viewer: Viewer) => void) => Promise<HttpResponse>) =>
+    async (req: HttpRequest): Promise<HttpResponse> => {
+      let viewer: Viewer | undefined;
+      try {
+        return await route(req, (v) => {
+          viewer = v;
+        });
+      } catch (error) {
+        if (!req.wantsHtml) throw error;
+        const s = site(req, viewer);
+        if (error instanceof InvalidTokenError) return page(400, badLinkPage(s, error.message));
+        if (error instanceof ForbiddenError) return page(403, consoleErrorPage(s, 403, {}, viewer));
+        if (error instanceof RateLimitedError) {
+          return page(429, consoleErrorPage(s, 429, { retryAfterSeconds: error.retryAfterSeconds }, viewer), { 'retry-after': String(error.retryAfterSeconds) });
+        }
+        if (error instanceof ValidationError) return page(400, consoleErrorPage(s, 400, { message: error.message }, viewer));
+        if (error instanceof ConflictError) return page(409, consoleErrorPage(s, 400, { message: error.message }, viewer));
+        throw error;
+      }
+    };
+
+  /**
+   * A page or action for signed-in editors of at least `role`. A POST must come from our origin and carry its
+   * session's CSRF token (403 otherwise). Without a session: a GET goes to the sign-in page, a POST too (303).
+   */
+  const forEditors = (role: Role, route: (req: HttpRequest, viewer: Viewer) => Promise<HttpResponse>) =>
+    rendered(async (req, setViewer) => {
+      const isPost = req.method === 'POST';
+      if (isPost) checkOrigin(req.headers.origin, ownOrigin);
+      const viewer = await currentEditor(deps, req.cookies);
+      if (!viewer) return seeOther('/admin');
+      setViewer(viewer);
+      if (!hasRole(viewer.editor.role, role)) throw new ForbiddenError('Your role does not allow this page or action.');
+      if (isPost) {
+        checkBody(req, [FORM_TYPE]);
+        checkCsrf(viewer.session, (await req.body(Csrf)).csrf);
+      }
+      return route(req, viewer);
+    });
+
+  const client = (req: HttpRequest, viewer: Viewer) => ({ actor: viewer.editor.email, client: req.client });
+
+  return httpHandler(
+    {
+      'GET /admin': rendered(async (req, setViewer) => {
+        const viewer = await currentEditor(deps, req.cookies);
+        if (!viewer) return page(200, signInPage(site(req), await passkeySignInOptions(deps)));
+        setViewer(viewer);
+        return page(200, dashboardPage(site(req, viewer), viewer));
+      }),
+      'POST /admin': rendered(async (req) => {
+        checkOrigin(req.headers.origin, ownOrigin);
+        checkBody(req, [FORM_TYPE]);
+        const form = await req.body(SignInForm);
+        try {
+          await requestSignIn(deps, { email: form.email, client: req.client, lang: readerLanguage(req, options.brand, form.lang) });
+        } catch (error) {
+          if (!(error instanceof ValidationError) || !req.wantsHtml) throw error;
+          return page(400, signInPage(site(req), await passkeySignInOptions(deps), { message: error.message }));
+        }
+        return page(200, checkInboxPage(site(req), form.email.trim().toLowerCase()));
+      }),
+      'GET /admin/signin': rendered(async (req) => {
+        const { token } = req.queryParams(LinkQuery);
+        // A GET changes nothing (mail scanners follow links): a forged or expired link is refused now, a good one posts.
+        checkSignInLink(deps, token);
+        return page(200, signInLinkPage(site(req), `/admin/signin?${req.query.toString()}`));
+      }),
+      'POST /admin/signin': rendered(async (req) => {
+        checkOrigin(req.headers.origin, ownOrigin);
+        const { token } = req.queryParams(LinkQuery);
+        const { id } = await signInWithLink(deps, { token, client: req.client, userAgent: req.headers['user-agent'] });
+        return withCookie(seeOther('/admin'), sessionCookie(id, options.secureCookie));
+      }),
+      'POST /admin/passkey': rendered(async (req) => {
+        checkOrigin(req.headers.origin, ownOrigin);
+        checkBody(req, [FORM_TYPE]);
+        const form = await req.body(PasskeyForm);
+        const { id } = await signInWithPasskey(deps, { ...form, client: req.client, userAgent: req.headers['user-agent'] });
+        return withCookie(seeOther('/admin'), sessionCookie(id, options.secureCookie));
+      }),
+      'POST /admin/signout': forEditors('viewer', async (req, viewer) => {
+        await endSession(deps, viewer.session);
+        await recordAudit(deps, { actor: viewer.editor.email, action: 'signout', client: req.client });
+        return withCookie(seeOther('/admin'), clearedSessionCookie(options.secureCookie));
+      }),
+      'GET /admin/account': forEditors(roleOf('/admin/account'), async (req, viewer) => {
+        const [passkeys, sessions, registration] = await Promise.all([
+          deps.passkeys.listFor(viewer.editor.email),
+          liveSessions(deps, viewer.editor),
+          passkeyRegistration(deps, viewer.editor),
+        ]);
+        return page(200, accountPage(site(req, viewer), viewer, { passkeys, sessions, registration }));
+      }),
+      'POST /admin/account/passkeys': forEditors(roleOf('/admin/account'), async (req, viewer) => {
+        const form = await req.body(PasskeyForm);
+        await addPasskey(deps, viewer.editor, { state: form.state, response: form.response, client: req.client });
+        return seeOther('/admin/account');
+      }),
+      'POST /admin/account/passkeys/remove': forEditors(roleOf('/admin/account'), async (req, viewer) => {
+        const { id } = await req.body(IdForm);
+        await removePasskey(deps, viewer.editor, { id, client: req.client });
+        return seeOther('/admin/account');
+      }),
+      'POST /admin/account/signout-everywhere': forEditors(roleOf('/admin/account'), async (req, viewer) => {
+        await req.body(OnlyCsrf);
+        await endEditorSessions(deps, client(req, viewer), viewer.editor.email);
+        return withCookie(seeOther('/admin'), clearedSessionCookie(options.secureCookie));
+      }),
+      'GET /admin/editors': forEditors(roleOf('/admin/editors'), async (req, viewer) =>
+        page(200, editorsPage(site(req, viewer), viewer, await deps.editors.list())),
+      ),
+      'POST /admin/editors': forEditors(roleOf('/admin/editors'), async (req, viewer) => {
+        const form = await req.body(EditorForm);
+        await putEditor(deps, client(req, viewer), { email: form.email, role: form.role });
+        return seeOther('/admin/editors');
+      }),
+      'POST /admin/editors/remove': forEditors(roleOf('/admin/editors'), async (req, viewer) => {
+        const form = await req.body(EmailForm);
+        await removeEditor(deps, client(req, viewer), form.email);
+        return seeOther('/admin/editors');
+      }),
+      'POST /admin/editors/signout-everywhere': forEditors(roleOf('/admin/editors'), async (req, viewer) => {
+        const form = await req.body(EmailForm);
+        await endEditorSessions(deps, client(req, viewer), form.email);
+        return seeOther('/admin/editors');
+      }),
+      'GET /admin/tokens': forEditors(roleOf('/admin/tokens'), async (req, viewer) =>
+        page(200, tokensPage(site(req, viewer), viewer, await deps.tokens.list())),
+      ),
+      'POST /admin/tokens/revoke': forEditors(roleOf('/admin/tokens'), async (req, viewer) => {
+        const form = await req.body(IdForm);
+        await revokeToken(deps, client(req, viewer), form.id);
+        return seeOther('/admin/tokens');
+      }),
+      'GET /admin/audit': forEditors(roleOf('/admin/audit'), async (req, viewer) =>
+        page(200, auditPage(site(req, viewer), viewer, await recentAudit(deps, 100))),
+      ),
+      [`GET ${CONSOLE_SCRIPT_PATH}`]: async () => asset(CONSOLE_SCRIPT, 'text/javascript; charset=utf-8'),
+      [`GET ${CONSOLE_STYLE_PATH}`]: async () => asset(CONSOLE_STYLE, 'text/css; charset=utf-8'),
+      // The audit log for scripts (Bearer) and for an admin's browser (the session cookie).
+      'GET /v1/admin/audit': async (req) => {
+        const { limit } = req.queryParams(AuditQuery);
+        if (!req.headers.authorization) {
+          const viewer = await currentEditor(deps, req.cookies);
+          if (!viewer) throw new UnauthorizedError('A valid admin token or a console session is required.');
+          if (!hasRole(viewer.editor.role, 'admin')) throw new ForbiddenError('Your role does not allow the audit log.');
+        } else {
+          await authenticateAdmin(deps, req.headers.authorization);
+        }
+        return json(200, await recentAudit(deps, limit));
+      },
+    },
+    { siteName: options.brand.siteName, brand: options.brand },
+  );
+};
+
+/** The console's script or stylesheet: the same for everyone, cached a few minutes (a deploy changes it). */
+const asset = (body: string, type: string): HttpResponse => ({
+  statusCode: 200,
+  headers: { 'content-type': type, 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' },
+  body,
+});
+

@@ -1,0 +1,123 @@
+import type { AuditEntry, Editor, Passkey, Role, Session } from '../../functions/core/console/model.js';
+import type { AuditLog, Editors, NonceLedger, Passkeys, Sessions } from '../../functions/core/console/ports.js';
+import { relyingParty } from '../../functions/core/console/passkeys.js';
+import { MemoryTokens } from './admin-fakes.js';
+import { makeSubscriptionDeps } from './fakes.js';
+
+/** The console's ports in memory, with the same contracts as the DynamoDB adapters (functions/adapters/dynamo-console.ts). */
+export class MemoryEditors implements Editors {
+  readonly items = new Map<string, Editor>();
+  async get(email: string) {
+    const editor = this.items.get(email);
+    return editor && structuredClone(editor);
+  }
+  async list() {
+    return [...this.items.values()].map((e) => structuredClone(e)).sort((a, b) => a.email.localeCompare(b.email));
+  }
+  async put(email: string, role: Role, at: Date, lang?: string) {
+    const kept = this.items.get(email);
+    const editor: Editor = { email, role, createdAt: kept?.createdAt ?? at.toISOString(), generation: kept?.generation ?? 0, ...(kept?.lang ? { lang: kept.lang } : {}), ...(lang ? { lang: lang as Editor['lang'] } : {}) };
+    this.items.set(email, editor);
+    return structuredClone(editor);
+  }
+  async remove(email: string) {
+    return this.items.delete(email);
+  }
+  async endSessions(email: string) {
+    const editor = this.items.get(email);
+    if (!editor) return false;
+    editor.generation += 1;
+    return true;
+  }
+}
+
+export class MemorySessions implements Sessions {
+  readonly items = new Map<string, Session>();
+  async create(session: Session) {
+    if (this.items.has(session.idHash)) throw new Error('session exists');
+    this.items.set(session.idHash, structuredClone(session));
+  }
+  async get(idHash: string) {
+    const session = this.items.get(idHash);
+    return session && structuredClone(session);
+  }
+  async delete(idHash: string) {
+    this.items.delete(idHash);
+  }
+  async listFor(email: string) {
+    return [...this.items.values()].filter((s) => s.email === email).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+}
+
+export class MemoryNonces implements NonceLedger {
+  readonly used = new Set<string>();
+  async use(purpose: string, nonce: string) {
+    const key = `${purpose}#${nonce}`;
+    if (this.used.has(key)) return false;
+    this.used.add(key);
+    return true;
+  }
+}
+
+export class MemoryPasskeys implements Passkeys {
+  readonly items = new Map<string, Passkey>();
+  async add(passkey: Passkey) {
+    if (this.items.has(passkey.id)) throw new Error('passkey exists');
+    this.items.set(passkey.id, structuredClone(passkey));
+  }
+  async get(id: string) {
+    const passkey = this.items.get(id);
+    return passkey && structuredClone(passkey);
+  }
+  async listFor(email: string) {
+    return [...this.items.values()].filter((p) => p.email === email);
+  }
+  async recordUse(id: string, from: number, to: number, at: Date) {
+    const passkey = this.items.get(id);
+    if (!passkey || passkey.counter !== from) return false;
+    passkey.counter = to;
+    passkey.lastUsedAt = at.toISOString();
+    return true;
+  }
+  async remove(id: string, email: string) {
+    const passkey = this.items.get(id);
+    if (!passkey || passkey.email !== email) return false;
+    return this.items.delete(id);
+  }
+}
+
+export class MemoryAuditLog implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+  async append(entry: AuditEntry) {
+    this.entries.push(structuredClone(entry));
+  }
+  async recent(limit: number) {
+    return [...this.entries].reverse().slice(0, limit);
+  }
+}
+
+/** The console function's deps over in-memory fakes, on https://api.example.org, with the mail queue and clock of `t`. */
+export const makeConsoleDeps = () => {
+  const t = makeSubscriptionDeps();
+  const audit = new MemoryAuditLog();
+  const deps = {
+    clock: t.clock,
+    keys: t.deps.keys,
+    editors: new MemoryEditors(),
+    sessions: new MemorySessions(),
+    nonces: new MemoryNonces(),
+    passkeys: new MemoryPasskeys(),
+    tokens: new MemoryTokens(),
+    rateLimiter: t.rateLimiter,
+    audit,
+    queue: t.queue,
+    rp: relyingParty('https://api.example.org', 'Example News'),
+    limits: {
+      client: { name: 'console-signin-client', limit: 30, windowSeconds: 3600 },
+      address: { name: 'console-signin-address', limit: 5, windowSeconds: 3600 },
+    },
+  };
+  // The mail worker looks up the same editors.
+  t.mailDeps.editors = deps.editors;
+  return { t, deps, audit };
+};
