@@ -18,14 +18,15 @@
 //
 //   npm run bench:bundles [-- --runs 15] [-- --only subscriptions,admin]
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { embedDefine } from '../web/embed/build.js';
 import { build, type Metafile } from 'esbuild';
 import { startAwsEndpoint } from '../local/stand-ins/aws-endpoint.js';
+import { LAZY_MODULES, lazyModuleBuild } from '../infra/lazy-modules.js';
 
 /** The SDK pieces a composition root can construct: what the bare reference imports and builds for each. */
 const SDK = {
@@ -135,7 +136,7 @@ if (!stackSource.includes('CATALOGUE_SOURCE = ' + `'${CATALOGUES}'`)) console.wa
 const catalogueFiles = readdirSync(CATALOGUES).filter((file) => file.endsWith('.json'));
 
 /** Bundles an entry file (or generated source) with the stack's settings; its size excludes the map beside it. */
-const bundle = async (input: { entry: string } | { source: string; name: string }, outfile: string) => {
+const bundle = async (input: { entry: string } | { source: string; name: string }, outfile: string, external: readonly string[] = []) => {
   const result = await build({
     ...('entry' in input
       ? { entryPoints: [input.entry] }
@@ -152,6 +153,7 @@ const bundle = async (input: { entry: string } | { source: string; name: string 
     banner: { js: BANNER },
     // As the stack does for the embed function: its script inlined as a constant (web/embed/build.ts).
     define: 'entry' in input && input.entry.startsWith('functions/embed/') ? embedDefine() : undefined,
+    external: [...external],
     outfile,
     metafile: true,
     logLevel: 'silent',
@@ -292,7 +294,16 @@ const rows = [];
 for (const name of names) {
   const sdks = FUNCTIONS[name] ?? [];
   const entry = entryOf(name) ?? '';
-  const fn = await bundle({ entry }, join(out, name, 'index.mjs'));
+  const lazy = LAZY_MODULES[name] ?? [];
+  const fn = await bundle({ entry }, join(out, name, 'index.mjs'), lazy);
+  // As the stack does (infra/lazy-modules.ts): packages loaded on first use, pre-bundled beside the bundle; like
+  // the catalogues, not in the bundle's size or its import.
+  for (const pkg of lazy) {
+    const { entrySource, file, manifest } = lazyModuleBuild(pkg);
+    await bundle({ source: entrySource, name: `${pkg}.lazy.js` }, join(out, name, file));
+    mkdirSync(dirname(join(out, name, manifest.path)), { recursive: true });
+    writeFileSync(join(out, name, manifest.path), manifest.text);
+  }
   // As the stack does (app-function.ts afterBundling): the language catalogues beside the bundle, read on first use.
   cpSync(CATALOGUES, join(out, name, 'messages'), { recursive: true });
   const source = referenceSource(sdks, SECRETS[name] ?? []);

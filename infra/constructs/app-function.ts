@@ -25,9 +25,13 @@ import { fileURLToPath } from 'node:url';
 import type { Schema } from '../../functions/core/shared/schema.js';
 import { type EnvOf, envFor } from '../../functions/configs.js';
 import { acceptFinding } from '../nag.js';
+import { LAZY_MODULES, lazyModuleBuild } from '../lazy-modules.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The language catalogues, in the source tree and beside each bundle (the path catalogue.ts reads them from). */
+/** Every bundle's banner: a `require` for the CommonJS parts of its packages (ESM has none of its own). */
+const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
 export const CATALOGUE_SOURCE = 'functions/core/shared/i18n/messages';
 export const CATALOGUE_DIR = 'messages';
 
@@ -125,6 +129,7 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
 
   constructor(scope: Construct, id: string, props: AppFunctionProps<S>) {
     super(scope, id);
+    const lazy = LAZY_MODULES[props.entry] ?? [];
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
     this.logGroup = logGroup;
     this.fn = new NodejsFunction(this, 'Function', {
@@ -166,9 +171,9 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
         charset: Charset.UTF8,
         forceDockerBundling: false,
         // The SDK is bundled (not taken from the runtime) so that what we test is what runs.
-        externalModules: [],
+        externalModules: [...lazy],
         define: props.define,
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        banner: BANNER,
         // The pages' and emails' text, one JSON catalogue per language, goes beside the bundle, where the code
         // reads a language's catalogue the first time a reader needs it (functions/core/shared/i18n/catalogue.ts).
         commandHooks: {
@@ -176,6 +181,16 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
             `mkdir -p "${outputDir}/${CATALOGUE_DIR}" && cp "${inputDir}/${CATALOGUE_SOURCE}"/*.json "${outputDir}/${CATALOGUE_DIR}/"`,
+            // Packages loaded on first use, pre-bundled beside the bundle (infra/lazy-modules.ts), with its settings.
+            ...lazy.map((pkg) => {
+              const { entrySource, file, manifest } = lazyModuleBuild(pkg);
+              return [
+                `mkdir -p "$(dirname "${outputDir}/${file}")"`,
+                `printf '%s' '${manifest.text}' > "${outputDir}/${manifest.path}"`,
+                `cd "${inputDir}"`,
+                `printf '%s' "${entrySource}" | node_modules/.bin/esbuild --bundle --platform=node --format=esm --target=node22 --main-fields=module,main --charset=utf8 --minify --log-level=warning --banner:js="${BANNER}" --outfile="${outputDir}/${file}"`,
+              ].join(' && ');
+            }),
           ],
         },
       },

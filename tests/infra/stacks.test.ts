@@ -1,5 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LANGUAGES } from '../../functions/core/shared/i18n/index.js';
@@ -415,6 +417,27 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
       for (const lang of LANGUAGES) {
         expect(JSON.parse(readFileSync(join(dir, 'messages', `${lang}.json`), 'utf8'))).toEqual(messagesOf(lang));
       }
+    }
+  });
+
+  it('ships a package loaded on first use beside the bundle, not in it, and the bundle finds it there (the passkey library)', async () => {
+    const editorConsole = functionAssets().find(({ id }) => id.startsWith('ConsoleFunction'));
+    expect(editorConsole).toBeDefined();
+    const dir = editorConsole?.dir ?? '';
+    const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    // The bundle names the package and holds none of its code (its ASN.1 parser, its registration options).
+    expect(bundle).toContain('@simplewebauthn/server');
+    expect(bundle).not.toMatch(/generateRegistrationOptions\s*\(|asn1js/);
+    const lazy = join(dir, 'node_modules', '@simplewebauthn', 'server');
+    expect(JSON.parse(readFileSync(join(lazy, 'package.json'), 'utf8'))).toMatchObject({ type: 'module', main: 'index.mjs' });
+    // Node resolves the bare name from the bundle's folder to the copy beside it, and the copy works.
+    const probe = join(dir, 'probe-lazy.mjs');
+    writeFileSync(probe, "const m = await import('@simplewebauthn/server'); const o = await m.generateRegistrationOptions({ rpName: 'Appeal', rpID: 'example.org', userName: 'e@example.org' }); process.stdout.write(typeof o.challenge);");
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [probe], { cwd: tmpdir() });
+      expect(stdout).toBe('string');
+    } finally {
+      rmSync(probe, { force: true });
     }
   });
 
