@@ -82,6 +82,8 @@ export const StageConfig = z.object({
   currencies: z.array(CurrencyCode).min(1).default(['usd', 'eur', 'gbp']),
   donationSuccessUrl: z.url().optional(),
   donationCancelUrl: z.url().optional(),
+  /** `false` leaves the emails about failed monthly payments (and a gift ended for them) to Stripe's own settings. */
+  failedPaymentEmails: z.boolean().default(true),
   /** Who hears about alarms (dead letters, errors, 5xx); a stage without one must say `alarms: "none"`. */
   alarmEmail: z.email().optional(),
   /** `"none"`: deploy without `alarmEmail`, knowing that the alarms reach no one (the dashboard still shows them). */

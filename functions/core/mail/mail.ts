@@ -6,6 +6,8 @@ import type { SubscriberRepository } from '../subscriptions/ports.js';
 import type { Keys } from '../shared/secrets.js';
 import { addressKey } from '../shared/email-address.js';
 import { receiptEmail, welcomeEmail } from './emails.js';
+import { monthlyEndedEmail, paymentFailedEmail } from './donor-emails.js';
+import { inLanguage } from '../shared/i18n/index.js';
 import { manageLink } from '../donations/manage.js';
 import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
 
@@ -107,6 +109,10 @@ export const dedupeKeyOf = (keys: Pick<Keys, 'email'>, job: MailIntent): string 
       return `welcome:${addressKey(keys, job.email)}:${job.round}`;
     case 'receipt':
       return `receipt:${job.gift.reference}`;
+    case 'payment-failed':
+      return `payment-failed:${job.invoice}`;
+    case 'monthly-ended':
+      return `monthly-ended:${job.subscription}`;
   }
 };
 
@@ -132,5 +138,33 @@ export const processMailJob = async (deps: MailDeps, job: MailIntent): Promise<s
     }
     case 'receipt':
       return deliverEmail(deps, renderReceipt(deps, job.gift), { dedupeKey, isReceipt: true });
+    // About the donor's own gift, like a receipt: to an erased address too, never to a bounced or complaining one.
+    case 'payment-failed': {
+      const { settings } = deps;
+      const email = paymentFailedEmail({
+        to: job.email,
+        siteName: settings.siteName,
+        sender: settings.sender,
+        lang: job.lang,
+        campaignTitle: job.campaignTitle,
+        amount: job.amount,
+        currency: job.currency,
+        manageUrl: job.customer ? manageLink(deps, settings.apiBaseUrl, job.customer, job.lang) : undefined,
+      });
+      return deliverEmail(deps, email, { dedupeKey, isReceipt: true });
+    }
+    case 'monthly-ended': {
+      const { settings } = deps;
+      const page = job.campaign ? `${settings.apiBaseUrl}/v1/donate?campaign=${encodeURIComponent(job.campaign)}&frequency=monthly` : settings.sender?.siteUrl ?? settings.apiBaseUrl;
+      const email = monthlyEndedEmail({
+        to: job.email,
+        siteName: settings.siteName,
+        sender: settings.sender,
+        lang: job.lang,
+        campaignTitle: job.campaignTitle,
+        giveAgainUrl: job.campaign ? inLanguage(page, job.lang) : page,
+      });
+      return deliverEmail(deps, email, { dedupeKey, isReceipt: true });
+    }
   }
 };

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { instant } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
 import { LanguageCode, SignupRequest } from '../subscriptions/model.js';
+import { MonthlyEndedIntent, PaymentFailedIntent } from '../donors/intents.js';
 
 /** An email as the worker renders it and the mailer sends it. */
 export interface OutgoingEmail {
@@ -45,6 +46,10 @@ export const MailIntent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('welcome'), id: z.string(), email: EmailAddress, name: z.optional(z.string()), round: z.string(), lang: z.optional(LanguageCode) }),
   /** Thank a donor for one counted payment, once per payment. */
   z.object({ kind: z.literal('receipt'), id: z.string(), gift: ReceiptGift }),
+  /** Tell a monthly donor that a renewal failed (with the link to change the card), once per invoice. */
+  PaymentFailedIntent,
+  /** Tell a monthly donor that Stripe ended their gift for non-payment, once per subscription. */
+  MonthlyEndedIntent,
 ]);
 
 export type MailIntent = z.infer<typeof MailIntent>;
