@@ -12,3 +12,4 @@ export * from './export-worker/config.js';
 export * from './admin/config.js';
 export * from './ses-events/config.js';
 export * from './fallback/config.js';
+export * from './reminders/config.js';

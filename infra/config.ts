@@ -82,6 +82,8 @@ export const StageConfig = z.object({
   currencies: z.array(CurrencyCode).min(1).default(['usd', 'eur', 'gbp']),
   donationSuccessUrl: z.url().optional(),
   donationCancelUrl: z.url().optional(),
+  /** The site's time zone (IANA): a reminder goes out from 09:00 there on the day the reader chose. */
+  timeZone: z.string().default('UTC'),
   /** `false` leaves the emails about failed monthly payments (and a gift ended for them) to Stripe's own settings. */
   failedPaymentEmails: z.boolean().default(true),
   /** Who hears about alarms (dead letters, errors, 5xx); a stage without one must say `alarms: "none"`. */

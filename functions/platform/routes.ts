@@ -33,6 +33,10 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/admin/dashboard', fn: 'admin' },
   // The embed's script (web/embed/): one small function of its own, with no client and no grant.
   { method: 'GET', path: '/v1/embed.js', fn: 'embed' },
+  // "Remind me later": served with the mailing list (its table, limits and one-click unsubscribe).
+  { method: 'POST', path: '/v1/reminders', fn: 'subscriptions' },
+  { method: 'GET', path: '/v1/reminders/unsubscribe', fn: 'subscriptions' },
+  { method: 'POST', path: '/v1/reminders/unsubscribe', fn: 'subscriptions' },
 ];
 
 /**

@@ -107,3 +107,21 @@ export const monthlyEndedEmail = (context: DonorMailContext & { campaignTitle: s
     reason: fill(t.paymentFailed.reason, values),
   });
 };
+
+/**
+ * The reminder a reader asked for: the link back to the appeal, and the link that cancels every other reminder to
+ * the address (visible and as RFC 8058 one-click headers). Anyone can ask for a reminder to any address, so it
+ * carries nothing the requester typed: no name, only the campaign's own title.
+ */
+export const reminderEmail = (context: DonorMailContext & { campaignTitle: string; donateUrl: string; unsubscribeUrl: string }): OutgoingEmail => {
+  const { t } = speech(context.lang ?? context.sender?.language);
+  const m = t.reminder;
+  const values = { campaign: toOneLine(context.campaignTitle), site: context.siteName };
+  return noticeEmail(context, {
+    subject: fill(m.subject, values),
+    paragraphs: [fill(m.asked, values), m.give],
+    action: { label: fill(m.button, values), url: context.donateUrl },
+    reason: fill(m.reason, values),
+    unsubscribe: { label: m.unsubscribe, url: context.unsubscribeUrl },
+  });
+};
