@@ -76,6 +76,7 @@ const FUNCTIONS: Record<string, readonly Sdk[]> = {
   'ses-events': ['dynamodb'],
   fallback: [],
   embed: [],
+  reminders: ['dynamodb', 'sesv2'],
 };
 
 /**
@@ -95,6 +96,7 @@ const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID'
   'ses-events': ['SIGNING_SECRET_ID'],
   fallback: [],
   embed: [],
+  reminders: ['SIGNING_SECRET_ID'],
 };
 
 const BUDGET = { time: 1.25, noClientMarginMs: 40 };

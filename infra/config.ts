@@ -16,6 +16,7 @@ export const FUNCTION_ENTRIES = [
   'ses-events',
   'fallback',
   'embed',
+  'reminders',
 ] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 
@@ -153,6 +154,12 @@ export const StageConfig = z.object({
       /** Admin routes, each: a person or the CLI polling an export; a stolen token cannot hammer the tables. */
       adminRateLimit: z.number().positive().max(10_000).default(5),
       adminBurstLimit: z.number().int().positive().max(5_000).default(10),
+      /**
+       * "Remind me later" (POST /v1/reminders) and the reminders' unsubscribe, each: a reader who is not giving yet
+       * asks for a date, a few a second on a busy appeal; the one-click unsubscribe follows the reminders we send.
+       */
+      reminderRateLimit: z.number().positive().max(10_000).default(10),
+      reminderBurstLimit: z.number().int().positive().max(5_000).default(10),
       /**
        * The HEAD route beside each public GET route, each (the admin ones take the admin limits): uptime checkers
        * and link scanners ask what a page would answer. A reader's browser never sends HEAD, so a few a second is

@@ -1,7 +1,7 @@
 import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
 import { DynamoReminders } from '../adapters/dynamo-reminders.js';
 import type { SecretSource } from '../adapters/secret-values.js';
-import type { ReminderJobDeps } from '../core/donors/reminders.js';
+import type { ReminderJobDeps } from '../core/donors/reminder-job.js';
 import type { ClientOptions } from '../platform/clients.js';
 import { documentClient } from '../platform/clients.js';
 import { buildSignupAndMail } from '../signup-and-mail/deps.js';

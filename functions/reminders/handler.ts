@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { type ReminderJobDeps, runDueReminders } from '../core/donors/reminders.js';
+import { type ReminderJobDeps, runDueReminders } from '../core/donors/reminder-job.js';
 import { instant, parse } from '../core/shared/schema.js';
 import { logger } from '../platform/logger.js';
 

@@ -156,6 +156,9 @@ const routeThrottling = (throttle: StageConfig['throttle']) => {
       ROUTES.filter((route) => route.method === 'HEAD').map((route) => [routeKey(route), limit(throttle.headRateLimit, throttle.headBurstLimit)]),
     ),
     ...Object.fromEntries(
+      ROUTES.filter((route) => route.path.startsWith('/v1/reminders') && route.method !== 'HEAD').map((route) => [routeKey(route), limit(throttle.reminderRateLimit, throttle.reminderBurstLimit)]),
+    ),
+    ...Object.fromEntries(
       ROUTES.filter((route) => route.fn === 'admin').map((route) => [routeKey(route), limit(throttle.adminRateLimit, throttle.adminBurstLimit)]),
     ),
   };

@@ -15,6 +15,7 @@ import { ListHygiene } from '../constructs/list-hygiene.js';
 import { MailingList } from '../constructs/mailing-list.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { PublicApi } from '../constructs/public-api.js';
+import { Reminders } from '../constructs/reminders.js';
 import { SigningKey } from '../constructs/signing-key.js';
 import { siteEnvironment } from '../constructs/site.js';
 import { outputRecords } from '../constructs/dns.js';
@@ -58,6 +59,15 @@ export class ApiStack extends Stack {
     const adminConsole = new AdminConsole(this, 'AdminConsole', { config, site, signingSecret, subscribersTable, donationsTable, exportBucket: props.exportBucket });
     const listHygiene = new ListHygiene(this, 'ListHygiene', { signingSecret, subscribersTable, sesEventsTopic: props.sesEventsTopic });
     const embed = new Embed(this, 'Embed');
+    const reminders = new Reminders(this, 'Reminders', {
+      config,
+      site,
+      signingSecret,
+      subscribersTable,
+      donationsTable,
+      emailIdentity: props.emailIdentity,
+      configurationSet: props.configurationSet,
+    });
 
     const functions: Record<FunctionEntry, AppFunction> = {
       ...mailingList.functions,
@@ -66,6 +76,7 @@ export class ApiStack extends Stack {
       ...listHygiene.functions,
       ...api.functions,
       ...embed.functions,
+      ...reminders.functions,
     };
     api.addRoutes(functions);
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
@@ -77,7 +88,7 @@ export class ApiStack extends Stack {
       accessLogs: api.accessLogs,
       functions,
       mailQueue: mailingList.queue,
-      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures],
+      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures, reminders.failures],
       configurationSetName: props.configurationSet.configurationSetName,
     });
 
@@ -86,6 +97,7 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'SignupAndMailQueueUrl', { value: mailingList.queue.queueUrl });
     new CfnOutput(this, 'StripeSecretArn', { value: donations.stripeSecret.secretArn });
     new CfnOutput(this, 'StripeWebhookUrl', { value: `${api.url}/v1/stripe/webhook` });
+    new CfnOutput(this, 'RemindersFunctionName', { value: reminders.functions.reminders.fn.functionName, description: 'The reminders job: `admin reminders run` invokes it' });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn, description: "The alarms' SNS topic: alarmEmail confirms its subscription once" });
     if (api.customDomain) outputRecords(this, { ApiDomainRecord: api.customDomain.record }, api.customDomain.zone, "the API's domain, to API Gateway");

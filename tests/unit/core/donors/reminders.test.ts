@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignTitles, Reminder, ReminderStore } from '../../../../functions/core/donors/ports.js';
-import {
-  cancelReminders,
-  type ReminderJobDeps,
-  type ReminderRequestDeps,
-  requestReminder,
-  runDueReminders,
-} from '../../../../functions/core/donors/reminders.js';
+import { cancelReminders, type ReminderRequestDeps, requestReminder } from '../../../../functions/core/donors/reminders.js';
+import { type ReminderJobDeps, runDueReminders } from '../../../../functions/core/donors/reminder-job.js';
 import { zonedTime } from '../../../../functions/core/donors/calendar.js';
 import { RateLimitedError, ValidationError } from '../../../../functions/core/shared/errors.js';
 import { makeSubscriptionDeps } from '../../../support/fakes.js';
