@@ -80,6 +80,7 @@ const FUNCTIONS: Record<string, readonly Sdk[]> = {
   events: ['dynamodb', 'sqs'],
   'event-counter': ['dynamodb'],
   console: ['dynamodb', 'sqs'],
+  reminders: ['dynamodb', 'sesv2'],
 };
 
 /**
@@ -102,6 +103,7 @@ const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID'
   events: [],
   'event-counter': [],
   console: ['SIGNING_SECRET_ID'],
+  reminders: ['SIGNING_SECRET_ID'],
 };
 
 const BUDGET = { time: 1.25, noClientMarginMs: 40 };

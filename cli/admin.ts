@@ -20,6 +20,7 @@ import { addEditorCommands, auditCli } from './editor.js';
 import { addEmbedCommand } from './embed.js';
 import { addDoctorCommand } from './doctor.js';
 import { addStripeCommand } from './stripe-setup.js';
+import { addDonorCommands } from './donors.js';
 import { exportDestination } from './export-file.js';
 import { localTarget, stageTarget, type Target } from './target.js';
 import { ConfirmationRequiredError, confirm, count, progress } from './terminal.js';
@@ -359,6 +360,8 @@ addStripeCommand(program);
 
 // Is the target ready for readers and donors: each check with its fix, then the smoke test (cli/doctor.ts).
 addDoctorCommand(program);
+
+addDonorCommands(program, target);
 
 try {
   await program.parseAsync();

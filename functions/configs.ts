@@ -15,3 +15,4 @@ export * from './fallback/config.js';
 export * from './events/config.js';
 export * from './event-counter/config.js';
 export * from './console/config.js';
+export * from './reminders/config.js';

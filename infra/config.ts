@@ -19,6 +19,7 @@ export const FUNCTION_ENTRIES = [
   'events',
   'event-counter',
   'console',
+  'reminders',
 ] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 
@@ -87,6 +88,10 @@ export const StageConfig = z.object({
   currencies: z.array(CurrencyCode).min(1).default(['usd', 'eur', 'gbp']),
   donationSuccessUrl: z.url().optional(),
   donationCancelUrl: z.url().optional(),
+  /** The site's time zone (IANA): a reminder goes out from 09:00 there on the day the reader chose. */
+  timeZone: z.string().default('UTC'),
+  /** `false` leaves the emails about failed monthly payments (and a gift ended for them) to Stripe's own settings. */
+  failedPaymentEmails: z.boolean().default(true),
   /** Who hears about alarms (dead letters, errors, 5xx); a stage without one must say `alarms: "none"`. */
   alarmEmail: z.email().optional(),
   /** `"none"`: deploy without `alarmEmail`, knowing that the alarms reach no one (the dashboard still shows them). */
@@ -154,6 +159,12 @@ export const StageConfig = z.object({
       /** Admin routes, each: a person or the CLI polling an export; a stolen token cannot hammer the tables. */
       adminRateLimit: z.number().positive().max(10_000).default(5),
       adminBurstLimit: z.number().int().positive().max(5_000).default(10),
+      /**
+       * "Remind me later" (POST /v1/reminders) and the reminders' unsubscribe, each: a reader who is not giving yet
+       * asks for a date, a few a second on a busy appeal; the one-click unsubscribe follows the reminders we send.
+       */
+      reminderRateLimit: z.number().positive().max(10_000).default(10),
+      reminderBurstLimit: z.number().int().positive().max(5_000).default(10),
       /**
        * The HEAD route beside each public GET route, each (the admin ones take the admin limits): uptime checkers
        * and link scanners ask what a page would answer. A reader's browser never sends HEAD, so a few a second is

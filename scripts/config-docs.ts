@@ -102,6 +102,16 @@ export const VARIABLES: Record<string, VariableDoc> = {
     text: 'Confirm and unsubscribe-page requests per client IP per minute (the one-click unsubscribe POST is never limited).',
     deployed: '`limits.linkClientPerMinute`',
   },
+  REMINDER_CLIENT_LIMIT_PER_MINUTE: { text: '`POST /v1/reminders` requests per client IP per minute (every request counts, valid or not).', deployed: NOT_SET },
+  REMINDER_ADDRESS_LIMIT_PER_DAY: { text: 'Reminders asked for one address per day.', deployed: NOT_SET },
+  SITE_TIME_ZONE: {
+    text: "The site's time zone (IANA, such as `Europe/London`): a reminder goes out from 09:00 there on the day the reader chose.",
+    deployed: '`timeZone`',
+  },
+  FAILED_PAYMENT_EMAILS: {
+    text: '`false` leaves the emails about a failed monthly payment, and about a monthly gift ended for non-payment, to Stripe.',
+    deployed: '`failedPaymentEmails`',
+  },
   MAIL_FROM: { text: 'The sender, such as `Site <news@example.org>`, on the verified sender domain.', deployed: '`mailFrom`' },
   MAIL_REPLY_TO: { text: 'The Reply-To address.', deployed: '`replyTo`' },
   SES_CONFIGURATION_SET: {
@@ -224,6 +234,10 @@ export const STAGE_KEYS: Record<string, string> = {
   'throttle.eventsBurstLimit': 'Its burst.',
   'throttle.adminRateLimit': 'Each admin route.',
   'throttle.adminBurstLimit': 'Their burst.',
+  'throttle.reminderRateLimit': '`POST /v1/reminders` and the reminders\' unsubscribe (GET and POST), each.',
+  'throttle.reminderBurstLimit': 'Their burst.',
+  timeZone: "The site's time zone (IANA): a reminder goes out from 09:00 there on its day.",
+  failedPaymentEmails: '`false`: Stripe, not Appeal, tells donors of failed monthly payments and of a gift ended for them.',
   reservedConcurrency: 'Reserved concurrency by function name (`{"stripe-webhook": 50}`); off for every function not listed. See [reserved concurrency](../operating.md#reserved-concurrency).',
 };
 

@@ -20,6 +20,7 @@ export const HANDLED_STRIPE_EVENTS = [
   'charge.dispute.funds_reinstated',
   'charge.dispute.closed',
   'customer.subscription.deleted',
+  'invoice.payment_failed',
 ] as const satisfies readonly Stripe.WebhookEndpointCreateParams.EnabledEvent[];
 
 export type HandledStripeEvent = (typeof HANDLED_STRIPE_EVENTS)[number];

@@ -66,7 +66,25 @@ const SubscriptionObject = z.object({
   metadata: ObjectMetadata,
   ended_at: z.nullish(Timestamp()),
   canceled_at: z.nullish(Timestamp()),
+  customer: z.optional(IdRef),
+  cancellation_details: z.nullish(z.object({ reason: z.nullish(z.string()) })),
 });
+
+/** The invoice in an `invoice.payment_failed` event: read as sent (nothing needs fetching to tell the donor). */
+const FailedInvoiceObject = z.object({
+  id: z.string(),
+  amount_due: Amount(),
+  currency: CurrencyCode,
+  customer: IdRef,
+  customer_email: z.nullish(z.string()),
+  billing_reason: z.nullish(z.string()),
+  /** When Stripe tries again; null once it has given up (its last attempt failed). */
+  next_payment_attempt: z.nullish(Timestamp()),
+  parent: z.nullish(z.object({ subscription_details: z.nullish(z.object({ subscription: IdRef, metadata: ObjectMetadata })) })),
+});
+
+/** A customer as fetched: its address, or `deleted` when it is gone. */
+const CustomerRecord = z.object({ email: z.nullish(z.string()), deleted: z.optional(z.boolean()) });
 
 /** The envelope of every event: what is read before its type is known. */
 const EventEnvelope = z.object({
@@ -162,6 +180,14 @@ export class StripePaymentEvents implements PaymentEvents {
     if (ignored.reason === 'other mode' || ignored.reason === 'invoice not retrievable' || problems) logger.warn('ignored stripe event', fields);
     else logger.info('ignored stripe event', fields);
     return ignored;
+  }
+
+  /** A customer's address as Stripe has it now; none for a customer that is gone, or one we could not mail. */
+  private async customerEmail(customer: string | undefined) {
+    if (!customer) return undefined;
+    const fetched = await this.stripe.customers.retrieve(customer).catch((error: unknown) => (unretrievable(error) ? undefined : translate(error)));
+    const read = safeParse(CustomerRecord, fetched);
+    return read.success && !read.data.deleted ? donorEmail(read.data.email) : undefined;
   }
 
   private async translate(event: z.infer<typeof EventEnvelope>): Promise<PaymentEvent | Ignored> {
@@ -298,7 +324,33 @@ export class StripePaymentEvents implements PaymentEvents {
         const subscription = read.object;
         const endedAt = subscription.ended_at ?? subscription.canceled_at ?? event.created;
         const campaign = subscription.metadata?.campaign;
-        return { kind: 'subscription', subscription: subscription.id, status: 'ended', campaign, at: new Date(endedAt * 1000) };
+        const ended = { kind: 'subscription', subscription: subscription.id, status: 'ended', campaign, at: new Date(endedAt * 1000) } as const;
+        if (subscription.cancellation_details?.reason !== 'payment_failed') return ended;
+        // Stripe gave up collecting: the donor is told, at the address their customer has (the subscription has none).
+        return { ...ended, endedFor: 'payment_failed', email: await this.customerEmail(idOf(subscription.customer)), lang: subscription.metadata?.lang };
+      }
+      case 'invoice.payment_failed': {
+        const read = readObject(FailedInvoiceObject, event.data.object);
+        if (!('object' in read)) return read;
+        const invoice = read.object;
+        const details = invoice.parent?.subscription_details;
+        const subscription = idOf(details?.subscription);
+        // A renewal that failed: the first payment fails on Checkout's own page, in front of the donor.
+        if (!subscription || invoice.billing_reason !== 'subscription_cycle') return { kind: 'ignored', reason: 'failed invoice not a renewal' };
+        const meta = details?.metadata ?? parse(Metadata, {});
+        return {
+          kind: 'payment-failed',
+          invoice: invoice.id,
+          subscription,
+          campaign: meta.campaign,
+          customer: idOf(invoice.customer),
+          email: donorEmail(invoice.customer_email),
+          amount: invoice.amount_due,
+          currency: invoice.currency,
+          lang: meta.lang,
+          willRetry: invoice.next_payment_attempt != null,
+          at,
+        };
       }
       default: {
         const unhandled: never = type;

@@ -93,3 +93,21 @@ export const loadConfig = <T>(schema: Schema<T>, env: Readonly<Record<string, st
 export const lambdaClientOptions = (env: Readonly<Record<string, string | undefined>> = process.env): ClientOptions => ({
   region: loadConfig(RuntimeConfig, env).AWS_REGION,
 });
+
+/**
+ * The site's time zone (IANA, e.g. `Europe/London`): what a reader's "remind me on this day" and 09:00 mean.
+ * Checked with Intl at cold start; default UTC.
+ */
+export const SITE_TIME_ZONE = z._default(
+  z.string().check(
+    z.refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'An IANA time zone, such as Europe/London.'),
+  ),
+  'UTC',
+);

@@ -56,6 +56,10 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/console.js', fn: 'console' },
   { method: 'GET', path: '/admin/console.css', fn: 'console' },
   { method: 'GET', path: '/v1/admin/audit', fn: 'console' },
+  // "Remind me later": served with the mailing list (its table, limits and one-click unsubscribe).
+  { method: 'POST', path: '/v1/reminders', fn: 'subscriptions' },
+  { method: 'GET', path: '/v1/reminders/unsubscribe', fn: 'subscriptions' },
+  { method: 'POST', path: '/v1/reminders/unsubscribe', fn: 'subscriptions' },
 ];
 
 /**

@@ -11,5 +11,7 @@ export const WebhookConfig = z.extend(BaseConfig, {
   SIGNUP_AND_MAIL_QUEUE_URL: httpUrl(),
   CONSENT_VERSION: nonEmpty(),
   DEFAULT_LIST: nonEmpty(),
+  /** `false` leaves the emails about failed monthly payments, and about a gift ended for them, to Stripe. */
+  FAILED_PAYMENT_EMAILS: z._default(z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')), true),
 });
 export type WebhookConfig = z.infer<typeof WebhookConfig>;

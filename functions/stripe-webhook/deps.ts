@@ -44,6 +44,7 @@ export const buildStripeWebhook = async (config: WebhookConfig, clients: ClientO
       apiBaseUrl: config.PUBLIC_API_URL,
       consentVersion: config.CONSENT_VERSION,
       defaultList: config.DEFAULT_LIST,
+      failedPaymentEmails: config.FAILED_PAYMENT_EMAILS,
     },
   };
   const deps: WebhookDeps = { gifts, events: new AccountPaymentEvents(account) };

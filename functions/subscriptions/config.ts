@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { httpUrl } from '../core/shared/schema.js';
-import { optionalUrl, positiveInt } from '../platform/config.js';
+import { optionalUrl, positiveInt, SITE_TIME_ZONE } from '../platform/config.js';
 import { SubscriberConfig, defaultListIsAList } from '../platform/subscriber-config.js';
 
 /** The subscriptions function: signup, confirm, unsubscribe; puts signup work and mail on the queue. */
@@ -11,5 +11,9 @@ export const SubscriptionConfig = z.extend(SubscriberConfig, {
   CONFIRMED_URL: optionalUrl,
   SIGNUP_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 30),
   LINK_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 60),
+  /** "Remind me later": requests per client a minute, and reminders asked for one address a day. */
+  REMINDER_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 30),
+  REMINDER_ADDRESS_LIMIT_PER_DAY: z._default(positiveInt, 5),
+  SITE_TIME_ZONE,
 }).check(z.refine(...defaultListIsAList));
 export type SubscriptionConfig = z.infer<typeof SubscriptionConfig>;

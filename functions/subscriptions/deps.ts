@@ -9,6 +9,7 @@ import { type ClientOptions, clientConfig, documentClient, recorded, systemClock
 import type { SubscriptionConfig } from '../configs.js';
 import { brandOf } from '../platform/config.js';
 import { subscriberStores, subscriptionSettings } from '../platform/wiring/subscribers.js';
+import { DynamoReminders } from '../adapters/dynamo-reminders.js';
 
 /** The subscriptions function's dependencies: DynamoDB, the queue, the signing key. Built once per cold start. */
 export const buildSubscriptions = async (config: SubscriptionConfig, clients: ClientOptions, secrets: SecretSource) => {
@@ -26,6 +27,19 @@ export const buildSubscriptions = async (config: SubscriptionConfig, clients: Cl
     thankYouUrl: config.THANK_YOU_URL,
     confirmedUrl: config.CONFIRMED_URL,
     brand: brandOf(config),
+    reminders: {
+      clock: systemClock,
+      keys: deps.keys,
+      rateLimiter: deps.rateLimiter,
+      reminders: new DynamoReminders(dynamo, table),
+      settings: {
+        timeZone: config.SITE_TIME_ZONE,
+        limits: {
+          reminderClient: { name: 'reminder-client', limit: config.REMINDER_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
+          reminderAddress: { name: 'reminder-address', limit: config.REMINDER_ADDRESS_LIMIT_PER_DAY, windowSeconds: 86_400 },
+        },
+      },
+    },
     limits: {
       signupClient: { name: 'signup-client', limit: config.SIGNUP_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
       linkClient: { name: 'link-client', limit: config.LINK_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },

@@ -32,6 +32,8 @@ import { checkBody, type HttpRequest, MAX_BODY_BYTES } from '../platform/http/re
 import { html, json, seeOther } from '../platform/http/responses.js';
 import { inLanguage } from '../core/shared/i18n/index.js';
 import { logger } from '../platform/logger.js';
+import type { ReminderRequestDeps } from '../core/donors/reminders.js';
+import { reminderRoutes } from './reminder-routes.js';
 
 export interface SubscriptionRoutesOptions {
   thankYouUrl?: string | undefined;
@@ -39,6 +41,8 @@ export interface SubscriptionRoutesOptions {
   limits: { signupClient: RateLimit; linkClient: RateLimit };
   /** The site's look on the pages (brandOf); the default look around the site's name when unset. */
   brand?: Brand | undefined;
+  /** "Remind me later" (reminder-routes.ts): its store, limits and time zone; the routes answer 404 without it. */
+  reminders?: ReminderRequestDeps | undefined;
 }
 
 const originOf = (url: string | undefined) => (url && URL.canParse(url) ? new URL(url).origin : undefined);
@@ -145,6 +149,8 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         await unsubscribe(deps, { token: tokenOf(req) });
         return req.wantsHtml ? page(200, unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
       },
+
+      ...(options.reminders ? reminderRoutes(options.reminders, { apiBaseUrl, site, countLinkVisit }) : {}),
     },
     // The form and RFC 8058's one-click POST may come as multipart: this function alone reads such bodies.
     { siteName, brand: options.brand, readMultipart: parseMultipart },

@@ -43,7 +43,9 @@ export type ItemAction =
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
   | 'dynamodb:ConditionCheckItem'
-  | 'dynamodb:BatchWriteItem';
+  | 'dynamodb:BatchWriteItem'
+  /** A Query on the table itself (not an index), by partition key: limited to its kinds of item like the others. */
+  | 'dynamodb:Query';
 
 /**
  * What a function may do with one table, and nothing more. A transaction needs the action of each of its items

@@ -95,6 +95,7 @@ export class Donations extends Feature {
         SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(props.mailQueue),
         CONSENT_VERSION: config.consentVersion,
         DEFAULT_LIST: config.defaultList,
+        FAILED_PAYMENT_EMAILS: config.failedPaymentEmails ? undefined : 'false',
       }),
     });
     this.functions = { donations, 'stripe-webhook': stripeWebhook };

@@ -79,9 +79,11 @@ export class MailingList extends Feature {
         SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
           items: {
             'dynamodb:GetItem': ['SUB#'],
-            'dynamodb:PutItem': ['SUB#'],
+            'dynamodb:PutItem': ['SUB#', 'REMIND#'],
             'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#', 'DAY#'],
-            'dynamodb:DeleteItem': ['SUPPRESS#'],
+            // A reminders' unsubscribe deletes every reminder of its address (one partition).
+            'dynamodb:DeleteItem': ['SUPPRESS#', 'REMIND#'],
+            'dynamodb:Query': ['REMIND#'],
           },
         }),
         SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(this.queue),
@@ -90,6 +92,9 @@ export class MailingList extends Feature {
         CONFIRMED_URL: config.confirmedUrl,
         SIGNUP_CLIENT_LIMIT_PER_MINUTE: String(config.limits.signupClientPerMinute),
         LINK_CLIENT_LIMIT_PER_MINUTE: String(config.limits.linkClientPerMinute),
+        REMINDER_CLIENT_LIMIT_PER_MINUTE: undefined,
+        REMINDER_ADDRESS_LIMIT_PER_DAY: undefined,
+        SITE_TIME_ZONE: config.timeZone,
       }),
     });
 

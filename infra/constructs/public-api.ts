@@ -157,6 +157,9 @@ const routeThrottling = (throttle: StageConfig['throttle']) => {
       ROUTES.filter((route) => route.method === 'HEAD').map((route) => [routeKey(route), limit(throttle.headRateLimit, throttle.headBurstLimit)]),
     ),
     ...Object.fromEntries(
+      ROUTES.filter((route) => route.path.startsWith('/v1/reminders') && route.method !== 'HEAD').map((route) => [routeKey(route), limit(throttle.reminderRateLimit, throttle.reminderBurstLimit)]),
+    ),
+    ...Object.fromEntries(
       ROUTES.filter((route) => route.fn === 'admin').map((route) => [routeKey(route), limit(throttle.adminRateLimit, throttle.adminBurstLimit)]),
     ),
     // The console serves a newsroom's few editors: each of its routes takes the admin limits (its HEAD pages keep

@@ -18,6 +18,7 @@ import { ListHygiene } from '../constructs/list-hygiene.js';
 import { MailingList } from '../constructs/mailing-list.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { PublicApi } from '../constructs/public-api.js';
+import { Reminders } from '../constructs/reminders.js';
 import { SigningKey } from '../constructs/signing-key.js';
 import { siteEnvironment } from '../constructs/site.js';
 import { outputRecords } from '../constructs/dns.js';
@@ -71,6 +72,15 @@ export class ApiStack extends Stack {
       auditTable: props.auditTable,
       mailQueue: mailingList.queue,
     });
+    const reminders = new Reminders(this, 'Reminders', {
+      config,
+      site,
+      signingSecret,
+      subscribersTable,
+      donationsTable,
+      emailIdentity: props.emailIdentity,
+      configurationSet: props.configurationSet,
+    });
 
     const functions: Record<FunctionEntry, AppFunction> = {
       ...mailingList.functions,
@@ -81,6 +91,7 @@ export class ApiStack extends Stack {
       ...embed.functions,
       ...events.functions,
       ...editorConsole.functions,
+      ...reminders.functions,
     };
     api.addRoutes(functions);
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
@@ -92,7 +103,7 @@ export class ApiStack extends Stack {
       accessLogs: api.accessLogs,
       functions,
       mailQueue: mailingList.queue,
-      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures, events.deadLetters],
+      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures, events.deadLetters, reminders.failures],
       configurationSetName: props.configurationSet.configurationSetName,
     });
 
@@ -103,6 +114,7 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'SignupAndMailQueueUrl', { value: mailingList.queue.queueUrl });
     new CfnOutput(this, 'StripeSecretArn', { value: donations.stripeSecret.secretArn });
     new CfnOutput(this, 'StripeWebhookUrl', { value: `${api.url}/v1/stripe/webhook` });
+    new CfnOutput(this, 'RemindersFunctionName', { value: reminders.functions.reminders.fn.functionName, description: 'The reminders job: `admin reminders run` invokes it' });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn, description: "The alarms' SNS topic: alarmEmail confirms its subscription once" });
     if (api.customDomain) outputRecords(this, { ApiDomainRecord: api.customDomain.record }, api.customDomain.zone, "the API's domain, to API Gateway");

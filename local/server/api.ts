@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { StripeSimulator } from '../stand-ins/stripe/simulator.js';
 import type { OutboxEmail } from './data-dir.js';
 import { type CorsPolicy, type HttpLambda, serveThroughGateway } from './gateway.js';
@@ -27,7 +27,42 @@ export interface ApiOptions {
   cors: CorsPolicy;
   /** Each request is tracked here, so that closing waits for its writes. */
   requests: InFlight;
+  /**
+   * The scheduled jobs a person may run now, by name: `POST /_local/jobs/<name>` with the invocation's JSON
+   * payload answers what the job answered (the admin CLI's `reminders run` on the dev server).
+   */
+  jobs?: Record<string, (payload: unknown) => Promise<unknown>>;
 }
+
+/** `POST /_local/jobs/<name>`: runs a scheduled job with the posted payload; false for any other request. */
+const runLocalJob = async (req: IncomingMessage, res: ServerResponse, jobs: ApiOptions['jobs']) => {
+  const name = /^\/_local\/jobs\/([a-z-]+)$/.exec(new URL(req.url ?? '/', 'http://local').pathname)?.[1];
+  if (req.method !== 'POST' || name === undefined) return false;
+  const job = jobs?.[name];
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  let payload: unknown;
+  try {
+    payload = text ? JSON.parse(text) : {};
+  } catch {
+    payload = undefined;
+  }
+  const answer = (status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  if (!job) answer(404, { error: { code: 'not_found', message: `No job ${name}.` } });
+  else if (payload === undefined) answer(400, { error: { code: 'invalid_json', message: 'The body is not JSON.' } });
+  else {
+    try {
+      answer(200, await job(payload));
+    } catch (error) {
+      answer(400, { error: { code: 'job_failed', message: error instanceof Error ? error.message : 'The job failed.' } });
+    }
+  }
+  return true;
+};
 
 /**
  * The API's port: the Stripe simulator's pages, what only the dev server serves (the outbox, the assets), and
@@ -41,6 +76,7 @@ export const serveApi = async (o: ApiOptions) => {
     res.setHeader('x-request-id', randomUUID());
     const handled = (async () => {
       if (await o.stripe.handleLocal(req, res)) return;
+      if (await runLocalJob(req, res, o.jobs)) return;
       if (await serveLocal(req, res, { web: o.web, siteUrl: o.siteUrl, outbox: o.outbox })) return;
       await serveThroughGateway(req, res, o.forRoute, o.cors);
     })().catch((error: unknown) => {

@@ -84,6 +84,9 @@ export interface DevServer {
  * schema, the same root), from a configuration built here and SDK client options that point at the stand-ins; the
  * process's environment is read, never written (but for the SDK's own switch below).
  */
+/** How often the dev server runs the reminders job by itself. */
+const REMINDERS_INTERVAL_MS = 60_000;
+
 export const startDevServer = async (options: DevServerOptions): Promise<DevServer> => {
   // The dev machines run Node 20; Lambda runs Node 22, so the SDK's notice about Node 20 is noise here. The SDK
   // reads this switch from the process's environment only; it is no function's configuration.
@@ -121,7 +124,13 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const cors = corsPolicy(url, siteUrl, env.SITE_ORIGINS);
   const api = await serveApi({
     port, web: WEB, siteUrl, cors, requests, stripe: stripe.simulator, outbox: data.outbox.accepted, forRoute: functions.forRoute,
+    jobs: { reminders: functions.reminders },
   });
+  // What the stage's schedule does: the reminders job, every minute here (every few minutes on a stage).
+  const reminderRuns = setInterval(() => {
+    background.track(functions.reminders({}).catch((error: unknown) => console.error('[appeal] reminders run failed', error)));
+  }, REMINDERS_INTERVAL_MS);
+  reminderRuns.unref();
   const site = await serveDemoSite(sitePort, demoSiteOptions(url, siteUrl, env), requests).catch(async (error: unknown) => {
     await closeServer(api);
     throw error;
@@ -150,6 +159,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(reminderRuns);
       // No new connections; the requests and the mail batch in flight finish their writes before the stand-ins stop.
       await Promise.all([closeServer(site), closeServer(api, () => Promise.all([requests.settled(), mailQueue.close(), eventsQueue.close()]))]);
       await stripe.simulator.close();

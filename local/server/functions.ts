@@ -13,6 +13,9 @@ import { makeHandler as mailerHandler } from '../../functions/signup-and-mail/ha
 import { makeHandler as sesEventsHandler } from '../../functions/ses-events/handler.js';
 import { makeHandler as stripeWebhookHandler } from '../../functions/stripe-webhook/routes.js';
 import { makeHandler as subscriptionsHandler } from '../../functions/subscriptions/routes.js';
+import { makeHandler as remindersHandler } from '../../functions/reminders/handler.js';
+import { RemindersConfig } from '../../functions/reminders/config.js';
+import { buildReminders } from '../../functions/reminders/deps.js';
 import type { AwsCall, ClientOptions } from '../../functions/platform/clients.js';
 import {
   AdminConfig,
@@ -90,6 +93,7 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
   const admin = adminHandler(adminRoot.deps, adminRoot.options);
   const exportWorker = exportWorkerHandler(buildExportWorker(loadConfig(ExportWorkerConfig, env), clientsOf('export-worker')).deps);
   const sesEvents = sesEventsHandler(sesEventsRoot.deps);
+  const reminders = remindersHandler((await buildReminders(loadConfig(RemindersConfig, env), clientsOf('reminders'), secretsOf('reminders'))).deps);
   // The embed function as its entry makes it, from the widget built now from web/embed/ (not web/dist/: always current).
   const embed = embedHandler({ script: buildEmbedScript(), maxAgeSeconds: 300 });
   const events = eventsHandler(buildEvents(loadConfig(EventsConfig, env), clientsOf('events')).deps);
@@ -109,6 +113,8 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
     exportWorker,
     sesEvents,
     eventCounter,
+    /** The reminders job, as its schedule invokes it (`{}`: now) or a person does (`{"at"}`). */
+    reminders,
   };
 };
 

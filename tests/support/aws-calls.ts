@@ -74,6 +74,13 @@ const S3_OBJECT: Record<string, string> = {
   PutObjectTagging: 's3:PutObjectTagging',
 };
 
+/** The partition a Query of the table names in its key condition (`pk = :value`), as a key's partition value. */
+const queriedPartition = (input: Record<string, unknown>): string | undefined => {
+  const placeholder = /\bpk\s*=\s*(:\w+)/.exec(String(input.KeyConditionExpression ?? ''))?.[1];
+  const value = placeholder === undefined ? undefined : record(input.ExpressionAttributeValues)[placeholder];
+  return typeof value === 'string' ? value : text(record(value).S);
+};
+
 /**
  * The IAM requests one SDK call makes. A command this table does not know maps to `unmapped:<command>`, which
  * no policy allows: a new kind of call fails the check until its IAM meaning is written down here.
@@ -85,6 +92,9 @@ export const iamRequests = (call: AwsCall): IamRequest[] => {
   switch (call.service) {
     case 'dynamodb': {
       // Query and Scan name no item (a Query's key condition is not read here): they carry no keys.
+      // A Query of the table itself names one partition (`pk = :value`): IAM checks its leading key like an item's.
+      const partition = name === 'Query' && !input.IndexName ? queriedPartition(input) : undefined;
+      if (partition !== undefined) return [{ action: 'dynamodb:Query', resource: table(input), keys: [partition] }];
       if (name === 'Query' || name === 'Scan' || name === 'DescribeTable') return [{ action: `dynamodb:${name}`, resource: table(input) }];
       if (DYNAMODB_SINGLE.has(name)) return [{ action: `dynamodb:${name}`, resource: table(input), ...itemKeys(input) }];
       if (name === 'BatchGetItem' || name === 'BatchWriteItem') {

@@ -7,6 +7,7 @@ import { TransientError } from '../shared/errors.js';
 import { retryOnConflict } from '../shared/retry.js';
 import { type Keys, newId } from '../shared/secrets.js';
 import { queueSignup } from '../subscriptions/subscriptions.js';
+import { tellOfEndedGift, tellOfFailedPayment } from '../donors/failed-payments.js';
 
 export interface GiftSettings {
   /** Names the gift on its receipt when its campaign is unknown. */
@@ -14,6 +15,8 @@ export interface GiftSettings {
   apiBaseUrl: string;
   consentVersion: string;
   defaultList: string;
+  /** Tell donors of failed monthly payments and of a gift Stripe ended for them (FAILED_PAYMENT_EMAILS); default true. */
+  failedPaymentEmails?: boolean | undefined;
 }
 
 export interface GiftDeps {
@@ -296,9 +299,11 @@ export interface RecordedEvent {
  */
 export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): Promise<RecordedEvent> => {
   if (event.kind === 'ignored') return { outcome: `ignored: ${event.reason}` };
+  if (event.kind === 'payment-failed') return { outcome: await tellOfFailedPayment(deps, event) };
   if (event.kind === 'subscription') {
     await deps.monthly.record(event.subscription, event.status, event.campaign, event.at);
-    return { outcome: `subscription ${event.status}` };
+    const told = await tellOfEndedGift(deps, event);
+    return { outcome: `subscription ${event.status}${told ? ': donor told' : ''}` };
   }
   const { gift, campaign, unassigned } = await applyToGift(deps, await withCampaign(deps, event));
   await followUp(deps, gift, campaign);

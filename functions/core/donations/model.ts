@@ -188,7 +188,35 @@ export type PaymentEvent =
   | { kind: 'refund'; key: string; refunded?: number | undefined; refunds?: RefundReport[] | undefined; at: Date }
   /** A dispute opened (or its funds withdrawn), or closed won (funds reinstated) or lost. */
   | { kind: 'dispute'; key: string; dispute: string; state: DisputeState; at: Date }
-  | { kind: 'subscription'; subscription: string; status: 'active' | 'ended'; campaign?: string | undefined; at: Date }
+  | {
+      kind: 'subscription';
+      subscription: string;
+      status: 'active' | 'ended';
+      campaign?: string | undefined;
+      at: Date;
+      /** Why Stripe ended it, when it gave up collecting (`cancellation_details.reason` `payment_failed`). */
+      endedFor?: 'payment_failed' | undefined;
+      /** The donor's address and language (a monthly gift that Stripe ended for non-payment: its "ended" email). */
+      email?: EmailAddress | undefined;
+      lang?: Language | undefined;
+    }
+  /**
+   * A monthly payment that failed (`invoice.payment_failed` of a renewal): the donor is told once per invoice, with
+   * the link to change the card, while Stripe will still retry it (`willRetry`).
+   */
+  | {
+      kind: 'payment-failed';
+      invoice: string;
+      subscription?: string | undefined;
+      campaign?: string | undefined;
+      customer?: string | undefined;
+      email?: EmailAddress | undefined;
+      amount: number;
+      currency: string;
+      lang?: Language | undefined;
+      willRetry: boolean;
+      at: Date;
+    }
   | { kind: 'ignored'; reason: string };
 
 export const CheckoutRequest = z.object({

@@ -42,7 +42,7 @@ export interface MailContext {
 }
 
 /** An email's language and its messages (English for none, or one we do not speak). */
-const speech = (lang: string | undefined): { lang: Language; t: Messages['emails'] } => {
+export const speech = (lang: string | undefined): { lang: Language; t: Messages['emails'] } => {
   const language = isLanguage(lang) ? lang : DEFAULT_LANGUAGE;
   return { lang: language, t: messagesOf(language).emails };
 };
@@ -61,7 +61,7 @@ export const listHeaders = (unsubscribeUrl: string): Record<string, string> => (
 
 /** Long words and links break rather than widen the email past a phone's screen. */
 const WRAP = 'overflow-wrap:anywhere;word-wrap:break-word;word-break:break-word';
-const MUTED = '#4a5260';
+export const MUTED = '#4a5260';
 
 interface Frame {
   lang: Language;
@@ -81,7 +81,7 @@ interface Frame {
  * meta, tables at 100 % wide with a max-width, images never wider than the column), as mail clients render it:
  * inline styles only, presentation tables for the clients that ignore `max-width` on anything else.
  */
-const frame = ({ lang, t, subject, siteName, sender, content, reason, unsubscribeUrl }: Frame): string => {
+export const frame = ({ lang, t, subject, siteName, sender, content, reason, unsubscribeUrl }: Frame): string => {
   const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
   const home = sender?.siteUrl;
   const logo =
@@ -120,20 +120,20 @@ ${footer}
 };
 
 /** The text part's foot: the site, why the email came, the sender and postal address. */
-const textFooter = (siteName: string, sender: MailSender | undefined, reason: string) => [
+export const textFooter = (siteName: string, sender: MailSender | undefined, reason: string) => [
   `— ${siteName}${sender?.siteUrl ? ` (${sender.siteUrl})` : ''}`,
   '',
   reason,
   ...(sender ? [`${sender.name}, ${sender.postalAddress}`] : []),
 ];
 
-const paragraph = (content: Value) => html`<p style="margin:0 0 16px">${content}</p>`;
+export const paragraph = (content: Value) => html`<p style="margin:0 0 16px">${content}</p>`;
 
 /**
  * A Subject is one header line: whatever its parts hold (a campaign title or site name stored before they were
  * checked), a line break in it would end the header or forge another one, so each becomes a space.
  */
-const subjectLine = (subject: string) => toOneLine(subject);
+export const subjectLine = (subject: string) => toOneLine(subject);
 
 const build = (
   context: MailContext,

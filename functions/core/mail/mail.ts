@@ -8,6 +8,8 @@ import { addressKey } from '../shared/email-address.js';
 import { consoleSignInEmail, receiptEmail, welcomeEmail } from './emails.js';
 import type { Editors } from '../console/ports.js';
 import { SIGNIN_LINK_SECONDS, signInLink } from '../console/signin.js';
+import { monthlyEndedEmail, paymentFailedEmail } from './donor-emails.js';
+import { inLanguage } from '../shared/i18n/index.js';
 import { manageLink } from '../donations/manage.js';
 import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
 
@@ -63,7 +65,7 @@ export interface DeliveryOptions {
  * receipt).
  * Throws TransientError to retry.
  */
-export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, options: DeliveryOptions = {}): Promise<Delivery> => {
+export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, options: DeliveryOptions = {}): Promise<Exclude<Delivery, 'skipped'>> => {
   if (!options.askedForByReader && (await isSuppressed(deps, email.to, { isReceipt: options.isReceipt === true }))) return 'suppressed';
   const { dedupeKey } = options;
   if (dedupeKey === undefined) {
@@ -113,6 +115,10 @@ export const dedupeKeyOf = (keys: Pick<Keys, 'email'>, job: MailIntent): string 
       return `receipt:${job.gift.reference}`;
     case 'console-signin':
       return `console-signin:${job.id}`;
+    case 'payment-failed':
+      return `payment-failed:${job.invoice}`;
+    case 'monthly-ended':
+      return `monthly-ended:${job.subscription}`;
   }
 };
 
@@ -153,6 +159,34 @@ export const processMailJob = async (deps: MailDeps, job: MailIntent): Promise<s
       });
       // The editor has just asked for it: a suppression marker (an erased reader's address) does not hold it back.
       return deliverEmail(deps, email, { dedupeKey, askedForByReader: true });
+    }
+    // About the donor's own gift, like a receipt: to an erased address too, never to a bounced or complaining one.
+    case 'payment-failed': {
+      const { settings } = deps;
+      const email = paymentFailedEmail({
+        to: job.email,
+        siteName: settings.siteName,
+        sender: settings.sender,
+        lang: job.lang,
+        campaignTitle: job.campaignTitle,
+        amount: job.amount,
+        currency: job.currency,
+        manageUrl: job.customer ? manageLink(deps, settings.apiBaseUrl, job.customer, job.lang) : undefined,
+      });
+      return deliverEmail(deps, email, { dedupeKey, isReceipt: true });
+    }
+    case 'monthly-ended': {
+      const { settings } = deps;
+      const page = job.campaign ? `${settings.apiBaseUrl}/v1/donate?campaign=${encodeURIComponent(job.campaign)}&frequency=monthly` : settings.sender?.siteUrl ?? settings.apiBaseUrl;
+      const email = monthlyEndedEmail({
+        to: job.email,
+        siteName: settings.siteName,
+        sender: settings.sender,
+        lang: job.lang,
+        campaignTitle: job.campaignTitle,
+        giveAgainUrl: job.campaign ? inLanguage(page, job.lang) : page,
+      });
+      return deliverEmail(deps, email, { dedupeKey, isReceipt: true });
     }
   }
 };

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { instant } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
 import { LanguageCode, SignupRequest } from '../subscriptions/model.js';
+import { MonthlyEndedIntent, PaymentFailedIntent } from '../donors/intents.js';
 
 /** An email as the worker renders it and the mailer sends it. */
 export interface OutgoingEmail {
@@ -50,6 +51,10 @@ export const MailIntent = z.discriminatedUnion('kind', [
    * does the same work for any address); in the language of the page it was asked from, unless the editor has one.
    */
   z.object({ kind: z.literal('console-signin'), id: z.string(), email: EmailAddress, lang: z.optional(LanguageCode) }),
+  /** Tell a monthly donor that a renewal failed (with the link to change the card), once per invoice. */
+  PaymentFailedIntent,
+  /** Tell a monthly donor that Stripe ended their gift for non-payment, once per subscription. */
+  MonthlyEndedIntent,
 ]);
 
 export type MailIntent = z.infer<typeof MailIntent>;

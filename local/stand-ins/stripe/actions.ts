@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
 import { prefersHtml } from '../../../functions/platform/http/accept.js';
 import { resourceMissing, sendJson, stripeError } from './http.js';
-import { chargeView, refund as createRefund, customer, customerDetails, subscription as createSubscription, dispute, type EventOf, type EventType, event, invoiceView, monthlyAmount, paidInvoice, payment } from './objects.js';
+import { chargeView, refund as createRefund, customer, customerDetails, subscription as createSubscription, dispute, type EventOf, type EventType, event, failedInvoice, invoiceView, monthlyAmount, paidInvoice, payment } from './objects.js';
 import { type CheckoutSetup, idOfConfiguration, newId, own, type StripeStore } from './state.js';
 import type { WebhookSender } from './webhooks.js';
 
@@ -255,6 +255,36 @@ export class StripeActions {
     );
     await this.publish(this.record('invoice.paid', invoiceView(this.invoice(sub, paymentIntent, 'subscription_cycle'))));
     return sendJson(res, 200, { status: 'paid', paymentIntent: paymentIntent.id });
+  }
+
+  /**
+   * The next renewal of an active subscription fails, as when the donor's card is declined: an `open` invoice with a
+   * failed payment, and `invoice.payment_failed`. Stripe retries on its schedule (`next_payment_attempt` in three
+   * days). With `final` (JSON `{"final": true}`) this was its last attempt: it gives up, and the subscription ends
+   * as Stripe's "cancel the subscription" setting for failed payments ends it (`customer.subscription.deleted`,
+   * `cancellation_details.reason` `payment_failed`). Answers `{"status": "failed", "invoice": "in_…"}`.
+   */
+  async failPayment(res: ServerResponse, subscriptionId: string, input: Input) {
+    const sub = own(this.state.subscriptions, subscriptionId);
+    if (sub?.status !== 'active' && sub?.status !== 'past_due') return stripeError(res, 409, 'No active subscription');
+    const final = input.final === true || input.final === 'true';
+    const owner = this.state.customers[typeof sub.customer === 'string' ? sub.customer : sub.customer.id];
+    const paid = payment({ amount: monthlyAmount(sub), currency: sub.currency, metadata: {}, succeeded: false, customer: owner ?? null, email: owner?.email ?? '', name: owner?.name ?? null });
+    const at = Math.floor(Date.now() / 1000);
+    const invoice = failedInvoice(sub, owner, paid, final ? null : at + 3 * 86_400);
+    sub.latest_invoice = invoice.id;
+    const events = [this.record('invoice.payment_failed', invoiceView(invoice))];
+    if (final) {
+      Object.assign(sub, { status: 'canceled', canceled_at: at, ended_at: at });
+      sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: 'payment_failed' };
+      this.store.keep(paid.paymentIntent, paid.charge, invoice, sub);
+      events.push(this.record('customer.subscription.deleted', sub));
+    } else {
+      sub.status = 'past_due';
+      this.store.keep(paid.paymentIntent, paid.charge, invoice, sub);
+    }
+    await this.publish(...events);
+    return sendJson(res, 200, { status: 'failed', invoice: invoice.id, ...(final ? { subscription: 'canceled' } : {}) });
   }
 
   /**

@@ -125,7 +125,7 @@ export class StripeApi {
         .sort((a, b) => b.created - a.created);
       return sendJson(res, 200, apiList(refunds, '/v1/refunds'));
     }
-    const match = /^\/v1\/(checkout\/sessions|invoices|subscriptions|charges|refunds)\/([^/]+)$/.exec(url.pathname);
+    const match = /^\/v1\/(checkout\/sessions|invoices|subscriptions|charges|refunds|customers)\/([^/]+)$/.exec(url.pathname);
     const kind = match?.[1] ?? '';
     const id = match?.[2] ?? '';
     const views: Record<string, () => unknown> = {
@@ -140,6 +140,7 @@ export class StripeApi {
         return charge && chargeView(charge, refundsOf(id), expand);
       },
       refunds: () => state.refunds[id],
+      customers: () => own(state.customers, id),
     };
     const view = views[kind];
     if (!view) return stripeError(res, 404, `Unrecognized request URL (GET: ${url.pathname}).`);

@@ -661,3 +661,30 @@ export const event = <T extends EventType>(type: T, object: EventOf<T>['data']['
   // TypeScript cannot narrow the union of events by a generic type; the signature above does the checking.
   return { ...envelope, data: { object: structuredClone(object) }, type } as unknown as EventOf<T>;
 };
+
+/**
+ * A renewal invoice whose payment the card's bank declined, as Stripe leaves it after a failed attempt: `open`,
+ * nothing paid, the payment intent back at `requires_payment_method` with its error, the charge `failed`, and
+ * `next_payment_attempt` when Stripe will retry (null once it has given up: its last attempt).
+ */
+export const failedInvoice = (
+  sub: Stripe.Subscription,
+  owner: Stripe.Customer | undefined,
+  paid: { paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge },
+  nextAttempt: number | null,
+): Stripe.Invoice => {
+  const error = { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.', type: 'card_error' } as const;
+  Object.assign(paid.paymentIntent, { status: 'requires_payment_method', amount_received: 0, last_payment_error: error });
+  Object.assign(paid.charge, { status: 'failed', paid: false, captured: false, balance_transaction: null, failure_code: 'card_declined', failure_message: error.message });
+  paid.charge.outcome = { ...(paid.charge.outcome as Stripe.Charge.Outcome), network_status: 'declined_by_network', reason: 'insufficient_funds', seller_message: 'The bank returned the decline code `insufficient_funds`.', type: 'issuer_declined' };
+  const invoice = paidInvoice(sub, owner, paid.paymentIntent, 'subscription_cycle');
+  const payment = invoice.payments?.data[0];
+  if (payment) Object.assign(payment, { amount_paid: 0, status: 'open', status_transitions: { canceled_at: null, paid_at: null } });
+  return Object.assign(invoice, {
+    amount_paid: 0,
+    amount_remaining: invoice.amount_due,
+    status: 'open',
+    next_payment_attempt: nextAttempt,
+    status_transitions: { ...invoice.status_transitions, paid_at: null },
+  });
+};

@@ -101,6 +101,7 @@ export class StripeSimulator {
       ['POST', /^\/disputes\/([^/]+)\/close$/, (id) => a.closeDispute(res, id, input)],
       ['POST', /^\/subscriptions\/([^/]+)\/renew$/, (id) => a.renew(res, id)],
       ['POST', /^\/subscriptions\/([^/]+)\/cancel$/, (id) => a.cancelSubscription(res, id)],
+      ['POST', /^\/subscriptions\/([^/]+)\/fail$/, (id) => a.failPayment(res, id, input)],
       ['GET', /^\/portal\/([^/]+)$/, (id) => portalPage(this.store, res, id)],
       ['POST', /^\/portal\/([^/]+)\/cancel$/, (id) => a.portalCancel(req, res, id, input)],
       ['GET', /^\/events$/, () => a.listEvents(res)],

@@ -1,0 +1,127 @@
+import { DEFAULT_COLORS } from '../shared/brand.js';
+import { palette } from '../shared/palette.js';
+import { html, join } from '../shared/template.js';
+import { formatMoney } from '../shared/money.js';
+import { toOneLine } from '../shared/one-line.js';
+import { messagesOf } from '../shared/i18n/catalogue.js';
+import { fill, formatAmount, formatDate } from '../shared/i18n/format.js';
+import type { Language } from '../shared/i18n/index.js';
+import { frame, listHeaders, type MailSender, MUTED, paragraph, speech, subjectLine, textFooter } from './emails.js';
+import type { OutgoingEmail } from './model.js';
+
+/** What every email of the donor's year is sent with: where, who from, in which language. */
+export interface DonorMailContext {
+  to: string;
+  siteName: string;
+  sender?: MailSender | undefined;
+  /** The donor's (or the reader's) language; the site's without one. */
+  lang?: string | undefined;
+}
+
+/** An amount as the reader's language writes it (English as its pages do: "$47.50"). */
+export const amountIn = (lang: Language, amount: number, currency: string) =>
+  lang === 'en' ? formatMoney(amount, currency) : formatAmount(messagesOf(lang).locale.numbers, amount, currency);
+
+/** A date (`YYYY-MM-DD` or an instant) as the reader's language writes it: "9 December 2026". */
+export const dateIn = (lang: Language, date: string) =>
+  formatDate(messagesOf(lang).locale.dates, date.length === 10 ? `${date}T12:00:00.000Z` : date, { day: 'numeric', month: 'long', year: 'numeric' });
+
+interface Notice {
+  subject: string;
+  paragraphs: string[];
+  action?: { label: string; url: string } | undefined;
+  /** Why this email came, one sentence. */
+  reason: string;
+  /** A list-style unsubscribe link (also as RFC 8058 headers); none on an email about the donor's own gift. */
+  unsubscribe?: { label: string; url: string } | undefined;
+}
+
+/**
+ * One short email: a greeting (never by name: nothing anyone typed), its paragraphs, one button, the footer. Text
+ * and HTML say the same, in the same order.
+ */
+export const noticeEmail = (context: DonorMailContext, notice: Notice): OutgoingEmail => {
+  const { lang, t } = speech(context.lang ?? context.sender?.language);
+  const { siteName, sender } = context;
+  const subject = subjectLine(notice.subject);
+  const text = [
+    t.hello,
+    '',
+    ...notice.paragraphs.flatMap((p) => [p, '']),
+    ...(notice.action ? [`${notice.action.label}: ${notice.action.url}`, ''] : []),
+    ...textFooter(siteName, sender, notice.reason),
+    ...(notice.unsubscribe ? ['', `${notice.unsubscribe.label}: ${notice.unsubscribe.url}`] : []),
+    '',
+  ].join('\n');
+  const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
+  const { action } = notice;
+  const content = join(
+    [
+      paragraph(t.hello),
+      ...notice.paragraphs.map(paragraph),
+      ...(action
+        ? [
+            paragraph(
+              html`<a href="${action.url}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${action.label}</a>`,
+            ),
+            html`<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">${t.pasteLink} <a href="${action.url}" style="color:${MUTED};word-break:break-all">${action.url}</a></p>`,
+          ]
+        : []),
+      html`<p style="margin:0">— ${siteName}</p>`,
+    ],
+    '\n',
+  );
+  return {
+    to: context.to,
+    subject,
+    text,
+    html: frame({ lang, t, subject, siteName, sender, content, reason: notice.reason, unsubscribeUrl: notice.unsubscribe?.url }),
+    headers: notice.unsubscribe ? listHeaders(notice.unsubscribe.url) : {},
+  };
+};
+
+/** A monthly renewal failed and Stripe will retry: the link to change the card. */
+export const paymentFailedEmail = (
+  context: DonorMailContext & { campaignTitle: string; amount: number; currency: string; manageUrl?: string | undefined },
+): OutgoingEmail => {
+  const { lang, t } = speech(context.lang ?? context.sender?.language);
+  const m = t.paymentFailed;
+  const values = { campaign: toOneLine(context.campaignTitle), amount: amountIn(lang, context.amount, context.currency), site: context.siteName };
+  return noticeEmail(context, {
+    subject: fill(m.subject, values),
+    paragraphs: [fill(m.failed, values), context.manageUrl ? m.retry : m.retryNoLink],
+    action: context.manageUrl ? { label: m.button, url: context.manageUrl } : undefined,
+    reason: fill(m.reason, values),
+  });
+};
+
+/** Stripe gave up collecting a monthly gift: it has ended; a way to give again. */
+export const monthlyEndedEmail = (context: DonorMailContext & { campaignTitle: string; giveAgainUrl: string }): OutgoingEmail => {
+  const { t } = speech(context.lang ?? context.sender?.language);
+  const m = t.monthlyEnded;
+  const values = { campaign: toOneLine(context.campaignTitle), site: context.siteName };
+  return noticeEmail(context, {
+    subject: fill(m.subject, values),
+    paragraphs: [fill(m.ended, values), fill(m.thanks, values)],
+    action: { label: m.button, url: context.giveAgainUrl },
+    reason: fill(t.paymentFailed.reason, values),
+  });
+};
+
+/**
+ * The reminder a reader asked for: the link back to the appeal, and the link that cancels every other reminder to
+ * the address (visible and as RFC 8058 one-click headers). Anyone can ask for a reminder to any address, so it
+ * carries nothing the requester typed: no name, only the campaign's own title.
+ */
+export const reminderEmail = (context: DonorMailContext & { campaignTitle: string; donateUrl: string; unsubscribeUrl: string }): OutgoingEmail => {
+  const { t } = speech(context.lang ?? context.sender?.language);
+  const m = t.reminder;
+  const values = { campaign: toOneLine(context.campaignTitle), site: context.siteName };
+  return noticeEmail(context, {
+    subject: fill(m.subject, values),
+    paragraphs: [fill(m.asked, values), m.give],
+    action: { label: fill(m.button, values), url: context.donateUrl },
+    reason: fill(m.reason, values),
+    unsubscribe: { label: m.unsubscribe, url: context.unsubscribeUrl },
+  });
+};

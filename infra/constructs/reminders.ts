@@ -1,0 +1,99 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { Construct } from 'constructs';
+import { RemindersConfig } from '../../functions/configs.js';
+import type { StageConfig } from '../config.js';
+import { acceptFinding } from '../nag.js';
+import { AppFunction } from './app-function.js';
+import { FailureQueue } from './failure-queue.js';
+import { Feature } from './feature.js';
+import type { SiteEnvironment } from './site.js';
+
+export interface RemindersProps {
+  config: StageConfig;
+  site: SiteEnvironment;
+  signingSecret: ISecret;
+  subscribersTable: ITable;
+  donationsTable: ITable;
+  emailIdentity: IEmailIdentity;
+  configurationSet: IConfigurationSet;
+}
+
+/** How often the schedule runs the job: a reminder leaves within this much of 09:00 on its day. */
+export const REMINDERS_EVERY = Duration.minutes(5);
+
+/**
+ * "Remind me later": the job that sends the reminders that are due, run by an EventBridge rule every few minutes.
+ * It finds them through the due-time index (a Query per index partition of each day), sends each through the
+ * mailer's one path (suppressions, the sent-mail ledger) and deletes it.
+ */
+export class Reminders extends Feature {
+  readonly functions: { reminders: AppFunction };
+  readonly failures: FailureQueue;
+
+  constructor(scope: Construct, id: string, props: RemindersProps) {
+    super(scope, id);
+    const { config } = props;
+    const reminders = new AppFunction(this, 'RemindersFunction', {
+      entry: 'reminders',
+      secretsExtension: true,
+      description: 'Reminders job: sends the reminders that are due, once each, then deletes them',
+      timeout: Duration.minutes(2),
+      config: RemindersConfig,
+      environment: (bind) => ({
+        ...props.site,
+        LIST_IDS: config.lists.join(','),
+        DEFAULT_LIST: config.defaultList,
+        CONSENT_VERSION: config.consentVersion,
+        CONFIRM_TTL_DAYS: String(config.confirmTtlDays),
+        MAIL_INTERVAL_SECONDS: undefined,
+        SIGNUP_ADDRESS_LIMIT_PER_HOUR: undefined,
+        COUNTER_SHARDS: undefined,
+        // The reminders (their due-time index, then each one deleted), the suppression check and the sent-mail ledger.
+        SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
+          items: {
+            'dynamodb:GetItem': ['SUB#', 'SUPPRESS#', 'MAIL#'],
+            'dynamodb:PutItem': ['MAIL#'],
+            'dynamodb:UpdateItem': ['MAIL#'],
+            'dynamodb:DeleteItem': ['REMIND#'],
+          },
+          query: ['gsi1'],
+        }),
+        // A campaign's title, and whether it still takes gifts.
+        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { items: { 'dynamodb:GetItem': ['CAMPAIGN#'] } }),
+        SIGNING_SECRET_ID: bind.secret(props.signingSecret),
+        MAIL_FROM: config.mailFrom,
+        MAIL_REPLY_TO: config.replyTo,
+        SES_CONFIGURATION_SET: bind.mailSender(props.emailIdentity, props.configurationSet),
+        CHARITY_NAME: config.charityName,
+        CHARITY_REGISTRATION: config.charityRegistration,
+        POSTAL_ADDRESS: config.postalAddress,
+        SENDER_NAME: config.senderName,
+        SITE_TIME_ZONE: config.timeZone,
+      }),
+    });
+    this.functions = { reminders };
+    // One run at a time is enough, and a run that fails is simply the next one's work: no retry of a stale run.
+    this.failures = new FailureQueue(this, 'RemindersFailureQueue', {
+      receives: 'failed invocations',
+      alarm: { id: 'RemindersFailuresAlarm', description: 'Runs of the reminders job failed' },
+    });
+    reminders.fn.configureAsyncInvoke({ retryAttempts: 0, onFailure: new SqsDestination(this.failures) });
+    new Rule(this, 'RemindersSchedule', {
+      description: 'Runs the reminders job',
+      schedule: Schedule.rate(REMINDERS_EVERY),
+      // An invocation EventBridge could not make waits in the same alarmed queue.
+      targets: [new LambdaFunction(reminders.fn, { event: RuleTargetInput.fromObject({}), retryAttempts: 0, deadLetterQueue: this.failures })],
+    });
+    acceptFinding(
+      reminders,
+      'Serverless-LambdaDLQ',
+      'Serverless-LambdaDLQ: a failed scheduled run goes to an on-failure destination (an alarmed SQS queue); the next run, minutes later, does its work.',
+    );
+  }
+}
