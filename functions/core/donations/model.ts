@@ -16,6 +16,23 @@ export type Frequency = z.infer<typeof Frequency>;
 export const CAMPAIGN_TITLE_MAX_LENGTH = 200;
 
 /**
+ * One step of a campaign's monthly ask: to a donor who chose at least `amount` once, the chooser offers `monthly`
+ * a month instead. The highest `amount` at or below the chosen one applies (see upsellFor).
+ */
+export const UpsellStep = z.object({ amount: z.int().check(z.positive()), monthly: z.int().check(z.positive()) });
+export type UpsellStep = z.infer<typeof UpsellStep>;
+
+/** A campaign's monthly ask, by ascending one-time amount, each amount once. */
+export const Upsell = z.array(UpsellStep).check(
+  z.maxLength(8),
+  z.refine((steps) => steps.every((step, i) => i === 0 || (steps[i - 1]?.amount ?? 0) < step.amount), 'Upsell amounts must be given once each, smallest first.'),
+);
+export type Upsell = z.infer<typeof Upsell>;
+
+/** The appeal's settings an admin may leave out: what a campaign made before they existed reads as. */
+export const APPEAL_DEFAULTS = { defaultFrequency: 'once', thankDays: 90, snoozeDays: 14 } as const;
+
+/**
  * A campaign's title as an admin sets it: shown on the banner and the chooser, and put in the Subject of every
  * receipt, so it is one line: no C0 or C1 control characters (CR, LF, tab...) and no U+2028/U+2029 line or
  * paragraph separators, which would break the Subject header or forge lines in the text part.
@@ -38,6 +55,14 @@ export const CampaignSettings = z.object({
   suggestedAmounts: z.array(z.int().check(z.positive())).check(z.maxLength(8)),
   minAmount: z.int().check(z.positive()),
   maxAmount: z.int().check(z.positive()),
+  /** The frequency the chooser (and the banner) starts on: monthly-first asks raise more monthly gifts. */
+  defaultFrequency: z.optional(Frequency),
+  /** The monthly ask offered after a one-time amount is chosen (see UpsellStep); none when absent or empty. */
+  upsell: z.optional(Upsell),
+  /** Days the embed thanks a browser that gave, instead of asking again (APPEAL_DEFAULTS when absent). */
+  thankDays: z.optional(z.int().check(z.gte(0), z.lte(3650))),
+  /** Days the embed stays hidden after its close button (APPEAL_DEFAULTS when absent). */
+  snoozeDays: z.optional(z.int().check(z.gte(0), z.lte(3650))),
 });
 export type CampaignSettings = z.infer<typeof CampaignSettings>;
 
@@ -51,10 +76,16 @@ export const Campaign = z.extend(CampaignSettings, {
   raised: z.int(),
   donations: z.int(),
   donors: z.int(),
+  /** The fees donors chose to cover, within `raised` (absent: none yet). */
+  feesCovered: z.optional(z.int()),
   createdAt: instant(),
   updatedAt: instant(),
 });
 export type Campaign = z.infer<typeof Campaign>;
+
+/** The monthly amount a campaign offers instead of a one-time `amount`; undefined when no step applies. */
+export const upsellFor = (campaign: Pick<CampaignSettings, 'upsell'>, amount: number): number | undefined =>
+  (campaign.upsell ?? []).filter((step) => step.amount <= amount).at(-1)?.monthly;
 /**
  * A campaign's currency is fixed when it is created: its totals, its gifts' receipts and its refunds are all in
  * that currency, and a gift in another one is never counted. Thrown by CampaignRepository.saveSettings.
@@ -74,7 +105,7 @@ export class CampaignCurrencyLockedError extends DomainError {
 }
 
 /** The stored campaign without its totals. */
-export const CampaignRecord = z.omit(Campaign, { raised: true, donations: true, donors: true });
+export const CampaignRecord = z.omit(Campaign, { raised: true, donations: true, donors: true, feesCovered: true });
 export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
 /** What a gift has added to its campaign's totals so far (or, when `unassigned`, to the unassigned totals). */
@@ -82,6 +113,8 @@ export const Contribution = z.object({
   raised: z.int(),
   donations: z.int(),
   donor: z.boolean(),
+  /** The part of `raised` that is a fee the donor covered (absent: none). */
+  feesCovered: z.optional(z.int()),
   /**
    * Counted in the unassigned totals of the gift's currency: paid, but no campaign can count it (its campaign is
    * unknown, or takes another currency). A donor is never counted there.
