@@ -187,7 +187,12 @@ export class DynamoGiftLedger implements GiftLedger {
           Update: {
             TableName: this.tableName,
             Key: donationKeys.totals(change.campaign, randomShard(change.shards)),
-            ...addExpression({ raised: change.raised, donations: change.donations, donors: donor ? 1 : 0 }),
+            ...addExpression({
+              raised: change.raised,
+              donations: change.donations,
+              donors: donor ? 1 : 0,
+              ...(change.feesCovered ? { feesCovered: change.feesCovered } : {}),
+            }),
           },
         };
       });

@@ -80,7 +80,8 @@ export const followDonateLink = async (
     const campaign = monthly === undefined ? undefined : await deps.campaigns.get(settings.id);
     if (monthly !== undefined && campaign) return { upsell: { campaign, amount: gift.amount, monthly, subscribe } };
   }
-  const session = await startCheckout(deps, { ...gift, frequency: query.frequency, subscribe, lang: query.lang, client });
+  const session = await startCheckout(deps, { ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee: false, anonymous: false, mode: 'redirect', client });
+  if (!('url' in session)) throw new Error('a donation link made an embedded checkout');
   return { checkoutUrl: session.url };
 };
 

@@ -15,6 +15,28 @@ export type Frequency = z.infer<typeof Frequency>;
 
 export const CAMPAIGN_TITLE_MAX_LENGTH = 200;
 
+export const TRIBUTE_NAME_MAX_LENGTH = 100;
+
+/**
+ * A gift given in honour or in memory of someone: the name as the donor wrote it, one line (it goes on the receipt
+ * and in the export), at most 100 characters.
+ */
+export const Tribute = z.object({
+  type: z.enum(['honour', 'memory'], { error: 'A tribute is "honour" or "memory".' }),
+  name: z.pipe(
+    z.string({ error: 'A tribute names someone.' }),
+    z.pipe(
+      z.transform((s: string) => s.trim()),
+      z.string().check(
+        z.minLength(1, 'A tribute names someone.'),
+        z.maxLength(TRIBUTE_NAME_MAX_LENGTH, `A tribute name has at most ${TRIBUTE_NAME_MAX_LENGTH} characters.`),
+        z.refine((s) => !hasControlCharacters(s), 'A tribute name must be one line: no line breaks or other control characters.'),
+      ),
+    ),
+  ),
+});
+export type Tribute = z.infer<typeof Tribute>;
+
 /**
  * One step of a campaign's monthly ask: to a donor who chose at least `amount` once, the chooser offers `monthly`
  * a month instead. The highest `amount` at or below the chosen one applies (see upsellFor).
@@ -181,6 +203,12 @@ export const Gift = z.object({
   contributed: Contribution,
   /** The donor's language, from the checkout's metadata: their receipt and newsletter opt-in speak it. */
   lang: z.optional(z.enum(LANGUAGES)),
+  /** The part of `amount` (what was charged) that is the payment fee the donor chose to cover: the gift is the rest. */
+  feeCovered: z.optional(z.int().check(z.gte(0))),
+  /** In honour or in memory of someone, as the donor wrote it at checkout. */
+  tribute: z.optional(Tribute),
+  /** The donor asked that their name appear on no public surface. */
+  anonymous: z.optional(z.boolean()),
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
   version: z.int().check(z.gte(0)),
@@ -212,6 +240,10 @@ export type PaymentEvent =
       offersSignup: boolean;
       /** The language the donor gave in (the checkout's metadata), when it is one of ours. */
       lang?: Language | undefined;
+      /** The fee the donor covered, within `amount` (the checkout's metadata). */
+      feeCovered?: number | undefined;
+      tribute?: Tribute | undefined;
+      anonymous?: boolean | undefined;
       at: Date;
     }
   /**
@@ -224,6 +256,10 @@ export type PaymentEvent =
   | { kind: 'subscription'; subscription: string; status: 'active' | 'ended'; campaign?: string | undefined; at: Date }
   | { kind: 'ignored'; reason: string };
 
+/** How Checkout is shown: Stripe's page (the default), or Stripe's embedded form in the page the donor is on. */
+export const CheckoutMode = z.enum(['redirect', 'embedded']);
+export type CheckoutMode = z.infer<typeof CheckoutMode>;
+
 export const CheckoutRequest = z.object({
   campaign: CampaignId,
   amount: z
@@ -235,5 +271,16 @@ export const CheckoutRequest = z.object({
   subscribe: z._default(z.boolean(), false),
   /** The donor's language: Checkout's, the pages it returns to, the receipt's and the opt-in's (contract extension). */
   lang: RequestedLanguage,
+  /** The donor adds the payment fee, so that all of `amount` reaches the campaign (see fees.ts). */
+  coverFee: z._default(z.boolean(), false),
+  tribute: z.optional(Tribute),
+  /** The donor's name appears on no public surface (it stays on their receipt and in the admins' export). */
+  anonymous: z._default(z.boolean(), false),
+  mode: z._default(CheckoutMode, 'redirect'),
+  /**
+   * Embedded mode: the page the donor is on, where Stripe brings them back after paying. Only a page on one of the
+   * site's origins (no open redirect); the built-in thank-you page when absent.
+   */
+  returnUrl: z.optional(z.string().check(z.maxLength(2000))),
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

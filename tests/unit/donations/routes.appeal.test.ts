@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckoutParams, Payments } from '../../../functions/core/donations/ports.js';
 import { upsellFor } from '../../../functions/core/donations/model.js';
+import type { DonationSettings } from '../../../functions/core/donations/checkout.js';
+import { FeeRates } from '../../../functions/core/donations/fees.js';
+import { parse } from '../../../functions/core/shared/schema.js';
 import { campaignSettings, makeDonationsHandler } from '../../support/donation-fakes.js';
 import { bodyOf, httpEvent } from '../../support/events.js';
 
 /** Checkout Sessions keyed by idempotency key, as Stripe returns the same session for the same key. */
 class FakePayments implements Payments {
   readonly sessions = new Map<string, CheckoutParams>();
-  async createCheckout(params: CheckoutParams, idempotencyKey: string) {
+  async createCheckout(params: CheckoutParams, idempotencyKey: string): Promise<{ id: string; url: string | null; open: boolean; clientSecret?: string }> {
     this.sessions.set(idempotencyKey, params);
     return { id: `cs_${idempotencyKey}`, url: `https://checkout.example.org/${idempotencyKey}`, open: true };
   }
@@ -140,5 +143,142 @@ describe('the chooser without JavaScript', () => {
     const result = await handler(donate('campaign=ukraine&currency=usd&frequency=once&amount=3000&lang=uk'));
     expect(result.body).toContain('Зробите внесок щомісячним?');
     expect(result.body).toContain('Залишити разовий внесок');
+  });
+});
+
+/** Payments that answer an embedded session with its client secret, as Stripe does. */
+class EmbeddingPayments extends FakePayments {
+  override async createCheckout(params: CheckoutParams, idempotencyKey: string) {
+    const session = await super.createCheckout(params, idempotencyKey);
+    return params.embedded ? { ...session, url: null, clientSecret: `${session.id}_secret_abc` } : session;
+  }
+}
+
+const checkoutWith = async (settings: Partial<DonationSettings> = {}) => {
+  const made = await makeDonationsHandler(new EmbeddingPayments(), {
+    currencies: ['usd', 'jpy', 'cad'],
+    campaigns: [campaignSettings(), campaignSettings({ id: 'tokyo', currency: 'jpy', minAmount: 100, maxAmount: 1_000_000 }), campaignSettings({ id: 'maple', currency: 'cad' })],
+    settings: { feeRates: parse(FeeRates, 'usd:0.029+30,jpy:0.036+0'), ...settings },
+  });
+  const post = (body: Record<string, unknown>) =>
+    made.handler(httpEvent({ method: 'POST', path: '/v1/donations/checkout', body: { campaign: 'ukraine', amount: 2500, currency: 'usd', ...body } }));
+  return { ...made, post, sessions: () => [...made.payments.sessions.values()] };
+};
+
+const EMBEDDED = { publishableKey: 'pk_test_abc', stripeJsUrl: 'https://js.stripe.com/endive/stripe.js', returnOrigins: ['https://news.example.org'] };
+
+describe('POST /v1/donations/checkout: covering the fee', () => {
+  it('charges the gift grossed up by the fee, says the total, and carries the fee apart', async () => {
+    const { post, sessions } = await checkoutWith();
+    const result = await post({ coverFee: true });
+    expect(result.statusCode).toBe(201);
+    expect(bodyOf(result)).toMatchObject({ total: 2606 });
+    expect(sessions()[0]).toMatchObject({ amount: 2606, feeCovered: 106, mode: 'payment' });
+  });
+
+  it('grosses up a monthly gift too (each month is charged the total), and a zero-decimal currency in whole units', async () => {
+    const { post, sessions } = await checkoutWith();
+    expect(bodyOf(await post({ coverFee: true, frequency: 'monthly' }))).toMatchObject({ total: 2606 });
+    expect(bodyOf(await post({ campaign: 'tokyo', currency: 'jpy', amount: 3000, coverFee: true }))).toMatchObject({ total: 3113 });
+    expect(sessions().map((p) => [p.mode, p.amount, p.feeCovered])).toEqual([
+      ['subscription', 2606, 106],
+      ['payment', 3113, 113],
+    ]);
+  });
+
+  it('charges the gift alone without the box ticked, and says no total', async () => {
+    const { post, sessions } = await checkoutWith();
+    const body = bodyOf(await post({ coverFee: false }));
+    expect(body).not.toHaveProperty('total');
+    expect(sessions()[0]?.amount).toBe(2500);
+    expect(sessions()[0]).not.toHaveProperty('feeCovered');
+  });
+
+  it('refuses to cover the fee in a currency without a rate (400 invalid_field coverFee)', async () => {
+    const { post, sessions } = await checkoutWith();
+    const result = await post({ campaign: 'maple', currency: 'cad', coverFee: true });
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toMatchObject({ error: { code: 'invalid_field', field: 'coverFee', message: 'Covering the fee is not offered for gifts in CAD.' } });
+    expect(sessions()).toEqual([]);
+  });
+
+  it('makes the same gift with and without the fee two sessions, and the same one twice one', async () => {
+    const { post, sessions } = await checkoutWith();
+    const first = bodyOf(await post({ coverFee: true }));
+    expect(bodyOf(await post({ coverFee: true }))).toEqual(first);
+    await post({});
+    expect(sessions()).toHaveLength(2);
+  });
+});
+
+describe('POST /v1/donations/checkout: tributes and anonymous gifts', () => {
+  it('carries a tribute (its name trimmed) and the anonymous choice to the session', async () => {
+    const { post, sessions } = await checkoutWith();
+    expect((await post({ tribute: { type: 'memory', name: '  Olena Kovalenko ' }, anonymous: true })).statusCode).toBe(201);
+    expect(sessions()[0]).toMatchObject({ tribute: { type: 'memory', name: 'Olena Kovalenko' }, anonymous: true });
+  });
+
+  it.each([
+    [{ type: 'honor', name: 'Maria' }, 'tribute.type', 'A tribute is "honour" or "memory".'],
+    [{ type: 'honour', name: 'x'.repeat(101) }, 'tribute.name', 'A tribute name has at most 100 characters.'],
+    [{ type: 'honour', name: 'Maria\nBcc: x@example.org' }, 'tribute.name', 'A tribute name must be one line: no line breaks or other control characters.'],
+    [{ type: 'honour', name: '   ' }, 'tribute.name', 'A tribute names someone.'],
+  ])('refuses the tribute %j (400 invalid_field %s)', async (tribute, field, message) => {
+    const { post, sessions } = await checkoutWith();
+    const result = await post({ tribute });
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toMatchObject({ error: { code: 'invalid_field', field, message } });
+    expect(sessions()).toEqual([]);
+  });
+
+  it('takes a name of exactly 100 characters', async () => {
+    const { post } = await checkoutWith();
+    expect((await post({ tribute: { type: 'honour', name: 'я'.repeat(100) } })).statusCode).toBe(201);
+  });
+});
+
+describe('POST /v1/donations/checkout: embedded Checkout', () => {
+  it('refuses mode "embedded" where the site does not offer it (400 invalid_field mode)', async () => {
+    const { post, sessions } = await checkoutWith();
+    const result = await post({ mode: 'embedded', returnUrl: 'https://news.example.org/a' });
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toMatchObject({ error: { code: 'invalid_field', field: 'mode' } });
+    expect(sessions()).toEqual([]);
+  });
+
+  it('answers the session id, its client secret and what the page needs to load Stripe.js, with no URL', async () => {
+    const { post, sessions } = await checkoutWith({ embedded: EMBEDDED });
+    const result = await post({ mode: 'embedded', returnUrl: 'https://news.example.org/2026/story?x=1#appeal', coverFee: true });
+    expect(result.statusCode).toBe(201);
+    const body = bodyOf(result);
+    expect(body).toEqual({ id: expect.any(String), clientSecret: `${body.id}_secret_abc`, publishableKey: 'pk_test_abc', stripeJsUrl: 'https://js.stripe.com/endive/stripe.js', total: 2606 });
+    // Back to the page the donor gave on, without its fragment, with the session for the page to find.
+    expect(sessions()[0]?.embedded).toEqual({ returnUrl: 'https://news.example.org/2026/story?x=1&appeal_checkout={CHECKOUT_SESSION_ID}' });
+  });
+
+  it('returns to the built-in thank-you page when the request names no page', async () => {
+    const { post, sessions } = await checkoutWith({ embedded: EMBEDDED });
+    await post({ mode: 'embedded', lang: 'pl' });
+    expect(sessions()[0]?.embedded?.returnUrl).toBe('https://api.example.org/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}&lang=pl');
+  });
+
+  it.each([
+    'https://evil.example.org/phish',
+    'https://news.example.org.evil.example/',
+    'https://user:pass@news.example.org/',
+    'javascript:alert(1)',
+    '//news.example.org/a',
+    'http://news.example.org/a',
+  ])('never returns a donor to %s (400 invalid_field returnUrl): no open redirect', async (returnUrl) => {
+    const { post, sessions } = await checkoutWith({ embedded: EMBEDDED });
+    const result = await post({ mode: 'embedded', returnUrl });
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toMatchObject({ error: { code: 'invalid_field', field: 'returnUrl' } });
+    expect(sessions()).toEqual([]);
+  });
+
+  it('keeps redirect the default, even where embedded is offered', async () => {
+    const { post } = await checkoutWith({ embedded: EMBEDDED });
+    expect(bodyOf(await post({}))).toMatchObject({ url: expect.stringMatching(/^https:\/\/checkout\.example\.org\//) });
   });
 });
