@@ -60,6 +60,10 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     POSTAL_ADDRESS: '300 Example Street, Alexandria, VA 22314, USA (demo address)',
     SITE_ORIGINS: new URL(resources.url).origin,
     LOG_LEVEL: 'WARN',
+    // The in-page checkout, with the simulator's Stripe.js and the simulator account's publishable key.
+    EMBEDDED_CHECKOUT: 'true',
+    STRIPE_PUBLISHABLE_KEY: STRIPE_TEST_KEY.replace(/^sk_/, 'pk_'),
+    STRIPE_JS_URL: `${resources.url}/_local/stripe/v3`,
   };
   const forced: Record<string, string> = {
     EXPORT_BUCKET_NAME: resources.exportBucket,
