@@ -106,7 +106,7 @@ const STRIPE_JS = String.raw`(() => {
 `;
 
 /** The embedded checkout page's own script: pays through the complete action with the client secret, then tells Stripe.js. */
-const FRAME_JS = String.raw`(() => {
+const FRAME_JS = `(() => {
   'use strict';
   const form = document.getElementById('embedded-pay');
   const problem = document.getElementById('embedded-problem');
