@@ -9,7 +9,7 @@ import { DynamoCampaignRepository } from '../functions/adapters/dynamo-donations
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../functions/core/subscriptions/counting.js';
 import { createAdminToken, revokeAdminTokens } from '../functions/core/admin/admin.js';
 import { checkCampaignCurrency, defaultBounds, saveCampaign } from '../functions/core/donations/campaigns.js';
-import { CampaignId, CampaignTitle, CurrencyCode } from '../functions/core/donations/model.js';
+import { CampaignId, CampaignTitle, CurrencyCode, Frequency, Upsell } from '../functions/core/donations/model.js';
 import { DomainError } from '../functions/core/shared/errors.js';
 import { DonationConfig } from '../functions/configs.js';
 import { loadStageConfig } from '../infra/config.js';
@@ -71,6 +71,23 @@ const acceptedCurrencies = (): string[] => {
   return parse(DonationConfig.shape.CURRENCIES, process.env.CURRENCIES);
 };
 
+/** `--upsell 1000:500,2500:800`: each one-time amount and the monthly amount offered instead, smallest first. */
+const parseUpsell = (value: string): Upsell => {
+  const steps = value.split(',').map((s) => s.trim()).filter(Boolean).map((step) => {
+    const match = /^(\d+):(\d+)$/.exec(step);
+    if (!match) throw new InvalidArgumentError(`upsell step "${step}" must be AMOUNT:MONTHLY in minor units, such as 2500:800.`);
+    return { amount: Number(match[1]), monthly: Number(match[2]) };
+  });
+  const result = safeParse(Upsell, steps);
+  if (!result.success) throw new InvalidArgumentError(result.error.issues[0]?.message ?? 'invalid upsell');
+  return result.data;
+};
+const days = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 3650) throw new InvalidArgumentError(`${name} must be a whole number of days from 0 to 3650.`);
+  return n;
+};
+
 const campaign = program.command('campaign').description('donation campaigns');
 const campaigns = (t: Target, shards?: number) => new DynamoCampaignRepository(t.dynamo, t.tables.donations, shards);
 
@@ -91,7 +108,11 @@ campaign
     if (!Number.isInteger(n) || n < 1 || n > MAX_SHARDS) throw new InvalidArgumentError(`shards must be a whole number from 1 to ${MAX_SHARDS}.`);
     return n;
   })
-  .action(async (o: { id: string; title: string; goal: number; currency: string; min?: number; max?: number; suggested?: number[]; closed?: boolean; reopen?: boolean; shards?: number }) => {
+  .option('--default-frequency <frequency>', 'what the chooser and the banner start on: once or monthly (default once)', schema(Frequency))
+  .option('--upsell <steps>', 'the monthly ask after a one-time amount, as AMOUNT:MONTHLY in minor units, comma-separated (1000:500,2500:800: from 10.00 once, offer 5.00 a month); "" for none', parseUpsell)
+  .option('--thank-days <n>', 'days the embed thanks a browser that gave instead of asking (default 90)', days('thank-days'))
+  .option('--snooze-days <n>', 'days the embed stays hidden after its close button (default 14)', days('snooze-days'))
+  .action(async (o: { id: string; title: string; goal: number; currency: string; min?: number; max?: number; suggested?: number[]; closed?: boolean; reopen?: boolean; shards?: number; defaultFrequency?: Frequency; upsell?: Upsell; thankDays?: number; snoozeDays?: number }) => {
     const currencies = acceptedCurrencies();
     checkCampaignCurrency(o.currency, currencies); // before opening the target: nothing to do there
     return withTarget(async (t) => {
@@ -109,6 +130,11 @@ campaign
           suggestedAmounts: o.suggested ?? existing?.suggestedAmounts ?? [1000, 2500, 5000, 10000].map((a) => (a / 100) * bounds.minAmount),
           minAmount: o.min ?? existing?.minAmount ?? bounds.minAmount,
           maxAmount: o.max ?? existing?.maxAmount ?? bounds.maxAmount,
+          // The appeal's settings: each kept as it is unless given.
+          defaultFrequency: o.defaultFrequency ?? existing?.defaultFrequency,
+          upsell: o.upsell ?? existing?.upsell,
+          thankDays: o.thankDays ?? existing?.thankDays,
+          snoozeDays: o.snoozeDays ?? existing?.snoozeDays,
         },
         { reopen: o.reopen === true },
       );

@@ -163,6 +163,23 @@ export const VARIABLES: Record<string, VariableDoc> = {
     text: "How long a warm donations function keeps a campaign's progress between reads, 0 to 60 (0: no cache; browsers keep it 30 s anyway), so a flood of banner views reads its shard items once every few seconds.",
     deployed: NOT_SET,
   },
+  FEE_RATES: {
+    text: "Each currency's payment fee, for donors who choose to cover it: `currency:rate+fixed`, comma-separated, the rate below 1 and the fixed part in the currency's minor units (`usd:0.029+30`; `jpy:0.036+0` in whole yen). A donor covering it pays `ceil((amount + fixed) / (1 − rate))`. Covering is refused in a currency without an entry.",
+    deployed: NOT_SET,
+  },
+  EMBEDDED_CHECKOUT: {
+    text: 'Whether the site offers Stripe\'s embedded Checkout inside its pages (`mode: "embedded"`); otherwise such a request is refused and donors go to Stripe\'s page.',
+    deployed: NOT_SET,
+  },
+  STRIPE_PUBLISHABLE_KEY: {
+    text: "The Stripe account's publishable key (`pk_…`, public), which Stripe.js needs on the page; required with `EMBEDDED_CHECKOUT`.",
+    deployed: NOT_SET,
+  },
+  SITE_ORIGINS: {
+    text: "The origins of the site's pages (comma-separated URLs), besides `SITE_URL`'s: the only pages embedded Checkout brings a donor back to (no open redirect).",
+    deployed: '`siteOrigins`',
+  },
+  STRIPE_JS_URL: { text: 'Only for a stand-in of Stripe.js (the dev server\'s simulator); Stripe\'s own script otherwise.', deployed: 'never set' },
   EXPORT_BUCKET_NAME: { text: 'The S3 bucket exports are written to (under `exports/`).', deployed: "the data stack's bucket" },
   EXPORT_WORKER_FUNCTION_NAME: { text: 'The export worker the admin API starts (an asynchronous invocation).', deployed: "the stack's export worker" },
   AWS_REGION: { text: 'The region the SDK clients call.', deployed: 'set by Lambda' },

@@ -31,7 +31,7 @@ export const donationKeys = {
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 // Items are read back through the domain schemas, which keep only their own fields (keys and indexes fall away).
 
-const TOTALS = new Set(['raised', 'donations', 'donors']);
+const TOTALS = new Set(['raised', 'donations', 'donors', 'feesCovered']);
 
 /** Campaigns: settings on one item, totals spread over `shards` items that the gift ledger adds to. */
 export class DynamoCampaignRepository implements CampaignRepository {
@@ -53,7 +53,8 @@ export class DynamoCampaignRepository implements CampaignRepository {
   private withTotals(record: CampaignRecord, shards: Record<string, unknown>[]) {
     this.knownShards.set(record.id, record.shards);
     const totals = sumNumbers(shards, (name) => TOTALS.has(name));
-    return parse(Campaign, { ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0 });
+    const fees = totals.feesCovered === undefined ? {} : { feesCovered: totals.feesCovered };
+    return parse(Campaign, { ...record, raised: totals.raised ?? 0, donations: totals.donations ?? 0, donors: totals.donors ?? 0, ...fees });
   }
 
   /**
@@ -93,9 +94,10 @@ export class DynamoCampaignRepository implements CampaignRepository {
     const names: Record<string, string> = {};
     // Only what an admin sets: a Campaign passed whole brings its shard count (never overwritten) and its totals
     // (kept on the shard items), which stay off this item.
-    const { shards: _shards, raised: _raised, donations: _donations, donors: _donors, createdAt: _created, updatedAt: _updated, ...own } =
+    const { shards: _shards, raised: _raised, donations: _donations, donors: _donors, feesCovered: _fees, createdAt: _created, updatedAt: _updated, ...own } =
       settings as CampaignSettings & Partial<Campaign>;
-    const sets = Object.entries(own).map(([name, value]) => {
+    // A setting left out (an optional one never set) is left as it is.
+    const sets = Object.entries(own).filter(([, value]) => value !== undefined).map(([name, value]) => {
       names[`#${name}`] = name;
       values[`:${name}`] = value;
       return `#${name} = :${name}`;
@@ -185,7 +187,12 @@ export class DynamoGiftLedger implements GiftLedger {
           Update: {
             TableName: this.tableName,
             Key: donationKeys.totals(change.campaign, randomShard(change.shards)),
-            ...addExpression({ raised: change.raised, donations: change.donations, donors: donor ? 1 : 0 }),
+            ...addExpression({
+              raised: change.raised,
+              donations: change.donations,
+              donors: donor ? 1 : 0,
+              ...(change.feesCovered ? { feesCovered: change.feesCovered } : {}),
+            }),
           },
         };
       });

@@ -6,7 +6,7 @@ import { parseEmailAddress } from '../core/shared/email-address.js';
 import { InvalidSignatureError } from '../core/shared/errors.js';
 import type { PaymentEvents } from '../core/donations/ports.js';
 import { logger } from '../platform/logger.js';
-import { idOf, isLiveKey, Metadata, translate } from './stripe-client.js';
+import { giftDetailsOf, idOf, isLiveKey, Metadata, translate } from './stripe-client.js';
 import { isHandledStripeEvent } from './stripe-handled-events.js';
 
 // What the webhook reads of each Stripe object, checked before use: the `stripe` package's types of the fields we
@@ -230,6 +230,7 @@ export class StripePaymentEvents implements PaymentEvents {
           subscribe: meta.subscribe === 'true',
           offersSignup: true,
           lang: meta.lang,
+          ...giftDetailsOf(meta, session.amount_total),
           checkoutSession: session.id,
           at,
         };
@@ -266,6 +267,7 @@ export class StripePaymentEvents implements PaymentEvents {
           subscribe: meta.subscribe === 'true',
           offersSignup: invoice.billing_reason === 'subscription_create',
           lang: meta.lang,
+          ...giftDetailsOf(meta, invoice.amount_paid),
           invoice: invoice.id,
           subscription,
           customer: idOf(invoice.customer),

@@ -29,11 +29,16 @@ export class StripePayments implements Payments {
   async createCheckout(params: CheckoutParams, idempotencyKey: string) {
     // The language goes on the session and on what it creates (payment or subscription): the webhook reads it for
     // the receipt and the newsletter opt-in, each month of a monthly gift included.
+    // Stripe's metadata limits (50 keys, keys up to 40 characters, values up to 500): 8 keys at most here, the
+    // longest value a tribute's name (100 characters).
     const metadata = {
       campaign: params.campaign.id,
       frequency: params.frequency,
       subscribe: String(params.subscribe),
       ...(params.lang ? { lang: params.lang } : {}),
+      ...(params.feeCovered ? { fee_covered: String(params.feeCovered) } : {}),
+      ...(params.tribute ? { tribute_type: params.tribute.type, tribute_name: params.tribute.name } : {}),
+      ...(params.anonymous ? { anonymous: 'true' } : {}),
     };
     // The line item's name, on Checkout, the receipt Stripe may send and the Customer Portal, in the donor's language.
     const product = { name: fill(messagesOf(params.lang).donations.lineItem, { campaign: params.campaign.title }) };
@@ -51,8 +56,11 @@ export class StripePayments implements Payments {
       ],
       metadata,
       customer_email: params.email,
-      success_url: params.successUrl,
-      cancel_url: params.cancelUrl,
+      // Embedded Checkout (`embedded_page` in the API version the `stripe` package pins; `embedded` before) takes a
+      // return URL and refuses success and cancel URLs: the donor never leaves the page, so there is no way back.
+      ...(params.embedded
+        ? { ui_mode: 'embedded_page' as const, return_url: params.embedded.returnUrl }
+        : { success_url: params.successUrl, cancel_url: params.cancelUrl }),
       ...(params.lang ? { locale: CHECKOUT_LOCALES[params.lang] } : {}),
       // A campaign counts gifts in its own currency: Checkout must not present the donor another one.
       adaptive_pricing: { enabled: false },
@@ -70,9 +78,9 @@ export class StripePayments implements Payments {
     // session stands now before sending a donor to it.
     if (session.lastResponse?.headers?.['idempotent-replayed'] === 'true') {
       const current = await stripe.checkout.sessions.retrieve(session.id).catch(translate);
-      return { id: current.id, url: current.url, open: current.status === 'open' };
+      return { id: current.id, url: current.url, open: current.status === 'open', clientSecret: current.client_secret };
     }
-    return { id: session.id, url: session.url, open: session.status === 'open' };
+    return { id: session.id, url: session.url, open: session.status === 'open', clientSecret: session.client_secret };
   }
 
   async describeCheckout(sessionId: string) {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { nonEmpty } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/model.js';
+import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
 import { BaseConfig, COUNTER_SHARDS, csv, optionalUrl, positiveInt } from '../platform/config.js';
 
 /** Donations: campaign progress and Stripe Checkout. */
@@ -17,5 +18,23 @@ export const DonationConfig = z.extend(BaseConfig, {
   /** How long the donations function keeps a campaign's progress between reads (0: no cache). */
   CAMPAIGN_CACHE_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(60))), 5),
   COUNTER_SHARDS,
-});
+  /** Each currency's payment fee, for donors who cover it: `currency:rate+fixed`, comma-separated (see fees.ts). */
+  FEE_RATES: z.prefault(FeeRates, DEFAULT_FEE_RATES),
+  /** Whether the site offers Stripe's embedded Checkout in its pages (`mode: "embedded"`); redirect is the default. */
+  EMBEDDED_CHECKOUT: z.prefault(z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')), 'false'),
+  /** The Stripe account's publishable key (`pk_…`), which Stripe.js needs; required with EMBEDDED_CHECKOUT. */
+  STRIPE_PUBLISHABLE_KEY: z.optional(z.string().check(z.regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'A Stripe publishable key, pk_test_… or pk_live_….'))),
+  /** Only for a stand-in of Stripe.js (the dev server's simulator). */
+  STRIPE_JS_URL: optionalUrl,
+  /** The origins of the site's pages (comma-separated), besides SITE_URL's: embedded Checkout returns donors only to them. */
+  SITE_ORIGINS: z._default(z.pipe(csv, z.array(z.url())), []),
+}).check(
+  z.refine((c) => !c.EMBEDDED_CHECKOUT || c.STRIPE_PUBLISHABLE_KEY !== undefined, {
+    message: 'EMBEDDED_CHECKOUT needs STRIPE_PUBLISHABLE_KEY: Stripe.js cannot start without it.',
+    path: ['STRIPE_PUBLISHABLE_KEY'],
+  }),
+);
 export type DonationConfig = z.infer<typeof DonationConfig>;
+
+/** Stripe.js, from Stripe (the versioned script of the API version the `stripe` package pins). */
+export const STRIPE_JS_URL = 'https://js.stripe.com/endive/stripe.js';

@@ -7,8 +7,13 @@ import type { DonationDeps } from '../core/donations/checkout.js';
 import type { DonationRoutesOptions } from './routes.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
 import type { DonationConfig } from '../configs.js';
+import { STRIPE_JS_URL } from './config.js';
 import { brandOf } from '../platform/config.js';
 import { stripeAndKeys } from '../platform/wiring/stripe.js';
+
+/** The origins embedded Checkout may bring a donor back to: the site's home page's and SITE_ORIGINS. */
+const returnOrigins = (config: DonationConfig) =>
+  [...new Set([...(config.SITE_URL ? [config.SITE_URL] : []), ...config.SITE_ORIGINS].map((url) => new URL(url).origin))];
 
 /** The donations function's dependencies: the donations table, the Stripe account (its secret re-read as it ages), the signing key. */
 export const buildDonations = async (config: DonationConfig, clients: ClientOptions, secrets: SecretSource) => {
@@ -29,6 +34,15 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
       cancelUrl: config.DONATION_CANCEL_URL,
       // The Customer Portal's way back: the site's home page (the built-in donation page when there is none).
       manageReturnUrl: config.SITE_URL,
+      feeRates: config.FEE_RATES,
+      embedded:
+        config.EMBEDDED_CHECKOUT && config.STRIPE_PUBLISHABLE_KEY
+          ? {
+              publishableKey: config.STRIPE_PUBLISHABLE_KEY,
+              stripeJsUrl: config.STRIPE_JS_URL ?? STRIPE_JS_URL,
+              returnOrigins: returnOrigins(config),
+            }
+          : undefined,
     },
   };
   const options: DonationRoutesOptions = {

@@ -1,7 +1,7 @@
 import { safeParse } from '../core/shared/schema.js';
-import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage } from '../core/donations/pages.js';
+import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage, upsellPage } from '../core/donations/pages.js';
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
-import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
+import { CampaignId, CheckoutRequest, Frequency } from '../core/donations/model.js';
 import { campaignProgress, UNKNOWN_CAMPAIGN } from '../core/donations/campaigns.js';
 import { checkDonateLink, DonateQuery, followDonateLink, hasAmount } from '../core/donations/donate-link.js';
 import { type DonationDeps, startCheckout } from '../core/donations/checkout.js';
@@ -74,7 +74,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         const campaign = safeParse(CampaignId, req.query.get('campaign')).data;
         // What the donor chose, as sent: shown again when the chooser comes back with an error.
         const choice = {
-          frequency: req.query.get('frequency') === 'monthly' ? ('monthly' as const) : ('once' as const),
+          frequency: safeParse(Frequency, req.query.get('frequency')).data,
           customAmount: req.query.get('custom_amount') ?? undefined,
           subscribe: req.query.get('subscribe') === 'true',
         };
@@ -91,6 +91,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           if (hasAmount(query)) await limitCheckouts(req);
           const link = await followDonateLink(deps, query, req.client);
           if ('checkoutUrl' in link) return seeOther(link.checkoutUrl);
+          if ('upsell' in link) return page(200, upsellPage(reader, base, link.upsell));
           return page(200, donateChooserPage(reader, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }));
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.

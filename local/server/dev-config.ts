@@ -64,6 +64,10 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     LOG_LEVEL: 'WARN',
     // The console's session cookie is Secure on every deployed stage (HTTPS); the dev server may be plain HTTP.
     SESSION_COOKIE_SECURE: new URL(resources.url).protocol === 'https:' ? 'true' : 'false',
+    // The in-page checkout, with the simulator's Stripe.js and the simulator account's publishable key.
+    EMBEDDED_CHECKOUT: 'true',
+    STRIPE_PUBLISHABLE_KEY: STRIPE_TEST_KEY.replace(/^sk_/, 'pk_'),
+    STRIPE_JS_URL: `${resources.url}/_local/stripe/v3`,
   };
   const forced: Record<string, string> = {
     EXPORT_BUCKET_NAME: resources.exportBucket,

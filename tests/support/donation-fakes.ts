@@ -2,7 +2,7 @@ import { type Campaign, CampaignCurrencyLockedError, type CampaignSettings, type
 import { ConflictError } from '../../functions/core/shared/errors.js';
 import type { GiftDeps } from '../../functions/core/donations/gifts.js';
 import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, Payments, TotalsChange, UnassignedTotals } from '../../functions/core/donations/ports.js';
-import type { DonationDeps } from '../../functions/core/donations/checkout.js';
+import type { DonationDeps, DonationSettings } from '../../functions/core/donations/checkout.js';
 import { type DonationRoutesOptions, makeHandler } from '../../functions/donations/routes.js';
 import { FakeClock, MemoryRateLimiter, makeSubscriptionDeps, testKeys } from './fakes.js';
 
@@ -67,6 +67,7 @@ export class MemoryGifts implements GiftLedger {
       campaign.raised += change.raised;
       campaign.donations += change.donations;
       campaign.donors += newDonor ? 1 : 0;
+      if (change.feesCovered) campaign.feesCovered = (campaign.feesCovered ?? 0) + change.feesCovered;
     }
     this.items.set(next.key, saved);
     return structuredClone(saved);
@@ -157,7 +158,14 @@ export class MemoryAttempts implements CheckoutAttempts {
  */
 export const makeDonationsHandler = async <P extends Payments>(
   payments: P,
-  options: { attempts?: CheckoutAttempts; currencies?: string[]; campaigns?: CampaignSettings[]; routes?: Partial<DonationRoutesOptions> } = {},
+  options: {
+    attempts?: CheckoutAttempts;
+    currencies?: string[];
+    campaigns?: CampaignSettings[];
+    routes?: Partial<DonationRoutesOptions>;
+    /** More of the donation settings (fee rates, embedded Checkout). */
+    settings?: Partial<DonationSettings>;
+  } = {},
 ) => {
   const clock = new FakeClock();
   const campaigns = new MemoryCampaigns();
@@ -168,7 +176,7 @@ export const makeDonationsHandler = async <P extends Payments>(
     attempts: options.attempts ?? new MemoryAttempts(),
     payments,
     keys: testKeys,
-    settings: { apiBaseUrl: 'https://api.example.org', currencies: options.currencies ?? ['usd'] },
+    settings: { apiBaseUrl: 'https://api.example.org', currencies: options.currencies ?? ['usd'], ...options.settings },
   };
   const handler = makeHandler(deps, {
     siteName: 'Example News',

@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { fractionDigits } from '../shared/money.js';
 import { safeParse } from '../shared/schema.js';
 import type { DonationDeps, DonationSettings } from './checkout.js';
-import { CampaignCurrencyLockedError, CampaignSettings } from './model.js';
+import { APPEAL_DEFAULTS, CampaignCurrencyLockedError, CampaignSettings } from './model.js';
 
 /** What `GET /v1/campaigns/{id}` says of an id it does not know, or that no campaign could have. */
 export const UNKNOWN_CAMPAIGN = 'There is no campaign with this id.';
@@ -12,7 +12,15 @@ export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns'>, id
   const campaign = await deps.campaigns.get(id);
   if (!campaign) throw new NotFoundError(UNKNOWN_CAMPAIGN);
   const { title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount } = campaign;
-  return { id, title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount };
+  return {
+    id, title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount,
+    // The appeal's settings, with what a campaign that never set them reads as; then the fees covered (within `raised`).
+    defaultFrequency: campaign.defaultFrequency ?? APPEAL_DEFAULTS.defaultFrequency,
+    upsell: campaign.upsell ?? [],
+    thankDays: campaign.thankDays ?? APPEAL_DEFAULTS.thankDays,
+    snoozeDays: campaign.snoozeDays ?? APPEAL_DEFAULTS.snoozeDays,
+    feesCovered: campaign.feesCovered ?? 0,
+  };
 };
 
 /** Defaults for a new campaign's bounds: 1.00 and 100,000.00 in its currency. */
@@ -54,6 +62,11 @@ export const saveCampaign = async (
   const settings = parsed.data;
   if (settings.minAmount > settings.maxAmount) {
     throw new ValidationError('invalid_amount', 'The minimum gift is above the maximum.', { field: 'minAmount' });
+  }
+  // A monthly ask checkout would refuse must never be offered.
+  const outside = (settings.upsell ?? []).find((step) => step.monthly < settings.minAmount || step.monthly > settings.maxAmount);
+  if (outside) {
+    throw new ValidationError('invalid_field', `The monthly amount ${outside.monthly} offered from ${outside.amount} is outside the campaign's minimum and maximum gift.`, { field: 'upsell' });
   }
   const existing = await deps.campaigns.getSettings(settings.id);
   if (existing && existing.currency !== settings.currency) throw new CampaignCurrencyLockedError(existing.id, existing.currency);

@@ -4,7 +4,7 @@ import type { Language } from '../shared/i18n/index.js';
 import type { Client } from '../shared/model.js';
 import { parseMajorAmount } from '../shared/money.js';
 import { checkGift, type DonationDeps, startCheckout } from './checkout.js';
-import { type Campaign, CampaignId, CurrencyCode, Frequency, RequestedLanguage } from './model.js';
+import { type Campaign, CampaignId, CurrencyCode, Frequency, RequestedLanguage, upsellFor } from './model.js';
 
 /** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
 export const DonateQuery = z.object({
@@ -17,6 +17,11 @@ export const DonateQuery = z.object({
   frequency: z._default(Frequency, 'once'),
   /** The chooser's newsletter box (`true` when ticked): the donor gets the double opt-in email after paying. */
   subscribe: z.optional(z.enum(['true', 'false'])),
+  /**
+   * `declined`: the donor saw the monthly ask for this one-time amount and kept the one-time gift, so it goes
+   * straight to Checkout (see followDonateLink).
+   */
+  upsell: z.optional(z.literal('declined')),
   /** The reader's language (the banner's and the chooser's forms carry it): the pages' and the gift's. */
   // A link must never lead to an error for its language: one we do not speak is no language (the browser's, then).
   lang: z.catch(RequestedLanguage, undefined),
@@ -41,23 +46,42 @@ const giftOfLink = async (deps: Pick<DonationDeps, 'campaigns' | 'settings'>, qu
   return { campaign: query.campaign, amount, currency };
 };
 
+/** The monthly ask the chooser shows before Checkout: the campaign, the one-time gift chosen and the monthly offer. */
+export interface UpsellOffer {
+  campaign: Campaign;
+  /** The one-time gift as chosen, in minor units (a typed amount already read). */
+  amount: number;
+  monthly: number;
+  subscribe: boolean;
+}
+
 /**
  * A donation link: without an amount, the campaign for the chooser page (open or ended: its page says which);
- * with one, a Checkout Session. Throws ValidationError for an unknown campaign, and for a closed one with an amount
- * and anything else startCheckout refuses.
+ * with a one-time amount that the campaign's monthly ask covers (and not declined already), that offer; else a
+ * Checkout Session. Never an offer to a donor who chose monthly. Throws ValidationError for an unknown campaign,
+ * and for a closed one with an amount and anything else startCheckout refuses.
  */
 export const followDonateLink = async (
   deps: DonationDeps,
   query: DonateQuery,
   client: Client,
-): Promise<{ choose: Campaign } | { checkoutUrl: string }> => {
+): Promise<{ choose: Campaign } | { upsell: UpsellOffer } | { checkoutUrl: string }> => {
   if (!hasAmount(query)) {
     const campaign = await deps.campaigns.get(query.campaign);
     if (!campaign) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
     return { choose: campaign };
   }
   const subscribe = query.subscribe === 'true';
-  const session = await startCheckout(deps, { ...(await giftOfLink(deps, query)), frequency: query.frequency, subscribe, lang: query.lang, client });
+  const gift = await giftOfLink(deps, query);
+  if (query.frequency === 'once' && query.upsell === undefined) {
+    // The amount is checked first: an amount the campaign refuses gets its error, not an offer.
+    const settings = await checkGift(deps, gift);
+    const monthly = upsellFor(settings, gift.amount);
+    const campaign = monthly === undefined ? undefined : await deps.campaigns.get(settings.id);
+    if (monthly !== undefined && campaign) return { upsell: { campaign, amount: gift.amount, monthly, subscribe } };
+  }
+  const session = await startCheckout(deps, { ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee: false, anonymous: false, mode: 'redirect', client });
+  if (!('url' in session)) throw new Error('a donation link made an embedded checkout');
   return { checkoutUrl: session.url };
 };
 

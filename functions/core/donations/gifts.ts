@@ -89,6 +89,9 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
         subscription: gift.subscription ?? event.subscription,
         customer: gift.customer ?? event.customer,
         lang: gift.lang ?? event.lang,
+        feeCovered: gift.feeCovered ?? event.feeCovered,
+        tribute: gift.tribute ?? event.tribute,
+        anonymous: gift.anonymous ?? event.anonymous,
         paidAt: gift.paidAt ?? (status === 'paid' ? at : undefined),
       };
     }
@@ -131,7 +134,10 @@ export const targetContribution = (gift: Gift, campaignCurrency: string | undefi
   if (gift.status !== 'paid' || gift.amount === undefined || gift.currency === undefined) return NOTHING;
   // Money under an open or lost dispute is not held: it counts neither in `raised` nor as a donation.
   const net = gift.disputed ? 0 : Math.max(0, gift.amount - gift.refunded);
-  const counted = { raised: net, donations: net > 0 ? 1 : 0 };
+  // The covered fee is counted within `raised`, in proportion to what is left of the charge (a full refund gives
+  // back all that was charged, fee included), rounded down so that it never exceeds the net.
+  const fees = gift.feeCovered && gift.amount > 0 ? Math.floor((gift.feeCovered * net) / gift.amount) : 0;
+  const counted = { raised: net, donations: net > 0 ? 1 : 0, ...(fees > 0 ? { feesCovered: fees } : {}) };
   return gift.currency === campaignCurrency ? { ...counted, donor: true } : { ...counted, donor: false, unassigned: true };
 };
 
@@ -157,20 +163,22 @@ const unassignedReason = (gift: Gift, campaign: CampaignRecord | undefined): Una
  */
 const totalsChanges = (deps: GiftDeps, gift: Gift, from: Contribution, to: Contribution, campaign: CampaignRecord | undefined) => {
   const changes: TotalsChange[] = [];
-  const add = (unassigned: boolean, raised: number, donations: number, newDonor: boolean) => {
-    if (raised === 0 && donations === 0 && !newDonor) return;
+  // The unassigned totals keep no fees: the covered fee is a campaign's figure.
+  const add = (unassigned: boolean, raised: number, donations: number, newDonor: boolean, fees: number) => {
+    if (raised === 0 && donations === 0 && !newDonor && fees === 0) return;
     if (unassigned && gift.currency) changes.push({ unassigned: gift.currency, raised, donations });
     if (!unassigned && gift.campaign) {
       const donor = newDonor ? donorKey(deps, gift) : undefined;
-      changes.push({ campaign: gift.campaign, shards: campaign?.shards ?? 1, raised, donations, newDonor: donor });
+      changes.push({ campaign: gift.campaign, shards: campaign?.shards ?? 1, raised, donations, newDonor: donor, ...(fees !== 0 ? { feesCovered: fees } : {}) });
     }
   };
   const [wasUnassigned, isUnassigned] = [from.unassigned === true, to.unassigned === true];
+  const [feesFrom, feesTo] = [from.feesCovered ?? 0, to.feesCovered ?? 0];
   if (wasUnassigned === isUnassigned) {
-    add(isUnassigned, to.raised - from.raised, to.donations - from.donations, to.donor && !from.donor);
+    add(isUnassigned, to.raised - from.raised, to.donations - from.donations, to.donor && !from.donor, feesTo - feesFrom);
   } else {
-    add(wasUnassigned, -from.raised, -from.donations, false);
-    add(isUnassigned, to.raised, to.donations, to.donor);
+    add(wasUnassigned, -from.raised, -from.donations, false, -feesFrom);
+    add(isUnassigned, to.raised, to.donations, to.donor, feesTo);
   }
   return changes;
 };
@@ -248,6 +256,9 @@ const followUp = async (deps: GiftDeps, gift: Gift, campaign: { title: string } 
         ...(gift.frequency === 'monthly' && gift.customer ? { customer: gift.customer } : {}),
         // In the language the donor gave in (English without one).
         ...(gift.lang ? { lang: gift.lang } : {}),
+        // The gift and the fee they covered on their own lines, and the tribute.
+        ...(gift.feeCovered ? { feeCovered: gift.feeCovered } : {}),
+        ...(gift.tribute ? { tribute: gift.tribute } : {}),
       },
     });
     flags.receiptQueued = true;

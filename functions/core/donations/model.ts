@@ -15,6 +15,45 @@ export type Frequency = z.infer<typeof Frequency>;
 
 export const CAMPAIGN_TITLE_MAX_LENGTH = 200;
 
+export const TRIBUTE_NAME_MAX_LENGTH = 100;
+
+/**
+ * A gift given in honour or in memory of someone: the name as the donor wrote it, one line (it goes on the receipt
+ * and in the export), at most 100 characters.
+ */
+export const Tribute = z.object({
+  type: z.enum(['honour', 'memory'], { error: 'A tribute is "honour" or "memory".' }),
+  name: z.pipe(
+    z.string({ error: 'A tribute names someone.' }),
+    z.pipe(
+      z.transform((s: string) => s.trim()),
+      z.string().check(
+        z.minLength(1, 'A tribute names someone.'),
+        z.maxLength(TRIBUTE_NAME_MAX_LENGTH, `A tribute name has at most ${TRIBUTE_NAME_MAX_LENGTH} characters.`),
+        z.refine((s) => !hasControlCharacters(s), 'A tribute name must be one line: no line breaks or other control characters.'),
+      ),
+    ),
+  ),
+});
+export type Tribute = z.infer<typeof Tribute>;
+
+/**
+ * One step of a campaign's monthly ask: to a donor who chose at least `amount` once, the chooser offers `monthly`
+ * a month instead. The highest `amount` at or below the chosen one applies (see upsellFor).
+ */
+export const UpsellStep = z.object({ amount: z.int().check(z.positive()), monthly: z.int().check(z.positive()) });
+export type UpsellStep = z.infer<typeof UpsellStep>;
+
+/** A campaign's monthly ask, by ascending one-time amount, each amount once. */
+export const Upsell = z.array(UpsellStep).check(
+  z.maxLength(8),
+  z.refine((steps) => steps.every((step, i) => i === 0 || (steps[i - 1]?.amount ?? 0) < step.amount), 'Upsell amounts must be given once each, smallest first.'),
+);
+export type Upsell = z.infer<typeof Upsell>;
+
+/** The appeal's settings an admin may leave out: what a campaign made before they existed reads as. */
+export const APPEAL_DEFAULTS = { defaultFrequency: 'once', thankDays: 90, snoozeDays: 14 } as const;
+
 /**
  * A campaign's title as an admin sets it: shown on the banner and the chooser, and put in the Subject of every
  * receipt, so it is one line: no C0 or C1 control characters (CR, LF, tab...) and no U+2028/U+2029 line or
@@ -38,6 +77,14 @@ export const CampaignSettings = z.object({
   suggestedAmounts: z.array(z.int().check(z.positive())).check(z.maxLength(8)),
   minAmount: z.int().check(z.positive()),
   maxAmount: z.int().check(z.positive()),
+  /** The frequency the chooser (and the banner) starts on: monthly-first asks raise more monthly gifts. */
+  defaultFrequency: z.optional(Frequency),
+  /** The monthly ask offered after a one-time amount is chosen (see UpsellStep); none when absent or empty. */
+  upsell: z.optional(Upsell),
+  /** Days the embed thanks a browser that gave, instead of asking again (APPEAL_DEFAULTS when absent). */
+  thankDays: z.optional(z.int().check(z.gte(0), z.lte(3650))),
+  /** Days the embed stays hidden after its close button (APPEAL_DEFAULTS when absent). */
+  snoozeDays: z.optional(z.int().check(z.gte(0), z.lte(3650))),
 });
 export type CampaignSettings = z.infer<typeof CampaignSettings>;
 
@@ -51,10 +98,16 @@ export const Campaign = z.extend(CampaignSettings, {
   raised: z.int(),
   donations: z.int(),
   donors: z.int(),
+  /** The fees donors chose to cover, within `raised` (absent: none yet). */
+  feesCovered: z.optional(z.int()),
   createdAt: instant(),
   updatedAt: instant(),
 });
 export type Campaign = z.infer<typeof Campaign>;
+
+/** The monthly amount a campaign offers instead of a one-time `amount`; undefined when no step applies. */
+export const upsellFor = (campaign: Pick<CampaignSettings, 'upsell'>, amount: number): number | undefined =>
+  (campaign.upsell ?? []).filter((step) => step.amount <= amount).at(-1)?.monthly;
 /**
  * A campaign's currency is fixed when it is created: its totals, its gifts' receipts and its refunds are all in
  * that currency, and a gift in another one is never counted. Thrown by CampaignRepository.saveSettings.
@@ -74,7 +127,7 @@ export class CampaignCurrencyLockedError extends DomainError {
 }
 
 /** The stored campaign without its totals. */
-export const CampaignRecord = z.omit(Campaign, { raised: true, donations: true, donors: true });
+export const CampaignRecord = z.omit(Campaign, { raised: true, donations: true, donors: true, feesCovered: true });
 export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
 /** What a gift has added to its campaign's totals so far (or, when `unassigned`, to the unassigned totals). */
@@ -82,6 +135,8 @@ export const Contribution = z.object({
   raised: z.int(),
   donations: z.int(),
   donor: z.boolean(),
+  /** The part of `raised` that is a fee the donor covered (absent: none). */
+  feesCovered: z.optional(z.int()),
   /**
    * Counted in the unassigned totals of the gift's currency: paid, but no campaign can count it (its campaign is
    * unknown, or takes another currency). A donor is never counted there.
@@ -148,6 +203,12 @@ export const Gift = z.object({
   contributed: Contribution,
   /** The donor's language, from the checkout's metadata: their receipt and newsletter opt-in speak it. */
   lang: z.optional(z.enum(LANGUAGES)),
+  /** The part of `amount` (what was charged) that is the payment fee the donor chose to cover: the gift is the rest. */
+  feeCovered: z.optional(z.int().check(z.gte(0))),
+  /** In honour or in memory of someone, as the donor wrote it at checkout. */
+  tribute: z.optional(Tribute),
+  /** The donor asked that their name appear on no public surface. */
+  anonymous: z.optional(z.boolean()),
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
   version: z.int().check(z.gte(0)),
@@ -179,6 +240,10 @@ export type PaymentEvent =
       offersSignup: boolean;
       /** The language the donor gave in (the checkout's metadata), when it is one of ours. */
       lang?: Language | undefined;
+      /** The fee the donor covered, within `amount` (the checkout's metadata). */
+      feeCovered?: number | undefined;
+      tribute?: Tribute | undefined;
+      anonymous?: boolean | undefined;
       at: Date;
     }
   /**
@@ -219,6 +284,10 @@ export type PaymentEvent =
     }
   | { kind: 'ignored'; reason: string };
 
+/** How Checkout is shown: Stripe's page (the default), or Stripe's embedded form in the page the donor is on. */
+export const CheckoutMode = z.enum(['redirect', 'embedded']);
+export type CheckoutMode = z.infer<typeof CheckoutMode>;
+
 export const CheckoutRequest = z.object({
   campaign: CampaignId,
   amount: z
@@ -230,5 +299,16 @@ export const CheckoutRequest = z.object({
   subscribe: z._default(z.boolean(), false),
   /** The donor's language: Checkout's, the pages it returns to, the receipt's and the opt-in's (contract extension). */
   lang: RequestedLanguage,
+  /** The donor adds the payment fee, so that all of `amount` reaches the campaign (see fees.ts). */
+  coverFee: z._default(z.boolean(), false),
+  tribute: z.optional(Tribute),
+  /** The donor's name appears on no public surface (it stays on their receipt and in the admins' export). */
+  anonymous: z._default(z.boolean(), false),
+  mode: z._default(CheckoutMode, 'redirect'),
+  /**
+   * Embedded mode: the page the donor is on, where Stripe brings them back after paying. Only a page on one of the
+   * site's origins (no open redirect); the built-in thank-you page when absent.
+   */
+  returnUrl: z.optional(z.string().check(z.maxLength(2000))),
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

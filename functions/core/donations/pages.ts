@@ -1,4 +1,5 @@
-import type { Campaign } from './model.js';
+import { APPEAL_DEFAULTS, type Campaign } from './model.js';
+import type { UpsellOffer } from './donate-link.js';
 import type { Brand } from '../shared/brand.js';
 import { homeButton, page } from '../shared/page-shell.js';
 import { speech } from '../shared/words.js';
@@ -60,7 +61,8 @@ const progress = (site: Brand, campaign: Campaign, ended: boolean) => {
 
 /** What the chooser shows besides the campaign: the frequency picked, and what came back from a failed try. */
 export interface ChooserState {
-  frequency: 'once' | 'monthly';
+  /** The frequency picked; the campaign's `defaultFrequency` (monthly-first or not) when none was. */
+  frequency?: 'once' | 'monthly' | undefined;
   /** The custom amount as the donor typed it, kept when it is shown again with an error. */
   customAmount?: string | undefined;
   subscribe?: boolean | undefined;
@@ -111,6 +113,7 @@ const problemOf = (site: Brand, message: string, amountRange?: { campaign: Campa
 export const donateChooserPage = (site: Brand, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly') => {
   if (!campaign.open) return campaignEndedPage(site, campaign);
   const state: ChooserState = typeof choice === 'string' ? { frequency: choice } : choice;
+  const frequency = state.frequency ?? campaign.defaultFrequency ?? APPEAL_DEFAULTS.defaultFrequency;
   const { m, banner, say, sayHtml, money, hiddenLang } = words(site);
   const c = m.chooser;
   const currency = campaign.currency;
@@ -118,7 +121,7 @@ export const donateChooserPage = (site: Brand, apiBaseUrl: string, campaign: Cam
   const hasError = problem !== undefined;
   const describedBy = `custom_amount-hint${hasError ? ' custom_amount-error' : ''}`;
   const radio = (value: 'once' | 'monthly', label: string) =>
-    html`<label class="choice"><input type="radio" name="frequency" value="${value}"${state.frequency === value && html` checked`}> ${label}</label>`;
+    html`<label class="choice"><input type="radio" name="frequency" value="${value}"${frequency === value && html` checked`}> ${label}</label>`;
   const amounts = join(
     campaign.suggestedAmounts.map((a) => html`<button type="submit" name="amount" value="${a}" formnovalidate>${money(a, currency)}</button>`),
     '\n',
@@ -163,6 +166,39 @@ ${hasError && html`<p class="field-error" id="custom_amount-error">${problem}</p
 <p class="muted">${sayHtml(c.stripe)}</p>`,
     site,
     { titlePrefix: hasError ? speech(site).t.page.errorPrefix : undefined },
+  );
+};
+
+/**
+ * The monthly ask, between a one-time amount chosen and Checkout: two buttons of equal weight, one to give the
+ * campaign's monthly amount instead, one to keep the one-time gift as chosen, each going straight on to Checkout
+ * with everything else the donor chose. Works without JavaScript (two forms, GET, as the chooser).
+ */
+export const upsellPage = (site: Brand, apiBaseUrl: string, offer: UpsellOffer) => {
+  const { m, sayHtml, say, money, hiddenLang } = words(site);
+  const u = m.upsell;
+  const { campaign } = offer;
+  const values = { amount: money(offer.amount, campaign.currency), monthly: money(offer.monthly, campaign.currency), campaign: campaign.title };
+  const common = html`<input type="hidden" name="campaign" value="${campaign.id}">
+<input type="hidden" name="currency" value="${campaign.currency}">
+${hiddenLang}${offer.subscribe && html`<input type="hidden" name="subscribe" value="true">
+`}`;
+  // The accepted offer says where it came from (the attribution's `component`, where the API records it).
+  return page(
+    u.title,
+    html`<p class="lead">${sayHtml(u.lead, values)}</p>
+<form method="get" action="${apiBaseUrl}/v1/donate">
+${common}<input type="hidden" name="frequency" value="monthly">
+<input type="hidden" name="component" value="upsell">
+<p><button type="submit" name="amount" value="${offer.monthly}">${say(u.accept, values)}</button></p>
+</form>
+<form method="get" action="${apiBaseUrl}/v1/donate">
+${common}<input type="hidden" name="frequency" value="once">
+<input type="hidden" name="upsell" value="declined">
+<p><button type="submit" name="amount" value="${offer.amount}">${say(u.keep, values)}</button></p>
+</form>
+<p class="muted">${sayHtml(m.chooser.stripe)}</p>`,
+    site,
   );
 };
 

@@ -1,5 +1,5 @@
 import type { Language } from '../shared/i18n/index.js';
-import type { Campaign, CampaignRecord, CampaignSettings, Gift, PaymentEvent } from './model.js';
+import type { Campaign, CampaignRecord, CampaignSettings, Gift, PaymentEvent, Tribute } from './model.js';
 
 export interface CampaignRepository {
   /** The campaign with its totals (summed from the items they are spread over). */
@@ -50,6 +50,8 @@ export interface CampaignTotalsChange {
    * counted unless an earlier gift already counted them.
    */
   newDonor?: string | undefined;
+  /** The change to the fees donors covered, within `raised` (absent: none). */
+  feesCovered?: number | undefined;
 }
 
 /** Gifts keyed by payment intent id, written with version checks like subscribers. */
@@ -91,6 +93,15 @@ export interface CheckoutParams {
   cancelUrl: string;
   /** The donor's language: Checkout's locale (where Stripe has it) and `lang` in the metadata, for the receipt. */
   lang?: Language | undefined;
+  /** The part of `amount` that is the fee the donor covers (metadata, so the ledger keeps it apart). */
+  feeCovered?: number | undefined;
+  tribute?: Tribute | undefined;
+  anonymous?: boolean | undefined;
+  /**
+   * Stripe's embedded form instead of its page: no success or cancel URL, and Stripe brings the donor back to
+   * `returnUrl` (with `{CHECKOUT_SESSION_ID}` filled in).
+   */
+  embedded?: { returnUrl: string } | undefined;
 }
 
 export interface CheckoutSummary {
@@ -110,7 +121,10 @@ export interface CheckoutSummary {
 
 export interface Payments {
   /** Creates a Checkout Session; the same idempotency key returns the same session. */
-  createCheckout(params: CheckoutParams, idempotencyKey: string): Promise<{ id: string; url: string | null; open: boolean }>;
+  createCheckout(
+    params: CheckoutParams,
+    idempotencyKey: string,
+  ): Promise<{ id: string; url: string | null; open: boolean; clientSecret?: string | null | undefined }>;
   /** What a Checkout Session was for, to thank the donor by amount; undefined when Stripe does not know it. */
   describeCheckout(sessionId: string): Promise<CheckoutSummary | undefined>;
   /**

@@ -238,6 +238,10 @@ export interface ReceiptContext {
   sender?: MailSender | undefined;
   /** The donor's language, as chosen when they gave; English without one. */
   lang?: string | undefined;
+  /** The part of `amount` (what was charged) that is the fee the donor covered. */
+  feeCovered?: number | undefined;
+  /** In honour or in memory of someone. */
+  tribute?: { type: 'honour' | 'memory'; name: string } | undefined;
 }
 
 /** The thank-you receipt for one counted payment (each month of a monthly gift gets its own). */
@@ -246,14 +250,29 @@ export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
   const m = t.receipt;
   const dates = messagesOf(lang).locale.dates;
   // English writes amounts and dates as its pages do ("$47.50", "9 December 2016"); other languages as Intl does.
-  const amount = lang === 'en' ? formatMoney(context.amount, context.currency) : formatAmount(messagesOf(lang).locale.numbers, context.amount, context.currency);
+  const money = (minor: number) => (lang === 'en' ? formatMoney(minor, context.currency) : formatAmount(messagesOf(lang).locale.numbers, minor, context.currency));
+  const amount = money(context.amount);
+  // A covered fee: the gift, the fee and what was charged, each on its own line (the thanks name what was charged).
+  const fee = context.feeCovered && context.feeCovered > 0 && context.feeCovered < context.amount ? context.feeCovered : undefined;
   const date = formatDate(dates, context.paidAt, { day: 'numeric', month: 'long', year: 'numeric' });
   const hello = greeting(t, context.name);
   // One line wherever it appears, as the campaign schema keeps it (a Subject must never carry a line break).
   const campaign = toOneLine(context.campaignTitle);
   const values = { amount, campaign, site: context.siteName };
+  const perMonth = (text: string) => (context.monthly ? fill(m.monthly, { ...values, amount: text }) : text);
+  const amountLines: [string, string][] =
+    fee === undefined
+      ? [[m.amount, perMonth(amount)]]
+      : [
+          [m.gift, perMonth(money(context.amount - fee))],
+          [m.feeCovered, money(fee)],
+          [m.total, perMonth(amount)],
+        ];
+  // The tribute as the donor wrote it, on one line.
+  const tribute = context.tribute && toOneLine(context.tribute.name);
   const lines: [string, string][] = [
-    [m.amount, context.monthly ? fill(m.monthly, values) : amount],
+    ...amountLines,
+    ...(context.tribute && tribute ? [[m.tribute, fill(m[context.tribute.type], { name: tribute })] as [string, string]] : []),
     [m.date, date],
     [m.campaign, campaign],
     [m.receivedBy, fill(m.charity, { charity: context.charityName, registration: context.charityRegistration })],

@@ -96,6 +96,8 @@ const renderReceipt = (deps: MailDeps, gift: ReceiptGift): OutgoingEmail => {
     paidAt: gift.paidAt,
     reference: gift.reference,
     lang: gift.lang,
+    feeCovered: gift.feeCovered,
+    tribute: gift.tribute,
     // Signed when the receipt is rendered: each month's receipt carries a fresh link to stop or change the gift.
     manageUrl: gift.monthly && gift.customer ? manageLink(deps, settings.apiBaseUrl, gift.customer, gift.lang) : undefined,
   });

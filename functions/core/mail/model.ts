@@ -3,6 +3,7 @@ import { instant } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
 import { LanguageCode, SignupRequest } from '../subscriptions/model.js';
 import { MonthlyEndedIntent, PaymentFailedIntent } from '../donors/intents.js';
+import { Tribute } from '../donations/model.js';
 
 /** An email as the worker renders it and the mailer sends it. */
 export interface OutgoingEmail {
@@ -31,6 +32,10 @@ export const ReceiptGift = z.object({
   customer: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
   /** The donor's language, as they gave (the checkout's `lang`): the receipt speaks it. English when absent. */
   lang: z.optional(LanguageCode),
+  /** The part of `amount` (what was charged) that is the fee the donor covered: the receipt shows both lines. */
+  feeCovered: z.optional(z.int().check(z.gte(0))),
+  /** In honour or in memory of someone, as the donor wrote it. */
+  tribute: z.optional(Tribute),
 });
 
 export type ReceiptGift = z.infer<typeof ReceiptGift>;

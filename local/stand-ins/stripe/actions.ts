@@ -56,6 +56,11 @@ export class StripeActions {
     const setup = this.state.checkouts[sessionId];
     if (!session || !setup) return stripeError(res, 404, 'No such checkout session');
     if (session.status !== 'open') return stripeError(res, 409, `This checkout is ${session.status}`);
+    // An embedded session is paid through Stripe.js, which holds its client secret: nothing else may pay it.
+    const embedded = session.ui_mode === 'embedded_page';
+    if (embedded && (typeof input.client_secret !== 'string' || input.client_secret !== session.client_secret)) {
+      return stripeError(res, 401, 'Invalid client secret for this embedded checkout session.', 'client_secret');
+    }
     const email = String(input.email || session.customer_email || 'donor@example.org');
     const name = typeof input.name === 'string' && input.name !== '' ? input.name : null;
     const isAsync = input.async === true || input.async === 'true';
@@ -94,11 +99,19 @@ export class StripeActions {
       events.push(this.record('invoice.paid', invoiceView(invoice)));
     }
     await this.publish(...events);
-    if (prefersHtml(req.headers.accept)) {
-      res.writeHead(303, { location: String(session.success_url).replace('{CHECKOUT_SESSION_ID}', sessionId) });
+    // Where the donor goes now: hosted Checkout's success URL, or the page embedded Checkout returns them to (none
+    // when it never redirects), with Stripe's template filled in.
+    const next = (embedded ? session.return_url : session.success_url)?.replace('{CHECKOUT_SESSION_ID}', sessionId);
+    if (!embedded && next && prefersHtml(req.headers.accept)) {
+      res.writeHead(303, { location: next });
       return res.end();
     }
-    return sendJson(res, 200, { status: 'complete', paymentIntent: paymentIntent.id, ...(subscriptionId ? { subscription: subscriptionId } : {}) });
+    return sendJson(res, 200, {
+      status: 'complete',
+      paymentIntent: paymentIntent.id,
+      ...(subscriptionId ? { subscription: subscriptionId } : {}),
+      ...(embedded ? { redirectOnCompletion: session.redirect_on_completion ?? 'always', ...(next ? { returnUrl: next } : {}) } : {}),
+    });
   }
 
   private subscription(setup: CheckoutSetup, currency: string, owner: Stripe.Customer) {
@@ -118,6 +131,8 @@ export class StripeActions {
   async cancel(req: IncomingMessage, res: ServerResponse, sessionId: string) {
     const session = this.state.sessions[sessionId];
     if (!session) return stripeError(res, 404, 'No such checkout session');
+    // Embedded Checkout has no way back (the donor is still on the merchant's page): nothing to cancel to.
+    if (!session.cancel_url) return stripeError(res, 400, 'This checkout session has no cancel_url: it is embedded.');
     // As on Checkout: the donor's "back" link only returns them to the cancel URL. The session stays open (they
     // may come back to it) until it expires; `expire` below is what Stripe's expiry (or the API's) does.
     if (prefersHtml(req.headers.accept)) {

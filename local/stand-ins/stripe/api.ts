@@ -38,6 +38,57 @@ const localeOf = <T extends string>(value: unknown, values: readonly T[]): { loc
 
 const record = (value: unknown): Params => (typeof value === 'object' && value !== null ? (value as Params) : {});
 
+/** Checkout's UI modes in the API version the `stripe` package pins (`embedded` and `hosted` before 2026). */
+const UI_MODES = ['elements', 'embedded_page', 'form', 'hosted_page'] as const satisfies readonly Stripe.Checkout.SessionCreateParams.UiMode[];
+const REDIRECTS = ['always', 'if_required', 'never'] as const satisfies readonly Stripe.Checkout.SessionCreateParams.RedirectOnCompletion[];
+
+const isWebUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value);
+const urlInvalid = (param: string): Result => ({ status: 400, body: { error: { type: 'invalid_request_error', code: 'url_invalid', message: 'Not a valid URL', param } } });
+
+/**
+ * A session's UI mode and its ways back, refused as Stripe refuses them: an unknown mode; on `embedded_page`, a
+ * success or cancel URL (there is no leaving the page), and no `return_url` unless `redirect_on_completion` is
+ * `never` (then none is allowed); on `hosted_page`, a `return_url` or `redirect_on_completion`. The form and
+ * elements modes are not simulated, and are refused rather than half-made.
+ */
+const uiModeOf = (
+  body: Params,
+): { uiMode: 'hosted_page' | 'embedded_page'; returnUrl?: string; redirectOnCompletion?: (typeof REDIRECTS)[number] } | { refused: Result } => {
+  const mode = body.ui_mode ?? 'hosted_page';
+  if (typeof mode !== 'string' || !(UI_MODES as readonly string[]).includes(mode)) return { refused: { status: 400, body: notOneOf('ui_mode', UI_MODES) } };
+  if (mode === 'elements' || mode === 'form') {
+    return { refused: { status: 400, body: errorBody(`The local Stripe simulator does not simulate ui_mode ${mode}: use hosted_page or embedded_page.`, 'ui_mode') } };
+  }
+  const redirect = body.redirect_on_completion;
+  if (redirect !== undefined && (typeof redirect !== 'string' || !(REDIRECTS as readonly string[]).includes(redirect))) {
+    return { refused: { status: 400, body: notOneOf('redirect_on_completion', REDIRECTS) } };
+  }
+  if (mode === 'hosted_page') {
+    for (const param of ['return_url', 'redirect_on_completion'] as const) {
+      if (body[param] !== undefined) return { refused: { status: 400, body: errorBody(`You cannot pass \`${param}\` when \`ui_mode\` is \`hosted_page\`.`, param) } };
+    }
+    return { uiMode: 'hosted_page' };
+  }
+  for (const param of ['success_url', 'cancel_url'] as const) {
+    if (body[param] !== undefined) return { refused: { status: 400, body: errorBody(`You cannot pass \`${param}\` when \`ui_mode\` is \`embedded_page\`.`, param) } };
+  }
+  const redirectOnCompletion = (redirect ?? 'always') as (typeof REDIRECTS)[number];
+  if (redirectOnCompletion === 'never') {
+    if (body.return_url !== undefined) return { refused: { status: 400, body: errorBody('You cannot pass `return_url` when `redirect_on_completion` is `never`.', 'return_url') } };
+    return { uiMode: 'embedded_page', redirectOnCompletion };
+  }
+  if (body.return_url === undefined) {
+    return {
+      refused: {
+        status: 400,
+        body: { error: { type: 'invalid_request_error', code: 'parameter_missing', message: `Missing required param: return_url. It is required when \`ui_mode\` is \`embedded_page\` and \`redirect_on_completion\` is \`${redirectOnCompletion}\`.`, param: 'return_url' } },
+      },
+    };
+  }
+  if (!isWebUrl(body.return_url)) return { refused: urlInvalid('return_url') };
+  return { uiMode: 'embedded_page', returnUrl: body.return_url, redirectOnCompletion };
+};
+
 /** Where the simulator's hosted pages live: a Checkout Session's checkout page, a portal session's portal. */
 export interface HostedPages {
   checkout: (sessionId: string) => string;
@@ -170,7 +221,9 @@ export class StripeApi {
     if (mode === 'subscription' && !record(price.recurring).interval) {
       return { status: 400, body: errorBody('Recurring price required', 'line_items') };
     }
-    if (typeof body.success_url !== 'string' || typeof body.cancel_url !== 'string') {
+    const ui = uiModeOf(body);
+    if ('refused' in ui) return ui.refused;
+    if (ui.uiMode === 'hosted_page' && (typeof body.success_url !== 'string' || typeof body.cancel_url !== 'string')) {
       return { status: 400, body: errorBody('Missing URLs', 'success_url') };
     }
     const locale = localeOf(body.locale, CHECKOUT_LOCALES);
@@ -191,10 +244,11 @@ export class StripeApi {
       customerEmail: typeof body.customer_email === 'string' ? body.customer_email : null,
       adaptivePricing: record(body.adaptive_pricing).enabled !== 'false',
       submitType: typeof body.submit_type === 'string' ? (body.submit_type as Stripe.Checkout.Session.SubmitType) : null,
-      successUrl: body.success_url,
-      cancelUrl: body.cancel_url,
+      successUrl: typeof body.success_url === 'string' ? body.success_url : null,
+      cancelUrl: typeof body.cancel_url === 'string' ? body.cancel_url : null,
       locale: locale.locale,
       url: this.pages.checkout,
+      ...ui,
     });
     this.store.put('sessions', session.id, session);
     this.store.put('checkouts', session.id, {

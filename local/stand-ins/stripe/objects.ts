@@ -44,9 +44,17 @@ export interface SessionParams {
   metadata: Stripe.Metadata;
   customerEmail: string | null;
   submitType: Stripe.Checkout.Session.SubmitType | null;
-  successUrl: string;
-  cancelUrl: string;
+  /** Hosted Checkout's ways back; embedded Checkout has neither (the donor never leaves the page). */
+  successUrl: string | null;
+  cancelUrl: string | null;
   url: (id: string) => string;
+  /**
+   * `hosted_page` (Stripe's page, at `url`) or `embedded_page` (Stripe.js's form in the merchant's page: a
+   * `client_secret` instead of a `url`, and a `return_url`), as the API version the `stripe` package pins names them.
+   */
+  uiMode?: 'hosted_page' | 'embedded_page' | undefined;
+  returnUrl?: string | undefined;
+  redirectOnCompletion?: Stripe.Checkout.Session.RedirectOnCompletion | undefined;
   /** The locale asked for (`auto` kept as such); null when none was. */
   locale?: Stripe.Checkout.Session.Locale | null | undefined;
   /**
@@ -58,6 +66,7 @@ export interface SessionParams {
 
 export const checkoutSession = (p: SessionParams): Stripe.Checkout.Session => {
   const id = newId('cs_test');
+  const embedded = p.uiMode === 'embedded_page';
   return {
     id,
     object: 'checkout.session',
@@ -71,7 +80,8 @@ export const checkoutSession = (p: SessionParams): Stripe.Checkout.Session => {
     billing_address_collection: null,
     cancel_url: p.cancelUrl,
     client_reference_id: null,
-    client_secret: null,
+    // Stripe.js takes the session by its client secret: the session's id, then a secret part.
+    client_secret: embedded ? `${id}_secret_${newId('s').slice(2)}` : null,
     collected_information: null,
     consent: null,
     consent_collection: null,
@@ -116,9 +126,10 @@ export const checkoutSession = (p: SessionParams): Stripe.Checkout.Session => {
     subscription: null,
     success_url: p.successUrl,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: 'hosted',
-    url: p.url(id),
+    ui_mode: p.uiMode ?? 'hosted_page',
+    url: embedded ? null : p.url(id),
     wallet_options: null,
+    ...(embedded ? { redirect_on_completion: p.redirectOnCompletion ?? 'always', ...(p.returnUrl ? { return_url: p.returnUrl } : {}) } : {}),
   };
 };
 

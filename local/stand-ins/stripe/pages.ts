@@ -9,7 +9,9 @@ const BRAND = defaultBrand('Stripe (local simulator)');
 
 /** The hosted Checkout page of a session: Pay (email, name on card) and Cancel, or its outcome once closed. */
 export const checkoutPage = (store: StripeStore, res: ServerResponse, sessionId: string) => {
-  const session = store.state.sessions[sessionId];
+  const found = store.state.sessions[sessionId];
+  // An embedded session has no page of its own (its `url` is null): it is paid only through Stripe.js.
+  const session = found?.ui_mode === 'embedded_page' ? undefined : found;
   res.writeHead(session ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   if (!session) return res.end(page('Checkout not found', html`<p>This checkout does not exist.</p>`, BRAND));
   const amount = formatMoney(Number(session.amount_total), String(session.currency));

@@ -5,6 +5,7 @@ import { StripeActions } from './actions.js';
 import { StripeApi } from './api.js';
 import { readBody, stripeError } from './http.js';
 import { checkoutPage, portalPage } from './pages.js';
+import { embeddedFrameJs, embeddedPage, embeddedSession, stripeJs } from './stripe-js.js';
 import { StripeStore } from './state.js';
 import { WebhookSender } from './webhooks.js';
 
@@ -42,7 +43,7 @@ export class StripeSimulator {
   private readonly webhooks: WebhookSender;
   private server: Server | undefined;
 
-  constructor(options: StripeSimulatorOptions) {
+  constructor(private readonly options: StripeSimulatorOptions) {
     this.store = new StripeStore(options.stateFile);
     this.api = new StripeApi(this.store, options.secretKey, {
       checkout: (id) => `${options.publicUrl}/_local/stripe/checkout/${id}`,
@@ -65,6 +66,11 @@ export class StripeSimulator {
     this.store.defaultPortalConfiguration();
     this.store.commit();
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** The account's publishable key, the one Stripe.js on a page must be given (`pk_test_…` for `sk_test_…`). */
+  get publishableKey() {
+    return this.options.secretKey.replace(/^(sk|rk)_/, 'pk_');
   }
 
   /** Webhook deliveries that failed and wait for their next attempt. */
@@ -105,6 +111,11 @@ export class StripeSimulator {
       ['GET', /^\/portal\/([^/]+)$/, (id) => portalPage(this.store, res, id)],
       ['POST', /^\/portal\/([^/]+)\/cancel$/, (id) => a.portalCancel(req, res, id, input)],
       ['GET', /^\/events$/, () => a.listEvents(res)],
+      // Stripe.js's embedded Checkout: the script, what it asks before mounting, and the page in its iframe.
+      ['GET', /^\/(v3|endive\/stripe\.js)$/, () => stripeJs(res)],
+      ['GET', /^\/embedded-frame\.js$/, () => embeddedFrameJs(res)],
+      ['GET', /^\/embedded\/session$/, () => embeddedSession(this.store, res, url.searchParams, this.publishableKey)],
+      ['GET', /^\/embedded\/([^/]+)$/, (id) => embeddedPage(this.store, res, id, url.searchParams)],
       ['GET', /^\/webhook_endpoints$/, () => a.listWebhookEndpoints(res)],
       ['GET', /^\/portal_configurations$/, () => a.listPortalConfigurations(res)],
       ['POST', /^\/events\/([^/]+)\/resend$/, (id) => a.resend(res, id)],

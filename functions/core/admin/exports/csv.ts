@@ -8,6 +8,8 @@ export const SUBSCRIBER_COLUMNS = ['email', 'name', 'status', 'lists', 'subscrib
 export const DONATION_COLUMNS = [
   'id', 'created_at', 'campaign', 'amount', 'currency', 'frequency', 'status', 'donor_email', 'donor_name', 'refunded_amount',
   'amount_decimal', 'refunded_decimal',
+  // The covered fee (minor units, within `amount`), the tribute and the anonymous choice.
+  'fee_covered', 'tribute_type', 'tribute_name', 'anonymous',
 ] as const;
 
 /**
@@ -62,4 +64,5 @@ export const donationRow = (g: Gift): string[] =>
   [
     g.key, g.createdAt, g.campaign, g.amount, g.currency, g.frequency, giftStatus(g), g.donorEmail, g.donorName, g.refunded,
     majorUnits(g.amount, g.currency), majorUnits(g.refunded, g.currency),
+    g.feeCovered ?? 0, g.tribute?.type, g.tribute?.name, String(g.anonymous === true),
   ].map(safeCell);

@@ -42,10 +42,22 @@ describe('decimal columns (amount_decimal, refunded_decimal)', () => {
   });
 
   it('come last in the donations CSV, after the contract\'s first ten columns', () => {
-    expect(DONATION_COLUMNS.slice(-2)).toEqual(['amount_decimal', 'refunded_decimal']);
-    expect(DONATION_COLUMNS).toHaveLength(12);
-    expect(donationRow(gift('pi_usd', { refunded: 1050 })).slice(-3)).toEqual(['1050', '25.00', '10.50']);
-    expect(donationRow(gift('pi_jpy', { amount: 3000, currency: 'jpy', refunded: 500 })).slice(-3)).toEqual(['500', '3000', '500']);
+    expect(DONATION_COLUMNS.slice(10, 12)).toEqual(['amount_decimal', 'refunded_decimal']);
+    expect(donationRow(gift('pi_usd', { refunded: 1050 })).slice(9, 12)).toEqual(['1050', '25.00', '10.50']);
+    expect(donationRow(gift('pi_jpy', { amount: 3000, currency: 'jpy', refunded: 500 })).slice(9, 12)).toEqual(['500', '3000', '500']);
+  });
+});
+
+describe('the appeal columns (fee_covered, tribute_type, tribute_name, anonymous)', () => {
+  it('come after the decimal ones, each row giving them even when the gift has none', () => {
+    expect(DONATION_COLUMNS.slice(12)).toEqual(['fee_covered', 'tribute_type', 'tribute_name', 'anonymous']);
+    expect(donationRow(gift('pi_plain')).slice(12)).toEqual(['0', '', '', 'false']);
+  });
+
+  it('keep the covered fee apart from what was charged, and the tribute as written (no formula in a cell)', () => {
+    const row = donationRow(gift('pi_fee', { amount: 2606, feeCovered: 106, tribute: { type: 'memory', name: '=Olena Kovalenko' }, anonymous: true }));
+    expect(row[3]).toBe('2606');
+    expect(row.slice(12)).toEqual(['106', 'memory', "'=Olena Kovalenko", 'true']);
   });
 });
 

@@ -30,7 +30,7 @@ describe('CSV cells', () => {
     } as Subscriber;
     expect(subscriberRow(subscriber)).toEqual(['a@example.org', "'=cmd", 'confirmed', 'news;events', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '', 'https://news.example.org/a']);
     const gift = { key: 'pi_1', createdAt: '2026-01-01T00:00:00.000Z', campaign: 'c', amount: 2500, currency: 'usd', frequency: 'once', status: 'paid', refunded: 500, disputed: false, donorEmail: 'd@example.org', donorName: '@d' } as Gift;
-    expect(donationRow(gift)).toEqual(['pi_1', '2026-01-01T00:00:00.000Z', 'c', '2500', 'usd', 'once', 'partially_refunded', 'd@example.org', "'@d", '500', '25.00', '5.00']);
+    expect(donationRow(gift)).toEqual(['pi_1', '2026-01-01T00:00:00.000Z', 'c', '2500', 'usd', 'once', 'partially_refunded', 'd@example.org', "'@d", '500', '25.00', '5.00', '0', '', '', 'false']);
   });
 });
 

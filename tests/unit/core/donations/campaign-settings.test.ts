@@ -100,3 +100,47 @@ describe('campaign create (admin CLI)', () => {
     }
   }, 30_000);
 });
+
+describe('the appeal settings of a campaign', () => {
+  it('keeps its default frequency, monthly ask, thank and snooze days', async () => {
+    const d = deps();
+    const upsell = [{ amount: 1000, monthly: 500 }, { amount: 2500, monthly: 800 }];
+    await saveCampaign(d, campaignSettings({ defaultFrequency: 'monthly', upsell, thankDays: 30, snoozeDays: 7 }));
+    expect(await d.campaigns.getSettings('ukraine')).toMatchObject({ defaultFrequency: 'monthly', upsell, thankDays: 30, snoozeDays: 7 });
+  });
+
+  it('refuses a monthly ask the campaign could not take, saying which step', async () => {
+    const d = deps();
+    const saving = saveCampaign(d, campaignSettings({ minAmount: 100, maxAmount: 10_000, upsell: [{ amount: 1000, monthly: 50 }] }));
+    await expect(saving).rejects.toMatchObject({ code: 'invalid_field', field: 'upsell', message: "The monthly amount 50 offered from 1000 is outside the campaign's minimum and maximum gift." });
+    expect(d.campaigns.items.size).toBe(0);
+  });
+
+  it('refuses steps out of order or given twice, and days beyond ten years', async () => {
+    const d = deps();
+    for (const upsell of [[{ amount: 2500, monthly: 800 }, { amount: 1000, monthly: 500 }], [{ amount: 1000, monthly: 500 }, { amount: 1000, monthly: 800 }]]) {
+      await expect(saveCampaign(d, campaignSettings({ upsell }))).rejects.toMatchObject({ code: 'invalid_field', field: 'upsell' });
+    }
+    await expect(saveCampaign(d, campaignSettings({ thankDays: 3651 }))).rejects.toMatchObject({ field: 'thankDays' });
+    await expect(saveCampaign(d, campaignSettings({ snoozeDays: -1 }))).rejects.toMatchObject({ field: 'snoozeDays' });
+  });
+});
+
+describe('campaign create (admin CLI): the appeal flags', () => {
+  it.each([
+    [['--upsell', '1000-500'], 'upsell step "1000-500" must be AMOUNT:MONTHLY in minor units'],
+    [['--upsell', '2500:800,1000:500'], 'Upsell amounts must be given once each, smallest first.'],
+    [['--default-frequency', 'weekly'], "--default-frequency"],
+    [['--thank-days', '4000'], 'thank-days must be a whole number of days from 0 to 3650.'],
+  ])('refuses %j before touching any data', async (flags, message) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'appeal-cli-'));
+    try {
+      const result = await runAdmin(['--data-dir', dataDir, 'campaign', 'create', '--id', 'spring', '--title', 'Spring', '--goal', '100', '--currency', 'usd', ...flags]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(message);
+      expect(readdirSync(dataDir)).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
