@@ -110,7 +110,7 @@ describe('exports', () => {
     const done = await runExport({ kind: 'donations', campaign: 'ukraine' });
     const csv = await (await fetch(done.url ?? '')).text();
     expect(csv.split('\r\n')[0]).toBe('id,created_at,campaign,amount,currency,frequency,status,donor_email,donor_name,refunded_amount,amount_decimal,refunded_decimal,fee_covered,tribute_type,tribute_name,anonymous');
-    expect(csv).toMatch(new RegExp(`${paid.paymentIntent},[^,]+,ukraine,5000,usd,once,partially_refunded,export.donor@example.org,'\\+Donor,1000,50.00,10.00\r\n`));
+    expect(csv).toMatch(new RegExp(`${paid.paymentIntent},[^,]+,ukraine,5000,usd,once,partially_refunded,export.donor@example.org,'\\+Donor,1000,50.00,10.00,0,,,false\r\n`));
   });
 
   it('rejects bad export requests with 400, and unknown exports with 404', async () => {

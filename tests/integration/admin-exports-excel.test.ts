@@ -96,7 +96,7 @@ describe('exports people open in Excel', () => {
     const byId = new Map(rows.map((row) => [row[0], Object.fromEntries(header?.map((name, i) => [name, row[i]]) ?? [])]));
     expect(byId.get(usd)).toMatchObject({ amount: '2500', currency: 'usd', status: 'partially_refunded', donor_name: 'Zoë Ünal', refunded_amount: '1050', amount_decimal: '25.00', refunded_decimal: '10.50' });
     expect(byId.get(jpy)).toMatchObject({ amount: '3000', currency: 'jpy', status: 'paid', donor_name: '山田 花子', refunded_amount: '0', amount_decimal: '3000', refunded_decimal: '0' });
-    for (const row of rows) expect(row).toHaveLength(12);
+    for (const row of rows) expect(row).toHaveLength(header?.length ?? 0);
   });
 
   it('give the subscriber CSV the byte-order mark too', async () => {
