@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { Frequency } from '../core/donations/model.js';
 import { TransientError } from '../core/shared/errors.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
+import { AttributionMetadataShape } from '../core/experiments/attribution.js';
 
 export interface StripeOptions {
   secretKey: string;
@@ -27,6 +28,8 @@ export const Metadata = z.object({
   subscribe: z.catch(z.enum(['true', 'false']), 'false'),
   /** The donor's language, one of ours; anything else (a session our checkout did not make) is no language. */
   lang: z.catch(z.optional(z.enum(LANGUAGES)), undefined),
+  /** Where the gift came from, in a few short keys (core/experiments/attribution.ts). */
+  ...AttributionMetadataShape,
 });
 
 const retryable = (error: unknown) =>

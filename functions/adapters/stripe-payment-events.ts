@@ -8,6 +8,7 @@ import type { PaymentEvents } from '../core/donations/ports.js';
 import { logger } from '../platform/logger.js';
 import { idOf, isLiveKey, Metadata, translate } from './stripe-client.js';
 import { isHandledStripeEvent } from './stripe-handled-events.js';
+import { attributionFromMetadata } from '../core/experiments/attribution.js';
 
 // What the webhook reads of each Stripe object, checked before use: the `stripe` package's types of the fields we
 // rely on (the rest is not read), money as whole minor units that are never negative.
@@ -206,6 +207,7 @@ export class StripePaymentEvents implements PaymentEvents {
           lang: meta.lang,
           checkoutSession: session.id,
           at,
+          attribution: attributionFromMetadata(meta),
         };
       }
       case 'invoice.paid': {
@@ -244,6 +246,7 @@ export class StripePaymentEvents implements PaymentEvents {
           subscription,
           customer: idOf(invoice.customer),
           at,
+          attribution: attributionFromMetadata(meta),
         };
       }
       case 'charge.refunded': {

@@ -6,6 +6,7 @@ import { messagesOf } from '../core/shared/i18n/catalogue.js';
 import { fill } from '../core/shared/i18n/format.js';
 import type { CheckoutParams, Payments } from '../core/donations/ports.js';
 import { idOf, Metadata, translate } from './stripe-client.js';
+import { attributionMetadata } from '../core/experiments/attribution.js';
 
 /**
  * Checkout's language for ours: Stripe's own where Checkout has it (Checkout.SessionCreateParams.Locale). English
@@ -34,6 +35,7 @@ export class StripePayments implements Payments {
       frequency: params.frequency,
       subscribe: String(params.subscribe),
       ...(params.lang ? { lang: params.lang } : {}),
+      ...attributionMetadata(params.attribution),
     };
     // The line item's name, on Checkout, the receipt Stripe may send and the Customer Portal, in the donor's language.
     const product = { name: fill(messagesOf(params.lang).donations.lineItem, { campaign: params.campaign.title }) };

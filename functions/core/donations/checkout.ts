@@ -5,6 +5,7 @@ import { formatMoney } from '../shared/money.js';
 import type { Client } from '../shared/model.js';
 import type { Clock } from '../shared/ports.js';
 import { inDonorLanguage } from './manage.js';
+import { attributionOf } from '../experiments/attribution.js';
 import type { CampaignRecord, CheckoutRequest } from './model.js';
 import type { CampaignRepository, CheckoutAttempts, Payments } from './ports.js';
 
@@ -62,11 +63,16 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
   const campaign = await checkGift(deps, input);
   const email = input.email === undefined || input.email.trim() === '' ? undefined : normalizeEmail(input.email);
   const now = deps.clock.now();
+  const attribution = attributionOf(input);
   // The language changes the Stripe request (locale, metadata, return URLs), so it is part of the gift's identity:
   // the same gift in another language is another session (Stripe refuses a key reused with other parameters).
   const fingerprint = keyedHash(
     deps.keys.clientIp,
-    [input.client.ip, campaign.id, input.amount, input.currency, input.frequency, email ?? '', input.subscribe, ...(input.lang ? [input.lang] : [])].join('|'),
+    [
+      input.client.ip, campaign.id, input.amount, input.currency, input.frequency, email ?? '', input.subscribe, ...(input.lang ? [input.lang] : []),
+      // So does the attribution (it is in the metadata).
+      ...(attribution ? [JSON.stringify(attribution)] : []),
+    ].join('|'),
   );
   const base = deps.settings.apiBaseUrl;
   const params = {
@@ -78,6 +84,7 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
     email,
     subscribe: input.subscribe,
     lang: input.lang,
+    attribution,
     // Our own pages speak the donor's language (a configured page is the site's own, left as it is).
     successUrl: deps.settings.successUrl ?? inDonorLanguage(`${base}/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}`, input.lang),
     // Back on the chooser, which then says that the payment was cancelled (and nothing was charged).

@@ -87,6 +87,8 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
         customer: gift.customer ?? event.customer,
         lang: gift.lang ?? event.lang,
         paidAt: gift.paidAt ?? (status === 'paid' ? at : undefined),
+        attribution: gift.attribution ?? event.attribution,
+        firstPayment: gift.firstPayment ?? (event.offersSignup ? true : undefined),
       };
     }
     case 'refund': {

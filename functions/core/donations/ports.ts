@@ -1,4 +1,5 @@
 import type { Language } from '../shared/i18n/index.js';
+import type { Attribution } from '../experiments/attribution.js';
 import type { Campaign, CampaignRecord, CampaignSettings, Gift, PaymentEvent } from './model.js';
 
 export interface CampaignRepository {
@@ -91,6 +92,8 @@ export interface CheckoutParams {
   cancelUrl: string;
   /** The donor's language: Checkout's locale (where Stripe has it) and `lang` in the metadata, for the receipt. */
   lang?: Language | undefined;
+  /** Where the gift came from: in the metadata, so that the webhook keeps it with the gift. */
+  attribution?: Attribution | undefined;
 }
 
 export interface CheckoutSummary {
