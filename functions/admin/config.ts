@@ -3,6 +3,7 @@ import { nonEmpty } from '../core/shared/schema.js';
 import { ListId } from '../core/subscriptions/model.js';
 import { BaseConfig, COUNTER_SHARDS, csv } from '../platform/config.js';
 import { ExportStorage } from '../export-worker/config.js';
+import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** The admin API. */
 export const AdminConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape), {
@@ -10,5 +11,7 @@ export const AdminConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape), {
   COUNTER_SHARDS,
   /** The configured lists, which an export's list filter may name (as may any list a subscriber is counted on). */
   LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
+  /** The event counters' shards (as the event counter's): an experiment's results read them. */
+  EVENT_COUNTER_SHARDS,
 });
 export type AdminConfig = z.infer<typeof AdminConfig>;

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { nonEmpty } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/model.js';
 import { BaseConfig, COUNTER_SHARDS, csv, optionalUrl, positiveInt } from '../platform/config.js';
+import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** Donations: campaign progress and Stripe Checkout. */
 export const DonationConfig = z.extend(BaseConfig, {
@@ -17,5 +18,7 @@ export const DonationConfig = z.extend(BaseConfig, {
   /** How long the donations function keeps a campaign's progress between reads (0: no cache). */
   CAMPAIGN_CACHE_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(60))), 5),
   COUNTER_SHARDS,
+  /** The event counters' shards (as the event counter's): an experiment that follows its results reads them. */
+  EVENT_COUNTER_SHARDS,
 });
 export type DonationConfig = z.infer<typeof DonationConfig>;

@@ -9,6 +9,11 @@ import { type ClientOptions, documentClient, systemClock } from '../platform/cli
 import type { DonationConfig } from '../configs.js';
 import { brandOf } from '../platform/config.js';
 import { stripeAndKeys } from '../platform/wiring/stripe.js';
+import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
+import { DynamoEventCounters } from '../adapters/dynamo-event-counters.js';
+import { DynamoVariantGiftCounters } from '../adapters/dynamo-experiment-results.js';
+import { cachedExperiments } from '../core/experiments/events.js';
+import { servedVariants } from '../core/experiments/results.js';
 
 /** The donations function's dependencies: the donations table, the Stripe account (its secret re-read as it ages), the signing key. */
 export const buildDonations = async (config: DonationConfig, clients: ClientOptions, secrets: SecretSource) => {
@@ -16,6 +21,14 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
   const dynamo = documentClient(clients);
   const table = config.DONATIONS_TABLE_NAME;
   const campaigns = new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS);
+  const experiments = new DynamoExperimentStore(dynamo, table);
+  // A campaign's variants are kept as long as its progress (a changed variant reaches the embed as soon as its total).
+  const variants = servedVariants({
+    clock: systemClock,
+    experiments: cachedExperiments((campaign) => experiments.get(campaign), systemClock, config.CAMPAIGN_CACHE_SECONDS),
+    events: new DynamoEventCounters(dynamo, table, config.EVENT_COUNTER_SHARDS),
+    gifts: new DynamoVariantGiftCounters(dynamo, table),
+  });
   const deps: DonationDeps = {
     clock: systemClock,
     campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
@@ -30,6 +43,7 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
       // The Customer Portal's way back: the site's home page (the built-in donation page when there is none).
       manageReturnUrl: config.SITE_URL,
     },
+    variants,
   };
   const options: DonationRoutesOptions = {
     siteName: config.SITE_NAME,

@@ -35,6 +35,9 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/embed.js', fn: 'embed' },
   // The embed's views and clicks: a function of its own, sized for a news day's banner views (bench/events.ts).
   { method: 'POST', path: '/v1/events', fn: 'events' },
+  // An appeal experiment's results, and where signups and gifts came from.
+  { method: 'GET', path: '/v1/admin/campaigns/{campaignId}/results', fn: 'admin' },
+  { method: 'GET', path: '/v1/admin/attribution', fn: 'admin' },
 ];
 
 /**

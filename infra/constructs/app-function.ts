@@ -39,7 +39,9 @@ export type ItemAction =
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
   | 'dynamodb:ConditionCheckItem'
-  | 'dynamodb:BatchWriteItem';
+  | 'dynamodb:BatchWriteItem'
+  /** A Query of the table's own partitions (not an index's: see `query`), scoped by their partition key. */
+  | 'dynamodb:Query';
 
 /**
  * What a function may do with one table, and nothing more. A transaction needs the action of each of its items

@@ -80,7 +80,7 @@ export class MailingList extends Feature {
           items: {
             'dynamodb:GetItem': ['SUB#'],
             'dynamodb:PutItem': ['SUB#'],
-            'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#', 'DAY#'],
+            'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#', 'DAY#', 'ATTR#'],
             'dynamodb:DeleteItem': ['SUPPRESS#'],
           },
         }),
@@ -108,7 +108,7 @@ export class MailingList extends Feature {
           items: {
             'dynamodb:GetItem': ['SUB#', 'SUPPRESS#', 'MAIL#'],
             'dynamodb:PutItem': ['SUB#', 'MAIL#', 'SIGNUP#'],
-            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#', 'DAY#'],
+            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#', 'DAY#', 'ATTR#'],
           },
         }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),

@@ -84,7 +84,11 @@ export const iamRequests = (call: AwsCall): IamRequest[] => {
   const unmapped = (resource: Resource): IamRequest[] => [{ action: `unmapped:${call.service}:${call.command}`, resource }];
   switch (call.service) {
     case 'dynamodb': {
-      // Query and Scan name no item (a Query's key condition is not read here): they carry no keys.
+      // A Query of one partition of the table (`pk = :value`) names its partition key, which dynamodb:LeadingKeys
+      // scopes as IAM does; any other Query, and a Scan, names no item: they carry no keys.
+      const partition = name === 'Query' && input.IndexName === undefined ? /^pk = (:\w+)$/.exec(String(input.KeyConditionExpression ?? ''))?.[1] : undefined;
+      const partitionValue = partition ? record(input.ExpressionAttributeValues)[partition] : undefined;
+      if (typeof partitionValue === 'string') return [{ action: 'dynamodb:Query', resource: table(input), keys: [partitionValue] }];
       if (name === 'Query' || name === 'Scan' || name === 'DescribeTable') return [{ action: `dynamodb:${name}`, resource: table(input) }];
       if (DYNAMODB_SINGLE.has(name)) return [{ action: `dynamodb:${name}`, resource: table(input), ...itemKeys(input) }];
       if (name === 'BatchGetItem' || name === 'BatchWriteItem') {

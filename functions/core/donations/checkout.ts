@@ -6,6 +6,7 @@ import type { Client } from '../shared/model.js';
 import type { Clock } from '../shared/ports.js';
 import { inDonorLanguage } from './manage.js';
 import { attributionOf } from '../experiments/attribution.js';
+import type { VariantLookup } from '../experiments/results.js';
 import type { CampaignRecord, CheckoutRequest } from './model.js';
 import type { CampaignRepository, CheckoutAttempts, Payments } from './ports.js';
 
@@ -27,6 +28,8 @@ export interface DonationDeps {
   payments: Payments;
   keys: Keys;
   settings: DonationSettings;
+  /** The variants of each campaign's appeal, as GET /v1/campaigns/{id} serves them (see servedVariants). */
+  variants?: VariantLookup | undefined;
 }
 
 /** A donor's double click or a client's retry within this time reuses the same Checkout Session. */
