@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributionChange, AttributionCounters, AttributionKey, AttributionRow } from '../core/experiments/attribution-counts.js';
-import { daysBetween } from './dynamo-event-counters.js';
+import { daysBetween } from '../core/experiments/days.js';
 import { randomShard } from './dynamo-transactions.js';
 
 /**

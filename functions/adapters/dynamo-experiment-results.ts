@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GiftSums, VariantGiftChange, VariantGiftCounters } from '../core/experiments/results.js';
-import { daysBetween } from './dynamo-event-counters.js';
+import { daysBetween } from '../core/experiments/days.js';
 import { batchGetAll, randomShard } from './dynamo-transactions.js';
 
 /**

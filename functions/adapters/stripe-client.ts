@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { Frequency } from '../core/donations/model.js';
 import { TransientError } from '../core/shared/errors.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
-import { AttributionMetadataShape } from '../core/experiments/attribution.js';
+import { AttributionMetadataShape } from '../core/experiments/attribution-metadata.js';
 
 export interface StripeOptions {
   secretKey: string;

@@ -6,7 +6,7 @@ import { messagesOf } from '../core/shared/i18n/catalogue.js';
 import { fill } from '../core/shared/i18n/format.js';
 import type { CheckoutParams, Payments } from '../core/donations/ports.js';
 import { idOf, Metadata, translate } from './stripe-client.js';
-import { attributionMetadata } from '../core/experiments/attribution.js';
+import { attributionMetadata } from '../core/experiments/attribution-metadata.js';
 
 /**
  * Checkout's language for ours: Stripe's own where Checkout has it (Checkout.SessionCreateParams.Locale). English

@@ -7,7 +7,8 @@ import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
 import { readResults, type ResultsDeps } from '../core/experiments/results.js';
-import { type AttributionCounters, AttributionQuery, readAttribution } from '../core/experiments/attribution-counts.js';
+import type { AttributionCounters } from '../core/experiments/attribution-counts.js';
+import { AttributionQuery, readAttribution } from '../core/experiments/attribution-report.js';
 import { CampaignId } from '../core/donations/model.js';
 
 export interface AdminApiDeps {

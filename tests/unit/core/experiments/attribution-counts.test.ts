@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ATTRIBUTION_TOP,
-  AttributionQuery,
-  type AttributionRow,
-  readAttribution,
-  subscriberAttributionChange,
-} from '../../../../functions/core/experiments/attribution-counts.js';
+import { ATTRIBUTION_TOP, type AttributionRow, subscriberAttributionChange } from '../../../../functions/core/experiments/attribution-counts.js';
+import { AttributionQuery, readAttribution } from '../../../../functions/core/experiments/attribution-report.js';
 import type { Subscriber } from '../../../../functions/core/subscriptions/model.js';
 import { safeParse } from '../../../../functions/core/shared/schema.js';
 

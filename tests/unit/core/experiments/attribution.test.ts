@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import {
-  AttributionFields,
-  attributionFields,
-  attributionFromMetadata,
-  attributionMetadata,
-  attributionOf,
-  pageOf,
-  SourceField,
-} from '../../../../functions/core/experiments/attribution.js';
+import { AttributionFields, attributionFields, attributionOf, pageOf, SourceField } from '../../../../functions/core/experiments/attribution.js';
+import { attributionFromMetadata, attributionMetadata } from '../../../../functions/core/experiments/attribution-metadata.js';
 import { parse, safeParse } from '../../../../functions/core/shared/schema.js';
 import { CheckoutRequest } from '../../../../functions/core/donations/model.js';
 import { DonateQuery } from '../../../../functions/core/donations/donate-link.js';
