@@ -21,6 +21,7 @@ import { addEmbedCommand } from './embed.js';
 import { addDoctorCommand } from './doctor.js';
 import { addStripeCommand } from './stripe-setup.js';
 import { addDonorCommands } from './donors.js';
+import { addVariantCommands } from './variants.js';
 import { exportDestination } from './export-file.js';
 import { localTarget, stageTarget, type Target } from './target.js';
 import { ConfirmationRequiredError, confirm, count, progress } from './terminal.js';
@@ -180,6 +181,9 @@ campaign
       console.log(`closed campaign ${id}`);
     }),
   );
+
+// The variants of a campaign's appeal: an experiment (cli/variants.ts).
+addVariantCommands(campaign, withTarget);
 
 // ---- tokens -------------------------------------------------------------------------------------------------
 

@@ -11,6 +11,10 @@ import { epochSeconds, indexPartition, putVersioned, queryIndex, versionConditio
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 import { dayOf, giftCounter, giftDayChange } from '../core/dashboard/counters.js';
 import { dayCounterUpdate, monthlyActiveUpdate } from './dynamo-day-counters.js';
+import { variantGiftChange } from '../core/experiments/results.js';
+import { giftAttributionChange } from '../core/experiments/attribution-counts.js';
+import { variantGiftUpdate } from './dynamo-experiment-results.js';
+import { attributionUpdates } from './dynamo-attribution.js';
 
 /** Item keys of the donations table (see the README's item design). */
 export const donationKeys = {
@@ -164,7 +168,10 @@ export class DynamoGiftLedger implements GiftLedger {
     const changes = ([] as TotalsChange[]).concat(totals ?? []);
     // The dashboard's day counters move with the gift too (see core/dashboard/counters.ts).
     const day = giftDayChange(current, stored);
-    if (changes.length === 0 && !day) {
+    // An appeal's per-variant results and the attribution counters move with the gift too (core/experiments).
+    const results = variantGiftChange(current, stored);
+    const attribution = giftAttributionChange(current, stored);
+    if (changes.length === 0 && !day && !results && !attribution) {
       await putVersioned(this.client, this.tableName, item, current?.version, 'gift');
       return stored;
     }
@@ -200,6 +207,8 @@ export class DynamoGiftLedger implements GiftLedger {
         { Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } },
         ...updates,
         ...(day ? [dayCounterUpdate(this.tableName, day)] : []),
+        ...(results ? [variantGiftUpdate(this.tableName, results)] : []),
+        ...(attribution ? attributionUpdates(this.tableName, attribution) : []),
         ...donorMarkers,
       ];
     };

@@ -5,6 +5,7 @@ import type { EventCounters } from '../core/experiments/ports.js';
 import { parse } from '../core/shared/schema.js';
 import { epochSeconds } from './dynamo-keys.js';
 import { batchGetAll, randomShard, transactWrite } from './dynamo-transactions.js';
+import { daysBetween } from '../core/experiments/days.js';
 
 /** Item keys of the event counters and their batch markers, in the donations table (see the data model). */
 export const eventKeys = {
@@ -92,9 +93,5 @@ export class DynamoEventCounters implements EventCounters {
   }
 }
 
-/** Every day (YYYY-MM-DD, UTC) from `since` to `until`, both included. */
-export const daysBetween = (since: string, until: string): string[] => {
-  const days: string[] = [];
-  for (let t = Date.parse(`${since}T00:00:00Z`); t <= Date.parse(`${until}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
-  return days;
-};
+// Kept here too for the modules that import it from the counters.
+export { daysBetween } from '../core/experiments/days.js';

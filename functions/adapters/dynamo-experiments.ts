@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { CONTROL, type Experiment, type Variant, Variant as VariantSchema } from '../core/experiments/model.js';
+import { Allocation, CONTROL, type Experiment, type Variant, Variant as VariantSchema } from '../core/experiments/model.js';
 import type { ExperimentStore } from '../core/experiments/ports.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
 import { parse } from '../core/shared/schema.js';
@@ -16,7 +16,7 @@ export const experimentKeys = {
 export const MAX_VARIANTS = 8;
 
 const CampaignItem = z.object({ createdAt: z.optional(z.string()) });
-const VariantsItem = z.object({ variants: z.array(VariantSchema), since: z.string(), version: z.int() });
+const VariantsItem = z.object({ variants: z.array(VariantSchema), since: z.string(), version: z.int(), allocation: z.optional(Allocation) });
 type VariantsItem = z.infer<typeof VariantsItem>;
 
 const withControl = (variants: readonly Variant[]): Variant[] =>
@@ -48,7 +48,7 @@ export class DynamoExperimentStore implements ExperimentStore {
     const { createdAt } = parse(CampaignItem, campaignItem.Item);
     if (!variantsItem.Item) return { campaign, variants: withControl([]), since: createdAt ?? new Date(0).toISOString() };
     const item = parse(VariantsItem, variantsItem.Item);
-    return { campaign, variants: withControl(item.variants), since: item.since };
+    return { campaign, variants: withControl(item.variants), since: item.since, ...(item.allocation ? { allocation: item.allocation } : {}) };
   }
 
   async setVariant(campaign: string, variant: Variant, now: Date): Promise<Experiment> {
@@ -68,19 +68,35 @@ export class DynamoExperimentStore implements ExperimentStore {
     });
   }
 
+  async keepVariant(campaign: string, variant: string, now: Date): Promise<Experiment> {
+    return this.change(campaign, now, (variants) => {
+      if (!variants.some((v) => v.id === variant)) throw new NotFoundError('The campaign has no variant with this id.');
+      return variants.map((v) => (v.id === variant ? { ...v, weight: v.weight > 0 ? v.weight : 1 } : { ...v, weight: 0 }));
+    }, 'weights');
+  }
+
+  async setAllocation(campaign: string, allocation: z.infer<typeof Allocation>, now: Date): Promise<Experiment> {
+    return this.change(campaign, now, (variants) => variants, allocation);
+  }
+
   /**
    * Reads the variants (strongly consistent), changes them and writes them back if nobody else did meanwhile (else
    * again, with what the other wrote). With the control alone left, the item goes: the experiment is over, and
    * the next one counts from when its first variant is set.
    */
-  private async change(campaign: string, now: Date, edit: (variants: Variant[]) => Variant[]): Promise<Experiment> {
+  private async change(campaign: string, now: Date, edit: (variants: Variant[]) => Variant[], allocation?: z.infer<typeof Allocation>): Promise<Experiment> {
     for (let attempt = 1; ; attempt++) {
       const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: experimentKeys.variants(campaign), ConsistentRead: true }));
       const current: VariantsItem | undefined = Item ? parse(VariantsItem, Item) : undefined;
       const experiment = current ? undefined : await this.get(campaign, true);
       if (!current && !experiment) throw new NotFoundError('There is no campaign with this id.');
       const variants = edit(withControl(current?.variants ?? []));
+      // The control alone is no experiment: it is shown to every view whatever its weight (the item goes below).
+      if (!variants.some((v) => v.weight > 0) && !variants.every((v) => v.id === CONTROL)) {
+        throw new ValidationError('invalid_field', 'At least one variant must have a weight above 0: page views need something to show.', { field: 'weight' });
+      }
       const since = current?.since ?? now.toISOString();
+      const allocated = allocation ?? current?.allocation;
       try {
         if (variants.every((v) => v.id === CONTROL)) {
           if (current) {
@@ -98,9 +114,16 @@ export class DynamoExperimentStore implements ExperimentStore {
           }
           return (await this.get(campaign, true)) ?? { campaign, variants, since };
         }
-        const item = { ...experimentKeys.variants(campaign), variants, since, version: (current?.version ?? 0) + 1, updatedAt: now.toISOString() };
+        const item = {
+          ...experimentKeys.variants(campaign),
+          variants,
+          since,
+          ...(allocated ? { allocation: allocated } : {}),
+          version: (current?.version ?? 0) + 1,
+          updatedAt: now.toISOString(),
+        };
         await putVersioned(this.client, this.tableName, item, current?.version, 'the variants');
-        return { campaign, variants, since };
+        return { campaign, variants, since, ...(allocated ? { allocation: allocated } : {}) };
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= 5) throw error;
       }

@@ -8,6 +8,8 @@ import { indexPartition, keys, putVersioned, versionCondition } from './dynamo-k
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 import { subscriberDayChange } from '../core/dashboard/counters.js';
 import { counterKeys, dayCounterUpdate, SIGNUP_MARKER_DAYS } from './dynamo-day-counters.js';
+import { subscriberAttributionChange } from '../core/experiments/attribution-counts.js';
+import { attributionUpdates } from './dynamo-attribution.js';
 
 export class DynamoSubscriberRepository implements SubscriberRepository {
   /** `shards`: how many items the subscriber counts are spread over (COUNTER_SHARDS). */
@@ -41,7 +43,9 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     };
     const delta = countChange(current, stored);
     const day = subscriberDayChange(current, stored);
-    if (Object.keys(delta).length === 0 && !day) {
+    // The attribution counters' signup is the day counters' signup: counted once per job, by the same marker.
+    const attribution = subscriberAttributionChange(current, stored);
+    if (Object.keys(delta).length === 0 && !day && !attribution) {
       // Nothing to count (e.g. the time a link went out): a plain conditional put costs half.
       await putVersioned(this.client, this.tableName, item, current?.version, 'subscriber');
       return stored;
@@ -52,11 +56,13 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     for (;;) {
       const counted = day && !countSignup && day.signupJob !== undefined ? withoutSignup(day) : day;
       const marker = countSignup && day?.signupJob !== undefined ? day.signupJob : undefined;
+      const attributed = attribution && !countSignup && day?.signupJob !== undefined ? withoutSignup(attribution) : attribution;
       const failed = await transactWrite(this.client, () => [
         { Put: { TableName: this.tableName, Item: item, ...versionCondition(current?.version) } },
         ...(Object.keys(delta).length > 0 ? [this.countUpdate(delta)] : []),
         ...(counted && Object.keys(counted.counts).length > 0 ? [dayCounterUpdate(this.tableName, counted)] : []),
         ...(marker !== undefined ? [this.signupMarker(marker, stored.updatedAt)] : []),
+        ...(attributed && Object.keys(attributed.counts).length > 0 ? attributionUpdates(this.tableName, attributed) : []),
       ]);
       if (failed.length === 0) return stored;
       if (failed.includes(0)) throw new ConflictError('subscriber changed concurrently');

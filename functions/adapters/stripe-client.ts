@@ -4,6 +4,7 @@ import { Frequency, Tribute } from '../core/donations/model.js';
 import { safeParse } from '../core/shared/schema.js';
 import { TransientError } from '../core/shared/errors.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
+import { AttributionMetadataShape } from '../core/experiments/attribution-metadata.js';
 
 export interface StripeOptions {
   secretKey: string;
@@ -33,6 +34,8 @@ export const Metadata = z.object({
   tribute_type: z.catch(z.optional(z.enum(['honour', 'memory'])), undefined),
   tribute_name: z.catch(z.optional(z.string()), undefined),
   anonymous: z.catch(z.optional(z.enum(['true', 'false'])), undefined),
+  /** Where the gift came from, in a few short keys (core/experiments/attribution.ts). */
+  ...AttributionMetadataShape,
 });
 
 /**

@@ -8,6 +8,7 @@ import type { PaymentEvents } from '../core/donations/ports.js';
 import { logger } from '../platform/logger.js';
 import { giftDetailsOf, idOf, isLiveKey, Metadata, translate } from './stripe-client.js';
 import { isHandledStripeEvent } from './stripe-handled-events.js';
+import { attributionFromMetadata } from '../core/experiments/attribution-metadata.js';
 
 // What the webhook reads of each Stripe object, checked before use: the `stripe` package's types of the fields we
 // rely on (the rest is not read), money as whole minor units that are never negative.
@@ -233,6 +234,7 @@ export class StripePaymentEvents implements PaymentEvents {
           ...giftDetailsOf(meta, session.amount_total),
           checkoutSession: session.id,
           at,
+          attribution: attributionFromMetadata(meta),
         };
       }
       case 'invoice.paid': {
@@ -272,6 +274,7 @@ export class StripePaymentEvents implements PaymentEvents {
           subscription,
           customer: idOf(invoice.customer),
           at,
+          attribution: attributionFromMetadata(meta),
         };
       }
       case 'charge.refunded': {

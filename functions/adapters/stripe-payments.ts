@@ -6,6 +6,7 @@ import { messagesOf } from '../core/shared/i18n/catalogue.js';
 import { fill } from '../core/shared/i18n/format.js';
 import type { CheckoutParams, Payments } from '../core/donations/ports.js';
 import { idOf, Metadata, translate } from './stripe-client.js';
+import { attributionMetadata } from '../core/experiments/attribution-metadata.js';
 
 /**
  * Checkout's language for ours: Stripe's own where Checkout has it (Checkout.SessionCreateParams.Locale). English
@@ -39,6 +40,7 @@ export class StripePayments implements Payments {
       ...(params.feeCovered ? { fee_covered: String(params.feeCovered) } : {}),
       ...(params.tribute ? { tribute_type: params.tribute.type, tribute_name: params.tribute.name } : {}),
       ...(params.anonymous ? { anonymous: 'true' } : {}),
+      ...attributionMetadata(params.attribution),
     };
     // The line item's name, on Checkout, the receipt Stripe may send and the Customer Portal, in the donor's language.
     const product = { name: fill(messagesOf(params.lang).donations.lineItem, { campaign: params.campaign.title }) };

@@ -3,6 +3,7 @@ import { nonEmpty } from '../core/shared/schema.js';
 import { ListId } from '../core/subscriptions/model.js';
 import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from '../platform/config.js';
 import { ExportStorage } from '../export-worker/config.js';
+import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** The admin API. */
 export const AdminConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape), {
@@ -13,5 +14,7 @@ export const AdminConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape), {
   /** The audit log's table: every export, download link and data request made with a token is appended there. */
   AUDIT_TABLE_NAME: nonEmpty(),
   AUDIT_RETENTION_DAYS: z._default(positiveInt, 400),
+  /** The event counters' shards (as the event counter's): an experiment's results read them. */
+  EVENT_COUNTER_SHARDS,
 });
 export type AdminConfig = z.infer<typeof AdminConfig>;

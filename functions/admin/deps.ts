@@ -12,6 +12,10 @@ import type { AdminConfig } from '../configs.js';
 import { brandOf } from '../platform/config.js';
 import { exportAdminDeps } from '../platform/wiring/exports.js';
 import { subscriberCounts, subscriberStores } from '../platform/wiring/subscribers.js';
+import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
+import { DynamoEventCounters } from '../adapters/dynamo-event-counters.js';
+import { DynamoVariantGiftCounters } from '../adapters/dynamo-experiment-results.js';
+import { DynamoAttributionCounters } from '../adapters/dynamo-attribution.js';
 
 /** The admin API's dependencies: both tables, the audit log, the export bucket, the export worker's function, the signing key. */
 export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, secrets: SecretSource) => {
@@ -29,5 +33,13 @@ export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, se
   };
   const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
   const dashboard = { clock: systemClock, counters: new DynamoDashboardCounters(dynamo, table, config.DONATIONS_TABLE_NAME) };
-  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker), dashboard }, options: { siteName: config.SITE_NAME, brand: brandOf(config), listIds: config.LIST_IDS } };
+  const donations = config.DONATIONS_TABLE_NAME;
+  const results = {
+    clock: systemClock,
+    experiments: new DynamoExperimentStore(dynamo, donations),
+    events: new DynamoEventCounters(dynamo, donations, config.EVENT_COUNTER_SHARDS),
+    gifts: new DynamoVariantGiftCounters(dynamo, donations),
+  };
+  const attribution = { clock: systemClock, counters: new DynamoAttributionCounters(dynamo, [table, donations]) };
+  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker), dashboard, results, attribution }, options: { siteName: config.SITE_NAME, brand: brandOf(config), listIds: config.LIST_IDS } };
 };

@@ -9,15 +9,23 @@ import { normalizeEmail } from '../core/shared/email-address.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
+import { readResults, type ResultsDeps } from '../core/experiments/results.js';
+import type { AttributionCounters } from '../core/experiments/attribution-counts.js';
+import { AttributionQuery, readAttribution } from '../core/experiments/attribution-report.js';
+import { CampaignId } from '../core/donations/model.js';
 
 export interface AdminApiDeps {
   admin: AdminDeps;
   exports: ExportAdminDeps;
   /** The dashboard's numbers, read from the day counters. */
   dashboard: DashboardDeps;
+  /** An appeal experiment's results: its variants, the event counters and the variant gift counters. */
+  results?: ResultsDeps | undefined;
+  /** The attribution counters. */
+  attribution?: { clock: DashboardDeps['clock']; counters: AttributionCounters } | undefined;
 }
 
-export const makeHandler = ({ admin, exports, dashboard }: AdminApiDeps, { siteName, brand, listIds = [] }: { siteName: string; brand?: Brand | undefined; listIds?: readonly string[] }) => {
+export const makeHandler = ({ admin, exports, dashboard, results, attribution }: AdminApiDeps, { siteName, brand, listIds = [] }: { siteName: string; brand?: Brand | undefined; listIds?: readonly string[] }) => {
   /**
    * Every admin route needs a valid bearer token first (401 otherwise). The route is handed `audit`, which records
    * what it did in the audit log as done by that token (`token:NAME`).
@@ -57,6 +65,14 @@ export const makeHandler = ({ admin, exports, dashboard }: AdminApiDeps, { siteN
       }),
       'GET /v1/admin/stats': authorized(async () => json(200, await adminStats(admin))),
       'GET /v1/admin/dashboard': authorized(async (req) => json(200, await readDashboard(dashboard, req.queryParams(DashboardQuery)))),
+      ...(results && {
+        'GET /v1/admin/campaigns/{campaignId}/results': authorized(async (req) =>
+          json(200, await readResults(results, req.pathParam('campaignId', CampaignId, 'There is no campaign with this id.'))),
+        ),
+      }),
+      ...(attribution && {
+        'GET /v1/admin/attribution': authorized(async (req) => json(200, await readAttribution(attribution, req.queryParams(AttributionQuery).days))),
+      }),
     },
     { siteName, brand },
   );

@@ -3,6 +3,7 @@ import { nonEmpty } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/model.js';
 import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
 import { BaseConfig, COUNTER_SHARDS, csv, optionalUrl, positiveInt } from '../platform/config.js';
+import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** Donations: campaign progress and Stripe Checkout. */
 export const DonationConfig = z.extend(BaseConfig, {
@@ -28,6 +29,8 @@ export const DonationConfig = z.extend(BaseConfig, {
   STRIPE_JS_URL: optionalUrl,
   /** The origins of the site's pages (comma-separated), besides SITE_URL's: embedded Checkout returns donors only to them. */
   SITE_ORIGINS: z._default(z.pipe(csv, z.array(z.url())), []),
+  /** The event counters' shards (as the event counter's): an experiment that follows its results reads them. */
+  EVENT_COUNTER_SHARDS,
 }).check(
   z.refine((c) => !c.EMBEDDED_CHECKOUT || c.STRIPE_PUBLISHABLE_KEY !== undefined, {
     message: 'EMBEDDED_CHECKOUT needs STRIPE_PUBLISHABLE_KEY: Stripe.js cannot start without it.',

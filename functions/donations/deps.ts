@@ -10,6 +10,11 @@ import type { DonationConfig } from '../configs.js';
 import { STRIPE_JS_URL } from './config.js';
 import { brandOf } from '../platform/config.js';
 import { stripeAndKeys } from '../platform/wiring/stripe.js';
+import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
+import { DynamoEventCounters } from '../adapters/dynamo-event-counters.js';
+import { DynamoVariantGiftCounters } from '../adapters/dynamo-experiment-results.js';
+import { cachedExperiments } from '../core/experiments/events.js';
+import { servedVariants } from '../core/experiments/results.js';
 
 /** The origins embedded Checkout may bring a donor back to: the site's home page's and SITE_ORIGINS. */
 const returnOrigins = (config: DonationConfig) =>
@@ -21,6 +26,14 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
   const dynamo = documentClient(clients);
   const table = config.DONATIONS_TABLE_NAME;
   const campaigns = new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS);
+  const experiments = new DynamoExperimentStore(dynamo, table);
+  // A campaign's variants are kept as long as its progress (a changed variant reaches the embed as soon as its total).
+  const variants = servedVariants({
+    clock: systemClock,
+    experiments: cachedExperiments((campaign) => experiments.get(campaign), systemClock, config.CAMPAIGN_CACHE_SECONDS),
+    events: new DynamoEventCounters(dynamo, table, config.EVENT_COUNTER_SHARDS),
+    gifts: new DynamoVariantGiftCounters(dynamo, table),
+  });
   const deps: DonationDeps = {
     clock: systemClock,
     campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
@@ -44,6 +57,7 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
             }
           : undefined,
     },
+    variants,
   };
   const options: DonationRoutesOptions = {
     siteName: config.SITE_NAME,

@@ -3,7 +3,7 @@ import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanks
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest, Frequency } from '../core/donations/model.js';
 import { campaignProgress, UNKNOWN_CAMPAIGN } from '../core/donations/campaigns.js';
-import { checkDonateLink, DonateQuery, followDonateLink, hasAmount } from '../core/donations/donate-link.js';
+import { checkDonateLink, DonateAttributionQuery, DonateQuery, followDonateLink, hasAmount } from '../core/donations/donate-link.js';
 import { type DonationDeps, startCheckout } from '../core/donations/checkout.js';
 import { describeGift } from '../core/donations/thanks.js';
 import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
@@ -15,6 +15,7 @@ import { httpHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { html, json, linkChecked, seeOther } from '../platform/http/responses.js';
+import { attributionFields, attributionOf } from '../core/experiments/attribution.js';
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
@@ -72,17 +73,25 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         // A stage not set up yet shows its 503 page, not the chooser: no amount chosen there could be paid.
         await ready();
         const campaign = safeParse(CampaignId, req.query.get('campaign')).data;
+        // Where the reader came from: the link's fields, else the page that linked here (its Referer, when that is
+        // not our own chooser). The chooser's form carries them on to the checkout.
+        const carried = safeParse(DonateAttributionQuery, Object.fromEntries(req.query)).data;
+        const referer = req.headers.referer;
+        // Back from Checkout without paying, the Referer is Checkout's page, not the reader's.
+        const fromPage = referer && req.query.get('checkout') !== 'cancelled' && URL.canParse(referer) && new URL(referer).origin !== new URL(base).origin ? safeParse(DonateAttributionQuery.shape.source, referer).data : undefined;
+        const attribution = { ...carried, source: carried?.source ?? fromPage };
         // What the donor chose, as sent: shown again when the chooser comes back with an error.
         const choice = {
           frequency: safeParse(Frequency, req.query.get('frequency')).data,
           customAmount: req.query.get('custom_amount') ?? undefined,
           subscribe: req.query.get('subscribe') === 'true',
+          attribution: attributionFields(attributionOf(attribution)),
         };
         // The reader's language (the link's or the form's `lang`, else the browser's): every page here speaks it.
         const reader = siteFor(req, site);
         try {
           const asked = req.queryParams(DonateQuery, CHECKOUT_CODES);
-          const query = { ...asked, lang: readerLanguage(req, site, asked.lang) };
+          const query = { ...asked, lang: readerLanguage(req, site, asked.lang), source: attribution.source };
           if (hasAmount(query) && req.method === 'HEAD') {
             // A HEAD creates no Checkout Session and counts no checkout: the link checked as GET checks it.
             await checkDonateLink(deps, query);

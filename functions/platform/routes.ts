@@ -60,6 +60,9 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/reminders', fn: 'subscriptions' },
   { method: 'GET', path: '/v1/reminders/unsubscribe', fn: 'subscriptions' },
   { method: 'POST', path: '/v1/reminders/unsubscribe', fn: 'subscriptions' },
+  // An appeal experiment's results, and where signups and gifts came from.
+  { method: 'GET', path: '/v1/admin/campaigns/{campaignId}/results', fn: 'admin' },
+  { method: 'GET', path: '/v1/admin/attribution', fn: 'admin' },
 ];
 
 /**

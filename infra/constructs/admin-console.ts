@@ -82,11 +82,21 @@ export class AdminConsole extends Feature {
             'dynamodb:UpdateItem': ['TOKEN#', 'COUNTS#SUBSCRIBERS#'],
             'dynamodb:DeleteItem': ['SUB#'],
             'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'DAY#'],
+            // The attribution counters: one partition a day.
+            'dynamodb:Query': ['ATTR#'],
           },
         }),
         // Read only: the campaign list and a campaign's gifts (on the index), each campaign's totals, and the donor
         // markers that say in which campaigns an address has given (a data-subject request).
-        DONATIONS_TABLE_NAME: bind.table(donationsTable, { items: { 'dynamodb:BatchGetItem': ['TOTALS#', 'DONOR#', 'DAY#', 'COUNTS#MONTHLY#'] }, query: ['gsi1'] }),
+        // An experiment's results: its variants, views and clicks, and gifts per variant; the attribution counters.
+        DONATIONS_TABLE_NAME: bind.table(donationsTable, {
+          items: {
+            'dynamodb:BatchGetItem': ['TOTALS#', 'DONOR#', 'DAY#', 'COUNTS#MONTHLY#', 'EVENTS#', 'RESULTS#'],
+            'dynamodb:GetItem': ['CAMPAIGN#', 'VARIANTS#'],
+            'dynamodb:Query': ['ATTR#'],
+          },
+          query: ['gsi1'],
+        }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         // A download link is a GetObject presigned with the function's credentials.
         EXPORT_BUCKET_NAME: bind.objects(exportBucket, 'exports/', ['s3:GetObject']),
@@ -96,6 +106,7 @@ export class AdminConsole extends Feature {
         // Append only: an export, a download link, a data request or an erase made with a token is recorded.
         AUDIT_TABLE_NAME: bind.table(props.auditTable, { items: { 'dynamodb:PutItem': ['AUDIT'] } }),
         AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+        EVENT_COUNTER_SHARDS: undefined,
       }),
     });
     this.functions = { admin, 'export-worker': exportWorker };

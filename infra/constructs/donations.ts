@@ -62,8 +62,9 @@ export class Donations extends Feature {
         // Public: reads campaigns and their totals, keeps checkout attempts and the rate windows; no gift.
         ...stripe(bind, {
           items: {
-            'dynamodb:GetItem': ['CAMPAIGN#', 'ATTEMPT#'],
-            'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#'],
+            // and each campaign's variants (with the counters, for an experiment that follows its results).
+            'dynamodb:GetItem': ['CAMPAIGN#', 'ATTEMPT#', 'VARIANTS#'],
+            'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#', 'EVENTS#', 'RESULTS#'],
             'dynamodb:PutItem': ['ATTEMPT#'],
             'dynamodb:UpdateItem': ['RATE#'],
           },
@@ -79,6 +80,7 @@ export class Donations extends Feature {
         STRIPE_PUBLISHABLE_KEY: undefined,
         STRIPE_JS_URL: undefined, // only for the dev server's Stripe.js stand-in
         SITE_ORIGINS: config.siteOrigins.join(','),
+        EVENT_COUNTER_SHARDS: undefined,
       }),
     });
 
@@ -95,7 +97,8 @@ export class Donations extends Feature {
           items: {
             'dynamodb:GetItem': ['GIFT#', 'CAMPAIGN#', 'MONTHLY#'],
             'dynamodb:PutItem': ['GIFT#', 'DONOR#'],
-            'dynamodb:UpdateItem': ['TOTALS#', 'MONTHLY#', 'DAY#', 'COUNTS#MONTHLY#'],
+            // and, in the gift's transaction, its variant's results and its page's and source's counters.
+            'dynamodb:UpdateItem': ['TOTALS#', 'MONTHLY#', 'DAY#', 'COUNTS#MONTHLY#', 'RESULTS#', 'ATTR#'],
           },
         }),
         SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(props.mailQueue),

@@ -80,7 +80,7 @@ export class MailingList extends Feature {
           items: {
             'dynamodb:GetItem': ['SUB#'],
             'dynamodb:PutItem': ['SUB#', 'REMIND#'],
-            'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#', 'DAY#'],
+            'dynamodb:UpdateItem': ['RATE#', 'COUNTS#SUBSCRIBERS#', 'DAY#', 'ATTR#'],
             // A reminders' unsubscribe deletes every reminder of its address (one partition).
             'dynamodb:DeleteItem': ['SUPPRESS#', 'REMIND#'],
             'dynamodb:Query': ['REMIND#'],
@@ -114,7 +114,7 @@ export class MailingList extends Feature {
           items: {
             'dynamodb:GetItem': ['SUB#', 'SUPPRESS#', 'MAIL#', 'EDITOR#'],
             'dynamodb:PutItem': ['SUB#', 'MAIL#', 'SIGNUP#'],
-            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#', 'DAY#'],
+            'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#', 'DAY#', 'ATTR#'],
           },
         }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),

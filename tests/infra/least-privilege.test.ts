@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoExperimentStore } from '../../functions/adapters/dynamo-experiments.js';
 import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
 import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { documentClient } from '../../functions/platform/clients.js';
@@ -114,7 +115,8 @@ const flow = async () => {
 
   // Mailing list: signup (rate windows, the queue), the worker (new, pending again, confirmed again: a note),
   // confirm (lifts a suppression marker), unsubscribe.
-  await ok(postJson(api, { email: 'reader@example.org', name: 'Reader' }), 202);
+  // Where the reader came from: the attribution counters move with the signup and the confirmation.
+  await ok(postJson(api, { email: 'reader@example.org', name: 'Reader', source: 'https://news.example.org/story', utm_source: 'newsletter' }), 202);
   const [confirmation] = await server.mailTo('reader@example.org');
   await ok(postJson(api, { email: 'reader@example.org', name: 'Reader' }), 202);
   await server.mailIdle();
@@ -132,10 +134,16 @@ const flow = async () => {
 
   // Donations: the banner, the donate page, a one-time gift with the newsletter box ticked (receipt, opt-in),
   // a refund, a monthly gift renewed and ended.
+  // An experiment whose allocation follows its results (the CLI's part, not recorded): the banner's variants are
+  // weighed from the event and gift counters.
+  const experiments = new DynamoExperimentStore(documentClient(server.clientOptions), server.tables.donations);
+  await experiments.setVariant('ukraine', { id: 'urgent', weight: 1 }, new Date());
+  await experiments.setAllocation('ukraine', 'thompson', new Date());
   await ok(fetch(`${url}/v1/campaigns/ukraine`));
   await ok(fetch(`${url}/v1/donate?campaign=ukraine`));
-  const once = await checkout({ amount: 2500, email: 'donor@example.org', subscribe: true });
-  await checkout({ amount: 2500, email: 'donor@example.org', subscribe: true }); // a double click: the same attempt
+  // A gift from a variant and a page: its variant's results and its page's counters move with it.
+  const once = await checkout({ amount: 2500, email: 'donor@example.org', subscribe: true, source: 'https://news.example.org/story', variant: 'urgent' });
+  await checkout({ amount: 2500, email: 'donor@example.org', subscribe: true, source: 'https://news.example.org/story', variant: 'urgent' }); // a double click: the same attempt
   const paid = await stripe(`/checkout/${once.id}/complete`, { name: 'Dee Donor' });
   await ok(fetch(`${url}/v1/donate/thanks?session_id=${once.id}`));
   await stripe(`/payments/${paid.paymentIntent}/refund`, { amount: 1000 });
@@ -171,6 +179,8 @@ const flow = async () => {
   // Admin: stats, the dashboard, a data-subject request and an erase, every kind of export and its download link.
   await ok(admin('GET', '/v1/admin/stats'));
   await ok(admin('GET', '/v1/admin/dashboard'));
+  await ok(admin('GET', '/v1/admin/campaigns/ukraine/results'));
+  await ok(admin('GET', '/v1/admin/attribution?days=7'));
   await ok(admin('GET', '/v1/admin/subscribers/reader%40example.org'));
   await ok(admin('GET', '/v1/admin/subscribers/donor%40example.org')); // a donor: the gifts too
   await ok(admin('DELETE', '/v1/admin/subscribers/reader%40example.org'), 204);

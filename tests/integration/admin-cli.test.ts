@@ -161,7 +161,7 @@ describe('npm run admin', () => {
     expect(exported.code).toBe(0);
     expect(exported.stderr).toContain(`1 row written to ${file}`);
     const csv = await readFile(file, 'utf8');
-    expect(csv).toMatch(/^\uFEFFemail,name,status,lists,subscribed_at,confirmed_at,unsubscribed_at,source\r\ncli\.reader@example\.org,,pending,news,/);
+    expect(csv).toMatch(/^\uFEFFemail,name,status,lists,subscribed_at,confirmed_at,unsubscribed_at,source[,\r][^\n]*\ncli\.reader@example\.org,,pending,news,/);
 
     const shown = await runAdmin(['--data-dir', dataDir, 'subscriber', 'show', 'cli.reader@example.org']);
     expect(JSON.parse(shown.stdout)).toMatchObject({ email: 'cli.reader@example.org', status: 'pending' });

@@ -92,7 +92,7 @@ describe('exports people open in Excel', () => {
     const text = bytes.subarray(3).toString('utf8');
     expect(text.endsWith('\r\n')).toBe(true);
     const [header, ...rows] = parseCsv(text);
-    expect(header).toEqual(['id', 'created_at', 'campaign', 'amount', 'currency', 'frequency', 'status', 'donor_email', 'donor_name', 'refunded_amount', 'amount_decimal', 'refunded_decimal', 'fee_covered', 'tribute_type', 'tribute_name', 'anonymous']);
+    expect(header).toEqual(['id', 'created_at', 'campaign', 'amount', 'currency', 'frequency', 'status', 'donor_email', 'donor_name', 'refunded_amount', 'amount_decimal', 'refunded_decimal', 'source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'component', 'variant', 'fee_covered', 'tribute_type', 'tribute_name', 'anonymous']);
     const byId = new Map(rows.map((row) => [row[0], Object.fromEntries(header?.map((name, i) => [name, row[i]]) ?? [])]));
     expect(byId.get(usd)).toMatchObject({ amount: '2500', currency: 'usd', status: 'partially_refunded', donor_name: 'Zoë Ünal', refunded_amount: '1050', amount_decimal: '25.00', refunded_decimal: '10.50' });
     expect(byId.get(jpy)).toMatchObject({ amount: '3000', currency: 'jpy', status: 'paid', donor_name: '山田 花子', refunded_amount: '0', amount_decimal: '3000', refunded_decimal: '0' });
@@ -105,7 +105,7 @@ describe('exports people open in Excel', () => {
     const { bytes, rows } = await exportBytes({ kind: 'subscribers', status: 'pending' });
     expect(rows).toBeGreaterThanOrEqual(1);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(bytes.subarray(3).toString('utf8')).toMatch(/^email,name,status,lists,subscribed_at,confirmed_at,unsubscribed_at,source\r\n/);
+    expect(bytes.subarray(3).toString('utf8')).toMatch(/^email,name,status,lists,subscribed_at,confirmed_at,unsubscribed_at,source[,\r]/);
     expect(bytes.toString('utf8')).toContain('excel.reader@example.org,Ærøskøbing,pending,news,');
   });
 

@@ -146,12 +146,15 @@ const adminCommandProblems = (args: string, cli: CliCommand): string[] => {
   if (!command) return [...problems, `no command "${first}"`];
   i++;
   let leaf = command;
-  if (command.commands.length > 0) {
-    const second = words[i];
-    if (second === undefined || isPlaceholder(second) || HELP.includes(second)) return problems;
-    const sub = command.commands.find((c) => c.name === second);
-    if (!sub) return [...problems, `no command "${first} ${second}"`];
+  let path = first;
+  // Subcommands as deep as the tree goes (`campaign variant set`).
+  while (leaf.commands.length > 0) {
+    const next = words[i];
+    if (next === undefined || isPlaceholder(next) || HELP.includes(next)) return problems;
+    const sub = leaf.commands.find((c) => c.name === next);
+    if (!sub) return [...problems, `no command "${path} ${next}"`];
     leaf = sub;
+    path = `${path} ${next}`;
     i++;
   }
   // After the command: its arguments, its options, and the program's (commander takes those anywhere).

@@ -3,13 +3,17 @@ import { fractionDigits } from '../shared/money.js';
 import { safeParse } from '../shared/schema.js';
 import type { DonationDeps, DonationSettings } from './checkout.js';
 import { APPEAL_DEFAULTS, CampaignCurrencyLockedError, CampaignSettings } from './model.js';
+import { CONTROL } from '../experiments/model.js';
 
 /** What `GET /v1/campaigns/{id}` says of an id it does not know, or that no campaign could have. */
 export const UNKNOWN_CAMPAIGN = 'There is no campaign with this id.';
 
-/** The public face of a campaign, for the banner's progress bar, in the contract's field order. Throws NotFoundError. */
-export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns'>, id: string) => {
-  const campaign = await deps.campaigns.get(id);
+/**
+ * The public face of a campaign, for the banner's progress bar, in the contract's field order, with its appeal's
+ * variants (the control alone when it runs no experiment) for the embed to draw one from. Throws NotFoundError.
+ */
+export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns' | 'variants'>, id: string) => {
+  const [campaign, variants] = await Promise.all([deps.campaigns.get(id), deps.variants?.(id)]);
   if (!campaign) throw new NotFoundError(UNKNOWN_CAMPAIGN);
   const { title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount } = campaign;
   return {
@@ -20,6 +24,7 @@ export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns'>, id
     thankDays: campaign.thankDays ?? APPEAL_DEFAULTS.thankDays,
     snoozeDays: campaign.snoozeDays ?? APPEAL_DEFAULTS.snoozeDays,
     feesCovered: campaign.feesCovered ?? 0,
+    ...(deps.variants ? { variants: variants ?? [{ id: CONTROL, weight: 1 }] } : {}),
   };
 };
 

@@ -6,6 +6,8 @@ import type { Client } from '../shared/model.js';
 import type { Clock } from '../shared/ports.js';
 import { inDonorLanguage } from './manage.js';
 import { coverFee, type FeeRates } from './fees.js';
+import { attributionOf } from '../experiments/attribution.js';
+import type { VariantLookup } from '../experiments/results.js';
 import type { CampaignRecord, CheckoutRequest } from './model.js';
 import type { CampaignRepository, CheckoutAttempts, CheckoutParams, Payments } from './ports.js';
 
@@ -40,6 +42,8 @@ export interface DonationDeps {
   payments: Payments;
   keys: Keys;
   settings: DonationSettings;
+  /** The variants of each campaign's appeal, as GET /v1/campaigns/{id} serves them (see servedVariants). */
+  variants?: VariantLookup | undefined;
 }
 
 /** A donor's double click or a client's retry within this time reuses the same Checkout Session. */
@@ -113,6 +117,7 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
       : embeddedReturnUrl(input.returnUrl, embedded.returnOrigins)
     : undefined;
   const now = deps.clock.now();
+  const attribution = attributionOf(input);
   // The language changes the Stripe request (locale, metadata, return URLs), so it is part of the gift's identity:
   // the same gift in another language is another session (Stripe refuses a key reused with other parameters). So
   // is everything else the request carries to Stripe.
@@ -122,6 +127,8 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
     ...(input.tribute ? [`tribute:${input.tribute.type}:${input.tribute.name}`] : []),
     ...(input.anonymous ? ['anonymous'] : []),
     ...(returnUrl ? [`embedded:${returnUrl}`] : []),
+    // So does the attribution (it is in the metadata).
+    ...(attribution ? [JSON.stringify(attribution)] : []),
   ];
   const fingerprint = keyedHash(
     deps.keys.clientIp,
@@ -137,6 +144,7 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
     email,
     subscribe: input.subscribe,
     lang: input.lang,
+    attribution,
     // Our own pages speak the donor's language (a configured page is the site's own, left as it is).
     successUrl: deps.settings.successUrl ?? inDonorLanguage(`${base}/v1/donate/thanks?session_id={CHECKOUT_SESSION_ID}`, input.lang),
     // Back on the chooser, which then says that the payment was cancelled (and nothing was charged).

@@ -5,9 +5,21 @@ import type { Client } from '../shared/model.js';
 import { parseMajorAmount } from '../shared/money.js';
 import { checkGift, type DonationDeps, startCheckout } from './checkout.js';
 import { type Campaign, CampaignId, CurrencyCode, Frequency, RequestedLanguage, upsellFor } from './model.js';
+import { AttributionFields, SourceField } from '../experiments/attribution.js';
+
+/**
+ * Where the reader of a donation link came from (API.md). A link must never lead to an error for these: a field we
+ * cannot read is dropped.
+ */
+export const DonateAttributionQuery = z.object({
+  source: z.catch(SourceField, undefined),
+  ...(Object.fromEntries(Object.entries(AttributionFields).map(([name, field]) => [name, z.catch(field, undefined)])) as {
+    [K in keyof typeof AttributionFields]: z.ZodMiniCatch<(typeof AttributionFields)[K]>;
+  }),
+});
 
 /** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
-export const DonateQuery = z.object({
+export const DonateQuery = z.extend(DonateAttributionQuery, {
   campaign: z.pipe(z.string({ error: 'The link names no campaign.' }), CampaignId),
   amount: z.optional(
     z.pipe(z.string().check(z.regex(/^\d{1,12}$/, 'The amount must be a whole number of minor units.')), z.transform(Number)),
@@ -80,7 +92,9 @@ export const followDonateLink = async (
     const campaign = monthly === undefined ? undefined : await deps.campaigns.get(settings.id);
     if (monthly !== undefined && campaign) return { upsell: { campaign, amount: gift.amount, monthly, subscribe } };
   }
-  const session = await startCheckout(deps, { ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee: false, anonymous: false, mode: 'redirect', client });
+  const { source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, component, variant } = query;
+  const attribution = { source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, component, variant };
+  const session = await startCheckout(deps, { ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee: false, anonymous: false, mode: 'redirect', client, ...attribution });
   if (!('url' in session)) throw new Error('a donation link made an embedded checkout');
   return { checkoutUrl: session.url };
 };

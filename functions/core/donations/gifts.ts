@@ -93,6 +93,8 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
         tribute: gift.tribute ?? event.tribute,
         anonymous: gift.anonymous ?? event.anonymous,
         paidAt: gift.paidAt ?? (status === 'paid' ? at : undefined),
+        attribution: gift.attribution ?? event.attribution,
+        firstPayment: gift.firstPayment ?? (event.offersSignup ? true : undefined),
       };
     }
     case 'refund': {

@@ -4,6 +4,7 @@ import { type EmailAddress, hasControlCharacters } from '../shared/email-address
 import { DomainError } from '../shared/errors.js';
 import { LANGUAGES, type Language } from '../shared/i18n/index.js';
 import { RequestedLanguage } from '../subscriptions/model.js';
+import { Attribution, AttributionFields, SourceField } from '../experiments/attribution.js';
 
 export { RequestedLanguage };
 import { MAX_SHARDS } from '../subscriptions/counting.js';
@@ -212,6 +213,13 @@ export const Gift = z.object({
   receiptQueued: z.boolean(),
   signupQueued: z.boolean(),
   version: z.int().check(z.gte(0)),
+  /** Where the gift came from (the page, referrer, UTM fields, component, variant), from its checkout's metadata. */
+  attribution: z.optional(Attribution),
+  /**
+   * The payment its checkout took: a one-time gift, or a monthly gift's first month (not the months after). An
+   * appeal's results and the attribution counters count these: what a page view led to.
+   */
+  firstPayment: z.optional(z.boolean()),
 });
 export type Gift = z.infer<typeof Gift>;
 
@@ -245,6 +253,8 @@ export type PaymentEvent =
       tribute?: Tribute | undefined;
       anonymous?: boolean | undefined;
       at: Date;
+      /** Where the gift came from (the checkout's metadata). */
+      attribution?: Attribution | undefined;
     }
   /**
    * What an event says about a payment's refunds: `refunded`, the charge's cumulative `amount_refunded` when the
@@ -310,5 +320,8 @@ export const CheckoutRequest = z.object({
    * site's origins (no open redirect); the built-in thank-you page when absent.
    */
   returnUrl: z.optional(z.string().check(z.maxLength(2000))),
+  /** The page the gift was made from (its origin and path are kept) and where the reader came from (API.md). */
+  source: SourceField,
+  ...AttributionFields,
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

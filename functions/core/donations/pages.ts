@@ -70,6 +70,8 @@ export interface ChooserState {
   error?: { message: string; field?: string | undefined } | undefined;
   /** The donor came back from Checkout without paying. */
   cancelled?: boolean | undefined;
+  /** Where the reader came from (the link's attribution fields): the form carries them on to the checkout. */
+  attribution?: Record<string, string> | undefined;
 }
 
 /**
@@ -138,7 +140,7 @@ ${state.cancelled && html`<div class="notice" role="status"><p>${c.cancelled}</p
 <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">${c.continue}</button>
 <input type="hidden" name="campaign" value="${campaign.id}">
 <input type="hidden" name="currency" value="${currency}">
-${hiddenLang}<fieldset>
+${hiddenLang}${join(Object.entries(state.attribution ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`), '')}<fieldset>
 <legend>${banner.frequency}</legend>
 <div class="options">
 ${radio('once', banner.once)}

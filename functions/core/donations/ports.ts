@@ -1,4 +1,5 @@
 import type { Language } from '../shared/i18n/index.js';
+import type { Attribution } from '../experiments/attribution.js';
 import type { Campaign, CampaignRecord, CampaignSettings, Gift, PaymentEvent, Tribute } from './model.js';
 
 export interface CampaignRepository {
@@ -102,6 +103,8 @@ export interface CheckoutParams {
    * `returnUrl` (with `{CHECKOUT_SESSION_ID}` filled in).
    */
   embedded?: { returnUrl: string } | undefined;
+  /** Where the gift came from: in the metadata, so that the webhook keeps it with the gift. */
+  attribution?: Attribution | undefined;
 }
 
 export interface CheckoutSummary {

@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
 import { CampaignId, Frequency } from '../donations/model.js';
+import { VariantId } from './attribution.js';
 
 /** The campaign's own appeal (its title, ask and amounts): every campaign has it, and readers without JavaScript see it. */
 export const CONTROL = 'control';
 
-export const VariantId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'Lowercase letters, digits and dashes, at most 40.'));
-export type VariantId = z.infer<typeof VariantId>;
+// Defined with the attribution, which the gift and subscriber models import (this module imports theirs).
+export { VariantId } from './attribution.js';
 
 /**
  * One version of a campaign's appeal, shown to a share of page views set by its weight (relative to the others').
@@ -13,7 +14,8 @@ export type VariantId = z.infer<typeof VariantId>;
  */
 export const Variant = z.object({
   id: VariantId,
-  weight: z.number().check(z.gt(0), z.lte(1000)),
+  /** 0: shown to nobody (an experiment that has ended keeps its other variants at 0, and their results). */
+  weight: z.number().check(z.gte(0), z.lte(1000)),
   headline: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   ask: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
   amounts: z.optional(z.array(z.int().check(z.gte(100), z.lte(100_000_000))).check(z.minLength(1), z.maxLength(6))),
@@ -21,12 +23,21 @@ export const Variant = z.object({
 });
 export type Variant = z.infer<typeof Variant>;
 
+/**
+ * How page views are shared among the variants: by their set weights, or by Thompson sampling over the results
+ * so far (each variant shown as often as it is likely to be the best; a variant at weight 0 stays out).
+ */
+export const Allocation = z.enum(['weights', 'thompson']);
+export type Allocation = z.infer<typeof Allocation>;
+
 /** A campaign's experiment: its variants, the control always among them (weight 1 unless set). */
 export interface Experiment {
   campaign: string;
   variants: Variant[];
   /** When counting for this set of variants began: the results' `since`. */
   since: string;
+  /** `weights` unless set. */
+  allocation?: Allocation | undefined;
 }
 
 export const EventType = z.enum(['view', 'click']);

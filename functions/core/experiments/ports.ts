@@ -1,4 +1,4 @@
-import type { CountedEvent, CounterIncrement, EventTotals, Experiment, Variant } from './model.js';
+import type { Allocation, CountedEvent, CounterIncrement, EventTotals, Experiment, Variant } from './model.js';
 
 /** A campaign's variants, where they are kept. */
 export interface ExperimentStore {
@@ -8,6 +8,13 @@ export interface ExperimentStore {
   setVariant(campaign: string, variant: Variant, now: Date): Promise<Experiment>;
   /** Removes one variant (not the control); NotFoundError when there is no such campaign or variant. */
   removeVariant(campaign: string, variant: string, now: Date): Promise<Experiment>;
+  /**
+   * Ends an experiment by keeping one variant: every other one goes to weight 0 (shown to nobody, its results kept).
+   * Keeping the control ends the experiment too. NotFoundError when there is no such campaign or variant.
+   */
+  keepVariant(campaign: string, variant: string, now: Date): Promise<Experiment>;
+  /** How page views are shared (see Allocation). NotFoundError when there is no such campaign. */
+  setAllocation(campaign: string, allocation: Allocation, now: Date): Promise<Experiment>;
 }
 
 /** Where a counted event waits for the counter (a queue): `send` returns once it is kept. */

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { blankAsAbsent, instant } from '../shared/schema.js';
 import { EmailAddress, hasControlCharacters } from '../shared/email-address.js';
 import { LANGUAGES } from '../shared/i18n/index.js';
+import { Attribution } from '../experiments/attribution.js';
 
 export const NAME_MAX_LENGTH = 100;
 
@@ -89,6 +90,8 @@ export const PendingRequest = z.object({
   /** The language the request asked in: its confirmation link's page, and the subscriber's once confirmed. */
   lang: z.optional(LanguageCode),
   consent: ConsentEvent,
+  /** Where the request came from besides its page (`source`): the referrer, UTM fields, component, variant. */
+  attribution: z.optional(Attribution),
 });
 
 export type PendingRequest = z.infer<typeof PendingRequest>;
@@ -120,6 +123,8 @@ export const Subscriber = z.object({
    */
   requests: z.optional(z.array(PendingRequest)),
   version: z.int().check(z.gte(0)),
+  /** Where the signup came from besides its page (`source`): the referrer, UTM fields, component, variant. */
+  attribution: z.optional(Attribution),
 });
 
 export type Subscriber = z.infer<typeof Subscriber>;
@@ -136,6 +141,8 @@ export const SignupRequest = z.object({
    */
   lang: z.optional(LanguageCode),
   consent: ConsentEvent,
+  /** Where the signup came from besides its page (`source`); absent on jobs queued before it was kept. */
+  attribution: z.optional(Attribution),
 });
 
 export type SignupRequest = z.infer<typeof SignupRequest>;

@@ -21,6 +21,7 @@ import type { SubscriberRepository } from './ports.js';
 import type { RateLimit, RateLimiter } from '../shared/limits.js';
 import { retryOnConflict } from '../shared/retry.js';
 import { inLanguage } from '../shared/i18n/index.js';
+import { AttributionFields, attributionOf, pageOf } from '../experiments/attribution.js';
 import {
   type Keys,
   keyedHash,
@@ -103,6 +104,7 @@ export const SubscribeRequest = z.pipe(
     /** One of our languages, by its tag or a regional one ("uk", "uk-UA"); absent: the handler picks the reader's. */
     lang: RequestedLanguage,
     website: z.optional(z.string().check(z.maxLength(2048))),
+    ...AttributionFields,
   }),
 );
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
@@ -136,8 +138,11 @@ export const requestSubscription = async (
   const lists = resolveLists(deps.settings, input.lists);
   await deps.rateLimiter.hit(deps.settings.limits.signupAddress, addressKey(deps.keys, email), deps.clock.now());
   if (input.website !== undefined && input.website.trim() !== '') return; // honeypot: same answer, nothing kept
-  const consent = { ...consentEvent(deps, input.client, input.source), origin: 'form' as const };
-  await queueSignup(deps.queue, { email, name: input.name, lists, source: input.source, lang: input.lang, consent });
+  // The page without its query string and fragment, which may hold an address or a token (API.md).
+  const source = input.source === undefined ? undefined : pageOf(input.source);
+  const consent = { ...consentEvent(deps, input.client, source), origin: 'form' as const };
+  const attribution = attributionOf({ ...input, source: undefined });
+  await queueSignup(deps.queue, { email, name: input.name, lists, source, lang: input.lang, consent, ...(attribution ? { attribution } : {}) });
 };
 
 /**
@@ -172,6 +177,7 @@ const pendingRequest = (request: SignupRequest, jobId: string): PendingRequest =
   source: request.source,
   ...(request.lang === undefined ? {} : { lang: request.lang }),
   consent: request.consent,
+  ...(request.attribution ? { attribution: request.attribution } : {}),
 });
 
 /** Adds (or moves to the end) one request, keeping the last few: abuse cannot grow the item. */
@@ -209,6 +215,7 @@ const decideSignup = (
       source: request.source,
       lang: request.lang ?? existing.lang,
       consent: { signup: request.consent },
+      attribution: request.attribution,
       ...(mail === 'confirmation' ? { requests: keepRequest(existing.requests, pendingRequest(request, jobId)) } : {}),
     };
     return stamp(next, mail);
@@ -229,6 +236,7 @@ const decideSignup = (
     consent: { signup: request.consent },
     requests: [pendingRequest(request, jobId)], // a new round: earlier rounds' requests are gone with their links
     version: existing?.version ?? 0,
+    ...(request.attribution ? { attribution: request.attribution } : {}),
   };
   return stamp(fresh, 'confirmation');
 };
@@ -307,6 +315,7 @@ export const confirmSubscription = async (
         lists: asked.lists,
         source: asked.source,
         lang: asked.lang ?? record.lang,
+        attribution: asked.attribution,
         status: 'confirmed',
         confirmedAt: at,
         updatedAt: at,

@@ -2,12 +2,19 @@ import type { Gift } from '../../donations/model.js';
 import { fractionDigits } from '../../shared/money.js';
 import type { Subscriber } from '../../subscriptions/model.js';
 import type { DonationStatus } from './model.js';
+import type { Attribution } from '../../experiments/attribution.js';
 
-export const SUBSCRIBER_COLUMNS = ['email', 'name', 'status', 'lists', 'subscribed_at', 'confirmed_at', 'unsubscribed_at', 'source'] as const;
+export const SUBSCRIBER_COLUMNS = [
+  'email', 'name', 'status', 'lists', 'subscribed_at', 'confirmed_at', 'unsubscribed_at', 'source',
+  // Where the signup came from, and the reader's language (API.md, attribution).
+  'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'component', 'variant', 'lang',
+] as const;
 /** API.md: columns are only ever added at the end (the decimal ones came last, for spreadsheets). */
 export const DONATION_COLUMNS = [
   'id', 'created_at', 'campaign', 'amount', 'currency', 'frequency', 'status', 'donor_email', 'donor_name', 'refunded_amount',
   'amount_decimal', 'refunded_decimal',
+  // Where the gift came from (API.md, attribution).
+  'source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'component', 'variant',
   // The covered fee (minor units, within `amount`), the tribute and the anonymous choice.
   'fee_covered', 'tribute_type', 'tribute_name', 'anonymous',
 ] as const;
@@ -33,8 +40,11 @@ export const safeCell = (value: string | number | undefined): string => {
   return typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 };
 
+/** The attribution columns of a row, in the order of the columns above (the page first where a row has it). */
+const attributionCells = (a: Attribution | undefined) => [a?.referrer, a?.utmSource, a?.utmMedium, a?.utmCampaign, a?.utmContent, a?.utmTerm, a?.component, a?.variant];
+
 export const subscriberRow = (s: Subscriber): string[] =>
-  [s.email, s.name, s.status, s.lists.join(';'), s.subscribedAt, s.confirmedAt, s.unsubscribedAt, s.source].map(safeCell);
+  [s.email, s.name, s.status, s.lists.join(';'), s.subscribedAt, s.confirmedAt, s.unsubscribedAt, s.source, ...attributionCells(s.attribution), s.lang].map(safeCell);
 
 export const giftStatus = (g: Gift): DonationStatus => {
   if (g.disputed) return 'disputed';
@@ -64,5 +74,6 @@ export const donationRow = (g: Gift): string[] =>
   [
     g.key, g.createdAt, g.campaign, g.amount, g.currency, g.frequency, giftStatus(g), g.donorEmail, g.donorName, g.refunded,
     majorUnits(g.amount, g.currency), majorUnits(g.refunded, g.currency),
+    g.attribution?.source, ...attributionCells(g.attribution),
     g.feeCovered ?? 0, g.tribute?.type, g.tribute?.name, String(g.anonymous === true),
   ].map(safeCell);

@@ -49,15 +49,15 @@ describe('decimal columns (amount_decimal, refunded_decimal)', () => {
 });
 
 describe('the appeal columns (fee_covered, tribute_type, tribute_name, anonymous)', () => {
-  it('come after the decimal ones, each row giving them even when the gift has none', () => {
-    expect(DONATION_COLUMNS.slice(12)).toEqual(['fee_covered', 'tribute_type', 'tribute_name', 'anonymous']);
-    expect(donationRow(gift('pi_plain')).slice(12)).toEqual(['0', '', '', 'false']);
+  it('come after the decimal and attribution ones, each row giving them even when the gift has none', () => {
+    expect(DONATION_COLUMNS.slice(21)).toEqual(['fee_covered', 'tribute_type', 'tribute_name', 'anonymous']);
+    expect(donationRow(gift('pi_plain')).slice(21)).toEqual(['0', '', '', 'false']);
   });
 
   it('keep the covered fee apart from what was charged, and the tribute as written (no formula in a cell)', () => {
     const row = donationRow(gift('pi_fee', { amount: 2606, feeCovered: 106, tribute: { type: 'memory', name: '=Olena Kovalenko' }, anonymous: true }));
     expect(row[3]).toBe('2606');
-    expect(row.slice(12)).toEqual(['106', 'memory', "'=Olena Kovalenko", 'true']);
+    expect(row.slice(21)).toEqual(['106', 'memory', "'=Olena Kovalenko", 'true']);
   });
 });
 

@@ -28,9 +28,9 @@ describe('CSV cells', () => {
       confirmedAt: '2026-01-02T00:00:00.000Z',
       source: 'https://news.example.org/a',
     } as Subscriber;
-    expect(subscriberRow(subscriber)).toEqual(['a@example.org', "'=cmd", 'confirmed', 'news;events', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '', 'https://news.example.org/a']);
+    expect(subscriberRow(subscriber)).toEqual(['a@example.org', "'=cmd", 'confirmed', 'news;events', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '', 'https://news.example.org/a', ...Array(9).fill('')]);
     const gift = { key: 'pi_1', createdAt: '2026-01-01T00:00:00.000Z', campaign: 'c', amount: 2500, currency: 'usd', frequency: 'once', status: 'paid', refunded: 500, disputed: false, donorEmail: 'd@example.org', donorName: '@d' } as Gift;
-    expect(donationRow(gift)).toEqual(['pi_1', '2026-01-01T00:00:00.000Z', 'c', '2500', 'usd', 'once', 'partially_refunded', 'd@example.org', "'@d", '500', '25.00', '5.00', '0', '', '', 'false']);
+    expect(donationRow(gift)).toEqual(['pi_1', '2026-01-01T00:00:00.000Z', 'c', '2500', 'usd', 'once', 'partially_refunded', 'd@example.org', "'@d", '500', '25.00', '5.00', ...Array(9).fill(''), '0', '', '', 'false']);
   });
 });
 
@@ -39,7 +39,7 @@ describe('the CSV dialect', () => {
     const names = ['Ann\nSmith', 'Ann\rSmith', 'Ann\u0085Smith', 'Ann\u2028Smith', 'Ann\u2029Smith', 'Ann\r\nSmith'];
     for (const name of names) {
       const row = subscriberRow({ email: 'a@example.org', name, status: 'confirmed', lists: ['news'], subscribedAt: '2026-01-01T00:00:00.000Z' } as Subscriber);
-      expect(stringify([row], CSV_OPTIONS)).toBe(`\uFEFFa@example.org,"${name}",confirmed,news,2026-01-01T00:00:00.000Z,,,\r\n`);
+      expect(stringify([row], CSV_OPTIONS)).toBe(`\uFEFFa@example.org,"${name}",confirmed,news,2026-01-01T00:00:00.000Z,,,${','.repeat(9)}\r\n`);
     }
     expect(stringify([['plain', ' padded', 'say "hi"']], CSV_OPTIONS)).toBe('\uFEFFplain," padded","say ""hi"""\r\n');
   });

@@ -1,0 +1,69 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { GiftSums, VariantGiftChange, VariantGiftCounters } from '../core/experiments/results.js';
+import { daysBetween } from '../core/experiments/days.js';
+import { batchGetAll, randomShard } from './dynamo-transactions.js';
+
+/**
+ * Items a campaign's variant gift counters are spread over each day: a gift write picks one at random. Gifts come
+ * at tens a second at most, so a few items keep transactions from colliding on one; readers sum days × this many.
+ * Fixed, not configured: a reader must know every item a day may be on.
+ */
+export const RESULT_SHARDS = 4;
+
+/** Item keys of the variant gift counters, in the donations table (see the data model). */
+export const resultKeys = {
+  counter: (campaign: string, day: string, shard: number) => ({ pk: `RESULTS#${campaign}#${day}#${shard}`, sk: 'RESULTS' }),
+};
+
+/** Counter names on a results item, per variant. */
+const NAMES = { gifts: 'gifts', raised: 'raised', squares: 'squares', cubes: 'cubes' } as const;
+const COUNTER = /^(gifts|raised|squares|cubes):(.+)$/;
+
+/** The transaction item that adds one gift's change to its variant's counters, on a shard chosen per attempt. */
+export const variantGiftUpdate = (tableName: string, change: VariantGiftChange) => {
+  const deltas: [string, number | bigint][] = [
+    [`${NAMES.gifts}:${change.variant}`, change.gifts],
+    [`${NAMES.raised}:${change.variant}`, change.raised],
+    [`${NAMES.squares}:${change.variant}`, change.squares],
+    [`${NAMES.cubes}:${change.variant}`, change.cubes],
+  ];
+  return {
+    Update: {
+      TableName: tableName,
+      Key: resultKeys.counter(change.campaign, change.day, randomShard(RESULT_SHARDS)),
+      UpdateExpression: `ADD ${deltas.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(deltas.map(([name], i) => [`#c${i}`, name])),
+      // BigInts go as DynamoDB numbers, added exactly (38 digits): squares and cubes pass 2^53 early.
+      ExpressionAttributeValues: Object.fromEntries(deltas.map(([, delta], i) => [`:c${i}`, delta])),
+    },
+  };
+};
+
+/** Reads the variant gift counters: days × RESULT_SHARDS small items, in BatchGetItems of 100. */
+export class DynamoVariantGiftCounters implements VariantGiftCounters {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async totals(campaign: string, since: string, until: string): Promise<Record<string, GiftSums>> {
+    const keys = daysBetween(since, until).flatMap((day) => Array.from({ length: RESULT_SHARDS }, (_, shard) => resultKeys.counter(campaign, day, shard)));
+    const sums = new Map<string, { gifts: bigint; raised: bigint; squares: bigint; cubes: bigint }>();
+    for (let start = 0; start < keys.length; start += 100) {
+      for (const item of await batchGetAll(this.client, this.tableName, keys.slice(start, start + 100), false)) {
+        for (const [name, value] of Object.entries(item)) {
+          const match = COUNTER.exec(name);
+          // Numbers past 2^53 come back from the document client as BigInt.
+          if (!match || (typeof value !== 'number' && typeof value !== 'bigint')) continue;
+          const [, counter, variant] = match as unknown as [string, keyof typeof NAMES, string];
+          const entry = sums.get(variant) ?? { gifts: 0n, raised: 0n, squares: 0n, cubes: 0n };
+          entry[counter] += BigInt(value);
+          sums.set(variant, entry);
+        }
+      }
+    }
+    return Object.fromEntries(
+      [...sums].map(([variant, s]) => [variant, { gifts: Number(s.gifts), raised: Number(s.raised), raisedSquares: Number(s.squares), raisedCubes: Number(s.cubes) }]),
+    );
+  }
+}
