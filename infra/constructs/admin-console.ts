@@ -81,12 +81,12 @@ export class AdminConsole extends Feature {
             'dynamodb:PutItem': ['SUPPRESS#', 'EXPORT#'],
             'dynamodb:UpdateItem': ['TOKEN#', 'COUNTS#SUBSCRIBERS#'],
             'dynamodb:DeleteItem': ['SUB#'],
-            'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'DAY#'],
+            'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#'],
           },
         }),
         // Read only: the campaign list and a campaign's gifts (on the index), each campaign's totals, and the donor
         // markers that say in which campaigns an address has given (a data-subject request).
-        DONATIONS_TABLE_NAME: bind.table(donationsTable, { items: { 'dynamodb:BatchGetItem': ['TOTALS#', 'DONOR#', 'DAY#', 'COUNTS#MONTHLY#'] }, query: ['gsi1'] }),
+        DONATIONS_TABLE_NAME: bind.table(donationsTable, { items: { 'dynamodb:BatchGetItem': ['TOTALS#', 'DONOR#'] }, query: ['gsi1'] }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         // A download link is a GetObject presigned with the function's credentials.
         EXPORT_BUCKET_NAME: bind.objects(exportBucket, 'exports/', ['s3:GetObject']),

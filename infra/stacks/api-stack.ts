@@ -70,6 +70,9 @@ export class ApiStack extends Stack {
       subscribersTable,
       auditTable: props.auditTable,
       mailQueue: mailingList.queue,
+      donationsTable,
+      exportBucket: props.exportBucket,
+      exportWorker: adminConsole.functions['export-worker'].fn,
     });
 
     const functions: Record<FunctionEntry, AppFunction> = {
