@@ -224,6 +224,8 @@ export const STAGE_KEYS: Record<string, string> = {
   'throttle.eventsBurstLimit': 'Its burst.',
   'throttle.adminRateLimit': 'Each admin route.',
   'throttle.adminBurstLimit': 'Their burst.',
+  'throttle.consoleRateLimit': 'Each of the console\'s page and form routes (a few editors, a page at a time).',
+  'throttle.consoleBurstLimit': 'Their burst.',
   reservedConcurrency: 'Reserved concurrency by function name (`{"stripe-webhook": 50}`); off for every function not listed. See [reserved concurrency](../operating.md#reserved-concurrency).',
 };
 
