@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { EXPORT_FILE_DAYS } from '../../functions/core/admin/exports/exports.js';
 import { LANGUAGES } from '../../functions/core/shared/i18n/index.js';
 import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { App, Aspects, CfnResource } from 'aws-cdk-lib';
@@ -285,7 +286,8 @@ describe('admin and list hygiene', () => {
     data.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 7, Status: 'Enabled' })]) },
+      // The console offers a file's download for as long as the bucket keeps it.
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: EXPORT_FILE_DAYS, Status: 'Enabled' })]) },
     });
     data.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
