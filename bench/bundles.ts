@@ -79,7 +79,7 @@ const FUNCTIONS: Record<string, readonly Sdk[]> = {
   embed: [],
   events: ['dynamodb', 'sqs'],
   'event-counter': ['dynamodb'],
-  console: ['dynamodb', 'sqs'],
+  console: ['dynamodb', 'lambda', 's3', 's3-presigner', 'sqs'],
   reminders: ['dynamodb', 'sesv2'],
 };
 

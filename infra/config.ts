@@ -166,6 +166,13 @@ export const StageConfig = z.object({
       reminderRateLimit: z.number().positive().max(10_000).default(10),
       reminderBurstLimit: z.number().int().positive().max(5_000).default(10),
       /**
+       * The console's routes, each (its pages' HEAD routes keep the HEAD limits): a newsroom's few editors, a page at
+       * a time. Lower than the admin API's, since the console has a route per page and form and their sum counts
+       * against the account's burst like every other route's.
+       */
+      consoleRateLimit: z.number().positive().max(10_000).default(2),
+      consoleBurstLimit: z.number().int().positive().max(5_000).default(5),
+      /**
        * The HEAD route beside each public GET route, each (the admin ones take the admin limits): uptime checkers
        * and link scanners ask what a page would answer. A reader's browser never sends HEAD, so a few a second is
        * plenty; the stage default (50/s each) would take the sum over all routes past the bound above.

@@ -255,6 +255,8 @@ export const STAGE_KEYS: Record<string, string> = {
   'throttle.reminderBurstLimit': 'Their burst.',
   timeZone: "The site's time zone (IANA): a reminder goes out from 09:00 there on its day.",
   failedPaymentEmails: '`false`: Stripe, not Appeal, tells donors of failed monthly payments and of a gift ended for them.',
+  'throttle.consoleRateLimit': 'Each of the console\'s page and form routes (a few editors, a page at a time).',
+  'throttle.consoleBurstLimit': 'Their burst.',
   reservedConcurrency: 'Reserved concurrency by function name (`{"stripe-webhook": 50}`); off for every function not listed. See [reserved concurrency](../operating.md#reserved-concurrency).',
 };
 

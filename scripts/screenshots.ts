@@ -2,15 +2,19 @@
  * Retakes the screenshots in docs/images/ from a running dev server: `npm run docs:screenshots`.
  *
  * Start a dev server on a data folder of its own first, so that the pictures show a fresh demo (a fresh folder has
- * the `ukraine` campaign and nothing else):
+ * the `ukraine` campaign and nothing else), and add the console's editor with the CLI on the same folder:
  *
  *   PORT=3400 APPEAL_DATA_DIR=/tmp/appeal-screenshots npm start
+ *   APPEAL_DATA_DIR=/tmp/appeal-screenshots npm run admin -- editor add --email editor@example.org --role admin
  *   APPEAL_URL=http://localhost:3400 npm run docs:screenshots
  *
  * The script makes two gifts through the Stripe simulator (so the banner has progress to show) and one signup (so
  * the inbox has a confirmation email), then photographs the demo article, the donation chooser, the Stripe
- * Checkout simulator, the inbox and the confirmation email. It uses Debian's Chromium (CHROMIUM_PATH, default
- * /usr/bin/chromium) through playwright-core: nothing is downloaded.
+ * Checkout simulator, the inbox and the confirmation email. Then the console (the editors' guide): it signs the
+ * editor in with the link the outbox holds and photographs the sign-in page, the dashboard (on a desktop and a
+ * phone), the campaigns and a campaign's form, an export run to its end and the exports' history, a data request
+ * and the erase's confirmation (nothing is erased), and the audit log. It uses Debian's Chromium (CHROMIUM_PATH,
+ * default /usr/bin/chromium) through playwright-core: nothing is downloaded.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,6 +26,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = resolve(fileURLToPath(new URL('../docs/images', import.meta.url)));
 const CAMPAIGN = 'ukraine';
 const READER = 'reader@example.org';
+/** The console's editor, added with the CLI before the script runs (see above). */
+const EDITOR = process.env.APPEAL_EDITOR ?? 'editor@example.org';
 /** A picture should stay small enough for a repository: warn above this. */
 const MAX_BYTES = 200 * 1024;
 
@@ -53,16 +59,75 @@ const give = async (amount: number, name: string, frequency: 'once' | 'monthly' 
   await call('POST', `/_local/stripe/checkout/${String(session.id)}/complete`, { email: `${name.toLowerCase()}@example.org`, name });
 };
 
-/** The newest email to an address, from the outbox's JSON (it may take a moment to leave the queue). */
-const newestMailTo = async (address: string) => {
+/** The newest email to an address (after `after` of them), from the outbox's JSON (it may take a moment to leave the queue). */
+const newestMail = async (address: string, after = 0) => {
   for (let tries = 0; tries < 50; tries++) {
     const response = await fetch(`${API}/_local/outbox`, { headers: { accept: 'application/json' } });
-    const mails = (await response.json()) as { id: string; to: string[] }[];
-    const found = mails.filter((mail) => mail.to.some((to) => to.includes(address))).at(-1);
-    if (found) return found.id;
+    const mails = (await response.json()) as { id: string; to: string[]; text: string }[];
+    const mine = mails.filter((mail) => mail.to.some((to) => to.includes(address)));
+    const found = mine.length > after ? mine.at(-1) : undefined;
+    if (found) return found;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`no email to ${address} reached the outbox`);
+};
+const newestMailTo = async (address: string) => (await newestMail(address)).id;
+const mailsTo = async (address: string) => {
+  const response = await fetch(`${API}/_local/outbox`, { headers: { accept: 'application/json' } });
+  return ((await response.json()) as { to: string[] }[]).filter((mail) => mail.to.some((to) => to.includes(address))).length;
+};
+
+/**
+ * The console's pages for the editors' guide: signed in as EDITOR with a link from the outbox, in one browser context
+ * (its session cookie), on a desktop unless a phone is asked for.
+ */
+const consolePictures = async (browser: Browser) => {
+  const context = await browser.newContext({ viewport: desktop, deviceScaleFactor: 1, locale: 'en-US' });
+  const page = await context.newPage();
+  const go = async (path: string) => {
+    await page.goto(`${API}${path}`, { waitUntil: 'networkidle' });
+  };
+  await go('/admin');
+  await shoot(page, 'console-signin');
+  const before = await mailsTo(EDITOR);
+  await page.getByLabel('Email').fill(EDITOR);
+  await page.getByRole('button', { name: 'Email me a link' }).click();
+  await page.waitForLoadState('networkidle');
+  const link = /https?:\/\/\S+\/admin\/signin\?token=[\w.-]+(&lang=\w+)?/.exec((await newestMail(EDITOR, before)).text)?.[0];
+  if (!link) throw new Error(`no sign-in link reached ${EDITOR}: add the editor first (npm run admin -- editor add --email ${EDITOR} --role admin)`);
+  await page.goto(link);
+  await page.waitForURL(`${API}/admin`);
+  await page.waitForLoadState('networkidle');
+  await shoot(page, 'console-dashboard');
+  await page.setViewportSize(phone);
+  await shoot(page, 'console-dashboard-phone');
+  await page.setViewportSize(desktop);
+
+  await go('/admin/campaigns');
+  await shoot(page, 'console-campaigns');
+  await go(`/admin/campaigns/edit?id=${CAMPAIGN}`);
+  await shoot(page, 'console-campaign', { fullPage: true });
+
+  await go('/admin/exports');
+  await page.getByLabel('What to export').selectOption('subscribers');
+  await page.getByRole('button', { name: 'Start the export' }).click();
+  await page.getByText(/Done: \d+ rows?\./).waitFor({ timeout: 30_000 });
+  await shoot(page, 'console-export');
+  await go('/admin/exports');
+  await shoot(page, 'console-exports', { fullPage: true });
+
+  await go('/admin/people');
+  await page.getByLabel('Email').fill(READER);
+  await page.getByRole('button', { name: 'Show what is held' }).click();
+  await page.waitForLoadState('networkidle');
+  await shoot(page, 'console-person', { fullPage: true });
+  await page.getByRole('button', { name: `Erase ${READER}` }).click();
+  await page.waitForLoadState('networkidle');
+  await shoot(page, 'console-erase');
+
+  await go('/admin/audit');
+  await shoot(page, 'console-audit');
+  await context.close();
 };
 
 const shoot = async (page: Page, name: string, options: { fullPage?: boolean } = {}) => {
@@ -122,6 +187,8 @@ const main = async () => {
     const email = await open(browser, desktop, `${API}/_local/outbox/${encodeURIComponent(mailId)}`);
     await shoot(email, 'email-confirmation');
     await email.close();
+
+    await consolePictures(browser);
   } finally {
     await browser.close();
   }

@@ -3,14 +3,16 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, type ScanCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Gift } from '../core/donations/model.js';
 import { type ExportFilters, ExportJob } from '../core/admin/exports/model.js';
-import type { ExportJobs, ExportSource } from '../core/admin/exports/ports.js';
+import type { ExportHistory, ExportJobs, ExportSource } from '../core/admin/exports/ports.js';
 import { Subscriber } from '../core/subscriptions/model.js';
 import { epochSeconds, indexPartitions } from './dynamo-keys.js';
 
 const KEEP_JOBS_SECONDS = 30 * 86400;
 const exportKey = (id: string) => ({ pk: `EXPORT#${id}`, sk: 'EXPORT' });
+/** Every job is also listed on the index, newest last: a few exports a day are far below one key's limits. */
+const EXPORTS_PARTITION = 'EXPORTS';
 
-export class DynamoExportJobs implements ExportJobs {
+export class DynamoExportJobs implements ExportJobs, ExportHistory {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -20,7 +22,13 @@ export class DynamoExportJobs implements ExportJobs {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...exportKey(job.id), ...job, expiresAt: epochSeconds(new Date(job.createdAt)) + KEEP_JOBS_SECONDS },
+        Item: {
+          ...exportKey(job.id),
+          ...job,
+          gsi1pk: EXPORTS_PARTITION,
+          gsi1sk: `${job.createdAt}#${job.id}`,
+          expiresAt: epochSeconds(new Date(job.createdAt)) + KEEP_JOBS_SECONDS,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -29,6 +37,20 @@ export class DynamoExportJobs implements ExportJobs {
   async get(id: string) {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: exportKey(id), ConsistentRead: true }));
     return Item ? parse(ExportJob, Item) : undefined;
+  }
+
+  async recent(limit: number) {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': EXPORTS_PARTITION },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => parse(ExportJob, item));
   }
 
   async progress(id: string, rows: number) {

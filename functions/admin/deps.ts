@@ -2,7 +2,6 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoAdminTokens, DynamoDonorGifts } from '../adapters/dynamo-admin.js';
 import { DynamoAuditLog } from '../adapters/dynamo-audit.js';
 import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
-import { DynamoDashboardCounters } from '../adapters/dynamo-dashboard.js';
 import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
 import type { AdminDeps } from '../core/admin/admin.js';
@@ -32,7 +31,6 @@ export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, se
     audit: new DynamoAuditLog(dynamo, config.AUDIT_TABLE_NAME, config.AUDIT_RETENTION_DAYS),
   };
   const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
-  const dashboard = { clock: systemClock, counters: new DynamoDashboardCounters(dynamo, table, config.DONATIONS_TABLE_NAME) };
   const donations = config.DONATIONS_TABLE_NAME;
   const results = {
     clock: systemClock,
@@ -41,5 +39,5 @@ export const buildAdmin = async (config: AdminConfig, clients: ClientOptions, se
     gifts: new DynamoVariantGiftCounters(dynamo, donations),
   };
   const attribution = { clock: systemClock, counters: new DynamoAttributionCounters(dynamo, [table, donations]) };
-  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker), dashboard, results, attribution }, options: { siteName: config.SITE_NAME, brand: brandOf(config), listIds: config.LIST_IDS } };
+  return { deps: { admin, exports: exportAdminDeps(config, clients, dynamo, worker), results, attribution }, options: { siteName: config.SITE_NAME, brand: brandOf(config), listIds: config.LIST_IDS } };
 };

@@ -1,10 +1,10 @@
+import type { Clock } from '../core/shared/ports.js';
 import { accessSubscriber, type AdminDeps, adminStats, authenticateAdmin, eraseSubscriber } from '../core/admin/admin.js';
 import { type ExportAdminDeps, exportStatus, startExport } from '../core/admin/exports/exports.js';
 import { ExportId, ExportRequest, UNKNOWN_EXPORT } from '../core/admin/exports/model.js';
 import { recordAudit, tokenActor } from '../core/console/audit.js';
 import type { AuditAction } from '../core/console/model.js';
 import type { Brand } from '../core/shared/brand.js';
-import { DashboardQuery, type DashboardDeps, readDashboard } from '../core/dashboard/dashboard.js';
 import { normalizeEmail } from '../core/shared/email-address.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
@@ -17,33 +17,31 @@ import { CampaignId } from '../core/donations/model.js';
 export interface AdminApiDeps {
   admin: AdminDeps;
   exports: ExportAdminDeps;
-  /** The dashboard's numbers, read from the day counters. */
-  dashboard: DashboardDeps;
   /** An appeal experiment's results: its variants, the event counters and the variant gift counters. */
   results?: ResultsDeps | undefined;
   /** The attribution counters. */
-  attribution?: { clock: DashboardDeps['clock']; counters: AttributionCounters } | undefined;
+  attribution?: { clock: Clock; counters: AttributionCounters } | undefined;
 }
 
-export const makeHandler = ({ admin, exports, dashboard, results, attribution }: AdminApiDeps, { siteName, brand, listIds = [] }: { siteName: string; brand?: Brand | undefined; listIds?: readonly string[] }) => {
+export const makeHandler = ({ admin, exports, results, attribution }: AdminApiDeps, { siteName, brand, listIds = [] }: { siteName: string; brand?: Brand | undefined; listIds?: readonly string[] }) => {
   /**
    * Every admin route needs a valid bearer token first (401 otherwise). The route is handed `audit`, which records
-   * what it did in the audit log as done by that token (`token:NAME`).
+   * what it did in the audit log as done by that token (`token:NAME`), and that actor.
    */
   const authorized =
-    (route: (req: HttpRequest, audit: (action: AuditAction, target: string) => Promise<unknown>) => Promise<HttpResponse>) => async (req: HttpRequest) => {
-      const token = await authenticateAdmin(admin, req.headers.authorization);
-      return route(req, (action, target) => recordAudit(admin, { actor: tokenActor(token.name), action, target, client: req.client }));
+    (route: (req: HttpRequest, audit: (action: AuditAction, target: string) => Promise<unknown>, actor: string) => Promise<HttpResponse>) => async (req: HttpRequest) => {
+      const actor = tokenActor((await authenticateAdmin(admin, req.headers.authorization)).name);
+      return route(req, (action, target) => recordAudit(admin, { actor, action, target, client: req.client }), actor);
     };
   const param = (req: HttpRequest, name: string) => req.pathParameters[name] ?? '';
 
   return httpHandler(
     {
-      'POST /v1/admin/exports': authorized(async (req, audit) => {
+      'POST /v1/admin/exports': authorized(async (req, audit, actor) => {
         checkBody(req, ['application/json']);
         const request = await req.body(ExportRequest);
         // The filters are checked against the lists and campaigns the admin deps know.
-        const started = await startExport({ ...exports, listIds, counts: admin.counts, campaigns: admin.campaigns }, request);
+        const started = await startExport({ ...exports, listIds, counts: admin.counts, campaigns: admin.campaigns }, request, actor);
         await audit('export.start', `${started.id} ${JSON.stringify(request)}`);
         return json(202, started);
       }),
@@ -64,7 +62,6 @@ export const makeHandler = ({ admin, exports, dashboard, results, attribution }:
         return noContent();
       }),
       'GET /v1/admin/stats': authorized(async () => json(200, await adminStats(admin))),
-      'GET /v1/admin/dashboard': authorized(async (req) => json(200, await readDashboard(dashboard, req.queryParams(DashboardQuery)))),
       ...(results && {
         'GET /v1/admin/campaigns/{campaignId}/results': authorized(async (req) =>
           json(200, await readResults(results, req.pathParam('campaignId', CampaignId, 'There is no campaign with this id.'))),

@@ -1,6 +1,9 @@
 import * as z from 'zod/mini';
 import { httpUrl, nonEmpty } from '../core/shared/schema.js';
-import { BaseConfig, positiveInt } from '../platform/config.js';
+import { ListId } from '../core/subscriptions/model.js';
+import { DonationConfig } from '../donations/config.js';
+import { ExportStorage } from '../export-worker/config.js';
+import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from '../platform/config.js';
 
 /** `true` or `false`, as an environment variable writes it. */
 const flag = z.pipe(
@@ -9,9 +12,20 @@ const flag = z.pipe(
 );
 
 /** The console: the editors' pages under /admin, their sign-in and sessions, and the audit log's API. */
-export const ConsoleConfig = z.extend(BaseConfig, {
-  /** Editors, sessions, single-use nonces, passkeys and rate-limit windows; admin tokens (listed and revoked). */
+export const ConsoleConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape), {
+  /**
+   * Editors, sessions, single-use nonces, passkeys and rate-limit windows; admin tokens (listed and revoked); the
+   * dashboard's day counters; subscribers (data requests), export jobs. (DONATIONS_TABLE_NAME: campaigns, the gifts
+   * of a data request, the day counters of gifts; EXPORT_BUCKET_NAME: download links.)
+   */
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
+  /** The export worker, started for each export (an asynchronous invocation). */
+  EXPORT_WORKER_FUNCTION_NAME: nonEmpty(),
+  COUNTER_SHARDS,
+  /** The configured lists, which an export's list filter may name. */
+  LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
+  /** The currencies checkout accepts: a campaign is created in one of them. */
+  CURRENCIES: DonationConfig.shape.CURRENCIES,
   /** The audit log's own table (PutItem and Query only). */
   AUDIT_TABLE_NAME: nonEmpty(),
   /** How long an audit entry is kept, in days. */

@@ -1,21 +1,37 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoAdminTokens } from '../adapters/dynamo-admin.js';
+import { DynamoAdminTokens, DynamoDonorGifts } from '../adapters/dynamo-admin.js';
 import { DynamoAuditLog } from '../adapters/dynamo-audit.js';
 import { DynamoEditors, DynamoNonceLedger, DynamoPasskeys, DynamoSessions } from '../adapters/dynamo-console.js';
+import { DynamoDashboardCounters } from '../adapters/dynamo-dashboard.js';
+import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
+import { DynamoExportJobs } from '../adapters/dynamo-exports.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
+import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
 import { SqsSignupAndMailQueue } from '../adapters/sqs-signup-and-mail-queue.js';
 import { relyingParty } from '../core/console/passkeys.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
 import { brandOf } from '../platform/config.js';
+import { exportAdminDeps } from '../platform/wiring/exports.js';
+import { subscriberCounts, subscriberStores } from '../platform/wiring/subscribers.js';
 import type { ConsoleConfig } from './config.js';
+import type { ConsoleDeps } from './routes.js';
 
-/** The console's dependencies: the subscribers table (editors, sessions, passkeys, tokens), the audit table, the mail queue. */
+/**
+ * The console's dependencies: the subscribers table (editors, sessions, passkeys, tokens, subscribers, export jobs,
+ * day counters), the donations table (campaigns, gifts, day counters), the audit table, the mail queue, the export
+ * worker and download links to the export bucket.
+ */
 export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions, secrets: SecretSource) => {
   const dynamo = documentClient(clients);
   const table = config.SUBSCRIBERS_TABLE_NAME;
-  const deps = {
+  const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
+  const exports = exportAdminDeps(config, clients, dynamo, worker);
+  const deps: ConsoleDeps = {
+    ...exports,
+    exportHistory: new DynamoExportJobs(dynamo, table),
     clock: systemClock,
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
     editors: new DynamoEditors(dynamo, table),
@@ -31,6 +47,13 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
       client: { name: 'console-signin-client', limit: config.CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR, windowSeconds: 3600 },
       address: { name: 'console-signin-address', limit: config.CONSOLE_SIGNIN_ADDRESS_LIMIT_PER_HOUR, windowSeconds: 3600 },
     },
+    counters: new DynamoDashboardCounters(dynamo, table, config.DONATIONS_TABLE_NAME),
+    campaigns: new DynamoCampaignRepository(dynamo, config.DONATIONS_TABLE_NAME, config.COUNTER_SHARDS),
+    settings: { currencies: config.CURRENCIES },
+    ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
+    counts: subscriberCounts(dynamo, table),
+    donorGifts: new DynamoDonorGifts(dynamo, config.DONATIONS_TABLE_NAME),
+    listIds: config.LIST_IDS,
   };
   return { deps, options: { brand: brandOf(config), apiBaseUrl: config.PUBLIC_API_URL, secureCookie: config.SESSION_COOKIE_SECURE } };
 };

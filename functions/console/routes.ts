@@ -1,7 +1,16 @@
 import * as z from 'zod/mini';
-import { authenticateAdmin } from '../core/admin/admin.js';
-import type { AdminTokens } from '../core/admin/ports.js';
-import { CONSOLE_PAGES } from '../core/console/access.js';
+import { type AdminDeps, authenticateAdmin } from '../core/admin/admin.js';
+import { ExportId, UNKNOWN_EXPORT } from '../core/admin/exports/model.js';
+import { CAMPAIGN_EDITOR, CONSOLE_PAGES } from '../core/console/access.js';
+import { type CampaignFormValues, campaignFormPage, campaignsPage, closeCampaignPage } from '../core/console/campaign-pages.js';
+import { type ConsoleCampaignDeps, campaignToEdit, closeCampaign, createCampaign, reopenCampaign, updateCampaign } from '../core/console/campaigns.js';
+import { exportPage, exportsPage, type ExportFormValues } from '../core/console/export-pages.js';
+import { type ConsoleExportDeps, consoleExport, downloadExport, EXPORT_HISTORY, exportRequestOf, isFileKept, startConsoleExport } from '../core/console/exports.js';
+import { confirmErasePage, erasedPage, peoplePage, personPage } from '../core/console/people-pages.js';
+import { erasePerson, showPerson } from '../core/console/people.js';
+import { DashboardQuery, type DashboardDeps, readDashboard } from '../core/dashboard/dashboard.js';
+import { dashboardSections } from '../core/dashboard/charts.js';
+import { CampaignCurrencyLockedError } from '../core/donations/model.js';
 import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_PATH, CONSOLE_STYLE, CONSOLE_STYLE_PATH } from '../core/console/assets.js';
 import { recentAudit, recordAudit } from '../core/console/audit.js';
 import { endEditorSessions, putEditor, removeEditor, revokeToken } from '../core/console/editors.js';
@@ -31,7 +40,8 @@ import {
 } from '../core/console/sessions.js';
 import { checkSignInLink, requestSignIn, type SignInRequestDeps, signInWithLink } from '../core/console/signin.js';
 import type { Brand } from '../core/shared/brand.js';
-import { ConflictError, ForbiddenError, InvalidTokenError, RateLimitedError, UnauthorizedError, ValidationError } from '../core/shared/errors.js';
+import { ConflictError, ForbiddenError, InvalidTokenError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../core/shared/errors.js';
+import { normalizeEmail } from '../core/shared/email-address.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
@@ -39,9 +49,11 @@ import { FORM_TYPE } from '../platform/http/media-types.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, html, json, seeOther } from '../platform/http/responses.js';
 
-export interface ConsoleDeps extends PasskeyDeps, SignInRequestDeps {
-  tokens: AdminTokens;
-}
+/**
+ * Everything the console does: sign-in and sessions, and, with the admin API's own rules and stores, the dashboard,
+ * campaigns, exports and data requests.
+ */
+export type ConsoleDeps = PasskeyDeps & SignInRequestDeps & AdminDeps & DashboardDeps & ConsoleCampaignDeps & ConsoleExportDeps;
 
 export interface ConsoleOptions {
   brand: Brand;
@@ -60,6 +72,23 @@ const EditorForm = z.object({ csrf: text(100), email: text(320), role: Role });
 const EmailForm = z.object({ csrf: text(100), email: text(320) });
 const IdForm = z.object({ csrf: text(100), id: text(1400) });
 const OnlyCsrf = z.object({ csrf: text(100) });
+const field = (max: number) => z.optional(text(max));
+const CampaignForm = z.object({
+  csrf: text(100),
+  mode: z.enum(['create', 'edit']),
+  id: text(64),
+  title: text(400),
+  currency: field(3),
+  goal: text(40),
+  minAmount: field(40),
+  maxAmount: field(40),
+  suggested: field(400),
+});
+const CampaignQuery = z.object({ id: z.optional(text(64)) });
+const CampaignIdForm = z.object({ csrf: text(100), id: text(64), confirm: z.optional(z.literal('yes')) });
+const ExportForm = z.object({ csrf: text(100), kind: text(40), status: field(64), list: field(64), campaign: field(64), since: field(40), until: field(40) });
+const PersonForm = z.object({ csrf: text(100), email: text(320) });
+const EraseForm = z.object({ csrf: text(100), email: text(320), confirm: field(320) });
 const AuditQuery = z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) });
 
 /** Who needs what: each page's least role, from the navigation's table. */
@@ -97,7 +126,8 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
           return page(429, consoleErrorPage(s, 429, { retryAfterSeconds: error.retryAfterSeconds }, viewer), { 'retry-after': String(error.retryAfterSeconds) });
         }
         if (error instanceof ValidationError) return page(400, consoleErrorPage(s, 400, { message: error.message }, viewer));
-        if (error instanceof ConflictError) return page(409, consoleErrorPage(s, 400, { message: error.message }, viewer));
+        if (error instanceof NotFoundError) return page(404, consoleErrorPage(s, 404, { message: error.message }, viewer));
+        if (error instanceof ConflictError || error instanceof CampaignCurrencyLockedError) return page(409, consoleErrorPage(s, 409, { message: error.message }, viewer));
         throw error;
       }
     };
@@ -123,13 +153,137 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
 
   const client = (req: HttpRequest, viewer: Viewer) => ({ actor: viewer.editor.email, client: req.client });
 
+  /**
+   * For the console's JSON routes (scripts and an editor's browser): an admin token (`Authorization: Bearer`) or a
+   * session of at least `role`. 401 without either; 403 for a session whose role does not allow it.
+   */
+  const sessionOrToken = async (req: HttpRequest, role: Role) => {
+    if (req.headers.authorization) return void (await authenticateAdmin(deps, req.headers.authorization));
+    const viewer = await currentEditor(deps, req.cookies);
+    if (!viewer) throw new UnauthorizedError('A valid admin token or a console session is required.');
+    if (!hasRole(viewer.editor.role, role)) throw new ForbiddenError('Your role does not allow this.');
+  };
+
+  /** The campaign form again, with what was typed and what is wrong with it (400, or 409 for a currency change). */
+  const campaignProblem = async (req: HttpRequest, viewer: Viewer, form: z.infer<typeof CampaignForm>, error: unknown) => {
+    if (!(error instanceof ValidationError || error instanceof CampaignCurrencyLockedError || (error instanceof ConflictError && form.mode === 'create'))) throw error;
+    const campaign = form.mode === 'edit' ? await deps.campaigns.get(form.id) : undefined;
+    const values: CampaignFormValues = {
+      id: form.id,
+      title: form.title,
+      currency: form.currency ?? campaign?.currency ?? '',
+      goal: form.goal,
+      minAmount: form.minAmount ?? '',
+      maxAmount: form.maxAmount ?? '',
+      suggested: form.suggested ?? '',
+    };
+    const problem = { message: error.message, field: error instanceof ValidationError || error instanceof CampaignCurrencyLockedError ? error.field : 'id' };
+    return page(error instanceof ValidationError ? 400 : 409, campaignFormPage(site(req, viewer), viewer, { campaign, values, currencies: deps.settings.currencies, problem }));
+  };
+
+  /** The exports page: the form (with what was typed and its problem, after a refused post) and the history. */
+  const exportsView = async (req: HttpRequest, viewer: Viewer, form?: { values: ExportFormValues; problem: { message: string; field?: string | undefined } }) => {
+    const [jobs, campaigns] = await Promise.all([deps.exportHistory.recent(EXPORT_HISTORY), deps.campaigns.list()]);
+    const now = deps.clock.now();
+    const history = jobs.map((job) => ({ job, downloadable: isFileKept(job, now) }));
+    const data = { lists: deps.listIds, campaigns: campaigns.map((c) => c.id).sort(), history, ...form };
+    return page(form ? 400 : 200, exportsPage(site(req, viewer), viewer, data));
+  };
+
   return httpHandler(
     {
       'GET /admin': rendered(async (req, setViewer) => {
         const viewer = await currentEditor(deps, req.cookies);
         if (!viewer) return page(200, signInPage(site(req), await passkeySignInOptions(deps)));
         setViewer(viewer);
-        return page(200, dashboardPage(site(req, viewer), viewer));
+        const { days } = req.queryParams(DashboardQuery);
+        const s = site(req, viewer);
+        return page(200, dashboardPage(s, viewer, { days, sections: dashboardSections(await readDashboard(deps, { days }), s.lang) }));
+      }),
+      // The dashboard's numbers for scripts (Bearer) and for any editor's browser (the session cookie).
+      'GET /v1/admin/dashboard': async (req) => {
+        await sessionOrToken(req, roleOf('/admin'));
+        return json(200, await readDashboard(deps, req.queryParams(DashboardQuery)));
+      },
+      'GET /admin/campaigns': forEditors(roleOf('/admin/campaigns'), async (req, viewer) => {
+        const campaigns = (await deps.campaigns.list()).sort((a, b) => Number(b.open) - Number(a.open) || b.updatedAt.localeCompare(a.updatedAt));
+        return page(200, campaignsPage(site(req, viewer), viewer, campaigns));
+      }),
+      'GET /admin/campaigns/edit': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
+        const { id } = req.queryParams(CampaignQuery);
+        const campaign = id === undefined ? undefined : await campaignToEdit(deps, id);
+        return page(200, campaignFormPage(site(req, viewer), viewer, { campaign, currencies: deps.settings.currencies }));
+      }),
+      'POST /admin/campaigns': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
+        const form = await req.body(CampaignForm);
+        const input = { ...form, id: form.id.trim(), title: form.title.trim(), currency: form.currency?.trim().toLowerCase() || undefined };
+        try {
+          await (form.mode === 'create' ? createCampaign : updateCampaign)(deps, client(req, viewer), input);
+        } catch (error) {
+          return campaignProblem(req, viewer, form, error);
+        }
+        return seeOther('/admin/campaigns');
+      }),
+      'GET /admin/campaigns/close': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
+        const { id = '' } = req.queryParams(CampaignQuery);
+        return page(200, closeCampaignPage(site(req, viewer), viewer, await campaignToEdit(deps, id)));
+      }),
+      'POST /admin/campaigns/close': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
+        const form = await req.body(CampaignIdForm);
+        // Closing is asked twice: a post without the confirmation page's answer shows that page.
+        if (form.confirm !== 'yes') return page(200, closeCampaignPage(site(req, viewer), viewer, await campaignToEdit(deps, form.id)));
+        await closeCampaign(deps, client(req, viewer), form.id);
+        return seeOther('/admin/campaigns');
+      }),
+      'POST /admin/campaigns/reopen': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
+        const form = await req.body(CampaignIdForm);
+        await reopenCampaign(deps, client(req, viewer), form.id);
+        return seeOther('/admin/campaigns');
+      }),
+      'GET /admin/exports': forEditors(roleOf('/admin/exports'), async (req, viewer) => exportsView(req, viewer)),
+      'POST /admin/exports': forEditors(roleOf('/admin/exports'), async (req, viewer) => {
+        const { csrf: _csrf, ...values } = await req.body(ExportForm);
+        try {
+          const started = await startConsoleExport(deps, client(req, viewer), exportRequestOf(values));
+          return seeOther(`/admin/exports/${started.id}`);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return exportsView(req, viewer, { values, problem: { message: error.message, field: error.field } });
+        }
+      }),
+      'GET /admin/exports/{exportId}': forEditors(roleOf('/admin/exports'), async (req, viewer) => {
+        const id = req.pathParam('exportId', ExportId, UNKNOWN_EXPORT);
+        return page(200, exportPage(site(req, viewer), viewer, await consoleExport(deps, id)), { 'cache-control': 'no-store' });
+      }),
+      'GET /admin/exports/{exportId}/download': forEditors(roleOf('/admin/exports'), async (req, viewer) => {
+        const id = req.pathParam('exportId', ExportId, UNKNOWN_EXPORT);
+        // HEAD issues no link (and records none), as on the admin API.
+        if (req.method !== 'GET') return seeOther(`/admin/exports/${id}`);
+        return seeOther(await downloadExport(deps, client(req, viewer), id));
+      }),
+      'GET /admin/people': forEditors(roleOf('/admin/people'), async (req, viewer) => page(200, peoplePage(site(req, viewer), viewer))),
+      'POST /admin/people': forEditors(roleOf('/admin/people'), async (req, viewer) => {
+        const form = await req.body(PersonForm);
+        try {
+          const held = await showPerson(deps, client(req, viewer), form.email);
+          return page(200, personPage(site(req, viewer), viewer, normalizeEmail(form.email), held), { 'cache-control': 'no-store' });
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return page(400, peoplePage(site(req, viewer), viewer, { message: error.message, field: 'email' }));
+        }
+      }),
+      'POST /admin/people/erase': forEditors(roleOf('/admin/people'), async (req, viewer) => {
+        const form = await req.body(EraseForm);
+        const email = normalizeEmail(form.email);
+        // The first post (the record page's button) asks for the address again; the second, with it, erases.
+        if (form.confirm === undefined) return page(200, confirmErasePage(site(req, viewer), viewer, email));
+        try {
+          await erasePerson(deps, client(req, viewer), email, form.confirm);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return page(400, confirmErasePage(site(req, viewer), viewer, email, { message: error.message, field: 'confirm' }));
+        }
+        return page(200, erasedPage(site(req, viewer), viewer, email));
       }),
       'POST /admin': rendered(async (req) => {
         checkOrigin(req.headers.origin, ownOrigin);
@@ -223,15 +377,8 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       [`GET ${CONSOLE_STYLE_PATH}`]: async () => asset(CONSOLE_STYLE, 'text/css; charset=utf-8'),
       // The audit log for scripts (Bearer) and for an admin's browser (the session cookie).
       'GET /v1/admin/audit': async (req) => {
-        const { limit } = req.queryParams(AuditQuery);
-        if (!req.headers.authorization) {
-          const viewer = await currentEditor(deps, req.cookies);
-          if (!viewer) throw new UnauthorizedError('A valid admin token or a console session is required.');
-          if (!hasRole(viewer.editor.role, 'admin')) throw new ForbiddenError('Your role does not allow the audit log.');
-        } else {
-          await authenticateAdmin(deps, req.headers.authorization);
-        }
-        return json(200, await recentAudit(deps, limit));
+        await sessionOrToken(req, roleOf('/admin/audit'));
+        return json(200, await recentAudit(deps, req.queryParams(AuditQuery).limit));
       },
     },
     { siteName: options.brand.siteName, brand: options.brand },

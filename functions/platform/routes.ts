@@ -30,7 +30,8 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/admin/subscribers/{email}', fn: 'admin' },
   { method: 'DELETE', path: '/v1/admin/subscribers/{email}', fn: 'admin' },
   { method: 'GET', path: '/v1/admin/stats', fn: 'admin' },
-  { method: 'GET', path: '/v1/admin/dashboard', fn: 'admin' },
+  // The dashboard's numbers: the console's, as it takes a session as well as a token (API.md, "Dashboard data").
+  { method: 'GET', path: '/v1/admin/dashboard', fn: 'console' },
   // The embed's script (web/embed/): one small function of its own, with no client and no grant.
   { method: 'GET', path: '/v1/embed.js', fn: 'embed' },
   // The embed's views and clicks: a function of its own, sized for a news day's banner views (bench/events.ts).
@@ -63,6 +64,19 @@ const DECLARED: readonly RouteSpec[] = [
   // An appeal experiment's results, and where signups and gifts came from.
   { method: 'GET', path: '/v1/admin/campaigns/{campaignId}/results', fn: 'admin' },
   { method: 'GET', path: '/v1/admin/attribution', fn: 'admin' },
+  { method: 'GET', path: '/admin/campaigns', fn: 'console' },
+  { method: 'POST', path: '/admin/campaigns', fn: 'console' },
+  { method: 'GET', path: '/admin/campaigns/edit', fn: 'console' },
+  { method: 'GET', path: '/admin/campaigns/close', fn: 'console' },
+  { method: 'POST', path: '/admin/campaigns/close', fn: 'console' },
+  { method: 'POST', path: '/admin/campaigns/reopen', fn: 'console' },
+  { method: 'GET', path: '/admin/exports', fn: 'console' },
+  { method: 'POST', path: '/admin/exports', fn: 'console' },
+  { method: 'GET', path: '/admin/exports/{exportId}', fn: 'console' },
+  { method: 'GET', path: '/admin/exports/{exportId}/download', fn: 'console' },
+  { method: 'GET', path: '/admin/people', fn: 'console' },
+  { method: 'POST', path: '/admin/people', fn: 'console' },
+  { method: 'POST', path: '/admin/people/erase', fn: 'console' },
 ];
 
 /**

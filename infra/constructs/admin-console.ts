@@ -81,7 +81,7 @@ export class AdminConsole extends Feature {
             'dynamodb:PutItem': ['SUPPRESS#', 'EXPORT#'],
             'dynamodb:UpdateItem': ['TOKEN#', 'COUNTS#SUBSCRIBERS#'],
             'dynamodb:DeleteItem': ['SUB#'],
-            'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'DAY#'],
+            'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#'],
             // The attribution counters: one partition a day.
             'dynamodb:Query': ['ATTR#'],
           },
@@ -91,7 +91,7 @@ export class AdminConsole extends Feature {
         // An experiment's results: its variants, views and clicks, and gifts per variant; the attribution counters.
         DONATIONS_TABLE_NAME: bind.table(donationsTable, {
           items: {
-            'dynamodb:BatchGetItem': ['TOTALS#', 'DONOR#', 'DAY#', 'COUNTS#MONTHLY#', 'EVENTS#', 'RESULTS#'],
+            'dynamodb:BatchGetItem': ['TOTALS#', 'DONOR#', 'EVENTS#', 'RESULTS#'],
             'dynamodb:GetItem': ['CAMPAIGN#', 'VARIANTS#'],
             'dynamodb:Query': ['ATTR#'],
           },

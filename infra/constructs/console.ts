@@ -1,9 +1,12 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ConsoleConfig } from '../../functions/configs.js';
 import type { StageConfig } from '../config.js';
+import { acceptWildcards, wildcard } from '../nag.js';
 import { AppFunction } from './app-function.js';
 import { Feature } from './feature.js';
 import type { SiteEnvironment } from './site.js';
@@ -13,7 +16,13 @@ export interface EditorConsoleProps {
   site: SiteEnvironment;
   signingSecret: ISecret;
   subscribersTable: ITable;
+  /** Campaigns (read, created, changed), the gifts of a data request, the gifts' day counters. */
+  donationsTable: ITable;
   auditTable: ITable;
+  /** Download links to finished exports. */
+  exportBucket: IBucket;
+  /** Started for each export, as the admin API starts it. */
+  exportWorker: IFunction;
   /** The mail queue: sign-in links leave through the mail worker, like every email. */
   mailQueue: IQueue;
 }
@@ -21,7 +30,9 @@ export interface EditorConsoleProps {
 /**
  * The console: the editors' pages under /admin on the API's own origin, their sign-in (links by email, passkeys),
  * sessions and roles, and the audit log. It reads and writes the console's own kinds of item, lists and revokes
- * admin tokens, and may only append to and read the audit log.
+ * admin tokens, and may only append to and read the audit log. With the admin API's grants for the same work, it
+ * reads the dashboard's counters, edits campaigns, starts exports and hands out their links, and answers data
+ * requests.
  */
 export class EditorConsole extends Feature {
   readonly functions: { console: AppFunction };
@@ -39,16 +50,35 @@ export class EditorConsole extends Feature {
         // Editors (read; "sign out everywhere" counts up their generation; added, changed and removed by admins),
         // sessions (made at sign-in, read on every page, deleted at sign-out), the single-use nonces of links and
         // passkey challenges, passkeys (added, read, their counter moved on, removed), the sign-in rate windows,
-        // and admin tokens (checked for the audit API, listed, revoked). Lists come from the index.
+        // and admin tokens (checked for the audit API, listed, revoked). As the admin API: data requests (show; erase
+        // to a marker, out of the counts), export jobs, the counts (an export's list filter) and the dashboard's day
+        // counters. Lists (editors, sessions, passkeys, tokens, past exports) come from the index.
         SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
           items: {
-            'dynamodb:GetItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#'],
-            'dynamodb:PutItem': ['SESSION#', 'NONCE#', 'PASSKEY#'],
-            'dynamodb:UpdateItem': ['EDITOR#', 'PASSKEY#', 'RATE#', 'TOKEN#'],
-            'dynamodb:DeleteItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#'],
+            'dynamodb:GetItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#', 'SUPPRESS#', 'EXPORT#'],
+            'dynamodb:PutItem': ['SESSION#', 'NONCE#', 'PASSKEY#', 'SUPPRESS#', 'EXPORT#'],
+            'dynamodb:UpdateItem': ['EDITOR#', 'PASSKEY#', 'RATE#', 'TOKEN#', 'COUNTS#SUBSCRIBERS#'],
+            'dynamodb:DeleteItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#'],
+            'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'DAY#'],
           },
           query: ['gsi1'],
         }),
+        // Campaigns (read with their totals, created and changed: never their totals), the donor markers and gifts of
+        // a data request, and the gifts' day counters and running count of monthly gifts.
+        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, {
+          items: {
+            'dynamodb:GetItem': ['CAMPAIGN#'],
+            'dynamodb:UpdateItem': ['CAMPAIGN#'],
+            'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#', 'DONOR#', 'DAY#', 'COUNTS#MONTHLY#'],
+          },
+          query: ['gsi1'],
+        }),
+        // A download link is a GetObject presigned with the function's credentials.
+        EXPORT_BUCKET_NAME: bind.objects(props.exportBucket, 'exports/', ['s3:GetObject']),
+        EXPORT_WORKER_FUNCTION_NAME: bind.invoker(props.exportWorker),
+        COUNTER_SHARDS: undefined,
+        LIST_IDS: config.lists.join(','),
+        CURRENCIES: config.currencies.join(','),
         // Append and read only: no function may change or delete an audit entry.
         AUDIT_TABLE_NAME: bind.table(props.auditTable, { items: { 'dynamodb:PutItem': ['AUDIT'] }, queryTable: true }),
         AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
@@ -61,5 +91,6 @@ export class EditorConsole extends Feature {
       }),
     });
     this.functions = { console: fn };
+    acceptWildcards(fn, [wildcard.objectsUnder(props.exportBucket, 'exports/', 'a download link may name any export file, and only an export file.')]);
   }
 }

@@ -162,12 +162,12 @@ const routeThrottling = (throttle: StageConfig['throttle']) => {
     ...Object.fromEntries(
       ROUTES.filter((route) => route.fn === 'admin').map((route) => [routeKey(route), limit(throttle.adminRateLimit, throttle.adminBurstLimit)]),
     ),
-    // The console serves a newsroom's few editors: each of its routes takes the admin limits (its HEAD pages keep
-    // the HEAD limits of every page; its API route's HEAD, the admin API's).
+    // The console serves a newsroom's few editors: each of its routes takes the console's limits (its HEAD pages
+    // keep the HEAD limits of every page), and its API routes (`/v1/admin/…`, used by scripts too) the admin API's.
     ...Object.fromEntries(
       ROUTES.filter((route) => route.fn === 'console' && (route.method !== 'HEAD' || route.path.startsWith('/v1/admin/'))).map((route) => [
         routeKey(route),
-        limit(throttle.adminRateLimit, throttle.adminBurstLimit),
+        route.path.startsWith('/v1/admin/') ? limit(throttle.adminRateLimit, throttle.adminBurstLimit) : limit(throttle.consoleRateLimit, throttle.consoleBurstLimit),
       ]),
     ),
   };

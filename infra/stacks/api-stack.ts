@@ -71,6 +71,9 @@ export class ApiStack extends Stack {
       subscribersTable,
       auditTable: props.auditTable,
       mailQueue: mailingList.queue,
+      donationsTable,
+      exportBucket: props.exportBucket,
+      exportWorker: adminConsole.functions['export-worker'].fn,
     });
     const reminders = new Reminders(this, 'Reminders', {
       config,

@@ -19,12 +19,22 @@ const dynamo = () => documentClient(env.server.clientOptions);
 /** Editors are added as the CLI adds them (`npm run admin -- editor add`). */
 const addEditor = (email: string, role: Role) => new DynamoEditors(dynamo(), env.server.tables.subscribers).put(email, role, new Date());
 
-const PAGES = { dashboard: '/admin', editors: '/admin/editors', tokens: '/admin/tokens', audit: '/admin/audit', account: '/admin/account' } as const;
+/** The console's pages, in the navigation's order. */
+const PAGES = {
+  dashboard: '/admin',
+  campaigns: '/admin/campaigns',
+  exports: '/admin/exports',
+  people: '/admin/people',
+  editors: '/admin/editors',
+  tokens: '/admin/tokens',
+  audit: '/admin/audit',
+  account: '/admin/account',
+} as const;
 const ALLOWED: Record<Role, (keyof typeof PAGES)[]> = {
-  viewer: ['dashboard', 'account'],
-  fundraiser: ['dashboard', 'account'],
-  exporter: ['dashboard', 'account'],
-  admin: ['dashboard', 'editors', 'tokens', 'audit', 'account'],
+  viewer: ['dashboard', 'campaigns', 'account'],
+  fundraiser: ['dashboard', 'campaigns', 'account'],
+  exporter: ['dashboard', 'campaigns', 'exports', 'people', 'account'],
+  admin: ['dashboard', 'campaigns', 'exports', 'people', 'editors', 'tokens', 'audit', 'account'],
 };
 
 const heading = (page: Page) => page.locator('h1').textContent();
@@ -47,6 +57,42 @@ const signInByLink = async (context: BrowserContext, email: string) => {
   await page.waitForURL(`${env.server.url}/admin`);
   await expect.poll(() => heading(page)).toBe('Dashboard');
   return page;
+};
+
+/** The page as it is now, at a desktop's and a phone's width: axe-core clean, and nothing wider than the screen. */
+const checkAtBothWidths = async (page: Page, label: string) => {
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 800 });
+    expect(await axeViolations(page), `${label} at ${width} px`).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${label} at ${width} px`).toBeLessThanOrEqual(width);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+};
+
+/**
+ * Posts a console form from the signed-in page, as a tampered page of our own origin would: the session's cookie and
+ * CSRF token go with it. Returns the answer's status.
+ */
+const postFrom = async (page: Page, action: string, fields: Record<string, string>) => {
+  const answer = page.waitForResponse((response) => response.url() === `${env.server.url}${action}` && response.request().method() === 'POST');
+  await page.evaluate(
+    ({ action, fields }) => {
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = action;
+      const token = document.querySelector<HTMLInputElement>('input[name=csrf]')?.value ?? '';
+      for (const [name, value] of Object.entries({ csrf: token, ...fields })) {
+        const input = document.createElement('input');
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+      form.submit();
+    },
+    { action, fields },
+  );
+  return (await answer).status();
 };
 
 const sessionHash = async (context: BrowserContext) => {
@@ -124,7 +170,7 @@ describe('the console in Chromium', () => {
       await addEditor(email, role);
       const context = await env.browser.newContext();
       const page = await signInByLink(context, email);
-      const offered = await page.locator('nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      const offered = await page.locator('.console-nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
       expect(offered, role).toEqual(ALLOWED[role].map((name) => PAGES[name]).sort((a, b) => Object.values(PAGES).indexOf(a) - Object.values(PAGES).indexOf(b)));
       for (const [name, path] of Object.entries(PAGES)) {
         const answer = await page.goto(`${env.server.url}${path}`);
@@ -188,6 +234,105 @@ describe('the console in Chromium', () => {
     await second.close();
   });
 
+  it('lets a fundraiser create, edit, close (after asking) and reopen a campaign, every page axe-clean at 1280 and 360 px', async () => {
+    await addEditor('campaigner@example.org', 'fundraiser');
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await signInByLink(context, 'campaigner@example.org');
+    await page.goto(`${env.server.url}/admin/campaigns`);
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await expect.poll(() => heading(page)).toBe('New campaign');
+    await checkAtBothWidths(page, 'new campaign');
+    await page.getByLabel('Id').fill('browser-appeal');
+    await page.getByLabel('Title').fill('The browser appeal');
+    await page.getByLabel('Currency').selectOption('eur');
+    await page.getByLabel('Goal').fill('12,500.00');
+    await page.getByRole('button', { name: 'Create the campaign' }).click();
+    await expect.poll(() => heading(page)).toBe('Campaigns');
+    await expect(page.locator('tr', { hasText: 'The browser appeal' }).textContent()).resolves.toContain('€0 of €12,500');
+    await checkAtBothWidths(page, 'campaigns');
+    await page.getByRole('link', { name: 'Edit The browser appeal' }).click();
+    await expect(page.locator('#currency').textContent()).resolves.toContain('EUR');
+    await checkAtBothWidths(page, 'campaign form');
+    await page.getByLabel('Title').fill('The renamed appeal');
+    await page.getByRole('button', { name: 'Save the settings' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('The renamed appeal');
+    await page.getByRole('link', { name: 'Edit The renamed appeal' }).click();
+    await page.getByRole('link', { name: 'Close The renamed appeal' }).click();
+    await expect.poll(() => heading(page)).toBe('Close The renamed appeal?');
+    await checkAtBothWidths(page, 'close a campaign');
+    await page.getByRole('button', { name: 'Close The renamed appeal' }).click();
+    await expect.poll(() => page.locator('tr', { hasText: 'The renamed appeal' }).textContent()).toContain('Closed');
+    await page.getByRole('link', { name: 'Edit The renamed appeal' }).click();
+    await page.getByRole('button', { name: 'Reopen The renamed appeal' }).click();
+    await expect.poll(() => page.locator('tr', { hasText: 'The renamed appeal' }).textContent()).toContain('Open');
+    await context.close();
+  });
+
+  it('lets an exporter run an export to its end and download it, and answer a data request to the erase', async () => {
+    await addEditor('exporter.walker@example.org', 'exporter');
+    expect((await fetch(`${env.server.url}/v1/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'asked.to.forget@example.org', name: 'Ada Asker' }) })).status).toBe(202);
+    await env.server.mailIdle();
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await signInByLink(context, 'exporter.walker@example.org');
+
+    await page.goto(`${env.server.url}/admin/exports`);
+    await checkAtBothWidths(page, 'exports');
+    await page.getByLabel('What to export').selectOption('subscribers');
+    await page.getByRole('button', { name: 'Start the export' }).click();
+    // The progress page reloads itself (a meta refresh) until the export is done, then offers its file.
+    await expect.poll(() => page.locator('main').textContent(), { timeout: 20_000 }).toMatch(/Done: \d+ rows\./);
+    await checkAtBothWidths(page, 'a finished export');
+    const href = (await page.getByRole('link', { name: 'Download the Subscribers file' }).getAttribute('href')) ?? '';
+    const download = await page.request.get(`${env.server.url}${href}`, { maxRedirects: 0 });
+    expect(download.status()).toBe(303);
+    const file = await (await fetch(download.headers().location ?? '')).text();
+    expect(file.replace(/^\uFEFF/, '')).toMatch(/^email,name,status,lists/);
+    expect(file).toContain('asked.to.forget@example.org');
+    await page.goto(`${env.server.url}/admin/exports`);
+    await expect(page.locator('tbody tr').first().textContent()).resolves.toContain('exporter.walker@example.org');
+
+    await page.goto(`${env.server.url}/admin/people`);
+    await checkAtBothWidths(page, 'data requests');
+    await page.getByLabel('Email').fill('asked.to.forget@example.org');
+    await page.getByRole('button', { name: 'Show what is held' }).click();
+    await expect.poll(() => heading(page)).toBe('asked.to.forget@example.org');
+    await expect(page.locator('main').textContent()).resolves.toContain('Ada Asker');
+    await checkAtBothWidths(page, 'a person\'s record');
+    await page.getByRole('button', { name: 'Erase asked.to.forget@example.org' }).click();
+    await expect.poll(() => heading(page)).toBe('Erase asked.to.forget@example.org?');
+    await checkAtBothWidths(page, 'the erase\'s confirmation');
+    await page.getByLabel('Type asked.to.forget@example.org again to confirm').fill('asked.to.forget@example.org');
+    await page.getByRole('button', { name: 'Erase asked.to.forget@example.org' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('asked.to.forget@example.org is erased');
+    await page.goto(`${env.server.url}/admin/people`);
+    await page.getByLabel('Email').fill('asked.to.forget@example.org');
+    await page.getByRole('button', { name: 'Show what is held' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('Mail stopped');
+    await context.close();
+  });
+
+  it('answers a viewer\'s posts to campaigns, exports and data requests with 403, and changes nothing', async () => {
+    await addEditor('viewer.poster@example.org', 'viewer');
+    const context = await env.browser.newContext();
+    const page = await signInByLink(context, 'viewer.poster@example.org');
+    for (const [action, fields] of [
+      ['/admin/campaigns', { mode: 'create', id: 'viewer-made', title: 'Not allowed', currency: 'usd', goal: '10' }],
+      ['/admin/campaigns/close', { id: 'browser-appeal', confirm: 'yes' }],
+      ['/admin/campaigns/reopen', { id: 'browser-appeal' }],
+      ['/admin/exports', { kind: 'subscribers' }],
+      ['/admin/people', { email: 'admin.walker@example.org' }],
+      ['/admin/people/erase', { email: 'admin.walker@example.org', confirm: 'admin.walker@example.org' }],
+    ] as const) {
+      await page.goto(`${env.server.url}/admin/campaigns`);
+      expect(await postFrom(page, action, fields), action).toBe(403);
+      await expect.poll(() => heading(page)).toBe('Not allowed');
+    }
+    await page.goto(`${env.server.url}/admin/campaigns`);
+    await expect(page.locator('main').textContent()).resolves.not.toContain('Not allowed');
+    await expect(page.locator('tr', { hasText: 'The renamed appeal' }).textContent()).resolves.toContain('Open');
+    await context.close();
+  });
+
   it('keeps the walk in the audit log: sign-ins, editor and token changes, sign-outs', async () => {
     await addEditor('auditor@example.org', 'admin');
     const context = await env.browser.newContext();
@@ -210,9 +355,16 @@ describe('the console in Chromium', () => {
       'passkey.editor@example.org signin passkey',
       'sessions.editor@example.org session.end-all sessions.editor@example.org',
       'nojs.editor@example.org editor.add added.without.script@example.org fundraiser',
+      'campaigner@example.org campaign.save browser-appeal created',
+      'campaigner@example.org campaign.save browser-appeal updated',
+      'campaigner@example.org campaign.save browser-appeal closed',
+      'campaigner@example.org campaign.save browser-appeal reopened',
+      'exporter.walker@example.org subscriber.show asked.to.forget@example.org',
+      'exporter.walker@example.org subscriber.erase asked.to.forget@example.org',
     ]) {
       expect(rows, expected).toContain(expected);
     }
+    expect(rows.filter((row) => /^exporter\.walker@example\.org export\.(start|download) exp_/.test(row)).map((row) => row.split(' ')[1])).toEqual(['export.download', 'export.start']);
     await context.close();
   });
 });

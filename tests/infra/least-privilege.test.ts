@@ -217,6 +217,30 @@ const flow = async () => {
   // A token not used yet: the console records its first use (as the admin API does).
   const { token: reader } = await createAdminToken({ tokens, clock: { now: () => new Date() } }, 'audit reader');
   await ok(fetch(`${url}/v1/admin/audit?limit=5`, { headers: { authorization: `Bearer ${reader}` } }));
+  // The dashboard, campaigns, exports and data requests in the console: the same stores as the admin API's.
+  for (const page of ['/admin?days=7', '/admin/campaigns', '/admin/exports', '/admin/people']) expect((await editor.get(page)).status).toBe(200);
+  await editor.get('/admin/campaigns/edit');
+  expect((await editor.post('/admin/campaigns', { mode: 'create', id: 'console-made', title: 'Made in the console', currency: 'usd', goal: '500' })).status).toBe(303);
+  await editor.get('/admin/campaigns/edit?id=console-made');
+  expect((await editor.post('/admin/campaigns', { mode: 'edit', id: 'console-made', title: 'Renamed in the console', goal: '600' })).status).toBe(303);
+  await editor.get('/admin/campaigns/close?id=console-made');
+  expect((await editor.post('/admin/campaigns/close', { id: 'console-made', confirm: 'yes' })).status).toBe(303);
+  await editor.get('/admin/campaigns/edit?id=console-made');
+  expect((await editor.post('/admin/campaigns/reopen', { id: 'console-made' })).status).toBe(303);
+  await editor.get('/admin/exports');
+  const exported = await editor.post('/admin/exports', { kind: 'subscribers', list: 'news' });
+  expect(exported.status).toBe(303);
+  let progress = await editor.get(exported.location ?? '');
+  for (let i = 0; i < 200 && progress.body.includes('http-equiv="refresh"'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    progress = await editor.get(exported.location ?? '');
+  }
+  const download = await editor.get(`${exported.location}/download`);
+  expect(download.status).toBe(303);
+  await ok(fetch(download.location ?? ''));
+  await editor.get('/admin/people');
+  expect((await editor.post('/admin/people', { email: 'donor@example.org' })).status).toBe(200);
+  expect((await editor.post('/admin/people/erase', { email: 'complaint@simulator.amazonses.com', confirm: 'complaint@simulator.amazonses.com' })).status).toBe(200);
   await editor.get('/admin/account');
   expect((await editor.post('/admin/account/passkeys/remove', { id: authenticator.credentialId.toString('base64url') })).status).toBe(303);
   expect((await editor.post('/admin/signout')).status).toBe(303);
@@ -278,6 +302,7 @@ const summary = (calls: AwsCallRecord[]) => {
  */
 const REVIEWED_WILDCARDS = [
   'admin: s3:GetObject on {ExportBucket.Arn}/exports/*',
+  'console: s3:GetObject on {ExportBucket.Arn}/exports/*',
   'export-worker: s3:PutObject on {ExportBucket.Arn}/exports/*',
   'export-worker: s3:AbortMultipartUpload on {ExportBucket.Arn}/exports/*',
 ];

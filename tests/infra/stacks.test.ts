@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { EXPORT_FILE_DAYS } from '../../functions/core/admin/exports/exports.js';
 import { LANGUAGES } from '../../functions/core/shared/i18n/index.js';
 import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { App, Aspects, CfnResource } from 'aws-cdk-lib';
@@ -230,6 +231,10 @@ describe('api stack', () => {
       for (const key of routeKeys().filter((k) => k.includes('/v1/admin/'))) {
         expect(routes[key]).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
       }
+      // The console's pages and forms: a few editors, a page at a time.
+      for (const key of routeKeys().filter((k) => /^(GET|POST) \/admin(\/|$)/.test(k))) {
+        expect(routes[key], key).toEqual({ ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 });
+      }
     });
 
     it('gives each HEAD route a small bucket of its own (uptime checkers, link scanners), the admin routes their own', () => {
@@ -254,8 +259,8 @@ describe('api stack', () => {
       // Every route at its limit at once still leaves most of the account's limits to other APIs in the region.
       // (The embed's script loads with the banner, at the campaign route's limits: about 1,700 rps / 3,500 burst;
       // the banner's views and clicks, POST /v1/events, add a news day's 2,500 rps / 1,000 burst; the console's
-      // routes about 130 rps / 250 burst at the admin and HEAD limits; the reminders' three routes and a HEAD 35
-      // more: under the account's 10,000 rps / 5,000 burst.)
+      // routes about 160 rps / 275 burst at the console's, admin and HEAD limits; the reminders' three routes and a
+      // HEAD 35 more: under the account's 10,000 rps / 5,000 burst.)
       expect(rate).toBeLessThanOrEqual(4_700);
       expect(burst).toBeLessThanOrEqual(4_990);
     });
@@ -281,7 +286,8 @@ describe('admin and list hygiene', () => {
     data.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 7, Status: 'Enabled' })]) },
+      // The console offers a file's download for as long as the bucket keeps it.
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: EXPORT_FILE_DAYS, Status: 'Enabled' })]) },
     });
     data.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },

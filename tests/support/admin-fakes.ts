@@ -1,6 +1,6 @@
 import type { ExportAdminDeps, ExportCatalogue, ExportRunDeps } from '../../functions/core/admin/exports/exports.js';
 import type { ExportJob } from '../../functions/core/admin/exports/model.js';
-import type { ExportJobs, ExportLinks, ExportWriter } from '../../functions/core/admin/exports/ports.js';
+import type { ExportHistory, ExportJobs, ExportLinks, ExportWriter } from '../../functions/core/admin/exports/ports.js';
 import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from '../../functions/core/admin/ports.js';
 import type { Gift } from '../../functions/core/donations/model.js';
 import type { Subscriber } from '../../functions/core/subscriptions/model.js';
@@ -32,7 +32,7 @@ export class MemoryTokens implements AdminTokens {
   }
 }
 
-export class MemoryExportJobs implements ExportJobs {
+export class MemoryExportJobs implements ExportJobs, ExportHistory {
   readonly items = new Map<string, ExportJob>();
   async create(job: ExportJob) {
     this.items.set(job.id, structuredClone(job));
@@ -40,6 +40,9 @@ export class MemoryExportJobs implements ExportJobs {
   async get(id: string) {
     const job = this.items.get(id);
     return job && structuredClone(job);
+  }
+  async recent(limit: number) {
+    return [...this.items.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit).map((job) => structuredClone(job));
   }
   async progress(id: string, rows: number) {
     const job = this.items.get(id);

@@ -1,7 +1,9 @@
 import type { AuditEntry, Editor, Passkey, Role, Session } from '../../functions/core/console/model.js';
 import type { AuditLog, Editors, NonceLedger, Passkeys, Sessions } from '../../functions/core/console/ports.js';
 import { relyingParty } from '../../functions/core/console/passkeys.js';
-import { MemoryTokens } from './admin-fakes.js';
+import { MemoryDonorGifts, MemoryExportJobs, MemoryExportStore, MemoryTokens } from './admin-fakes.js';
+import { MemoryDashboardCounters } from './dashboard-fakes.js';
+import { MemoryCampaigns } from './donation-fakes.js';
 import { makeSubscriptionDeps } from './fakes.js';
 
 /** The console's ports in memory, with the same contracts as the DynamoDB adapters (functions/adapters/dynamo-console.ts). */
@@ -96,10 +98,17 @@ export class MemoryAuditLog implements AuditLog {
   }
 }
 
-/** The console function's deps over in-memory fakes, on https://api.example.org, with the mail queue and clock of `t`. */
+/**
+ * The console function's deps over in-memory fakes, on https://api.example.org, with the mail queue, clock, subscribers
+ * and suppressions of `t`; the exports' jobs and files, the export worker's starts (`started`), campaigns, gifts held
+ * and day counters in memory.
+ */
 export const makeConsoleDeps = () => {
   const t = makeSubscriptionDeps();
   const audit = new MemoryAuditLog();
+  const jobs = new MemoryExportJobs();
+  const store = new MemoryExportStore();
+  const started: string[] = [];
   const deps = {
     clock: t.clock,
     keys: t.deps.keys,
@@ -116,8 +125,20 @@ export const makeConsoleDeps = () => {
       client: { name: 'console-signin-client', limit: 30, windowSeconds: 3600 },
       address: { name: 'console-signin-address', limit: 5, windowSeconds: 3600 },
     },
+    counters: new MemoryDashboardCounters(),
+    campaigns: new MemoryCampaigns(),
+    settings: { currencies: ['usd', 'eur', 'gbp'] },
+    subscribers: t.subscribers,
+    suppressions: t.suppressions,
+    counts: t.subscribers,
+    donorGifts: new MemoryDonorGifts(),
+    listIds: ['news'],
+    jobs,
+    exportHistory: jobs,
+    links: store,
+    worker: { start: async (id: string) => void started.push(id) },
   };
   // The mail worker looks up the same editors.
   t.mailDeps.editors = deps.editors;
-  return { t, deps, audit };
+  return { t, deps, audit, jobs, store, started };
 };

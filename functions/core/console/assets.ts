@@ -78,5 +78,13 @@ td select{min-height:2.25rem;padding:.2rem .4rem}
 .inline .field{margin:0}
 .mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88rem;overflow-wrap:anywhere}
 [role=status]:empty{display:none}
+.periods ul{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;margin:0 0 1.25rem;padding:0;list-style:none}
+.periods a{display:inline-block;padding:.35rem 0}
+.periods a[aria-current=page]{font-weight:700;text-decoration-thickness:3px;text-underline-offset:.35em}
+.facts{display:grid;grid-template-columns:minmax(6rem,max-content) 1fr;gap:.35rem 1rem;margin:0 0 1.25rem}
+.facts dt{color:var(--muted)}
+.facts dd{margin:0;overflow-wrap:anywhere}
+progress{width:100%;max-width:12rem}
+pre.mono{white-space:pre-wrap;background:#f4f5f7;padding:.75rem;border-radius:4px}
 .visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip-path:inset(50%);border:0;white-space:nowrap}
 `;

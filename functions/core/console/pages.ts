@@ -14,22 +14,23 @@ export interface Viewer {
   session: Session;
 }
 
-const words = (site: Brand) => {
+export const words = (site: Brand) => {
   const s = speech(site);
   return { ...s, c: s.t.console };
 };
 
-const when = (site: Brand, iso: string) => formatDate(speech(site).t.locale.dates, iso, { dateStyle: 'medium', timeStyle: 'short' });
+export const when = (site: Brand, iso: string) => formatDate(speech(site).t.locale.dates, iso, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** The CSRF token of the viewer's session, in a form. */
-const csrf = (viewer: Viewer) => html`<input type="hidden" name="csrf" value="${viewer.session.csrf}">`;
+export const csrf = (viewer: Viewer) => html`<input type="hidden" name="csrf" value="${viewer.session.csrf}">`;
 
 /**
  * A console page: the site's masthead, the navigation the viewer's role allows (nothing they may not open is
  * offered), the sign-out button, the content. The pages' stylesheet and the console's own, and its one script,
- * all from the API's origin. Without a viewer (the sign-in pages) there is no navigation.
+ * all from the API's origin. Without a viewer (the sign-in pages) there is no navigation. `refreshSeconds` reloads the
+ * page that often (a running export's progress): a meta refresh, which the strict policy allows, as it needs no script.
  */
-const layout = (site: Brand, title: string, body: Html, viewer?: Viewer, current?: ConsolePage, options: { titlePrefix?: string } = {}) => {
+export const layout = (site: Brand, title: string, body: Html, viewer?: Viewer, current?: ConsolePage, options: { titlePrefix?: string | undefined; refreshSeconds?: number | undefined } = {}) => {
   const { lang, c } = words(site);
   const mark = html`${site.logoUrl && html`<img src="${site.logoUrl}" alt="" height="36">`}<span>${site.siteName} · ${c.nav.label}</span>`;
   const nav =
@@ -47,7 +48,7 @@ const layout = (site: Brand, title: string, body: Html, viewer?: Viewer, current
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${options.titlePrefix && `${options.titlePrefix} `}${title} · ${site.siteName}</title>
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">\n` : ''}<title>${options.titlePrefix && `${options.titlePrefix} `}${title} · ${site.siteName}</title>
 ${site.iconUrl && html`<link rel="icon" href="${site.iconUrl}">\n`}<link rel="stylesheet" href="${SITE_CSS_PATH}">
 <link rel="stylesheet" href="${CONSOLE_STYLE_PATH}">
 <script src="${CONSOLE_SCRIPT_PATH}" defer></script>
@@ -130,10 +131,13 @@ export const badLinkPage = (site: Brand, message: string) => {
   );
 };
 
-/** A console error page: 400 (with the problem), 403 (the role does not allow it) or 429 (with the wait). */
-export const consoleErrorPage = (site: Brand, status: 400 | 403 | 429, detail: { message?: string; retryAfterSeconds?: number }, viewer?: Viewer) => {
+/**
+ * A console error page: 400 or 409 (with the problem), 403 (the role does not allow it), 404 (with what was not
+ * found) or 429 (with the wait).
+ */
+export const consoleErrorPage = (site: Brand, status: 400 | 403 | 404 | 409 | 429, detail: { message?: string; retryAfterSeconds?: number }, viewer?: Viewer) => {
   const { c, say, t } = words(site);
-  const title = status === 403 ? c.forbidden.title : status === 429 ? c.tooMany.title : c.problemTitle;
+  const title = status === 403 ? c.forbidden.title : status === 429 ? c.tooMany.title : status === 404 ? c.notFoundTitle : c.problemTitle;
   const text =
     status === 403
       ? c.forbidden.text
@@ -147,14 +151,21 @@ export const consoleErrorPage = (site: Brand, status: 400 | 403 | 429, detail: {
 <p class="actions"><a class="button secondary" href="/admin">${c.back}</a></p>`,
     viewer,
     undefined,
-    { titlePrefix: status === 400 ? t.page.errorPrefix : undefined },
+    { titlePrefix: status === 400 || status === 409 ? t.page.errorPrefix : undefined },
   );
 };
 
-/** `/admin`: the dashboard (its charts come with the dashboard's numbers). */
-export const dashboardPage = (site: Brand, viewer: Viewer, sections?: Html) => {
-  const { c } = words(site);
-  return layout(site, c.nav.dashboard, sections ?? html`<section aria-labelledby="dashboard-soon"><p id="dashboard-soon" class="notice">${c.dashboard.placeholder}</p></section>`, viewer, 'dashboard');
+/** The periods the dashboard offers, in days (any other from 1 to 400 is read too: `/admin?days=N`). */
+export const DASHBOARD_PERIODS = [7, 30, 90, 365] as const;
+
+/** `/admin`: the dashboard, with links to its periods and its charts (each with its table) for the one shown. */
+export const dashboardPage = (site: Brand, viewer: Viewer, view: { days: number; sections: Html }) => {
+  const { c, lang } = words(site);
+  const days = (n: number) => new Intl.NumberFormat(lang, { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(n);
+  const periods = html`<nav class="periods" aria-label="${c.dashboard.periods}"><ul>${DASHBOARD_PERIODS.map(
+    (n) => html`<li><a href="/admin?days=${n}"${n === view.days ? html` aria-current="page"` : ''}>${days(n)}</a></li>`,
+  )}</ul></nav>`;
+  return layout(site, c.nav.dashboard, html`${periods}\n${view.sections}`, viewer, 'dashboard');
 };
 
 /** `/admin/account`: the editor's passkeys (add, remove) and sessions (sign out everywhere). */

@@ -5,16 +5,14 @@ import { addressKey } from '../../../functions/core/shared/email-address.js';
 import { requestSubscription } from '../../../functions/core/subscriptions/subscriptions.js';
 import { makeHandler } from '../../../functions/admin/routes.js';
 import { makeAdminDeps, makeExportDeps } from '../../support/admin-fakes.js';
-import { makeDashboardDeps } from '../../support/dashboard-fakes.js';
 import { bodyOf, httpEvent } from '../../support/events.js';
 import type { MemoryAuditLog } from '../../support/console-fakes.js';
 
 const setup = async () => {
   const { t, admin } = makeAdminDeps();
   const exports = makeExportDeps(t.clock);
-  const dashboard = makeDashboardDeps(t.clock);
   const { token } = await createAdminToken(admin, 'unit tests');
-  const handler = makeHandler({ admin, exports: exports.deps, dashboard }, { siteName: 'Example News' });
+  const handler = makeHandler({ admin, exports: exports.deps }, { siteName: 'Example News' });
   const call = (method: string, target: string, body?: unknown, bearer: string | null = token) => {
     const [path = target, query] = target.split('?');
     return handler(httpEvent({ method, path, query, body, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }));
@@ -24,7 +22,7 @@ const setup = async () => {
     await requestSubscription(t.deps, { email, lists: [], client: { ip: '203.0.113.1', userAgent: 'ua' } });
     for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
   };
-  return { ...t, admin, exports, dashboard, call, subscribe };
+  return { ...t, admin, exports, call, subscribe };
 };
 
 describe('admin handler', () => {
@@ -43,7 +41,7 @@ describe('admin handler', () => {
       const { t, admin } = makeAdminDeps();
       const { token } = await createAdminToken(admin, 'soon revoked');
       await revokeAdminTokens(admin, { name: 'soon revoked' });
-      return { handler: makeHandler({ admin, exports: makeExportDeps(t.clock).deps, dashboard: makeDashboardDeps(t.clock) }, { siteName: 'Example News' }), revoked: token };
+      return { handler: makeHandler({ admin, exports: makeExportDeps(t.clock).deps }, { siteName: 'Example News' }), revoked: token };
     })();
     const challenge = async (authorization?: string) => {
       const result = await handler(httpEvent({ method: 'GET', path: '/v1/admin/stats', headers: authorization === undefined ? {} : { authorization } }));
@@ -72,6 +70,8 @@ describe('admin handler', () => {
     const { id } = bodyOf(result) as { id: string };
     expect(exports.started).toEqual([id]);
     expect(bodyOf(await call('GET', `/v1/admin/exports/${id}`))).toMatchObject({ id, status: 'running' });
+    // Who started it, for the console's history of exports.
+    expect((await exports.jobs.get(id))?.by).toBe('token:unit tests');
   });
 
   it('records every export, download link, data request and erase in the audit log, as done by the token', async () => {
@@ -158,34 +158,5 @@ describe('admin handler', () => {
     const result = await call('GET', '/v1/admin/stats');
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toBeTypeOf('object');
-  });
-
-  it('serves the dashboard: 30 days by default, as many as asked, each a day of the day counters', async () => {
-    const { call, dashboard, clock } = await setup();
-    const today = clock.now().toISOString().slice(0, 10);
-    dashboard.counters.add('list', { day: today, counts: { signups: 2 } });
-    const result = await call('GET', '/v1/admin/dashboard');
-    expect(result.statusCode).toBe(200);
-    const body = bodyOf(result) as { from: string; to: string; days: { date: string; signups: number }[] };
-    expect(body.days).toHaveLength(30);
-    expect(body.to).toBe(today);
-    expect(body.days.at(-1)).toMatchObject({ date: today, signups: 2 });
-    const week = bodyOf(await call('GET', '/v1/admin/dashboard?days=7')) as typeof body;
-    expect(week.days).toHaveLength(7);
-    expect(week.from).toBe(week.days[0]?.date);
-  });
-
-  it.each(['0', '401', '2.5', 'month', ''])('refuses days=%s with the contract\'s 400 invalid_field on days', async (days) => {
-    const { call, dashboard } = await setup();
-    const result = await call('GET', `/v1/admin/dashboard?days=${days}`);
-    expect(result.statusCode).toBe(400);
-    expect(bodyOf(result)).toMatchObject({ error: { code: 'invalid_field', field: 'days', message: expect.stringContaining('1 to 400') } });
-    expect(dashboard.counters.reads).toEqual([]);
-  });
-
-  it('answers the dashboard with 401 and reads nothing without a valid token', async () => {
-    const { call, dashboard } = await setup();
-    expect((await call('GET', '/v1/admin/dashboard', undefined, null)).statusCode).toBe(401);
-    expect(dashboard.counters.reads).toEqual([]);
   });
 });

@@ -1,52 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { makeHandler } from '../../../functions/console/routes.js';
 import { createAdminToken } from '../../../functions/core/admin/admin.js';
-import type { Role } from '../../../functions/core/console/model.js';
-import { processMailJob } from '../../../functions/core/mail/mail.js';
-import { defaultBrand } from '../../../functions/core/shared/brand.js';
-import { makeConsoleDeps } from '../../support/console-fakes.js';
 import { httpEvent } from '../../support/events.js';
 import { SoftwareAuthenticator } from '../../support/webauthn.js';
-
-const API = 'https://api.example.org';
-const BROWSER = { accept: 'text/html', origin: API };
-
-const setup = () => {
-  const { t, deps, audit } = makeConsoleDeps();
-  const handler = makeHandler(deps, { brand: defaultBrand('Example News'), apiBaseUrl: API, secureCookie: true });
-  const request = async (method: string, path: string, options: { form?: Record<string, string>; cookie?: string; headers?: Record<string, string>; query?: string; ip?: string } = {}) => {
-    const event = httpEvent({
-      method,
-      path,
-      query: options.query,
-      sourceIp: options.ip,
-      headers: { ...BROWSER, ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...options.headers },
-      body: options.form ? new URLSearchParams(options.form).toString() : undefined,
-    });
-    if (options.cookie) event.cookies = [options.cookie];
-    const result = await handler(event);
-    return { ...result, body: result.body ?? '', cookie: result.cookies?.[0] };
-  };
-  /** Mails the queued sign-in links (as the mail worker does) and returns the link sent to `to`. */
-  const linkFor = async (to: string) => {
-    for (const job of t.queue.take()) await processMailJob(t.mailDeps, job);
-    const mail = t.mailer.sent.filter((m) => m.to === to).at(-1);
-    return mail && /https:\/\/api\.example\.org\/admin\/signin\?(token=[^\s&]+(&lang=\w+)?)/.exec(mail.text)?.[1];
-  };
-  const addEditor = (email: string, role: Role) => deps.editors.put(email, role, t.clock.now());
-  /** Signs an editor in by link; returns the session cookie (`name=value`) and the CSRF token of its forms. */
-  const signIn = async (email: string) => {
-    await request('POST', '/admin', { form: { email } });
-    const query = await linkFor(email);
-    const answer = await request('POST', '/admin/signin', { query });
-    expect(answer.statusCode).toBe(303);
-    const cookie = answer.cookie?.split(';')[0] ?? '';
-    const page = await request('GET', '/admin/account', { cookie });
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-    return { cookie, csrf };
-  };
-  return { t, deps, audit, handler, request, linkFor, addEditor, signIn };
-};
+import { API, BROWSER, setup } from './harness.js';
 
 describe('console sign-in by link', () => {
   it('answers every address alike and mails a link only to an editor', async () => {

@@ -37,6 +37,8 @@ export interface ExportRunDeps {
 }
 
 export const LINK_SECONDS = 15 * 60;
+/** How long an export's file is kept: the export bucket deletes it this many days after it was written. */
+export const EXPORT_FILE_DAYS = 7;
 /** The export worker's Lambda timeout (infra/constructs/admin-console.ts): no run of it lasts longer. */
 export const EXPORT_WORKER_TIMEOUT_SECONDS = 15 * 60;
 /**
@@ -88,13 +90,13 @@ const checkFilters = async (deps: ExportCatalogue, request: ExportRequest) => {
 };
 
 /**
- * Checks the filters (ValidationError, see checkFilters), records a running export and starts the worker. Returns at
- * once: the export streams in the background.
+ * Checks the filters (ValidationError, see checkFilters), records a running export (and `by`, who started it) and
+ * starts the worker. Returns at once: the export streams in the background.
  */
-export const startExport = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'worker'> & ExportCatalogue, request: ExportRequest) => {
+export const startExport = async (deps: Pick<ExportAdminDeps, 'clock' | 'jobs' | 'worker'> & ExportCatalogue, request: ExportRequest, by?: string) => {
   await checkFilters(deps, request);
   const { kind, ...filters } = request;
-  const job: ExportJob = { id: `exp_${newId(12)}`, kind, filters, status: 'running', rows: 0, createdAt: deps.clock.now().toISOString() };
+  const job: ExportJob = { id: `exp_${newId(12)}`, kind, filters, status: 'running', rows: 0, createdAt: deps.clock.now().toISOString(), ...(by ? { by } : {}) };
   await deps.jobs.create(job);
   try {
     await deps.worker.start(job.id);

@@ -65,6 +65,8 @@ export const ExportJob = z.object({
   status: z.enum(['running', 'done', 'failed']),
   rows: z.int().check(z.gte(0)),
   createdAt: z.string(),
+  /** Who started it, as the audit log names them: an editor's address or `token:NAME`. */
+  by: z.optional(z.string()),
   finishedAt: z.optional(z.string()),
   objectKey: z.optional(z.string()),
 });

@@ -11,6 +11,12 @@ export interface ExportJobs {
   finish(id: string, outcome: { status: 'done'; rows: number; objectKey: string } | { status: 'failed'; rows: number }, at: Date): Promise<void>;
 }
 
+/** The jobs listed newest first: the console's history of exports. */
+export interface ExportHistory {
+  /** The newest `limit` jobs, newest first (jobs are kept 30 days). */
+  recent(limit: number): Promise<ExportJob[]>;
+}
+
 /** Starts the export worker on a job without waiting for it (an asynchronous Lambda invocation in AWS). */
 export interface ExportWorker {
   start(jobId: string): Promise<void>;

@@ -5,7 +5,6 @@ import { AdminConfig, loadConfig, WebhookConfig } from '../../../../functions/co
 import { buildAdmin } from '../../../../functions/admin/deps.js';
 import { buildStripeWebhook } from '../../../../functions/stripe-webhook/deps.js';
 import { makeAdminDeps, makeExportDeps } from '../../../support/admin-fakes.js';
-import { makeDashboardDeps } from '../../../support/dashboard-fakes.js';
 import { httpEvent } from '../../../support/events.js';
 
 const env = {
@@ -36,7 +35,7 @@ describe('the HTML error pages of the admin and webhook functions', () => {
   it('carry the site brand from the admin root: the masthead links home', async () => {
     const { options } = await buildAdmin(loadConfig(AdminConfig, env), clients, secrets);
     const { t, admin } = makeAdminDeps();
-    const handler = makeHandler({ admin, exports: makeExportDeps(t.clock).deps, dashboard: makeDashboardDeps(t.clock) }, options);
+    const handler = makeHandler({ admin, exports: makeExportDeps(t.clock).deps }, options);
     const result = await handler(httpEvent({ method: 'GET', path: '/v1/admin/stats', headers: BROWSER }));
     expect(result.statusCode).toBe(401);
     expect(result.body).toContain(MASTHEAD_HOME);

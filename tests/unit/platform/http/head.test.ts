@@ -13,7 +13,6 @@ import type { HttpResponse } from '../../../../functions/platform/http/responses
 import { makeDonationsHandler } from '../../../support/donation-fakes.js';
 import { MemoryRateLimiter, makeSubscriptionDeps } from '../../../support/fakes.js';
 import { makeAdminDeps, makeExportDeps } from '../../../support/admin-fakes.js';
-import { makeDashboardDeps } from '../../../support/dashboard-fakes.js';
 import { type HttpEventInput, httpEvent } from '../../../support/events.js';
 
 const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
@@ -187,7 +186,7 @@ describe('HEAD on the admin routes', () => {
     const { t, admin } = makeAdminDeps();
     const exports = makeExportDeps(t.clock);
     const { token } = await createAdminToken(admin, 'unit tests');
-    const handler = adminHandler({ admin, exports: exports.deps, dashboard: makeDashboardDeps(t.clock) }, { siteName: 'Example News' });
+    const handler = adminHandler({ admin, exports: exports.deps }, { siteName: 'Example News' });
     const authorization = { authorization: `Bearer ${token}` };
     const stats = await both(handler, { path: '/v1/admin/stats', headers: authorization });
     expect(stats.get.statusCode).toBe(200);

@@ -16,7 +16,8 @@ const PLURAL_CATEGORIES: ReadonlySet<string> = new Set(['zero', 'one', 'two', 'f
 const SAME_AS_ENGLISH: Readonly<Record<Language, ReadonlySet<string>>> = {
   en: new Set(),
   uk: new Set(),
-  pl: new Set(),
+  // "Status" is the Polish word too (a subscriber's or a gift's status in the console's export form).
+  pl: new Set(['console.exports.status']),
   // "Error:" is the Spanish word too (el error), and the usual title prefix of a Spanish page that reports one.
   es: new Set(['page.errorPrefix']),
 };
