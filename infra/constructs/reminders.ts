@@ -64,8 +64,8 @@ export class Reminders extends Feature {
           },
           query: ['gsi1'],
         }),
-        // A campaign's title, and whether it still takes gifts.
-        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { items: { 'dynamodb:GetItem': ['CAMPAIGN#'] } }),
+        // A campaign's title, and whether it still takes gifts; the statements read the campaigns and a year's gifts on the index.
+        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { items: { 'dynamodb:GetItem': ['CAMPAIGN#'] }, query: ['gsi1'] }),
         SIGNING_SECRET_ID: bind.secret(props.signingSecret),
         MAIL_FROM: config.mailFrom,
         MAIL_REPLY_TO: config.replyTo,
@@ -75,6 +75,7 @@ export class Reminders extends Feature {
         POSTAL_ADDRESS: config.postalAddress,
         SENDER_NAME: config.senderName,
         SITE_TIME_ZONE: config.timeZone,
+        TAX_YEAR_START: config.taxYearStart,
       }),
     });
     this.functions = { reminders };
