@@ -42,8 +42,10 @@ export class Reminders extends Feature {
     const reminders = new AppFunction(this, 'RemindersFunction', {
       entry: 'reminders',
       secretsExtension: true,
-      description: 'Reminders job: sends the reminders that are due, once each, then deletes them',
-      timeout: Duration.minutes(2),
+      description: 'Donor jobs: the reminders that are due (once each, then deleted), and a tax year\'s giving statements',
+      // A year's giving statements are one run that mails every donor of the year, one after another: Lambda's
+      // longest. A run cut short is resumed by running it again (each statement is claimed in the ledger).
+      timeout: Duration.minutes(15),
       config: RemindersConfig,
       environment: (bind) => ({
         ...props.site,

@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
 import { documentClient } from '../../functions/platform/clients.js';
@@ -63,6 +64,13 @@ describe('giving statements', () => {
     expect(body).not.toContain('<script');
     const forged = await fetch(link.replace(/token=[\w.-]+/, `token=v1.${'A'.repeat(80)}`), { headers: { accept: 'text/html' } });
     expect(forged.status).toBe(400);
+
+    // The sent-marker of each statement outlives the ledger's 90 days: a run years later still sends nothing twice.
+    const { Items } = await documentClient(server.clientOptions).send(
+      new ScanCommand({ TableName: server.tables.subscribers, FilterExpression: 'begins_with(pk, :statement)', ExpressionAttributeValues: { ':statement': 'MAIL#statement:' } }),
+    );
+    expect(Items?.map((item) => item.state)).toEqual(['sent', 'sent']);
+    for (const item of Items ?? []) expect(Number(item.expiresAt)).toBeGreaterThan(Date.now() / 1000 + 6 * 365 * 86400);
 
     const bad = await runAdmin(['--data-dir', server.dataDir, 'statements', 'send', '--year', 'last']);
     expect(bad.code).not.toBe(0);
