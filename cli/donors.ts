@@ -10,6 +10,12 @@ const isoTime = (value: string) => {
   return new Date(value).toISOString();
 };
 
+/** A tax year, as the calendar year it begins in. */
+const taxYear = (value: string) => {
+  if (!/^\d{4}$/.test(value) || Number(value) < 2000) throw new InvalidArgumentError('give a year such as 2026');
+  return Number(value);
+};
+
 /**
  * Runs a scheduled job of the target now, with `payload`: on a stage, an Invoke of its function (named by the API
  * stack's output); on the dev server, its own job route. Answers what the job answered.
@@ -39,7 +45,7 @@ const runJob = async (t: Target, job: { name: string; output: string }, payload:
   return body;
 };
 
-/** The donor's year: `reminders run`. */
+/** The donor's year: `reminders run`, `statements send`. */
 export const addDonorCommands = (program: Command, target: () => Promise<Target>) => {
   const reminders = program.command('reminders').description('"remind me later" reminders');
   reminders
@@ -51,6 +57,22 @@ export const addDonorCommands = (program: Command, target: () => Promise<Target>
       try {
         const run = await runJob(t, { name: 'reminders', output: 'RemindersFunctionName' }, o.at ? { at: o.at } : {});
         console.log(`ran the reminders job on ${t.description}:`);
+        console.log(JSON.stringify(run));
+      } finally {
+        await t.close();
+      }
+    });
+
+  const statements = program.command('statements').description("donors' yearly giving statements");
+  statements
+    .command('send')
+    .description('email every donor with gifts in a tax year one statement; running it again sends nothing twice')
+    .requiredOption('--year <year>', 'the tax year, named by the calendar year it begins in (e.g. 2026)', taxYear)
+    .action(async (o: { year: number }) => {
+      const t = await target();
+      try {
+        const run = await runJob(t, { name: 'statements', output: 'RemindersFunctionName' }, { statements: { year: o.year } });
+        console.log(`sent the giving statements of ${o.year} on ${t.description}:`);
         console.log(JSON.stringify(run));
       } finally {
         await t.close();

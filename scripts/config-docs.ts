@@ -112,6 +112,10 @@ export const VARIABLES: Record<string, VariableDoc> = {
     text: '`false` leaves the emails about a failed monthly payment, and about a monthly gift ended for non-payment, to Stripe.',
     deployed: '`failedPaymentEmails`',
   },
+  TAX_YEAR_START: {
+    text: 'When the giving statements\' tax year begins: `01-01` (a calendar year) or `04-06` (the UK\'s, 6 April to 5 April). Year Y is the one that begins in Y.',
+    deployed: '`taxYearStart`',
+  },
   MAIL_FROM: { text: 'The sender, such as `Site <news@example.org>`, on the verified sender domain.', deployed: '`mailFrom`' },
   MAIL_REPLY_TO: { text: 'The Reply-To address.', deployed: '`replyTo`' },
   SES_CONFIGURATION_SET: {
@@ -257,6 +261,7 @@ export const STAGE_KEYS: Record<string, string> = {
   failedPaymentEmails: '`false`: Stripe, not Appeal, tells donors of failed monthly payments and of a gift ended for them.',
   'throttle.consoleRateLimit': 'Each of the console\'s page and form routes (a few editors, a page at a time).',
   'throttle.consoleBurstLimit': 'Their burst.',
+  taxYearStart: "When the giving statements' tax year begins: `01-01` or `04-06` (the UK's).",
   reservedConcurrency: 'Reserved concurrency by function name (`{"stripe-webhook": 50}`); off for every function not listed. See [reserved concurrency](../operating.md#reserved-concurrency).',
 };
 

@@ -7,6 +7,12 @@ import { epochSeconds, keys } from './dynamo-keys.js';
 
 const LedgerItem = z.object({ state: z.enum(['sending', 'sent']), leaseUntil: z.number() });
 const KEEP_SECONDS = 90 * 86400;
+/**
+ * A giving statement (`statement:<hash>:<year>`) is sent once per donor and year however late the year's run is
+ * repeated, so its entry (a keyed hash, no address) is kept as long as a donor may ask about the year's taxes.
+ */
+const KEEP_STATEMENT_SECONDS = 7 * 366 * 86400;
+const keepSeconds = (key: string) => (key.startsWith('statement:') ? KEEP_STATEMENT_SECONDS : KEEP_SECONDS);
 
 export class DynamoMailLedger implements MailLedger {
   constructor(
@@ -20,7 +26,7 @@ export class DynamoMailLedger implements MailLedger {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.mail(key), state: 'sending', leaseUntil: nowSeconds + leaseSeconds, expiresAt: nowSeconds + KEEP_SECONDS },
+          Item: { ...keys.mail(key), state: 'sending', leaseUntil: nowSeconds + leaseSeconds, expiresAt: nowSeconds + keepSeconds(key) },
           // A claim whose lease ran out belongs to a sender that died before marking it: take it over.
           ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state' },

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { nonEmpty } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/model.js';
 import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
-import { BaseConfig, COUNTER_SHARDS, csv, optionalUrl, positiveInt } from '../platform/config.js';
+import { BaseConfig, COUNTER_SHARDS, csv, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** Donations: campaign progress and Stripe Checkout. */
@@ -31,6 +31,12 @@ export const DonationConfig = z.extend(BaseConfig, {
   SITE_ORIGINS: z._default(z.pipe(csv, z.array(z.url())), []),
   /** The event counters' shards (as the event counter's): an experiment that follows its results reads them. */
   EVENT_COUNTER_SHARDS,
+  /** The charity a giving statement names, with its registration (as on receipts). */
+  CHARITY_NAME: nonEmpty(),
+  CHARITY_REGISTRATION: nonEmpty(),
+  /** A giving statement's days are the site's; its year begins on TAX_YEAR_START. */
+  SITE_TIME_ZONE,
+  TAX_YEAR_START,
 }).check(
   z.refine((c) => !c.EMBEDDED_CHECKOUT || c.STRIPE_PUBLISHABLE_KEY !== undefined, {
     message: 'EMBEDDED_CHECKOUT needs STRIPE_PUBLISHABLE_KEY: Stripe.js cannot start without it.',

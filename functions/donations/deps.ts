@@ -1,5 +1,6 @@
 import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-donations.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
+import { DynamoDonorGifts } from '../adapters/dynamo-admin.js';
 import type { SecretSource } from '../adapters/secret-values.js';
 import { StripePayments } from '../adapters/stripe-payments.js';
 import { CachedCampaigns } from '../core/donations/campaign-cache.js';
@@ -66,6 +67,14 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
     checkoutLimit: { name: 'checkout-client', limit: config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
     // Until the Stripe secret is filled in, the donation routes answer 503 (and pick it up within minutes once it is).
     ready: () => account.connection(),
+    statements: {
+      keys,
+      clock: systemClock,
+      donorGifts: new DynamoDonorGifts(dynamo, table),
+      campaignTitle: async (id) => (await deps.campaigns.get(id))?.title,
+      settings: { taxYearStart: config.TAX_YEAR_START, timeZone: config.SITE_TIME_ZONE },
+      charity: { name: config.CHARITY_NAME, registration: config.CHARITY_REGISTRATION },
+    },
   };
   return { deps, options };
 };

@@ -7,9 +7,12 @@ import { checkDonateLink, DonateAttributionQuery, DonateQuery, followDonateLink,
 import { type DonationDeps, startCheckout } from '../core/donations/checkout.js';
 import { describeGift } from '../core/donations/thanks.js';
 import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
-import { DomainError } from '../core/shared/errors.js';
+import { DomainError, NotFoundError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
 import { readManageToken } from '../core/shared/secrets.js';
+import { addressKey } from '../core/shared/email-address.js';
+import { type StatementPageDeps, StatementQuery, statementOf } from '../core/donors/statements.js';
+import { statementPage } from '../core/donors/pages.js';
 import { errorResponse, statusOf } from '../platform/http/errors.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
@@ -32,10 +35,16 @@ export interface DonationRoutesOptions {
    * every route that leads to a payment answers 503 then, before it checks anything else. Always ready when unset.
    */
   ready?: (() => Promise<unknown>) | undefined;
+  /** The giving statement's page: the donor's gifts and the charity it names (the route answers 404 without it). */
+  statements?: (StatementPageDeps & { charity: { name: string; registration: string } }) | undefined;
+  /** Statement-link visits per client; STATEMENT_LINK_LIMIT when unset. */
+  statementLimit?: RateLimit | undefined;
 }
 
 /** As the confirm and unsubscribe links (LINK_CLIENT_LIMIT_PER_MINUTE's default): a donor clicks a few times. */
 export const MANAGE_LINK_LIMIT: RateLimit = { name: 'manage-client', limit: 60, windowSeconds: 60 };
+/** Each visit reads the donor's gifts: as the manage link. */
+export const STATEMENT_LINK_LIMIT: RateLimit = { name: 'statement-client', limit: 60, windowSeconds: 60 };
 
 export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) => {
   const { siteName } = options;
@@ -134,6 +143,22 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         } catch (error) {
           // In the language the link carries (manageLink), else the browser's.
           return errorResponse(error, { ...req, wantsHtml: true }, siteFor(req, site));
+        }
+      },
+
+      // The link in a giving statement's email: the same statement as a printable page. Only a browser opens it, so
+      // a failure is a page (a forged, other-purpose or expired token: the contract's 400 page).
+      'GET /v1/donations/statement': async (req) => {
+        const reader = siteFor(req, site);
+        try {
+          const statements = options.statements;
+          if (!statements) throw new NotFoundError('There is nothing at this address.');
+          await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.statementLimit ?? STATEMENT_LINK_LIMIT, req.client);
+          const { token, year } = req.queryParams(StatementQuery, { token: 'invalid_token', year: 'invalid_year' });
+          const statement = await statementOf(statements, token, year, (email) => addressKey(deps.keys, email));
+          return page(200, statementPage(reader, statement, statements.charity));
+        } catch (error) {
+          return errorResponse(error, { ...req, wantsHtml: true }, reader);
         }
       },
 

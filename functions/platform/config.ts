@@ -111,3 +111,9 @@ export const SITE_TIME_ZONE = z._default(
   ),
   'UTC',
 );
+
+/**
+ * When the tax year of the giving statements begins: `01-01` (a calendar year, the default) or `04-06` (the UK's,
+ * 6 April to 5 April). A statement for year Y covers the tax year that begins in Y.
+ */
+export const TAX_YEAR_START = z._default(z.enum(['01-01', '04-06'], { error: 'A tax year starts 01-01 or 04-06.' }), '01-01');

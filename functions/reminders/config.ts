@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { nonEmpty } from '../core/shared/schema.js';
-import { SITE_TIME_ZONE } from '../platform/config.js';
+import { SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
 import { defaultListIsAList } from '../platform/subscriber-config.js';
 import { SignupAndMailConfig } from '../signup-and-mail/config.js';
 
@@ -14,6 +14,8 @@ export const RemindersConfig = z
     /** Campaign titles and whether they still take gifts (a reminder for a closed one is dropped). */
     DONATIONS_TABLE_NAME: nonEmpty(),
     SITE_TIME_ZONE,
+    /** When the giving statements' tax year begins: `01-01` (a calendar year) or `04-06` (from 6 April). */
+    TAX_YEAR_START,
   })
   .check(z.refine(...defaultListIsAList));
 export type RemindersConfig = z.infer<typeof RemindersConfig>;

@@ -1,17 +1,25 @@
 import * as z from 'zod/mini';
 import { type ReminderJobDeps, runDueReminders } from '../core/donors/reminder-job.js';
+import { sendStatements, type StatementJobDeps } from '../core/donors/statement-job.js';
+import { TaxYear } from '../core/donors/statements.js';
 import { instant, parse } from '../core/shared/schema.js';
 import { logger } from '../platform/logger.js';
 
 /**
  * What invokes the job: EventBridge's scheduled event (its `time`), or a person (`npm run admin -- reminders run
- * --at ISO-TIME`: `{"at"}`); neither means now.
+ * --at ISO-TIME`: `{"at"}`); neither means now. `{"statements": {"year"}}` (`npm run admin -- statements send
+ * --year Y`) sends the giving statements of that tax year instead.
  */
-const RunRequest = z.object({ at: z.optional(instant()), time: z.optional(instant()) });
+const RunRequest = z.object({ at: z.optional(instant()), time: z.optional(instant()), statements: z.optional(z.object({ year: TaxYear })) });
 
-/** Sends what is due at that time and answers what it did (counts only: no address, no reminder). */
-export const makeHandler = (deps: ReminderJobDeps) => async (event: unknown) => {
+/** Sends what is due at that time (or a year's statements) and answers what it did (counts only: no address). */
+export const makeHandler = (deps: ReminderJobDeps & StatementJobDeps) => async (event: unknown) => {
   const request = parse(RunRequest, event ?? {});
+  if (request.statements) {
+    const run = await sendStatements(deps, request.statements.year);
+    logger.info('statements run', { ...run });
+    return run;
+  }
   const at = new Date(request.at ?? request.time ?? deps.clock.now().toISOString());
   const run = await runDueReminders(deps, at);
   logger.info('reminders run', { at: at.toISOString(), ...run });

@@ -59,15 +59,18 @@ export class Donations extends Feature {
       config: DonationConfig,
       environment: (bind) => ({
         ...site,
-        // Public: reads campaigns and their totals, keeps checkout attempts and the rate windows; no gift.
+        // Public: reads campaigns and their totals, keeps checkout attempts and the rate windows; reads (never writes)
+        // the gifts of the donor a statement link was sealed for.
         ...stripe(bind, {
           items: {
             // and each campaign's variants (with the counters, for an experiment that follows its results).
             'dynamodb:GetItem': ['CAMPAIGN#', 'ATTEMPT#', 'VARIANTS#'],
-            'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#', 'EVENTS#', 'RESULTS#'],
+            // A giving statement's page: the donor's markers of each campaign, then those campaigns' gifts on gsi1.
+            'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#', 'EVENTS#', 'RESULTS#', 'DONOR#'],
             'dynamodb:PutItem': ['ATTEMPT#'],
             'dynamodb:UpdateItem': ['RATE#'],
           },
+          query: ['gsi1'],
         }),
         CURRENCIES: config.currencies.join(','),
         DONATION_SUCCESS_URL: config.donationSuccessUrl,
@@ -81,6 +84,10 @@ export class Donations extends Feature {
         STRIPE_JS_URL: undefined, // only for the dev server's Stripe.js stand-in
         SITE_ORIGINS: config.siteOrigins.join(','),
         EVENT_COUNTER_SHARDS: undefined,
+        CHARITY_NAME: config.charityName,
+        CHARITY_REGISTRATION: config.charityRegistration,
+        SITE_TIME_ZONE: config.timeZone,
+        TAX_YEAR_START: config.taxYearStart,
       }),
     });
 

@@ -42,8 +42,10 @@ export class Reminders extends Feature {
     const reminders = new AppFunction(this, 'RemindersFunction', {
       entry: 'reminders',
       secretsExtension: true,
-      description: 'Reminders job: sends the reminders that are due, once each, then deletes them',
-      timeout: Duration.minutes(2),
+      description: 'Donor jobs: the reminders that are due (once each, then deleted), and a tax year\'s giving statements',
+      // A year's giving statements are one run that mails every donor of the year, one after another: Lambda's
+      // longest. A run cut short is resumed by running it again (each statement is claimed in the ledger).
+      timeout: Duration.minutes(15),
       config: RemindersConfig,
       environment: (bind) => ({
         ...props.site,
@@ -64,8 +66,8 @@ export class Reminders extends Feature {
           },
           query: ['gsi1'],
         }),
-        // A campaign's title, and whether it still takes gifts.
-        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { items: { 'dynamodb:GetItem': ['CAMPAIGN#'] } }),
+        // A campaign's title, and whether it still takes gifts; the statements read the campaigns and a year's gifts on the index.
+        DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { items: { 'dynamodb:GetItem': ['CAMPAIGN#'] }, query: ['gsi1'] }),
         SIGNING_SECRET_ID: bind.secret(props.signingSecret),
         MAIL_FROM: config.mailFrom,
         MAIL_REPLY_TO: config.replyTo,
@@ -75,6 +77,7 @@ export class Reminders extends Feature {
         POSTAL_ADDRESS: config.postalAddress,
         SENDER_NAME: config.senderName,
         SITE_TIME_ZONE: config.timeZone,
+        TAX_YEAR_START: config.taxYearStart,
       }),
     });
     this.functions = { reminders };

@@ -124,7 +124,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const cors = corsPolicy(url, siteUrl, env.SITE_ORIGINS);
   const api = await serveApi({
     port, web: WEB, siteUrl, cors, requests, stripe: stripe.simulator, outbox: data.outbox.accepted, forRoute: functions.forRoute,
-    jobs: { reminders: functions.reminders },
+    // The giving statements are a run of the same function, with their own payload (the CLI's `statements send`).
+    jobs: { reminders: functions.reminders, statements: functions.reminders },
   });
   // What the stage's schedule does: the reminders job, every minute here (every few minutes on a stage).
   const reminderRuns = setInterval(() => {

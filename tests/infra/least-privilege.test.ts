@@ -176,6 +176,12 @@ const flow = async () => {
   const reminder = (await server.mailTo('later@example.org')).at(-1);
   await ok(fetch(reminder?.headers['List-Unsubscribe']?.slice(1, -1) ?? '', { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
 
+  // Giving statements: the job (the campaigns and their gifts on the index, the sent-mail ledger, SES), then the
+  // printable page of the email's link (the donor's markers, the campaigns' gifts on the index).
+  await ok(postJson(`${url}/_local/jobs/statements`, { statements: { year: new Date().getUTCFullYear() } }));
+  const statement = (await server.mailTo('donor@example.org')).find((m) => m.text.includes('/v1/donations/statement'));
+  await ok(fetch(/http:\/\/\S+\/v1\/donations\/statement\?token=[\w.-]+&year=\d{4}/.exec(statement?.text ?? '')?.[0] ?? '', { headers: { accept: 'text/html' } }));
+
   // Admin: stats, the dashboard, a data-subject request and an erase, every kind of export and its download link.
   await ok(admin('GET', '/v1/admin/stats'));
   await ok(admin('GET', '/v1/admin/dashboard'));

@@ -125,3 +125,52 @@ export const reminderEmail = (context: DonorMailContext & { campaignTitle: strin
     unsubscribe: { label: m.unsubscribe, url: context.unsubscribeUrl },
   });
 };
+
+/** A giving statement's period as people name it: `2026` for a calendar year, `2026–27` for one from 6 April. */
+export const statementPeriod = (year: number, first: string) => (first.endsWith('-01-01') ? String(year) : `${year}–${String(year + 1).slice(2)}`);
+
+/**
+ * A donor's statement of the tax year: each gift (date, appeal, amount, refunds, a dispute), the total per currency,
+ * the charity's name and registration, and the link to the printable page. Only the donor's own gifts and the
+ * campaigns' titles: nothing a requester typed.
+ */
+export const statementEmail = (
+  context: DonorMailContext & {
+    statement: {
+      year: number;
+      first: string;
+      last: string;
+      lines: readonly { date: string; campaignTitle: string; amount: number; currency: string; refunded: number; disputed: boolean }[];
+      totals: Readonly<Record<string, number>>;
+    };
+    charityName: string;
+    charityRegistration: string;
+    statementUrl: string;
+  },
+): OutgoingEmail => {
+  const { lang, t } = speech(context.lang ?? context.sender?.language);
+  const m = t.statement;
+  const { statement } = context;
+  const period = statementPeriod(statement.year, statement.first);
+  const values = { period, site: context.siteName, charity: toOneLine(context.charityName), registration: toOneLine(context.charityRegistration) };
+  const lines = statement.lines.map((line) => {
+    const notes = [
+      ...(line.refunded > 0 ? [fill(m.refunded, { amount: amountIn(lang, line.refunded, line.currency) })] : []),
+      ...(line.disputed ? [m.disputed] : []),
+    ];
+    const said = fill(m.line, { date: dateIn(lang, line.date), amount: amountIn(lang, line.amount, line.currency), campaign: toOneLine(line.campaignTitle) });
+    return notes.length ? `${said} (${notes.join('; ')})` : said;
+  });
+  const totals = Object.entries(statement.totals).map(([currency, amount]) => amountIn(lang, amount, currency)).join(', ');
+  return noticeEmail(context, {
+    subject: fill(m.subject, values),
+    paragraphs: [
+      fill(m.intro, { ...values, first: dateIn(lang, statement.first), last: dateIn(lang, statement.last) }),
+      ...lines,
+      fill(m.total, { totals }),
+      fill(m.charity, values),
+    ],
+    action: { label: m.button, url: context.statementUrl },
+    reason: fill(m.reason, values),
+  });
+};

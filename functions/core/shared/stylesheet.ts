@@ -87,7 +87,12 @@ svg.chart{display:block;width:100%;height:auto}
 .chart-table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem}
 .chart-table caption{text-align:left;font-weight:600}
 .chart-table th,.chart-table td{padding:.2rem .6rem;border-bottom:1px solid #d5d9e0;text-align:right;font-variant-numeric:tabular-nums}
-.chart-table th[scope=row]{text-align:left;font-weight:400}`;
+.chart-table th[scope=row]{text-align:left;font-weight:400}
+.statement{width:100%;border-collapse:collapse;margin:1rem 0;font-variant-numeric:tabular-nums}
+.statement th,.statement td{padding:.3rem .5rem;border-bottom:1px solid #d5d9e0;text-align:left}
+.statement .num{text-align:right}
+.statement tfoot th,.statement tfoot td{font-weight:700;border-bottom:0}
+@media print{body{background:#fff;color:#000}.masthead{background:none;color:#000}.masthead>*{color:#000}main{margin:0;padding:0;max-width:none}.foot,.no-print{display:none}a{color:#000;text-decoration:none}}`;
   stylesheets.set(key, css);
   return css;
 };

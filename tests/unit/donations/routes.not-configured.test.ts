@@ -24,6 +24,8 @@ const env = {
   SIGNUP_AND_MAIL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/mail',
   CONSENT_VERSION: 'v1',
   DEFAULT_LIST: 'news',
+  CHARITY_NAME: 'Example Relief Fund',
+  CHARITY_REGISTRATION: '1190000',
 };
 const clients = { region: 'eu-west-1', endpoints: { dynamodb: 'http://127.0.0.1:9' } };
 

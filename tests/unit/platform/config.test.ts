@@ -8,6 +8,8 @@ const base = {
   SIGNING_SECRET_ID: 'appeal/signing',
   DONATIONS_TABLE_NAME: 'donations',
   STRIPE_SECRET_ID: 'appeal/stripe',
+  CHARITY_NAME: 'Example Relief Fund',
+  CHARITY_REGISTRATION: '1190000',
 };
 
 describe('a function configuration read from the environment', () => {
