@@ -14,3 +14,6 @@ export * from './ses-events/config.js';
 export * from './fallback/config.js';
 export * from './events/config.js';
 export * from './event-counter/config.js';
+export * from './webhook-events/config.js';
+export * from './webhook-delivery/config.js';
+export * from './webhooks/config.js';

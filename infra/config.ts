@@ -18,6 +18,9 @@ export const FUNCTION_ENTRIES = [
   'embed',
   'events',
   'event-counter',
+  'webhooks',
+  'webhook-events',
+  'webhook-delivery',
 ] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 

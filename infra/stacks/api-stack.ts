@@ -16,6 +16,7 @@ import { logicalIdWithoutFeatures } from '../constructs/feature.js';
 import { ListHygiene } from '../constructs/list-hygiene.js';
 import { MailingList } from '../constructs/mailing-list.js';
 import { Monitoring } from '../constructs/monitoring.js';
+import { OutboundEvents } from '../constructs/outbound-events.js';
 import { PublicApi } from '../constructs/public-api.js';
 import { SigningKey } from '../constructs/signing-key.js';
 import { siteEnvironment } from '../constructs/site.js';
@@ -61,6 +62,7 @@ export class ApiStack extends Stack {
     const listHygiene = new ListHygiene(this, 'ListHygiene', { signingSecret, subscribersTable, sesEventsTopic: props.sesEventsTopic });
     const embed = new Embed(this, 'Embed');
     const events = new Events(this, 'Events', { donationsTable });
+    const outboundEvents = new OutboundEvents(this, 'OutboundEvents', { site, signingSecret, subscribersTable, donationsTable });
 
     const functions: Record<FunctionEntry, AppFunction> = {
       ...mailingList.functions,
@@ -70,6 +72,7 @@ export class ApiStack extends Stack {
       ...api.functions,
       ...embed.functions,
       ...events.functions,
+      ...outboundEvents.functions,
     };
     api.addRoutes(functions);
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
@@ -81,11 +84,12 @@ export class ApiStack extends Stack {
       accessLogs: api.accessLogs,
       functions,
       mailQueue: mailingList.queue,
-      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures, events.deadLetters],
+      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures, events.deadLetters, outboundEvents.deadLetters, outboundEvents.streamFailures],
       configurationSetName: props.configurationSet.configurationSetName,
     });
 
     events.backlogAlarm.addAlarmAction(new SnsAction(monitoring.alarmTopic));
+    outboundEvents.endpointDisabledAlarm.addAlarmAction(new SnsAction(monitoring.alarmTopic));
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
     new CfnOutput(this, 'PublicApiUrl', { value: api.url });

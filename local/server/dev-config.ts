@@ -33,6 +33,8 @@ export interface LocalResources {
   queueUrl: string;
   /** The events queue (views and clicks), which the event counter is fed from. */
   eventsQueueUrl?: string | undefined;
+  /** The webhook delivery queue, which the delivery worker is fed from. */
+  webhookQueueUrl?: string | undefined;
   secretId: string;
   stripeSecretId: string;
   stripeApiUrl: string;
@@ -62,6 +64,10 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     POSTAL_ADDRESS: '300 Example Street, Alexandria, VA 22314, USA (demo address)',
     SITE_ORIGINS: new URL(resources.url).origin,
     LOG_LEVEL: 'WARN',
+    // The dev server's receivers and the newsletter tools' stand-ins listen on this machine, over plain http.
+    OUTBOUND_LOOPBACK_HTTP: 'true',
+    // An endpoint added with the CLI gets the next event at once.
+    WEBHOOK_ENDPOINTS_CACHE_SECONDS: '0',
   };
   const forced: Record<string, string> = {
     EXPORT_BUCKET_NAME: resources.exportBucket,
@@ -71,6 +77,7 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     SUBSCRIBERS_TABLE_NAME: resources.tables.subscribers,
     SIGNUP_AND_MAIL_QUEUE_URL: resources.queueUrl,
     ...(resources.eventsQueueUrl ? { EVENTS_QUEUE_URL: resources.eventsQueueUrl } : {}),
+    ...(resources.webhookQueueUrl ? { WEBHOOK_QUEUE_URL: resources.webhookQueueUrl } : {}),
     DONATIONS_TABLE_NAME: resources.tables.donations,
     STRIPE_SECRET_ID: resources.stripeSecretId,
     STRIPE_API_URL: resources.stripeApiUrl,

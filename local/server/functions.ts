@@ -12,6 +12,13 @@ import { makeHandler as mailerHandler } from '../../functions/signup-and-mail/ha
 import { makeHandler as sesEventsHandler } from '../../functions/ses-events/handler.js';
 import { makeHandler as stripeWebhookHandler } from '../../functions/stripe-webhook/routes.js';
 import { makeHandler as subscriptionsHandler } from '../../functions/subscriptions/routes.js';
+import { makeHandler as webhooksHandler } from '../../functions/webhooks/routes.js';
+import { makeHandler as webhookEventsHandler } from '../../functions/webhook-events/handler.js';
+import { makeHandler as webhookDeliveryHandler } from '../../functions/webhook-delivery/handler.js';
+import { buildWebhooks } from '../../functions/webhooks/deps.js';
+import { buildWebhookEvents } from '../../functions/webhook-events/deps.js';
+import { buildWebhookDelivery } from '../../functions/webhook-delivery/deps.js';
+import type { StreamConsumer } from '../stand-ins/dynamodb-streams.js';
 import type { AwsCall, ClientOptions } from '../../functions/platform/clients.js';
 import {
   AdminConfig,
@@ -26,6 +33,9 @@ import {
   SesEventsConfig,
   SubscriptionConfig,
   WebhookConfig,
+  WebhookDeliveryConfig,
+  WebhookEventsConfig,
+  WebhooksConfig,
 } from '../../functions/configs.js';
 import { buildAdmin } from '../../functions/admin/deps.js';
 import { buildDonations } from '../../functions/donations/deps.js';
@@ -95,7 +105,15 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
     await countEvents(event);
     return undefined;
   };
-  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed, events };
+  const [webhooksRoot, webhookEventsRoot, webhookDeliveryRoot] = await Promise.all([
+    buildWebhooks(loadConfig(WebhooksConfig, env), clientsOf('webhooks'), secretsOf('webhooks')),
+    buildWebhookEvents(loadConfig(WebhookEventsConfig, env), clientsOf('webhook-events'), secretsOf('webhook-events')),
+    buildWebhookDelivery(loadConfig(WebhookDeliveryConfig, env), clientsOf('webhook-delivery'), secretsOf('webhook-delivery')),
+  ]);
+  const webhooks = webhooksHandler(webhooksRoot.deps, webhooksRoot.options);
+  const webhookEvents: StreamConsumer = webhookEventsHandler(webhookEventsRoot.deps, webhookEventsRoot.tables);
+  const webhookDelivery: QueueConsumer = webhookDeliveryHandler(webhookDeliveryRoot.deps);
+  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed, events, webhooks };
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
   return {
     /** The function API Gateway integrates a route key with; the catch-all for any other. */
@@ -104,6 +122,8 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
     exportWorker,
     sesEvents,
     eventCounter,
+    webhookEvents,
+    webhookDelivery,
   };
 };
 

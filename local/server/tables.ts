@@ -4,6 +4,7 @@ import {
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableDesign, type TableName } from '../../infra/tables.js';
@@ -30,6 +31,7 @@ const createTable = async (client: DynamoDBClient, name: string, design: TableDe
               Projection: { ProjectionType: 'ALL' },
             }))
           : undefined,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: design.stream },
       }),
     );
   } catch (error) {
@@ -59,6 +61,14 @@ const enableTimeToLive = async (client: DynamoDBClient, name: string, design: Ta
   );
 };
 
+/** Turns on the change stream of a table kept from before it had one, as the CDK stack's update does. */
+const enableStream = async (client: DynamoDBClient, name: string, design: TableDesign) => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: design.stream } }));
+  await waitUntilActive(client, name);
+};
+
 /** Creates every table of the design (DynamoDB Local has no CloudFormation); existing ones are kept. */
 export const createTables = async (client: DynamoDBClient, names: Record<TableName, string>) => {
   await Promise.all(
@@ -66,6 +76,7 @@ export const createTables = async (client: DynamoDBClient, names: Record<TableNa
       await createTable(client, names[table], design);
       await waitUntilActive(client, names[table]);
       await enableTimeToLive(client, names[table], design);
+      await enableStream(client, names[table], design);
     }),
   );
 };
