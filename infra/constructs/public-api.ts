@@ -157,7 +157,11 @@ const routeThrottling = (throttle: StageConfig['throttle']) => {
       ROUTES.filter((route) => route.method === 'HEAD').map((route) => [routeKey(route), limit(throttle.headRateLimit, throttle.headBurstLimit)]),
     ),
     ...Object.fromEntries(
-      ROUTES.filter((route) => route.fn === 'admin').map((route) => [routeKey(route), limit(throttle.adminRateLimit, throttle.adminBurstLimit)]),
+      // Every route of the admin API, whichever function serves it (the webhooks API's too).
+      ROUTES.filter((route) => route.fn === 'admin' || route.path.startsWith('/v1/admin/')).map((route) => [
+        routeKey(route),
+        limit(throttle.adminRateLimit, throttle.adminBurstLimit),
+      ]),
     ),
   };
   const known = new Set(ROUTES.map(routeKey));

@@ -39,8 +39,8 @@ const withoutPerson = (data: DonationEventData): DonationEventData => {
 };
 
 /**
- * Publishes what a batch of item changes means (see deriveEvents): each event is kept, and for each enabled
- * endpoint that listens to its type, a pending delivery is created and an attempt queued. An erase scrubs every
+ * Publishes what a batch of item changes means (see deriveEvents): each event that an enabled endpoint listens to
+ * is kept, and for each such endpoint a pending delivery is created and an attempt queued. An erase scrubs every
  * kept event about the person first. Safe to run again on the same changes (a stream record read twice): the
  * event and its deliveries are keyed by what made them, so nothing is created twice, and a queued attempt of a
  * delivery that is no longer pending is dropped by the worker. Answers how many events and deliveries it made.
@@ -54,10 +54,13 @@ export const publishChanges = async (deps: PublishDeps, changes: readonly ItemCh
     for (const derived of deriveEvents(change, deps.language)) {
       const events = await resolve(deps, derived);
       for (const { event, subject } of events) {
+        endpoints ??= (await deps.endpoints.list()).filter((e) => !e.disabledAt);
+        const listening = endpoints.filter((e) => listensTo(e.events, event.type));
+        // An event nobody listens to is not kept: no copy of a reader's data without a use.
+        if (listening.length === 0) continue;
         await deps.events.put(event, subject, now);
         published += 1;
-        endpoints ??= (await deps.endpoints.list()).filter((e) => !e.disabledAt);
-        for (const endpoint of endpoints.filter((e) => listensTo(e.events, event.type))) {
+        for (const endpoint of listening) {
           const id = messageId(event.id, endpoint.id);
           const at = now.toISOString();
           await deps.deliveries.create({ id, webhookId: endpoint.id, eventId: event.id, type: event.type, status: 'pending', attempts: 0, generation: 0, createdAt: at, at });
