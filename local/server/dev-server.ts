@@ -142,7 +142,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const requests = new InFlight();
   const cors = corsPolicy(url, siteUrl, env.SITE_ORIGINS);
   const api = await serveApi({
-    port, web: WEB, siteUrl, cors, requests, stripe: stripe.simulator, outbox: data.outbox.accepted, forRoute: functions.forRoute,
+    port, web: WEB, siteUrl, cors, requests, stripe: stripe.simulator, outbox: data.outbox.accepted, webhooks: functions.webhookLog, forRoute: functions.forRoute,
   });
   const site = await serveDemoSite(sitePort, demoSiteOptions(url, siteUrl, env), requests).catch(async (error: unknown) => {
     await closeServer(api);

@@ -16,6 +16,7 @@ import { makeHandler as webhooksHandler } from '../../functions/webhooks/routes.
 import { makeHandler as webhookEventsHandler } from '../../functions/webhook-events/handler.js';
 import { makeHandler as webhookDeliveryHandler } from '../../functions/webhook-delivery/handler.js';
 import { buildWebhooks } from '../../functions/webhooks/deps.js';
+import { listDeliveries, listWebhooks } from '../../functions/core/events/admin.js';
 import { buildWebhookEvents } from '../../functions/webhook-events/deps.js';
 import { buildWebhookDelivery } from '../../functions/webhook-delivery/deps.js';
 import type { StreamConsumer } from '../stand-ins/dynamodb-streams.js';
@@ -124,6 +125,9 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
     eventCounter,
     webhookEvents,
     webhookDelivery,
+    /** Every endpoint with its last 100 deliveries, for the dev server's page. */
+    webhookLog: async () =>
+      Promise.all((await listWebhooks(webhooksRoot.deps.webhooks)).map(async (e) => ({ ...e, deliveries: await listDeliveries(webhooksRoot.deps.webhooks, e.id, 100) }))),
   };
 };
 

@@ -107,7 +107,7 @@ export class MemoryDeliveryLog implements DeliveryLog {
   }
   async claim(id: string, expected: { attempts: number; generation: number }, now: Date, leaseMs: number) {
     const found = this.items.get(id);
-    if (!found || found.status !== 'pending' || found.attempts !== expected.attempts || found.generation !== expected.generation) return false;
+    if (found?.status !== 'pending' || found.attempts !== expected.attempts || found.generation !== expected.generation) return false;
     if (found.leaseUntil && found.leaseUntil >= now.toISOString()) return false;
     found.leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
     return true;
