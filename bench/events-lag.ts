@@ -95,7 +95,7 @@ try {
 
   const lags = receiver.received
     .filter((r) => r.verified?.type === 'subscriber.confirmed')
-    .map((r) => r.receivedAt - Date.parse(String((r.verified?.data as { confirmedAt?: string }).confirmedAt)))
+    .map((r) => r.receivedAt - Date.parse(String((r.verified?.data as { confirmedAt?: string } | undefined)?.confirmedAt)))
     .sort((a, b) => a - b);
   const unverified = receiver.received.filter((r) => !r.verified).length;
   const distinct = new Set(receiver.received.map((r) => r.id)).size;
