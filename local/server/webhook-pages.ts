@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { deliveryView } from '../../functions/core/events/worker.js';
-import type { endpointView } from '../../functions/core/events/admin.js';
+import type { deliveryView, endpointView } from '../../functions/core/events/admin.js';
 import { prefersHtml } from '../../functions/platform/http/accept.js';
 import { html, join, raw, render } from '../../functions/core/shared/template.js';
 

@@ -6,9 +6,8 @@ import type { Clock } from '../shared/ports.js';
 import { instant } from '../shared/schema.js';
 import type { WebhookEndpoint } from './endpoint.js';
 import { EventSelection } from './model.js';
-import type { DeliveryLog, DeliveryQueue, WebhookEndpoints } from './ports.js';
+import type { Delivery, DeliveryLog, DeliveryQueue, WebhookEndpoints } from './ports.js';
 import { newSigningSecret, rotateSecret } from './signing.js';
-import { deliveryView } from './worker.js';
 
 export interface WebhookAdminDeps {
   clock: Clock;
@@ -43,6 +42,20 @@ export const ReplayRequest = z.strictObject({ since: instant() });
 
 export const DeliveriesQuery = z.object({
   limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(1000))), 100),
+});
+
+/** A delivery as the log shows it (API.md): newest first, with its attempt, status, the answer's status and time. */
+export const deliveryView = (d: Delivery) => ({
+  id: d.id,
+  webhookId: d.webhookId,
+  type: d.type,
+  attempt: d.attempts,
+  status: d.status,
+  responseStatus: d.responseStatus ?? null,
+  at: d.at,
+  ...(d.latencyMs !== undefined ? { latencyMs: d.latencyMs } : {}),
+  ...(d.error ? { error: d.error } : {}),
+  ...(d.nextAttemptAt && d.status === 'pending' ? { nextAttemptAt: d.nextAttemptAt } : {}),
 });
 
 /** An endpoint as the admin tools show it: never its secrets. */

@@ -3,7 +3,20 @@ import type { Clock } from '../shared/ports.js';
 import type { WebhookEndpoint } from './endpoint.js';
 import { eventBody, type WebhookEvent } from './model.js';
 import { DELIVERY_TIMEOUT_MS } from './schedule.js';
-import { messageId, signatureHeaders, signingSecrets } from './signing.js';
+import { Webhook } from 'standardwebhooks';
+import { messageId, signingSecrets } from './signing.js';
+
+/**
+ * The Standard Webhooks headers of one attempt: `webhook-id`, `webhook-timestamp` (the attempt's time in Unix
+ * seconds: receivers refuse one more than five minutes off), and `webhook-signature`, `v1,<base64 HMAC-SHA256 of
+ * "id.timestamp.body">` per secret, space-separated.
+ */
+// Here, with the one attempt that signs, so that only the delivery worker bundles the signing library.
+export const signatureHeaders = (input: { messageId: string; sentAt: Date; body: string; secrets: readonly string[] }) => ({
+  'webhook-id': input.messageId,
+  'webhook-timestamp': String(Math.floor(input.sentAt.getTime() / 1000)),
+  'webhook-signature': input.secrets.map((secret) => new Webhook(secret).sign(input.messageId, input.sentAt, input.body)).join(' '),
+});
 
 /** Why an attempt failed, for the delivery log: never the answer's body, which may hold anything. */
 export type AttemptError = 'status' | 'timeout' | 'network' | 'forbidden_target';

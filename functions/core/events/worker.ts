@@ -1,7 +1,7 @@
 import type { OutboundHttp } from '../shared/outbound-http.js';
 import type { Clock } from '../shared/ports.js';
 import { deliver } from './delivery.js';
-import type { Delivery, DeliveryJob, DeliveryLog, DeliveryQueue, DeliveryUpdate, OutboundEvents, WebhookEndpoints } from './ports.js';
+import type { DeliveryJob, DeliveryLog, DeliveryQueue, DeliveryUpdate, OutboundEvents, WebhookEndpoints } from './ports.js';
 import { DELIVERY_TIMEOUT_MS, deliveryOutcome } from './schedule.js';
 
 /** SQS delays a message by at most 15 minutes: a longer wait is made of several. */
@@ -83,17 +83,3 @@ export const runDeliveryJob = async (deps: WorkerDeps, job: DeliveryJob): Promis
   }
   return 'failed';
 };
-
-/** A delivery as the log shows it (API.md): newest first, with its attempt, status, the answer's status and time. */
-export const deliveryView = (d: Delivery) => ({
-  id: d.id,
-  webhookId: d.webhookId,
-  type: d.type,
-  attempt: d.attempts,
-  status: d.status,
-  responseStatus: d.responseStatus ?? null,
-  at: d.at,
-  ...(d.latencyMs !== undefined ? { latencyMs: d.latencyMs } : {}),
-  ...(d.error ? { error: d.error } : {}),
-  ...(d.nextAttemptAt && d.status === 'pending' ? { nextAttemptAt: d.nextAttemptAt } : {}),
-});
