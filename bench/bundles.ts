@@ -81,6 +81,9 @@ const FUNCTIONS: Record<string, readonly Sdk[]> = {
   'event-counter': ['dynamodb'],
   console: ['dynamodb', 'lambda', 's3', 's3-presigner', 'sqs'],
   reminders: ['dynamodb', 'sesv2'],
+  webhooks: ['dynamodb', 'sqs'],
+  'webhook-events': ['dynamodb', 'sqs'],
+  'webhook-delivery': ['dynamodb', 'sqs'],
 };
 
 /**
@@ -104,6 +107,9 @@ const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID'
   'event-counter': [],
   console: ['SIGNING_SECRET_ID'],
   reminders: ['SIGNING_SECRET_ID'],
+  webhooks: ['SIGNING_SECRET_ID'],
+  'webhook-events': ['SIGNING_SECRET_ID'],
+  'webhook-delivery': ['SIGNING_SECRET_ID'],
 };
 
 const BUDGET = { time: 1.25, noClientMarginMs: 40 };
@@ -252,6 +258,7 @@ const ENV: Record<string, string> = {
   MAIL_QUEUE_URL: `${endpoint.url}/123456789012/appeal-mail`,
   SIGNUP_AND_MAIL_QUEUE_URL: `${endpoint.url}/123456789012/appeal-signup-and-mail`,
   EVENTS_QUEUE_URL: `${endpoint.url}/123456789012/appeal-events`,
+  WEBHOOK_QUEUE_URL: `${endpoint.url}/123456789012/appeal-webhooks`,
   LIST_IDS: 'news',
   DEFAULT_LIST: 'news',
   CONSENT_VERSION: 'v1',

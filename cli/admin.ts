@@ -22,6 +22,7 @@ import { addDoctorCommand } from './doctor.js';
 import { addStripeCommand } from './stripe-setup.js';
 import { addDonorCommands } from './donors.js';
 import { addVariantCommands } from './variants.js';
+import { addWebhookCommand } from './webhooks.js';
 import { exportDestination } from './export-file.js';
 import { localTarget, stageTarget, type Target } from './target.js';
 import { ConfirmationRequiredError, confirm, count, progress } from './terminal.js';
@@ -387,6 +388,9 @@ addEmbedCommand(program, target);
 
 // Stripe's webhook endpoint and Customer Portal, made through its API (cli/stripe-setup.ts).
 addStripeCommand(program);
+
+// Signed events for the newsroom's own tools: endpoints, secrets, delivery logs (cli/webhooks.ts).
+addWebhookCommand(program, withApi, tokenOption);
 
 // Is the target ready for readers and donors: each check with its fix, then the smoke test (cli/doctor.ts).
 addDoctorCommand(program);

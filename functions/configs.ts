@@ -16,3 +16,6 @@ export * from './events/config.js';
 export * from './event-counter/config.js';
 export * from './console/config.js';
 export * from './reminders/config.js';
+export * from './webhook-events/config.js';
+export * from './webhook-delivery/config.js';
+export * from './webhooks/config.js';

@@ -20,6 +20,9 @@ export const FUNCTION_ENTRIES = [
   'event-counter',
   'console',
   'reminders',
+  'webhooks',
+  'webhook-events',
+  'webhook-delivery',
 ] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 

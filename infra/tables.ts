@@ -6,6 +6,8 @@ export interface TableDesign {
   partitionKey: string;
   sortKey: string;
   timeToLive: string;
+  /** The change stream's view: each change with the item before and after (the webhook events producer reads it). */
+  stream?: 'NEW_AND_OLD_IMAGES' | undefined;
   indexes: { name: string; partitionKey: string; sortKey: string }[];
 }
 
@@ -14,12 +16,14 @@ export const TABLES = {
     partitionKey: 'pk',
     sortKey: 'sk',
     timeToLive: 'expiresAt',
+    stream: 'NEW_AND_OLD_IMAGES',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
   donations: {
     partitionKey: 'pk',
     sortKey: 'sk',
     timeToLive: 'expiresAt',
+    stream: 'NEW_AND_OLD_IMAGES',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
   /** The audit log: one partition read newest first by its sort key (the time); no index. */

@@ -17,6 +17,7 @@ console.log(`Appeal is running.
   Site:   ${server.siteUrl}/   (the demo article, embedding Appeal from the API's origin)
   API:    ${server.url}
   Outbox: ${server.url}/_local/outbox
+  Webhooks: ${server.url}/_local/webhooks   (every signed event sent to the endpoints you add)
   Data:   ${dataDir}
 Press Ctrl-C to stop.`);
 

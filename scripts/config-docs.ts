@@ -28,6 +28,9 @@ export const FUNCTION_SCHEMAS = [
   { fn: 'events', file: 'functions/events/config.ts', schema: 'EventsConfig' },
   { fn: 'event-counter', file: 'functions/event-counter/config.ts', schema: 'EventCounterConfig' },
   { fn: 'console', file: 'functions/console/config.ts', schema: 'ConsoleConfig' },
+  { fn: 'webhooks', file: 'functions/webhooks/config.ts', schema: 'WebhooksConfig' },
+  { fn: 'webhook-events', file: 'functions/webhook-events/config.ts', schema: 'WebhookEventsConfig' },
+  { fn: 'webhook-delivery', file: 'functions/webhook-delivery/config.ts', schema: 'WebhookDeliveryConfig' },
 ] as const;
 /** What Lambda itself sets for every function that builds an SDK client. */
 export const RUNTIME_SCHEMA = { file: 'functions/platform/config.ts', schema: 'RuntimeConfig' } as const;
@@ -195,6 +198,18 @@ export const VARIABLES: Record<string, VariableDoc> = {
   },
   CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: { text: 'Console sign-in requests (links asked for and used, passkeys) per client IP per hour.', deployed: NOT_SET },
   CONSOLE_SIGNIN_ADDRESS_LIMIT_PER_HOUR: { text: 'Console sign-in links asked for one address per hour.', deployed: NOT_SET },
+  WEBHOOK_QUEUE_URL: {
+    text: 'The webhook delivery queue: one message per attempt (a delivery id, never the event), delayed by the retry schedule.',
+    deployed: "the outbound events feature's queue",
+  },
+  OUTBOUND_LOOPBACK_HTTP: {
+    text: '`true` lets webhook endpoints (and the newsletter tools) be plain `http://` on loopback addresses: the dev server only. Unset (`false`): `https://` to public addresses only.',
+    deployed: NOT_SET,
+  },
+  WEBHOOK_ENDPOINTS_CACHE_SECONDS: {
+    text: 'How long the webhook events producer keeps the list of endpoints between reads, 0 to 300: an endpoint added gets events from at most this later (the dev server: 0).',
+    deployed: NOT_SET,
+  },
 };
 
 /** A stage file's keys, dotted for nested objects (`limits.signupClientPerMinute`). */

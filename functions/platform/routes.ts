@@ -3,7 +3,7 @@
  * per entry, the dev server dispatches by it, and the catch-all function answers 404/405 from it, so the three
  * cannot drift apart. HEAD routes are not written here: each GET route brings its own (ROUTES below).
  */
-export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin', 'embed', 'events', 'console'] as const;
+export const FUNCTIONS = ['subscriptions', 'donations', 'stripe-webhook', 'admin', 'embed', 'events', 'console', 'webhooks'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface RouteSpec {
@@ -78,6 +78,16 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/people', fn: 'console' },
   { method: 'POST', path: '/admin/people', fn: 'console' },
   { method: 'POST', path: '/admin/people/erase', fn: 'console' },
+  // The newsroom's webhook endpoints and their delivery logs (admin tokens): a function of their own, with the
+  // delivery queue and the guarded client's URL check, which the admin function has no use for.
+  { method: 'POST', path: '/v1/admin/webhooks', fn: 'webhooks' },
+  { method: 'GET', path: '/v1/admin/webhooks', fn: 'webhooks' },
+  { method: 'DELETE', path: '/v1/admin/webhooks/{webhookId}', fn: 'webhooks' },
+  { method: 'POST', path: '/v1/admin/webhooks/{webhookId}/rotate', fn: 'webhooks' },
+  { method: 'POST', path: '/v1/admin/webhooks/{webhookId}/enable', fn: 'webhooks' },
+  { method: 'GET', path: '/v1/admin/webhooks/{webhookId}/deliveries', fn: 'webhooks' },
+  { method: 'POST', path: '/v1/admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry', fn: 'webhooks' },
+  { method: 'POST', path: '/v1/admin/webhooks/{webhookId}/replay', fn: 'webhooks' },
 ];
 
 /**

@@ -160,7 +160,11 @@ const routeThrottling = (throttle: StageConfig['throttle']) => {
       ROUTES.filter((route) => route.path.startsWith('/v1/reminders') && route.method !== 'HEAD').map((route) => [routeKey(route), limit(throttle.reminderRateLimit, throttle.reminderBurstLimit)]),
     ),
     ...Object.fromEntries(
-      ROUTES.filter((route) => route.fn === 'admin').map((route) => [routeKey(route), limit(throttle.adminRateLimit, throttle.adminBurstLimit)]),
+      // Every route of the admin API, whichever function serves it (the webhooks API's too).
+      ROUTES.filter((route) => route.fn === 'admin' || (route.fn === 'webhooks' && route.path.startsWith('/v1/admin/'))).map((route) => [
+        routeKey(route),
+        limit(throttle.adminRateLimit, throttle.adminBurstLimit),
+      ]),
     ),
     // The console serves a newsroom's few editors: each of its routes takes the console's limits (its HEAD pages
     // keep the HEAD limits of every page), and its API routes (`/v1/admin/…`, used by scripts too) the admin API's.

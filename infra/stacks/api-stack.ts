@@ -17,6 +17,7 @@ import { logicalIdWithoutFeatures } from '../constructs/feature.js';
 import { ListHygiene } from '../constructs/list-hygiene.js';
 import { MailingList } from '../constructs/mailing-list.js';
 import { Monitoring } from '../constructs/monitoring.js';
+import { OutboundEvents } from '../constructs/outbound-events.js';
 import { PublicApi } from '../constructs/public-api.js';
 import { Reminders } from '../constructs/reminders.js';
 import { SigningKey } from '../constructs/signing-key.js';
@@ -84,6 +85,7 @@ export class ApiStack extends Stack {
       emailIdentity: props.emailIdentity,
       configurationSet: props.configurationSet,
     });
+    const outboundEvents = new OutboundEvents(this, 'OutboundEvents', { site, signingSecret, subscribersTable, donationsTable });
 
     const functions: Record<FunctionEntry, AppFunction> = {
       ...mailingList.functions,
@@ -95,6 +97,7 @@ export class ApiStack extends Stack {
       ...events.functions,
       ...editorConsole.functions,
       ...reminders.functions,
+      ...outboundEvents.functions,
     };
     api.addRoutes(functions);
     // Reserved concurrency only where the stage asks for it (infra/config.ts `reservedConcurrency`).
@@ -106,11 +109,12 @@ export class ApiStack extends Stack {
       accessLogs: api.accessLogs,
       functions,
       mailQueue: mailingList.queue,
-      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures, events.deadLetters, reminders.failures],
+      failureQueues: [mailingList.deadLetters, listHygiene.failures, adminConsole.exportFailures, events.deadLetters, reminders.failures, outboundEvents.deadLetters, outboundEvents.streamFailures],
       configurationSetName: props.configurationSet.configurationSetName,
     });
 
     events.backlogAlarm.addAlarmAction(new SnsAction(monitoring.alarmTopic));
+    outboundEvents.endpointDisabledAlarm.addAlarmAction(new SnsAction(monitoring.alarmTopic));
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
     new CfnOutput(this, 'PublicApiUrl', { value: api.url });

@@ -1,5 +1,5 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { CfnRecordSet } from 'aws-cdk-lib/aws-route53';
 import { ConfigurationSet, DkimIdentity, EasyDkimSigningKeyLength, EmailIdentity, EmailSendingEvent, EventDestination, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
@@ -22,6 +22,10 @@ const protectedTable = (scope: Construct, id: string, design: TableDesign) => {
     removalPolicy: RemovalPolicy.RETAIN,
     encryption: TableEncryption.AWS_MANAGED,
     timeToLiveAttribute: design.timeToLive,
+    // Every change, with the item before and after: the webhook events producer derives the newsroom's events from
+    // them, outside the write paths. Turning a stream on updates the table in place (its logical id, data and
+    // settings stay).
+    stream: design.stream === undefined ? undefined : StreamViewType[design.stream],
   });
   for (const index of design.indexes) {
     table.addGlobalSecondaryIndex({

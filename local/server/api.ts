@@ -6,6 +6,7 @@ import { type CorsPolicy, type HttpLambda, serveThroughGateway } from './gateway
 import { listen } from './http-server.js';
 import type { InFlight } from './in-flight.js';
 import { serveLocal } from './local-routes.js';
+import type { EndpointLog } from './webhook-pages.js';
 
 /** API Gateway's CORS settings, as the stack gives them. */
 export const corsPolicy = (url: string, siteUrl: string, siteOrigins: string | undefined): CorsPolicy => ({
@@ -23,6 +24,8 @@ export interface ApiOptions {
   siteUrl: string;
   stripe: StripeSimulator;
   outbox: () => OutboxEmail[];
+  /** Every webhook endpoint with its latest deliveries (`/_local/webhooks`). */
+  webhooks?: () => Promise<EndpointLog[]>;
   forRoute: (routeKey: string) => HttpLambda;
   cors: CorsPolicy;
   /** Each request is tracked here, so that closing waits for its writes. */
@@ -77,7 +80,7 @@ export const serveApi = async (o: ApiOptions) => {
     const handled = (async () => {
       if (await o.stripe.handleLocal(req, res)) return;
       if (await runLocalJob(req, res, o.jobs)) return;
-      if (await serveLocal(req, res, { web: o.web, siteUrl: o.siteUrl, outbox: o.outbox })) return;
+      if (await serveLocal(req, res, { web: o.web, siteUrl: o.siteUrl, outbox: o.outbox, ...(o.webhooks ? { webhooks: o.webhooks } : {}) })) return;
       await serveThroughGateway(req, res, o.forRoute, o.cors);
     })().catch((error: unknown) => {
       console.error('[appeal] request failed', error);

@@ -33,6 +33,8 @@ export interface LocalResources {
   queueUrl: string;
   /** The events queue (views and clicks), which the event counter is fed from. */
   eventsQueueUrl?: string | undefined;
+  /** The webhook delivery queue, which the delivery worker is fed from. */
+  webhookQueueUrl?: string | undefined;
   secretId: string;
   stripeSecretId: string;
   stripeApiUrl: string;
@@ -68,6 +70,10 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     EMBEDDED_CHECKOUT: 'true',
     STRIPE_PUBLISHABLE_KEY: STRIPE_TEST_KEY.replace(/^sk_/, 'pk_'),
     STRIPE_JS_URL: `${resources.url}/_local/stripe/v3`,
+    // The dev server's receivers and the newsletter tools' stand-ins listen on this machine, over plain http.
+    OUTBOUND_LOOPBACK_HTTP: 'true',
+    // An endpoint added with the CLI gets the next event at once.
+    WEBHOOK_ENDPOINTS_CACHE_SECONDS: '0',
   };
   const forced: Record<string, string> = {
     EXPORT_BUCKET_NAME: resources.exportBucket,
@@ -77,6 +83,7 @@ export const localEnvironment = (resources: LocalResources, overrides: Record<st
     SUBSCRIBERS_TABLE_NAME: resources.tables.subscribers,
     SIGNUP_AND_MAIL_QUEUE_URL: resources.queueUrl,
     ...(resources.eventsQueueUrl ? { EVENTS_QUEUE_URL: resources.eventsQueueUrl } : {}),
+    ...(resources.webhookQueueUrl ? { WEBHOOK_QUEUE_URL: resources.webhookQueueUrl } : {}),
     DONATIONS_TABLE_NAME: resources.tables.donations,
     AUDIT_TABLE_NAME: resources.tables.audit,
     STRIPE_SECRET_ID: resources.stripeSecretId,

@@ -15,7 +15,22 @@ import { type AwsCallRecorder, buildFunctions, connectToAws } from './functions.
 import { closeServer, freePort, isPortFree } from './http-server.js';
 import { InFlight } from './in-flight.js';
 import { serveLocal } from './local-routes.js';
-import { eventsQueueUrl, mailQueueUrl, setUpLocalStripe, startAws, startDynamo, startEventsQueue, startMailQueue, startS3, startSes, startStripe, storeSecrets } from './stand-ins.js';
+import {
+  eventsQueueUrl,
+  mailQueueUrl,
+  setUpLocalStripe,
+  startAws,
+  startDynamo,
+  startEventsQueue,
+  startMailQueue,
+  startS3,
+  startSes,
+  startStripe,
+  startTableStreams,
+  startWebhookQueue,
+  storeSecrets,
+  webhookQueueUrl,
+} from './stand-ins.js';
 import { createTables } from './tables.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -71,6 +86,11 @@ export interface DevServer {
   mailIdle(): Promise<void>;
   /** Resolves once the events queue has counted (or dead-lettered) every view and click sent so far. */
   eventsIdle(): Promise<void>;
+  /**
+   * Resolves once every change made so far has been published as events and every delivery attempt due now has
+   * been made (retries due later wait).
+   */
+  webhooksIdle(): Promise<void>;
   outbox(): OutboxEmail[];
   /** Makes the local SES fail (503) or recover, to show that mail waits in the queue and is not lost. */
   setSesOutage(down: boolean): void;
@@ -106,7 +126,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const clients = localClientOptions({ dynamodb: dynamo.endpoint, aws: aws.url, s3: s3.endpoint });
   const { tables } = dynamo;
   const env = localEnvironment(
-    { url, siteUrl, tables, queueUrl: mailQueueUrl(aws), eventsQueueUrl: eventsQueueUrl(aws), ...secrets, stripeApiUrl: stripe.apiUrl, exportBucket: EXPORT_BUCKET },
+    { url, siteUrl, tables, queueUrl: mailQueueUrl(aws), eventsQueueUrl: eventsQueueUrl(aws), webhookQueueUrl: webhookQueueUrl(aws), ...secrets, stripeApiUrl: stripe.apiUrl, exportBucket: EXPORT_BUCKET },
     options.env,
   );
   logger.setLogLevel((env.LOG_LEVEL ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
@@ -119,11 +139,13 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   connectToAws(aws, functions, data.outbox, background);
   const mailQueue = startMailQueue(aws, functions.mailer, data);
   const eventsQueue = startEventsQueue(aws, functions.eventCounter, data);
+  const webhookQueue = startWebhookQueue(aws, functions.webhookDelivery, data);
+  const streams = startTableStreams(dynamo.endpoint, tables, functions.webhookEvents, data);
 
   const requests = new InFlight();
   const cors = corsPolicy(url, siteUrl, env.SITE_ORIGINS);
   const api = await serveApi({
-    port, web: WEB, siteUrl, cors, requests, stripe: stripe.simulator, outbox: data.outbox.accepted, forRoute: functions.forRoute,
+    port, web: WEB, siteUrl, cors, requests, stripe: stripe.simulator, outbox: data.outbox.accepted, webhooks: functions.webhookLog, forRoute: functions.forRoute,
     // The giving statements are a run of the same function, with their own payload (the CLI's `statements send`).
     jobs: { reminders: functions.reminders, statements: functions.reminders },
   });
@@ -153,6 +175,10 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       } while (background.size > 0);
     },
     eventsIdle: () => eventsQueue.idle(),
+    webhooksIdle: async () => {
+      await Promise.all(streams.map((stream) => stream.caughtUp()));
+      await webhookQueue.settled();
+    },
     outbox: data.outbox.accepted,
     setSesOutage: (down) => {
       aws.state.sesOutage = down;
@@ -163,6 +189,8 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       clearInterval(reminderRuns);
       // No new connections; the requests and the mail batch in flight finish their writes before the stand-ins stop.
       await Promise.all([closeServer(site), closeServer(api, () => Promise.all([requests.settled(), mailQueue.close(), eventsQueue.close()]))]);
+      await Promise.all(streams.map((stream) => stream.close()));
+      await webhookQueue.close();
       await stripe.simulator.close();
       await background.settled();
       await Promise.all([ses.close(), aws.close(), dynamo.close(), s3.close()]);

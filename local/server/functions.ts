@@ -16,6 +16,14 @@ import { makeHandler as subscriptionsHandler } from '../../functions/subscriptio
 import { makeHandler as remindersHandler } from '../../functions/reminders/handler.js';
 import { RemindersConfig } from '../../functions/reminders/config.js';
 import { buildReminders } from '../../functions/reminders/deps.js';
+import { makeHandler as webhooksHandler } from '../../functions/webhooks/routes.js';
+import { makeHandler as webhookEventsHandler } from '../../functions/webhook-events/handler.js';
+import { makeHandler as webhookDeliveryHandler } from '../../functions/webhook-delivery/handler.js';
+import { buildWebhooks } from '../../functions/webhooks/deps.js';
+import { listDeliveries, listWebhooks } from '../../functions/core/events/admin.js';
+import { buildWebhookEvents } from '../../functions/webhook-events/deps.js';
+import { buildWebhookDelivery } from '../../functions/webhook-delivery/deps.js';
+import type { StreamConsumer } from '../stand-ins/dynamodb-streams.js';
 import type { AwsCall, ClientOptions } from '../../functions/platform/clients.js';
 import {
   AdminConfig,
@@ -31,6 +39,9 @@ import {
   SesEventsConfig,
   SubscriptionConfig,
   WebhookConfig,
+  WebhookDeliveryConfig,
+  WebhookEventsConfig,
+  WebhooksConfig,
 } from '../../functions/configs.js';
 import { buildAdmin } from '../../functions/admin/deps.js';
 import { buildConsole } from '../../functions/console/deps.js';
@@ -103,8 +114,16 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
     await countEvents(event);
     return undefined;
   };
+  const [webhooksRoot, webhookEventsRoot, webhookDeliveryRoot] = await Promise.all([
+    buildWebhooks(loadConfig(WebhooksConfig, env), clientsOf('webhooks'), secretsOf('webhooks')),
+    buildWebhookEvents(loadConfig(WebhookEventsConfig, env), clientsOf('webhook-events'), secretsOf('webhook-events')),
+    buildWebhookDelivery(loadConfig(WebhookDeliveryConfig, env), clientsOf('webhook-delivery'), secretsOf('webhook-delivery')),
+  ]);
+  const webhooks = webhooksHandler(webhooksRoot.deps, webhooksRoot.options);
+  const webhookEvents: StreamConsumer = webhookEventsHandler(webhookEventsRoot.deps, webhookEventsRoot.tables);
+  const webhookDelivery: QueueConsumer = webhookDeliveryHandler(webhookDeliveryRoot.deps);
   const editorConsole = consoleHandler(consoleRoot.deps, consoleRoot.options);
-  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed, events, console: editorConsole };
+  const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed, events, console: editorConsole, webhooks };
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
   return {
     /** The function API Gateway integrates a route key with; the catch-all for any other. */
@@ -115,6 +134,11 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
     eventCounter,
     /** The reminders job, as its schedule invokes it (`{}`: now) or a person does (`{"at"}`). */
     reminders,
+    webhookEvents,
+    webhookDelivery,
+    /** Every endpoint with its last 100 deliveries, for the dev server's page. */
+    webhookLog: async () =>
+      Promise.all((await listWebhooks(webhooksRoot.deps.webhooks)).map(async (e) => ({ ...e, deliveries: await listDeliveries(webhooksRoot.deps.webhooks, e.id, 100) }))),
   };
 };
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { OutboxEmail } from './data-dir.js';
 import { serveOutbox } from './outbox-pages.js';
+import { type EndpointLog, serveWebhooks } from './webhook-pages.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,6 +17,8 @@ export interface LocalContext {
   /** The demo site's base URL (its own origin: local/demo/site.ts), where `/` sends a browser. */
   siteUrl: string;
   outbox: () => OutboxEmail[];
+  /** Every webhook endpoint with its latest deliveries (`/_local/webhooks`). */
+  webhooks?: () => Promise<EndpointLog[]>;
 }
 
 const sendJson = (res: ServerResponse, status: number, body: unknown) => {
@@ -51,5 +54,7 @@ export const serveLocal = async (req: IncomingMessage, res: ServerResponse, cont
   }
   // The outbox: JSON for tools, an inbox for a browser (local/server/outbox-pages.ts).
   if (pathname === '/_local/outbox' || pathname.startsWith('/_local/outbox/')) return serveOutbox(req, res, pathname, context.outbox);
+  // Every webhook endpoint's deliveries, as the outbox shows mail (local/server/webhook-pages.ts).
+  if (context.webhooks && pathname === '/_local/webhooks') return serveWebhooks(req, res, pathname, context.webhooks);
   return false;
 };

@@ -6,6 +6,8 @@ import type { TableName } from '../../infra/tables.js';
 import { type AwsEndpointState, startAwsEndpoint } from '../stand-ins/aws-endpoint.js';
 import { startStrictDynamoLocal } from '../stand-ins/dynamodb-local.js';
 import { LocalQueue, type QueueConsumer } from '../stand-ins/queue.js';
+import { StreamPoller, type StreamConsumer } from '../stand-ins/dynamodb-streams.js';
+import { WATCHED_PREFIXES, type WatchedTable } from '../../functions/core/events/changes.js';
 import { StripeSimulator } from '../stand-ins/stripe/simulator.js';
 import { dataDirStore, portalHeadline, setUpStripe, stripeFor, WEBHOOK_PATH } from '../../cli/stripe-setup.js';
 import type { DataDir } from './data-dir.js';
@@ -132,3 +134,38 @@ export const startEventsQueue = (aws: LocalAws, counter: QueueConsumer, data: Da
   aws.state.queues.set(eventsQueueUrl(aws), queue);
   return queue;
 };
+
+/** The webhook delivery queue's URL: the queue the delivery worker is fed from. */
+export const webhookQueueUrl = (aws: LocalAws) => `${aws.url}/${ACCOUNT}/appeal-webhooks`;
+
+/**
+ * The webhook delivery queue and its event source mapping, feeding the delivery worker 5 attempts at a time (as
+ * the stack's mapping does; infra/constructs/outbound-events.ts), with SQS's delays, journaled like the mail queue.
+ */
+export const startWebhookQueue = (aws: LocalAws, worker: QueueConsumer, data: DataDir) => {
+  const queue = new LocalQueue(worker, {
+    name: 'appeal-webhooks',
+    batchSize: 5,
+    maxReceiveCount: 5,
+    retryDelayMs: 500,
+    onDeadLetter: () => console.error('[appeal] a webhook delivery job failed 5 times and moved to the dead-letter list'),
+    journalPath: join(data.dir, 'webhook-queue.jsonl'),
+  });
+  aws.state.queues.set(webhookQueueUrl(aws), queue);
+  return queue;
+};
+
+/**
+ * The tables' change streams, each read by a stand-in of the event source mapping that feeds the webhook events
+ * producer (with the mapping's filter), keeping its position in the data folder.
+ */
+export const startTableStreams = (endpoint: string, tables: Record<TableName, string>, producer: StreamConsumer, data: DataDir) =>
+  (Object.keys(WATCHED_PREFIXES) as WatchedTable[]).map((table) =>
+    new StreamPoller({
+      endpoint,
+      tableName: tables[table],
+      prefixes: WATCHED_PREFIXES[table],
+      consumer: producer,
+      checkpointPath: join(data.dir, `stream-${table}.json`),
+    }).start(),
+  );

@@ -4,6 +4,7 @@ import {
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableDesign, type TableName } from '../../infra/tables.js';
@@ -30,6 +31,7 @@ const createTable = async (client: DynamoDBClient, name: string, design: TableDe
               Projection: { ProjectionType: 'ALL' },
             }))
           : undefined,
+        ...(design.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: design.stream } } : {}),
       }),
     );
   } catch (error) {
@@ -59,6 +61,14 @@ const enableTimeToLive = async (client: DynamoDBClient, name: string, design: Ta
   );
 };
 
+/** Turns on the change stream of a table kept from before it had one, as the CDK stack's update does. */
+const enableStream = async (client: DynamoDBClient, name: string, design: TableDesign) => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  if (!design.stream || Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: design.stream } }));
+  await waitUntilActive(client, name);
+};
+
 /**
  * Creates the tables of the design that `names` names (DynamoDB Local has no CloudFormation); existing ones are
  * kept. A benchmark that needs only some of them names only those.
@@ -71,6 +81,7 @@ export const createTables = async (client: DynamoDBClient, names: Partial<Record
       await createTable(client, name, design);
       await waitUntilActive(client, name);
       await enableTimeToLive(client, name, design);
+      await enableStream(client, name, design);
     }),
   );
 };

@@ -107,15 +107,15 @@ export const startAwsEndpoint = async (state: AwsEndpointState): Promise<{ serve
         case 'AmazonSQS.SendMessage': {
           const queue = state.queues.get(String(input.QueueUrl));
           if (!queue) return awsError(res, 400, 'com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.');
-          const { messageId, md5 } = queue.send(String(input.MessageBody));
+          const { messageId, md5 } = queue.send(String(input.MessageBody), Number(input.DelaySeconds ?? 0));
           return send(res, 200, { MessageId: messageId, MD5OfMessageBody: md5 });
         }
         case 'AmazonSQS.SendMessageBatch': {
           const queue = state.queues.get(String(input.QueueUrl));
           if (!queue) return awsError(res, 400, 'com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.');
-          const entries = (input.Entries ?? []) as { Id: string; MessageBody: string }[];
+          const entries = (input.Entries ?? []) as { Id: string; MessageBody: string; DelaySeconds?: number }[];
           const Successful = entries.map((entry) => {
-            const { messageId, md5 } = queue.send(entry.MessageBody);
+            const { messageId, md5 } = queue.send(entry.MessageBody, entry.DelaySeconds ?? 0);
             return { Id: entry.Id, MessageId: messageId, MD5OfMessageBody: md5 };
           });
           return send(res, 200, { Successful, Failed: [] });

@@ -14,7 +14,7 @@ interface Message {
 
 /** A line of the queue's journal: a message accepted, deleted (delivered), or moved to the dead-letter list. */
 type JournalEntry =
-  | { op: 'send'; id: string; body: string; sentAt: number }
+  | { op: 'send'; id: string; body: string; sentAt: number; visibleAt?: number }
   | { op: 'delete'; id: string }
   | { op: 'dead'; id: string; body: string };
 
@@ -48,6 +48,7 @@ export interface LocalQueueOptions {
 export class LocalQueue {
   private messages: Message[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
   private closed = false;
   /** The batch being delivered, if any. */
   private delivering: Promise<void> | undefined;
@@ -64,13 +65,15 @@ export class LocalQueue {
     if (options.journalPath) this.replay(options.journalPath);
   }
 
-  send(body: string): { messageId: string; md5: string } {
+  /** Accepts a message, delivered after `delaySeconds` (SQS's DelaySeconds, 0 to 900). */
+  send(body: string, delaySeconds = 0): { messageId: string; md5: string } {
     const id = randomUUID();
     const sentAt = Date.now();
+    const visibleAt = sentAt + Math.max(0, Math.min(900, delaySeconds)) * 1000;
     // Kept before it is accepted: SendMessage answers (and the signup its 202) only after this.
-    this.journal({ op: 'send', id, body, sentAt });
-    this.messages.push({ id, body, receiveCount: 0, sentAt, visibleAt: sentAt });
-    this.schedule(0);
+    this.journal({ op: 'send', id, body, sentAt, ...(visibleAt > sentAt ? { visibleAt } : {}) });
+    this.messages.push({ id, body, receiveCount: 0, sentAt, visibleAt });
+    this.schedule(visibleAt - sentAt);
     return { messageId: id, md5: createHash('md5').update(body).digest('hex') };
   }
 
@@ -85,6 +88,18 @@ export class LocalQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Resolves once no message is due now or being delivered: what is left waits for a delay (a retry hours away),
+   * which idle() would wait for.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      if (!this.delivering && !this.messages.some((m) => m.visibleAt <= now)) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Stops delivering; resolves once the batch in flight (if any) has been handled, so its writes are done. */
   async close(): Promise<void> {
     this.closed = true;
@@ -94,7 +109,10 @@ export class LocalQueue {
 
   private schedule(delayMs: number) {
     if (this.closed || this.delivering) return;
+    // A delivery due sooner is already scheduled: a later message never postpones it.
+    if (this.timer && this.timerAt <= Date.now() + delayMs) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerAt = Date.now() + delayMs;
     this.timer = setTimeout(() => {
       this.delivering = this.deliver().finally(() => {
         this.delivering = undefined;
@@ -169,7 +187,7 @@ export class LocalQueue {
       }
     }
     // Receive counts start again, as they would for messages whose visibility timeout ran out.
-    this.messages = [...live.values()].map(({ id, body, sentAt }) => ({ id, body, sentAt, receiveCount: 0, visibleAt: Date.now() }));
+    this.messages = [...live.values()].map(({ id, body, sentAt, visibleAt }) => ({ id, body, sentAt, receiveCount: 0, visibleAt: Math.max(visibleAt ?? 0, Date.now()) }));
     this.compact();
     if (this.messages.length > 0) this.schedule(0);
   }
@@ -177,7 +195,7 @@ export class LocalQueue {
   /** Rewrites the journal with only the live messages and the dead letters (atomically). */
   private compact() {
     if (!this.options.journalPath) return;
-    const live = this.messages.map(({ id, body, sentAt }): JournalEntry => ({ op: 'send', id, body, sentAt }));
+    const live = this.messages.map(({ id, body, sentAt, visibleAt }): JournalEntry => ({ op: 'send', id, body, sentAt, ...(visibleAt > sentAt ? { visibleAt } : {}) }));
     rewriteJournal(this.options.journalPath, [...this.deadEntries, ...live]);
     this.garbage = 0;
   }

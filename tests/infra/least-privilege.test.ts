@@ -1,4 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type CfnElement } from 'aws-cdk-lib';
@@ -80,6 +82,8 @@ let roles: FunctionRole[];
 let server: TestServer;
 let records: AwsCallRecord[];
 let result: CheckResult;
+/** What the flow leaves running, stopped after the tests. */
+const after: (() => Promise<void>)[] = [];
 
 const rolesOf = (api: CfnTemplate, templates: CfnTemplate[]) =>
   synthesized.functions.map(({ name, logicalId }) => functionRole(name, logicalId, api, templates));
@@ -98,6 +102,14 @@ const flow = async () => {
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
+  // The webhooks API's own token: each function touches a token's last use (once a while), so each gets one.
+  const { token: hooksToken } = await createAdminToken({ tokens, clock: { now: () => new Date() } }, 'least privilege webhooks');
+  const hooks = (method: string, path: string, body?: unknown) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${hooksToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
   const ok = async (response: Promise<Response> | Response, status = 200) => {
     const answer = await response;
     expect(answer.status, `${answer.url}: ${await answer.clone().text()}`).toBe(status);
@@ -107,6 +119,22 @@ const flow = async () => {
     (await (await ok(postJson(`${url}/_local/stripe${path}`, body))).json()) as Record<string, string>;
   const checkout = async (body: Record<string, unknown>) =>
     (await (await ok(postJson(`${url}/v1/donations/checkout`, { campaign: 'ukraine', currency: 'usd', ...body }), 201)).json()) as { id: string };
+
+  // Webhooks: an endpoint for every event (added, listed, its secret rotated), on a receiver that fails the first
+  // attempt (the endpoint marked failing, then succeeding again).
+  let answers = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(answers++ === 0 ? 500 : 204);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  after.push(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+  const hook = (await (await ok(hooks('POST', '/v1/admin/webhooks', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, events: ['*'] }), 201)).json()) as { id: string };
+  await ok(hooks('GET', '/v1/admin/webhooks'));
+  await ok(hooks('POST', `/v1/admin/webhooks/${hook.id}/rotate`));
 
   // Views and clicks: the events function reads the campaign and its variants and queues the view; the counter
   // adds the batch (its marker and a counter item, one transaction).
@@ -182,6 +210,11 @@ const flow = async () => {
   const statement = (await server.mailTo('donor@example.org')).find((m) => m.text.includes('/v1/donations/statement'));
   await ok(fetch(/http:\/\/\S+\/v1\/donations\/statement\?token=[\w.-]+&year=\d{4}/.exec(statement?.text ?? '')?.[0] ?? '', { headers: { accept: 'text/html' } }));
 
+  // Every change so far told to the endpoint (the first attempt's 500 retried 5 s later) before any is erased.
+  await server.webhooksIdle();
+  await new Promise((resolve) => setTimeout(resolve, 6000));
+  await server.webhooksIdle();
+
   // Admin: stats, the dashboard, a data-subject request and an erase, every kind of export and its download link.
   await ok(admin('GET', '/v1/admin/stats'));
   await ok(admin('GET', '/v1/admin/dashboard'));
@@ -190,6 +223,18 @@ const flow = async () => {
   await ok(admin('GET', '/v1/admin/subscribers/reader%40example.org'));
   await ok(admin('GET', '/v1/admin/subscribers/donor%40example.org')); // a donor: the gifts too
   await ok(admin('DELETE', '/v1/admin/subscribers/reader%40example.org'), 204);
+  // A donor without a subscriber record, erased: the monthly gift's start loses the address.
+  await ok(admin('DELETE', '/v1/admin/subscribers/monthly%40example.org'), 204);
+  // The erasures told too; the log read, one delivery sent again, all replayed, the endpoint enabled and removed.
+  await server.webhooksIdle();
+  const deliveries = (await (await ok(hooks('GET', `/v1/admin/webhooks/${hook.id}/deliveries`))).json()) as { id: string; status: string }[];
+  expect(deliveries.length).toBeGreaterThan(5);
+  expect(deliveries.filter((d) => d.status !== 'delivered')).toEqual([]);
+  await ok(hooks('POST', `/v1/admin/webhooks/${hook.id}/deliveries/${deliveries[0]?.id}/retry`), 202);
+  await ok(hooks('POST', `/v1/admin/webhooks/${hook.id}/replay`, { since: '2020-01-01T00:00:00.000Z' }), 202);
+  await server.webhooksIdle();
+  await ok(hooks('POST', `/v1/admin/webhooks/${hook.id}/enable`));
+  await ok(hooks('DELETE', `/v1/admin/webhooks/${hook.id}`), 204);
   for (const request of [{ kind: 'subscribers', status: 'confirmed' }, { kind: 'subscribers' }, { kind: 'donations', campaign: 'ukraine' }, { kind: 'donations' }]) {
     const { id } = (await (await ok(admin('POST', '/v1/admin/exports', request), 202)).json()) as { id: string };
     let state: { status: string; url?: string } = { status: 'running' };
@@ -287,7 +332,10 @@ beforeAll(async () => {
   records = [...server.awsCalls(), ...(await failedMultipartExport())];
   result = checkLeastPrivilege(roles, records, account, synthesized.templates);
 }, 180_000);
-afterAll(() => server?.stop());
+afterAll(async () => {
+  await server?.stop();
+  for (const stop of after) await stop();
+});
 
 /** What each function called, one line per action, resource and kind of item: the reviewer's summary. */
 const summary = (calls: AwsCallRecord[]) => {
@@ -351,7 +399,9 @@ describe('least privilege: every function role against the calls the function ma
     it('leaves only the platform its own grants: the queues to the mailer and the event counter, failure destinations, tracing', () => {
     for (const line of result.platform) expect(line).toMatch(/\((event source mapping|asynchronous invocation OnFailure|X-Ray tracing)\)$/);
     expect(
-      result.platform.filter((line) => line.includes('event source mapping')).every((line) => /^(signup-and-mail|event-counter): sqs:/.test(line)),
+      result.platform
+        .filter((line) => line.includes('event source mapping'))
+        .every((line) => /^(signup-and-mail|event-counter|webhook-delivery): sqs:/.test(line) || /^webhook-events: (dynamodb|sqs):/.test(line)),
     ).toBe(true);
   });
 

@@ -335,6 +335,14 @@ const platformGrants = (logicalId: string, template: CfnTemplate, templates: Cfn
         // grants the other two (grantConsumeMessages).
         add('event source mapping', arn, ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], ['sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl']);
       }
+      if (/^\{[^.}]+\.StreamArn\}$/.test(arn)) {
+        // A table's change stream: Lambda's poller reads it as the function (AWS names these four; ListStreams has
+        // no resource-level permissions), and sends a batch that failed its retries to the mapping's destination.
+        add('event source mapping', arn, ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']);
+        add('event source mapping', '*', ['dynamodb:ListStreams']);
+        const onFailure = obj(obj(resource.Properties?.DestinationConfig).OnFailure).Destination;
+        if (onFailure !== undefined) destination(canonical(onFailure, templates), 'event source mapping');
+      }
     }
     if (resource.Type === 'AWS::Lambda::EventInvokeConfig' && isMine(resource.Properties)) {
       const config = obj(resource.Properties?.DestinationConfig);

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import * as z from 'zod/mini';
 import { instant } from '../shared/schema.js';
 
@@ -44,14 +43,3 @@ export const rotateSecret = (secrets: EndpointSecrets, newSecret: string, now: D
  */
 export const messageId = (eventId: string, endpointId: string): string =>
   `msg_${createHash('sha256').update(`${eventId}\n${endpointId}`).digest('hex').slice(0, 32)}`;
-
-/**
- * The Standard Webhooks headers of one attempt: `webhook-id`, `webhook-timestamp` (the attempt's time in Unix
- * seconds: receivers refuse one more than five minutes off), and `webhook-signature`, `v1,<base64 HMAC-SHA256 of
- * "id.timestamp.body">` per secret, space-separated.
- */
-export const signatureHeaders = (input: { messageId: string; sentAt: Date; body: string; secrets: readonly string[] }) => ({
-  'webhook-id': input.messageId,
-  'webhook-timestamp': String(Math.floor(input.sentAt.getTime() / 1000)),
-  'webhook-signature': input.secrets.map((secret) => new Webhook(secret).sign(input.messageId, input.sentAt, input.body)).join(' '),
-});

@@ -1,0 +1,18 @@
+import * as z from 'zod/mini';
+import { httpUrl, nonEmpty } from '../core/shared/schema.js';
+import { OUTBOUND_LOOPBACK_HTTP } from '../platform/outbound-config.js';
+
+/** The webhook delivery worker: one signed attempt per queued job. */
+export const WebhookDeliveryConfig = z.object({
+  SUBSCRIBERS_TABLE_NAME: nonEmpty(),
+  /** Opens the endpoints' sealed signing secrets. */
+  SIGNING_SECRET_ID: nonEmpty(),
+  WEBHOOK_QUEUE_URL: nonEmpty(),
+  /** The stage's own API, which no endpoint may reach. */
+  PUBLIC_API_URL: z.pipe(
+    httpUrl(),
+    z.transform((u) => u.replace(/\/+$/, '')),
+  ),
+  OUTBOUND_LOOPBACK_HTTP,
+});
+export type WebhookDeliveryConfig = z.infer<typeof WebhookDeliveryConfig>;

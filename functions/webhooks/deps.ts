@@ -1,0 +1,21 @@
+import { DynamoAdminTokens } from '../adapters/dynamo-admin.js';
+import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
+import { deriveKeys } from '../core/shared/secrets.js';
+import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
+import { brandOf } from '../platform/config.js';
+import { deliveryQueue, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
+import type { WebhooksConfig } from './config.js';
+import type { WebhooksApiDeps } from './routes.js';
+
+/** The webhooks API's dependencies: the subscribers table (tokens, endpoints, deliveries), the delivery queue, the signing key. */
+export const buildWebhooks = async (config: WebhooksConfig, clients: ClientOptions, secrets: SecretSource) => {
+  const keys = deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID));
+  const dynamo = documentClient(clients);
+  const { endpoints, deliveries } = webhookStores(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys);
+  const http = outboundHttp(config);
+  const deps: WebhooksApiDeps = {
+    tokens: new DynamoAdminTokens(dynamo, config.SUBSCRIBERS_TABLE_NAME),
+    webhooks: { clock: systemClock, endpoints, deliveries, queue: deliveryQueue(clients, config.WEBHOOK_QUEUE_URL), checkUrl: (url) => http.check(url) },
+  };
+  return { deps, options: { siteName: config.SITE_NAME, brand: brandOf(config) } };
+};

@@ -1,0 +1,66 @@
+import { authenticateAdmin } from '../core/admin/admin.js';
+import type { AdminTokens } from '../core/admin/ports.js';
+import {
+  addWebhook,
+  DeliveriesQuery,
+  DeliveryId,
+  enableWebhook,
+  listDeliveries,
+  listWebhooks,
+  NewWebhook,
+  removeWebhook,
+  ReplayRequest,
+  replayDeliveries,
+  retryDelivery,
+  rotateWebhookSecret,
+  UNKNOWN_WEBHOOK,
+  type WebhookAdminDeps,
+  WebhookId,
+} from '../core/events/admin.js';
+import type { Brand } from '../core/shared/brand.js';
+import { httpHandler } from '../platform/http/handler.js';
+import { checkBody, type HttpRequest } from '../platform/http/request.js';
+import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
+
+export interface WebhooksApiDeps {
+  /** The admin tokens every route checks (Authorization: Bearer). */
+  tokens: AdminTokens;
+  webhooks: WebhookAdminDeps;
+}
+
+/** The newsroom's webhook endpoints and their delivery logs, for admin tokens (the CLI's `webhook` commands). */
+export const makeHandler = ({ tokens, webhooks }: WebhooksApiDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
+  const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
+    await authenticateAdmin({ tokens, clock: webhooks.clock }, req.headers.authorization);
+    return route(req);
+  };
+  const webhookId = (req: HttpRequest) => req.pathParam('webhookId', WebhookId, UNKNOWN_WEBHOOK);
+  const jsonBody = <T>(req: HttpRequest, schema: Parameters<HttpRequest['body']>[0]) => {
+    checkBody(req, ['application/json']);
+    return req.body(schema) as Promise<T>;
+  };
+
+  return httpHandler(
+    {
+      'POST /v1/admin/webhooks': authorized(async (req) => json(201, await addWebhook(webhooks, await jsonBody(req, NewWebhook)))),
+      'GET /v1/admin/webhooks': authorized(async () => json(200, await listWebhooks(webhooks))),
+      'DELETE /v1/admin/webhooks/{webhookId}': authorized(async (req) => {
+        await removeWebhook(webhooks, webhookId(req));
+        return noContent();
+      }),
+      'POST /v1/admin/webhooks/{webhookId}/rotate': authorized(async (req) => json(200, await rotateWebhookSecret(webhooks, webhookId(req)))),
+      'POST /v1/admin/webhooks/{webhookId}/enable': authorized(async (req) => json(200, await enableWebhook(webhooks, webhookId(req)))),
+      'GET /v1/admin/webhooks/{webhookId}/deliveries': authorized(async (req) =>
+        json(200, await listDeliveries(webhooks, webhookId(req), req.queryParams(DeliveriesQuery).limit)),
+      ),
+      'POST /v1/admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry': authorized(async (req) =>
+        json(202, await retryDelivery(webhooks, webhookId(req), req.pathParam('deliveryId', DeliveryId, 'There is no such delivery for this endpoint.'))),
+      ),
+      'POST /v1/admin/webhooks/{webhookId}/replay': authorized(async (req) => {
+        const { since } = await jsonBody<{ since: string }>(req, ReplayRequest);
+        return json(202, await replayDeliveries(webhooks, webhookId(req), since));
+      }),
+    },
+    { siteName, brand },
+  );
+};
