@@ -23,7 +23,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { embedDefine } from '../web/embed/build.js';
+import { gzipSync } from 'node:zlib';
+import { buildEmbedScript, embedDefine } from '../web/embed/build.js';
 import { build, type Metafile } from 'esbuild';
 import { startAwsEndpoint } from '../local/stand-ins/aws-endpoint.js';
 import { LAZY_MODULES, lazyModuleBuild } from '../infra/lazy-modules.js';
@@ -383,5 +384,10 @@ for (const row of rows) {
 const catalogueKiB = (file: string) => statSync(join(CATALOGUES, file)).size / 1024;
 console.log(
   `\nBeside each bundle (not in it, nor in its import): ${catalogueFiles.length} language catalogues, ${catalogueFiles.map((file) => `${file} ${fmt(catalogueKiB(file), 1)} KiB`).join(', ')}; a function reads one the first time a page or email needs that language.`,
+);
+// The embed's script is no function's bundle but the reader's download (web/embed/build.ts): its size, as served.
+const embedScript = buildEmbedScript();
+console.log(
+  `\nThe embed (GET /v1/embed.js): ${fmt(Buffer.byteLength(embedScript) / 1024, 1)} KiB, ${fmt(gzipSync(embedScript, { level: 9 }).length / 1024, 1)} KiB gzipped (budget: 12 KiB gzipped).`,
 );
 console.log(`\nbundles in ${out}`);

@@ -30,7 +30,7 @@ const MARKS = { script: '<!--appeal:script-->', banner: '<!--appeal:banner-->', 
 /** The article (web/article.html) with a snippet pasted where it marks the script, the banner and the form. */
 export const articleWith = (template: string, snippet: Snippet): string =>
   template
-    .replace(MARKS.script, snippet.script)
+    .replace(MARKS.script, snippet.style ? `${snippet.style}\n${snippet.script}` : snippet.script)
     .replace(MARKS.banner, snippet.banner ?? '')
     .replace(MARKS.signup, snippet.signup ?? '');
 

@@ -195,7 +195,18 @@ describe('the embed on the cross-origin demo article, with JavaScript', () => {
     await page.getByLabel('Email me the GlobalSecurity.org newsletter').check();
     const checkout = page.waitForRequest((r) => r.url().endsWith('/v1/donations/checkout'));
     await page.getByRole('button', { name: '$25', exact: true }).click();
-    expect((await checkout).postDataJSON()).toEqual({ campaign: 'ukraine', amount: 2500, currency: 'usd', frequency: 'once', subscribe: true, lang: 'en' });
+    expect((await checkout).postDataJSON()).toEqual({
+      campaign: 'ukraine',
+      amount: 2500,
+      currency: 'usd',
+      frequency: 'once',
+      subscribe: true,
+      lang: 'en',
+      // Attribution (API.md): the variant shown (the control: the demo campaign has no other), from the banner, on this page.
+      component: 'banner',
+      variant: 'control',
+      source: `${server.siteUrl}/`,
+    });
     await pay(page, 'embed.en.donor@example.org');
     await expect(page.locator('h1').textContent()).resolves.toBe('Thank you for your gift');
     // The receipt, and the double opt-in the ticked box asked for.
@@ -328,7 +339,7 @@ describe('the embed on the cross-origin demo article, without JavaScript', () =>
       const donate = v.page.waitForRequest((r) => r.url().startsWith(`${server.url}/v1/donate?`));
       await v.page.getByRole('button', { name: words.amount }).click();
       const query = Object.fromEntries(new URL((await donate).url()).searchParams);
-      expect(query).toEqual({ campaign: 'ukraine', currency: 'usd', frequency: 'once', amount: '1000', ...(language ? { lang: language } : {}) });
+      expect(query).toEqual({ campaign: 'ukraine', currency: 'usd', component: 'banner', variant: 'control', frequency: 'once', amount: '1000', ...(language ? { lang: language } : {}) });
       await pay(v.page, `embed.nojs.${language ?? 'en'}.donor@example.org`);
       await expect(v.page.locator('h1').textContent()).resolves.toBe(messagesOf(language ?? 'en').donations.thanks.paidTitle);
       await expect.poll(() => mailLanguages(`embed.nojs.${language ?? 'en'}.donor@example.org`)).toEqual([language ?? 'en']);

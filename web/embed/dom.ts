@@ -28,11 +28,15 @@ export const focusedElement = (): Element | null => {
  * inherited properties, which the root resets (styles.ts), and through custom properties, which are the theme.
  * A constructed style sheet needs no `style-src 'unsafe-inline'` in a site's Content Security Policy.
  */
+let sheet: CSSStyleSheet | undefined;
 export const mount = (host: HTMLElement, css: string, language: string, content: HTMLElement): ShadowRoot => {
   const shadow = host.attachShadow({ mode: 'open' });
   if ('adoptedStyleSheets' in shadow && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
+    // One sheet for every placeholder on the page: parsed once.
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+    }
     shadow.adoptedStyleSheets = [sheet];
   } else {
     shadow.append(h('style', {}, css));

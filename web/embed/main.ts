@@ -7,9 +7,15 @@
  *
  * Each placeholder holds HTML that works without JavaScript (`npm run admin -- embed` prints it); this script
  * replaces it with the widget, in an open shadow root, in the reader's language (data-lang, else the browser's
- * languages). It makes no request but to the API it was loaded from, sets no cookie, stores nothing, defines no
- * global and no custom element (a page may load it twice), and leaves a placeholder as it is when anything fails
- * (the campaign cannot be read, the browser is too old): its plain HTML still works.
+ * languages). It makes no request but to the API it was loaded from (and to Stripe.js, only when a donor pays
+ * without leaving the page: data-checkout="embedded"), sets no cookie, keeps only when this browser gave or closed
+ * the banner (memory.ts), defines no global and no custom element (a page may load it twice), and leaves a
+ * placeholder as it is when anything fails (the campaign cannot be read, the browser is too old): its plain HTML
+ * still works.
+ *
+ * It costs the page little: its work runs in short tasks after the page's own, Intl is readied off the main thread,
+ * and the banner keeps the space its placeholder had (reserve.ts), so nothing on the page moves
+ * (`npm run bench:embed`).
  */
 import { type Language, pickLanguage, type WidgetMessages } from '../../functions/core/shared/i18n/index.js';
 // Each catalogue's `widget` section only: esbuild makes each top-level key of a JSON file an export of its own and
@@ -19,11 +25,16 @@ import { widget as en } from '../../functions/core/shared/i18n/messages/en.json'
 import { widget as es } from '../../functions/core/shared/i18n/messages/es.json';
 import { widget as pl } from '../../functions/core/shared/i18n/messages/pl.json';
 import { widget as uk } from '../../functions/core/shared/i18n/messages/uk.json';
-import { loadCampaign } from './api.js';
+import { type Campaign, loadCampaign, type Variant } from './api.js';
 import { renderBanner } from './banner.js';
 import { focusedElement, mount } from './dom.js';
 import { renderSignup } from './signup.js';
+import { readyIntl } from './format.js';
+import { readMarker, recall, remember, within } from './memory.js';
 import { CSS } from './styles.js';
+
+/** The campaign's own appeal (API.md): what readers without JavaScript see. */
+const CONTROL = 'control';
 
 const CATALOGUES: Record<Language, WidgetMessages> = { en, uk, pl, es };
 
@@ -68,11 +79,60 @@ const enhanceSignup = (host: HTMLElement) => {
   if (refocus instanceof HTMLInputElement) refocus.focus();
 };
 
+/** One variant per page view, drawn by weight (Math.random: nothing is kept to draw it); the control when none. */
+const drawVariant = (c: Campaign): Variant => {
+  const all = c.variants.some((v) => v.id === CONTROL) ? c.variants : [{ id: CONTROL, weight: 1 }, ...c.variants];
+  let left = Math.random() * all.reduce((sum, v) => sum + v.weight, 0);
+  for (const variant of all) {
+    left -= variant.weight;
+    if (left < 0) return variant;
+  }
+  return all[0] ?? { id: CONTROL, weight: 1 };
+};
+
+/** The height of the placeholder's own HTML, which the banner keeps so that nothing below it moves. */
+const contentHeight = (host: HTMLElement) => {
+  const style = getComputedStyle(host);
+  const edges = ['paddingTop', 'paddingBottom', 'borderTopWidth', 'borderBottomWidth'] as const;
+  return host.getBoundingClientRect().height - edges.reduce((sum, edge) => sum + (Number.parseFloat(style[edge]) || 0), 0);
+};
+
 const enhanceBanner = async (host: HTMLElement) => {
   const settings = settingsOf(host);
-  const campaign = host.dataset.campaign ? await loadCampaign(settings.api, host.dataset.campaign) : undefined;
+  const id = host.dataset.campaign;
+  if (!id) return;
+  readMarker(id);
+  const [campaign] = await Promise.all([loadCampaign(settings.api, id), readyIntl(settings.language)]);
   if (!campaign || host.shadowRoot) return; // its plain HTML keeps working
-  mount(host, CSS, settings.language, renderBanner(campaign, settings));
+  const memory = recall(id);
+  // Closed lately: hidden for the campaign's snoozeDays.
+  const hide = () => host.style.setProperty('display', 'none', 'important');
+  if (campaign.open && within(memory.closed, campaign.snoozeDays)) return hide();
+  const banner = renderBanner(campaign, { ...settings, checkout: host.dataset.checkout === 'embedded' ? 'embedded' : 'redirect' }, {
+    variant: drawVariant(campaign),
+    thanked: campaign.open && within(memory.gave, campaign.thankDays),
+    onClose: () => {
+      remember(id, 'closed');
+      hide();
+    },
+    onGave: () => remember(id, 'gave'),
+  });
+  await nextTask();
+  // Measured in a frame: a page's stylesheets may still be loading before (the page is not drawn until they are).
+  requestAnimationFrame(() => {
+    const reserved = contentHeight(host);
+    if (reserved > 0) banner.style.minHeight = `${reserved}px`;
+    mount(host, CSS, settings.language, banner);
+  });
+};
+
+/**
+ * A new task: the page's own work (its parsing, a reader's tap) runs between the embed's steps, and no step blocks
+ * the main thread for long (Total Blocking Time counts each task's part over 50 ms).
+ */
+const nextTask = (): Promise<void> => {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 };
 
 const seen = new WeakSet<Element>();
@@ -82,7 +142,10 @@ const start = () => {
     seen.add(host);
     const kind = host.dataset.appeal;
     // One placeholder's failure (an element that cannot hold a shadow root, an old browser) is not the page's.
-    const run = async () => (kind === 'banner' ? enhanceBanner(host) : kind === 'signup' ? enhanceSignup(host) : undefined);
+    const run = async () => {
+      await nextTask();
+      return kind === 'banner' ? enhanceBanner(host) : kind === 'signup' ? enhanceSignup(host) : undefined;
+    };
     run().catch(() => undefined);
   }
 };

@@ -3,7 +3,7 @@
 // region.
 import type { Language, WidgetMessages } from '../../functions/core/shared/i18n/index.js';
 import { fill } from '../../functions/core/shared/i18n/format.js';
-import { type ApiError, postJson } from './api.js';
+import { type ApiError, attribution, postJson } from './api.js';
 import { h } from './dom.js';
 
 export interface SignupContext {
@@ -105,14 +105,16 @@ export const renderSignup = ({ api, language, messages, siteName, list }: Signup
       setStatus(t.correctField, 'error');
       return;
     }
-    const source = window.location.href;
+    const { source, ...origin } = attribution();
     const body = {
       email,
       name: String(data.get('name') ?? '').trim() || undefined,
       lists: list ? [list] : undefined,
-      source: source.length <= 2048 ? source : undefined,
+      source: source && source.length <= 2048 ? source : undefined,
       website: String(data.get('website') ?? ''),
       lang: language,
+      component: 'form',
+      ...origin,
     };
     busy = true;
     button.setAttribute('aria-disabled', 'true');

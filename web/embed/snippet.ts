@@ -6,6 +6,7 @@ import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
 import { fill, formatAmount } from '../../functions/core/shared/i18n/format.js';
 import type { Language } from '../../functions/core/shared/i18n/index.js';
 import { html, join, render } from '../../functions/core/shared/template.js';
+import { placeholderCss } from './reserve.js';
 
 export const THEMES = ['light', 'dark', 'auto'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -35,6 +36,8 @@ export interface SnippetOptions {
 
 export interface Snippet {
   script: string;
+  /** The banner's space (reserve.ts): rules for the site's stylesheet, here as a <style> for the <head>. */
+  style?: string;
   banner?: string;
   signup?: string;
 }
@@ -64,6 +67,9 @@ const bannerHtml = (o: SnippetOptions, c: SnippetCampaign) => {
       html`    ${hidden('campaign', c.id)}`,
       html`    ${hidden('currency', c.currency)}`,
       ...(o.language ? [html`    ${hidden('lang', o.language)}`] : []),
+      // Attribution (API.md): readers without JavaScript see the campaign's own appeal, the control.
+      html`    ${hidden('component', 'banner')}`,
+      html`    ${hidden('variant', 'control')}`,
       // Enter on a radio or the checkbox presses the first button: the amount chooser page, never a gift.
       html`    <button type="submit" hidden></button>`,
       html`    <div class="appeal-options">`,
@@ -110,6 +116,7 @@ const signupHtml = (o: SnippetOptions, list: string | null) => {
       html`    </div>`,
       ...(list ? [html`    <input type="hidden" name="lists" value="${list}">`] : []),
       ...(o.language ? [html`    <input type="hidden" name="lang" value="${o.language}">`] : []),
+      html`    <input type="hidden" name="component" value="form">`,
       html`    <div class="appeal-hp" aria-hidden="true">`,
       html`      <label for="${prefix}-website">${t.honeypot}</label>`,
       html`      <input id="${prefix}-website" name="website" type="text" tabindex="-1" autocomplete="off">`,
@@ -126,7 +133,7 @@ const signupHtml = (o: SnippetOptions, list: string | null) => {
 
 export const embedSnippet = (o: SnippetOptions): Snippet => ({
   script: render(html`<script src="${o.api}/v1/embed.js?v=${o.script.version}" integrity="${o.script.integrity}" crossorigin="anonymous" async></script>`),
-  ...(o.campaign ? { banner: render(bannerHtml(o, o.campaign)) } : {}),
+  ...(o.campaign ? { style: `<style>\n${placeholderCss(o.language)}\n</style>`, banner: render(bannerHtml(o, o.campaign)) } : {}),
   ...(o.list !== undefined ? { signup: render(signupHtml(o, o.list)) } : {}),
 });
 
@@ -135,6 +142,9 @@ export const snippetText = (snippet: Snippet): string =>
   [
     '<!-- Appeal: the script, once per page, anywhere (in <head>, or before </body>). -->',
     snippet.script,
+    ...(snippet.style
+      ? ['', "<!-- Appeal: the banner's space, so that nothing on the page moves when it appears. In <head>, or these rules in your own stylesheet. -->", snippet.style]
+      : []),
     ...(snippet.banner ? ['', '<!-- Appeal: the donation banner, where it should appear. -->', snippet.banner] : []),
     ...(snippet.signup ? ['', '<!-- Appeal: the mailing-list form, where it should appear. -->', snippet.signup] : []),
     '',

@@ -34,15 +34,37 @@ button{cursor:pointer}
 [aria-disabled=true]{cursor:progress;opacity:.65}
 :focus-visible{outline:3px solid var(--_accent);outline-offset:2px}
 
-.appeal-banner{display:block;background:var(--_bg);color:var(--_text);border:1px solid var(--_border);border-radius:var(--_radius);padding:1em 1.25em}
-.appeal-banner-title{font-size:1.15em;line-height:1.35;margin:0 0 .75em}
+.appeal-banner{display:block;position:relative;background:var(--_bg);color:var(--_text);border:1px solid var(--_border);border-radius:var(--_radius);padding:1em 1.25em}
+.appeal-banner-title{font-size:1.15em;line-height:1.35;margin:0 0 .75em;padding-right:1.75em}
+.appeal-close{position:absolute;top:.25em;right:.25em;width:2em;height:2em;padding:0;border:0;border-radius:50%;background:none;font-size:1.25em;line-height:1;color:inherit}
+.appeal-close:hover{background:color-mix(in srgb,var(--_text) 12%,transparent)}
 .appeal-banner-title:focus{outline:none}
 .appeal-progress-track{height:.7em;background:color-mix(in srgb,var(--_text) 20%,transparent);border-radius:999px;overflow:hidden}
 .appeal-progress-fill{height:100%;width:0;background:var(--_accent);border-radius:999px;transition:width .6s ease}
 .appeal-progress-fill.is-started{min-width:.75em}
-.appeal-progress-label{margin:.35em 0 .75em;font-size:.95em}
+.appeal-progress-row{display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;column-gap:1em;margin:.35em 0 .75em}
+.appeal-progress-label{font-size:.95em}
+.appeal-link{padding:0;border:0;background:none;text-decoration:underline;text-underline-offset:.15em;font-size:.95em;color:inherit}
 .is-ended .appeal-banner-title{font-weight:600}
-.is-ended .appeal-progress-label{margin-bottom:0}
+.is-ended .appeal-progress-row{margin-bottom:0}
+.appeal-step-lead{margin-bottom:.6em}
+.appeal-step-lead:focus{outline:none}
+.appeal-actions{display:flex;flex-wrap:wrap;gap:.5em;margin-top:.6em}
+.appeal-primary,.appeal-secondary{padding:.45em .9em;border-radius:calc(var(--_radius) - 2px);font-weight:600;line-height:1.5}
+.appeal-primary{border:2px solid var(--_accent);background:var(--_accent);color:var(--_on-accent)}
+.appeal-secondary{border:2px solid var(--_text);background:none}
+.appeal-fee{display:flex;gap:.5em;align-items:baseline;cursor:pointer}
+.appeal-fee input,.appeal-dates input{width:1.2em;height:1.2em;accent-color:var(--_accent);flex:none;align-self:center;margin:0}
+.appeal-later .field input{background:var(--_field)}
+.appeal-dates{border:0;display:flex;flex-wrap:wrap;gap:.35em 1.25em;margin-bottom:.25em}
+.appeal-dates legend{font-weight:600;margin-bottom:.25em;width:100%}
+.appeal-dates label{display:flex;gap:.4em;align-items:center;cursor:pointer}
+.appeal-dialog{width:min(36em,calc(100vw - 1em));max-height:calc(100vh - 1em);padding:0;border:0;border-radius:var(--_radius);background:#fff;color:#1b1b1b}
+.appeal-dialog::backdrop{background:rgb(0 0 0/.55)}
+.appeal-dialog-bar{display:flex;align-items:center;justify-content:space-between;padding:.5em .5em .5em 1em;border-bottom:1px solid #d0d0d0}
+.appeal-dialog h2{font-size:1.1em}
+.appeal-dialog .appeal-close{position:static}
+.appeal-checkout{min-height:20em}
 .appeal-options{display:flex;flex-wrap:wrap;gap:.5em 1.5em;align-items:center;margin-bottom:.75em}
 .appeal-frequency{border:0;display:flex;align-items:center;gap:.25em;min-width:0}
 .appeal-frequency legend{float:left;margin-right:.5em;font-weight:600}
@@ -81,7 +103,8 @@ button{cursor:pointer}
 @container (max-width:480px){
 .appeal-banner{padding:.75em .85em}
 .appeal-banner-title{font-size:1em;margin-bottom:.5em}
-.appeal-progress-label{font-size:.875em;margin:.25em 0 .5em}
+.appeal-progress-row{margin:.25em 0 .5em}
+.appeal-progress-label,.appeal-link{font-size:.875em}
 .appeal-options{gap:.4em 1em;margin-bottom:.5em}
 .appeal-frequency legend{font-size:.95em}
 .appeal-frequency label{padding:.15em .7em}

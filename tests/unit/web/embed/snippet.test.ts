@@ -52,8 +52,24 @@ describe('the embed snippet', () => {
     expect(banner).toContain('<button type="submit" class="appeal-other">Other<span class="appeal-wide"> amount</span></button>');
     // The first submit button is the form's default (Enter on a radio): a plain one, which opens the chooser.
     expect(banner.indexOf('<button type="submit" hidden></button>')).toBeLessThan(banner.indexOf('name="amount"'));
+    // Attribution: without JavaScript the reader sees the control, from the banner.
+    expect(banner).toContain('<input type="hidden" name="component" value="banner">');
+    expect(banner).toContain('<input type="hidden" name="variant" value="control">');
     expect(banner).toContain('<strong>UNITED24: aid &lt;for&gt; &quot;Ukraine&quot;</strong>');
     expect(banner).not.toContain('<for>');
+  });
+
+  it("reserves the banner's space for its width and language, so that nothing moves when the widget replaces it", () => {
+    const style = embedSnippet({ ...base, language: 'uk' }).style ?? '';
+    expect(style).toMatch(/^<style>\n\[data-appeal="banner"\]\{display:block;container-type:inline-size\}/);
+    expect(style).toContain('[data-appeal="banner"]>.appeal-banner{min-height:calc(17 * var(--appeal-font-size, 16px))}');
+    expect(style).toContain('@container (max-width:370px){[data-appeal="banner"]>.appeal-banner{min-height:calc(22.5 * var(--appeal-font-size, 16px))}}');
+    expect(style).not.toContain(':lang(');
+    // Without data-lang each reader gets their own language: room for the longest, or for the page's language.
+    const any = embedSnippet(base).style ?? '';
+    expect(any).toContain('@container (max-width:560px){[data-appeal="banner"]>.appeal-banner{min-height:calc(24.5 * var(--appeal-font-size, 16px))}}');
+    expect(any).toContain('@container (max-width:370px){[data-appeal="banner"]:lang(en)>.appeal-banner{min-height:calc(17 * var(--appeal-font-size, 16px))}}');
+    expect(embedSnippet({ ...base, campaign: undefined }).style).toBeUndefined();
   });
 
   it('holds a signup form that works without JavaScript: it POSTs /v1/subscriptions with the list, a honeypot and the consent', () => {
