@@ -56,7 +56,7 @@ export const statementPage = (
   );
   const table = statement.lines.length
     ? html`<table class="statement">
-<thead><tr><th scope="col">${m.date}</th><th scope="col">${m.campaign}</th><th scope="col" class="num">${m.amount}</th><th scope="col" class="num">${m.refunded}</th></tr></thead>
+<thead><tr><th scope="col">${t.emails.receipt.date}</th><th scope="col">${m.campaign}</th><th scope="col" class="num">${t.console.people.amount}</th><th scope="col" class="num">${m.refunded}</th></tr></thead>
 <tbody>${join(rows, '\n')}</tbody>
 <tfoot>${join(totals, '\n')}</tfoot>
 </table>`

@@ -19,7 +19,8 @@ const SAME_AS_ENGLISH: Readonly<Record<Language, ReadonlySet<string>>> = {
   // "Status" is the Polish word too (a subscriber's or a gift's status in the console's export form).
   pl: new Set(['console.exports.status']),
   // "Error:" is the Spanish word too (el error), and the usual title prefix of a Spanish page that reports one.
-  es: new Set(['page.errorPrefix']),
+  // "Total" is the Spanish word too (a giving statement's total).
+  es: new Set(['page.errorPrefix', 'statements.page.total']),
 };
 
 /** A catalogue as plain data, to doctor a copy of one. */
