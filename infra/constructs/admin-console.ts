@@ -79,7 +79,8 @@ export class AdminConsole extends Feature {
           items: {
             'dynamodb:GetItem': ['TOKEN#', 'SUB#', 'SUPPRESS#', 'EXPORT#'],
             'dynamodb:PutItem': ['SUPPRESS#', 'EXPORT#'],
-            'dynamodb:UpdateItem': ['TOKEN#', 'COUNTS#SUBSCRIBERS#'],
+            // EXPORT#: an export whose worker died is marked failed when it is read past its deadline.
+            'dynamodb:UpdateItem': ['TOKEN#', 'COUNTS#SUBSCRIBERS#', 'EXPORT#'],
             'dynamodb:DeleteItem': ['SUB#'],
             'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#'],
             // The attribution counters: one partition a day.

@@ -57,7 +57,8 @@ export class EditorConsole extends Feature {
           items: {
             'dynamodb:GetItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#', 'SUPPRESS#', 'EXPORT#'],
             'dynamodb:PutItem': ['SESSION#', 'NONCE#', 'PASSKEY#', 'SUPPRESS#', 'EXPORT#'],
-            'dynamodb:UpdateItem': ['EDITOR#', 'PASSKEY#', 'RATE#', 'TOKEN#', 'COUNTS#SUBSCRIBERS#'],
+            // EXPORT#: an export whose worker died is marked failed when it is read past its deadline.
+            'dynamodb:UpdateItem': ['EDITOR#', 'PASSKEY#', 'RATE#', 'TOKEN#', 'COUNTS#SUBSCRIBERS#', 'EXPORT#'],
             'dynamodb:DeleteItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#'],
             'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'DAY#'],
           },

@@ -10,6 +10,7 @@ import { DynamoExperimentStore } from '../../functions/adapters/dynamo-experimen
 import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
 import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { documentClient } from '../../functions/platform/clients.js';
+import { DynamoExportJobs } from '../../functions/adapters/dynamo-exports.js';
 import { ExportWorkerConfig, loadConfig } from '../../functions/configs.js';
 import { buildExportWorker } from '../../functions/export-worker/deps.js';
 import { buildStage } from '../../infra/app.js';
@@ -245,6 +246,14 @@ const flow = async () => {
     expect(state.status).toBe('done');
     await ok(fetch(state.url ?? ''));
   }
+  // An export whose worker died long ago (its job written as the admin API writes one, a day old): reading it marks
+  // it failed, by the admin API and by the console alike.
+  const exportJobs = new DynamoExportJobs(documentClient(server.clientOptions), server.tables.subscribers);
+  const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
+  for (const id of ['exp_staleadminapi000', 'exp_staleconsole0000']) {
+    await exportJobs.create({ id, kind: 'subscribers', filters: {}, status: 'running', rows: 0, createdAt: dayAgo });
+  }
+  expect(((await (await ok(admin('GET', '/v1/admin/exports/exp_staleadminapi000'))).json()) as { status: string }).status).toBe('failed');
 
   // The console: an admin added by the CLI (not recorded) signs in by link (the mail worker looks the address up),
   // walks every page, adds a passkey and signs in with it, manages editors and tokens, reads the audit log (by
@@ -286,6 +295,7 @@ const flow = async () => {
     await new Promise((resolve) => setTimeout(resolve, 25));
     progress = await editor.get(exported.location ?? '');
   }
+  expect((await editor.get('/admin/exports/exp_staleconsole0000')).body).not.toContain('http-equiv="refresh"');
   const download = await editor.get(`${exported.location}/download`);
   expect(download.status).toBe(303);
   await ok(fetch(download.location ?? ''));
