@@ -27,6 +27,8 @@ interface ShardState {
   done: boolean;
   /** The last sequence number handled. */
   position?: string | undefined;
+  /** Its oldest records were trimmed while it was read from its start: read from its latest instead. */
+  fromLatest?: boolean | undefined;
 }
 
 /**
@@ -124,7 +126,9 @@ export class StreamPoller {
   }
 
   private async iteratorFor(shard: ShardState): Promise<string | undefined> {
-    const at = shard.position ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.position } : { ShardIteratorType: 'TRIM_HORIZON' };
+    const at = shard.position
+      ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.position }
+      : { ShardIteratorType: shard.fromLatest ? 'LATEST' : 'TRIM_HORIZON' };
     try {
       const { ShardIterator } = await this.call<{ ShardIterator?: string }>('GetShardIterator', { StreamArn: this.streamArn, ShardId: shard.id, ...at });
       return ShardIterator;
@@ -144,10 +148,26 @@ export class StreamPoller {
       this.needDescribe = true;
       return 0;
     }
-    const page = await this.call<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }>('GetRecords', {
-      ShardIterator: shard.iterator,
-      Limit: this.options.batchSize ?? 100,
-    });
+    let page: { Records?: DynamoDBRecord[]; NextShardIterator?: string };
+    try {
+      page = await this.call<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }>('GetRecords', {
+        ShardIterator: shard.iterator,
+        Limit: this.options.batchSize ?? 100,
+      });
+    } catch (error) {
+      // An iterator that expired (15 minutes) is asked for again at the same position; one whose records were
+      // trimmed (past the stream's retention) starts again from what the stream still holds. Anything else is
+      // the caller's to report, with the same iterator kept.
+      const message = String((error as Error).message);
+      if (!/ExpiredIteratorException|TrimmedDataAccessException/.test(message)) throw error;
+      if (/TrimmedDataAccessException/.test(message)) {
+        // Once from the start of what the stream holds; if that is trimmed too, from its latest record on.
+        if (shard.position === undefined) shard.fromLatest = true;
+        shard.position = undefined;
+      }
+      shard.iterator = undefined;
+      return 1;
+    }
     const records = (page.Records ?? []).map((record) => ({ ...record, eventSourceARN: this.streamArn }));
     const wanted = records.filter((record) => {
       const pk = record.dynamodb?.Keys?.pk?.S ?? '';
