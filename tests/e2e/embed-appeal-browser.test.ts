@@ -410,6 +410,12 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
   it('goes to Stripe Checkout as before when the API answers with a page address (no embedded session)', async () => {
     const v = await visit({ embedded: true });
     await rendered(v.page);
+    // A stage that answers an in-page request with Checkout's page address: the dev server offers the in-page
+    // checkout, so the request is passed on as a redirect one, whose real answer has a `url`.
+    await v.page.route(`${server.url}/v1/donations/checkout`, async (route) => {
+      const body = route.request().postDataJSON() as Record<string, unknown>;
+      await route.continue({ postData: JSON.stringify({ ...body, mode: 'redirect' }) });
+    });
     const checkout = checkoutRequest(v.page);
     await v.page.getByRole('button', { name: '$25', exact: true }).click();
     expect((await checkout).postDataJSON()).toMatchObject({ mode: 'embedded' });
