@@ -42,12 +42,10 @@ export const within = (at: number | undefined, days: number): boolean => at !== 
 
 /**
  * The page's `appeal` parameter: `reset` forgets every appeal on this site (for an editor checking the banner), and
- * `thanks` is the return from a gift (the donor's browser then remembers it gave), and so is `appeal_checkout`, which
- * the API adds to the page an in-page (embedded) Checkout returns the donor to. Returns the parameter.
+ * `thanks` is the return from a gift (the donor's browser then remembers it gave). Returns the parameter.
  */
 export const readMarker = (campaign: string): string | null => {
-  const query = new URLSearchParams(location.search);
-  const marker = query.get('appeal') ?? (query.has('appeal_checkout') ? 'thanks' : null);
+  const marker = new URLSearchParams(location.search).get('appeal');
   if (marker === 'reset') {
     try {
       const kept = storage();

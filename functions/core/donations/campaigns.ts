@@ -12,7 +12,7 @@ export const UNKNOWN_CAMPAIGN = 'There is no campaign with this id.';
  * The public face of a campaign, for the banner's progress bar, in the contract's field order, with its appeal's
  * variants (the control alone when it runs no experiment) for the embed to draw one from. Throws NotFoundError.
  */
-export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns' | 'variants'> & { settings?: Pick<DonationSettings, 'feeRates'> }, id: string) => {
+export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns' | 'variants'>, id: string) => {
   const [campaign, variants] = await Promise.all([deps.campaigns.get(id), deps.variants?.(id)]);
   if (!campaign) throw new NotFoundError(UNKNOWN_CAMPAIGN);
   const { title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount } = campaign;
@@ -24,16 +24,8 @@ export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns' | 'v
     thankDays: campaign.thankDays ?? APPEAL_DEFAULTS.thankDays,
     snoozeDays: campaign.snoozeDays ?? APPEAL_DEFAULTS.snoozeDays,
     feesCovered: campaign.feesCovered ?? 0,
-    // The payment fee in the campaign's currency, for the embed's "cover the fees" box (the same gross-up checkout
-    // makes: total = ceil((amount + fixed) / (1 - rate))); absent where donors cannot cover it.
-    ...feeOf(deps.settings?.feeRates, currency),
     ...(deps.variants ? { variants: variants ?? [{ id: CONTROL, weight: 1 }] } : {}),
   };
-};
-
-const feeOf = (rates: DonationSettings['feeRates'], currency: string) => {
-  const fee = rates?.[currency];
-  return fee ? { fee: { rate: Number(fee.rate), fixed: fee.fixed } } : {};
 };
 
 /** Defaults for a new campaign's bounds: 1.00 and 100,000.00 in its currency. */
