@@ -34,6 +34,9 @@ describe('the donation banner in Chromium', () => {
   it('switches the amounts to monthly gifts', async () => {
     const page = await env.browser.newPage();
     await page.goto(`${env.server.siteUrl}/`);
+    // The banner is built in short tasks and then takes the place of the HTML without JavaScript: choosing before
+    // then would choose in the HTML it replaces.
+    await page.waitForFunction(() => document.querySelector('[data-appeal="banner"]')?.shadowRoot?.querySelector('.appeal-banner') != null);
     await page.getByLabel('Monthly').check();
     await page.getByRole('button', { name: '$10 a month' }).click();
     await page.waitForURL(/\/_local\/stripe\/checkout\//);
