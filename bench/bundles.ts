@@ -1,9 +1,10 @@
 // `npm run bench:bundles`: what each function's cold start pays for its code, next to a bare reference.
 //
-// For each function it bundles the entry exactly as the stack does (infra/constructs/app-function.ts: esbuild,
-// ESM, minified, node22, mainFields module/main, the createRequire banner, a linked source map) and a bare
-// reference: a generated entry that only imports and constructs the SDK clients the function's composition root
-// constructs (the table below). Then it imports each bundle in a fresh Node process, interleaved (function,
+// For each function it bundles the entry exactly as the stack does (infra/bundling.ts: esbuild, ESM, code split,
+// minified, node22, mainFields module/main, the createRequire banner, a linked source map) and a bare reference: a
+// generated entry, bundled with the same settings, that only imports and constructs the SDK clients the function's
+// composition root constructs (the table below). Sizes count what a cold start loads: the entry and the chunks it
+// imports statically; the chunks a dynamic import() reaches wait for the first request that needs them. Then it imports each bundle in a fresh Node process, interleaved (function,
 // reference, function, reference, ...) so that the machine's drift hits both alike, and prints the medians.
 // The budget is import time, what a cold start waits for: each function's import ≤ 1.25 × its reference's. A function
 // that constructs no client has an empty reference (Node's own cost of importing a module), so its budget is a margin
@@ -18,16 +19,16 @@
 //
 //   npm run bench:bundles [-- --runs 15] [-- --only subscriptions,admin]
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { buildEmbedScript, embedDefine } from '../web/embed/build.js';
-import { build, type Metafile } from 'esbuild';
+import { buildSync, type Metafile } from 'esbuild';
 import { startAwsEndpoint } from '../local/stand-ins/aws-endpoint.js';
-import { LAZY_MODULES, lazyModuleBuild } from '../infra/lazy-modules.js';
+import { bundleFunction, bundleOptions, CATALOGUE_SOURCE } from '../infra/bundling.js';
 
 /** The SDK pieces a composition root can construct: what the bare reference imports and builds for each. */
 const SDK = {
@@ -115,14 +116,6 @@ const SECRETS: Record<string, readonly ('SIGNING_SECRET_ID' | 'STRIPE_SECRET_ID'
 
 const BUDGET = { time: 1.25, noClientMarginMs: 40 };
 
-// The stack's bundling settings (infra/constructs/app-function.ts), checked against that file below.
-const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-const stackSource = readFileSync('infra/constructs/app-function.ts', 'utf8');
-const SOURCE_MAP = !/sourceMap:\s*false/.test(stackSource);
-for (const expected of ["format: OutputFormat.ESM", "target: 'node22'", 'minify: true', "mainFields: ['module', 'main']", 'charset: Charset.UTF8', BANNER]) {
-  if (!stackSource.includes(expected)) console.warn(`warning: app-function.ts no longer says ${expected}: update the bundling settings here`);
-}
-
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '11' }, only: { type: 'string' } } });
 const RUNS = Math.max(9, Number(args.runs));
 
@@ -140,34 +133,42 @@ const out = mkdtempSync(join(tmpdir(), 'appeal-bundles-'));
  * function reads (and parses) the first time a page or an email needs that language, never at cold start. Not
  * part of the bundle's size or its import; its size is printed beside the table.
  */
-const CATALOGUES = 'functions/core/shared/i18n/messages';
-if (!stackSource.includes('CATALOGUE_SOURCE = ' + `'${CATALOGUES}'`)) console.warn(`warning: app-function.ts no longer copies ${CATALOGUES}: update the bench`);
-const catalogueFiles = readdirSync(CATALOGUES).filter((file) => file.endsWith('.json'));
+const catalogueFiles = readdirSync(CATALOGUE_SOURCE).filter((file) => file.endsWith('.json'));
 
-/** Bundles an entry file (or generated source) with the stack's settings; its size excludes the map beside it. */
-const bundle = async (input: { entry: string } | { source: string; name: string }, outfile: string, external: readonly string[] = []) => {
-  const result = await build({
-    ...('entry' in input
-      ? { entryPoints: [input.entry] }
-      : // A generated entry: its imports resolve from this project's node_modules.
-        { stdin: { contents: input.source, resolveDir: process.cwd(), loader: 'js' as const, sourcefile: input.name } }),
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    charset: 'utf8',
-    sourcemap: SOURCE_MAP, // linked, as `--sourcemap` (the map is a file beside the bundle, not loaded at run time)
-    banner: { js: BANNER },
+/**
+ * The outputs a cold start loads: the entry and the chunks it imports statically, transitively. A chunk reached
+ * only by a dynamic `import()` waits for the first request that needs it.
+ */
+const loadedAtColdStart = (metafile: Metafile, dir: string) => {
+  const entry = Object.keys(metafile.outputs).find((path) => path.endsWith('/index.mjs') && resolve(path) === resolve(dir, 'index.mjs'));
+  const seen = new Set<string>();
+  const visit = (path: string | undefined) => {
+    if (!path || seen.has(path)) return;
+    seen.add(path);
+    for (const imported of metafile.outputs[path]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit(entry);
+  return seen;
+};
+
+/** A bundle's size and contents: what its cold start loads, and all its outputs (chunks loaded on demand too). */
+const measured = (metafile: Metafile, dir: string) => {
+  const loaded = loadedAtColdStart(metafile, dir);
+  const kib = (paths: Iterable<string>) => [...paths].reduce((sum, path) => sum + (metafile.outputs[path]?.bytes ?? 0), 0) / 1024;
+  const code = Object.keys(metafile.outputs).filter((path) => path.endsWith('.mjs'));
+  return { file: join(dir, 'index.mjs'), kib: kib(loaded), allKib: kib(code), loaded, metafile };
+};
+
+/** Bundles a function as the stack does (infra/bundling.ts), or a generated reference with the same settings. */
+const bundle = (input: { name: string } | { source: string; name: string }, dir: string) => {
+  if (!('source' in input)) {
     // As the stack does for the embed function: its script inlined as a constant (web/embed/build.ts).
-    define: 'entry' in input && input.entry.startsWith('functions/embed/') ? embedDefine() : undefined,
-    external: [...external],
-    outfile,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return { file: outfile, kib: statSync(outfile).size / 1024, metafile: result.metafile };
+    return measured(bundleFunction(process.cwd(), input.name, dir, input.name === 'embed' ? embedDefine() : undefined), dir);
+  }
+  // A generated entry: its imports resolve from this project's node_modules.
+  const { entryPoints: _, ...options } = bundleOptions('', dir);
+  const result = buildSync({ ...options, stdin: { contents: input.source, resolveDir: process.cwd(), loader: 'js', sourcefile: input.name }, entryNames: 'index', metafile: true });
+  return measured(result.metafile, dir);
 };
 
 /** The bare reference: import the function's SDK clients and helpers, construct the clients, keep them all. */
@@ -210,9 +211,9 @@ const packageOf = (input: string) => {
   return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? input);
 };
 
-const bytesByPackage = (metafile: Metafile) => {
+const bytesByPackage = ({ metafile, loaded }: { metafile: Metafile; loaded: Set<string> }) => {
   const totals = new Map<string, number>();
-  for (const output of Object.values(metafile.outputs)) {
+  for (const output of [...loaded].flatMap((path) => metafile.outputs[path] ?? [])) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const pkg = packageOf(input);
       totals.set(pkg, (totals.get(pkg) ?? 0) + bytesInOutput);
@@ -304,21 +305,10 @@ const rows = [];
 for (const name of names) {
   const sdks = FUNCTIONS[name] ?? [];
   const entry = entryOf(name) ?? '';
-  const lazy = LAZY_MODULES[name] ?? [];
-  const fn = await bundle({ entry }, join(out, name, 'index.mjs'), lazy);
-  // As the stack does (infra/lazy-modules.ts): packages loaded on first use, pre-bundled beside the bundle; like
-  // the catalogues, not in the bundle's size or its import.
-  for (const pkg of lazy) {
-    const { entrySource, file, manifest } = lazyModuleBuild(pkg);
-    await bundle({ source: entrySource, name: `${pkg}.lazy.js` }, join(out, name, file));
-    mkdirSync(dirname(join(out, name, manifest.path)), { recursive: true });
-    writeFileSync(join(out, name, manifest.path), manifest.text);
-  }
-  // As the stack does (app-function.ts afterBundling): the language catalogues beside the bundle, read on first use.
-  cpSync(CATALOGUES, join(out, name, 'messages'), { recursive: true });
+  const fn = bundle({ name }, join(out, name));
   const source = referenceSource(sdks, SECRETS[name] ?? []);
   writeFileSync(join(out, `${name}.reference.js`), source); // kept for a look, with the bundles
-  const ref = await bundle({ source, name: `${name}.reference.js` }, join(out, `${name}-reference`, 'index.mjs'));
+  const ref = bundle({ source, name: `${name}.reference.js` }, join(out, `${name}-reference`));
   rows.push({ name, entry, sdks, fn, ref, fnTimes: [] as number[], refTimes: [] as number[], fnCpu: [] as number[], refCpu: [] as number[], errors: new Set<string>() });
 }
 
@@ -341,7 +331,7 @@ endpoint.server.close();
 const fmt = (x: number, digits = 0) => x.toFixed(digits);
 console.log(`\nBundles as the stack makes them vs. a bare bundle of the SDK clients each function constructs`);
 console.log(`(import in a fresh Node ${process.version} process, median of ${RUNS}, interleaved; budget: import ≤ ${BUDGET.time}× the reference's, no client: ≤ the empty module's + ${BUDGET.noClientMarginMs} ms; sizes reported, not budgeted)\n`);
-console.log('| function | bundle KiB | reference KiB | size ratio | import ms | reference ms | time ratio | CPU ms | reference CPU ms | CPU ratio | within time budget |');
+console.log('| function | bundle KiB at cold start (all) | reference KiB | size ratio | import ms | reference ms | time ratio | CPU ms | reference CPU ms | CPU ratio | within time budget |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const row of rows) {
   const fnMs = median(row.fnTimes);
@@ -354,14 +344,14 @@ for (const row of rows) {
   const within = noClient ? fnMs - refMs <= BUDGET.noClientMarginMs : timeRatio <= BUDGET.time;
   const verdict = row.errors.size ? 'cold start failed' : within ? 'yes' : 'no';
   console.log(
-    `| ${row.name} | ${fmt(row.fn.kib)} | ${noClient ? '–' : fmt(row.ref.kib)} | ${noClient ? '–' : fmt(sizeRatio, 2)} | ${fmt(fnMs)} | ${fmt(refMs)} | ${noClient ? `+${fmt(fnMs - refMs)} ms` : fmt(timeRatio, 2)} | ${fmt(fnCpu)} | ${fmt(refCpu)} | ${noClient ? '–' : fmt(fnCpu / refCpu, 2)} | ${verdict} |`,
+    `| ${row.name} | ${fmt(row.fn.kib)} (${fmt(row.fn.allKib)}) | ${noClient ? '–' : fmt(row.ref.kib)} | ${noClient ? '–' : fmt(sizeRatio, 2)} | ${fmt(fnMs)} | ${fmt(refMs)} | ${noClient ? `+${fmt(fnMs - refMs)} ms` : fmt(timeRatio, 2)} | ${fmt(fnCpu)} | ${fmt(refCpu)} | ${noClient ? '–' : fmt(fnCpu / refCpu, 2)} | ${verdict} |`,
   );
 }
 
 console.log('\nLargest inputs per function (KiB in the bundle), and what it holds beyond its reference:');
 for (const row of rows) {
-  const fnBytes = bytesByPackage(row.fn.metafile);
-  const refBytes = bytesByPackage(row.ref.metafile);
+  const fnBytes = bytesByPackage(row.fn);
+  const refBytes = bytesByPackage(row.ref);
   const top = [...fnBytes].sort((a, b) => b[1] - a[1]).slice(0, 5);
   const extra = [...fnBytes]
     .map(([pkg, bytes]) => [pkg, bytes - (refBytes.get(pkg) ?? 0)] as const)
@@ -381,7 +371,7 @@ for (const row of rows) {
   if (unused.length) console.log(`  warning: the table lists ${unused.join(', ')} for ${row.name}, which its bundle does not hold`);
   for (const error of row.errors) console.log(`  cold start failed: ${error}`);
 }
-const catalogueKiB = (file: string) => statSync(join(CATALOGUES, file)).size / 1024;
+const catalogueKiB = (file: string) => statSync(join(CATALOGUE_SOURCE, file)).size / 1024;
 console.log(
   `\nBeside each bundle (not in it, nor in its import): ${catalogueFiles.length} language catalogues, ${catalogueFiles.map((file) => `${file} ${fmt(catalogueKiB(file), 1)} KiB`).join(', ')}; a function reads one the first time a page or email needs that language.`,
 );

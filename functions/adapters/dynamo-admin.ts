@@ -1,7 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { indexPartitions, queryIndex } from './dynamo-keys.js';
 import * as z from 'zod/mini';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from '../core/admin/ports.js';
 import { Gift } from '../core/donations/model.js';
 import { donationKeys } from './dynamo-donations.js';
@@ -11,7 +11,7 @@ const adminKeys = {
   token: (hash: string) => ({ pk: `TOKEN#${hash}`, sk: 'TOKEN' }),
 };
 
-const TokenItem = z.object({
+const TokenItem = onFirstUse(() => z.object({
   pk: z.string(),
   id: z.string(),
   name: z.string(),
@@ -19,7 +19,7 @@ const TokenItem = z.object({
   lastUsedAt: z.optional(z.string()),
   /** The table's time-to-live attribute, in epoch seconds: a temporary token's end. */
   expiresAt: z.optional(z.number()),
-});
+}));
 
 const toRecord = (item: z.infer<typeof TokenItem>): AdminTokenRecord => ({
   id: item.id,
@@ -87,10 +87,10 @@ export class DynamoAdminTokens implements AdminTokens {
   }
 }
 
-const CampaignItem = z.object({ id: z.string() });
+const CampaignItem = onFirstUse(() => z.object({ id: z.string() }));
 /** BatchGetItem takes at most 100 keys a request. */
 const BATCH_GET_KEYS = 100;
-const DonorMarker = z.object({ pk: z.string(), firstGift: z.string() });
+const DonorMarker = onFirstUse(() => z.object({ pk: z.string(), firstGift: z.string() }));
 
 /**
  * The gifts held for a donor's address, without a table scan. Gifts are filed by campaign, and a donor's first

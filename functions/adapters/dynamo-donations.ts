@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
 import { DEFAULT_SHARDS } from '../core/subscriptions/counting.js';
 import { ConflictError } from '../core/shared/errors.js';
@@ -11,7 +11,7 @@ import { epochSeconds, indexPartition, putVersioned, queryIndex, versionConditio
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 import { dayOf, giftCounter, giftDayChange } from '../core/dashboard/counters.js';
 import { dayCounterUpdate, monthlyActiveUpdate } from './dynamo-day-counters.js';
-import { variantGiftChange } from '../core/experiments/results.js';
+import { variantGiftChange } from '../core/experiments/variant-gifts.js';
 import { giftAttributionChange } from '../core/experiments/attribution-counts.js';
 import { variantGiftUpdate } from './dynamo-experiment-results.js';
 import { attributionUpdates } from './dynamo-attribution.js';
@@ -301,7 +301,7 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
   }
 }
 
-const AttemptItem = z.object({ attemptId: z.string() });
+const AttemptItem = onFirstUse(() => z.object({ attemptId: z.string() }));
 
 export class DynamoCheckoutAttempts implements CheckoutAttempts {
   constructor(

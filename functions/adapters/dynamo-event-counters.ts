@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { CounterIncrement, EventTotals } from '../core/experiments/model.js';
 import type { EventCounters } from '../core/experiments/ports.js';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import { epochSeconds } from './dynamo-keys.js';
 import { batchGetAll, randomShard, transactWrite } from './dynamo-transactions.js';
 import { daysBetween } from '../core/experiments/days.js';
@@ -20,7 +20,7 @@ const INCREMENTS_PER_TRANSACTION = 99;
 /** SQS keeps a message 4 days at most (the queue's retention): a marker outlives any redelivery of its batch. */
 const MARKER_DAYS = 5;
 
-const CounterItem = z.record(z.string(), z.unknown());
+const CounterItem = onFirstUse(() => z.record(z.string(), z.unknown()));
 const COUNTER_NAME = /^(view|click):(.+)$/;
 
 /**

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { GiftSums, VariantGiftChange, VariantGiftCounters } from '../core/experiments/results.js';
+import type { GiftSums, VariantGiftCounters } from '../core/experiments/results.js';
+import type { VariantGiftChange } from '../core/experiments/variant-gifts.js';
 import { daysBetween } from '../core/experiments/days.js';
 import { batchGetAll, randomShard } from './dynamo-transactions.js';
 

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { Allocation, CONTROL, type Experiment, type Variant, Variant as VariantSchema } from '../core/experiments/model.js';
 import type { ExperimentStore } from '../core/experiments/ports.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import { conflictOnCondition, putVersioned } from './dynamo-keys.js';
 
 /** Item keys of a campaign and its variants, in the donations table (see the data model). */
@@ -15,8 +15,8 @@ export const experimentKeys = {
 /** At most this many variants a campaign, the control included: each one needs its share of views to learn anything. */
 export const MAX_VARIANTS = 8;
 
-const CampaignItem = z.object({ createdAt: z.optional(z.string()) });
-const VariantsItem = z.object({ variants: z.array(VariantSchema), since: z.string(), version: z.int(), allocation: z.optional(Allocation) });
+const CampaignItem = onFirstUse(() => z.object({ createdAt: z.optional(z.string()) }));
+const VariantsItem = onFirstUse(() => z.object({ variants: z.array(VariantSchema), since: z.string(), version: z.int(), allocation: z.optional(Allocation) }));
 type VariantsItem = z.infer<typeof VariantsItem>;
 
 const withControl = (variants: readonly Variant[]): Variant[] =>

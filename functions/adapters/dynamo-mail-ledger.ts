@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import type { MailLedger } from '../core/mail/ports.js';
 import { epochSeconds, keys } from './dynamo-keys.js';
 
-const LedgerItem = z.object({ state: z.enum(['sending', 'sent']), leaseUntil: z.number() });
+const LedgerItem = onFirstUse(() => z.object({ state: z.enum(['sending', 'sent']), leaseUntil: z.number() }));
 const KEEP_SECONDS = 90 * 86400;
 /**
  * A giving statement (`statement:<hash>:<year>`) is sent once per donor and year however late the year's run is

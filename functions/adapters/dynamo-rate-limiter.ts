@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import { RateLimitedError } from '../core/shared/errors.js';
 import type { RateLimit, RateLimiter } from '../core/shared/limits.js';
 import { epochSeconds, keys } from './dynamo-keys.js';
 
-const Counter = z.object({ hits: z.int() });
+const Counter = onFirstUse(() => z.object({ hits: z.int() }));
 
 /** Fixed windows as atomic counters (one UpdateItem per hit); the TTL attribute lets DynamoDB drop old windows. */
 export class DynamoRateLimiter implements RateLimiter {

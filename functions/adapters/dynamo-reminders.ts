@@ -2,11 +2,11 @@ import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } 
 import * as z from 'zod/mini';
 import type { Reminder, ReminderStore } from '../core/donors/ports.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import { indexPartition, indexPartitions } from './dynamo-keys.js';
 
 /** A reminder as stored: what the domain reads back, checked (never `Item as Reminder`). */
-const ReminderItem = z.object({
+const ReminderItem = onFirstUse(() => z.object({
   address: z.string(),
   email: z.string(),
   campaign: z.string(),
@@ -15,7 +15,7 @@ const ReminderItem = z.object({
   lang: z.optional(z.enum(LANGUAGES)),
   createdAt: z.string(),
   expiresAt: z.number(),
-});
+}));
 
 /** `REMIND#<keyed hash of the address>` / `<date>#<campaign>`: an address's reminders are one partition. */
 const keyOf = (reminder: Pick<Reminder, 'address' | 'date' | 'campaign'>) => ({ pk: `REMIND#${reminder.address}`, sk: `${reminder.date}#${reminder.campaign}` });

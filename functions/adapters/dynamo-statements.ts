@@ -2,10 +2,10 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import * as z from 'zod/mini';
 import type { YearGifts } from '../core/donors/statement-job.js';
 import { Gift } from '../core/donations/model.js';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import { indexPartitions, queryIndex } from './dynamo-keys.js';
 
-const CampaignItem = z.object({ id: z.string(), title: z.string() });
+const CampaignItem = onFirstUse(() => z.object({ id: z.string(), title: z.string() }));
 
 /**
  * A tax year's gifts for the statements job: the campaigns (their index partition), then each campaign's gifts on

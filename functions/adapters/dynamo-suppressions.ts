@@ -1,13 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import type { SuppressionReason, Suppressions } from '../core/mail/ports.js';
 
 /** The suppression list: one item per address hash that must not be mailed (bounced, complained, erased). */
 const suppressionKey = (hash: string) => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' });
 
-const SuppressionItem = z.object({ reason: z.enum(['bounced', 'complained', 'erased']), at: z.string() });
+const SuppressionItem = onFirstUse(() => z.object({ reason: z.enum(['bounced', 'complained', 'erased']), at: z.string() }));
 
 export class DynamoSuppressions implements Suppressions {
   constructor(

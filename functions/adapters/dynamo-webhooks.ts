@@ -5,7 +5,7 @@ import { WebhookEndpoint } from '../core/events/endpoint.js';
 import { DonationEventData, EventSelection, WebhookEvent } from '../core/events/model.js';
 import { Delivery, type DeliveryLog, type DeliveryUpdate, type OutboundEvents, type WebhookEndpoints } from '../core/events/ports.js';
 import { EndpointSecrets } from '../core/events/signing.js';
-import { parse, safeParse } from '../core/shared/schema.js';
+import { parse, safeParse, onFirstUse } from '../core/shared/schema.js';
 import { openToken, sealToken } from '../core/shared/secrets.js';
 import { epochSeconds, indexPartition, indexPartitions } from './dynamo-keys.js';
 
@@ -29,7 +29,7 @@ const ignoreConditionFailure = (error: unknown) => {
   if (!isConditionFailure(error)) throw error;
 };
 
-const EndpointItem = z.object({
+const EndpointItem = onFirstUse(() => z.object({
   id: z.string(),
   url: z.string(),
   events: EventSelection,
@@ -39,7 +39,7 @@ const EndpointItem = z.object({
   failingSince: z.optional(z.string()),
   /** The signing secrets, sealed (AES-256-GCM) under a key derived from the stage's signing secret, bound to the endpoint. */
   secrets: z.string(),
-});
+}));
 
 /**
  * The newsroom's webhook endpoints. Their signing secrets are sealed under a key derived from the stage's signing
@@ -183,9 +183,9 @@ export class DynamoWebhookEndpoints implements WebhookEndpoints {
   }
 }
 
-const EventItem = z.object({ event: z.unknown(), createdAt: z.string() });
-const MonthlyItem = z.object({ data: DonationEventData, by: z.string() });
-const SubjectItem = z.object({ pk: z.string(), sk: z.string() });
+const EventItem = onFirstUse(() => z.object({ event: z.unknown(), createdAt: z.string() }));
+const MonthlyItem = onFirstUse(() => z.object({ data: DonationEventData, by: z.string() }));
+const SubjectItem = onFirstUse(() => z.object({ pk: z.string(), sk: z.string() }));
 
 /** The kept events (and the monthly gifts' starts), filed under their person's keyed hash for an erase's scrub. */
 export class DynamoOutboundEvents implements OutboundEvents {
@@ -295,7 +295,7 @@ export class DynamoOutboundEvents implements OutboundEvents {
   }
 }
 
-const DeliveryItem = z.extend(Delivery, { leaseUntil: z.optional(z.string()) });
+const DeliveryItem = onFirstUse(() => z.extend(Delivery, { leaseUntil: z.optional(z.string()) }));
 
 /** The delivery log: one item per event and endpoint, listed per endpoint through the overloaded index. */
 export class DynamoDeliveryLog implements DeliveryLog {

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import * as z from 'zod/mini';
 import { Frequency, Tribute } from '../core/donations/model.js';
-import { safeParse } from '../core/shared/schema.js';
+import { safeParse, onFirstUse } from '../core/shared/schema.js';
 import { TransientError } from '../core/shared/errors.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
 import { AttributionMetadataShape } from '../core/experiments/attribution-metadata.js';
@@ -23,7 +23,7 @@ export const stripeClient = (options: StripeOptions) => {
 };
 
 /** Our metadata on every session, subscription and payment: all strings, as Stripe stores them. */
-export const Metadata = z.object({
+export const Metadata = onFirstUse(() => z.object({
   campaign: z.optional(z.string()),
   frequency: z.catch(Frequency, 'once'),
   subscribe: z.catch(z.enum(['true', 'false']), 'false'),
@@ -36,7 +36,7 @@ export const Metadata = z.object({
   anonymous: z.catch(z.optional(z.enum(['true', 'false'])), undefined),
   /** Where the gift came from, in a few short keys (core/experiments/attribution.ts). */
   ...AttributionMetadataShape,
-});
+}));
 
 /**
  * What our metadata says about a gift beyond its campaign: the covered fee (only when it is within the amount

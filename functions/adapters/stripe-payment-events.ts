@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import * as z from 'zod/mini';
-import { parse, safeParse } from '../core/shared/schema.js';
+import { parse, safeParse, onFirstUse } from '../core/shared/schema.js';
 import { CurrencyCode, type PaymentEvent } from '../core/donations/model.js';
 import { parseEmailAddress } from '../core/shared/email-address.js';
 import { InvalidSignatureError } from '../core/shared/errors.js';
@@ -14,14 +14,14 @@ import { attributionFromMetadata } from '../core/experiments/attribution-metadat
 // rely on (the rest is not read), money as whole minor units that are never negative.
 
 /** An id Stripe gives as a string, or as the object when expanded; null when there is none. */
-const IdRef = z.nullish(z.union([z.string(), z.object({ id: z.string() })]));
+const IdRef = onFirstUse(() => z.nullish(z.union([z.string(), z.object({ id: z.string() })])));
 /** Money in minor units, as Stripe's API types it: a whole number, never negative. */
 const Amount = () => z.int().check(z.gte(0));
 /** Seconds since the epoch. */
 const Timestamp = () => z.int().check(z.gte(0));
-const ObjectMetadata = z.nullish(Metadata);
+const ObjectMetadata = onFirstUse(() => z.nullish(Metadata));
 
-const CheckoutSessionObject = z.object({
+const CheckoutSessionObject = onFirstUse(() => z.object({
   id: z.string(),
   mode: z.string(),
   metadata: ObjectMetadata,
@@ -32,13 +32,13 @@ const CheckoutSessionObject = z.object({
   currency: z.nullish(CurrencyCode),
   customer_details: z.nullish(z.object({ email: z.nullish(z.string()), name: z.nullish(z.string()) })),
   customer_email: z.nullish(z.string()),
-});
+}));
 
 /** The invoice in an `invoice.paid` event: only its id is read (the invoice is fetched), its amount checked. */
-const InvoiceEventObject = z.object({ id: z.string(), amount_paid: z.optional(Amount()) });
+const InvoiceEventObject = onFirstUse(() => z.object({ id: z.string(), amount_paid: z.optional(Amount()) }));
 
 /** The invoice as fetched, with its payments expanded. */
-const InvoiceRecord = z.object({
+const InvoiceRecord = onFirstUse(() => z.object({
   id: z.string(),
   amount_paid: Amount(),
   currency: CurrencyCode,
@@ -48,31 +48,31 @@ const InvoiceRecord = z.object({
   billing_reason: z.nullish(z.string()),
   parent: z.nullish(z.object({ subscription_details: z.nullish(z.object({ subscription: IdRef, metadata: ObjectMetadata })) })),
   payments: z.optional(z.object({ data: z.array(z.object({ status: z.nullish(z.string()), payment: z.object({ payment_intent: z.optional(IdRef) }) })) })),
-});
+}));
 
-const RefundObject = z.object({ id: z.string(), amount: Amount(), status: z.nullish(z.string()), payment_intent: IdRef });
+const RefundObject = onFirstUse(() => z.object({ id: z.string(), amount: Amount(), status: z.nullish(z.string()), payment_intent: IdRef }));
 
-const ChargeObject = z.object({
+const ChargeObject = onFirstUse(() => z.object({
   id: z.string(),
   payment_intent: IdRef,
   amount: z.optional(Amount()),
   amount_refunded: Amount(),
   refunds: z.nullish(z.object({ data: z.array(RefundObject) })),
-});
+}));
 
-const DisputeObject = z.object({ id: z.string(), payment_intent: IdRef, status: z.string(), amount: z.optional(Amount()) });
+const DisputeObject = onFirstUse(() => z.object({ id: z.string(), payment_intent: IdRef, status: z.string(), amount: z.optional(Amount()) }));
 
-const SubscriptionObject = z.object({
+const SubscriptionObject = onFirstUse(() => z.object({
   id: z.string(),
   metadata: ObjectMetadata,
   ended_at: z.nullish(Timestamp()),
   canceled_at: z.nullish(Timestamp()),
   customer: z.optional(IdRef),
   cancellation_details: z.nullish(z.object({ reason: z.nullish(z.string()) })),
-});
+}));
 
 /** The invoice in an `invoice.payment_failed` event: read as sent (nothing needs fetching to tell the donor). */
-const FailedInvoiceObject = z.object({
+const FailedInvoiceObject = onFirstUse(() => z.object({
   id: z.string(),
   amount_due: Amount(),
   currency: CurrencyCode,
@@ -82,25 +82,25 @@ const FailedInvoiceObject = z.object({
   /** When Stripe tries again; null once it has given up (its last attempt failed). */
   next_payment_attempt: z.nullish(Timestamp()),
   parent: z.nullish(z.object({ subscription_details: z.nullish(z.object({ subscription: IdRef, metadata: ObjectMetadata })) })),
-});
+}));
 
 /** A customer as fetched: its address, or `deleted` when it is gone. */
-const CustomerRecord = z.object({ email: z.nullish(z.string()), deleted: z.optional(z.boolean()) });
+const CustomerRecord = onFirstUse(() => z.object({ email: z.nullish(z.string()), deleted: z.optional(z.boolean()) }));
 
 /** The envelope of every event: what is read before its type is known. */
-const EventEnvelope = z.object({
+const EventEnvelope = onFirstUse(() => z.object({
   id: z.string(),
   type: z.string(),
   livemode: z.boolean(),
   created: Timestamp(),
   data: z.object({ object: z.unknown() }),
-});
+}));
 
 /** An event's id and type, where they are text, for the log line of an event whose envelope is malformed. */
-const EventLabel = z.catch(
+const EventLabel = onFirstUse(() => z.catch(
   z.object({ id: z.catch(z.optional(z.string()), undefined), type: z.catch(z.optional(z.string()), undefined) }),
   {},
-);
+));
 
 /** An event we acknowledge and ignore, with what was wrong (field paths and zod's wording: never a value). */
 type Ignored = Extract<PaymentEvent, { kind: 'ignored' }> & { problems?: string[] };

@@ -9,10 +9,13 @@ import { normalizeEmail } from '../core/shared/email-address.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
-import { readResults, type ResultsDeps } from '../core/experiments/results.js';
+import type { ResultsDeps } from '../core/experiments/results.js';
 import type { AttributionCounters } from '../core/experiments/attribution-counts.js';
 import { AttributionQuery, readAttribution } from '../core/experiments/attribution-report.js';
 import { CampaignId } from '../core/donations/model.js';
+
+/** The experiments' statistics, loaded with the first request for a campaign's results. */
+const experimentResults = () => import('../core/experiments/results.js');
 
 export interface AdminApiDeps {
   admin: AdminDeps;
@@ -64,7 +67,7 @@ export const makeHandler = ({ admin, exports, results, attribution }: AdminApiDe
       'GET /v1/admin/stats': authorized(async () => json(200, await adminStats(admin))),
       ...(results && {
         'GET /v1/admin/campaigns/{campaignId}/results': authorized(async (req) =>
-          json(200, await readResults(results, req.pathParam('campaignId', CampaignId, 'There is no campaign with this id.'))),
+          json(200, await (await experimentResults()).readResults(results, req.pathParam('campaignId', CampaignId, 'There is no campaign with this id.'))),
         ),
       }),
       ...(attribution && {

@@ -10,7 +10,7 @@ import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
 import { SqsSignupAndMailQueue } from '../adapters/sqs-signup-and-mail-queue.js';
-import { relyingParty } from '../core/console/passkeys.js';
+import { relyingParty } from '../core/console/relying-party.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
 import { brandOf } from '../platform/config.js';

@@ -1,34 +1,21 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../core/shared/schema.js';
 import { type AdminDeps, authenticateAdmin } from '../core/admin/admin.js';
 import { ExportId, UNKNOWN_EXPORT } from '../core/admin/exports/model.js';
 import { CAMPAIGN_EDITOR, CONSOLE_PAGES } from '../core/console/access.js';
-import { type CampaignFormValues, campaignFormPage, campaignsPage, closeCampaignPage } from '../core/console/campaign-pages.js';
+import type { CampaignFormValues } from '../core/console/campaign-pages.js';
 import { type ConsoleCampaignDeps, campaignToEdit, closeCampaign, createCampaign, reopenCampaign, updateCampaign } from '../core/console/campaigns.js';
-import { exportPage, exportsPage, type ExportFormValues } from '../core/console/export-pages.js';
+import type { ExportFormValues } from '../core/console/export-pages.js';
 import { type ConsoleExportDeps, consoleExport, downloadExport, EXPORT_HISTORY, exportRequestOf, isFileKept, startConsoleExport } from '../core/console/exports.js';
-import { confirmErasePage, erasedPage, peoplePage, personPage } from '../core/console/people-pages.js';
 import { erasePerson, showPerson } from '../core/console/people.js';
 import { DashboardQuery, type DashboardDeps, readDashboard } from '../core/dashboard/dashboard.js';
-import { dashboardSections } from '../core/dashboard/charts.js';
 import { CampaignCurrencyLockedError } from '../core/donations/model.js';
 import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_PATH, CONSOLE_STYLE, CONSOLE_STYLE_PATH } from '../core/console/assets.js';
 import { recentAudit, recordAudit } from '../core/console/audit.js';
 import { endEditorSessions, putEditor, removeEditor, revokeToken } from '../core/console/editors.js';
 import { hasRole, Role } from '../core/console/model.js';
-import {
-  accountPage,
-  auditPage,
-  badLinkPage,
-  checkInboxPage,
-  consoleErrorPage,
-  dashboardPage,
-  editorsPage,
-  signInLinkPage,
-  signInPage,
-  tokensPage,
-  type Viewer,
-} from '../core/console/pages.js';
-import { addPasskey, type PasskeyDeps, passkeyRegistration, passkeySignInOptions, removePasskey, signInWithPasskey } from '../core/console/passkeys.js';
+import type { Viewer } from '../core/console/pages.js';
+import type { PasskeyDeps } from '../core/console/passkeys.js';
 import {
   checkCsrf,
   checkOrigin,
@@ -49,6 +36,14 @@ import { FORM_TYPE } from '../platform/http/media-types.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, html, json, seeOther } from '../platform/http/responses.js';
 
+// The pages and charts, each loaded with the first request that shows one: a cold start loads only its own page.
+const pages = () => import('../core/console/pages.js');
+const campaignPages = () => import('../core/console/campaign-pages.js');
+const exportPages = () => import('../core/console/export-pages.js');
+const peoplePages = () => import('../core/console/people-pages.js');
+const charts = () => import('../core/dashboard/charts.js');
+const passkeyCore = () => import('../core/console/passkeys.js');
+
 /**
  * Everything the console does: sign-in and sessions, and, with the admin API's own rules and stores, the dashboard,
  * campaigns, exports and data requests.
@@ -64,16 +59,16 @@ export interface ConsoleOptions {
 }
 
 const text = (max: number) => z.string().check(z.maxLength(max));
-const Csrf = z.looseObject({ csrf: z.optional(text(100)) });
-const SignInForm = z.object({ email: text(320), lang: z.optional(z.enum(LANGUAGES)) });
-const LinkQuery = z.object({ token: text(2000), lang: z.optional(z.enum(LANGUAGES)) });
-const PasskeyForm = z.object({ csrf: z.optional(text(100)), state: text(2000), response: text(12_000) });
-const EditorForm = z.object({ csrf: text(100), email: text(320), role: Role });
-const EmailForm = z.object({ csrf: text(100), email: text(320) });
-const IdForm = z.object({ csrf: text(100), id: text(1400) });
-const OnlyCsrf = z.object({ csrf: text(100) });
+const Csrf = onFirstUse(() => z.looseObject({ csrf: z.optional(text(100)) }));
+const SignInForm = onFirstUse(() => z.object({ email: text(320), lang: z.optional(z.enum(LANGUAGES)) }));
+const LinkQuery = onFirstUse(() => z.object({ token: text(2000), lang: z.optional(z.enum(LANGUAGES)) }));
+const PasskeyForm = onFirstUse(() => z.object({ csrf: z.optional(text(100)), state: text(2000), response: text(12_000) }));
+const EditorForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320), role: Role }));
+const EmailForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320) }));
+const IdForm = onFirstUse(() => z.object({ csrf: text(100), id: text(1400) }));
+const OnlyCsrf = onFirstUse(() => z.object({ csrf: text(100) }));
 const field = (max: number) => z.optional(text(max));
-const CampaignForm = z.object({
+const CampaignForm = onFirstUse(() => z.object({
   csrf: text(100),
   mode: z.enum(['create', 'edit']),
   id: text(64),
@@ -83,13 +78,13 @@ const CampaignForm = z.object({
   minAmount: field(40),
   maxAmount: field(40),
   suggested: field(400),
-});
-const CampaignQuery = z.object({ id: z.optional(text(64)) });
-const CampaignIdForm = z.object({ csrf: text(100), id: text(64), confirm: z.optional(z.literal('yes')) });
-const ExportForm = z.object({ csrf: text(100), kind: text(40), status: field(64), list: field(64), campaign: field(64), since: field(40), until: field(40) });
-const PersonForm = z.object({ csrf: text(100), email: text(320) });
-const EraseForm = z.object({ csrf: text(100), email: text(320), confirm: field(320) });
-const AuditQuery = z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) });
+}));
+const CampaignQuery = onFirstUse(() => z.object({ id: z.optional(text(64)) }));
+const CampaignIdForm = onFirstUse(() => z.object({ csrf: text(100), id: text(64), confirm: z.optional(z.literal('yes')) }));
+const ExportForm = onFirstUse(() => z.object({ csrf: text(100), kind: text(40), status: field(64), list: field(64), campaign: field(64), since: field(40), until: field(40) }));
+const PersonForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320) }));
+const EraseForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320), confirm: field(320) }));
+const AuditQuery = onFirstUse(() => z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) }));
 
 /** Who needs what: each page's least role, from the navigation's table. */
 const roleOf = (path: string): Role => CONSOLE_PAGES.find((p) => p.path === path)?.role ?? 'admin';
@@ -120,14 +115,14 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       } catch (error) {
         if (!req.wantsHtml) throw error;
         const s = site(req, viewer);
-        if (error instanceof InvalidTokenError) return page(400, badLinkPage(s, error.message));
-        if (error instanceof ForbiddenError) return page(403, consoleErrorPage(s, 403, {}, viewer));
+        if (error instanceof InvalidTokenError) return page(400, (await pages()).badLinkPage(s, error.message));
+        if (error instanceof ForbiddenError) return page(403, (await pages()).consoleErrorPage(s, 403, {}, viewer));
         if (error instanceof RateLimitedError) {
-          return page(429, consoleErrorPage(s, 429, { retryAfterSeconds: error.retryAfterSeconds }, viewer), { 'retry-after': String(error.retryAfterSeconds) });
+          return page(429, (await pages()).consoleErrorPage(s, 429, { retryAfterSeconds: error.retryAfterSeconds }, viewer), { 'retry-after': String(error.retryAfterSeconds) });
         }
-        if (error instanceof ValidationError) return page(400, consoleErrorPage(s, 400, { message: error.message }, viewer));
-        if (error instanceof NotFoundError) return page(404, consoleErrorPage(s, 404, { message: error.message }, viewer));
-        if (error instanceof ConflictError || error instanceof CampaignCurrencyLockedError) return page(409, consoleErrorPage(s, 409, { message: error.message }, viewer));
+        if (error instanceof ValidationError) return page(400, (await pages()).consoleErrorPage(s, 400, { message: error.message }, viewer));
+        if (error instanceof NotFoundError) return page(404, (await pages()).consoleErrorPage(s, 404, { message: error.message }, viewer));
+        if (error instanceof ConflictError || error instanceof CampaignCurrencyLockedError) return page(409, (await pages()).consoleErrorPage(s, 409, { message: error.message }, viewer));
         throw error;
       }
     };
@@ -178,7 +173,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       suggested: form.suggested ?? '',
     };
     const problem = { message: error.message, field: error instanceof ValidationError || error instanceof CampaignCurrencyLockedError ? error.field : 'id' };
-    return page(error instanceof ValidationError ? 400 : 409, campaignFormPage(site(req, viewer), viewer, { campaign, values, currencies: deps.settings.currencies, problem }));
+    return page(error instanceof ValidationError ? 400 : 409, (await campaignPages()).campaignFormPage(site(req, viewer), viewer, { campaign, values, currencies: deps.settings.currencies, problem }));
   };
 
   /** The exports page: the form (with what was typed and its problem, after a refused post) and the history. */
@@ -187,18 +182,18 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
     const now = deps.clock.now();
     const history = jobs.map((job) => ({ job, downloadable: isFileKept(job, now) }));
     const data = { lists: deps.listIds, campaigns: campaigns.map((c) => c.id).sort(), history, ...form };
-    return page(form ? 400 : 200, exportsPage(site(req, viewer), viewer, data));
+    return page(form ? 400 : 200, (await exportPages()).exportsPage(site(req, viewer), viewer, data));
   };
 
   return httpHandler(
     {
       'GET /admin': rendered(async (req, setViewer) => {
         const viewer = await currentEditor(deps, req.cookies);
-        if (!viewer) return page(200, signInPage(site(req), await passkeySignInOptions(deps)));
+        if (!viewer) return page(200, (await pages()).signInPage(site(req), await (await passkeyCore()).passkeySignInOptions(deps)));
         setViewer(viewer);
         const { days } = req.queryParams(DashboardQuery);
         const s = site(req, viewer);
-        return page(200, dashboardPage(s, viewer, { days, sections: dashboardSections(await readDashboard(deps, { days }), s.lang) }));
+        return page(200, (await pages()).dashboardPage(s, viewer, { days, sections: (await charts()).dashboardSections(await readDashboard(deps, { days }), s.lang) }));
       }),
       // The dashboard's numbers for scripts (Bearer) and for any editor's browser (the session cookie).
       'GET /v1/admin/dashboard': async (req) => {
@@ -207,12 +202,12 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       },
       'GET /admin/campaigns': forEditors(roleOf('/admin/campaigns'), async (req, viewer) => {
         const campaigns = (await deps.campaigns.list()).sort((a, b) => Number(b.open) - Number(a.open) || b.updatedAt.localeCompare(a.updatedAt));
-        return page(200, campaignsPage(site(req, viewer), viewer, campaigns));
+        return page(200, (await campaignPages()).campaignsPage(site(req, viewer), viewer, campaigns));
       }),
       'GET /admin/campaigns/edit': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
         const { id } = req.queryParams(CampaignQuery);
         const campaign = id === undefined ? undefined : await campaignToEdit(deps, id);
-        return page(200, campaignFormPage(site(req, viewer), viewer, { campaign, currencies: deps.settings.currencies }));
+        return page(200, (await campaignPages()).campaignFormPage(site(req, viewer), viewer, { campaign, currencies: deps.settings.currencies }));
       }),
       'POST /admin/campaigns': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
         const form = await req.body(CampaignForm);
@@ -226,12 +221,12 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       }),
       'GET /admin/campaigns/close': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
         const { id = '' } = req.queryParams(CampaignQuery);
-        return page(200, closeCampaignPage(site(req, viewer), viewer, await campaignToEdit(deps, id)));
+        return page(200, (await campaignPages()).closeCampaignPage(site(req, viewer), viewer, await campaignToEdit(deps, id)));
       }),
       'POST /admin/campaigns/close': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
         const form = await req.body(CampaignIdForm);
         // Closing is asked twice: a post without the confirmation page's answer shows that page.
-        if (form.confirm !== 'yes') return page(200, closeCampaignPage(site(req, viewer), viewer, await campaignToEdit(deps, form.id)));
+        if (form.confirm !== 'yes') return page(200, (await campaignPages()).closeCampaignPage(site(req, viewer), viewer, await campaignToEdit(deps, form.id)));
         await closeCampaign(deps, client(req, viewer), form.id);
         return seeOther('/admin/campaigns');
       }),
@@ -253,7 +248,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       }),
       'GET /admin/exports/{exportId}': forEditors(roleOf('/admin/exports'), async (req, viewer) => {
         const id = req.pathParam('exportId', ExportId, UNKNOWN_EXPORT);
-        return page(200, exportPage(site(req, viewer), viewer, await consoleExport(deps, id)), { 'cache-control': 'no-store' });
+        return page(200, (await exportPages()).exportPage(site(req, viewer), viewer, await consoleExport(deps, id)), { 'cache-control': 'no-store' });
       }),
       'GET /admin/exports/{exportId}/download': forEditors(roleOf('/admin/exports'), async (req, viewer) => {
         const id = req.pathParam('exportId', ExportId, UNKNOWN_EXPORT);
@@ -261,29 +256,29 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         if (req.method !== 'GET') return seeOther(`/admin/exports/${id}`);
         return seeOther(await downloadExport(deps, client(req, viewer), id));
       }),
-      'GET /admin/people': forEditors(roleOf('/admin/people'), async (req, viewer) => page(200, peoplePage(site(req, viewer), viewer))),
+      'GET /admin/people': forEditors(roleOf('/admin/people'), async (req, viewer) => page(200, (await peoplePages()).peoplePage(site(req, viewer), viewer))),
       'POST /admin/people': forEditors(roleOf('/admin/people'), async (req, viewer) => {
         const form = await req.body(PersonForm);
         try {
           const held = await showPerson(deps, client(req, viewer), form.email);
-          return page(200, personPage(site(req, viewer), viewer, normalizeEmail(form.email), held), { 'cache-control': 'no-store' });
+          return page(200, (await peoplePages()).personPage(site(req, viewer), viewer, normalizeEmail(form.email), held), { 'cache-control': 'no-store' });
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
-          return page(400, peoplePage(site(req, viewer), viewer, { message: error.message, field: 'email' }));
+          return page(400, (await peoplePages()).peoplePage(site(req, viewer), viewer, { message: error.message, field: 'email' }));
         }
       }),
       'POST /admin/people/erase': forEditors(roleOf('/admin/people'), async (req, viewer) => {
         const form = await req.body(EraseForm);
         const email = normalizeEmail(form.email);
         // The first post (the record page's button) asks for the address again; the second, with it, erases.
-        if (form.confirm === undefined) return page(200, confirmErasePage(site(req, viewer), viewer, email));
+        if (form.confirm === undefined) return page(200, (await peoplePages()).confirmErasePage(site(req, viewer), viewer, email));
         try {
           await erasePerson(deps, client(req, viewer), email, form.confirm);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
-          return page(400, confirmErasePage(site(req, viewer), viewer, email, { message: error.message, field: 'confirm' }));
+          return page(400, (await peoplePages()).confirmErasePage(site(req, viewer), viewer, email, { message: error.message, field: 'confirm' }));
         }
-        return page(200, erasedPage(site(req, viewer), viewer, email));
+        return page(200, (await peoplePages()).erasedPage(site(req, viewer), viewer, email));
       }),
       'POST /admin': rendered(async (req) => {
         checkOrigin(req.headers.origin, ownOrigin);
@@ -293,15 +288,15 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
           await requestSignIn(deps, { email: form.email, client: req.client, lang: readerLanguage(req, options.brand, form.lang) });
         } catch (error) {
           if (!(error instanceof ValidationError) || !req.wantsHtml) throw error;
-          return page(400, signInPage(site(req), await passkeySignInOptions(deps), { message: error.message }));
+          return page(400, (await pages()).signInPage(site(req), await (await passkeyCore()).passkeySignInOptions(deps), { message: error.message }));
         }
-        return page(200, checkInboxPage(site(req), form.email.trim().toLowerCase()));
+        return page(200, (await pages()).checkInboxPage(site(req), form.email.trim().toLowerCase()));
       }),
       'GET /admin/signin': rendered(async (req) => {
         const { token } = req.queryParams(LinkQuery);
         // A GET changes nothing (mail scanners follow links): a forged or expired link is refused now, a good one posts.
         checkSignInLink(deps, token);
-        return page(200, signInLinkPage(site(req), `/admin/signin?${req.query.toString()}`));
+        return page(200, (await pages()).signInLinkPage(site(req), `/admin/signin?${req.query.toString()}`));
       }),
       'POST /admin/signin': rendered(async (req) => {
         checkOrigin(req.headers.origin, ownOrigin);
@@ -313,7 +308,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         checkOrigin(req.headers.origin, ownOrigin);
         checkBody(req, [FORM_TYPE]);
         const form = await req.body(PasskeyForm);
-        const { id } = await signInWithPasskey(deps, { ...form, client: req.client, userAgent: req.headers['user-agent'] });
+        const { id } = await (await passkeyCore()).signInWithPasskey(deps, { ...form, client: req.client, userAgent: req.headers['user-agent'] });
         return withCookie(seeOther('/admin'), sessionCookie(id, options.secureCookie));
       }),
       'POST /admin/signout': forEditors('viewer', async (req, viewer) => {
@@ -325,18 +320,18 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         const [passkeys, sessions, registration] = await Promise.all([
           deps.passkeys.listFor(viewer.editor.email),
           liveSessions(deps, viewer.editor),
-          passkeyRegistration(deps, viewer.editor),
+          (await passkeyCore()).passkeyRegistration(deps, viewer.editor),
         ]);
-        return page(200, accountPage(site(req, viewer), viewer, { passkeys, sessions, registration }));
+        return page(200, (await pages()).accountPage(site(req, viewer), viewer, { passkeys, sessions, registration }));
       }),
       'POST /admin/account/passkeys': forEditors(roleOf('/admin/account'), async (req, viewer) => {
         const form = await req.body(PasskeyForm);
-        await addPasskey(deps, viewer.editor, { state: form.state, response: form.response, client: req.client });
+        await (await passkeyCore()).addPasskey(deps, viewer.editor, { state: form.state, response: form.response, client: req.client });
         return seeOther('/admin/account');
       }),
       'POST /admin/account/passkeys/remove': forEditors(roleOf('/admin/account'), async (req, viewer) => {
         const { id } = await req.body(IdForm);
-        await removePasskey(deps, viewer.editor, { id, client: req.client });
+        await (await passkeyCore()).removePasskey(deps, viewer.editor, { id, client: req.client });
         return seeOther('/admin/account');
       }),
       'POST /admin/account/signout-everywhere': forEditors(roleOf('/admin/account'), async (req, viewer) => {
@@ -345,7 +340,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         return withCookie(seeOther('/admin'), clearedSessionCookie(options.secureCookie));
       }),
       'GET /admin/editors': forEditors(roleOf('/admin/editors'), async (req, viewer) =>
-        page(200, editorsPage(site(req, viewer), viewer, await deps.editors.list())),
+        page(200, (await pages()).editorsPage(site(req, viewer), viewer, await deps.editors.list())),
       ),
       'POST /admin/editors': forEditors(roleOf('/admin/editors'), async (req, viewer) => {
         const form = await req.body(EditorForm);
@@ -363,7 +358,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         return seeOther('/admin/editors');
       }),
       'GET /admin/tokens': forEditors(roleOf('/admin/tokens'), async (req, viewer) =>
-        page(200, tokensPage(site(req, viewer), viewer, await deps.tokens.list())),
+        page(200, (await pages()).tokensPage(site(req, viewer), viewer, await deps.tokens.list())),
       ),
       'POST /admin/tokens/revoke': forEditors(roleOf('/admin/tokens'), async (req, viewer) => {
         const form = await req.body(IdForm);
@@ -371,7 +366,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         return seeOther('/admin/tokens');
       }),
       'GET /admin/audit': forEditors(roleOf('/admin/audit'), async (req, viewer) =>
-        page(200, auditPage(site(req, viewer), viewer, await recentAudit(deps, 100))),
+        page(200, (await pages()).auditPage(site(req, viewer), viewer, await recentAudit(deps, 100))),
       ),
       [`GET ${CONSOLE_SCRIPT_PATH}`]: async () => asset(CONSOLE_SCRIPT, 'text/javascript; charset=utf-8'),
       [`GET ${CONSOLE_STYLE_PATH}`]: async () => asset(CONSOLE_STYLE, 'text/css; charset=utf-8'),

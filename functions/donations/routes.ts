@@ -1,5 +1,4 @@
 import { safeParse } from '../core/shared/schema.js';
-import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage, upsellPage } from '../core/donations/pages.js';
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest, Frequency } from '../core/donations/model.js';
 import { campaignProgress, UNKNOWN_CAMPAIGN } from '../core/donations/campaigns.js';
@@ -12,13 +11,16 @@ import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/li
 import { readManageToken } from '../core/shared/secrets.js';
 import { addressKey } from '../core/shared/email-address.js';
 import { type StatementPageDeps, StatementQuery, statementOf } from '../core/donors/statements.js';
-import { statementPage } from '../core/donors/pages.js';
 import { errorResponse, statusOf } from '../platform/http/errors.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { html, json, linkChecked, seeOther } from '../platform/http/responses.js';
 import { attributionFields, attributionOf } from '../core/experiments/attribution.js';
+
+/** The pages, loaded with the first request that answers with one: a checkout from the embed (JSON) never does. */
+const pages = () => import('../core/donations/pages.js');
+const donorPages = () => import('../core/donors/pages.js');
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
@@ -109,19 +111,19 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           if (hasAmount(query)) await limitCheckouts(req);
           const link = await followDonateLink(deps, query, req.client);
           if ('checkoutUrl' in link) return seeOther(link.checkoutUrl);
-          if ('upsell' in link) return page(200, upsellPage(reader, base, link.upsell));
-          return page(200, donateChooserPage(reader, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }));
+          if ('upsell' in link) return page(200, (await pages()).upsellPage(reader, base, link.upsell));
+          return page(200, (await pages()).donateChooserPage(reader, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }));
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
           const status = statusOf(error);
           if (!(error instanceof DomainError) || status >= 500 || status === 429) throw error;
           const found = campaign ? await deps.campaigns.get(campaign).catch(() => undefined) : undefined;
           // A closed campaign's link (an old banner, an email) says that it has ended, with its final total.
-          if (found && !found.open) return page(200, campaignEndedPage(reader, found));
+          if (found && !found.open) return page(200, (await pages()).campaignEndedPage(reader, found));
           // An amount we cannot take: the chooser again, with the problem at the amount and what was typed.
-          if (found && error.code === 'invalid_amount') return page(400, donateChooserPage(reader, base, found, { ...choice, error: { message: error.message, field: error.field } }));
+          if (found && error.code === 'invalid_amount') return page(400, (await pages()).donateChooserPage(reader, base, found, { ...choice, error: { message: error.message, field: error.field } }));
           const back = campaign && error.code !== 'invalid_campaign' ? inDonorLanguage(`${base}/v1/donate?campaign=${encodeURIComponent(campaign)}`, reader.lang) : undefined;
-          return page(400, donationErrorPage(reader, error.message, back));
+          return page(400, (await pages()).donationErrorPage(reader, error.message, back));
         }
       },
 
@@ -156,7 +158,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.statementLimit ?? STATEMENT_LINK_LIMIT, req.client);
           const { token, year } = req.queryParams(StatementQuery, { token: 'invalid_token', year: 'invalid_year' });
           const statement = await statementOf(statements, token, year, (email) => addressKey(deps.keys, email));
-          return page(200, statementPage(reader, statement, statements.charity));
+          return page(200, (await donorPages()).statementPage(reader, statement, statements.charity));
         } catch (error) {
           return errorResponse(error, { ...req, wantsHtml: true }, reader);
         }
@@ -166,7 +168,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       'GET /v1/donate/thanks': async (req) => {
         await ready();
         const reader = siteFor(req, site);
-        return page(200, donationThanksPage(reader, await describeGift(deps, req.query.get('session_id') ?? undefined, readerLanguage(req, site))));
+        return page(200, (await pages()).donationThanksPage(reader, await describeGift(deps, req.query.get('session_id') ?? undefined, readerLanguage(req, site))));
       },
     },
     { siteName, brand: options.brand },

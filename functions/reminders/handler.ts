@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { type ReminderJobDeps, runDueReminders } from '../core/donors/reminder-job.js';
 import { sendStatements, type StatementJobDeps } from '../core/donors/statement-job.js';
 import { TaxYear } from '../core/donors/statements.js';
-import { instant, parse } from '../core/shared/schema.js';
+import { instant, parse, onFirstUse } from '../core/shared/schema.js';
 import { logger } from '../platform/logger.js';
 
 /**
@@ -10,7 +10,7 @@ import { logger } from '../platform/logger.js';
  * --at ISO-TIME`: `{"at"}`); neither means now. `{"statements": {"year"}}` (`npm run admin -- statements send
  * --year Y`) sends the giving statements of that tax year instead.
  */
-const RunRequest = z.object({ at: z.optional(instant()), time: z.optional(instant()), statements: z.optional(z.object({ year: TaxYear })) });
+const RunRequest = onFirstUse(() => z.object({ at: z.optional(instant()), time: z.optional(instant()), statements: z.optional(z.object({ year: TaxYear })) }));
 
 /** Sends what is due at that time (or a year's statements) and answers what it did (counts only: no address). */
 export const makeHandler = (deps: ReminderJobDeps & StatementJobDeps) => async (event: unknown) => {

@@ -1,6 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { parse } from '../core/shared/schema.js';
+import { parse, onFirstUse } from '../core/shared/schema.js';
 import { type FeedbackDeps, recordMailFeedback, type SesFeedback } from '../core/list-hygiene/feedback.js';
 import { logger } from '../platform/logger.js';
 
@@ -8,12 +8,12 @@ import { logger } from '../platform/logger.js';
  * An SES notification, as SNS carries it: identity notifications use `notificationType`, configuration-set
  * event publishing uses `eventType`. Only permanent bounces and complaints matter here.
  */
-const SesNotification = z.looseObject({
+const SesNotification = onFirstUse(() => z.looseObject({
   notificationType: z.optional(z.string()),
   eventType: z.optional(z.string()),
   bounce: z.optional(z.object({ bounceType: z.string(), bouncedRecipients: z.array(z.object({ emailAddress: z.string() })) })),
   complaint: z.optional(z.object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })) })),
-});
+}));
 
 export const readFeedback = (message: string): SesFeedback | undefined => {
   const notification = parse(SesNotification, JSON.parse(message));

@@ -1,16 +1,6 @@
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { InvalidTokenError, RateLimitedError, ValidationError } from '../core/shared/errors.js';
-import {
-  confirmedPage,
-  confirmPromptPage,
-  invalidConfirmLinkPage,
-  PAGE_SCRIPT_HASHES,
-  type SignupFormValues,
-  signupFormPage,
-  thanksPage,
-  unsubscribedPage,
-  unsubscribePromptPage,
-} from '../core/subscriptions/pages.js';
+import type { SignupFormValues } from '../core/subscriptions/pages.js';
 import { limitClient, type RateLimit } from '../core/shared/limits.js';
 import { readConfirmToken, readUnsubscribeToken } from '../core/shared/secrets.js';
 import {
@@ -34,6 +24,9 @@ import { inLanguage } from '../core/shared/i18n/index.js';
 import { logger } from '../platform/logger.js';
 import type { ReminderRequestDeps } from '../core/donors/reminders.js';
 import { reminderRoutes } from './reminder-routes.js';
+
+/** The pages, loaded with the first request that answers with one: a signup from the embed (JSON) never does. */
+const pages = () => import('../core/subscriptions/pages.js');
 
 export interface SubscriptionRoutesOptions {
   thankYouUrl?: string | undefined;
@@ -85,7 +78,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
     } catch (error) {
       if (!(error instanceof InvalidTokenError) || !req.wantsHtml) throw error;
       const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
-      return page(400, invalidConfirmLinkPage(siteFor(req, site), error, signupUrl, error.email, validDays));
+      return page(400, (await pages()).invalidConfirmLinkPage(siteFor(req, site), error, signupUrl, error.email, validDays));
     }
   };
 
@@ -109,17 +102,17 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
           const waited = error instanceof RateLimitedError ? error.retryAfterSeconds : undefined;
           const problem = { message: (error as ValidationError).message, field: (error as ValidationError).field, retryAfterSeconds: waited };
           const speaks = siteFor(req, site, values.lang && (error as ValidationError).field !== 'lang' ? values.lang : undefined);
-          return page(statusOf(error), signupFormPage(speaks, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
+          return page(statusOf(error), (await pages()).signupFormPage(speaks, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
         }
       },
 
-      'GET /v1/subscriptions/thanks': async (req) => page(200, thanksPage(siteFor(req, site))),
+      'GET /v1/subscriptions/thanks': async (req) => page(200, (await pages()).thanksPage(siteFor(req, site))),
 
       'GET /v1/subscriptions/confirm': async (req) => {
         await countLinkVisit(req);
         return confirmLinkErrors(req, async () => {
           readConfirmToken(deps.keys.token, tokenOf(req), deps.clock.now()); // read only: scanners change nothing
-          return page(200, confirmPromptPage(siteFor(req, site), selfUrl(req)), {}, PAGE_SCRIPT_HASHES);
+          return page(200, (await pages()).confirmPromptPage(siteFor(req, site), selfUrl(req)), {}, (await pages()).PAGE_SCRIPT_HASHES);
         });
       },
 
@@ -130,14 +123,14 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
           await confirmSubscription(deps, { token: tokenOf(req), client: req.client });
           logger.info('subscription confirmed', { requestId: req.requestId });
           if (!req.wantsHtml) return json(200, { status: 'confirmed' });
-          return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, confirmedPage(siteFor(req, site)));
+          return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, (await pages()).confirmedPage(siteFor(req, site)));
         });
       },
 
       'GET /v1/subscriptions/unsubscribe': async (req) => {
         await countLinkVisit(req);
         readUnsubscribeToken(deps.keys.token, tokenOf(req)); // a GET never unsubscribes: mail scanners follow links
-        return page(200, unsubscribePromptPage(siteFor(req, site), selfUrl(req)));
+        return page(200, (await pages()).unsubscribePromptPage(siteFor(req, site), selfUrl(req)));
       },
 
       // RFC 8058 one-click: a POST with `List-Unsubscribe=One-Click` (multipart or urlencoded), no cookies, no
@@ -147,7 +140,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         checkBody(req, [FORM_TYPE, MULTIPART_TYPE, JSON_TYPE]);
         await req.body(OneClickBody);
         await unsubscribe(deps, { token: tokenOf(req) });
-        return req.wantsHtml ? page(200, unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
+        return req.wantsHtml ? page(200, (await pages()).unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
       },
 
       ...(options.reminders ? reminderRoutes(options.reminders, { apiBaseUrl, site, countLinkVisit }) : {}),

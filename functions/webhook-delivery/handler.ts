@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../core/shared/schema.js';
 import { runDeliveryJob, type WorkerDeps } from '../core/events/worker.js';
 import { sqsBatchHandler } from '../platform/sqs.js';
 
 /** A queued attempt: the delivery's id and generation (never the event's data). */
-const DeliveryMessage = z.object({ d: z.string().check(z.minLength(1), z.maxLength(100)), g: z.int().check(z.gte(0)) });
+const DeliveryMessage = onFirstUse(() => z.object({ d: z.string().check(z.minLength(1), z.maxLength(100)), g: z.int().check(z.gte(0)) }));
 
 /**
  * The delivery queue: each message is one attempt (runDeliveryJob). A failed attempt is not a failed message (its

@@ -1,8 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
+  Code,
+  Function as LambdaFunction,
   type CfnFunction,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsLogLevel,
@@ -14,7 +16,6 @@ import {
   type SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -25,15 +26,9 @@ import { fileURLToPath } from 'node:url';
 import type { Schema } from '../../functions/core/shared/schema.js';
 import { type EnvOf, envFor } from '../../functions/configs.js';
 import { acceptFinding } from '../nag.js';
-import { LAZY_MODULES, lazyModuleBuild } from '../lazy-modules.js';
+import { bundleFunction } from '../bundling.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** The language catalogues, in the source tree and beside each bundle (the path catalogue.ts reads them from). */
-/** Every bundle's banner: a `require` for the CommonJS parts of its packages (ESM has none of its own). */
-const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
-export const CATALOGUE_SOURCE = 'functions/core/shared/i18n/messages';
-export const CATALOGUE_DIR = 'messages';
 
 /** DynamoDB actions on a table's items (each names its items by key, so `dynamodb:LeadingKeys` applies). */
 export type ItemAction =
@@ -125,19 +120,32 @@ export interface AppFunctionProps<S extends Schema> {
  * configuration schema, and each variable that names a resource comes with the least-privilege grant for it.
  */
 export class AppFunction<S extends Schema = Schema> extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   /** The function's own log group: one JSON object per line (functions/platform/logger.ts), for metric filters. */
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps<S>) {
     super(scope, id);
-    const lazy = LAZY_MODULES[props.entry] ?? [];
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
     this.logGroup = logGroup;
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: `${ROOT}functions/${props.entry}/index.ts`,
-      projectRoot: ROOT,
-      depsLockFilePath: `${ROOT}package-lock.json`,
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Bundled here by the local esbuild (infra/bundling.ts); the image is never pulled, since local bundling
+          // always succeeds or throws.
+          image: DockerImage.fromRegistry('none'),
+          // What CDK's asset cache tells bundles apart by (it cannot see into `local`): the function and its constants.
+          command: ['bundle', props.entry, JSON.stringify(props.define ?? {})],
+          local: {
+            tryBundle: (outputDir) => {
+              bundleFunction(ROOT, props.entry, outputDir, props.define);
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -158,44 +166,7 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
             logLevel: ParamsAndSecretsLogLevel.WARN,
           })
         : undefined,
-      environment: {
-        // No --enable-source-maps: it adds 22-25 ms to every cold start. The maps ship beside the bundle, for
-        // decoding a stack trace by hand when one is needed.
-        LOG_LEVEL: 'INFO',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // Text as UTF-8, not \uXXXX escapes: a page's typography and a catalogue's Ukrainian take a third of the bytes.
-        charset: Charset.UTF8,
-        forceDockerBundling: false,
-        // The SDK is bundled (not taken from the runtime) so that what we test is what runs.
-        externalModules: [...lazy],
-        define: props.define,
-        banner: BANNER,
-        // The pages' and emails' text, one JSON catalogue per language, goes beside the bundle, where the code
-        // reads a language's catalogue the first time a reader needs it (functions/core/shared/i18n/catalogue.ts).
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => [
-            `mkdir -p "${outputDir}/${CATALOGUE_DIR}" && cp "${inputDir}/${CATALOGUE_SOURCE}"/*.json "${outputDir}/${CATALOGUE_DIR}/"`,
-            // Packages loaded on first use, pre-bundled beside the bundle (infra/lazy-modules.ts), with its settings.
-            ...lazy.map((pkg) => {
-              const { entrySource, file, manifest } = lazyModuleBuild(pkg);
-              return [
-                `mkdir -p "$(dirname "${outputDir}/${file}")"`,
-                `printf '%s' '${manifest.text}' > "${outputDir}/${manifest.path}"`,
-                `cd "${inputDir}"`,
-                `printf '%s' "${entrySource}" | node_modules/.bin/esbuild --bundle --platform=node --format=esm --target=node22 --main-fields=module,main --charset=utf8 --minify --log-level=warning --banner:js="${BANNER}" --outfile="${outputDir}/${file}"`,
-              ].join(' && ');
-            }),
-          ],
-        },
-      },
+      environment: { LOG_LEVEL: 'INFO' },
     });
     for (const [name, value] of Object.entries(envFor(props.config, props.environment(this.bind)))) {
       this.fn.addEnvironment(name, value);

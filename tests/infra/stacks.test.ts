@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXPORT_FILE_DAYS } from '../../functions/core/admin/exports/exports.js';
 import { LANGUAGES } from '../../functions/core/shared/i18n/index.js';
@@ -417,6 +417,12 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
       return key ? [{ id, dir: join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`) }] : [];
     });
 
+  it('bundles each function from its own entry: no two functions share an asset', () => {
+    const assets = functionAssets();
+    expect(assets.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(assets.map(({ dir }) => dir)).size).toBe(assets.length);
+  });
+
   it('puts every language catalogue beside every bundle, as the source has it', () => {
     const assets = functionAssets();
     expect(assets.length).toBeGreaterThanOrEqual(8);
@@ -428,22 +434,28 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
     }
   });
 
-  it('ships a package loaded on first use beside the bundle, not in it, and the bundle finds it there (the passkey library)', async () => {
+  it('code-splits each bundle: a library loaded on first use sits in a chunk that the cold start does not load, and the chunk loads (the passkey library)', async () => {
     const editorConsole = functionAssets().find(({ id }) => id.startsWith('ConsoleFunction'));
     expect(editorConsole).toBeDefined();
     const dir = editorConsole?.dir ?? '';
-    const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
-    // The bundle names the package and holds none of its code (its ASN.1 parser, its registration options).
-    expect(bundle).toContain('@simplewebauthn/server');
-    expect(bundle).not.toMatch(/generateRegistrationOptions\s*\(|asn1js/);
-    const lazy = join(dir, 'node_modules', '@simplewebauthn', 'server');
-    expect(JSON.parse(readFileSync(join(lazy, 'package.json'), 'utf8'))).toMatchObject({ type: 'module', main: 'index.mjs' });
-    // Node resolves the bare name from the bundle's folder to the copy beside it, and the copy works.
-    const probe = join(dir, 'probe-lazy.mjs');
-    writeFileSync(probe, "const m = await import('@simplewebauthn/server'); const o = await m.generateRegistrationOptions({ rpName: 'Appeal', rpID: 'example.org', userName: 'e@example.org' }); process.stdout.write(typeof o.challenge);");
+    // What a cold start loads: index.mjs and the chunks it imports statically, transitively.
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const [, path] of readFileSync(file, 'utf8').matchAll(/(?:^|[;}])import(?:[^'"()]*?from)?\s*["'](\.[^"']+)["']/g)) visit(join(dirname(file), path ?? ''));
+    };
+    visit(join(dir, 'index.mjs'));
+    const chunks = readdirSync(dir).filter((name) => name.endsWith('.mjs') && name !== 'index.mjs').map((name) => join(dir, name));
+    const webauthn = chunks.filter((file) => /generateRegistrationOptions|asn1js|AsnParser/.test(readFileSync(file, 'utf8')));
+    expect(webauthn.length).toBeGreaterThan(0);
+    for (const file of loaded) expect(readFileSync(file, 'utf8')).not.toMatch(/AsnParser|generateRegistrationOptions/);
+    // Every chunk loads from the deployed folder as Node finds it (relative imports, no node_modules beside it).
+    const probe = join(dir, 'probe-chunks.mjs');
+    writeFileSync(probe, `${webauthn.map((file) => `await import(${JSON.stringify(pathToFileURL(file).href)});`).join('\n')}\nprocess.stdout.write('loaded');`);
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, [probe], { cwd: tmpdir() });
-      expect(stdout).toBe('string');
+      const { stdout } = await promisify(execFile)(process.execPath, [probe], { cwd: tmpdir(), env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } });
+      expect(stdout).toBe('loaded');
     } finally {
       rmSync(probe, { force: true });
     }

@@ -1,6 +1,6 @@
 import type { AuditEntry, Editor, Passkey, Role, Session } from '../../functions/core/console/model.js';
 import type { AuditLog, Editors, NonceLedger, Passkeys, Sessions } from '../../functions/core/console/ports.js';
-import { relyingParty } from '../../functions/core/console/passkeys.js';
+import { relyingParty } from '../../functions/core/console/relying-party.js';
 import { MemoryDonorGifts, MemoryExportJobs, MemoryExportStore, MemoryTokens } from './admin-fakes.js';
 import { MemoryDashboardCounters } from './dashboard-fakes.js';
 import { MemoryCampaigns } from './donation-fakes.js';

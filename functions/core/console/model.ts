@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { EmailAddress } from '../shared/email-address.js';
-import { instant } from '../shared/schema.js';
+import { instant, onFirstUse } from '../shared/schema.js';
 import { LanguageCode } from '../subscriptions/model.js';
 
 /** The console's roles, each with all the rights of the one before it (API.md, "Editors and roles"). */
 export const ROLES = ['viewer', 'fundraiser', 'exporter', 'admin'] as const;
-export const Role = z.enum(ROLES);
+export const Role = onFirstUse(() => z.enum(ROLES));
 export type Role = z.infer<typeof Role>;
 
 /** True when `role` has at least the rights of `needed`. */
@@ -15,18 +15,18 @@ export const hasRole = (role: Role, needed: Role): boolean => ROLES.indexOf(role
  * A person who may use the console. `generation` counts "sign out everywhere": a session made under an older
  * generation is refused, so ending every session of an editor is one conditional write, effective at once.
  */
-export const Editor = z.object({
+export const Editor = onFirstUse(() => z.object({
   email: EmailAddress,
   role: Role,
   createdAt: instant(),
   /** The editor's language for the sign-in email and the console, when set (`editor add --lang`). */
   lang: z.optional(LanguageCode),
   generation: z.int().check(z.gte(0)),
-});
+}));
 export type Editor = z.infer<typeof Editor>;
 
 /** A signed-in browser. Its id is only in the cookie; the store keys it by the id's SHA-256. */
-export const Session = z.object({
+export const Session = onFirstUse(() => z.object({
   /** SHA-256 of the cookie's id, hex. */
   idHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   email: EmailAddress,
@@ -39,11 +39,11 @@ export const Session = z.object({
   method: z.enum(['link', 'passkey']),
   /** The browser, as its User-Agent named it (at most 200 characters), shown on the account page. */
   userAgent: z.optional(z.string().check(z.maxLength(200))),
-});
+}));
 export type Session = z.infer<typeof Session>;
 
 /** A passkey (WebAuthn credential) an editor added on the account page. */
-export const Passkey = z.object({
+export const Passkey = onFirstUse(() => z.object({
   /** The credential id, base64url. */
   id: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,1366}$/)),
   email: EmailAddress,
@@ -54,7 +54,7 @@ export const Passkey = z.object({
   transports: z.optional(z.array(z.string().check(z.maxLength(20))).check(z.maxLength(10))),
   createdAt: instant(),
   lastUsedAt: z.optional(instant()),
-});
+}));
 export type Passkey = z.infer<typeof Passkey>;
 
 /** The audit log's actions: API.md's list (`webhook.*`, `connector.*` and `experiment.*` come with their features). */
@@ -78,7 +78,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One entry of the audit log, as `GET /v1/admin/audit` shows it. */
-export const AuditEntry = z.object({
+export const AuditEntry = onFirstUse(() => z.object({
   at: instant(),
   /** The editor's address, `token:NAME` for an admin token, or `cli:USER` for the admin CLI. */
   actor: z.string().check(z.minLength(1), z.maxLength(320)),
@@ -87,5 +87,5 @@ export const AuditEntry = z.object({
   target: z.optional(z.string().check(z.maxLength(400))),
   /** Keyed hash of the client's IP (never the IP itself); absent for the CLI. */
   ipHash: z.optional(z.string()),
-});
+}));
 export type AuditEntry = z.infer<typeof AuditEntry>;

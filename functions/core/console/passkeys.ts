@@ -4,10 +4,11 @@ import { InvalidTokenError, ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
 import { limitClient } from '../shared/limits.js';
 import { openToken, sealToken } from '../shared/secrets.js';
-import { parse, safeParse } from '../shared/schema.js';
+import { parse, safeParse, onFirstUse } from '../shared/schema.js';
 import { recordAudit } from './audit.js';
 import { type Editor, Passkey } from './model.js';
 import type { Passkeys } from './ports.js';
+import type { RelyingParty } from './relying-party.js';
 import { type SignInDeps, signedIn } from './signin.js';
 
 // Passkeys (WebAuthn) with @simplewebauthn/server, loaded with the first passkey page or post rather than at cold
@@ -16,18 +17,6 @@ const webauthn = () => import('@simplewebauthn/server');
 
 /** How long a passkey ceremony may take, from the page to the post (the browser's own timeout is shorter). */
 const CEREMONY_SECONDS = 5 * 60;
-
-/** The relying party: the API's own origin, whose host name is the passkeys' scope. */
-export interface RelyingParty {
-  origin: string;
-  id: string;
-  name: string;
-}
-
-export const relyingParty = (apiBaseUrl: string, name: string): RelyingParty => {
-  const url = new URL(apiBaseUrl);
-  return { origin: url.origin, id: url.hostname, name };
-};
 
 export interface PasskeyDeps extends SignInDeps {
   passkeys: Passkeys;
@@ -38,7 +27,7 @@ export interface PasskeyDeps extends SignInDeps {
  * What a passkey form carries besides the browser's answer: the challenge, sealed with its purpose, its end and (to
  * add one) the editor, so that the page stores nothing; its single use is recorded when it is posted back.
  */
-const CeremonyState = z.object({ c: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)), x: z.int(), e: z.optional(z.string()) });
+const CeremonyState = onFirstUse(() => z.object({ c: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)), x: z.int(), e: z.optional(z.string()) }));
 
 const newCeremony = (deps: Pick<PasskeyDeps, 'keys' | 'clock'>, purpose: string, email?: string) => {
   const challenge = randomBytes(32).toString('base64url');
@@ -58,7 +47,7 @@ const takeCeremony = async (deps: Pick<PasskeyDeps, 'keys' | 'clock' | 'nonces'>
 };
 
 /** The browser's answer, as the console's script posts it: JSON of a PublicKeyCredential (base64url fields). */
-const CredentialJson = z.looseObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,1366}$/)), rawId: z.string(), type: z.literal('public-key'), response: z.looseObject({}) });
+const CredentialJson = onFirstUse(() => z.looseObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,1366}$/)), rawId: z.string(), type: z.literal('public-key'), response: z.looseObject({}) }));
 
 const credentialOf = (text: string) => {
   let json: unknown;

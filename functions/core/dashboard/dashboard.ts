@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import type { Clock } from '../shared/ports.js';
 import { type Day, dayOf, LIST_COUNTERS, type ListCounter, giftCounter } from './counters.js';
 import type { DashboardCounters } from './ports.js';
@@ -7,7 +8,7 @@ export const MAX_DAYS = 400;
 export const DEFAULT_DAYS = 30;
 
 /** `GET /v1/admin/dashboard?days=N`: N whole days, 1 to 400, ending today (UTC); 30 when absent. */
-export const DashboardQuery = z.object({
+export const DashboardQuery = onFirstUse(() => z.object({
   days: z._default(
     z.coerce.number({ error: `days must be a whole number from 1 to ${MAX_DAYS}.` }).check(
       z.int(`days must be a whole number from 1 to ${MAX_DAYS}.`),
@@ -16,7 +17,7 @@ export const DashboardQuery = z.object({
     ),
     DEFAULT_DAYS,
   ),
-});
+}));
 export type DashboardQuery = z.infer<typeof DashboardQuery>;
 
 /** Money by currency, in minor units: every currency the period saw, zeros included. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import { ValidationError } from '../shared/errors.js';
 import type { Language } from '../shared/i18n/index.js';
 import type { Client } from '../shared/model.js';
@@ -11,15 +12,15 @@ import { AttributionFields, SourceField } from '../experiments/attribution.js';
  * Where the reader of a donation link came from (API.md). A link must never lead to an error for these: a field we
  * cannot read is dropped.
  */
-export const DonateAttributionQuery = z.object({
+export const DonateAttributionQuery = onFirstUse(() => z.object({
   source: z.catch(SourceField, undefined),
   ...(Object.fromEntries(Object.entries(AttributionFields).map(([name, field]) => [name, z.catch(field, undefined)])) as {
     [K in keyof typeof AttributionFields]: z.ZodMiniCatch<(typeof AttributionFields)[K]>;
   }),
-});
+}));
 
 /** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
-export const DonateQuery = z.extend(DonateAttributionQuery, {
+export const DonateQuery = onFirstUse(() => z.extend(DonateAttributionQuery, {
   campaign: z.pipe(z.string({ error: 'The link names no campaign.' }), CampaignId),
   amount: z.optional(
     z.pipe(z.string().check(z.regex(/^\d{1,12}$/, 'The amount must be a whole number of minor units.')), z.transform(Number)),
@@ -37,7 +38,7 @@ export const DonateQuery = z.extend(DonateAttributionQuery, {
   /** The reader's language (the banner's and the chooser's forms carry it): the pages' and the gift's. */
   // A link must never lead to an error for its language: one we do not speak is no language (the browser's, then).
   lang: z.catch(RequestedLanguage, undefined),
-});
+}));
 export type DonateQuery = z.infer<typeof DonateQuery>;
 
 export const hasAmount = (query: DonateQuery) => query.amount !== undefined || query.custom_amount !== undefined;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import { ValidationError } from '../shared/errors.js';
 
 /**
@@ -29,7 +30,7 @@ const feeRateOf = (entry: string): [string, FeeRate] | undefined => {
  * `FEE_RATES`: each currency's fee as `currency:rate+fixed`, comma-separated (`usd:0.029+30,eur:0.015+25`): a rate
  * below 1 with at most 6 decimals, and the fixed part in the currency's minor units.
  */
-export const FeeRates = z.pipe(
+export const FeeRates = onFirstUse(() => z.pipe(
   z.string(),
   z.transform((text, ctx) => {
     const rates: Record<string, FeeRate> = {};
@@ -43,7 +44,7 @@ export const FeeRates = z.pipe(
     }
     return rates;
   }),
-);
+));
 export type FeeRates = z.infer<typeof FeeRates>;
 
 /** Stripe's standard card pricing in the default currencies; a stage sets its own account's with FEE_RATES. */

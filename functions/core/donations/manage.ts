@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import { inLanguage } from '../shared/i18n/index.js';
 import type { Clock } from '../shared/ports.js';
 import { type Keys, makeManageToken, readManageToken } from '../shared/secrets.js';
@@ -12,7 +13,7 @@ import type { Payments } from './ports.js';
 export const MANAGE_LINK_TTL_DAYS = 400;
 
 /** `GET /v1/donations/manage?token=T`. */
-export const ManageQuery = z.object({
+export const ManageQuery = onFirstUse(() => z.object({
   token: z
     .string({
       // A token given twice is read as a list (TokenQuery): say so.
@@ -22,7 +23,7 @@ export const ManageQuery = z.object({
           : 'This link is not valid: it has no token. It may have been copied incompletely.',
     })
     .check(z.maxLength(2048)),
-});
+}));
 
 /**
  * A link of ours to a donor's next page, in their language when it is known (`lang=xx`, see inLanguage), English

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { instant } from '../shared/schema.js';
+import { instant, onFirstUse } from '../shared/schema.js';
 import { type EmailAddress, hasControlCharacters } from '../shared/email-address.js';
 import { DomainError } from '../shared/errors.js';
 import { LANGUAGES, type Language } from '../shared/i18n/index.js';
@@ -9,9 +9,9 @@ import { Attribution, AttributionFields, SourceField } from '../experiments/attr
 export { RequestedLanguage };
 import { MAX_SHARDS } from '../subscriptions/counting.js';
 
-export const CurrencyCode = z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.'));
-export const CampaignId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.'));
-export const Frequency = z.enum(['once', 'monthly']);
+export const CurrencyCode = onFirstUse(() => z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.')));
+export const CampaignId = onFirstUse(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.')));
+export const Frequency = onFirstUse(() => z.enum(['once', 'monthly']));
 export type Frequency = z.infer<typeof Frequency>;
 
 export const CAMPAIGN_TITLE_MAX_LENGTH = 200;
@@ -22,7 +22,7 @@ export const TRIBUTE_NAME_MAX_LENGTH = 100;
  * A gift given in honour or in memory of someone: the name as the donor wrote it, one line (it goes on the receipt
  * and in the export), at most 100 characters.
  */
-export const Tribute = z.object({
+export const Tribute = onFirstUse(() => z.object({
   type: z.enum(['honour', 'memory'], { error: 'A tribute is "honour" or "memory".' }),
   name: z.pipe(
     z.string({ error: 'A tribute names someone.' }),
@@ -35,21 +35,21 @@ export const Tribute = z.object({
       ),
     ),
   ),
-});
+}));
 export type Tribute = z.infer<typeof Tribute>;
 
 /**
  * One step of a campaign's monthly ask: to a donor who chose at least `amount` once, the chooser offers `monthly`
  * a month instead. The highest `amount` at or below the chosen one applies (see upsellFor).
  */
-export const UpsellStep = z.object({ amount: z.int().check(z.positive()), monthly: z.int().check(z.positive()) });
+export const UpsellStep = onFirstUse(() => z.object({ amount: z.int().check(z.positive()), monthly: z.int().check(z.positive()) }));
 export type UpsellStep = z.infer<typeof UpsellStep>;
 
 /** A campaign's monthly ask, by ascending one-time amount, each amount once. */
-export const Upsell = z.array(UpsellStep).check(
+export const Upsell = onFirstUse(() => z.array(UpsellStep).check(
   z.maxLength(8),
   z.refine((steps) => steps.every((step, i) => i === 0 || (steps[i - 1]?.amount ?? 0) < step.amount), 'Upsell amounts must be given once each, smallest first.'),
-);
+));
 export type Upsell = z.infer<typeof Upsell>;
 
 /** The appeal's settings an admin may leave out: what a campaign made before they existed reads as. */
@@ -60,16 +60,16 @@ export const APPEAL_DEFAULTS = { defaultFrequency: 'once', thankDays: 90, snooze
  * receipt, so it is one line: no C0 or C1 control characters (CR, LF, tab...) and no U+2028/U+2029 line or
  * paragraph separators, which would break the Subject header or forge lines in the text part.
  */
-export const CampaignTitle = z
+export const CampaignTitle = onFirstUse(() => z
   .string()
   .check(
     z.minLength(1),
     z.maxLength(CAMPAIGN_TITLE_MAX_LENGTH),
     z.refine((s) => !hasControlCharacters(s), 'A campaign title must be one line: no line breaks or other control characters.'),
-  );
+  ));
 
 /** What an admin sets (the admin CLI's `campaign create`, the smoke test), as saveCampaign accepts it. */
-export const CampaignSettings = z.object({
+export const CampaignSettings = onFirstUse(() => z.object({
   id: CampaignId,
   title: CampaignTitle,
   currency: CurrencyCode,
@@ -86,11 +86,11 @@ export const CampaignSettings = z.object({
   thankDays: z.optional(z.int().check(z.gte(0), z.lte(3650))),
   /** Days the embed stays hidden after its close button (APPEAL_DEFAULTS when absent). */
   snoozeDays: z.optional(z.int().check(z.gte(0), z.lte(3650))),
-});
+}));
 export type CampaignSettings = z.infer<typeof CampaignSettings>;
 
 /** A campaign's settings (set by admins) and its totals (kept by the ledger, never written by admins). */
-export const Campaign = z.extend(CampaignSettings, {
+export const Campaign = onFirstUse(() => z.extend(CampaignSettings, {
   /**
    * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
    * second neither exceed one item's write rate nor collide in transactions.
@@ -103,7 +103,7 @@ export const Campaign = z.extend(CampaignSettings, {
   feesCovered: z.optional(z.int()),
   createdAt: instant(),
   updatedAt: instant(),
-});
+}));
 export type Campaign = z.infer<typeof Campaign>;
 
 /** The monthly amount a campaign offers instead of a one-time `amount`; undefined when no step applies. */
@@ -128,11 +128,11 @@ export class CampaignCurrencyLockedError extends DomainError {
 }
 
 /** The stored campaign without its totals. */
-export const CampaignRecord = z.omit(Campaign, { raised: true, donations: true, donors: true, feesCovered: true });
+export const CampaignRecord = onFirstUse(() => z.omit(Campaign, { raised: true, donations: true, donors: true, feesCovered: true }));
 export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
 /** What a gift has added to its campaign's totals so far (or, when `unassigned`, to the unassigned totals). */
-export const Contribution = z.object({
+export const Contribution = onFirstUse(() => z.object({
   raised: z.int(),
   donations: z.int(),
   donor: z.boolean(),
@@ -143,11 +143,11 @@ export const Contribution = z.object({
    * unknown, or takes another currency). A donor is never counted there.
    */
   unassigned: z.optional(z.literal(true)),
-});
+}));
 export type Contribution = z.infer<typeof Contribution>;
 
 /** One refund of a gift, by Stripe's refund id. A failed (or canceled) refund gives the money back for good. */
-export const Refund = z.object({ amount: z.int().check(z.gte(0)), failed: z.optional(z.literal(true)) });
+export const Refund = onFirstUse(() => z.object({ amount: z.int().check(z.gte(0)), failed: z.optional(z.literal(true)) }));
 export type Refund = z.infer<typeof Refund>;
 
 /** A refund as one Stripe event reports it. */
@@ -158,14 +158,14 @@ export interface RefundReport {
   failed: boolean;
 }
 
-export const GiftStatus = z.enum(['unknown', 'processing', 'paid', 'failed']);
+export const GiftStatus = onFirstUse(() => z.enum(['unknown', 'processing', 'paid', 'failed']));
 export type GiftStatus = z.infer<typeof GiftStatus>;
 
 /**
  * One payment, keyed by Stripe's payment intent id: a one-time gift, or one month of a monthly gift. Events about
  * it, in any order and any number of times, only ever move it forward.
  */
-export const Gift = z.object({
+export const Gift = onFirstUse(() => z.object({
   key: z.string(),
   status: GiftStatus,
   campaign: z.optional(z.string()),
@@ -220,7 +220,7 @@ export const Gift = z.object({
    * appeal's results and the attribution counters count these: what a page view led to.
    */
   firstPayment: z.optional(z.boolean()),
-});
+}));
 export type Gift = z.infer<typeof Gift>;
 
 export type DisputeState = 'open' | 'won' | 'lost';
@@ -295,10 +295,10 @@ export type PaymentEvent =
   | { kind: 'ignored'; reason: string };
 
 /** How Checkout is shown: Stripe's page (the default), or Stripe's embedded form in the page the donor is on. */
-export const CheckoutMode = z.enum(['redirect', 'embedded']);
+export const CheckoutMode = onFirstUse(() => z.enum(['redirect', 'embedded']));
 export type CheckoutMode = z.infer<typeof CheckoutMode>;
 
-export const CheckoutRequest = z.object({
+export const CheckoutRequest = onFirstUse(() => z.object({
   campaign: CampaignId,
   amount: z
     .number({ error: 'The amount must be a whole number of minor units.' })
@@ -323,5 +323,5 @@ export const CheckoutRequest = z.object({
   /** The page the gift was made from (its origin and path are kept) and where the reader came from (API.md). */
   source: SourceField,
   ...AttributionFields,
-});
+}));
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

@@ -4,9 +4,7 @@ import type { Brand } from '../shared/brand.js';
 import { homeButton, page } from '../shared/page-shell.js';
 import { speech } from '../shared/words.js';
 import { fillHtml, html, join } from '../shared/template.js';
-import { messagesOf } from '../shared/i18n/catalogue.js';
 import { formatAmount, formatCount } from '../shared/i18n/format.js';
-import { isLanguage } from '../shared/i18n/index.js';
 import { formatMoney, fractionDigits } from '../shared/money.js';
 
 /** Exact, without a needless ".00": $47.50 stays $47.50, $50,000.00 reads $50,000. */
@@ -16,13 +14,6 @@ export const exactMoney = (minor: number, currency: string) => {
     ? new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase(), minimumFractionDigits: 0 }).format(minor / 10 ** fractionDigits(currency))
     : formatMoney(minor, currency);
 };
-
-/**
- * A gift's amount as the thank-you page (and the receipt) words it: English with its cents ("$25.00"), other
- * languages in their own notation, exactly ("25 USD" in Ukrainian).
- */
-export const giftAmount = (lang: string | undefined, minor: number, currency: string) =>
-  isLanguage(lang) && lang !== 'en' ? formatAmount(messagesOf(lang).locale.numbers, minor, currency) : formatMoney(minor, currency);
 
 /**
  * The page's donation messages and its figures, with speech's `say` and `sayHtml`; `banner`, the words the embed's
@@ -223,7 +214,7 @@ const waysBack = (site: Brand, chooseUrl: string | undefined, label: string) => 
 /**
  * The page Checkout returns to. It thanks for a gift only once Stripe says the session is paid (a bank debit still
  * processing gets a page that says so and claims no receipt yet); an unpaid, unknown
- * or unreadable session gets a page that claims nothing. The amount comes written in the page's language (giftAmount).
+ * or unreadable session gets a page that claims nothing. The amount comes written in the page's language (thanks.ts: giftAmount).
  */
 export const donationThanksPage = (site: Brand, result: GiftOutcome = { status: 'unknown' }) => {
   const { m, sayHtml } = words(site);

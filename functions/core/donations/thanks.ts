@@ -1,7 +1,18 @@
 import type { Language } from '../shared/i18n/index.js';
 import type { DonationDeps } from './checkout.js';
 import { inDonorLanguage, manageLink } from './manage.js';
-import { type GiftOutcome, giftAmount } from './pages.js';
+import type { GiftOutcome } from './pages.js';
+import { messagesOf } from '../shared/i18n/catalogue.js';
+import { formatAmount } from '../shared/i18n/format.js';
+import { isLanguage } from '../shared/i18n/index.js';
+import { formatMoney } from '../shared/money.js';
+
+/**
+ * A gift's amount as the thank-you page (and the receipt) words it: English with its cents ("$25.00"), other
+ * languages in their own notation, exactly ("25 USD" in Ukrainian).
+ */
+export const giftAmount = (lang: string | undefined, minor: number, currency: string) =>
+  isLanguage(lang) && lang !== 'en' ? formatAmount(messagesOf(lang).locale.numbers, minor, currency) : formatMoney(minor, currency);
 
 /**
  * What the page Checkout returns to may say, as Stripe has the session now (the return URL alone proves nothing:

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
 import { LanguageCode } from '../subscriptions/model.js';
 
@@ -8,7 +9,7 @@ import { LanguageCode } from '../subscriptions/model.js';
  */
 
 /** A renewal that failed while Stripe will still retry it: once per invoice, with the link to change the card. */
-export const PaymentFailedIntent = z.object({
+export const PaymentFailedIntent = onFirstUse(() => z.object({
   kind: z.literal('payment-failed'),
   id: z.string(),
   /** The invoice that failed: the email's dedupe key (`payment-failed:<invoice>`). */
@@ -20,10 +21,10 @@ export const PaymentFailedIntent = z.object({
   /** The Stripe customer whose Customer Portal the email's signed link opens (no link without one). */
   customer: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
   lang: z.optional(LanguageCode),
-});
+}));
 
 /** A monthly gift Stripe ended for non-payment: once per subscription, with a way to give again. */
-export const MonthlyEndedIntent = z.object({
+export const MonthlyEndedIntent = onFirstUse(() => z.object({
   kind: z.literal('monthly-ended'),
   id: z.string(),
   /** The monthly gift's subscription: the email's dedupe key (`monthly-ended:<subscription>`). */
@@ -33,7 +34,7 @@ export const MonthlyEndedIntent = z.object({
   /** The campaign the "give again" link opens; the site's donation page without one. */
   campaign: z.optional(z.string()),
   lang: z.optional(LanguageCode),
-});
+}));
 
 export type PaymentFailedIntent = z.infer<typeof PaymentFailedIntent>;
 export type MonthlyEndedIntent = z.infer<typeof MonthlyEndedIntent>;

@@ -1,11 +1,13 @@
 import type { MailDeps } from '../mail/mail.js';
 import { deliverEmail } from '../mail/mail.js';
-import { reminderEmail } from '../mail/donor-emails.js';
 import { TransientError } from '../shared/errors.js';
 import { inLanguage } from '../shared/i18n/index.js';
 import { addDays, dateIn } from './calendar.js';
 import type { CampaignTitles, Reminder, ReminderStore } from './ports.js';
 import { makeReminderToken, REMINDER_GRACE_DAYS } from './reminders.js';
+
+/** The email's template, loaded with the first reminder due: most runs find none. */
+const donorEmails = () => import('../mail/donor-emails.js');
 
 // The reminders job, apart from the request side (reminders.ts) so that the public subscriptions function bundles
 // none of the mailer's send path.
@@ -29,11 +31,11 @@ export interface ReminderRun {
 }
 
 /** The email of one reminder: the link back to the appeal and the link that cancels every reminder to the address. */
-const renderReminder = (deps: ReminderJobDeps, reminder: Reminder, campaignTitle: string) => {
+const renderReminder = async (deps: ReminderJobDeps, reminder: Reminder, campaignTitle: string) => {
   const { apiBaseUrl, siteName, sender } = deps.settings;
   const donate = inLanguage(`${apiBaseUrl}/v1/donate?campaign=${encodeURIComponent(reminder.campaign)}`, reminder.lang);
   const unsubscribe = inLanguage(`${apiBaseUrl}/v1/reminders/unsubscribe?token=${makeReminderToken(deps.keys.token, reminder.email)}`, reminder.lang);
-  return reminderEmail({ to: reminder.email, siteName, sender, lang: reminder.lang, campaignTitle, donateUrl: donate, unsubscribeUrl: unsubscribe });
+  return (await donorEmails()).reminderEmail({ to: reminder.email, siteName, sender, lang: reminder.lang, campaignTitle, donateUrl: donate, unsubscribeUrl: unsubscribe });
 };
 
 /**
@@ -65,7 +67,7 @@ export const runDueReminders = async (deps: ReminderJobDeps, at: Date): Promise<
       }
       const dedupeKey = `reminder:${reminder.address}:${reminder.date}:${reminder.campaign}`;
       try {
-        const outcome = await deliverEmail(deps, renderReminder(deps, reminder, title), { dedupeKey });
+        const outcome = await deliverEmail(deps, await renderReminder(deps, reminder, title), { dedupeKey });
         run[outcome] += 1;
       } catch (error) {
         if (!(error instanceof TransientError)) throw error;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import { CampaignId, RequestedLanguage } from '../donations/model.js';
 import { addressKey, normalizeEmail } from '../shared/email-address.js';
 import { ValidationError } from '../shared/errors.js';
@@ -19,12 +20,12 @@ export const REMINDER_HOUR = 9;
 export const REMINDER_GRACE_DAYS = 3;
 
 /** `POST /v1/reminders`, JSON or form. */
-export const ReminderRequest = z.strictObject({
+export const ReminderRequest = onFirstUse(() => z.strictObject({
   email: z.string({ error: 'An email address is required.' }).check(z.maxLength(320, 'The email address is too long.')),
   campaign: z.pipe(z.string({ error: 'A campaign is required.' }), CampaignId),
   date: z.string({ error: 'A date is required, as YYYY-MM-DD.' }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD.')),
   lang: RequestedLanguage,
-});
+}));
 export type ReminderRequest = z.infer<typeof ReminderRequest>;
 
 export interface ReminderSettings {
@@ -78,7 +79,7 @@ export const requestReminder = async (deps: ReminderRequestDeps, input: Reminder
 /** Counts one request from a client against its limit, valid or not; throws RateLimitedError. */
 export const limitReminderClient = (deps: ReminderRequestDeps, client: Client) => limitClient(deps, deps.settings.limits.reminderClient, client);
 
-const ReminderTokenPayload = z.object({ e: z.string() });
+const ReminderTokenPayload = onFirstUse(() => z.object({ e: z.string() }));
 
 /** The link that cancels every reminder to an address: it never expires (RFC 8058 links must keep working). */
 export const makeReminderToken = (key: Buffer, email: string) => sealToken(key, 'reminders', { e: email });

@@ -1,11 +1,13 @@
 import type { Gift } from '../donations/model.js';
 import type { MailDeps } from '../mail/mail.js';
 import { deliverEmail } from '../mail/mail.js';
-import { statementEmail } from '../mail/donor-emails.js';
 import { addressKey } from '../shared/email-address.js';
 import { TransientError } from '../shared/errors.js';
 import { inLanguage } from '../shared/i18n/index.js';
 import { buildStatement, byDonor, createdRange, makeStatementToken, type StatementSettings } from './statements.js';
+
+/** The email's template, loaded with the first statement to send. */
+const donorEmails = () => import('../mail/donor-emails.js');
 
 /** The gifts of a tax year, by campaign, read from the donations index (never a scan). */
 export interface YearGifts {
@@ -55,7 +57,7 @@ export const sendStatements = async (deps: StatementJobDeps, year: number): Prom
     const lang = [...own].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).findLast((g) => g.lang)?.lang;
     const token = makeStatementToken(deps.keys.token, email, deps.clock.now());
     const statementUrl = inLanguage(`${apiBaseUrl}/v1/donations/statement?token=${token}&year=${year}`, lang);
-    const message = statementEmail({ to: email, siteName, sender, lang, statement, charityName, charityRegistration, statementUrl });
+    const message = (await donorEmails()).statementEmail({ to: email, siteName, sender, lang, statement, charityName, charityRegistration, statementUrl });
     try {
       run[await deliverEmail(deps, message, { dedupeKey: `statement:${addressKey(deps.keys, email)}:${year}` })] += 1;
     } catch (error) {

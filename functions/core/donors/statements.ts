@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import type { Gift } from '../donations/model.js';
 import { InvalidTokenError } from '../shared/errors.js';
 import { openToken, sealToken } from '../shared/secrets.js';
@@ -11,14 +12,14 @@ import { addDays, dateIn } from './calendar.js';
  */
 
 /** When a tax year begins: `01-01` (a calendar year) or `04-06` (the UK's, 6 April to 5 April). */
-export const TaxYearStart = z.enum(['01-01', '04-06']);
+export const TaxYearStart = onFirstUse(() => z.enum(['01-01', '04-06']));
 export type TaxYearStart = z.infer<typeof TaxYearStart>;
 
 /** A tax year as a person names it: the calendar year it begins in (`2026` from 04-06 is 6 April 2026 – 5 April 2027). */
-export const TaxYear = z.pipe(
+export const TaxYear = onFirstUse(() => z.pipe(
   z.union([z.string().check(z.regex(/^\d{4}$/, 'A year such as 2026.')), z.int()]),
   z.pipe(z.transform((v: string | number) => Number(v)), z.int().check(z.gte(2000, 'A year from 2000.'), z.lte(2999, 'A year before 3000.'))),
-);
+));
 
 export interface StatementSettings {
   taxYearStart: TaxYearStart;
@@ -110,7 +111,7 @@ export const byDonor = (gifts: Iterable<Gift>) => {
   return donors;
 };
 
-const StatementPayload = z.object({ e: z.string().check(z.minLength(3), z.maxLength(320)), x: z.int() });
+const StatementPayload = onFirstUse(() => z.object({ e: z.string().check(z.minLength(3), z.maxLength(320)), x: z.int() }));
 
 /** How long a statement link opens: through the next tax return and the one after. */
 export const STATEMENT_LINK_DAYS = 800;
@@ -129,10 +130,10 @@ export const readStatementToken = (key: Buffer, token: string, now: Date): strin
 };
 
 /** `GET /v1/donations/statement?token=T&year=Y` (other parameters, such as `lang`, are left to the page). */
-export const StatementQuery = z.object({
+export const StatementQuery = onFirstUse(() => z.object({
   token: z.string({ error: 'This link is not valid: it has no token. It may have been copied incompletely.' }).check(z.maxLength(2048)),
   year: TaxYear,
-});
+}));
 
 /** What the printable statement reads: the donor's gifts (never by a scan), campaign titles, the charity. */
 export interface StatementPageDeps {

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { OutboundRequestError } from '../shared/outbound-http.js';
 import type { Clock } from '../shared/ports.js';
-import { instant } from '../shared/schema.js';
+import { instant, onFirstUse } from '../shared/schema.js';
 import type { WebhookEndpoint } from './endpoint.js';
 import { EventSelection } from './model.js';
 import type { Delivery, DeliveryLog, DeliveryQueue, WebhookEndpoints } from './ports.js';
@@ -21,28 +21,28 @@ export interface WebhookAdminDeps {
   checkUrl: (url: string) => Promise<unknown>;
 }
 
-export const WebhookId = z.string().check(z.regex(/^wh_[a-f0-9]{16}$/));
-export const DeliveryId = z.string().check(z.regex(/^msg_[a-f0-9]{32}$/));
+export const WebhookId = onFirstUse(() => z.string().check(z.regex(/^wh_[a-f0-9]{16}$/)));
+export const DeliveryId = onFirstUse(() => z.string().check(z.regex(/^msg_[a-f0-9]{32}$/)));
 export const UNKNOWN_WEBHOOK = 'There is no webhook endpoint with this id.';
 
 /** `events` as a list, or as the CLI's comma-separated text. */
-const EventList = z.pipe(
+const EventList = onFirstUse(() => z.pipe(
   z.transform((value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value)),
   EventSelection,
-);
+));
 
-export const NewWebhook = z.strictObject({
+export const NewWebhook = onFirstUse(() => z.strictObject({
   url: z.string().check(z.minLength(1), z.maxLength(2048)),
   events: EventList,
   description: z.optional(z.string().check(z.maxLength(200))),
-});
+}));
 export type NewWebhook = z.infer<typeof NewWebhook>;
 
-export const ReplayRequest = z.strictObject({ since: instant() });
+export const ReplayRequest = onFirstUse(() => z.strictObject({ since: instant() }));
 
-export const DeliveriesQuery = z.object({
+export const DeliveriesQuery = onFirstUse(() => z.object({
   limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(1000))), 100),
-});
+}));
 
 /** A delivery as the log shows it (API.md): newest first, with its attempt, status, the answer's status and time. */
 export const deliveryView = (d: Delivery) => ({

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { Gift } from '../donations/model.js';
 import type { Language } from '../shared/i18n/index.js';
-import { safeParse } from '../shared/schema.js';
+import { safeParse, onFirstUse } from '../shared/schema.js';
 import { Subscriber } from '../subscriptions/model.js';
 import type { DonationEventData, EventType, SubscriberEventData } from './model.js';
 
@@ -86,7 +86,7 @@ const subscriberChange = (change: ItemChange, language: Language): Derived[] => 
   return [{ kind: 'event', type, material: `${change.pk}|${type}|${after.version}`, timestamp: after.updatedAt, data, email: after.email }];
 };
 
-const SuppressionItem = z.object({ reason: z.string() });
+const SuppressionItem = onFirstUse(() => z.object({ reason: z.string() }));
 
 /** An erase of an address that may have no subscriber (a donor): its marker is what tells it, by the keyed hash. */
 const suppressionChange = (change: ItemChange): Derived[] => {
@@ -152,7 +152,7 @@ const giftChange = (change: ItemChange): Derived[] => {
   return out;
 };
 
-const MonthlyItem = z.object({ status: z.string(), updatedAt: z.optional(z.string()), endedAt: z.optional(z.string()) });
+const MonthlyItem = onFirstUse(() => z.object({ status: z.string(), updatedAt: z.optional(z.string()), endedAt: z.optional(z.string()) }));
 
 const monthlyChange = (change: ItemChange): Derived[] => {
   const before = change.old && safeParse(MonthlyItem, change.old);

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { instant } from '../shared/schema.js';
+import { instant, onFirstUse } from '../shared/schema.js';
 import { EventSelection } from './model.js';
 import { EndpointSecrets } from './signing.js';
 
 /** A newsroom's webhook endpoint: where its events go, which ones, and the secrets that sign them. */
-export const WebhookEndpoint = z.extend(EndpointSecrets, {
+export const WebhookEndpoint = onFirstUse(() => z.extend(EndpointSecrets, {
   id: z.string().check(z.minLength(1)),
   url: z.string(),
   events: EventSelection,
@@ -14,5 +14,5 @@ export const WebhookEndpoint = z.extend(EndpointSecrets, {
   disabledAt: z.optional(instant()),
   /** The first failure since the last success. */
   failingSince: z.optional(instant()),
-});
+}));
 export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;

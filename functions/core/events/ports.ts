@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { instant } from '../shared/schema.js';
+import { instant, onFirstUse } from '../shared/schema.js';
 import type { WebhookEndpoint } from './endpoint.js';
 import { type DonationEventData, EventType, type WebhookEvent } from './model.js';
 import type { EndpointSecrets } from './signing.js';
 
 /** Why a delivery failed for good without (another) attempt: its endpoint went, or its event can no longer be told. */
-export const DeliveryStop = z.enum(['endpoint_removed', 'endpoint_disabled', 'event_gone']);
+export const DeliveryStop = onFirstUse(() => z.enum(['endpoint_removed', 'endpoint_disabled', 'event_gone']));
 
 /**
  * One event to one endpoint, and what became of it: the delivery log's line. It holds ids and outcomes, never the
@@ -13,7 +13,7 @@ export const DeliveryStop = z.enum(['endpoint_removed', 'endpoint_disabled', 'ev
  * `id` is the `webhook-id` every attempt carries. `generation` grows with each manual retry or replay: a queued
  * attempt of an earlier generation is dropped.
  */
-export const Delivery = z.object({
+export const Delivery = onFirstUse(() => z.object({
   id: z.string(),
   webhookId: z.string(),
   eventId: z.string(),
@@ -29,7 +29,7 @@ export const Delivery = z.object({
   responseStatus: z.optional(z.int()),
   latencyMs: z.optional(z.int()),
   error: z.optional(z.enum(['status', 'timeout', 'network', 'forbidden_target', 'endpoint_removed', 'endpoint_disabled', 'event_gone'])),
-});
+}));
 export type Delivery = z.infer<typeof Delivery>;
 
 /** What one attempt (or a stop) wrote to a delivery. */

@@ -1,14 +1,15 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import type { Clock } from '../shared/ports.js';
 import { ATTRIBUTION_MAX_DAYS, ATTRIBUTION_TOP, type AttributionCounters, type AttributionKey, type AttributionRow } from './attribution-counts.js';
 
 /** `GET /v1/admin/attribution`'s query: `days`, 1 to 90, 30 unless asked. */
-export const AttributionQuery = z.object({
+export const AttributionQuery = onFirstUse(() => z.object({
   days: z._default(
     z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'A whole number of days.')), z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(ATTRIBUTION_MAX_DAYS)))),
     30,
   ),
-});
+}));
 
 /** Most first: by what a page led to (signups and gifts), then by its confirmations. */
 const rank = (a: AttributionRow, b: AttributionRow) => b.signups + b.gifts - (a.signups + a.gifts) || b.confirmations - a.confirmations;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import { hasControlCharacters } from '../shared/email-address.js';
 
 /**
@@ -9,11 +10,11 @@ import { hasControlCharacters } from '../shared/email-address.js';
  */
 
 /** A variant's id: what an event, a checkout and a signup name it by. */
-export const VariantId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'Lowercase letters, digits and dashes, at most 40.'));
+export const VariantId = onFirstUse(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'Lowercase letters, digits and dashes, at most 40.')));
 export type VariantId = z.infer<typeof VariantId>;
 
 export const COMPONENTS = ['banner', 'form', 'chooser', 'link', 'email', 'upsell', 'reminder'] as const;
-export const Component = z.enum(COMPONENTS);
+export const Component = onFirstUse(() => z.enum(COMPONENTS));
 export type Component = z.infer<typeof Component>;
 
 export const UTM_MAX_LENGTH = 100;
@@ -23,7 +24,7 @@ export const SOURCE_MAX_LENGTH = 2000;
 const ORIGIN_MAX_LENGTH = 300;
 
 /** What a signup or gift keeps of its origin. Every field optional: a hand-made link carries none. */
-export const Attribution = z.object({
+export const Attribution = onFirstUse(() => z.object({
   source: z.optional(z.string().check(z.maxLength(SOURCE_MAX_LENGTH))),
   referrer: z.optional(z.string().check(z.maxLength(ORIGIN_MAX_LENGTH))),
   utmSource: z.optional(z.string().check(z.maxLength(UTM_MAX_LENGTH))),
@@ -33,7 +34,7 @@ export const Attribution = z.object({
   utmTerm: z.optional(z.string().check(z.maxLength(UTM_MAX_LENGTH))),
   component: z.optional(Component),
   variant: z.optional(VariantId),
-});
+}));
 export type Attribution = z.infer<typeof Attribution>;
 
 const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
@@ -52,7 +53,7 @@ export const originOf = (url: string): string | undefined => (isHttpUrl(url) ? n
 const blank = (s: string) => s.trim() === '';
 
 /** One UTM field: one line, at most 100 characters, blank as absent. */
-const utm = z.optional(
+const utm = onFirstUse(() => z.optional(
   z.pipe(
     z.string().check(
       z.maxLength(UTM_MAX_LENGTH, `At most ${UTM_MAX_LENGTH} characters.`),
@@ -60,10 +61,10 @@ const utm = z.optional(
     ),
     z.transform((s) => (blank(s) ? undefined : s.trim())),
   ),
-);
+));
 
 /** `source`: an http(s) URL, kept as its origin and path. */
-export const SourceField = z.optional(
+export const SourceField = onFirstUse(() => z.optional(
   z.pipe(
     z.string().check(
       z.maxLength(2048, 'At most 2048 characters.'),
@@ -71,7 +72,7 @@ export const SourceField = z.optional(
     ),
     z.transform((s) => (blank(s) ? undefined : pageOf(s.trim()))),
   ),
-);
+));
 
 /**
  * The attribution fields a request may carry (API.md), as sent: snake_case, each optional. Only the referrer's

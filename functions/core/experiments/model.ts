@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { onFirstUse } from '../shared/schema.js';
 import { CampaignId, Frequency } from '../donations/model.js';
 import { VariantId } from './attribution.js';
 
@@ -12,7 +13,7 @@ export { VariantId } from './attribution.js';
  * One version of a campaign's appeal, shown to a share of page views set by its weight (relative to the others').
  * What it leaves out is the campaign's own (the control has nothing but its weight).
  */
-export const Variant = z.object({
+export const Variant = onFirstUse(() => z.object({
   id: VariantId,
   /** 0: shown to nobody (an experiment that has ended keeps its other variants at 0, and their results). */
   weight: z.number().check(z.gte(0), z.lte(1000)),
@@ -20,14 +21,14 @@ export const Variant = z.object({
   ask: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
   amounts: z.optional(z.array(z.int().check(z.gte(100), z.lte(100_000_000))).check(z.minLength(1), z.maxLength(6))),
   frequency: z.optional(Frequency),
-});
+}));
 export type Variant = z.infer<typeof Variant>;
 
 /**
  * How page views are shared among the variants: by their set weights, or by Thompson sampling over the results
  * so far (each variant shown as often as it is likely to be the best; a variant at weight 0 stays out).
  */
-export const Allocation = z.enum(['weights', 'thompson']);
+export const Allocation = onFirstUse(() => z.enum(['weights', 'thompson']));
 export type Allocation = z.infer<typeof Allocation>;
 
 /** A campaign's experiment: its variants, the control always among them (weight 1 unless set). */
@@ -40,27 +41,27 @@ export interface Experiment {
   allocation?: Allocation | undefined;
 }
 
-export const EventType = z.enum(['view', 'click']);
+export const EventType = onFirstUse(() => z.enum(['view', 'click']));
 export type EventType = z.infer<typeof EventType>;
 
 /**
  * `POST /v1/events`: what the embed sends by `navigator.sendBeacon`. Nothing else: no address, no identifier, and
  * any other field is refused (the contract's 400), so the route cannot become a channel for anything more.
  */
-export const EventRequest = z.strictObject({
+export const EventRequest = onFirstUse(() => z.strictObject({
   type: EventType,
   campaign: CampaignId,
   variant: VariantId,
-});
+}));
 export type EventRequest = z.infer<typeof EventRequest>;
 
 /** One counted event as it travels from the events function to the counter, with the UTC day it happened on. */
-export const CountedEvent = z.strictObject({
+export const CountedEvent = onFirstUse(() => z.strictObject({
   type: EventType,
   campaign: CampaignId,
   variant: VariantId,
   day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
-});
+}));
 export type CountedEvent = z.infer<typeof CountedEvent>;
 
 /** Counts to add for one campaign on one day: `<type>:<variant>` → how many. */

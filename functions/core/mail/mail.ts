@@ -5,13 +5,15 @@ import type { MailLedger, Mailer } from './ports.js';
 import type { SubscriberRepository } from '../subscriptions/ports.js';
 import type { Keys } from '../shared/secrets.js';
 import { addressKey } from '../shared/email-address.js';
-import { consoleSignInEmail, receiptEmail, welcomeEmail } from './emails.js';
 import type { Editors } from '../console/ports.js';
 import { SIGNIN_LINK_SECONDS, signInLink } from '../console/signin.js';
-import { monthlyEndedEmail, paymentFailedEmail } from './donor-emails.js';
 import { inLanguage } from '../shared/i18n/index.js';
 import { manageLink } from '../donations/manage.js';
 import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
+
+// The emails' templates, loaded with the first email of each kind: a cold start that sends none loads none.
+const emails = () => import('./emails.js');
+const donorEmails = () => import('./donor-emails.js');
 
 /** What the mail worker renders with: the mailing-list settings (site name, API base URL for links) and the charity. */
 export interface MailSettings extends SubscriptionSettings {
@@ -80,9 +82,9 @@ export const deliverEmail = async (deps: MailDeps, email: OutgoingEmail, options
   return 'sent';
 };
 
-const renderReceipt = (deps: MailDeps, gift: ReceiptGift): OutgoingEmail => {
+const renderReceipt = async (deps: MailDeps, gift: ReceiptGift): Promise<OutgoingEmail> => {
   const { settings } = deps;
-  return receiptEmail({
+  return (await emails()).receiptEmail({
     to: gift.email,
     name: gift.name,
     siteName: settings.siteName,
@@ -134,7 +136,7 @@ export const processMailJob = async (deps: MailDeps, job: MailIntent): Promise<s
         job,
       );
     case 'welcome': {
-      const email = welcomeEmail({
+      const email = (await emails()).welcomeEmail({
         siteName: deps.settings.siteName,
         sender: deps.settings.sender,
         to: job.email,
@@ -145,13 +147,13 @@ export const processMailJob = async (deps: MailDeps, job: MailIntent): Promise<s
       return deliverEmail(deps, email, { dedupeKey });
     }
     case 'receipt':
-      return deliverEmail(deps, renderReceipt(deps, job.gift), { dedupeKey, isReceipt: true });
+      return deliverEmail(deps, await renderReceipt(deps, job.gift), { dedupeKey, isReceipt: true });
     case 'console-signin': {
       // Only an editor gets a link; for any other address the request ends here, unanswered, as it began.
       const editor = await deps.editors.get(job.email);
       if (!editor) return 'skipped';
       const lang = editor.lang ?? job.lang;
-      const email = consoleSignInEmail({
+      const email = (await emails()).consoleSignInEmail({
         siteName: deps.settings.siteName,
         sender: deps.settings.sender,
         to: editor.email,
@@ -165,7 +167,7 @@ export const processMailJob = async (deps: MailDeps, job: MailIntent): Promise<s
     // About the donor's own gift, like a receipt: to an erased address too, never to a bounced or complaining one.
     case 'payment-failed': {
       const { settings } = deps;
-      const email = paymentFailedEmail({
+      const email = (await donorEmails()).paymentFailedEmail({
         to: job.email,
         siteName: settings.siteName,
         sender: settings.sender,
@@ -180,7 +182,7 @@ export const processMailJob = async (deps: MailDeps, job: MailIntent): Promise<s
     case 'monthly-ended': {
       const { settings } = deps;
       const page = job.campaign ? `${settings.apiBaseUrl}/v1/donate?campaign=${encodeURIComponent(job.campaign)}&frequency=monthly` : settings.sender?.siteUrl ?? settings.apiBaseUrl;
-      const email = monthlyEndedEmail({
+      const email = (await donorEmails()).monthlyEndedEmail({
         to: job.email,
         siteName: settings.siteName,
         sender: settings.sender,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { instant } from '../shared/schema.js';
+import { instant, onFirstUse } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
 import { LanguageCode, SignupRequest } from '../subscriptions/model.js';
 import { MonthlyEndedIntent, PaymentFailedIntent } from '../donors/intents.js';
@@ -15,7 +15,7 @@ export interface OutgoingEmail {
 }
 
 /** What a receipt says about one counted payment: the facts of the gift, not its wording. */
-export const ReceiptGift = z.object({
+export const ReceiptGift = onFirstUse(() => z.object({
   /** The payment intent id: the receipt's reference and its dedupe key (`receipt:<reference>`). */
   reference: z.string().check(z.minLength(1)),
   email: EmailAddress,
@@ -36,7 +36,7 @@ export const ReceiptGift = z.object({
   feeCovered: z.optional(z.int().check(z.gte(0))),
   /** In honour or in memory of someone, as the donor wrote it. */
   tribute: z.optional(Tribute),
-});
+}));
 
 export type ReceiptGift = z.infer<typeof ReceiptGift>;
 
@@ -44,7 +44,7 @@ export type ReceiptGift = z.infer<typeof ReceiptGift>;
  * What producers put on the mail queue: an intent, rendered by the mail worker (which holds the templates and
  * the settings they need), so that every email leaves through one path and a slow SES never slows a request.
  */
-export const MailIntent = z.discriminatedUnion('kind', [
+export const MailIntent = onFirstUse(() => z.discriminatedUnion('kind', [
   /** Apply a signup and send what it calls for (a confirmation or an "already subscribed" note). */
   z.object({ kind: z.literal('signup'), id: z.string(), request: SignupRequest }),
   /** Welcome a confirmed subscriber, once per opt-in round. */
@@ -60,6 +60,6 @@ export const MailIntent = z.discriminatedUnion('kind', [
   PaymentFailedIntent,
   /** Tell a monthly donor that Stripe ended their gift for non-payment, once per subscription. */
   MonthlyEndedIntent,
-]);
+]));
 
 export type MailIntent = z.infer<typeof MailIntent>;

@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import * as z from 'zod/mini';
+import { onFirstUse } from './schema.js';
 import { ValidationError } from './errors.js';
 import { type Keys, keyedHash } from './secrets.js';
 
@@ -42,7 +43,7 @@ const canonical = (raw: string): { email: string } | { problem: string } => {
  * (ASCII) form. Every address that enters the product (a signup, a donor's from Stripe, SES feedback, an admin
  * request, a queue message) goes through it, so one mailbox has one form, one subscriber and one keyed hash.
  */
-export const EmailAddress = z.pipe(
+export const EmailAddress = onFirstUse(() => z.pipe(
   z.string(),
   z.transform((raw, ctx) => {
     const result = canonical(raw);
@@ -50,7 +51,7 @@ export const EmailAddress = z.pipe(
     ctx.issues.push({ code: 'custom', message: result.problem, input: raw });
     return z.NEVER;
   }),
-);
+));
 export type EmailAddress = z.infer<typeof EmailAddress>;
 
 /**

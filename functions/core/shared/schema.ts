@@ -69,3 +69,31 @@ export const instant = () =>
 
 /** An absolute http(s) URL. */
 export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'Not an absolute http(s) URL.' });
+
+/**
+ * A module-level schema built the first time something uses it (a parse, or a schema built from it), not when its
+ * module loads. A function's bundle holds the schemas of every route and item it may meet, hundreds of zod
+ * objects, and building them all cost a few milliseconds of every cold start (`npm run bench:bundles`), most for
+ * schemas that cold start never uses. The value stands in for the schema everywhere: every property read, the
+ * checks zod makes (`instanceof` reads `_zod`), its prototype and its keys come from the schema, built once.
+ * The configuration schemas are not wrapped: every cold start parses them.
+ */
+export const onFirstUse = <T extends object>(build: () => T): T => {
+  let built: T | undefined;
+  const schema = () => {
+    built ??= build();
+    return built;
+  };
+  return new Proxy({} as T, {
+    get: (_, key) => Reflect.get(schema(), key, schema()),
+    set: (_, key, value) => Reflect.set(schema(), key, value),
+    has: (_, key) => Reflect.has(schema(), key),
+    ownKeys: () => Reflect.ownKeys(schema()),
+    // Reported configurable, as the proxy's own (empty) target requires of a property it does not have.
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(schema(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+    getPrototypeOf: () => Reflect.getPrototypeOf(schema()),
+  });
+};

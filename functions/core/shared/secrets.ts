@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { safeParse, type Schema } from './schema.js';
+import { safeParse, type Schema, onFirstUse } from './schema.js';
 import { InvalidTokenError } from './errors.js';
 
 /** Keys derived from the one signing secret kept in Secrets Manager; each has a single purpose. */
@@ -56,8 +56,8 @@ export const openToken = <T>(key: Buffer, purpose: string, token: string, schema
 };
 
 /** `q`: the signup request the link confirms. */
-const ConfirmPayload = z.object({ e: z.string(), r: z.string(), q: z.string(), x: z.int(), n: z.string() });
-const UnsubscribePayload = z.object({ e: z.string() });
+const ConfirmPayload = onFirstUse(() => z.object({ e: z.string(), r: z.string(), q: z.string(), x: z.int(), n: z.string() }));
+const UnsubscribePayload = onFirstUse(() => z.object({ e: z.string() }));
 
 export interface ConfirmToken {
   email: string;
@@ -96,7 +96,7 @@ export const makeUnsubscribeToken = (key: Buffer, email: string): string =>
 export const readUnsubscribeToken = (key: Buffer, token: string): string =>
   openToken(key, 'unsubscribe', token, UnsubscribePayload).e;
 
-const ManagePayload = z.object({ c: z.string().check(z.minLength(1), z.maxLength(255)), x: z.int() });
+const ManagePayload = onFirstUse(() => z.object({ c: z.string().check(z.minLength(1), z.maxLength(255)), x: z.int() }));
 
 export interface ManageToken {
   /** The Stripe customer whose Customer Portal the link opens. */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { blankAsAbsent, instant } from '../shared/schema.js';
+import { blankAsAbsent, instant, onFirstUse } from '../shared/schema.js';
 import { EmailAddress, hasControlCharacters } from '../shared/email-address.js';
 import { LANGUAGES } from '../shared/i18n/index.js';
 import { Attribution } from '../experiments/attribution.js';
@@ -11,13 +11,13 @@ export const NAME_MAX_LENGTH = 100;
  * U+2029), at most 100 characters. The one rule for every path a name comes in by. The signup form refuses a
  * name that breaks it (the reader can fix it); a name from elsewhere is fitted to it with toPersonName.
  */
-export const PersonName = z
+export const PersonName = onFirstUse(() => z
   .string()
   .check(
     z.trim(),
     z.maxLength(NAME_MAX_LENGTH, `At most ${NAME_MAX_LENGTH} characters.`),
     z.refine((s) => !hasControlCharacters(s), 'Control characters are not allowed.'),
-  );
+  ));
 
 /**
  * Fits a name nobody can correct any more (a donor's name from the payment provider, a queued job) to
@@ -36,13 +36,13 @@ export const toPersonName = (raw: string | undefined): string | undefined => {
  * A reader's language, one of ours (functions/core/shared/i18n): stored with a subscriber, carried by a signup
  * request and by the mail intents, so that every page and email speaks it.
  */
-export const LanguageCode = z.enum(LANGUAGES);
+export const LanguageCode = onFirstUse(() => z.enum(LANGUAGES));
 
 /**
  * `lang` as a request sends it (a form, a JSON body, a link): one of ours by its tag or a regional one ("uk",
  * "uk-UA"); blank is absent (a site's own form with an empty field); any other is refused (400 `invalid_field`).
  */
-export const RequestedLanguage = blankAsAbsent(
+export const RequestedLanguage = onFirstUse(() => blankAsAbsent(
   z.pipe(
     z.string().check(z.maxLength(35)),
     z.pipe(
@@ -50,28 +50,28 @@ export const RequestedLanguage = blankAsAbsent(
       LanguageCode,
     ),
   ),
-);
+));
 
 /** A mailing list's id, as configured and as sent by the signup form. */
-export const ListId = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.'));
+export const ListId = onFirstUse(() => z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.')));
 
-export const SubscriberStatus = z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']);
+export const SubscriberStatus = onFirstUse(() => z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']));
 
 export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 
 /** What we keep as proof of consent, once for the signup and once for the confirmation. */
-export const ConsentEvent = z.object({
+export const ConsentEvent = onFirstUse(() => z.object({
   at: instant(),
   source: z.optional(z.string()),
   wordingVersion: z.string(),
   userAgent: z.optional(z.string()),
   ipHash: z.optional(z.string()),
   origin: z.optional(z.enum(['form', 'donation'])),
-});
+}));
 
 export type ConsentEvent = z.infer<typeof ConsentEvent>;
 
-export const SignupMail = z.enum(['confirmation', 'already_subscribed', 'none']);
+export const SignupMail = onFirstUse(() => z.enum(['confirmation', 'already_subscribed', 'none']));
 
 export type SignupMail = z.infer<typeof SignupMail>;
 
@@ -82,7 +82,7 @@ export const MAX_PENDING_REQUESTS = 5;
  * One signup request of a pending address that was sent its own confirmation link, kept under its id (the
  * signup job's id, which the link carries): the link confirms exactly these lists, this name, this consent.
  */
-export const PendingRequest = z.object({
+export const PendingRequest = onFirstUse(() => z.object({
   id: z.string(),
   name: z.optional(z.string()),
   lists: z.array(z.string()),
@@ -92,11 +92,11 @@ export const PendingRequest = z.object({
   consent: ConsentEvent,
   /** Where the request came from besides its page (`source`): the referrer, UTM fields, component, variant. */
   attribution: z.optional(Attribution),
-});
+}));
 
 export type PendingRequest = z.infer<typeof PendingRequest>;
 
-export const Subscriber = z.object({
+export const Subscriber = onFirstUse(() => z.object({
   email: z.string(),
   name: z.optional(z.string()),
   status: SubscriberStatus,
@@ -125,11 +125,11 @@ export const Subscriber = z.object({
   version: z.int().check(z.gte(0)),
   /** Where the signup came from besides its page (`source`): the referrer, UTM fields, component, variant. */
   attribution: z.optional(Attribution),
-});
+}));
 
 export type Subscriber = z.infer<typeof Subscriber>;
 
-export const SignupRequest = z.object({
+export const SignupRequest = onFirstUse(() => z.object({
   email: EmailAddress,
   /** Fitted to PersonName, not refused: a job on the queue must not be lost for its name. */
   name: z.pipe(z.optional(z.string()), z.transform(toPersonName)),
@@ -143,6 +143,6 @@ export const SignupRequest = z.object({
   consent: ConsentEvent,
   /** Where the signup came from besides its page (`source`); absent on jobs queued before it was kept. */
   attribution: z.optional(Attribution),
-});
+}));
 
 export type SignupRequest = z.infer<typeof SignupRequest>;

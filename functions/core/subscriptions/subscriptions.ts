@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { alreadySubscribedEmail, confirmationEmail, type MailSender } from '../mail/emails.js';
+import { onFirstUse } from '../shared/schema.js';
+import type { MailSender } from '../mail/emails.js';
 import { addressKey, hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
 import { InvalidTokenError, ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
@@ -31,6 +32,9 @@ import {
   readConfirmToken,
   readUnsubscribeToken,
 } from '../shared/secrets.js';
+
+/** The emails' templates, loaded by the mail worker with its first signup email, never by the signup API. */
+const emails = () => import('../mail/emails.js');
 
 export interface SubscriptionSettings {
   siteName: string;
@@ -80,7 +84,7 @@ const optionalText = (max: number) =>
 export const isListsField = (name: string) => /^lists(\[\d*\])?$/.test(name);
 
 /** The body of `POST /v1/subscriptions`, JSON or form. */
-export const SubscribeRequest = z.pipe(
+export const SubscribeRequest = onFirstUse(() => z.pipe(
   // Every lists field gathered into `lists`; any other bracketed name is refused at that name (400 invalid_field):
   // we read no nested fields, and one dropped without a word would sign the reader up to something else (a list
   // sent as `lists[news]`: the default list instead).
@@ -106,7 +110,7 @@ export const SubscribeRequest = z.pipe(
     website: z.optional(z.string().check(z.maxLength(2048))),
     ...AttributionFields,
   }),
-);
+));
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
 const consentEvent = (deps: SubscriptionDeps, client: Client, source: string | undefined): ConsentEvent => ({
@@ -269,9 +273,9 @@ export const processSignup = async (
     const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
     // The link confirms this job's request (kept under the job's id): a redelivered job replays the same link.
     const confirmUrl = link.confirmUrl(subscriber.round, job.id);
-    await deps.send(confirmationEmail({ ...context, confirmUrl, validDays }), mail);
+    await deps.send((await emails()).confirmationEmail({ ...context, confirmUrl, validDays }), mail);
   } else if (mail === 'already_subscribed') {
-    await deps.send(alreadySubscribedEmail(context), mail);
+    await deps.send((await emails()).alreadySubscribedEmail(context), mail);
   }
   if (mail !== 'none') await markMailed(deps, subscriber.email);
   return mail;
@@ -349,17 +353,17 @@ export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string
 };
 
 /** A link token in a query string: present and of a sane length; its content is checked by the use case. */
-export const TokenQuery = z.object({
+export const TokenQuery = onFirstUse(() => z.object({
   // A token given twice (a link pasted into itself, a tool that appended it again) is read as a list: say so.
   token: z
     .string({ error: (issue) => (Array.isArray(issue.input) ? 'The link has more than one token.' : 'The link is missing its token.') })
     .check(z.minLength(1, 'The link is missing its token.'), z.maxLength(4096)),
-});
+}));
 
 /**
  * The body of an unsubscribe POST: RFC 8058's `List-Unsubscribe=One-Click` from a mail client, or nothing (the
  * page's button). Other fields are ignored; the token in the query string is what authenticates.
  */
-export const OneClickBody = z.object({
+export const OneClickBody = onFirstUse(() => z.object({
   'List-Unsubscribe': z.optional(z.enum(['One-Click'], { error: 'RFC 8058 expects List-Unsubscribe=One-Click.' })),
-});
+}));

@@ -15,11 +15,13 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../core/shared/errors.js';
-import { errorPage } from '../../core/shared/pages.js';
 import { logger } from '../logger.js';
 import { siteFor } from './language.js';
 import type { HttpRequest } from './request.js';
 import { type HttpResponse, html, json } from './responses.js';
+
+/** The error page and the page templates, loaded with the first error a browser gets, never for JSON. */
+const pages = () => import('../../core/shared/pages.js');
 
 const errorBody = (error: DomainError) => ({
   error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
@@ -61,7 +63,7 @@ export const statusOf = (error: unknown): number => {
  * Maps any thrown value to the contract's error response: JSON, or an error page for a browser (`wantsHtml`).
  * Unknown errors log with their stack and answer a generic 500.
  */
-export const errorResponse = (error: unknown, req: HttpRequest | undefined, site: Brand): HttpResponse => {
+export const errorResponse = async (error: unknown, req: HttpRequest | undefined, site: Brand): Promise<HttpResponse> => {
   const known = error instanceof DomainError ? error : undefined;
   const status = statusOf(error);
   if (!known) logger.error('unhandled error', { error: error as Error, requestId: req?.requestId });
@@ -77,7 +79,7 @@ export const errorResponse = (error: unknown, req: HttpRequest | undefined, site
   if (req?.wantsHtml) {
     const retryAfterSeconds = known instanceof RateLimitedError ? known.retryAfterSeconds : undefined;
     const expired = known instanceof InvalidTokenError ? known.expired : undefined;
-    return html(status, errorPage(siteFor(req, site), status, message, { field: known?.field, retryAfterSeconds, code: known?.code, expired }), headers);
+    return html(status, (await pages()).errorPage(siteFor(req, site), status, message, { field: known?.field, retryAfterSeconds, code: known?.code, expired }), headers);
   }
   return json(status, known ? errorBody(known) : { error: { code, message } }, headers);
 };

@@ -24,7 +24,7 @@ export const httpHandler =
       if (!route) throw new NotFoundError('There is nothing at this address.');
       response = await route(req);
     } catch (error) {
-      response = errorResponse(error, req, options.brand ?? defaultBrand(options.siteName));
+      response = await errorResponse(error, req, options.brand ?? defaultBrand(options.siteName));
     }
     response.headers['x-request-id'] = event.requestContext.requestId;
     return event.requestContext.http.method.toUpperCase() === 'HEAD' ? headAnswer(response) : response;

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { safeParse } from '../../shared/schema.js';
+import { safeParse, onFirstUse } from '../../shared/schema.js';
 import { CampaignId } from '../../donations/model.js';
 import { ListId } from '../../subscriptions/model.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
-const DateTime = z.iso.datetime({ offset: true });
+const DateTime = onFirstUse(() => z.iso.datetime({ offset: true }));
 
 /**
  * A filter's moment: an ISO 8601 time with its offset, or a date (`2026-11-01`), read in UTC as the whole day:
@@ -34,31 +34,31 @@ const Instant = (edge: 'start' | 'end') =>
  * What a donations export's `status` column says of a gift (and what its `status` filter takes): the payment's
  * state, or what refunds and disputes made of a paid one.
  */
-export const DonationStatus = z.enum(['paid', 'partially_refunded', 'refunded', 'disputed', 'processing', 'failed', 'unknown']);
+export const DonationStatus = onFirstUse(() => z.enum(['paid', 'partially_refunded', 'refunded', 'disputed', 'processing', 'failed', 'unknown']));
 export type DonationStatus = z.infer<typeof DonationStatus>;
 
 /**
  * `POST /v1/admin/exports`. Subscribers filter on status, list and signup time; donations on status, campaign and
  * time. `status` is checked against the kind in `startExport`, so that a status of the other kind gets its own words.
  */
-export const ExportRequest = z.strictObject({
+export const ExportRequest = onFirstUse(() => z.strictObject({
   kind: z.enum(['subscribers', 'donations']),
   status: z.optional(z.string().check(z.maxLength(64))),
   list: z.optional(ListId),
   campaign: z.optional(CampaignId),
   since: z.optional(Instant('start')),
   until: z.optional(Instant('end')),
-});
+}));
 export type ExportRequest = z.infer<typeof ExportRequest>;
 export type ExportFilters = Omit<ExportRequest, 'kind'>;
 
 /** An export's id, as startExport makes it: `exp_` and 16 base64url characters (12 random bytes). */
-export const ExportId = z.string().check(z.regex(/^exp_[A-Za-z0-9_-]{16}$/));
+export const ExportId = onFirstUse(() => z.string().check(z.regex(/^exp_[A-Za-z0-9_-]{16}$/)));
 
 /** What `GET /v1/admin/exports/{id}` says of an id it does not know, or that no export could have. */
 export const UNKNOWN_EXPORT = 'There is no export with this id.';
 
-export const ExportJob = z.object({
+export const ExportJob = onFirstUse(() => z.object({
   id: z.string(),
   kind: z.enum(['subscribers', 'donations']),
   filters: z.omit(ExportRequest, { kind: true }),
@@ -69,5 +69,5 @@ export const ExportJob = z.object({
   by: z.optional(z.string()),
   finishedAt: z.optional(z.string()),
   objectKey: z.optional(z.string()),
-});
+}));
 export type ExportJob = z.infer<typeof ExportJob>;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { saveCampaign } from '../../../../functions/core/donations/campaigns.js';
 import type { Campaign } from '../../../../functions/core/donations/model.js';
-import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage, exactMoney, giftAmount } from '../../../../functions/core/donations/pages.js';
+import { campaignEndedPage, donateChooserPage, donationErrorPage, donationThanksPage, exactMoney } from '../../../../functions/core/donations/pages.js';
+import { giftAmount } from '../../../../functions/core/donations/thanks.js';
 import { messagesOf } from '../../../../functions/core/shared/i18n/catalogue.js';
 import { fill, formatAmount } from '../../../../functions/core/shared/i18n/format.js';
 import { alreadySubscribedEmail, confirmationEmail, type MailSender, receiptEmail, welcomeEmail } from '../../../../functions/core/mail/emails.js';
