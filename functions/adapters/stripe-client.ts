@@ -4,7 +4,7 @@ import { Frequency, Tribute } from '../core/donations/model.js';
 import { safeParse, onFirstUse } from '../core/shared/schema.js';
 import { TransientError } from '../core/shared/errors.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
-import { AttributionMetadataShape } from '../core/experiments/attribution-metadata.js';
+import { attributionMetadataShape } from '../core/experiments/attribution-metadata.js';
 
 export interface StripeOptions {
   secretKey: string;
@@ -35,7 +35,7 @@ export const Metadata = onFirstUse(() => z.object({
   tribute_name: z.catch(z.optional(z.string()), undefined),
   anonymous: z.catch(z.optional(z.enum(['true', 'false'])), undefined),
   /** Where the gift came from, in a few short keys (core/experiments/attribution.ts). */
-  ...AttributionMetadataShape,
+  ...attributionMetadataShape(),
 }));
 
 /**

@@ -4,7 +4,7 @@ import type { Brand } from '../shared/brand.js';
 import { html, type Html } from '../shared/template.js';
 import { SubscriberStatus } from '../subscriptions/model.js';
 import type { FormProblem } from './campaign-pages.js';
-import { EXPORT_KINDS } from './exports.js';
+import { exportKinds } from './exports.js';
 import { csrf, layout, type Viewer, when, words } from './pages.js';
 
 /** The export form as the editor filled it (blank: no filter). */
@@ -53,11 +53,11 @@ export const exportsPage = (
   const { c, say, t } = words(site);
   const k = c.exports;
   const v = data.values ?? {};
-  const statuses = html`${option('', k.any, v.status)}${EXPORT_KINDS.filter((kind) => STATUSES[kind]).map(
+  const statuses = html`${option('', k.any, v.status)}${exportKinds().filter((kind) => STATUSES[kind]).map(
     (kind) => html`<optgroup label="${kindName(site, kind)}">${(STATUSES[kind] ?? []).map((s) => option(s, s, v.status))}</optgroup>`,
   )}`;
   const form = html`<form method="post" action="/admin/exports">${csrf(viewer)}
-${select('kind', k.kind, html`${EXPORT_KINDS.map((kind) => option(kind, kindName(site, kind), v.kind ?? EXPORT_KINDS[0]))}`)}
+${select('kind', k.kind, html`${exportKinds().map((kind) => option(kind, kindName(site, kind), v.kind ?? exportKinds()[0]))}`)}
 ${select('status', k.status, statuses, k.statusHint)}
 ${select('list', k.list, html`${option('', k.any, v.list)}${data.lists.map((list) => option(list, list, v.list))}`, k.listHint)}
 ${select('campaign', t.dashboard.campaign, html`${option('', k.any, v.campaign)}${data.campaigns.map((id) => option(id, id, v.campaign))}`, k.campaignHint)}

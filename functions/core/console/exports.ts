@@ -15,7 +15,7 @@ export interface ConsoleExportDeps extends AuditDeps, ExportAdminDeps, ExportCat
 export const EXPORT_HISTORY = 50;
 
 /** The kinds of export there are: the API's own list, so that a kind added there is offered here too. */
-export const EXPORT_KINDS: readonly string[] = ExportRequest.shape.kind.options;
+export const exportKinds = (): readonly string[] => ExportRequest.shape.kind.options;
 
 /**
  * The export form's fields as the admin API's request: a field left blank is no filter. Throws ValidationError

@@ -39,9 +39,11 @@ export const attributionMetadata = (attribution: Attribution | undefined): Recor
 /** The metadata keys the attribution takes, as a schema shape: a value that is no string is no value. */
 const metadataValue = () => z.catch(z.optional(z.string()), undefined);
 type MetadataKey = (typeof METADATA_KEYS)[keyof typeof METADATA_KEYS] | (typeof SOURCE_KEYS)[number];
-export const AttributionMetadataShape = Object.fromEntries(
-  [...Object.values(METADATA_KEYS), ...SOURCE_KEYS].map((key) => [key, metadataValue()]),
-) as Record<MetadataKey, ReturnType<typeof metadataValue>>;
+export const attributionMetadataShape = () =>
+  Object.fromEntries([...Object.values(METADATA_KEYS), ...SOURCE_KEYS].map((key) => [key, metadataValue()])) as Record<
+    MetadataKey,
+    ReturnType<typeof metadataValue>
+  >;
 
 /**
  * The attribution back from metadata. Metadata can be edited in Stripe's dashboard, so it is checked again: a field

@@ -50,8 +50,8 @@ export const EXPORT_DEADLINE_SECONDS = EXPORT_WORKER_TIMEOUT_SECONDS + 5 * 60;
 
 const invalid = (field: string, message: string) => new ValidationError('invalid_field', message, { field });
 const oneOf = (values: readonly string[]) => values.join(', ');
-const SUBSCRIBER_STATUSES: readonly string[] = SubscriberStatus.options;
-const DONATION_STATUSES: readonly string[] = DonationStatus.options;
+const subscriberStatuses = (): readonly string[] => SubscriberStatus.options;
+const donationStatuses = (): readonly string[] => DonationStatus.options;
 
 /**
  * A filter that does not fit the kind, or names what does not exist, is refused (400 `invalid_field`), never
@@ -64,7 +64,7 @@ const checkFilters = async (deps: ExportCatalogue, request: ExportRequest) => {
   if (kind === 'subscribers' && request.campaign) throw invalid('campaign', 'The campaign filter applies to donations exports only.');
   if (status !== undefined) {
     const [own, other, otherKind] =
-      kind === 'subscribers' ? [SUBSCRIBER_STATUSES, DONATION_STATUSES, 'donation'] : [DONATION_STATUSES, SUBSCRIBER_STATUSES, 'subscriber'];
+      kind === 'subscribers' ? [subscriberStatuses(), donationStatuses(), 'donation'] : [donationStatuses(), subscriberStatuses(), 'subscriber'];
     if (!own.includes(status)) {
       const what = other.includes(status) ? `a ${otherKind} status` : 'not a status';
       throw invalid('status', `"${status}" is ${what}: a ${kind} export takes ${oneOf(own)}.`);
