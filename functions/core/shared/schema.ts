@@ -53,23 +53,6 @@ export const parse = <S extends Schema>(schema: S, value: unknown): z.output<S> 
 /** zod's `safeParse` with our wording: `{ success, data }` or `{ success: false, error }` with plain messages. */
 export const safeParse = <S extends Schema>(schema: S, value: unknown) => z.safeParse(schema, value, WORDED);
 
-/** A non-empty string. */
-export const nonEmpty = () => z.string().check(z.minLength(1));
-
-/** Blank (an unset variable written as '') is absent. */
-export const blankAsAbsent = <T extends z.core.SomeType>(schema: T) =>
-  z.pipe(
-    z.transform((value: unknown) => (value === '' ? undefined : value)),
-    z.optional(schema),
-  );
-
-/** A moment as the product writes it, `Date#toISOString()`: UTC, to the millisecond (or finer). */
-export const instant = () =>
-  z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/, 'Not an ISO 8601 time in UTC.'));
-
-/** An absolute http(s) URL. */
-export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'Not an absolute http(s) URL.' });
-
 /**
  * A module-level schema built the first time something uses it (a parse, or a schema built from it), not when its
  * module loads. A function's bundle holds the schemas of every route and item it may meet, hundreds of zod
@@ -97,3 +80,22 @@ export const onFirstUse = <T extends object>(build: () => T): T => {
     getPrototypeOf: () => Reflect.getPrototypeOf(schema()),
   });
 };
+
+/** A non-empty string: one schema, shared (zod's schemas are immutable), built once where it is first used. */
+const NON_EMPTY = onFirstUse(() => z.string().check(z.minLength(1)));
+export const nonEmpty = () => NON_EMPTY;
+
+/** Blank (an unset variable written as '') is absent. */
+export const blankAsAbsent = <T extends z.core.SomeType>(schema: T) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    z.optional(schema),
+  );
+
+/** A moment as the product writes it, `Date#toISOString()`: UTC, to the millisecond (or finer). */
+export const instant = () =>
+  z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/, 'Not an ISO 8601 time in UTC.'));
+
+/** An absolute http(s) URL: one schema, shared, built once where it is first used. */
+const HTTP_URL = onFirstUse(() => z.url({ protocol: /^https?$/, error: 'Not an absolute http(s) URL.' }));
+export const httpUrl = () => HTTP_URL;
