@@ -4,15 +4,13 @@ import { type AdminDeps, authenticateAdmin } from '../core/admin/admin.js';
 import { ExportId, UNKNOWN_EXPORT } from '../core/admin/exports/model.js';
 import { CAMPAIGN_EDITOR, CONSOLE_PAGES } from '../core/console/access.js';
 import type { CampaignFormValues } from '../core/console/campaign-pages.js';
-import { type ConsoleCampaignDeps, campaignToEdit, closeCampaign, createCampaign, reopenCampaign, updateCampaign } from '../core/console/campaigns.js';
+import type { ConsoleCampaignDeps } from '../core/console/campaigns.js';
 import type { ExportFormValues } from '../core/console/export-pages.js';
-import { type ConsoleExportDeps, consoleExport, downloadExport, EXPORT_HISTORY, exportRequestOf, isFileKept, startConsoleExport } from '../core/console/exports.js';
-import { erasePerson, showPerson } from '../core/console/people.js';
-import { DashboardQuery, type DashboardDeps, readDashboard } from '../core/dashboard/dashboard.js';
+import type { ConsoleExportDeps } from '../core/console/exports.js';
+import type { DashboardDeps } from '../core/dashboard/dashboard.js';
 import { CampaignCurrencyLockedError } from '../core/donations/model.js';
 import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_PATH, CONSOLE_STYLE, CONSOLE_STYLE_PATH } from '../core/console/assets.js';
 import { recentAudit, recordAudit } from '../core/console/audit.js';
-import { endEditorSessions, putEditor, removeEditor, revokeToken } from '../core/console/editors.js';
 import { hasRole, Role } from '../core/console/model.js';
 import type { Viewer } from '../core/console/pages.js';
 import type { PasskeyDeps } from '../core/console/passkeys.js';
@@ -36,13 +34,19 @@ import { FORM_TYPE } from '../platform/http/media-types.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, html, json, seeOther } from '../platform/http/responses.js';
 
-// The pages and charts, each loaded with the first request that shows one: a cold start loads only its own page.
-const pages = () => import('../core/console/pages.js');
-const campaignPages = () => import('../core/console/campaign-pages.js');
-const exportPages = () => import('../core/console/export-pages.js');
-const peoplePages = () => import('../core/console/people-pages.js');
-const charts = () => import('../core/dashboard/charts.js');
-const passkeyCore = () => import('../core/console/passkeys.js');
+/** The pages, the charts and what each section does, loaded with the first request that needs one (sections.ts). */
+const sections = () => import('./sections.js');
+const pages = async () => (await sections()).pages;
+const campaignPages = async () => (await sections()).campaignPages;
+const exportPages = async () => (await sections()).exportPages;
+const peoplePages = async () => (await sections()).peoplePages;
+const charts = async () => (await sections()).charts;
+const passkeyCore = async () => (await sections()).passkeys;
+const campaignCore = async () => (await sections()).campaigns;
+const exportCore = async () => (await sections()).exports;
+const peopleCore = async () => (await sections()).people;
+const dashboardCore = async () => (await sections()).dashboard;
+const editorCore = async () => (await sections()).editors;
 
 /**
  * Everything the console does: sign-in and sessions, and, with the admin API's own rules and stores, the dashboard,
@@ -178,6 +182,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
 
   /** The exports page: the form (with what was typed and its problem, after a refused post) and the history. */
   const exportsView = async (req: HttpRequest, viewer: Viewer, form?: { values: ExportFormValues; problem: { message: string; field?: string | undefined } }) => {
+    const { EXPORT_HISTORY, isFileKept } = await exportCore();
     const [jobs, campaigns] = await Promise.all([deps.exportHistory.recent(EXPORT_HISTORY), deps.campaigns.list()]);
     const now = deps.clock.now();
     const history = jobs.map((job) => ({ job, downloadable: isFileKept(job, now) }));
@@ -191,14 +196,14 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         const viewer = await currentEditor(deps, req.cookies);
         if (!viewer) return page(200, (await pages()).signInPage(site(req), await (await passkeyCore()).passkeySignInOptions(deps)));
         setViewer(viewer);
-        const { days } = req.queryParams(DashboardQuery);
+        const { days } = req.queryParams((await dashboardCore()).DashboardQuery);
         const s = site(req, viewer);
-        return page(200, (await pages()).dashboardPage(s, viewer, { days, sections: (await charts()).dashboardSections(await readDashboard(deps, { days }), s.lang) }));
+        return page(200, (await pages()).dashboardPage(s, viewer, { days, sections: (await charts()).dashboardSections(await (await dashboardCore()).readDashboard(deps, { days }), s.lang) }));
       }),
       // The dashboard's numbers for scripts (Bearer) and for any editor's browser (the session cookie).
       'GET /v1/admin/dashboard': async (req) => {
         await sessionOrToken(req, roleOf('/admin'));
-        return json(200, await readDashboard(deps, req.queryParams(DashboardQuery)));
+        return json(200, await (await dashboardCore()).readDashboard(deps, req.queryParams((await dashboardCore()).DashboardQuery)));
       },
       'GET /admin/campaigns': forEditors(roleOf('/admin/campaigns'), async (req, viewer) => {
         const campaigns = (await deps.campaigns.list()).sort((a, b) => Number(b.open) - Number(a.open) || b.updatedAt.localeCompare(a.updatedAt));
@@ -206,14 +211,14 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       }),
       'GET /admin/campaigns/edit': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
         const { id } = req.queryParams(CampaignQuery);
-        const campaign = id === undefined ? undefined : await campaignToEdit(deps, id);
+        const campaign = id === undefined ? undefined : await (await campaignCore()).campaignToEdit(deps, id);
         return page(200, (await campaignPages()).campaignFormPage(site(req, viewer), viewer, { campaign, currencies: deps.settings.currencies }));
       }),
       'POST /admin/campaigns': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
         const form = await req.body(CampaignForm);
         const input = { ...form, id: form.id.trim(), title: form.title.trim(), currency: form.currency?.trim().toLowerCase() || undefined };
         try {
-          await (form.mode === 'create' ? createCampaign : updateCampaign)(deps, client(req, viewer), input);
+          await (form.mode === 'create' ? (await campaignCore()).createCampaign : (await campaignCore()).updateCampaign)(deps, client(req, viewer), input);
         } catch (error) {
           return campaignProblem(req, viewer, form, error);
         }
@@ -221,25 +226,25 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       }),
       'GET /admin/campaigns/close': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
         const { id = '' } = req.queryParams(CampaignQuery);
-        return page(200, (await campaignPages()).closeCampaignPage(site(req, viewer), viewer, await campaignToEdit(deps, id)));
+        return page(200, (await campaignPages()).closeCampaignPage(site(req, viewer), viewer, await (await campaignCore()).campaignToEdit(deps, id)));
       }),
       'POST /admin/campaigns/close': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
         const form = await req.body(CampaignIdForm);
         // Closing is asked twice: a post without the confirmation page's answer shows that page.
-        if (form.confirm !== 'yes') return page(200, (await campaignPages()).closeCampaignPage(site(req, viewer), viewer, await campaignToEdit(deps, form.id)));
-        await closeCampaign(deps, client(req, viewer), form.id);
+        if (form.confirm !== 'yes') return page(200, (await campaignPages()).closeCampaignPage(site(req, viewer), viewer, await (await campaignCore()).campaignToEdit(deps, form.id)));
+        await (await campaignCore()).closeCampaign(deps, client(req, viewer), form.id);
         return seeOther('/admin/campaigns');
       }),
       'POST /admin/campaigns/reopen': forEditors(CAMPAIGN_EDITOR, async (req, viewer) => {
         const form = await req.body(CampaignIdForm);
-        await reopenCampaign(deps, client(req, viewer), form.id);
+        await (await campaignCore()).reopenCampaign(deps, client(req, viewer), form.id);
         return seeOther('/admin/campaigns');
       }),
       'GET /admin/exports': forEditors(roleOf('/admin/exports'), async (req, viewer) => exportsView(req, viewer)),
       'POST /admin/exports': forEditors(roleOf('/admin/exports'), async (req, viewer) => {
         const { csrf: _csrf, ...values } = await req.body(ExportForm);
         try {
-          const started = await startConsoleExport(deps, client(req, viewer), exportRequestOf(values));
+          const started = await (await exportCore()).startConsoleExport(deps, client(req, viewer), (await exportCore()).exportRequestOf(values));
           return seeOther(`/admin/exports/${started.id}`);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
@@ -248,19 +253,19 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       }),
       'GET /admin/exports/{exportId}': forEditors(roleOf('/admin/exports'), async (req, viewer) => {
         const id = req.pathParam('exportId', ExportId, UNKNOWN_EXPORT);
-        return page(200, (await exportPages()).exportPage(site(req, viewer), viewer, await consoleExport(deps, id)), { 'cache-control': 'no-store' });
+        return page(200, (await exportPages()).exportPage(site(req, viewer), viewer, await (await exportCore()).consoleExport(deps, id)), { 'cache-control': 'no-store' });
       }),
       'GET /admin/exports/{exportId}/download': forEditors(roleOf('/admin/exports'), async (req, viewer) => {
         const id = req.pathParam('exportId', ExportId, UNKNOWN_EXPORT);
         // HEAD issues no link (and records none), as on the admin API.
         if (req.method !== 'GET') return seeOther(`/admin/exports/${id}`);
-        return seeOther(await downloadExport(deps, client(req, viewer), id));
+        return seeOther(await (await exportCore()).downloadExport(deps, client(req, viewer), id));
       }),
       'GET /admin/people': forEditors(roleOf('/admin/people'), async (req, viewer) => page(200, (await peoplePages()).peoplePage(site(req, viewer), viewer))),
       'POST /admin/people': forEditors(roleOf('/admin/people'), async (req, viewer) => {
         const form = await req.body(PersonForm);
         try {
-          const held = await showPerson(deps, client(req, viewer), form.email);
+          const held = await (await peopleCore()).showPerson(deps, client(req, viewer), form.email);
           return page(200, (await peoplePages()).personPage(site(req, viewer), viewer, normalizeEmail(form.email), held), { 'cache-control': 'no-store' });
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
@@ -273,7 +278,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         // The first post (the record page's button) asks for the address again; the second, with it, erases.
         if (form.confirm === undefined) return page(200, (await peoplePages()).confirmErasePage(site(req, viewer), viewer, email));
         try {
-          await erasePerson(deps, client(req, viewer), email, form.confirm);
+          await (await peopleCore()).erasePerson(deps, client(req, viewer), email, form.confirm);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           return page(400, (await peoplePages()).confirmErasePage(site(req, viewer), viewer, email, { message: error.message, field: 'confirm' }));
@@ -336,7 +341,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       }),
       'POST /admin/account/signout-everywhere': forEditors(roleOf('/admin/account'), async (req, viewer) => {
         await req.body(OnlyCsrf);
-        await endEditorSessions(deps, client(req, viewer), viewer.editor.email);
+        await (await editorCore()).endEditorSessions(deps, client(req, viewer), viewer.editor.email);
         return withCookie(seeOther('/admin'), clearedSessionCookie(options.secureCookie));
       }),
       'GET /admin/editors': forEditors(roleOf('/admin/editors'), async (req, viewer) =>
@@ -344,17 +349,17 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       ),
       'POST /admin/editors': forEditors(roleOf('/admin/editors'), async (req, viewer) => {
         const form = await req.body(EditorForm);
-        await putEditor(deps, client(req, viewer), { email: form.email, role: form.role });
+        await (await editorCore()).putEditor(deps, client(req, viewer), { email: form.email, role: form.role });
         return seeOther('/admin/editors');
       }),
       'POST /admin/editors/remove': forEditors(roleOf('/admin/editors'), async (req, viewer) => {
         const form = await req.body(EmailForm);
-        await removeEditor(deps, client(req, viewer), form.email);
+        await (await editorCore()).removeEditor(deps, client(req, viewer), form.email);
         return seeOther('/admin/editors');
       }),
       'POST /admin/editors/signout-everywhere': forEditors(roleOf('/admin/editors'), async (req, viewer) => {
         const form = await req.body(EmailForm);
-        await endEditorSessions(deps, client(req, viewer), form.email);
+        await (await editorCore()).endEditorSessions(deps, client(req, viewer), form.email);
         return seeOther('/admin/editors');
       }),
       'GET /admin/tokens': forEditors(roleOf('/admin/tokens'), async (req, viewer) =>
@@ -362,7 +367,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
       ),
       'POST /admin/tokens/revoke': forEditors(roleOf('/admin/tokens'), async (req, viewer) => {
         const form = await req.body(IdForm);
-        await revokeToken(deps, client(req, viewer), form.id);
+        await (await editorCore()).revokeToken(deps, client(req, viewer), form.id);
         return seeOther('/admin/tokens');
       }),
       'GET /admin/audit': forEditors(roleOf('/admin/audit'), async (req, viewer) =>

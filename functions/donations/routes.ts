@@ -19,8 +19,7 @@ import { html, json, linkChecked, seeOther } from '../platform/http/responses.js
 import { attributionFields, attributionOf } from '../core/experiments/attribution.js';
 
 /** The pages, loaded with the first request that answers with one: a checkout from the embed (JSON) never does. */
-const pages = () => import('../core/donations/pages.js');
-const donorPages = () => import('../core/donors/pages.js');
+const pages = () => import('./pages.js');
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
@@ -158,7 +157,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.statementLimit ?? STATEMENT_LINK_LIMIT, req.client);
           const { token, year } = req.queryParams(StatementQuery, { token: 'invalid_token', year: 'invalid_year' });
           const statement = await statementOf(statements, token, year, (email) => addressKey(deps.keys, email));
-          return page(200, (await donorPages()).statementPage(reader, statement, statements.charity));
+          return page(200, (await pages()).statementPage(reader, statement, statements.charity));
         } catch (error) {
           return errorResponse(error, { ...req, wantsHtml: true }, reader);
         }

@@ -65,9 +65,21 @@ export const recorded = <C extends RecordableClient>(client: C, options: ClientO
   return client;
 };
 
-export const documentClient = (options: ClientOptions) =>
-  DynamoDBDocumentClient.from(recorded(new DynamoDBClient(clientConfig(options, 'dynamodb')), options, 'dynamodb'), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+const documentClients = new WeakMap<ClientOptions, DynamoDBDocumentClient>();
+
+/**
+ * The DynamoDB document client for these options: one per function (per options object), whatever the number of
+ * stores that ask for it, since each client built costs the cold start its own configuration and middleware.
+ */
+export const documentClient = (options: ClientOptions) => {
+  let client = documentClients.get(options);
+  if (!client) {
+    client = DynamoDBDocumentClient.from(recorded(new DynamoDBClient(clientConfig(options, 'dynamodb')), options, 'dynamodb'), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    documentClients.set(options, client);
+  }
+  return client;
+};
 
 export const systemClock = { now: () => new Date() };

@@ -10,7 +10,7 @@ import { html, json } from '../platform/http/responses.js';
 import { logger } from '../platform/logger.js';
 
 /** The pages, loaded with the first request that answers with one. */
-const pages = () => import('../core/donors/pages.js');
+const pages = () => import('./pages.js');
 
 export interface ReminderRoutesOptions {
   apiBaseUrl: string;

@@ -26,7 +26,7 @@ import type { ReminderRequestDeps } from '../core/donors/reminders.js';
 import { reminderRoutes } from './reminder-routes.js';
 
 /** The pages, loaded with the first request that answers with one: a signup from the embed (JSON) never does. */
-const pages = () => import('../core/subscriptions/pages.js');
+const pages = () => import('./pages.js');
 
 export interface SubscriptionRoutesOptions {
   thankYouUrl?: string | undefined;
