@@ -1,9 +1,12 @@
 import * as z from 'zod/mini';
 import { type ReminderJobDeps, runDueReminders } from '../core/donors/reminder-job.js';
-import { sendStatements, type StatementJobDeps } from '../core/donors/statement-job.js';
+import type { StatementJobDeps } from '../core/donors/statement-job.js';
 import { TaxYear } from '../core/donors/statements.js';
 import { instant, parse, onFirstUse } from '../core/shared/schema.js';
 import { logger } from '../platform/logger.js';
+
+/** The giving statements' job, loaded only by the run that sends them (once a year), never by the reminders' runs. */
+const statementJob = () => import('../core/donors/statement-job.js');
 
 /**
  * What invokes the job: EventBridge's scheduled event (its `time`), or a person (`npm run admin -- reminders run
@@ -16,7 +19,7 @@ const RunRequest = onFirstUse(() => z.object({ at: z.optional(instant()), time: 
 export const makeHandler = (deps: ReminderJobDeps & StatementJobDeps) => async (event: unknown) => {
   const request = parse(RunRequest, event ?? {});
   if (request.statements) {
-    const run = await sendStatements(deps, request.statements.year);
+    const run = await (await statementJob()).sendStatements(deps, request.statements.year);
     logger.info('statements run', { ...run });
     return run;
   }
