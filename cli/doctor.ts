@@ -7,7 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { paginateListSubscriptionsByTopic, SNSClient } from '@aws-sdk/client-sns';
 import { type Command, Option } from 'commander';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { DynamoAdminTokens } from '../functions/adapters/dynamo-admin.js';
 import { isLiveKey } from '../functions/adapters/stripe-client.js';
 import { HANDLED_STRIPE_EVENTS } from '../functions/adapters/stripe-handled-events.js';
@@ -81,11 +81,22 @@ export const checkWebhookEndpoint = async (stripe: Stripe, webhookUrl: string, c
   return ok(check, `${endpoint.id} for ${webhookUrl}: the ${HANDLED_STRIPE_EVENTS.length} handled events, API version ${APPEAL_API_VERSION}, enabled`);
 };
 
-/** The portal's default configuration (the one Appeal's portal sessions use): active, with cancelling and changing the card. */
-export const checkPortal = async (stripe: Stripe, commands: Commands): Promise<CheckLine> => {
+/**
+ * The portal configuration Appeal's portal sessions use: Appeal's own, whose id `stripe setup` stored in the Stripe
+ * secret, or the account's default for a secret stored before it named one; active, with cancelling and changing the card.
+ */
+export const checkPortal = async (stripe: Stripe, commands: Commands, configuration?: string): Promise<CheckLine> => {
   const check = 'customer portal';
-  const [current] = (await stripe.billingPortal.configurations.list({ is_default: true, limit: 1 })).data;
-  if (!current) return fail(check, 'Stripe has no default Customer Portal configuration: monthly donors cannot manage their gifts', commands.stripeSetup);
+  const current = configuration
+    ? await stripe.billingPortal.configurations.retrieve(configuration).catch((error: unknown) => {
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing') return undefined;
+        throw error;
+      })
+    : (await stripe.billingPortal.configurations.list({ is_default: true, limit: 1 })).data[0];
+  if (!current) {
+    const missing = configuration ? `the Stripe secret's portal configuration ${configuration} does not exist` : 'the Stripe secret names no portal configuration and the account has no default one';
+    return fail(check, `${missing}: monthly donors cannot manage their gifts`, commands.stripeSetup);
+  }
   const problems = [
     ...(current.active ? [] : ['inactive']),
     ...(current.features.subscription_cancel.enabled ? [] : ['cancelling is off']),
@@ -285,7 +296,7 @@ const stageChecks = async (target: Target, expectLive: boolean, commands: Comman
     ['stripe secret', async () => checkStripeSecret(await stripeSecret(), `the secret ${stripeSecretArn}`, commands, after)],
     ['stripe key mode', async () => checkKeyMode((await stripeSecret()).secretKey, expectLive, `the secret ${stripeSecretArn}`)],
     ['webhook endpoint', async () => checkWebhookEndpoint(await stripeClient(), webhookUrl, commands)],
-    ['customer portal', async () => checkPortal(await stripeClient(), commands)],
+    ['customer portal', async () => checkPortal(await stripeClient(), commands, (await stripeSecret()).portalConfiguration)],
     ['signing secret', async () => {
       const secrets = await stackResources(cloudFormation, stage.stacks[1] ?? '', 'AWS::SecretsManager::Secret');
       const signing = secrets.find((s) => s.arn !== stripeSecretArn && /signing/i.test(s.logicalId));
@@ -335,7 +346,7 @@ const localChecks = async (target: Target, dataDir: string, commands: Commands) 
     ['stripe secret', async () => checkStripeSecret(await store.read(), store.where, commands, 'then restart the dev server, which reads it when it starts')],
     ['stripe key mode', () => checkKeyMode(STRIPE_TEST_KEY, false, 'the simulator\'s key')],
     ['webhook endpoint', () => checkWebhookEndpoint(stripe, `${server.url}${WEBHOOK_PATH}`, commands)],
-    ['customer portal', () => checkPortal(stripe, commands)],
+    ['customer portal', async () => checkPortal(stripe, commands, (await store.read()).portalConfiguration)],
     ['signing secret', () => checkSigningSecret(keys, join(dataDir, 'state.json'))],
     ['first admin', () => checkAdminToken(new DynamoAdminTokens(target.dynamo, target.tables.subscribers), commands)],
   ]);

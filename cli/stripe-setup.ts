@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../local/stand-ins/journal.js';
 import { stageTarget } from './target.js';
 
 // `stripe setup`: the Stripe side of a stage made through Stripe's API, as the webhook and the donations function
-// need it: the webhook endpoint and the Customer Portal's default configuration. Run again, it changes nothing.
+// need it: the webhook endpoint and Appeal's own Customer Portal configuration. Run again, it changes nothing.
 
 /** The API version Appeal is built for: the one the `stripe` package pins, which its types describe. */
 export const APPEAL_API_VERSION = Stripe.API_VERSION;
@@ -24,7 +24,7 @@ const ENDPOINT_DESCRIPTION = 'Appeal: gifts, refunds, disputes and monthly gifts
 
 /**
  * What a restricted key needs, by the calls each makes (Stripe's dashboard names the permissions so). The setup's
- * calls: list, create, update and delete webhook endpoints; list and update portal configurations. Appeal's, from
+ * calls: list, create, update and delete webhook endpoints; list, create and update portal configurations. Appeal's, from
  * functions/adapters/stripe-payments.ts and stripe-payment-events.ts: Checkout Sessions create and retrieve, portal
  * sessions create, invoices retrieve (with their payments).
  */
@@ -32,16 +32,18 @@ export const SETUP_PERMISSIONS = ['Webhook Endpoints: Write', 'Customer portal: 
 export const APPEAL_PERMISSIONS = ['Checkout Sessions: Write', 'Customer portal: Write', 'Invoices: Read'] as const;
 
 /** The Stripe secret's JSON, as the functions read it (functions/adapters/secret-values.ts); other fields are kept. */
-export const StripeSecretJson = z.looseObject({ secretKey: z.string().optional(), webhookSecret: z.string().optional() });
+export const StripeSecretJson = z.looseObject({ secretKey: z.string().optional(), webhookSecret: z.string().optional(), portalConfiguration: z.string().optional() });
 export type StripeSecretJson = z.infer<typeof StripeSecretJson>;
 
-/** Where the stage keeps its Stripe secret, and how to change its webhook secret there. */
+/** Where the stage keeps its Stripe secret, and how to change its webhook secret and portal configuration there. */
 export interface StripeSecretStore {
   /** For messages: where it is. */
   where: string;
   read(): Promise<StripeSecretJson>;
   /** Sets `webhookSecret`, keeping every other field. */
   writeWebhookSecret(secret: string): Promise<void>;
+  /** Sets `portalConfiguration` (the id of Appeal's Customer Portal configuration), keeping every other field. */
+  writePortalConfiguration(id: string): Promise<void>;
 }
 
 /** A stage's Stripe secret in Secrets Manager (`StripeSecretArn`): GetSecretValue, then PutSecretValue of the whole JSON. */
@@ -58,19 +60,21 @@ export const secretsManagerStore = (client: SecretsManagerClient, secretId: stri
     if (!parsed.success) throw new Error(`the secret ${secretId} is not a JSON object`);
     return parsed.data;
   };
+  const write = async (fields: StripeSecretJson) => {
+    const current = await read();
+    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify({ ...current, ...fields }) }));
+  };
   return {
     where: `the secret ${secretId}`,
     read,
-    async writeWebhookSecret(webhookSecret) {
-      const current = await read();
-      await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify({ ...current, webhookSecret }) }));
-    },
+    writeWebhookSecret: (webhookSecret) => write({ webhookSecret }),
+    writePortalConfiguration: (portalConfiguration) => write({ portalConfiguration }),
   };
 };
 
 /**
  * The dev server's keys (`state.json` in its data folder), which it puts in its Secrets Manager stand-in when it
- * starts: the secret key is the simulator's, the webhook secret the endpoint's.
+ * starts: the secret key is the simulator's, the webhook secret the endpoint's, the portal configuration Appeal's.
  */
 export const dataDirStore = (dataDir: string, secretKey: string): StripeSecretStore => {
   const file = join(dataDir, 'state.json');
@@ -78,11 +82,18 @@ export const dataDirStore = (dataDir: string, secretKey: string): StripeSecretSt
   return {
     where: file,
     read: async () => {
-      const { webhookSecret } = readKeys();
-      return { secretKey, ...(typeof webhookSecret === 'string' ? { webhookSecret } : {}) };
+      const { webhookSecret, portalConfiguration } = readKeys();
+      return {
+        secretKey,
+        ...(typeof webhookSecret === 'string' ? { webhookSecret } : {}),
+        ...(typeof portalConfiguration === 'string' ? { portalConfiguration } : {}),
+      };
     },
     async writeWebhookSecret(webhookSecret) {
       writeFileAtomic(file, JSON.stringify({ ...readKeys(), webhookSecret }));
+    },
+    async writePortalConfiguration(portalConfiguration) {
+      writeFileAtomic(file, JSON.stringify({ ...readKeys(), portalConfiguration }));
     },
   };
 };
@@ -107,11 +118,6 @@ export interface SetupStep {
   what: 'webhook endpoint' | 'signing secret' | 'portal configuration' | 'warning';
   outcome: 'created' | 'updated' | 'replaced' | 'unchanged' | 'stored' | 'deleted' | 'note';
   detail: string;
-}
-
-/** Stripe has no default portal configuration, which only its dashboard makes: the one step left to a person. */
-export class NoDefaultPortalError extends Error {
-  override name = 'NoDefaultPortalError';
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && new Set(a).size === new Set([...a, ...b]).size;
@@ -229,31 +235,66 @@ const portalChanges = (current: Stripe.BillingPortal.Configuration, portal: Port
   return { params, changed };
 };
 
+/** Marks a portal configuration as Appeal's (the account may have others: its default, another product's). */
+export const APPEAL_PORTAL_METADATA = { appeal: 'customer-portal' } as const;
+
+/** Appeal's active portal configurations, oldest first (the one kept), through every page of the list. */
+const appealPortals = async (stripe: Stripe) => {
+  const found: Stripe.BillingPortal.Configuration[] = [];
+  for await (const configuration of stripe.billingPortal.configurations.list({ active: true, limit: 100 })) {
+    if (configuration.metadata?.appeal === APPEAL_PORTAL_METADATA.appeal) found.push(configuration);
+  }
+  return found.sort((a, b) => a.created - b.created);
+};
+
+/** A new configuration as Appeal needs it (what portalChanges checks), marked as Appeal's. */
+const portalCreateParams = (portal: PortalSettings): Stripe.BillingPortal.ConfigurationCreateParams => ({
+  features: {
+    subscription_cancel: { enabled: true, mode: 'immediately', proration_behavior: 'none' },
+    payment_method_update: { enabled: true },
+    invoice_history: { enabled: true },
+  },
+  business_profile: {
+    headline: portal.headline,
+    ...(portal.privacyPolicyUrl !== undefined ? { privacy_policy_url: portal.privacyPolicyUrl } : {}),
+    ...(portal.termsOfServiceUrl !== undefined ? { terms_of_service_url: portal.termsOfServiceUrl } : {}),
+  },
+  metadata: { ...APPEAL_PORTAL_METADATA },
+});
+
 /**
- * Makes the account's default Customer Portal configuration what Appeal needs, changing only what differs. It is the
- * default one because Appeal's portal sessions name no configuration. Stripe makes the default only when a person
- * saves the portal settings in its dashboard once: without it, NoDefaultPortalError says so.
+ * Finds Appeal's own Customer Portal configuration (by its metadata) or creates it, makes it what Appeal needs
+ * (changing only what differs), and stores its id in the stage's Stripe secret, where the functions read it to name
+ * it on every portal session. Appeal's own rather than the account's default: Stripe makes the default only when a
+ * person saves the portal settings in its dashboard, and the account's other uses of the portal keep theirs.
  */
-export const setUpPortal = async (stripe: Stripe, portal: PortalSettings, mode: 'test' | 'live'): Promise<SetupStep[]> => {
-  const [current] = (await stripe.billingPortal.configurations.list({ is_default: true, limit: 1 })).data;
-  if (!current) {
-    throw new NoDefaultPortalError(
-      `Stripe has no default Customer Portal configuration in ${mode} mode yet, and only its dashboard makes one: open https://dashboard.stripe.com/${mode === 'test' ? 'test/' : ''}settings/billing/portal, press Save, then run this again`,
-    );
+export const setUpPortal = async (stripe: Stripe, secrets: StripeSecretStore, portal: PortalSettings): Promise<SetupStep[]> => {
+  const steps: SetupStep[] = [];
+  const [existing, ...others] = await appealPortals(stripe);
+  let id: string;
+  if (!existing) {
+    id = (await stripe.billingPortal.configurations.create(portalCreateParams(portal))).id;
+    steps.push({ what: 'portal configuration', outcome: 'created', detail: `${id}: cancelling, changing the card, invoice history, headline` });
+  } else {
+    id = existing.id;
+    const { params, changed } = portalChanges(existing, portal);
+    if (changed.length > 0) await stripe.billingPortal.configurations.update(id, params);
+    steps.push({ what: 'portal configuration', outcome: changed.length > 0 ? 'updated' : 'unchanged', detail: `${id}${changed.length > 0 ? `: ${changed.join(', ')}` : ''}` });
   }
-  const { params, changed } = portalChanges(current, portal);
-  if (!current.active) {
-    params.active = true;
-    changed.push('activated');
+  if ((await secrets.read()).portalConfiguration !== id) {
+    await secrets.writePortalConfiguration(id);
+    steps.push({ what: 'portal configuration', outcome: 'stored', detail: `${id} in ${secrets.where}` });
   }
-  if (changed.length > 0) await stripe.billingPortal.configurations.update(current.id, params);
-  return [{ what: 'portal configuration', outcome: changed.length > 0 ? 'updated' : 'unchanged', detail: `${current.id} (the account's default)${changed.length > 0 ? `: ${changed.join(', ')}` : ''}` }];
+  for (const other of others) {
+    steps.push({ what: 'warning', outcome: 'note', detail: `another Appeal portal configuration, ${other.id}, is not used: deactivate it in the Stripe dashboard (Settings → Billing → Customer portal)` });
+  }
+  return steps;
 };
 
 /** The whole setup: the endpoint, its secret, the portal. */
-export const setUpStripe = async (stripe: Stripe, secrets: StripeSecretStore, input: StripeSetupInput, mode: 'test' | 'live') => [
+export const setUpStripe = async (stripe: Stripe, secrets: StripeSecretStore, input: StripeSetupInput) => [
   ...(await setUpWebhookEndpoint(stripe, secrets, input)),
-  ...(await setUpPortal(stripe, input.portal, mode)),
+  ...(await setUpPortal(stripe, secrets, input.portal)),
 ];
 
 /** The portal's headline (Stripe allows 60 characters). */
@@ -304,7 +345,7 @@ interface SetupContext {
   webhookUrl: string;
   siteName: string;
   mode: 'test' | 'live';
-  /** After a new signing secret: how the running functions come to use it. */
+  /** After a new signing secret or portal configuration: how the running functions come to use it. */
   afterNewSecret: string;
   close(): void;
 }
@@ -353,7 +394,7 @@ const localContext = (dataDir: string): SetupContext => {
     webhookUrl: `${server.url}${WEBHOOK_PATH}`,
     siteName: process.env.SITE_NAME ?? DEMO_SITE_NAME,
     mode: 'test',
-    afterNewSecret: 'the dev server reads it when it starts: restart it (Ctrl-C, then npm start) for its webhook to verify with the new secret',
+    afterNewSecret: 'the dev server reads it when it starts: restart it (Ctrl-C, then npm start) for its functions to use what was stored',
     close: () => {},
   };
 };
@@ -383,9 +424,9 @@ export const addStripeCommand = (program: Command) => {
           rotateSecret: o.rotateSecret === true,
           portal: { headline: portalHeadline(context.siteName), privacyPolicyUrl: o.privacyUrl, termsOfServiceUrl: o.termsUrl },
         };
-        const steps = await setUpStripe(context.stripe, context.secrets, input, context.mode);
+        const steps = await setUpStripe(context.stripe, context.secrets, input);
         for (const step of steps) console.log(formatStep(step));
-        if (steps.some((s) => s.what === 'signing secret')) console.log(`note: ${context.afterNewSecret}`);
+        if (steps.some((s) => s.outcome === 'stored')) console.log(`note: ${context.afterNewSecret}`);
         console.log(`the key for this command needs: ${SETUP_PERMISSIONS.join(', ')}`);
         console.log(`the stage's secretKey (a restricted key will do) needs: ${APPEAL_PERMISSIONS.join(', ')}`);
       } finally {

@@ -5,7 +5,14 @@ import { safeParse, type Schema } from '../core/shared/schema.js';
 
 // Built when read, so that a function reading one secret bundles no other's schema.
 const signingSecret = () => z.object({ signingKey: z.string().check(z.minLength(32)) });
-const stripeSecret = () => z.object({ secretKey: z.string().check(z.regex(/^(sk|rk)_/)), webhookSecret: z.string().check(z.regex(/^whsec_/)) });
+// `portalConfiguration` (Appeal's Customer Portal configuration, stored by `stripe setup`) is absent from a secret
+// filled in before it was: its portal sessions then use the account's default configuration.
+const stripeSecret = () =>
+  z.object({
+    secretKey: z.string().check(z.regex(/^(sk|rk)_/)),
+    webhookSecret: z.string().check(z.regex(/^whsec_/)),
+    portalConfiguration: z.optional(z.string().check(z.regex(/^bpc_/))),
+  });
 
 /** Where a secret's string comes from: the Secrets Manager API, or the Lambda extension that caches it. */
 export interface SecretSource {
@@ -40,7 +47,7 @@ export type StripeSecretGap = 'empty' | 'placeholder' | 'unexpected fields';
 export const readStripeSecrets = async (
   source: SecretSource,
   secretId: string,
-): Promise<{ set: true; secretKey: string; webhookSecret: string } | { set: false; gap: StripeSecretGap }> => {
+): Promise<{ set: true; secretKey: string; webhookSecret: string; portalConfiguration?: string | undefined } | { set: false; gap: StripeSecretGap }> => {
   const secretString = (await source.getSecretString(secretId)) ?? '';
   if (secretString.trim() === '') return { set: false, gap: 'empty' };
   let value: unknown;

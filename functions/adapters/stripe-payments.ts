@@ -16,15 +16,25 @@ import { attributionMetadata } from '../core/experiments/attribution-metadata.js
  */
 const CHECKOUT_LOCALES: Readonly<Record<Language, Stripe.Checkout.SessionCreateParams.Locale>> = { en: 'auto', uk: 'auto', pl: 'pl', es: 'es' };
 
+/** The Stripe account as the payments use it: the client, and Appeal's portal configuration when there is one. */
+export interface PaymentsAccount {
+  stripe: Stripe;
+  portalConfiguration?: string | undefined;
+}
+
 export class StripePayments implements Payments {
-  private readonly client: () => Promise<Stripe>;
+  private readonly account: () => Promise<PaymentsAccount>;
 
   /**
-   * `stripe`: the client, or where to get the current one (the stage's Stripe account, whose key can change while the
-   * function runs; it throws DonationsNotConfiguredError while none is set).
+   * `stripe`: the client, or where to get the current account (the stage's Stripe account, whose key and portal
+   * configuration can change while the function runs; it throws DonationsNotConfiguredError while none is set).
    */
-  constructor(stripe: Stripe | (() => Promise<Stripe>)) {
-    this.client = typeof stripe === 'function' ? stripe : () => Promise.resolve(stripe);
+  constructor(stripe: Stripe | (() => Promise<PaymentsAccount>)) {
+    this.account = typeof stripe === 'function' ? stripe : () => Promise.resolve({ stripe });
+  }
+
+  private async client() {
+    return (await this.account()).stripe;
   }
 
   async createCheckout(params: CheckoutParams, idempotencyKey: string) {
@@ -107,11 +117,16 @@ export class StripePayments implements Payments {
   }
 
   async createPortalSession(customer: string, returnUrl: string) {
-    const stripe = await this.client();
+    const { stripe, portalConfiguration } = await this.account();
     try {
-      // The portal's features (cancel, change the card) are the account's default portal configuration, set once
-      // in Stripe's dashboard; a session is short-lived, so each visit of a manage link makes its own.
-      const session = await stripe.billingPortal.sessions.create({ customer, return_url: returnUrl });
+      // The portal's features (cancel, change the card) are Appeal's portal configuration, made by `stripe setup`
+      // (the account's default for a secret stored before it named one); a session is short-lived, so each visit
+      // of a manage link makes its own.
+      const session = await stripe.billingPortal.sessions.create({
+        customer,
+        return_url: returnUrl,
+        ...(portalConfiguration ? { configuration: portalConfiguration } : {}),
+      });
       return session.url;
     } catch (error) {
       // A customer deleted in the dashboard (or of the other mode): no retry brings it back.

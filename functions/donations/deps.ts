@@ -39,7 +39,7 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
     clock: systemClock,
     campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
     attempts: new DynamoCheckoutAttempts(dynamo, table),
-    payments: new StripePayments(async () => (await account.connection()).stripe),
+    payments: new StripePayments(() => account.connection()),
     keys,
     settings: {
       apiBaseUrl: config.PUBLIC_API_URL,

@@ -57,7 +57,8 @@ export const toOutbox = (email: Email): OutboxEmail => ({
  */
 export const loadKeys = async (dataDir: string) => {
   const stateFile = join(dataDir, 'state.json');
-  const keys = await readJson<{ signingKey: string; webhookSecret: string }>(stateFile, {
+  // portalConfiguration: Appeal's Customer Portal configuration in the simulator, stored by its Stripe setup.
+  const keys = await readJson<{ signingKey: string; webhookSecret: string; portalConfiguration?: string }>(stateFile, {
     signingKey: randomBytes(48).toString('base64url'),
     webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
   });

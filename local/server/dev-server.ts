@@ -119,7 +119,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const { port, url, sitePort, siteUrl } = await chooseAddresses(options);
   const stripe = await startStripe({ url, port, dataDir: data.dir });
   const siteName = options.env?.SITE_NAME ?? process.env.SITE_NAME ?? DEMO_SITE_NAME;
-  data.keys.webhookSecret = await setUpLocalStripe({ url, dataDir: data.dir, stripeApiUrl: stripe.apiUrl, siteName });
+  Object.assign(data.keys, await setUpLocalStripe({ url, dataDir: data.dir, stripeApiUrl: stripe.apiUrl, siteName }));
   const secrets = storeSecrets(aws, data.keys);
   if (options.stripeSecret === 'unset') aws.state.secrets.set(secrets.stripeSecretId, JSON.stringify({ placeholder: randomBytes(16).toString('hex') }));
 

@@ -65,7 +65,7 @@ export const storeSecrets = (aws: LocalAws, keys: DataDir['keys']) => {
   const secretId = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:appeal/signing`;
   aws.state.secrets.set(secretId, JSON.stringify({ signingKey: keys.signingKey }));
   const stripeSecretId = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:appeal/stripe`;
-  aws.state.secrets.set(stripeSecretId, JSON.stringify({ secretKey: STRIPE_TEST_KEY, webhookSecret: keys.webhookSecret }));
+  aws.state.secrets.set(stripeSecretId, JSON.stringify({ secretKey: STRIPE_TEST_KEY, webhookSecret: keys.webhookSecret, portalConfiguration: keys.portalConfiguration }));
   return { secretId, stripeSecretId };
 };
 
@@ -90,14 +90,15 @@ export const startStripe = async (o: { url: string; port: number; dataDir: strin
  * The server's own webhook endpoint and portal configuration in the simulator, made as `stripe setup --local` makes
  * them (the same code), so that `npm start` takes payments out of the box, and a new Appeal version's events reach
  * it: the first start registers the endpoint and stores its signing secret in the data folder (`state.json`); later
- * ones find it as it should be and change nothing. Answers the webhook secret the server's functions verify with.
+ * ones find it as it should be and change nothing. Answers the webhook secret the server's functions verify with,
+ * and the portal configuration their portal sessions name.
  */
 export const setUpLocalStripe = async (o: { url: string; dataDir: string; stripeApiUrl: string; siteName: string }) => {
   const secrets = dataDirStore(o.dataDir, STRIPE_TEST_KEY);
-  await setUpStripe(stripeFor(STRIPE_TEST_KEY, o.stripeApiUrl), secrets, { webhookUrl: `${o.url}${WEBHOOK_PATH}`, portal: { headline: portalHeadline(o.siteName) } }, 'test');
-  const { webhookSecret } = await secrets.read();
-  if (!webhookSecret) throw new Error('the Stripe setup stored no webhook secret');
-  return webhookSecret;
+  await setUpStripe(stripeFor(STRIPE_TEST_KEY, o.stripeApiUrl), secrets, { webhookUrl: `${o.url}${WEBHOOK_PATH}`, portal: { headline: portalHeadline(o.siteName) } });
+  const { webhookSecret, portalConfiguration } = await secrets.read();
+  if (!webhookSecret || !portalConfiguration) throw new Error('the Stripe setup stored no webhook secret or portal configuration');
+  return { webhookSecret, portalConfiguration };
 };
 
 /**

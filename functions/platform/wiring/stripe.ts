@@ -19,10 +19,12 @@ export const STRIPE_SECRET_LIFETIME_SECONDS = 300;
  */
 export const STRIPE_SECRET_RECHECK_SECONDS = 30;
 
-/** Stripe as a function uses it: the client for its key, the webhook's signing secret, and the key's mode. */
+/** Stripe as a function uses it: the client for its key, the webhook's signing secret, the portal configuration, and the key's mode. */
 export interface StripeConnection {
   stripe: Stripe;
   webhookSecret: string;
+  /** Appeal's Customer Portal configuration, named on portal sessions; unset, they use the account's default. */
+  portalConfiguration?: string | undefined;
   /** Live or test events: the key says which (sk_live_/rk_live_), so a live key never ignores live events. */
   livemode: boolean;
 }
@@ -83,7 +85,7 @@ export class StripeAccount {
     }
     // The same key keeps its client (and its open connections); a new key gets a new one.
     const stripe = held?.connection && held.secretKey === secret.secretKey ? held.connection.stripe : stripeClient({ secretKey: secret.secretKey, apiUrl: this.apiUrl });
-    const connection: StripeConnection = { stripe, webhookSecret: secret.webhookSecret, livemode: isLiveKey(secret.secretKey) };
+    const connection: StripeConnection = { stripe, webhookSecret: secret.webhookSecret, portalConfiguration: secret.portalConfiguration, livemode: isLiveKey(secret.secretKey) };
     if (held && !held.connection) logger.info('stripe secret set', { livemode: connection.livemode });
     this.held = { due: now + STRIPE_SECRET_LIFETIME_SECONDS * 1000, connection, secretKey: secret.secretKey };
     return connection;

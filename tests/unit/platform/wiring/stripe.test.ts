@@ -38,6 +38,15 @@ describe('the Stripe account', () => {
     expect(rolled.stripe).not.toBe(first.stripe);
   });
 
+  it('gives the portal configuration the secret names, and none for a secret stored before setup named one', async () => {
+    const named = new StripeAccount(source(JSON.stringify({ secretKey: 'sk_test_1', webhookSecret: 'whsec_1', portalConfiguration: 'bpc_1' })), 'stripe', undefined);
+    expect(await named.connection()).toMatchObject({ portalConfiguration: 'bpc_1' });
+    expect((await new StripeAccount(source(keys('sk_test_1')), 'stripe', undefined).connection()).portalConfiguration).toBeUndefined();
+    // Not a configuration's id: the secret was filled in wrongly, and no session would open with it.
+    const wrong = new StripeAccount(source(JSON.stringify({ secretKey: 'sk_test_1', webhookSecret: 'whsec_1', portalConfiguration: 'whsec_2' })), 'stripe', undefined);
+    expect(await wrong.current()).toBeUndefined();
+  });
+
   it('keeps the client of an unchanged key when it reads the secret again', async () => {
     const clock = new FakeClock();
     const account = new StripeAccount(source(keys('sk_test_same')), 'stripe', undefined, clock);
