@@ -77,18 +77,26 @@ export const putVersioned = async (
 type Item = Record<string, unknown>;
 
 /**
- * The pages of one Query, each request starting where the last one ended (`LastEvaluatedKey`), until DynamoDB
- * reports no more. Lazy: a caller that stops iterating sends no further request, so it can act on each page
- * (delete what it lists) or stop early without reading the rest.
+ * The pages of one paged request (a Query or a Scan segment), each request starting where the last one ended
+ * (`LastEvaluatedKey`), until DynamoDB reports no more. Lazy: nothing is sent before the first page is asked for,
+ * and a caller that stops iterating sends no further request, so it can act on each page (delete what it lists)
+ * or stop early without reading the rest.
  */
-export async function* queryPages(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Item[]> {
-  let ExclusiveStartKey = input.ExclusiveStartKey;
+export async function* pagesOf(
+  request: (ExclusiveStartKey: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
+  ExclusiveStartKey?: Item,
+): AsyncGenerator<Item[]> {
+  let start = ExclusiveStartKey;
   do {
-    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    const page = await request(start);
     yield page.Items ?? [];
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
+
+/** The pages of one Query (see pagesOf). */
+export const queryPages = (client: DynamoDBDocumentClient, input: QueryCommandInput) =>
+  pagesOf((ExclusiveStartKey) => client.send(new QueryCommand({ ...input, ExclusiveStartKey })), input.ExclusiveStartKey);
 
 /**
  * Every item of a Query, page after page. With `stopAfter`, no further page is read once that many items have
