@@ -1,5 +1,5 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { indexPartitions, queryIndex } from './dynamo-keys.js';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryIndex, queryPartitions } from './dynamo-keys.js';
 import * as z from 'zod/mini';
 import { parse, onFirstUse } from '../core/shared/schema.js';
 import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from '../core/admin/ports.js';
@@ -108,27 +108,14 @@ export class DynamoDonorGifts implements DonorGifts {
   ) {}
 
   private async campaignGifts(campaign: string, email: string) {
-    const gifts: Gift[] = [];
-    await Promise.all(
-      indexPartitions(`GIFTS#${campaign}`).map(async (partition) => {
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: 'gsi1',
-              KeyConditionExpression: 'gsi1pk = :partition',
-              FilterExpression: 'donorEmail = :email',
-              ExpressionAttributeValues: { ':partition': partition, ':email': email },
-              ExclusiveStartKey,
-            }),
-          );
-          gifts.push(...(page.Items ?? []).map((item) => parse(Gift, item)));
-          ExclusiveStartKey = page.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
-      }),
-    );
-    return gifts;
+    const items = await queryPartitions(this.client, `GIFTS#${campaign}`, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :partition',
+      FilterExpression: 'donorEmail = :email',
+      ExpressionAttributeValues: { ':email': email },
+    });
+    return items.map((item) => parse(Gift, item));
   }
 
   async find(email: string, donorKey: string) {

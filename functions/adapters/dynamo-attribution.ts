@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributionChange, AttributionCounters, AttributionKey, AttributionRow } from '../core/experiments/attribution-counts.js';
 import { daysBetween } from '../core/experiments/days.js';
+import { queryPages } from './dynamo-keys.js';
 import { randomShard } from './dynamo-transactions.js';
 
 /**
@@ -69,14 +70,8 @@ export class DynamoAttributionCounters implements AttributionCounters {
   ) {}
 
   private async *day(tableName: string, day: string) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ATTR#${day}` }, ExclusiveStartKey: start }),
-      );
-      yield* page.Items ?? [];
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = queryPages(this.client, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ATTR#${day}` } });
+    for await (const page of pages) yield* page;
   }
 
   async totals(since: string, until: string): Promise<AttributionRow[]> {

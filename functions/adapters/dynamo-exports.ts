@@ -5,7 +5,7 @@ import { Gift } from '../core/donations/model.js';
 import { type ExportFilters, ExportJob } from '../core/admin/exports/model.js';
 import type { ExportHistory, ExportJobs, ExportSource } from '../core/admin/exports/ports.js';
 import { Subscriber } from '../core/subscriptions/model.js';
-import { epochSeconds, indexPartitions } from './dynamo-keys.js';
+import { epochSeconds, indexPartitions, pagesOf, queryPages } from './dynamo-keys.js';
 
 const KEEP_JOBS_SECONDS = 30 * 86400;
 const exportKey = (id: string) => ({ pk: `EXPORT#${id}`, sk: 'EXPORT' });
@@ -92,12 +92,14 @@ export class DynamoExportJobs implements ExportJobs, ExportHistory {
 
 type Page = { items: Record<string, unknown>[]; next?: () => Promise<Page> };
 
-/** Pages of one Query or Scan request, following LastEvaluatedKey. */
-const pages = (fetch: (start?: Record<string, unknown>) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>) => {
-  const load = async (start?: Record<string, unknown>): Promise<Page> => {
-    const result = await fetch(start);
-    const last = result.LastEvaluatedKey;
-    return { items: result.Items ?? [], next: last ? () => load(last) : undefined };
+/**
+ * A stream of pages as a chain, each page with how to read the one after it. The last page still has a `next`,
+ * which gives an empty page without one and sends nothing (the stream knows it has ended).
+ */
+const chain = (stream: AsyncIterator<Record<string, unknown>[]>) => {
+  const load = async (): Promise<Page> => {
+    const result = await stream.next();
+    return result.done ? { items: [] } : { items: result.value, next: load };
   };
   return load;
 };
@@ -152,18 +154,14 @@ export class DynamoExportSource implements ExportSource {
   /** One Query per index partition of `value` (see INDEX_SHARDS), merged in sort-key order. */
   private queryIndex(input: QueryCommandInput, value: string) {
     const starts = indexPartitions(value).map((partition) =>
-      pages((start) =>
-        this.client.send(
-          new QueryCommand({ ...input, ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':partition': partition }, ExclusiveStartKey: start }),
-        ),
-      ),
+      chain(queryPages(this.client, { ...input, ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':partition': partition } })),
     );
     return mergeSorted(starts, 'gsi1sk');
   }
 
   private scan(input: ScanCommandInput) {
     return Array.from({ length: SCAN_SEGMENTS }, (_, segment) =>
-      pages((start) => this.client.send(new ScanCommand({ ...input, Segment: segment, TotalSegments: SCAN_SEGMENTS, ExclusiveStartKey: start }))),
+      chain(pagesOf((start) => this.client.send(new ScanCommand({ ...input, Segment: segment, TotalSegments: SCAN_SEGMENTS, ExclusiveStartKey: start })))),
     );
   }
 

@@ -1,9 +1,9 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Reminder, ReminderStore } from '../core/donors/ports.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
 import { parse, onFirstUse } from '../core/shared/schema.js';
-import { indexPartition, indexPartitions } from './dynamo-keys.js';
+import { indexPartition, queryPages, queryPartitions } from './dynamo-keys.js';
 
 /** A reminder as stored: what the domain reads back, checked (never `Item as Reminder`). */
 const ReminderItem = onFirstUse(() => z.object({
@@ -49,28 +49,13 @@ export class DynamoReminders implements ReminderStore {
   async due(date: string, at: Date) {
     // `$` sorts right after `#`: every sort key whose time is at or before `at`.
     const bound = `${at.toISOString()}$`;
-    const pages = await Promise.all(
-      indexPartitions(`REMIND#${date}`).map(async (partition) => {
-        const items: unknown[] = [];
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: 'gsi1',
-              KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk < :bound',
-              ExpressionAttributeValues: { ':partition': partition, ':bound': bound },
-              ExclusiveStartKey,
-            }),
-          );
-          items.push(...(page.Items ?? []));
-          ExclusiveStartKey = page.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
-        return items;
-      }),
-    );
-    return pages
-      .flat()
+    const items = await queryPartitions(this.client, `REMIND#${date}`, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk < :bound',
+      ExpressionAttributeValues: { ':bound': bound },
+    });
+    return items
       .map((item) => parse(ReminderItem, item))
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
@@ -81,24 +66,19 @@ export class DynamoReminders implements ReminderStore {
 
   async deleteAll(address: string) {
     let deleted = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `REMIND#${address}` },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
+    const pages = queryPages(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `REMIND#${address}` },
+      ProjectionExpression: 'pk, sk',
+    });
+    for await (const page of pages) {
+      for (const item of page) {
         const key = parse(z.object({ pk: z.string(), sk: z.string() }), item);
         await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key }));
         deleted += 1;
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return deleted;
   }
 }

@@ -1,9 +1,9 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { YearGifts } from '../core/donors/statement-job.js';
 import { Gift } from '../core/donations/model.js';
 import { parse, onFirstUse } from '../core/shared/schema.js';
-import { indexPartitions, queryIndex } from './dynamo-keys.js';
+import { queryIndex, queryPartitions } from './dynamo-keys.js';
 
 const CampaignItem = onFirstUse(() => z.object({ id: z.string(), title: z.string() }));
 
@@ -23,25 +23,12 @@ export class DynamoYearGifts implements YearGifts {
   }
 
   async gifts(campaign: string, since: string, until: string) {
-    const gifts: Gift[] = [];
-    await Promise.all(
-      indexPartitions(`GIFTS#${campaign}`).map(async (partition) => {
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: 'gsi1',
-              KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk BETWEEN :since AND :until',
-              ExpressionAttributeValues: { ':partition': partition, ':since': since, ':until': `${until}~` },
-              ExclusiveStartKey,
-            }),
-          );
-          gifts.push(...(page.Items ?? []).map((item) => parse(Gift, item)));
-          ExclusiveStartKey = page.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
-      }),
-    );
-    return gifts;
+    const items = await queryPartitions(this.client, `GIFTS#${campaign}`, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk BETWEEN :since AND :until',
+      ExpressionAttributeValues: { ':since': since, ':until': `${until}~` },
+    });
+    return items.map((item) => parse(Gift, item));
   }
 }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { WebhookEndpoint } from '../core/events/endpoint.js';
 import { DonationEventData, EventSelection, WebhookEvent } from '../core/events/model.js';
@@ -7,7 +7,7 @@ import { Delivery, type DeliveryLog, type DeliveryUpdate, type OutboundEvents, t
 import { EndpointSecrets } from '../core/events/signing.js';
 import { parse, safeParse, onFirstUse } from '../core/shared/schema.js';
 import { openToken, sealToken } from '../core/shared/secrets.js';
-import { epochSeconds, indexPartition, indexPartitions } from './dynamo-keys.js';
+import { epochSeconds, indexPartition, queryAll, queryPages, queryPartitions } from './dynamo-keys.js';
 
 /** Item keys of the events for the newsroom's tools, in the subscribers table (see the data model). */
 export const webhookKeys = {
@@ -85,22 +85,13 @@ export class DynamoWebhookEndpoints implements WebhookEndpoints {
   }
 
   async list() {
-    const out: WebhookEndpoint[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :p',
-          ExpressionAttributeValues: { ':p': 'WEBHOOKS' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(this.toEndpoint(item));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': 'WEBHOOKS' },
+    });
+    return items.map((item) => this.toEndpoint(item));
   }
 
   async remove(id: string) {
@@ -229,19 +220,15 @@ export class DynamoOutboundEvents implements OutboundEvents {
 
   async scrub(subject: string) {
     let scrubbed = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :p',
-          ExpressionAttributeValues: { ':p': `WHSUBJECT#${subject}` },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey,
-        }),
-      );
-      for (const raw of page.Items ?? []) {
+    const pages = queryPages(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': `WHSUBJECT#${subject}` },
+      ProjectionExpression: 'pk, sk',
+    });
+    for await (const page of pages) {
+      for (const raw of page) {
         const key = parse(SubjectItem, raw);
         if (key.pk.startsWith('WHMONTHLY#')) {
           // The gift stays (its cancellation is still told), without the person.
@@ -258,8 +245,7 @@ export class DynamoOutboundEvents implements OutboundEvents {
         }
         scrubbed += 1;
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return scrubbed;
   }
 
@@ -406,30 +392,21 @@ export class DynamoDeliveryLog implements DeliveryLog {
   }
 
   async list(webhookId: string, options: { limit: number; since?: string }) {
-    const pages = await Promise.all(
-      indexPartitions(`WHDELIVERIES#${webhookId}`).map(async (partition) => {
-        const items: Record<string, unknown>[] = [];
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: 'gsi1',
-              KeyConditionExpression: options.since ? 'gsi1pk = :p AND gsi1sk >= :since' : 'gsi1pk = :p',
-              ExpressionAttributeValues: { ':p': partition, ...(options.since ? { ':since': options.since } : {}) },
-              ScanIndexForward: false,
-              Limit: Math.min(options.limit, 1000),
-              ExclusiveStartKey,
-            }),
-          );
-          items.push(...(page.Items ?? []));
-          ExclusiveStartKey = page.LastEvaluatedKey;
-        } while (ExclusiveStartKey && items.length < options.limit);
-        return items;
-      }),
+    // Each partition holds its newest first: reading `limit` of each is enough for the newest `limit` overall.
+    const items = await queryPartitions(
+      this.client,
+      `WHDELIVERIES#${webhookId}`,
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: options.since ? 'gsi1pk = :partition AND gsi1sk >= :since' : 'gsi1pk = :partition',
+        ExpressionAttributeValues: options.since ? { ':since': options.since } : {},
+        ScanIndexForward: false,
+        Limit: Math.min(options.limit, 1000),
+      },
+      { stopAfter: options.limit },
     );
-    return pages
-      .flat()
+    return items
       .map((item) => parse(DeliveryItem, item))
       .sort((a, b) => (a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : b.createdAt.localeCompare(a.createdAt)))
       .slice(0, options.limit)
