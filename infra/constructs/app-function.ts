@@ -115,8 +115,9 @@ export interface AppFunctionProps<S extends Schema> {
 }
 
 /**
- * A NodejsFunction with our defaults: Node 22 on arm64, one ESM bundle per entry made by the local esbuild
- * (never Docker), source maps, a log group with retention. Its environment is typed by the function's
+ * A Lambda function with our defaults: Node 22 on arm64, bundled by the local esbuild (never Docker) as
+ * infra/bundling.ts says (one ESM entry, code split, source maps; not NodejsFunction, which cannot split), a log
+ * group with retention. Its environment is typed by the function's
  * configuration schema, and each variable that names a resource comes with the least-privilege grant for it.
  */
 export class AppFunction<S extends Schema = Schema> extends Construct {
