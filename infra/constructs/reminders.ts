@@ -93,6 +93,21 @@ export class Reminders extends Feature {
       // An invocation EventBridge could not make waits in the same alarmed queue.
       targets: [new LambdaFunction(reminders.fn, { event: RuleTargetInput.fromObject({}), retryAttempts: 0, deadLetterQueue: this.failures })],
     });
+    // The giving statements of the tax year just ended, two weeks after it ends (late bank debits and refunds have
+    // settled), and again a week later: a run cut short by the 15-minute limit or a failure is resumed then, and a
+    // donor already sent a statement is sent nothing (the sent-mail ledger). `statements send --year` does the same.
+    const month = Number(config.taxYearStart.slice(0, 2));
+    new Rule(this, 'StatementsSchedule', {
+      description: 'Sends the giving statements of the tax year that ended',
+      schedule: Schedule.expression(`cron(0 9 20,27 ${month} ? *)`),
+      targets: [
+        new LambdaFunction(reminders.fn, {
+          event: RuleTargetInput.fromObject({ statements: { year: 'last-ended' } }),
+          retryAttempts: 0,
+          deadLetterQueue: this.failures,
+        }),
+      ],
+    });
     acceptFinding(
       reminders,
       'Serverless-LambdaDLQ',

@@ -275,6 +275,18 @@ describe('api stack', () => {
     });
   });
 
+  it('runs the reminders job every 5 minutes, and sends the giving statements of the year just ended twice in its first month (the second resumes the first)', () => {
+    const rules = Object.values(api.findResources('AWS::Events::Rule')).map(
+      (rule) => (rule as { Properties: { ScheduleExpression?: string; Targets: { Input?: string }[] } }).Properties,
+    );
+    const reminders = rules.find((rule) => rule.ScheduleExpression === 'rate(5 minutes)');
+    expect(reminders?.Targets[0]?.Input).toBe('{}');
+    // The stage's tax year starts on 1 January (the default): the statements go out on 20 and 27 January.
+    const statements = rules.find((rule) => rule.ScheduleExpression?.startsWith('cron('));
+    expect(statements?.ScheduleExpression).toBe(`cron(0 9 20,27 ${Number(config.taxYearStart.slice(0, 2))} ? *)`);
+    expect(JSON.parse(statements?.Targets[0]?.Input ?? '{}')).toEqual({ statements: { year: 'last-ended' } });
+  });
+
   it('generates the signing secret in Secrets Manager', () => {
     api.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'signingKey', PasswordLength: 64 }),

@@ -34,6 +34,15 @@ export const taxYearDays = (year: number, start: TaxYearStart) => ({
 });
 
 /**
+ * The tax year that ended last before `today` (`YYYY-MM-DD`, the site's day): on 20 January 2027 with the calendar
+ * year, 2026; on 20 April 2027 from 6 April, 2026 (6 April 2026 – 5 April 2027); on 1 April 2027, 2025.
+ */
+export const lastEndedTaxYear = (today: string, start: TaxYearStart) => {
+  const year = Number(today.slice(0, 4));
+  return today >= `${year}-${start}` ? year - 1 : year - 2;
+};
+
+/**
  * The createdAt range to read gifts from for a tax year: a gift is dated by when it was paid, which is at or after
  * it was created (a bank debit is paid days later), and a day in the site's zone may start a day before UTC's.
  */
