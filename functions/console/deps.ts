@@ -6,6 +6,9 @@ import { DynamoEditors, DynamoNonceLedger, DynamoPasskeys, DynamoSessions } from
 import { DynamoDashboardCounters } from '../adapters/dynamo-dashboard.js';
 import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
 import { DynamoExportJobs } from '../adapters/dynamo-exports.js';
+import { DynamoEventCounters } from '../adapters/dynamo-event-counters.js';
+import { DynamoVariantGiftCounters } from '../adapters/dynamo-experiment-results.js';
+import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
@@ -54,6 +57,12 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
     counts: subscriberCounts(dynamo, table),
     donorGifts: new DynamoDonorGifts(dynamo, config.DONATIONS_TABLE_NAME),
     listIds: config.LIST_IDS,
+    results: {
+      clock: systemClock,
+      experiments: new DynamoExperimentStore(dynamo, config.DONATIONS_TABLE_NAME),
+      events: new DynamoEventCounters(dynamo, config.DONATIONS_TABLE_NAME, config.EVENT_COUNTER_SHARDS),
+      gifts: new DynamoVariantGiftCounters(dynamo, config.DONATIONS_TABLE_NAME),
+    },
   };
   return { deps, options: { brand: brandOf(config), apiBaseUrl: config.PUBLIC_API_URL, secureCookie: config.SESSION_COOKIE_SECURE } };
 };
