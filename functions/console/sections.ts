@@ -18,3 +18,4 @@ export * as dashboard from '../core/dashboard/dashboard.js';
 export * as editors from '../core/console/editors.js';
 export * as experimentPages from '../core/console/experiment-pages.js';
 export * as experiments from '../core/console/experiments.js';
+export { experimentStores } from './experiment-stores.js';
