@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { CounterIncrement, EventTotals } from '../core/experiments/model.js';
 import type { EventCounters } from '../core/experiments/ports.js';
+import type { DailyEventCounters } from '../core/experiments/history.js';
 import { parse, onFirstUse } from '../core/shared/schema.js';
 import { epochSeconds } from './dynamo-keys.js';
 import { batchGetAll, randomShard, transactWrite } from './dynamo-transactions.js';
@@ -22,6 +23,8 @@ const MARKER_DAYS = 5;
 
 const CounterItem = onFirstUse(() => z.record(z.string(), z.unknown()));
 const COUNTER_NAME = /^(view|click):(.+)$/;
+/** The day in a counter item's key (`EVENTS#<campaign>#<day>#<shard>`; a campaign id has no `#`). */
+const KEY_DAY = /#(\d{4}-\d{2}-\d{2})#\d+$/;
 
 /**
  * Views and clicks as numbers on small items, one per campaign, day and shard: each batch's increments go to a
@@ -29,7 +32,7 @@ const COUNTER_NAME = /^(view|click):(.+)$/;
  * A batch is one TransactWriteItems with a marker keyed by the batch (conditional on its absence): all of it or
  * nothing, and the same batch delivered again is refused by the marker and counted once.
  */
-export class DynamoEventCounters implements EventCounters {
+export class DynamoEventCounters implements EventCounters, DailyEventCounters {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -90,6 +93,30 @@ export class DynamoEventCounters implements EventCounters {
       }
     }
     return totals;
+  }
+
+  async daily(campaign: string, since: string, until: string): Promise<Record<string, EventTotals>> {
+    const keys = daysBetween(since, until).flatMap((day) => Array.from({ length: this.shards }, (_, shard) => eventKeys.counter(campaign, day, shard)));
+    const days: Record<string, EventTotals> = {};
+    for (let start = 0; start < keys.length; start += 100) {
+      for (const item of await batchGetAll(this.client, this.tableName, keys.slice(start, start + 100), false)) {
+        const fields = parse(CounterItem, item);
+        const day = typeof fields['pk'] === 'string' ? KEY_DAY.exec(fields['pk'])?.[1] : undefined;
+        if (!day) continue;
+        const totals = days[day] ?? {};
+        days[day] = totals;
+        for (const [name, value] of Object.entries(fields)) {
+          const match = COUNTER_NAME.exec(name);
+          if (!match || typeof value !== 'number') continue;
+          const variant = match[2] as string;
+          const entry = totals[variant] ?? { views: 0, clicks: 0 };
+          totals[variant] = entry;
+          if (match[1] === 'view') entry.views += value;
+          else entry.clicks += value;
+        }
+      }
+    }
+    return days;
   }
 }
 

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GiftSums, VariantGiftCounters } from '../core/experiments/results.js';
 import type { VariantGiftChange } from '../core/experiments/variant-gifts.js';
 import { daysBetween } from '../core/experiments/days.js';
+import type { DailyVariantGiftCounters } from '../core/experiments/history.js';
 import { batchGetAll, randomShard } from './dynamo-transactions.js';
 
 /**
@@ -19,6 +20,8 @@ export const resultKeys = {
 /** Counter names on a results item, per variant. */
 const NAMES = { gifts: 'gifts', raised: 'raised', squares: 'squares', cubes: 'cubes' } as const;
 const COUNTER = /^(gifts|raised|squares|cubes):(.+)$/;
+/** The day in a counter item's key (`RESULTS#<campaign>#<day>#<shard>`; a campaign id has no `#`). */
+const KEY_DAY = /#(\d{4}-\d{2}-\d{2})#\d+$/;
 
 /** The transaction item that adds one gift's change to its variant's counters, on a shard chosen per attempt. */
 export const variantGiftUpdate = (tableName: string, change: VariantGiftChange) => {
@@ -41,7 +44,7 @@ export const variantGiftUpdate = (tableName: string, change: VariantGiftChange) 
 };
 
 /** Reads the variant gift counters: days × RESULT_SHARDS small items, in BatchGetItems of 100. */
-export class DynamoVariantGiftCounters implements VariantGiftCounters {
+export class DynamoVariantGiftCounters implements VariantGiftCounters, DailyVariantGiftCounters {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -66,5 +69,29 @@ export class DynamoVariantGiftCounters implements VariantGiftCounters {
     return Object.fromEntries(
       [...sums].map(([variant, s]) => [variant, { gifts: Number(s.gifts), raised: Number(s.raised), raisedSquares: Number(s.squares), raisedCubes: Number(s.cubes) }]),
     );
+  }
+
+  /** The same items as `totals`, summed per day (the chart of a result over time): gifts and money only. */
+  async daily(campaign: string, since: string, until: string): Promise<Record<string, Record<string, GiftSums>>> {
+    const keys = daysBetween(since, until).flatMap((day) => Array.from({ length: RESULT_SHARDS }, (_, shard) => resultKeys.counter(campaign, day, shard)));
+    const days: Record<string, Record<string, GiftSums>> = {};
+    for (let start = 0; start < keys.length; start += 100) {
+      for (const item of await batchGetAll(this.client, this.tableName, keys.slice(start, start + 100), false)) {
+        const day = typeof item['pk'] === 'string' ? KEY_DAY.exec(item['pk'])?.[1] : undefined;
+        if (!day) continue;
+        const sums = days[day] ?? {};
+        days[day] = sums;
+        for (const [name, value] of Object.entries(item)) {
+          const match = COUNTER.exec(name);
+          if (!match || (typeof value !== 'number' && typeof value !== 'bigint')) continue;
+          const [, counter, variant] = match as unknown as [string, keyof typeof NAMES, string];
+          const entry = sums[variant] ?? { gifts: 0, raised: 0, raisedSquares: 0, raisedCubes: 0 };
+          sums[variant] = entry;
+          const field = counter === 'squares' ? 'raisedSquares' : counter === 'cubes' ? 'raisedCubes' : counter;
+          entry[field] += Number(value);
+        }
+      }
+    }
+    return days;
   }
 }

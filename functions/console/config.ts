@@ -4,6 +4,7 @@ import { ListId } from '../core/subscriptions/model.js';
 import { DonationConfig } from '../donations/config.js';
 import { ExportStorage } from '../export-worker/config.js';
 import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from '../platform/config.js';
+import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** `true` or `false`, as an environment variable writes it. */
 const flag = z.pipe(
@@ -22,6 +23,8 @@ export const ConsoleConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape),
   /** The export worker, started for each export (an asynchronous invocation). */
   EXPORT_WORKER_FUNCTION_NAME: nonEmpty(),
   COUNTER_SHARDS,
+  /** The event counters' shards (as the event counter's): an experiment's page reads them. */
+  EVENT_COUNTER_SHARDS,
   /** The configured lists, which an export's list filter may name. */
   LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
   /** The currencies checkout accepts: a campaign is created in one of them. */

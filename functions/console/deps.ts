@@ -14,6 +14,7 @@ import { relyingParty } from '../core/console/relying-party.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
 import { brandOf } from '../platform/config.js';
+import { onDemand } from '../platform/on-demand.js';
 import { exportAdminDeps } from '../platform/wiring/exports.js';
 import { subscriberCounts, subscriberStores } from '../platform/wiring/subscribers.js';
 import type { ConsoleConfig } from './config.js';
@@ -29,6 +30,7 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
   const table = config.SUBSCRIBERS_TABLE_NAME;
   const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
   const exports = exportAdminDeps(config, clients, dynamo, worker);
+  const experimentStores = async () => (await import('./sections.js')).experimentStores(dynamo, config.DONATIONS_TABLE_NAME, config.EVENT_COUNTER_SHARDS);
   const deps: ConsoleDeps = {
     ...exports,
     exportHistory: new DynamoExportJobs(dynamo, table),
@@ -54,6 +56,13 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
     counts: subscriberCounts(dynamo, table),
     donorGifts: new DynamoDonorGifts(dynamo, config.DONATIONS_TABLE_NAME),
     listIds: config.LIST_IDS,
+    // Only the experiments' pages use these: their adapters load with the first of them, not at cold start.
+    results: {
+      clock: systemClock,
+      experiments: onDemand(async () => (await experimentStores()).experiments),
+      events: onDemand(async () => (await experimentStores()).events),
+      gifts: onDemand(async () => (await experimentStores()).gifts),
+    },
   };
   return { deps, options: { brand: brandOf(config), apiBaseUrl: config.PUBLIC_API_URL, secureCookie: config.SESSION_COOKIE_SECURE } };
 };

@@ -7,8 +7,9 @@ import type { CampaignFormValues } from '../core/console/campaign-pages.js';
 import type { ConsoleCampaignDeps } from '../core/console/campaigns.js';
 import type { ExportFormValues } from '../core/console/export-pages.js';
 import type { ConsoleExportDeps } from '../core/console/exports.js';
+import type { ConsoleExperimentDeps } from '../core/console/experiments.js';
 import type { DashboardDeps } from '../core/dashboard/dashboard.js';
-import { CampaignCurrencyLockedError } from '../core/donations/model.js';
+import { CampaignCurrencyLockedError, CampaignId } from '../core/donations/model.js';
 import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_PATH, CONSOLE_STYLE, CONSOLE_STYLE_PATH } from '../core/console/assets.js';
 import { recentAudit, recordAudit } from '../core/console/audit.js';
 import { hasRole, Role } from '../core/console/model.js';
@@ -47,12 +48,14 @@ const exportCore = async () => (await sections()).exports;
 const peopleCore = async () => (await sections()).people;
 const dashboardCore = async () => (await sections()).dashboard;
 const editorCore = async () => (await sections()).editors;
+const experimentPages = async () => (await sections()).experimentPages;
+const experimentCore = async () => (await sections()).experiments;
 
 /**
  * Everything the console does: sign-in and sessions, and, with the admin API's own rules and stores, the dashboard,
  * campaigns, exports and data requests.
  */
-export type ConsoleDeps = PasskeyDeps & SignInRequestDeps & AdminDeps & DashboardDeps & ConsoleCampaignDeps & ConsoleExportDeps;
+export type ConsoleDeps = PasskeyDeps & SignInRequestDeps & AdminDeps & DashboardDeps & ConsoleCampaignDeps & ConsoleExportDeps & ConsoleExperimentDeps;
 
 export interface ConsoleOptions {
   brand: Brand;
@@ -88,9 +91,15 @@ const CampaignIdForm = onFirstUse(() => z.object({ csrf: text(100), id: text(64)
 const ExportForm = onFirstUse(() => z.object({ csrf: text(100), kind: text(40), status: field(64), list: field(64), campaign: field(64), since: field(40), until: field(40) }));
 const PersonForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320) }));
 const EraseForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320), confirm: field(320) }));
+// The variant is looked up among the campaign's (an unknown one is 404): the experiments' model stays out of the cold start.
+const EndExperimentForm = onFirstUse(() => z.object({ csrf: text(100), keep: text(40), confirm: z.optional(z.literal('yes')) }));
+const AllocationForm = onFirstUse(() => z.object({ csrf: text(100), allocation: z.enum(['weights', 'thompson']) }));
 const AuditQuery = onFirstUse(() => z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) }));
 
 /** Who needs what: each page's least role, from the navigation's table. */
+/** donations/campaigns.ts's UNKNOWN_CAMPAIGN, which the cold start does not load. */
+const UNKNOWN_CAMPAIGN = 'There is no campaign with this id.';
+
 const roleOf = (path: string): Role => CONSOLE_PAGES.find((p) => p.path === path)?.role ?? 'admin';
 
 export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
@@ -284,6 +293,27 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
           return page(400, (await peoplePages()).confirmErasePage(site(req, viewer), viewer, email, { message: error.message, field: 'confirm' }));
         }
         return page(200, (await peoplePages()).erasedPage(site(req, viewer), viewer, email));
+      }),
+      'GET /admin/experiments': forEditors(roleOf('/admin/experiments'), async (req, viewer) =>
+        page(200, (await experimentPages()).experimentsPage(site(req, viewer), viewer, await (await experimentCore()).listExperiments(deps))),
+      ),
+      'GET /admin/experiments/{campaignId}': forEditors(roleOf('/admin/experiments'), async (req, viewer) => {
+        const id = req.pathParam('campaignId', CampaignId, UNKNOWN_CAMPAIGN);
+        return page(200, (await experimentPages()).experimentPage(site(req, viewer), viewer, await (await experimentCore()).readExperiment(deps, id)), { 'cache-control': 'no-store' });
+      }),
+      'POST /admin/experiments/{campaignId}/end': forEditors(roleOf('/admin/experiments'), async (req, viewer) => {
+        const id = req.pathParam('campaignId', CampaignId, UNKNOWN_CAMPAIGN);
+        const form = await req.body(EndExperimentForm);
+        // Ending is asked twice: a post without the confirmation page's answer shows that page, naming the variant.
+        if (form.confirm !== 'yes') return page(200, (await experimentPages()).endExperimentPage(site(req, viewer), viewer, await (await experimentCore()).variantToKeep(deps, id, form.keep)));
+        await (await experimentCore()).endExperiment(deps, client(req, viewer), id, form.keep);
+        return seeOther(`/admin/experiments/${id}`);
+      }),
+      'POST /admin/experiments/{campaignId}/allocation': forEditors(roleOf('/admin/experiments'), async (req, viewer) => {
+        const id = req.pathParam('campaignId', CampaignId, UNKNOWN_CAMPAIGN);
+        const form = await req.body(AllocationForm);
+        await (await experimentCore()).allocateExperiment(deps, client(req, viewer), id, form.allocation);
+        return seeOther(`/admin/experiments/${id}`);
       }),
       'POST /admin': rendered(async (req) => {
         checkOrigin(req.headers.origin, ownOrigin);

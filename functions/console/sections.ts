@@ -16,3 +16,6 @@ export * as exports from '../core/console/exports.js';
 export * as people from '../core/console/people.js';
 export * as dashboard from '../core/dashboard/dashboard.js';
 export * as editors from '../core/console/editors.js';
+export * as experimentPages from '../core/console/experiment-pages.js';
+export * as experiments from '../core/console/experiments.js';
+export { experimentStores } from './experiment-stores.js';

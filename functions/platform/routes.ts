@@ -78,6 +78,10 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/people', fn: 'console' },
   { method: 'POST', path: '/admin/people', fn: 'console' },
   { method: 'POST', path: '/admin/people/erase', fn: 'console' },
+  { method: 'GET', path: '/admin/experiments', fn: 'console' },
+  { method: 'GET', path: '/admin/experiments/{campaignId}', fn: 'console' },
+  { method: 'POST', path: '/admin/experiments/{campaignId}/end', fn: 'console' },
+  { method: 'POST', path: '/admin/experiments/{campaignId}/allocation', fn: 'console' },
   // The newsroom's webhook endpoints and their delivery logs (admin tokens): a function of their own, with the
   // delivery queue and the guarded client's URL check, which the admin function has no use for.
   { method: 'POST', path: '/v1/admin/webhooks', fn: 'webhooks' },

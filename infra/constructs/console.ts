@@ -65,12 +65,15 @@ export class EditorConsole extends Feature {
           query: ['gsi1'],
         }),
         // Campaigns (read with their totals, created and changed: never their totals), the donor markers and gifts of
-        // a data request, and the gifts' day counters and running count of monthly gifts.
+        // a data request, and the gifts' day counters and running count of monthly gifts. An experiment's page: its
+        // variants (read; written back when an editor ends it or changes its allocation), the views and clicks and
+        // the gifts per variant, day by day.
         DONATIONS_TABLE_NAME: bind.table(props.donationsTable, {
           items: {
-            'dynamodb:GetItem': ['CAMPAIGN#'],
+            'dynamodb:GetItem': ['CAMPAIGN#', 'VARIANTS#'],
+            'dynamodb:PutItem': ['VARIANTS#'],
             'dynamodb:UpdateItem': ['CAMPAIGN#'],
-            'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#', 'DONOR#', 'DAY#', 'COUNTS#MONTHLY#'],
+            'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#', 'DONOR#', 'DAY#', 'COUNTS#MONTHLY#', 'EVENTS#', 'RESULTS#'],
           },
           query: ['gsi1'],
         }),
@@ -78,6 +81,7 @@ export class EditorConsole extends Feature {
         EXPORT_BUCKET_NAME: bind.objects(props.exportBucket, 'exports/', ['s3:GetObject']),
         EXPORT_WORKER_FUNCTION_NAME: bind.invoker(props.exportWorker),
         COUNTER_SHARDS: undefined,
+        EVENT_COUNTER_SHARDS: undefined,
         LIST_IDS: config.lists.join(','),
         CURRENCIES: config.currencies.join(','),
         // Append and read only: no function may change or delete an audit entry.

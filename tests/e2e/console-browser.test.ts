@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { DynamoEditors } from '../../functions/adapters/dynamo-console.js';
 import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
+import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
+import { DynamoEventCounters } from '../../functions/adapters/dynamo-event-counters.js';
+import { DynamoExperimentStore } from '../../functions/adapters/dynamo-experiments.js';
+import { campaignSettings } from '../support/donation-fakes.js';
 import type { Role } from '../../functions/core/console/model.js';
 import { documentClient } from '../../functions/platform/clients.js';
 import { axeViolations } from '../support/axe.js';
@@ -14,7 +18,8 @@ import { useServerAndBrowser } from '../support/browser.js';
 // authenticator), every page as each role at a desktop's and a phone's width, axe-core clean, each 403, a cross-site
 // post, an expired session, "sign out everywhere", and the audit log of the walk.
 
-const env = useServerAndBrowser();
+// Every editor of the walk signs in from the same address: more than the 30 sign-ins an hour one client may make.
+const env = useServerAndBrowser({ CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: '100' });
 const dynamo = () => documentClient(env.server.clientOptions);
 /** Editors are added as the CLI adds them (`npm run admin -- editor add`). */
 const addEditor = (email: string, role: Role) => new DynamoEditors(dynamo(), env.server.tables.subscribers).put(email, role, new Date());
@@ -23,6 +28,7 @@ const addEditor = (email: string, role: Role) => new DynamoEditors(dynamo(), env
 const PAGES = {
   dashboard: '/admin',
   campaigns: '/admin/campaigns',
+  experiments: '/admin/experiments',
   exports: '/admin/exports',
   people: '/admin/people',
   editors: '/admin/editors',
@@ -32,9 +38,9 @@ const PAGES = {
 } as const;
 const ALLOWED: Record<Role, (keyof typeof PAGES)[]> = {
   viewer: ['dashboard', 'campaigns', 'account'],
-  fundraiser: ['dashboard', 'campaigns', 'account'],
-  exporter: ['dashboard', 'campaigns', 'exports', 'people', 'account'],
-  admin: ['dashboard', 'campaigns', 'exports', 'people', 'editors', 'tokens', 'audit', 'account'],
+  fundraiser: ['dashboard', 'campaigns', 'experiments', 'account'],
+  exporter: ['dashboard', 'campaigns', 'experiments', 'exports', 'people', 'account'],
+  admin: ['dashboard', 'campaigns', 'experiments', 'exports', 'people', 'editors', 'tokens', 'audit', 'account'],
 };
 
 const heading = (page: Page) => page.locator('h1').textContent();
@@ -268,6 +274,38 @@ describe('the console in Chromium', () => {
     await context.close();
   });
 
+  it("shows a fundraiser an experiment's results, chart and verdict, and ends it after naming the variant, every page axe-clean at 1280 and 360 px", async () => {
+    await new DynamoCampaignRepository(dynamo(), env.server.tables.donations).saveSettings(campaignSettings({ id: 'tested-appeal', title: 'The tested appeal' }), new Date());
+    const since = new Date(Date.now() - 2 * 86_400_000);
+    await new DynamoExperimentStore(dynamo(), env.server.tables.donations).setVariant('tested-appeal', { id: 'urgent', weight: 1, headline: 'Our reporters need you today' }, since);
+    const day = (n: number) => new Date(since.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+    await new DynamoEventCounters(dynamo(), env.server.tables.donations, 8).add(
+      [0, 1, 2].map((n) => ({ campaign: 'tested-appeal', day: day(n), counts: { 'view:control': 40 + n, 'view:urgent': 30 + n, 'click:urgent': 2 } })),
+      'browser-experiment',
+    );
+    await addEditor('experimenter@example.org', 'fundraiser');
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await signInByLink(context, 'experimenter@example.org');
+    await page.getByRole('link', { name: 'Experiments' }).click();
+    await expect.poll(() => heading(page)).toBe('Experiments');
+    await checkAtBothWidths(page, 'experiments');
+    await page.getByRole('link', { name: 'Results for The tested appeal' }).click();
+    await expect.poll(() => heading(page)).toBe('Experiment: The tested appeal');
+    await expect(page.locator('main').textContent()).resolves.toContain('Not enough data yet');
+    await expect(page.getByRole('img', { name: 'Cumulative revenue per 1,000 views' })).toBeTruthy();
+    await expect(page.locator('tr', { hasText: 'Our reporters need you today' }).locator('td').nth(1).textContent()).resolves.toBe('93');
+    await checkAtBothWidths(page, 'an experiment');
+    await page.getByRole('button', { name: 'Let the allocation follow the results' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('Views follow the results (Thompson sampling).');
+    await page.getByLabel('Variant to keep').selectOption('urgent');
+    await page.getByRole('button', { name: 'End the experiment…' }).click();
+    await expect.poll(() => heading(page)).toBe('Keep urgent for The tested appeal?');
+    await checkAtBothWidths(page, 'end an experiment');
+    await page.getByRole('button', { name: 'Keep urgent and end the experiment' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('This experiment has ended: every page view shows urgent.');
+    await context.close();
+  });
+
   it('lets an exporter run an export to its end and download it, and answer a data request to the erase', async () => {
     await addEditor('exporter.walker@example.org', 'exporter');
     expect((await fetch(`${env.server.url}/v1/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'asked.to.forget@example.org', name: 'Ada Asker' }) })).status).toBe(202);
@@ -359,6 +397,8 @@ describe('the console in Chromium', () => {
       'campaigner@example.org campaign.save browser-appeal updated',
       'campaigner@example.org campaign.save browser-appeal closed',
       'campaigner@example.org campaign.save browser-appeal reopened',
+      'experimenter@example.org experiment.allocate tested-appeal thompson',
+      'experimenter@example.org experiment.end tested-appeal kept urgent',
       'exporter.walker@example.org subscriber.show asked.to.forget@example.org',
       'exporter.walker@example.org subscriber.erase asked.to.forget@example.org',
     ]) {

@@ -299,6 +299,10 @@ const flow = async () => {
   const download = await editor.get(`${exported.location}/download`);
   expect(download.status).toBe(303);
   await ok(fetch(download.location ?? ''));
+  // The experiment set up above, in the console: its results day by day, its allocation back to the weights, and its end.
+  for (const page of ['/admin/experiments', '/admin/experiments/ukraine']) expect((await editor.get(page)).status).toBe(200);
+  expect((await editor.post('/admin/experiments/ukraine/allocation', { allocation: 'weights' })).status).toBe(303);
+  expect((await editor.post('/admin/experiments/ukraine/end', { keep: 'urgent', confirm: 'yes' })).status).toBe(303);
   await editor.get('/admin/people');
   expect((await editor.post('/admin/people', { email: 'donor@example.org' })).status).toBe(200);
   expect((await editor.post('/admin/people/erase', { email: 'complaint@simulator.amazonses.com', confirm: 'complaint@simulator.amazonses.com' })).status).toBe(200);

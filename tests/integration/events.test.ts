@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEventCounters } from '../../functions/adapters/dynamo-event-counters.js';
+import { DynamoVariantGiftCounters, variantGiftUpdate } from '../../functions/adapters/dynamo-experiment-results.js';
 import { DynamoExperimentStore } from '../../functions/adapters/dynamo-experiments.js';
+import { transactWrite } from '../../functions/adapters/dynamo-transactions.js';
 import { documentClient } from '../../functions/platform/clients.js';
 import { DEMO_CAMPAIGN } from '../../local/demo/campaign.js';
 import { postJson, startTestServer, type TestServer } from '../support/dev-server.js';
@@ -53,5 +55,31 @@ describe('views and clicks through the dev server', () => {
     await counters().add(increments, 'batch-twice');
     await counters().add([{ campaign: DEMO_CAMPAIGN, day, counts: { 'view:control': 2 } }], 'batch-other');
     expect(await counters().totals(DEMO_CAMPAIGN, day, day)).toEqual({ control: { views: 7, clicks: 1 } });
+  });
+
+  it('reads the counters day by day as well as in total (the console\'s chart of a result over time)', async () => {
+    const campaign = 'daily-campaign';
+    await counters().add([{ campaign, day: '2026-02-01', counts: { 'view:control': 4, 'click:control': 1 } }], 'daily-1');
+    await counters().add([{ campaign, day: '2026-02-01', counts: { 'view:control': 1, 'view:urgent': 3 } }], 'daily-2');
+    await counters().add([{ campaign, day: '2026-02-03', counts: { 'view:urgent': 2 } }], 'daily-3');
+    expect(await counters().daily(campaign, '2026-01-31', '2026-02-03')).toEqual({
+      '2026-02-01': { control: { views: 5, clicks: 1 }, urgent: { views: 3, clicks: 0 } },
+      '2026-02-03': { urgent: { views: 2, clicks: 0 } },
+    });
+    const dynamo = documentClient(server.clientOptions);
+    const gift = (day: string, variant: string, amount: number) =>
+      transactWrite(dynamo, () => [variantGiftUpdate(server.tables.donations, { campaign, variant, day, gifts: 1, raised: amount, squares: BigInt(amount) ** 2n, cubes: BigInt(amount) ** 3n })]);
+    await gift('2026-02-01', 'urgent', 2500);
+    await gift('2026-02-01', 'urgent', 1000);
+    await gift('2026-02-02', 'control', 5000);
+    const gifts = new DynamoVariantGiftCounters(dynamo, server.tables.donations);
+    expect(await gifts.daily(campaign, '2026-02-01', '2026-02-03')).toEqual({
+      '2026-02-01': { urgent: { gifts: 2, raised: 3500, raisedSquares: 2500 ** 2 + 1000 ** 2, raisedCubes: 2500 ** 3 + 1000 ** 3 } },
+      '2026-02-02': { control: { gifts: 1, raised: 5000, raisedSquares: 5000 ** 2, raisedCubes: 5000 ** 3 } },
+    });
+    expect(await gifts.totals(campaign, '2026-02-01', '2026-02-03')).toEqual({
+      urgent: { gifts: 2, raised: 3500, raisedSquares: 2500 ** 2 + 1000 ** 2, raisedCubes: 2500 ** 3 + 1000 ** 3 },
+      control: { gifts: 1, raised: 5000, raisedSquares: 5000 ** 2, raisedCubes: 5000 ** 3 },
+    });
   });
 });

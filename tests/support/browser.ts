@@ -24,11 +24,11 @@ export const launchChromium = async (): Promise<Browser> => {
   });
 };
 
-/** A dev server and Chromium for one test file, started before its tests and stopped after them. */
-export const useServerAndBrowser = () => {
+/** A dev server (with `env` beside the defaults) and Chromium for one test file, started before its tests and stopped after them. */
+export const useServerAndBrowser = (env: Record<string, string> = {}) => {
   const context: { server: TestServer; browser: Browser } = {} as { server: TestServer; browser: Browser };
   beforeAll(async () => {
-    [context.server, context.browser] = await Promise.all([startTestServer(), launchChromium()]);
+    [context.server, context.browser] = await Promise.all([startTestServer(env), launchChromium()]);
   });
   afterAll(async () => {
     await context.browser?.close();

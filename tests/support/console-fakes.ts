@@ -4,6 +4,7 @@ import { relyingParty } from '../../functions/core/console/relying-party.js';
 import { MemoryDonorGifts, MemoryExportJobs, MemoryExportStore, MemoryTokens } from './admin-fakes.js';
 import { MemoryDashboardCounters } from './dashboard-fakes.js';
 import { MemoryCampaigns } from './donation-fakes.js';
+import { MemoryEventCounters, MemoryExperiments, MemoryVariantGiftCounters } from './experiment-fakes.js';
 import { makeSubscriptionDeps } from './fakes.js';
 
 /** The console's ports in memory, with the same contracts as the DynamoDB adapters (functions/adapters/dynamo-console.ts). */
@@ -101,7 +102,7 @@ export class MemoryAuditLog implements AuditLog {
 /**
  * The console function's deps over in-memory fakes, on https://api.example.org, with the mail queue, clock, subscribers
  * and suppressions of `t`; the exports' jobs and files, the export worker's starts (`started`), campaigns, gifts held
- * and day counters in memory.
+ * and day counters, and experiments (variants, views and clicks, gifts per variant) in memory.
  */
 export const makeConsoleDeps = () => {
   const t = makeSubscriptionDeps();
@@ -109,6 +110,7 @@ export const makeConsoleDeps = () => {
   const jobs = new MemoryExportJobs();
   const store = new MemoryExportStore();
   const started: string[] = [];
+  const campaigns = new MemoryCampaigns();
   const deps = {
     clock: t.clock,
     keys: t.deps.keys,
@@ -126,7 +128,7 @@ export const makeConsoleDeps = () => {
       address: { name: 'console-signin-address', limit: 5, windowSeconds: 3600 },
     },
     counters: new MemoryDashboardCounters(),
-    campaigns: new MemoryCampaigns(),
+    campaigns,
     settings: { currencies: ['usd', 'eur', 'gbp'] },
     subscribers: t.subscribers,
     suppressions: t.suppressions,
@@ -137,6 +139,7 @@ export const makeConsoleDeps = () => {
     exportHistory: jobs,
     links: store,
     worker: { start: async (id: string) => void started.push(id) },
+    results: { clock: t.clock, experiments: new MemoryExperiments(async (id) => (await campaigns.get(id))?.createdAt), events: new MemoryEventCounters(), gifts: new MemoryVariantGiftCounters() },
   };
   // The mail worker looks up the same editors.
   t.mailDeps.editors = deps.editors;

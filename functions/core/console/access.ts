@@ -4,6 +4,7 @@ import type { Role } from './model.js';
 export const CONSOLE_PAGES = [
   { path: '/admin', name: 'dashboard', role: 'viewer' },
   { path: '/admin/campaigns', name: 'campaigns', role: 'viewer' },
+  { path: '/admin/experiments', name: 'experiments', role: 'fundraiser' },
   { path: '/admin/exports', name: 'exports', role: 'exporter' },
   { path: '/admin/people', name: 'people', role: 'exporter' },
   { path: '/admin/editors', name: 'editors', role: 'admin' },

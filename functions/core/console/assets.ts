@@ -72,7 +72,7 @@ caption{text-align:left;font-weight:600;padding:0 0 .4rem}
 th,td{text-align:left;vertical-align:top;padding:.45rem .6rem;border-bottom:1px solid #d5d9e0}
 thead th{border-bottom:2px solid var(--ink)}
 td form{display:inline-flex;flex-wrap:wrap;gap:.4rem;margin:0 .5rem .3rem 0}
-select{font:inherit;color:inherit;min-height:2.75rem;padding:.4rem .6rem;border:1px solid #6b7280;border-radius:4px;background:#fff}
+select{max-width:100%;font:inherit;color:inherit;min-height:2.75rem;padding:.4rem .6rem;border:1px solid #6b7280;border-radius:4px;background:#fff}
 td select{min-height:2.25rem;padding:.2rem .4rem}
 .inline{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end;margin:0 0 1.25rem}
 .inline .field{margin:0}

@@ -74,6 +74,8 @@ export const AUDIT_ACTIONS = [
   'editor.remove',
   'token.create',
   'token.revoke',
+  'experiment.end',
+  'experiment.allocate',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -12,12 +12,12 @@ import type { Dashboard, DashboardDay } from './dashboard.js';
 
 type Words = ReturnType<typeof messagesOf>['dashboard'];
 
-interface Series {
+export interface Series {
   label: string;
   values: readonly number[];
 }
 
-interface ChartSpec {
+export interface ChartSpec {
   /** Unique within the page: the ids of the heading, title and description derive from it. */
   id: string;
   title: string;
@@ -64,7 +64,8 @@ const scaleOf = (series: readonly Series[]) => {
 /** The x axis: the first day, the last, and one between them. */
 const labelledDays = (count: number) => [...new Set([0, Math.floor((count - 1) / 2), count - 1])];
 
-const chartSvg = (spec: ChartSpec, dates: readonly string[], dayLabel: (date: string) => string, description: string, words: Words) => {
+/** The chart as an SVG image (also drawn for the experiments' page, with its own table). */
+export const chartSvg = (spec: ChartSpec, dates: readonly string[], dayLabel: (date: string) => string, description: string, words: Words) => {
   const { y, ticks } = scaleOf(spec.series);
   const band = PLOT_W / dates.length;
   const x = (i: number) => round(LEFT + band * i + band / 2);
@@ -93,15 +94,19 @@ const chartSvg = (spec: ChartSpec, dates: readonly string[], dayLabel: (date: st
   return html`<svg class="chart" role="img" viewBox="0 0 ${WIDTH} ${HEIGHT}" aria-labelledby="${spec.id}-t ${spec.id}-d"><title id="${spec.id}-t">${spec.title}</title><desc id="${spec.id}-d">${description}</desc>${grid}<g>${plot}</g>${axes}${days}${labels}</svg>`;
 };
 
+/** The key of a chart of several lines: each series' label beside its line's colour and dashes (none for one series). */
+export const chartKey = (series: readonly Series[]) =>
+  series.length > 1
+    ? html`<ul class="chart-key">${series.map((s, n) => html`<li><svg viewBox="0 0 24 8" aria-hidden="true" focusable="false"><line class="line ${SERIES_CLASSES[n % SERIES_CLASSES.length] ?? 's0'}" x1="0" y1="4" x2="24" y2="4"/></svg>${s.label}</li>`)}</ul>`
+    : '';
+
 /** One chart: its heading, the image, a key for several lines, and its numbers as a table. */
 const chartSection = (spec: ChartSpec, dates: readonly string[], locale: { dates: string }, words: Words, period: { from: string; to: string }): Html => {
   const dayLabel = (date: string) => formatDate(locale.dates, date, { day: 'numeric', month: 'short' });
   const fullDay = (date: string) => formatDate(locale.dates, date, { dateStyle: 'medium' });
   const totals = spec.series.map((s) => `${s.label} ${spec.format(s.values.reduce((a, b) => a + b, 0))}`).join(', ');
   const description = fill(words.describe, { title: spec.title, from: period.from, to: period.to, totals });
-  const key = spec.series.length > 1
-    ? html`<ul class="chart-key">${spec.series.map((s, n) => html`<li><svg viewBox="0 0 24 8" aria-hidden="true" focusable="false"><line class="line ${SERIES_CLASSES[n % SERIES_CLASSES.length] ?? 's0'}" x1="0" y1="4" x2="24" y2="4"/></svg>${s.label}</li>`)}</ul>`
-    : '';
+  const key = chartKey(spec.series);
   const table = html`<table class="chart-table"><caption>${spec.title}</caption><thead><tr><th scope="col">${words.day}</th>${spec.series.map((s) => html`<th scope="col">${s.label}</th>`)}</tr></thead><tbody>${dates.map(
     (date, i) => html`<tr><th scope="row">${fullDay(date)}</th>${spec.series.map((s) => html`<td>${spec.format(s.values[i] ?? 0)}</td>`)}</tr>`,
   )}</tbody></table>`;
