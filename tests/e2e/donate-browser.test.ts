@@ -13,6 +13,7 @@ describe('the donation banner in Chromium', () => {
     await expect.poll(labelText).toContain('$0 raised of $50,000 goal');
 
     await page.getByRole('button', { name: '$25', exact: true }).click();
+    await page.getByRole('button', { name: 'Give $25', exact: true }).click();
     await page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
     await expect(page.locator('h1').textContent()).resolves.toBe('Pay $25.00');
     await page.getByLabel('Email').fill('banner.donor@example.org');
@@ -39,6 +40,7 @@ describe('the donation banner in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('[data-appeal="banner"]')?.shadowRoot?.querySelector('.appeal-banner') != null);
     await page.getByLabel('Monthly').check();
     await page.getByRole('button', { name: '$10 a month' }).click();
+    await page.getByRole('button', { name: 'Give $10 a month' }).click();
     await page.waitForURL(/\/_local\/stripe\/checkout\//);
     await expect(page.locator('h1').textContent()).resolves.toBe('Pay $10.00 a month');
     await page.close();

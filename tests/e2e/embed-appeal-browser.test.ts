@@ -5,9 +5,10 @@ import { launchChromium } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/dev-server.js';
 
 // The appeal in the banner (API.md: "Attribution and appeal experiments", "The appeal", "The donor's year") on the
-// demo article. What the API on this branch does not answer yet (a campaign's variants, monthly ask, fee rates and
-// named dates; POST /v1/reminders; an embedded Checkout session and Stripe.js) is given to the page at the browser
-// level (Playwright's page.route), exactly as the contract words it; everything else is the real dev server.
+// demo article. What a test needs that the demo campaign does not have (variants, a monthly ask, other fee rates,
+// named dates; a reminder's refusal; an embedded Checkout answer and a Stripe.js that records) is given to the page
+// at the browser level (Playwright's page.route), exactly as the contract words it; everything else is the real dev
+// server.
 
 let server: TestServer;
 let browser: Browser;
@@ -111,6 +112,7 @@ describe('variants, views and clicks', () => {
 
     const checkout = checkoutRequest(page);
     await page.getByRole('button', { name: '$30 a month' }).click();
+    await page.getByRole('button', { name: 'Give $30 a month' }).click();
     expect((await checkout).postDataJSON()).toMatchObject({ amount: 3000, frequency: 'monthly', component: 'banner', variant: 'urgent', source: `${server.siteUrl}/` });
     await expect.poll(() => urgent.events.map((e) => e.type)).toEqual(['view', 'click']);
     expect(urgent.events[1]).toEqual({ type: 'click', campaign: 'ukraine', variant: 'urgent' });
@@ -142,6 +144,7 @@ describe('variants, views and clicks', () => {
     await rendered(v.page);
     const checkout = checkoutRequest(v.page);
     await v.page.getByRole('button', { name: '$25', exact: true }).click();
+    await v.page.getByRole('button', { name: 'Give $25', exact: true }).click();
     expect((await checkout).postDataJSON()).toMatchObject({
       component: 'banner',
       variant: 'control',
@@ -157,6 +160,24 @@ describe('variants, views and clicks', () => {
 
 describe('monthly first, the monthly ask and the fee', () => {
   const APPEAL = { upsell: [{ amount: 1000, monthly: 500 }, { amount: 2500, monthly: 800 }], fee: { rate: 0.029, fixed: 30 } };
+
+  it("names the exact extra from the API's own fee rates, and a ticked box is what Checkout charges", async () => {
+    // The dev server's FEE_RATES are the defaults (usd:0.029+30): nothing in this campaign answer is the test's.
+    const v = await visit();
+    const { page } = v;
+    await rendered(page);
+    await page.getByRole('button', { name: '$25', exact: true }).click();
+    const box = page.getByLabel('Add $1.06 so all $25 reaches UNITED24: humanitarian aid for Ukraine');
+    await expect(box.isChecked()).resolves.toBe(false);
+    await box.check();
+    const checkout = checkoutRequest(page);
+    await page.getByRole('button', { name: 'Give $26.06' }).click();
+    expect((await checkout).postDataJSON()).toMatchObject({ amount: 2500, coverFee: true });
+    await page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Pay $26.06');
+    expect(v.errors).toEqual([]);
+    await v.close();
+  });
 
   it("starts on the campaign's default frequency", async () => {
     const v = await visit({ campaign: { defaultFrequency: 'monthly' } });
@@ -227,7 +248,8 @@ describe('monthly first, the monthly ask and the fee', () => {
     await expect(yen.page.getByLabel('Add ¥38 so all ¥1,000 reaches UNITED24: humanitarian aid for Ukraine').isVisible()).resolves.toBe(true);
     await yen.close();
 
-    const none = await visit({ campaign: { upsell: [] } });
+    // An API that names no fee for the campaign's currency (no FEE_RATES entry): no box, straight to Checkout.
+    const none = await visit({ campaign: { upsell: [], fee: undefined } });
     await rendered(none.page);
     const checkout = checkoutRequest(none.page);
     await none.page.getByRole('button', { name: '$25', exact: true }).click();
@@ -378,6 +400,7 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
     const { page } = v;
     expect(v.stripeJs).toEqual([]);
     await page.getByRole('button', { name: '$25', exact: true }).click();
+    await page.getByRole('button', { name: 'Give $25', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Your gift to UNITED24: humanitarian aid for Ukraine' });
     await dialog.waitFor();
     expect(v.stripeJs).toHaveLength(1);
@@ -399,6 +422,7 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
     const v = await embedded();
     const { page } = v;
     await page.getByRole('button', { name: '$10', exact: true }).click();
+    await page.getByRole('button', { name: 'Give $10', exact: true }).click();
     await page.getByRole('button', { name: 'Pay (test)' }).click();
     await expect(page.getByRole('dialog').count()).resolves.toBe(0);
     await expect.poll(() => title(page)).toBe('UNITED24: humanitarian aid for Ukraine – thank you for your gift');
@@ -419,6 +443,7 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
       await route.continue({ postData: JSON.stringify({ ...body, mode: 'redirect' }) });
     });
     await v.page.getByRole('button', { name: '$25', exact: true }).click();
+    await v.page.getByRole('button', { name: 'Give $25', exact: true }).click();
     await v.page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
     expect(asked).toEqual(['embedded']);
     await v.close();

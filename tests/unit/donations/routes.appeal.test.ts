@@ -69,6 +69,18 @@ describe('GET /v1/campaigns/{id}: the appeal settings', () => {
     const monthly = bodyOf(await handler(httpEvent({ method: 'GET', path: '/v1/campaigns/monthly' })));
     expect(monthly).toMatchObject({ defaultFrequency: 'monthly', upsell: UPSELL, thankDays: 30, snoozeDays: 3 });
   });
+
+  it("names the fee a donor may cover in the campaign's currency, and none where covering is not offered", async () => {
+    const { handler } = await makeDonationsHandler(new FakePayments(), {
+      currencies: ['usd', 'jpy', 'cad'],
+      campaigns: [campaignSettings({ id: 'dollars' }), campaignSettings({ id: 'yen', currency: 'jpy' }), campaignSettings({ id: 'maple', currency: 'cad' })],
+      settings: { feeRates: parse(FeeRates, 'usd:0.029+30,jpy:0.036+0') },
+    });
+    const answer = async (id: string) => bodyOf(await handler(httpEvent({ method: 'GET', path: `/v1/campaigns/${id}` })));
+    expect((await answer('dollars')).fee).toEqual({ rate: 0.029, fixed: 30 });
+    expect((await answer('yen')).fee).toEqual({ rate: 0.036, fixed: 0 });
+    expect(await answer('maple')).not.toHaveProperty('fee');
+  });
 });
 
 describe('the chooser without JavaScript', () => {
