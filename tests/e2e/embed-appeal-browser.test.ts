@@ -85,6 +85,9 @@ const rendered = (page: Page) => page.waitForFunction((selector) => document.que
 const title = (page: Page) => page.locator(`${host} .appeal-banner-title`).textContent();
 const checkoutRequest = (page: Page) => page.waitForRequest((r) => r.url() === `${server.url}/v1/donations/checkout` && r.method() === 'POST');
 
+/** What this browser remembers of the demo campaign (memory.ts). */
+const stored = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('appeal:ukraine') ?? '{}') as { gave?: number; closed?: number });
+
 const URGENT = { id: 'urgent', weight: 3, headline: 'Winter is coming', ask: 'Keep a family warm', amounts: [1500, 3000], frequency: 'monthly' };
 
 describe('variants, views and clicks', () => {
@@ -260,7 +263,6 @@ describe('monthly first, the monthly ask and the fee', () => {
 });
 
 describe("don't ask again too soon", () => {
-  const stored = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('appeal:ukraine') ?? '{}') as { gave?: number; closed?: number });
 
   it('thanks a browser back from a gift instead of asking, for thankDays, until ?appeal=reset', async () => {
     const v = await visit({ path: '?appeal=thanks' });
@@ -404,7 +406,7 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
     const dialog = page.getByRole('dialog', { name: 'Your gift to UNITED24: humanitarian aid for Ukraine' });
     await dialog.waitFor();
     expect(v.stripeJs).toHaveLength(1);
-    expect(v.bodies[0]).toMatchObject({ amount: 2500, mode: 'embedded' });
+    expect(v.bodies[0]).toMatchObject({ amount: 2500, mode: 'embedded', returnUrl: `${server.siteUrl}/` });
     await expect(page.evaluate(() => (window as unknown as { __stripe: unknown[] }).__stripe)).resolves.toEqual([{ key: 'pk_test_appeal', secret: 'cs_test_embedded_secret_x' }]);
     // Modal: the page behind is inert, focus is in the dialog.
     await expect.poll(() => page.evaluate(() => document.querySelector('[data-appeal="banner"]')?.shadowRoot?.activeElement?.closest('dialog') != null)).toBe(true);
@@ -429,6 +431,41 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
     expect(page.url()).toBe(`${server.siteUrl}/`);
     await expect(page.evaluate(() => typeof JSON.parse(localStorage.getItem('appeal:ukraine') ?? '{}').gave)).resolves.toBe('number');
     await v.close();
+  });
+
+  it("pays in the simulator's Stripe.js and comes back to the article thanked, the return taken out of its address", async () => {
+    // Nothing stood in at the browser level: the dev server's checkout answer, its Stripe.js stand-in (/_local/stripe/v3).
+    const v = await visit({ embedded: true, path: '?utm_source=newsletter#story' });
+    const { page } = v;
+    await rendered(page);
+    await page.getByRole('button', { name: '$10', exact: true }).click();
+    const checkout = checkoutRequest(page);
+    await page.getByRole('button', { name: 'Give $10', exact: true }).click();
+    // The page it came from, without its fragment: where embedded Checkout brings the donor back.
+    expect((await checkout).postDataJSON()).toMatchObject({ mode: 'embedded', returnUrl: `${server.siteUrl}/?utm_source=newsletter` });
+    const form = page.locator(host).getByRole('dialog').frameLocator('iframe');
+    await expect(form.locator('h1').textContent()).resolves.toBe('Pay $10.00');
+    await form.getByLabel('Email').fill('embedded.return@example.org');
+    const back = page.waitForRequest((r) => r.isNavigationRequest() && r.url().includes('appeal_checkout=cs_test_'));
+    await form.getByRole('button', { name: 'Pay' }).click();
+    expect(new URL((await back).url()).searchParams.get('utm_source')).toBe('newsletter');
+    await page.waitForLoadState();
+    await rendered(page);
+    await expect(title(page)).resolves.toBe('UNITED24: humanitarian aid for Ukraine – thank you for your gift');
+    // The address is the page's own again (a reload or a shared link is not a return), and this browser remembers.
+    await expect.poll(() => page.url()).toBe(`${server.siteUrl}/?utm_source=newsletter`);
+    expect((await stored(page)).gave).toBeGreaterThan(Date.now() - 60_000);
+    expect(await axeViolations(page)).toEqual([]);
+    await expect.poll(async () => (await server.mailTo('embedded.return@example.org')).filter((m) => m.subject.startsWith('Thank you'))).toHaveLength(1);
+    expect(v.errors).toEqual([]);
+    await v.close();
+
+    // A made-up return is taken out of the address too, and thanks no one.
+    const forged = await visit({ path: '?appeal_checkout=nonsense' });
+    await rendered(forged.page);
+    await expect(title(forged.page)).resolves.toContain('Make a charitable donation');
+    expect(forged.page.url()).toBe(`${server.siteUrl}/`);
+    await forged.close();
   });
 
   it('goes to Stripe Checkout as before when the API answers with a page address (no embedded session)', async () => {

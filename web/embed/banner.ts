@@ -238,6 +238,7 @@ export const renderBanner = (c: Campaign, context: BannerContext, state: BannerS
     setBusy(true);
     say(t.opening);
     const embedded = context.checkout === 'embedded';
+    const back = location.href.split('#')[0] ?? '';
     try {
       const { status: code, body, error } = await postJson(`${api}/v1/donations/checkout`, {
         campaign: c.id,
@@ -247,7 +248,9 @@ export const renderBanner = (c: Campaign, context: BannerContext, state: BannerS
         subscribe: form.querySelector<HTMLInputElement>('input[name="subscribe"]')?.checked === true,
         lang: language,
         ...(gift.coverFee ? { coverFee: true } : {}),
-        ...(embedded ? { mode: 'embedded' } : {}),
+        // Embedded Checkout brings the donor back to this page (its session in `appeal_checkout`, which memory.ts
+        // reads); a page address longer than the API keeps returns them to the API's thank-you page instead.
+        ...(embedded ? { mode: 'embedded', ...(back.length <= 2000 ? { returnUrl: back } : {}) } : {}),
         component: gift.component,
         variant: variant.id,
         ...origin,
