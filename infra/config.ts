@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { LANGUAGES } from '../functions/core/shared/i18n/index.js';
 import { CurrencyCode } from '../functions/core/donations/model.js';
+import { FeeRates } from '../functions/core/donations/fees.js';
 import { ListId } from '../functions/core/subscriptions/model.js';
 import { safeParse } from '../functions/core/shared/schema.js';
 
@@ -97,6 +98,18 @@ export const StageConfig = z.object({
   failedPaymentEmails: z.boolean().default(true),
   /** When the giving statements' tax year begins: `01-01` (a calendar year) or `04-06` (the UK's, from 6 April). */
   taxYearStart: z.enum(['01-01', '04-06']).default('01-01'),
+  /**
+   * The Stripe account's fee per currency, for donors who cover it, as FEE_RATES writes it (`usd:0.029+30,eur:0.015+25`);
+   * default: Stripe's standard card pricing in USD, EUR and GBP. Checked with the function's own schema.
+   */
+  feeRates: z
+    .string()
+    .refine((text) => safeParse(FeeRates, text).success, 'currency:rate+fixed entries, comma-separated, such as usd:0.029+30,eur:0.015+25')
+    .optional(),
+  /** Offer Stripe's embedded Checkout inside the site's pages (a placeholder's data-checkout="embedded"); needs `stripePublishableKey`. */
+  embeddedCheckout: z.boolean().default(false),
+  /** The Stripe account's publishable key (`pk_live_…`; public, not a secret), which Stripe.js needs on the page. */
+  stripePublishableKey: z.string().regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'a Stripe publishable key, pk_test_… or pk_live_…').optional(),
   /** Who hears about alarms (dead letters, errors, 5xx); a stage without one must say `alarms: "none"`. */
   alarmEmail: z.email().optional(),
   /** `"none"`: deploy without `alarmEmail`, knowing that the alarms reach no one (the dashboard still shows them). */
@@ -213,6 +226,10 @@ export const StageConfig = z.object({
   .refine((c) => !c.hostedZoneName || !c.domainName || isInZone(c.domainName, c.hostedZoneName), {
     message: 'domainName must be in the hosted zone (hostedZoneName or a name under it)',
     path: ['domainName'],
+  })
+  .refine((c) => !c.embeddedCheckout || c.stripePublishableKey !== undefined, {
+    message: 'embeddedCheckout needs stripePublishableKey: Stripe.js cannot start without it',
+    path: ['stripePublishableKey'],
   })
   .refine((c) => !(c.alarms === 'none' && c.alarmEmail), {
     message: 'alarms is "none" but alarmEmail is set: remove one of them',

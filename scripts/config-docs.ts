@@ -172,15 +172,15 @@ export const VARIABLES: Record<string, VariableDoc> = {
   },
   FEE_RATES: {
     text: "Each currency's payment fee, for donors who choose to cover it: `currency:rate+fixed`, comma-separated, the rate below 1 and the fixed part in the currency's minor units (`usd:0.029+30`; `jpy:0.036+0` in whole yen). A donor covering it pays `ceil((amount + fixed) / (1 − rate))`. Covering is refused in a currency without an entry.",
-    deployed: NOT_SET,
+    deployed: '`feeRates`, else the default',
   },
   EMBEDDED_CHECKOUT: {
     text: 'Whether the site offers Stripe\'s embedded Checkout inside its pages (`mode: "embedded"`); otherwise such a request is refused and donors go to Stripe\'s page.',
-    deployed: NOT_SET,
+    deployed: '`embeddedCheckout`',
   },
   STRIPE_PUBLISHABLE_KEY: {
     text: "The Stripe account's publishable key (`pk_…`, public), which Stripe.js needs on the page; required with `EMBEDDED_CHECKOUT`.",
-    deployed: NOT_SET,
+    deployed: '`stripePublishableKey`',
   },
   SITE_ORIGINS: {
     text: "The origins of the site's pages (comma-separated URLs), besides `SITE_URL`'s: the only pages embedded Checkout brings a donor back to (no open redirect).",
@@ -277,6 +277,9 @@ export const STAGE_KEYS: Record<string, string> = {
   'throttle.consoleRateLimit': 'Each of the console\'s page and form routes (a few editors, a page at a time).',
   'throttle.consoleBurstLimit': 'Their burst.',
   taxYearStart: "When the giving statements' tax year begins: `01-01` or `04-06` (the UK's).",
+  feeRates: "The Stripe account's fee per currency, for donors who cover it, written as `FEE_RATES` (`usd:0.029+30,eur:0.015+25`); default Stripe's standard card pricing in USD, EUR and GBP.",
+  embeddedCheckout: "`true`: offer Stripe's embedded Checkout inside the site's pages (a placeholder's `data-checkout=\"embedded\"`); needs `stripePublishableKey`.",
+  stripePublishableKey: "The Stripe account's publishable key (`pk_live_…`: public, not a secret), which Stripe.js needs on the page.",
   reservedConcurrency: 'Reserved concurrency by function name (`{"stripe-webhook": 50}`); off for every function not listed. See [reserved concurrency](../operating.md#reserved-concurrency).',
 };
 

@@ -96,7 +96,13 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           customAmount: req.query.get('custom_amount') ?? undefined,
           subscribe: req.query.get('subscribe') === 'true',
           attribution: attributionFields(attributionOf(attribution)),
+          coverFee: req.query.get('cover_fee') === 'true',
+          tributeType: req.query.get('tribute_type') ?? undefined,
+          tributeName: req.query.get('tribute_name') ?? undefined,
+          anonymous: req.query.get('anonymous') === 'true',
         };
+        // The currency's fee, which the chooser's "cover the fee" box names (no box where there is none).
+        const feeOf = (campaign: { currency: string }) => deps.settings.feeRates?.[campaign.currency];
         // The reader's language (the link's or the form's `lang`, else the browser's): every page here speaks it.
         const reader = siteFor(req, site);
         try {
@@ -111,7 +117,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           const link = await followDonateLink(deps, query, req.client);
           if ('checkoutUrl' in link) return seeOther(link.checkoutUrl);
           if ('upsell' in link) return page(200, (await pages()).upsellPage(reader, base, link.upsell));
-          return page(200, (await pages()).donateChooserPage(reader, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }));
+          return page(200, (await pages()).donateChooserPage(reader, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }, feeOf(link.choose)));
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
           const status = statusOf(error);
@@ -119,8 +125,11 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           const found = campaign ? await deps.campaigns.get(campaign).catch(() => undefined) : undefined;
           // A closed campaign's link (an old banner, an email) says that it has ended, with its final total.
           if (found && !found.open) return page(200, (await pages()).campaignEndedPage(reader, found));
-          // An amount we cannot take: the chooser again, with the problem at the amount and what was typed.
-          if (found && error.code === 'invalid_amount') return page(400, (await pages()).donateChooserPage(reader, base, found, { ...choice, error: { message: error.message, field: error.field } }));
+          // An amount we cannot take, or a dedication without its name: the chooser again, with the problem at its
+          // field and what was typed.
+          if (found && (error.code === 'invalid_amount' || error.field === 'tribute_name')) {
+            return page(400, (await pages()).donateChooserPage(reader, base, found, { ...choice, error: { message: error.message, field: error.field } }, feeOf(found)));
+          }
           const back = campaign && error.code !== 'invalid_campaign' ? inDonorLanguage(`${base}/v1/donate?campaign=${encodeURIComponent(campaign)}`, reader.lang) : undefined;
           return page(400, (await pages()).donationErrorPage(reader, error.message, back));
         }

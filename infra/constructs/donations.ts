@@ -77,10 +77,11 @@ export class Donations extends Feature {
         DONATION_CANCEL_URL: config.donationCancelUrl,
         CHECKOUT_CLIENT_LIMIT_PER_MINUTE: String(config.limits.checkoutClientPerMinute),
         CAMPAIGN_CACHE_SECONDS: undefined,
-        // The appeal: Stripe's standard fees unless set; the in-page checkout stays off until a stage offers it.
-        FEE_RATES: undefined,
-        EMBEDDED_CHECKOUT: undefined,
-        STRIPE_PUBLISHABLE_KEY: undefined,
+        // The appeal: Stripe's standard fees unless the stage sets its account's; the in-page checkout stays off until
+        // a stage offers it.
+        FEE_RATES: config.feeRates,
+        EMBEDDED_CHECKOUT: config.embeddedCheckout ? 'true' : undefined,
+        STRIPE_PUBLISHABLE_KEY: config.stripePublishableKey,
         STRIPE_JS_URL: undefined, // only for the dev server's Stripe.js stand-in
         SITE_ORIGINS: config.siteOrigins.join(','),
         EVENT_COUNTER_SHARDS: undefined,

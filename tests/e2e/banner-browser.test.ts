@@ -119,6 +119,8 @@ describe('the donation banner on the demo article', () => {
     await v.page.getByLabel('Monthly').check();
     const request = v.page.waitForRequest((r) => r.url().endsWith('/v1/donations/checkout'));
     await v.page.getByRole('button', { name: '$25 a month' }).click();
+    // The fee box comes first (unticked): the gift as chosen is one tap on.
+    await v.page.getByRole('button', { name: 'Give $25 a month' }).click();
     expect((await request).postDataJSON()).toMatchObject({ campaign: 'ukraine', amount: 2500, currency: 'usd', frequency: 'monthly', subscribe: false });
     await v.page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
     await expect(v.page.locator('h1').textContent()).resolves.toBe('Pay $25.00 a month');
@@ -216,6 +218,7 @@ describe('the donation banner on the demo article', () => {
       if (subscribe) await box.check();
       const request = v.page.waitForRequest((r) => r.url().endsWith('/v1/donations/checkout'));
       await v.page.getByRole('button', { name: '$10', exact: true }).click();
+      await v.page.getByRole('button', { name: 'Give $10', exact: true }).click();
       expect((await request).postDataJSON()).toMatchObject({ amount: 1000, frequency: 'once', subscribe });
       await pay(v.page, email);
       const subjects = (await server.mailTo(email)).map((m) => m.subject);
@@ -263,6 +266,7 @@ describe('the donation banner on the demo article', () => {
     await campaigns.saveSettings({ id, title, currency, goal, suggestedAmounts, minAmount, maxAmount, open: false }, new Date());
     // A reader whose page was loaded before the campaign closed: the refused checkout turns the banner into the ended one.
     await openBefore.page.getByRole('button', { name: '$10', exact: true }).click();
+    await openBefore.page.getByRole('button', { name: 'Give $10', exact: true }).click();
     await expect.poll(() => openBefore.page.locator('.appeal-banner-title').textContent()).toContain('this appeal has ended');
     // Nothing but the button that hides the banner.
     await expect(banner(openBefore.page).locator('button:not(.appeal-close)').count()).resolves.toBe(0);

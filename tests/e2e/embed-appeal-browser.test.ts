@@ -5,9 +5,10 @@ import { launchChromium } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/dev-server.js';
 
 // The appeal in the banner (API.md: "Attribution and appeal experiments", "The appeal", "The donor's year") on the
-// demo article. What the API on this branch does not answer yet (a campaign's variants, monthly ask, fee rates and
-// named dates; POST /v1/reminders; an embedded Checkout session and Stripe.js) is given to the page at the browser
-// level (Playwright's page.route), exactly as the contract words it; everything else is the real dev server.
+// demo article. What a test needs that the demo campaign does not have (variants, a monthly ask, other fee rates,
+// named dates; a reminder's refusal; an embedded Checkout answer and a Stripe.js that records) is given to the page
+// at the browser level (Playwright's page.route), exactly as the contract words it; everything else is the real dev
+// server.
 
 let server: TestServer;
 let browser: Browser;
@@ -84,6 +85,9 @@ const rendered = (page: Page) => page.waitForFunction((selector) => document.que
 const title = (page: Page) => page.locator(`${host} .appeal-banner-title`).textContent();
 const checkoutRequest = (page: Page) => page.waitForRequest((r) => r.url() === `${server.url}/v1/donations/checkout` && r.method() === 'POST');
 
+/** What this browser remembers of the demo campaign (memory.ts). */
+const stored = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('appeal:ukraine') ?? '{}') as { gave?: number; closed?: number });
+
 const URGENT = { id: 'urgent', weight: 3, headline: 'Winter is coming', ask: 'Keep a family warm', amounts: [1500, 3000], frequency: 'monthly' };
 
 describe('variants, views and clicks', () => {
@@ -111,6 +115,7 @@ describe('variants, views and clicks', () => {
 
     const checkout = checkoutRequest(page);
     await page.getByRole('button', { name: '$30 a month' }).click();
+    await page.getByRole('button', { name: 'Give $30 a month' }).click();
     expect((await checkout).postDataJSON()).toMatchObject({ amount: 3000, frequency: 'monthly', component: 'banner', variant: 'urgent', source: `${server.siteUrl}/` });
     await expect.poll(() => urgent.events.map((e) => e.type)).toEqual(['view', 'click']);
     expect(urgent.events[1]).toEqual({ type: 'click', campaign: 'ukraine', variant: 'urgent' });
@@ -142,6 +147,7 @@ describe('variants, views and clicks', () => {
     await rendered(v.page);
     const checkout = checkoutRequest(v.page);
     await v.page.getByRole('button', { name: '$25', exact: true }).click();
+    await v.page.getByRole('button', { name: 'Give $25', exact: true }).click();
     expect((await checkout).postDataJSON()).toMatchObject({
       component: 'banner',
       variant: 'control',
@@ -157,6 +163,24 @@ describe('variants, views and clicks', () => {
 
 describe('monthly first, the monthly ask and the fee', () => {
   const APPEAL = { upsell: [{ amount: 1000, monthly: 500 }, { amount: 2500, monthly: 800 }], fee: { rate: 0.029, fixed: 30 } };
+
+  it("names the exact extra from the API's own fee rates, and a ticked box is what Checkout charges", async () => {
+    // The dev server's FEE_RATES are the defaults (usd:0.029+30): nothing in this campaign answer is the test's.
+    const v = await visit();
+    const { page } = v;
+    await rendered(page);
+    await page.getByRole('button', { name: '$25', exact: true }).click();
+    const box = page.getByLabel('Add $1.06 so all $25 reaches UNITED24: humanitarian aid for Ukraine');
+    await expect(box.isChecked()).resolves.toBe(false);
+    await box.check();
+    const checkout = checkoutRequest(page);
+    await page.getByRole('button', { name: 'Give $26.06' }).click();
+    expect((await checkout).postDataJSON()).toMatchObject({ amount: 2500, coverFee: true });
+    await page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Pay $26.06');
+    expect(v.errors).toEqual([]);
+    await v.close();
+  });
 
   it("starts on the campaign's default frequency", async () => {
     const v = await visit({ campaign: { defaultFrequency: 'monthly' } });
@@ -227,7 +251,8 @@ describe('monthly first, the monthly ask and the fee', () => {
     await expect(yen.page.getByLabel('Add ¥38 so all ¥1,000 reaches UNITED24: humanitarian aid for Ukraine').isVisible()).resolves.toBe(true);
     await yen.close();
 
-    const none = await visit({ campaign: { upsell: [] } });
+    // An API that names no fee for the campaign's currency (no FEE_RATES entry): no box, straight to Checkout.
+    const none = await visit({ campaign: { upsell: [], fee: undefined } });
     await rendered(none.page);
     const checkout = checkoutRequest(none.page);
     await none.page.getByRole('button', { name: '$25', exact: true }).click();
@@ -238,7 +263,6 @@ describe('monthly first, the monthly ask and the fee', () => {
 });
 
 describe("don't ask again too soon", () => {
-  const stored = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('appeal:ukraine') ?? '{}') as { gave?: number; closed?: number });
 
   it('thanks a browser back from a gift instead of asking, for thankDays, until ?appeal=reset', async () => {
     const v = await visit({ path: '?appeal=thanks' });
@@ -378,10 +402,11 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
     const { page } = v;
     expect(v.stripeJs).toEqual([]);
     await page.getByRole('button', { name: '$25', exact: true }).click();
+    await page.getByRole('button', { name: 'Give $25', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Your gift to UNITED24: humanitarian aid for Ukraine' });
     await dialog.waitFor();
     expect(v.stripeJs).toHaveLength(1);
-    expect(v.bodies[0]).toMatchObject({ amount: 2500, mode: 'embedded' });
+    expect(v.bodies[0]).toMatchObject({ amount: 2500, mode: 'embedded', returnUrl: `${server.siteUrl}/` });
     await expect(page.evaluate(() => (window as unknown as { __stripe: unknown[] }).__stripe)).resolves.toEqual([{ key: 'pk_test_appeal', secret: 'cs_test_embedded_secret_x' }]);
     // Modal: the page behind is inert, focus is in the dialog.
     await expect.poll(() => page.evaluate(() => document.querySelector('[data-appeal="banner"]')?.shadowRoot?.activeElement?.closest('dialog') != null)).toBe(true);
@@ -399,12 +424,48 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
     const v = await embedded();
     const { page } = v;
     await page.getByRole('button', { name: '$10', exact: true }).click();
+    await page.getByRole('button', { name: 'Give $10', exact: true }).click();
     await page.getByRole('button', { name: 'Pay (test)' }).click();
     await expect(page.getByRole('dialog').count()).resolves.toBe(0);
     await expect.poll(() => title(page)).toBe('UNITED24: humanitarian aid for Ukraine – thank you for your gift');
     expect(page.url()).toBe(`${server.siteUrl}/`);
     await expect(page.evaluate(() => typeof JSON.parse(localStorage.getItem('appeal:ukraine') ?? '{}').gave)).resolves.toBe('number');
     await v.close();
+  });
+
+  it("pays in the simulator's Stripe.js and comes back to the article thanked, the return taken out of its address", async () => {
+    // Nothing stood in at the browser level: the dev server's checkout answer, its Stripe.js stand-in (/_local/stripe/v3).
+    const v = await visit({ embedded: true, path: '?utm_source=newsletter#story' });
+    const { page } = v;
+    await rendered(page);
+    await page.getByRole('button', { name: '$10', exact: true }).click();
+    const checkout = checkoutRequest(page);
+    await page.getByRole('button', { name: 'Give $10', exact: true }).click();
+    // The page it came from, without its fragment: where embedded Checkout brings the donor back.
+    expect((await checkout).postDataJSON()).toMatchObject({ mode: 'embedded', returnUrl: `${server.siteUrl}/?utm_source=newsletter` });
+    const form = page.locator(host).getByRole('dialog').frameLocator('iframe');
+    await expect(form.locator('h1').textContent()).resolves.toBe('Pay $10.00');
+    await form.getByLabel('Email').fill('embedded.return@example.org');
+    const back = page.waitForRequest((r) => r.isNavigationRequest() && r.url().includes('appeal_checkout=cs_test_'));
+    await form.getByRole('button', { name: 'Pay' }).click();
+    expect(new URL((await back).url()).searchParams.get('utm_source')).toBe('newsletter');
+    await page.waitForLoadState();
+    await rendered(page);
+    await expect(title(page)).resolves.toBe('UNITED24: humanitarian aid for Ukraine – thank you for your gift');
+    // The address is the page's own again (a reload or a shared link is not a return), and this browser remembers.
+    await expect.poll(() => page.url()).toBe(`${server.siteUrl}/?utm_source=newsletter`);
+    expect((await stored(page)).gave).toBeGreaterThan(Date.now() - 60_000);
+    expect(await axeViolations(page)).toEqual([]);
+    await expect.poll(async () => (await server.mailTo('embedded.return@example.org')).filter((m) => m.subject.startsWith('Thank you'))).toHaveLength(1);
+    expect(v.errors).toEqual([]);
+    await v.close();
+
+    // A made-up return is taken out of the address too, and thanks no one.
+    const forged = await visit({ path: '?appeal_checkout=nonsense' });
+    await rendered(forged.page);
+    await expect(title(forged.page)).resolves.toContain('Make a charitable donation');
+    expect(forged.page.url()).toBe(`${server.siteUrl}/`);
+    await forged.close();
   });
 
   it('goes to Stripe Checkout as before when the API answers with a page address (no embedded session)', async () => {
@@ -419,6 +480,7 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
       await route.continue({ postData: JSON.stringify({ ...body, mode: 'redirect' }) });
     });
     await v.page.getByRole('button', { name: '$25', exact: true }).click();
+    await v.page.getByRole('button', { name: 'Give $25', exact: true }).click();
     await v.page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
     expect(asked).toEqual(['embedded']);
     await v.close();

@@ -195,6 +195,9 @@ describe('the embed on the cross-origin demo article, with JavaScript', () => {
     await page.getByLabel('Email me the GlobalSecurity.org newsletter').check();
     const checkout = page.waitForRequest((r) => r.url().endsWith('/v1/donations/checkout'));
     await page.getByRole('button', { name: '$25', exact: true }).click();
+    // The fee box (unticked, API.md "The appeal") and the gift as chosen.
+    await expect(page.getByLabel('Add $1.06 so all $25 reaches UNITED24: humanitarian aid for Ukraine').isChecked()).resolves.toBe(false);
+    await page.getByRole('button', { name: 'Give $25', exact: true }).click();
     expect((await checkout).postDataJSON()).toEqual({
       campaign: 'ukraine',
       amount: 2500,
@@ -243,6 +246,7 @@ describe('the embed on the cross-origin demo article, with JavaScript', () => {
     await page.getByLabel('Щомісяця').check();
     const checkout = page.waitForRequest((r) => r.url().endsWith('/v1/donations/checkout'));
     await page.getByRole('button', { name: /^25\sUSD на місяць$/ }).click();
+    await page.getByRole('button', { name: new RegExp(`^${messagesOf('uk').widget.banner.giveMonthly.replace('{amount}', '25\\sUSD')}$`) }).click();
     expect((await checkout).postDataJSON()).toMatchObject({ amount: 2500, frequency: 'monthly', lang: 'uk' });
     await page.waitForURL(/\/_local\/stripe\/checkout\/cs_test_/);
     await expect(page.locator('h1').textContent()).resolves.toBe('Pay $25.00 a month');

@@ -44,8 +44,13 @@ const progressText = (c: Campaign, { language, messages }: BannerContext) => {
   return fill(template, values);
 };
 
-/** The donor pays `total = ceil((amount + fixed) / (1 − rate))` to cover the fee (API.md): the extra is the difference. */
-export const feeExtra = (amount: number, fee: { rate: number; fixed: number }): number => Math.ceil((amount + fee.fixed) / (1 - fee.rate)) - amount;
+/**
+ * The donor pays `total = ceil((amount + fixed) / (1 − rate))` to cover the fee (API.md): the extra is the difference.
+ * Worked in millionths (a rate has at most 6 decimals), as integers, so that it is the API's total to the cent: a
+ * float `1 − rate` could put a quotient that is a whole number just above it.
+ */
+export const feeExtra = (amount: number, fee: { rate: number; fixed: number }): number =>
+  Math.ceil(((amount + fee.fixed) * 1e6) / (1e6 - Math.round(fee.rate * 1e6))) - amount;
 
 /** The reader's date a month from today (the last day of next month when it is shorter), as YYYY-MM-DD. */
 export const nextMonth = (now: Date): string => {
@@ -233,6 +238,7 @@ export const renderBanner = (c: Campaign, context: BannerContext, state: BannerS
     setBusy(true);
     say(t.opening);
     const embedded = context.checkout === 'embedded';
+    const back = location.href.split('#')[0] ?? '';
     try {
       const { status: code, body, error } = await postJson(`${api}/v1/donations/checkout`, {
         campaign: c.id,
@@ -242,7 +248,9 @@ export const renderBanner = (c: Campaign, context: BannerContext, state: BannerS
         subscribe: form.querySelector<HTMLInputElement>('input[name="subscribe"]')?.checked === true,
         lang: language,
         ...(gift.coverFee ? { coverFee: true } : {}),
-        ...(embedded ? { mode: 'embedded' } : {}),
+        // Embedded Checkout brings the donor back to this page (its session in `appeal_checkout`, which memory.ts
+        // reads); a page address longer than the API keeps returns them to the API's thank-you page instead.
+        ...(embedded ? { mode: 'embedded', ...(back.length <= 2000 ? { returnUrl: back } : {}) } : {}),
         component: gift.component,
         variant: variant.id,
         ...origin,

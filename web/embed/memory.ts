@@ -40,9 +40,32 @@ export const remember = (campaign: string, what: keyof Memory): void => {
 /** True when `at` is less than `days` ago. */
 export const within = (at: number | undefined, days: number): boolean => at !== undefined && Date.now() - at < days * DAY_MS;
 
+/** The parameter embedded Checkout brings a donor back to the page with (API.md: its return URL), holding the session's id. */
+const RETURN_PARAM = 'appeal_checkout';
+
+/**
+ * Whether this page view is a donor's return from embedded Checkout on it: a Checkout Session id in RETURN_PARAM.
+ * The parameter is taken out of the address at once (history.replaceState: no reload, no new history entry), so
+ * that a reload, a bookmark or a shared link is not a return. Read once, when the script first runs: every banner
+ * on the page then counts it (as `appeal=thanks`).
+ */
+const returned = ((): boolean => {
+  try {
+    const url = new URL(location.href);
+    const session = url.searchParams.get(RETURN_PARAM);
+    if (session === null) return false;
+    url.searchParams.delete(RETURN_PARAM);
+    history.replaceState(history.state, '', url.href);
+    return /^cs_(test|live)_[A-Za-z0-9]+$/.test(session);
+  } catch {
+    return false;
+  }
+})();
+
 /**
  * The page's `appeal` parameter: `reset` forgets every appeal on this site (for an editor checking the banner), and
- * `thanks` is the return from a gift (the donor's browser then remembers it gave). Returns the parameter.
+ * `thanks` is the return from a gift (the donor's browser then remembers it gave), as is a return from embedded
+ * Checkout. Returns the parameter.
  */
 export const readMarker = (campaign: string): string | null => {
   const marker = new URLSearchParams(location.search).get('appeal');
@@ -54,6 +77,6 @@ export const readMarker = (campaign: string): string | null => {
       // Nothing to forget.
     }
   }
-  if (marker === 'thanks') remember(campaign, 'gave');
+  if (marker === 'thanks' || returned) remember(campaign, 'gave');
   return marker;
 };

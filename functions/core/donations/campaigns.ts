@@ -4,6 +4,7 @@ import { safeParse } from '../shared/schema.js';
 import type { DonationDeps, DonationSettings } from './checkout.js';
 import { APPEAL_DEFAULTS, CampaignCurrencyLockedError, CampaignSettings } from './model.js';
 import { CONTROL } from '../experiments/model.js';
+import type { FeeRate } from './fees.js';
 
 /** What `GET /v1/campaigns/{id}` says of an id it does not know, or that no campaign could have. */
 export const UNKNOWN_CAMPAIGN = 'There is no campaign with this id.';
@@ -12,7 +13,7 @@ export const UNKNOWN_CAMPAIGN = 'There is no campaign with this id.';
  * The public face of a campaign, for the banner's progress bar, in the contract's field order, with its appeal's
  * variants (the control alone when it runs no experiment) for the embed to draw one from. Throws NotFoundError.
  */
-export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns' | 'variants'>, id: string) => {
+export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns' | 'variants'> & { settings?: Pick<DonationSettings, 'feeRates'> }, id: string) => {
   const [campaign, variants] = await Promise.all([deps.campaigns.get(id), deps.variants?.(id)]);
   if (!campaign) throw new NotFoundError(UNKNOWN_CAMPAIGN);
   const { title, currency, goal, raised, donations, donors, updatedAt, open, suggestedAmounts, minAmount, maxAmount } = campaign;
@@ -24,9 +25,14 @@ export const campaignProgress = async (deps: Pick<DonationDeps, 'campaigns' | 'v
     thankDays: campaign.thankDays ?? APPEAL_DEFAULTS.thankDays,
     snoozeDays: campaign.snoozeDays ?? APPEAL_DEFAULTS.snoozeDays,
     feesCovered: campaign.feesCovered ?? 0,
+    // What a donor covering the fee adds (the embed names it before they pay); absent where covering is not offered.
+    ...feeOf(deps.settings?.feeRates?.[currency]),
     ...(deps.variants ? { variants: variants ?? [{ id: CONTROL, weight: 1 }] } : {}),
   };
 };
+
+/** The fee of a currency as the contract shows it: `{rate, fixed}`, the rate a number (at most 6 decimals). */
+const feeOf = (fee: FeeRate | undefined) => (fee ? { fee: { rate: Number(fee.rate), fixed: fee.fixed } } : {});
 
 /** Defaults for a new campaign's bounds: 1.00 and 100,000.00 in its currency. */
 export const defaultBounds = (currency: string) => {

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { onFirstUse } from '../shared/schema.js';
+import { onFirstUse, safeParse } from '../shared/schema.js';
 import { ValidationError } from '../shared/errors.js';
 import type { Language } from '../shared/i18n/index.js';
 import type { Client } from '../shared/model.js';
 import { parseMajorAmount } from '../shared/money.js';
 import { checkGift, type DonationDeps, startCheckout } from './checkout.js';
-import { type Campaign, CampaignId, CurrencyCode, Frequency, RequestedLanguage, upsellFor } from './model.js';
+import { type Campaign, CampaignId, CurrencyCode, Frequency, RequestedLanguage, Tribute, upsellFor } from './model.js';
 import { AttributionFields, SourceField } from '../experiments/attribution.js';
 
 /**
@@ -35,6 +35,13 @@ export const DonateQuery = onFirstUse(() => z.extend(DonateAttributionQuery, {
    * straight to Checkout (see followDonateLink).
    */
   upsell: z.optional(z.literal('declined')),
+  /** The chooser's "cover the fee" box (`true` when ticked): the gift is grossed up by the currency's fee. */
+  cover_fee: z.optional(z.enum(['true', 'false'])),
+  /** The chooser's dedication: none (empty), in honour of or in memory of `tribute_name`. */
+  tribute_type: z.optional(z.enum(['', 'honour', 'memory'])),
+  tribute_name: z.optional(z.string().check(z.maxLength(400))),
+  /** The chooser's anonymous box (`true` when ticked): the donor's name appears on no public surface. */
+  anonymous: z.optional(z.enum(['true', 'false'])),
   /** The reader's language (the banner's and the chooser's forms carry it): the pages' and the gift's. */
   // A link must never lead to an error for its language: one we do not speak is no language (the browser's, then).
   lang: z.catch(RequestedLanguage, undefined),
@@ -59,14 +66,38 @@ const giftOfLink = async (deps: Pick<DonationDeps, 'campaigns' | 'settings'>, qu
   return { campaign: query.campaign, amount, currency };
 };
 
+/** What the donor chose besides the amount, carried from the chooser through the monthly ask to Checkout. */
+export interface GiftChoices {
+  subscribe: boolean;
+  coverFee: boolean;
+  tribute?: Tribute | undefined;
+  anonymous: boolean;
+}
+
 /** The monthly ask the chooser shows before Checkout: the campaign, the one-time gift chosen and the monthly offer. */
-export interface UpsellOffer {
+export interface UpsellOffer extends GiftChoices {
   campaign: Campaign;
   /** The one-time gift as chosen, in minor units (a typed amount already read). */
   amount: number;
   monthly: number;
-  subscribe: boolean;
 }
+
+/**
+ * The chooser's choices as its form sends them. A dedication needs both its kind and a name: one without the other
+ * is refused (`invalid_field`, `tribute_name`) rather than dropped, so that no gift loses what the donor wrote.
+ */
+export const choicesOf = (query: DonateQuery): GiftChoices => {
+  const name = query.tribute_name?.trim() ?? '';
+  const type = query.tribute_type || undefined;
+  if ((type === undefined) !== (name === '')) {
+    throw new ValidationError('invalid_field', 'Please give the name of the person this gift is for, or choose no dedication.', { field: 'tribute_name' });
+  }
+  const tribute = type === undefined ? undefined : safeParse(Tribute, { type, name });
+  if (tribute && !tribute.success) {
+    throw new ValidationError('invalid_field', tribute.error.issues[0]?.message ?? 'Invalid dedication.', { field: 'tribute_name' });
+  }
+  return { subscribe: query.subscribe === 'true', coverFee: query.cover_fee === 'true', tribute: tribute?.data, anonymous: query.anonymous === 'true' };
+};
 
 /**
  * A donation link: without an amount, the campaign for the chooser page (open or ended: its page says which);
@@ -84,18 +115,21 @@ export const followDonateLink = async (
     if (!campaign) throw new ValidationError('invalid_campaign', 'This campaign does not exist or no longer takes gifts.', { field: 'campaign' });
     return { choose: campaign };
   }
-  const subscribe = query.subscribe === 'true';
+  const choices = choicesOf(query);
   const gift = await giftOfLink(deps, query);
   if (query.frequency === 'once' && query.upsell === undefined) {
     // The amount is checked first: an amount the campaign refuses gets its error, not an offer.
     const settings = await checkGift(deps, gift);
     const monthly = upsellFor(settings, gift.amount);
     const campaign = monthly === undefined ? undefined : await deps.campaigns.get(settings.id);
-    if (monthly !== undefined && campaign) return { upsell: { campaign, amount: gift.amount, monthly, subscribe } };
+    if (monthly !== undefined && campaign) return { upsell: { campaign, amount: gift.amount, monthly, ...choices } };
   }
   const { source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, component, variant } = query;
   const attribution = { source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, component, variant };
-  const session = await startCheckout(deps, { ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee: false, anonymous: false, mode: 'redirect', client, ...attribution });
+  const { subscribe, coverFee, tribute, anonymous } = choices;
+  const session = await startCheckout(deps, {
+    ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee, ...(tribute ? { tribute } : {}), anonymous, mode: 'redirect', client, ...attribution,
+  });
   if (!('url' in session)) throw new Error('a donation link made an embedded checkout');
   return { checkoutUrl: session.url };
 };
@@ -105,5 +139,6 @@ export const followDonateLink = async (
  * bounds) without starting a Checkout: what a HEAD of the link may do. Throws the same ValidationErrors.
  */
 export const checkDonateLink = async (deps: Pick<DonationDeps, 'campaigns' | 'settings'>, query: DonateQuery): Promise<void> => {
+  choicesOf(query);
   await checkGift(deps, await giftOfLink(deps, query));
 };

@@ -1,5 +1,6 @@
 import { APPEAL_DEFAULTS, type Campaign } from './model.js';
-import type { UpsellOffer } from './donate-link.js';
+import type { GiftChoices, UpsellOffer } from './donate-link.js';
+import { type FeeRate, grossUp } from './fees.js';
 import type { Brand } from '../shared/brand.js';
 import { homeButton, page } from '../shared/page-shell.js';
 import { speech } from '../shared/words.js';
@@ -63,6 +64,11 @@ export interface ChooserState {
   cancelled?: boolean | undefined;
   /** Where the reader came from (the link's attribution fields): the form carries them on to the checkout. */
   attribution?: Record<string, string> | undefined;
+  /** The "cover the fee" box, the dedication and the anonymous box, as sent (shown again with an error). */
+  coverFee?: boolean | undefined;
+  tributeType?: string | undefined;
+  tributeName?: string | undefined;
+  anonymous?: boolean | undefined;
 }
 
 /**
@@ -97,22 +103,40 @@ const problemOf = (site: Brand, message: string, amountRange?: { campaign: Campa
   return fillHtml(m.problems.amount, { min: money(minAmount, currency), max: money(maxAmount, currency) });
 };
 
+/** The hidden fields that carry the chooser's other choices through the monthly ask to Checkout. */
+const choiceFields = (choices: GiftChoices) =>
+  html`${choices.subscribe && html`<input type="hidden" name="subscribe" value="true">
+`}${choices.coverFee && html`<input type="hidden" name="cover_fee" value="true">
+`}${
+    choices.tribute && html`<input type="hidden" name="tribute_type" value="${choices.tribute.type}">
+<input type="hidden" name="tribute_name" value="${choices.tribute.name}">
+`
+  }${choices.anonymous && html`<input type="hidden" name="anonymous" value="true">
+`}`;
+
 /**
- * The donation page, one form that works without JavaScript: how often, then a suggested amount (each a submit
- * button: one click goes to Checkout) or another amount, and an unticked newsletter opt-in that feeds the double
- * opt-in after payment. A closed campaign gets campaignEndedPage instead. In the language of `site`, which the form
- * carries on (a hidden `lang`) to Checkout and the pages after it.
+ * The donation page, one form that works without JavaScript: how often; the unticked "cover the fee" box (where the
+ * currency has a fee: `fee`), naming the exact extra on each suggested amount; a suggested amount (each a submit
+ * button: one click goes to Checkout) or another amount; an optional dedication (in honour or in memory of a name)
+ * and the anonymous box; and an unticked newsletter opt-in that feeds the double opt-in after payment. The choices
+ * that change what is charged come before the amounts that submit. A closed campaign gets campaignEndedPage
+ * instead. In the language of `site`, which the form carries on (a hidden `lang`) to Checkout and the pages after it.
  */
-export const donateChooserPage = (site: Brand, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly') => {
+export const donateChooserPage = (site: Brand, apiBaseUrl: string, campaign: Campaign, choice: ChooserState | 'once' | 'monthly', fee?: FeeRate | undefined) => {
   if (!campaign.open) return campaignEndedPage(site, campaign);
   const state: ChooserState = typeof choice === 'string' ? { frequency: choice } : choice;
   const frequency = state.frequency ?? campaign.defaultFrequency ?? APPEAL_DEFAULTS.defaultFrequency;
   const { m, banner, say, sayHtml, money, hiddenLang } = words(site);
   const c = m.chooser;
   const currency = campaign.currency;
-  const problem = state.error ? problemOf(site, state.error.message, { campaign }) : undefined;
-  const hasError = problem !== undefined;
+  const tributeProblem = state.error?.field === 'tribute_name';
+  const problem = state.error ? (tributeProblem ? html`${c.tributeMissing}` : problemOf(site, state.error.message, { campaign })) : undefined;
+  const hasError = problem !== undefined && !tributeProblem;
+  const problemAt = tributeProblem ? 'tribute_name' : 'custom_amount';
   const describedBy = `custom_amount-hint${hasError ? ' custom_amount-error' : ''}`;
+  const tributeType = state.tributeType ?? '';
+  const tributeRadio = (value: '' | 'honour' | 'memory', label: string) =>
+    html`<label class="choice"><input type="radio" name="tribute_type" value="${value}"${tributeType === value && html` checked`}> ${label}</label>`;
   const radio = (value: 'once' | 'monthly', label: string) =>
     html`<label class="choice"><input type="radio" name="frequency" value="${value}"${frequency === value && html` checked`}> ${label}</label>`;
   const amounts = join(
@@ -127,7 +151,7 @@ export const donateChooserPage = (site: Brand, apiBaseUrl: string, campaign: Cam
   return page(
     say(c.title, { campaign: campaign.title }),
     html`${progress(site, campaign, false)}
-${state.cancelled && html`<div class="notice" role="status"><p>${c.cancelled}</p></div>\n`}${hasError && html`<div class="alert" role="alert"><p><a href="#custom_amount">${problem}</a></p></div>\n`}<form method="get" action="${apiBaseUrl}/v1/donate">
+${state.cancelled && html`<div class="notice" role="status"><p>${c.cancelled}</p></div>\n`}${problem && html`<div class="alert" role="alert"><p><a href="#${problemAt}">${problem}</a></p></div>\n`}<form method="get" action="${apiBaseUrl}/v1/donate">
 <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">${c.continue}</button>
 <input type="hidden" name="campaign" value="${campaign.id}">
 <input type="hidden" name="currency" value="${currency}">
@@ -138,7 +162,11 @@ ${radio('once', banner.once)}
 ${radio('monthly', c.monthly)}
 </div>
 </fieldset>
-<fieldset>
+${fee && html`<div class="field">
+<label class="choice"><input type="checkbox" name="cover_fee" value="true" aria-describedby="cover_fee-hint"${state.coverFee && html` checked`}> <span>${say(c.coverFee, { campaign: campaign.title })}</span></label>
+<p class="hint" id="cover_fee-hint">${say(c.feeHint, { examples: campaign.suggestedAmounts.map((a) => `${money(a, currency)} + ${money(grossUp(a, fee) - a, currency)}`).join(', ') })}</p>
+</div>
+`}<fieldset>
 <legend>${c.chooseAmount}</legend>
 <div class="amounts">
 ${amounts}
@@ -152,13 +180,26 @@ ${hasError && html`<p class="field-error" id="custom_amount-error">${problem}</p
 <button type="submit">${c.continue}</button>
 </div>
 </div>
+<fieldset>
+<legend>${c.tribute}</legend>
+<div class="options">
+${tributeRadio('', c.tributeNone)}
+${tributeRadio('honour', c.tributeHonour)}
+${tributeRadio('memory', c.tributeMemory)}
+</div>
 <div class="field">
+<label for="tribute_name">${c.tributeName}</label>
+${tributeProblem && html`<p class="field-error" id="tribute_name-error">${problem}</p>\n`}<input id="tribute_name" name="tribute_name" autocomplete="off" maxlength="100" value="${(state.tributeName ?? '').slice(0, 100)}"${tributeProblem && html` aria-describedby="tribute_name-error" aria-invalid="true" autofocus`}>
+</div>
+</fieldset>
+<div class="field">
+<label class="choice"><input type="checkbox" name="anonymous" value="true"${state.anonymous && html` checked`}> <span>${c.anonymous}</span></label>
 <label class="choice"><input type="checkbox" name="subscribe" value="true"${state.subscribe && html` checked`}> <span>${sayHtml(c.optIn)}</span></label>
 </div>
 </form>
 <p class="muted">${sayHtml(c.stripe)}</p>`,
     site,
-    { titlePrefix: hasError ? speech(site).t.page.errorPrefix : undefined },
+    { titlePrefix: problem ? speech(site).t.page.errorPrefix : undefined },
   );
 };
 
@@ -174,8 +215,7 @@ export const upsellPage = (site: Brand, apiBaseUrl: string, offer: UpsellOffer) 
   const values = { amount: money(offer.amount, campaign.currency), monthly: money(offer.monthly, campaign.currency), campaign: campaign.title };
   const common = html`<input type="hidden" name="campaign" value="${campaign.id}">
 <input type="hidden" name="currency" value="${campaign.currency}">
-${hiddenLang}${offer.subscribe && html`<input type="hidden" name="subscribe" value="true">
-`}`;
+${hiddenLang}${choiceFields(offer)}`;
   // The accepted offer says where it came from (the attribution's `component`, where the API records it).
   return page(
     u.title,

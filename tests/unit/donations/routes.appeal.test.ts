@@ -69,6 +69,18 @@ describe('GET /v1/campaigns/{id}: the appeal settings', () => {
     const monthly = bodyOf(await handler(httpEvent({ method: 'GET', path: '/v1/campaigns/monthly' })));
     expect(monthly).toMatchObject({ defaultFrequency: 'monthly', upsell: UPSELL, thankDays: 30, snoozeDays: 3 });
   });
+
+  it("names the fee a donor may cover in the campaign's currency, and none where covering is not offered", async () => {
+    const { handler } = await makeDonationsHandler(new FakePayments(), {
+      currencies: ['usd', 'jpy', 'cad'],
+      campaigns: [campaignSettings({ id: 'dollars' }), campaignSettings({ id: 'yen', currency: 'jpy' }), campaignSettings({ id: 'maple', currency: 'cad' })],
+      settings: { feeRates: parse(FeeRates, 'usd:0.029+30,jpy:0.036+0') },
+    });
+    const answer = async (id: string) => bodyOf(await handler(httpEvent({ method: 'GET', path: `/v1/campaigns/${id}` })));
+    expect((await answer('dollars')).fee).toEqual({ rate: 0.029, fixed: 30 });
+    expect((await answer('yen')).fee).toEqual({ rate: 0.036, fixed: 0 });
+    expect(await answer('maple')).not.toHaveProperty('fee');
+  });
 });
 
 describe('the chooser without JavaScript', () => {
@@ -143,6 +155,81 @@ describe('the chooser without JavaScript', () => {
     const result = await handler(donate('campaign=ukraine&currency=usd&frequency=once&amount=3000&lang=uk'));
     expect(result.body).toContain('Зробите внесок щомісячним?');
     expect(result.body).toContain('Залишити разовий внесок');
+  });
+});
+
+describe('the chooser without JavaScript: the fee, a dedication and anonymity', () => {
+  const FEES = { feeRates: parse(FeeRates, 'usd:0.029+30') };
+  const chooser = (settings: Partial<DonationSettings> = FEES, upsell: typeof UPSELL = []) =>
+    makeDonationsHandler(new FakePayments(), { campaigns: [campaignSettings({ upsell })], settings });
+
+  it('offers the unticked fee box before the amounts, naming the exact extra on each, and the dedication and anonymous fields', async () => {
+    const { handler } = await chooser();
+    const body = (await handler(donate('campaign=ukraine'))).body ?? '';
+    expect(body).toContain('<input type="checkbox" name="cover_fee" value="true" aria-describedby="cover_fee-hint"> <span>Add the payment fee so all of my gift reaches Support Ukraine</span>');
+    // 1030 / 0.971 → 1061, 2530 / 0.971 → 2606, 5030 / 0.971 → 5181.
+    expect(body).toContain('For example: $10 + $0.61, $25 + $1.06, $50 + $1.81.');
+    expect(body.indexOf('name="cover_fee"')).toBeLessThan(body.indexOf('name="amount"'));
+    expect(body).toMatch(/<input type="radio" name="tribute_type" value="" checked> No dedication/);
+    expect(body).toMatch(/name="tribute_type" value="honour"> In honour of someone/);
+    expect(body).toMatch(/name="tribute_type" value="memory"> In memory of someone/);
+    expect(body).toContain('<label for="tribute_name">Their name</label>');
+    expect(body).toMatch(/<input type="checkbox" name="anonymous" value="true"> <span>Give anonymously/);
+    expect(body).not.toMatch(/name="(cover_fee|anonymous)" value="true"[^>]* checked/);
+  });
+
+  it('shows no fee box where the currency has no fee, and speaks the reader\'s language', async () => {
+    const { handler } = await chooser({});
+    expect((await handler(donate('campaign=ukraine'))).body).not.toContain('cover_fee');
+    const uk = (await (await chooser()).handler(donate('campaign=ukraine&lang=uk'))).body;
+    expect(uk).toContain('Додати платіжну комісію, щоб увесь мій внесок дійшов до Support Ukraine');
+    expect(uk).toContain('Пам’яті людини');
+  });
+
+  it('charges the fee, carries the dedication (trimmed) and the anonymous choice to Checkout', async () => {
+    const { handler, payments } = await chooser();
+    const result = await handler(donate('campaign=ukraine&currency=usd&frequency=once&amount=2500&cover_fee=true&tribute_type=memory&tribute_name=%20Olena%20Kovalenko%20&anonymous=true'));
+    expect(result.statusCode).toBe(303);
+    expect([...payments.sessions.values()][0]).toMatchObject({ amount: 2606, feeCovered: 106, tribute: { type: 'memory', name: 'Olena Kovalenko' }, anonymous: true });
+    // Nothing ticked, no dedication: the gift alone.
+    await handler(donate('campaign=ukraine&currency=usd&frequency=once&amount=1000&tribute_type=&tribute_name='));
+    const plain = [...payments.sessions.values()][1];
+    expect(plain?.amount).toBe(1000);
+    expect(plain).not.toHaveProperty('feeCovered');
+    expect(plain).not.toHaveProperty('tribute');
+    expect(plain?.anonymous).toBeFalsy();
+  });
+
+  it('carries them through the monthly ask to both answers', async () => {
+    const { handler, payments } = await chooser(FEES, UPSELL);
+    const offer = await handler(donate('campaign=ukraine&currency=usd&frequency=once&amount=3000&cover_fee=true&tribute_type=honour&tribute_name=Mom&anonymous=true&lang=en'));
+    const carried = { cover_fee: 'true', tribute_type: 'honour', tribute_name: 'Mom', anonymous: 'true' };
+    const [accept, keep] = formsOf(offer.body ?? '');
+    expect(accept?.fields).toMatchObject(carried);
+    expect(keep?.fields).toMatchObject(carried);
+    const query = (fields: Record<string, string | undefined>, amount: string) => new URLSearchParams({ ...(fields as Record<string, string>), amount }).toString();
+    expect((await handler(donate(query(accept?.fields ?? {}, '800')))).statusCode).toBe(303);
+    // 830 / 0.971 → 855: each month is charged $8.55.
+    expect([...payments.sessions.values()][0]).toMatchObject({ frequency: 'monthly', amount: 855, feeCovered: 55, tribute: { type: 'honour', name: 'Mom' }, anonymous: true });
+  });
+
+  it('shows the chooser again with the problem at the name when a dedication has no name, or a name no kind, keeping what was chosen', async () => {
+    const { handler, payments } = await chooser();
+    for (const asked of ['tribute_type=honour&tribute_name=%20%20', 'tribute_type=&tribute_name=Mom']) {
+      const result = await handler(donate(`campaign=ukraine&currency=usd&frequency=once&amount=2500&cover_fee=true&anonymous=true&${asked}`));
+      expect(result.statusCode, asked).toBe(400);
+      const body = result.body ?? '';
+      expect(body).toContain('<a href="#tribute_name">Please give the name of the person this gift is for, or choose no dedication.</a>');
+      expect(body).toMatch(/<input id="tribute_name" name="tribute_name"[^>]*aria-describedby="tribute_name-error" aria-invalid="true" autofocus>/);
+      expect(body).toMatch(/name="cover_fee" value="true"[^>]* checked/);
+      expect(body).toMatch(/name="anonymous" value="true" checked/);
+      expect(body).not.toMatch(/id="custom_amount"[^>]*aria-invalid/);
+    }
+    expect(payments.sessions.size).toBe(0);
+    // A name of more than 100 characters is refused the same way.
+    const long = await handler(donate(`campaign=ukraine&currency=usd&amount=2500&tribute_type=memory&tribute_name=${'a'.repeat(101)}`));
+    expect(long.statusCode).toBe(400);
+    expect(long.body).toContain('href="#tribute_name"');
   });
 });
 

@@ -3,6 +3,8 @@ import { formatAmount, formatCount } from '../../../../functions/core/shared/i18
 import { LANGUAGES } from '../../../../functions/core/shared/i18n/index.js';
 import { messagesOf } from '../../../../functions/core/shared/i18n/catalogue.js';
 import { feeExtra, nextMonth } from '../../../../web/embed/banner.js';
+import { FeeRates, grossUp } from '../../../../functions/core/donations/fees.js';
+import { parse } from '../../../../functions/core/shared/schema.js';
 import { count, money } from '../../../../web/embed/format.js';
 
 describe("the banner's arithmetic", () => {
@@ -17,6 +19,16 @@ describe("the banner's arithmetic", () => {
   ])('covers the fee of %i at %d + %i: %i more (%s)', (amount, rate, fixed, extra, currency, words) => {
     expect(feeExtra(amount, { rate, fixed })).toBe(extra);
     expect(money('en', extra, currency)).toBe(words);
+  });
+
+  it("names the API's own total for every amount and rate (the box and the charge never differ by a cent)", () => {
+    for (const written of ['usd:0.029+30', 'eur:0.015+25', 'jpy:0.036+0', 'gbp:0.014+20', 'usd:0.123457+7']) {
+      const [currency, fee] = Object.entries(parse(FeeRates, written))[0] ?? [];
+      if (!fee) throw new Error(written);
+      for (let amount = 100; amount <= 200_000; amount += 37) {
+        expect(feeExtra(amount, { rate: Number(fee.rate), fixed: fee.fixed }), `${amount} ${currency}`).toBe(grossUp(amount, fee) - amount);
+      }
+    }
   });
 
   it('offers next month on the same day, or on the last day of a shorter month', () => {
