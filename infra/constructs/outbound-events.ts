@@ -142,13 +142,13 @@ export class OutboundEvents extends Feature {
       environment: (bind) => ({
         ...site,
         // Tokens (checked, last use touched); endpoints (added, rotated, enabled, removed, listed on the index);
-        // deliveries (listed on the index, sent again).
+        // deliveries (listed on the index, sent again); connectors (added, removed, listed on the index).
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
             'dynamodb:GetItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#'],
-            'dynamodb:PutItem': ['WEBHOOK#'],
+            'dynamodb:PutItem': ['WEBHOOK#', 'CONNECTOR#'],
             'dynamodb:UpdateItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#'],
-            'dynamodb:DeleteItem': ['WEBHOOK#'],
+            'dynamodb:DeleteItem': ['WEBHOOK#', 'CONNECTOR#'],
           },
           query: ['gsi1'],
         }),

@@ -236,6 +236,9 @@ const flow = async () => {
   await server.webhooksIdle();
   await ok(hooks('POST', `/v1/admin/webhooks/${hook.id}/enable`));
   await ok(hooks('DELETE', `/v1/admin/webhooks/${hook.id}`), 204);
+  const connector = (await (await ok(hooks('POST', '/v1/admin/connectors', { kind: 'listmonk', url: 'http://127.0.0.1:9', username: 'appeal', token: 't', lists: [1] }), 201)).json()) as { id: string };
+  await ok(hooks('GET', '/v1/admin/connectors'));
+  await ok(hooks('DELETE', `/v1/admin/connectors/${connector.id}`), 204);
   for (const request of [{ kind: 'subscribers', status: 'confirmed' }, { kind: 'subscribers' }, { kind: 'donations', campaign: 'ukraine' }, { kind: 'donations' }]) {
     const { id } = (await (await ok(admin('POST', '/v1/admin/exports', request), 202)).json()) as { id: string };
     let state: { status: string; url?: string } = { status: 'running' };
