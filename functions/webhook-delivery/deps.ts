@@ -3,21 +3,31 @@ import type { WorkerDeps } from '../core/events/worker.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
 import { logger } from '../platform/logger.js';
-import { deliveryQueue, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
+import { connectorClients, connectorStore, deliveryQueue, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
+import { DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
 import type { WebhookDeliveryConfig } from './config.js';
 
 /** The delivery worker's dependencies: the subscribers table, the delivery queue, the guarded client, the signing key. */
 export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, clients: ClientOptions, secrets: SecretSource) => {
   const keys = deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID));
-  const stores = webhookStores(documentClient(clients), config.SUBSCRIBERS_TABLE_NAME, keys);
+  const dynamo = documentClient(clients);
+  const stores = webhookStores(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys);
+  const http = outboundHttp(config);
   const deps: WorkerDeps = {
     clock: systemClock,
     random: Math.random,
     ...stores,
     queue: deliveryQueue(clients, config.WEBHOOK_QUEUE_URL),
-    http: outboundHttp(config),
+    http,
     // The admins hear of it through the alarm on this line (infra/constructs/outbound-events.ts).
     onEndpointDisabled: async (webhookId) => logger.error('webhook endpoint disabled', { webhookId }),
+    connectors: {
+      clock: systemClock,
+      connectors: connectorStore(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys),
+      connectorFor: connectorClients(http),
+      subscribers: new DynamoSubscriberRepository(dynamo, config.SUBSCRIBERS_TABLE_NAME, config.COUNTER_SHARDS),
+      language: config.SITE_LANGUAGE,
+    },
   };
   return { deps };
 };
