@@ -4,7 +4,7 @@ import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
 import { logger } from '../platform/logger.js';
 import { connectorClients, connectorStore, deliveryQueue, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
-import { DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
+import type { Subscriber } from '../core/subscriptions/model.js';
 import type { WebhookDeliveryConfig } from './config.js';
 
 /** The delivery worker's dependencies: the subscribers table, the delivery queue, the guarded client, the signing key. */
@@ -13,6 +13,10 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
   const dynamo = documentClient(clients);
   const stores = webhookStores(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys);
   const http = outboundHttp(config);
+  // Loaded on demand: only deliveries to a newsletter tool read subscribers (most deliver webhooks only).
+  let loaded: Promise<import('../adapters/dynamo-subscriber-repository.js').DynamoSubscriberRepository> | undefined;
+  const repository = () =>
+    (loaded ??= import('../adapters/dynamo-subscriber-repository.js').then(({ DynamoSubscriberRepository }) => new DynamoSubscriberRepository(dynamo, config.SUBSCRIBERS_TABLE_NAME, config.COUNTER_SHARDS)));
   const deps: WorkerDeps = {
     clock: systemClock,
     random: Math.random,
@@ -25,7 +29,10 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
       clock: systemClock,
       connectors: connectorStore(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys),
       connectorFor: connectorClients(http),
-      subscribers: new DynamoSubscriberRepository(dynamo, config.SUBSCRIBERS_TABLE_NAME, config.COUNTER_SHARDS),
+      subscribers: {
+        get: async (email: string) => (await repository()).get(email),
+        save: async (next: Subscriber, current: Subscriber | undefined) => (await repository()).save(next, current),
+      },
       language: config.SITE_LANGUAGE,
     },
   };
