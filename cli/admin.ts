@@ -23,6 +23,7 @@ import { addStripeCommand } from './stripe-setup.js';
 import { addDonorCommands } from './donors.js';
 import { addVariantCommands } from './variants.js';
 import { addWebhookCommand } from './webhooks.js';
+import { addConnectorCommand } from './connectors.js';
 import { exportDestination } from './export-file.js';
 import { localTarget, stageTarget, type Target } from './target.js';
 import { ConfirmationRequiredError, confirm, count, progress } from './terminal.js';
@@ -391,6 +392,9 @@ addStripeCommand(program);
 
 // Signed events for the newsroom's own tools: endpoints, secrets, delivery logs (cli/webhooks.ts).
 addWebhookCommand(program, withApi, tokenOption);
+
+// The newsletter tools kept in step with the readers: Mailchimp, listmonk (cli/connectors.ts).
+addConnectorCommand(program, withApi, tokenOption);
 
 // Is the target ready for readers and donors: each check with its fix, then the smoke test (cli/doctor.ts).
 addDoctorCommand(program);

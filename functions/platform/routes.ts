@@ -92,6 +92,10 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/admin/webhooks/{webhookId}/deliveries', fn: 'webhooks' },
   { method: 'POST', path: '/v1/admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry', fn: 'webhooks' },
   { method: 'POST', path: '/v1/admin/webhooks/{webhookId}/replay', fn: 'webhooks' },
+  // The newsletter tools' connectors (admin tokens), beside the endpoints they resemble.
+  { method: 'POST', path: '/v1/admin/connectors', fn: 'webhooks' },
+  { method: 'GET', path: '/v1/admin/connectors', fn: 'webhooks' },
+  { method: 'DELETE', path: '/v1/admin/connectors/{connectorId}', fn: 'webhooks' },
 ];
 
 /**

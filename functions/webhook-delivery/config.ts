@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
+import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
 import { httpUrl, nonEmpty } from '../core/shared/schema.js';
+import { COUNTER_SHARDS } from '../platform/config.js';
 import { OUTBOUND_LOOPBACK_HTTP } from '../platform/outbound-config.js';
 
 /** The webhook delivery worker: one signed attempt per queued job. */
@@ -14,5 +16,9 @@ export const WebhookDeliveryConfig = z.object({
     z.transform((u) => u.replace(/\/+$/, '')),
   ),
   OUTBOUND_LOOPBACK_HTTP,
+  /** A subscriber's language when their own is not known (what a newsletter tool is told). */
+  SITE_LANGUAGE: z._default(z.enum(LANGUAGES), DEFAULT_LANGUAGE),
+  /** A refusal in a newsletter tool marks the subscriber unsubscribed, which moves their counts. */
+  COUNTER_SHARDS,
 });
 export type WebhookDeliveryConfig = z.infer<typeof WebhookDeliveryConfig>;

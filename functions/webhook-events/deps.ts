@@ -2,13 +2,14 @@ import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js'
 import type { PublishDeps } from '../core/events/publish.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
-import { cachedEndpointList, deliveryQueue, webhookStores } from '../platform/wiring/webhooks.js';
+import { cachedEndpointList, connectorStore, deliveryQueue, webhookStores } from '../platform/wiring/webhooks.js';
 import type { WebhookEventsConfig } from './config.js';
 
 /** The producer's dependencies: the subscribers table (endpoints, events, deliveries), the delivery queue, the signing key. */
 export const buildWebhookEvents = async (config: WebhookEventsConfig, clients: ClientOptions, secrets: SecretSource) => {
   const keys = deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID));
-  const stores = webhookStores(documentClient(clients), config.SUBSCRIBERS_TABLE_NAME, keys);
+  const dynamo = documentClient(clients);
+  const stores = webhookStores(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys);
   const deps: PublishDeps = {
     clock: systemClock,
     keys,
@@ -17,6 +18,8 @@ export const buildWebhookEvents = async (config: WebhookEventsConfig, clients: C
     deliveries: stores.deliveries,
     queue: deliveryQueue(clients, config.WEBHOOK_QUEUE_URL),
     language: config.SITE_LANGUAGE,
+    // Read as often as the endpoints (a connector added gets events that much later at most).
+    connectors: cachedEndpointList(connectorStore(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys), systemClock, config.WEBHOOK_ENDPOINTS_CACHE_SECONDS * 1000),
   };
   return { deps, tables: { subscribers: config.SUBSCRIBERS_TABLE_NAME, donations: config.DONATIONS_TABLE_NAME } };
 };

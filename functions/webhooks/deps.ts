@@ -1,4 +1,5 @@
 import { DynamoAdminTokens } from '../adapters/dynamo-admin.js';
+import { DynamoConnectors } from '../adapters/dynamo-connectors.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
@@ -16,6 +17,7 @@ export const buildWebhooks = async (config: WebhooksConfig, clients: ClientOptio
   const deps: WebhooksApiDeps = {
     tokens: new DynamoAdminTokens(dynamo, config.SUBSCRIBERS_TABLE_NAME),
     webhooks: { clock: systemClock, endpoints, deliveries, queue: deliveryQueue(clients, config.WEBHOOK_QUEUE_URL), checkUrl: (url) => http.check(url) },
+    connectors: { clock: systemClock, connectors: new DynamoConnectors(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys.token), checkUrl: (url) => http.check(url), publicApiUrl: config.PUBLIC_API_URL },
   };
   return { deps, options: { siteName: config.SITE_NAME, brand: brandOf(config) } };
 };

@@ -18,6 +18,7 @@ import {
   WebhookId,
 } from '../core/events/admin.js';
 import type { Brand } from '../core/shared/brand.js';
+import { addConnector, type ConnectorAdminDeps, ConnectorId, listConnectors, NewConnector, removeConnector, UNKNOWN_CONNECTOR } from '../core/connectors/admin.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
@@ -26,10 +27,12 @@ export interface WebhooksApiDeps {
   /** The admin tokens every route checks (Authorization: Bearer). */
   tokens: AdminTokens;
   webhooks: WebhookAdminDeps;
+  /** The newsletter tools kept in step with the readers (the CLI's `connector` commands). */
+  connectors: ConnectorAdminDeps;
 }
 
 /** The newsroom's webhook endpoints and their delivery logs, for admin tokens (the CLI's `webhook` commands). */
-export const makeHandler = ({ tokens, webhooks }: WebhooksApiDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
+export const makeHandler = ({ tokens, webhooks, connectors }: WebhooksApiDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
   const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
     await authenticateAdmin({ tokens, clock: webhooks.clock }, req.headers.authorization);
     return route(req);
@@ -59,6 +62,12 @@ export const makeHandler = ({ tokens, webhooks }: WebhooksApiDeps, { siteName, b
       'POST /v1/admin/webhooks/{webhookId}/replay': authorized(async (req) => {
         const { since } = await jsonBody<{ since: string }>(req, ReplayRequest);
         return json(202, await replayDeliveries(webhooks, webhookId(req), since));
+      }),
+      'POST /v1/admin/connectors': authorized(async (req) => json(201, await addConnector(connectors, await jsonBody(req, NewConnector)))),
+      'GET /v1/admin/connectors': authorized(async () => json(200, await listConnectors(connectors))),
+      'DELETE /v1/admin/connectors/{connectorId}': authorized(async (req) => {
+        await removeConnector(connectors, req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR));
+        return noContent();
       }),
     },
     { siteName, brand },

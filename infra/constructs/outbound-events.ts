@@ -122,14 +122,22 @@ export class OutboundEvents extends Feature {
       config: WebhookDeliveryConfig,
       timeout: workerTimeout,
       environment: (bind) => ({
-        // The delivery (claimed, then its outcome), its endpoint (failing since, disabled) and its event.
+        // The delivery (claimed, then its outcome), its endpoint (failing since, disabled) or connector, and its
+        // event; for a connector, the subscriber as they are now, marked unsubscribed (and counted) when the tool
+        // holds their "no".
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
-          items: { 'dynamodb:GetItem': ['WEBHOOK#', 'WHEVENT#', 'WHDELIVERY#'], 'dynamodb:UpdateItem': ['WEBHOOK#', 'WHDELIVERY#'] },
+          items: {
+            'dynamodb:GetItem': ['WEBHOOK#', 'WHEVENT#', 'WHDELIVERY#', 'CONNECTOR#', 'SUB#'],
+            'dynamodb:PutItem': ['SUB#'],
+            'dynamodb:UpdateItem': ['WEBHOOK#', 'WHDELIVERY#', 'COUNTS#SUBSCRIBERS#', 'DAY#'],
+          },
         }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         WEBHOOK_QUEUE_URL: bind.queueSender(this.queue),
         PUBLIC_API_URL: site.PUBLIC_API_URL,
         OUTBOUND_LOOPBACK_HTTP: undefined,
+        SITE_LANGUAGE: site.SITE_LANGUAGE,
+        COUNTER_SHARDS: undefined,
       }),
     });
     worker.fn.addEventSource(new SqsEventSource(this.queue, { batchSize: DELIVERY_BATCH, reportBatchItemFailures: true, maxConcurrency: 10 }));
@@ -142,13 +150,13 @@ export class OutboundEvents extends Feature {
       environment: (bind) => ({
         ...site,
         // Tokens (checked, last use touched); endpoints (added, rotated, enabled, removed, listed on the index);
-        // deliveries (listed on the index, sent again).
+        // deliveries (listed on the index, sent again); connectors (added, removed, listed on the index).
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
             'dynamodb:GetItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#'],
-            'dynamodb:PutItem': ['WEBHOOK#'],
+            'dynamodb:PutItem': ['WEBHOOK#', 'CONNECTOR#'],
             'dynamodb:UpdateItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#'],
-            'dynamodb:DeleteItem': ['WEBHOOK#'],
+            'dynamodb:DeleteItem': ['WEBHOOK#', 'CONNECTOR#'],
           },
           query: ['gsi1'],
         }),

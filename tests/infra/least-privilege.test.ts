@@ -27,6 +27,7 @@ import {
   recordsOf,
 } from '../support/aws-calls.js';
 import { linkIn, postJson, startTestServer, type TestServer } from '../support/dev-server.js';
+import { ListmonkStandIn } from '../../local/stand-ins/listmonk.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { DynamoEditors } from '../../functions/adapters/dynamo-console.js';
 
@@ -142,6 +143,23 @@ const flow = async () => {
   await ok(postJson(`${url}/v1/events`, { type: 'view', campaign: 'ukraine', variant: 'control' }), 204);
   await server.eventsIdle();
 
+  // A newsletter tool: listmonk, which holds one reader's "no" (blocklisted): their confirmation marks them
+  // unsubscribed in Appeal (the delivery worker reads the connector and the subscriber, and saves it).
+  const listmonk = new ListmonkStandIn({ username: 'appeal', token: 'lm-token', lists: [{ id: 1, name: 'News', type: 'public', optin: 'single' }] });
+  const listmonkUrl = await listmonk.start();
+  after.push(() => listmonk.close());
+  await ok(fetch(`${listmonkUrl}/api/subscribers`, {
+    method: 'POST',
+    headers: { authorization: 'token appeal:lm-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'said-no@example.org', name: 'No', status: 'blocklisted', lists: [1] }),
+  }));
+  await ok(hooks('POST', '/v1/admin/connectors', { kind: 'listmonk', url: listmonkUrl, username: 'appeal', token: 'lm-token', lists: [1] }), 201);
+  await ok(postJson(api, { email: 'said-no@example.org' }), 202);
+  await server.mailIdle();
+  const [saidNo] = await server.mailTo('said-no@example.org');
+  await ok(postJson(linkIn(saidNo?.text ?? '', '/v1/subscriptions/confirm'), undefined));
+  await server.webhooksIdle();
+
   // Mailing list: signup (rate windows, the queue), the worker (new, pending again, confirmed again: a note),
   // confirm (lifts a suppression marker), unsubscribe.
   // Where the reader came from: the attribution counters move with the signup and the confirmation.
@@ -236,6 +254,9 @@ const flow = async () => {
   await server.webhooksIdle();
   await ok(hooks('POST', `/v1/admin/webhooks/${hook.id}/enable`));
   await ok(hooks('DELETE', `/v1/admin/webhooks/${hook.id}`), 204);
+  const connector = (await (await ok(hooks('POST', '/v1/admin/connectors', { kind: 'listmonk', url: 'http://127.0.0.1:9', username: 'appeal', token: 't', lists: [1] }), 201)).json()) as { id: string };
+  await ok(hooks('GET', '/v1/admin/connectors'));
+  await ok(hooks('DELETE', `/v1/admin/connectors/${connector.id}`), 204);
   for (const request of [{ kind: 'subscribers', status: 'confirmed' }, { kind: 'subscribers' }, { kind: 'donations', campaign: 'ukraine' }, { kind: 'donations' }]) {
     const { id } = (await (await ok(admin('POST', '/v1/admin/exports', request), 202)).json()) as { id: string };
     let state: { status: string; url?: string } = { status: 'running' };
@@ -458,7 +479,8 @@ describe('the least-privilege check itself', () => {
 
   it('fails when a grant is removed: the call it allowed is denied', () => {
     const check = doctored('subscriptions', withoutAction('dynamodb:DeleteItem'));
-    expect([...check.denied].sort()).toEqual([
+    // Each denied call once, however many times it was made (two confirmations each lift a suppression marker).
+    expect([...new Set(check.denied)].sort()).toEqual([
       'subscriptions: dynamodb:DeleteItem on {SubscribersTable.Arn} (DeleteItemCommand) for REMIND#…: not allowed',
       'subscriptions: dynamodb:DeleteItem on {SubscribersTable.Arn} (DeleteItemCommand) for SUPPRESS#…: not allowed',
     ]);

@@ -2,6 +2,8 @@ import { addressKey } from '../shared/email-address.js';
 import type { Language } from '../shared/i18n/index.js';
 import type { Clock } from '../shared/ports.js';
 import { keyedHash, type Keys } from '../shared/secrets.js';
+import type { ConnectorStore } from '../connectors/admin.js';
+import { CONNECTOR_EVENT_TYPES } from '../connectors/sync.js';
 import { type Derived, deriveEvents, type ItemChange } from './changes.js';
 import type { WebhookEndpoint } from './endpoint.js';
 import { type DonationEventData, listensTo, WebhookEvent } from './model.js';
@@ -18,6 +20,8 @@ export interface PublishDeps {
   queue: DeliveryQueue;
   /** The site's language: a subscriber's whose own is not known. */
   language: Language;
+  /** The newsletter tools: each listens to the subscriber events it acts on, as an endpoint with its own delivery. */
+  connectors?: Pick<ConnectorStore, 'list'>;
 }
 
 /** An event's id: from what made it (never the address itself), so the same change read twice makes the same event. */
@@ -48,6 +52,7 @@ const withoutPerson = (data: DonationEventData): DonationEventData => {
 export const publishChanges = async (deps: PublishDeps, changes: readonly ItemChange[]) => {
   const now = deps.clock.now();
   let endpoints: WebhookEndpoint[] | undefined;
+  let connectorIds: string[] | undefined;
   const jobs: DeliveryJob[] = [];
   let published = 0;
   for (const change of changes) {
@@ -55,15 +60,19 @@ export const publishChanges = async (deps: PublishDeps, changes: readonly ItemCh
       const events = await resolve(deps, derived);
       for (const { event, subject } of events) {
         endpoints ??= (await deps.endpoints.list()).filter((e) => !e.disabledAt);
-        const listening = endpoints.filter((e) => listensTo(e.events, event.type));
+        const listening = endpoints.filter((e) => listensTo(e.events, event.type)).map((e) => e.id);
+        if (deps.connectors && CONNECTOR_EVENT_TYPES.includes(event.type)) {
+          connectorIds ??= (await deps.connectors.list()).map((c) => c.id);
+          listening.push(...connectorIds);
+        }
         // An event nobody listens to is not kept: no copy of a reader's data without a use.
         if (listening.length === 0) continue;
         await deps.events.put(event, subject, now);
         published += 1;
-        for (const endpoint of listening) {
-          const id = messageId(event.id, endpoint.id);
+        for (const listener of listening) {
+          const id = messageId(event.id, listener);
           const at = now.toISOString();
-          await deps.deliveries.create({ id, webhookId: endpoint.id, eventId: event.id, type: event.type, status: 'pending', attempts: 0, generation: 0, createdAt: at, at });
+          await deps.deliveries.create({ id, webhookId: listener, eventId: event.id, type: event.type, status: 'pending', attempts: 0, generation: 0, createdAt: at, at });
           // Queued whether or not it was just created: a run that died between the two left it without an attempt.
           jobs.push({ delivery: id, generation: 0 });
         }

@@ -2,8 +2,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SafeHttp } from '../../adapters/safe-http.js';
 import { SqsDeliveryQueue } from '../../adapters/sqs-delivery-queue.js';
 import { DynamoDeliveryLog, DynamoOutboundEvents, DynamoWebhookEndpoints } from '../../adapters/dynamo-webhooks.js';
+import { DynamoConnectors } from '../../adapters/dynamo-connectors.js';
+import type { Connector } from '../../core/connectors/admin.js';
+import type { NewsletterConnector } from '../../core/connectors/model.js';
+import type { OutboundHttp } from '../../core/shared/outbound-http.js';
 import type { WebhookEndpoint } from '../../core/events/endpoint.js';
-import type { WebhookEndpoints } from '../../core/events/ports.js';
 import type { Clock } from '../../core/shared/ports.js';
 import type { Keys } from '../../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, type documentClient, recorded } from '../clients.js';
@@ -28,8 +31,8 @@ export const outboundHttp = (config: { PUBLIC_API_URL: string; OUTBOUND_LOOPBACK
  * The endpoints' list, read at most once every `ttlMs` (every stream batch would read it otherwise); an endpoint
  * added or removed is seen that much later at most.
  */
-export const cachedEndpointList = (endpoints: Pick<WebhookEndpoints, 'list'>, clock: Clock, ttlMs: number): Pick<WebhookEndpoints, 'list'> => {
-  let cached: { at: number; list: Promise<WebhookEndpoint[]> } | undefined;
+export const cachedEndpointList = <T = WebhookEndpoint>(endpoints: { list(): Promise<T[]> }, clock: Clock, ttlMs: number): { list(): Promise<T[]> } => {
+  let cached: { at: number; list: Promise<T[]> } | undefined;
   return {
     list() {
       const now = clock.now().getTime();
@@ -42,5 +45,33 @@ export const cachedEndpointList = (endpoints: Pick<WebhookEndpoints, 'list'>, cl
       }
       return cached.list;
     },
+  };
+};
+
+/** The connectors (settings and secrets sealed under the token key, bound to each connector). */
+export const connectorStore = (dynamo: DocumentClient, table: string, keys: Pick<Keys, 'token'>) => new DynamoConnectors(dynamo, table, keys.token);
+
+/**
+ * A newsletter tool's client per connector, built on first use and then reused (Mailchimp's connection limit is kept
+ * per client). Each tool's code is loaded only when a delivery to it comes (most invocations deliver webhooks only).
+ */
+export const connectorClients = (http: OutboundHttp) => {
+  const built = new Map<string, Promise<NewsletterConnector>>();
+  const build = async ({ settings }: Connector): Promise<NewsletterConnector> => {
+    if (settings.kind === 'mailchimp') {
+      const { MailchimpConnector } = await import('../../adapters/mailchimp-connector.js');
+      return new MailchimpConnector({ apiKey: settings.apiKey, listId: settings.list, ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}) }, http);
+    }
+    const { ListmonkConnector } = await import('../../adapters/listmonk-connector.js');
+    return new ListmonkConnector({ url: settings.url, username: settings.username, token: settings.token, lists: settings.lists }, http);
+  };
+  return (connector: Connector) => {
+    let client = built.get(connector.id);
+    if (!client) {
+      client = build(connector);
+      built.set(connector.id, client);
+      client.catch(() => built.delete(connector.id));
+    }
+    return client;
   };
 };
