@@ -6,7 +6,7 @@ import type { Client } from '../shared/model.js';
 import { parseMajorAmount } from '../shared/money.js';
 import { checkGift, type DonationDeps, startCheckout } from './checkout.js';
 import { type Campaign, CampaignId, CurrencyCode, Frequency, RequestedLanguage, Tribute, upsellFor } from './model.js';
-import { AttributionFields, SourceField } from '../experiments/attribution.js';
+import { attributionFieldSchemas, SourceField } from '../experiments/attribution.js';
 
 /**
  * Where the reader of a donation link came from (API.md). A link must never lead to an error for these: a field we
@@ -14,8 +14,8 @@ import { AttributionFields, SourceField } from '../experiments/attribution.js';
  */
 export const DonateAttributionQuery = onFirstUse(() => z.object({
   source: z.catch(SourceField, undefined),
-  ...(Object.fromEntries(Object.entries(AttributionFields).map(([name, field]) => [name, z.catch(field, undefined)])) as {
-    [K in keyof typeof AttributionFields]: z.ZodMiniCatch<(typeof AttributionFields)[K]>;
+  ...(Object.fromEntries(Object.entries(attributionFieldSchemas()).map(([name, field]) => [name, z.catch(field, undefined)])) as {
+    [K in keyof ReturnType<typeof attributionFieldSchemas>]: z.ZodMiniCatch<ReturnType<typeof attributionFieldSchemas>[K]>;
   }),
 }));
 

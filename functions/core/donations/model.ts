@@ -4,7 +4,7 @@ import { type EmailAddress, hasControlCharacters } from '../shared/email-address
 import { DomainError } from '../shared/errors.js';
 import { LANGUAGES, type Language } from '../shared/i18n/index.js';
 import { RequestedLanguage } from '../subscriptions/model.js';
-import { Attribution, AttributionFields, SourceField } from '../experiments/attribution.js';
+import { Attribution, attributionFieldSchemas, SourceField } from '../experiments/attribution.js';
 
 export { RequestedLanguage };
 import { MAX_SHARDS } from '../subscriptions/counting.js';
@@ -322,6 +322,6 @@ export const CheckoutRequest = onFirstUse(() => z.object({
   returnUrl: z.optional(z.string().check(z.maxLength(2000))),
   /** The page the gift was made from (its origin and path are kept) and where the reader came from (API.md). */
   source: SourceField,
-  ...AttributionFields,
+  ...attributionFieldSchemas(),
 }));
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

@@ -76,9 +76,9 @@ export const SourceField = onFirstUse(() => z.optional(
 
 /**
  * The attribution fields a request may carry (API.md), as sent: snake_case, each optional. Only the referrer's
- * origin is kept.
+ * origin is kept. Built by the request schemas that hold them, when those are first built (schema.ts: onFirstUse).
  */
-export const AttributionFields = {
+export const attributionFieldSchemas = () => ({
   referrer: z.optional(
     z.pipe(
       z.string().check(
@@ -95,7 +95,7 @@ export const AttributionFields = {
   utm_term: utm,
   component: z.optional(Component),
   variant: z.optional(VariantId),
-};
+});
 
 /** The attribution fields as a request schema gives them. */
 export interface AttributionInput {

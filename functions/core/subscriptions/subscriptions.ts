@@ -22,7 +22,7 @@ import type { SubscriberRepository } from './ports.js';
 import type { RateLimit, RateLimiter } from '../shared/limits.js';
 import { retryOnConflict } from '../shared/retry.js';
 import { inLanguage } from '../shared/i18n/index.js';
-import { AttributionFields, attributionOf, pageOf } from '../experiments/attribution.js';
+import { attributionFieldSchemas, attributionOf, pageOf } from '../experiments/attribution.js';
 import {
   type Keys,
   keyedHash,
@@ -108,7 +108,7 @@ export const SubscribeRequest = onFirstUse(() => z.pipe(
     /** One of our languages, by its tag or a regional one ("uk", "uk-UA"); absent: the handler picks the reader's. */
     lang: RequestedLanguage,
     website: z.optional(z.string().check(z.maxLength(2048))),
-    ...AttributionFields,
+    ...attributionFieldSchemas(),
   }),
 ));
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;

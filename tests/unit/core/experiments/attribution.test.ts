@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { AttributionFields, attributionFields, attributionOf, pageOf, SourceField } from '../../../../functions/core/experiments/attribution.js';
+import { attributionFieldSchemas, attributionFields, attributionOf, pageOf, SourceField } from '../../../../functions/core/experiments/attribution.js';
 import { attributionFromMetadata, attributionMetadata } from '../../../../functions/core/experiments/attribution-metadata.js';
 import { parse, safeParse } from '../../../../functions/core/shared/schema.js';
 import { CheckoutRequest } from '../../../../functions/core/donations/model.js';
 import { DonateQuery } from '../../../../functions/core/donations/donate-link.js';
 
-const Fields = z.object({ source: SourceField, ...AttributionFields });
+const Fields = z.object({ source: SourceField, ...attributionFieldSchemas() });
 
 describe('attribution fields', () => {
   it('keep a page without its query string and fragment, and only the referrer\'s origin', () => {
