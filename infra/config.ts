@@ -97,6 +97,8 @@ export const StageConfig = z.object({
   failedPaymentEmails: z.boolean().default(true),
   /** When the giving statements' tax year begins: `01-01` (a calendar year) or `04-06` (the UK's, from 6 April). */
   taxYearStart: z.enum(['01-01', '04-06']).default('01-01'),
+  /** A UK charity claiming Gift Aid: GBP campaigns offer HMRC's declaration and the `gift-aid` export lists the claim. */
+  giftAid: z.boolean().default(false),
   /** Who hears about alarms (dead letters, errors, 5xx); a stage without one must say `alarms: "none"`. */
   alarmEmail: z.email().optional(),
   /** `"none"`: deploy without `alarmEmail`, knowing that the alarms reach no one (the dashboard still shows them). */

@@ -5,6 +5,7 @@ import { campaignProgress, UNKNOWN_CAMPAIGN } from '../core/donations/campaigns.
 import { checkDonateLink, DonateAttributionQuery, DonateQuery, followDonateLink, hasAmount } from '../core/donations/donate-link.js';
 import { type DonationDeps, startCheckout } from '../core/donations/checkout.js';
 import { describeGift } from '../core/donations/thanks.js';
+import { offersGiftAid } from '../core/donations/gift-aid.js';
 import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
 import { DomainError, NotFoundError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
@@ -38,6 +39,8 @@ export interface DonationRoutesOptions {
   ready?: (() => Promise<unknown>) | undefined;
   /** The giving statement's page: the donor's gifts and the charity it names (the route answers 404 without it). */
   statements?: (StatementPageDeps & { charity: { name: string; registration: string } }) | undefined;
+  /** The charity a Gift Aid declaration is made to (CHARITY_NAME); the site's name when unset. */
+  charityName?: string | undefined;
   /** Statement-link visits per client; STATEMENT_LINK_LIMIT when unset. */
   statementLimit?: RateLimit | undefined;
 }
@@ -58,6 +61,9 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
   // Card testers hammer checkout creation: every attempt from one client counts, valid or not.
   const limitCheckouts = (req: HttpRequest) =>
     limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.checkoutLimit, req.client);
+  // The chooser offers Gift Aid in the charity's name on a GBP campaign of a site that claims it.
+  const giftAidOf = (campaign: { currency: string }) =>
+    offersGiftAid(deps.settings.giftAid, campaign.currency) ? { giftAidCharity: options.charityName ?? siteName } : {};
   const ready = async () => {
     await options.ready?.();
   };
@@ -95,6 +101,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           frequency: safeParse(Frequency, req.query.get('frequency')).data,
           customAmount: req.query.get('custom_amount') ?? undefined,
           subscribe: req.query.get('subscribe') === 'true',
+          giftAid: req.query.get('gift_aid') === 'true',
           attribution: attributionFields(attributionOf(attribution)),
         };
         // The reader's language (the link's or the form's `lang`, else the browser's): every page here speaks it.
@@ -111,7 +118,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           const link = await followDonateLink(deps, query, req.client);
           if ('checkoutUrl' in link) return seeOther(link.checkoutUrl);
           if ('upsell' in link) return page(200, (await pages()).upsellPage(reader, base, link.upsell));
-          return page(200, (await pages()).donateChooserPage(reader, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }));
+          return page(200, (await pages()).donateChooserPage(reader, base, link.choose, { ...choice, ...giftAidOf(link.choose), cancelled: req.query.get('checkout') === 'cancelled' }));
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
           const status = statusOf(error);
@@ -120,7 +127,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           // A closed campaign's link (an old banner, an email) says that it has ended, with its final total.
           if (found && !found.open) return page(200, (await pages()).campaignEndedPage(reader, found));
           // An amount we cannot take: the chooser again, with the problem at the amount and what was typed.
-          if (found && error.code === 'invalid_amount') return page(400, (await pages()).donateChooserPage(reader, base, found, { ...choice, error: { message: error.message, field: error.field } }));
+          if (found && error.code === 'invalid_amount') return page(400, (await pages()).donateChooserPage(reader, base, found, { ...choice, ...giftAidOf(found), error: { message: error.message, field: error.field } }));
           const back = campaign && error.code !== 'invalid_campaign' ? inDonorLanguage(`${base}/v1/donate?campaign=${encodeURIComponent(campaign)}`, reader.lang) : undefined;
           return page(400, (await pages()).donationErrorPage(reader, error.message, back));
         }

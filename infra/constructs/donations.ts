@@ -88,6 +88,7 @@ export class Donations extends Feature {
         CHARITY_REGISTRATION: config.charityRegistration,
         SITE_TIME_ZONE: config.timeZone,
         TAX_YEAR_START: config.taxYearStart,
+        GIFT_AID: config.giftAid ? 'true' : undefined,
       }),
     });
 
@@ -112,6 +113,7 @@ export class Donations extends Feature {
         CONSENT_VERSION: config.consentVersion,
         DEFAULT_LIST: config.defaultList,
         FAILED_PAYMENT_EMAILS: config.failedPaymentEmails ? undefined : 'false',
+        GIFT_AID: config.giftAid ? 'true' : undefined,
       }),
     });
     this.functions = { donations, 'stripe-webhook': stripeWebhook };

@@ -35,6 +35,8 @@ export const DonateQuery = onFirstUse(() => z.extend(DonateAttributionQuery, {
    * straight to Checkout (see followDonateLink).
    */
   upsell: z.optional(z.literal('declined')),
+  /** The chooser's Gift Aid box (`true` when ticked): the donor makes HMRC's declaration (see startCheckout). */
+  gift_aid: z.optional(z.enum(['true', 'false'])),
   /** The reader's language (the banner's and the chooser's forms carry it): the pages' and the gift's. */
   // A link must never lead to an error for its language: one we do not speak is no language (the browser's, then).
   lang: z.catch(RequestedLanguage, undefined),
@@ -66,6 +68,8 @@ export interface UpsellOffer {
   amount: number;
   monthly: number;
   subscribe: boolean;
+  /** The donor ticked Gift Aid on the chooser: carried on to Checkout whichever they pick. */
+  giftAid?: boolean | undefined;
 }
 
 /**
@@ -85,17 +89,18 @@ export const followDonateLink = async (
     return { choose: campaign };
   }
   const subscribe = query.subscribe === 'true';
+  const giftAid = query.gift_aid === 'true';
   const gift = await giftOfLink(deps, query);
   if (query.frequency === 'once' && query.upsell === undefined) {
     // The amount is checked first: an amount the campaign refuses gets its error, not an offer.
     const settings = await checkGift(deps, gift);
     const monthly = upsellFor(settings, gift.amount);
     const campaign = monthly === undefined ? undefined : await deps.campaigns.get(settings.id);
-    if (monthly !== undefined && campaign) return { upsell: { campaign, amount: gift.amount, monthly, subscribe } };
+    if (monthly !== undefined && campaign) return { upsell: { campaign, amount: gift.amount, monthly, subscribe, ...(giftAid ? { giftAid } : {}) } };
   }
   const { source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, component, variant } = query;
   const attribution = { source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, component, variant };
-  const session = await startCheckout(deps, { ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee: false, anonymous: false, mode: 'redirect', client, ...attribution });
+  const session = await startCheckout(deps, { ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee: false, anonymous: false, mode: 'redirect', giftAid, client, ...attribution });
   if (!('url' in session)) throw new Error('a donation link made an embedded checkout');
   return { checkoutUrl: session.url };
 };

@@ -8,6 +8,7 @@ import { retryOnConflict } from '../shared/retry.js';
 import { type Keys, newId } from '../shared/secrets.js';
 import { queueSignup } from '../subscriptions/subscriptions.js';
 import { tellOfEndedGift, tellOfFailedPayment } from '../donors/failed-payments.js';
+import { offersGiftAid } from './gift-aid.js';
 
 export interface GiftSettings {
   /** Names the gift on its receipt when its campaign is unknown. */
@@ -17,6 +18,8 @@ export interface GiftSettings {
   defaultList: string;
   /** Tell donors of failed monthly payments and of a gift Stripe ended for them (FAILED_PAYMENT_EMAILS); default true. */
   failedPaymentEmails?: boolean | undefined;
+  /** The charity claims Gift Aid (GIFT_AID): the declarations of GBP gifts are kept with them; none otherwise. */
+  giftAid?: boolean | undefined;
 }
 
 export interface GiftDeps {
@@ -95,6 +98,8 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
         paidAt: gift.paidAt ?? (status === 'paid' ? at : undefined),
         attribution: gift.attribution ?? event.attribution,
         firstPayment: gift.firstPayment ?? (event.offersSignup ? true : undefined),
+        // The first declaration is the one kept: a repeated event never rewrites what the donor agreed to.
+        giftAid: gift.giftAid ?? event.giftAid,
       };
     }
     case 'refund': {
@@ -318,7 +323,9 @@ export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): P
     const told = await tellOfEndedGift(deps, event);
     return { outcome: `subscription ${event.status}${told ? ': donor told' : ''}` };
   }
-  const { gift, campaign, unassigned } = await applyToGift(deps, await withCampaign(deps, event));
+  // A declaration is kept only where it can be claimed: a GBP gift, on a site that claims Gift Aid.
+  const claimable = event.kind !== 'payment' || !event.giftAid || offersGiftAid(deps.settings.giftAid, event.currency);
+  const { gift, campaign, unassigned } = await applyToGift(deps, await withCampaign(deps, claimable ? event : { ...event, giftAid: undefined }));
   await followUp(deps, gift, campaign);
   return { outcome: `${event.kind} recorded`, ...(unassigned ? { unassigned } : {}) };
 };

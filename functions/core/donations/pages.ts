@@ -57,6 +57,13 @@ export interface ChooserState {
   /** The custom amount as the donor typed it, kept when it is shown again with an error. */
   customAmount?: string | undefined;
   subscribe?: boolean | undefined;
+  /**
+   * The charity that claims Gift Aid on this campaign's gifts (a GBP campaign on a site that claims it): the chooser
+   * offers HMRC's declaration in its name. No box when unset.
+   */
+  giftAidCharity?: string | undefined;
+  /** The Gift Aid box was ticked. */
+  giftAid?: boolean | undefined;
   /** Why the last try was refused; about the amount unless `field` says otherwise. */
   error?: { message: string; field?: string | undefined } | undefined;
   /** The donor came back from Checkout without paying. */
@@ -155,11 +162,29 @@ ${hasError && html`<p class="field-error" id="custom_amount-error">${problem}</p
 <div class="field">
 <label class="choice"><input type="checkbox" name="subscribe" value="true"${state.subscribe && html` checked`}> <span>${sayHtml(c.optIn)}</span></label>
 </div>
-</form>
+${state.giftAidCharity !== undefined && giftAidBox(site, state.giftAidCharity, state.giftAid === true)}</form>
 <p class="muted">${sayHtml(c.stripe)}</p>`,
     site,
     { titlePrefix: hasError ? speech(site).t.page.errorPrefix : undefined },
   );
+};
+
+/**
+ * HMRC's model Gift Aid declaration beside an unticked box (ticking it is the declaration), with what Gift Aid adds,
+ * that Checkout will ask for the home address, and what the donor must tell the charity. Its wording is the version
+ * GIFT_AID_DECLARATION_VERSION names, kept with each declaration.
+ */
+const giftAidBox = (site: Brand, charity: string, ticked: boolean) => {
+  const { m, sayHtml } = words(site);
+  const g = m.giftAid;
+  return html`<fieldset class="gift-aid">
+<legend>${g.title}</legend>
+<p>${g.boost}</p>
+<label class="choice"><input type="checkbox" name="gift_aid" value="true"${ticked && html` checked`}> <span>${sayHtml(g.declaration, { charity })}</span></label>
+<p class="hint">${g.address}</p>
+<p class="hint">${g.notify}</p>
+</fieldset>
+`;
 };
 
 /**
@@ -175,6 +200,7 @@ export const upsellPage = (site: Brand, apiBaseUrl: string, offer: UpsellOffer) 
   const common = html`<input type="hidden" name="campaign" value="${campaign.id}">
 <input type="hidden" name="currency" value="${campaign.currency}">
 ${hiddenLang}${offer.subscribe && html`<input type="hidden" name="subscribe" value="true">
+`}${offer.giftAid && html`<input type="hidden" name="gift_aid" value="true">
 `}`;
   // The accepted offer says where it came from (the attribution's `component`, where the API records it).
   return page(

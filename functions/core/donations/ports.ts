@@ -105,6 +105,11 @@ export interface CheckoutParams {
   embedded?: { returnUrl: string } | undefined;
   /** Where the gift came from: in the metadata, so that the webhook keeps it with the gift. */
   attribution?: Attribution | undefined;
+  /**
+   * The version of the Gift Aid declaration the donor ticked (metadata): Checkout must then collect their name and
+   * home address (its required billing address), which the webhook keeps with the declaration.
+   */
+  giftAid?: string | undefined;
 }
 
 export interface CheckoutSummary {
