@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
 import { DynamoCampaignRepository, DynamoGiftLedger } from '../../functions/adapters/dynamo-donations.js';
+import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { GIFT_AID_DECLARATION_VERSION } from '../../functions/core/donations/gift-aid.js';
 import { documentClient } from '../../functions/platform/clients.js';
 import { STRIPE_TEST_KEY } from '../../local/server/dev-config.js';
@@ -7,9 +9,12 @@ import { postJson, startTestServer, type TestServer } from '../support/dev-serve
 import { campaignSettings } from '../support/donation-fakes.js';
 
 let server: TestServer;
+let token: string;
 
 beforeAll(async () => {
   server = await startTestServer({ GIFT_AID: 'true', CHECKOUT_CLIENT_LIMIT_PER_MINUTE: '1000' });
+  const tokens = new DynamoAdminTokens(documentClient(server.clientOptions), server.tables.subscribers);
+  token = (await createAdminToken({ tokens, clock: { now: () => new Date() } }, 'gift aid tests')).token;
 });
 afterAll(() => server.stop());
 
@@ -105,5 +110,107 @@ describe('Gift Aid at checkout (GIFT_AID=true)', () => {
     expect(link.status).toBe(303);
     const id = /\/checkout\/([^/?#]+)/.exec(link.headers.get('location') ?? '')?.[1];
     expect((await session(id!)).billing_address_collection).toBe('required');
+  });
+});
+
+/**
+ * RFC 4180, strictly, as a spreadsheet must read it: CRLF records, a quote only around a whole cell (doubled inside
+ * it), every record as long as the header. Anything else throws: LibreOffice is not on every machine, and this reads
+ * what it would read or fails.
+ */
+const strictCsv = (text: string) => {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let cell = '';
+    if (text[i] === '"') {
+      i += 1;
+      for (;;) {
+        if (i >= text.length) throw new Error('unclosed quote');
+        if (text[i] === '"' && text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+        } else if (text[i] === '"') {
+          i += 1;
+          break;
+        } else cell += text[i++];
+      }
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\r') {
+        if (text[i] === '"' || text[i] === '\n') throw new Error(`bare ${JSON.stringify(text[i])} at ${i}`);
+        cell += text[i++];
+      }
+    }
+    row.push(cell);
+    if (text[i] === ',') i += 1;
+    else if (text[i] === '\r' && text[i + 1] === '\n') {
+      rows.push(row);
+      row = [];
+      i += 2;
+    } else throw new Error(`unexpected ${JSON.stringify(text[i])} at ${i}`);
+  }
+  if (row.length > 0) throw new Error('last record without CRLF');
+  for (const r of rows) if (r.length !== rows[0]?.length) throw new Error('records of different lengths');
+  return rows;
+};
+
+const admin = (method: string, path: string, body?: unknown) =>
+  fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+
+const exportCsv = async (request: Record<string, unknown>) => {
+  const started = await admin('POST', '/v1/admin/exports', request);
+  expect(started.status, await started.clone().text()).toBe(202);
+  const { id } = (await started.json()) as { id: string };
+  for (let i = 0; i < 200; i++) {
+    const state = (await (await admin('GET', `/v1/admin/exports/${id}`)).json()) as { status: string; kind: string; rows: number; url?: string };
+    if (state.status === 'done') return { state, bytes: Buffer.from(await (await fetch(state.url ?? '')).arrayBuffer()) };
+    if (state.status === 'failed') throw new Error(`export ${id} failed`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('export did not finish');
+};
+
+describe('the gift-aid export through the admin API', () => {
+  it("gives HMRC's schedule of the gifts declared, leaving out a refunded and a disputed one, as a strict RFC 4180 file", async () => {
+    const campaign = await newCampaign('gbp');
+    const since = new Date().toISOString();
+    const give = async (name: string, address: typeof HOME, amount = 2500, giftAid = true) => {
+      const started = await checkout({ campaign, currency: 'gbp', amount, giftAid, email: 'donor@example.org' });
+      expect(started.status).toBe(201);
+      return (await local(`/checkout/${started.body.id}/complete`, { name, address })).body.paymentIntent!;
+    };
+    await give('Ada Lovelace', HOME);
+    await give('Grace Brewster Hopper', { line1: 'Rose Cottage, Mill Lane', line2: '', city: 'Oxford', postal_code: 'OX2 6GG', country: 'GB' }, 1050);
+    const refunded = await give('Refunded Donor', HOME);
+    expect((await local(`/payments/${refunded}/refund`)).body.status).toBe('refunded');
+    const disputed = await give('Disputed Donor', HOME);
+    expect((await local(`/payments/${disputed}/dispute`)).body.status).toBe('disputed');
+    await give('Undeclared Donor', HOME, 2500, false);
+
+    const { state, bytes } = await exportCsv({ kind: 'gift-aid', since });
+    expect(state).toMatchObject({ kind: 'gift-aid', rows: 2 });
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = strictCsv(bytes.subarray(3).toString('utf8'));
+    expect(header).toEqual(['title', 'first_name', 'last_name', 'house', 'postcode', 'aggregated_donations', 'sponsored_event', 'donation_date', 'amount']);
+    const today = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: '2-digit', month: '2-digit', year: '2-digit' }).format(new Date());
+    // In no set order: the export reads the table in parallel segments.
+    expect(rows).toHaveLength(2);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['', 'Ada', 'Lovelace', '12', 'BS1 4DJ', '', '', today, '25.00'],
+        ['', 'Grace', 'Brewster Hopper', 'Rose Cottage', 'OX2 6GG', '', '', today, '10.50'],
+      ]),
+    );
+  });
+
+  it('refuses a filter the claim does not take, with the field named', async () => {
+    const response = await admin('POST', '/v1/admin/exports', { kind: 'gift-aid', status: 'paid' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'invalid_field', field: 'status' } });
   });
 });

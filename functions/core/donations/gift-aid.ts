@@ -80,3 +80,54 @@ const ukPostcode = (raw: string | undefined) => {
  */
 export const postcodeOf = (address: Pick<HomeAddress, 'postalCode' | 'country'>): string | undefined =>
   address.country === 'GB' ? ukPostcode(address.postalCode) : 'X';
+
+/** A gift as the claim needs it: only the fields read here. */
+interface ClaimableGift {
+  status: string;
+  amount?: number | undefined;
+  currency?: string | undefined;
+  refunded: number;
+  refunds?: Record<string, { amount: number; failed?: true | undefined }> | undefined;
+  disputed: boolean;
+  disputes?: Record<string, string> | undefined;
+  paidAt?: string | undefined;
+  giftAid?: GiftAidDeclaration | undefined;
+}
+
+/** One line of HMRC's Gift Aid schedule, before it is written (the amount in minor units, the date as an instant). */
+export interface ClaimLine {
+  title: string;
+  firstName: string;
+  lastName: string;
+  house: string;
+  postcode: string;
+  amount: number;
+  paidAt: string;
+}
+
+/**
+ * The line a gift adds to a Gift Aid claim, or undefined when it may not be claimed: a paid GBP gift carrying the
+ * donor's declaration, never refunded (in whole or part) and never disputed (whatever the outcome: a charity claims
+ * only on gifts it is sure to keep, and claiming too little is safe where claiming too much is not), whose donor
+ * gave a last name and a home address HMRC can read (a UK postcode, or an address abroad). `cancelledAt`, when the
+ * donor cancelled their declaration: a gift paid after it is not claimed (one paid before still is).
+ */
+export const claimLineOf = (gift: ClaimableGift, cancelledAt?: string | undefined): ClaimLine | undefined => {
+  const declaration = gift.giftAid;
+  if (!declaration || gift.status !== 'paid' || gift.currency !== GIFT_AID_CURRENCY || gift.amount === undefined || !gift.paidAt) return undefined;
+  const everRefunded = gift.refunded > 0 || Object.values(gift.refunds ?? {}).some((r) => !r.failed && r.amount > 0);
+  if (everRefunded || gift.disputed || Object.keys(gift.disputes ?? {}).length > 0) return undefined;
+  if (cancelledAt !== undefined && cancelledAt > declaration.declaredAt && cancelledAt <= gift.paidAt) return undefined;
+  const { firstName, lastName } = splitName(declaration.name);
+  const postcode = postcodeOf(declaration.address);
+  const house = houseOf(declaration.address);
+  if (!lastName || !postcode || !house) return undefined;
+  return { title: '', firstName, lastName, house, postcode, amount: gift.amount, paidAt: gift.paidAt };
+};
+
+/** A date as HMRC's schedule writes it, DD/MM/YY, on the UK's calendar (a gift at 00:30 in London on 1 April is April's). */
+export const scheduleDate = (instant: string) => {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: '2-digit', month: '2-digit', year: '2-digit' }).formatToParts(new Date(instant));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('day')}/${part('month')}/${part('year')}`;
+};
