@@ -6,6 +6,7 @@ import { checkDonateLink, DonateAttributionQuery, DonateQuery, followDonateLink,
 import { type DonationDeps, startCheckout } from '../core/donations/checkout.js';
 import { describeGift } from '../core/donations/thanks.js';
 import { offersGiftAid } from '../core/donations/gift-aid.js';
+import { cancelGiftAid, type GiftAidCancellations, GiftAidQuery, readGiftAidToken } from '../core/donations/gift-aid-cancel.js';
 import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
 import { DomainError, NotFoundError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
@@ -39,6 +40,8 @@ export interface DonationRoutesOptions {
   ready?: (() => Promise<unknown>) | undefined;
   /** The giving statement's page: the donor's gifts and the charity it names (the route answers 404 without it). */
   statements?: (StatementPageDeps & { charity: { name: string; registration: string } }) | undefined;
+  /** The donors' Gift Aid cancellations (the Gift Aid link answers 404 without them). */
+  giftAidCancellations?: GiftAidCancellations | undefined;
   /** The charity a Gift Aid declaration is made to (CHARITY_NAME); the site's name when unset. */
   charityName?: string | undefined;
   /** Statement-link visits per client; STATEMENT_LINK_LIMIT when unset. */
@@ -64,6 +67,11 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
   // The chooser offers Gift Aid in the charity's name on a GBP campaign of a site that claims it.
   const giftAidOf = (campaign: { currency: string }) =>
     offersGiftAid(deps.settings.giftAid, campaign.currency) ? { giftAidCharity: options.charityName ?? siteName } : {};
+  // Where a donor's Gift Aid cancellations are kept (a site that never claimed Gift Aid has no such link: 404).
+  const giftAidCancel = () => {
+    if (!options.giftAidCancellations) throw new NotFoundError('There is nothing at this address.');
+    return { clock: deps.clock, keys: deps.keys, cancellations: options.giftAidCancellations };
+  };
   const ready = async () => {
     await options.ready?.();
   };
@@ -167,6 +175,34 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           return page(200, (await pages()).statementPage(reader, statement, statements.charity));
         } catch (error) {
           return errorResponse(error, { ...req, wantsHtml: true }, reader);
+        }
+      },
+
+      // The Gift Aid link in a declared gift's receipt: a GET shows what cancelling does and changes nothing (mail
+      // scanners follow links); its button posts. Only a browser opens it, so a failure is a page.
+      'GET /v1/donations/gift-aid': async (req) => {
+        const reader = siteFor(req, site);
+        try {
+          const cancel = giftAidCancel();
+          await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
+          const { token } = req.queryParams(GiftAidQuery, { token: 'invalid_token' });
+          readGiftAidToken(cancel.keys, token);
+          return page(200, (await pages()).giftAidCancelPromptPage(reader, `${base}${req.path}?${req.query.toString()}`, options.charityName ?? siteName));
+        } catch (error) {
+          return errorResponse(error, { ...req, wantsHtml: true }, reader);
+        }
+      },
+
+      'POST /v1/donations/gift-aid': async (req) => {
+        const reader = siteFor(req, site);
+        try {
+          const cancel = giftAidCancel();
+          await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
+          const { token } = req.queryParams(GiftAidQuery, { token: 'invalid_token' });
+          await cancelGiftAid(cancel, token);
+          return req.wantsHtml ? page(200, (await pages()).giftAidCancelledPage(reader)) : json(200, { status: 'cancelled' });
+        } catch (error) {
+          return errorResponse(error, req, reader);
         }
       },
 

@@ -68,7 +68,8 @@ export class Donations extends Feature {
             // A giving statement's page: the donor's markers of each campaign, then those campaigns' gifts on gsi1.
             'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#', 'EVENTS#', 'RESULTS#', 'DONOR#'],
             'dynamodb:PutItem': ['ATTEMPT#'],
-            'dynamodb:UpdateItem': ['RATE#'],
+            // and a donor's Gift Aid cancellation (the link in a declared gift's receipt).
+            'dynamodb:UpdateItem': ['RATE#', 'GIFTAID#'],
           },
           query: ['gsi1'],
         }),

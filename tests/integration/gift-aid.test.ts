@@ -5,7 +5,8 @@ import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { GIFT_AID_DECLARATION_VERSION } from '../../functions/core/donations/gift-aid.js';
 import { documentClient } from '../../functions/platform/clients.js';
 import { STRIPE_TEST_KEY } from '../../local/server/dev-config.js';
-import { postJson, startTestServer, type TestServer } from '../support/dev-server.js';
+import { linkIn, postJson, startTestServer, type TestServer } from '../support/dev-server.js';
+import { DynamoGiftAidCancellations } from '../../functions/adapters/dynamo-gift-aid.js';
 import { campaignSettings } from '../support/donation-fakes.js';
 
 let server: TestServer;
@@ -212,5 +213,45 @@ describe('the gift-aid export through the admin API', () => {
     const response = await admin('POST', '/v1/admin/exports', { kind: 'gift-aid', status: 'paid' });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: 'invalid_field', field: 'status' } });
+  });
+});
+
+describe('cancelling a Gift Aid declaration from the receipt', () => {
+  it('confirms the declaration in the receipt, whose link asks first (a GET changes nothing) and then records the cancellation with its time', async () => {
+    const campaign = await newCampaign('gbp');
+    const email = 'cancel.me@example.org';
+    const started = await checkout({ campaign, currency: 'gbp', giftAid: true, email });
+    await local(`/checkout/${started.body.id}/complete`, { name: 'Ada Lovelace', address: HOME, email });
+    const [receipt] = await server.mailTo(email);
+    expect(receipt?.text).toContain('Gift Aid declaration');
+    const link = linkIn(receipt?.text ?? '', '/v1/donations/gift-aid');
+    const cancellations = new DynamoGiftAidCancellations(documentClient(server.clientOptions), server.tables.donations);
+
+    const prompt = await fetch(link, { headers: { accept: 'text/html' } });
+    expect(prompt.status).toBe(200);
+    const page = await prompt.text();
+    expect(page).toContain('<form method="post"');
+    expect(page).not.toContain('Ada');
+    expect(await cancellations.cancellationsOf(email)).toEqual([]);
+
+    const before = new Date().toISOString();
+    const done = await fetch(link, { method: 'POST', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Gift Aid declaration is cancelled');
+    const [at, ...more] = await cancellations.cancellationsOf(email);
+    expect(more).toEqual([]);
+    expect(at! >= before).toBe(true);
+
+    // The gift paid before the cancellation may still be claimed.
+    const { bytes } = await exportCsv({ kind: 'gift-aid', since: before.slice(0, 10) });
+    expect(bytes.subarray(3).toString('utf8')).toContain('Ada,Lovelace,12,BS1 4DJ');
+  });
+
+  it('answers a forged or other-purpose link with a 400 page', async () => {
+    for (const token of ['v1.' + 'A'.repeat(60), 'nope']) {
+      const response = await fetch(`${server.url}/v1/donations/gift-aid?token=${token}`, { headers: { accept: 'text/html' } });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('text/html');
+    }
   });
 });

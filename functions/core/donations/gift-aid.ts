@@ -109,15 +109,17 @@ export interface ClaimLine {
  * The line a gift adds to a Gift Aid claim, or undefined when it may not be claimed: a paid GBP gift carrying the
  * donor's declaration, never refunded (in whole or part) and never disputed (whatever the outcome: a charity claims
  * only on gifts it is sure to keep, and claiming too little is safe where claiming too much is not), whose donor
- * gave a last name and a home address HMRC can read (a UK postcode, or an address abroad). `cancelledAt`, when the
- * donor cancelled their declaration: a gift paid after it is not claimed (one paid before still is).
+ * gave a last name and a home address HMRC can read (a UK postcode, or an address abroad). `cancellations`, when
+ * the donor cancelled their declarations: a gift paid after one that came after its declaration is not claimed (one
+ * paid before still is, and a declaration made after a cancellation stands).
  */
-export const claimLineOf = (gift: ClaimableGift, cancelledAt?: string | undefined): ClaimLine | undefined => {
+export const claimLineOf = (gift: ClaimableGift, cancellations: readonly string[] = []): ClaimLine | undefined => {
   const declaration = gift.giftAid;
   if (!declaration || gift.status !== 'paid' || gift.currency !== GIFT_AID_CURRENCY || gift.amount === undefined || !gift.paidAt) return undefined;
   const everRefunded = gift.refunded > 0 || Object.values(gift.refunds ?? {}).some((r) => !r.failed && r.amount > 0);
   if (everRefunded || gift.disputed || Object.keys(gift.disputes ?? {}).length > 0) return undefined;
-  if (cancelledAt !== undefined && cancelledAt > declaration.declaredAt && cancelledAt <= gift.paidAt) return undefined;
+  const paidAt = gift.paidAt;
+  if (cancellations.some((at) => at > declaration.declaredAt && at <= paidAt)) return undefined;
   const { firstName, lastName } = splitName(declaration.name);
   const postcode = postcodeOf(declaration.address);
   const house = houseOf(declaration.address);

@@ -266,6 +266,8 @@ const followUp = async (deps: GiftDeps, gift: Gift, campaign: { title: string } 
         // The gift and the fee they covered on their own lines, and the tribute.
         ...(gift.feeCovered ? { feeCovered: gift.feeCovered } : {}),
         ...(gift.tribute ? { tribute: gift.tribute } : {}),
+        // The receipt confirms the declaration and carries the link to cancel it.
+        ...(gift.giftAid ? { giftAid: true as const } : {}),
       },
     });
     flags.receiptQueued = true;

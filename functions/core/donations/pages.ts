@@ -188,6 +188,29 @@ const giftAidBox = (site: Brand, charity: string, ticked: boolean) => {
 };
 
 /**
+ * The Gift Aid link from a receipt, opened: what cancelling does, and a button that posts (a GET changes nothing:
+ * mail scanners follow links). Shows nothing about the donor.
+ */
+export const giftAidCancelPromptPage = (site: Brand, action: string, charity: string) => {
+  const { m, sayHtml } = words(site);
+  const g = m.giftAid;
+  return page(
+    g.cancelTitle,
+    html`<p class="lead">${sayHtml(g.cancelLead, { charity })}</p>
+<form method="post" action="${action}">
+<p class="actions"><button type="submit">${g.cancelButton}</button></p>
+</form>`,
+    site,
+  );
+};
+
+/** After a cancellation: gifts from now on are not claimed, those before still may be. */
+export const giftAidCancelledPage = (site: Brand) => {
+  const { m, sayHtml } = words(site);
+  return page(m.giftAid.cancelledTitle, html`<p class="lead" role="status">${sayHtml(m.giftAid.cancelled)}</p>\n${homeButton(site)}`, site);
+};
+
+/**
  * The monthly ask, between a one-time amount chosen and Checkout: two buttons of equal weight, one to give the
  * campaign's monthly amount instead, one to keep the one-time gift as chosen, each going straight on to Checkout
  * with everything else the donor chose. Works without JavaScript (two forms, GET, as the chooser).

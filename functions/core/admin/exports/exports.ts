@@ -7,6 +7,7 @@ import { SubscriberStatus } from '../../subscriptions/model.js';
 import type { SubscriberCounts } from '../../subscriptions/ports.js';
 import { DONATION_COLUMNS, donationRow, GIFT_AID_COLUMNS, giftAidRow, giftStatus, SUBSCRIBER_COLUMNS, subscriberRow } from './csv.js';
 import { claimLineOf } from '../../donations/gift-aid.js';
+import type { GiftAidCancellations } from '../../donations/gift-aid-cancel.js';
 import { DonationStatus, type ExportJob, type ExportRequest, UNKNOWN_EXPORT } from './model.js';
 import type { ExportJobs, ExportLinks, ExportSource, ExportWorker, ExportWriter } from './ports.js';
 
@@ -35,6 +36,8 @@ export interface ExportRunDeps {
   jobs: ExportJobs;
   source: ExportSource;
   writer: ExportWriter;
+  /** The donors' Gift Aid cancellations: the gift-aid export leaves out what they stopped. */
+  giftAidCancellations: Pick<GiftAidCancellations, 'cancellationsOf'>;
 }
 
 export const LINK_SECONDS = 15 * 60;
@@ -133,14 +136,18 @@ const ofStatus = (status: string | undefined) => (gift: Gift) => status === unde
 const PAYMENT_DELAY_MS = 31 * 86_400_000;
 
 /**
- * The lines of a Gift Aid claim: each claimable gift (claimLineOf) paid between `since` and `until`. Gifts are found
+ * The lines of a Gift Aid claim: each claimable gift (claimLineOf, with its donor's cancellations) paid between
+ * `since` and `until`. Gifts are found
  * by when they were made, so the search starts a month earlier and each gift is then kept by when it was paid.
  */
-async function* claimLines(deps: Pick<ExportRunDeps, 'source'>, filters: ExportJob['filters']) {
+async function* claimLines(deps: Pick<ExportRunDeps, 'source' | 'giftAidCancellations'>, filters: ExportJob['filters']) {
   const since = filters.since ? new Date(Date.parse(filters.since) - PAYMENT_DELAY_MS).toISOString() : undefined;
   for await (const gift of deps.source.gifts({ ...(since ? { since } : {}), ...(filters.until ? { until: filters.until } : {}) })) {
     if (!gift.paidAt || (filters.since && gift.paidAt < filters.since) || (filters.until && gift.paidAt > filters.until)) continue;
-    const line = claimLineOf(gift);
+    if (!gift.giftAid) continue;
+    // A declared gift looks up its donor's cancellations (one small read: few gifts carry a declaration).
+    const cancellations = gift.donorEmail ? await deps.giftAidCancellations.cancellationsOf(gift.donorEmail) : [];
+    const line = claimLineOf(gift, cancellations);
     if (line) yield line;
   }
 }

@@ -57,10 +57,14 @@ const YEAR = [
   // 23:30 on 5 April in London (BST): the year's last day on the UK's calendar.
   gift('pi_last', '2027-04-05T22:30:00.000Z', { amount: 5000 }),
   gift('pi_after', '2027-04-06T10:00:00.000Z'),
+  // A monthly gift declared on 1 April whose donor cancelled on 1 June: May's month is claimed, July's is not.
+  gift('pi_may', '2026-05-01T10:00:00.000Z', { donorEmail: 'cancelled@example.org', amount: 700, giftAid: declaration('Mary Seacole', {}, '2026-04-01T10:00:00.000Z') }),
+  gift('pi_july', '2026-07-01T10:00:00.000Z', { donorEmail: 'cancelled@example.org', amount: 700, giftAid: declaration('Mary Seacole', {}, '2026-04-01T10:00:00.000Z') }),
 ];
+const CANCELLED = new Map([['cancelled@example.org', ['2026-06-01T09:00:00.000Z']]]);
 
 const exportYear = async (gifts: Gift[], request: { since?: string; until?: string } = { since: '2026-04-06', until: '2027-04-05' }) => {
-  const t = makeExportDeps(new FakeClock(), [], gifts);
+  const t = makeExportDeps(new FakeClock(), [], gifts, CANCELLED);
   // As the admin API reads the request: a date is the whole UTC day.
   const { id } = await startExport(t.deps, parse(ExportRequest, { kind: 'gift-aid', ...request }));
   await runExport(t.deps, id);
@@ -82,17 +86,18 @@ describe('the gift-aid export (HMRC schedule)', () => {
       // A cell a spreadsheet would run as a formula is prefixed with '.
       ['', '\'=HYPERLINK("x")', 'Smith', '12', 'BS1 4DJ', '', '', '01/11/26', '25.00'],
       ['', 'Ada', 'Lovelace', '12', 'BS1 4DJ', '', '', '05/04/27', '50.00'],
+      ['', 'Mary', 'Seacole', '12', 'BS1 4DJ', '', '', '01/05/26', '7.00'],
     ]);
-    expect(job).toMatchObject({ status: 'done', rows: 6 });
+    expect(job).toMatchObject({ status: 'done', rows: 7 });
   });
 
   it('leaves out a gift paid after the donor cancelled, and keeps one paid before', async () => {
     const { claimLineOf } = await import('../../../../functions/core/donations/gift-aid.js');
     const monthly = gift('pi_month', '2026-06-01T10:00:00.000Z', { giftAid: declaration('Ada Lovelace', {}, '2026-04-01T10:00:00.000Z') });
-    expect(claimLineOf(monthly, '2026-05-01T00:00:00.000Z')).toBeUndefined();
-    expect(claimLineOf(monthly, '2026-07-01T00:00:00.000Z')).toBeDefined();
+    expect(claimLineOf(monthly, ['2026-05-01T00:00:00.000Z'])).toBeUndefined();
+    expect(claimLineOf(monthly, ['2026-07-01T00:00:00.000Z'])).toBeDefined();
     // A declaration made after the cancellation (the donor ticked the box again) is claimed.
-    expect(claimLineOf(monthly, '2026-03-01T00:00:00.000Z')).toBeDefined();
+    expect(claimLineOf(monthly, ['2026-03-01T00:00:00.000Z'])).toBeDefined();
   });
 
   it('refuses the filters of the other kinds: the claim is every claimable gift of the period', async () => {
