@@ -238,10 +238,12 @@ export class StripePaymentEvents implements PaymentEvents {
         const session = read.object;
         const meta = session.metadata ?? parse(Metadata, {});
         if (session.mode === 'subscription') {
-          // Each month, first included, is counted from its invoice.paid; the session only starts the gift.
+          // Each month, first included, is counted from its invoice.paid; the session only starts the gift (and
+          // keeps its Gift Aid declaration, which covers every month).
           const subscription = idOf(session.subscription);
           if (!subscription) return { kind: 'ignored', reason: 'subscription session without subscription' };
-          return { kind: 'subscription', subscription, status: 'active', campaign: meta.campaign, at };
+          const giftAid = meta.gift_aid ? declarationOf(meta.gift_aid, session.customer_details, at) : undefined;
+          return { kind: 'subscription', subscription, status: 'active', campaign: meta.campaign, at, ...(giftAid ? { giftAid } : {}) };
         }
         const key = idOf(session.payment_intent);
         if (!key || session.amount_total == null || !session.currency) return { kind: 'ignored', reason: 'session without payment' };
@@ -309,6 +311,7 @@ export class StripePaymentEvents implements PaymentEvents {
           customer: idOf(invoice.customer),
           at,
           attribution: attributionFromMetadata(meta),
+          ...(meta.gift_aid ? { monthlyGiftAid: true } : {}),
         };
       }
       case 'charge.refunded': {

@@ -255,3 +255,30 @@ describe('cancelling a Gift Aid declaration from the receipt', () => {
     }
   });
 });
+
+describe('a monthly gift with Gift Aid', () => {
+  it("claims each month under the checkout's declaration until the donor cancels, and none after", async () => {
+    const campaign = await newCampaign('gbp');
+    const email = 'monthly.gift.aid@example.org';
+    const since = new Date().toISOString();
+    const started = await checkout({ campaign, currency: 'gbp', frequency: 'monthly', amount: 1000, giftAid: true, email });
+    const first = await local(`/checkout/${started.body.id}/complete`, { name: 'Mary Seacole', address: { ...HOME, line1: '5 Spring Gardens' }, email });
+    expect(first.status).toBe(200);
+    const firstGift = await gift(first.body.paymentIntent!);
+    expect(firstGift?.giftAid).toMatchObject({ name: 'Mary Seacole', address: { line1: '5 Spring Gardens', country: 'GB' } });
+    const second = await local(`/subscriptions/${first.body.subscription}/renew`);
+    // The second month keeps the declaration as made at checkout, with its time.
+    expect((await gift(second.body.paymentIntent!))?.giftAid).toEqual(firstGift?.giftAid);
+
+    const [receipt] = await server.mailTo(email);
+    const link = linkIn(receipt?.text ?? '', '/v1/donations/gift-aid');
+    expect((await fetch(link, { method: 'POST', headers: { accept: 'application/json' } })).status).toBe(200);
+    const third = await local(`/subscriptions/${first.body.subscription}/renew`);
+    expect((await gift(third.body.paymentIntent!))?.status).toBe('paid');
+
+    const { bytes } = await exportCsv({ kind: 'gift-aid', since });
+    const mine = strictCsv(bytes.subarray(3).toString('utf8')).filter((row) => row[2] === 'Seacole');
+    expect(mine).toHaveLength(2);
+    expect(mine.map((row) => row[8])).toEqual(['10.00', '10.00']);
+  });
+});

@@ -306,6 +306,21 @@ const withCampaign = async (deps: GiftDeps, event: GiftEvent): Promise<GiftEvent
   return event;
 };
 
+/**
+ * A declaration is kept only where it can be claimed: a GBP gift, on a site that claims Gift Aid. Each payment of a
+ * monthly gift declared at its checkout takes the monthly gift's declaration (with its own time: the checkout's).
+ * Stripe may deliver the first invoice before the checkout that records it: then answer 5xx, and Stripe delivers it
+ * again a little later (a monthly gift recorded without a declaration gives its payments none).
+ */
+const withDeclaration = async (deps: GiftDeps, event: GiftEvent): Promise<GiftEvent> => {
+  if (event.kind !== 'payment') return event;
+  if (!offersGiftAid(deps.settings.giftAid, event.currency)) return event.giftAid ? { ...event, giftAid: undefined } : event;
+  if (!event.monthlyGiftAid || !event.subscription || event.giftAid) return event;
+  const declaration = await deps.monthly.declarationOf(event.subscription);
+  if (declaration === undefined) throw new TransientError('a declared monthly payment arrived before its monthly gift was recorded');
+  return declaration ? { ...event, giftAid: declaration } : event;
+};
+
 /** What recording an event did: a short outcome for the log, and the gift it has just made unassigned, if any. */
 export interface RecordedEvent {
   outcome: string;
@@ -321,13 +336,13 @@ export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): P
   if (event.kind === 'ignored') return { outcome: `ignored: ${event.reason}` };
   if (event.kind === 'payment-failed') return { outcome: await tellOfFailedPayment(deps, event) };
   if (event.kind === 'subscription') {
-    await deps.monthly.record(event.subscription, event.status, event.campaign, event.at);
+    // A declaration is kept only on a site that claims Gift Aid (the currency is checked on each payment).
+    const declaration = deps.settings.giftAid ? event.giftAid : undefined;
+    await deps.monthly.record(event.subscription, event.status, event.campaign, event.at, declaration);
     const told = await tellOfEndedGift(deps, event);
     return { outcome: `subscription ${event.status}${told ? ': donor told' : ''}` };
   }
-  // A declaration is kept only where it can be claimed: a GBP gift, on a site that claims Gift Aid.
-  const claimable = event.kind !== 'payment' || !event.giftAid || offersGiftAid(deps.settings.giftAid, event.currency);
-  const { gift, campaign, unassigned } = await applyToGift(deps, await withCampaign(deps, claimable ? event : { ...event, giftAid: undefined }));
+  const { gift, campaign, unassigned } = await applyToGift(deps, await withDeclaration(deps, await withCampaign(deps, event)));
   await followUp(deps, gift, campaign);
   return { outcome: `${event.kind} recorded`, ...(unassigned ? { unassigned } : {}) };
 };

@@ -260,6 +260,8 @@ export type PaymentEvent =
       attribution?: Attribution | undefined;
       /** The Gift Aid declaration the donor made at checkout, with the name and home address Checkout collected. */
       giftAid?: GiftAidDeclaration | undefined;
+      /** A monthly payment whose checkout took a Gift Aid declaration: it is the monthly gift's (MonthlyGifts). */
+      monthlyGiftAid?: boolean | undefined;
     }
   /**
    * What an event says about a payment's refunds: `refunded`, the charge's cumulative `amount_refunded` when the
@@ -274,6 +276,8 @@ export type PaymentEvent =
       status: 'active' | 'ended';
       campaign?: string | undefined;
       at: Date;
+      /** The Gift Aid declaration made at the monthly gift's checkout, which covers each of its payments. */
+      giftAid?: GiftAidDeclaration | undefined;
       /** Why Stripe ended it, when it gave up collecting (`cancellation_details.reason` `payment_failed`). */
       endedFor?: 'payment_failed' | undefined;
       /** The donor's address and language (a monthly gift that Stripe ended for non-payment: its "ended" email). */
