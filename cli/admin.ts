@@ -266,9 +266,9 @@ const UNTIL = 'until this date (2026-11-30: to the end of that day, UTC) or ISO 
 
 program
   .command('export')
-  .description('export subscribers or donations to CSV (UTF-8 with a byte-order mark, for Excel): starts the export, shows progress on a terminal, downloads the file')
-  .argument('<kind>', 'subscribers or donations', (v) => {
-    if (v !== 'subscribers' && v !== 'donations') throw new InvalidArgumentError('subscribers or donations');
+  .description('export subscribers, donations or the Gift Aid schedule to CSV (UTF-8 with a byte-order mark, for Excel): starts the export, shows progress on a terminal, downloads the file')
+  .argument('<kind>', 'subscribers, donations or gift-aid (HMRC\'s Gift Aid schedule; --since and --until only)', (v) => {
+    if (v !== 'subscribers' && v !== 'donations' && v !== 'gift-aid') throw new InvalidArgumentError('subscribers, donations or gift-aid');
     return v;
   })
   .option('--status <status>', 'subscribers: pending, confirmed, unsubscribed, bounced or complained; donations: paid, partially_refunded, refunded, disputed, processing, failed')

@@ -110,6 +110,8 @@ export const StageConfig = z.object({
   embeddedCheckout: z.boolean().default(false),
   /** The Stripe account's publishable key (`pk_live_…`; public, not a secret), which Stripe.js needs on the page. */
   stripePublishableKey: z.string().regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'a Stripe publishable key, pk_test_… or pk_live_…').optional(),
+  /** A UK charity claiming Gift Aid: GBP campaigns offer HMRC's declaration and the `gift-aid` export lists the claim. */
+  giftAid: z.boolean().default(false),
   /** Who hears about alarms (dead letters, errors, 5xx); a stage without one must say `alarms: "none"`. */
   alarmEmail: z.email().optional(),
   /** `"none"`: deploy without `alarmEmail`, knowing that the alarms reach no one (the dashboard still shows them). */

@@ -119,6 +119,10 @@ export const VARIABLES: Record<string, VariableDoc> = {
     text: 'When the giving statements\' tax year begins: `01-01` (a calendar year) or `04-06` (the UK\'s, 6 April to 5 April). Year Y is the one that begins in Y.',
     deployed: '`taxYearStart`',
   },
+  GIFT_AID: {
+    text: '`true`: donors to a GBP campaign may add Gift Aid (HMRC\'s declaration, with the name and home address Checkout collects), and the `gift-aid` export lists the claim.',
+    deployed: '`giftAid`',
+  },
   MAIL_FROM: { text: 'The sender, such as `Site <news@example.org>`, on the verified sender domain.', deployed: '`mailFrom`' },
   MAIL_REPLY_TO: { text: 'The Reply-To address.', deployed: '`replyTo`' },
   SES_CONFIGURATION_SET: {
@@ -280,6 +284,7 @@ export const STAGE_KEYS: Record<string, string> = {
   feeRates: "The Stripe account's fee per currency, for donors who cover it, written as `FEE_RATES` (`usd:0.029+30,eur:0.015+25`); default Stripe's standard card pricing in USD, EUR and GBP.",
   embeddedCheckout: "`true`: offer Stripe's embedded Checkout inside the site's pages (a placeholder's `data-checkout=\"embedded\"`); needs `stripePublishableKey`.",
   stripePublishableKey: "The Stripe account's publishable key (`pk_live_…`: public, not a secret), which Stripe.js needs on the page.",
+  giftAid: "`true` for a UK charity claiming Gift Aid on GBP gifts (see the README's Gift Aid section).",
   reservedConcurrency: 'Reserved concurrency by function name (`{"stripe-webhook": 50}`); off for every function not listed. See [reserved concurrency](../operating.md#reserved-concurrency).',
 };
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { parse, onFirstUse } from '../core/shared/schema.js';
+import { parse, onFirstUse, safeParse } from '../core/shared/schema.js';
+import { GiftAidDeclaration } from '../core/donations/gift-aid.js';
 import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSettings, Gift } from '../core/donations/model.js';
 import { DEFAULT_SHARDS } from '../core/subscriptions/counting.js';
 import { ConflictError } from '../core/shared/errors.js';
@@ -232,11 +233,11 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
    * gifts and its day's counters in the same transaction as its own change, conditional on the state it leaves: a
    * repeated or late event finds that state gone and is recorded as before, counting nothing.
    */
-  async record(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
+  async record(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date, giftAid?: GiftAidDeclaration) {
     for (let attempt = 1; ; attempt++) {
-      if (await this.recordCounted(subscription, status, campaign, at)) return;
+      if (await this.recordCounted(subscription, status, campaign, at, giftAid)) return;
       try {
-        return await this.recordUncounted(subscription, status, campaign, at);
+        return await this.recordUncounted(subscription, status, campaign, at, giftAid);
       } catch (error) {
         // A plain write to an item a transaction holds is refused: the event's twin was counting it. Look again.
         if (!(error instanceof TransactionConflictException) || attempt >= 8) throw error;
@@ -246,16 +247,16 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
   }
 
   /** The change that counts nothing: an active gift seen again, or an end that was not counted as a start. */
-  private async recordUncounted(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
+  private async recordUncounted(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date, giftAid?: GiftAidDeclaration) {
     await this.client
       .send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: donationKeys.monthly(subscription),
-          UpdateExpression: `SET #status = :status, updatedAt = :at${campaign ? ', campaign = if_not_exists(campaign, :campaign)' : ''}${status === 'ended' ? ', endedAt = if_not_exists(endedAt, :at)' : ', startedAt = if_not_exists(startedAt, :at)'}`,
+          UpdateExpression: `SET #status = :status, updatedAt = :at${campaign ? ', campaign = if_not_exists(campaign, :campaign)' : ''}${giftAid ? ', giftAid = if_not_exists(giftAid, :giftAid)' : ''}${status === 'ended' ? ', endedAt = if_not_exists(endedAt, :at)' : ', startedAt = if_not_exists(startedAt, :at)'}`,
           ConditionExpression: 'attribute_not_exists(#status) OR #status <> :ended',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':at': at.toISOString(), ':ended': 'ended', ...(campaign ? { ':campaign': campaign } : {}) },
+          ExpressionAttributeValues: { ':status': status, ':at': at.toISOString(), ':ended': 'ended', ...(campaign ? { ':campaign': campaign } : {}), ...(giftAid ? { ':giftAid': giftAid } : {}) },
         }),
       )
       .catch((error: unknown) => {
@@ -264,10 +265,10 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
   }
 
   /** The counted transition (none → active, counted active → ended); false when the gift is not in the state it leaves. */
-  private async recordCounted(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date) {
+  private async recordCounted(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date, giftAid?: GiftAidDeclaration) {
     const starting = status === 'active';
     const set = starting
-      ? `SET #status = :status, updatedAt = :at, startedAt = :at, countedActive = :true${campaign ? ', campaign = :campaign' : ''}`
+      ? `SET #status = :status, updatedAt = :at, startedAt = :at, countedActive = :true${campaign ? ', campaign = :campaign' : ''}${giftAid ? ', giftAid = :giftAid' : ''}`
       : 'SET #status = :status, updatedAt = :at, endedAt = :at REMOVE countedActive';
     const failed = await transactWrite(this.client, () => [
       {
@@ -284,6 +285,7 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
             ':true': true,
             ...(starting ? {} : { ':active': 'active' }),
             ...(starting && campaign ? { ':campaign': campaign } : {}),
+            ...(starting && giftAid ? { ':giftAid': giftAid } : {}),
           },
         },
       },
@@ -291,6 +293,15 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
       dayCounterUpdate(this.tableName, { day: dayOf(at), counts: { [starting ? giftCounter.monthlyStarted : giftCounter.monthlyEnded]: 1 } }),
     ]);
     return failed.length === 0;
+  }
+
+  async declarationOf(subscription: string) {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: donationKeys.monthly(subscription), ConsistentRead: true, ProjectionExpression: '#status, giftAid', ExpressionAttributeNames: { '#status': 'status' } }),
+    );
+    if (!Item?.status) return undefined;
+    const read = safeParse(GiftAidDeclaration, Item.giftAid);
+    return read.success ? read.data : null;
   }
 
   async campaignOf(subscription: string) {

@@ -34,6 +34,8 @@ export const Metadata = onFirstUse(() => z.object({
   tribute_type: z.catch(z.optional(z.enum(['honour', 'memory'])), undefined),
   tribute_name: z.catch(z.optional(z.string()), undefined),
   anonymous: z.catch(z.optional(z.enum(['true', 'false'])), undefined),
+  /** The version of the Gift Aid declaration the donor ticked at checkout. */
+  gift_aid: z.catch(z.optional(z.string().check(z.minLength(1), z.maxLength(64))), undefined),
   /** Where the gift came from, in a few short keys (core/experiments/attribution.ts). */
   ...attributionMetadataShape(),
 }));

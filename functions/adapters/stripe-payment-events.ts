@@ -9,6 +9,7 @@ import { logger } from '../platform/logger.js';
 import { giftDetailsOf, idOf, isLiveKey, Metadata, translate } from './stripe-client.js';
 import { isHandledStripeEvent } from './stripe-handled-events.js';
 import { attributionFromMetadata } from '../core/experiments/attribution-metadata.js';
+import { GiftAidDeclaration } from '../core/donations/gift-aid.js';
 
 // What the webhook reads of each Stripe object, checked before use: the `stripe` package's types of the fields we
 // rely on (the rest is not read), money as whole minor units that are never negative.
@@ -21,6 +22,38 @@ const Amount = () => z.int().check(z.gte(0));
 const Timestamp = () => z.int().check(z.gte(0));
 const ObjectMetadata = onFirstUse(() => z.nullish(Metadata));
 
+/** A postal address as Stripe gives it (Stripe.Address): every field a string or null. */
+const StripeAddress = onFirstUse(() => z.object({
+  line1: z.nullish(z.string()),
+  line2: z.nullish(z.string()),
+  city: z.nullish(z.string()),
+  postal_code: z.nullish(z.string()),
+  country: z.nullish(z.string()),
+}));
+
+/**
+ * The Gift Aid declaration a completed checkout carries: the version the donor ticked (the metadata), with the name
+ * and home address Checkout collected (its required billing address). None when either is missing or not a
+ * usable address: a declaration without them could not be claimed.
+ */
+const declarationOf = (
+  version: string | undefined,
+  details: { name?: string | null | undefined; address?: z.infer<typeof StripeAddress> | null | undefined } | null | undefined,
+  at: Date,
+): GiftAidDeclaration | undefined => {
+  const name = details?.name?.trim();
+  const address = details?.address;
+  if (!version || !name || !address) return undefined;
+  const text = (value: string | null | undefined) => (value?.trim() ? value.trim() : undefined);
+  const declaration = safeParse(GiftAidDeclaration, {
+    version,
+    declaredAt: at.toISOString(),
+    name,
+    address: { line1: text(address.line1), line2: text(address.line2), city: text(address.city), postalCode: text(address.postal_code), country: text(address.country) },
+  });
+  return declaration.success ? declaration.data : undefined;
+};
+
 const CheckoutSessionObject = onFirstUse(() => z.object({
   id: z.string(),
   mode: z.string(),
@@ -30,7 +63,7 @@ const CheckoutSessionObject = onFirstUse(() => z.object({
   payment_status: z.string(),
   amount_total: z.nullish(Amount()),
   currency: z.nullish(CurrencyCode),
-  customer_details: z.nullish(z.object({ email: z.nullish(z.string()), name: z.nullish(z.string()) })),
+  customer_details: z.nullish(z.object({ email: z.nullish(z.string()), name: z.nullish(z.string()), address: z.nullish(StripeAddress) })),
   customer_email: z.nullish(z.string()),
 }));
 
@@ -205,10 +238,12 @@ export class StripePaymentEvents implements PaymentEvents {
         const session = read.object;
         const meta = session.metadata ?? parse(Metadata, {});
         if (session.mode === 'subscription') {
-          // Each month, first included, is counted from its invoice.paid; the session only starts the gift.
+          // Each month, first included, is counted from its invoice.paid; the session only starts the gift (and
+          // keeps its Gift Aid declaration, which covers every month).
           const subscription = idOf(session.subscription);
           if (!subscription) return { kind: 'ignored', reason: 'subscription session without subscription' };
-          return { kind: 'subscription', subscription, status: 'active', campaign: meta.campaign, at };
+          const giftAid = meta.gift_aid ? declarationOf(meta.gift_aid, session.customer_details, at) : undefined;
+          return { kind: 'subscription', subscription, status: 'active', campaign: meta.campaign, at, ...(giftAid ? { giftAid } : {}) };
         }
         const key = idOf(session.payment_intent);
         if (!key || session.amount_total == null || !session.currency) return { kind: 'ignored', reason: 'session without payment' };
@@ -235,6 +270,7 @@ export class StripePaymentEvents implements PaymentEvents {
           checkoutSession: session.id,
           at,
           attribution: attributionFromMetadata(meta),
+          ...(meta.gift_aid ? { giftAid: declarationOf(meta.gift_aid, session.customer_details, at) } : {}),
         };
       }
       case 'invoice.paid': {
@@ -275,6 +311,7 @@ export class StripePaymentEvents implements PaymentEvents {
           customer: idOf(invoice.customer),
           at,
           attribution: attributionFromMetadata(meta),
+          ...(meta.gift_aid ? { monthlyGiftAid: true } : {}),
         };
       }
       case 'charge.refunded': {

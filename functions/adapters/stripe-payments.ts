@@ -40,7 +40,7 @@ export class StripePayments implements Payments {
   async createCheckout(params: CheckoutParams, idempotencyKey: string) {
     // The language goes on the session and on what it creates (payment or subscription): the webhook reads it for
     // the receipt and the newsletter opt-in, each month of a monthly gift included.
-    // Stripe's metadata limits (50 keys, keys up to 40 characters, values up to 500): 8 keys at most here, the
+    // Stripe's metadata limits (50 keys, keys up to 40 characters, values up to 500): 9 keys at most here, the
     // longest value a tribute's name (100 characters).
     const metadata = {
       campaign: params.campaign.id,
@@ -50,6 +50,7 @@ export class StripePayments implements Payments {
       ...(params.feeCovered ? { fee_covered: String(params.feeCovered) } : {}),
       ...(params.tribute ? { tribute_type: params.tribute.type, tribute_name: params.tribute.name } : {}),
       ...(params.anonymous ? { anonymous: 'true' } : {}),
+      ...(params.giftAid ? { gift_aid: params.giftAid } : {}),
       ...attributionMetadata(params.attribution),
     };
     // The line item's name, on Checkout, the receipt Stripe may send and the Customer Portal, in the donor's language.
@@ -76,6 +77,8 @@ export class StripePayments implements Payments {
       ...(params.lang ? { locale: CHECKOUT_LOCALES[params.lang] } : {}),
       // A campaign counts gifts in its own currency: Checkout must not present the donor another one.
       adaptive_pricing: { enabled: false },
+      // A Gift Aid declaration needs the donor's name and home address: Checkout's required billing address.
+      ...(params.giftAid ? { billing_address_collection: 'required' as const } : {}),
     };
     const stripe = await this.client();
     const session = await stripe.checkout.sessions

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { nonEmpty } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/model.js';
 import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
-import { BaseConfig, COUNTER_SHARDS, csv, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
+import { BaseConfig, COUNTER_SHARDS, csv, GIFT_AID, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** Donations: campaign progress and Stripe Checkout. */
@@ -37,6 +37,8 @@ export const DonationConfig = z.extend(BaseConfig, {
   /** A giving statement's days are the site's; its year begins on TAX_YEAR_START. */
   SITE_TIME_ZONE,
   TAX_YEAR_START,
+  /** `true`: donors to a GBP campaign may add Gift Aid (HMRC's declaration; Checkout collects their home address). */
+  GIFT_AID,
 }).check(
   z.refine((c) => !c.EMBEDDED_CHECKOUT || c.STRIPE_PUBLISHABLE_KEY !== undefined, {
     message: 'EMBEDDED_CHECKOUT needs STRIPE_PUBLISHABLE_KEY: Stripe.js cannot start without it.',

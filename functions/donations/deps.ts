@@ -1,5 +1,6 @@
 import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-donations.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
+import { DynamoGiftAidCancellations } from '../adapters/dynamo-gift-aid.js';
 import { DynamoDonorGifts } from '../adapters/dynamo-admin.js';
 import type { SecretSource } from '../adapters/secret-values.js';
 import { StripePayments } from '../adapters/stripe-payments.js';
@@ -49,6 +50,7 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
       // The Customer Portal's way back: the site's home page (the built-in donation page when there is none).
       manageReturnUrl: config.SITE_URL,
       feeRates: config.FEE_RATES,
+      giftAid: config.GIFT_AID,
       embedded:
         config.EMBEDDED_CHECKOUT && config.STRIPE_PUBLISHABLE_KEY
           ? {
@@ -64,6 +66,9 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
     siteName: config.SITE_NAME,
     brand: brandOf(config),
     rateLimiter: new DynamoRateLimiter(dynamo, table),
+    charityName: config.CHARITY_NAME,
+    // Kept even when GIFT_AID is turned off: a donor may still cancel a declaration made while it was on.
+    giftAidCancellations: new DynamoGiftAidCancellations(dynamo, table),
     checkoutLimit: { name: 'checkout-client', limit: config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
     // Until the Stripe secret is filled in, the donation routes answer 503 (and pick it up within minutes once it is).
     ready: () => account.connection(),

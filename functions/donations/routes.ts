@@ -5,6 +5,8 @@ import { campaignProgress, UNKNOWN_CAMPAIGN } from '../core/donations/campaigns.
 import { checkDonateLink, DonateAttributionQuery, DonateQuery, followDonateLink, hasAmount } from '../core/donations/donate-link.js';
 import { type DonationDeps, startCheckout } from '../core/donations/checkout.js';
 import { describeGift } from '../core/donations/thanks.js';
+import { offersGiftAid } from '../core/donations/gift-aid.js';
+import { cancelGiftAid, type GiftAidCancellations, GiftAidQuery, readGiftAidToken } from '../core/donations/gift-aid-cancel.js';
 import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
 import { DomainError, NotFoundError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
@@ -38,6 +40,10 @@ export interface DonationRoutesOptions {
   ready?: (() => Promise<unknown>) | undefined;
   /** The giving statement's page: the donor's gifts and the charity it names (the route answers 404 without it). */
   statements?: (StatementPageDeps & { charity: { name: string; registration: string } }) | undefined;
+  /** The donors' Gift Aid cancellations (the Gift Aid link answers 404 without them). */
+  giftAidCancellations?: GiftAidCancellations | undefined;
+  /** The charity a Gift Aid declaration is made to (CHARITY_NAME); the site's name when unset. */
+  charityName?: string | undefined;
   /** Statement-link visits per client; STATEMENT_LINK_LIMIT when unset. */
   statementLimit?: RateLimit | undefined;
 }
@@ -58,6 +64,14 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
   // Card testers hammer checkout creation: every attempt from one client counts, valid or not.
   const limitCheckouts = (req: HttpRequest) =>
     limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.checkoutLimit, req.client);
+  // The chooser offers Gift Aid in the charity's name on a GBP campaign of a site that claims it.
+  const giftAidOf = (campaign: { currency: string }) =>
+    offersGiftAid(deps.settings.giftAid, campaign.currency) ? { giftAidCharity: options.charityName ?? siteName } : {};
+  // Where a donor's Gift Aid cancellations are kept (a site that never claimed Gift Aid has no such link: 404).
+  const giftAidCancel = () => {
+    if (!options.giftAidCancellations) throw new NotFoundError('There is nothing at this address.');
+    return { clock: deps.clock, keys: deps.keys, cancellations: options.giftAidCancellations };
+  };
   const ready = async () => {
     await options.ready?.();
   };
@@ -95,6 +109,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           frequency: safeParse(Frequency, req.query.get('frequency')).data,
           customAmount: req.query.get('custom_amount') ?? undefined,
           subscribe: req.query.get('subscribe') === 'true',
+          giftAid: req.query.get('gift_aid') === 'true',
           attribution: attributionFields(attributionOf(attribution)),
           coverFee: req.query.get('cover_fee') === 'true',
           tributeType: req.query.get('tribute_type') ?? undefined,
@@ -117,7 +132,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           const link = await followDonateLink(deps, query, req.client);
           if ('checkoutUrl' in link) return seeOther(link.checkoutUrl);
           if ('upsell' in link) return page(200, (await pages()).upsellPage(reader, base, link.upsell));
-          return page(200, (await pages()).donateChooserPage(reader, base, link.choose, { ...choice, cancelled: req.query.get('checkout') === 'cancelled' }, feeOf(link.choose)));
+          return page(200, (await pages()).donateChooserPage(reader, base, link.choose, { ...choice, ...giftAidOf(link.choose), cancelled: req.query.get('checkout') === 'cancelled' }, feeOf(link.choose)));
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
           const status = statusOf(error);
@@ -128,7 +143,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           // An amount we cannot take, or a dedication without its name: the chooser again, with the problem at its
           // field and what was typed.
           if (found && (error.code === 'invalid_amount' || error.field === 'tribute_name')) {
-            return page(400, (await pages()).donateChooserPage(reader, base, found, { ...choice, error: { message: error.message, field: error.field } }, feeOf(found)));
+            return page(400, (await pages()).donateChooserPage(reader, base, found, { ...choice, ...giftAidOf(found), error: { message: error.message, field: error.field } }, feeOf(found)));
           }
           const back = campaign && error.code !== 'invalid_campaign' ? inDonorLanguage(`${base}/v1/donate?campaign=${encodeURIComponent(campaign)}`, reader.lang) : undefined;
           return page(400, (await pages()).donationErrorPage(reader, error.message, back));
@@ -169,6 +184,34 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           return page(200, (await pages()).statementPage(reader, statement, statements.charity));
         } catch (error) {
           return errorResponse(error, { ...req, wantsHtml: true }, reader);
+        }
+      },
+
+      // The Gift Aid link in a declared gift's receipt: a GET shows what cancelling does and changes nothing (mail
+      // scanners follow links); its button posts. Only a browser opens it, so a failure is a page.
+      'GET /v1/donations/gift-aid': async (req) => {
+        const reader = siteFor(req, site);
+        try {
+          const cancel = giftAidCancel();
+          await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
+          const { token } = req.queryParams(GiftAidQuery, { token: 'invalid_token' });
+          readGiftAidToken(cancel.keys, token);
+          return page(200, (await pages()).giftAidCancelPromptPage(reader, `${base}${req.path}?${req.query.toString()}`, options.charityName ?? siteName));
+        } catch (error) {
+          return errorResponse(error, { ...req, wantsHtml: true }, reader);
+        }
+      },
+
+      'POST /v1/donations/gift-aid': async (req) => {
+        const reader = siteFor(req, site);
+        try {
+          const cancel = giftAidCancel();
+          await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
+          const { token } = req.queryParams(GiftAidQuery, { token: 'invalid_token' });
+          await cancelGiftAid(cancel, token);
+          return req.wantsHtml ? page(200, (await pages()).giftAidCancelledPage(reader)) : json(200, { status: 'cancelled' });
+        } catch (error) {
+          return errorResponse(error, req, reader);
         }
       },
 

@@ -117,3 +117,9 @@ export const SITE_TIME_ZONE = z._default(
  * 6 April to 5 April). A statement for year Y covers the tax year that begins in Y.
  */
 export const TAX_YEAR_START = z._default(z.enum(['01-01', '04-06'], { error: 'A tax year starts 01-01 or 04-06.' }), '01-01');
+
+/**
+ * Whether the site claims Gift Aid (a UK charity): donors to a GBP campaign may tick HMRC's declaration, Checkout then
+ * collects their name and home address, and the declaration is kept with the gift. Off unless set.
+ */
+export const GIFT_AID = z._default(z.pipe(z.enum(['true', 'false'], { error: 'GIFT_AID is true or false.' }), z.transform((v) => v === 'true')), false);

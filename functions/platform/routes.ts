@@ -25,6 +25,8 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/donate/thanks', fn: 'donations' },
   { method: 'GET', path: '/v1/donations/manage', fn: 'donations' },
   { method: 'GET', path: '/v1/donations/statement', fn: 'donations' },
+  { method: 'GET', path: '/v1/donations/gift-aid', fn: 'donations' },
+  { method: 'POST', path: '/v1/donations/gift-aid', fn: 'donations' },
   { method: 'POST', path: '/v1/stripe/webhook', fn: 'stripe-webhook' },
   { method: 'POST', path: '/v1/admin/exports', fn: 'admin' },
   { method: 'GET', path: '/v1/admin/exports/{exportId}', fn: 'admin' },

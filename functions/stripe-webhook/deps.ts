@@ -45,6 +45,7 @@ export const buildStripeWebhook = async (config: WebhookConfig, clients: ClientO
       consentVersion: config.CONSENT_VERSION,
       defaultList: config.DEFAULT_LIST,
       failedPaymentEmails: config.FAILED_PAYMENT_EMAILS,
+      giftAid: config.GIFT_AID,
     },
   };
   const deps: WebhookDeps = { gifts, events: new AccountPaymentEvents(account) };

@@ -50,7 +50,8 @@ export class AdminConsole extends Feature {
           query: ['gsi1'],
           scan: true,
         }),
-        DONATIONS_TABLE_NAME: bind.table(donationsTable, { query: ['gsi1'], scan: true }),
+        // and, for the Gift Aid schedule, each declared gift's donor's cancellations.
+        DONATIONS_TABLE_NAME: bind.table(donationsTable, { items: { 'dynamodb:GetItem': ['GIFTAID#'] }, query: ['gsi1'], scan: true }),
         // A multipart upload is s3:PutObject at every step; a failed one is aborted (the lifecycle rule is the backstop).
         EXPORT_BUCKET_NAME: bind.objects(exportBucket, 'exports/', ['s3:PutObject', 's3:AbortMultipartUpload']),
       }),

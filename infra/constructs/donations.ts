@@ -68,7 +68,8 @@ export class Donations extends Feature {
             // A giving statement's page: the donor's markers of each campaign, then those campaigns' gifts on gsi1.
             'dynamodb:BatchGetItem': ['CAMPAIGN#', 'TOTALS#', 'EVENTS#', 'RESULTS#', 'DONOR#'],
             'dynamodb:PutItem': ['ATTEMPT#'],
-            'dynamodb:UpdateItem': ['RATE#'],
+            // and a donor's Gift Aid cancellation (the link in a declared gift's receipt).
+            'dynamodb:UpdateItem': ['RATE#', 'GIFTAID#'],
           },
           query: ['gsi1'],
         }),
@@ -89,6 +90,7 @@ export class Donations extends Feature {
         CHARITY_REGISTRATION: config.charityRegistration,
         SITE_TIME_ZONE: config.timeZone,
         TAX_YEAR_START: config.taxYearStart,
+        GIFT_AID: config.giftAid ? 'true' : undefined,
       }),
     });
 
@@ -113,6 +115,7 @@ export class Donations extends Feature {
         CONSENT_VERSION: config.consentVersion,
         DEFAULT_LIST: config.defaultList,
         FAILED_PAYMENT_EMAILS: config.failedPaymentEmails ? undefined : 'false',
+        GIFT_AID: config.giftAid ? 'true' : undefined,
       }),
     });
     this.functions = { donations, 'stripe-webhook': stripeWebhook };

@@ -153,6 +153,9 @@ const routeThrottling = (throttle: StageConfig['throttle']) => {
     'GET /v1/donate/thanks': checkoutLimit,
     'POST /v1/stripe/webhook': limit(throttle.webhookRateLimit, throttle.webhookBurstLimit),
     'POST /v1/events': limit(throttle.eventsRateLimit, throttle.eventsBurstLimit),
+    // A donor cancelling Gift Aid from a receipt: as rare as a reminder's unsubscribe, at its limits.
+    'GET /v1/donations/gift-aid': limit(throttle.reminderRateLimit, throttle.reminderBurstLimit),
+    'POST /v1/donations/gift-aid': limit(throttle.reminderRateLimit, throttle.reminderBurstLimit),
     ...Object.fromEntries(
       ROUTES.filter((route) => route.method === 'HEAD').map((route) => [routeKey(route), limit(throttle.headRateLimit, throttle.headBurstLimit)]),
     ),

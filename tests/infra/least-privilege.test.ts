@@ -7,6 +7,8 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoExperimentStore } from '../../functions/adapters/dynamo-experiments.js';
+import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
+import { campaignSettings } from '../support/donation-fakes.js';
 import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
 import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { documentClient } from '../../functions/platform/clients.js';
@@ -229,6 +231,15 @@ const flow = async () => {
   const statement = (await server.mailTo('donor@example.org')).find((m) => m.text.includes('/v1/donations/statement'));
   await ok(fetch(/http:\/\/\S+\/v1\/donations\/statement\?token=[\w.-]+&year=\d{4}/.exec(statement?.text ?? '')?.[0] ?? '', { headers: { accept: 'text/html' } }));
 
+  // Gift Aid: a declared gift to a GBP campaign (Checkout's address, the declaration kept on the gift), the receipt's
+  // link to cancel it (GET asks, POST records a GIFTAID# item); the claim's export reads it below.
+  await new DynamoCampaignRepository(documentClient(server.clientOptions), server.tables.donations).saveSettings(campaignSettings({ id: 'britain', currency: 'gbp' }), new Date());
+  const declared = await checkout({ campaign: 'britain', currency: 'gbp', amount: 2500, email: 'gift.aid@example.org', giftAid: true });
+  await stripe(`/checkout/${declared.id}/complete`, { name: 'Ada Lovelace', address: { line1: '12 High Street', city: 'Bristol', postal_code: 'BS1 4DJ', country: 'GB' } });
+  const giftAidLink = linkIn((await server.mailTo('gift.aid@example.org')).at(-1)?.text ?? '', '/v1/donations/gift-aid');
+  await ok(fetch(giftAidLink, { headers: { accept: 'text/html' } }));
+  await ok(fetch(giftAidLink, { method: 'POST', headers: { accept: 'text/html' } }));
+
   // Every change so far told to the endpoint (the first attempt's 500 retried 5 s later) before any is erased.
   await server.webhooksIdle();
   await new Promise((resolve) => setTimeout(resolve, 6000));
@@ -257,7 +268,7 @@ const flow = async () => {
   const connector = (await (await ok(hooks('POST', '/v1/admin/connectors', { kind: 'listmonk', url: 'http://127.0.0.1:9', username: 'appeal', token: 't', lists: [1] }), 201)).json()) as { id: string };
   await ok(hooks('GET', '/v1/admin/connectors'));
   await ok(hooks('DELETE', `/v1/admin/connectors/${connector.id}`), 204);
-  for (const request of [{ kind: 'subscribers', status: 'confirmed' }, { kind: 'subscribers' }, { kind: 'donations', campaign: 'ukraine' }, { kind: 'donations' }]) {
+  for (const request of [{ kind: 'subscribers', status: 'confirmed' }, { kind: 'subscribers' }, { kind: 'donations', campaign: 'ukraine' }, { kind: 'donations' }, { kind: 'gift-aid' }]) {
     const { id } = (await (await ok(admin('POST', '/v1/admin/exports', request), 202)).json()) as { id: string };
     let state: { status: string; url?: string } = { status: 'running' };
     for (let i = 0; i < 200 && state.status === 'running'; i++) {
@@ -361,7 +372,7 @@ beforeAll(async () => {
   synthesized = synthesize();
   roles = rolesOf(synthesized.api, synthesized.templates);
   // SES_CONFIGURATION_SET as the stack sets it: mail goes out through a configuration set, as it does on AWS.
-  server = await startTestServer({ SES_CONFIGURATION_SET: 'appeal-local' }, undefined, { recordAwsCalls: true });
+  server = await startTestServer({ SES_CONFIGURATION_SET: 'appeal-local', GIFT_AID: 'true' }, undefined, { recordAwsCalls: true });
   await flow();
   await server.mailIdle();
   records = [...server.awsCalls(), ...(await failedMultipartExport())];

@@ -21,7 +21,7 @@ const started = async () => {
   const job: ExportJob = { id: `exp_${newId(12)}`, kind: 'subscribers', filters: {}, status: 'running', rows: 0, createdAt: clock.now().toISOString() };
   await jobs.create(job);
   const admin = { clock, jobs, worker: { start: async () => {} }, links: store };
-  const worker = { clock, jobs, writer: store, source: { subscribers: async function* () {}, gifts: async function* () {} } };
+  const worker = { clock, jobs, writer: store, source: { subscribers: async function* () {}, gifts: async function* () {} }, giftAidCancellations: { cancellationsOf: async () => [] } };
   return { clock, jobs, job, admin, worker, store };
 };
 

@@ -92,7 +92,7 @@ export const makeCatalogue = (lists: string[] = ['news'], campaigns: string[] = 
 };
 
 /** Export dependencies over in-memory stores; the worker only records what it was asked to start. */
-export const makeExportDeps = (clock: FakeClock, subscribers: Subscriber[] = [], gifts: Gift[] = []) => {
+export const makeExportDeps = (clock: FakeClock, subscribers: Subscriber[] = [], gifts: Gift[] = [], cancellations = new Map<string, string[]>()) => {
   const jobs = new MemoryExportJobs();
   const store = new MemoryExportStore();
   const started: string[] = [];
@@ -110,6 +110,8 @@ export const makeExportDeps = (clock: FakeClock, subscribers: Subscriber[] = [],
         yield* gifts;
       },
     },
+    // Gift Aid cancellations by address, as the donations table holds them.
+    giftAidCancellations: { cancellationsOf: async (email: string) => cancellations.get(email) ?? [] },
     ...makeCatalogue(),
   };
   return { deps, jobs, store, started };

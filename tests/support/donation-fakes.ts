@@ -1,3 +1,4 @@
+import type { GiftAidDeclaration } from '../../functions/core/donations/gift-aid.js';
 import { type Campaign, CampaignCurrencyLockedError, type CampaignSettings, type Gift } from '../../functions/core/donations/model.js';
 import { ConflictError } from '../../functions/core/shared/errors.js';
 import type { GiftDeps } from '../../functions/core/donations/gifts.js';
@@ -77,9 +78,15 @@ export class MemoryGifts implements GiftLedger {
 export class MemoryMonthly implements MonthlyGifts {
   readonly items = new Map<string, string>();
   readonly campaigns = new Map<string, string>();
-  async record(subscription: string, status: 'active' | 'ended', campaign?: string) {
+  readonly declarations = new Map<string, GiftAidDeclaration>();
+  async record(subscription: string, status: 'active' | 'ended', campaign?: string, _at?: Date, giftAid?: GiftAidDeclaration) {
     if (this.items.get(subscription) !== 'ended') this.items.set(subscription, status);
     if (campaign && !this.campaigns.has(subscription)) this.campaigns.set(subscription, campaign);
+    if (giftAid && !this.declarations.has(subscription)) this.declarations.set(subscription, giftAid);
+  }
+  async declarationOf(subscription: string) {
+    if (!this.items.has(subscription)) return undefined;
+    return this.declarations.get(subscription) ?? null;
   }
   async campaignOf(subscription: string) {
     return this.campaigns.get(subscription);

@@ -6,6 +6,7 @@ import type { Client } from '../shared/model.js';
 import type { Clock } from '../shared/ports.js';
 import { inDonorLanguage } from './manage.js';
 import { coverFee, type FeeRates } from './fees.js';
+import { GIFT_AID_DECLARATION_VERSION, offersGiftAid } from './gift-aid.js';
 import { attributionOf } from '../experiments/attribution.js';
 import type { VariantLookup } from '../experiments/results.js';
 import type { CampaignRecord, CheckoutRequest } from './model.js';
@@ -24,6 +25,8 @@ export interface DonationSettings {
   feeRates?: FeeRates | undefined;
   /** Stripe's embedded Checkout, when the site offers it (EMBEDDED_CHECKOUT); refused when unset. */
   embedded?: EmbeddedCheckoutSettings | undefined;
+  /** The charity claims Gift Aid (GIFT_AID): its GBP campaigns take HMRC's declaration; refused when unset. */
+  giftAid?: boolean | undefined;
 }
 
 export interface EmbeddedCheckoutSettings {
@@ -99,7 +102,9 @@ export type CheckoutStarted =
  * keyed fingerprint of the client and the gift, so a double click or a retry gets the same session rather
  * than a second one. With `coverFee` the donor is charged the gift grossed up by the currency's fee (the fee part
  * travels in the metadata, so the ledger keeps it apart); a tribute and the anonymous choice travel the same way.
- * `mode: embedded` makes a session for Stripe's embedded form, which brings the donor back to `returnUrl`. Throws
+ * `mode: embedded` makes a session for Stripe's embedded form, which brings the donor back to `returnUrl`. With
+ * `giftAid` (a GBP campaign on a site that claims it) the declaration's version travels in the metadata and Checkout
+ * collects the donor's home address. Throws
  * ValidationError (`invalid_campaign`, `invalid_currency`, `invalid_amount`, `invalid_email`, `invalid_field`).
  */
 export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest & { client: Client }): Promise<CheckoutStarted> => {
@@ -108,6 +113,10 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
   const embedded = input.mode === 'embedded' ? deps.settings.embedded : undefined;
   if (input.mode === 'embedded' && !embedded) {
     throw new ValidationError('invalid_field', 'In-page checkout is not offered on this site: use mode "redirect".', { field: 'mode' });
+  }
+  if (input.giftAid && !offersGiftAid(deps.settings.giftAid, campaign.currency)) {
+    const message = deps.settings.giftAid ? 'Gift Aid applies to gifts in pounds sterling only.' : 'Gift Aid is not offered on this site.';
+    throw new ValidationError('invalid_field', message, { field: 'giftAid' });
   }
   const charged = input.coverFee ? coverFee(deps.settings.feeRates ?? {}, input.currency, input.amount) : undefined;
   const base = deps.settings.apiBaseUrl;
@@ -127,6 +136,7 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
     ...(input.tribute ? [`tribute:${input.tribute.type}:${input.tribute.name}`] : []),
     ...(input.anonymous ? ['anonymous'] : []),
     ...(returnUrl ? [`embedded:${returnUrl}`] : []),
+    ...(input.giftAid ? [`gift-aid:${GIFT_AID_DECLARATION_VERSION}`] : []),
     // So does the attribution (it is in the metadata).
     ...(attribution ? [JSON.stringify(attribution)] : []),
   ];
@@ -153,6 +163,7 @@ export const startCheckout = async (deps: DonationDeps, input: CheckoutRequest &
     ...(input.tribute ? { tribute: input.tribute } : {}),
     ...(input.anonymous ? { anonymous: true } : {}),
     ...(returnUrl ? { embedded: { returnUrl } } : {}),
+    ...(input.giftAid ? { giftAid: GIFT_AID_DECLARATION_VERSION } : {}),
   };
   const usable = (s: { open: boolean; url: string | null; clientSecret?: string | null | undefined }) => s.open && (embedded ? !!s.clientSecret : !!s.url);
   const attempt = await deps.attempts.attemptFor(fingerprint, now, ATTEMPT_TTL_SECONDS);

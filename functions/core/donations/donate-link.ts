@@ -42,6 +42,8 @@ export const DonateQuery = onFirstUse(() => z.extend(DonateAttributionQuery, {
   tribute_name: z.optional(z.string().check(z.maxLength(400))),
   /** The chooser's anonymous box (`true` when ticked): the donor's name appears on no public surface. */
   anonymous: z.optional(z.enum(['true', 'false'])),
+  /** The chooser's Gift Aid box (`true` when ticked): the donor makes HMRC's declaration (see startCheckout). */
+  gift_aid: z.optional(z.enum(['true', 'false'])),
   /** The reader's language (the banner's and the chooser's forms carry it): the pages' and the gift's. */
   // A link must never lead to an error for its language: one we do not speak is no language (the browser's, then).
   lang: z.catch(RequestedLanguage, undefined),
@@ -72,6 +74,8 @@ export interface GiftChoices {
   coverFee: boolean;
   tribute?: Tribute | undefined;
   anonymous: boolean;
+  /** The donor ticked Gift Aid on the chooser: carried on to Checkout whichever they pick. */
+  giftAid?: boolean | undefined;
 }
 
 /** The monthly ask the chooser shows before Checkout: the campaign, the one-time gift chosen and the monthly offer. */
@@ -96,7 +100,13 @@ export const choicesOf = (query: DonateQuery): GiftChoices => {
   if (tribute && !tribute.success) {
     throw new ValidationError('invalid_field', tribute.error.issues[0]?.message ?? 'Invalid dedication.', { field: 'tribute_name' });
   }
-  return { subscribe: query.subscribe === 'true', coverFee: query.cover_fee === 'true', tribute: tribute?.data, anonymous: query.anonymous === 'true' };
+  return {
+    subscribe: query.subscribe === 'true',
+    coverFee: query.cover_fee === 'true',
+    tribute: tribute?.data,
+    anonymous: query.anonymous === 'true',
+    ...(query.gift_aid === 'true' ? { giftAid: true } : {}),
+  };
 };
 
 /**
@@ -126,9 +136,9 @@ export const followDonateLink = async (
   }
   const { source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, component, variant } = query;
   const attribution = { source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term, component, variant };
-  const { subscribe, coverFee, tribute, anonymous } = choices;
+  const { subscribe, coverFee, tribute, anonymous, giftAid } = choices;
   const session = await startCheckout(deps, {
-    ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee, ...(tribute ? { tribute } : {}), anonymous, mode: 'redirect', client, ...attribution,
+    ...gift, frequency: query.frequency, subscribe, lang: query.lang, coverFee, ...(tribute ? { tribute } : {}), anonymous, mode: 'redirect', giftAid: giftAid === true, client, ...attribution,
   });
   if (!('url' in session)) throw new Error('a donation link made an embedded checkout');
   return { checkoutUrl: session.url };

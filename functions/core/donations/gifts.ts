@@ -8,6 +8,7 @@ import { retryOnConflict } from '../shared/retry.js';
 import { type Keys, newId } from '../shared/secrets.js';
 import { queueSignup } from '../subscriptions/subscriptions.js';
 import { tellOfEndedGift, tellOfFailedPayment } from '../donors/failed-payments.js';
+import { offersGiftAid } from './gift-aid.js';
 
 export interface GiftSettings {
   /** Names the gift on its receipt when its campaign is unknown. */
@@ -17,6 +18,8 @@ export interface GiftSettings {
   defaultList: string;
   /** Tell donors of failed monthly payments and of a gift Stripe ended for them (FAILED_PAYMENT_EMAILS); default true. */
   failedPaymentEmails?: boolean | undefined;
+  /** The charity claims Gift Aid (GIFT_AID): the declarations of GBP gifts are kept with them; none otherwise. */
+  giftAid?: boolean | undefined;
 }
 
 export interface GiftDeps {
@@ -95,6 +98,8 @@ export const applyEvent = (gift: Gift, event: PaymentEvent, at: string): Gift =>
         paidAt: gift.paidAt ?? (status === 'paid' ? at : undefined),
         attribution: gift.attribution ?? event.attribution,
         firstPayment: gift.firstPayment ?? (event.offersSignup ? true : undefined),
+        // The first declaration is the one kept: a repeated event never rewrites what the donor agreed to.
+        giftAid: gift.giftAid ?? event.giftAid,
       };
     }
     case 'refund': {
@@ -261,6 +266,8 @@ const followUp = async (deps: GiftDeps, gift: Gift, campaign: { title: string } 
         // The gift and the fee they covered on their own lines, and the tribute.
         ...(gift.feeCovered ? { feeCovered: gift.feeCovered } : {}),
         ...(gift.tribute ? { tribute: gift.tribute } : {}),
+        // The receipt confirms the declaration and carries the link to cancel it.
+        ...(gift.giftAid ? { giftAid: true as const } : {}),
       },
     });
     flags.receiptQueued = true;
@@ -299,6 +306,21 @@ const withCampaign = async (deps: GiftDeps, event: GiftEvent): Promise<GiftEvent
   return event;
 };
 
+/**
+ * A declaration is kept only where it can be claimed: a GBP gift, on a site that claims Gift Aid. Each payment of a
+ * monthly gift declared at its checkout takes the monthly gift's declaration (with its own time: the checkout's).
+ * Stripe may deliver the first invoice before the checkout that records it: then answer 5xx, and Stripe delivers it
+ * again a little later (a monthly gift recorded without a declaration gives its payments none).
+ */
+const withDeclaration = async (deps: GiftDeps, event: GiftEvent): Promise<GiftEvent> => {
+  if (event.kind !== 'payment') return event;
+  if (!offersGiftAid(deps.settings.giftAid, event.currency)) return event.giftAid ? { ...event, giftAid: undefined } : event;
+  if (!event.monthlyGiftAid || !event.subscription || event.giftAid) return event;
+  const declaration = await deps.monthly.declarationOf(event.subscription);
+  if (declaration === undefined) throw new TransientError('a declared monthly payment arrived before its monthly gift was recorded');
+  return declaration ? { ...event, giftAid: declaration } : event;
+};
+
 /** What recording an event did: a short outcome for the log, and the gift it has just made unassigned, if any. */
 export interface RecordedEvent {
   outcome: string;
@@ -314,11 +336,13 @@ export const recordPaymentEvent = async (deps: GiftDeps, event: PaymentEvent): P
   if (event.kind === 'ignored') return { outcome: `ignored: ${event.reason}` };
   if (event.kind === 'payment-failed') return { outcome: await tellOfFailedPayment(deps, event) };
   if (event.kind === 'subscription') {
-    await deps.monthly.record(event.subscription, event.status, event.campaign, event.at);
+    // A declaration is kept only on a site that claims Gift Aid (the currency is checked on each payment).
+    const declaration = deps.settings.giftAid ? event.giftAid : undefined;
+    await deps.monthly.record(event.subscription, event.status, event.campaign, event.at, declaration);
     const told = await tellOfEndedGift(deps, event);
     return { outcome: `subscription ${event.status}${told ? ': donor told' : ''}` };
   }
-  const { gift, campaign, unassigned } = await applyToGift(deps, await withCampaign(deps, event));
+  const { gift, campaign, unassigned } = await applyToGift(deps, await withDeclaration(deps, await withCampaign(deps, event)));
   await followUp(deps, gift, campaign);
   return { outcome: `${event.kind} recorded`, ...(unassigned ? { unassigned } : {}) };
 };

@@ -8,6 +8,7 @@ import { Attribution, attributionFieldSchemas, SourceField } from '../experiment
 
 export { RequestedLanguage };
 import { MAX_SHARDS } from '../subscriptions/counting.js';
+import { GiftAidDeclaration } from './gift-aid.js';
 
 export const CurrencyCode = onFirstUse(() => z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.')));
 export const CampaignId = onFirstUse(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.')));
@@ -220,6 +221,8 @@ export const Gift = onFirstUse(() => z.object({
    * appeal's results and the attribution counters count these: what a page view led to.
    */
   firstPayment: z.optional(z.boolean()),
+  /** The donor's Gift Aid declaration, made at this gift's checkout (GBP gifts on a site that claims Gift Aid). */
+  giftAid: z.optional(GiftAidDeclaration),
 }));
 export type Gift = z.infer<typeof Gift>;
 
@@ -255,6 +258,10 @@ export type PaymentEvent =
       at: Date;
       /** Where the gift came from (the checkout's metadata). */
       attribution?: Attribution | undefined;
+      /** The Gift Aid declaration the donor made at checkout, with the name and home address Checkout collected. */
+      giftAid?: GiftAidDeclaration | undefined;
+      /** A monthly payment whose checkout took a Gift Aid declaration: it is the monthly gift's (MonthlyGifts). */
+      monthlyGiftAid?: boolean | undefined;
     }
   /**
    * What an event says about a payment's refunds: `refunded`, the charge's cumulative `amount_refunded` when the
@@ -269,6 +276,8 @@ export type PaymentEvent =
       status: 'active' | 'ended';
       campaign?: string | undefined;
       at: Date;
+      /** The Gift Aid declaration made at the monthly gift's checkout, which covers each of its payments. */
+      giftAid?: GiftAidDeclaration | undefined;
       /** Why Stripe ended it, when it gave up collecting (`cancellation_details.reason` `payment_failed`). */
       endedFor?: 'payment_failed' | undefined;
       /** The donor's address and language (a monthly gift that Stripe ended for non-payment: its "ended" email). */
@@ -323,5 +332,10 @@ export const CheckoutRequest = onFirstUse(() => z.object({
   /** The page the gift was made from (its origin and path are kept) and where the reader came from (API.md). */
   source: SourceField,
   ...attributionFieldSchemas(),
+  /**
+   * The donor makes HMRC's Gift Aid declaration (a GBP campaign on a site that claims Gift Aid): Checkout then collects
+   * their name and home address.
+   */
+  giftAid: z._default(z.boolean(), false),
 }));
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

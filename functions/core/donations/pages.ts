@@ -58,6 +58,13 @@ export interface ChooserState {
   /** The custom amount as the donor typed it, kept when it is shown again with an error. */
   customAmount?: string | undefined;
   subscribe?: boolean | undefined;
+  /**
+   * The charity that claims Gift Aid on this campaign's gifts (a GBP campaign on a site that claims it): the chooser
+   * offers HMRC's declaration in its name. No box when unset.
+   */
+  giftAidCharity?: string | undefined;
+  /** The Gift Aid box was ticked. */
+  giftAid?: boolean | undefined;
   /** Why the last try was refused; about the amount unless `field` says otherwise. */
   error?: { message: string; field?: string | undefined } | undefined;
   /** The donor came back from Checkout without paying. */
@@ -112,6 +119,7 @@ const choiceFields = (choices: GiftChoices) =>
 <input type="hidden" name="tribute_name" value="${choices.tribute.name}">
 `
   }${choices.anonymous && html`<input type="hidden" name="anonymous" value="true">
+`}${choices.giftAid && html`<input type="hidden" name="gift_aid" value="true">
 `}`;
 
 /**
@@ -196,11 +204,52 @@ ${tributeProblem && html`<p class="field-error" id="tribute_name-error">${proble
 <label class="choice"><input type="checkbox" name="anonymous" value="true"${state.anonymous && html` checked`}> <span>${c.anonymous}</span></label>
 <label class="choice"><input type="checkbox" name="subscribe" value="true"${state.subscribe && html` checked`}> <span>${sayHtml(c.optIn)}</span></label>
 </div>
-</form>
+${state.giftAidCharity !== undefined && giftAidBox(site, state.giftAidCharity, state.giftAid === true)}</form>
 <p class="muted">${sayHtml(c.stripe)}</p>`,
     site,
     { titlePrefix: problem ? speech(site).t.page.errorPrefix : undefined },
   );
+};
+
+/**
+ * HMRC's model Gift Aid declaration beside an unticked box (ticking it is the declaration), with what Gift Aid adds,
+ * that Checkout will ask for the home address, and what the donor must tell the charity. Its wording is the version
+ * GIFT_AID_DECLARATION_VERSION names, kept with each declaration.
+ */
+const giftAidBox = (site: Brand, charity: string, ticked: boolean) => {
+  const { m, sayHtml } = words(site);
+  const g = m.giftAid;
+  return html`<fieldset class="gift-aid">
+<legend>${g.title}</legend>
+<p>${g.boost}</p>
+<label class="choice"><input type="checkbox" name="gift_aid" value="true"${ticked && html` checked`}> <span>${sayHtml(g.declaration, { charity })}</span></label>
+<p class="hint">${g.address}</p>
+<p class="hint">${g.notify}</p>
+</fieldset>
+`;
+};
+
+/**
+ * The Gift Aid link from a receipt, opened: what cancelling does, and a button that posts (a GET changes nothing:
+ * mail scanners follow links). Shows nothing about the donor.
+ */
+export const giftAidCancelPromptPage = (site: Brand, action: string, charity: string) => {
+  const { m, sayHtml } = words(site);
+  const g = m.giftAid;
+  return page(
+    g.cancelTitle,
+    html`<p class="lead">${sayHtml(g.cancelLead, { charity })}</p>
+<form method="post" action="${action}">
+<p class="actions"><button type="submit">${g.cancelButton}</button></p>
+</form>`,
+    site,
+  );
+};
+
+/** After a cancellation: gifts from now on are not claimed, those before still may be. */
+export const giftAidCancelledPage = (site: Brand) => {
+  const { m, sayHtml } = words(site);
+  return page(m.giftAid.cancelledTitle, html`<p class="lead" role="status">${sayHtml(m.giftAid.cancelled)}</p>\n${homeButton(site)}`, site);
 };
 
 /**

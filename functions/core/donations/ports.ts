@@ -1,6 +1,7 @@
 import type { Language } from '../shared/i18n/index.js';
 import type { Attribution } from '../experiments/attribution.js';
 import type { Campaign, CampaignRecord, CampaignSettings, Gift, PaymentEvent, Tribute } from './model.js';
+import type { GiftAidDeclaration } from './gift-aid.js';
 
 export interface CampaignRepository {
   /** The campaign with its totals (summed from the items they are spread over). */
@@ -68,8 +69,16 @@ export interface GiftLedger {
 }
 
 export interface MonthlyGifts {
-  /** Records a monthly gift's subscription as active or ended; an ended one never becomes active again. */
-  record(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date): Promise<void>;
+  /**
+   * Records a monthly gift's subscription as active or ended; an ended one never becomes active again. `giftAid`: the
+   * declaration the donor made at its checkout, kept with it (the first one written stays), which covers every month.
+   */
+  record(subscription: string, status: 'active' | 'ended', campaign: string | undefined, at: Date, giftAid?: GiftAidDeclaration): Promise<void>;
+  /**
+   * The Gift Aid declaration made at a monthly gift's checkout: undefined when the monthly gift is not recorded yet,
+   * null when it was recorded without one.
+   */
+  declarationOf(subscription: string): Promise<GiftAidDeclaration | null | undefined>;
   /** The campaign a monthly gift's subscription was recorded for; undefined when unknown. */
   campaignOf(subscription: string): Promise<string | undefined>;
 }
@@ -105,6 +114,11 @@ export interface CheckoutParams {
   embedded?: { returnUrl: string } | undefined;
   /** Where the gift came from: in the metadata, so that the webhook keeps it with the gift. */
   attribution?: Attribution | undefined;
+  /**
+   * The version of the Gift Aid declaration the donor ticked (metadata): Checkout must then collect their name and
+   * home address (its required billing address), which the webhook keeps with the declaration.
+   */
+  giftAid?: string | undefined;
 }
 
 export interface CheckoutSummary {

@@ -234,6 +234,8 @@ export interface ReceiptContext {
   reference: string;
   /** A monthly gift's signed link to the donor's Stripe Customer Portal (cancel, change the card). */
   manageUrl?: string | undefined;
+  /** The gift carries a Gift Aid declaration: the receipt says so, with this link to cancel it. */
+  giftAidUrl?: string | undefined;
   /** The masthead and footer, as on every email. */
   sender?: MailSender | undefined;
   /** The donor's language, as chosen when they gave; English without one. */
@@ -281,7 +283,10 @@ export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
   const subject = subjectLine(fill(m.subject, values));
   const thanks = fill(context.monthly ? m.thanksMonthly : m.thanks, values);
   const reason = fill(m.reason, values);
-  const manage = context.manageUrl ? [fill(m.manageText, { url: context.manageUrl }), ''] : [];
+  const manage = [
+    ...(context.manageUrl ? [fill(m.manageText, { url: context.manageUrl }), ''] : []),
+    ...(context.giftAidUrl ? [fill(m.giftAidText, { charity: context.charityName, url: context.giftAidUrl }), ''] : []),
+  ];
   const text = [
     hello,
     '',
@@ -306,6 +311,7 @@ export const receiptEmail = (context: ReceiptContext): OutgoingEmail => {
 ${join(rows, '\n')}
 </table>`,
       ...(context.manageUrl ? [paragraph(html`<a href="${context.manageUrl}">${m.manageLink}</a>${m.manageRest}`)] : []),
+      ...(context.giftAidUrl ? [paragraph(html`${fill(m.giftAid, { charity: context.charityName })} <a href="${context.giftAidUrl}">${messagesOf(lang).donations.giftAid.cancelTitle}</a>`)] : []),
       html`<p style="margin:0">— ${context.charityName}</p>`,
     ],
     '\n',

@@ -9,6 +9,7 @@ import type { Editors } from '../console/ports.js';
 import { SIGNIN_LINK_SECONDS, signInLink } from '../console/signin.js';
 import { inLanguage } from '../shared/i18n/index.js';
 import { manageLink } from '../donations/manage.js';
+import { giftAidLink } from '../donations/gift-aid-cancel.js';
 import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
 
 // The emails' templates, loaded with the first email of each kind: a cold start that sends none loads none.
@@ -102,6 +103,8 @@ const renderReceipt = async (deps: MailDeps, gift: ReceiptGift): Promise<Outgoin
     tribute: gift.tribute,
     // Signed when the receipt is rendered: each month's receipt carries a fresh link to stop or change the gift.
     manageUrl: gift.monthly && gift.customer ? manageLink(deps, settings.apiBaseUrl, gift.customer, gift.lang) : undefined,
+    // The donor may cancel their Gift Aid declaration at any time: the link is sealed for their address.
+    giftAidUrl: gift.giftAid ? giftAidLink(deps.keys, settings.apiBaseUrl, gift.email, gift.lang) : undefined,
   });
 };
 

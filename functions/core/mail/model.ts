@@ -36,6 +36,8 @@ export const ReceiptGift = onFirstUse(() => z.object({
   feeCovered: z.optional(z.int().check(z.gte(0))),
   /** In honour or in memory of someone, as the donor wrote it. */
   tribute: z.optional(Tribute),
+  /** The donor made a Gift Aid declaration with this gift: the receipt says so, with the signed link to cancel it. */
+  giftAid: z.optional(z.literal(true)),
 }));
 
 export type ReceiptGift = z.infer<typeof ReceiptGift>;

@@ -8,6 +8,25 @@ import type { WebhookSender } from './webhooks.js';
 
 type Input = Record<string, unknown>;
 
+/**
+ * A billing address as the checkout form sends it (`address[line1]`… or JSON `address`), as Stripe keeps it: every
+ * field a string or null, the country upper-case. Undefined without line 1, city and a two-letter country, or
+ * without the postcode in a country that has them (Stripe's form asks for it in GB, US and most others).
+ */
+const billingAddress = (raw: unknown): Stripe.Address | undefined => {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const field = (name: string) => {
+    const value = (raw as Record<string, unknown>)[name];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  };
+  const country = field('country')?.toUpperCase() ?? null;
+  const address = { line1: field('line1'), line2: field('line2'), city: field('city'), postal_code: field('postal_code'), state: field('state'), country };
+  const withoutPostcodes = ['IE', 'HK', 'AE'];
+  if (!address.line1 || !address.city || !country || !/^[A-Z]{2}$/.test(country)) return undefined;
+  if (!address.postal_code && !withoutPostcodes.includes(country)) return undefined;
+  return address;
+};
+
 /** A subscription Stripe has ended for good: canceled, or never paid (`incomplete_expired`). */
 const isEnded = (sub: Stripe.Subscription) => sub.status === 'canceled' || sub.status === 'incomplete_expired';
 
@@ -62,11 +81,19 @@ export class StripeActions {
       return stripeError(res, 401, 'Invalid client secret for this embedded checkout session.', 'client_secret');
     }
     const email = String(input.email || session.customer_email || 'donor@example.org');
-    const name = typeof input.name === 'string' && input.name !== '' ? input.name : null;
+    const name = typeof input.name === 'string' && input.name.trim() !== '' ? input.name.trim() : null;
+    // A session that requires the billing address cannot be paid without it (Checkout's form will not submit):
+    // the name and a full address (line 1, city, country, and the postcode where the country has them).
+    const address = billingAddress(input.address);
+    if (session.billing_address_collection === 'required' && (!name || !address)) {
+      return stripeError(res, 400, 'This checkout requires the billing name and a full billing address (address[line1], address[city], address[postal_code], address[country]).', 'address');
+    }
     const isAsync = input.async === true || input.async === 'true';
     const amount = Number(session.amount_total);
     const currency = String(session.currency);
     const owner = session.mode === 'subscription' ? customer(email, name) : null;
+    // Checkout keeps a required billing address on the customer it creates (as Stripe does), which its invoices copy.
+    if (owner && session.billing_address_collection === 'required' && address) owner.address = address;
     const { paymentIntent } = this.remember(
       payment({
         amount,
@@ -79,7 +106,7 @@ export class StripeActions {
       }),
     );
     session.status = 'complete';
-    session.customer_details = customerDetails(email, name);
+    session.customer_details = customerDetails(email, name, session.billing_address_collection === 'required' ? address : null);
     session.payment_status = isAsync ? 'unpaid' : 'paid';
     this.store.keep(session);
     const events: Stripe.Event[] = [];

@@ -228,6 +228,11 @@ export class StripeApi {
     }
     const locale = localeOf(body.locale, CHECKOUT_LOCALES);
     if ('refused' in locale) return locale.refused;
+    // Stripe's enum (Checkout.SessionCreateParams.BillingAddressCollection): anything else is refused, not ignored.
+    const billing = body.billing_address_collection;
+    if (billing !== undefined && billing !== 'auto' && billing !== 'required') {
+      return { status: 400, body: errorBody('Invalid billing_address_collection: must be one of auto or required', 'billing_address_collection') };
+    }
     for (const [param, value] of [
       ['metadata', body.metadata],
       ['payment_intent_data[metadata]', record(body.payment_intent_data).metadata],
@@ -244,6 +249,7 @@ export class StripeApi {
       customerEmail: typeof body.customer_email === 'string' ? body.customer_email : null,
       adaptivePricing: record(body.adaptive_pricing).enabled !== 'false',
       submitType: typeof body.submit_type === 'string' ? (body.submit_type as Stripe.Checkout.Session.SubmitType) : null,
+      billingAddressCollection: billing ?? null,
       successUrl: typeof body.success_url === 'string' ? body.success_url : null,
       cancelUrl: typeof body.cancel_url === 'string' ? body.cancel_url : null,
       locale: locale.locale,

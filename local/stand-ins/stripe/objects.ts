@@ -44,6 +44,8 @@ export interface SessionParams {
   metadata: Stripe.Metadata;
   customerEmail: string | null;
   submitType: Stripe.Checkout.Session.SubmitType | null;
+  /** `required`: Checkout asks for the full billing address (and the name), which `customer_details` then carries. */
+  billingAddressCollection?: Stripe.Checkout.Session.BillingAddressCollection | null | undefined;
   /** Hosted Checkout's ways back; embedded Checkout has neither (the donor never leaves the page). */
   successUrl: string | null;
   cancelUrl: string | null;
@@ -77,7 +79,7 @@ export const checkoutSession = (p: SessionParams): Stripe.Checkout.Session => {
     amount_subtotal: p.amount,
     amount_total: p.amount,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
-    billing_address_collection: null,
+    billing_address_collection: p.billingAddressCollection ?? null,
     cancel_url: p.cancelUrl,
     client_reference_id: null,
     // Stripe.js takes the session by its client secret: the session's id, then a secret part.
@@ -133,8 +135,8 @@ export const checkoutSession = (p: SessionParams): Stripe.Checkout.Session => {
   };
 };
 
-export const customerDetails = (email: string, name: string | null): Stripe.Checkout.Session.CustomerDetails => ({
-  address: null,
+export const customerDetails = (email: string, name: string | null, address: Stripe.Address | null = null): Stripe.Checkout.Session.CustomerDetails => ({
+  address,
   business_name: null,
   email,
   individual_name: null,
@@ -503,7 +505,7 @@ export const paidInvoice = (
     custom_fields: null,
     customer: typeof sub.customer === 'string' ? sub.customer : sub.customer.id,
     customer_account: null,
-    customer_address: null,
+    customer_address: owner?.address ?? null,
     customer_email: owner?.email ?? null,
     customer_name: owner?.name ?? null,
     customer_phone: null,

@@ -7,6 +7,22 @@ import { idOfConfiguration, own, type StripeStore } from './state.js';
 
 const BRAND = defaultBrand('Stripe (local simulator)');
 
+/** Checkout's billing address fields, asked for when the session requires the address (`billing_address_collection`). */
+export const billingAddressFields = () => html`<fieldset>
+<legend>Billing address</legend>
+<label for="line1">Address line 1</label>
+<input id="line1" name="address[line1]" autocomplete="address-line1" required>
+<label for="line2">Address line 2</label>
+<input id="line2" name="address[line2]" autocomplete="address-line2">
+<label for="city">Town or city</label>
+<input id="city" name="address[city]" autocomplete="address-level2" required>
+<label for="postal_code">Postcode</label>
+<input id="postal_code" name="address[postal_code]" autocomplete="postal-code" required>
+<label for="country">Country</label>
+<input id="country" name="address[country]" autocomplete="country" value="GB" maxlength="2" required>
+</fieldset>
+`;
+
 /** The hosted Checkout page of a session: Pay (email, name on card) and Cancel, or its outcome once closed. */
 export const checkoutPage = (store: StripeStore, res: ServerResponse, sessionId: string) => {
   const found = store.state.sessions[sessionId];
@@ -17,14 +33,15 @@ export const checkoutPage = (store: StripeStore, res: ServerResponse, sessionId:
   const amount = formatMoney(Number(session.amount_total), String(session.currency));
   const productName = store.state.checkouts[sessionId]?.productName ?? 'Donation';
   const base = `/_local/stripe/checkout/${encodeURIComponent(sessionId)}`;
+  const required = session.billing_address_collection === 'required';
   const body =
     session.status === 'open'
       ? html`<form method="post" action="${base}/complete">
 <label for="email">Email</label>
 <input id="email" name="email" type="email" required value="${session.customer_email ?? ''}">
 <label for="name">Name on card</label>
-<input id="name" name="name" autocomplete="cc-name" value="">
-<p><button type="submit">Pay</button></p>
+<input id="name" name="name" autocomplete="cc-name" value=""${required && html` required`}>
+${required && billingAddressFields()}<p><button type="submit">Pay</button></p>
 </form>
 <form method="post" action="${base}/cancel"><button type="submit">Cancel</button></form>`
       : html`<p role="status">This checkout is ${String(session.status)}.</p>`;

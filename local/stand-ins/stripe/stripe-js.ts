@@ -6,6 +6,7 @@ import { html } from '../../../functions/core/shared/template.js';
 import { formatMoney } from '../../../functions/core/shared/money.js';
 import { sendJson } from './http.js';
 import type { StripeStore } from './state.js';
+import { billingAddressFields } from './pages.js';
 
 /**
  * A stand-in for Stripe.js's embedded Checkout, as the API version the `stripe` package pins names it:
@@ -116,7 +117,9 @@ const FRAME_JS = `(() => {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     form.querySelector('button').disabled = true;
-    const body = { email: form.elements.email.value, name: form.elements.name.value, client_secret: secret };
+    const field = (name) => (form.elements['address[' + name + ']'] ? form.elements['address[' + name + ']'].value : undefined);
+    const address = field('line1') === undefined ? undefined : { line1: field('line1'), line2: field('line2'), city: field('city'), postal_code: field('postal_code'), country: field('country') };
+    const body = { email: form.elements.email.value, name: form.elements.name.value, client_secret: secret, ...(address ? { address } : {}) };
     const answer = await fetch(form.action, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
     const result = await answer.json();
     if (!answer.ok) {
@@ -183,6 +186,7 @@ export const embeddedPage = (store: StripeStore, res: ServerResponse, sessionId:
   const { session } = found;
   const amount = formatMoney(Number(session.amount_total), String(session.currency));
   const productName = store.state.checkouts[sessionId]?.productName ?? 'Donation';
+  const required = session.billing_address_collection === 'required';
   return res.end(
     page(
       `Pay ${amount}${session.mode === 'subscription' ? ' a month' : ''}`,
@@ -192,8 +196,8 @@ export const embeddedPage = (store: StripeStore, res: ServerResponse, sessionId:
 <label for="email">Email</label>
 <input id="email" name="email" type="email" required value="${session.customer_email ?? ''}">
 <label for="name">Name on card</label>
-<input id="name" name="name" autocomplete="cc-name" value="">
-<p><button type="submit">Pay</button></p>
+<input id="name" name="name" autocomplete="cc-name" value=""${required && html` required`}>
+${required && billingAddressFields()}<p><button type="submit">Pay</button></p>
 </form>
 <p id="embedded-problem" role="alert" hidden></p>
 <p id="embedded-done" role="status" hidden>Payment complete.</p>

@@ -1,4 +1,5 @@
 import type { Gift } from '../../donations/model.js';
+import { type ClaimLine, scheduleDate } from '../../donations/gift-aid.js';
 import { fractionDigits } from '../../shared/money.js';
 import type { Subscriber } from '../../subscriptions/model.js';
 import type { DonationStatus } from './model.js';
@@ -17,6 +18,15 @@ export const DONATION_COLUMNS = [
   'source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'component', 'variant',
   // The covered fee (minor units, within `amount`), the tribute and the anonymous choice.
   'fee_covered', 'tribute_type', 'tribute_name', 'anonymous',
+] as const;
+
+/**
+ * HMRC's Gift Aid schedule (the claim's spreadsheet), in its order: the donor's title, first and last name, house
+ * name or number and postcode, then `aggregated_donations` and `sponsored_event` (left empty: each gift is claimed
+ * on its own line, and none is a sponsored event), the donation's date (DD/MM/YY) and its amount in pounds (`25.00`).
+ */
+export const GIFT_AID_COLUMNS = [
+  'title', 'first_name', 'last_name', 'house', 'postcode', 'aggregated_donations', 'sponsored_event', 'donation_date', 'amount',
 ] as const;
 
 /**
@@ -77,3 +87,7 @@ export const donationRow = (g: Gift): string[] =>
     g.attribution?.source, ...attributionCells(g.attribution),
     g.feeCovered ?? 0, g.tribute?.type, g.tribute?.name, String(g.anonymous === true),
   ].map(safeCell);
+
+/** A claim line as a row of the `gift-aid` export (see GIFT_AID_COLUMNS). */
+export const giftAidRow = (line: ClaimLine): string[] =>
+  [line.title, line.firstName, line.lastName, line.house, line.postcode, '', '', scheduleDate(line.paidAt), majorUnits(line.amount, 'gbp')].map(safeCell);

@@ -5,7 +5,9 @@ import type { Clock } from '../../shared/ports.js';
 import { newId } from '../../shared/secrets.js';
 import { SubscriberStatus } from '../../subscriptions/model.js';
 import type { SubscriberCounts } from '../../subscriptions/ports.js';
-import { DONATION_COLUMNS, donationRow, giftStatus, SUBSCRIBER_COLUMNS, subscriberRow } from './csv.js';
+import { DONATION_COLUMNS, donationRow, GIFT_AID_COLUMNS, giftAidRow, giftStatus, SUBSCRIBER_COLUMNS, subscriberRow } from './csv.js';
+import { claimLineOf } from '../../donations/gift-aid.js';
+import type { GiftAidCancellations } from '../../donations/gift-aid-cancel.js';
 import { DonationStatus, type ExportJob, type ExportRequest, UNKNOWN_EXPORT } from './model.js';
 import type { ExportJobs, ExportLinks, ExportSource, ExportWorker, ExportWriter } from './ports.js';
 
@@ -34,6 +36,8 @@ export interface ExportRunDeps {
   jobs: ExportJobs;
   source: ExportSource;
   writer: ExportWriter;
+  /** The donors' Gift Aid cancellations: the gift-aid export leaves out what they stopped. */
+  giftAidCancellations: Pick<GiftAidCancellations, 'cancellationsOf'>;
 }
 
 export const LINK_SECONDS = 15 * 60;
@@ -60,6 +64,12 @@ const donationStatuses = (): readonly string[] => DonationStatus.options;
  */
 const checkFilters = async (deps: ExportCatalogue, request: ExportRequest) => {
   const { kind, status } = request;
+  if (kind === 'gift-aid') {
+    // The claim is every claimable gift of the period: a part of it (one campaign, one status) is not a claim.
+    for (const field of ['status', 'list', 'campaign'] as const) {
+      if (request[field] !== undefined) throw invalid(field, `A gift-aid export takes since and until only: it lists every gift that may be claimed.`);
+    }
+  }
   if (kind === 'donations' && request.list) throw invalid('list', 'The list filter applies to subscribers exports only.');
   if (kind === 'subscribers' && request.campaign) throw invalid('campaign', 'The campaign filter applies to donations exports only.');
   if (status !== undefined) {
@@ -122,6 +132,26 @@ async function* mapRows<T>(items: AsyncIterable<T>, row: (item: T) => string[], 
 /** A donation's status is worked out from the gift (refunds, disputes): filtered here, as the rows go by. */
 const ofStatus = (status: string | undefined) => (gift: Gift) => status === undefined || giftStatus(gift) === status;
 
+/** A bank debit is paid days after its gift was made: the gifts made up to this long before `since` are read too. */
+const PAYMENT_DELAY_MS = 31 * 86_400_000;
+
+/**
+ * The lines of a Gift Aid claim: each claimable gift (claimLineOf, with its donor's cancellations) paid between
+ * `since` and `until`. Gifts are found
+ * by when they were made, so the search starts a month earlier and each gift is then kept by when it was paid.
+ */
+async function* claimLines(deps: Pick<ExportRunDeps, 'source' | 'giftAidCancellations'>, filters: ExportJob['filters']) {
+  const since = filters.since ? new Date(Date.parse(filters.since) - PAYMENT_DELAY_MS).toISOString() : undefined;
+  for await (const gift of deps.source.gifts({ ...(since ? { since } : {}), ...(filters.until ? { until: filters.until } : {}) })) {
+    if (!gift.paidAt || (filters.since && gift.paidAt < filters.since) || (filters.until && gift.paidAt > filters.until)) continue;
+    if (!gift.giftAid) continue;
+    // A declared gift looks up its donor's cancellations (one small read: few gifts carry a declaration).
+    const cancellations = gift.donorEmail ? await deps.giftAidCancellations.cancellationsOf(gift.donorEmail) : [];
+    const line = claimLineOf(gift, cancellations);
+    if (line) yield line;
+  }
+}
+
 /** The worker: streams every matching row through the CSV writer into object storage, then marks the job. */
 export const runExport = async (deps: ExportRunDeps, jobId: string) => {
   const job = await deps.jobs.get(jobId);
@@ -132,7 +162,9 @@ export const runExport = async (deps: ExportRunDeps, jobId: string) => {
     const rows =
       job.kind === 'subscribers'
         ? await deps.writer.write(key, SUBSCRIBER_COLUMNS, mapRows(deps.source.subscribers(job.filters), subscriberRow, progress))
-        : await deps.writer.write(key, DONATION_COLUMNS, mapRows(deps.source.gifts(job.filters), donationRow, progress, ofStatus(job.filters.status)));
+        : job.kind === 'gift-aid'
+          ? await deps.writer.write(key, GIFT_AID_COLUMNS, mapRows(claimLines(deps, job.filters), giftAidRow, progress))
+          : await deps.writer.write(key, DONATION_COLUMNS, mapRows(deps.source.gifts(job.filters), donationRow, progress, ofStatus(job.filters.status)));
     await deps.jobs.finish(job.id, { status: 'done', rows, objectKey: key }, deps.clock.now());
   } catch (error) {
     await deps.jobs.finish(job.id, { status: 'failed', rows: 0 }, deps.clock.now());

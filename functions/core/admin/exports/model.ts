@@ -37,12 +37,16 @@ const Instant = (edge: 'start' | 'end') =>
 export const DonationStatus = onFirstUse(() => z.enum(['paid', 'partially_refunded', 'refunded', 'disputed', 'processing', 'failed', 'unknown']));
 export type DonationStatus = z.infer<typeof DonationStatus>;
 
+/** What an export lists: subscribers, donations, or the Gift Aid claim's schedule (HMRC's columns). */
+export const ExportKind = onFirstUse(() => z.enum(['subscribers', 'donations', 'gift-aid']));
+export type ExportKind = z.infer<typeof ExportKind>;
+
 /**
  * `POST /v1/admin/exports`. Subscribers filter on status, list and signup time; donations on status, campaign and
- * time. `status` is checked against the kind in `startExport`, so that a status of the other kind gets its own words.
+ * time; the Gift Aid schedule on the time the gifts were paid (`since`, `until`) only. `status` is checked against the kind in `startExport`, so that a status of the other kind gets its own words.
  */
 export const ExportRequest = onFirstUse(() => z.strictObject({
-  kind: z.enum(['subscribers', 'donations']),
+  kind: ExportKind,
   status: z.optional(z.string().check(z.maxLength(64))),
   list: z.optional(ListId),
   campaign: z.optional(CampaignId),
@@ -60,7 +64,7 @@ export const UNKNOWN_EXPORT = 'There is no export with this id.';
 
 export const ExportJob = onFirstUse(() => z.object({
   id: z.string(),
-  kind: z.enum(['subscribers', 'donations']),
+  kind: ExportKind,
   filters: z.omit(ExportRequest, { kind: true }),
   status: z.enum(['running', 'done', 'failed']),
   rows: z.int().check(z.gte(0)),
