@@ -202,12 +202,12 @@ export const StageConfig = z.object({
       /**
        * POST /v1/events: a view for each page view that shows the banner, and the clicks on its amounts. A news day
        * brings 2,000 views a second across the site's campaigns (bench/events.ts prices it): 2,500/s steady, and a
-       * bucket of 800 for a spike above it (the views arrive spread over readers, not all at once). Each is a short
+       * bucket of 700 for a spike above it (the views arrive spread over readers, not all at once). Each is a short
        * check and one queue message (~10 ms, ~25 functions at 2,500/s). With it the sum over all routes is about
-       * 4,650 rps / 4,950 burst, under the account's 10,000 rps / 5,000 burst; a throttled view is one not counted.
+       * 4,700 rps / 4,930 burst, under the account's 10,000 rps / 5,000 burst; a throttled view is one not counted.
        */
       eventsRateLimit: z.number().positive().max(10_000).default(2_500),
-      eventsBurstLimit: z.number().int().positive().max(5_000).default(800),
+      eventsBurstLimit: z.number().int().positive().max(5_000).default(700),
     })
     .prefault({}),
   /**
