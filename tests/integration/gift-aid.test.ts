@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
 import { DynamoCampaignRepository, DynamoGiftLedger } from '../../functions/adapters/dynamo-donations.js';
@@ -126,8 +131,8 @@ describe('Gift Aid at checkout (GIFT_AID=true)', () => {
 
 /**
  * RFC 4180, strictly, as a spreadsheet must read it: CRLF records, a quote only around a whole cell (doubled inside
- * it), every record as long as the header. Anything else throws: LibreOffice is not on every machine, and this reads
- * what it would read or fails.
+ * it), every record as long as the header. Anything else throws. The export test also opens the file in LibreOffice
+ * Calc (openInLibreOffice below); this checks the bytes themselves.
  */
 const strictCsv = (text: string) => {
   const rows: string[][] = [];
@@ -186,6 +191,29 @@ const exportCsv = async (request: Record<string, unknown>) => {
   throw new Error('export did not finish');
 };
 
+/**
+ * The file as LibreOffice Calc opens it (Debian's, headless; .ci/run installs it): its CSV import, UTF-8, every one
+ * of the nine columns as text so that nothing is reinterpreted, saved back as CSV; answers the rows Calc read.
+ */
+const openInLibreOffice = async (bytes: Buffer) => {
+  const dir = await mkdtemp(join(tmpdir(), 'appeal-gift-aid-'));
+  try {
+    const input = join(dir, 'in', 'gift-aid.csv');
+    await execFileAsync('mkdir', ['-p', join(dir, 'in'), join(dir, 'out')]);
+    await writeFile(input, bytes);
+    const asText = Array.from({ length: 9 }, (_, i) => `${i + 1}/2`).join('/');
+    await execFileAsync(
+      'soffice',
+      [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--norestore', `--infilter=CSV:44,34,76,1,${asText}`, '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', join(dir, 'out'), input],
+      { timeout: 120_000 },
+    );
+    return strictCsv((await readFile(join(dir, 'out', 'gift-aid.csv'), 'utf8')).replace(/^\uFEFF/, '').replace(/\r?\n$/, '').replace(/\r?\n/g, '\r\n') + '\r\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+const execFileAsync = promisify(execFile);
+
 describe('the gift-aid export through the admin API', () => {
   it("gives HMRC's schedule of the gifts declared, leaving out a refunded and a disputed one, as a strict RFC 4180 file", async () => {
     const campaign = await newCampaign('gbp');
@@ -217,6 +245,8 @@ describe('the gift-aid export through the admin API', () => {
         ['', 'Grace', 'Brewster Hopper', 'Rose Cottage', 'OX2 6GG', '', '', today, '10.50'],
       ]),
     );
+    // And as an editor opens it: LibreOffice Calc reads the same nine columns and the same two rows.
+    expect(await openInLibreOffice(bytes)).toEqual([header, ...rows]);
   });
 
   it('refuses a filter the claim does not take, with the field named', async () => {
