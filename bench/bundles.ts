@@ -19,7 +19,7 @@
 //
 //   npm run bench:bundles [-- --runs 15] [-- --only subscriptions,admin]
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -136,8 +136,9 @@ const out = mkdtempSync(join(tmpdir(), 'appeal-bundles-'));
 const catalogueFiles = readdirSync(CATALOGUE_SOURCE).filter((file) => file.endsWith('.json'));
 
 /**
- * The outputs a cold start loads: the entry and the chunks it imports statically, transitively. A chunk reached
- * only by a dynamic `import()` waits for the first request that needs it.
+ * The outputs a cold start loads: the entry, the composition root it imports at once (a dynamic `import()` it
+ * awaits, so that the secrets extension answers while the root loads), and the chunks those import statically,
+ * transitively. Any other chunk reached only by a dynamic `import()` waits for the first request that needs it.
  */
 const loadedAtColdStart = (metafile: Metafile, dir: string) => {
   const entry = Object.keys(metafile.outputs).find((path) => path.endsWith('/index.mjs') && resolve(path) === resolve(dir, 'index.mjs'));
@@ -148,6 +149,7 @@ const loadedAtColdStart = (metafile: Metafile, dir: string) => {
     for (const imported of metafile.outputs[path]?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
   };
   visit(entry);
+  for (const imported of (entry && metafile.outputs[entry]?.imports) || []) if (imported.kind === 'dynamic-import' && !imported.external) visit(imported.path);
   return seen;
 };
 
@@ -160,19 +162,27 @@ const measured = (metafile: Metafile, dir: string) => {
 };
 
 /** Bundles a function as the stack does (infra/bundling.ts), or a generated reference with the same settings. */
-const bundle = (input: { name: string } | { source: string; name: string }, dir: string) => {
-  if (!('source' in input)) {
+const bundle = (input: { name: string } | { files: Record<string, string>; name: string }, dir: string) => {
+  if (!('files' in input)) {
     // As the stack does for the embed function: its script inlined as a constant (web/embed/build.ts).
     return measured(bundleFunction(process.cwd(), input.name, dir, input.name === 'embed' ? embedDefine() : undefined), dir);
   }
-  // A generated entry: its imports resolve from this project's node_modules.
-  const { entryPoints: _, ...options } = bundleOptions('', dir);
-  const result = buildSync({ ...options, stdin: { contents: input.source, resolveDir: process.cwd(), loader: 'js', sourcefile: input.name }, entryNames: 'index', metafile: true });
+  // A generated entry (index.js) and the modules it imports, written beside the bundle; their imports resolve from
+  // this project's node_modules.
+  const sources = `${dir}-source`;
+  mkdirSync(sources, { recursive: true });
+  for (const [file, contents] of Object.entries(input.files)) writeFileSync(join(sources, file), contents);
+  const result = buildSync({ ...bundleOptions(join(sources, 'index.js'), dir), nodePaths: [join(process.cwd(), 'node_modules')], metafile: true });
   return measured(result.metafile, dir);
 };
 
-/** The bare reference: import the function's SDK clients and helpers, construct the clients, keep them all. */
-const referenceSource = (sdks: readonly Sdk[], secrets: readonly string[]) => {
+/**
+ * The bare reference: import the function's SDK clients and helpers, construct the clients, keep them all; and read
+ * the function's secrets as the functions do (functions/<name>/index.ts): ask the extension first, then load the
+ * clients (a chunk the entry imports) while it answers. So both sides overlap that wait with loading code, and the
+ * comparison stays one of code.
+ */
+const referenceFiles = (sdks: readonly Sdk[], secrets: readonly string[]): Record<string, string> => {
   const imports = new Map<string, Set<string>>();
   for (const sdk of sdks) {
     for (const [pkg, names] of Object.entries(SDK[sdk].imports)) {
@@ -182,25 +192,28 @@ const referenceSource = (sdks: readonly Sdk[], secrets: readonly string[]) => {
     }
   }
   const constructs = sdks.flatMap((sdk) => SDK[sdk].construct ?? []);
-  return [
+  const clients = [
     ...[...imports].map(([pkg, set]) => `import { ${[...set].join(', ')} } from '${pkg}';`),
     'const region = process.env.AWS_REGION;',
     `export const clients = [${constructs.join(', ')}];`,
     `export const used = [${[...imports.values()].flatMap((set) => [...set].map((name) => name.split(' as ').at(-1))).join(', ')}];`,
-    ...(secrets.length
-      ? [
-          "import { request } from 'node:http';",
-          'const read = (id) => new Promise((resolve, reject) => {',
-          "  const url = 'http://localhost:' + process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT + '/secretsmanager/get?secretId=' + encodeURIComponent(id);",
-          "  const req = request(url, { headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN }, agent: false }, (res) => {",
-          "    let body = ''; res.on('data', (chunk) => { body += chunk; }); res.on('end', () => resolve(JSON.parse(body).SecretString));",
-          '  });',
-          "  req.on('error', reject); req.end();",
-          '});',
-          `export const secrets = await Promise.all([${secrets.map((name) => `process.env.${name}`).join(', ')}].map(read));`,
-        ]
-      : []),
   ].join('\n');
+  const index = secrets.length
+    ? [
+        "import { request } from 'node:http';",
+        'const read = (id) => new Promise((resolve, reject) => {',
+        "  const url = 'http://localhost:' + process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT + '/secretsmanager/get?secretId=' + encodeURIComponent(id);",
+        "  const req = request(url, { headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN }, agent: false }, (res) => {",
+        "    let body = ''; res.on('data', (chunk) => { body += chunk; }); res.on('end', () => resolve(JSON.parse(body).SecretString));",
+        '  });',
+        "  req.on('error', reject); req.end();",
+        '});',
+        `const reads = Promise.all([${secrets.map((name) => `process.env.${name}`).join(', ')}].map(read));`,
+        "export const { clients, used } = await import('./clients.js');",
+        'export const secrets = await reads;',
+      ].join('\n')
+    : "export { clients, used } from './clients.js';";
+  return { 'index.js': index, 'clients.js': clients };
 };
 
 /** The package an input belongs to (the last node_modules segment), or the app folder for our own code. */
@@ -306,9 +319,7 @@ for (const name of names) {
   const sdks = FUNCTIONS[name] ?? [];
   const entry = entryOf(name) ?? '';
   const fn = bundle({ name }, join(out, name));
-  const source = referenceSource(sdks, SECRETS[name] ?? []);
-  writeFileSync(join(out, `${name}.reference.js`), source); // kept for a look, with the bundles
-  const ref = bundle({ source, name: `${name}.reference.js` }, join(out, `${name}-reference`));
+  const ref = bundle({ files: referenceFiles(sdks, SECRETS[name] ?? []), name: `${name}.reference` }, join(out, `${name}-reference`)); // its sources kept beside, for a look
   rows.push({ name, entry, sdks, fn, ref, fnTimes: [] as number[], refTimes: [] as number[], fnCpu: [] as number[], refCpu: [] as number[], errors: new Set<string>() });
 }
 

@@ -1,12 +1,8 @@
-import { makeHandler } from './routes.js';
-import { SubscriptionConfig } from './config.js';
-import { lambdaClientOptions, loadConfig } from '../platform/config.js';
-import { buildSubscriptions } from './deps.js';
 import { SecretsExtensionSource } from '../adapters/secrets-extension.js';
 
-// The subscriptions function's composition root: its configuration is parsed and its clients built once, at cold start.
-const config = loadConfig(SubscriptionConfig);
-const clients = lambdaClientOptions();
-const { deps, options } = await buildSubscriptions(config, clients, SecretsExtensionSource.fromEnvironment());
+// The cold start asks the secrets extension first, then loads the function (root.ts, a chunk of its own) while the
+// extension answers: the request's name lookup, connection and wait overlap with reading and evaluating the code.
+const secrets = SecretsExtensionSource.fromEnvironment().prefetch(process.env.SIGNING_SECRET_ID);
+const { start } = await import('./root.js');
 
-export const handler = makeHandler(deps, options);
+export const handler = await start(secrets);

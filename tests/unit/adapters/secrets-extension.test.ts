@@ -51,6 +51,35 @@ describe('SecretsExtensionSource', () => {
     expect(await loadSigningKey(new SecretsExtensionSource({ baseUrl, token: 't' }), SECRET_ID)).toBe('k'.repeat(40));
   });
 
+  it('asks for prefetched secrets at once, and answers the next read of each from that request only once', async () => {
+    const { seen, baseUrl } = await serve((_req, res) => secretAnswer(res));
+    const source = new SecretsExtensionSource({ baseUrl, token: 't' }).prefetch(SECRET_ID, undefined, 'other');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.map((req) => new URL(req.url ?? '', baseUrl).searchParams.get('secretId'))).toEqual([SECRET_ID, 'other']);
+    expect(await source.getSecretString(SECRET_ID)).toBe(SECRET_VALUE);
+    expect(seen).toHaveLength(2); // answered by the prefetch
+    expect(await source.getSecretString(SECRET_ID)).toBe(SECRET_VALUE);
+    expect(seen).toHaveLength(3); // a later read asks again (a rotated secret is seen)
+  });
+
+  it('keeps a failed prefetch for whoever reads that secret, without an unhandled rejection', async () => {
+    const { baseUrl } = await serve((_req, res) => {
+      res.writeHead(403);
+      res.end('{"__type":"AccessDeniedException"}');
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const source = new SecretsExtensionSource({ baseUrl, token: 't' }).prefetch(SECRET_ID);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+      await expect(source.getSecretString(SECRET_ID)).rejects.toThrow(/HTTP 403 AccessDeniedException/);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('retries while the extension answers 400 "not ready"', async () => {
     const { seen, baseUrl } = await serve((_req, res, count) => {
       if (count < 3) {
