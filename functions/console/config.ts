@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { httpUrl, nonEmpty } from '../core/shared/schema.js';
+import { httpUrl, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { ListId } from '../core/subscriptions/model.js';
 import { DonationConfig } from '../donations/config.js';
 import { ExportStorage } from '../export-worker/config.js';
@@ -7,13 +7,13 @@ import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from '../platform/config
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** `true` or `false`, as an environment variable writes it. */
-const flag = z.pipe(
+const flag = onFirstUse(() => z.pipe(
   z.enum(['true', 'false']),
   z.transform((value) => value === 'true'),
-);
+));
 
 /** The console: the editors' pages under /admin, their sign-in and sessions, and the audit log's API. */
-export const ConsoleConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape), {
+export const ConsoleConfig = onFirstUse(() => z.extend(z.extend(BaseConfig, ExportStorage.shape), {
   /**
    * Editors, sessions, single-use nonces, passkeys and rate-limit windows; admin tokens (listed and revoked); the
    * dashboard's day counters; subscribers (data requests), export jobs. (DONATIONS_TABLE_NAME: campaigns, the gifts
@@ -41,5 +41,5 @@ export const ConsoleConfig = z.extend(z.extend(BaseConfig, ExportStorage.shape),
   CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: z._default(positiveInt, 30),
   /** Sign-in links asked for one address per hour. */
   CONSOLE_SIGNIN_ADDRESS_LIMIT_PER_HOUR: z._default(positiveInt, 5),
-});
+}));
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;

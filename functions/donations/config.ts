@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
-import { nonEmpty } from '../core/shared/schema.js';
+import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/model.js';
 import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
 import { BaseConfig, COUNTER_SHARDS, csv, GIFT_AID, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** Donations: campaign progress and Stripe Checkout. */
-export const DonationConfig = z.extend(BaseConfig, {
+export const DonationConfig = onFirstUse(() => z.extend(BaseConfig, {
   DONATIONS_TABLE_NAME: nonEmpty(),
   /** Secrets Manager secret holding `{"secretKey": "sk_…", "webhookSecret": "whsec_…"}`. */
   STRIPE_SECRET_ID: nonEmpty(),
@@ -44,7 +44,7 @@ export const DonationConfig = z.extend(BaseConfig, {
     message: 'EMBEDDED_CHECKOUT needs STRIPE_PUBLISHABLE_KEY: Stripe.js cannot start without it.',
     path: ['STRIPE_PUBLISHABLE_KEY'],
   }),
-);
+));
 export type DonationConfig = z.infer<typeof DonationConfig>;
 
 /** Stripe.js, from Stripe (the versioned script of the API version the `stripe` package pins). */

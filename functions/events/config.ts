@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import { nonEmpty } from '../core/shared/schema.js';
+import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { positiveInt } from '../platform/config.js';
 
 /** The events route (POST /v1/events): views and clicks from the embed, checked and queued for the counter. */
-export const EventsConfig = z.object({
+export const EventsConfig = onFirstUse(() => z.object({
   /** Read only: the campaigns and their variants, to refuse an event for one that does not exist. */
   DONATIONS_TABLE_NAME: nonEmpty(),
   EVENTS_QUEUE_URL: nonEmpty(),
@@ -14,5 +14,5 @@ export const EventsConfig = z.object({
   EVENTS_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 120),
   /** How long an instance keeps a campaign's variants between reads: a changed variant is known within it. */
   EXPERIMENT_CACHE_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(300))), 60),
-});
+}));
 export type EventsConfig = z.infer<typeof EventsConfig>;

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/subscriptions/counting.js';
-import { blankAsAbsent, httpUrl, nonEmpty, safeParse, type Schema } from '../core/shared/schema.js';
+import { blankAsAbsent, httpUrl, nonEmpty, safeParse, type Schema, onFirstUse } from '../core/shared/schema.js';
 import type { ClientOptions } from './clients.js';
 import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../core/shared/brand.js';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
@@ -8,30 +8,30 @@ import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
 // The pieces every function's configuration is made of. Each function's schema has its own module beside this
 // one, and its entry imports only that: a function parses (and bundles) no other function's schema.
 
-export const csv = z.pipe(
+export const csv = onFirstUse(() => z.pipe(
   z.string(),
   z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
-);
+));
 /** A whole number above 0, from an environment variable's text (`Number(value)`). */
-export const positiveInt = z.pipe(z.coerce.number(), z.int().check(z.positive()));
+export const positiveInt = onFirstUse(() => z.pipe(z.coerce.number(), z.int().check(z.positive())));
 /**
  * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
  * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
  */
-export const COUNTER_SHARDS = z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS);
-export const optionalUrl = blankAsAbsent(httpUrl());
+export const COUNTER_SHARDS = onFirstUse(() => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS));
+export const optionalUrl = onFirstUse(() => blankAsAbsent(httpUrl()));
 
 /** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */
-export const RuntimeConfig = z.object({ AWS_REGION: nonEmpty() });
+export const RuntimeConfig = onFirstUse(() => z.object({ AWS_REGION: nonEmpty() }));
 
-const hexColor = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb.'));
+const hexColor = onFirstUse(() => z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb.')));
 
 /**
  * The publication's look on the pages and emails we host: its home page (every page and email links
  * back to it), its logo and its colours. Every function with a face has it, the catch-all's 404 page included.
  * Without a logo the site's name is the masthead; the colours default to the demo's (dark navy, red).
  */
-export const BrandConfig = z.object({
+export const BrandConfig = onFirstUse(() => z.object({
   /** The site's home page. Every stage sets it (its first site origin by default); unset, pages offer no link home. */
   SITE_URL: optionalUrl,
   /** The site's logo (an image on the site's own server, allowed by each page's CSP); unset, the name alone. */
@@ -40,7 +40,7 @@ export const BrandConfig = z.object({
   SITE_ACCENT_COLOR: z._default(hexColor, DEFAULT_COLORS.accent),
   /** The language of pages and emails when the reader's is not known (i18n's LANGUAGES); default English. */
   SITE_LANGUAGE: z._default(z.enum(LANGUAGES), DEFAULT_LANGUAGE),
-});
+}));
 type BrandSettings = z.infer<typeof BrandConfig> & { SITE_NAME: string; PUBLIC_API_URL?: string };
 
 /** The brand of a function's pages, from its configuration; its icon is the API's own /favicon.ico. */
@@ -59,7 +59,7 @@ export const brandOf = (config: BrandSettings): Brand => ({
  * do. Each function's schema (its module beside this one) is its whole environment contract: the function parses it at cold start, the
  * CDK stack writes exactly its keys (`envFor`), and the dev server builds its configuration with it.
  */
-export const BaseConfig = z.object({
+export const BaseConfig = onFirstUse(() => z.object({
   SITE_NAME: nonEmpty(),
   /** Absolute base URL of the public API, for links in emails and pages. */
   PUBLIC_API_URL: z.pipe(
@@ -69,7 +69,7 @@ export const BaseConfig = z.object({
   /** Secrets Manager secret (ARN or name) holding `{"signingKey": "…"}`: tokens, IP and address hashes. */
   SIGNING_SECRET_ID: nonEmpty(),
   ...BrandConfig.shape,
-});
+}));
 
 /**
  * A function's environment as the CDK stack writes it: every variable its schema reads, each named (a missing or
@@ -98,7 +98,7 @@ export const lambdaClientOptions = (env: Readonly<Record<string, string | undefi
  * The site's time zone (IANA, e.g. `Europe/London`): what a reader's "remind me on this day" and 09:00 mean.
  * Checked with Intl at cold start; default UTC.
  */
-export const SITE_TIME_ZONE = z._default(
+export const SITE_TIME_ZONE = onFirstUse(() => z._default(
   z.string().check(
     z.refine((zone) => {
       try {
@@ -110,16 +110,16 @@ export const SITE_TIME_ZONE = z._default(
     }, 'An IANA time zone, such as Europe/London.'),
   ),
   'UTC',
-);
+));
 
 /**
  * When the tax year of the giving statements begins: `01-01` (a calendar year, the default) or `04-06` (the UK's,
  * 6 April to 5 April). A statement for year Y covers the tax year that begins in Y.
  */
-export const TAX_YEAR_START = z._default(z.enum(['01-01', '04-06'], { error: 'A tax year starts 01-01 or 04-06.' }), '01-01');
+export const TAX_YEAR_START = onFirstUse(() => z._default(z.enum(['01-01', '04-06'], { error: 'A tax year starts 01-01 or 04-06.' }), '01-01'));
 
 /**
  * Whether the site claims Gift Aid (a UK charity): donors to a GBP campaign may tick HMRC's declaration, Checkout then
  * collects their name and home address, and the declaration is kept with the gift. Off unless set.
  */
-export const GIFT_AID = z._default(z.pipe(z.enum(['true', 'false'], { error: 'GIFT_AID is true or false.' }), z.transform((v) => v === 'true')), false);
+export const GIFT_AID = onFirstUse(() => z._default(z.pipe(z.enum(['true', 'false'], { error: 'GIFT_AID is true or false.' }), z.transform((v) => v === 'true')), false));

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { nonEmpty } from '../core/shared/schema.js';
+import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { ListId } from '../core/subscriptions/model.js';
 import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from './config.js';
 
 /** What every function that writes subscribers or mails them needs: the lists, the consent and the links' terms. */
-export const SubscriberConfig = z.extend(BaseConfig, {
+export const SubscriberConfig = onFirstUse(() => z.extend(BaseConfig, {
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
   DEFAULT_LIST: nonEmpty(),
@@ -13,6 +13,6 @@ export const SubscriberConfig = z.extend(BaseConfig, {
   MAIL_INTERVAL_SECONDS: z._default(positiveInt, 300),
   SIGNUP_ADDRESS_LIMIT_PER_HOUR: z._default(positiveInt, 5),
   COUNTER_SHARDS,
-});
+}));
 export const defaultListIsAList = [(c: { LIST_IDS: string[]; DEFAULT_LIST: string }) => c.LIST_IDS.includes(c.DEFAULT_LIST), { message: 'DEFAULT_LIST must be one of LIST_IDS' }] as const;
 

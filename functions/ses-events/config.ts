@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { nonEmpty } from '../core/shared/schema.js';
+import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { COUNTER_SHARDS } from '../platform/config.js';
 
 /** SES bounce and complaint notifications. */
-export const SesEventsConfig = z.object({
+export const SesEventsConfig = onFirstUse(() => z.object({
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   SIGNING_SECRET_ID: nonEmpty(),
   COUNTER_SHARDS,
-});
+}));
 export type SesEventsConfig = z.infer<typeof SesEventsConfig>;

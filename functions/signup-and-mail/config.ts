@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
-import { blankAsAbsent, nonEmpty } from '../core/shared/schema.js';
+import { blankAsAbsent, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import type { MailSender } from '../core/mail/emails.js';
 import { SubscriberConfig, defaultListIsAList } from '../platform/subscriber-config.js';
 
 /** The mailer: applies signup work and sends mail through SES. It consumes the queue and puts nothing on it. */
-export const SignupAndMailConfig = z.extend(SubscriberConfig, {
+export const SignupAndMailConfig = onFirstUse(() => z.extend(SubscriberConfig, {
   MAIL_FROM: z.string().check(z.minLength(3)),
   MAIL_REPLY_TO: blankAsAbsent(z.string().check(z.minLength(3))),
   SES_CONFIGURATION_SET: blankAsAbsent(z.string()),
@@ -15,7 +15,7 @@ export const SignupAndMailConfig = z.extend(SubscriberConfig, {
   POSTAL_ADDRESS: z.string().check(z.minLength(5), z.maxLength(300)),
   /** The organisation named with it as the sender; default SITE_NAME. */
   SENDER_NAME: blankAsAbsent(z.string().check(z.minLength(1), z.maxLength(200))),
-}).check(z.refine(...defaultListIsAList));
+}).check(z.refine(...defaultListIsAList)));
 export type SignupAndMailConfig = z.infer<typeof SignupAndMailConfig>;
 
 /** Who the mailer's emails come from, and how they look (their masthead and footer). */

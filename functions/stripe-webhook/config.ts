@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import { httpUrl, nonEmpty } from '../core/shared/schema.js';
+import { httpUrl, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { BaseConfig, COUNTER_SHARDS, GIFT_AID, optionalUrl } from '../platform/config.js';
 
 /** The Stripe webhook: the gift ledger, plus receipts and newsletter opt-ins put on the mail queue. */
-export const WebhookConfig = z.extend(BaseConfig, {
+export const WebhookConfig = onFirstUse(() => z.extend(BaseConfig, {
   DONATIONS_TABLE_NAME: nonEmpty(),
   STRIPE_SECRET_ID: nonEmpty(),
   STRIPE_API_URL: optionalUrl,
@@ -15,5 +15,5 @@ export const WebhookConfig = z.extend(BaseConfig, {
   FAILED_PAYMENT_EMAILS: z._default(z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')), true),
   /** `true`: the Gift Aid declarations of GBP gifts are kept with them (see DonationConfig). */
   GIFT_AID,
-});
+}));
 export type WebhookConfig = z.infer<typeof WebhookConfig>;

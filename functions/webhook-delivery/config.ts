@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
-import { httpUrl, nonEmpty } from '../core/shared/schema.js';
+import { httpUrl, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { COUNTER_SHARDS } from '../platform/config.js';
 import { OUTBOUND_LOOPBACK_HTTP } from '../platform/outbound-config.js';
 
 /** The webhook delivery worker: one signed attempt per queued job. */
-export const WebhookDeliveryConfig = z.object({
+export const WebhookDeliveryConfig = onFirstUse(() => z.object({
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   /** Opens the endpoints' sealed signing secrets. */
   SIGNING_SECRET_ID: nonEmpty(),
@@ -20,5 +20,5 @@ export const WebhookDeliveryConfig = z.object({
   SITE_LANGUAGE: z._default(z.enum(LANGUAGES), DEFAULT_LANGUAGE),
   /** A refusal in a newsletter tool marks the subscriber unsubscribed, which moves their counts. */
   COUNTER_SHARDS,
-});
+}));
 export type WebhookDeliveryConfig = z.infer<typeof WebhookDeliveryConfig>;

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
-import { nonEmpty } from '../core/shared/schema.js';
+import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 
 /** The webhook events producer: the tables' change streams into kept events and queued deliveries. */
-export const WebhookEventsConfig = z.object({
+export const WebhookEventsConfig = onFirstUse(() => z.object({
   /** Where the endpoints, events and deliveries are kept; its stream tells subscriber changes and erasures. */
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   /** Its stream tells gifts and monthly gifts (named here to know a record's table by its stream). */
@@ -15,5 +15,5 @@ export const WebhookEventsConfig = z.object({
   SITE_LANGUAGE: z._default(z.enum(LANGUAGES), DEFAULT_LANGUAGE),
   /** How long the list of endpoints is kept between reads: an endpoint added gets events from at most this later. */
   WEBHOOK_ENDPOINTS_CACHE_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(300))), 10),
-});
+}));
 export type WebhookEventsConfig = z.infer<typeof WebhookEventsConfig>;

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
-import { nonEmpty } from '../core/shared/schema.js';
+import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { BaseConfig } from '../platform/config.js';
 import { OUTBOUND_LOOPBACK_HTTP } from '../platform/outbound-config.js';
 
 /** The webhooks API: the newsroom's endpoints and their delivery logs (admin tokens). */
-export const WebhooksConfig = z.extend(BaseConfig, {
+export const WebhooksConfig = onFirstUse(() => z.extend(BaseConfig, {
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   WEBHOOK_QUEUE_URL: nonEmpty(),
   OUTBOUND_LOOPBACK_HTTP,
-});
+}));
 export type WebhooksConfig = z.infer<typeof WebhooksConfig>;

@@ -59,7 +59,8 @@ export const safeParse = <S extends Schema>(schema: S, value: unknown) => z.safe
  * objects, and building them all cost a few milliseconds of every cold start (`npm run bench:bundles`), most for
  * schemas that cold start never uses. The value stands in for the schema everywhere: every property read, the
  * checks zod makes (`instanceof` reads `_zod`), its prototype and its keys come from the schema, built once.
- * The configuration schemas are not wrapped: every cold start parses them.
+ * A function's configuration and the pieces it is made of are wrapped too: each is shared by several
+ * functions' modules, and a function builds only the ones its own configuration uses.
  */
 export const onFirstUse = <T extends object>(build: () => T): T => {
   let built: T | undefined;
