@@ -77,48 +77,47 @@ export class DynamoEventCounters implements EventCounters, DailyEventCounters {
   }
 
   async totals(campaign: string, since: string, until: string): Promise<EventTotals> {
-    const keys = daysBetween(since, until).flatMap((day) => Array.from({ length: this.shards }, (_, shard) => eventKeys.counter(campaign, day, shard)));
     const totals: EventTotals = {};
-    for (let start = 0; start < keys.length; start += 100) {
-      for (const item of await batchGetAll(this.client, this.tableName, keys.slice(start, start + 100))) {
-        for (const [name, value] of Object.entries(parse(CounterItem, item))) {
-          const match = COUNTER_NAME.exec(name);
-          if (!match || typeof value !== 'number') continue;
-          const variant = match[2] as string;
-          const entry = totals[variant] ?? { views: 0, clicks: 0 };
-        totals[variant] = entry;
-          if (match[1] === 'view') entry.views += value;
-          else entry.clicks += value;
-        }
-      }
-    }
+    for (const fields of await this.counterItems(campaign, since, until, true)) addCounters(totals, fields);
     return totals;
   }
 
   async daily(campaign: string, since: string, until: string): Promise<Record<string, EventTotals>> {
-    const keys = daysBetween(since, until).flatMap((day) => Array.from({ length: this.shards }, (_, shard) => eventKeys.counter(campaign, day, shard)));
     const days: Record<string, EventTotals> = {};
-    for (let start = 0; start < keys.length; start += 100) {
-      for (const item of await batchGetAll(this.client, this.tableName, keys.slice(start, start + 100), false)) {
-        const fields = parse(CounterItem, item);
-        const day = typeof fields['pk'] === 'string' ? KEY_DAY.exec(fields['pk'])?.[1] : undefined;
-        if (!day) continue;
-        const totals = days[day] ?? {};
-        days[day] = totals;
-        for (const [name, value] of Object.entries(fields)) {
-          const match = COUNTER_NAME.exec(name);
-          if (!match || typeof value !== 'number') continue;
-          const variant = match[2] as string;
-          const entry = totals[variant] ?? { views: 0, clicks: 0 };
-          totals[variant] = entry;
-          if (match[1] === 'view') entry.views += value;
-          else entry.clicks += value;
-        }
-      }
+    for (const fields of await this.counterItems(campaign, since, until, false)) {
+      const day = typeof fields['pk'] === 'string' ? KEY_DAY.exec(fields['pk'])?.[1] : undefined;
+      if (!day) continue;
+      days[day] ??= {};
+      addCounters(days[day], fields);
     }
     return days;
   }
+
+  /** Every shard's counter item of each day from `since` to `until`, in batches of 100 keys (strongly consistent or not). */
+  private async counterItems(campaign: string, since: string, until: string, consistent: boolean) {
+    const keys = daysBetween(since, until).flatMap((day) => Array.from({ length: this.shards }, (_, shard) => eventKeys.counter(campaign, day, shard)));
+    const items: Record<string, unknown>[] = [];
+    for (let start = 0; start < keys.length; start += 100) {
+      for (const item of await batchGetAll(this.client, this.tableName, keys.slice(start, start + 100), consistent)) {
+        items.push(parse(CounterItem, item));
+      }
+    }
+    return items;
+  }
 }
+
+/** Adds one counter item's `view#<variant>` and `click#<variant>` numbers to `totals`. */
+const addCounters = (totals: EventTotals, fields: Record<string, unknown>) => {
+  for (const [name, value] of Object.entries(fields)) {
+    const match = COUNTER_NAME.exec(name);
+    if (!match || typeof value !== 'number') continue;
+    const variant = match[2] as string;
+    const entry = totals[variant] ?? { views: 0, clicks: 0 };
+    totals[variant] = entry;
+    if (match[1] === 'view') entry.views += value;
+    else entry.clicks += value;
+  }
+};
 
 // Kept here too for the modules that import it from the counters.
 export { daysBetween } from '../core/experiments/days.js';
