@@ -6,6 +6,6 @@ import { SecretsExtensionSource } from '../adapters/secrets-extension.js';
 
 // The webhook delivery worker's composition root: its configuration is parsed and its clients built once, at cold start.
 const config = loadConfig(WebhookDeliveryConfig);
-const { deps } = await buildWebhookDelivery(config, lambdaClientOptions(), SecretsExtensionSource.fromEnvironment());
+const { deps, backfill } = await buildWebhookDelivery(config, lambdaClientOptions(), SecretsExtensionSource.fromEnvironment());
 
-export const handler = makeHandler(deps);
+export const handler = makeHandler(deps, backfill);
