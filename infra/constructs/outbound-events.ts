@@ -129,6 +129,7 @@ export class OutboundEvents extends Feature {
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
             'dynamodb:GetItem': ['WEBHOOK#', 'WHEVENT#', 'WHDELIVERY#', 'CONNECTOR#', 'SUB#'],
+            'dynamodb:BatchGetItem': ['SUB#'],
             'dynamodb:PutItem': ['SUB#'],
             'dynamodb:UpdateItem': ['WEBHOOK#', 'WHDELIVERY#', 'COUNTS#SUBSCRIBERS#', 'DAY#', 'CONNECTOR#'],
           },
