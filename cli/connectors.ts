@@ -6,9 +6,19 @@ type WithApi = (token: string | undefined, run: (api: Api) => Promise<void>) => 
 
 const asList = (value: unknown) => (Array.isArray(value) ? (value as Record<string, unknown>[]) : []);
 
+/** A backfill's progress in a few words: `backfill running 1200/10000 since …`, `backfill done 10000/10000 at …`. */
+export const backfillText = (backfill: unknown) => {
+  if (typeof backfill !== 'object' || backfill === null) return 'no backfill yet';
+  const b = backfill as { state?: string; pushed?: number; total?: number; startedAt?: string; finishedAt?: string; error?: string };
+  const count = `${String(b.pushed ?? 0)}${b.total === undefined ? '' : `/${String(b.total)}`}`;
+  const when = b.finishedAt ? `at ${b.finishedAt}` : `since ${String(b.startedAt)}`;
+  return `backfill ${String(b.state)} ${count} ${when}${b.error ? ` (${b.error})` : ''}`;
+};
+
 /**
  * `connector …`: the newsletter tools kept in step with the readers, through the admin API (`/v1/admin/connectors`):
- * add Mailchimp (prints its list webhook's address) or listmonk, list, remove. Keys and tokens are never shown again.
+ * add Mailchimp (prints its list webhook's address) or listmonk, list (with each backfill's progress), backfill,
+ * remove. Keys and tokens are never shown again.
  */
 export const addConnectorCommand = (program: Command, withApi: WithApi, tokenOption: () => Option) => {
   const connector = program.command('connector').description('newsletter tools (Mailchimp, listmonk) kept in step with the confirmed readers');
@@ -55,8 +65,21 @@ export const addConnectorCommand = (program: Command, withApi: WithApi, tokenOpt
         if (all.length === 0) console.log('no connectors');
         for (const c of all) {
           const where = c.kind === 'mailchimp' ? `audience ${String(c.list)}\t${String(c.apiUrl)}` : `lists ${(c.lists as number[]).join(',')}\t${String(c.url)}`;
-          console.log(`${String(c.id)}\t${String(c.kind)}\t${where}`);
+          console.log(`${String(c.id)}\t${String(c.kind)}\t${where}\t${backfillText(c.backfill)}`);
         }
+      }),
+    );
+
+  connector
+    .command('backfill')
+    .description('push every confirmed reader to the tool, in the background, within its limits; run again to resume a failed one (`connector list` shows the progress)')
+    .requiredOption('--id <id>', 'the connector (as `connector list` shows it)')
+    .addOption(tokenOption())
+    .action(async (o: { id: string; token?: string }) =>
+      withApi(o.token, async (api) => {
+        const progress = await api.call('POST', `/v1/admin/connectors/${encodeURIComponent(o.id)}/backfill`);
+        console.log(`connector ${o.id}: ${backfillText(progress)}`);
+        console.log(JSON.stringify(progress));
       }),
     );
 

@@ -18,6 +18,7 @@ console.log(`Appeal is running.
   API:    ${server.url}
   Outbox: ${server.url}/_local/outbox
   Webhooks: ${server.url}/_local/webhooks   (every signed event sent to the endpoints you add)
+  Newsletter tools: ${server.url}/_local/connectors   (the local Mailchimp and listmonk, and how to connect them)
   Data:   ${dataDir}
 Press Ctrl-C to stop.`);
 

@@ -2,6 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { Connector, type ConnectorStore } from '../core/connectors/admin.js';
+import type { BackfillStore } from '../core/connectors/backfill.js';
+import { type Backfill, BackfillCursor } from '../core/connectors/backfill-model.js';
 import { onFirstUse, parse } from '../core/shared/schema.js';
 import { openToken, sealToken } from '../core/shared/secrets.js';
 import { queryAll } from './dynamo-keys.js';
@@ -18,6 +20,8 @@ const ConnectorItem = onFirstUse(() => z.object({
   kind: z.string(),
   createdAt: z.string(),
   pulledUntil: z.optional(z.string()),
+  /** The backfill's progress; its cursor (which names an address) sealed like the settings. */
+  backfill: z.optional(z.looseObject({ cursor: z.optional(z.string()) })),
   /** The settings with their key or token, and the webhook secret: sealed (AES-256-GCM), bound to the connector's id. */
   sealed: z.string(),
 }));
@@ -27,7 +31,7 @@ const ConnectorItem = onFirstUse(() => z.object({
  * sealed under a key derived from the stage's signing secret, bound to the connector's id, as webhook secrets are:
  * the table, a backup or an export never holds them in clear.
  */
-export class DynamoConnectors implements ConnectorStore {
+export class DynamoConnectors implements ConnectorStore, BackfillStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -35,9 +39,59 @@ export class DynamoConnectors implements ConnectorStore {
   ) {}
 
   private toConnector(raw: unknown): Connector {
-    const { sealed, kind: _kind, ...item } = parse(ConnectorItem, raw);
+    const { sealed, kind: _kind, backfill, ...item } = parse(ConnectorItem, raw);
     const opened = openToken(this.sealKey, `connector-secret:${item.id}`, sealed, Sealed);
-    return parse(Connector, { ...item, ...opened });
+    const cursor = backfill?.cursor === undefined ? undefined : openToken(this.sealKey, `connector-cursor:${item.id}`, backfill.cursor, BackfillCursor);
+    return parse(Connector, { ...item, ...opened, ...(backfill ? { backfill: { ...backfill, cursor } } : {}) });
+  }
+
+  /** A backfill as kept: its cursor sealed, bound to the connector (an erased reader's address is never in clear). */
+  private backfillItem(id: string, { cursor, ...rest }: Backfill) {
+    return { ...rest, ...(cursor ? { cursor: sealToken(this.sealKey, `connector-cursor:${id}`, cursor) } : {}) };
+  }
+
+  /** An update that is false, not an error, when its condition fails. */
+  private async conditional(input: ConstructorParameters<typeof UpdateCommand>[0]) {
+    try {
+      await this.client.send(new UpdateCommand(input));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  startBackfill(id: string, backfill: Backfill, expectedStep: number | undefined) {
+    return this.conditional({
+      TableName: this.tableName,
+      Key: connectorKeys.connector(id),
+      UpdateExpression: 'SET #b = :b',
+      ConditionExpression: expectedStep === undefined ? 'attribute_exists(pk) AND attribute_not_exists(#b)' : 'attribute_exists(pk) AND #b.#step = :s',
+      ExpressionAttributeNames: { '#b': 'backfill', ...(expectedStep === undefined ? {} : { '#step': 'step' }) },
+      ExpressionAttributeValues: { ':b': this.backfillItem(id, backfill), ...(expectedStep === undefined ? {} : { ':s': expectedStep }) },
+    });
+  }
+
+  claimBackfill(id: string, step: number, now: string, leaseUntil: string) {
+    return this.conditional({
+      TableName: this.tableName,
+      Key: connectorKeys.connector(id),
+      UpdateExpression: 'SET #b.#lease = :lease',
+      ConditionExpression: '#b.#step = :s AND #b.#state = :running AND (attribute_not_exists(#b.#lease) OR #b.#lease <= :now)',
+      ExpressionAttributeNames: { '#b': 'backfill', '#step': 'step', '#state': 'state', '#lease': 'leaseUntil' },
+      ExpressionAttributeValues: { ':lease': leaseUntil, ':s': step, ':running': 'running', ':now': now },
+    });
+  }
+
+  saveBackfill(id: string, backfill: Backfill, held: { step: number; leaseUntil: string }) {
+    return this.conditional({
+      TableName: this.tableName,
+      Key: connectorKeys.connector(id),
+      UpdateExpression: 'SET #b = :b',
+      ConditionExpression: '#b.#step = :s AND #b.#lease = :held',
+      ExpressionAttributeNames: { '#b': 'backfill', '#step': 'step', '#lease': 'leaseUntil' },
+      ExpressionAttributeValues: { ':b': this.backfillItem(id, backfill), ':s': held.step, ':held': held.leaseUntil },
+    });
   }
 
   async create(connector: Connector) {

@@ -98,6 +98,7 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/admin/connectors', fn: 'webhooks' },
   { method: 'GET', path: '/v1/admin/connectors', fn: 'webhooks' },
   { method: 'DELETE', path: '/v1/admin/connectors/{connectorId}', fn: 'webhooks' },
+  { method: 'POST', path: '/v1/admin/connectors/{connectorId}/backfill', fn: 'webhooks' },
 ];
 
 /**

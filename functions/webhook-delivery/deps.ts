@@ -1,13 +1,21 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoConfirmedReaders } from '../adapters/dynamo-confirmed-readers.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
+import { SqsBackfillQueue } from '../adapters/sqs-backfill-queue.js';
+import type { BackfillRunDeps } from '../core/connectors/backfill.js';
+import type { ConnectorSyncDeps } from '../core/connectors/sync.js';
 import type { WorkerDeps } from '../core/events/worker.js';
 import { deriveKeys } from '../core/shared/secrets.js';
-import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
+import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
 import { logger } from '../platform/logger.js';
 import { connectorClients, connectorStore, deliveryQueue, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
 import type { Subscriber } from '../core/subscriptions/model.js';
 import type { WebhookDeliveryConfig } from './config.js';
 
-/** The delivery worker's dependencies: the subscribers table, the delivery queue, the guarded client, the signing key. */
+/**
+ * The delivery worker's dependencies: the subscribers table, the delivery queue, the guarded client, the signing key;
+ * and, for the connectors' backfills that run on the same queue, the status index and the same tools' clients.
+ */
 export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, clients: ClientOptions, secrets: SecretSource) => {
   const keys = deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID));
   const dynamo = documentClient(clients);
@@ -17,6 +25,19 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
   let loaded: Promise<import('../adapters/dynamo-subscriber-repository.js').DynamoSubscriberRepository> | undefined;
   const repository = () =>
     (loaded ??= import('../adapters/dynamo-subscriber-repository.js').then(({ DynamoSubscriberRepository }) => new DynamoSubscriberRepository(dynamo, config.SUBSCRIBERS_TABLE_NAME, config.COUNTER_SHARDS)));
+  const connectors = connectorStore(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys);
+  const sqs = recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs');
+  const sync: ConnectorSyncDeps = {
+    clock: systemClock,
+    connectors,
+    // One client per tool for deliveries and backfills alike: Mailchimp's connection limit is kept per client.
+    connectorFor: connectorClients(http),
+    subscribers: {
+      get: async (email: string) => (await repository()).get(email),
+      save: async (next: Subscriber, current: Subscriber | undefined) => (await repository()).save(next, current),
+    },
+    language: config.SITE_LANGUAGE,
+  };
   const deps: WorkerDeps = {
     clock: systemClock,
     random: Math.random,
@@ -25,16 +46,14 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
     http,
     // The admins hear of it through the alarm on this line (infra/constructs/outbound-events.ts).
     onEndpointDisabled: async (webhookId) => logger.error('webhook endpoint disabled', { webhookId }),
-    connectors: {
-      clock: systemClock,
-      connectors: connectorStore(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys),
-      connectorFor: connectorClients(http),
-      subscribers: {
-        get: async (email: string) => (await repository()).get(email),
-        save: async (next: Subscriber, current: Subscriber | undefined) => (await repository()).save(next, current),
-      },
-      language: config.SITE_LANGUAGE,
-    },
+    connectors: sync,
   };
-  return { deps };
+  const backfill: BackfillRunDeps = {
+    clock: systemClock,
+    connectors,
+    queue: new SqsBackfillQueue(sqs, config.WEBHOOK_QUEUE_URL),
+    readers: new DynamoConfirmedReaders(dynamo, config.SUBSCRIBERS_TABLE_NAME),
+    sync,
+  };
+  return { deps, backfill };
 };

@@ -19,6 +19,7 @@ import {
 } from '../core/events/admin.js';
 import type { Brand } from '../core/shared/brand.js';
 import { addConnector, type ConnectorAdminDeps, ConnectorId, listConnectors, NewConnector, removeConnector, UNKNOWN_CONNECTOR } from '../core/connectors/admin.js';
+import { type BackfillRequestDeps, requestBackfill } from '../core/connectors/backfill.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
@@ -29,10 +30,12 @@ export interface WebhooksApiDeps {
   webhooks: WebhookAdminDeps;
   /** The newsletter tools kept in step with the readers (the CLI's `connector` commands). */
   connectors: ConnectorAdminDeps;
+  /** Starts or resumes a connector's backfill (a job on the delivery queue). */
+  backfills: BackfillRequestDeps;
 }
 
 /** The newsroom's webhook endpoints and their delivery logs, for admin tokens (the CLI's `webhook` commands). */
-export const makeHandler = ({ tokens, webhooks, connectors }: WebhooksApiDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
+export const makeHandler = ({ tokens, webhooks, connectors, backfills }: WebhooksApiDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
   const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
     await authenticateAdmin({ tokens, clock: webhooks.clock }, req.headers.authorization);
     return route(req);
@@ -69,6 +72,9 @@ export const makeHandler = ({ tokens, webhooks, connectors }: WebhooksApiDeps, {
         await removeConnector(connectors, req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR));
         return noContent();
       }),
+      'POST /v1/admin/connectors/{connectorId}/backfill': authorized(async (req) =>
+        json(202, await requestBackfill(backfills, req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR))),
+      ),
     },
     { siteName, brand },
   );

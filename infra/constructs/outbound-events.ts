@@ -124,13 +124,16 @@ export class OutboundEvents extends Feature {
       environment: (bind) => ({
         // The delivery (claimed, then its outcome), its endpoint (failing since, disabled) or connector, and its
         // event; for a connector, the subscriber as they are now, marked unsubscribed (and counted) when the tool
-        // holds their "no".
+        // holds their "no". A connector's backfill: the confirmed readers on the status index, its progress on the
+        // connector's item.
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
             'dynamodb:GetItem': ['WEBHOOK#', 'WHEVENT#', 'WHDELIVERY#', 'CONNECTOR#', 'SUB#'],
+            'dynamodb:BatchGetItem': ['SUB#'],
             'dynamodb:PutItem': ['SUB#'],
-            'dynamodb:UpdateItem': ['WEBHOOK#', 'WHDELIVERY#', 'COUNTS#SUBSCRIBERS#', 'DAY#'],
+            'dynamodb:UpdateItem': ['WEBHOOK#', 'WHDELIVERY#', 'COUNTS#SUBSCRIBERS#', 'DAY#', 'CONNECTOR#'],
           },
+          query: ['gsi1'],
         }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         WEBHOOK_QUEUE_URL: bind.queueSender(this.queue),
@@ -150,12 +153,13 @@ export class OutboundEvents extends Feature {
       environment: (bind) => ({
         ...site,
         // Tokens (checked, last use touched); endpoints (added, rotated, enabled, removed, listed on the index);
-        // deliveries (listed on the index, sent again); connectors (added, removed, listed on the index).
+        // deliveries (listed on the index, sent again); connectors (added, removed, listed on the index, a backfill
+        // started on their item).
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
-            'dynamodb:GetItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#'],
+            'dynamodb:GetItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#'],
             'dynamodb:PutItem': ['WEBHOOK#', 'CONNECTOR#'],
-            'dynamodb:UpdateItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#'],
+            'dynamodb:UpdateItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#'],
             'dynamodb:DeleteItem': ['WEBHOOK#', 'CONNECTOR#'],
           },
           query: ['gsi1'],

@@ -22,6 +22,8 @@ export interface DemoSiteOptions {
   list: string | null;
   /** Serves /assets/* (shared with the API's port, where the outbox uses them too). */
   serveAsset: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** The newsroom's own tools' stand-ins on this port (any method): false for a request that is not theirs. */
+  tools?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 /** Where article.html wants each part of the snippet. */
@@ -51,6 +53,7 @@ export const demoSite = (o: DemoSiteOptions) => {
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (o.tools && (await o.tools(req, res))) return;
     const { pathname, searchParams } = new URL(req.url ?? '/', 'http://local');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });

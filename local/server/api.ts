@@ -35,6 +35,8 @@ export interface ApiOptions {
    * payload answers what the job answered (the admin CLI's `reminders run` on the dev server).
    */
   jobs?: Record<string, (payload: unknown) => Promise<unknown>>;
+  /** `GET /_local/connectors`: what the newsletter tools' stand-ins hold; false for any other request. */
+  connectorsPage?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** `POST /_local/jobs/<name>`: runs a scheduled job with the posted payload; false for any other request. */
@@ -80,6 +82,7 @@ export const serveApi = async (o: ApiOptions) => {
     const handled = (async () => {
       if (await o.stripe.handleLocal(req, res)) return;
       if (await runLocalJob(req, res, o.jobs)) return;
+      if (o.connectorsPage?.(req, res)) return;
       if (await serveLocal(req, res, { web: o.web, siteUrl: o.siteUrl, outbox: o.outbox, ...(o.webhooks ? { webhooks: o.webhooks } : {}) })) return;
       await serveThroughGateway(req, res, o.forRoute, o.cors);
     })().catch((error: unknown) => {

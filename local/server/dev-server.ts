@@ -15,6 +15,7 @@ import { type AwsCallRecorder, buildFunctions, connectToAws } from './functions.
 import { closeServer, freePort, isPortFree } from './http-server.js';
 import { InFlight } from './in-flight.js';
 import { serveLocal } from './local-routes.js';
+import { type ConnectorStandIns, connectorStandInsView, LISTMONK_PREFIX, MAILCHIMP_PREFIX, openConnectorStandIns, serveConnectorApis, serveConnectorStandInsPage } from './connector-stand-ins.js';
 import {
   eventsQueueUrl,
   mailQueueUrl,
@@ -92,6 +93,11 @@ export interface DevServer {
    */
   webhooksIdle(): Promise<void>;
   outbox(): OutboxEmail[];
+  /**
+   * The newsletter tools' stand-ins, on the demo site's port: Mailchimp's API base (`--api-url`) and listmonk's
+   * (`--url`), and the stand-ins themselves (for a test that looks inside).
+   */
+  connectorStandIns: ConnectorStandIns & { mailchimpUrl: string; listmonkUrl: string };
   /** Makes the local SES fail (503) or recover, to show that mail waits in the queue and is not lost. */
   setSesOutage(down: boolean): void;
   close(): Promise<void>;
@@ -143,18 +149,20 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const streams = startTableStreams(dynamo.endpoint, tables, functions.webhookEvents, data);
 
   const requests = new InFlight();
+  const tools = openConnectorStandIns(data.dir);
   const cors = corsPolicy(url, siteUrl, env.SITE_ORIGINS);
   const api = await serveApi({
     port, web: WEB, siteUrl, cors, requests, stripe: stripe.simulator, outbox: data.outbox.accepted, webhooks: functions.webhookLog, forRoute: functions.forRoute,
     // The giving statements are a run of the same function, with their own payload (the CLI's `statements send`).
     jobs: { reminders: functions.reminders, statements: functions.reminders },
+    connectorsPage: (req, res) => serveConnectorStandInsPage(req, res, () => connectorStandInsView(tools, siteUrl)),
   });
   // What the stage's schedule does: the reminders job, every minute here (every few minutes on a stage).
   const reminderRuns = setInterval(() => {
     background.track(functions.reminders({}).catch((error: unknown) => console.error('[appeal] reminders run failed', error)));
   }, REMINDERS_INTERVAL_MS);
   reminderRuns.unref();
-  const site = await serveDemoSite(sitePort, demoSiteOptions(url, siteUrl, env), requests).catch(async (error: unknown) => {
+  const site = await serveDemoSite(sitePort, { ...demoSiteOptions(url, siteUrl, env), tools: (req, res) => serveConnectorApis(req, res, tools) }, requests).catch(async (error: unknown) => {
     await closeServer(api);
     throw error;
   });
@@ -168,6 +176,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     clientOptions: clients,
     environment: env,
     stripeApiUrl: stripe.apiUrl,
+    connectorStandIns: { ...tools, mailchimpUrl: `${siteUrl}${MAILCHIMP_PREFIX}`, listmonkUrl: `${siteUrl}${LISTMONK_PREFIX}` },
     mailIdle: async () => {
       do {
         await mailQueue.idle();

@@ -121,7 +121,7 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
   ]);
   const webhooks = webhooksHandler(webhooksRoot.deps, webhooksRoot.options);
   const webhookEvents: StreamConsumer = webhookEventsHandler(webhookEventsRoot.deps, webhookEventsRoot.tables);
-  const webhookDelivery: QueueConsumer = webhookDeliveryHandler(webhookDeliveryRoot.deps);
+  const webhookDelivery: QueueConsumer = webhookDeliveryHandler(webhookDeliveryRoot.deps, webhookDeliveryRoot.backfill);
   const editorConsole = consoleHandler(consoleRoot.deps, consoleRoot.options);
   const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed, events, console: editorConsole, webhooks };
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));

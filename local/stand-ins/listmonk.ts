@@ -89,9 +89,7 @@ export class ListmonkStandIn {
   }
 
   async start(): Promise<string> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => this.send(res, 500, { message: error instanceof Error ? error.message : 'error' }));
-    });
+    const server = createServer((req, res) => void this.serve(req, res));
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -102,6 +100,19 @@ export class ListmonkStandIn {
       this.server?.closeAllConnections();
       this.server ? this.server.close(() => resolve()) : resolve();
     });
+  }
+
+  /**
+   * Answers one request as listmonk would; `pathname` is the API's path (`/api/…`) when the stand-in is mounted
+   * under a prefix of another server (the dev server's `/_local/listmonk`).
+   */
+  async serve(req: IncomingMessage, res: ServerResponse, pathname?: string) {
+    await this.handle(req, res, pathname).catch((error: unknown) => this.send(res, 500, { message: error instanceof Error ? error.message : 'error' }));
+  }
+
+  /** The lists it serves. */
+  get lists() {
+    return this.options.lists;
   }
 
   /** The subscribers as listmonk holds them, for tests and the dev server's pages. */
@@ -164,12 +175,13 @@ export class ListmonkStandIn {
     if (pair[0] !== this.options.username || pair[1] !== this.options.token) throw new HttpError(403, 'invalid API credentials');
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
+  private async handle(req: IncomingMessage, res: ServerResponse, pathname?: string) {
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       this.authenticate(req);
       const url = new URL(req.url ?? '/', 'http://local');
+      if (pathname !== undefined) url.pathname = pathname;
       const raw = Buffer.concat(chunks).toString('utf8');
       const data = this.route(req.method ?? 'GET', url, raw);
       this.send(res, 200, { data });

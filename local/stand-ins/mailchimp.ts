@@ -94,6 +94,8 @@ export class MailchimpStandIn {
   private server: Server | undefined;
   private inFlight = 0;
   private nextWebId = 100001;
+  /** The most connections it served at once, and how many it refused for the limit (429): what a test checks. */
+  readonly connections = { peak: 0, refused: 0 };
 
   constructor(private readonly options: MailchimpStandInOptions) {
     if (!/-[a-z]+\d+$/.test(options.apiKey)) throw new Error('A Mailchimp API key ends with its data centre, such as -us6.');
@@ -111,9 +113,7 @@ export class MailchimpStandIn {
 
   /** Starts on a free local port; answers the base URL that replaces `https://<dc>.api.mailchimp.com`. */
   async start(): Promise<string> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch(() => this.problem(res, new Problem(500, 'Internal Server Error', 'An unexpected internal error has occurred.')));
-    });
+    const server = createServer((req, res) => void this.serve(req, res));
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -124,6 +124,19 @@ export class MailchimpStandIn {
       this.server?.closeAllConnections();
       this.server ? this.server.close(() => resolve()) : resolve();
     });
+  }
+
+  /**
+   * Answers one request as Mailchimp would; `pathname` is the API's path (`/3.0/…`) when the stand-in is mounted
+   * under a prefix of another server (the dev server's `/_local/mailchimp`).
+   */
+  async serve(req: IncomingMessage, res: ServerResponse, pathname?: string) {
+    await this.handle(req, res, pathname).catch(() => this.problem(res, new Problem(500, 'Internal Server Error', 'An unexpected internal error has occurred.')));
+  }
+
+  /** The audiences it serves, with their merge fields. */
+  get lists() {
+    return this.options.lists;
   }
 
   /** A list's members as Mailchimp holds them, for tests and the dev server's pages. */
@@ -193,9 +206,11 @@ export class MailchimpStandIn {
     }
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
+  private async handle(req: IncomingMessage, res: ServerResponse, path?: string) {
     this.inFlight += 1;
     const overLimit = this.inFlight > MAX_CONNECTIONS;
+    if (overLimit) this.connections.refused += 1;
+    else this.connections.peak = Math.max(this.connections.peak, this.inFlight);
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -205,7 +220,7 @@ export class MailchimpStandIn {
       if (this.options.holdMs) await new Promise((resolve) => setTimeout(resolve, this.options.holdMs));
       this.authenticate(req);
       const raw = Buffer.concat(chunks).toString('utf8');
-      const { pathname } = new URL(req.url ?? '/', 'http://local');
+      const pathname = path ?? new URL(req.url ?? '/', 'http://local').pathname;
       await this.route(req.method ?? 'GET', pathname, raw, res);
     } catch (error) {
       if (error instanceof Problem) this.problem(res, error);

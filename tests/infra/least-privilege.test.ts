@@ -155,7 +155,7 @@ const flow = async () => {
     headers: { authorization: 'token appeal:lm-token', 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'said-no@example.org', name: 'No', status: 'blocklisted', lists: [1] }),
   }));
-  await ok(hooks('POST', '/v1/admin/connectors', { kind: 'listmonk', url: listmonkUrl, username: 'appeal', token: 'lm-token', lists: [1] }), 201);
+  const listmonkConnector = (await (await ok(hooks('POST', '/v1/admin/connectors', { kind: 'listmonk', url: listmonkUrl, username: 'appeal', token: 'lm-token', lists: [1] }), 201)).json()) as { id: string };
   await ok(postJson(api, { email: 'said-no@example.org' }), 202);
   await server.mailIdle();
   const [saidNo] = await server.mailTo('said-no@example.org');
@@ -172,6 +172,11 @@ const flow = async () => {
   const confirm = linkIn(confirmation?.text ?? '', '/v1/subscriptions/confirm');
   await ok(postJson(confirm, undefined));
   await ok(postJson(confirm, undefined)); // again: the welcome is queued again, and the sent-mail ledger sends it once
+  // A backfill of the listmonk connector: the webhooks function starts it on the connector's item; the delivery
+  // worker counts and reads the confirmed readers on the status index, reads their records, pushes them, and saves
+  // its progress on the connector's item.
+  await ok(hooks('POST', `/v1/admin/connectors/${listmonkConnector.id}/backfill`), 202);
+  await server.webhooksIdle();
   await ok(postJson(api, { email: 'reader@example.org' }), 202);
   await server.mailIdle();
   await ok(fetch(confirmation?.headers['List-Unsubscribe']?.slice(1, -1) ?? '', { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));

@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { OutboundRequestError } from '../shared/outbound-http.js';
 import type { Clock } from '../shared/ports.js';
 import { instant, onFirstUse } from '../shared/schema.js';
+import { Backfill, backfillView } from './backfill-model.js';
 
 /** Mailchimp's API key: the key and, after a dash, its data centre (which picks the API's host). */
 const MailchimpKey = onFirstUse(() => z.string().check(z.regex(/^[A-Za-z0-9]{8,64}-[a-z]+\d+$/, 'A Mailchimp API key is the key, a dash and its data centre, such as …-us6.')));
@@ -54,6 +55,8 @@ export const Connector = onFirstUse(() => z.object({
   createdAt: instant(),
   /** listmonk: the time up to which its refusals were pulled. */
   pulledUntil: z.optional(instant()),
+  /** The last backfill of every confirmed reader into the tool, and where it is. */
+  backfill: z.optional(Backfill),
 }));
 export type Connector = z.infer<typeof Connector>;
 
@@ -86,10 +89,12 @@ export const apiBaseOf = (settings: MailchimpSettings | ListmonkSettings) =>
   settings.kind === 'listmonk' ? settings.url : (settings.apiUrl ?? `https://${settings.apiKey.split('-').at(-1)}.api.mailchimp.com`);
 
 /** A connector as the admin tools show it: never its key, token or webhook secret. */
-export const connectorView = (c: Connector) =>
-  c.settings.kind === 'mailchimp'
-    ? { id: c.id, kind: c.settings.kind, list: c.settings.list, apiUrl: apiBaseOf(c.settings), createdAt: c.createdAt }
-    : { id: c.id, kind: c.settings.kind, url: c.settings.url, lists: c.settings.lists, createdAt: c.createdAt, ...(c.pulledUntil ? { pulledUntil: c.pulledUntil } : {}) };
+export const connectorView = (c: Connector) => {
+  const backfill = c.backfill ? { backfill: backfillView(c.backfill) } : {};
+  return c.settings.kind === 'mailchimp'
+    ? { id: c.id, kind: c.settings.kind, list: c.settings.list, apiUrl: apiBaseOf(c.settings), createdAt: c.createdAt, ...backfill }
+    : { id: c.id, kind: c.settings.kind, url: c.settings.url, lists: c.settings.lists, createdAt: c.createdAt, ...(c.pulledUntil ? { pulledUntil: c.pulledUntil } : {}), ...backfill };
+};
 
 /** Mailchimp's list webhook address for a connector: it carries the secret, since Mailchimp signs nothing. */
 export const mailchimpWebhookUrl = (publicApiUrl: string, c: Connector) =>
