@@ -1,12 +1,9 @@
-import { DEFAULT_COLORS } from '../shared/brand.js';
-import { palette } from '../shared/palette.js';
-import { html, join } from '../shared/template.js';
 import { formatMoney } from '../shared/money.js';
 import { toOneLine } from '../shared/one-line.js';
 import { messagesOf } from '../shared/i18n/catalogue.js';
 import { fill, formatAmount, formatDate } from '../shared/i18n/format.js';
 import type { Language } from '../shared/i18n/index.js';
-import { frame, listHeaders, type MailSender, MUTED, paragraph, speech, subjectLine, textFooter } from './emails.js';
+import { frame, letter, listHeaders, type MailSender, speech, subjectLine, textFooter } from './emails.js';
 import type { OutgoingEmail } from './model.js';
 
 /** What every email of the donor's year is sent with: where, who from, in which language. */
@@ -44,38 +41,18 @@ export const noticeEmail = (context: DonorMailContext, notice: Notice): Outgoing
   const { lang, t } = speech(context.lang ?? context.sender?.language);
   const { siteName, sender } = context;
   const subject = subjectLine(notice.subject);
+  const body = letter(t, siteName, sender, t.hello, notice.paragraphs, notice.action);
   const text = [
-    t.hello,
-    '',
-    ...notice.paragraphs.flatMap((p) => [p, '']),
-    ...(notice.action ? [`${notice.action.label}: ${notice.action.url}`, ''] : []),
+    ...body.text,
     ...textFooter(siteName, sender, notice.reason),
     ...(notice.unsubscribe ? ['', `${notice.unsubscribe.label}: ${notice.unsubscribe.url}`] : []),
     '',
   ].join('\n');
-  const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
-  const { action } = notice;
-  const content = join(
-    [
-      paragraph(t.hello),
-      ...notice.paragraphs.map(paragraph),
-      ...(action
-        ? [
-            paragraph(
-              html`<a href="${action.url}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${action.label}</a>`,
-            ),
-            html`<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">${t.pasteLink} <a href="${action.url}" style="color:${MUTED};word-break:break-all">${action.url}</a></p>`,
-          ]
-        : []),
-      html`<p style="margin:0">— ${siteName}</p>`,
-    ],
-    '\n',
-  );
   return {
     to: context.to,
     subject,
     text,
-    html: frame({ lang, t, subject, siteName, sender, content, reason: notice.reason, unsubscribeUrl: notice.unsubscribe?.url }),
+    html: frame({ lang, t, subject, siteName, sender, content: body.content, reason: notice.reason, unsubscribeUrl: notice.unsubscribe?.url }),
     headers: notice.unsubscribe ? listHeaders(notice.unsubscribe.url) : {},
   };
 };

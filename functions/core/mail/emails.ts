@@ -135,6 +135,41 @@ export const paragraph = (content: Value) => html`<p style="margin:0 0 16px">${c
  */
 export const subjectLine = (subject: string) => toOneLine(subject);
 
+/**
+ * An email's body, its text and HTML saying the same in the same order: the greeting, the paragraphs, an optional
+ * button with its link to paste (for mail readers that show no buttons), and the signature. The callers add the
+ * footer their kind of mail carries.
+ */
+export const letter = (
+  t: ReturnType<typeof speech>['t'],
+  siteName: string,
+  sender: MailSender | undefined,
+  hello: string,
+  paragraphs: string[],
+  action?: { label: string; url: string },
+) => {
+  const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
+  return {
+    text: [hello, '', ...paragraphs.flatMap((p) => [p, '']), ...(action ? [`${action.label}: ${action.url}`, ''] : [])],
+    content: join(
+      [
+        paragraph(hello),
+        ...paragraphs.map(paragraph),
+        ...(action
+          ? [
+              paragraph(
+                html`<a href="${action.url}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${action.label}</a>`,
+              ),
+              html`<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">${t.pasteLink} <a href="${action.url}" style="color:${MUTED};word-break:break-all">${action.url}</a></p>`,
+            ]
+          : []),
+        html`<p style="margin:0">— ${siteName}</p>`,
+      ],
+      '\n',
+    ),
+  };
+};
+
 const build = (
   context: MailContext,
   rawSubject: string,
@@ -145,35 +180,15 @@ const build = (
   const { siteName, unsubscribeUrl, sender } = context;
   const { lang, t } = speech(context.lang ?? context.sender?.language);
   const subject = subjectLine(rawSubject);
-  const hello = greeting(t, context.name);
-  const text = [
-    hello,
-    '',
-    ...paragraphs.flatMap((p) => [p, '']),
-    ...(action ? [`${action.label}: ${action.url}`, ''] : []),
-    ...textFooter(siteName, sender, reason),
-    '',
-    `${t.unsubscribe}: ${unsubscribeUrl}`,
-    '',
-  ].join('\n');
-  const colors = palette({ siteName, color: sender?.color ?? DEFAULT_COLORS.color, accent: sender?.accent ?? DEFAULT_COLORS.accent });
-  const content = join(
-    [
-      paragraph(hello),
-      ...paragraphs.map(paragraph),
-      ...(action
-        ? [
-            paragraph(
-              html`<a href="${action.url}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${action.label}</a>`,
-            ),
-            html`<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">${t.pasteLink} <a href="${action.url}" style="color:${MUTED};word-break:break-all">${action.url}</a></p>`,
-          ]
-        : []),
-      html`<p style="margin:0">— ${siteName}</p>`,
-    ],
-    '\n',
-  );
-  return { to: context.to, subject, text, html: frame({ lang, t, subject, siteName, sender, content, reason, unsubscribeUrl }), headers: listHeaders(unsubscribeUrl) };
+  const body = letter(t, siteName, sender, greeting(t, context.name), paragraphs, action);
+  const text = [...body.text, ...textFooter(siteName, sender, reason), '', `${t.unsubscribe}: ${unsubscribeUrl}`, ''].join('\n');
+  return {
+    to: context.to,
+    subject,
+    text,
+    html: frame({ lang, t, subject, siteName, sender, content: body.content, reason, unsubscribeUrl }),
+    headers: listHeaders(unsubscribeUrl),
+  };
 };
 
 /**
@@ -339,19 +354,7 @@ export const consoleSignInEmail = (context: ConsoleSignInContext): OutgoingEmail
   const subject = subjectLine(fill(m.subject, site));
   const paragraphs = [fill(m.asked, site), fill(pluralOf(lang, context.validMinutes, m.within), { n: context.validMinutes }), m.ignore];
   const reason = fill(m.reason, site);
-  const colors = palette({ siteName: context.siteName, color: context.sender?.color ?? DEFAULT_COLORS.color, accent: context.sender?.accent ?? DEFAULT_COLORS.accent });
-  const text = [t.hello, '', ...paragraphs.flatMap((p) => [p, '']), `${m.button}: ${context.signInUrl}`, '', ...textFooter(context.siteName, context.sender, reason), ''].join('\n');
-  const content = join(
-    [
-      paragraph(t.hello),
-      ...paragraphs.map(paragraph),
-      paragraph(
-        html`<a href="${context.signInUrl}" style="display:inline-block;padding:12px 20px;background:${colors.accent};color:${colors.onAccent};font-weight:bold;text-decoration:none;border-radius:4px">${m.button}</a>`,
-      ),
-      html`<p style="margin:0 0 16px;font-size:13px;color:${MUTED}">${t.pasteLink} <a href="${context.signInUrl}" style="color:${MUTED};word-break:break-all">${context.signInUrl}</a></p>`,
-      html`<p style="margin:0">— ${context.siteName}</p>`,
-    ],
-    '\n',
-  );
-  return { to: context.to, subject, text, html: frame({ lang, t, subject, siteName: context.siteName, sender: context.sender, content, reason }), headers: {} };
+  const body = letter(t, context.siteName, context.sender, t.hello, paragraphs, { label: m.button, url: context.signInUrl });
+  const text = [...body.text, ...textFooter(context.siteName, context.sender, reason), ''].join('\n');
+  return { to: context.to, subject, text, html: frame({ lang, t, subject, siteName: context.siteName, sender: context.sender, content: body.content, reason }), headers: {} };
 };
