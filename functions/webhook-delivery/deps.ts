@@ -3,7 +3,8 @@ import type { WorkerDeps } from '../core/events/worker.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
 import { logger } from '../platform/logger.js';
-import { connectorClients, connectorStore, deliveryQueue, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
+import { connectorClients, connectorStore, deliveryQueue, donorLedger, erasedAddresses, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
+import { readDonorStatus } from '../core/connectors/sync.js';
 import type { Subscriber } from '../core/subscriptions/model.js';
 import type { WebhookDeliveryConfig } from './config.js';
 
@@ -17,6 +18,7 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
   let loaded: Promise<import('../adapters/dynamo-subscriber-repository.js').DynamoSubscriberRepository> | undefined;
   const repository = () =>
     (loaded ??= import('../adapters/dynamo-subscriber-repository.js').then(({ DynamoSubscriberRepository }) => new DynamoSubscriberRepository(dynamo, config.SUBSCRIBERS_TABLE_NAME, config.COUNTER_SHARDS)));
+  const donors = donorLedger(dynamo, config.SUBSCRIBERS_TABLE_NAME);
   const deps: WorkerDeps = {
     clock: systemClock,
     random: Math.random,
@@ -34,6 +36,8 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
         save: async (next: Subscriber, current: Subscriber | undefined) => (await repository()).save(next, current),
       },
       language: config.SITE_LANGUAGE,
+      erasedAddresses: erasedAddresses(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys),
+      donorStatus: (email) => readDonorStatus({ keys, donors }, email),
     },
   };
   return { deps };

@@ -75,12 +75,14 @@ export class OutboundEvents extends Feature {
       timeout: Duration.seconds(60),
       environment: (bind) => ({
         // Events and monthly starts kept, deliveries created (each only if absent); an erase's scrub (the index,
-        // then each item); the endpoints' list (the index); whether a person is erased (their marker).
+        // then each item); the endpoints' list (the index); whether a person is erased (their marker); an erase's
+        // sealed address per connector delivery (dropped when the erase is read again after it was delivered); each
+        // donor's gifts and monthly gifts (scrubbed with the person).
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
-            'dynamodb:PutItem': ['WHEVENT#', 'WHMONTHLY#', 'WHDELIVERY#'],
-            'dynamodb:GetItem': ['WHMONTHLY#', 'SUPPRESS#'],
-            'dynamodb:DeleteItem': ['WHEVENT#'],
+            'dynamodb:PutItem': ['WHEVENT#', 'WHMONTHLY#', 'WHDELIVERY#', 'WHERASE#', 'WHDONOR#'],
+            'dynamodb:GetItem': ['WHMONTHLY#', 'SUPPRESS#', 'WHDELIVERY#'],
+            'dynamodb:DeleteItem': ['WHEVENT#', 'WHERASE#', 'WHDONOR#'],
             'dynamodb:UpdateItem': ['WHMONTHLY#'],
           },
           query: ['gsi1'],
@@ -124,12 +126,14 @@ export class OutboundEvents extends Feature {
       environment: (bind) => ({
         // The delivery (claimed, then its outcome), its endpoint (failing since, disabled) or connector, and its
         // event; for a connector, the subscriber as they are now, marked unsubscribed (and counted) when the tool
-        // holds their "no".
+        // holds their "no"; an erase's sealed address (read, then dropped); a donor's gifts (one partition, queried).
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
-            'dynamodb:GetItem': ['WEBHOOK#', 'WHEVENT#', 'WHDELIVERY#', 'CONNECTOR#', 'SUB#'],
+            'dynamodb:GetItem': ['WEBHOOK#', 'WHEVENT#', 'WHDELIVERY#', 'CONNECTOR#', 'SUB#', 'WHERASE#'],
             'dynamodb:PutItem': ['SUB#'],
             'dynamodb:UpdateItem': ['WEBHOOK#', 'WHDELIVERY#', 'COUNTS#SUBSCRIBERS#', 'DAY#'],
+            'dynamodb:DeleteItem': ['WHERASE#'],
+            'dynamodb:Query': ['WHDONOR#'],
           },
         }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),

@@ -100,15 +100,20 @@ const connectorAttempt = async (
   now: Date,
   stop: (error: 'endpoint_removed' | 'event_gone') => Promise<JobOutcome>,
 ): Promise<JobOutcome> => {
+  // An erase's sealed address goes as soon as its delivery is over, whichever way it ended.
+  const finish = async (outcome: JobOutcome) => {
+    if (delivery.type === 'subscriber.erased' && outcome !== 'retrying') await deps.connectors?.erasedAddresses?.drop(delivery.id);
+    return outcome;
+  };
   const connector = deps.connectors && (await deps.connectors.connectors.get(delivery.webhookId));
-  if (!deps.connectors || !connector) return stop('endpoint_removed');
+  if (!deps.connectors || !connector) return finish(await stop('endpoint_removed'));
   const event = await deps.events.get(delivery.eventId, now);
-  if (!event) return stop('event_gone');
+  if (!event) return finish(await stop('event_gone'));
   const attempt = delivery.attempts + 1;
   const started = performance.now();
   let update: DeliveryUpdate;
   try {
-    const result = await syncEvent(deps.connectors, connector, event);
+    const result = await syncEvent(deps.connectors, connector, event, delivery.id);
     const after = deps.clock.now();
     const latencyMs = Math.round(performance.now() - started);
     if (result.outcome !== 'retry_later') {
@@ -131,5 +136,5 @@ const connectorAttempt = async (
     await deps.queue.send([{ delivery: delivery.id, generation: delivery.generation, delaySeconds: delayUntil(update.nextAttemptAt, deps.clock.now()) }]);
     return 'retrying';
   }
-  return update.status === 'delivered' ? 'delivered' : 'failed';
+  return finish(update.status === 'delivered' ? 'delivered' : 'failed');
 };

@@ -3,6 +3,8 @@ import { SafeHttp } from '../../adapters/safe-http.js';
 import { SqsDeliveryQueue } from '../../adapters/sqs-delivery-queue.js';
 import { DynamoDeliveryLog, DynamoOutboundEvents, DynamoWebhookEndpoints } from '../../adapters/dynamo-webhooks.js';
 import { DynamoConnectors } from '../../adapters/dynamo-connectors.js';
+import { DynamoDonorLedger } from '../../adapters/dynamo-donor-ledger.js';
+import { DynamoErasedAddresses } from '../../adapters/dynamo-erased-addresses.js';
 import type { Connector } from '../../core/connectors/admin.js';
 import type { NewsletterConnector } from '../../core/connectors/model.js';
 import type { OutboundHttp } from '../../core/shared/outbound-http.js';
@@ -75,3 +77,9 @@ export const connectorClients = (http: OutboundHttp) => {
     return client;
   };
 };
+
+/** The erased addresses the connectors' deliveries still need, sealed under the key the connectors' secrets are. */
+export const erasedAddresses = (dynamo: DocumentClient, table: string, keys: Pick<Keys, 'token'>) => new DynamoErasedAddresses(dynamo, table, keys.token);
+
+/** Each donor's gifts and monthly gifts, for the status the newsletter tools carry. */
+export const donorLedger = (dynamo: DocumentClient, table: string) => new DynamoDonorLedger(dynamo, table);
