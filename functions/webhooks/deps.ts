@@ -7,6 +7,8 @@ import { brandOf } from '../platform/config.js';
 import { deliveryQueue, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
 import type { WebhooksConfig } from './config.js';
 import type { WebhooksApiDeps } from './routes.js';
+import type { Subscriber } from '../core/subscriptions/model.js';
+import type { SubscriberRepository } from '../core/subscriptions/ports.js';
 
 /** The webhooks API's dependencies: the subscribers table (tokens, endpoints, deliveries), the delivery queue, the signing key. */
 export const buildWebhooks = async (config: WebhooksConfig, clients: ClientOptions, secrets: SecretSource) => {
@@ -14,10 +16,28 @@ export const buildWebhooks = async (config: WebhooksConfig, clients: ClientOptio
   const dynamo = documentClient(clients);
   const { endpoints, deliveries } = webhookStores(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys);
   const http = outboundHttp(config);
+  // Loaded on demand: only Mailchimp's webhooks read and write subscribers (the admin routes never do).
+  let loaded: Promise<{ subscribers: SubscriberRepository; suppressions: import('../adapters/dynamo-suppressions.js').DynamoSuppressions }> | undefined;
+  const stores = () =>
+    (loaded ??= Promise.all([import('../adapters/dynamo-subscriber-repository.js'), import('../adapters/dynamo-suppressions.js')]).then(([repository, suppressions]) => ({
+      subscribers: new repository.DynamoSubscriberRepository(dynamo, config.SUBSCRIBERS_TABLE_NAME, config.COUNTER_SHARDS),
+      suppressions: new suppressions.DynamoSuppressions(dynamo, config.SUBSCRIBERS_TABLE_NAME),
+    })));
+  const connectorsStore = new DynamoConnectors(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys.token);
   const deps: WebhooksApiDeps = {
     tokens: new DynamoAdminTokens(dynamo, config.SUBSCRIBERS_TABLE_NAME),
     webhooks: { clock: systemClock, endpoints, deliveries, queue: deliveryQueue(clients, config.WEBHOOK_QUEUE_URL), checkUrl: (url) => http.check(url) },
-    connectors: { clock: systemClock, connectors: new DynamoConnectors(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys.token), checkUrl: (url) => http.check(url), publicApiUrl: config.PUBLIC_API_URL },
+    connectors: { clock: systemClock, connectors: connectorsStore, checkUrl: (url) => http.check(url), publicApiUrl: config.PUBLIC_API_URL },
+    mailchimpHooks: {
+      clock: systemClock,
+      keys,
+      connectors: connectorsStore,
+      subscribers: {
+        get: async (email: string) => (await stores()).subscribers.get(email),
+        save: async (next: Subscriber, current: Subscriber | undefined) => (await stores()).subscribers.save(next, current),
+      },
+      suppressions: { put: async (...args) => (await stores()).suppressions.put(...args) },
+    },
   };
   return { deps, options: { siteName: config.SITE_NAME, brand: brandOf(config) } };
 };

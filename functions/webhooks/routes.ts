@@ -19,6 +19,8 @@ import {
 } from '../core/events/admin.js';
 import type { Brand } from '../core/shared/brand.js';
 import { addConnector, type ConnectorAdminDeps, ConnectorId, listConnectors, NewConnector, removeConnector, UNKNOWN_CONNECTOR } from '../core/connectors/admin.js';
+import { checkMailchimpWebhook, MailchimpWebhook, type MailchimpWebhookDeps, receiveMailchimpWebhook } from '../core/connectors/mailchimp-webhook.js';
+import * as z from 'zod/mini';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
@@ -29,10 +31,14 @@ export interface WebhooksApiDeps {
   webhooks: WebhookAdminDeps;
   /** The newsletter tools kept in step with the readers (the CLI's `connector` commands). */
   connectors: ConnectorAdminDeps;
+  /** Mailchimp's list webhook: its unsubscribes and cleaned addresses, into Appeal's subscribers. */
+  mailchimpHooks: MailchimpWebhookDeps;
 }
 
+const WebhookSecret = z.object({ secret: z.optional(z.string().check(z.maxLength(200))) });
+
 /** The newsroom's webhook endpoints and their delivery logs, for admin tokens (the CLI's `webhook` commands). */
-export const makeHandler = ({ tokens, webhooks, connectors }: WebhooksApiDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
+export const makeHandler = ({ tokens, webhooks, connectors, mailchimpHooks }: WebhooksApiDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
   const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
     await authenticateAdmin({ tokens, clock: webhooks.clock }, req.headers.authorization);
     return route(req);
@@ -69,6 +75,20 @@ export const makeHandler = ({ tokens, webhooks, connectors }: WebhooksApiDeps, {
         await removeConnector(connectors, req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR));
         return noContent();
       }),
+      // Mailchimp checks a webhook URL with a GET before it saves it.
+      'GET /v1/connectors/{connectorId}/mailchimp': async (req) => {
+        await checkMailchimpWebhook(mailchimpHooks, req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR), req.queryParams(WebhookSecret).secret);
+        return json(200, { status: 'ok' });
+      },
+      'POST /v1/connectors/{connectorId}/mailchimp': async (req) => {
+        const id = req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR);
+        const { secret } = req.queryParams(WebhookSecret);
+        // The secret before the body: a caller without it learns nothing from the validation errors.
+        await checkMailchimpWebhook(mailchimpHooks, id, secret);
+        checkBody(req, ['application/x-www-form-urlencoded']);
+        const result = await receiveMailchimpWebhook(mailchimpHooks, id, secret, await req.body(MailchimpWebhook));
+        return json(200, { status: result });
+      },
     },
     { siteName, brand },
   );

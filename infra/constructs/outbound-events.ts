@@ -154,12 +154,13 @@ export class OutboundEvents extends Feature {
       environment: (bind) => ({
         ...site,
         // Tokens (checked, last use touched); endpoints (added, rotated, enabled, removed, listed on the index);
-        // deliveries (listed on the index, sent again); connectors (added, removed, listed on the index).
+        // deliveries (listed on the index, sent again); connectors (added, removed, listed on the index); Mailchimp's
+        // list webhook: its connector, the subscriber marked unsubscribed or bounced (and counted), the suppression marker.
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
-            'dynamodb:GetItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#'],
-            'dynamodb:PutItem': ['WEBHOOK#', 'CONNECTOR#'],
-            'dynamodb:UpdateItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#'],
+            'dynamodb:GetItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#', 'SUB#'],
+            'dynamodb:PutItem': ['WEBHOOK#', 'CONNECTOR#', 'SUB#', 'SUPPRESS#'],
+            'dynamodb:UpdateItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#', 'COUNTS#SUBSCRIBERS#', 'DAY#'],
             'dynamodb:DeleteItem': ['WEBHOOK#', 'CONNECTOR#'],
           },
           query: ['gsi1'],
@@ -167,6 +168,7 @@ export class OutboundEvents extends Feature {
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         WEBHOOK_QUEUE_URL: bind.queueSender(this.queue),
         OUTBOUND_LOOPBACK_HTTP: undefined,
+        COUNTER_SHARDS: undefined,
       }),
     });
 
