@@ -19,7 +19,7 @@ import {
 } from '../core/events/admin.js';
 import type { Brand } from '../core/shared/brand.js';
 import { addConnector, type ConnectorAdminDeps, ConnectorId, listConnectors, NewConnector, removeConnector, UNKNOWN_CONNECTOR } from '../core/connectors/admin.js';
-import { checkMailchimpWebhook, MailchimpWebhook, type MailchimpWebhookDeps, receiveMailchimpWebhook } from '../core/connectors/mailchimp-webhook.js';
+import type { MailchimpWebhookDeps } from '../core/connectors/mailchimp-webhook.js';
 import * as z from 'zod/mini';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
@@ -34,6 +34,10 @@ export interface WebhooksApiDeps {
   /** Mailchimp's list webhook: its unsubscribes and cleaned addresses, into Appeal's subscribers. */
   mailchimpHooks: MailchimpWebhookDeps;
 }
+
+/** Loaded on first use: Mailchimp's webhooks are rare beside the admin routes, and its code is not on their cold start. */
+let mailchimpCode: Promise<typeof import('../core/connectors/mailchimp-webhook.js')> | undefined;
+const mailchimp = () => (mailchimpCode ??= import('../core/connectors/mailchimp-webhook.js'));
 
 const WebhookSecret = z.object({ secret: z.optional(z.string().check(z.maxLength(200))) });
 
@@ -77,12 +81,14 @@ export const makeHandler = ({ tokens, webhooks, connectors, mailchimpHooks }: We
       }),
       // Mailchimp checks a webhook URL with a GET before it saves it.
       'GET /v1/connectors/{connectorId}/mailchimp': async (req) => {
+        const { checkMailchimpWebhook } = await mailchimp();
         await checkMailchimpWebhook(mailchimpHooks, req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR), req.queryParams(WebhookSecret).secret);
         return json(200, { status: 'ok' });
       },
       'POST /v1/connectors/{connectorId}/mailchimp': async (req) => {
         const id = req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR);
         const { secret } = req.queryParams(WebhookSecret);
+        const { checkMailchimpWebhook, MailchimpWebhook, receiveMailchimpWebhook } = await mailchimp();
         // The secret before the body: a caller without it learns nothing from the validation errors.
         await checkMailchimpWebhook(mailchimpHooks, id, secret);
         checkBody(req, ['application/x-www-form-urlencoded']);
