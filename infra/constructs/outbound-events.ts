@@ -76,13 +76,12 @@ export class OutboundEvents extends Feature {
       environment: (bind) => ({
         // Events and monthly starts kept, deliveries created (each only if absent); an erase's scrub (the index,
         // then each item); the endpoints' list (the index); whether a person is erased (their marker); an erase's
-        // sealed address per connector delivery (dropped when the erase is read again after it was delivered); each
-        // donor's gifts and monthly gifts (scrubbed with the person).
+        // sealed address per connector delivery; each donor's gifts and monthly gifts (scrubbed with the person).
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
             'dynamodb:PutItem': ['WHEVENT#', 'WHMONTHLY#', 'WHDELIVERY#', 'WHERASE#', 'WHDONOR#'],
-            'dynamodb:GetItem': ['WHMONTHLY#', 'SUPPRESS#', 'WHDELIVERY#'],
-            'dynamodb:DeleteItem': ['WHEVENT#', 'WHERASE#', 'WHDONOR#'],
+            'dynamodb:GetItem': ['WHMONTHLY#', 'SUPPRESS#'],
+            'dynamodb:DeleteItem': ['WHEVENT#', 'WHDONOR#'],
             'dynamodb:UpdateItem': ['WHMONTHLY#'],
           },
           query: ['gsi1'],

@@ -17,14 +17,14 @@ export interface PublishDeps {
   keys: Pick<Keys, 'email'>;
   endpoints: Pick<WebhookEndpoints, 'list'>;
   events: OutboundEvents;
-  deliveries: Pick<DeliveryLog, 'create' | 'get'>;
+  deliveries: Pick<DeliveryLog, 'create'>;
   queue: DeliveryQueue;
   /** The site's language: a subscriber's whose own is not known. */
   language: Language;
   /** The newsletter tools: each listens to the subscriber events it acts on, as an endpoint with its own delivery. */
   connectors?: Pick<ConnectorStore, 'list'>;
   /** Where an erase keeps, sealed and briefly, the address each connector's delivery must still erase. */
-  erasedAddresses?: Pick<ErasedAddresses, 'keep' | 'drop'>;
+  erasedAddresses?: Pick<ErasedAddresses, 'keep'>;
   /** Each donor's gifts and monthly gifts, for the status the newsletter tools carry. */
   donors?: Pick<DonorLedger, 'recordGift' | 'recordMonthly'>;
 }
@@ -84,9 +84,9 @@ export const publishChanges = async (deps: PublishDeps, changes: readonly ItemCh
           const sealsAddress = erasedEmail !== undefined && connectorListeners.includes(listener);
           // Kept before the delivery exists, so no delivery ever waits without its address.
           if (sealsAddress) await deps.erasedAddresses?.keep(id, erasedEmail, now);
-          const created = await deps.deliveries.create({ id, webhookId: listener, eventId: event.id, type: event.type, status: 'pending', attempts: 0, generation: 0, createdAt: at, at });
-          // The erase read again after its delivery was done: the copy just kept has no one to use it.
-          if (sealsAddress && !created && (await deps.deliveries.get(id))?.status !== 'pending') await deps.erasedAddresses?.drop(id);
+          // Queued below even when it exists: for an erase read again after its delivery was over, the worker then
+          // drops the copy just kept.
+          await deps.deliveries.create({ id, webhookId: listener, eventId: event.id, type: event.type, status: 'pending', attempts: 0, generation: 0, createdAt: at, at });
           // Queued whether or not it was just created: a run that died between the two left it without an attempt.
           jobs.push({ delivery: id, generation: 0 });
         }

@@ -42,7 +42,11 @@ const delayUntil = (at: string, now: Date) => Math.min(MAX_QUEUE_DELAY_SECONDS, 
  */
 export const runDeliveryJob = async (deps: WorkerDeps, job: DeliveryJob): Promise<JobOutcome> => {
   const delivery = await deps.deliveries.get(job.delivery);
-  if (delivery?.status !== 'pending') return 'gone';
+  if (delivery?.status !== 'pending') {
+    // An erase read again after its delivery was over kept its address again: nobody will use it.
+    if (delivery?.type === 'subscriber.erased' && isConnectorId(delivery.webhookId)) await deps.connectors?.erasedAddresses?.drop(delivery.id);
+    return 'gone';
+  }
   if (delivery.generation !== job.generation) return 'stale';
   const now = deps.clock.now();
   if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime() + 1000) {
