@@ -208,6 +208,13 @@ export const StageConfig = z.object({
        */
       eventsRateLimit: z.number().positive().max(10_000).default(2_500),
       eventsBurstLimit: z.number().int().positive().max(5_000).default(700),
+      /**
+       * POST /v1/connectors/{id}/mailchimp: Mailchimp's list webhooks, one per unsubscribe or cleaned address there
+       * (a cleaned campaign sends a few dozen at once). Each is a key look-up and a write or two. 2/s with a bucket
+       * of 20 keeps the sum over all routes at 4,700 rps and under the account's 5,000 burst.
+       */
+      connectorWebhookRateLimit: z.number().positive().max(10_000).default(2),
+      connectorWebhookBurstLimit: z.number().int().positive().max(5_000).default(20),
     })
     .prefault({}),
   /**

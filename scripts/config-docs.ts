@@ -272,6 +272,8 @@ export const STAGE_KEYS: Record<string, string> = {
   'throttle.headBurstLimit': 'Their burst.',
   'throttle.eventsRateLimit': '`POST /v1/events`: the banner\'s views and clicks, a news day\'s 2,000 a second with room.',
   'throttle.eventsBurstLimit': 'Its burst.',
+  'throttle.connectorWebhookRateLimit': '`POST /v1/connectors/{id}/mailchimp`: Mailchimp\'s list webhooks (its unsubscribes and cleaned addresses).',
+  'throttle.connectorWebhookBurstLimit': 'Its burst.',
   'throttle.adminRateLimit': 'Each admin route.',
   'throttle.adminBurstLimit': 'Their burst.',
   'throttle.reminderRateLimit': '`POST /v1/reminders` and the reminders\' unsubscribe (GET and POST), each.',

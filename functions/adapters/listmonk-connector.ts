@@ -152,11 +152,11 @@ export class ListmonkConnector implements NewsletterConnector {
     return this.removeFromLists(email);
   }
 
-  updateDonor(email: string, donor: DonorStatus): Promise<ConnectorResult> {
+  updateDonor(email: string, donor: DonorStatus | null): Promise<ConnectorResult> {
     return this.run(async () => {
       const existing = await this.find(email);
       if (!existing) return { outcome: 'not_found' };
-      await this.call('PATCH', `/subscribers/${existing.id}`, { attribs: { donor: donorAttribute(donor) } });
+      await this.call('PATCH', `/subscribers/${existing.id}`, { attribs: { donor: donor ? donorAttribute(donor) : null } });
       return { outcome: 'done' };
     });
   }

@@ -166,9 +166,10 @@ export class MailchimpConnector implements NewsletterConnector {
     return this.outcome(response, { outcome: 'done' });
   }
 
-  async updateDonor(email: string, donor: DonorStatus): Promise<ConnectorResult> {
+  async updateDonor(email: string, donor: DonorStatus | null): Promise<ConnectorResult> {
     // PATCH updates a member and never adds one: a donor who is not on the list stays off it.
-    const response = await this.call('PATCH', this.memberPath(email), { merge_fields: donorMergeFields(donor) });
+    const mergeFields = donor ? donorMergeFields(donor) : { DONOR: '', LASTGIFT: '', LASTAMT: '', TOTALGIVEN: '' };
+    const response = await this.call('PATCH', this.memberPath(email), { merge_fields: mergeFields });
     return this.outcome(response, { outcome: 'not_found' });
   }
 }

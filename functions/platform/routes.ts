@@ -99,6 +99,9 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/admin/connectors', fn: 'webhooks' },
   { method: 'DELETE', path: '/v1/admin/connectors/{connectorId}', fn: 'webhooks' },
   { method: 'POST', path: '/v1/admin/connectors/{connectorId}/backfill', fn: 'webhooks' },
+  // Mailchimp's list webhook (the URL carries the connector's secret, as Mailchimp signs nothing): public.
+  { method: 'GET', path: '/v1/connectors/{connectorId}/mailchimp', fn: 'webhooks' },
+  { method: 'POST', path: '/v1/connectors/{connectorId}/mailchimp', fn: 'webhooks' },
 ];
 
 /**

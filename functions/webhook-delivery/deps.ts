@@ -1,14 +1,14 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+
 import { DynamoConfirmedReaders } from '../adapters/dynamo-confirmed-readers.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
-import { SqsBackfillQueue } from '../adapters/sqs-backfill-queue.js';
 import type { BackfillRunDeps } from '../core/connectors/backfill.js';
 import type { ConnectorSyncDeps } from '../core/connectors/sync.js';
 import type { WorkerDeps } from '../core/events/worker.js';
 import { deriveKeys } from '../core/shared/secrets.js';
-import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
+import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
 import { logger } from '../platform/logger.js';
-import { connectorClients, connectorStore, deliveryQueue, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
+import { connectorClients, connectorStore, deliveryQueue, donorLedger, erasedAddresses, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
+import { readDonorStatus } from '../core/connectors/sync.js';
 import type { Subscriber } from '../core/subscriptions/model.js';
 import type { WebhookDeliveryConfig } from './config.js';
 
@@ -26,7 +26,8 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
   const repository = () =>
     (loaded ??= import('../adapters/dynamo-subscriber-repository.js').then(({ DynamoSubscriberRepository }) => new DynamoSubscriberRepository(dynamo, config.SUBSCRIBERS_TABLE_NAME, config.COUNTER_SHARDS)));
   const connectors = connectorStore(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys);
-  const sqs = recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs');
+  const donors = donorLedger(dynamo, config.SUBSCRIBERS_TABLE_NAME);
+  const queue = deliveryQueue(clients, config.WEBHOOK_QUEUE_URL);
   const sync: ConnectorSyncDeps = {
     clock: systemClock,
     connectors,
@@ -37,12 +38,14 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
       save: async (next: Subscriber, current: Subscriber | undefined) => (await repository()).save(next, current),
     },
     language: config.SITE_LANGUAGE,
+    erasedAddresses: erasedAddresses(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys),
+    donorStatus: (email) => readDonorStatus({ keys, donors }, email),
   };
   const deps: WorkerDeps = {
     clock: systemClock,
     random: Math.random,
     ...stores,
-    queue: deliveryQueue(clients, config.WEBHOOK_QUEUE_URL),
+    queue: queue.deliveries,
     http,
     // The admins hear of it through the alarm on this line (infra/constructs/outbound-events.ts).
     onEndpointDisabled: async (webhookId) => logger.error('webhook endpoint disabled', { webhookId }),
@@ -51,7 +54,7 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
   const backfill: BackfillRunDeps = {
     clock: systemClock,
     connectors,
-    queue: new SqsBackfillQueue(sqs, config.WEBHOOK_QUEUE_URL),
+    queue: queue.backfills,
     readers: new DynamoConfirmedReaders(dynamo, config.SUBSCRIBERS_TABLE_NAME),
     sync,
   };

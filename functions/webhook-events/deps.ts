@@ -2,7 +2,7 @@ import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js'
 import type { PublishDeps } from '../core/events/publish.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
-import { cachedEndpointList, connectorStore, deliveryQueue, webhookStores } from '../platform/wiring/webhooks.js';
+import { cachedEndpointList, connectorStore, deliveryQueue, donorLedger, erasedAddresses, webhookStores } from '../platform/wiring/webhooks.js';
 import type { WebhookEventsConfig } from './config.js';
 
 /** The producer's dependencies: the subscribers table (endpoints, events, deliveries), the delivery queue, the signing key. */
@@ -16,10 +16,12 @@ export const buildWebhookEvents = async (config: WebhookEventsConfig, clients: C
     endpoints: cachedEndpointList(stores.endpoints, systemClock, config.WEBHOOK_ENDPOINTS_CACHE_SECONDS * 1000),
     events: stores.events,
     deliveries: stores.deliveries,
-    queue: deliveryQueue(clients, config.WEBHOOK_QUEUE_URL),
+    queue: deliveryQueue(clients, config.WEBHOOK_QUEUE_URL).deliveries,
     language: config.SITE_LANGUAGE,
     // Read as often as the endpoints (a connector added gets events that much later at most).
     connectors: cachedEndpointList(connectorStore(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys), systemClock, config.WEBHOOK_ENDPOINTS_CACHE_SECONDS * 1000),
+    erasedAddresses: erasedAddresses(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys),
+    donors: donorLedger(dynamo, config.SUBSCRIBERS_TABLE_NAME),
   };
   return { deps, tables: { subscribers: config.SUBSCRIBERS_TABLE_NAME, donations: config.DONATIONS_TABLE_NAME } };
 };

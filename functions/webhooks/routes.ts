@@ -20,6 +20,8 @@ import {
 import type { Brand } from '../core/shared/brand.js';
 import { addConnector, type ConnectorAdminDeps, ConnectorId, listConnectors, NewConnector, removeConnector, UNKNOWN_CONNECTOR } from '../core/connectors/admin.js';
 import { type BackfillRequestDeps, requestBackfill } from '../core/connectors/backfill.js';
+import type { MailchimpWebhookDeps } from '../core/connectors/mailchimp-webhook.js';
+import * as z from 'zod/mini';
 import { httpHandler } from '../platform/http/handler.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { type HttpResponse, json, noContent } from '../platform/http/responses.js';
@@ -32,10 +34,18 @@ export interface WebhooksApiDeps {
   connectors: ConnectorAdminDeps;
   /** Starts or resumes a connector's backfill (a job on the delivery queue). */
   backfills: BackfillRequestDeps;
+  /** Mailchimp's list webhook: its unsubscribes and cleaned addresses, into Appeal's subscribers. */
+  mailchimpHooks: MailchimpWebhookDeps;
 }
 
+/** Loaded on first use: Mailchimp's webhooks are rare beside the admin routes, and its code is not on their cold start. */
+let mailchimpCode: Promise<typeof import('../core/connectors/mailchimp-webhook.js')> | undefined;
+const mailchimp = () => (mailchimpCode ??= import('../core/connectors/mailchimp-webhook.js'));
+
+const WebhookSecret = z.object({ secret: z.optional(z.string().check(z.maxLength(200))) });
+
 /** The newsroom's webhook endpoints and their delivery logs, for admin tokens (the CLI's `webhook` commands). */
-export const makeHandler = ({ tokens, webhooks, connectors, backfills }: WebhooksApiDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
+export const makeHandler = ({ tokens, webhooks, connectors, backfills, mailchimpHooks }: WebhooksApiDeps, { siteName, brand }: { siteName: string; brand?: Brand | undefined }) => {
   const authorized = (route: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest) => {
     await authenticateAdmin({ tokens, clock: webhooks.clock }, req.headers.authorization);
     return route(req);
@@ -75,6 +85,22 @@ export const makeHandler = ({ tokens, webhooks, connectors, backfills }: Webhook
       'POST /v1/admin/connectors/{connectorId}/backfill': authorized(async (req) =>
         json(202, await requestBackfill(backfills, req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR))),
       ),
+      // Mailchimp checks a webhook URL with a GET before it saves it.
+      'GET /v1/connectors/{connectorId}/mailchimp': async (req) => {
+        const { checkMailchimpWebhook } = await mailchimp();
+        await checkMailchimpWebhook(mailchimpHooks, req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR), req.queryParams(WebhookSecret).secret);
+        return json(200, { status: 'ok' });
+      },
+      'POST /v1/connectors/{connectorId}/mailchimp': async (req) => {
+        const id = req.pathParam('connectorId', ConnectorId, UNKNOWN_CONNECTOR);
+        const { secret } = req.queryParams(WebhookSecret);
+        const { checkMailchimpWebhook, MailchimpWebhook, receiveMailchimpWebhook } = await mailchimp();
+        // The secret before the body: a caller without it learns nothing from the validation errors.
+        await checkMailchimpWebhook(mailchimpHooks, id, secret);
+        checkBody(req, ['application/x-www-form-urlencoded']);
+        const result = await receiveMailchimpWebhook(mailchimpHooks, id, secret, await req.body(MailchimpWebhook));
+        return json(200, { status: result });
+      },
     },
     { siteName, brand },
   );

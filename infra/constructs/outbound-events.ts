@@ -75,12 +75,13 @@ export class OutboundEvents extends Feature {
       timeout: Duration.seconds(60),
       environment: (bind) => ({
         // Events and monthly starts kept, deliveries created (each only if absent); an erase's scrub (the index,
-        // then each item); the endpoints' list (the index); whether a person is erased (their marker).
+        // then each item); the endpoints' list (the index); whether a person is erased (their marker); an erase's
+        // sealed address per connector delivery; each donor's gifts and monthly gifts (scrubbed with the person).
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
-            'dynamodb:PutItem': ['WHEVENT#', 'WHMONTHLY#', 'WHDELIVERY#'],
+            'dynamodb:PutItem': ['WHEVENT#', 'WHMONTHLY#', 'WHDELIVERY#', 'WHERASE#', 'WHDONOR#'],
             'dynamodb:GetItem': ['WHMONTHLY#', 'SUPPRESS#'],
-            'dynamodb:DeleteItem': ['WHEVENT#'],
+            'dynamodb:DeleteItem': ['WHEVENT#', 'WHDONOR#'],
             'dynamodb:UpdateItem': ['WHMONTHLY#'],
           },
           query: ['gsi1'],
@@ -124,14 +125,16 @@ export class OutboundEvents extends Feature {
       environment: (bind) => ({
         // The delivery (claimed, then its outcome), its endpoint (failing since, disabled) or connector, and its
         // event; for a connector, the subscriber as they are now, marked unsubscribed (and counted) when the tool
-        // holds their "no". A connector's backfill: the confirmed readers on the status index, its progress on the
-        // connector's item.
+        // holds their "no"; an erase's sealed address (read, then dropped); a donor's gifts (one partition, queried).
+        // A connector's backfill: the confirmed readers on the status index, its progress on the connector's item.
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
-            'dynamodb:GetItem': ['WEBHOOK#', 'WHEVENT#', 'WHDELIVERY#', 'CONNECTOR#', 'SUB#'],
+            'dynamodb:GetItem': ['WEBHOOK#', 'WHEVENT#', 'WHDELIVERY#', 'CONNECTOR#', 'SUB#', 'WHERASE#'],
             'dynamodb:BatchGetItem': ['SUB#'],
             'dynamodb:PutItem': ['SUB#'],
             'dynamodb:UpdateItem': ['WEBHOOK#', 'WHDELIVERY#', 'COUNTS#SUBSCRIBERS#', 'DAY#', 'CONNECTOR#'],
+            'dynamodb:DeleteItem': ['WHERASE#'],
+            'dynamodb:Query': ['WHDONOR#'],
           },
           query: ['gsi1'],
         }),
@@ -154,12 +157,13 @@ export class OutboundEvents extends Feature {
         ...site,
         // Tokens (checked, last use touched); endpoints (added, rotated, enabled, removed, listed on the index);
         // deliveries (listed on the index, sent again); connectors (added, removed, listed on the index, a backfill
-        // started on their item).
+        // started on their item); Mailchimp's list webhook: its connector, the subscriber marked unsubscribed or
+        // bounced (and counted), the suppression marker.
         SUBSCRIBERS_TABLE_NAME: bind.table(subscribersTable, {
           items: {
-            'dynamodb:GetItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#'],
-            'dynamodb:PutItem': ['WEBHOOK#', 'CONNECTOR#'],
-            'dynamodb:UpdateItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#'],
+            'dynamodb:GetItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#', 'SUB#'],
+            'dynamodb:PutItem': ['WEBHOOK#', 'CONNECTOR#', 'SUB#', 'SUPPRESS#'],
+            'dynamodb:UpdateItem': ['TOKEN#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#', 'COUNTS#SUBSCRIBERS#', 'DAY#'],
             'dynamodb:DeleteItem': ['WEBHOOK#', 'CONNECTOR#'],
           },
           query: ['gsi1'],
@@ -167,6 +171,7 @@ export class OutboundEvents extends Feature {
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         WEBHOOK_QUEUE_URL: bind.queueSender(this.queue),
         OUTBOUND_LOOPBACK_HTTP: undefined,
+        COUNTER_SHARDS: undefined,
       }),
     });
 

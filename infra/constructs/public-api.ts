@@ -153,6 +153,9 @@ const routeThrottling = (throttle: StageConfig['throttle']) => {
     'GET /v1/donate/thanks': checkoutLimit,
     'POST /v1/stripe/webhook': limit(throttle.webhookRateLimit, throttle.webhookBurstLimit),
     'POST /v1/events': limit(throttle.eventsRateLimit, throttle.eventsBurstLimit),
+    'POST /v1/connectors/{connectorId}/mailchimp': limit(throttle.connectorWebhookRateLimit, throttle.connectorWebhookBurstLimit),
+    // Mailchimp checks the URL with a GET once, when it is saved.
+    'GET /v1/connectors/{connectorId}/mailchimp': limit(1, throttle.headBurstLimit),
     // A donor cancelling Gift Aid from a receipt: as rare as a reminder's unsubscribe, at its limits.
     'GET /v1/donations/gift-aid': limit(throttle.reminderRateLimit, throttle.reminderBurstLimit),
     'POST /v1/donations/gift-aid': limit(throttle.reminderRateLimit, throttle.reminderBurstLimit),

@@ -162,6 +162,21 @@ const flow = async () => {
   await ok(postJson(linkIn(saidNo?.text ?? '', '/v1/subscriptions/confirm'), undefined));
   await server.webhooksIdle();
 
+  // Mailchimp's list webhook: its GET, then an unsubscribe and a cleaned address for a pending reader (the webhooks
+  // function reads the connector and the subscriber, saves it and counts it, and keeps a suppression marker).
+  const mailchimpHook = (await (await ok(hooks('POST', '/v1/admin/connectors', { kind: 'mailchimp', apiKey: 'a1b2c3d4e5f60718293a4b5c6d7e8f90-us6', list: 'a1b2c3', apiUrl: 'http://127.0.0.1:9' }), 201)).json()) as { webhookUrl: string };
+  await ok(fetch(mailchimpHook.webhookUrl));
+  await ok(postJson(api, { email: 'mc-reader@example.org' }), 202);
+  await server.mailIdle();
+  for (const type of ['unsubscribe', 'cleaned']) {
+    await ok(fetch(mailchimpHook.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ type, 'data[email]': 'mc-reader@example.org', 'data[list_id]': 'a1b2c3' }).toString(),
+    }));
+  }
+  await server.webhooksIdle();
+
   // Mailing list: signup (rate windows, the queue), the worker (new, pending again, confirmed again: a note),
   // confirm (lifts a suppression marker), unsubscribe.
   // Where the reader came from: the attribution counters move with the signup and the confirmation.

@@ -1,4 +1,6 @@
 import type { Connector, ConnectorStore } from '../../functions/core/connectors/admin.js';
+import type { DonorGift, DonorLedger, DonorRecord } from '../../functions/core/connectors/donors.js';
+import { ERASED_ADDRESS_TTL_MS, type ErasedAddresses } from '../../functions/core/events/ports.js';
 
 /** An in-memory ConnectorStore: the same interface and conditions as the DynamoDB adapter. */
 export class MemoryConnectors implements ConnectorStore {
@@ -20,5 +22,43 @@ export class MemoryConnectors implements ConnectorStore {
   async savePulledUntil(id: string, until: string) {
     const found = this.items.get(id);
     if (found && (!found.pulledUntil || found.pulledUntil < until)) found.pulledUntil = until;
+  }
+}
+
+/** In-memory sealed copies of erased addresses (the adapter seals them; here only their lifetime matters). */
+export class MemoryErasedAddresses implements ErasedAddresses {
+  readonly items = new Map<string, { email: string; at: number }>();
+  async keep(deliveryId: string, email: string, now: Date) {
+    if (!this.items.has(deliveryId)) this.items.set(deliveryId, { email, at: now.getTime() });
+  }
+  async open(deliveryId: string, now: Date) {
+    const found = this.items.get(deliveryId);
+    return found && found.at + ERASED_ADDRESS_TTL_MS > now.getTime() ? found.email : undefined;
+  }
+  async drop(deliveryId: string) {
+    this.items.delete(deliveryId);
+  }
+}
+
+/** An in-memory DonorLedger: the same conditions as the DynamoDB adapter (versions only forward, an end is final). */
+export class MemoryDonorLedger implements DonorLedger {
+  readonly gifts = new Map<string, Map<string, DonorGift>>();
+  readonly monthly = new Map<string, Map<string, 'active' | 'ended'>>();
+  async recordGift(subject: string, gift: DonorGift) {
+    const mine = this.gifts.get(subject) ?? new Map<string, DonorGift>();
+    this.gifts.set(subject, mine);
+    const existing = mine.get(gift.key);
+    if (!existing || existing.version < gift.version) mine.set(gift.key, { ...gift });
+  }
+  async recordMonthly(subject: string, subscription: string, state: 'active' | 'ended') {
+    const mine = this.monthly.get(subject) ?? new Map<string, 'active' | 'ended'>();
+    this.monthly.set(subject, mine);
+    if (state === 'ended' || mine.get(subscription) !== 'ended') mine.set(subscription, state);
+  }
+  async read(subject: string): Promise<DonorRecord> {
+    return {
+      gifts: [...(this.gifts.get(subject)?.values() ?? [])].map((g) => ({ ...g })),
+      monthly: [...(this.monthly.get(subject)?.entries() ?? [])].map(([subscription, state]) => ({ subscription, state })),
+    };
   }
 }

@@ -51,8 +51,11 @@ export interface NewsletterConnector {
   unsubscribe(email: string): Promise<ConnectorResult>;
   /** An erase in Appeal: as unsubscribe, and where the tool can forget a person, it does. */
   erase(email: string): Promise<ConnectorResult>;
-  /** A gift, refund or cancellation changed the donor status: update it where the person is. */
-  updateDonor(email: string, donor: DonorStatus): Promise<ConnectorResult>;
+  /**
+   * A gift, refund or cancellation changed the donor status: update it where the person is (never adding them);
+   * null clears it (nothing they gave still counts).
+   */
+  updateDonor(email: string, donor: DonorStatus | null): Promise<ConnectorResult>;
 }
 
 /** A refusal by the newsletter tool that a retry would not change. The message holds no address. */

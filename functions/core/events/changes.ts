@@ -4,6 +4,7 @@ import { Gift } from '../donations/model.js';
 import type { Language } from '../shared/i18n/index.js';
 import { safeParse, onFirstUse } from '../shared/schema.js';
 import { Subscriber } from '../subscriptions/model.js';
+import type { DonorGift } from '../connectors/donors.js';
 import type { DonationEventData, EventType, SubscriberEventData } from './model.js';
 
 /**
@@ -33,7 +34,19 @@ export interface ItemChange {
  * - `monthly`: a monthly gift ended; its `monthly.cancelled` is told with what its start was told with.
  */
 export type Derived =
-  | { kind: 'event'; type: EventType; material: string; timestamp: string; data: SubscriberEventData | DonationEventData | { emailHash: string }; email?: string | undefined; startsMonthly?: string }
+  | {
+      kind: 'event';
+      type: EventType;
+      material: string;
+      timestamp: string;
+      data: SubscriberEventData | DonationEventData | { emailHash: string };
+      email?: string | undefined;
+      startsMonthly?: string;
+      /** `subscriber.erased`: the address the newsletter tools must still erase (never kept in the event). */
+      erasedEmail?: string;
+      /** A paid gift's facts as they are now, for its donor's status in the newsletter tools. */
+      gift?: DonorGift;
+    }
   | { kind: 'erased'; email?: string; subject?: string }
   | { kind: 'monthly-ended'; subscription: string; timestamp: string };
 
@@ -69,6 +82,7 @@ const subscriberChange = (change: ItemChange, language: Language): Derived[] => 
         material: `${change.pk}|erased|${before.version}`,
         timestamp: before.updatedAt,
         data: { emailHash: emailSha256(before.email) },
+        erasedEmail: before.email,
       },
     ];
   }
@@ -135,6 +149,15 @@ const giftChange = (change: ItemChange): Derived[] => {
     data: giftData(after, status),
     email: after.donorEmail,
     ...(startsMonthly ? { startsMonthly } : {}),
+    gift: {
+      key: after.key,
+      at: after.paidAt ?? after.createdAt,
+      amount: after.amount ?? 0,
+      refunded: after.refunded,
+      currency: after.currency ?? '',
+      frequency: after.frequency ?? 'once',
+      version: after.version,
+    },
   });
   if (!before) {
     // The first paid month of a monthly gift starts it (whichever month is seen first: no order is promised).

@@ -104,3 +104,20 @@ export interface DeliveryJob {
 export interface DeliveryQueue {
   send(jobs: readonly (DeliveryJob & { delaySeconds: number })[]): Promise<void>;
 }
+
+/**
+ * The address an erase must still reach the newsletter tools with, after Appeal has forgotten it: one sealed copy
+ * per connector delivery of `subscriber.erased` (whose event tells only the address's hash), kept for
+ * ERASED_ADDRESS_TTL_MS at most and dropped as soon as that delivery is done. Sealed under the stage's key, bound
+ * to the delivery, so neither the table, a backup nor the queue holds the address in clear.
+ */
+export interface ErasedAddresses {
+  /** Keeps the sealed copy for one delivery; keeping it again changes nothing. */
+  keep(deliveryId: string, email: string, now: Date): Promise<void>;
+  /** The address, or undefined once it is dropped or past its time. */
+  open(deliveryId: string, now: Date): Promise<string | undefined>;
+  drop(deliveryId: string): Promise<void>;
+}
+
+/** Long enough for every retry of the schedule (about 28 hours), short enough that a forgotten copy goes soon. */
+export const ERASED_ADDRESS_TTL_MS = 3 * 24 * 60 * 60 * 1000;

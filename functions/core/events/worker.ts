@@ -42,7 +42,11 @@ const delayUntil = (at: string, now: Date) => Math.min(MAX_QUEUE_DELAY_SECONDS, 
  */
 export const runDeliveryJob = async (deps: WorkerDeps, job: DeliveryJob): Promise<JobOutcome> => {
   const delivery = await deps.deliveries.get(job.delivery);
-  if (delivery?.status !== 'pending') return 'gone';
+  if (delivery?.status !== 'pending') {
+    // An erase read again after its delivery was over kept its address again: nobody will use it.
+    if (delivery?.type === 'subscriber.erased' && isConnectorId(delivery.webhookId)) await deps.connectors?.erasedAddresses?.drop(delivery.id);
+    return 'gone';
+  }
   if (delivery.generation !== job.generation) return 'stale';
   const now = deps.clock.now();
   if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime() + 1000) {
@@ -100,15 +104,20 @@ const connectorAttempt = async (
   now: Date,
   stop: (error: 'endpoint_removed' | 'event_gone') => Promise<JobOutcome>,
 ): Promise<JobOutcome> => {
+  // An erase's sealed address goes as soon as its delivery is over, whichever way it ended.
+  const finish = async (outcome: JobOutcome) => {
+    if (delivery.type === 'subscriber.erased' && outcome !== 'retrying') await deps.connectors?.erasedAddresses?.drop(delivery.id);
+    return outcome;
+  };
   const connector = deps.connectors && (await deps.connectors.connectors.get(delivery.webhookId));
-  if (!deps.connectors || !connector) return stop('endpoint_removed');
+  if (!deps.connectors || !connector) return finish(await stop('endpoint_removed'));
   const event = await deps.events.get(delivery.eventId, now);
-  if (!event) return stop('event_gone');
+  if (!event) return finish(await stop('event_gone'));
   const attempt = delivery.attempts + 1;
   const started = performance.now();
   let update: DeliveryUpdate;
   try {
-    const result = await syncEvent(deps.connectors, connector, event);
+    const result = await syncEvent(deps.connectors, connector, event, delivery.id);
     const after = deps.clock.now();
     const latencyMs = Math.round(performance.now() - started);
     if (result.outcome !== 'retry_later') {
@@ -131,5 +140,5 @@ const connectorAttempt = async (
     await deps.queue.send([{ delivery: delivery.id, generation: delivery.generation, delaySeconds: delayUntil(update.nextAttemptAt, deps.clock.now()) }]);
     return 'retrying';
   }
-  return update.status === 'delivered' ? 'delivered' : 'failed';
+  return finish(update.status === 'delivered' ? 'delivered' : 'failed');
 };

@@ -9,9 +9,9 @@ import type { Keys } from '../shared/secrets.js';
 /** What recording SES feedback needs: the subscribers (with their counts) and the suppression markers. */
 export interface FeedbackDeps {
   clock: Clock;
-  subscribers: SubscriberRepository;
-  suppressions: Suppressions;
-  keys: Keys;
+  subscribers: Pick<SubscriberRepository, 'get' | 'save'>;
+  suppressions: Pick<Suppressions, 'put'>;
+  keys: Pick<Keys, 'email'>;
 }
 
 export type SesFeedback = { kind: 'bounce' | 'complaint'; addresses: string[] };

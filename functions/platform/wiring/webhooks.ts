@@ -1,8 +1,11 @@
+import { SqsBackfillQueue } from '../../adapters/sqs-backfill-queue.js';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SafeHttp } from '../../adapters/safe-http.js';
 import { SqsDeliveryQueue } from '../../adapters/sqs-delivery-queue.js';
 import { DynamoDeliveryLog, DynamoOutboundEvents, DynamoWebhookEndpoints } from '../../adapters/dynamo-webhooks.js';
 import { DynamoConnectors } from '../../adapters/dynamo-connectors.js';
+import { DynamoDonorLedger } from '../../adapters/dynamo-donor-ledger.js';
+import { DynamoErasedAddresses } from '../../adapters/dynamo-erased-addresses.js';
 import type { Connector } from '../../core/connectors/admin.js';
 import type { NewsletterConnector } from '../../core/connectors/model.js';
 import type { OutboundHttp } from '../../core/shared/outbound-http.js';
@@ -20,8 +23,11 @@ export const webhookStores = (dynamo: DocumentClient, table: string, keys: Pick<
   deliveries: new DynamoDeliveryLog(dynamo, table),
 });
 
-export const deliveryQueue = (clients: ClientOptions, queueUrl: string) =>
-  new SqsDeliveryQueue(recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs'), queueUrl);
+export const deliveryQueue = (clients: ClientOptions, queueUrl: string) => {
+  const sqs = recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs');
+  // One SQS client for the deliveries and the backfill slices, which share the queue.
+  return { deliveries: new SqsDeliveryQueue(sqs, queueUrl), backfills: new SqsBackfillQueue(sqs, queueUrl) };
+};
 
 /** The guarded client for the newsroom's URLs: https to public addresses only, never the stage's own API. */
 export const outboundHttp = (config: { PUBLIC_API_URL: string; OUTBOUND_LOOPBACK_HTTP: boolean }) =>
@@ -75,3 +81,9 @@ export const connectorClients = (http: OutboundHttp) => {
     return client;
   };
 };
+
+/** The erased addresses the connectors' deliveries still need, sealed under the key the connectors' secrets are. */
+export const erasedAddresses = (dynamo: DocumentClient, table: string, keys: Pick<Keys, 'token'>) => new DynamoErasedAddresses(dynamo, table, keys.token);
+
+/** Each donor's gifts and monthly gifts, for the status the newsletter tools carry. */
+export const donorLedger = (dynamo: DocumentClient, table: string) => new DynamoDonorLedger(dynamo, table);
