@@ -98,6 +98,18 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/admin/connectors', fn: 'webhooks' },
   { method: 'GET', path: '/v1/admin/connectors', fn: 'webhooks' },
   { method: 'DELETE', path: '/v1/admin/connectors/{connectorId}', fn: 'webhooks' },
+  // The console's pages for the same endpoints and connectors (admins), with the webhooks API's rules and stores.
+  { method: 'GET', path: '/admin/webhooks', fn: 'console' },
+  { method: 'POST', path: '/admin/webhooks', fn: 'console' },
+  { method: 'GET', path: '/admin/webhooks/{webhookId}', fn: 'console' },
+  { method: 'POST', path: '/admin/webhooks/{webhookId}/rotate', fn: 'console' },
+  { method: 'POST', path: '/admin/webhooks/{webhookId}/remove', fn: 'console' },
+  { method: 'POST', path: '/admin/webhooks/{webhookId}/enable', fn: 'console' },
+  { method: 'POST', path: '/admin/webhooks/{webhookId}/replay', fn: 'console' },
+  { method: 'POST', path: '/admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry', fn: 'console' },
+  { method: 'GET', path: '/admin/connectors', fn: 'console' },
+  { method: 'POST', path: '/admin/connectors', fn: 'console' },
+  { method: 'POST', path: '/admin/connectors/{connectorId}/remove', fn: 'console' },
 ];
 
 /**
