@@ -104,6 +104,7 @@ const WebhookForm = onFirstUse(() => z.object({
   events: z.optional(z.union([text(60), z.array(text(60)).check(z.maxLength(40))])),
   description: field(200),
 }));
+const WebhookAction = onFirstUse(() => z.enum(['rotate', 'remove', 'enable', 'replay']));
 const ConfirmForm = onFirstUse(() => z.object({ csrf: text(100), confirm: z.optional(z.literal('yes')) }));
 const ReplayForm = onFirstUse(() => z.object({ csrf: text(100), since: text(40) }));
 const ConnectorForm = onFirstUse(() => z.object({
@@ -380,31 +381,33 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         }
       }),
       'GET /admin/webhooks/{webhookId}': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => webhookView(req, viewer, await webhookId(req))),
-      'POST /admin/webhooks/{webhookId}/rotate': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => {
+      // One route for an endpoint's four actions (API Gateway's throttle is per route, and each route adds to the
+      // account's burst): rotate, remove (asked twice), enable, replay.
+      'POST /admin/webhooks/{webhookId}/{action}': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => {
         const id = await webhookId(req);
-        const endpoint = await (await webhookCore()).consoleWebhook(deps, id);
-        const rotated = await (await webhookCore()).rotateConsoleWebhook(deps, client(req, viewer), id);
-        return page(200, (await webhookPages()).webhookSecretPage(site(req, viewer), viewer, { endpoint, secret: rotated.secret, previousExpiresAt: rotated.previousSecretExpiresAt ?? undefined }), NO_STORE);
-      }),
-      'POST /admin/webhooks/{webhookId}/remove': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => {
-        const id = await webhookId(req);
-        const form = await req.body(ConfirmForm);
-        // Removing is asked twice: a post without the confirmation page's answer shows that page, naming the URL.
-        if (form.confirm !== 'yes') return page(200, (await webhookPages()).removeWebhookPage(site(req, viewer), viewer, await (await webhookCore()).consoleWebhook(deps, id)));
-        await (await webhookCore()).removeConsoleWebhook(deps, client(req, viewer), id);
-        return seeOther('/admin/webhooks');
-      }),
-      'POST /admin/webhooks/{webhookId}/enable': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => {
-        const id = await webhookId(req);
-        await (await webhookCore()).enableConsoleWebhook(deps, client(req, viewer), id);
-        return seeOther(`/admin/webhooks/${id}`);
-      }),
-      'POST /admin/webhooks/{webhookId}/replay': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => {
-        const id = await webhookId(req);
+        const action = req.pathParam('action', WebhookAction, 'There is no such action for a webhook endpoint.');
+        const core = await webhookCore();
+        const views = await webhookPages();
+        if (action === 'rotate') {
+          const endpoint = await core.consoleWebhook(deps, id);
+          const rotated = await core.rotateConsoleWebhook(deps, client(req, viewer), id);
+          return page(200, views.webhookSecretPage(site(req, viewer), viewer, { endpoint, secret: rotated.secret, previousExpiresAt: rotated.previousSecretExpiresAt ?? undefined }), NO_STORE);
+        }
+        if (action === 'remove') {
+          const form = await req.body(ConfirmForm);
+          // Removing is asked twice: a post without the confirmation page's answer shows that page, naming the URL.
+          if (form.confirm !== 'yes') return page(200, views.removeWebhookPage(site(req, viewer), viewer, await core.consoleWebhook(deps, id)));
+          await core.removeConsoleWebhook(deps, client(req, viewer), id);
+          return seeOther('/admin/webhooks');
+        }
+        if (action === 'enable') {
+          await core.enableConsoleWebhook(deps, client(req, viewer), id);
+          return seeOther(`/admin/webhooks/${id}`);
+        }
         const form = await req.body(ReplayForm);
         try {
-          const replayed = await (await webhookCore()).replayConsoleWebhook(deps, client(req, viewer), id, form.since);
-          return webhookView(req, viewer, id, { done: (await webhookPages()).replayedText(site(req, viewer), replayed.deliveries) });
+          const replayed = await core.replayConsoleWebhook(deps, client(req, viewer), id, form.since);
+          return webhookView(req, viewer, id, { done: views.replayedText(site(req, viewer), replayed.deliveries) });
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           return webhookView(req, viewer, id, { since: form.since, problem: { message: error.message, field: 'since' } });

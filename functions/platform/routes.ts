@@ -102,10 +102,8 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'GET', path: '/admin/webhooks', fn: 'console' },
   { method: 'POST', path: '/admin/webhooks', fn: 'console' },
   { method: 'GET', path: '/admin/webhooks/{webhookId}', fn: 'console' },
-  { method: 'POST', path: '/admin/webhooks/{webhookId}/rotate', fn: 'console' },
-  { method: 'POST', path: '/admin/webhooks/{webhookId}/remove', fn: 'console' },
-  { method: 'POST', path: '/admin/webhooks/{webhookId}/enable', fn: 'console' },
-  { method: 'POST', path: '/admin/webhooks/{webhookId}/replay', fn: 'console' },
+  // rotate, remove, enable or replay: one route (each route adds to the account's burst).
+  { method: 'POST', path: '/admin/webhooks/{webhookId}/{action}', fn: 'console' },
   { method: 'POST', path: '/admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry', fn: 'console' },
   { method: 'GET', path: '/admin/connectors', fn: 'console' },
   { method: 'POST', path: '/admin/connectors', fn: 'console' },
