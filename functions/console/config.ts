@@ -5,6 +5,7 @@ import { DonationConfig } from '../donations/config.js';
 import { ExportStorage } from '../export-worker/config.js';
 import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
+import { OUTBOUND_LOOPBACK_HTTP } from '../platform/outbound-config.js';
 
 /** `true` or `false`, as an environment variable writes it. */
 const flag = onFirstUse(() => z.pipe(
@@ -41,5 +42,9 @@ export const ConsoleConfig = onFirstUse(() => z.extend(z.extend(BaseConfig, Expo
   CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: z._default(positiveInt, 30),
   /** Sign-in links asked for one address per hour. */
   CONSOLE_SIGNIN_ADDRESS_LIMIT_PER_HOUR: z._default(positiveInt, 5),
+  /** The webhook delivery queue: a delivery sent again from the console (a retry, a replay) is queued there. */
+  WEBHOOK_QUEUE_URL: nonEmpty(),
+  /** A webhook endpoint's or a newsletter tool's URL is checked as the deliveries check it. */
+  OUTBOUND_LOOPBACK_HTTP,
 }));
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;

@@ -19,6 +19,9 @@ import { exportAdminDeps } from '../platform/wiring/exports.js';
 import { subscriberCounts, subscriberStores } from '../platform/wiring/subscribers.js';
 import type { ConsoleConfig } from './config.js';
 import type { ConsoleDeps } from './routes.js';
+import type { outboundStores as buildOutboundStores } from './webhook-stores.js';
+
+type OutboundStores = ReturnType<typeof buildOutboundStores>;
 
 /**
  * The console's dependencies: the subscribers table (editors, sessions, passkeys, tokens, subscribers, export jobs,
@@ -31,11 +34,14 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
   const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
   const exports = exportAdminDeps(config, clients, dynamo, worker);
   const experimentStores = async () => (await import('./sections.js')).experimentStores(dynamo, config.DONATIONS_TABLE_NAME, config.EVENT_COUNTER_SHARDS);
+  const keys = deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID));
+  let outbound: Promise<OutboundStores> | undefined;
+  const outboundStores = () => (outbound ??= import('./sections.js').then((s) => s.outboundStores(dynamo, config, clients, keys)));
   const deps: ConsoleDeps = {
     ...exports,
     exportHistory: new DynamoExportJobs(dynamo, table),
     clock: systemClock,
-    keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),
+    keys,
     editors: new DynamoEditors(dynamo, table),
     sessions: new DynamoSessions(dynamo, table),
     nonces: new DynamoNonceLedger(dynamo, table),
@@ -62,6 +68,20 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
       experiments: onDemand(async () => (await experimentStores()).experiments),
       events: onDemand(async () => (await experimentStores()).events),
       gifts: onDemand(async () => (await experimentStores()).gifts),
+    },
+    // Only the webhooks' and connectors' pages use these: loaded with the first of them, as the experiments' are.
+    webhooks: {
+      clock: systemClock,
+      endpoints: onDemand(async () => (await outboundStores()).endpoints),
+      deliveries: onDemand(async () => (await outboundStores()).deliveries),
+      queue: onDemand(async () => (await outboundStores()).queue),
+      checkUrl: async (url) => (await outboundStores()).checkUrl(url),
+    },
+    connectors: {
+      clock: systemClock,
+      connectors: onDemand(async () => (await outboundStores()).connectors),
+      checkUrl: async (url) => (await outboundStores()).checkUrl(url),
+      publicApiUrl: config.PUBLIC_API_URL,
     },
   };
   return { deps, options: { brand: brandOf(config), apiBaseUrl: config.PUBLIC_API_URL, secureCookie: config.SESSION_COOKIE_SECURE } };

@@ -8,6 +8,7 @@ import type { ConsoleCampaignDeps } from '../core/console/campaigns.js';
 import type { ExportFormValues } from '../core/console/export-pages.js';
 import type { ConsoleExportDeps } from '../core/console/exports.js';
 import type { ConsoleExperimentDeps } from '../core/console/experiments.js';
+import type { ConsoleOutboundDeps, WebhookFormValues } from '../core/console/webhooks.js';
 import type { DashboardDeps } from '../core/dashboard/dashboard.js';
 import { CampaignCurrencyLockedError, CampaignId } from '../core/donations/model.js';
 import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_PATH, CONSOLE_STYLE, CONSOLE_STYLE_PATH } from '../core/console/assets.js';
@@ -50,12 +51,14 @@ const dashboardCore = async () => (await sections()).dashboard;
 const editorCore = async () => (await sections()).editors;
 const experimentPages = async () => (await sections()).experimentPages;
 const experimentCore = async () => (await sections()).experiments;
+const webhookPages = async () => (await sections()).webhookPages;
+const webhookCore = async () => (await sections()).webhooks;
 
 /**
  * Everything the console does: sign-in and sessions, and, with the admin API's own rules and stores, the dashboard,
  * campaigns, exports and data requests.
  */
-export type ConsoleDeps = PasskeyDeps & SignInRequestDeps & AdminDeps & DashboardDeps & ConsoleCampaignDeps & ConsoleExportDeps & ConsoleExperimentDeps;
+export type ConsoleDeps = PasskeyDeps & SignInRequestDeps & AdminDeps & DashboardDeps & ConsoleCampaignDeps & ConsoleExportDeps & ConsoleExperimentDeps & ConsoleOutboundDeps;
 
 export interface ConsoleOptions {
   brand: Brand;
@@ -94,7 +97,31 @@ const EraseForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320),
 // The variant is looked up among the campaign's (an unknown one is 404): the experiments' model stays out of the cold start.
 const EndExperimentForm = onFirstUse(() => z.object({ csrf: text(100), keep: text(40), confirm: z.optional(z.literal('yes')) }));
 const AllocationForm = onFirstUse(() => z.object({ csrf: text(100), allocation: z.enum(['weights', 'thompson']) }));
+const WebhookForm = onFirstUse(() => z.object({
+  csrf: text(100),
+  url: text(2048),
+  // One ticked box posts a value, several post a list (none: no field, which the admin API's rule then refuses).
+  events: z.optional(z.union([text(60), z.array(text(60)).check(z.maxLength(40))])),
+  description: field(200),
+}));
+const WebhookAction = onFirstUse(() => z.enum(['rotate', 'remove', 'enable', 'replay']));
+const ConfirmForm = onFirstUse(() => z.object({ csrf: text(100), confirm: z.optional(z.literal('yes')) }));
+const ReplayForm = onFirstUse(() => z.object({ csrf: text(100), since: text(40) }));
+const ConnectorForm = onFirstUse(() => z.object({
+  csrf: text(100),
+  kind: z.enum(['mailchimp', 'listmonk']),
+  apiKey: field(100),
+  list: field(100),
+  apiUrl: field(2048),
+  url: field(2048),
+  username: field(300),
+  token: field(600),
+  lists: field(400),
+}));
 const AuditQuery = onFirstUse(() => z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) }));
+
+/** A page that shows a secret this once: never kept by a cache or the browser's history. */
+const NO_STORE = { 'cache-control': 'no-store' };
 
 /** Who needs what: each page's least role, from the navigation's table. */
 /** donations/campaigns.ts's UNKNOWN_CAMPAIGN, which the cold start does not load. */
@@ -197,6 +224,32 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
     const history = jobs.map((job) => ({ job, downloadable: isFileKept(job, now) }));
     const data = { lists: deps.listIds, campaigns: campaigns.map((c) => c.id).sort(), history, ...form };
     return page(form ? 400 : 200, (await exportPages()).exportsPage(site(req, viewer), viewer, data));
+  };
+
+
+  const webhookId = async (req: HttpRequest) => {
+    const core = await webhookCore();
+    return req.pathParam('webhookId', core.WebhookId, core.UNKNOWN_WEBHOOK);
+  };
+
+  /** The webhooks page: the endpoints and the add form (with what was typed and its problem, after a refused post). */
+  const webhooksView = async (req: HttpRequest, viewer: Viewer, form?: { values: WebhookFormValues; problem: { message: string; field?: string | undefined } }) => {
+    const core = await webhookCore();
+    const endpoints = await core.consoleWebhooks(deps);
+    const data = { endpoints, eventTypes: ['*', ...core.EVENT_TYPES], ...form };
+    return page(form ? 400 : 200, (await webhookPages()).webhooksPage(site(req, viewer), viewer, data));
+  };
+
+  /** An endpoint's page: its state, the replay form and its delivery log (after a replay, what it did). */
+  const webhookView = async (req: HttpRequest, viewer: Viewer, id: string, extra: { done?: string; since?: string; problem?: { message: string; field?: string | undefined } } = {}) => {
+    const log = await (await webhookCore()).consoleWebhookLog(deps, id);
+    return page(extra.problem ? 400 : 200, (await webhookPages()).webhookPage(site(req, viewer), viewer, { ...log, ...extra }), { 'cache-control': 'no-store' });
+  };
+
+  /** The connectors page: the connectors and the two add forms (the posted one with its values and problem). */
+  const connectorsView = async (req: HttpRequest, viewer: Viewer, form?: { kind: 'mailchimp' | 'listmonk'; values: Record<string, string | undefined>; problem: { message: string; field?: string | undefined } }) => {
+    const connectors = await (await webhookCore()).consoleConnectors(deps);
+    return page(form ? 400 : 200, (await webhookPages()).connectorsPage(site(req, viewer), viewer, { connectors, ...form }), { 'cache-control': 'no-store' });
   };
 
   return httpHandler(
@@ -314,6 +367,77 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         const form = await req.body(AllocationForm);
         await (await experimentCore()).allocateExperiment(deps, client(req, viewer), id, form.allocation);
         return seeOther(`/admin/experiments/${id}`);
+      }),
+      'GET /admin/webhooks': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => webhooksView(req, viewer)),
+      'POST /admin/webhooks': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => {
+        const form = await req.body(WebhookForm);
+        const values = { url: form.url, events: form.events === undefined ? [] : [form.events].flat(), description: form.description ?? '' };
+        try {
+          const added = await (await webhookCore()).addConsoleWebhook(deps, client(req, viewer), values);
+          return page(200, (await webhookPages()).webhookSecretPage(site(req, viewer), viewer, { endpoint: added, secret: added.secret }), NO_STORE);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return webhooksView(req, viewer, { values, problem: { message: error.message, field: error.field } });
+        }
+      }),
+      'GET /admin/webhooks/{webhookId}': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => webhookView(req, viewer, await webhookId(req))),
+      // One route for an endpoint's four actions (API Gateway's throttle is per route, and each route adds to the
+      // account's burst): rotate, remove (asked twice), enable, replay.
+      'POST /admin/webhooks/{webhookId}/{action}': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => {
+        const id = await webhookId(req);
+        const action = req.pathParam('action', WebhookAction, 'There is no such action for a webhook endpoint.');
+        const core = await webhookCore();
+        const views = await webhookPages();
+        if (action === 'rotate') {
+          const endpoint = await core.consoleWebhook(deps, id);
+          const rotated = await core.rotateConsoleWebhook(deps, client(req, viewer), id);
+          return page(200, views.webhookSecretPage(site(req, viewer), viewer, { endpoint, secret: rotated.secret, previousExpiresAt: rotated.previousSecretExpiresAt ?? undefined }), NO_STORE);
+        }
+        if (action === 'remove') {
+          const form = await req.body(ConfirmForm);
+          // Removing is asked twice: a post without the confirmation page's answer shows that page, naming the URL.
+          if (form.confirm !== 'yes') return page(200, views.removeWebhookPage(site(req, viewer), viewer, await core.consoleWebhook(deps, id)));
+          await core.removeConsoleWebhook(deps, client(req, viewer), id);
+          return seeOther('/admin/webhooks');
+        }
+        if (action === 'enable') {
+          await core.enableConsoleWebhook(deps, client(req, viewer), id);
+          return seeOther(`/admin/webhooks/${id}`);
+        }
+        const form = await req.body(ReplayForm);
+        try {
+          const replayed = await core.replayConsoleWebhook(deps, client(req, viewer), id, form.since);
+          return webhookView(req, viewer, id, { done: views.replayedText(site(req, viewer), replayed.deliveries) });
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return webhookView(req, viewer, id, { since: form.since, problem: { message: error.message, field: 'since' } });
+        }
+      }),
+      'POST /admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry': forEditors(roleOf('/admin/webhooks'), async (req, viewer) => {
+        const core = await webhookCore();
+        const id = await webhookId(req);
+        await core.retryConsoleDelivery(deps, client(req, viewer), id, req.pathParam('deliveryId', core.DeliveryId, core.UNKNOWN_DELIVERY));
+        return seeOther(`/admin/webhooks/${id}`);
+      }),
+      'GET /admin/connectors': forEditors(roleOf('/admin/connectors'), async (req, viewer) => connectorsView(req, viewer)),
+      'POST /admin/connectors': forEditors(roleOf('/admin/connectors'), async (req, viewer) => {
+        const { csrf: _csrf, ...values } = await req.body(ConnectorForm);
+        try {
+          const added = await (await webhookCore()).addConsoleConnector(deps, client(req, viewer), values);
+          const listing = await (await webhookCore()).consoleConnector(deps, added.id);
+          return page(200, (await webhookPages()).connectorAddedPage(site(req, viewer), viewer, listing, 'webhookUrl' in added ? added.webhookUrl : undefined), NO_STORE);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return connectorsView(req, viewer, { kind: values.kind, values, problem: { message: error.message, field: error.field } });
+        }
+      }),
+      'POST /admin/connectors/{connectorId}/remove': forEditors(roleOf('/admin/connectors'), async (req, viewer) => {
+        const core = await webhookCore();
+        const id = req.pathParam('connectorId', core.ConnectorId, core.UNKNOWN_CONNECTOR);
+        const form = await req.body(ConfirmForm);
+        if (form.confirm !== 'yes') return page(200, (await webhookPages()).removeConnectorPage(site(req, viewer), viewer, await core.consoleConnector(deps, id)));
+        await core.removeConsoleConnector(deps, client(req, viewer), id);
+        return seeOther('/admin/connectors');
       }),
       'POST /admin': rendered(async (req) => {
         checkOrigin(req.headers.origin, ownOrigin);

@@ -19,3 +19,6 @@ export * as editors from '../core/console/editors.js';
 export * as experimentPages from '../core/console/experiment-pages.js';
 export * as experiments from '../core/console/experiments.js';
 export { experimentStores } from './experiment-stores.js';
+export * as webhookPages from '../core/console/webhook-pages.js';
+export * as webhooks from '../core/console/webhooks.js';
+export { outboundStores } from './webhook-stores.js';

@@ -102,6 +102,16 @@ const DECLARED: readonly RouteSpec[] = [
   // Mailchimp's list webhook (the URL carries the connector's secret, as Mailchimp signs nothing): public.
   { method: 'GET', path: '/v1/connectors/{connectorId}/mailchimp', fn: 'webhooks' },
   { method: 'POST', path: '/v1/connectors/{connectorId}/mailchimp', fn: 'webhooks' },
+  // The console's pages for the same endpoints and connectors (admins), with the webhooks API's rules and stores.
+  { method: 'GET', path: '/admin/webhooks', fn: 'console' },
+  { method: 'POST', path: '/admin/webhooks', fn: 'console' },
+  { method: 'GET', path: '/admin/webhooks/{webhookId}', fn: 'console' },
+  // rotate, remove, enable or replay: one route (each route adds to the account's burst).
+  { method: 'POST', path: '/admin/webhooks/{webhookId}/{action}', fn: 'console' },
+  { method: 'POST', path: '/admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry', fn: 'console' },
+  { method: 'GET', path: '/admin/connectors', fn: 'console' },
+  { method: 'POST', path: '/admin/connectors', fn: 'console' },
+  { method: 'POST', path: '/admin/connectors/{connectorId}/remove', fn: 'console' },
 ];
 
 /**

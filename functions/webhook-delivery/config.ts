@@ -20,5 +20,7 @@ export const WebhookDeliveryConfig = onFirstUse(() => z.object({
   SITE_LANGUAGE: z._default(z.enum(LANGUAGES), DEFAULT_LANGUAGE),
   /** A refusal in a newsletter tool marks the subscriber unsubscribed, which moves their counts. */
   COUNTER_SHARDS,
+  /** The mail queue: an endpoint disabled after three days of failures is told to the admins by email. */
+  SIGNUP_AND_MAIL_QUEUE_URL: httpUrl(),
 }));
 export type WebhookDeliveryConfig = z.infer<typeof WebhookDeliveryConfig>;

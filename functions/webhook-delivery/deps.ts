@@ -9,6 +9,8 @@ import { type ClientOptions, documentClient, systemClock } from '../platform/cli
 import { logger } from '../platform/logger.js';
 import { connectorClients, connectorStore, deliveryQueue, donorLedger, erasedAddresses, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
 import { readDonorStatus } from '../core/connectors/sync.js';
+import { SqsSignupAndMailQueue } from '../adapters/sqs-signup-and-mail-queue.js';
+import { endpointDisabledNotice } from '../core/events/disabled-notice.js';
 import type { Subscriber } from '../core/subscriptions/model.js';
 import type { WebhookDeliveryConfig } from './config.js';
 
@@ -28,6 +30,7 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
   const connectors = connectorStore(dynamo, config.SUBSCRIBERS_TABLE_NAME, keys);
   const donors = donorLedger(dynamo, config.SUBSCRIBERS_TABLE_NAME);
   const queue = deliveryQueue(clients, config.WEBHOOK_QUEUE_URL);
+  const tellAdmins = endpointDisabledNotice({ endpoints: stores.endpoints, mail: new SqsSignupAndMailQueue(queue.sqs, config.SIGNUP_AND_MAIL_QUEUE_URL) });
   const sync: ConnectorSyncDeps = {
     clock: systemClock,
     connectors,
@@ -47,8 +50,11 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
     ...stores,
     queue: queue.deliveries,
     http,
-    // The admins hear of it through the alarm on this line (infra/constructs/outbound-events.ts).
-    onEndpointDisabled: async (webhookId) => logger.error('webhook endpoint disabled', { webhookId }),
+    // The admins hear of it by email, and through the alarm on this line (infra/constructs/outbound-events.ts).
+    onEndpointDisabled: async (webhookId) => {
+      logger.error('webhook endpoint disabled', { webhookId });
+      await tellAdmins(webhookId);
+    },
     connectors: sync,
   };
   const backfill: BackfillRunDeps = {

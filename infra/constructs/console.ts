@@ -25,6 +25,8 @@ export interface EditorConsoleProps {
   exportWorker: IFunction;
   /** The mail queue: sign-in links leave through the mail worker, like every email. */
   mailQueue: IQueue;
+  /** The webhook delivery queue: a delivery retried or replayed from the console is queued there. */
+  webhookQueue: IQueue;
 }
 
 /**
@@ -52,14 +54,16 @@ export class EditorConsole extends Feature {
         // passkey challenges, passkeys (added, read, their counter moved on, removed), the sign-in rate windows,
         // and admin tokens (checked for the audit API, listed, revoked). As the admin API: data requests (show; erase
         // to a marker, out of the counts), export jobs, the counts (an export's list filter) and the dashboard's day
-        // counters. Lists (editors, sessions, passkeys, tokens, past exports) come from the index.
+        // counters. Lists (editors, sessions, passkeys, tokens, past exports) come from the index. As the webhooks API:
+        // endpoints (added, rotated, enabled, removed), their deliveries (listed, sent again) and connectors (added,
+        // removed), listed on the index.
         SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
           items: {
-            'dynamodb:GetItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#', 'SUPPRESS#', 'EXPORT#'],
-            'dynamodb:PutItem': ['SESSION#', 'NONCE#', 'PASSKEY#', 'SUPPRESS#', 'EXPORT#'],
+            'dynamodb:GetItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#', 'SUPPRESS#', 'EXPORT#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#'],
+            'dynamodb:PutItem': ['SESSION#', 'NONCE#', 'PASSKEY#', 'SUPPRESS#', 'EXPORT#', 'WEBHOOK#', 'CONNECTOR#'],
             // EXPORT#: an export whose worker died is marked failed when it is read past its deadline.
-            'dynamodb:UpdateItem': ['EDITOR#', 'PASSKEY#', 'RATE#', 'TOKEN#', 'COUNTS#SUBSCRIBERS#', 'EXPORT#'],
-            'dynamodb:DeleteItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#'],
+            'dynamodb:UpdateItem': ['EDITOR#', 'PASSKEY#', 'RATE#', 'TOKEN#', 'COUNTS#SUBSCRIBERS#', 'EXPORT#', 'WEBHOOK#', 'WHDELIVERY#'],
+            'dynamodb:DeleteItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#', 'WEBHOOK#', 'CONNECTOR#'],
             'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'DAY#'],
           },
           query: ['gsi1'],
@@ -93,6 +97,8 @@ export class EditorConsole extends Feature {
         SESSION_COOKIE_SECURE: 'true',
         CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: undefined,
         CONSOLE_SIGNIN_ADDRESS_LIMIT_PER_HOUR: undefined,
+        WEBHOOK_QUEUE_URL: bind.queueSender(props.webhookQueue),
+        OUTBOUND_LOOPBACK_HTTP: undefined,
       }),
     });
     this.functions = { console: fn };

@@ -116,6 +116,8 @@ export class MailingList extends Feature {
             'dynamodb:PutItem': ['SUB#', 'MAIL#', 'SIGNUP#'],
             'dynamodb:UpdateItem': ['COUNTS#SUBSCRIBERS#', 'MAIL#', 'DAY#', 'ATTR#'],
           },
+          // The editors' list (the index): a notice for the admins goes to each of them.
+          query: ['gsi1'],
         }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
         MAIL_FROM: config.mailFrom,

@@ -5,7 +5,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { WATCHED_PREFIXES, type WatchedTable } from '../../functions/core/events/changes.js';
 import { WebhookDeliveryConfig, WebhookEventsConfig, WebhooksConfig } from '../../functions/configs.js';
@@ -21,6 +21,8 @@ export interface OutboundEventsProps {
   /** Both tables need their change stream (NEW_AND_OLD_IMAGES): the data stack turns it on. */
   subscribersTable: ITable;
   donationsTable: ITable;
+  /** The mail queue: an endpoint disabled after three days of failures is told to the admins by email. */
+  mailQueue: IQueue;
 }
 
 /** Attempts one worker invocation makes, one after another (each may wait up to 10 s for an endpoint). */
@@ -144,6 +146,7 @@ export class OutboundEvents extends Feature {
         OUTBOUND_LOOPBACK_HTTP: undefined,
         SITE_LANGUAGE: site.SITE_LANGUAGE,
         COUNTER_SHARDS: undefined,
+        SIGNUP_AND_MAIL_QUEUE_URL: bind.queueSender(props.mailQueue),
       }),
     });
     worker.fn.addEventSource(new SqsEventSource(this.queue, { batchSize: DELIVERY_BATCH, reportBatchItemFailures: true, maxConcurrency: 10 }));

@@ -65,6 +65,7 @@ export class ApiStack extends Stack {
     const listHygiene = new ListHygiene(this, 'ListHygiene', { signingSecret, subscribersTable, sesEventsTopic: props.sesEventsTopic });
     const embed = new Embed(this, 'Embed');
     const events = new Events(this, 'Events', { donationsTable });
+    const outboundEvents = new OutboundEvents(this, 'OutboundEvents', { site, signingSecret, subscribersTable, donationsTable, mailQueue: mailingList.queue });
     const editorConsole = new EditorConsole(this, 'EditorConsole', {
       config,
       site,
@@ -75,6 +76,7 @@ export class ApiStack extends Stack {
       donationsTable,
       exportBucket: props.exportBucket,
       exportWorker: adminConsole.functions['export-worker'].fn,
+      webhookQueue: outboundEvents.queue,
     });
     const reminders = new Reminders(this, 'Reminders', {
       config,
@@ -85,7 +87,6 @@ export class ApiStack extends Stack {
       emailIdentity: props.emailIdentity,
       configurationSet: props.configurationSet,
     });
-    const outboundEvents = new OutboundEvents(this, 'OutboundEvents', { site, signingSecret, subscribersTable, donationsTable });
 
     const functions: Record<FunctionEntry, AppFunction> = {
       ...mailingList.functions,

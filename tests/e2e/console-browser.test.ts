@@ -33,6 +33,8 @@ const PAGES = {
   people: '/admin/people',
   editors: '/admin/editors',
   tokens: '/admin/tokens',
+  webhooks: '/admin/webhooks',
+  connectors: '/admin/connectors',
   audit: '/admin/audit',
   account: '/admin/account',
 } as const;
@@ -40,7 +42,7 @@ const ALLOWED: Record<Role, (keyof typeof PAGES)[]> = {
   viewer: ['dashboard', 'campaigns', 'account'],
   fundraiser: ['dashboard', 'campaigns', 'experiments', 'account'],
   exporter: ['dashboard', 'campaigns', 'experiments', 'exports', 'people', 'account'],
-  admin: ['dashboard', 'campaigns', 'experiments', 'exports', 'people', 'editors', 'tokens', 'audit', 'account'],
+  admin: ['dashboard', 'campaigns', 'experiments', 'exports', 'people', 'editors', 'tokens', 'webhooks', 'connectors', 'audit', 'account'],
 };
 
 const heading = (page: Page) => page.locator('h1').textContent();

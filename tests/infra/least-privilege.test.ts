@@ -32,6 +32,7 @@ import { linkIn, postJson, startTestServer, type TestServer } from '../support/d
 import { ListmonkStandIn } from '../../local/stand-ins/listmonk.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { DynamoEditors } from '../../functions/adapters/dynamo-console.js';
+import { DynamoWebhookEndpoints } from '../../functions/adapters/dynamo-webhooks.js';
 
 /*
  * Least privilege, proven. Every AWS call each function makes is recorded (the composition roots hand a recorder
@@ -358,6 +359,44 @@ const flow = async () => {
   await editor.get('/admin/people');
   expect((await editor.post('/admin/people', { email: 'donor@example.org' })).status).toBe(200);
   expect((await editor.post('/admin/people/erase', { email: 'complaint@simulator.amazonses.com', confirm: 'complaint@simulator.amazonses.com' })).status).toBe(200);
+  // Webhooks in the console: an endpoint added on a receiver that always fails, failing for four days already, so
+  // the next event disables it (the delivery worker tells the mail queue, the mail worker finds the admins); its
+  // log read, a delivery retried, everything replayed, the endpoint enabled, its secret rotated, and removed.
+  // A connector added and removed.
+  const failing = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+  after.push(() => new Promise<void>((resolve) => failing.close(() => resolve())));
+  expect((await editor.get('/admin/webhooks')).status).toBe(200);
+  const addedHook = await editor.post('/admin/webhooks', { url: `http://127.0.0.1:${(failing.address() as AddressInfo).port}/`, events: '*' });
+  expect(addedHook.status).toBe(200);
+  const consoleHook = /href="\/admin\/webhooks\/(wh_[a-f0-9]{16})"/.exec(addedHook.body)?.[1] ?? '';
+  // Written as the worker writes it (not recorded): no key is needed to mark an endpoint failing.
+  await new DynamoWebhookEndpoints(documentClient(server.clientOptions), server.tables.subscribers, Buffer.alloc(32)).markFailing(consoleHook, new Date(Date.now() - 4 * 86_400_000).toISOString());
+  await ok(postJson(api, { email: 'late-reader@example.org' }), 202);
+  await server.mailIdle();
+  const [late] = await server.mailTo('late-reader@example.org');
+  await ok(postJson(linkIn(late?.text ?? '', '/v1/subscriptions/confirm'), undefined));
+  await server.webhooksIdle();
+  await server.mailIdle();
+  expect((await server.mailTo('boss@example.org')).some((mail) => mail.subject.includes('a webhook endpoint was disabled'))).toBe(true);
+  const hookLog = await editor.get(`/admin/webhooks/${consoleHook}`);
+  const failedDelivery = /\/deliveries\/(msg_[a-f0-9]{32})\/retry/.exec(hookLog.body)?.[1] ?? '';
+  expect((await editor.post(`/admin/webhooks/${consoleHook}/enable`)).status).toBe(303);
+  expect((await editor.post(`/admin/webhooks/${consoleHook}/deliveries/${failedDelivery}/retry`)).status).toBe(303);
+  expect((await editor.post(`/admin/webhooks/${consoleHook}/replay`, { since: '2020-01-01T00:00' })).status).toBe(200);
+  expect((await editor.post(`/admin/webhooks/${consoleHook}/rotate`)).status).toBe(200);
+  expect((await editor.post(`/admin/webhooks/${consoleHook}/remove`, { confirm: 'yes' })).status).toBe(303);
+  await server.webhooksIdle();
+  expect((await editor.post('/admin/connectors', { kind: 'listmonk', url: 'http://127.0.0.1:9', username: 'appeal', token: 't', lists: '1' })).status).toBe(200);
+  const consoleConnector = /connectors\/(cn_[a-f0-9]{16})\/remove/.exec((await editor.get('/admin/connectors')).body)?.[1] ?? '';
+  expect((await editor.post(`/admin/connectors/${consoleConnector}/remove`)).status).toBe(200);
+  expect((await editor.post(`/admin/connectors/${consoleConnector}/remove`, { confirm: 'yes' })).status).toBe(303);
   await editor.get('/admin/account');
   expect((await editor.post('/admin/account/passkeys/remove', { id: authenticator.credentialId.toString('base64url') })).status).toBe(303);
   expect((await editor.post('/admin/signout')).status).toBe(303);

@@ -6,6 +6,19 @@ import { MemoryDashboardCounters } from './dashboard-fakes.js';
 import { MemoryCampaigns } from './donation-fakes.js';
 import { MemoryEventCounters, MemoryExperiments, MemoryVariantGiftCounters } from './experiment-fakes.js';
 import { makeSubscriptionDeps } from './fakes.js';
+import { type ResolvedAddress, SafeHttp } from '../../functions/adapters/safe-http.js';
+import { MemoryConnectors } from './connector-fakes.js';
+import { MemoryDeliveryLog, MemoryDeliveryQueue, MemoryEndpoints } from './webhook-fakes.js';
+
+/**
+ * Names as a resolver answers them for the console's URL checks: `internal.example.org` a private address, any other
+ * `*.example.org` and Mailchimp's API hosts a public one, anything else nothing (ENOTFOUND).
+ */
+const consoleResolver = async (hostname: string): Promise<ResolvedAddress[]> => {
+  if (hostname === 'internal.example.org') return [{ address: '10.1.2.3', family: 4 }];
+  if (hostname.endsWith('.example.org') || hostname.endsWith('.api.mailchimp.com')) return [{ address: '93.184.216.34', family: 4 }];
+  throw new Error('ENOTFOUND');
+};
 
 /** The console's ports in memory, with the same contracts as the DynamoDB adapters (functions/adapters/dynamo-console.ts). */
 export class MemoryEditors implements Editors {
@@ -111,6 +124,9 @@ export const makeConsoleDeps = () => {
   const store = new MemoryExportStore();
   const started: string[] = [];
   const campaigns = new MemoryCampaigns();
+  // The guarded client as a deployed stage has it: https to public addresses only, never the API's own origin.
+  const http = new SafeHttp({ allowLoopbackHttp: false, ownOrigins: ['https://api.example.org'] }, consoleResolver);
+  const checkUrl = (url: string) => http.check(url);
   const deps = {
     clock: t.clock,
     keys: t.deps.keys,
@@ -140,6 +156,8 @@ export const makeConsoleDeps = () => {
     links: store,
     worker: { start: async (id: string) => void started.push(id) },
     results: { clock: t.clock, experiments: new MemoryExperiments(async (id) => (await campaigns.get(id))?.createdAt), events: new MemoryEventCounters(), gifts: new MemoryVariantGiftCounters() },
+    webhooks: { clock: t.clock, endpoints: new MemoryEndpoints(), deliveries: new MemoryDeliveryLog(), queue: new MemoryDeliveryQueue(t.clock), checkUrl },
+    connectors: { clock: t.clock, connectors: new MemoryConnectors(), checkUrl, publicApiUrl: 'https://api.example.org' },
   };
   // The mail worker looks up the same editors.
   t.mailDeps.editors = deps.editors;

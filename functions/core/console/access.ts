@@ -9,6 +9,8 @@ export const CONSOLE_PAGES = [
   { path: '/admin/people', name: 'people', role: 'exporter' },
   { path: '/admin/editors', name: 'editors', role: 'admin' },
   { path: '/admin/tokens', name: 'tokens', role: 'admin' },
+  { path: '/admin/webhooks', name: 'webhooks', role: 'admin' },
+  { path: '/admin/connectors', name: 'connectors', role: 'admin' },
   { path: '/admin/audit', name: 'audit', role: 'admin' },
   { path: '/admin/account', name: 'account', role: 'viewer' },
 ] as const satisfies readonly { path: string; name: string; role: Role }[];

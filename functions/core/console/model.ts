@@ -76,6 +76,14 @@ export const AUDIT_ACTIONS = [
   'token.revoke',
   'experiment.end',
   'experiment.allocate',
+  'webhook.add',
+  'webhook.remove',
+  'webhook.rotate',
+  'webhook.enable',
+  'webhook.retry',
+  'webhook.replay',
+  'connector.add',
+  'connector.remove',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

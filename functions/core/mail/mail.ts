@@ -15,6 +15,7 @@ import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubs
 // The emails' templates, loaded with the first email of each kind: a cold start that sends none loads none.
 const emails = () => import('./emails.js');
 const donorEmails = () => import('./donor-emails.js');
+const adminNotices = () => import('./admin-notices.js');
 
 /** What the mail worker renders with: the mailing-list settings (site name, API base URL for links) and the charity. */
 export interface MailSettings extends SubscriptionSettings {
@@ -29,8 +30,8 @@ export interface MailDeps extends SignupWorkerDeps {
   clock: Clock;
   subscribers: SubscriberRepository;
   settings: MailSettings;
-  /** The console's editors: a sign-in link goes only to one of them. */
-  editors: Pick<Editors, 'get'>;
+  /** The console's editors: a sign-in link goes only to one of them; a notice for the admins goes to each admin. */
+  editors: Pick<Editors, 'get' | 'list'>;
 }
 
 /** How long a claimed-but-unconfirmed send blocks another attempt (longer than one SES call with retries). */
@@ -126,6 +127,9 @@ export const dedupeKeyOf = (keys: Pick<Keys, 'email'>, job: MailIntent): string 
       return `payment-failed:${job.invoice}`;
     case 'monthly-ended':
       return `monthly-ended:${job.subscription}`;
+    // One email per admin: each has its own key (admin-notices.ts).
+    case 'webhook-disabled':
+      return undefined;
   }
 };
 
@@ -195,5 +199,7 @@ export const processMailJob = async (deps: MailDeps, job: MailIntent): Promise<s
       });
       return deliverEmail(deps, email, { dedupeKey, isReceipt: true });
     }
+    case 'webhook-disabled':
+      return (await adminNotices()).notifyEndpointDisabled(deps, job);
   }
 };

@@ -62,6 +62,12 @@ export const MailIntent = onFirstUse(() => z.discriminatedUnion('kind', [
   PaymentFailedIntent,
   /** Tell a monthly donor that Stripe ended their gift for non-payment, once per subscription. */
   MonthlyEndedIntent,
+  /**
+   * Tell every admin of the console that a webhook endpoint was disabled after three days of failures, once per
+   * disabling (`disabledAt` tells one from the next). `host` is the endpoint URL's host only: a receiver's path or
+   * query may carry its own token.
+   */
+  z.object({ kind: z.literal('webhook-disabled'), id: z.string(), webhookId: z.string().check(z.maxLength(100)), host: z.string().check(z.maxLength(300)), disabledAt: instant() }),
 ]));
 
 export type MailIntent = z.infer<typeof MailIntent>;

@@ -25,8 +25,9 @@ export const webhookStores = (dynamo: DocumentClient, table: string, keys: Pick<
 
 export const deliveryQueue = (clients: ClientOptions, queueUrl: string) => {
   const sqs = recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs');
-  // One SQS client for the deliveries and the backfill slices, which share the queue.
-  return { deliveries: new SqsDeliveryQueue(sqs, queueUrl), backfills: new SqsBackfillQueue(sqs, queueUrl) };
+  // One SQS client for the deliveries and the backfill slices, which share the queue (and for any other queue the
+  // function sends to).
+  return { sqs, deliveries: new SqsDeliveryQueue(sqs, queueUrl), backfills: new SqsBackfillQueue(sqs, queueUrl) };
 };
 
 /** The guarded client for the newsroom's URLs: https to public addresses only, never the stage's own API. */

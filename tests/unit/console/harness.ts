@@ -16,14 +16,15 @@ export const setup = () => {
   const fakes = makeConsoleDeps();
   const { t, deps } = fakes;
   const handler = makeHandler(deps, { brand: defaultBrand('Example News'), apiBaseUrl: API, secureCookie: true });
-  const request = async (method: string, path: string, options: { form?: Record<string, string>; cookie?: string; headers?: Record<string, string>; query?: string; ip?: string } = {}) => {
+  const request = async (method: string, path: string, options: { form?: Record<string, string>; rawBody?: string; cookie?: string; headers?: Record<string, string>; query?: string; ip?: string } = {}) => {
     const event = httpEvent({
       method,
       path,
       query: options.query,
       sourceIp: options.ip,
       headers: { ...BROWSER, ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...options.headers },
-      body: options.form ? new URLSearchParams(options.form).toString() : undefined,
+      // `rawBody`: a form whose field repeats (ticked boxes), as a browser encodes it.
+      body: options.rawBody ?? (options.form ? new URLSearchParams(options.form).toString() : undefined),
     });
     if (options.cookie) event.cookies = [options.cookie];
     const result = await handler(event);

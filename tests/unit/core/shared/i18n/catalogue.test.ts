@@ -20,7 +20,8 @@ const SAME_AS_ENGLISH: Readonly<Record<Language, ReadonlySet<string>>> = {
   pl: new Set(['console.exports.status']),
   // "Error:" is the Spanish word too (el error), and the usual title prefix of a Spanish page that reports one.
   // "Total" is the Spanish word too (a giving statement's total).
-  es: new Set(['page.errorPrefix', 'statements.page.total']),
+  // "Webhooks" is the word Spanish-speaking developers use too (the console's page of them), as Stripe's Spanish docs do.
+  es: new Set(['page.errorPrefix', 'statements.page.total', 'console.nav.webhooks']),
 };
 
 /** A catalogue as plain data, to doctor a copy of one. */
