@@ -182,6 +182,7 @@ export const StageConfig = z.object({
       /**
        * "Remind me later" (POST /v1/reminders) and the reminders' unsubscribe, each: a reader who is not giving yet
        * asks for a date, a few a second on a busy appeal; the one-click unsubscribe follows the reminders we send.
+       * Also the Gift Aid cancellation (GET and POST) and the giving statement's link: rare, and from mail.
        */
       reminderRateLimit: z.number().positive().max(10_000).default(10),
       reminderBurstLimit: z.number().int().positive().max(5_000).default(10),

@@ -159,6 +159,9 @@ const routeThrottling = (throttle: StageConfig['throttle']) => {
     // A donor cancelling Gift Aid from a receipt: as rare as a reminder's unsubscribe, at its limits.
     'GET /v1/donations/gift-aid': limit(throttle.reminderRateLimit, throttle.reminderBurstLimit),
     'POST /v1/donations/gift-aid': limit(throttle.reminderRateLimit, throttle.reminderBurstLimit),
+    // A giving statement's link, from the yearly email sent at SES's pace and opened over days; each visit reads the
+    // donor's gifts: the reminders' limits too.
+    'GET /v1/donations/statement': limit(throttle.reminderRateLimit, throttle.reminderBurstLimit),
     ...Object.fromEntries(
       ROUTES.filter((route) => route.method === 'HEAD').map((route) => [routeKey(route), limit(throttle.headRateLimit, throttle.headBurstLimit)]),
     ),
