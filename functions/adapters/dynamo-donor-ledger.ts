@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { DonorLedger, DonorRecord } from '../core/connectors/donors.js';
-import { Frequency } from '../core/donations/model.js';
+import { Frequency } from '../core/donations/frequency.js';
 import { onFirstUse, parse } from '../core/shared/schema.js';
 import { queryAll } from './dynamo-keys.js';
 

@@ -1,5 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoAdminTokens, DynamoDonorGifts } from '../adapters/dynamo-admin.js';
+import { DynamoAdminTokens } from '../adapters/dynamo-admin.js';
+import { DynamoDonorGifts } from '../adapters/dynamo-donor-gifts.js';
 import { DynamoAuditLog } from '../adapters/dynamo-audit.js';
 import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
 import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';

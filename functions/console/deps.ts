@@ -1,6 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoAdminTokens, DynamoDonorGifts } from '../adapters/dynamo-admin.js';
+import { DynamoAdminTokens } from '../adapters/dynamo-admin.js';
+import { DynamoDonorGifts } from '../adapters/dynamo-donor-gifts.js';
 import { DynamoAuditLog } from '../adapters/dynamo-audit.js';
 import { DynamoEditors, DynamoNonceLedger, DynamoPasskeys, DynamoSessions } from '../adapters/dynamo-console.js';
 import { DynamoDashboardCounters } from '../adapters/dynamo-dashboard.js';

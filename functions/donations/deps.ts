@@ -1,7 +1,7 @@
 import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-donations.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { DynamoGiftAidCancellations } from '../adapters/dynamo-gift-aid.js';
-import { DynamoDonorGifts } from '../adapters/dynamo-admin.js';
+import { DynamoDonorGifts } from '../adapters/dynamo-donor-gifts.js';
 import type { SecretSource } from '../adapters/secret-values.js';
 import { StripePayments } from '../adapters/stripe-payments.js';
 import { CachedCampaigns } from '../core/donations/campaign-cache.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDonorGifts } from '../../functions/adapters/dynamo-admin.js';
+import { DynamoDonorGifts } from '../../functions/adapters/dynamo-donor-gifts.js';
 import { DynamoCampaignRepository, DynamoGiftLedger } from '../../functions/adapters/dynamo-donations.js';
 import type { Gift } from '../../functions/core/donations/model.js';
 import { addressKey } from '../../functions/core/shared/email-address.js';

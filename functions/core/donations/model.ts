@@ -12,32 +12,15 @@ import { GiftAidDeclaration } from './gift-aid.js';
 
 export const CurrencyCode = onFirstUse(() => z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.')));
 export const CampaignId = onFirstUse(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.')));
-export const Frequency = onFirstUse(() => z.enum(['once', 'monthly']));
-export type Frequency = z.infer<typeof Frequency>;
+import { Frequency } from './frequency.js';
+
+export { Frequency };
 
 export const CAMPAIGN_TITLE_MAX_LENGTH = 200;
 
-export const TRIBUTE_NAME_MAX_LENGTH = 100;
+import { Tribute, TRIBUTE_NAME_MAX_LENGTH } from './tribute.js';
 
-/**
- * A gift given in honour or in memory of someone: the name as the donor wrote it, one line (it goes on the receipt
- * and in the export), at most 100 characters.
- */
-export const Tribute = onFirstUse(() => z.object({
-  type: z.enum(['honour', 'memory'], { error: 'A tribute is "honour" or "memory".' }),
-  name: z.pipe(
-    z.string({ error: 'A tribute names someone.' }),
-    z.pipe(
-      z.transform((s: string) => s.trim()),
-      z.string().check(
-        z.minLength(1, 'A tribute names someone.'),
-        z.maxLength(TRIBUTE_NAME_MAX_LENGTH, `A tribute name has at most ${TRIBUTE_NAME_MAX_LENGTH} characters.`),
-        z.refine((s) => !hasControlCharacters(s), 'A tribute name must be one line: no line breaks or other control characters.'),
-      ),
-    ),
-  ),
-}));
-export type Tribute = z.infer<typeof Tribute>;
+export { Tribute, TRIBUTE_NAME_MAX_LENGTH };
 
 /**
  * One step of a campaign's monthly ask: to a donor who chose at least `amount` once, the chooser offers `monthly`

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Frequency } from '../donations/model.js';
+import { Frequency } from '../donations/frequency.js';
 import { instant, onFirstUse } from '../shared/schema.js';
 import { LanguageCode, SubscriberStatus } from '../subscriptions/model.js';
 

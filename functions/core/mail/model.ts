@@ -3,7 +3,7 @@ import { instant, onFirstUse } from '../shared/schema.js';
 import { EmailAddress } from '../shared/email-address.js';
 import { LanguageCode, SignupRequest } from '../subscriptions/model.js';
 import { MonthlyEndedIntent, PaymentFailedIntent } from '../donors/intents.js';
-import { Tribute } from '../donations/model.js';
+import { Tribute } from '../donations/tribute.js';
 
 /** An email as the worker renders it and the mailer sends it. */
 export interface OutgoingEmail {
