@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import { SignupAndMailConfig, SubscriptionConfig } from '../../functions/configs.js';
 import type { StageConfig } from '../config.js';
 import { acceptFinding } from '../nag.js';
-import { AppFunction } from './app-function.js';
+import { AppFunction, type Bind } from './app-function.js';
 import { FailureQueue } from './failure-queue.js';
 import { Feature } from './feature.js';
 import type { SiteEnvironment } from './site.js';
@@ -120,13 +120,7 @@ export class MailingList extends Feature {
           query: ['gsi1'],
         }),
         SIGNING_SECRET_ID: bind.secret(signingSecret),
-        MAIL_FROM: config.mailFrom,
-        MAIL_REPLY_TO: config.replyTo,
-        SES_CONFIGURATION_SET: bind.mailSender(props.emailIdentity, props.configurationSet),
-        CHARITY_NAME: config.charityName,
-        CHARITY_REGISTRATION: config.charityRegistration,
-        POSTAL_ADDRESS: config.postalAddress,
-        SENDER_NAME: config.senderName,
+        ...mailerEnvironment(config, bind, props),
       }),
     });
     this.functions = { subscriptions, 'signup-and-mail': signupAndMail };
@@ -152,3 +146,22 @@ export class MailingList extends Feature {
     );
   }
 }
+
+/**
+ * What a function that sends mail through SES needs besides its tables: the sender and reply-to, the configuration
+ * set (with the right to send as the identity through it), and the charity and postal address every email's footer
+ * shows.
+ */
+export const mailerEnvironment = (
+  config: Pick<StageConfig, 'mailFrom' | 'replyTo' | 'charityName' | 'charityRegistration' | 'postalAddress' | 'senderName'>,
+  bind: Pick<Bind, 'mailSender'>,
+  ses: { emailIdentity: IEmailIdentity; configurationSet: IConfigurationSet },
+) => ({
+  MAIL_FROM: config.mailFrom,
+  MAIL_REPLY_TO: config.replyTo,
+  SES_CONFIGURATION_SET: bind.mailSender(ses.emailIdentity, ses.configurationSet),
+  CHARITY_NAME: config.charityName,
+  CHARITY_REGISTRATION: config.charityRegistration,
+  POSTAL_ADDRESS: config.postalAddress,
+  SENDER_NAME: config.senderName,
+});

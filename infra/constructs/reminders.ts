@@ -12,6 +12,7 @@ import { acceptFinding } from '../nag.js';
 import { AppFunction } from './app-function.js';
 import { FailureQueue } from './failure-queue.js';
 import { Feature } from './feature.js';
+import { mailerEnvironment } from './mailing-list.js';
 import type { SiteEnvironment } from './site.js';
 
 export interface RemindersProps {
@@ -69,13 +70,7 @@ export class Reminders extends Feature {
         // A campaign's title, and whether it still takes gifts; the statements read the campaigns and a year's gifts on the index.
         DONATIONS_TABLE_NAME: bind.table(props.donationsTable, { items: { 'dynamodb:GetItem': ['CAMPAIGN#'] }, query: ['gsi1'] }),
         SIGNING_SECRET_ID: bind.secret(props.signingSecret),
-        MAIL_FROM: config.mailFrom,
-        MAIL_REPLY_TO: config.replyTo,
-        SES_CONFIGURATION_SET: bind.mailSender(props.emailIdentity, props.configurationSet),
-        CHARITY_NAME: config.charityName,
-        CHARITY_REGISTRATION: config.charityRegistration,
-        POSTAL_ADDRESS: config.postalAddress,
-        SENDER_NAME: config.senderName,
+        ...mailerEnvironment(config, bind, props),
         SITE_TIME_ZONE: config.timeZone,
         TAX_YEAR_START: config.taxYearStart,
       }),
