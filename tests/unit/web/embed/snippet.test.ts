@@ -139,7 +139,7 @@ describe('the snippet from a running API', () => {
 describe('npm run admin -- embed', () => {
   // The API: the real embed handler behind a loopback server, and one campaign.
   const script = '/*! cli */(()=>{const a="Gracias"})();\n';
-  const embed = makeHandler({ script, maxAgeSeconds: 300 });
+  const embed = makeHandler({ script, messages: {}, maxAgeSeconds: 300 });
   let server: Server;
   let api: string;
   beforeAll(async () => {
