@@ -15,7 +15,6 @@ export interface EmbedOptions {
 
 const YEAR_SECONDS = 31_536_000;
 type Coding = 'br' | 'gzip';
-const MESSAGES_ROUTE = 'GET /v1/embed/messages/{lang}';
 
 /**
  * The content coding to answer with (RFC 9110 §12.5.3: the highest q wins, q=0 refuses, `*` stands for the rest):
@@ -66,9 +65,12 @@ type Servable = ReturnType<typeof servable>;
  * is kept `maxAgeSeconds` and then revalidated by its ETag. A `?v=` of an older build gets today's script with the
  * short lifetime: a snippet's integrity attribute then refuses it, and its placeholders keep their plain HTML.
  *
- * GET /v1/embed/messages/{lang}: the widget's words in one language, which the script fetches beside the campaign
- * (so that it carries no language's words), cached the same way under the `?v=` the script was built with. A
- * language the API does not speak is a 404.
+ * GET /v1/embed.js?messages={lang}: the widget's words in one language (JSON), which the script fetches beside the
+ * campaign (so that it carries no language's words), cached the same way under the `?v=` the script was built with;
+ * a language the widget does not speak is a 404. On the script's own route, by choice: the words are asked for
+ * exactly when the script is (a browser's first page view after a deploy), so they share its throttling bucket,
+ * and a route of their own would need a bucket that the account's burst limit has no room for
+ * (infra/constructs/public-api.ts).
  *
  * No httpHandler (platform/http/) here, by choice: these routes take no input but a version and a language, both
  * checked against the few values that exist, and the error pages and their templates would only add to the cold
@@ -100,8 +102,8 @@ export const makeHandler = ({ script, messages, maxAgeSeconds }: EmbedOptions) =
   };
 
   const serve = (event: APIGatewayProxyEventV2): HttpResponse => {
-    if (event.routeKey.replace(/^HEAD /, 'GET ') !== MESSAGES_ROUTE) return answer(event, widget);
-    const language = event.pathParameters?.lang ?? '';
+    const language = event.queryStringParameters?.messages;
+    if (language === undefined) return answer(event, widget);
     const found = wordsByLanguage.get(language);
     if (found) return answer(event, found);
     return {

@@ -97,9 +97,7 @@ const DECLARED: readonly RouteSpec[] = [
   // The newsletter tools' connectors (admin tokens), beside the endpoints they resemble.
   { method: 'POST', path: '/v1/admin/connectors', fn: 'webhooks' },
   { method: 'GET', path: '/v1/admin/connectors', fn: 'webhooks' },
-  { method: 'DELETE', path: '/v1/admin/connectors/{connectorId}', fn: 'webhooks' },  // The widget's words, one language at a time: fetched by the script beside the campaign, so that it carries none.
-  { method: 'GET', path: '/v1/embed/messages/{lang}', fn: 'embed' },
-];
+  { method: 'DELETE', path: '/v1/admin/connectors/{connectorId}', fn: 'webhooks' },];
 
 /**
  * The table with a HEAD route after each GET route, to the same function. RFC 9110 §9.3.2: HEAD works wherever GET

@@ -101,11 +101,11 @@ const feeOf = (value: unknown) => {
 
 const asked = new Map<string, Promise<WidgetMessages | undefined>>();
 /**
- * GET /v1/embed/messages/{lang}: the widget's words in one language, once per page for all its placeholders;
+ * GET /v1/embed.js?messages={lang}: the widget's words in one language, once per page for all its placeholders;
  * undefined when unavailable (the placeholders then keep their plain HTML).
  */
 export const loadMessages = (api: string, language: Language): Promise<WidgetMessages | undefined> => {
-  const url = `${api}/v1/embed/messages/${language}?v=${EMBED_MESSAGES_VERSION}`;
+  const url = `${api}/v1/embed.js?messages=${language}&v=${EMBED_MESSAGES_VERSION}`;
   let words = asked.get(url);
   if (!words) {
     words = fetch(url, { credentials: 'omit' })

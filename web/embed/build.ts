@@ -1,6 +1,6 @@
 // Builds the embed (GET /v1/embed.js) from these sources with esbuild: one minified script, no module loader, no
 // dependency, and no words: the script fetches its language's, the catalogues' `widget` section
-// (GET /v1/embed/messages/{lang}), by the version it is built with.
+// (GET /v1/embed.js?messages={lang}), by the version it is built with.
 //
 // The embed function gets the script and the words inlined when it is bundled (embedDefine), and the dev server
 // builds them in memory at start: the script is never a file in the repository.
@@ -14,7 +14,7 @@ export const EMBED_NAME = 'Appeal embed';
 
 export const EMBED_SOURCE = fileURLToPath(new URL('./main.ts', import.meta.url));
 
-/** Each language's `widget` section of the catalogues: the words GET /v1/embed/messages/{lang} serves. */
+/** Each language's `widget` section of the catalogues: the words GET /v1/embed.js?messages={lang} serves. */
 export const widgetMessages = (): Record<string, WidgetMessages> => Object.fromEntries(LANGUAGES.map((language) => [language, messagesOf(language).widget]));
 
 /** The script, as the API serves it (UTF-8). Deterministic: the same sources and esbuild give the same bytes. */

@@ -24,7 +24,7 @@ export const scriptIdentity = (script: string | Uint8Array): ScriptIdentity => {
 };
 
 /**
- * The widget's words, one JSON document per language (`GET /v1/embed/messages/{lang}`), and their version: the
+ * The widget's words, one JSON document per language (`GET /v1/embed.js?messages={lang}`), and their version: the
  * start of the SHA-256 of all of them, which the script is built with and asks for (`?v=`), so that a script and
  * the words it was built with are cached together and change together. The build (web/embed/build.ts) and the
  * function compute it with this code from the same catalogues' `widget` sections.

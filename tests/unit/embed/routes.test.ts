@@ -88,11 +88,11 @@ describe('GET /v1/embed.js', () => {
   });
 });
 
-describe('GET /v1/embed/messages/{lang}', () => {
+describe('GET /v1/embed.js?messages={lang}', () => {
   const words = messagesIdentity(MESSAGES);
   const get = (lang: string, headers: Record<string, string> = {}, v?: string, method = 'GET'): APIGatewayProxyEventV2 => ({
-    ...httpEvent({ method, path: `/v1/embed/messages/${lang}`, query: v ? `v=${v}` : '', headers: { accept: '*/*', ...headers } }),
-    queryStringParameters: v ? { v } : undefined,
+    ...httpEvent({ method, path: '/v1/embed.js', query: `messages=${encodeURIComponent(lang)}${v ? `&v=${v}` : ''}`, headers: { accept: '*/*', ...headers } }),
+    queryStringParameters: { messages: lang, ...(v ? { v } : {}) },
   });
 
   it("serves one language's widget words as JSON, compressed for the browser", async () => {
@@ -126,8 +126,8 @@ describe('GET /v1/embed/messages/{lang}', () => {
   });
 
   it('answers 404 in JSON for a language it does not speak, without echoing it', async () => {
-    for (const lang of ['de', 'EN', 'constructor', '__proto__', '<script>']) {
-      const result = await handler(get(encodeURIComponent(lang)));
+    for (const lang of ['de', 'EN', '', 'constructor', '__proto__', '<script>']) {
+      const result = await handler(get(lang));
       expect(result.statusCode, lang).toBe(404);
       expect(result.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(result.headers['cache-control']).toBe('no-store');

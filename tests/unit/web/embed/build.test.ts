@@ -47,7 +47,7 @@ describe('the embed script', () => {
   it("asks for its words by the version of the catalogues' widget sections it was built with", () => {
     const { version } = messagesIdentity(widgetMessages());
     expect(version).toMatch(/^[0-9a-f]{16}$/);
-    expect(script).toMatch(new RegExp(`/v1/embed/messages/\\$\\{\\w+\\}\\?v=${version}\``));
+    expect(script).toMatch(new RegExp(`/v1/embed\\.js\\?messages=\\$\\{\\w+\\}&v=${version}\``));
   });
 
   it('serves every language the widget speaks, each its catalogue\'s whole widget section', () => {
