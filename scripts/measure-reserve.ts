@@ -1,6 +1,7 @@
 // Measures the banner's height below its title, per language and per width of its placeholder, for the placeholder
-// rules of web/embed/reserve.ts (RESERVE_EM): the widget on the demo article, in Chromium, its campaign answered with
-// large totals (the longest progress line a campaign is likely to show), at every width from 1,300 px down to 260 px.
+// rules of web/embed/reserve.ts (BELOW_TITLE_EM): the widget on the demo article, in Chromium, its campaign answered
+// with totals in the tens of thousands (a progress line as long as a campaign's that has raised money: the demo's
+// empty one is shorter), at every width from 1,300 px down to 260 px.
 // Prints, per language, the largest height in each of reserve.ts's width ranges, in em of the widget's font size,
 // rounded up to a quarter em. Usage: node --import tsx scripts/measure-reserve.ts
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -36,7 +37,7 @@ try {
     const page = await context.newPage();
     await page.route(`${server.url}/v1/campaigns/*`, async (route) => {
       const response = await route.fetch();
-      await route.fulfill({ response, json: { ...((await response.json()) as object), raised: 4_999_999_99, donations: 999_999, donors: 999_999 } });
+      await route.fulfill({ response, json: { ...((await response.json()) as object), raised: 4_987_654, donations: 23_456, donors: 12_345 } });
     });
     await page.goto(`${server.siteUrl}/?lang=${language}`);
     await page.waitForFunction(() => document.querySelector('[data-appeal="banner"]')?.shadowRoot?.querySelector('.appeal-banner') != null);

@@ -11,18 +11,19 @@ import type { Language } from '../../functions/core/shared/i18n/index.js';
 /**
  * The widget's height below its title (the title's margin, the progress, the choices and the bottom padding and
  * border) in em of its font size (--appeal-font-size, 16px unless set), the largest per language up to each width
- * of the placeholder (px), with four amounts and a campaign's totals at their longest, rounded up to a quarter em:
+ * of the placeholder (px), with four amounts and a campaign's totals in the tens of thousands (its progress line then
+ * wraps where the demo's empty one does not), rounded up to a quarter em:
  * `node --import tsx scripts/measure-reserve.ts` measures them again (tests/e2e/embed-cost-browser.test.ts holds
  * the demo article to no shift with these, with a short title and a long one). Past 480 px the banner has its wide
  * layout, whose larger type wraps more in a column just over that width. More amounts, a long site name or a larger
  * font need more: raise the figures in the site's own rules.
  */
-export const UP_TO = [300, 340, 370, 410, 480, 560, Number.POSITIVE_INFINITY] as const;
+export const UP_TO = [300, 320, 340, 360, 380, 400, 430, 480, 520, 560, 640, Number.POSITIVE_INFINITY] as const;
 const BELOW_TITLE_EM: Record<Language, readonly number[]> = {
-  en: [21.75, 18, 14.5, 13, 13, 18.25, 15.5],
-  uk: [24.5, 19.25, 17, 17, 15.75, 18.25, 18.25],
-  pl: [24.75, 19.75, 18.25, 18.25, 15.75, 18.25, 18.25],
-  es: [26, 19.75, 18.25, 18.25, 14.5, 19.75, 18.25],
+  en: [20.5, 18, 14.5, 14.5, 13, 13, 13, 13, 18.25, 15.5, 14, 14],
+  uk: [24.5, 18, 18, 17, 17, 15.75, 15.75, 13, 18.25, 18.25, 18.25, 14],
+  pl: [24.75, 18.25, 18.25, 18.25, 18.25, 18.25, 15.75, 13, 18.25, 18.25, 18.25, 14],
+  es: [24.75, 19.75, 19.75, 18.25, 18.25, 17, 17, 14.5, 19.75, 18.25, 18.25, 15.5],
 };
 
 /** Up to this width the widget has its compact layout (styles.ts): smaller title, tighter padding. */

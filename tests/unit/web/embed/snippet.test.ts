@@ -63,14 +63,14 @@ describe('the embed snippet', () => {
   it("reserves the banner's space for its width and language, so that nothing moves when the widget replaces it", () => {
     const style = embedSnippet({ ...base, language: 'uk' }).style ?? '';
     expect(style).toMatch(/^<style>\n\[data-appeal="banner"\]\{display:block;container-type:inline-size\}/);
-    // Below the title: the widget's progress and choices (18.25 em wide, 17 em up to 370 px), less its bottom padding.
-    expect(style).toContain('[data-appeal="banner"]>.appeal-banner>form{min-height:calc(17.25 * var(--appeal-font-size, 16px) - 1px)}');
-    expect(style).toContain('@container (max-width:370px){[data-appeal="banner"]>.appeal-banner>form{min-height:calc(16.25 * var(--appeal-font-size, 16px) - 1px)}}');
+    // Below the title: the widget's progress and choices (14 em wide, 17 em up to 360 px), less its bottom padding.
+    expect(style).toContain('[data-appeal="banner"]>.appeal-banner>form{min-height:calc(13 * var(--appeal-font-size, 16px) - 1px)}');
+    expect(style).toContain('@container (max-width:360px){[data-appeal="banner"]>.appeal-banner>form{min-height:calc(16.25 * var(--appeal-font-size, 16px) - 1px)}}');
     expect(style).not.toContain(':lang(');
     // Without data-lang each reader gets their own language: room for the longest, or for the page's language.
     const any = embedSnippet(base).style ?? '';
-    expect(any).toContain('@container (max-width:560px){[data-appeal="banner"]>.appeal-banner>form{min-height:calc(18.75 * var(--appeal-font-size, 16px) - 1px)}}');
-    expect(any).toContain('@container (max-width:370px){[data-appeal="banner"]:lang(en)>.appeal-banner>form{min-height:calc(13.75 * var(--appeal-font-size, 16px) - 1px)}}');
+    expect(any).toContain('@container (max-width:560px){[data-appeal="banner"]>.appeal-banner>form{min-height:calc(17.25 * var(--appeal-font-size, 16px) - 1px)}}');
+    expect(any).toContain('@container (max-width:360px){[data-appeal="banner"]:lang(en)>.appeal-banner>form{min-height:calc(13.75 * var(--appeal-font-size, 16px) - 1px)}}');
     expect(embedSnippet({ ...base, campaign: undefined }).style).toBeUndefined();
   });
 
