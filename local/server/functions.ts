@@ -54,7 +54,7 @@ import { buildSubscriptions } from '../../functions/subscriptions/deps.js';
 import { ROUTES, routeKey } from '../../functions/platform/routes.js';
 import { SecretsExtensionSource } from '../../functions/adapters/secrets-extension.js';
 import type { SecretSource } from '../../functions/adapters/secret-values.js';
-import { buildEmbedScript } from '../../web/embed/build.js';
+import { buildEmbedScript, widgetMessages } from '../../web/embed/build.js';
 import type { QueueConsumer } from '../stand-ins/queue.js';
 import { simulatorFeedback, snsNotification } from '../stand-ins/ses-simulator.js';
 import type { DataDir } from './data-dir.js';
@@ -106,7 +106,7 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
   const sesEvents = sesEventsHandler(sesEventsRoot.deps);
   const reminders = remindersHandler((await buildReminders(loadConfig(RemindersConfig, env), clientsOf('reminders'), secretsOf('reminders'))).deps);
   // The embed function as its entry makes it, from the widget built now from web/embed/ (not web/dist/: always current).
-  const embed = embedHandler({ script: buildEmbedScript(), maxAgeSeconds: 300 });
+  const embed = embedHandler({ script: buildEmbedScript(), messages: widgetMessages(), maxAgeSeconds: 300 });
   const events = eventsHandler(buildEvents(loadConfig(EventsConfig, env), clientsOf('events')).deps);
   const countEvents = eventCounterHandler(buildEventCounter(loadConfig(EventCounterConfig, env), clientsOf('event-counter')).deps);
   // It answers no partial failures: a batch is counted whole or fails whole (event-counter/handler.ts).

@@ -175,8 +175,9 @@ describe('the donation banner on the demo article', () => {
       const v = await visit(390, js);
       const { page } = v;
       const box = await banner(page).boundingBox();
-      // The placeholder's HTML takes the widget's space (no layout shift when it appears), so both are as tall.
-      expect(box?.height, js ? 'with JavaScript' : 'without').toBeLessThanOrEqual(290);
+      // The placeholder's HTML takes the widget's space (no layout shift when it appears), so both are as tall: room
+      // for the progress line of a campaign that has raised thousands, which wraps, and the reminder link below it.
+      expect(box?.height, js ? 'with JavaScript' : 'without').toBeLessThanOrEqual(315);
       const tops = await page.locator('.appeal-amounts button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().top));
       expect(new Set(tops).size).toBe(1);
       const h1 = await page.locator('h1').boundingBox();

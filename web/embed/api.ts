@@ -1,4 +1,8 @@
 // The embed's calls to the Appeal API (API.md): cross-origin, with CORS, never with cookies.
+import type { Language, WidgetMessages } from '../../functions/core/shared/i18n/index.js';
+
+/** The version of the words this script was built with (web/embed/build.ts): their URL, cached for a year. */
+declare const EMBED_MESSAGES_VERSION: string;
 
 export interface ApiError {
   code?: string;
@@ -93,6 +97,24 @@ const feeOf = (value: unknown) => {
   const rate = fee.rate;
   const fixed = count(fee.fixed);
   return typeof rate === 'number' && rate >= 0 && rate < 1 && fixed !== undefined ? { rate, fixed } : undefined;
+};
+
+const asked = new Map<string, Promise<WidgetMessages | undefined>>();
+/**
+ * GET /v1/embed.js?messages={lang}: the widget's words in one language, once per page for all its placeholders;
+ * undefined when unavailable (the placeholders then keep their plain HTML).
+ */
+export const loadMessages = (api: string, language: Language): Promise<WidgetMessages | undefined> => {
+  const url = `${api}/v1/embed.js?messages=${language}&v=${EMBED_MESSAGES_VERSION}`;
+  let words = asked.get(url);
+  if (!words) {
+    words = fetch(url, { credentials: 'omit' })
+      .then((response) => (response.ok ? response.json() : undefined))
+      .then((body) => (isRecord(body) && isRecord(body.banner) && isRecord(body.signup) ? (body as unknown as WidgetMessages) : undefined))
+      .catch(() => undefined);
+    asked.set(url, words);
+  }
+  return words;
 };
 
 /** GET /v1/campaigns/{id}, revalidated (a reader back from checkout sees their gift); undefined when unavailable. */

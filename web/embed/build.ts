@@ -1,18 +1,27 @@
 // Builds the embed (GET /v1/embed.js) from these sources with esbuild: one minified script, no module loader, no
-// dependency, the four languages' widget messages and nothing else of the catalogues.
+// dependency, and no words: the script fetches its language's, the catalogues' `widget` section
+// (GET /v1/embed.js?messages={lang}), by the version it is built with.
 //
-// The embed function gets it inlined when it is bundled (embedDefine), and the dev server builds it in memory at
-// start: the script is never a file in the repository.
+// The embed function gets the script and the words inlined when it is bundled (embedDefine), and the dev server
+// builds them in memory at start: the script is never a file in the repository.
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { messagesIdentity } from '../../functions/core/embed/script.js';
+import { messagesOf } from '../../functions/core/shared/i18n/catalogue.js';
+import { LANGUAGES, type WidgetMessages } from '../../functions/core/shared/i18n/index.js';
 /** The embed's version line. The served script's content hash (the integrity attribute) versions each build. */
 export const EMBED_NAME = 'Appeal embed';
 
 export const EMBED_SOURCE = fileURLToPath(new URL('./main.ts', import.meta.url));
 
+/** Each language's `widget` section of the catalogues: the words GET /v1/embed.js?messages={lang} serves. */
+export const widgetMessages = (): Record<string, WidgetMessages> => Object.fromEntries(LANGUAGES.map((language) => [language, messagesOf(language).widget]));
+
 /** The script, as the API serves it (UTF-8). Deterministic: the same sources and esbuild give the same bytes. */
 export const buildEmbedScript = (): string => {
   const result = buildSync({
+    // The words' version, which the script asks for: a deploy that changes them changes the script too.
+    define: { EMBED_MESSAGES_VERSION: JSON.stringify(messagesIdentity(widgetMessages()).version) },
     entryPoints: [EMBED_SOURCE],
     bundle: true,
     minify: true,
@@ -32,10 +41,13 @@ export const buildEmbedScript = (): string => {
 };
 
 /**
- * The bundler's `define` that inlines the script into the embed function (functions/embed/index.ts reads the
- * constant EMBED_SCRIPT): built from the sources at bundling time, written nowhere.
+ * The bundler's `define` that inlines the script and the words into the embed function (functions/embed/index.ts
+ * reads the constants EMBED_SCRIPT and EMBED_MESSAGES): built from the sources at bundling time, written nowhere.
  */
-export const embedDefine = (): Record<string, string> => ({ EMBED_SCRIPT: JSON.stringify(buildEmbedScript()) });
+export const embedDefine = (): Record<string, string> => ({
+  EMBED_SCRIPT: JSON.stringify(buildEmbedScript()),
+  EMBED_MESSAGES: JSON.stringify(widgetMessages()),
+});
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const script = buildEmbedScript();

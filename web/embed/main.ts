@@ -18,14 +18,7 @@
  * (`npm run bench:embed`).
  */
 import { type Language, pickLanguage, type WidgetMessages } from '../../functions/core/shared/i18n/index.js';
-// Each catalogue's `widget` section only: esbuild makes each top-level key of a JSON file an export of its own and
-// leaves out those nothing imports, so the pages' and emails' words stay out of the script
-// (tests/unit/web/embed/build.test.ts).
-import { widget as en } from '../../functions/core/shared/i18n/messages/en.json';
-import { widget as es } from '../../functions/core/shared/i18n/messages/es.json';
-import { widget as pl } from '../../functions/core/shared/i18n/messages/pl.json';
-import { widget as uk } from '../../functions/core/shared/i18n/messages/uk.json';
-import { type Campaign, loadCampaign, type Variant } from './api.js';
+import { type Campaign, loadCampaign, loadMessages, type Variant } from './api.js';
 import { renderBanner } from './banner.js';
 import { focusedElement, mount } from './dom.js';
 import { renderSignup } from './signup.js';
@@ -36,7 +29,6 @@ import { CSS } from './styles.js';
 /** The campaign's own appeal (API.md): what readers without JavaScript see. */
 const CONTROL = 'control';
 
-const CATALOGUES: Record<Language, WidgetMessages> = { en, uk, pl, es };
 
 /** The API is where this script came from (`https://api.example.org/v1/embed.js?v=…` → `https://api.example.org`). */
 const apiOf = (src: string | undefined): string | undefined => {
@@ -48,14 +40,18 @@ const apiOf = (src: string | undefined): string | undefined => {
 // Only while the script first runs does the document say which script is running.
 const scriptApi = apiOf(document.currentScript instanceof HTMLScriptElement ? document.currentScript.src : undefined);
 
-const settingsOf = (host: HTMLElement) => {
+interface Settings {
+  api: string;
+  language: Language;
+  /** The widget's words in `language`, asked of the API as soon as the script runs (api.ts). */
+  words: Promise<WidgetMessages | undefined>;
+  siteName: string;
+}
+
+const settingsOf = (host: HTMLElement): Settings => {
   const language = pickLanguage(host.dataset.lang, navigator.languages ?? [navigator.language]);
-  return {
-    api: host.dataset.api?.trim().replace(/\/+$/, '') || scriptApi || '',
-    language,
-    messages: CATALOGUES[language],
-    siteName: host.dataset.siteName?.trim() || window.location.hostname,
-  };
+  const api = host.dataset.api?.trim().replace(/\/+$/, '') || scriptApi || '';
+  return { api, language, words: loadMessages(api, language), siteName: host.dataset.siteName?.trim() || window.location.hostname };
 };
 
 /** What a reader typed into the placeholder's plain form before the script ran, and where they were. */
@@ -66,10 +62,11 @@ const typedInto = (host: HTMLElement) => {
   return { values, focusedName: focused instanceof HTMLInputElement && host.contains(focused) ? focused.name : undefined };
 };
 
-const enhanceSignup = (host: HTMLElement) => {
-  const settings = settingsOf(host);
+const enhanceSignup = async (host: HTMLElement, settings: Settings) => {
+  const messages = await settings.words;
+  if (!messages || host.shadowRoot) return; // its plain HTML keeps working
   const typed = typedInto(host);
-  const { element, form } = renderSignup({ ...settings, list: host.dataset.list?.trim() || undefined });
+  const { element, form } = renderSignup({ ...settings, messages, list: host.dataset.list?.trim() || undefined });
   mount(host, CSS, settings.language, element);
   for (const [name, value] of typed.values) {
     const input = form.elements.namedItem(name);
@@ -97,18 +94,17 @@ const contentHeight = (host: HTMLElement) => {
   return host.getBoundingClientRect().height - edges.reduce((sum, edge) => sum + (Number.parseFloat(style[edge]) || 0), 0);
 };
 
-const enhanceBanner = async (host: HTMLElement) => {
-  const settings = settingsOf(host);
+const enhanceBanner = async (host: HTMLElement, settings: Settings) => {
   const id = host.dataset.campaign;
   if (!id) return;
   readMarker(id);
-  const [campaign] = await Promise.all([loadCampaign(settings.api, id), readyIntl(settings.language)]);
-  if (!campaign || host.shadowRoot) return; // its plain HTML keeps working
+  const [campaign, messages] = await Promise.all([loadCampaign(settings.api, id), settings.words, readyIntl(settings.language)]);
+  if (!campaign || !messages || host.shadowRoot) return; // its plain HTML keeps working
   const memory = recall(id);
   // Closed lately: hidden for the campaign's snoozeDays.
   const hide = () => host.style.setProperty('display', 'none', 'important');
   if (campaign.open && within(memory.closed, campaign.snoozeDays)) return hide();
-  const banner = renderBanner(campaign, { ...settings, checkout: host.dataset.checkout === 'embedded' ? 'embedded' : 'redirect' }, {
+  const banner = renderBanner(campaign, { ...settings, messages, checkout: host.dataset.checkout === 'embedded' ? 'embedded' : 'redirect' }, {
     variant: drawVariant(campaign),
     thanked: campaign.open && within(memory.gave, campaign.thankDays),
     onClose: () => {
@@ -141,10 +137,13 @@ const start = () => {
     if (seen.has(host) || host.shadowRoot) continue;
     seen.add(host);
     const kind = host.dataset.appeal;
+    if (kind !== 'banner' && kind !== 'signup') continue;
     // One placeholder's failure (an element that cannot hold a shadow root, an old browser) is not the page's.
     const run = async () => {
+      // Its words are asked for at once, to arrive with the campaign (or from the browser's cache).
+      const settings = settingsOf(host);
       await nextTask();
-      return kind === 'banner' ? enhanceBanner(host) : kind === 'signup' ? enhanceSignup(host) : undefined;
+      return kind === 'banner' ? enhanceBanner(host, settings) : enhanceSignup(host, settings);
     };
     run().catch(() => undefined);
   }

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { scriptIdentity } from '../../../functions/core/embed/script.js';
+import { messagesIdentity, scriptIdentity } from '../../../functions/core/embed/script.js';
 import { makeHandler } from '../../../functions/embed/routes.js';
 import { httpEvent } from '../../support/events.js';
 
 // A stand-in for the built widget: non-ASCII text, so that the bytes (UTF-8) and the string differ in length.
 const SCRIPT = '/*! test */(()=>{const t="Підпишіться · Zapisz się · Suscríbete";document.title=t})();\n';
-const handler = makeHandler({ script: SCRIPT, maxAgeSeconds: 300 });
+const MESSAGES = { en: { banner: { ask: 'Give' }, signup: { submit: 'Join' } }, uk: { banner: { ask: 'Підтримайте' }, signup: { submit: 'Підписатися' } } };
+const handler = makeHandler({ script: SCRIPT, messages: MESSAGES, maxAgeSeconds: 300 });
 const { version, integrity } = scriptIdentity(SCRIPT);
 
 const get = (headers: Record<string, string> = {}, v?: string): APIGatewayProxyEventV2 => ({
@@ -84,5 +85,63 @@ describe('GET /v1/embed.js', () => {
       expect(result.headers.vary).toBe('accept-encoding');
       expect(sri384(bytesOf(result)), String(accept)).toBe(integrity);
     }
+  });
+});
+
+describe('GET /v1/embed.js?messages={lang}', () => {
+  const words = messagesIdentity(MESSAGES);
+  const get = (lang: string, headers: Record<string, string> = {}, v?: string, method = 'GET'): APIGatewayProxyEventV2 => ({
+    ...httpEvent({ method, path: '/v1/embed.js', query: `messages=${encodeURIComponent(lang)}${v ? `&v=${v}` : ''}`, headers: { accept: '*/*', ...headers } }),
+    queryStringParameters: { messages: lang, ...(v ? { v } : {}) },
+  });
+
+  it("serves one language's widget words as JSON, compressed for the browser", async () => {
+    for (const [accept, coding] of [['br', 'br'], ['gzip', 'gzip'], [undefined, undefined]] as const) {
+      const result = await handler(get('uk', accept ? { 'accept-encoding': accept } : {}));
+      expect(result.statusCode).toBe(200);
+      expect(result.headers).toMatchObject({
+        'content-type': 'application/json; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+        'cross-origin-resource-policy': 'cross-origin',
+        vary: 'accept-encoding',
+      });
+      expect(result.headers['content-encoding']).toBe(coding);
+      expect(JSON.parse(bytesOf(result).toString('utf8'))).toEqual(MESSAGES.uk);
+    }
+  });
+
+  it("is kept for a year under the words' version the script asks for, briefly under any other", async () => {
+    expect(words.version).toMatch(/^[0-9a-f]{16}$/);
+    expect(words.version).not.toBe(version);
+    const versioned = await handler(get('en', {}, words.version));
+    expect(versioned.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(versioned.headers.etag).toBe(`W/"${words.version}"`);
+    expect((await handler(get('en', {}, version))).headers['cache-control']).toBe('public, max-age=300');
+    expect((await handler(get('en'))).headers['cache-control']).toBe('public, max-age=300');
+    expect((await handler(get('en', { 'if-none-match': `W/"${words.version}"` }))).statusCode).toBe(304);
+  });
+
+  it('changes version when any language\'s words change', () => {
+    expect(messagesIdentity({ ...MESSAGES, uk: { ...MESSAGES.uk, banner: { ask: 'Допоможіть' } } }).version).not.toBe(words.version);
+  });
+
+  it('answers 404 in JSON for a language it does not speak, without echoing it', async () => {
+    for (const lang of ['de', 'EN', '', 'constructor', '__proto__', '<script>']) {
+      const result = await handler(get(lang));
+      expect(result.statusCode, lang).toBe(404);
+      expect(result.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(result.headers['cache-control']).toBe('no-store');
+      const body = JSON.parse(result.body ?? '') as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('not_found');
+      expect(body.error.message).toBe('The widget speaks en, uk, not that language.');
+    }
+  });
+
+  it('answers HEAD as GET, without the content', async () => {
+    const head = await handler(get('en', { 'accept-encoding': 'gzip' }, words.version, 'HEAD'));
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
+    expect(head.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
   });
 });

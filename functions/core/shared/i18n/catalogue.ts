@@ -4,8 +4,8 @@
  * their code rather than bundle them, so that a cold start parses no language's text and a function parses only the
  * languages its readers use: the stack copies `messages/` beside every bundle (infra/constructs/app-function.ts),
  * where this module's URL then points, as it points at the source folder when the code runs unbundled (the dev
- * server, the CLI, the tests). The embed, which cannot read files, has its `widget` section inlined when it is
- * built (web/embed/main.ts).
+ * server, the CLI, the tests). The embed function has the `widget` sections inlined when it is bundled
+ * (web/embed/build.ts), and serves the script the one it asks for.
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_LANGUAGE, type Language, type Messages, isLanguage } from './index.js';

@@ -2,8 +2,9 @@
  * The languages Appeal speaks, how one is chosen, and the shape of their words.
  *
  * Every word is in one JSON catalogue per language, `messages/<lang>.json` (`en.json` is the one every other
- * follows): its `widget` section is the embed's (web/embed/, inlined into the script at build time), the rest the
- * hosted pages' and the emails', read beside the function's bundle when first needed (catalogue.ts). This module
+ * follows): its `widget` section is the embed's (inlined into the embed function when it is bundled, which serves
+ * the script its language's: web/embed/api.ts), the rest the hosted pages' and the emails', read beside the
+ * function's bundle when first needed (catalogue.ts). This module
  * holds no catalogue, only the types derived from the English one: importing it (for `pickLanguage`) adds no words
  * to a bundle.
  *

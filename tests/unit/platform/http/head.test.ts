@@ -161,7 +161,7 @@ describe('HEAD on the donation routes', () => {
 });
 
 describe('HEAD on the embed script', () => {
-  const handler = embedHandler({ script: '/*! test */(()=>{document.title="Підпишіться"})();\n', maxAgeSeconds: 300 });
+  const handler = embedHandler({ script: '/*! test */(()=>{document.title="Підпишіться"})();\n', messages: {}, maxAgeSeconds: 300 });
   const event = (method: string, headers: Record<string, string> = {}) =>
     httpEvent({ method, path: '/v1/embed.js', headers: { accept: '*/*', ...headers } });
 

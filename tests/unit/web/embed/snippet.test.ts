@@ -9,6 +9,7 @@ import { addEmbedCommand } from '../../../../cli/embed.js';
 import type { Target } from '../../../../cli/target.js';
 import { scriptIdentity } from '../../../../functions/core/embed/script.js';
 import { makeHandler } from '../../../../functions/embed/routes.js';
+import { CSS } from '../../../../web/embed/styles.js';
 import { EmbedSourceError, embedSnippet, fetchEmbedSnippet, type SnippetOptions } from '../../../../web/embed/snippet.js';
 import { httpEvent } from '../../../support/events.js';
 
@@ -62,14 +63,37 @@ describe('the embed snippet', () => {
   it("reserves the banner's space for its width and language, so that nothing moves when the widget replaces it", () => {
     const style = embedSnippet({ ...base, language: 'uk' }).style ?? '';
     expect(style).toMatch(/^<style>\n\[data-appeal="banner"\]\{display:block;container-type:inline-size\}/);
-    expect(style).toContain('[data-appeal="banner"]>.appeal-banner{min-height:calc(17 * var(--appeal-font-size, 16px))}');
-    expect(style).toContain('@container (max-width:370px){[data-appeal="banner"]>.appeal-banner{min-height:calc(22.5 * var(--appeal-font-size, 16px))}}');
+    // Below the title: the widget's progress and choices (14 em wide, 17 em up to 360 px), less its bottom padding.
+    expect(style).toContain('[data-appeal="banner"]>.appeal-banner>form{min-height:calc(13 * var(--appeal-font-size, 16px) - 1px)}');
+    expect(style).toContain('@container (max-width:360px){[data-appeal="banner"]>.appeal-banner>form{min-height:calc(16.25 * var(--appeal-font-size, 16px) - 1px)}}');
     expect(style).not.toContain(':lang(');
     // Without data-lang each reader gets their own language: room for the longest, or for the page's language.
     const any = embedSnippet(base).style ?? '';
-    expect(any).toContain('@container (max-width:560px){[data-appeal="banner"]>.appeal-banner{min-height:calc(24.5 * var(--appeal-font-size, 16px))}}');
-    expect(any).toContain('@container (max-width:370px){[data-appeal="banner"]:lang(en)>.appeal-banner{min-height:calc(17 * var(--appeal-font-size, 16px))}}');
+    expect(any).toContain('@container (max-width:560px){[data-appeal="banner"]>.appeal-banner>form{min-height:calc(17.25 * var(--appeal-font-size, 16px) - 1px)}}');
+    expect(any).toContain('@container (max-width:360px){[data-appeal="banner"]:lang(en)>.appeal-banner>form{min-height:calc(13.75 * var(--appeal-font-size, 16px) - 1px)}}');
     expect(embedSnippet({ ...base, campaign: undefined }).style).toBeUndefined();
+  });
+
+  it("lays the title out as the widget does, so that a long title takes the same lines in both (the reserve is below it)", () => {
+    const style = embedSnippet(base).style ?? '';
+    // The widget's box (styles.ts, .appeal-banner): its padding and border around the same width.
+    expect(style).toContain('[data-appeal="banner"]>.appeal-banner{display:block;box-sizing:border-box;font-family:var(--appeal-font,');
+    expect(style).toContain('font-size:var(--appeal-font-size, 16px);border:1px solid var(--appeal-border,#d0d0d0);padding:1em 1.25em}');
+    // Its title's type and room (.appeal-banner-title), whatever the page's own rules for that class say.
+    expect(style).toContain('[data-appeal="banner"]>.appeal-banner>.appeal-banner-title{font-family:inherit;font-size:1.15em;font-weight:400;');
+    expect(style).toContain('line-height:1.35;');
+    expect(style).toContain('margin:0;padding:0 1.75em 0 0;');
+    // The compact layout, up to 480 px, as the widget's container query has it.
+    expect(style).toContain(
+      '@container (max-width:480px){[data-appeal="banner"]>.appeal-banner{padding:.75em .85em}[data-appeal="banner"]>.appeal-banner>.appeal-banner-title{font-size:1em}}',
+    );
+    // No reserve on the whole banner any more: a title of any length adds its own lines.
+    expect(style).not.toMatch(/\.appeal-banner\{[^}]*min-height/);
+    // The widget's own styles, which these rules copy.
+    expect(CSS).toContain('.appeal-banner{display:block;position:relative;background:var(--_bg);color:var(--_text);border:1px solid var(--_border);border-radius:var(--_radius);padding:1em 1.25em}');
+    expect(CSS).toContain('.appeal-banner-title{font-size:1.15em;line-height:1.35;margin:0 0 .75em;padding-right:1.75em}');
+    expect(CSS).toContain('@container (max-width:480px){\n.appeal-banner{padding:.75em .85em}\n.appeal-banner-title{font-size:1em;margin-bottom:.5em}');
+    expect(CSS).toContain('font-family:var(--appeal-font,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif);');
   });
 
   it('holds a signup form that works without JavaScript: it POSTs /v1/subscriptions with the list, a honeypot and the consent', () => {
@@ -139,7 +163,7 @@ describe('the snippet from a running API', () => {
 describe('npm run admin -- embed', () => {
   // The API: the real embed handler behind a loopback server, and one campaign.
   const script = '/*! cli */(()=>{const a="Gracias"})();\n';
-  const embed = makeHandler({ script, maxAgeSeconds: 300 });
+  const embed = makeHandler({ script, messages: {}, maxAgeSeconds: 300 });
   let server: Server;
   let api: string;
   beforeAll(async () => {
