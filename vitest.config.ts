@@ -13,6 +13,9 @@ export default defineConfig({
     // Each file runs in its own process: its dev servers, stand-ins and module state (logger, SDK) stay its own.
     pool: 'forks',
     isolate: true,
+    // Two files at a time even on two cores (vitest's default there is one): most of a browser or dev-server test is
+    // waiting on another process (Chromium, DynamoDB Local, a stand-in), so two overlap well.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 90_000,
     env: { LOG_LEVEL: 'SILENT', NODE_NO_WARNINGS: '1' },
