@@ -84,6 +84,17 @@ describe('connectors to the dev server\'s Mailchimp and listmonk', () => {
     await eventually(() => mailchimpMember(email)?.status === 'subscribed' && listmonkLists(email).length === 1);
     expect(listmonkLists(email)).toEqual([[1, 'confirmed']]);
 
+    // A gift: the donor's status reaches both tools (Mailchimp's merge fields, listmonk's attribute).
+    const session = await postJson(`${server.url}/v1/donations/checkout`, { campaign: 'ukraine', amount: 2500, currency: 'usd', frequency: 'once', email });
+    expect(session.status).toBe(201);
+    const { id: checkout } = (await session.json()) as { id: string };
+    expect((await postJson(`${server.url}/_local/stripe/checkout/${checkout}/complete`, { email })).status).toBe(200);
+    await eventually(() => mailchimpMember(email)?.merge_fields['DONOR'] === 'donor');
+    expect(mailchimpMember(email)?.merge_fields).toMatchObject({ DONOR: 'donor', LASTAMT: '25.00 USD', TOTALGIVEN: '25.00 USD' });
+    expect(mailchimpMember(email)?.merge_fields['LASTGIFT']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await eventually(() => (server.connectorStandIns.listmonk.subscriber(email)?.attribs as { donor?: unknown } | undefined)?.donor !== undefined);
+    expect(server.connectorStandIns.listmonk.subscriber(email)?.attribs).toMatchObject({ donor: { status: 'donor', lastGiftAmount: 2500, total: 2500, currency: 'usd' } });
+
     // A bounce (SES's mailbox simulator): unsubscribed in Mailchimp (kept there so no import subscribes it), not on the listmonk list.
     const bounced = 'bounce@simulator.amazonses.com';
     await postJson(`${server.url}/v1/subscriptions`, { email: bounced });
@@ -100,6 +111,12 @@ describe('connectors to the dev server\'s Mailchimp and listmonk', () => {
     const json = (await (await fetch(`${server.url}/_local/connectors`)).json()) as { mailchimp: { members: unknown[] }; listmonk: { subscribers: unknown[] } };
     expect(json.mailchimp.members).toHaveLength(3);
     expect(json.listmonk.subscribers).toHaveLength(2);
+
+    // An erase: Mailchimp forgets the member permanently, listmonk takes them off the connector's list.
+    const erased = await admin('subscriber', 'erase', email);
+    expect(erased.code, erased.stderr).toBe(0);
+    await eventually(() => server.connectorStandIns.mailchimp.isForgotten(LOCAL_MAILCHIMP.list, email) && listmonkLists(email).length === 0);
+    expect(mailchimpMember(email)).toBeUndefined();
   }, 120_000);
 
   it('keeps the stand-ins as strict as the services: a wrong key or token is refused with their own error bodies', async () => {
