@@ -162,6 +162,15 @@ const flow = async () => {
   const [saidNo] = await server.mailTo('said-no@example.org');
   await ok(postJson(linkIn(saidNo?.text ?? '', '/v1/subscriptions/confirm'), undefined));
   await server.webhooksIdle();
+  // The schedule's pull of listmonk's refusals, run by the delivery worker: the connectors on the index, a reader
+  // who unsubscribed in listmonk read, marked unsubscribed and counted, and the connector's cursor moved.
+  await ok(postJson(api, { email: 'left-listmonk@example.org' }), 202);
+  await server.mailIdle();
+  const [leftListmonk] = await server.mailTo('left-listmonk@example.org');
+  await ok(postJson(linkIn(leftListmonk?.text ?? '', '/v1/subscriptions/confirm'), undefined));
+  await server.webhooksIdle();
+  listmonk.unsubscribeAsReader('left-listmonk@example.org', { listId: 1 });
+  await ok(postJson(`${url}/_local/jobs/listmonk-pull`, { job: 'listmonk-pull' }));
 
   // Mailchimp's list webhook: its GET, then an unsubscribe and a cleaned address for a pending reader (the webhooks
   // function reads the connector and the subscriber, saves it and counts it, and keeps a suppression marker).
