@@ -402,6 +402,9 @@ const flow = async () => {
   expect((await editor.post(`/admin/webhooks/${consoleHook}/rotate`)).status).toBe(200);
   expect((await editor.post(`/admin/webhooks/${consoleHook}/remove`, { confirm: 'yes' })).status).toBe(303);
   await server.webhooksIdle();
+  // A backfill started from the connectors page: the run written on the connector's item, its first slice queued.
+  expect((await editor.post(`/admin/connectors/${listmonkConnector.id}/backfill`)).status).toBe(303);
+  await server.webhooksIdle();
   expect((await editor.post('/admin/connectors', { kind: 'listmonk', url: 'http://127.0.0.1:9', username: 'appeal', token: 't', lists: '1' })).status).toBe(200);
   const consoleConnector = /connectors\/(cn_[a-f0-9]{16})\/remove/.exec((await editor.get('/admin/connectors')).body)?.[1] ?? '';
   expect((await editor.post(`/admin/connectors/${consoleConnector}/remove`)).status).toBe(200);
