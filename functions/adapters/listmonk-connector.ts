@@ -4,6 +4,7 @@ import {
   type ConnectorSubscriber,
   type DonorStatus,
   type NewsletterConnector,
+  type PulledRefusals,
 } from '../core/connectors/model.js';
 import { type OutboundHttp, OutboundRequestError, type OutboundResponse } from '../core/shared/outbound-http.js';
 
@@ -165,7 +166,7 @@ export class ListmonkConnector implements NewsletterConnector {
    * The addresses that said no in listmonk since a time, for Appeal to unsubscribe: unsubscribed from one of the
    * connector's lists, or blocklisted. `since` is an instant; the caller keeps the time of its last run.
    */
-  pullRefusals(since: string): Promise<{ unsubscribed: string[]; blocklisted: string[] } | ConnectorResult> {
+  pullRefusals(since: string): Promise<PulledRefusals | ConnectorResult> {
     const all = async (params: URLSearchParams) => {
       const emails: string[] = [];
       for (let page = 1; ; page++) {

@@ -84,6 +84,11 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
       checkUrl: async (url) => (await outboundStores()).checkUrl(url),
       publicApiUrl: config.PUBLIC_API_URL,
     },
+    backfills: {
+      clock: systemClock,
+      connectors: onDemand(async () => (await outboundStores()).connectors),
+      queue: onDemand(async () => (await outboundStores()).backfills),
+    },
   };
   return { deps, options: { brand: brandOf(config), apiBaseUrl: config.PUBLIC_API_URL, secureCookie: config.SESSION_COOKIE_SECURE } };
 };

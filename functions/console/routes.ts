@@ -105,6 +105,7 @@ const WebhookForm = onFirstUse(() => z.object({
   description: field(200),
 }));
 const WebhookAction = onFirstUse(() => z.enum(['rotate', 'remove', 'enable', 'replay']));
+const ConnectorAction = onFirstUse(() => z.enum(['remove', 'backfill']));
 const ConfirmForm = onFirstUse(() => z.object({ csrf: text(100), confirm: z.optional(z.literal('yes')) }));
 const ReplayForm = onFirstUse(() => z.object({ csrf: text(100), since: text(40) }));
 const ConnectorForm = onFirstUse(() => z.object({
@@ -431,9 +432,16 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
           return connectorsView(req, viewer, { kind: values.kind, values, problem: { message: error.message, field: error.field } });
         }
       }),
-      'POST /admin/connectors/{connectorId}/remove': forEditors(roleOf('/admin/connectors'), async (req, viewer) => {
+      // One route for a connector's two actions (each route adds to the account's burst): remove (asked twice), and
+      // backfill (every confirmed reader pushed, or a failed run resumed).
+      'POST /admin/connectors/{connectorId}/{action}': forEditors(roleOf('/admin/connectors'), async (req, viewer) => {
         const core = await webhookCore();
         const id = req.pathParam('connectorId', core.ConnectorId, core.UNKNOWN_CONNECTOR);
+        const action = req.pathParam('action', ConnectorAction, 'There is no such action for a connector.');
+        if (action === 'backfill') {
+          await core.backfillConsoleConnector(deps, client(req, viewer), id);
+          return seeOther('/admin/connectors');
+        }
         const form = await req.body(ConfirmForm);
         if (form.confirm !== 'yes') return page(200, (await webhookPages()).removeConnectorPage(site(req, viewer), viewer, await core.consoleConnector(deps, id)));
         await core.removeConsoleConnector(deps, client(req, viewer), id);

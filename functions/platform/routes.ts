@@ -111,7 +111,8 @@ const DECLARED: readonly RouteSpec[] = [
   { method: 'POST', path: '/admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry', fn: 'console' },
   { method: 'GET', path: '/admin/connectors', fn: 'console' },
   { method: 'POST', path: '/admin/connectors', fn: 'console' },
-  { method: 'POST', path: '/admin/connectors/{connectorId}/remove', fn: 'console' },
+  // remove or backfill: one route (each route adds to the account's burst).
+  { method: 'POST', path: '/admin/connectors/{connectorId}/{action}', fn: 'console' },
 ];
 
 /**

@@ -2,6 +2,7 @@
 import { DynamoConfirmedReaders } from '../adapters/dynamo-confirmed-readers.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
 import type { BackfillRunDeps } from '../core/connectors/backfill.js';
+import type { PullRefusalsDeps } from '../core/connectors/pull.js';
 import type { ConnectorSyncDeps } from '../core/connectors/sync.js';
 import type { WorkerDeps } from '../core/events/worker.js';
 import { deriveKeys } from '../core/shared/secrets.js';
@@ -16,7 +17,8 @@ import type { WebhookDeliveryConfig } from './config.js';
 
 /**
  * The delivery worker's dependencies: the subscribers table, the delivery queue, the guarded client, the signing key;
- * and, for the connectors' backfills that run on the same queue, the status index and the same tools' clients.
+ * and, for the connectors' backfills that run on the same queue, the status index and the same tools' clients; and
+ * for the scheduled pull of listmonk's refusals, the connectors and those clients again.
  */
 export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, clients: ClientOptions, secrets: SecretSource) => {
   const keys = deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID));
@@ -64,5 +66,7 @@ export const buildWebhookDelivery = async (config: WebhookDeliveryConfig, client
     readers: new DynamoConfirmedReaders(dynamo, config.SUBSCRIBERS_TABLE_NAME),
     sync,
   };
-  return { deps, backfill };
+  // The schedule's pull of listmonk's refusals: the same tools' clients, and the subscribers marked as deliveries mark them.
+  const pull: PullRefusalsDeps = { clock: systemClock, connectors, connectorFor: sync.connectorFor, subscribers: sync.subscribers };
+  return { deps, backfill, pull };
 };

@@ -1,7 +1,10 @@
+import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { onFirstUse } from '../core/shared/schema.js';
+import { onFirstUse, parse } from '../core/shared/schema.js';
 import { runDeliveryJob, type WorkerDeps } from '../core/events/worker.js';
 import { type BackfillRunDeps, runBackfillSlice } from '../core/connectors/backfill.js';
+import type { PullRefusalsDeps } from '../core/connectors/pull.js';
+import { logger } from '../platform/logger.js';
 import { sqsBatchHandler } from '../platform/sqs.js';
 
 /** A queued attempt: the delivery's id and generation (never the event's data). */
@@ -10,15 +13,48 @@ const DeliveryMessage = onFirstUse(() => z.object({ d: z.string().check(z.minLen
 const BackfillMessage = onFirstUse(() => z.strictObject({ b: z.string().check(z.regex(/^cn_[a-f0-9]{16}$/)), s: z.int().check(z.gte(1)) }));
 const QueueMessage = onFirstUse(() => z.union([DeliveryMessage, BackfillMessage]));
 
+/** What the schedule invokes the worker with (infra/constructs/outbound-events.ts): the pull of listmonk's refusals. */
+export const LISTMONK_PULL_JOB = { job: 'listmonk-pull' } as const;
+const ScheduledJob = onFirstUse(() => z.strictObject({ job: z.literal(LISTMONK_PULL_JOB.job) }));
+
 /**
  * The delivery queue: each message is one attempt (runDeliveryJob), or one slice of a connector's backfill
  * (runBackfillSlice). A failed attempt is not a failed message (its retry is queued by the schedule); a message
  * fails only when the attempt could not be recorded, or a slice stopped short (a crash of its own), and SQS then
  * delivers it again (the claim or the lease keeps anything from being sent twice at once).
  */
-export const makeHandler = (deps: WorkerDeps, backfill?: BackfillRunDeps) =>
+export const makeQueueHandler = (deps: WorkerDeps, backfill?: BackfillRunDeps) =>
   sqsBatchHandler(QueueMessage, (message) => {
     if ('d' in message) return runDeliveryJob(deps, { delivery: message.d, generation: message.g });
     if (!backfill) throw new Error('this worker runs no backfills');
     return runBackfillSlice(backfill, { connector: message.b, step: message.s });
   });
+
+/**
+ * The scheduled pull of listmonk's refusals (pullRefusals), run by the worker that already holds the tools' clients
+ * and the guarded HTTP client. Its log line counts, per connector, what was pulled: never an address.
+ */
+export const makePullHandler = (deps: PullRefusalsDeps) => async (payload: unknown) => {
+  parse(ScheduledJob, payload);
+  // Loaded on first use: a run every 15 minutes, where the deliveries' cold starts are many.
+  const { pullRefusals } = await import('../core/connectors/pull.js');
+  const outcomes = await pullRefusals(deps);
+  for (const outcome of outcomes) {
+    if (outcome.outcome === 'pulled') logger.info('listmonk refusals pulled', outcome);
+    else logger.warn('listmonk refusals not pulled', outcome);
+  }
+  return { connectors: outcomes };
+};
+
+const isQueueEvent = (event: unknown): event is SQSEvent => typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records);
+
+/** The worker's entry: the queue's batches, and the schedule's runs of the pull. */
+export const makeHandler = (deps: WorkerDeps, backfill?: BackfillRunDeps, pull?: PullRefusalsDeps) => {
+  const queue = makeQueueHandler(deps, backfill);
+  const pulls = pull && makePullHandler(pull);
+  return (event: unknown) => {
+    if (isQueueEvent(event)) return queue(event);
+    if (!pulls) throw new Error('this worker runs no pulls');
+    return pulls(event);
+  };
+};

@@ -10,6 +10,6 @@ import type { SecretSource } from '../adapters/secret-values.js';
  */
 export const start = async (secrets: SecretSource) => {
   const config = loadConfig(WebhookDeliveryConfig);
-  const { deps, backfill } = await buildWebhookDelivery(config, lambdaClientOptions(), secrets);
-  return makeHandler(deps, backfill);
+  const { deps, backfill, pull } = await buildWebhookDelivery(config, lambdaClientOptions(), secrets);
+  return makeHandler(deps, backfill, pull);
 };

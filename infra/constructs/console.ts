@@ -56,13 +56,13 @@ export class EditorConsole extends Feature {
         // to a marker, out of the counts), export jobs, the counts (an export's list filter) and the dashboard's day
         // counters. Lists (editors, sessions, passkeys, tokens, past exports) come from the index. As the webhooks API:
         // endpoints (added, rotated, enabled, removed), their deliveries (listed, sent again) and connectors (added,
-        // removed), listed on the index.
+        // removed, a backfill started on their item), listed on the index.
         SUBSCRIBERS_TABLE_NAME: bind.table(props.subscribersTable, {
           items: {
             'dynamodb:GetItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#', 'SUPPRESS#', 'EXPORT#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#'],
             'dynamodb:PutItem': ['SESSION#', 'NONCE#', 'PASSKEY#', 'SUPPRESS#', 'EXPORT#', 'WEBHOOK#', 'CONNECTOR#'],
             // EXPORT#: an export whose worker died is marked failed when it is read past its deadline.
-            'dynamodb:UpdateItem': ['EDITOR#', 'PASSKEY#', 'RATE#', 'TOKEN#', 'COUNTS#SUBSCRIBERS#', 'EXPORT#', 'WEBHOOK#', 'WHDELIVERY#'],
+            'dynamodb:UpdateItem': ['EDITOR#', 'PASSKEY#', 'RATE#', 'TOKEN#', 'COUNTS#SUBSCRIBERS#', 'EXPORT#', 'WEBHOOK#', 'WHDELIVERY#', 'CONNECTOR#'],
             'dynamodb:DeleteItem': ['EDITOR#', 'SESSION#', 'PASSKEY#', 'TOKEN#', 'SUB#', 'WEBHOOK#', 'CONNECTOR#'],
             'dynamodb:BatchGetItem': ['COUNTS#SUBSCRIBERS#', 'DAY#'],
           },

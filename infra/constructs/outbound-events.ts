@@ -1,5 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,6 +11,7 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { WATCHED_PREFIXES, type WatchedTable } from '../../functions/core/events/changes.js';
 import { WebhookDeliveryConfig, WebhookEventsConfig, WebhooksConfig } from '../../functions/configs.js';
+import { LISTMONK_PULL_JOB } from '../../functions/webhook-delivery/handler.js';
 import { acceptFinding } from '../nag.js';
 import { AppFunction } from './app-function.js';
 import { FailureQueue } from './failure-queue.js';
@@ -27,6 +30,8 @@ export interface OutboundEventsProps {
 
 /** Attempts one worker invocation makes, one after another (each may wait up to 10 s for an endpoint). */
 export const DELIVERY_BATCH = 5;
+/** How often the delivery worker pulls listmonk's refusals (listmonk has no webhooks): a "no" said there reaches Appeal within this. */
+export const LISTMONK_PULL_EVERY = Duration.minutes(15);
 /** The line the delivery worker logs when it disables an endpoint; its metric's alarm tells the admins. */
 export const ENDPOINT_DISABLED_MESSAGE = 'webhook endpoint disabled';
 
@@ -150,6 +155,16 @@ export class OutboundEvents extends Feature {
       }),
     });
     worker.fn.addEventSource(new SqsEventSource(this.queue, { batchSize: DELIVERY_BATCH, reportBatchItemFailures: true, maxConcurrency: 10 }));
+    // The pull of listmonk's refusals runs in the worker, which holds the tools' clients, the guarded HTTP client and
+    // every grant it needs (the connectors on the index, their cursors, the subscribers marked and counted). A run
+    // that fails raises the function's errors alarm; Lambda's own retries of it, and the next run, repeat it
+    // harmlessly (the cursor moves only after a whole pull).
+    new Rule(this, 'ListmonkPullSchedule', {
+      description: "Pulls listmonk's unsubscribed and blocklisted subscribers into Appeal",
+      schedule: Schedule.rate(LISTMONK_PULL_EVERY),
+      // An invocation EventBridge could not make waits in the worker's alarmed dead-letter queue.
+      targets: [new LambdaFunction(worker.fn, { event: RuleTargetInput.fromObject(LISTMONK_PULL_JOB), retryAttempts: 0, deadLetterQueue: this.deadLetters })],
+    });
 
     const api = new AppFunction(this, 'WebhooksFunction', {
       entry: 'webhooks',

@@ -33,6 +33,7 @@ import {
   webhookQueueUrl,
 } from './stand-ins.js';
 import { createTables } from './tables.js';
+import { LISTMONK_PULL_JOB } from '../../functions/webhook-delivery/handler.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const WEB = join(ROOT, 'web');
@@ -112,6 +113,8 @@ export interface DevServer {
  */
 /** How often the dev server runs the reminders job by itself. */
 const REMINDERS_INTERVAL_MS = 60_000;
+/** How often the dev server pulls listmonk's refusals by itself. */
+const LISTMONK_PULL_INTERVAL_MS = 60_000;
 
 export const startDevServer = async (options: DevServerOptions): Promise<DevServer> => {
   // The dev machines run Node 20; Lambda runs Node 22, so the SDK's notice about Node 20 is noise here. The SDK
@@ -154,7 +157,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
   const api = await serveApi({
     port, web: WEB, siteUrl, cors, requests, stripe: stripe.simulator, outbox: data.outbox.accepted, webhooks: functions.webhookLog, forRoute: functions.forRoute,
     // The giving statements are a run of the same function, with their own payload (the CLI's `statements send`).
-    jobs: { reminders: functions.reminders, statements: functions.reminders },
+    jobs: { reminders: functions.reminders, statements: functions.reminders, 'listmonk-pull': functions.listmonkPull },
     connectorsPage: (req, res) => serveConnectorStandInsPage(req, res, () => connectorStandInsView(tools, siteUrl)),
   });
   // What the stage's schedule does: the reminders job, every minute here (every few minutes on a stage).
@@ -162,6 +165,11 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
     background.track(functions.reminders({}).catch((error: unknown) => console.error('[appeal] reminders run failed', error)));
   }, REMINDERS_INTERVAL_MS);
   reminderRuns.unref();
+  // And the pull of listmonk's refusals, every minute here (every 15 minutes on a stage).
+  const listmonkPulls = setInterval(() => {
+    background.track(functions.listmonkPull(LISTMONK_PULL_JOB).catch((error: unknown) => console.error('[appeal] listmonk pull failed', error)));
+  }, LISTMONK_PULL_INTERVAL_MS);
+  listmonkPulls.unref();
   const site = await serveDemoSite(sitePort, { ...demoSiteOptions(url, siteUrl, env), tools: (req, res) => serveConnectorApis(req, res, tools) }, requests).catch(async (error: unknown) => {
     await closeServer(api);
     throw error;
@@ -196,6 +204,7 @@ export const startDevServer = async (options: DevServerOptions): Promise<DevServ
       if (closed) return;
       closed = true;
       clearInterval(reminderRuns);
+      clearInterval(listmonkPulls);
       // No new connections; the requests and the mail batch in flight finish their writes before the stand-ins stop.
       await Promise.all([closeServer(site), closeServer(api, () => Promise.all([requests.settled(), mailQueue.close(), eventsQueue.close()]))]);
       await Promise.all(streams.map((stream) => stream.close()));

@@ -18,7 +18,7 @@ import { RemindersConfig } from '../../functions/reminders/config.js';
 import { buildReminders } from '../../functions/reminders/deps.js';
 import { makeHandler as webhooksHandler } from '../../functions/webhooks/routes.js';
 import { makeHandler as webhookEventsHandler } from '../../functions/webhook-events/handler.js';
-import { makeHandler as webhookDeliveryHandler } from '../../functions/webhook-delivery/handler.js';
+import { makePullHandler as listmonkPullHandler, makeQueueHandler as webhookDeliveryHandler } from '../../functions/webhook-delivery/handler.js';
 import { buildWebhooks } from '../../functions/webhooks/deps.js';
 import { listDeliveries, listWebhooks } from '../../functions/core/events/admin.js';
 import { buildWebhookEvents } from '../../functions/webhook-events/deps.js';
@@ -122,6 +122,7 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
   const webhooks = webhooksHandler(webhooksRoot.deps, webhooksRoot.options);
   const webhookEvents: StreamConsumer = webhookEventsHandler(webhookEventsRoot.deps, webhookEventsRoot.tables);
   const webhookDelivery: QueueConsumer = webhookDeliveryHandler(webhookDeliveryRoot.deps, webhookDeliveryRoot.backfill);
+  const listmonkPull = listmonkPullHandler(webhookDeliveryRoot.pull);
   const editorConsole = consoleHandler(consoleRoot.deps, consoleRoot.options);
   const lambdas: Record<string, HttpLambda> = { subscriptions, donations, 'stripe-webhook': stripeWebhook, admin, embed, events, console: editorConsole, webhooks };
   const byRoute = new Map(ROUTES.map((route) => [routeKey(route), lambdas[route.fn] ?? fallback]));
@@ -136,6 +137,8 @@ export const buildFunctions = async (env: Readonly<Record<string, string>>, clie
     reminders,
     webhookEvents,
     webhookDelivery,
+    /** The delivery worker's scheduled run: the pull of listmonk's refusals (`{"job": "listmonk-pull"}`). */
+    listmonkPull,
     /** Every endpoint with its last 100 deliveries, for the dev server's page. */
     webhookLog: async () =>
       Promise.all((await listWebhooks(webhooksRoot.deps.webhooks)).map(async (e) => ({ ...e, deliveries: await listDeliveries(webhooksRoot.deps.webhooks, e.id, 100) }))),

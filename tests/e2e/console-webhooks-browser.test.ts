@@ -8,10 +8,12 @@ import { documentClient } from '../../functions/platform/clients.js';
 import { axeViolations } from '../support/axe.js';
 import { useServerAndBrowser } from '../support/browser.js';
 import { linkIn, postJson } from '../support/dev-server.js';
+import { LOCAL_LISTMONK } from '../../local/server/connector-stand-ins.js';
 
 // The console's webhooks and connectors pages in Chromium, as an admin: an endpoint added (its secret shown once),
 // its delivery log after a signup's confirmation, a retry, a replay, a new secret, its removal after the page that
-// names it; Mailchimp and listmonk connectors added and one removed; every page axe-core clean at 1280 and 360 px.
+// names it; Mailchimp and listmonk connectors added and one removed; a backfill started from its button and followed
+// to done; every page axe-core clean at 1280 and 360 px.
 // A viewer gets the 403 page and no link.
 
 const env = useServerAndBrowser({ CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: '100' });
@@ -141,6 +143,43 @@ describe('the webhooks and connectors pages in Chromium', () => {
     await checkAtBothWidths(page, 'remove a connector');
     await page.getByRole('button', { name: 'Remove the connector to listmonk at http://127.0.0.1:9' }).click();
     await expect.poll(() => page.locator('main').textContent()).not.toContain('listmonk at');
+    await context.close();
+  });
+
+  it('let an admin push every confirmed reader to listmonk from its button, and follow the backfill to done', async () => {
+    const reader = 'backfilled.reader@example.org';
+    await postJson(`${env.server.url}/v1/subscriptions`, { email: reader });
+    await env.server.mailIdle();
+    const [confirmation] = await env.server.mailTo(reader);
+    expect((await postJson(linkIn(confirmation?.text ?? '', '/v1/subscriptions/confirm'), undefined)).status).toBeLessThan(400);
+    await env.server.webhooksIdle();
+    await addEditor('backfill.admin@example.org', 'admin');
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await signInByLink(context, 'backfill.admin@example.org');
+    await page.goto(`${env.server.url}/admin/connectors`);
+    const listmonkUrl = env.server.connectorStandIns.listmonkUrl;
+    await page.getByLabel("listmonk's address").fill(listmonkUrl);
+    await page.getByLabel('API user').fill(LOCAL_LISTMONK.username);
+    await page.getByLabel('API token').fill(LOCAL_LISTMONK.token);
+    await page.getByLabel('List ids').fill('1');
+    await page.getByRole('button', { name: 'Add the connector' }).last().click();
+    await expect.poll(() => heading(page)).toBe('Connector added');
+    await page.getByRole('link', { name: 'Back to the connectors' }).click();
+    const row = page.locator('tr', { hasText: `listmonk at ${listmonkUrl}` });
+    await expect(row.textContent()).resolves.toContain('not started');
+
+    await page.getByRole('button', { name: `Push every confirmed reader to listmonk at ${listmonkUrl}` }).click();
+    await page.waitForURL(`${env.server.url}/admin/connectors`);
+    // Its progress, in words and a bar, until the slices on the delivery queue have pushed everyone.
+    await expect.poll(() => row.textContent()).toMatch(/(running|done): \d+ (of \d+ )?pushed, started/);
+    await env.server.webhooksIdle();
+    await expect.poll(async () => {
+      await page.reload();
+      return row.textContent();
+    }).toMatch(/done: (\d+) of \1 pushed/);
+    expect(await row.locator('progress').getAttribute('value')).toBe('100');
+    expect(env.server.connectorStandIns.listmonk.subscriber(reader)?.subscriptions.map((s) => [s.listId, s.status])).toEqual([[1, 'confirmed']]);
+    await checkAtBothWidths(page, 'a backfill done');
     await context.close();
   });
 

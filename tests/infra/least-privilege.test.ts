@@ -162,6 +162,15 @@ const flow = async () => {
   const [saidNo] = await server.mailTo('said-no@example.org');
   await ok(postJson(linkIn(saidNo?.text ?? '', '/v1/subscriptions/confirm'), undefined));
   await server.webhooksIdle();
+  // The schedule's pull of listmonk's refusals, run by the delivery worker: the connectors on the index, a reader
+  // who unsubscribed in listmonk read, marked unsubscribed and counted, and the connector's cursor moved.
+  await ok(postJson(api, { email: 'left-listmonk@example.org' }), 202);
+  await server.mailIdle();
+  const [leftListmonk] = await server.mailTo('left-listmonk@example.org');
+  await ok(postJson(linkIn(leftListmonk?.text ?? '', '/v1/subscriptions/confirm'), undefined));
+  await server.webhooksIdle();
+  listmonk.unsubscribeAsReader('left-listmonk@example.org', { listId: 1 });
+  await ok(postJson(`${url}/_local/jobs/listmonk-pull`, { job: 'listmonk-pull' }));
 
   // Mailchimp's list webhook: its GET, then an unsubscribe and a cleaned address for a pending reader (the webhooks
   // function reads the connector and the subscriber, saves it and counts it, and keeps a suppression marker).
@@ -392,6 +401,9 @@ const flow = async () => {
   expect((await editor.post(`/admin/webhooks/${consoleHook}/replay`, { since: '2020-01-01T00:00' })).status).toBe(200);
   expect((await editor.post(`/admin/webhooks/${consoleHook}/rotate`)).status).toBe(200);
   expect((await editor.post(`/admin/webhooks/${consoleHook}/remove`, { confirm: 'yes' })).status).toBe(303);
+  await server.webhooksIdle();
+  // A backfill started from the connectors page: the run written on the connector's item, its first slice queued.
+  expect((await editor.post(`/admin/connectors/${listmonkConnector.id}/backfill`)).status).toBe(303);
   await server.webhooksIdle();
   expect((await editor.post('/admin/connectors', { kind: 'listmonk', url: 'http://127.0.0.1:9', username: 'appeal', token: 't', lists: '1' })).status).toBe(200);
   const consoleConnector = /connectors\/(cn_[a-f0-9]{16})\/remove/.exec((await editor.get('/admin/connectors')).body)?.[1] ?? '';

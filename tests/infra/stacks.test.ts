@@ -288,6 +288,17 @@ describe('api stack', () => {
     expect(JSON.parse(statements?.Targets[0]?.Input ?? '{}')).toEqual({ statements: { year: 'last-ended' } });
   });
 
+  it('pulls listmonk\'s refusals every 15 minutes in the webhook delivery worker, with no function of its own', () => {
+    const rules = Object.values(api.findResources('AWS::Events::Rule')).map(
+      (rule) => (rule as { Properties: { ScheduleExpression?: string; Targets: { Input?: string; Arn: unknown; RetryPolicy?: unknown; DeadLetterConfig?: unknown }[] } }).Properties,
+    );
+    const pull = rules.find((rule) => rule.ScheduleExpression === 'rate(15 minutes)');
+    expect(JSON.parse(pull?.Targets[0]?.Input ?? '{}')).toEqual({ job: 'listmonk-pull' });
+    expect(JSON.stringify(pull?.Targets[0]?.Arn)).toMatch(/WebhookDeliveryFunction/);
+    expect(pull?.Targets[0]?.RetryPolicy).toEqual({ MaximumRetryAttempts: 0 });
+    expect(JSON.stringify(pull?.Targets[0]?.DeadLetterConfig)).toMatch(/WebhookDeliveryDeadLetterQueue/);
+  });
+
   it('generates the signing secret in Secrets Manager', () => {
     api.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'signingKey', PasswordLength: 64 }),

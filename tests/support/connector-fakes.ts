@@ -1,9 +1,11 @@
 import type { Connector, ConnectorStore } from '../../functions/core/connectors/admin.js';
+import type { BackfillJob, BackfillQueue, BackfillStore } from '../../functions/core/connectors/backfill.js';
+import type { Backfill } from '../../functions/core/connectors/backfill-model.js';
 import type { DonorGift, DonorLedger, DonorRecord } from '../../functions/core/connectors/donors.js';
 import { ERASED_ADDRESS_TTL_MS, type ErasedAddresses } from '../../functions/core/events/ports.js';
 
-/** An in-memory ConnectorStore: the same interface and conditions as the DynamoDB adapter. */
-export class MemoryConnectors implements ConnectorStore {
+/** An in-memory ConnectorStore and BackfillStore: the same interface and conditions as the DynamoDB adapter. */
+export class MemoryConnectors implements ConnectorStore, BackfillStore {
   readonly items = new Map<string, Connector>();
   async create(connector: Connector) {
     if (this.items.has(connector.id)) throw new Error('exists');
@@ -22,6 +24,32 @@ export class MemoryConnectors implements ConnectorStore {
   async savePulledUntil(id: string, until: string) {
     const found = this.items.get(id);
     if (found && (!found.pulledUntil || found.pulledUntil < until)) found.pulledUntil = until;
+  }
+  async startBackfill(id: string, backfill: Backfill, expectedStep: number | undefined) {
+    const found = this.items.get(id);
+    if (!found || (expectedStep === undefined ? found.backfill !== undefined : found.backfill?.step !== expectedStep)) return false;
+    found.backfill = structuredClone(backfill);
+    return true;
+  }
+  async claimBackfill(id: string, step: number, now: string, leaseUntil: string) {
+    const b = this.items.get(id)?.backfill;
+    if (!b || b.step !== step || b.state !== 'running' || (b.leaseUntil !== undefined && b.leaseUntil > now)) return false;
+    b.leaseUntil = leaseUntil;
+    return true;
+  }
+  async saveBackfill(id: string, backfill: Backfill, held: { step: number; leaseUntil: string }) {
+    const found = this.items.get(id);
+    if (!found?.backfill || found.backfill.step !== held.step || found.backfill.leaseUntil !== held.leaseUntil) return false;
+    found.backfill = structuredClone(backfill);
+    return true;
+  }
+}
+
+/** The backfill's slices as queued, in order. */
+export class MemoryBackfillQueue implements BackfillQueue {
+  readonly jobs: (BackfillJob & { delaySeconds: number })[] = [];
+  async send(job: BackfillJob & { delaySeconds: number }) {
+    this.jobs.push({ ...job });
   }
 }
 

@@ -7,7 +7,7 @@ import { MemoryCampaigns } from './donation-fakes.js';
 import { MemoryEventCounters, MemoryExperiments, MemoryVariantGiftCounters } from './experiment-fakes.js';
 import { makeSubscriptionDeps } from './fakes.js';
 import { type ResolvedAddress, SafeHttp } from '../../functions/adapters/safe-http.js';
-import { MemoryConnectors } from './connector-fakes.js';
+import { MemoryBackfillQueue, MemoryConnectors } from './connector-fakes.js';
 import { MemoryDeliveryLog, MemoryDeliveryQueue, MemoryEndpoints } from './webhook-fakes.js';
 
 /**
@@ -121,6 +121,8 @@ export const makeConsoleDeps = () => {
   const t = makeSubscriptionDeps();
   const audit = new MemoryAuditLog();
   const jobs = new MemoryExportJobs();
+  const connectors = new MemoryConnectors();
+  const backfillQueue = new MemoryBackfillQueue();
   const store = new MemoryExportStore();
   const started: string[] = [];
   const campaigns = new MemoryCampaigns();
@@ -157,9 +159,10 @@ export const makeConsoleDeps = () => {
     worker: { start: async (id: string) => void started.push(id) },
     results: { clock: t.clock, experiments: new MemoryExperiments(async (id) => (await campaigns.get(id))?.createdAt), events: new MemoryEventCounters(), gifts: new MemoryVariantGiftCounters() },
     webhooks: { clock: t.clock, endpoints: new MemoryEndpoints(), deliveries: new MemoryDeliveryLog(), queue: new MemoryDeliveryQueue(t.clock), checkUrl },
-    connectors: { clock: t.clock, connectors: new MemoryConnectors(), checkUrl, publicApiUrl: 'https://api.example.org' },
+    connectors: { clock: t.clock, connectors, checkUrl, publicApiUrl: 'https://api.example.org' },
+    backfills: { clock: t.clock, connectors, queue: backfillQueue },
   };
   // The mail worker looks up the same editors.
   t.mailDeps.editors = deps.editors;
-  return { t, deps, audit, jobs, store, started };
+  return { t, deps, audit, jobs, store, started, backfillQueue };
 };

@@ -56,6 +56,17 @@ export interface NewsletterConnector {
    * null clears it (nothing they gave still counts).
    */
   updateDonor(email: string, donor: DonorStatus | null): Promise<ConnectorResult>;
+  /**
+   * For a tool that tells nothing by itself (listmonk has no webhooks): the addresses that said no there since an
+   * instant, for Appeal to unsubscribe; `retry_later` when the tool is busy or down.
+   */
+  pullRefusals?(since: string): Promise<PulledRefusals | ConnectorResult>;
+}
+
+/** The addresses that said no in the tool: unsubscribed from the connector's lists, and blocklisted. */
+export interface PulledRefusals {
+  unsubscribed: string[];
+  blocklisted: string[];
 }
 
 /** A refusal by the newsletter tool that a retry would not change. The message holds no address. */

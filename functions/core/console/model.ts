@@ -84,6 +84,7 @@ export const AUDIT_ACTIONS = [
   'webhook.replay',
   'connector.add',
   'connector.remove',
+  'connector.backfill',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -204,17 +204,17 @@ const backfillLine = (site: Brand, connector: ConnectorListing) => {
   const b = connector.backfill;
   if (!b) return k.noBackfill;
   const number = (n: number) => new Intl.NumberFormat(lang).format(n);
-  const values = { state: b.state, pushed: number(b.pushed), date: when(site, b.startedAt) };
+  const values = { state: k.backfillStates[b.state], pushed: number(b.pushed), date: when(site, b.startedAt) };
   const line = b.total === undefined ? say(k.progressNoTotal, values) : say(k.progress, { ...values, total: number(b.total) });
   const percent = b.total ? Math.min(100, Math.floor((b.pushed / b.total) * 100)) : undefined;
-  return html`${line}${b.finishedAt ? `, ${say(k.finished, { date: when(site, b.finishedAt) })}` : ''}${percent === undefined ? '' : html`<br><progress max="100" value="${percent}" aria-label="${line}">${percent}%</progress>`}`;
+  return html`${line}${b.finishedAt ? `, ${say(k.finished, { date: when(site, b.finishedAt) })}` : ''}${percent === undefined ? '' : html`<br><progress max="100" value="${percent}" aria-label="${line}">${percent}%</progress>`}${b.error ? html`<br><span class="muted">${say(k.failedBecause, { error: b.error })}</span>` : ''}`;
 };
 
 export type ConnectorKind = 'mailchimp' | 'listmonk';
 
 /**
  * `/admin/connectors` (admins): every connector (tool, lists, created, its backfill's progress when it has one)
- * with removal (asked again on its own page); then a form for each tool, with what was typed (never a key or a
+ * with a backfill of every confirmed reader (started, resumed or nudged) and removal (asked again on its own page); then a form for each tool, with what was typed (never a key or a
  * token) and its problem after a refused post.
  */
 export const connectorsPage = (
@@ -228,7 +228,8 @@ export const connectorsPage = (
     const name = connectorName(site, cn);
     const lists = cn.kind === 'mailchimp' ? cn.list : cn.lists.join(', ');
     return html`<tr><th scope="row">${name}<br><span class="mono muted">${cn.id}</span></th><td class="mono">${lists}</td><td>${time(site, cn.createdAt)}</td><td>${backfillLine(site, cn)}</td>
-<td><form method="post" action="/admin/connectors/${cn.id}/remove">${csrf(viewer)}<button type="submit" class="secondary">${say(k.removeNamed, { name })}</button></form></td></tr>`;
+<td><form method="post" action="/admin/connectors/${cn.id}/backfill">${csrf(viewer)}<button type="submit">${say(k.backfillNamed, { name })}</button></form>
+<form method="post" action="/admin/connectors/${cn.id}/remove">${csrf(viewer)}<button type="submit" class="secondary">${say(k.removeNamed, { name })}</button></form></td></tr>`;
   });
   const table = data.connectors.length
     ? html`<div class="table-wrap"><table>

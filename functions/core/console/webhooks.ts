@@ -22,6 +22,7 @@ import {
   removeConnector,
   UNKNOWN_CONNECTOR,
 } from '../connectors/admin.js';
+import { type BackfillRequestDeps, requestBackfill } from '../connectors/backfill.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { instant, onFirstUse, safeParse, type Schema } from '../shared/schema.js';
 import { type AuditDeps, recordAudit } from './audit.js';
@@ -35,6 +36,8 @@ import type { Actor } from './editors.js';
 export interface ConsoleOutboundDeps extends AuditDeps {
   webhooks: WebhookAdminDeps;
   connectors: ConnectorAdminDeps;
+  /** A connector's backfill, as `POST /v1/admin/connectors/{id}/backfill` starts it. */
+  backfills: BackfillRequestDeps;
 }
 
 /** How many deliveries an endpoint's page shows, newest first. */
@@ -181,6 +184,17 @@ export const removeConsoleConnector = async (deps: ConsoleOutboundDeps, who: Act
   const connector = await consoleConnector(deps, id);
   await removeConnector(deps.connectors, id);
   await recordAudit(deps, { actor: who.actor, action: 'connector.remove', target: `${id} ${connector.kind}`, client: who.client });
+};
+
+/**
+ * Pushes every confirmed reader to the connector's tool, as the admin API's backfill does (a failed run resumes
+ * from its cursor; a running one is nudged, not started twice); records `connector.backfill`. Answers the
+ * progress. NotFoundError for an unknown connector.
+ */
+export const backfillConsoleConnector = async (deps: ConsoleOutboundDeps, who: Actor, id: string) => {
+  const progress = await requestBackfill(deps.backfills, id);
+  await recordAudit(deps, { actor: who.actor, action: 'connector.backfill', target: `${id} ${progress.state}`, client: who.client });
+  return progress;
 };
 
 export { WebhookId, DeliveryId, UNKNOWN_WEBHOOK } from '../events/admin.js';

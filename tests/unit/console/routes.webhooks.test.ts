@@ -263,4 +263,72 @@ describe('the connectors page', () => {
     expect(h.deps.connectors.connectors.items.has(id)).toBe(false);
     expect(h.audit.entries.filter((e) => e.action === 'connector.remove').map((e) => e.target)).toEqual([`${id} listmonk`]);
   });
+
+  it('starts a backfill from its button: the first slice queued, audited, its progress shown; pressed again while it runs, it only nudges', async () => {
+    const h = setup();
+    const admin = as(h, await signedIn(h, 'admin'));
+    await admin.post('/admin/connectors', LISTMONK);
+    const [connector] = h.deps.connectors.connectors.items.values();
+    const id = connector?.id ?? '';
+    const page = await admin.get('/admin/connectors');
+    expect(page.body).toContain(`<form method="post" action="/admin/connectors/${id}/backfill"><input type="hidden" name="csrf"`);
+    expect(page.body).toContain('Push every confirmed reader to listmonk at https://lists.example.org</button>');
+
+    const started = await admin.post(`/admin/connectors/${id}/backfill`);
+    expect(started.statusCode).toBe(303);
+    expect(started.headers.location).toBe('/admin/connectors');
+    expect(h.backfillQueue.jobs).toEqual([{ connector: id, step: 1, delaySeconds: 0 }]);
+    expect(h.deps.connectors.connectors.items.get(id)?.backfill).toMatchObject({ state: 'running', pushed: 0, step: 1 });
+    expect((await admin.get('/admin/connectors')).body).toContain('running: 0 pushed, started');
+
+    // Pressed again: the same run's slice queued again (the lease drops a duplicate), no second run.
+    expect((await admin.post(`/admin/connectors/${id}/backfill`)).statusCode).toBe(303);
+    expect(h.backfillQueue.jobs.map((j) => j.step)).toEqual([1, 1]);
+    expect(h.audit.entries.filter((e) => e.action === 'connector.backfill').map((e) => e.target)).toEqual([`${id} running`, `${id} running`]);
+  });
+
+  it('starts a backfill only for an admin, with the session\'s CSRF token, for a connector that exists', async () => {
+    const h = setup();
+    const admin = as(h, await signedIn(h, 'admin'));
+    await admin.post('/admin/connectors', LISTMONK);
+    const [connector] = h.deps.connectors.connectors.items.values();
+    const id = connector?.id ?? '';
+    const exporter = as(h, await signedIn(h, 'exporter'));
+    expect((await exporter.post(`/admin/connectors/${id}/backfill`)).statusCode).toBe(403);
+    const session = await h.signIn('admin@example.org');
+    expect((await h.request('POST', `/admin/connectors/${id}/backfill`, { cookie: session.cookie, form: { csrf: 'forged' } })).statusCode).toBe(403);
+    expect((await admin.post('/admin/connectors/cn_00000000000000ff/backfill')).statusCode).toBe(404);
+    expect((await admin.post(`/admin/connectors/${id}/rename`)).statusCode).toBe(404);
+    expect(h.backfillQueue.jobs).toEqual([]);
+    expect(h.deps.connectors.connectors.items.get(id)?.backfill).toBeUndefined();
+    expect(h.audit.entries.filter((e) => e.action === 'connector.backfill')).toEqual([]);
+  });
+
+  it('says a backfill\'s state in the page\'s language, and why a failed one stopped; a failed one resumes from where it was', async () => {
+    const h = setup();
+    const admin = as(h, await signedIn(h, 'admin'));
+    await admin.post('/admin/connectors', LISTMONK);
+    const [connector] = h.deps.connectors.connectors.items.values();
+    const id = connector?.id ?? '';
+    Object.assign(connector ?? {}, {
+      backfill: { state: 'failed', pushed: 40, total: 100, startedAt: '2026-11-25T08:00:00.000Z', finishedAt: '2026-11-25T08:05:00.000Z', error: 'listmonk refused the request: invalid API credentials', step: 1, cursor: { shard: 2, after: 'x' } },
+    });
+    const inEnglish = await admin.get('/admin/connectors');
+    expect(inEnglish.body).toContain('failed: 40 of 100 pushed');
+    expect(inEnglish.body).toContain('The tool answered: listmonk refused the request: invalid API credentials');
+    const session = await h.signIn('admin@example.org');
+    const inUkrainian = await h.request('GET', '/admin/connectors', { cookie: session.cookie, headers: { 'accept-language': 'uk' } });
+    expect(inUkrainian.body).toContain('не вдалося: передано 40 з 100');
+    expect(inUkrainian.body).not.toContain('failed:');
+    const inSpanish = await h.request('GET', '/admin/connectors', { cookie: session.cookie, headers: { 'accept-language': 'es' } });
+    expect(inSpanish.body).toContain('fallido: 40 de 100 enviados');
+    expect(inSpanish.body).toContain('Enviar todos los lectores confirmados a');
+
+    expect((await admin.post(`/admin/connectors/${id}/backfill`)).statusCode).toBe(303);
+    expect(h.deps.connectors.connectors.items.get(id)?.backfill).toMatchObject({ state: 'running', pushed: 40, step: 2, cursor: { shard: 2, after: 'x' } });
+    expect(h.backfillQueue.jobs).toEqual([{ connector: id, step: 2, delaySeconds: 0 }]);
+    Object.assign(h.deps.connectors.connectors.items.get(id)?.backfill ?? {}, { state: 'done', pushed: 100 });
+    const inPolish = await h.request('GET', '/admin/connectors', { cookie: session.cookie, headers: { 'accept-language': 'pl' } });
+    expect(inPolish.body).toContain('zakończono: przesłano 100 z 100');
+  });
 });
