@@ -42,7 +42,7 @@ const eventually = async (check: () => boolean | Promise<boolean>) => {
 };
 
 describe('connectors to the dev server\'s Mailchimp and listmonk', () => {
-  it('backfills the readers who confirmed before, then follows a reader\'s life: confirm, unsubscribe, re-subscribe, bounce', async () => {
+  it('backfills the readers who confirmed before, then follows a reader\'s life: confirm, unsubscribe, re-subscribe, a gift, bounce, erase', async () => {
     // A reader who confirmed before any connector existed: only a backfill brings them.
     await join('early@example.org', 'Early Reader');
     await server.webhooksIdle();
@@ -113,7 +113,7 @@ describe('connectors to the dev server\'s Mailchimp and listmonk', () => {
     expect(json.listmonk.subscribers).toHaveLength(2);
 
     // An erase: Mailchimp forgets the member permanently, listmonk takes them off the connector's list.
-    const erased = await admin('subscriber', 'erase', email);
+    const erased = await admin('subscriber', 'erase', email, '--yes');
     expect(erased.code, erased.stderr).toBe(0);
     await eventually(() => server.connectorStandIns.mailchimp.isForgotten(LOCAL_MAILCHIMP.list, email) && listmonkLists(email).length === 0);
     expect(mailchimpMember(email)).toBeUndefined();
