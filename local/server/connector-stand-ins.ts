@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join as joinPath } from 'node:path';
-import { html, join, raw, render } from '../../functions/core/shared/template.js';
+import { html, join } from '../../functions/core/shared/template.js';
+import { localPage } from './local-page.js';
 import { prefersHtml } from '../../functions/platform/http/accept.js';
 import { ListmonkStandIn } from '../stand-ins/listmonk.js';
 import { MailchimpStandIn } from '../stand-ins/mailchimp.js';
@@ -83,14 +84,6 @@ export const connectorStandInsView = (standIns: ConnectorStandIns, toolsUrl: str
 type View = ReturnType<typeof connectorStandInsView>;
 
 const STYLE = `
-  :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #f4f4f2; }
-  body { margin: 0; }
-  header { background: #1d2b36; color: #fff; padding: 0.75rem 1rem; }
-  header p { margin: 0; font-weight: 600; }
-  header a { color: #fff; }
-  main { max-width: 70rem; margin: 0 auto; padding: 1rem; }
-  h1 { font-size: 1.5rem; margin: 0.5rem 0 0.75rem; }
-  h2 { font-size: 1.2rem; margin: 1.5rem 0 0.25rem; }
   pre { background: #fff; border: 1px solid #d0d0cc; padding: 0.5rem; overflow-x: auto; font-size: 0.85rem; }
   .table { overflow-x: auto; }
   table { border-collapse: collapse; width: 100%; background: #fff; font-size: 0.9rem; }
@@ -123,30 +116,19 @@ export const connectorStandInsPage = (view: View) => {
     s.subscriptions.map((l) => `list ${l.listId}: ${l.status}`).join(', '),
     JSON.stringify(s.attribs),
   ]);
-  return render(html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Newsletter tools · Appeal (local)</title>
-<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<style>${raw(STYLE)}</style>
-</head>
-<body>
-<header><p><a href="/_local/connectors">Newsletter tools</a> · <a href="/_local/webhooks">Webhooks</a> · <a href="/_local/outbox">Outbox</a> · Appeal dev server: the local Mailchimp and listmonk</p></header>
-<main>
-<h1>Newsletter tools</h1>
+  return localPage({
+    title: 'Newsletter tools',
+    about: 'the local Mailchimp and listmonk',
+    style: STYLE,
+    body: html`<h1>Newsletter tools</h1>
 <p>What the local stand-ins of Mailchimp and listmonk hold. Tools get the same as JSON here (<code>Accept: application/json</code>).</p>
 <h2>Mailchimp: audience ${mailchimp.list}</h2>
 <pre>npm run admin -- connector add mailchimp --api-key ${mailchimp.apiKey} --list ${mailchimp.list} --api-url ${mailchimp.apiUrl}</pre>
 ${table(['Address', 'Status', 'Merge fields', 'Language', 'Signed up', 'Opted in'], members, 'No member yet.')}
 <h2>listmonk</h2>
 <pre>npm run admin -- connector add listmonk --url ${listmonk.url} --username ${listmonk.username} --token ${listmonk.token} --lists ${listmonk.lists.map((l) => l.id).join(',')}</pre>
-${table(['Address', 'Name', 'Status', 'Lists', 'Attributes'], subscribers, 'No subscriber yet.')}
-</main>
-</body>
-</html>
-`);
+${table(['Address', 'Name', 'Status', 'Lists', 'Attributes'], subscribers, 'No subscriber yet.')}`,
+  });
 };
 
 /** Answers `GET /_local/connectors`; false for any other request. */

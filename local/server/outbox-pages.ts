@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { prefersHtml } from '../../functions/platform/http/accept.js';
-import { type Html, html, join, raw, render } from '../../functions/core/shared/template.js';
+import { type Html, html, join } from '../../functions/core/shared/template.js';
+import { localPage } from './local-page.js';
 import type { OutboxEmail } from './data-dir.js';
 
 // The outbox as an inbox (never deployed): `GET /_local/outbox` is the contract's JSON for tools and a list of the
@@ -32,14 +33,6 @@ const frameDocument = (html: string) => {
 };
 
 const STYLE = `
-  :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #f4f4f2; }
-  body { margin: 0; }
-  header { background: #1d2b36; color: #fff; padding: 0.75rem 1rem; }
-  header p { margin: 0; font-weight: 600; }
-  header a { color: #fff; }
-  main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
-  h1 { font-size: 1.5rem; margin: 0.5rem 0 0.75rem; overflow-wrap: anywhere; }
-  h2 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
   a { color: #0b5394; }
   ol.mails { list-style: none; padding: 0; margin: 0; }
   ol.mails li { background: #fff; border: 1px solid #d0d0cc; border-radius: 6px; margin: 0 0 0.5rem; padding: 0.6rem 0.8rem; }
@@ -54,24 +47,7 @@ const STYLE = `
   pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #fff; border: 1px solid #d0d0cc; border-radius: 6px; padding: 0.8rem; margin: 0; font-size: 0.9rem; }
 `;
 
-const page = (title: string, body: Html) =>
-  render(html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Appeal outbox (local)</title>
-<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<style>${raw(STYLE)}</style>
-</head>
-<body>
-<header><p><a href="/_local/outbox">Outbox</a> · Appeal dev server: every email the product sends, none delivered</p></header>
-<main>
-${body}
-</main>
-</body>
-</html>
-`);
+const page = (title: string, body: Html) => localPage({ title: `${title} · outbox`, about: 'every email the product sends, none delivered', style: STYLE, body });
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 

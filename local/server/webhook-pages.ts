@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { deliveryView, endpointView } from '../../functions/core/events/admin.js';
 import { prefersHtml } from '../../functions/platform/http/accept.js';
-import { html, join, raw, render } from '../../functions/core/shared/template.js';
+import { html, join } from '../../functions/core/shared/template.js';
+import { localPage } from './local-page.js';
 
 // Every webhook endpoint's deliveries, as the outbox shows mail (never deployed): `GET /_local/webhooks` is JSON for
 // tools, a page for a browser. The same log the admin API gives (`GET /v1/admin/webhooks/{id}/deliveries`), for
@@ -10,14 +11,6 @@ import { html, join, raw, render } from '../../functions/core/shared/template.js
 export type EndpointLog = ReturnType<typeof endpointView> & { deliveries: ReturnType<typeof deliveryView>[] };
 
 const STYLE = `
-  :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #f4f4f2; }
-  body { margin: 0; }
-  header { background: #1d2b36; color: #fff; padding: 0.75rem 1rem; }
-  header p { margin: 0; font-weight: 600; }
-  header a { color: #fff; }
-  main { max-width: 70rem; margin: 0 auto; padding: 1rem; }
-  h1 { font-size: 1.5rem; margin: 0.5rem 0 0.75rem; }
-  h2 { font-size: 1.1rem; margin: 1.5rem 0 0.25rem; overflow-wrap: anywhere; }
   .meta { color: #4a4a4a; font-size: 0.9rem; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
   .table { overflow-x: auto; }
   table { border-collapse: collapse; width: 100%; background: #fff; font-size: 0.9rem; }
@@ -49,25 +42,14 @@ ${table}
   const body = logs.length
     ? join(sections, '\n')
     : html`<p>No endpoint yet. Add one with <code>npm run admin -- webhook add --url http://127.0.0.1:PORT/ --events '*'</code>, then reload this page.</p>`;
-  return render(html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Webhook deliveries · Appeal (local)</title>
-<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<style>${raw(STYLE)}</style>
-</head>
-<body>
-<header><p><a href="/_local/webhooks">Webhooks</a> · <a href="/_local/outbox">Outbox</a> · Appeal dev server: every signed event and what each endpoint answered</p></header>
-<main>
-<h1>Webhook deliveries</h1>
+  return localPage({
+    title: 'Webhook deliveries',
+    about: 'every signed event and what each endpoint answered',
+    style: STYLE,
+    body: html`<h1>Webhook deliveries</h1>
 <p>Each endpoint's last 100 deliveries, newest first. Tools get the same as JSON here (<code>Accept: application/json</code>).</p>
-${body}
-</main>
-</body>
-</html>
-`);
+${body}`,
+  });
 };
 
 /** Answers `/_local/webhooks`; false for any other path. */
