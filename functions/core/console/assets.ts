@@ -1,10 +1,6 @@
 // The console's own script and stylesheet, served by the console function from the API's origin: the pages' policy
-// allows scripts and styles from 'self' only (no inline script or style, nothing third-party).
-
-/** Where the console's script is served. */
-export const CONSOLE_SCRIPT_PATH = '/admin/console.js';
-/** Where the console's stylesheet is served (beside the pages' own, /v1/site.css, whose variables it uses). */
-export const CONSOLE_STYLE_PATH = '/admin/console.css';
+// allows scripts and styles from 'self' only (no inline script or style, nothing third-party). Where they are served:
+// asset-paths.ts (the route table and the pages name them; only a request for one loads this module).
 
 /**
  * The console's one script. It submits a sign-in link's form at once (a GET of the link changes nothing, for mail

@@ -5,7 +5,7 @@ import { SITE_CSS_PATH } from '../shared/stylesheet.js';
 import { type Html, html, render } from '../shared/template.js';
 import { speech, waitInWords } from '../shared/words.js';
 import { CONSOLE_PAGES, type ConsolePage } from './access.js';
-import { CONSOLE_SCRIPT_PATH, CONSOLE_STYLE_PATH } from './assets.js';
+import { CONSOLE_SCRIPT_PATH, CONSOLE_STYLE_PATH } from './asset-paths.js';
 import { type AuditEntry, type Editor, hasRole, type Passkey, ROLES, type Session } from './model.js';
 
 /** What every page of a signed-in editor knows: who, with which session (its CSRF token goes in every form). */

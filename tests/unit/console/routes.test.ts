@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAdminToken } from '../../../functions/core/admin/admin.js';
+import { CONSOLE_SCRIPT, CONSOLE_STYLE } from '../../../functions/core/console/assets.js';
+import { ROUTES, routeKey } from '../../../functions/platform/routes.js';
 import { httpEvent } from '../../support/events.js';
 import { SoftwareAuthenticator } from '../../support/webauthn.js';
 import { API, BROWSER, setup } from './harness.js';
@@ -80,6 +82,30 @@ describe('console sign-in by link', () => {
 });
 
 describe('console sessions, roles and forms', () => {
+  it('answers every route the gateway sends it: without a session, each page and form goes to the sign-in page', async () => {
+    const { request } = setup();
+    const routes = ROUTES.filter((route) => route.fn === 'console');
+    expect(routes.length).toBeGreaterThan(40);
+    for (const route of routes) {
+      const answer = await request(route.method, route.path.replaceAll(/\{\w+\}/g, 'x'));
+      expect(answer.statusCode, routeKey(route)).not.toBe(404);
+      const signedInOnly = route.path.startsWith('/admin/') && !['/admin/signin', '/admin/passkey', '/admin/console.js', '/admin/console.css'].includes(route.path);
+      if (signedInOnly) expect([answer.statusCode, answer.headers.location], routeKey(route)).toEqual([303, '/admin']);
+    }
+  });
+
+  it('serves its script and stylesheet to anyone, kept a few minutes', async () => {
+    const { request } = setup();
+    for (const [path, type, body] of [['/admin/console.js', 'text/javascript; charset=utf-8', CONSOLE_SCRIPT], ['/admin/console.css', 'text/css; charset=utf-8', CONSOLE_STYLE]] as const) {
+      const answer = await request('GET', path);
+      expect(answer.statusCode).toBe(200);
+      expect(answer.headers).toMatchObject({ 'content-type': type, 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' });
+      expect(answer.body).toBe(body);
+      const head = await request('HEAD', path);
+      expect([head.statusCode, head.body, head.headers['content-type']]).toEqual([200, '', type]);
+    }
+  });
+
   it('offers each role only its pages, and answers 403 to the others', async () => {
     const { request, addEditor, signIn } = setup();
     await addEditor('viewer@example.org', 'viewer');
