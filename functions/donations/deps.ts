@@ -1,7 +1,5 @@
 import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-donations.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
-import { DynamoGiftAidCancellations } from '../adapters/dynamo-gift-aid.js';
-import { DynamoDonorGifts } from '../adapters/dynamo-donor-gifts.js';
 import type { SecretSource } from '../adapters/secret-values.js';
 import { StripePayments } from '../adapters/stripe-payments.js';
 import { CachedCampaigns } from '../core/donations/campaign-cache.js';
@@ -17,6 +15,12 @@ import { DynamoEventCounters } from '../adapters/dynamo-event-counters.js';
 import { DynamoVariantGiftCounters } from '../adapters/dynamo-experiment-results.js';
 import { cachedExperiments } from '../core/experiments/events.js';
 import { servedVariants } from '../core/experiments/results.js';
+import { onDemand } from '../platform/on-demand.js';
+import type { StatementPageDeps } from '../core/donors/statements.js';
+import type { GiftAidCancellations } from '../core/donations/gift-aid-cancel.js';
+
+/** The rare links' stores come with the module their routes load on first use (sections.ts). */
+const sections = () => import('./sections.js');
 
 /** The origins embedded Checkout may bring a donor back to: the site's home page's and SITE_ORIGINS. */
 const returnOrigins = (config: DonationConfig) =>
@@ -68,14 +72,14 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
     rateLimiter: new DynamoRateLimiter(dynamo, table),
     charityName: config.CHARITY_NAME,
     // Kept even when GIFT_AID is turned off: a donor may still cancel a declaration made while it was on.
-    giftAidCancellations: new DynamoGiftAidCancellations(dynamo, table),
+    giftAidCancellations: onDemand<GiftAidCancellations>(async () => new (await sections()).DynamoGiftAidCancellations(dynamo, table)),
     checkoutLimit: { name: 'checkout-client', limit: config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
     // Until the Stripe secret is filled in, the donation routes answer 503 (and pick it up within minutes once it is).
     ready: () => account.connection(),
     statements: {
       keys,
       clock: systemClock,
-      donorGifts: new DynamoDonorGifts(dynamo, table),
+      donorGifts: onDemand<StatementPageDeps['donorGifts']>(async () => new (await sections()).DynamoDonorGifts(dynamo, table)),
       campaignTitle: async (id) => (await deps.campaigns.get(id))?.title,
       settings: { taxYearStart: config.TAX_YEAR_START, timeZone: config.SITE_TIME_ZONE },
       charity: { name: config.CHARITY_NAME, registration: config.CHARITY_REGISTRATION },

@@ -2,17 +2,13 @@ import { safeParse } from '../core/shared/schema.js';
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { CampaignId, CheckoutRequest, Frequency } from '../core/donations/model.js';
 import { campaignProgress, UNKNOWN_CAMPAIGN } from '../core/donations/campaigns.js';
-import { checkDonateLink, DonateAttributionQuery, DonateQuery, followDonateLink, hasAmount } from '../core/donations/donate-link.js';
 import { type DonationDeps, startCheckout } from '../core/donations/checkout.js';
-import { describeGift } from '../core/donations/thanks.js';
 import { offersGiftAid } from '../core/donations/gift-aid.js';
-import { cancelGiftAid, type GiftAidCancellations, GiftAidQuery, readGiftAidToken } from '../core/donations/gift-aid-cancel.js';
-import { inDonorLanguage, ManageQuery, openDonorPortal } from '../core/donations/manage.js';
+import type { GiftAidCancellations } from '../core/donations/gift-aid-cancel.js';
+import { inDonorLanguage } from '../core/donations/manage.js';
 import { DomainError, NotFoundError } from '../core/shared/errors.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';
-import { readManageToken } from '../core/shared/secrets.js';
-import { addressKey } from '../core/shared/email-address.js';
-import { type StatementPageDeps, StatementQuery, statementOf } from '../core/donors/statements.js';
+import type { StatementPageDeps } from '../core/donors/statements.js';
 import { errorResponse, statusOf } from '../platform/http/errors.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
@@ -20,8 +16,11 @@ import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { html, json, linkChecked, seeOther } from '../platform/http/responses.js';
 import { attributionFields, attributionOf } from '../core/experiments/attribution.js';
 
-/** The pages, loaded with the first request that answers with one: a checkout from the embed (JSON) never does. */
-const pages = () => import('./pages.js');
+/**
+ * The pages, the donate link and the rare links' use cases, loaded with the first request that needs them: the
+ * banner's progress and a checkout from the embed (JSON) never do.
+ */
+const sections = () => import('./sections.js');
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
@@ -96,6 +95,8 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       'GET /v1/donate': async (req) => {
         // A stage not set up yet shows its 503 page, not the chooser: no amount chosen there could be paid.
         await ready();
+        const pages = await sections();
+        const { checkDonateLink, DonateAttributionQuery, DonateQuery, followDonateLink, hasAmount } = pages;
         const campaign = safeParse(CampaignId, req.query.get('campaign')).data;
         // Where the reader came from: the link's fields, else the page that linked here (its Referer, when that is
         // not our own chooser). The chooser's form carries them on to the checkout.
@@ -131,22 +132,22 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
           if (hasAmount(query)) await limitCheckouts(req);
           const link = await followDonateLink(deps, query, req.client);
           if ('checkoutUrl' in link) return seeOther(link.checkoutUrl);
-          if ('upsell' in link) return page(200, (await pages()).upsellPage(reader, base, link.upsell));
-          return page(200, (await pages()).donateChooserPage(reader, base, link.choose, { ...choice, ...giftAidOf(link.choose), cancelled: req.query.get('checkout') === 'cancelled' }, feeOf(link.choose)));
+          if ('upsell' in link) return page(200, pages.upsellPage(reader, base, link.upsell));
+          return page(200, pages.donateChooserPage(reader, base, link.choose, { ...choice, ...giftAidOf(link.choose), cancelled: req.query.get('checkout') === 'cancelled' }, feeOf(link.choose)));
         } catch (error) {
           // A link in a banner or an email must never lead to a broken checkout: always a page that explains.
           const status = statusOf(error);
           if (!(error instanceof DomainError) || status >= 500 || status === 429) throw error;
           const found = campaign ? await deps.campaigns.get(campaign).catch(() => undefined) : undefined;
           // A closed campaign's link (an old banner, an email) says that it has ended, with its final total.
-          if (found && !found.open) return page(200, (await pages()).campaignEndedPage(reader, found));
+          if (found && !found.open) return page(200, pages.campaignEndedPage(reader, found));
           // An amount we cannot take, or a dedication without its name: the chooser again, with the problem at its
           // field and what was typed.
           if (found && (error.code === 'invalid_amount' || error.field === 'tribute_name')) {
-            return page(400, (await pages()).donateChooserPage(reader, base, found, { ...choice, ...giftAidOf(found), error: { message: error.message, field: error.field } }, feeOf(found)));
+            return page(400, pages.donateChooserPage(reader, base, found, { ...choice, ...giftAidOf(found), error: { message: error.message, field: error.field } }, feeOf(found)));
           }
           const back = campaign && error.code !== 'invalid_campaign' ? inDonorLanguage(`${base}/v1/donate?campaign=${encodeURIComponent(campaign)}`, reader.lang) : undefined;
-          return page(400, (await pages()).donationErrorPage(reader, error.message, back));
+          return page(400, pages.donationErrorPage(reader, error.message, back));
         }
       },
 
@@ -157,6 +158,7 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         try {
           // A HEAD opens no portal session and counts no visit: the link checked as GET checks it.
           await ready();
+          const { ManageQuery, openDonorPortal, readManageToken } = await sections();
           const isHead = req.method === 'HEAD';
           if (!isHead) await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
           const { token } = req.queryParams(ManageQuery, { token: 'invalid_token' });
@@ -178,10 +180,11 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         try {
           const statements = options.statements;
           if (!statements) throw new NotFoundError('There is nothing at this address.');
+          const { addressKey, StatementQuery, statementOf, statementPage } = await sections();
           await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.statementLimit ?? STATEMENT_LINK_LIMIT, req.client);
           const { token, year } = req.queryParams(StatementQuery, { token: 'invalid_token', year: 'invalid_year' });
           const statement = await statementOf(statements, token, year, (email) => addressKey(deps.keys, email));
-          return page(200, (await pages()).statementPage(reader, statement, statements.charity));
+          return page(200, statementPage(reader, statement, statements.charity));
         } catch (error) {
           return errorResponse(error, { ...req, wantsHtml: true }, reader);
         }
@@ -193,10 +196,11 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         const reader = siteFor(req, site);
         try {
           const cancel = giftAidCancel();
+          const { GiftAidQuery, giftAidCancelPromptPage, readGiftAidToken } = await sections();
           await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
           const { token } = req.queryParams(GiftAidQuery, { token: 'invalid_token' });
           readGiftAidToken(cancel.keys, token);
-          return page(200, (await pages()).giftAidCancelPromptPage(reader, `${base}${req.path}?${req.query.toString()}`, options.charityName ?? siteName));
+          return page(200, giftAidCancelPromptPage(reader, `${base}${req.path}?${req.query.toString()}`, options.charityName ?? siteName));
         } catch (error) {
           return errorResponse(error, { ...req, wantsHtml: true }, reader);
         }
@@ -206,10 +210,11 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
         const reader = siteFor(req, site);
         try {
           const cancel = giftAidCancel();
+          const { cancelGiftAid, GiftAidQuery, giftAidCancelledPage } = await sections();
           await limitClient({ rateLimiter: options.rateLimiter, keys: deps.keys, clock: deps.clock }, options.manageLimit ?? MANAGE_LINK_LIMIT, req.client);
           const { token } = req.queryParams(GiftAidQuery, { token: 'invalid_token' });
           await cancelGiftAid(cancel, token);
-          return req.wantsHtml ? page(200, (await pages()).giftAidCancelledPage(reader)) : json(200, { status: 'cancelled' });
+          return req.wantsHtml ? page(200, giftAidCancelledPage(reader)) : json(200, { status: 'cancelled' });
         } catch (error) {
           return errorResponse(error, req, reader);
         }
@@ -219,7 +224,8 @@ export const makeHandler = (deps: DonationDeps, options: DonationRoutesOptions) 
       'GET /v1/donate/thanks': async (req) => {
         await ready();
         const reader = siteFor(req, site);
-        return page(200, (await pages()).donationThanksPage(reader, await describeGift(deps, req.query.get('session_id') ?? undefined, readerLanguage(req, site))));
+        const { describeGift, donationThanksPage } = await sections();
+        return page(200, donationThanksPage(reader, await describeGift(deps, req.query.get('session_id') ?? undefined, readerLanguage(req, site))));
       },
     },
     { siteName, brand: options.brand },
