@@ -1,23 +1,23 @@
 import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-donations.js';
+import { DynamoEventCounters } from '../adapters/dynamo-event-counters.js';
+import { DynamoVariantGiftCounters } from '../adapters/dynamo-experiment-results.js';
+import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import type { SecretSource } from '../adapters/secret-values.js';
 import { StripePayments } from '../adapters/stripe-payments.js';
+import type { DonationConfig } from '../configs.js';
 import { CachedCampaigns } from '../core/donations/campaign-cache.js';
 import type { DonationDeps } from '../core/donations/checkout.js';
-import type { DonationRoutesOptions } from './routes.js';
-import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
-import type { DonationConfig } from '../configs.js';
-import { STRIPE_JS_URL } from './config.js';
-import { brandOf } from '../platform/config.js';
-import { stripeAndKeys } from '../platform/wiring/stripe.js';
-import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
-import { DynamoEventCounters } from '../adapters/dynamo-event-counters.js';
-import { DynamoVariantGiftCounters } from '../adapters/dynamo-experiment-results.js';
+import type { GiftAidCancellations } from '../core/donations/gift-aid-cancel.js';
+import type { StatementPageDeps } from '../core/donors/statements.js';
 import { cachedExperiments } from '../core/experiments/events.js';
 import { servedVariants } from '../core/experiments/results.js';
+import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
+import { brandOf } from '../platform/config.js';
 import { onDemand } from '../platform/on-demand.js';
-import type { StatementPageDeps } from '../core/donors/statements.js';
-import type { GiftAidCancellations } from '../core/donations/gift-aid-cancel.js';
+import { stripeAndKeys } from '../platform/wiring/stripe.js';
+import { STRIPE_JS_URL } from './config.js';
+import type { DonationRoutesOptions } from './routes.js';
 
 /** The rare links' stores come with the module their routes load on first use (sections.ts). */
 const sections = () => import('./sections.js');
