@@ -1,6 +1,4 @@
 import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-donations.js';
-import { DynamoEventCounters } from '../adapters/dynamo-event-counters.js';
-import { DynamoVariantGiftCounters } from '../adapters/dynamo-experiment-results.js';
 import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import type { SecretSource } from '../adapters/secret-values.js';
@@ -11,7 +9,7 @@ import type { DonationDeps } from '../core/donations/checkout.js';
 import type { GiftAidCancellations } from '../core/donations/gift-aid-cancel.js';
 import type { StatementPageDeps } from '../core/donors/statements.js';
 import { cachedExperiments } from '../core/experiments/events.js';
-import { servedVariants } from '../core/experiments/results.js';
+import type { VariantLookup } from '../core/experiments/results.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
 import { brandOf } from '../platform/config.js';
 import { onDemand } from '../platform/on-demand.js';
@@ -19,7 +17,10 @@ import { stripeAndKeys } from '../platform/wiring/stripe.js';
 import { STRIPE_JS_URL } from './config.js';
 import type { DonationRoutesOptions } from './routes.js';
 
-/** The rare links' stores come with the module their routes load on first use (sections.ts). */
+/**
+ * What only some requests need comes with the module the link routes load on first use (sections.ts): the rare
+ * links' stores, and the allocation of an experiment that follows its results.
+ */
 const sections = () => import('./sections.js');
 
 /** The origins embedded Checkout may bring a donor back to: the site's home page's and SITE_ORIGINS. */
@@ -34,12 +35,20 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
   const campaigns = new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS);
   const experiments = new DynamoExperimentStore(dynamo, table);
   // A campaign's variants are kept as long as its progress (a changed variant reaches the embed as soon as its total).
-  const variants = servedVariants({
-    clock: systemClock,
-    experiments: cachedExperiments((campaign) => experiments.get(campaign), systemClock, config.CAMPAIGN_CACHE_SECONDS),
-    events: new DynamoEventCounters(dynamo, table, config.EVENT_COUNTER_SHARDS),
-    gifts: new DynamoVariantGiftCounters(dynamo, table),
+  const experimentOf = cachedExperiments((campaign) => experiments.get(campaign), systemClock, config.CAMPAIGN_CACHE_SECONDS);
+  // An experiment that follows its results (Thompson sampling) is allocated from its counters, with the statistics
+  // loaded with the first such campaign's view (servedVariants keeps each allocation a minute).
+  const followed = onDemand<{ variants: VariantLookup }>(async () => {
+    const { DynamoEventCounters, DynamoVariantGiftCounters, servedVariants } = await sections();
+    const events = new DynamoEventCounters(dynamo, table, config.EVENT_COUNTER_SHARDS);
+    return { variants: servedVariants({ clock: systemClock, experiments: experimentOf, events, gifts: new DynamoVariantGiftCounters(dynamo, table) }) };
   });
+  // Any other campaign's variants are its experiment's as stored (none without one: the answer then holds the
+  // control alone), as servedVariants serves them.
+  const variants: VariantLookup = async (campaign) => {
+    const experiment = await experimentOf(campaign);
+    return experiment?.allocation === 'thompson' ? followed.variants(campaign) : experiment?.variants;
+  };
   const deps: DonationDeps = {
     clock: systemClock,
     campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
