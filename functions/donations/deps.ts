@@ -15,19 +15,17 @@ import { brandOf } from '../platform/config.js';
 import { onDemand } from '../platform/on-demand.js';
 import { stripeAndKeys } from '../platform/wiring/stripe.js';
 import { STRIPE_JS_URL } from './config.js';
-import type { DonationRoutesOptions } from './routes.js';
-
-/**
- * What only some requests need comes with the module the link routes load on first use (sections.ts): the rare
- * links' stores, and the allocation of an experiment that follows its results.
- */
-const sections = () => import('./sections.js');
+import { type DonationRoutesOptions, sections } from './routes.js';
 
 /** The origins embedded Checkout may bring a donor back to: the site's home page's and SITE_ORIGINS. */
 const returnOrigins = (config: DonationConfig) =>
   [...new Set([...(config.SITE_URL ? [config.SITE_URL] : []), ...config.SITE_ORIGINS].map((url) => new URL(url).origin))];
 
-/** The donations function's dependencies: the donations table, the Stripe account (its secret re-read as it ages), the signing key. */
+/**
+ * The donations function's dependencies: the donations table, the Stripe account (its secret re-read as it ages), the
+ * signing key. What only some requests need comes with the module the link routes load on first use (sections): the
+ * rare links' stores, and the allocation of an experiment that follows its results.
+ */
 export const buildDonations = async (config: DonationConfig, clients: ClientOptions, secrets: SecretSource) => {
   const { keys, account } = await stripeAndKeys(config, secrets);
   const dynamo = documentClient(clients);

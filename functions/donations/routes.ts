@@ -12,10 +12,11 @@ import { html, json } from '../platform/http/responses.js';
 import type { LinkRoute } from './link-routes.js';
 
 /**
- * The links' routes with their pages and use cases, loaded with the first request to one of them: the banner's
- * progress and a checkout from the embed (JSON) never do.
+ * What the function loads on first use (sections.ts): the links' routes with their pages and use cases, loaded with
+ * the first request to one of them (the banner's progress and a checkout from the embed, JSON, never do), and the
+ * stores only some requests read (deps.ts).
  */
-const sections = () => import('./sections.js');
+export const sections = () => import('./sections.js');
 
 const CHECKOUT_CODES = { campaign: 'invalid_campaign', amount: 'invalid_amount', currency: 'invalid_currency', email: 'invalid_email' };
 
