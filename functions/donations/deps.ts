@@ -1,28 +1,31 @@
 import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-donations.js';
+import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
-import { DynamoGiftAidCancellations } from '../adapters/dynamo-gift-aid.js';
-import { DynamoDonorGifts } from '../adapters/dynamo-donor-gifts.js';
 import type { SecretSource } from '../adapters/secret-values.js';
 import { StripePayments } from '../adapters/stripe-payments.js';
+import type { DonationConfig } from '../configs.js';
 import { CachedCampaigns } from '../core/donations/campaign-cache.js';
 import type { DonationDeps } from '../core/donations/checkout.js';
-import type { DonationRoutesOptions } from './routes.js';
-import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
-import type { DonationConfig } from '../configs.js';
-import { STRIPE_JS_URL } from './config.js';
-import { brandOf } from '../platform/config.js';
-import { stripeAndKeys } from '../platform/wiring/stripe.js';
-import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
-import { DynamoEventCounters } from '../adapters/dynamo-event-counters.js';
-import { DynamoVariantGiftCounters } from '../adapters/dynamo-experiment-results.js';
+import type { GiftAidCancellations } from '../core/donations/gift-aid-cancel.js';
+import type { StatementPageDeps } from '../core/donors/statements.js';
 import { cachedExperiments } from '../core/experiments/events.js';
-import { servedVariants } from '../core/experiments/results.js';
+import type { VariantLookup } from '../core/experiments/results.js';
+import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
+import { brandOf } from '../platform/config.js';
+import { onDemand } from '../platform/on-demand.js';
+import { stripeAndKeys } from '../platform/wiring/stripe.js';
+import { STRIPE_JS_URL } from './config.js';
+import { type DonationRoutesOptions, sections } from './routes.js';
 
 /** The origins embedded Checkout may bring a donor back to: the site's home page's and SITE_ORIGINS. */
 const returnOrigins = (config: DonationConfig) =>
   [...new Set([...(config.SITE_URL ? [config.SITE_URL] : []), ...config.SITE_ORIGINS].map((url) => new URL(url).origin))];
 
-/** The donations function's dependencies: the donations table, the Stripe account (its secret re-read as it ages), the signing key. */
+/**
+ * The donations function's dependencies: the donations table, the Stripe account (its secret re-read as it ages), the
+ * signing key. What only some requests need comes with the module the link routes load on first use (sections): the
+ * rare links' stores, and the allocation of an experiment that follows its results.
+ */
 export const buildDonations = async (config: DonationConfig, clients: ClientOptions, secrets: SecretSource) => {
   const { keys, account } = await stripeAndKeys(config, secrets);
   const dynamo = documentClient(clients);
@@ -30,12 +33,20 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
   const campaigns = new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS);
   const experiments = new DynamoExperimentStore(dynamo, table);
   // A campaign's variants are kept as long as its progress (a changed variant reaches the embed as soon as its total).
-  const variants = servedVariants({
-    clock: systemClock,
-    experiments: cachedExperiments((campaign) => experiments.get(campaign), systemClock, config.CAMPAIGN_CACHE_SECONDS),
-    events: new DynamoEventCounters(dynamo, table, config.EVENT_COUNTER_SHARDS),
-    gifts: new DynamoVariantGiftCounters(dynamo, table),
+  const experimentOf = cachedExperiments((campaign) => experiments.get(campaign), systemClock, config.CAMPAIGN_CACHE_SECONDS);
+  // An experiment that follows its results (Thompson sampling) is allocated from its counters, with the statistics
+  // loaded with the first such campaign's view (servedVariants keeps each allocation a minute).
+  const followed = onDemand<{ variants: VariantLookup }>(async () => {
+    const { DynamoEventCounters, DynamoVariantGiftCounters, servedVariants } = await sections();
+    const events = new DynamoEventCounters(dynamo, table, config.EVENT_COUNTER_SHARDS);
+    return { variants: servedVariants({ clock: systemClock, experiments: experimentOf, events, gifts: new DynamoVariantGiftCounters(dynamo, table) }) };
   });
+  // Any other campaign's variants are its experiment's as stored (none without one: the answer then holds the
+  // control alone), as servedVariants serves them.
+  const variants: VariantLookup = async (campaign) => {
+    const experiment = await experimentOf(campaign);
+    return experiment?.allocation === 'thompson' ? followed.variants(campaign) : experiment?.variants;
+  };
   const deps: DonationDeps = {
     clock: systemClock,
     campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
@@ -68,14 +79,14 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
     rateLimiter: new DynamoRateLimiter(dynamo, table),
     charityName: config.CHARITY_NAME,
     // Kept even when GIFT_AID is turned off: a donor may still cancel a declaration made while it was on.
-    giftAidCancellations: new DynamoGiftAidCancellations(dynamo, table),
+    giftAidCancellations: onDemand<GiftAidCancellations>(async () => new (await sections()).DynamoGiftAidCancellations(dynamo, table)),
     checkoutLimit: { name: 'checkout-client', limit: config.CHECKOUT_CLIENT_LIMIT_PER_MINUTE, windowSeconds: 60 },
     // Until the Stripe secret is filled in, the donation routes answer 503 (and pick it up within minutes once it is).
     ready: () => account.connection(),
     statements: {
       keys,
       clock: systemClock,
-      donorGifts: new DynamoDonorGifts(dynamo, table),
+      donorGifts: onDemand<StatementPageDeps['donorGifts']>(async () => new (await sections()).DynamoDonorGifts(dynamo, table)),
       campaignTitle: async (id) => (await deps.campaigns.get(id))?.title,
       settings: { taxYearStart: config.TAX_YEAR_START, timeZone: config.SITE_TIME_ZONE },
       charity: { name: config.CHARITY_NAME, registration: config.CHARITY_REGISTRATION },

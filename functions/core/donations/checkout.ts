@@ -4,7 +4,7 @@ import { type Keys, keyedHash } from '../shared/secrets.js';
 import { formatMoney } from '../shared/money.js';
 import type { Client } from '../shared/model.js';
 import type { Clock } from '../shared/ports.js';
-import { inDonorLanguage } from './manage.js';
+import { inLanguage as inDonorLanguage } from '../shared/i18n/index.js';
 import { coverFee, type FeeRates } from './fees.js';
 import { GIFT_AID_DECLARATION_VERSION, offersGiftAid } from './gift-aid.js';
 import { attributionOf } from '../experiments/attribution.js';
