@@ -1,7 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Keys } from '../core/shared/secrets.js';
 import type { ClientOptions } from '../platform/clients.js';
-import { connectorStore, deliveryQueue, outboundHttp, webhookStores } from '../platform/wiring/webhooks.js';
+import { connectorStore } from '../platform/wiring/connectors.js';
+import { outboundHttp } from '../platform/wiring/outbound-http.js';
+import { deliveryQueue, webhookStores } from '../platform/wiring/webhooks.js';
 
 /**
  * What the webhooks and connectors pages use, as the webhooks API builds it: the endpoints, the delivery log, the

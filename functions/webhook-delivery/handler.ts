@@ -2,7 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { onFirstUse, parse } from '../core/shared/schema.js';
 import { runDeliveryJob, type WorkerDeps } from '../core/events/worker.js';
-import { type BackfillRunDeps, runBackfillSlice } from '../core/connectors/backfill.js';
+import type { BackfillRunDeps } from '../core/connectors/backfill.js';
 import type { PullRefusalsDeps } from '../core/connectors/pull.js';
 import { logger } from '../platform/logger.js';
 import { sqsBatchHandler } from '../platform/sqs.js';
@@ -12,6 +12,9 @@ const DeliveryMessage = onFirstUse(() => z.object({ d: z.string().check(z.minLen
 /** A queued slice of a connector's backfill: the connector and the run's step (never a reader's data). */
 const BackfillMessage = onFirstUse(() => z.strictObject({ b: z.string().check(z.regex(/^cn_[a-f0-9]{16}$/)), s: z.int().check(z.gte(1)) }));
 const QueueMessage = onFirstUse(() => z.union([DeliveryMessage, BackfillMessage]));
+
+/** Loaded on first use: the backfills' slices and the pull are rare beside the deliveries' attempts. */
+const sections = () => import('./sections.js');
 
 /** What the schedule invokes the worker with (infra/constructs/outbound-events.ts): the pull of listmonk's refusals. */
 export const LISTMONK_PULL_JOB = { job: 'listmonk-pull' } as const;
@@ -24,9 +27,10 @@ const ScheduledJob = onFirstUse(() => z.strictObject({ job: z.literal(LISTMONK_P
  * delivers it again (the claim or the lease keeps anything from being sent twice at once).
  */
 export const makeQueueHandler = (deps: WorkerDeps, backfill?: BackfillRunDeps) =>
-  sqsBatchHandler(QueueMessage, (message) => {
+  sqsBatchHandler(QueueMessage, async (message) => {
     if ('d' in message) return runDeliveryJob(deps, { delivery: message.d, generation: message.g });
     if (!backfill) throw new Error('this worker runs no backfills');
+    const { runBackfillSlice } = await sections();
     return runBackfillSlice(backfill, { connector: message.b, step: message.s });
   });
 
@@ -37,7 +41,7 @@ export const makeQueueHandler = (deps: WorkerDeps, backfill?: BackfillRunDeps) =
 export const makePullHandler = (deps: PullRefusalsDeps) => async (payload: unknown) => {
   parse(ScheduledJob, payload);
   // Loaded on first use: a run every 15 minutes, where the deliveries' cold starts are many.
-  const { pullRefusals } = await import('../core/connectors/pull.js');
+  const { pullRefusals } = await sections();
   const outcomes = await pullRefusals(deps);
   for (const outcome of outcomes) {
     if (outcome.outcome === 'pulled') logger.info('listmonk refusals pulled', outcome);

@@ -2,7 +2,8 @@ import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js'
 import type { PublishDeps } from '../core/events/publish.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, documentClient, systemClock } from '../platform/clients.js';
-import { cachedEndpointList, connectorStore, deliveryQueue, donorLedger, erasedAddresses, webhookStores } from '../platform/wiring/webhooks.js';
+import { connectorStore, donorLedger, erasedAddresses } from '../platform/wiring/connectors.js';
+import { cachedEndpointList, deliveryQueue, webhookStores } from '../platform/wiring/webhooks.js';
 import type { WebhookEventsConfig } from './config.js';
 
 /** The producer's dependencies: the subscribers table (endpoints, events, deliveries), the delivery queue, the signing key. */

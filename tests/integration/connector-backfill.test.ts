@@ -12,7 +12,7 @@ import { type BackfillJob, type BackfillRunDeps, requestBackfill, runBackfillSli
 import type { NewsletterConnector } from '../../functions/core/connectors/model.js';
 import type { OutboundHttp } from '../../functions/core/shared/outbound-http.js';
 import type { Subscriber } from '../../functions/core/subscriptions/model.js';
-import { connectorClients } from '../../functions/platform/wiring/webhooks.js';
+import { connectorClients } from '../../functions/platform/wiring/connectors.js';
 import { MailchimpStandIn, MAX_CONNECTIONS } from '../../local/stand-ins/mailchimp.js';
 import { startTables } from '../support/dynamodb.js';
 

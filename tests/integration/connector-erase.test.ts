@@ -12,7 +12,7 @@ import { publishChanges } from '../../functions/core/events/publish.js';
 import { runDeliveryJob, type WorkerDeps } from '../../functions/core/events/worker.js';
 import { parse } from '../../functions/core/shared/schema.js';
 import { Subscriber } from '../../functions/core/subscriptions/model.js';
-import { connectorClients } from '../../functions/platform/wiring/webhooks.js';
+import { connectorClients } from '../../functions/platform/wiring/connectors.js';
 import { MailchimpStandIn } from '../../local/stand-ins/mailchimp.js';
 import { startTables } from '../support/dynamodb.js';
 import { FakeClock, MemorySubscribers, testKeys } from '../support/fakes.js';

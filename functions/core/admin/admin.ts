@@ -1,6 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { addressKey, normalizeEmail } from '../shared/email-address.js';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
 import type { AdminTokenRecord, AdminTokens, DonorGifts, TokenSelector } from './ports.js';
 import { giftStatus } from './exports/csv.js';
 import type { Gift } from '../donations/model.js';
@@ -11,6 +11,10 @@ import type { Suppressions } from '../mail/ports.js';
 import { retryOnConflict } from '../shared/retry.js';
 import type { Keys } from '../shared/secrets.js';
 import type { AuditLog } from '../console/ports.js';
+import { hashToken } from './authenticate.js';
+
+// Apart, so that a function whose routes only check a token loads none of the rest.
+export { authenticateAdmin } from './authenticate.js';
 
 
 export interface AdminDeps {
@@ -28,8 +32,6 @@ export interface AdminDeps {
 }
 
 const TOKEN_PREFIX = 'apl_';
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A token's name: who or what uses it. */
 const TOKEN_NAME = /^[\w .@-]{1,64}$/;
@@ -66,30 +68,6 @@ export const revokeAdminTokens = async (deps: Pick<AdminDeps, 'tokens'>, which: 
   if ('id' in which) return /^[0-9a-f]{12}$/.test(which.id) ? deps.tokens.revoke({ id: which.id }) : [];
   const name = which.name.trim();
   return TOKEN_NAME.test(name) ? deps.tokens.revoke({ name }) : [];
-};
-
-/** Records a token's use at most once a minute, so that reads stay reads. */
-const TOUCH_INTERVAL_MS = 60_000;
-
-/**
- * Checks `Authorization: Bearer <token>` and returns the token's record. The stored hash is compared in
- * constant time; a token past its `expiresAt` is refused. Throws UnauthorizedError (401) for anything else.
- */
-export const authenticateAdmin = async (deps: Pick<AdminDeps, 'tokens' | 'clock'>, authorization: string | undefined) => {
-  // RFC 6750 §3.1: a bearer token that was sent and is refused is `invalid_token`; no token at all, no error code.
-  const tokenRefused = /^bearer\s+\S/i.test(authorization ?? '');
-  const denied = () => new UnauthorizedError('A valid admin token is required (Authorization: Bearer <token>).', { tokenRefused });
-  // RFC 9110 §11.1: the scheme is case-insensitive ("bearer", "BEARER").
-  const match = /^[Bb][Ee][Aa][Rr][Ee][Rr]\s+(apl_[A-Za-z0-9_-]{43})\s*$/.exec(authorization ?? '');
-  if (!match?.[1]) throw denied();
-  const hash = hashToken(match[1]);
-  const found = await deps.tokens.findByHash(hash);
-  if (!found || !timingSafeEqual(Buffer.from(found.hash, 'hex'), Buffer.from(hash, 'hex'))) throw denied();
-  const now = deps.clock.now();
-  // Checked on every use: the store's time to live deletes an expired item only some time later.
-  if (found.expiresAt !== undefined && now.getTime() >= Date.parse(found.expiresAt)) throw denied();
-  if (!found.lastUsedAt || now.getTime() - Date.parse(found.lastUsedAt) > TOUCH_INTERVAL_MS) await deps.tokens.touch(hash, now);
-  return found;
 };
 
 /**

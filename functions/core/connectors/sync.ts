@@ -28,8 +28,6 @@ export const CONNECTOR_EVENT_TYPES: readonly EventType[] = [
 
 const DONOR_EVENT_TYPES: readonly EventType[] = ['donation.paid', 'donation.refunded', 'monthly.started', 'monthly.cancelled'];
 
-export const isConnectorId = (id: string) => id.startsWith('cn_');
-
 export interface ConnectorSyncDeps {
   clock: Clock;
   connectors: Pick<ConnectorStore, 'get'>;

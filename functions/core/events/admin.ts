@@ -2,28 +2,23 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { OutboundRequestError } from '../shared/outbound-http.js';
-import type { Clock } from '../shared/ports.js';
 import { instant, onFirstUse } from '../shared/schema.js';
 import type { WebhookEndpoint } from './endpoint.js';
 import { EventSelection } from './model.js';
-import type { Delivery, DeliveryLog, DeliveryQueue, WebhookEndpoints } from './ports.js';
+import { deliveryView, endpointView, existing, UNKNOWN_WEBHOOK, type WebhookAdminDeps } from './admin-views.js';
 import { newSigningSecret, rotateSecret } from './signing.js';
 
-export interface WebhookAdminDeps {
-  clock: Clock;
-  endpoints: WebhookEndpoints;
-  deliveries: DeliveryLog;
-  queue: DeliveryQueue;
-  /**
-   * Checks that a URL may be called (the guarded client's check: scheme, own API, every address it resolves to).
-   * Throws ForbiddenTargetError, or OutboundRequestError when the name does not resolve.
-   */
-  checkUrl: (url: string) => Promise<unknown>;
-}
-
-export const WebhookId = onFirstUse(() => z.string().check(z.regex(/^wh_[a-f0-9]{16}$/)));
-export const DeliveryId = onFirstUse(() => z.string().check(z.regex(/^msg_[a-f0-9]{32}$/)));
-export const UNKNOWN_WEBHOOK = 'There is no webhook endpoint with this id.';
+export {
+  DeliveriesQuery,
+  DeliveryId,
+  deliveryView,
+  endpointView,
+  listDeliveries,
+  listWebhooks,
+  UNKNOWN_WEBHOOK,
+  type WebhookAdminDeps,
+  WebhookId,
+} from './admin-views.js';
 
 /** `events` as a list, or as the CLI's comma-separated text. */
 const EventList = onFirstUse(() => z.pipe(
@@ -39,37 +34,6 @@ export const NewWebhook = onFirstUse(() => z.strictObject({
 export type NewWebhook = z.infer<typeof NewWebhook>;
 
 export const ReplayRequest = onFirstUse(() => z.strictObject({ since: instant() }));
-
-export const DeliveriesQuery = onFirstUse(() => z.object({
-  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(1000))), 100),
-}));
-
-/** A delivery as the log shows it (API.md): newest first, with its attempt, status, the answer's status and time. */
-export const deliveryView = (d: Delivery) => ({
-  id: d.id,
-  webhookId: d.webhookId,
-  type: d.type,
-  attempt: d.attempts,
-  status: d.status,
-  responseStatus: d.responseStatus ?? null,
-  at: d.at,
-  ...(d.latencyMs !== undefined ? { latencyMs: d.latencyMs } : {}),
-  ...(d.error ? { error: d.error } : {}),
-  ...(d.nextAttemptAt && d.status === 'pending' ? { nextAttemptAt: d.nextAttemptAt } : {}),
-});
-
-/** An endpoint as the admin tools show it: never its secrets. */
-export const endpointView = (e: WebhookEndpoint) => ({
-  id: e.id,
-  url: e.url,
-  events: e.events,
-  ...(e.description ? { description: e.description } : {}),
-  createdAt: e.createdAt,
-  status: e.disabledAt ? 'disabled' : 'enabled',
-  ...(e.disabledAt ? { disabledAt: e.disabledAt } : {}),
-  ...(e.failingSince ? { failingSince: e.failingSince } : {}),
-  ...(e.previousSecretExpiresAt ? { previousSecretExpiresAt: e.previousSecretExpiresAt } : {}),
-});
 
 const checked = async (deps: WebhookAdminDeps, url: string) => {
   try {
@@ -98,14 +62,6 @@ export const addWebhook = async (deps: WebhookAdminDeps, input: NewWebhook) => {
   return { ...endpointView(endpoint), secret: endpoint.secret };
 };
 
-const existing = async (deps: Pick<WebhookAdminDeps, 'endpoints'>, id: string) => {
-  const endpoint = await deps.endpoints.get(id);
-  if (!endpoint) throw new NotFoundError(UNKNOWN_WEBHOOK);
-  return endpoint;
-};
-
-export const listWebhooks = async (deps: Pick<WebhookAdminDeps, 'endpoints'>) => (await deps.endpoints.list()).map(endpointView);
-
 export const removeWebhook = async (deps: Pick<WebhookAdminDeps, 'endpoints'>, id: string) => {
   if (!(await deps.endpoints.remove(id))) throw new NotFoundError(UNKNOWN_WEBHOOK);
 };
@@ -122,11 +78,6 @@ export const rotateWebhookSecret = async (deps: Pick<WebhookAdminDeps, 'endpoint
 export const enableWebhook = async (deps: Pick<WebhookAdminDeps, 'endpoints'>, id: string) => {
   if (!(await deps.endpoints.enable(id))) throw new NotFoundError(UNKNOWN_WEBHOOK);
   return endpointView(await existing(deps, id));
-};
-
-export const listDeliveries = async (deps: Pick<WebhookAdminDeps, 'endpoints' | 'deliveries'>, id: string, limit: number) => {
-  await existing(deps, id);
-  return (await deps.deliveries.list(id, { limit })).map(deliveryView);
 };
 
 /** Sends one delivery again now, whatever became of it (a new generation: its attempts count from 1 again). */

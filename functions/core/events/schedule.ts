@@ -68,3 +68,9 @@ export const deliveryOutcome = (input: {
     ? { status: 'pending', nextAttemptAt: next.toISOString(), endpointFailingSince: failingSince, disableEndpoint: false }
     : { status: 'failed', endpointFailingSince: failingSince, disableEndpoint: false };
 };
+
+/** SQS delays a message by at most 15 minutes: a longer wait is made of several. */
+export const MAX_QUEUE_DELAY_SECONDS = 900;
+
+/** The queue's delay (whole seconds, at most MAX_QUEUE_DELAY_SECONDS) until `at`, from `now`. */
+export const delayUntil = (at: string, now: Date) => Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil((Date.parse(at) - now.getTime()) / 1000)));

@@ -1,13 +1,10 @@
-import { ConnectorError } from '../connectors/model.js';
-import { type ConnectorSyncDeps, isConnectorId, syncEvent } from '../connectors/sync.js';
+import { isConnectorId } from '../connectors/id.js';
+import type { ConnectorSyncDeps } from '../connectors/sync.js';
 import type { OutboundHttp } from '../shared/outbound-http.js';
 import type { Clock } from '../shared/ports.js';
 import { deliver } from './delivery.js';
-import type { Delivery, DeliveryJob, DeliveryLog, DeliveryQueue, DeliveryUpdate, OutboundEvents, WebhookEndpoints } from './ports.js';
-import { DELIVERY_TIMEOUT_MS, deliveryOutcome, MAX_ATTEMPTS, nextAttemptAt } from './schedule.js';
-
-/** SQS delays a message by at most 15 minutes: a longer wait is made of several. */
-export const MAX_QUEUE_DELAY_SECONDS = 900;
+import type { DeliveryJob, DeliveryLog, DeliveryQueue, DeliveryUpdate, OutboundEvents, WebhookEndpoints } from './ports.js';
+import { DELIVERY_TIMEOUT_MS, delayUntil, deliveryOutcome } from './schedule.js';
 
 /** How long an attempt holds its delivery: the request's timeout and a margin for the writes around it. */
 export const LEASE_MS = DELIVERY_TIMEOUT_MS + 20_000;
@@ -28,8 +25,6 @@ export interface WorkerDeps {
 }
 
 export type JobOutcome = 'gone' | 'stale' | 'waiting' | 'taken' | 'delivered' | 'retrying' | 'failed' | 'stopped';
-
-const delayUntil = (at: string, now: Date) => Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil((Date.parse(at) - now.getTime()) / 1000)));
 
 /**
  * Runs one queued attempt of a delivery. A job of an earlier generation, or for a delivery that is no longer
@@ -59,7 +54,11 @@ export const runDeliveryJob = async (deps: WorkerDeps, job: DeliveryJob): Promis
     await deps.deliveries.record(delivery.id, delivery.generation, { status: 'failed', attempts: delivery.attempts, at: now.toISOString(), error });
     return 'stopped';
   };
-  if (isConnectorId(delivery.webhookId)) return connectorAttempt(deps, delivery, now, stop);
+  if (isConnectorId(delivery.webhookId)) {
+    // Loaded on first use: most deliveries are signed POSTs, and a worker that makes only those never reads it.
+    const { connectorAttempt } = await import('./connector-attempt.js');
+    return connectorAttempt(deps, delivery, now, stop);
+  }
   const endpoint = await deps.endpoints.get(delivery.webhookId);
   if (!endpoint) return stop('endpoint_removed');
   if (endpoint.disabledAt) return stop('endpoint_disabled');
@@ -91,54 +90,4 @@ export const runDeliveryJob = async (deps: WorkerDeps, job: DeliveryJob): Promis
     return 'retrying';
   }
   return 'failed';
-};
-
-/**
- * One attempt of a delivery to a newsletter tool: the event brought to it (syncEvent). Done, or the person's own
- * "no" (Appeal's record then marked unsubscribed), is delivered; a busy or unreachable tool is tried again by the
- * retry schedule, never sooner than it asked (Retry-After); a refusal a retry cannot fix fails the delivery.
- */
-const connectorAttempt = async (
-  deps: WorkerDeps,
-  delivery: Delivery,
-  now: Date,
-  stop: (error: 'endpoint_removed' | 'event_gone') => Promise<JobOutcome>,
-): Promise<JobOutcome> => {
-  // An erase's sealed address goes as soon as its delivery is over, whichever way it ended.
-  const finish = async (outcome: JobOutcome) => {
-    if (delivery.type === 'subscriber.erased' && outcome !== 'retrying') await deps.connectors?.erasedAddresses?.drop(delivery.id);
-    return outcome;
-  };
-  const connector = deps.connectors && (await deps.connectors.connectors.get(delivery.webhookId));
-  if (!deps.connectors || !connector) return finish(await stop('endpoint_removed'));
-  const event = await deps.events.get(delivery.eventId, now);
-  if (!event) return finish(await stop('event_gone'));
-  const attempt = delivery.attempts + 1;
-  const started = performance.now();
-  let update: DeliveryUpdate;
-  try {
-    const result = await syncEvent(deps.connectors, connector, event, delivery.id);
-    const after = deps.clock.now();
-    const latencyMs = Math.round(performance.now() - started);
-    if (result.outcome !== 'retry_later') {
-      update = { status: 'delivered', attempts: attempt, at: after.toISOString(), latencyMs };
-    } else {
-      const scheduled = attempt < MAX_ATTEMPTS ? nextAttemptAt(attempt, after, deps.random) : undefined;
-      const asked = after.getTime() + result.retryAfterSeconds * 1000;
-      const next = scheduled && new Date(Math.max(scheduled.getTime(), asked));
-      update = next
-        ? { status: 'pending', attempts: attempt, at: after.toISOString(), latencyMs, error: 'status', nextAttemptAt: next.toISOString() }
-        : { status: 'failed', attempts: attempt, at: after.toISOString(), latencyMs, error: 'status' };
-    }
-  } catch (error) {
-    if (!(error instanceof ConnectorError)) throw error;
-    const at = deps.clock.now().toISOString();
-    update = { status: 'failed', attempts: attempt, at, latencyMs: Math.round(performance.now() - started), error: 'status', ...(error.status > 0 ? { responseStatus: error.status } : {}) };
-  }
-  await deps.deliveries.record(delivery.id, delivery.generation, update);
-  if (update.status === 'pending' && update.nextAttemptAt) {
-    await deps.queue.send([{ delivery: delivery.id, generation: delivery.generation, delaySeconds: delayUntil(update.nextAttemptAt, deps.clock.now()) }]);
-    return 'retrying';
-  }
-  return finish(update.status === 'delivered' ? 'delivered' : 'failed');
 };
