@@ -17,16 +17,46 @@ import { statusOf } from '../platform/http/errors.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
 import { FORM_TYPE, JSON_TYPE, MULTIPART_TYPE } from '../platform/http/media-types.js';
-import { parseMultipart } from '../platform/http/multipart.js';
-import { checkBody, type HttpRequest, MAX_BODY_BYTES } from '../platform/http/request.js';
+import { checkBody, type HttpRequest, MAX_BODY_BYTES, type MultipartReader } from '../platform/http/request.js';
 import { html, json, seeOther } from '../platform/http/responses.js';
 import { inLanguage } from '../core/shared/i18n/index.js';
 import { logger } from '../platform/logger.js';
 import type { ReminderRequestDeps } from '../core/donors/reminders.js';
-import { reminderRoutes } from './reminder-routes.js';
+import type { RouteHandler } from '../platform/http/handler.js';
+import type { ReminderRouteKey, ReminderRoutesOptions } from './reminder-routes.js';
 
-/** The pages, loaded with the first request that answers with one: a signup from the embed (JSON) never does. */
-const pages = () => import('./pages.js');
+/**
+ * What only some requests need (sections.ts: the pages, the reminder routes, the multipart parser), loaded with the
+ * first request that does: a signup from the embed (JSON) never does.
+ */
+const sections = () => import('./sections.js');
+
+/** The reminder routes, named here so that the route table holds them before their module is loaded. */
+const REMINDER_ROUTES = {
+  'POST /v1/reminders': true,
+  'GET /v1/reminders/unsubscribe': true,
+  'POST /v1/reminders/unsubscribe': true,
+} as const satisfies Record<ReminderRouteKey, true>;
+
+/**
+ * The reminder routes, each loading reminder-routes.ts (in sections.ts) with its first request: few readers ask for
+ * a reminder, and every signup would load them otherwise.
+ */
+const lazyReminderRoutes = (deps: ReminderRequestDeps, options: ReminderRoutesOptions) => {
+  let built: Promise<Record<ReminderRouteKey, RouteHandler>> | undefined;
+  const routes = () => {
+    built ??= sections().then((s) => s.reminderRoutes(deps, options)).catch((error: unknown) => {
+      built = undefined; // a failed load is tried again with the next request
+      throw error;
+    });
+    return built;
+  };
+  const keys = Object.keys(REMINDER_ROUTES) as ReminderRouteKey[];
+  return Object.fromEntries(keys.map((key): [string, RouteHandler] => [key, async (req) => (await routes())[key](req)]));
+};
+
+/** Multipart bodies (a form, RFC 8058's one-click) are rare: the parser loads with the first. */
+const readMultipart: MultipartReader = async (body, contentType) => (await sections()).parseMultipart(body, contentType);
 
 export interface SubscriptionRoutesOptions {
   thankYouUrl?: string | undefined;
@@ -78,7 +108,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
     } catch (error) {
       if (!(error instanceof InvalidTokenError) || !req.wantsHtml) throw error;
       const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
-      return page(400, (await pages()).invalidConfirmLinkPage(siteFor(req, site), error, signupUrl, error.email, validDays));
+      return page(400, (await sections()).invalidConfirmLinkPage(siteFor(req, site), error, signupUrl, error.email, validDays));
     }
   };
 
@@ -102,17 +132,17 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
           const waited = error instanceof RateLimitedError ? error.retryAfterSeconds : undefined;
           const problem = { message: (error as ValidationError).message, field: (error as ValidationError).field, retryAfterSeconds: waited };
           const speaks = siteFor(req, site, values.lang && (error as ValidationError).field !== 'lang' ? values.lang : undefined);
-          return page(statusOf(error), (await pages()).signupFormPage(speaks, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
+          return page(statusOf(error), (await sections()).signupFormPage(speaks, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
         }
       },
 
-      'GET /v1/subscriptions/thanks': async (req) => page(200, (await pages()).thanksPage(siteFor(req, site))),
+      'GET /v1/subscriptions/thanks': async (req) => page(200, (await sections()).thanksPage(siteFor(req, site))),
 
       'GET /v1/subscriptions/confirm': async (req) => {
         await countLinkVisit(req);
         return confirmLinkErrors(req, async () => {
           readConfirmToken(deps.keys.token, tokenOf(req), deps.clock.now()); // read only: scanners change nothing
-          return page(200, (await pages()).confirmPromptPage(siteFor(req, site), selfUrl(req)), {}, (await pages()).PAGE_SCRIPT_HASHES);
+          return page(200, (await sections()).confirmPromptPage(siteFor(req, site), selfUrl(req)), {}, (await sections()).PAGE_SCRIPT_HASHES);
         });
       },
 
@@ -123,14 +153,14 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
           await confirmSubscription(deps, { token: tokenOf(req), client: req.client });
           logger.info('subscription confirmed', { requestId: req.requestId });
           if (!req.wantsHtml) return json(200, { status: 'confirmed' });
-          return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, (await pages()).confirmedPage(siteFor(req, site)));
+          return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, (await sections()).confirmedPage(siteFor(req, site)));
         });
       },
 
       'GET /v1/subscriptions/unsubscribe': async (req) => {
         await countLinkVisit(req);
         readUnsubscribeToken(deps.keys.token, tokenOf(req)); // a GET never unsubscribes: mail scanners follow links
-        return page(200, (await pages()).unsubscribePromptPage(siteFor(req, site), selfUrl(req)));
+        return page(200, (await sections()).unsubscribePromptPage(siteFor(req, site), selfUrl(req)));
       },
 
       // RFC 8058 one-click: a POST with `List-Unsubscribe=One-Click` (multipart or urlencoded), no cookies, no
@@ -140,12 +170,12 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         checkBody(req, [FORM_TYPE, MULTIPART_TYPE, JSON_TYPE]);
         await req.body(OneClickBody);
         await unsubscribe(deps, { token: tokenOf(req) });
-        return req.wantsHtml ? page(200, (await pages()).unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
+        return req.wantsHtml ? page(200, (await sections()).unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
       },
 
-      ...(options.reminders ? reminderRoutes(options.reminders, { apiBaseUrl, site, countLinkVisit }) : {}),
+      ...(options.reminders ? lazyReminderRoutes(options.reminders, { apiBaseUrl, site, countLinkVisit }) : {}),
     },
     // The form and RFC 8058's one-click POST may come as multipart: this function alone reads such bodies.
-    { siteName, brand: options.brand, readMultipart: parseMultipart },
+    { siteName, brand: options.brand, readMultipart },
   );
 };
