@@ -1,11 +1,9 @@
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { InvalidTokenError, RateLimitedError, ValidationError } from '../core/shared/errors.js';
-import type { SignupFormValues } from '../core/subscriptions/pages.js';
 import { limitClient, type RateLimit } from '../core/shared/limits.js';
 import { readConfirmToken, readUnsubscribeToken } from '../core/shared/secrets.js';
 import {
   confirmSubscription,
-  isListsField,
   OneClickBody,
   requestSubscription,
   SubscribeRequest,
@@ -17,7 +15,7 @@ import { statusOf } from '../platform/http/errors.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
 import { FORM_TYPE, JSON_TYPE, MULTIPART_TYPE } from '../platform/http/media-types.js';
-import { checkBody, type HttpRequest, MAX_BODY_BYTES, type MultipartReader } from '../platform/http/request.js';
+import { checkBody, type HttpRequest, type MultipartReader } from '../platform/http/request.js';
 import { html, json, seeOther } from '../platform/http/responses.js';
 import { inLanguage } from '../core/shared/i18n/index.js';
 import { logger } from '../platform/logger.js';
@@ -40,20 +38,15 @@ const REMINDER_ROUTES = {
 
 /**
  * The reminder routes, each loading reminder-routes.ts (in sections.ts) with its first request: few readers ask for
- * a reminder, and every signup would load them otherwise.
+ * a reminder, and every signup would load them otherwise. Made per request: a record of three closures.
  */
-const lazyReminderRoutes = (deps: ReminderRequestDeps, options: ReminderRoutesOptions) => {
-  let built: Promise<Record<ReminderRouteKey, RouteHandler>> | undefined;
-  const routes = () => {
-    built ??= sections().then((s) => s.reminderRoutes(deps, options)).catch((error: unknown) => {
-      built = undefined; // a failed load is tried again with the next request
-      throw error;
-    });
-    return built;
-  };
-  const keys = Object.keys(REMINDER_ROUTES) as ReminderRouteKey[];
-  return Object.fromEntries(keys.map((key): [string, RouteHandler] => [key, async (req) => (await routes())[key](req)]));
-};
+const lazyReminderRoutes = (deps: ReminderRequestDeps, options: ReminderRoutesOptions) =>
+  Object.fromEntries(
+    Object.keys(REMINDER_ROUTES).map((key): [string, RouteHandler] => [
+      key,
+      async (req) => (await sections()).reminderRoutes(deps, options)[key as ReminderRouteKey](req),
+    ]),
+  );
 
 /** Multipart bodies (a form, RFC 8058's one-click) are rare: the parser loads with the first. */
 const readMultipart: MultipartReader = async (body, contentType) => (await sections()).parseMultipart(body, contentType);
@@ -69,15 +62,6 @@ export interface SubscriptionRoutesOptions {
 }
 
 const originOf = (url: string | undefined) => (url && URL.canParse(url) ? new URL(url).origin : undefined);
-
-/** What a form posted without JavaScript typed (urlencoded: the only form this route takes), to show it again. */
-const typedValues = (req: HttpRequest): SignupFormValues => {
-  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '') || req.rawBody.length > MAX_BODY_BYTES) return {};
-  const form = new URLSearchParams(req.rawBody);
-  const one = (key: string) => form.get(key) ?? undefined;
-  const lists = [...form].flatMap(([key, value]) => (isListsField(key) ? [value] : []));
-  return { email: one('email'), name: one('name'), lists, source: one('source'), lang: one('lang') };
-};
 
 const refererOf = (req: HttpRequest) => {
   const referer = req.headers.referer;
@@ -127,12 +111,14 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         } catch (error) {
           // A form posted without JavaScript that we cannot take gets the form back: the problem in words at its
           // field, what the reader typed kept, and how long to wait when it is the rate limit.
-          const values = req.wantsHtml && (error instanceof ValidationError || error instanceof RateLimitedError) ? typedValues(req) : {};
+          if (!req.wantsHtml || !(error instanceof ValidationError || error instanceof RateLimitedError)) throw error;
+          const { typedValues, signupFormPage } = await sections();
+          const values = typedValues(req);
           if (values.email === undefined) throw error;
           const waited = error instanceof RateLimitedError ? error.retryAfterSeconds : undefined;
           const problem = { message: (error as ValidationError).message, field: (error as ValidationError).field, retryAfterSeconds: waited };
           const speaks = siteFor(req, site, values.lang && (error as ValidationError).field !== 'lang' ? values.lang : undefined);
-          return page(statusOf(error), (await sections()).signupFormPage(speaks, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
+          return page(statusOf(error), signupFormPage(speaks, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
         }
       },
 
