@@ -38,14 +38,32 @@ const isConditionFailure = (error: unknown) => error instanceof ConditionalCheck
 
 const TOTALS = new Set(['raised', 'donations', 'donors', 'feesCovered']);
 
+/**
+ * A campaign's settings item alone: what the gift ledger and the jobs read. A class of its own so that a function
+ * that needs no more (the webhook, the reminders job) loads none of the repository's totals, listing and writing.
+ */
+export class DynamoCampaignSettings implements Pick<CampaignRepository, 'getSettings'> {
+  constructor(
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly tableName: string,
+  ) {}
+
+  async getSettings(id: string) {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: donationKeys.campaign(id), ConsistentRead: true }));
+    return Item ? parse(CampaignRecord, Item) : undefined;
+  }
+}
+
 /** Campaigns: settings on one item, totals spread over `shards` items that the gift ledger adds to. */
-export class DynamoCampaignRepository implements CampaignRepository {
+export class DynamoCampaignRepository extends DynamoCampaignSettings implements CampaignRepository {
   /** `shards`: the shard count given to new campaigns (TOTALS_SHARDS); a campaign keeps the one it was made with. */
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    client: DynamoDBDocumentClient,
+    tableName: string,
     private readonly shards = DEFAULT_SHARDS,
-  ) {}
+  ) {
+    super(client, tableName);
+  }
 
   private shardKeys(id: string, from: number, to: number) {
     return Array.from({ length: Math.max(0, to - from) }, (_, i) => donationKeys.totals(id, from + i));
@@ -75,11 +93,6 @@ export class DynamoCampaignRepository implements CampaignRepository {
     const shards = items.filter((item) => item.sk === 'TOTALS');
     if (record.shards > guess) shards.push(...(await batchGetAll(this.client, this.tableName, this.shardKeys(id, guess, record.shards))));
     return this.withTotals(record, shards);
-  }
-
-  async getSettings(id: string) {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: donationKeys.campaign(id), ConsistentRead: true }));
-    return Item ? parse(CampaignRecord, Item) : undefined;
   }
 
   /** Every campaign: the index gives the settings items, then each one's shards. */

@@ -11,16 +11,18 @@ import { isHandledStripeEvent } from './stripe-handled-events.js';
 import { attributionFromMetadata } from '../core/experiments/attribution-metadata.js';
 import { GiftAidDeclaration } from '../core/donations/gift-aid.js';
 
+const laterEvents = () => import('./stripe-later-events.js');
+
 // What the webhook reads of each Stripe object, checked before use: the `stripe` package's types of the fields we
 // rely on (the rest is not read), money as whole minor units that are never negative.
 
 /** An id Stripe gives as a string, or as the object when expanded; null when there is none. */
-const IdRef = onFirstUse(() => z.nullish(z.union([z.string(), z.object({ id: z.string() })])));
+export const IdRef = onFirstUse(() => z.nullish(z.union([z.string(), z.object({ id: z.string() })])));
 /** Money in minor units, as Stripe's API types it: a whole number, never negative. */
-const Amount = () => z.int().check(z.gte(0));
+export const Amount = () => z.int().check(z.gte(0));
 /** Seconds since the epoch. */
-const Timestamp = () => z.int().check(z.gte(0));
-const ObjectMetadata = onFirstUse(() => z.nullish(Metadata));
+export const Timestamp = () => z.int().check(z.gte(0));
+export const ObjectMetadata = onFirstUse(() => z.nullish(Metadata));
 
 /** A postal address as Stripe gives it (Stripe.Address): every field a string or null. */
 const StripeAddress = onFirstUse(() => z.object({
@@ -83,45 +85,11 @@ const InvoiceRecord = onFirstUse(() => z.object({
   payments: z.optional(z.object({ data: z.array(z.object({ status: z.nullish(z.string()), payment: z.object({ payment_intent: z.optional(IdRef) }) })) })),
 }));
 
-const RefundObject = onFirstUse(() => z.object({ id: z.string(), amount: Amount(), status: z.nullish(z.string()), payment_intent: IdRef }));
-
-const ChargeObject = onFirstUse(() => z.object({
-  id: z.string(),
-  payment_intent: IdRef,
-  amount: z.optional(Amount()),
-  amount_refunded: Amount(),
-  refunds: z.nullish(z.object({ data: z.array(RefundObject) })),
-}));
-
-const DisputeObject = onFirstUse(() => z.object({ id: z.string(), payment_intent: IdRef, status: z.string(), amount: z.optional(Amount()) }));
-
-const SubscriptionObject = onFirstUse(() => z.object({
-  id: z.string(),
-  metadata: ObjectMetadata,
-  ended_at: z.nullish(Timestamp()),
-  canceled_at: z.nullish(Timestamp()),
-  customer: z.optional(IdRef),
-  cancellation_details: z.nullish(z.object({ reason: z.nullish(z.string()) })),
-}));
-
-/** The invoice in an `invoice.payment_failed` event: read as sent (nothing needs fetching to tell the donor). */
-const FailedInvoiceObject = onFirstUse(() => z.object({
-  id: z.string(),
-  amount_due: Amount(),
-  currency: CurrencyCode,
-  customer: IdRef,
-  customer_email: z.nullish(z.string()),
-  billing_reason: z.nullish(z.string()),
-  /** When Stripe tries again; null once it has given up (its last attempt failed). */
-  next_payment_attempt: z.nullish(Timestamp()),
-  parent: z.nullish(z.object({ subscription_details: z.nullish(z.object({ subscription: IdRef, metadata: ObjectMetadata })) })),
-}));
-
 /** A customer as fetched: its address, or `deleted` when it is gone. */
 const CustomerRecord = onFirstUse(() => z.object({ email: z.nullish(z.string()), deleted: z.optional(z.boolean()) }));
 
 /** The envelope of every event: what is read before its type is known. */
-const EventEnvelope = onFirstUse(() => z.object({
+export const EventEnvelope = onFirstUse(() => z.object({
   id: z.string(),
   type: z.string(),
   livemode: z.boolean(),
@@ -136,7 +104,7 @@ const EventLabel = onFirstUse(() => z.catch(
 ));
 
 /** An event we acknowledge and ignore, with what was wrong (field paths and zod's wording: never a value). */
-type Ignored = Extract<PaymentEvent, { kind: 'ignored' }> & { problems?: string[] };
+export type Ignored = Extract<PaymentEvent, { kind: 'ignored' }> & { problems?: string[] };
 
 const problemsOf = (error: z.core.$ZodError) => error.issues.map((issue) => `${issue.path.join('.') || '(object)'}: ${issue.message}`);
 
@@ -145,7 +113,7 @@ const problemsOf = (error: z.core.$ZodError) => error.issues.map((issue) => `${i
  * (another API version, a bug on either side): it is acknowledged and ignored, its problems logged, rather than
  * answered 5xx, which Stripe would retry for three days to the same effect.
  */
-const readObject = <T>(schema: z.ZodMiniType<T>, value: unknown): { object: T } | Ignored => {
+export const readObject = <T>(schema: z.ZodMiniType<T>, value: unknown): { object: T } | Ignored => {
   const parsed = safeParse(schema, value);
   return parsed.success ? { object: parsed.data } : { kind: 'ignored', reason: 'malformed object', problems: problemsOf(parsed.error) };
 };
@@ -154,14 +122,7 @@ const readObject = <T>(schema: z.ZodMiniType<T>, value: unknown): { object: T } 
  * The donor's address as Stripe has it (typed by the donor at Checkout), in the canonical form that readers'
  * addresses take; one we could not mail is dropped, and the gift is counted without a donor address.
  */
-const donorEmail = (raw: string | null | undefined) => parseEmailAddress(raw ?? undefined);
-
-/** A refund as we keep it: a failed or canceled one returned no money, and never will (a retry is a new refund). */
-const refundReport = (refund: z.infer<typeof RefundObject>) => ({
-  id: refund.id,
-  amount: refund.amount,
-  failed: refund.status === 'failed' || refund.status === 'canceled',
-});
+export const donorEmail = (raw: string | null | undefined) => parseEmailAddress(raw ?? undefined);
 
 /** Stripe's answers that no retry changes: no such object (404), or not ours to read (permission, 403). */
 const unretrievable = (error: unknown) =>
@@ -314,90 +275,10 @@ export class StripePaymentEvents implements PaymentEvents {
           ...(meta.gift_aid ? { monthlyGiftAid: true } : {}),
         };
       }
-      case 'charge.refunded': {
-        // In the API version the `stripe` package pins, the charge's `refunds` list is not part of the event (it
-        // must be expanded). We take what the event has: `amount_refunded`, the cumulative figure at that moment
-        // (a lower bound: it counts refunds that may still fail), and each refund in `refunds.data` when present.
-        // Which refunds fail comes from the events that carry one refund each (below).
-        const read = readObject(ChargeObject, event.data.object);
-        if (!('object' in read)) return read;
-        const charge = read.object;
-        const key = idOf(charge.payment_intent);
-        if (!key) return { kind: 'ignored', reason: 'charge without payment intent' };
-        return { kind: 'refund', key, refunded: charge.amount_refunded, refunds: (charge.refunds?.data ?? []).map(refundReport), at };
-      }
-      case 'charge.refund.updated':
-      case 'refund.created':
-      case 'refund.updated':
-      case 'refund.failed': {
-        // One refund, with its id and status: a `failed` (or `canceled`) one gives the money back.
-        const read = readObject(RefundObject, event.data.object);
-        if (!('object' in read)) return read;
-        const refund = read.object;
-        const key = idOf(refund.payment_intent);
-        if (!key) return { kind: 'ignored', reason: 'refund without payment intent' };
-        return { kind: 'refund', key, refunds: [refundReport(refund)], at };
-      }
-      case 'charge.dispute.created':
-      case 'charge.dispute.funds_withdrawn':
-      case 'charge.dispute.funds_reinstated':
-      case 'charge.dispute.closed': {
-        const read = readObject(DisputeObject, event.data.object);
-        if (!('object' in read)) return read;
-        const dispute = read.object;
-        const key = idOf(dispute.payment_intent);
-        if (!key) return { kind: 'ignored', reason: 'dispute without payment intent' };
-        // Closed `won` (or `warning_closed`: an inquiry that never became a chargeback) gives the money back.
-        const state =
-          event.type === 'charge.dispute.funds_reinstated'
-            ? 'won'
-            : event.type === 'charge.dispute.closed'
-              ? dispute.status === 'lost'
-                ? 'lost'
-                : 'won'
-              : 'open';
-        return { kind: 'dispute', key, dispute: dispute.id, state, at };
-      }
-      case 'customer.subscription.deleted': {
-        // The end of a monthly gift (cancelled in the Customer Portal, in the dashboard, or after failed payments):
-        // recorded once, at the time Stripe ended it, however often and whenever the event arrives.
-        const read = readObject(SubscriptionObject, event.data.object);
-        if (!('object' in read)) return read;
-        const subscription = read.object;
-        const endedAt = subscription.ended_at ?? subscription.canceled_at ?? event.created;
-        const campaign = subscription.metadata?.campaign;
-        const ended = { kind: 'subscription', subscription: subscription.id, status: 'ended', campaign, at: new Date(endedAt * 1000) } as const;
-        if (subscription.cancellation_details?.reason !== 'payment_failed') return ended;
-        // Stripe gave up collecting: the donor is told, at the address their customer has (the subscription has none).
-        return { ...ended, endedFor: 'payment_failed', email: await this.customerEmail(idOf(subscription.customer)), lang: subscription.metadata?.lang };
-      }
-      case 'invoice.payment_failed': {
-        const read = readObject(FailedInvoiceObject, event.data.object);
-        if (!('object' in read)) return read;
-        const invoice = read.object;
-        const details = invoice.parent?.subscription_details;
-        const subscription = idOf(details?.subscription);
-        // A renewal that failed: the first payment fails on Checkout's own page, in front of the donor.
-        if (!subscription || invoice.billing_reason !== 'subscription_cycle') return { kind: 'ignored', reason: 'failed invoice not a renewal' };
-        const meta = details?.metadata ?? parse(Metadata, {});
-        return {
-          kind: 'payment-failed',
-          invoice: invoice.id,
-          subscription,
-          campaign: meta.campaign,
-          customer: idOf(invoice.customer),
-          email: donorEmail(invoice.customer_email),
-          amount: invoice.amount_due,
-          currency: invoice.currency,
-          lang: meta.lang,
-          willRetry: invoice.next_payment_attempt != null,
-          at,
-        };
-      }
-      default: {
-        const unhandled: never = type;
-        return { kind: 'ignored', reason: `type ${unhandled}` };
-      }
+      default:
+        // What happens to a gift after it is made (refunds, disputes, a monthly gift's end, a failed renewal): far
+        // rarer than the gifts themselves, so its code loads with the first such event, not at cold start.
+        return (await laterEvents()).translateLaterEvent(type, event, at, (customer) => this.customerEmail(customer));
     }
   }
 }

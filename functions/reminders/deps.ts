@@ -1,4 +1,4 @@
-import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
+import { DynamoCampaignSettings } from '../adapters/dynamo-donations.js';
 import { DynamoReminders } from '../adapters/dynamo-reminders.js';
 import type { SecretSource } from '../adapters/secret-values.js';
 import type { ReminderJobDeps } from '../core/donors/reminder-job.js';
@@ -15,7 +15,7 @@ import type { RemindersConfig } from './config.js';
  */
 export const buildReminders = async (config: RemindersConfig, clients: ClientOptions, secrets: SecretSource) => {
   const { deps: mail } = await buildSignupAndMail(config, clients, secrets);
-  const campaigns = new DynamoCampaignRepository(documentClient(clients), config.DONATIONS_TABLE_NAME);
+  const campaigns = new DynamoCampaignSettings(documentClient(clients), config.DONATIONS_TABLE_NAME);
   const deps: ReminderJobDeps & StatementJobDeps = {
     ...mail,
     reminders: new DynamoReminders(documentClient(clients), config.SUBSCRIBERS_TABLE_NAME),

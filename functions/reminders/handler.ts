@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { type ReminderJobDeps, runDueReminders } from '../core/donors/reminder-job.js';
 import type { StatementJobDeps } from '../core/donors/statement-job.js';
-import { lastEndedTaxYear, TaxYear } from '../core/donors/statements.js';
+import { lastEndedTaxYear, TaxYear } from '../core/donors/tax-year.js';
 import { dateIn } from '../core/donors/calendar.js';
 import { instant, parse, onFirstUse } from '../core/shared/schema.js';
 import { logger } from '../platform/logger.js';

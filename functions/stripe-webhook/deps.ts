@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoCampaignRepository, DynamoGiftLedger, DynamoMonthlyGifts } from '../adapters/dynamo-donations.js';
+import { DynamoCampaignSettings, DynamoGiftLedger, DynamoMonthlyGifts } from '../adapters/dynamo-donations.js';
 import type { SecretSource } from '../adapters/secret-values.js';
 import { SqsSignupAndMailQueue } from '../adapters/sqs-signup-and-mail-queue.js';
 import { StripePaymentEvents } from '../adapters/stripe-payment-events.js';
@@ -35,7 +35,7 @@ export const buildStripeWebhook = async (config: WebhookConfig, clients: ClientO
   const gifts: GiftDeps = {
     clock: systemClock,
     gifts: new DynamoGiftLedger(dynamo, table),
-    campaigns: new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS),
+    campaigns: new DynamoCampaignSettings(dynamo, table),
     monthly: new DynamoMonthlyGifts(dynamo, table),
     queue: new SqsSignupAndMailQueue(recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs'), config.SIGNUP_AND_MAIL_QUEUE_URL),
     keys,

@@ -9,7 +9,8 @@ import { type ClientOptions, clientConfig, documentClient, recorded, systemClock
 import type { SubscriptionConfig } from '../configs.js';
 import { brandOf } from '../platform/config.js';
 import { subscriberStores, subscriptionSettings } from '../platform/wiring/subscribers.js';
-import { DynamoReminders } from '../adapters/dynamo-reminders.js';
+import { onDemand } from '../platform/on-demand.js';
+import type { ReminderStore } from '../core/donors/ports.js';
 
 /** The subscriptions function's dependencies: DynamoDB, the queue, the signing key. Built once per cold start. */
 export const buildSubscriptions = async (config: SubscriptionConfig, clients: ClientOptions, secrets: SecretSource) => {
@@ -31,7 +32,8 @@ export const buildSubscriptions = async (config: SubscriptionConfig, clients: Cl
       clock: systemClock,
       keys: deps.keys,
       rateLimiter: deps.rateLimiter,
-      reminders: new DynamoReminders(dynamo, table),
+      // Built with the first reminder request, from the module that holds the reminder routes (sections.ts).
+      reminders: onDemand<ReminderStore>(async () => new (await import('./sections.js')).DynamoReminders(dynamo, table)),
       settings: {
         timeZone: config.SITE_TIME_ZONE,
         limits: {

@@ -1,6 +1,6 @@
-import { cancelReminders, limitReminderClient, ReminderRequest, type ReminderRequestDeps, requestReminder } from '../core/donors/reminders.js';
+import { cancelReminders, limitReminderClient, ReminderRequest, type ReminderRequestDeps, readReminderToken, requestReminder } from '../core/donors/reminders.js';
+import { reminderScheduledPage, remindersCancelledPage, reminderUnsubscribePromptPage } from '../core/donors/pages.js';
 import type { Brand } from '../core/shared/brand.js';
-import { readReminderToken } from '../core/donors/reminders.js';
 import { OneClickBody, TokenQuery } from '../core/subscriptions/subscriptions.js';
 import type { RouteHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
@@ -9,9 +9,6 @@ import { checkBody, type HttpRequest } from '../platform/http/request.js';
 import { html, json } from '../platform/http/responses.js';
 import { logger } from '../platform/logger.js';
 
-/** The pages, loaded with the first request that answers with one. */
-const pages = () => import('./pages.js');
-
 export interface ReminderRoutesOptions {
   apiBaseUrl: string;
   site: Brand;
@@ -19,11 +16,14 @@ export interface ReminderRoutesOptions {
   countLinkVisit: (req: HttpRequest) => Promise<void>;
 }
 
+/** The routes reminderRoutes answers (routes.ts names them without loading this module). */
+export type ReminderRouteKey = 'POST /v1/reminders' | 'GET /v1/reminders/unsubscribe' | 'POST /v1/reminders/unsubscribe';
+
 /**
  * "Remind me later": `POST /v1/reminders` (JSON, or a form without JavaScript), and the link in the reminder that
  * cancels every reminder to the address: a page on GET (mail scanners change nothing), RFC 8058 one-click on POST.
  */
-export const reminderRoutes = (deps: ReminderRequestDeps, options: ReminderRoutesOptions): Record<string, RouteHandler> => {
+export const reminderRoutes = (deps: ReminderRequestDeps, options: ReminderRoutesOptions): Record<ReminderRouteKey, RouteHandler> => {
   const { site } = options;
   const tokenOf = (req: HttpRequest) => req.queryParams(TokenQuery, { token: 'invalid_token' }).token;
   return {
@@ -34,13 +34,13 @@ export const reminderRoutes = (deps: ReminderRequestDeps, options: ReminderRoute
       const lang = readerLanguage(req, site, input.lang);
       await requestReminder(deps, { ...input, lang });
       logger.info('reminder requested', { requestId: req.requestId });
-      return req.wantsHtml ? html(202, (await pages()).reminderScheduledPage(siteFor(req, site, lang))) : json(202, { status: 'scheduled' });
+      return req.wantsHtml ? html(202, reminderScheduledPage(siteFor(req, site, lang))) : json(202, { status: 'scheduled' });
     },
 
     'GET /v1/reminders/unsubscribe': async (req) => {
       await options.countLinkVisit(req);
       readReminderToken(deps.keys.token, tokenOf(req)); // a GET cancels nothing
-      return html(200, (await pages()).reminderUnsubscribePromptPage(siteFor(req, site), `${options.apiBaseUrl}${req.path}?${req.query.toString()}`));
+      return html(200, reminderUnsubscribePromptPage(siteFor(req, site), `${options.apiBaseUrl}${req.path}?${req.query.toString()}`));
     },
 
     // RFC 8058: mailbox providers post `List-Unsubscribe=One-Click` from shared servers without cookies; the sealed
@@ -50,7 +50,7 @@ export const reminderRoutes = (deps: ReminderRequestDeps, options: ReminderRoute
       await req.body(OneClickBody);
       const cancelled = await cancelReminders(deps, tokenOf(req));
       logger.info('reminders cancelled', { cancelled, requestId: req.requestId });
-      return req.wantsHtml ? html(200, (await pages()).remindersCancelledPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
+      return req.wantsHtml ? html(200, remindersCancelledPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
     },
   };
 };

@@ -1,11 +1,9 @@
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { InvalidTokenError, RateLimitedError, ValidationError } from '../core/shared/errors.js';
-import type { SignupFormValues } from '../core/subscriptions/pages.js';
 import { limitClient, type RateLimit } from '../core/shared/limits.js';
 import { readConfirmToken, readUnsubscribeToken } from '../core/shared/secrets.js';
 import {
   confirmSubscription,
-  isListsField,
   OneClickBody,
   requestSubscription,
   SubscribeRequest,
@@ -17,16 +15,41 @@ import { statusOf } from '../platform/http/errors.js';
 import { httpHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
 import { FORM_TYPE, JSON_TYPE, MULTIPART_TYPE } from '../platform/http/media-types.js';
-import { parseMultipart } from '../platform/http/multipart.js';
-import { checkBody, type HttpRequest, MAX_BODY_BYTES } from '../platform/http/request.js';
+import { checkBody, type HttpRequest, type MultipartReader } from '../platform/http/request.js';
 import { html, json, seeOther } from '../platform/http/responses.js';
 import { inLanguage } from '../core/shared/i18n/index.js';
 import { logger } from '../platform/logger.js';
 import type { ReminderRequestDeps } from '../core/donors/reminders.js';
-import { reminderRoutes } from './reminder-routes.js';
+import type { RouteHandler } from '../platform/http/handler.js';
+import type { ReminderRouteKey, ReminderRoutesOptions } from './reminder-routes.js';
 
-/** The pages, loaded with the first request that answers with one: a signup from the embed (JSON) never does. */
-const pages = () => import('./pages.js');
+/**
+ * What only some requests need (sections.ts: the pages, the reminder routes, the multipart parser), loaded with the
+ * first request that does: a signup from the embed (JSON) never does.
+ */
+const sections = () => import('./sections.js');
+
+/** The reminder routes, named here so that the route table holds them before their module is loaded. */
+const REMINDER_ROUTES = {
+  'POST /v1/reminders': true,
+  'GET /v1/reminders/unsubscribe': true,
+  'POST /v1/reminders/unsubscribe': true,
+} as const satisfies Record<ReminderRouteKey, true>;
+
+/**
+ * The reminder routes, each loading reminder-routes.ts (in sections.ts) with its first request: few readers ask for
+ * a reminder, and every signup would load them otherwise. Made per request: a record of three closures.
+ */
+const lazyReminderRoutes = (deps: ReminderRequestDeps, options: ReminderRoutesOptions) =>
+  Object.fromEntries(
+    Object.keys(REMINDER_ROUTES).map((key): [string, RouteHandler] => [
+      key,
+      async (req) => (await sections()).reminderRoutes(deps, options)[key as ReminderRouteKey](req),
+    ]),
+  );
+
+/** Multipart bodies (a form, RFC 8058's one-click) are rare: the parser loads with the first. */
+const readMultipart: MultipartReader = async (body, contentType) => (await sections()).parseMultipart(body, contentType);
 
 export interface SubscriptionRoutesOptions {
   thankYouUrl?: string | undefined;
@@ -39,15 +62,6 @@ export interface SubscriptionRoutesOptions {
 }
 
 const originOf = (url: string | undefined) => (url && URL.canParse(url) ? new URL(url).origin : undefined);
-
-/** What a form posted without JavaScript typed (urlencoded: the only form this route takes), to show it again. */
-const typedValues = (req: HttpRequest): SignupFormValues => {
-  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '') || req.rawBody.length > MAX_BODY_BYTES) return {};
-  const form = new URLSearchParams(req.rawBody);
-  const one = (key: string) => form.get(key) ?? undefined;
-  const lists = [...form].flatMap(([key, value]) => (isListsField(key) ? [value] : []));
-  return { email: one('email'), name: one('name'), lists, source: one('source'), lang: one('lang') };
-};
 
 const refererOf = (req: HttpRequest) => {
   const referer = req.headers.referer;
@@ -78,7 +92,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
     } catch (error) {
       if (!(error instanceof InvalidTokenError) || !req.wantsHtml) throw error;
       const validDays = Math.round(deps.settings.confirmTtlSeconds / 86400);
-      return page(400, (await pages()).invalidConfirmLinkPage(siteFor(req, site), error, signupUrl, error.email, validDays));
+      return page(400, (await sections()).invalidConfirmLinkPage(siteFor(req, site), error, signupUrl, error.email, validDays));
     }
   };
 
@@ -97,22 +111,24 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         } catch (error) {
           // A form posted without JavaScript that we cannot take gets the form back: the problem in words at its
           // field, what the reader typed kept, and how long to wait when it is the rate limit.
-          const values = req.wantsHtml && (error instanceof ValidationError || error instanceof RateLimitedError) ? typedValues(req) : {};
+          if (!req.wantsHtml || !(error instanceof ValidationError || error instanceof RateLimitedError)) throw error;
+          const { typedValues, signupFormPage } = await sections();
+          const values = typedValues(req);
           if (values.email === undefined) throw error;
           const waited = error instanceof RateLimitedError ? error.retryAfterSeconds : undefined;
           const problem = { message: (error as ValidationError).message, field: (error as ValidationError).field, retryAfterSeconds: waited };
           const speaks = siteFor(req, site, values.lang && (error as ValidationError).field !== 'lang' ? values.lang : undefined);
-          return page(statusOf(error), (await pages()).signupFormPage(speaks, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
+          return page(statusOf(error), signupFormPage(speaks, signupUrl, values, problem), waited === undefined ? {} : { 'retry-after': String(waited) });
         }
       },
 
-      'GET /v1/subscriptions/thanks': async (req) => page(200, (await pages()).thanksPage(siteFor(req, site))),
+      'GET /v1/subscriptions/thanks': async (req) => page(200, (await sections()).thanksPage(siteFor(req, site))),
 
       'GET /v1/subscriptions/confirm': async (req) => {
         await countLinkVisit(req);
         return confirmLinkErrors(req, async () => {
           readConfirmToken(deps.keys.token, tokenOf(req), deps.clock.now()); // read only: scanners change nothing
-          return page(200, (await pages()).confirmPromptPage(siteFor(req, site), selfUrl(req)), {}, (await pages()).PAGE_SCRIPT_HASHES);
+          return page(200, (await sections()).confirmPromptPage(siteFor(req, site), selfUrl(req)), {}, (await sections()).PAGE_SCRIPT_HASHES);
         });
       },
 
@@ -123,14 +139,14 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
           await confirmSubscription(deps, { token: tokenOf(req), client: req.client });
           logger.info('subscription confirmed', { requestId: req.requestId });
           if (!req.wantsHtml) return json(200, { status: 'confirmed' });
-          return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, (await pages()).confirmedPage(siteFor(req, site)));
+          return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, (await sections()).confirmedPage(siteFor(req, site)));
         });
       },
 
       'GET /v1/subscriptions/unsubscribe': async (req) => {
         await countLinkVisit(req);
         readUnsubscribeToken(deps.keys.token, tokenOf(req)); // a GET never unsubscribes: mail scanners follow links
-        return page(200, (await pages()).unsubscribePromptPage(siteFor(req, site), selfUrl(req)));
+        return page(200, (await sections()).unsubscribePromptPage(siteFor(req, site), selfUrl(req)));
       },
 
       // RFC 8058 one-click: a POST with `List-Unsubscribe=One-Click` (multipart or urlencoded), no cookies, no
@@ -140,12 +156,12 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         checkBody(req, [FORM_TYPE, MULTIPART_TYPE, JSON_TYPE]);
         await req.body(OneClickBody);
         await unsubscribe(deps, { token: tokenOf(req) });
-        return req.wantsHtml ? page(200, (await pages()).unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
+        return req.wantsHtml ? page(200, (await sections()).unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
       },
 
-      ...(options.reminders ? reminderRoutes(options.reminders, { apiBaseUrl, site, countLinkVisit }) : {}),
+      ...(options.reminders ? lazyReminderRoutes(options.reminders, { apiBaseUrl, site, countLinkVisit }) : {}),
     },
     // The form and RFC 8058's one-click POST may come as multipart: this function alone reads such bodies.
-    { siteName, brand: options.brand, readMultipart: parseMultipart },
+    { siteName, brand: options.brand, readMultipart },
   );
 };

@@ -21,6 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+/** The ledger's deps, with the whole campaign repository: the tests read the totals it keeps. */
+type LedgerDeps = GiftDeps & { campaigns: DynamoCampaignRepository };
+
 /** The gift ledger on AWS's own engine (DynamoDB Local), one fresh campaign per call. */
 const makeDeps = async () => {
   const table = db.tables.donations;
@@ -29,7 +32,7 @@ const makeDeps = async () => {
   const clock = new FakeClock();
   await campaigns.saveSettings(campaignSettings({ id }), clock.now());
   const queue = new MemoryQueue();
-  const deps: GiftDeps = {
+  const deps: LedgerDeps = {
     clock,
     gifts: new DynamoGiftLedger(db.client, table),
     campaigns,
@@ -42,7 +45,7 @@ const makeDeps = async () => {
   return { deps, id, queue, key: (k: string) => `${prefix}_${k}` };
 };
 
-const totalsOf = async (deps: GiftDeps, id: string) => {
+const totalsOf = async (deps: LedgerDeps, id: string) => {
   const c = await deps.campaigns.get(id);
   return { raised: c?.raised, donations: c?.donations, donors: c?.donors };
 };

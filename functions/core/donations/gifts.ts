@@ -25,7 +25,8 @@ export interface GiftSettings {
 export interface GiftDeps {
   clock: Clock;
   gifts: GiftLedger;
-  campaigns: CampaignRepository;
+  /** Only a campaign's settings: whether it counts a gift, and its title. */
+  campaigns: Pick<CampaignRepository, 'getSettings'>;
   monthly: MonthlyGifts;
   queue: SignupAndMailQueue;
   keys: Keys;

@@ -4,22 +4,16 @@ import type { Gift } from '../donations/model.js';
 import { InvalidTokenError } from '../shared/errors.js';
 import { openToken, sealToken } from '../shared/secrets.js';
 import { addDays, dateIn } from './calendar.js';
+import { TaxYear, type TaxYearStart } from './tax-year.js';
+
+// Tax years are named in tax-year.ts: the reminders job reads every run's request with it, without this module.
+export { lastEndedTaxYear, TaxYear, TaxYearStart } from './tax-year.js';
 
 /**
  * Giving statements: one per donor and tax year, listing each gift paid in the year (with what was refunded, and
  * whether a dispute holds it back) and the total per currency. Pure: the job (statement-job.ts) and the page read
  * the gifts and hand them here, so the email and the page say the same.
  */
-
-/** When a tax year begins: `01-01` (a calendar year) or `04-06` (the UK's, 6 April to 5 April). */
-export const TaxYearStart = onFirstUse(() => z.enum(['01-01', '04-06']));
-export type TaxYearStart = z.infer<typeof TaxYearStart>;
-
-/** A tax year as a person names it: the calendar year it begins in (`2026` from 04-06 is 6 April 2026 – 5 April 2027). */
-export const TaxYear = onFirstUse(() => z.pipe(
-  z.union([z.string().check(z.regex(/^\d{4}$/, 'A year such as 2026.')), z.int()]),
-  z.pipe(z.transform((v: string | number) => Number(v)), z.int().check(z.gte(2000, 'A year from 2000.'), z.lte(2999, 'A year before 3000.'))),
-));
 
 export interface StatementSettings {
   taxYearStart: TaxYearStart;
@@ -32,15 +26,6 @@ export const taxYearDays = (year: number, start: TaxYearStart) => ({
   first: `${year}-${start}`,
   last: addDays(`${year + 1}-${start}`, -1),
 });
-
-/**
- * The tax year that ended last before `today` (`YYYY-MM-DD`, the site's day): on 20 January 2027 with the calendar
- * year, 2026; on 20 April 2027 from 6 April, 2026 (6 April 2026 – 5 April 2027); on 1 April 2027, 2025.
- */
-export const lastEndedTaxYear = (today: string, start: TaxYearStart) => {
-  const year = Number(today.slice(0, 4));
-  return today >= `${year}-${start}` ? year - 1 : year - 2;
-};
 
 /**
  * The createdAt range to read gifts from for a tax year: a gift is dated by when it was paid, which is at or after

@@ -10,7 +10,8 @@ import { SIGNIN_LINK_SECONDS, signInLink } from '../console/signin.js';
 import { inLanguage } from '../shared/i18n/index.js';
 import { manageLink } from '../donations/manage.js';
 import { giftAidLink } from '../donations/gift-aid-cancel.js';
-import { processSignup, type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
+import { type SignupWorkerDeps, type SubscriptionSettings, unsubscribeUrl } from '../subscriptions/subscriptions.js';
+import { processSignup } from '../subscriptions/signup-job.js';
 
 // The emails' templates, loaded with the first email of each kind: a cold start that sends none loads none.
 const emails = () => import('./emails.js');
