@@ -8,7 +8,7 @@ const adminKeys = {
   token: (hash: string) => ({ pk: `TOKEN#${hash}`, sk: 'TOKEN' }),
 };
 
-const TokenItem = onFirstUse(() => z.object({
+const TokenItem = /* @__PURE__ */ onFirstUse(() => z.object({
   pk: z.string(),
   id: z.string(),
   name: z.string(),

@@ -9,7 +9,7 @@ import { INDEX_SHARDS, indexPartitions, keys, pagesOf } from './dynamo-keys.js';
 /** BatchGetItem reads at most 100 items a call. */
 const BATCH_GET = 100;
 
-const IndexedItem = onFirstUse(() => z.object({ email: z.string(), gsi1sk: z.string() }));
+const IndexedItem = /* @__PURE__ */ onFirstUse(() => z.object({ email: z.string(), gsi1sk: z.string() }));
 
 /**
  * The confirmed subscribers on the status index (`gsi1`, `STATUS#confirmed#<0-7>`, sorted by signup time and

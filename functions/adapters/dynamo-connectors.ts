@@ -13,9 +13,9 @@ export const connectorKeys = {
   connector: (id: string) => ({ pk: `CONNECTOR#${id}`, sk: 'CONNECTOR' }),
 };
 
-const Sealed = onFirstUse(() => z.object({ settings: z.unknown(), webhookSecret: z.optional(z.string()) }));
+const Sealed = /* @__PURE__ */ onFirstUse(() => z.object({ settings: z.unknown(), webhookSecret: z.optional(z.string()) }));
 
-const ConnectorItem = onFirstUse(() => z.object({
+const ConnectorItem = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   kind: z.string(),
   createdAt: z.string(),

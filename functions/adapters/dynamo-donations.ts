@@ -325,7 +325,7 @@ export class DynamoMonthlyGifts implements MonthlyGifts {
   }
 }
 
-const AttemptItem = onFirstUse(() => z.object({ attemptId: z.string() }));
+const AttemptItem = /* @__PURE__ */ onFirstUse(() => z.object({ attemptId: z.string() }));
 
 export class DynamoCheckoutAttempts implements CheckoutAttempts {
   constructor(

@@ -7,10 +7,10 @@ import { donationKeys } from './dynamo-donations.js';
 import { queryIndex, queryPartitions } from './dynamo-keys.js';
 import { batchGetAll } from './dynamo-transactions.js';
 
-const CampaignItem = onFirstUse(() => z.object({ id: z.string() }));
+const CampaignItem = /* @__PURE__ */ onFirstUse(() => z.object({ id: z.string() }));
 /** BatchGetItem takes at most 100 keys a request. */
 const BATCH_GET_KEYS = 100;
-const DonorMarker = onFirstUse(() => z.object({ pk: z.string(), firstGift: z.string() }));
+const DonorMarker = /* @__PURE__ */ onFirstUse(() => z.object({ pk: z.string(), firstGift: z.string() }));
 
 /**
  * The gifts held for a donor's address, without a table scan. Gifts are filed by campaign, and a donor's first

@@ -12,7 +12,7 @@ export const donorLedgerKeys = {
   monthly: (subject: string, subscription: string) => ({ pk: `WHDONOR#${subject}`, sk: `MONTHLY#${subscription}` }),
 };
 
-const GiftItem = onFirstUse(() => z.object({
+const GiftItem = /* @__PURE__ */ onFirstUse(() => z.object({
   key: z.string(),
   at: z.string(),
   amount: z.int(),
@@ -21,7 +21,7 @@ const GiftItem = onFirstUse(() => z.object({
   frequency: Frequency,
   version: z.int(),
 }));
-const MonthlyItem = onFirstUse(() => z.object({ subscription: z.string(), state: z.enum(['active', 'ended']) }));
+const MonthlyItem = /* @__PURE__ */ onFirstUse(() => z.object({ subscription: z.string(), state: z.enum(['active', 'ended']) }));
 
 const ignoreConditionFailure = (error: unknown) => {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -8,8 +8,8 @@ import { epochSeconds } from './dynamo-keys.js';
 
 export const erasedAddressKey = (deliveryId: string) => ({ pk: `WHERASE#${deliveryId}`, sk: 'WHERASE' });
 
-const Item = onFirstUse(() => z.object({ sealed: z.string(), createdAt: z.string() }));
-const Sealed = onFirstUse(() => z.object({ email: z.string() }));
+const Item = /* @__PURE__ */ onFirstUse(() => z.object({ sealed: z.string(), createdAt: z.string() }));
+const Sealed = /* @__PURE__ */ onFirstUse(() => z.object({ email: z.string() }));
 
 /**
  * The erased addresses a connector delivery still needs, one item per delivery in the subscribers table: the

@@ -21,7 +21,7 @@ const INCREMENTS_PER_TRANSACTION = 99;
 /** SQS keeps a message 4 days at most (the queue's retention): a marker outlives any redelivery of its batch. */
 const MARKER_DAYS = 5;
 
-const CounterItem = onFirstUse(() => z.record(z.string(), z.unknown()));
+const CounterItem = /* @__PURE__ */ onFirstUse(() => z.record(z.string(), z.unknown()));
 const COUNTER_NAME = /^(view|click):(.+)$/;
 /** The day in a counter item's key (`EVENTS#<campaign>#<day>#<shard>`; a campaign id has no `#`). */
 const KEY_DAY = /#(\d{4}-\d{2}-\d{2})#\d+$/;

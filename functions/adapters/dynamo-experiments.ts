@@ -15,8 +15,8 @@ export const experimentKeys = {
 /** At most this many variants a campaign, the control included: each one needs its share of views to learn anything. */
 export const MAX_VARIANTS = 8;
 
-const CampaignItem = onFirstUse(() => z.object({ createdAt: z.optional(z.string()) }));
-const VariantsItem = onFirstUse(() => z.object({ variants: z.array(VariantSchema), since: z.string(), version: z.int(), allocation: z.optional(Allocation) }));
+const CampaignItem = /* @__PURE__ */ onFirstUse(() => z.object({ createdAt: z.optional(z.string()) }));
+const VariantsItem = /* @__PURE__ */ onFirstUse(() => z.object({ variants: z.array(VariantSchema), since: z.string(), version: z.int(), allocation: z.optional(Allocation) }));
 type VariantsItem = z.infer<typeof VariantsItem>;
 
 const withControl = (variants: readonly Variant[]): Variant[] =>

@@ -5,7 +5,7 @@ import { parse, onFirstUse } from '../core/shared/schema.js';
 import type { MailLedger } from '../core/mail/ports.js';
 import { epochSeconds, keys } from './dynamo-keys.js';
 
-const LedgerItem = onFirstUse(() => z.object({ state: z.enum(['sending', 'sent']), leaseUntil: z.number() }));
+const LedgerItem = /* @__PURE__ */ onFirstUse(() => z.object({ state: z.enum(['sending', 'sent']), leaseUntil: z.number() }));
 const KEEP_SECONDS = 90 * 86400;
 /**
  * A giving statement (`statement:<hash>:<year>`) is sent once per donor and year however late the year's run is

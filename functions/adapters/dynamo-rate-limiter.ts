@@ -5,7 +5,7 @@ import { RateLimitedError } from '../core/shared/errors.js';
 import type { RateLimit, RateLimiter } from '../core/shared/limits.js';
 import { epochSeconds, keys } from './dynamo-keys.js';
 
-const Counter = onFirstUse(() => z.object({ hits: z.int() }));
+const Counter = /* @__PURE__ */ onFirstUse(() => z.object({ hits: z.int() }));
 
 /** Fixed windows as atomic counters (one UpdateItem per hit); the TTL attribute lets DynamoDB drop old windows. */
 export class DynamoRateLimiter implements RateLimiter {

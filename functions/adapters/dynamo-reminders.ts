@@ -6,7 +6,7 @@ import { parse, onFirstUse } from '../core/shared/schema.js';
 import { indexPartition, queryPages, queryPartitions } from './dynamo-keys.js';
 
 /** A reminder as stored: what the domain reads back, checked (never `Item as Reminder`). */
-const ReminderItem = onFirstUse(() => z.object({
+const ReminderItem = /* @__PURE__ */ onFirstUse(() => z.object({
   address: z.string(),
   email: z.string(),
   campaign: z.string(),

@@ -5,7 +5,7 @@ import { Gift } from '../core/donations/model.js';
 import { parse, onFirstUse } from '../core/shared/schema.js';
 import { queryIndex, queryPartitions } from './dynamo-keys.js';
 
-const CampaignItem = onFirstUse(() => z.object({ id: z.string(), title: z.string() }));
+const CampaignItem = /* @__PURE__ */ onFirstUse(() => z.object({ id: z.string(), title: z.string() }));
 
 /**
  * A tax year's gifts for the statements job: the campaigns (their index partition), then each campaign's gifts on

@@ -7,7 +7,7 @@ import type { SuppressionReason, Suppressions } from '../core/mail/ports.js';
 /** The suppression list: one item per address hash that must not be mailed (bounced, complained, erased). */
 const suppressionKey = (hash: string) => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' });
 
-const SuppressionItem = onFirstUse(() => z.object({ reason: z.enum(['bounced', 'complained', 'erased']), at: z.string() }));
+const SuppressionItem = /* @__PURE__ */ onFirstUse(() => z.object({ reason: z.enum(['bounced', 'complained', 'erased']), at: z.string() }));
 
 export class DynamoSuppressions implements Suppressions {
   constructor(

@@ -29,7 +29,7 @@ const ignoreConditionFailure = (error: unknown) => {
   if (!isConditionFailure(error)) throw error;
 };
 
-const EndpointItem = onFirstUse(() => z.object({
+const EndpointItem = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   url: z.string(),
   events: EventSelection,
@@ -174,9 +174,9 @@ export class DynamoWebhookEndpoints implements WebhookEndpoints {
   }
 }
 
-const EventItem = onFirstUse(() => z.object({ event: z.unknown(), createdAt: z.string() }));
-const MonthlyItem = onFirstUse(() => z.object({ data: DonationEventData, by: z.string() }));
-const SubjectItem = onFirstUse(() => z.object({ pk: z.string(), sk: z.string() }));
+const EventItem = /* @__PURE__ */ onFirstUse(() => z.object({ event: z.unknown(), createdAt: z.string() }));
+const MonthlyItem = /* @__PURE__ */ onFirstUse(() => z.object({ data: DonationEventData, by: z.string() }));
+const SubjectItem = /* @__PURE__ */ onFirstUse(() => z.object({ pk: z.string(), sk: z.string() }));
 
 /** The kept events (and the monthly gifts' starts), filed under their person's keyed hash for an erase's scrub. */
 export class DynamoOutboundEvents implements OutboundEvents {
@@ -281,7 +281,7 @@ export class DynamoOutboundEvents implements OutboundEvents {
   }
 }
 
-const DeliveryItem = onFirstUse(() => z.extend(Delivery, { leaseUntil: z.optional(z.string()) }));
+const DeliveryItem = /* @__PURE__ */ onFirstUse(() => z.extend(Delivery, { leaseUntil: z.optional(z.string()) }));
 
 /** The delivery log: one item per event and endpoint, listed per endpoint through the overloaded index. */
 export class DynamoDeliveryLog implements DeliveryLog {

@@ -23,7 +23,7 @@ export const stripeClient = (options: StripeOptions) => {
 };
 
 /** Our metadata on every session, subscription and payment: all strings, as Stripe stores them. */
-export const Metadata = onFirstUse(() => z.object({
+export const Metadata = /* @__PURE__ */ onFirstUse(() => z.object({
   campaign: z.optional(z.string()),
   frequency: z.catch(Frequency, 'once'),
   subscribe: z.catch(z.enum(['true', 'false']), 'false'),

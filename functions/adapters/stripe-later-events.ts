@@ -8,9 +8,9 @@ import { Amount, donorEmail, type EventEnvelope, IdRef, type Ignored, ObjectMeta
 // What Stripe tells us after a gift is made: refunds, disputes, the end of a monthly gift and a failed renewal.
 // Loaded by stripe-payment-events.ts with the first such event: the cold start is for the gifts themselves.
 
-const RefundObject = onFirstUse(() => z.object({ id: z.string(), amount: Amount(), status: z.nullish(z.string()), payment_intent: IdRef }));
+const RefundObject = /* @__PURE__ */ onFirstUse(() => z.object({ id: z.string(), amount: Amount(), status: z.nullish(z.string()), payment_intent: IdRef }));
 
-const ChargeObject = onFirstUse(() => z.object({
+const ChargeObject = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   payment_intent: IdRef,
   amount: z.optional(Amount()),
@@ -18,9 +18,9 @@ const ChargeObject = onFirstUse(() => z.object({
   refunds: z.nullish(z.object({ data: z.array(RefundObject) })),
 }));
 
-const DisputeObject = onFirstUse(() => z.object({ id: z.string(), payment_intent: IdRef, status: z.string(), amount: z.optional(Amount()) }));
+const DisputeObject = /* @__PURE__ */ onFirstUse(() => z.object({ id: z.string(), payment_intent: IdRef, status: z.string(), amount: z.optional(Amount()) }));
 
-const SubscriptionObject = onFirstUse(() => z.object({
+const SubscriptionObject = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   metadata: ObjectMetadata,
   ended_at: z.nullish(Timestamp()),
@@ -30,7 +30,7 @@ const SubscriptionObject = onFirstUse(() => z.object({
 }));
 
 /** The invoice in an `invoice.payment_failed` event: read as sent (nothing needs fetching to tell the donor). */
-const FailedInvoiceObject = onFirstUse(() => z.object({
+const FailedInvoiceObject = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   amount_due: Amount(),
   currency: CurrencyCode,

@@ -17,15 +17,15 @@ const laterEvents = () => import('./stripe-later-events.js');
 // rely on (the rest is not read), money as whole minor units that are never negative.
 
 /** An id Stripe gives as a string, or as the object when expanded; null when there is none. */
-export const IdRef = onFirstUse(() => z.nullish(z.union([z.string(), z.object({ id: z.string() })])));
+export const IdRef = /* @__PURE__ */ onFirstUse(() => z.nullish(z.union([z.string(), z.object({ id: z.string() })])));
 /** Money in minor units, as Stripe's API types it: a whole number, never negative. */
 export const Amount = () => z.int().check(z.gte(0));
 /** Seconds since the epoch. */
 export const Timestamp = () => z.int().check(z.gte(0));
-export const ObjectMetadata = onFirstUse(() => z.nullish(Metadata));
+export const ObjectMetadata = /* @__PURE__ */ onFirstUse(() => z.nullish(Metadata));
 
 /** A postal address as Stripe gives it (Stripe.Address): every field a string or null. */
-const StripeAddress = onFirstUse(() => z.object({
+const StripeAddress = /* @__PURE__ */ onFirstUse(() => z.object({
   line1: z.nullish(z.string()),
   line2: z.nullish(z.string()),
   city: z.nullish(z.string()),
@@ -56,7 +56,7 @@ const declarationOf = (
   return declaration.success ? declaration.data : undefined;
 };
 
-const CheckoutSessionObject = onFirstUse(() => z.object({
+const CheckoutSessionObject = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   mode: z.string(),
   metadata: ObjectMetadata,
@@ -70,10 +70,10 @@ const CheckoutSessionObject = onFirstUse(() => z.object({
 }));
 
 /** The invoice in an `invoice.paid` event: only its id is read (the invoice is fetched), its amount checked. */
-const InvoiceEventObject = onFirstUse(() => z.object({ id: z.string(), amount_paid: z.optional(Amount()) }));
+const InvoiceEventObject = /* @__PURE__ */ onFirstUse(() => z.object({ id: z.string(), amount_paid: z.optional(Amount()) }));
 
 /** The invoice as fetched, with its payments expanded. */
-const InvoiceRecord = onFirstUse(() => z.object({
+const InvoiceRecord = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   amount_paid: Amount(),
   currency: CurrencyCode,
@@ -86,10 +86,10 @@ const InvoiceRecord = onFirstUse(() => z.object({
 }));
 
 /** A customer as fetched: its address, or `deleted` when it is gone. */
-const CustomerRecord = onFirstUse(() => z.object({ email: z.nullish(z.string()), deleted: z.optional(z.boolean()) }));
+const CustomerRecord = /* @__PURE__ */ onFirstUse(() => z.object({ email: z.nullish(z.string()), deleted: z.optional(z.boolean()) }));
 
 /** The envelope of every event: what is read before its type is known. */
-export const EventEnvelope = onFirstUse(() => z.object({
+export const EventEnvelope = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   type: z.string(),
   livemode: z.boolean(),
@@ -98,7 +98,7 @@ export const EventEnvelope = onFirstUse(() => z.object({
 }));
 
 /** An event's id and type, where they are text, for the log line of an event whose envelope is malformed. */
-const EventLabel = onFirstUse(() => z.catch(
+const EventLabel = /* @__PURE__ */ onFirstUse(() => z.catch(
   z.object({ id: z.catch(z.optional(z.string()), undefined), type: z.catch(z.optional(z.string()), undefined) }),
   {},
 ));

@@ -6,7 +6,7 @@ import { ExportStorage } from '../export-worker/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** The admin API. */
-export const AdminConfig = onFirstUse(() => z.extend(z.extend(BaseConfig, ExportStorage.shape), {
+export const AdminConfig = /* @__PURE__ */ onFirstUse(() => z.extend(z.extend(BaseConfig, ExportStorage.shape), {
   EXPORT_WORKER_FUNCTION_NAME: nonEmpty(),
   COUNTER_SHARDS,
   /** The configured lists, which an export's list filter may name (as may any list a subscriber is counted on). */

@@ -8,13 +8,13 @@ import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 import { OUTBOUND_LOOPBACK_HTTP } from '../platform/outbound-config.js';
 
 /** `true` or `false`, as an environment variable writes it. */
-const flag = onFirstUse(() => z.pipe(
+const flag = /* @__PURE__ */ onFirstUse(() => z.pipe(
   z.enum(['true', 'false']),
   z.transform((value) => value === 'true'),
 ));
 
 /** The console: the editors' pages under /admin, their sign-in and sessions, and the audit log's API. */
-export const ConsoleConfig = onFirstUse(() => z.extend(z.extend(BaseConfig, ExportStorage.shape), {
+export const ConsoleConfig = /* @__PURE__ */ onFirstUse(() => z.extend(z.extend(BaseConfig, ExportStorage.shape), {
   /**
    * Editors, sessions, single-use nonces, passkeys and rate-limit windows; admin tokens (listed and revoked); the
    * dashboard's day counters; subscribers (data requests), export jobs. (DONATIONS_TABLE_NAME: campaigns, the gifts

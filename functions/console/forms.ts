@@ -7,4 +7,4 @@ export const text = (max: number) => z.string().check(z.maxLength(max));
 export const field = (max: number) => z.optional(text(max));
 
 /** A passkey's answer, posted by the sign-in page and by the account page. */
-export const PasskeyForm = onFirstUse(() => z.object({ csrf: z.optional(text(100)), state: text(2000), response: text(12_000) }));
+export const PasskeyForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: z.optional(text(100)), state: text(2000), response: text(12_000) }));

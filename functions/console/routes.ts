@@ -50,10 +50,10 @@ export interface ConsoleOptions {
   secureCookie: boolean;
 }
 
-const Csrf = onFirstUse(() => z.looseObject({ csrf: z.optional(text(100)) }));
-const SignInForm = onFirstUse(() => z.object({ email: text(320), lang: z.optional(z.enum(LANGUAGES)) }));
-const LinkQuery = onFirstUse(() => z.object({ token: text(2000), lang: z.optional(z.enum(LANGUAGES)) }));
-const AuditQuery = onFirstUse(() => z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) }));
+const Csrf = /* @__PURE__ */ onFirstUse(() => z.looseObject({ csrf: z.optional(text(100)) }));
+const SignInForm = /* @__PURE__ */ onFirstUse(() => z.object({ email: text(320), lang: z.optional(z.enum(LANGUAGES)) }));
+const LinkQuery = /* @__PURE__ */ onFirstUse(() => z.object({ token: text(2000), lang: z.optional(z.enum(LANGUAGES)) }));
+const AuditQuery = /* @__PURE__ */ onFirstUse(() => z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) }));
 
 /** Who needs what: each page's least role, from the navigation's table. */
 const roleOf = (path: string): Role => CONSOLE_PAGES.find((p) => p.path === path)?.role ?? 'admin';

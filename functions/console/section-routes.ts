@@ -32,11 +32,11 @@ import { field, PasskeyForm, text } from './forms.js';
 import type { ConsoleDeps, ConsoleOptions } from './routes.js';
 
 // The sections' forms, built on first use.
-const EditorForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320), role: Role }));
-const EmailForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320) }));
-const IdForm = onFirstUse(() => z.object({ csrf: text(100), id: text(1400) }));
-const OnlyCsrf = onFirstUse(() => z.object({ csrf: text(100) }));
-const CampaignForm = onFirstUse(() => z.object({
+const EditorForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), email: text(320), role: Role }));
+const EmailForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), email: text(320) }));
+const IdForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), id: text(1400) }));
+const OnlyCsrf = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100) }));
+const CampaignForm = /* @__PURE__ */ onFirstUse(() => z.object({
   csrf: text(100),
   mode: z.enum(['create', 'edit']),
   id: text(64),
@@ -47,26 +47,26 @@ const CampaignForm = onFirstUse(() => z.object({
   maxAmount: field(40),
   suggested: field(400),
 }));
-const CampaignQuery = onFirstUse(() => z.object({ id: z.optional(text(64)) }));
-const CampaignIdForm = onFirstUse(() => z.object({ csrf: text(100), id: text(64), confirm: z.optional(z.literal('yes')) }));
-const ExportForm = onFirstUse(() => z.object({ csrf: text(100), kind: text(40), status: field(64), list: field(64), campaign: field(64), since: field(40), until: field(40) }));
-const PersonForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320) }));
-const EraseForm = onFirstUse(() => z.object({ csrf: text(100), email: text(320), confirm: field(320) }));
+const CampaignQuery = /* @__PURE__ */ onFirstUse(() => z.object({ id: z.optional(text(64)) }));
+const CampaignIdForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), id: text(64), confirm: z.optional(z.literal('yes')) }));
+const ExportForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), kind: text(40), status: field(64), list: field(64), campaign: field(64), since: field(40), until: field(40) }));
+const PersonForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), email: text(320) }));
+const EraseForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), email: text(320), confirm: field(320) }));
 // The variant is looked up among the campaign's (an unknown one is 404).
-const EndExperimentForm = onFirstUse(() => z.object({ csrf: text(100), keep: text(40), confirm: z.optional(z.literal('yes')) }));
-const AllocationForm = onFirstUse(() => z.object({ csrf: text(100), allocation: z.enum(['weights', 'thompson']) }));
-const WebhookForm = onFirstUse(() => z.object({
+const EndExperimentForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), keep: text(40), confirm: z.optional(z.literal('yes')) }));
+const AllocationForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), allocation: z.enum(['weights', 'thompson']) }));
+const WebhookForm = /* @__PURE__ */ onFirstUse(() => z.object({
   csrf: text(100),
   url: text(2048),
   // One ticked box posts a value, several post a list (none: no field, which the admin API's rule then refuses).
   events: z.optional(z.union([text(60), z.array(text(60)).check(z.maxLength(40))])),
   description: field(200),
 }));
-const WebhookAction = onFirstUse(() => z.enum(['rotate', 'remove', 'enable', 'replay']));
-const ConnectorAction = onFirstUse(() => z.enum(['remove', 'backfill']));
-const ConfirmForm = onFirstUse(() => z.object({ csrf: text(100), confirm: z.optional(z.literal('yes')) }));
-const ReplayForm = onFirstUse(() => z.object({ csrf: text(100), since: text(40) }));
-const ConnectorForm = onFirstUse(() => z.object({
+const WebhookAction = /* @__PURE__ */ onFirstUse(() => z.enum(['rotate', 'remove', 'enable', 'replay']));
+const ConnectorAction = /* @__PURE__ */ onFirstUse(() => z.enum(['remove', 'backfill']));
+const ConfirmForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), confirm: z.optional(z.literal('yes')) }));
+const ReplayForm = /* @__PURE__ */ onFirstUse(() => z.object({ csrf: text(100), since: text(40) }));
+const ConnectorForm = /* @__PURE__ */ onFirstUse(() => z.object({
   csrf: text(100),
   kind: z.enum(['mailchimp', 'listmonk']),
   apiKey: field(100),

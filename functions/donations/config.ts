@@ -6,7 +6,7 @@ import { BaseConfig, COUNTER_SHARDS, csv, GIFT_AID, optionalUrl, positiveInt, SI
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** Donations: campaign progress and Stripe Checkout. */
-export const DonationConfig = onFirstUse(() => z.extend(BaseConfig, {
+export const DonationConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConfig, {
   DONATIONS_TABLE_NAME: nonEmpty(),
   /** Secrets Manager secret holding `{"secretKey": "sk_…", "webhookSecret": "whsec_…"}`. */
   STRIPE_SECRET_ID: nonEmpty(),

@@ -6,5 +6,5 @@ import { onFirstUse } from '../core/shared/schema.js';
  * script finds the API from its own URL. (So its entry parses nothing, and bundles no zod: the script is most of
  * its 60 KiB budget.)
  */
-export const EmbedConfig = onFirstUse(() => z.object({}));
+export const EmbedConfig = /* @__PURE__ */ onFirstUse(() => z.object({}));
 export type EmbedConfig = z.infer<typeof EmbedConfig>;

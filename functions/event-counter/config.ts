@@ -7,10 +7,10 @@ import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
  * not about throughput. Readers (the results, the donations function's Thompson weights) sum days × shards items,
  * so every function that reads them takes the same value.
  */
-export const EVENT_COUNTER_SHARDS = onFirstUse(() => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(32))), 8));
+export const EVENT_COUNTER_SHARDS = /* @__PURE__ */ onFirstUse(() => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(32))), 8));
 
 /** The event counter: consumes the events queue in batches and adds them to the sharded counters. */
-export const EventCounterConfig = onFirstUse(() => z.object({
+export const EventCounterConfig = /* @__PURE__ */ onFirstUse(() => z.object({
   DONATIONS_TABLE_NAME: nonEmpty(),
   EVENT_COUNTER_SHARDS,
 }));

@@ -3,7 +3,7 @@ import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { positiveInt } from '../platform/config.js';
 
 /** The events route (POST /v1/events): views and clicks from the embed, checked and queued for the counter. */
-export const EventsConfig = onFirstUse(() => z.object({
+export const EventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({
   /** Read only: the campaigns and their variants, to refuse an event for one that does not exist. */
   DONATIONS_TABLE_NAME: nonEmpty(),
   EVENTS_QUEUE_URL: nonEmpty(),

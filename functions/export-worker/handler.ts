@@ -4,7 +4,7 @@ import { ExportId } from '../core/admin/exports/model.js';
 import { type ExportRunDeps, runExport } from '../core/admin/exports/exports.js';
 import { logger } from '../platform/logger.js';
 
-const ExportEvent = onFirstUse(() => z.object({ exportId: ExportId }));
+const ExportEvent = /* @__PURE__ */ onFirstUse(() => z.object({ exportId: ExportId }));
 
 /** Invoked asynchronously by the admin function with `{ exportId }`: streams the export to S3. */
 export const makeHandler = (deps: ExportRunDeps) => async (event: unknown) => {

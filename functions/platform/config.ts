@@ -8,30 +8,30 @@ import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
 // The pieces every function's configuration is made of. Each function's schema has its own module beside this
 // one, and its entry imports only that: a function parses (and bundles) no other function's schema.
 
-export const csv = onFirstUse(() => z.pipe(
+export const csv = /* @__PURE__ */ onFirstUse(() => z.pipe(
   z.string(),
   z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
 ));
 /** A whole number above 0, from an environment variable's text (`Number(value)`). */
-export const positiveInt = onFirstUse(() => z.pipe(z.coerce.number(), z.int().check(z.positive())));
+export const positiveInt = /* @__PURE__ */ onFirstUse(() => z.pipe(z.coerce.number(), z.int().check(z.positive())));
 /**
  * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
  * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
  */
-export const COUNTER_SHARDS = onFirstUse(() => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS));
-export const optionalUrl = onFirstUse(() => blankAsAbsent(httpUrl()));
+export const COUNTER_SHARDS = /* @__PURE__ */ onFirstUse(() => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS));
+export const optionalUrl = /* @__PURE__ */ onFirstUse(() => blankAsAbsent(httpUrl()));
 
 /** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */
-export const RuntimeConfig = onFirstUse(() => z.object({ AWS_REGION: nonEmpty() }));
+export const RuntimeConfig = /* @__PURE__ */ onFirstUse(() => z.object({ AWS_REGION: nonEmpty() }));
 
-const hexColor = onFirstUse(() => z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb.')));
+const hexColor = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'A colour as #rrggbb.')));
 
 /**
  * The publication's look on the pages and emails we host: its home page (every page and email links
  * back to it), its logo and its colours. Every function with a face has it, the catch-all's 404 page included.
  * Without a logo the site's name is the masthead; the colours default to the demo's (dark navy, red).
  */
-export const BrandConfig = onFirstUse(() => z.object({
+export const BrandConfig = /* @__PURE__ */ onFirstUse(() => z.object({
   /** The site's home page. Every stage sets it (its first site origin by default); unset, pages offer no link home. */
   SITE_URL: optionalUrl,
   /** The site's logo (an image on the site's own server, allowed by each page's CSP); unset, the name alone. */
@@ -59,7 +59,7 @@ export const brandOf = (config: BrandSettings): Brand => ({
  * do. Each function's schema (its module beside this one) is its whole environment contract: the function parses it at cold start, the
  * CDK stack writes exactly its keys (`envFor`), and the dev server builds its configuration with it.
  */
-export const BaseConfig = onFirstUse(() => z.object({
+export const BaseConfig = /* @__PURE__ */ onFirstUse(() => z.object({
   SITE_NAME: nonEmpty(),
   /** Absolute base URL of the public API, for links in emails and pages. */
   PUBLIC_API_URL: z.pipe(
@@ -98,7 +98,7 @@ export const lambdaClientOptions = (env: Readonly<Record<string, string | undefi
  * The site's time zone (IANA, e.g. `Europe/London`): what a reader's "remind me on this day" and 09:00 mean.
  * Checked with Intl at cold start; default UTC.
  */
-export const SITE_TIME_ZONE = onFirstUse(() => z._default(
+export const SITE_TIME_ZONE = /* @__PURE__ */ onFirstUse(() => z._default(
   z.string().check(
     z.refine((zone) => {
       try {
@@ -116,10 +116,10 @@ export const SITE_TIME_ZONE = onFirstUse(() => z._default(
  * When the tax year of the giving statements begins: `01-01` (a calendar year, the default) or `04-06` (the UK's,
  * 6 April to 5 April). A statement for year Y covers the tax year that begins in Y.
  */
-export const TAX_YEAR_START = onFirstUse(() => z._default(z.enum(['01-01', '04-06'], { error: 'A tax year starts 01-01 or 04-06.' }), '01-01'));
+export const TAX_YEAR_START = /* @__PURE__ */ onFirstUse(() => z._default(z.enum(['01-01', '04-06'], { error: 'A tax year starts 01-01 or 04-06.' }), '01-01'));
 
 /**
  * Whether the site claims Gift Aid (a UK charity): donors to a GBP campaign may tick HMRC's declaration, Checkout then
  * collects their name and home address, and the declaration is kept with the gift. Off unless set.
  */
-export const GIFT_AID = onFirstUse(() => z._default(z.pipe(z.enum(['true', 'false'], { error: 'GIFT_AID is true or false.' }), z.transform((v) => v === 'true')), false));
+export const GIFT_AID = /* @__PURE__ */ onFirstUse(() => z._default(z.pipe(z.enum(['true', 'false'], { error: 'GIFT_AID is true or false.' }), z.transform((v) => v === 'true')), false));

@@ -4,7 +4,7 @@ import { ListId } from '../core/subscriptions/model.js';
 import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from './config.js';
 
 /** What every function that writes subscribers or mails them needs: the lists, the consent and the links' terms. */
-export const SubscriberConfig = onFirstUse(() => z.extend(BaseConfig, {
+export const SubscriberConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConfig, {
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
   DEFAULT_LIST: nonEmpty(),

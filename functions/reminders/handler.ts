@@ -17,7 +17,7 @@ const statementJob = () => import('../core/donors/statement-job.js');
  * --at ISO-TIME`: `{"at"}`); neither means now. `{"statements": {"year"}}` (`npm run admin -- statements send
  * --year Y`) sends the giving statements of that tax year instead.
  */
-const RunRequest = onFirstUse(() =>
+const RunRequest = /* @__PURE__ */ onFirstUse(() =>
   z.object({
     at: z.optional(instant()),
     time: z.optional(instant()),

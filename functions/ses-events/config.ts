@@ -3,7 +3,7 @@ import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { COUNTER_SHARDS } from '../platform/config.js';
 
 /** SES bounce and complaint notifications. */
-export const SesEventsConfig = onFirstUse(() => z.object({
+export const SesEventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   SIGNING_SECRET_ID: nonEmpty(),
   COUNTER_SHARDS,

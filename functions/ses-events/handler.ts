@@ -8,7 +8,7 @@ import { logger } from '../platform/logger.js';
  * An SES notification, as SNS carries it: identity notifications use `notificationType`, configuration-set
  * event publishing uses `eventType`. Only permanent bounces and complaints matter here.
  */
-const SesNotification = onFirstUse(() => z.looseObject({
+const SesNotification = /* @__PURE__ */ onFirstUse(() => z.looseObject({
   notificationType: z.optional(z.string()),
   eventType: z.optional(z.string()),
   bounce: z.optional(z.object({ bounceType: z.string(), bouncedRecipients: z.array(z.object({ emailAddress: z.string() })) })),

@@ -4,7 +4,7 @@ import type { MailSender } from '../core/mail/emails.js';
 import { SubscriberConfig, defaultListIsAList } from '../platform/subscriber-config.js';
 
 /** The mailer: applies signup work and sends mail through SES. It consumes the queue and puts nothing on it. */
-export const SignupAndMailConfig = onFirstUse(() => z.extend(SubscriberConfig, {
+export const SignupAndMailConfig = /* @__PURE__ */ onFirstUse(() => z.extend(SubscriberConfig, {
   MAIL_FROM: z.string().check(z.minLength(3)),
   MAIL_REPLY_TO: blankAsAbsent(z.string().check(z.minLength(3))),
   SES_CONFIGURATION_SET: blankAsAbsent(z.string()),

@@ -3,7 +3,7 @@ import { httpUrl, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { BaseConfig, COUNTER_SHARDS, GIFT_AID, optionalUrl } from '../platform/config.js';
 
 /** The Stripe webhook: the gift ledger, plus receipts and newsletter opt-ins put on the mail queue. */
-export const WebhookConfig = onFirstUse(() => z.extend(BaseConfig, {
+export const WebhookConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConfig, {
   DONATIONS_TABLE_NAME: nonEmpty(),
   STRIPE_SECRET_ID: nonEmpty(),
   STRIPE_API_URL: optionalUrl,

@@ -4,7 +4,7 @@ import { optionalUrl, positiveInt, SITE_TIME_ZONE } from '../platform/config.js'
 import { SubscriberConfig, defaultListIsAList } from '../platform/subscriber-config.js';
 
 /** The subscriptions function: signup, confirm, unsubscribe; puts signup work and mail on the queue. */
-export const SubscriptionConfig = onFirstUse(() => z.extend(SubscriberConfig, {
+export const SubscriptionConfig = /* @__PURE__ */ onFirstUse(() => z.extend(SubscriberConfig, {
   /** The queue that carries signup work and mail to the mailer. */
   SIGNUP_AND_MAIL_QUEUE_URL: httpUrl(),
   THANK_YOU_URL: optionalUrl,

@@ -5,7 +5,7 @@ import { COUNTER_SHARDS } from '../platform/config.js';
 import { OUTBOUND_LOOPBACK_HTTP } from '../platform/outbound-config.js';
 
 /** The webhook delivery worker: one signed attempt per queued job. */
-export const WebhookDeliveryConfig = onFirstUse(() => z.object({
+export const WebhookDeliveryConfig = /* @__PURE__ */ onFirstUse(() => z.object({
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   /** Opens the endpoints' sealed signing secrets. */
   SIGNING_SECRET_ID: nonEmpty(),

@@ -8,17 +8,17 @@ import { logger } from '../platform/logger.js';
 import { sqsBatchHandler } from '../platform/sqs.js';
 
 /** A queued attempt: the delivery's id and generation (never the event's data). */
-const DeliveryMessage = onFirstUse(() => z.object({ d: z.string().check(z.minLength(1), z.maxLength(100)), g: z.int().check(z.gte(0)) }));
+const DeliveryMessage = /* @__PURE__ */ onFirstUse(() => z.object({ d: z.string().check(z.minLength(1), z.maxLength(100)), g: z.int().check(z.gte(0)) }));
 /** A queued slice of a connector's backfill: the connector and the run's step (never a reader's data). */
-const BackfillMessage = onFirstUse(() => z.strictObject({ b: z.string().check(z.regex(/^cn_[a-f0-9]{16}$/)), s: z.int().check(z.gte(1)) }));
-const QueueMessage = onFirstUse(() => z.union([DeliveryMessage, BackfillMessage]));
+const BackfillMessage = /* @__PURE__ */ onFirstUse(() => z.strictObject({ b: z.string().check(z.regex(/^cn_[a-f0-9]{16}$/)), s: z.int().check(z.gte(1)) }));
+const QueueMessage = /* @__PURE__ */ onFirstUse(() => z.union([DeliveryMessage, BackfillMessage]));
 
 /** Loaded on first use: the backfills' slices and the pull are rare beside the deliveries' attempts. */
 const sections = () => import('./sections.js');
 
 /** What the schedule invokes the worker with (infra/constructs/outbound-events.ts): the pull of listmonk's refusals. */
 export const LISTMONK_PULL_JOB = { job: 'listmonk-pull' } as const;
-const ScheduledJob = onFirstUse(() => z.strictObject({ job: z.literal(LISTMONK_PULL_JOB.job) }));
+const ScheduledJob = /* @__PURE__ */ onFirstUse(() => z.strictObject({ job: z.literal(LISTMONK_PULL_JOB.job) }));
 
 /**
  * The delivery queue: each message is one attempt (runDeliveryJob), or one slice of a connector's backfill

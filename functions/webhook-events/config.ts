@@ -3,7 +3,7 @@ import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
 import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 
 /** The webhook events producer: the tables' change streams into kept events and queued deliveries. */
-export const WebhookEventsConfig = onFirstUse(() => z.object({
+export const WebhookEventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({
   /** Where the endpoints, events and deliveries are kept; its stream tells subscriber changes and erasures. */
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   /** Its stream tells gifts and monthly gifts (named here to know a record's table by its stream). */

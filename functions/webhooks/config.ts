@@ -5,7 +5,7 @@ import { OUTBOUND_LOOPBACK_HTTP } from '../platform/outbound-config.js';
 import { COUNTER_SHARDS } from '../platform/config.js';
 
 /** The webhooks API: the newsroom's endpoints and their delivery logs (admin tokens). */
-export const WebhooksConfig = onFirstUse(() => z.extend(BaseConfig, {
+export const WebhooksConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConfig, {
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
   WEBHOOK_QUEUE_URL: nonEmpty(),
   OUTBOUND_LOOPBACK_HTTP,

@@ -18,4 +18,4 @@ export { addWebhook, enableWebhook, NewWebhook, removeWebhook, ReplayRequest, re
 export { SqsBackfillQueue } from '../adapters/sqs-backfill-queue.js';
 
 /** The secret a Mailchimp webhook URL carries in its query. */
-export const WebhookSecret = onFirstUse(() => z.object({ secret: z.optional(z.string().check(z.maxLength(200))) }));
+export const WebhookSecret = /* @__PURE__ */ onFirstUse(() => z.object({ secret: z.optional(z.string().check(z.maxLength(200))) }));

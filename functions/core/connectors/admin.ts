@@ -7,21 +7,21 @@ import { instant, onFirstUse } from '../shared/schema.js';
 import { Backfill, backfillView } from './backfill-model.js';
 
 /** Mailchimp's API key: the key and, after a dash, its data centre (which picks the API's host). */
-const MailchimpKey = onFirstUse(() => z.string().check(z.regex(/^[A-Za-z0-9]{8,64}-[a-z]+\d+$/, 'A Mailchimp API key is the key, a dash and its data centre, such as …-us6.')));
+const MailchimpKey = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^[A-Za-z0-9]{8,64}-[a-z]+\d+$/, 'A Mailchimp API key is the key, a dash and its data centre, such as …-us6.')));
 
 /** A base URL as given: http(s), at most 2,048 characters; where it may point is the guarded client's check. */
-const BaseUrl = onFirstUse(() => z.pipe(
+const BaseUrl = /* @__PURE__ */ onFirstUse(() => z.pipe(
   z.url({ protocol: /^https?$/, error: 'Not an absolute http(s) URL.' }).check(z.maxLength(2048)),
   z.transform((u) => u.replace(/\/+$/, '')),
 ));
 
 /** listmonk list ids, as a list or as the CLI's comma-separated text. */
-const ListIds = onFirstUse(() => z.pipe(
+const ListIds = /* @__PURE__ */ onFirstUse(() => z.pipe(
   z.transform((value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean).map(Number) : value)),
   z.array(z.int().check(z.gte(1))).check(z.minLength(1, 'Name at least one listmonk list.'), z.maxLength(50)),
 ));
 
-export const MailchimpSettings = onFirstUse(() => z.strictObject({
+export const MailchimpSettings = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   kind: z.literal('mailchimp'),
   apiKey: MailchimpKey,
   /** The audience (list) id. */
@@ -31,7 +31,7 @@ export const MailchimpSettings = onFirstUse(() => z.strictObject({
 }));
 export type MailchimpSettings = z.infer<typeof MailchimpSettings>;
 
-export const ListmonkSettings = onFirstUse(() => z.strictObject({
+export const ListmonkSettings = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   kind: z.literal('listmonk'),
   /** listmonk's base URL (its API is under /api). */
   url: BaseUrl,
@@ -41,14 +41,14 @@ export const ListmonkSettings = onFirstUse(() => z.strictObject({
 }));
 export type ListmonkSettings = z.infer<typeof ListmonkSettings>;
 
-export const NewConnector = onFirstUse(() => z.discriminatedUnion('kind', [MailchimpSettings, ListmonkSettings], { error: 'kind must be mailchimp or listmonk.' }));
+export const NewConnector = /* @__PURE__ */ onFirstUse(() => z.discriminatedUnion('kind', [MailchimpSettings, ListmonkSettings], { error: 'kind must be mailchimp or listmonk.' }));
 export type NewConnector = z.infer<typeof NewConnector>;
 
 /**
  * A newsletter tool Appeal keeps in step with its readers. `settings` hold its credentials (kept sealed by the
  * store); `webhookSecret` is what Mailchimp's list webhook URL carries, as Mailchimp signs nothing.
  */
-export const Connector = onFirstUse(() => z.object({
+export const Connector = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string().check(z.regex(/^cn_[a-f0-9]{16}$/)),
   settings: z.discriminatedUnion('kind', [MailchimpSettings, ListmonkSettings]),
   webhookSecret: z.optional(z.string().check(z.minLength(32))),
@@ -60,7 +60,7 @@ export const Connector = onFirstUse(() => z.object({
 }));
 export type Connector = z.infer<typeof Connector>;
 
-export const ConnectorId = onFirstUse(() => z.string().check(z.regex(/^cn_[a-f0-9]{16}$/)));
+export const ConnectorId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^cn_[a-f0-9]{16}$/)));
 export const UNKNOWN_CONNECTOR = 'There is no connector with this id.';
 
 /** The newsroom's connectors. Credentials are kept sealed by the adapter and open only in memory. */

@@ -6,7 +6,7 @@ import { instant, onFirstUse } from '../shared/schema.js';
  * sort key of the last reader pushed (absent: from the partition's start). The store keeps it sealed, as it names
  * an address.
  */
-export const BackfillCursor = onFirstUse(() => z.object({ shard: z.int().check(z.gte(0), z.lte(63)), after: z.optional(z.string().check(z.maxLength(2000))) }));
+export const BackfillCursor = /* @__PURE__ */ onFirstUse(() => z.object({ shard: z.int().check(z.gte(0), z.lte(63)), after: z.optional(z.string().check(z.maxLength(2000))) }));
 export type BackfillCursor = z.infer<typeof BackfillCursor>;
 
 /**
@@ -15,7 +15,7 @@ export type BackfillCursor = z.infer<typeof BackfillCursor>;
  * resumption of a failed one, moves it on: a queued job of another step is dropped); `leaseUntil` is held by the
  * one worker pushing now; `cursor` is absent once done.
  */
-export const Backfill = onFirstUse(() => z.object({
+export const Backfill = /* @__PURE__ */ onFirstUse(() => z.object({
   state: z.enum(['running', 'done', 'failed']),
   pushed: z.int().check(z.gte(0)),
   total: z.optional(z.int().check(z.gte(0))),

@@ -9,7 +9,7 @@ import { markSaidNo } from './sync.js';
  * Mailchimp's list webhook, as it posts it (form-encoded): `type` (one of its six), `fired_at`, and `data[...]`
  * fields; `data[email]` names the member, `data[list_id]` their audience. Fields Appeal does not read are allowed.
  */
-export const MailchimpWebhook = onFirstUse(() => z.looseObject({
+export const MailchimpWebhook = /* @__PURE__ */ onFirstUse(() => z.looseObject({
   type: z.enum(['subscribe', 'unsubscribe', 'profile', 'cleaned', 'upemail', 'campaign'], 'type must be one of Mailchimp\'s webhook types.'),
   'data[email]': z.optional(z.string().check(z.minLength(3), z.maxLength(254))),
   'data[list_id]': z.optional(z.string().check(z.maxLength(40))),

@@ -5,7 +5,7 @@ import { LanguageCode } from '../subscriptions/model.js';
 
 /** The console's roles, each with all the rights of the one before it (API.md, "Editors and roles"). */
 export const ROLES = ['viewer', 'fundraiser', 'exporter', 'admin'] as const;
-export const Role = onFirstUse(() => z.enum(ROLES));
+export const Role = /* @__PURE__ */ onFirstUse(() => z.enum(ROLES));
 export type Role = z.infer<typeof Role>;
 
 /** True when `role` has at least the rights of `needed`. */
@@ -15,7 +15,7 @@ export const hasRole = (role: Role, needed: Role): boolean => ROLES.indexOf(role
  * A person who may use the console. `generation` counts "sign out everywhere": a session made under an older
  * generation is refused, so ending every session of an editor is one conditional write, effective at once.
  */
-export const Editor = onFirstUse(() => z.object({
+export const Editor = /* @__PURE__ */ onFirstUse(() => z.object({
   email: EmailAddress,
   role: Role,
   createdAt: instant(),
@@ -26,7 +26,7 @@ export const Editor = onFirstUse(() => z.object({
 export type Editor = z.infer<typeof Editor>;
 
 /** A signed-in browser. Its id is only in the cookie; the store keys it by the id's SHA-256. */
-export const Session = onFirstUse(() => z.object({
+export const Session = /* @__PURE__ */ onFirstUse(() => z.object({
   /** SHA-256 of the cookie's id, hex. */
   idHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   email: EmailAddress,
@@ -43,7 +43,7 @@ export const Session = onFirstUse(() => z.object({
 export type Session = z.infer<typeof Session>;
 
 /** A passkey (WebAuthn credential) an editor added on the account page. */
-export const Passkey = onFirstUse(() => z.object({
+export const Passkey = /* @__PURE__ */ onFirstUse(() => z.object({
   /** The credential id, base64url. */
   id: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,1366}$/)),
   email: EmailAddress,
@@ -89,7 +89,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One entry of the audit log, as `GET /v1/admin/audit` shows it. */
-export const AuditEntry = onFirstUse(() => z.object({
+export const AuditEntry = /* @__PURE__ */ onFirstUse(() => z.object({
   at: instant(),
   /** The editor's address, `token:NAME` for an admin token, or `cli:USER` for the admin CLI. */
   actor: z.string().check(z.minLength(1), z.maxLength(320)),

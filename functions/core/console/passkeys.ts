@@ -27,7 +27,7 @@ export interface PasskeyDeps extends SignInDeps {
  * What a passkey form carries besides the browser's answer: the challenge, sealed with its purpose, its end and (to
  * add one) the editor, so that the page stores nothing; its single use is recorded when it is posted back.
  */
-const CeremonyState = onFirstUse(() => z.object({ c: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)), x: z.int(), e: z.optional(z.string()) }));
+const CeremonyState = /* @__PURE__ */ onFirstUse(() => z.object({ c: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)), x: z.int(), e: z.optional(z.string()) }));
 
 const newCeremony = (deps: Pick<PasskeyDeps, 'keys' | 'clock'>, purpose: string, email?: string) => {
   const challenge = randomBytes(32).toString('base64url');
@@ -47,7 +47,7 @@ const takeCeremony = async (deps: Pick<PasskeyDeps, 'keys' | 'clock' | 'nonces'>
 };
 
 /** The browser's answer, as the console's script posts it: JSON of a PublicKeyCredential (base64url fields). */
-const CredentialJson = onFirstUse(() => z.looseObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,1366}$/)), rawId: z.string(), type: z.literal('public-key'), response: z.looseObject({}) }));
+const CredentialJson = /* @__PURE__ */ onFirstUse(() => z.looseObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,1366}$/)), rawId: z.string(), type: z.literal('public-key'), response: z.looseObject({}) }));
 
 const credentialOf = (text: string) => {
   let json: unknown;

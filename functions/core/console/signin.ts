@@ -17,7 +17,7 @@ export const SIGNIN_LINK_SECONDS = 15 * 60;
 /** Where a sign-in link leads. */
 export const SIGNIN_PATH = '/admin/signin';
 
-const LinkPayload = onFirstUse(() => z.object({ e: z.string(), x: z.int(), n: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)) }));
+const LinkPayload = /* @__PURE__ */ onFirstUse(() => z.object({ e: z.string(), x: z.int(), n: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)) }));
 
 /**
  * A sign-in link for an editor: sealed (AES-256-GCM, purpose-bound) with the address, its end and a nonce, so the

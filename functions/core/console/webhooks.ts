@@ -127,7 +127,7 @@ export const retryConsoleDelivery = async (deps: ConsoleOutboundDeps, who: Actor
  * The replay form's time, as a browser's `datetime-local` field posts it (`2026-11-25T09:30`, no zone: read as UTC,
  * which the form says) or as an instant.
  */
-const ReplaySince = onFirstUse(() => z.pipe(
+const ReplaySince = /* @__PURE__ */ onFirstUse(() => z.pipe(
   z.string().check(z.trim(), z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/, 'Give a date and time, such as 2026-11-25T09:30.')),
   z.transform((value) => {
     const withSeconds = /T\d{2}:\d{2}$/.test(value) ? `${value}:00` : value;

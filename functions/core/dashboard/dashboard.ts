@@ -8,7 +8,7 @@ export const MAX_DAYS = 400;
 export const DEFAULT_DAYS = 30;
 
 /** `GET /v1/admin/dashboard?days=N`: N whole days, 1 to 400, ending today (UTC); 30 when absent. */
-export const DashboardQuery = onFirstUse(() => z.object({
+export const DashboardQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   days: z._default(
     z.coerce.number({ error: `days must be a whole number from 1 to ${MAX_DAYS}.` }).check(
       z.int(`days must be a whole number from 1 to ${MAX_DAYS}.`),

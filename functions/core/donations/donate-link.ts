@@ -12,7 +12,7 @@ import { attributionFieldSchemas, SourceField } from '../experiments/attribution
  * Where the reader of a donation link came from (API.md). A link must never lead to an error for these: a field we
  * cannot read is dropped.
  */
-export const DonateAttributionQuery = onFirstUse(() => z.object({
+export const DonateAttributionQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   source: z.catch(SourceField, undefined),
   ...(Object.fromEntries(Object.entries(attributionFieldSchemas()).map(([name, field]) => [name, z.catch(field, undefined)])) as {
     [K in keyof ReturnType<typeof attributionFieldSchemas>]: z.ZodMiniCatch<ReturnType<typeof attributionFieldSchemas>[K]>;
@@ -20,7 +20,7 @@ export const DonateAttributionQuery = onFirstUse(() => z.object({
 }));
 
 /** `GET /v1/donate`: the banner's link. `custom_amount` (major units) is the chooser page's own form field. */
-export const DonateQuery = onFirstUse(() => z.extend(DonateAttributionQuery, {
+export const DonateQuery = /* @__PURE__ */ onFirstUse(() => z.extend(DonateAttributionQuery, {
   campaign: z.pipe(z.string({ error: 'The link names no campaign.' }), CampaignId),
   amount: z.optional(
     z.pipe(z.string().check(z.regex(/^\d{1,12}$/, 'The amount must be a whole number of minor units.')), z.transform(Number)),

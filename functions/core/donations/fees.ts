@@ -30,7 +30,7 @@ const feeRateOf = (entry: string): [string, FeeRate] | undefined => {
  * `FEE_RATES`: each currency's fee as `currency:rate+fixed`, comma-separated (`usd:0.029+30,eur:0.015+25`): a rate
  * below 1 with at most 6 decimals, and the fixed part in the currency's minor units.
  */
-export const FeeRates = onFirstUse(() => z.pipe(
+export const FeeRates = /* @__PURE__ */ onFirstUse(() => z.pipe(
   z.string(),
   z.transform((text, ctx) => {
     const rates: Record<string, FeeRate> = {};

@@ -12,7 +12,7 @@ export interface GiftAidCancellations {
   cancellationsOf(email: string): Promise<string[]>;
 }
 
-const CancelPayload = onFirstUse(() => z.object({ e: z.string().check(z.minLength(3), z.maxLength(320)) }));
+const CancelPayload = /* @__PURE__ */ onFirstUse(() => z.object({ e: z.string().check(z.minLength(3), z.maxLength(320)) }));
 const PURPOSE = 'gift-aid';
 
 /**
@@ -27,7 +27,7 @@ export const giftAidLink = (keys: { token: Buffer }, apiBaseUrl: string, email: 
 export const readGiftAidToken = (keys: { token: Buffer }, token: string) => openToken(keys.token, PURPOSE, token, CancelPayload).e;
 
 /** `GET|POST /v1/donations/gift-aid?token=T`. */
-export const GiftAidQuery = onFirstUse(() => z.object({
+export const GiftAidQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   token: z.string({ error: 'This link is not valid: it has no token. It may have been copied incompletely.' }).check(z.maxLength(2048)),
 }));
 

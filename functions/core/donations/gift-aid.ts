@@ -19,7 +19,7 @@ export const GIFT_AID_CURRENCY = 'gbp';
 const AddressLine = () => z.string().check(z.maxLength(200), z.refine((s) => !hasControlCharacters(s), 'One line.'));
 
 /** The donor's home address, as Checkout collected it (its billing address, required when Gift Aid is ticked). */
-export const HomeAddress = onFirstUse(() => z.object({
+export const HomeAddress = /* @__PURE__ */ onFirstUse(() => z.object({
   line1: AddressLine(),
   line2: z.optional(AddressLine()),
   city: z.optional(AddressLine()),
@@ -35,7 +35,7 @@ export type HomeAddress = z.infer<typeof HomeAddress>;
  * (its version) and when. A declaration is kept for six years after the end of the accounting period of the last
  * claim it supports (HMRC's record-keeping rule): see the README's Gift Aid section.
  */
-export const GiftAidDeclaration = onFirstUse(() => z.object({
+export const GiftAidDeclaration = /* @__PURE__ */ onFirstUse(() => z.object({
   version: z.string().check(z.minLength(1), z.maxLength(64)),
   declaredAt: instant(),
   name: z.string().check(z.minLength(1), z.maxLength(200)),

@@ -13,7 +13,7 @@ import type { Payments } from './ports.js';
 export const MANAGE_LINK_TTL_DAYS = 400;
 
 /** `GET /v1/donations/manage?token=T`. */
-export const ManageQuery = onFirstUse(() => z.object({
+export const ManageQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   token: z
     .string({
       // A token given twice is read as a list (TokenQuery): say so.

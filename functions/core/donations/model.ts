@@ -10,8 +10,8 @@ export { RequestedLanguage };
 import { MAX_SHARDS } from '../subscriptions/counting.js';
 import { GiftAidDeclaration } from './gift-aid.js';
 
-export const CurrencyCode = onFirstUse(() => z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.')));
-export const CampaignId = onFirstUse(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.')));
+export const CurrencyCode = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.')));
+export const CampaignId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.')));
 import { Frequency } from './frequency.js';
 
 export { Frequency };
@@ -26,11 +26,11 @@ export { Tribute, TRIBUTE_NAME_MAX_LENGTH };
  * One step of a campaign's monthly ask: to a donor who chose at least `amount` once, the chooser offers `monthly`
  * a month instead. The highest `amount` at or below the chosen one applies (see upsellFor).
  */
-export const UpsellStep = onFirstUse(() => z.object({ amount: z.int().check(z.positive()), monthly: z.int().check(z.positive()) }));
+export const UpsellStep = /* @__PURE__ */ onFirstUse(() => z.object({ amount: z.int().check(z.positive()), monthly: z.int().check(z.positive()) }));
 export type UpsellStep = z.infer<typeof UpsellStep>;
 
 /** A campaign's monthly ask, by ascending one-time amount, each amount once. */
-export const Upsell = onFirstUse(() => z.array(UpsellStep).check(
+export const Upsell = /* @__PURE__ */ onFirstUse(() => z.array(UpsellStep).check(
   z.maxLength(8),
   z.refine((steps) => steps.every((step, i) => i === 0 || (steps[i - 1]?.amount ?? 0) < step.amount), 'Upsell amounts must be given once each, smallest first.'),
 ));
@@ -44,7 +44,7 @@ export const APPEAL_DEFAULTS = { defaultFrequency: 'once', thankDays: 90, snooze
  * receipt, so it is one line: no C0 or C1 control characters (CR, LF, tab...) and no U+2028/U+2029 line or
  * paragraph separators, which would break the Subject header or forge lines in the text part.
  */
-export const CampaignTitle = onFirstUse(() => z
+export const CampaignTitle = /* @__PURE__ */ onFirstUse(() => z
   .string()
   .check(
     z.minLength(1),
@@ -53,7 +53,7 @@ export const CampaignTitle = onFirstUse(() => z
   ));
 
 /** What an admin sets (the admin CLI's `campaign create`, the smoke test), as saveCampaign accepts it. */
-export const CampaignSettings = onFirstUse(() => z.object({
+export const CampaignSettings = /* @__PURE__ */ onFirstUse(() => z.object({
   id: CampaignId,
   title: CampaignTitle,
   currency: CurrencyCode,
@@ -74,7 +74,7 @@ export const CampaignSettings = onFirstUse(() => z.object({
 export type CampaignSettings = z.infer<typeof CampaignSettings>;
 
 /** A campaign's settings (set by admins) and its totals (kept by the ledger, never written by admins). */
-export const Campaign = onFirstUse(() => z.extend(CampaignSettings, {
+export const Campaign = /* @__PURE__ */ onFirstUse(() => z.extend(CampaignSettings, {
   /**
    * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
    * second neither exceed one item's write rate nor collide in transactions.
@@ -112,11 +112,11 @@ export class CampaignCurrencyLockedError extends DomainError {
 }
 
 /** The stored campaign without its totals. */
-export const CampaignRecord = onFirstUse(() => z.omit(Campaign, { raised: true, donations: true, donors: true, feesCovered: true }));
+export const CampaignRecord = /* @__PURE__ */ onFirstUse(() => z.omit(Campaign, { raised: true, donations: true, donors: true, feesCovered: true }));
 export type CampaignRecord = z.infer<typeof CampaignRecord>;
 
 /** What a gift has added to its campaign's totals so far (or, when `unassigned`, to the unassigned totals). */
-export const Contribution = onFirstUse(() => z.object({
+export const Contribution = /* @__PURE__ */ onFirstUse(() => z.object({
   raised: z.int(),
   donations: z.int(),
   donor: z.boolean(),
@@ -131,7 +131,7 @@ export const Contribution = onFirstUse(() => z.object({
 export type Contribution = z.infer<typeof Contribution>;
 
 /** One refund of a gift, by Stripe's refund id. A failed (or canceled) refund gives the money back for good. */
-export const Refund = onFirstUse(() => z.object({ amount: z.int().check(z.gte(0)), failed: z.optional(z.literal(true)) }));
+export const Refund = /* @__PURE__ */ onFirstUse(() => z.object({ amount: z.int().check(z.gte(0)), failed: z.optional(z.literal(true)) }));
 export type Refund = z.infer<typeof Refund>;
 
 /** A refund as one Stripe event reports it. */
@@ -142,14 +142,14 @@ export interface RefundReport {
   failed: boolean;
 }
 
-export const GiftStatus = onFirstUse(() => z.enum(['unknown', 'processing', 'paid', 'failed']));
+export const GiftStatus = /* @__PURE__ */ onFirstUse(() => z.enum(['unknown', 'processing', 'paid', 'failed']));
 export type GiftStatus = z.infer<typeof GiftStatus>;
 
 /**
  * One payment, keyed by Stripe's payment intent id: a one-time gift, or one month of a monthly gift. Events about
  * it, in any order and any number of times, only ever move it forward.
  */
-export const Gift = onFirstUse(() => z.object({
+export const Gift = /* @__PURE__ */ onFirstUse(() => z.object({
   key: z.string(),
   status: GiftStatus,
   campaign: z.optional(z.string()),
@@ -287,10 +287,10 @@ export type PaymentEvent =
   | { kind: 'ignored'; reason: string };
 
 /** How Checkout is shown: Stripe's page (the default), or Stripe's embedded form in the page the donor is on. */
-export const CheckoutMode = onFirstUse(() => z.enum(['redirect', 'embedded']));
+export const CheckoutMode = /* @__PURE__ */ onFirstUse(() => z.enum(['redirect', 'embedded']));
 export type CheckoutMode = z.infer<typeof CheckoutMode>;
 
-export const CheckoutRequest = onFirstUse(() => z.object({
+export const CheckoutRequest = /* @__PURE__ */ onFirstUse(() => z.object({
   campaign: CampaignId,
   amount: z
     .number({ error: 'The amount must be a whole number of minor units.' })

@@ -8,7 +8,7 @@ export const TRIBUTE_NAME_MAX_LENGTH = 100;
  * A gift given in honour or in memory of someone: the name as the donor wrote it, one line (it goes on the receipt
  * and in the export), at most 100 characters.
  */
-export const Tribute = onFirstUse(() => z.object({
+export const Tribute = /* @__PURE__ */ onFirstUse(() => z.object({
   type: z.enum(['honour', 'memory'], { error: 'A tribute is "honour" or "memory".' }),
   name: z.pipe(
     z.string({ error: 'A tribute names someone.' }),

@@ -9,7 +9,7 @@ import { LanguageCode } from '../subscriptions/model.js';
  */
 
 /** A renewal that failed while Stripe will still retry it: once per invoice, with the link to change the card. */
-export const PaymentFailedIntent = onFirstUse(() => z.object({
+export const PaymentFailedIntent = /* @__PURE__ */ onFirstUse(() => z.object({
   kind: z.literal('payment-failed'),
   id: z.string(),
   /** The invoice that failed: the email's dedupe key (`payment-failed:<invoice>`). */
@@ -24,7 +24,7 @@ export const PaymentFailedIntent = onFirstUse(() => z.object({
 }));
 
 /** A monthly gift Stripe ended for non-payment: once per subscription, with a way to give again. */
-export const MonthlyEndedIntent = onFirstUse(() => z.object({
+export const MonthlyEndedIntent = /* @__PURE__ */ onFirstUse(() => z.object({
   kind: z.literal('monthly-ended'),
   id: z.string(),
   /** The monthly gift's subscription: the email's dedupe key (`monthly-ended:<subscription>`). */

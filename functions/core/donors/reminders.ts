@@ -20,7 +20,7 @@ export const REMINDER_HOUR = 9;
 export const REMINDER_GRACE_DAYS = 3;
 
 /** `POST /v1/reminders`, JSON or form. */
-export const ReminderRequest = onFirstUse(() => z.strictObject({
+export const ReminderRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   email: z.string({ error: 'An email address is required.' }).check(z.maxLength(320, 'The email address is too long.')),
   campaign: z.pipe(z.string({ error: 'A campaign is required.' }), CampaignId),
   date: z.string({ error: 'A date is required, as YYYY-MM-DD.' }).check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD.')),
@@ -79,7 +79,7 @@ export const requestReminder = async (deps: ReminderRequestDeps, input: Reminder
 /** Counts one request from a client against its limit, valid or not; throws RateLimitedError. */
 export const limitReminderClient = (deps: ReminderRequestDeps, client: Client) => limitClient(deps, deps.settings.limits.reminderClient, client);
 
-const ReminderTokenPayload = onFirstUse(() => z.object({ e: z.string() }));
+const ReminderTokenPayload = /* @__PURE__ */ onFirstUse(() => z.object({ e: z.string() }));
 
 /** The link that cancels every reminder to an address: it never expires (RFC 8058 links must keep working). */
 export const makeReminderToken = (key: Buffer, email: string) => sealToken(key, 'reminders', { e: email });

@@ -105,7 +105,7 @@ export const byDonor = (gifts: Iterable<Gift>) => {
   return donors;
 };
 
-const StatementPayload = onFirstUse(() => z.object({ e: z.string().check(z.minLength(3), z.maxLength(320)), x: z.int() }));
+const StatementPayload = /* @__PURE__ */ onFirstUse(() => z.object({ e: z.string().check(z.minLength(3), z.maxLength(320)), x: z.int() }));
 
 /** How long a statement link opens: through the next tax return and the one after. */
 export const STATEMENT_LINK_DAYS = 800;
@@ -124,7 +124,7 @@ export const readStatementToken = (key: Buffer, token: string, now: Date): strin
 };
 
 /** `GET /v1/donations/statement?token=T&year=Y` (other parameters, such as `lang`, are left to the page). */
-export const StatementQuery = onFirstUse(() => z.object({
+export const StatementQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   token: z.string({ error: 'This link is not valid: it has no token. It may have been copied incompletely.' }).check(z.maxLength(2048)),
   year: TaxYear,
 }));

@@ -20,11 +20,11 @@ export interface WebhookAdminDeps {
   checkUrl: (url: string) => Promise<unknown>;
 }
 
-export const WebhookId = onFirstUse(() => z.string().check(z.regex(/^wh_[a-f0-9]{16}$/)));
-export const DeliveryId = onFirstUse(() => z.string().check(z.regex(/^msg_[a-f0-9]{32}$/)));
+export const WebhookId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^wh_[a-f0-9]{16}$/)));
+export const DeliveryId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^msg_[a-f0-9]{32}$/)));
 export const UNKNOWN_WEBHOOK = 'There is no webhook endpoint with this id.';
 
-export const DeliveriesQuery = onFirstUse(() => z.object({
+export const DeliveriesQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(1000))), 100),
 }));
 

@@ -21,19 +21,19 @@ export {
 } from './admin-views.js';
 
 /** `events` as a list, or as the CLI's comma-separated text. */
-const EventList = onFirstUse(() => z.pipe(
+const EventList = /* @__PURE__ */ onFirstUse(() => z.pipe(
   z.transform((value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value)),
   EventSelection,
 ));
 
-export const NewWebhook = onFirstUse(() => z.strictObject({
+export const NewWebhook = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   url: z.string().check(z.minLength(1), z.maxLength(2048)),
   events: EventList,
   description: z.optional(z.string().check(z.maxLength(200))),
 }));
 export type NewWebhook = z.infer<typeof NewWebhook>;
 
-export const ReplayRequest = onFirstUse(() => z.strictObject({ since: instant() }));
+export const ReplayRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({ since: instant() }));
 
 const checked = async (deps: WebhookAdminDeps, url: string) => {
   try {

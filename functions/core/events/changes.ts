@@ -100,7 +100,7 @@ const subscriberChange = (change: ItemChange, language: Language): Derived[] => 
   return [{ kind: 'event', type, material: `${change.pk}|${type}|${after.version}`, timestamp: after.updatedAt, data, email: after.email }];
 };
 
-const SuppressionItem = onFirstUse(() => z.object({ reason: z.string() }));
+const SuppressionItem = /* @__PURE__ */ onFirstUse(() => z.object({ reason: z.string() }));
 
 /** An erase of an address that may have no subscriber (a donor): its marker is what tells it, by the keyed hash. */
 const suppressionChange = (change: ItemChange): Derived[] => {
@@ -175,7 +175,7 @@ const giftChange = (change: ItemChange): Derived[] => {
   return out;
 };
 
-const MonthlyItem = onFirstUse(() => z.object({ status: z.string(), updatedAt: z.optional(z.string()), endedAt: z.optional(z.string()) }));
+const MonthlyItem = /* @__PURE__ */ onFirstUse(() => z.object({ status: z.string(), updatedAt: z.optional(z.string()), endedAt: z.optional(z.string()) }));
 
 const monthlyChange = (change: ItemChange): Derived[] => {
   const before = change.old && safeParse(MonthlyItem, change.old);

@@ -4,7 +4,7 @@ import { EventSelection } from './model.js';
 import { EndpointSecrets } from './signing.js';
 
 /** A newsroom's webhook endpoint: where its events go, which ones, and the secrets that sign them. */
-export const WebhookEndpoint = onFirstUse(() => z.extend(EndpointSecrets, {
+export const WebhookEndpoint = /* @__PURE__ */ onFirstUse(() => z.extend(EndpointSecrets, {
   id: z.string().check(z.minLength(1)),
   url: z.string(),
   events: EventSelection,

@@ -19,11 +19,11 @@ export const DONATION_EVENT_TYPES = [
 ] as const;
 export const EVENT_TYPES = [...SUBSCRIBER_EVENT_TYPES, 'subscriber.erased', ...DONATION_EVENT_TYPES] as const;
 
-export const EventType = onFirstUse(() => z.enum(EVENT_TYPES));
+export const EventType = /* @__PURE__ */ onFirstUse(() => z.enum(EVENT_TYPES));
 export type EventType = z.infer<typeof EventType>;
 
 /** What an endpoint listens to: event types, or `*` alone for every type (those added later too). */
-export const EventSelection = onFirstUse(() => z.union([
+export const EventSelection = /* @__PURE__ */ onFirstUse(() => z.union([
   z.tuple([z.literal('*')]),
   z.array(EventType).check(z.minLength(1, 'Name at least one event type, or *.')),
 ]));
@@ -33,7 +33,7 @@ export const listensTo = (selection: EventSelection, type: EventType) =>
   selection[0] === '*' || (selection as readonly string[]).includes(type);
 
 /** `data` of `subscriber.confirmed`, `.unsubscribed` and `.suppressed`: the reader as the newsletter tool needs them. */
-export const SubscriberEventData = onFirstUse(() => z.object({
+export const SubscriberEventData = /* @__PURE__ */ onFirstUse(() => z.object({
   email: z.string(),
   name: z.optional(z.string()),
   lists: z.array(z.string()),
@@ -44,17 +44,17 @@ export const SubscriberEventData = onFirstUse(() => z.object({
 export type SubscriberEventData = z.infer<typeof SubscriberEventData>;
 
 /** `data` of `subscriber.erased`: only the SHA-256 of the canonical address, so an erase leaves no address behind. */
-export const ErasedEventData = onFirstUse(() => z.object({ emailHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)) }));
+export const ErasedEventData = /* @__PURE__ */ onFirstUse(() => z.object({ emailHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)) }));
 export type ErasedEventData = z.infer<typeof ErasedEventData>;
 
 /**
  * A gift's state as an event tells it: `paid`; after refunds `refunded` or `partially_refunded`; `disputed`; a
  * closed dispute `won` or `lost`; a monthly gift `active` or `cancelled`.
  */
-export const DonationEventStatus = onFirstUse(() => z.enum(['paid', 'refunded', 'partially_refunded', 'disputed', 'won', 'lost', 'active', 'cancelled']));
+export const DonationEventStatus = /* @__PURE__ */ onFirstUse(() => z.enum(['paid', 'refunded', 'partially_refunded', 'disputed', 'won', 'lost', 'active', 'cancelled']));
 
 /** `data` of `donation.*` and `monthly.*`: amounts in the currency's minor units (2500 = 25.00), as everywhere in the API. */
-export const DonationEventData = onFirstUse(() => z.object({
+export const DonationEventData = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   campaign: z.string(),
   amount: z.int().check(z.gte(0)),
@@ -73,7 +73,7 @@ const eventOf = <T extends EventType, D extends z.core.$ZodType>(types: readonly
  * One event, as it is kept until every endpoint has it: `id` is ours (never sent as such: each endpoint gets its own
  * `webhook-id`, see messageId), `timestamp` is when the change happened.
  */
-export const WebhookEvent = onFirstUse(() => z.discriminatedUnion('type', [
+export const WebhookEvent = /* @__PURE__ */ onFirstUse(() => z.discriminatedUnion('type', [
   eventOf(SUBSCRIBER_EVENT_TYPES, SubscriberEventData),
   eventOf(['subscriber.erased'], ErasedEventData),
   eventOf(DONATION_EVENT_TYPES, DonationEventData),

@@ -5,7 +5,7 @@ import { type DonationEventData, EventType, type WebhookEvent } from './model.js
 import type { EndpointSecrets } from './signing.js';
 
 /** Why a delivery failed for good without (another) attempt: its endpoint went, or its event can no longer be told. */
-export const DeliveryStop = onFirstUse(() => z.enum(['endpoint_removed', 'endpoint_disabled', 'event_gone']));
+export const DeliveryStop = /* @__PURE__ */ onFirstUse(() => z.enum(['endpoint_removed', 'endpoint_disabled', 'event_gone']));
 
 /**
  * One event to one endpoint, and what became of it: the delivery log's line. It holds ids and outcomes, never the
@@ -13,7 +13,7 @@ export const DeliveryStop = onFirstUse(() => z.enum(['endpoint_removed', 'endpoi
  * `id` is the `webhook-id` every attempt carries. `generation` grows with each manual retry or replay: a queued
  * attempt of an earlier generation is dropped.
  */
-export const Delivery = onFirstUse(() => z.object({
+export const Delivery = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   webhookId: z.string(),
   eventId: z.string(),

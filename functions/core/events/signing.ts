@@ -9,12 +9,12 @@ export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
  * A signing secret as Standard Webhooks writes it: `whsec_` and the base64 of the key's bytes (the spec asks for
  * 24 to 64 random bytes; we take 32, the length of SHA-256's output).
  */
-export const SigningSecret = onFirstUse(() => z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'Not a Standard Webhooks secret.')));
+export const SigningSecret = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'Not a Standard Webhooks secret.')));
 
 export const newSigningSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
 /** An endpoint's secrets: the current one, and the one it replaced while that one still signs. */
-export const EndpointSecrets = onFirstUse(() => z.object({
+export const EndpointSecrets = /* @__PURE__ */ onFirstUse(() => z.object({
   secret: SigningSecret,
   previousSecret: z.optional(SigningSecret),
   previousSecretExpiresAt: z.optional(instant()),

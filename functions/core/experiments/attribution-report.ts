@@ -4,7 +4,7 @@ import type { Clock } from '../shared/ports.js';
 import { ATTRIBUTION_MAX_DAYS, ATTRIBUTION_TOP, type AttributionCounters, type AttributionKey, type AttributionRow } from './attribution-counts.js';
 
 /** `GET /v1/admin/attribution`'s query: `days`, 1 to 90, 30 unless asked. */
-export const AttributionQuery = onFirstUse(() => z.object({
+export const AttributionQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   days: z._default(
     z.pipe(z.string().check(z.regex(/^\d{1,3}$/, 'A whole number of days.')), z.pipe(z.transform(Number), z.int().check(z.gte(1), z.lte(ATTRIBUTION_MAX_DAYS)))),
     30,

@@ -10,11 +10,11 @@ import { hasControlCharacters } from '../shared/email-address.js';
  */
 
 /** A variant's id: what an event, a checkout and a signup name it by. */
-export const VariantId = onFirstUse(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'Lowercase letters, digits and dashes, at most 40.')));
+export const VariantId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'Lowercase letters, digits and dashes, at most 40.')));
 export type VariantId = z.infer<typeof VariantId>;
 
 export const COMPONENTS = ['banner', 'form', 'chooser', 'link', 'email', 'upsell', 'reminder'] as const;
-export const Component = onFirstUse(() => z.enum(COMPONENTS));
+export const Component = /* @__PURE__ */ onFirstUse(() => z.enum(COMPONENTS));
 export type Component = z.infer<typeof Component>;
 
 export const UTM_MAX_LENGTH = 100;
@@ -24,7 +24,7 @@ export const SOURCE_MAX_LENGTH = 2000;
 const ORIGIN_MAX_LENGTH = 300;
 
 /** What a signup or gift keeps of its origin. Every field optional: a hand-made link carries none. */
-export const Attribution = onFirstUse(() => z.object({
+export const Attribution = /* @__PURE__ */ onFirstUse(() => z.object({
   source: z.optional(z.string().check(z.maxLength(SOURCE_MAX_LENGTH))),
   referrer: z.optional(z.string().check(z.maxLength(ORIGIN_MAX_LENGTH))),
   utmSource: z.optional(z.string().check(z.maxLength(UTM_MAX_LENGTH))),
@@ -53,7 +53,7 @@ export const originOf = (url: string): string | undefined => (isHttpUrl(url) ? n
 const blank = (s: string) => s.trim() === '';
 
 /** One UTM field: one line, at most 100 characters, blank as absent. */
-const utm = onFirstUse(() => z.optional(
+const utm = /* @__PURE__ */ onFirstUse(() => z.optional(
   z.pipe(
     z.string().check(
       z.maxLength(UTM_MAX_LENGTH, `At most ${UTM_MAX_LENGTH} characters.`),
@@ -64,7 +64,7 @@ const utm = onFirstUse(() => z.optional(
 ));
 
 /** `source`: an http(s) URL, kept as its origin and path. */
-export const SourceField = onFirstUse(() => z.optional(
+export const SourceField = /* @__PURE__ */ onFirstUse(() => z.optional(
   z.pipe(
     z.string().check(
       z.maxLength(2048, 'At most 2048 characters.'),

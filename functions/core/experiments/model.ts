@@ -13,7 +13,7 @@ export { VariantId } from './attribution.js';
  * One version of a campaign's appeal, shown to a share of page views set by its weight (relative to the others').
  * What it leaves out is the campaign's own (the control has nothing but its weight).
  */
-export const Variant = onFirstUse(() => z.object({
+export const Variant = /* @__PURE__ */ onFirstUse(() => z.object({
   id: VariantId,
   /** 0: shown to nobody (an experiment that has ended keeps its other variants at 0, and their results). */
   weight: z.number().check(z.gte(0), z.lte(1000)),
@@ -28,7 +28,7 @@ export type Variant = z.infer<typeof Variant>;
  * How page views are shared among the variants: by their set weights, or by Thompson sampling over the results
  * so far (each variant shown as often as it is likely to be the best; a variant at weight 0 stays out).
  */
-export const Allocation = onFirstUse(() => z.enum(['weights', 'thompson']));
+export const Allocation = /* @__PURE__ */ onFirstUse(() => z.enum(['weights', 'thompson']));
 export type Allocation = z.infer<typeof Allocation>;
 
 /** A campaign's experiment: its variants, the control always among them (weight 1 unless set). */
@@ -41,14 +41,14 @@ export interface Experiment {
   allocation?: Allocation | undefined;
 }
 
-export const EventType = onFirstUse(() => z.enum(['view', 'click']));
+export const EventType = /* @__PURE__ */ onFirstUse(() => z.enum(['view', 'click']));
 export type EventType = z.infer<typeof EventType>;
 
 /**
  * `POST /v1/events`: what the embed sends by `navigator.sendBeacon`. Nothing else: no address, no identifier, and
  * any other field is refused (the contract's 400), so the route cannot become a channel for anything more.
  */
-export const EventRequest = onFirstUse(() => z.strictObject({
+export const EventRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   type: EventType,
   campaign: CampaignId,
   variant: VariantId,
@@ -56,7 +56,7 @@ export const EventRequest = onFirstUse(() => z.strictObject({
 export type EventRequest = z.infer<typeof EventRequest>;
 
 /** One counted event as it travels from the events function to the counter, with the UTC day it happened on. */
-export const CountedEvent = onFirstUse(() => z.strictObject({
+export const CountedEvent = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   type: EventType,
   campaign: CampaignId,
   variant: VariantId,

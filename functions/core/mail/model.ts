@@ -15,7 +15,7 @@ export interface OutgoingEmail {
 }
 
 /** What a receipt says about one counted payment: the facts of the gift, not its wording. */
-export const ReceiptGift = onFirstUse(() => z.object({
+export const ReceiptGift = /* @__PURE__ */ onFirstUse(() => z.object({
   /** The payment intent id: the receipt's reference and its dedupe key (`receipt:<reference>`). */
   reference: z.string().check(z.minLength(1)),
   email: EmailAddress,
@@ -46,7 +46,7 @@ export type ReceiptGift = z.infer<typeof ReceiptGift>;
  * What producers put on the mail queue: an intent, rendered by the mail worker (which holds the templates and
  * the settings they need), so that every email leaves through one path and a slow SES never slows a request.
  */
-export const MailIntent = onFirstUse(() => z.discriminatedUnion('kind', [
+export const MailIntent = /* @__PURE__ */ onFirstUse(() => z.discriminatedUnion('kind', [
   /** Apply a signup and send what it calls for (a confirmation or an "already subscribed" note). */
   z.object({ kind: z.literal('signup'), id: z.string(), request: SignupRequest }),
   /** Welcome a confirmed subscriber, once per opt-in round. */

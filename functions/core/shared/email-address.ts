@@ -43,7 +43,7 @@ const canonical = (raw: string): { email: string } | { problem: string } => {
  * (ASCII) form. Every address that enters the product (a signup, a donor's from Stripe, SES feedback, an admin
  * request, a queue message) goes through it, so one mailbox has one form, one subscriber and one keyed hash.
  */
-export const EmailAddress = onFirstUse(() => z.pipe(
+export const EmailAddress = /* @__PURE__ */ onFirstUse(() => z.pipe(
   z.string(),
   z.transform((raw, ctx) => {
     const result = canonical(raw);

@@ -61,6 +61,11 @@ export const safeParse = <S extends Schema>(schema: S, value: unknown) => z.safe
  * checks zod makes (`instanceof` reads `_zod`), its prototype and its keys come from the schema, built once.
  * A function's configuration and the pieces it is made of are wrapped too: each is shared by several
  * functions' modules, and a function builds only the ones its own configuration uses.
+ *
+ * Each module-level use is marked `/* @__PURE__ *\/`: building nothing when it is called, it has no side effect, and
+ * the mark lets esbuild drop a schema no code of the function reads, with what only it imports (a module's other
+ * schemas no longer keep it whole in every bundle that needs one of them). tests/unit/core/shared/schema.test.ts
+ * finds a use without it.
  */
 export const onFirstUse = <T extends object>(build: () => T): T => {
   let built: T | undefined;
@@ -83,7 +88,7 @@ export const onFirstUse = <T extends object>(build: () => T): T => {
 };
 
 /** A non-empty string: one schema, shared (zod's schemas are immutable), built once where it is first used. */
-const NON_EMPTY = onFirstUse(() => z.string().check(z.minLength(1)));
+const NON_EMPTY = /* @__PURE__ */ onFirstUse(() => z.string().check(z.minLength(1)));
 export const nonEmpty = () => NON_EMPTY;
 
 /** Blank (an unset variable written as '') is absent. */
@@ -98,5 +103,5 @@ export const instant = () =>
   z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/, 'Not an ISO 8601 time in UTC.'));
 
 /** An absolute http(s) URL: one schema, shared, built once where it is first used. */
-const HTTP_URL = onFirstUse(() => z.url({ protocol: /^https?$/, error: 'Not an absolute http(s) URL.' }));
+const HTTP_URL = /* @__PURE__ */ onFirstUse(() => z.url({ protocol: /^https?$/, error: 'Not an absolute http(s) URL.' }));
 export const httpUrl = () => HTTP_URL;

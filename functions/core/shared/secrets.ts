@@ -56,8 +56,8 @@ export const openToken = <T>(key: Buffer, purpose: string, token: string, schema
 };
 
 /** `q`: the signup request the link confirms. */
-const ConfirmPayload = onFirstUse(() => z.object({ e: z.string(), r: z.string(), q: z.string(), x: z.int(), n: z.string() }));
-const UnsubscribePayload = onFirstUse(() => z.object({ e: z.string() }));
+const ConfirmPayload = /* @__PURE__ */ onFirstUse(() => z.object({ e: z.string(), r: z.string(), q: z.string(), x: z.int(), n: z.string() }));
+const UnsubscribePayload = /* @__PURE__ */ onFirstUse(() => z.object({ e: z.string() }));
 
 export interface ConfirmToken {
   email: string;
@@ -96,7 +96,7 @@ export const makeUnsubscribeToken = (key: Buffer, email: string): string =>
 export const readUnsubscribeToken = (key: Buffer, token: string): string =>
   openToken(key, 'unsubscribe', token, UnsubscribePayload).e;
 
-const ManagePayload = onFirstUse(() => z.object({ c: z.string().check(z.minLength(1), z.maxLength(255)), x: z.int() }));
+const ManagePayload = /* @__PURE__ */ onFirstUse(() => z.object({ c: z.string().check(z.minLength(1), z.maxLength(255)), x: z.int() }));
 
 export interface ManageToken {
   /** The Stripe customer whose Customer Portal the link opens. */

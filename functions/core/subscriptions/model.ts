@@ -11,7 +11,7 @@ export const NAME_MAX_LENGTH = 100;
  * U+2029), at most 100 characters. The one rule for every path a name comes in by. The signup form refuses a
  * name that breaks it (the reader can fix it); a name from elsewhere is fitted to it with toPersonName.
  */
-export const PersonName = onFirstUse(() => z
+export const PersonName = /* @__PURE__ */ onFirstUse(() => z
   .string()
   .check(
     z.trim(),
@@ -36,13 +36,13 @@ export const toPersonName = (raw: string | undefined): string | undefined => {
  * A reader's language, one of ours (functions/core/shared/i18n): stored with a subscriber, carried by a signup
  * request and by the mail intents, so that every page and email speaks it.
  */
-export const LanguageCode = onFirstUse(() => z.enum(LANGUAGES));
+export const LanguageCode = /* @__PURE__ */ onFirstUse(() => z.enum(LANGUAGES));
 
 /**
  * `lang` as a request sends it (a form, a JSON body, a link): one of ours by its tag or a regional one ("uk",
  * "uk-UA"); blank is absent (a site's own form with an empty field); any other is refused (400 `invalid_field`).
  */
-export const RequestedLanguage = onFirstUse(() => blankAsAbsent(
+export const RequestedLanguage = /* @__PURE__ */ onFirstUse(() => blankAsAbsent(
   z.pipe(
     z.string().check(z.maxLength(35)),
     z.pipe(
@@ -53,14 +53,14 @@ export const RequestedLanguage = onFirstUse(() => blankAsAbsent(
 ));
 
 /** A mailing list's id, as configured and as sent by the signup form. */
-export const ListId = onFirstUse(() => z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.')));
+export const ListId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.')));
 
-export const SubscriberStatus = onFirstUse(() => z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']));
+export const SubscriberStatus = /* @__PURE__ */ onFirstUse(() => z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']));
 
 export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 
 /** What we keep as proof of consent, once for the signup and once for the confirmation. */
-export const ConsentEvent = onFirstUse(() => z.object({
+export const ConsentEvent = /* @__PURE__ */ onFirstUse(() => z.object({
   at: instant(),
   source: z.optional(z.string()),
   wordingVersion: z.string(),
@@ -71,7 +71,7 @@ export const ConsentEvent = onFirstUse(() => z.object({
 
 export type ConsentEvent = z.infer<typeof ConsentEvent>;
 
-export const SignupMail = onFirstUse(() => z.enum(['confirmation', 'already_subscribed', 'none']));
+export const SignupMail = /* @__PURE__ */ onFirstUse(() => z.enum(['confirmation', 'already_subscribed', 'none']));
 
 export type SignupMail = z.infer<typeof SignupMail>;
 
@@ -82,7 +82,7 @@ export const MAX_PENDING_REQUESTS = 5;
  * One signup request of a pending address that was sent its own confirmation link, kept under its id (the
  * signup job's id, which the link carries): the link confirms exactly these lists, this name, this consent.
  */
-export const PendingRequest = onFirstUse(() => z.object({
+export const PendingRequest = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   name: z.optional(z.string()),
   lists: z.array(z.string()),
@@ -96,7 +96,7 @@ export const PendingRequest = onFirstUse(() => z.object({
 
 export type PendingRequest = z.infer<typeof PendingRequest>;
 
-export const Subscriber = onFirstUse(() => z.object({
+export const Subscriber = /* @__PURE__ */ onFirstUse(() => z.object({
   email: z.string(),
   name: z.optional(z.string()),
   status: SubscriberStatus,
@@ -129,7 +129,7 @@ export const Subscriber = onFirstUse(() => z.object({
 
 export type Subscriber = z.infer<typeof Subscriber>;
 
-export const SignupRequest = onFirstUse(() => z.object({
+export const SignupRequest = /* @__PURE__ */ onFirstUse(() => z.object({
   email: EmailAddress,
   /** Fitted to PersonName, not refused: a job on the queue must not be lost for its name. */
   name: z.pipe(z.optional(z.string()), z.transform(toPersonName)),

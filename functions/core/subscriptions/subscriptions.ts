@@ -75,7 +75,7 @@ const optionalText = (max: number) =>
 export const isListsField = (name: string) => /^lists(\[\d*\])?$/.test(name);
 
 /** The body of `POST /v1/subscriptions`, JSON or form. */
-export const SubscribeRequest = onFirstUse(() => z.pipe(
+export const SubscribeRequest = /* @__PURE__ */ onFirstUse(() => z.pipe(
   // Every lists field gathered into `lists`; any other bracketed name is refused at that name (400 invalid_field):
   // we read no nested fields, and one dropped without a word would sign the reader up to something else (a list
   // sent as `lists[news]`: the default list instead).
@@ -215,7 +215,7 @@ export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string
 };
 
 /** A link token in a query string: present and of a sane length; its content is checked by the use case. */
-export const TokenQuery = onFirstUse(() => z.object({
+export const TokenQuery = /* @__PURE__ */ onFirstUse(() => z.object({
   // A token given twice (a link pasted into itself, a tool that appended it again) is read as a list: say so.
   token: z
     .string({ error: (issue) => (Array.isArray(issue.input) ? 'The link has more than one token.' : 'The link is missing its token.') })
@@ -226,6 +226,6 @@ export const TokenQuery = onFirstUse(() => z.object({
  * The body of an unsubscribe POST: RFC 8058's `List-Unsubscribe=One-Click` from a mail client, or nothing (the
  * page's button). Other fields are ignored; the token in the query string is what authenticates.
  */
-export const OneClickBody = onFirstUse(() => z.object({
+export const OneClickBody = /* @__PURE__ */ onFirstUse(() => z.object({
   'List-Unsubscribe': z.optional(z.enum(['One-Click'], { error: 'RFC 8058 expects List-Unsubscribe=One-Click.' })),
 }));

@@ -5,7 +5,7 @@ import { ListId } from '../../subscriptions/model.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
-const DateTime = onFirstUse(() => z.iso.datetime({ offset: true }));
+const DateTime = /* @__PURE__ */ onFirstUse(() => z.iso.datetime({ offset: true }));
 
 /**
  * A filter's moment: an ISO 8601 time with its offset, or a date (`2026-11-01`), read in UTC as the whole day:
@@ -34,18 +34,18 @@ const Instant = (edge: 'start' | 'end') =>
  * What a donations export's `status` column says of a gift (and what its `status` filter takes): the payment's
  * state, or what refunds and disputes made of a paid one.
  */
-export const DonationStatus = onFirstUse(() => z.enum(['paid', 'partially_refunded', 'refunded', 'disputed', 'processing', 'failed', 'unknown']));
+export const DonationStatus = /* @__PURE__ */ onFirstUse(() => z.enum(['paid', 'partially_refunded', 'refunded', 'disputed', 'processing', 'failed', 'unknown']));
 export type DonationStatus = z.infer<typeof DonationStatus>;
 
 /** What an export lists: subscribers, donations, or the Gift Aid claim's schedule (HMRC's columns). */
-export const ExportKind = onFirstUse(() => z.enum(['subscribers', 'donations', 'gift-aid']));
+export const ExportKind = /* @__PURE__ */ onFirstUse(() => z.enum(['subscribers', 'donations', 'gift-aid']));
 export type ExportKind = z.infer<typeof ExportKind>;
 
 /**
  * `POST /v1/admin/exports`. Subscribers filter on status, list and signup time; donations on status, campaign and
  * time; the Gift Aid schedule on the time the gifts were paid (`since`, `until`) only. `status` is checked against the kind in `startExport`, so that a status of the other kind gets its own words.
  */
-export const ExportRequest = onFirstUse(() => z.strictObject({
+export const ExportRequest = /* @__PURE__ */ onFirstUse(() => z.strictObject({
   kind: ExportKind,
   status: z.optional(z.string().check(z.maxLength(64))),
   list: z.optional(ListId),
@@ -57,12 +57,12 @@ export type ExportRequest = z.infer<typeof ExportRequest>;
 export type ExportFilters = Omit<ExportRequest, 'kind'>;
 
 /** An export's id, as startExport makes it: `exp_` and 16 base64url characters (12 random bytes). */
-export const ExportId = onFirstUse(() => z.string().check(z.regex(/^exp_[A-Za-z0-9_-]{16}$/)));
+export const ExportId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^exp_[A-Za-z0-9_-]{16}$/)));
 
 /** What `GET /v1/admin/exports/{id}` says of an id it does not know, or that no export could have. */
 export const UNKNOWN_EXPORT = 'There is no export with this id.';
 
-export const ExportJob = onFirstUse(() => z.object({
+export const ExportJob = /* @__PURE__ */ onFirstUse(() => z.object({
   id: z.string(),
   kind: ExportKind,
   filters: z.omit(ExportRequest, { kind: true }),

@@ -53,6 +53,19 @@ describe('zod/mini with our wording', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('marks every module-level onFirstUse pure, so a bundle drops the schemas its function never reads', () => {
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const path = join(dir, entry.name);
+        return entry.isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+      });
+    const uses = sources('functions').flatMap((file) =>
+      readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (/^(export )?const \w+ = .*\bonFirstUse\(/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(uses.length).toBeGreaterThan(100);
+    expect(uses.filter((use) => !use.includes('= /* @__PURE__ */ onFirstUse('))).toEqual([]);
+  });
+
   it('reads a stored instant as Date#toISOString writes it, and nothing looser', () => {
     const now = new Date('2026-11-25T19:40:00.123Z').toISOString();
     expect(safeParse(instant(), now).success).toBe(true);
