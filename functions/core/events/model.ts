@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { Frequency } from '../donations/frequency.js';
 import { instant, onFirstUse } from '../shared/schema.js';
-import { LanguageCode, SubscriberStatus } from '../subscriptions/model.js';
+import { LanguageCode, SubscriberStatus } from '../subscriptions/status.js';
 
 /**
  * The changes that leave Appeal as signed events for the newsroom's own tools (Standard Webhooks), by type. An

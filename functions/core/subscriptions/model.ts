@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
 import { blankAsAbsent, instant, onFirstUse } from '../shared/schema.js';
 import { EmailAddress, hasControlCharacters } from '../shared/email-address.js';
-import { LANGUAGES } from '../shared/i18n/index.js';
 import { Attribution } from '../experiments/attribution.js';
+import { LanguageCode, SubscriberStatus } from './status.js';
+
+export { LanguageCode, SubscriberStatus };
 
 export const NAME_MAX_LENGTH = 100;
 
@@ -32,11 +34,6 @@ export const toPersonName = (raw: string | undefined): string | undefined => {
   return fitted === '' ? undefined : fitted;
 };
 
-/**
- * A reader's language, one of ours (functions/core/shared/i18n): stored with a subscriber, carried by a signup
- * request and by the mail intents, so that every page and email speaks it.
- */
-export const LanguageCode = /* @__PURE__ */ onFirstUse(() => z.enum(LANGUAGES));
 
 /**
  * `lang` as a request sends it (a form, a JSON body, a link): one of ours by its tag or a regional one ("uk",
@@ -55,9 +52,6 @@ export const RequestedLanguage = /* @__PURE__ */ onFirstUse(() => blankAsAbsent(
 /** A mailing list's id, as configured and as sent by the signup form. */
 export const ListId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Lowercase letters, digits and dashes.')));
 
-export const SubscriberStatus = /* @__PURE__ */ onFirstUse(() => z.enum(['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained']));
-
-export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 
 /** What we keep as proof of consent, once for the signup and once for the confirmation. */
 export const ConsentEvent = /* @__PURE__ */ onFirstUse(() => z.object({
