@@ -10,10 +10,9 @@ import { readDonorStatus } from '../../functions/core/connectors/sync.js';
 import type { ItemChange } from '../../functions/core/events/changes.js';
 import { publishChanges } from '../../functions/core/events/publish.js';
 import { runDeliveryJob, type WorkerDeps } from '../../functions/core/events/worker.js';
-import { parse } from '../../functions/core/shared/schema.js';
-import { Subscriber } from '../../functions/core/subscriptions/model.js';
 import { connectorClients } from '../../functions/platform/wiring/connectors.js';
 import { MailchimpStandIn } from '../../local/stand-ins/mailchimp.js';
+import { readerRecord } from '../support/connector-fakes.js';
 import { startTables } from '../support/dynamodb.js';
 import { FakeClock, MemorySubscribers, testKeys } from '../support/fakes.js';
 import { MemoryDeliveryQueue, MemoryEndpoints } from '../support/webhook-fakes.js';
@@ -36,20 +35,7 @@ afterAll(async () => {
   await db.close();
 });
 
-const reader = (status: string, version: number) => parse(Subscriber, {
-  email: EMAIL,
-  name: 'Dee',
-  status,
-  lists: ['news'],
-  lang: 'en',
-  round: 'r',
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-02T00:00:00.000Z',
-  subscribedAt: '2026-11-01T00:00:00.000Z',
-  ...(status === 'confirmed' ? { confirmedAt: '2026-11-02T00:00:00.000Z' } : {}),
-  consent: { signup: { at: '2026-11-01T00:00:00.000Z', wordingVersion: 'v1' } },
-  version,
-});
+const reader = (status: string, version: number) => readerRecord(EMAIL, status, version, { name: 'Dee', lang: 'en' });
 
 const gift = {
   key: 'pi_1',

@@ -3,6 +3,9 @@ import type { BackfillJob, BackfillQueue, BackfillStore } from '../../functions/
 import type { Backfill } from '../../functions/core/connectors/backfill-model.js';
 import type { DonorGift, DonorLedger, DonorRecord } from '../../functions/core/connectors/donors.js';
 import { ERASED_ADDRESS_TTL_MS, type ErasedAddresses } from '../../functions/core/events/ports.js';
+import type { ConnectorResult, ConnectorSubscriber, DonorStatus, NewsletterConnector } from '../../functions/core/connectors/model.js';
+import { parse } from '../../functions/core/shared/schema.js';
+import { Subscriber } from '../../functions/core/subscriptions/model.js';
 
 /** An in-memory ConnectorStore and BackfillStore: the same interface and conditions as the DynamoDB adapter. */
 export class MemoryConnectors implements ConnectorStore, BackfillStore {
@@ -90,3 +93,44 @@ export class MemoryDonorLedger implements DonorLedger {
     };
   }
 }
+
+/** A newsletter tool that answers as scripted and records what it was asked (a push with the reader and donor status). */
+export class ScriptedTool implements NewsletterConnector {
+  readonly calls: { method: string; email: string; subscriber?: ConnectorSubscriber; donor?: DonorStatus | null | undefined }[] = [];
+  constructor(public answer: ConnectorResult = { outcome: 'done' }) {}
+  async push(subscriber: ConnectorSubscriber, donor?: DonorStatus) {
+    this.calls.push({ method: 'push', email: subscriber.email, subscriber, donor });
+    return this.answer;
+  }
+  async unsubscribe(email: string) {
+    this.calls.push({ method: 'unsubscribe', email });
+    return this.answer;
+  }
+  async erase(email: string) {
+    this.calls.push({ method: 'erase', email });
+    return this.answer;
+  }
+  async updateDonor(email: string, donor: DonorStatus | null) {
+    this.calls.push({ method: 'updateDonor', email, donor });
+    return this.answer;
+  }
+}
+
+/**
+ * A subscriber record as the table holds it, for the connectors' tests: signed up on 1 November, confirmed on the
+ * 2nd when `status` is confirmed; `fields` adds or replaces any (a name, a language, an unsubscribe time).
+ */
+export const readerRecord = (email: string, status: string, version: number, fields: Record<string, unknown> = {}) =>
+  parse(Subscriber, {
+    email,
+    status,
+    lists: ['news'],
+    round: 'r',
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-02T00:00:00.000Z',
+    subscribedAt: '2026-11-01T00:00:00.000Z',
+    ...(status === 'confirmed' ? { confirmedAt: '2026-11-02T00:00:00.000Z' } : {}),
+    consent: { signup: { at: '2026-11-01T00:00:00.000Z', wordingVersion: 'v1' } },
+    version,
+    ...fields,
+  });

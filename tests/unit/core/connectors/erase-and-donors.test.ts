@@ -1,54 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Connector } from '../../../../functions/core/connectors/admin.js';
-import type { ConnectorResult, ConnectorSubscriber, DonorStatus, NewsletterConnector } from '../../../../functions/core/connectors/model.js';
+import type { DonorStatus, } from '../../../../functions/core/connectors/model.js';
 import { readDonorStatus } from '../../../../functions/core/connectors/sync.js';
 import type { ItemChange } from '../../../../functions/core/events/changes.js';
 import { publishChanges } from '../../../../functions/core/events/publish.js';
 import { runDeliveryJob, type WorkerDeps } from '../../../../functions/core/events/worker.js';
-import { parse } from '../../../../functions/core/shared/schema.js';
-import { Subscriber } from '../../../../functions/core/subscriptions/model.js';
-import { MemoryConnectors, MemoryDonorLedger, MemoryErasedAddresses } from '../../../support/connector-fakes.js';
+import { MemoryConnectors, MemoryDonorLedger, MemoryErasedAddresses, readerRecord, ScriptedTool } from '../../../support/connector-fakes.js';
 import { FakeClock, MemorySubscribers, testKeys } from '../../../support/fakes.js';
 import { MemoryDeliveryLog, MemoryDeliveryQueue, MemoryEndpoints, MemoryOutboundEvents } from '../../../support/webhook-fakes.js';
 
-/** A newsletter tool that answers as scripted and records what it was asked. */
-class ScriptedTool implements NewsletterConnector {
-  readonly calls: { method: string; email: string; donor?: DonorStatus | null | undefined }[] = [];
-  constructor(public answer: ConnectorResult = { outcome: 'done' }) {}
-  async push(subscriber: ConnectorSubscriber, donor?: DonorStatus) {
-    this.calls.push({ method: 'push', email: subscriber.email, donor });
-    return this.answer;
-  }
-  async unsubscribe(email: string) {
-    this.calls.push({ method: 'unsubscribe', email });
-    return this.answer;
-  }
-  async erase(email: string) {
-    this.calls.push({ method: 'erase', email });
-    return this.answer;
-  }
-  async updateDonor(email: string, donor: DonorStatus | null) {
-    this.calls.push({ method: 'updateDonor', email, donor });
-    return this.answer;
-  }
-}
-
 const EMAIL = 'dee@example.org';
 
-const reader = (status: string, version: number) => parse(Subscriber, {
-  email: EMAIL,
-  name: 'Dee',
-  status,
-  lists: ['news'],
-  lang: 'en',
-  round: 'r',
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-02T00:00:00.000Z',
-  subscribedAt: '2026-11-01T00:00:00.000Z',
-  ...(status === 'confirmed' ? { confirmedAt: '2026-11-02T00:00:00.000Z' } : {}),
-  consent: { signup: { at: '2026-11-01T00:00:00.000Z', wordingVersion: 'v1' } },
-  version,
-});
+const reader = (status: string, version: number) => readerRecord(EMAIL, status, version, { name: 'Dee', lang: 'en' });
 
 const gift = (key: string, fields: Record<string, unknown> = {}) => ({
   key,
@@ -217,7 +180,7 @@ describe('the donor status in the newsletter tools', () => {
     const confirm: ItemChange = { table: 'subscribers', pk: `SUB#${EMAIL}`, old: reader('pending', 1), new: reader('confirmed', 2) };
     await publishChanges(publish, [confirm]);
     await runDue();
-    expect(tool.calls).toEqual([{ method: 'push', email: EMAIL, donor: undefined }]);
+    expect(tool.calls).toEqual([{ method: 'push', email: EMAIL, donor: undefined, subscriber: expect.objectContaining({ email: EMAIL }) }]);
     await publishChanges(publish, [giftChange(undefined, gift('pi_1'))]);
     await runDue();
     await publishChanges(publish, [{ ...confirm, old: reader('unsubscribed', 3), new: reader('confirmed', 4) }]);

@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Connector } from '../../../../functions/core/connectors/admin.js';
 import { ConnectorError, type ConnectorResult, type NewsletterConnector, type PulledRefusals } from '../../../../functions/core/connectors/model.js';
 import { PULL_OVERLAP_MS, type PullRefusalsDeps, pullRefusals } from '../../../../functions/core/connectors/pull.js';
-import { parse } from '../../../../functions/core/shared/schema.js';
-import { Subscriber } from '../../../../functions/core/subscriptions/model.js';
-import { MemoryConnectors } from '../../../support/connector-fakes.js';
+import { MemoryConnectors, readerRecord } from '../../../support/connector-fakes.js';
 import { FakeClock, MemorySubscribers } from '../../../support/fakes.js';
 
 /** listmonk as the pull sees it: the refusals it answers, or an outage, and the `since` of every ask. */
@@ -30,19 +28,8 @@ class RefusingTool implements NewsletterConnector {
   }
 }
 
-const reader = (email: string, status: string) => parse(Subscriber, {
-  email,
-  status,
-  lists: ['news'],
-  round: 'r',
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-02T00:00:00.000Z',
-  subscribedAt: '2026-11-01T00:00:00.000Z',
-  ...(status === 'confirmed' ? { confirmedAt: '2026-11-02T00:00:00.000Z' } : {}),
-  ...(status === 'unsubscribed' ? { unsubscribedAt: '2026-11-03T00:00:00.000Z' } : {}),
-  consent: { signup: { at: '2026-11-01T00:00:00.000Z', wordingVersion: 'v1' } },
-  version: 1,
-});
+const reader = (email: string, status: string) =>
+  readerRecord(email, status, 1, status === 'unsubscribed' ? { unsubscribedAt: '2026-11-03T00:00:00.000Z' } : {});
 
 const LISTMONK: Connector = {
   id: 'cn_0123456789abcdef',

@@ -1,51 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Connector } from '../../../../functions/core/connectors/admin.js';
-import type { ConnectorResult, ConnectorSubscriber, NewsletterConnector } from '../../../../functions/core/connectors/model.js';
 import type { ItemChange } from '../../../../functions/core/events/changes.js';
 import { publishChanges } from '../../../../functions/core/events/publish.js';
 import { runDeliveryJob, type WorkerDeps } from '../../../../functions/core/events/worker.js';
-import { parse } from '../../../../functions/core/shared/schema.js';
-import { Subscriber } from '../../../../functions/core/subscriptions/model.js';
-import { MemoryConnectors } from '../../../support/connector-fakes.js';
+import { MemoryConnectors, readerRecord, ScriptedTool } from '../../../support/connector-fakes.js';
 import { FakeClock, MemorySubscribers, testKeys } from '../../../support/fakes.js';
 import { MemoryDeliveryLog, MemoryDeliveryQueue, MemoryEndpoints, MemoryOutboundEvents } from '../../../support/webhook-fakes.js';
 
-/** A newsletter tool that answers as scripted and records what it was asked. */
-class ScriptedTool implements NewsletterConnector {
-  readonly calls: { method: string; subscriber?: ConnectorSubscriber; email?: string }[] = [];
-  constructor(public answer: ConnectorResult = { outcome: 'done' }) {}
-  async push(subscriber: ConnectorSubscriber) {
-    this.calls.push({ method: 'push', subscriber });
-    return this.answer;
-  }
-  async unsubscribe(email: string) {
-    this.calls.push({ method: 'unsubscribe', email });
-    return this.answer;
-  }
-  async erase(email: string) {
-    this.calls.push({ method: 'erase', email });
-    return this.answer;
-  }
-  async updateDonor(email: string) {
-    this.calls.push({ method: 'updateDonor', email });
-    return this.answer;
-  }
-}
-
-const reader = (status: string, version: number) => parse(Subscriber, {
-  email: 'ada@example.org',
-  name: 'Ada',
-  status,
-  lists: ['news'],
-  lang: 'uk',
-  round: 'r',
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-02T00:00:00.000Z',
-  subscribedAt: '2026-11-01T00:00:00.000Z',
-  ...(status === 'confirmed' ? { confirmedAt: '2026-11-02T00:00:00.000Z' } : {}),
-  consent: { signup: { at: '2026-11-01T00:00:00.000Z', wordingVersion: 'v1' } },
-  version,
-});
+const reader = (status: string, version: number) => readerRecord('ada@example.org', status, version, { name: 'Ada', lang: 'uk' });
 
 const CONNECTOR: Connector = {
   id: 'cn_0123456789abcdef',
@@ -89,7 +51,7 @@ describe('a connector, as an endpoint with its own delivery', () => {
     expect(jobs).toHaveLength(2);
     expect(await Promise.all(jobs.map((job) => runDeliveryJob(worker, job)))).toEqual(['delivered', 'taken']);
     expect(tool.calls).toEqual([
-      { method: 'push', subscriber: { email: 'ada@example.org', name: 'Ada', lang: 'uk', signedUpAt: '2026-11-01T00:00:00.000Z', confirmedAt: '2026-11-02T00:00:00.000Z' } },
+      { method: 'push', email: 'ada@example.org', donor: undefined, subscriber: { email: 'ada@example.org', name: 'Ada', lang: 'uk', signedUpAt: '2026-11-01T00:00:00.000Z', confirmedAt: '2026-11-02T00:00:00.000Z' } },
     ]);
     expect(await deliveries.list('cn_0123456789abcdef', { limit: 10 })).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1, type: 'subscriber.confirmed' })]);
   });
