@@ -50,3 +50,18 @@ export const setup = () => {
   };
   return { ...fakes, handler, request, linkFor, addEditor, signIn };
 };
+
+export type Harness = ReturnType<typeof setup>;
+
+/** An editor of `role` added and signed in: their address, session cookie and CSRF token. */
+export const signedIn = async (h: Harness, role: 'viewer' | 'fundraiser' | 'exporter' | 'admin') => {
+  const email = `${role}@example.org`;
+  await h.addEditor(email, role);
+  return { email, ...(await h.signIn(email)) };
+};
+
+/** Requests as that session: a GET with its cookie, a form POST with its cookie and CSRF token. */
+export const actingAs = (h: Harness, session: { cookie: string; csrf: string }) => ({
+  get: (path: string, query?: string) => h.request('GET', path, { cookie: session.cookie, query }),
+  post: (path: string, form: Record<string, string> = {}) => h.request('POST', path, { cookie: session.cookie, form: { csrf: session.csrf, ...form } }),
+});

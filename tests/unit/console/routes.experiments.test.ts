@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { campaignSettings } from '../../support/donation-fakes.js';
-import { setup } from './harness.js';
+import { actingAs, type Harness, setup, signedIn } from './harness.js';
 
 // The console's experiments: who may see them (fundraisers and above), what a campaign's page shows (each variant's
 // numbers with their intervals, the verdict, cumulative revenue per 1,000 views day by day), and the two changes an
 // editor may make (end the experiment keeping a variant, asked twice; let the allocation follow the results), each
 // recorded in the audit log and refused without the session's CSRF token or from another origin.
 
-type Harness = ReturnType<typeof setup>;
-
-const signedIn = async (h: Harness, role: 'viewer' | 'fundraiser' | 'exporter' | 'admin') => {
-  const email = `${role}@example.org`;
-  await h.addEditor(email, role);
-  return { email, ...(await h.signIn(email)) };
-};
-
-const as = (h: Harness, session: { cookie: string; csrf: string }) => ({
-  get: (path: string) => h.request('GET', path, { cookie: session.cookie }),
-  post: (path: string, form: Record<string, string> = {}) => h.request('POST', path, { cookie: session.cookie, form: { csrf: session.csrf, ...form } }),
-});
+const as = actingAs;
 
 const DAY1 = '2026-11-24';
 const DAY2 = '2026-11-25';

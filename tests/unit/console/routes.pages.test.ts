@@ -5,24 +5,13 @@ import { addressKey } from '../../../functions/core/shared/email-address.js';
 import { requestSubscription } from '../../../functions/core/subscriptions/subscriptions.js';
 import { campaignSettings } from '../../support/donation-fakes.js';
 import { httpEvent } from '../../support/events.js';
-import { setup } from './harness.js';
+import { actingAs, type Harness, setup, signedIn } from './harness.js';
 
 // The console's dashboard, campaigns, exports and data requests: each page's least role (a 403 page for the others,
 // and no change), the CSRF token on every form, and what each form does and records in the audit log.
 
-type Harness = ReturnType<typeof setup>;
-
-const signedIn = async (h: Harness, role: 'viewer' | 'fundraiser' | 'exporter' | 'admin') => {
-  const email = `${role}@example.org`;
-  await h.addEditor(email, role);
-  return { email, ...(await h.signIn(email)) };
-};
-
 /** A GET and a POST (with the session's CSRF token) as the signed-in editor. */
-const as = (h: Harness, session: { cookie: string; csrf: string }) => ({
-  get: (path: string, query?: string) => h.request('GET', path, { cookie: session.cookie, query }),
-  post: (path: string, form: Record<string, string> = {}) => h.request('POST', path, { cookie: session.cookie, form: { csrf: session.csrf, ...form } }),
-});
+const as = actingAs;
 
 const addCampaign = async (h: Harness, overrides: Parameters<typeof campaignSettings>[0] = {}) => h.deps.campaigns.saveSettings(campaignSettings(overrides), h.t.clock.now());
 

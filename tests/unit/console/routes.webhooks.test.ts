@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { setup } from './harness.js';
+import { actingAs, setup, signedIn } from './harness.js';
 
 // The console's webhooks and connectors pages: admins only (a lesser role gets the 403 page and no link), each
 // change with the session's CSRF token and from the API's own origin, recorded once in the audit log; a signing
 // secret shown only on the page that made it; a forbidden URL a form error; keys and tokens never shown back.
 
-type Harness = ReturnType<typeof setup>;
-
-const signedIn = async (h: Harness, role: 'viewer' | 'fundraiser' | 'exporter' | 'admin') => {
-  const email = `${role}@example.org`;
-  await h.addEditor(email, role);
-  return { email, ...(await h.signIn(email)) };
-};
-
-const as = (h: Harness, session: { cookie: string; csrf: string }) => ({
-  get: (path: string) => h.request('GET', path, { cookie: session.cookie }),
-  post: (path: string, form: Record<string, string> = {}) => h.request('POST', path, { cookie: session.cookie, form: { csrf: session.csrf, ...form } }),
-});
+const as = actingAs;
 
 const secretOf = (body: string) => /<pre class="mono" id="secret">(whsec_[A-Za-z0-9+/=]+)<\/pre>/.exec(body)?.[1];
 
