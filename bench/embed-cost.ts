@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { type Browser, chromium } from 'playwright-core';
 import { articleWith } from '../local/demo/site.js';
 import { startDevServer } from '../local/server/dev-server.js';
-import { observePageCost, type PageCost, pageCost, throttleCpu } from '../tests/support/page-cost.js';
+import { observePageCost, type PageCost, pageCost, throttleCpu, waitInPage } from '../tests/support/page-cost.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '9' }, width: { type: 'string', default: '390' }, cpu: { type: 'string', default: '4' } } });
 const RUNS = Math.max(3, Number(args.runs));
@@ -38,12 +38,13 @@ const load = async (embed: boolean): Promise<PageCost> => {
   const context = await browser.newContext({ viewport: { width: WIDTH, height: 844 }, deviceScaleFactor: 1 });
   await observePageCost(context);
   const page = await context.newPage();
-  await throttleCpu(context, page, CPU);
+  const cdp = await throttleCpu(context, page, CPU);
   if (!embed) await page.route(article, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: bare }));
   await page.goto(article, { waitUntil: 'load' });
-  if (embed) await page.waitForFunction(() => document.querySelector('[data-appeal="banner"]')?.shadowRoot?.querySelector('.appeal-banner') != null, undefined, { timeout: 30_000 });
+  // Both sides wait the same way, through DevTools, with no script of the harness's in the page (waitInPage).
+  await waitInPage(cdp, embed ? `document.querySelector('[data-appeal="banner"]')?.shadowRoot?.querySelector('.appeal-banner')` : 'true');
   await page.waitForTimeout(SETTLE_MS);
-  const cost = await pageCost(page);
+  const cost = await pageCost(cdp);
   await context.close();
   return cost;
 };

@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 
 // What a page costs its reader, as Core Web Vitals count it: the layout shift (CLS, the sum of `layout-shift` entries
 // without recent input) and the blocking time (each long task's part over 50 ms, from `longtask` entries). Observers
@@ -31,7 +31,7 @@ const OBSERVE = `(() => {
       if (entry.hadRecentInput) continue;
       cost.shifts.push({
         value: entry.value,
-        sources: (entry.sources || []).map((s) => describe(s.node) + ' y ' + Math.round(s.previousRect.y) + '→' + Math.round(s.currentRect.y) + ' h ' + Math.round(s.previousRect.height) + '→' + Math.round(s.currentRect.height)),
+        sources: (entry.sources || []).map((s) => describe(s.node) + ' x ' + Math.round(s.previousRect.x) + '→' + Math.round(s.currentRect.x) + ' y ' + Math.round(s.previousRect.y) + '→' + Math.round(s.currentRect.y) + ' w ' + Math.round(s.previousRect.width) + '→' + Math.round(s.currentRect.width) + ' h ' + Math.round(s.previousRect.height) + '→' + Math.round(s.currentRect.height)),
       });
     }
   }).observe({ type: 'layout-shift', buffered: true });
@@ -47,11 +47,30 @@ export const observePageCost = (context: BrowserContext) => context.addInitScrip
 export const throttleCpu = async (context: BrowserContext, page: Page, rate: number) => {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  return cdp;
+};
+
+/**
+ * Waits until `expression` is true in the page, asking through DevTools' `Runtime.evaluate` every 50 ms. Not
+ * Playwright's `waitForFunction`: that first evaluates Playwright's own injected script in the page, a task of
+ * 40-60 ms with the CPU slowed 4x, which a long-task observer would charge to whatever the page was waiting for.
+ */
+export const waitInPage = async (cdp: CDPSession, expression: string, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: `Boolean(${expression})`, returnByValue: true });
+    if (result.value === true) return;
+    if (Date.now() > deadline) throw new Error(`the page never had ${expression} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 };
 
 /** The cost so far of the page (observed with observePageCost). */
-export const pageCost = async (page: Page): Promise<PageCost> => {
-  const seen = await page.evaluate(() => (window as unknown as { __pageCost?: Seen }).__pageCost ?? { shifts: [], longTasks: [] });
+export const pageCost = async (page: Page | CDPSession): Promise<PageCost> => {
+  const seen: Seen =
+    'evaluate' in page
+      ? await page.evaluate(() => (window as unknown as { __pageCost?: Seen }).__pageCost ?? { shifts: [], longTasks: [] })
+      : ((await page.send('Runtime.evaluate', { expression: 'window.__pageCost ?? { shifts: [], longTasks: [] }', returnByValue: true })).result.value as Seen);
   return {
     cls: seen.shifts.reduce((sum, shift) => sum + shift.value, 0),
     tbt: seen.longTasks.reduce((sum, duration) => sum + Math.max(0, duration - 50), 0),
