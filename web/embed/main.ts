@@ -98,9 +98,13 @@ const enhanceBanner = async (host: HTMLElement, settings: Settings) => {
   const id = host.dataset.campaign;
   if (!id) return;
   readMarker(id);
-  const [campaign, messages] = await Promise.all([loadCampaign(settings.api, id), settings.words, readyIntl(settings.language)]);
-  if (!campaign || !messages || host.shadowRoot) return; // its plain HTML keeps working
+  const loading = Promise.all([loadCampaign(settings.api, id), settings.words, readyIntl(settings.language)]);
+  // A page's first read of localStorage loads the site's storage, synchronously: tens of milliseconds on a slow
+  // phone. So it has a task of its own, while the campaign is on its way, not a part of the one that draws.
+  await nextTask();
   const memory = recall(id);
+  const [campaign, messages] = await loading;
+  if (!campaign || !messages || host.shadowRoot) return; // its plain HTML keeps working
   // Closed lately: hidden for the campaign's snoozeDays.
   const hide = () => host.style.setProperty('display', 'none', 'important');
   if (campaign.open && within(memory.closed, campaign.snoozeDays)) return hide();
