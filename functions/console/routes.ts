@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
 import { onFirstUse } from '../core/shared/schema.js';
-import { type AdminDeps, authenticateAdmin } from '../core/admin/admin.js';
+import type { AdminDeps } from '../core/admin/admin.js';
+import { authenticateAdmin } from '../core/admin/authenticate.js';
 import { CAMPAIGN_EDITOR, CONSOLE_PAGES } from '../core/console/access.js';
 import type { ConsoleCampaignDeps } from '../core/console/campaigns.js';
 import type { ConsoleExportDeps } from '../core/console/exports.js';
 import type { ConsoleExperimentDeps } from '../core/console/experiments.js';
 import type { ConsoleOutboundDeps } from '../core/console/webhooks.js';
 import type { DashboardDeps } from '../core/dashboard/dashboard.js';
-import { CampaignCurrencyLockedError } from '../core/donations/model.js';
 import { CONSOLE_SCRIPT_PATH, CONSOLE_STYLE_PATH } from '../core/console/asset-paths.js';
 import { recentAudit, recordAudit } from '../core/console/audit.js';
 import { hasRole, type Role } from '../core/console/model.js';
@@ -134,7 +134,8 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         }
         if (error instanceof ValidationError) return page(400, (await pages()).consoleErrorPage(s, 400, { message: error.message }, viewer));
         if (error instanceof NotFoundError) return page(404, (await pages()).consoleErrorPage(s, 404, { message: error.message }, viewer));
-        if (error instanceof ConflictError || error instanceof CampaignCurrencyLockedError) return page(409, (await pages()).consoleErrorPage(s, 409, { message: error.message }, viewer));
+        // Only a campaign's form throws the currency's error: its class loads with the sections, not at cold start.
+        if (error instanceof ConflictError || error instanceof (await sections()).CampaignCurrencyLockedError) return page(409, (await pages()).consoleErrorPage(s, 409, { message: error.message }, viewer));
         throw error;
       }
     };

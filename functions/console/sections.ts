@@ -14,3 +14,5 @@ export * as assets from '../core/console/assets.js';
 export { sectionRoutes } from './section-routes.js';
 export { experimentStores } from './experiment-stores.js';
 export { outboundStores } from './webhook-stores.js';
+export { adminStores } from './admin-stores.js';
+export { CampaignCurrencyLockedError } from '../core/donations/model.js';
