@@ -13,10 +13,14 @@
  * Checkout simulator, the inbox and the confirmation email. Then the console (the editors' guide): it signs the
  * editor in with the link the outbox holds and photographs the sign-in page, the dashboard (on a desktop and a
  * phone), the campaigns and a campaign's form, an export run to its end and the exports' history, a data request
- * and the erase's confirmation (nothing is erased), and the audit log. It uses Debian's Chromium (CHROMIUM_PATH,
- * default /usr/bin/chromium) through playwright-core: nothing is downloaded.
+ * and the erase's confirmation (nothing is erased), the audit log, and then, set up as an admin would (an endpoint
+ * that a receiver this script runs answers, the reader confirmed, the local Mailchimp and listmonk added, a backfill
+ * run), the webhooks and the connectors. It uses Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium)
+ * through playwright-core: nothing is downloaded.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -127,7 +131,82 @@ const consolePictures = async (browser: Browser) => {
 
   await go('/admin/audit');
   await shoot(page, 'console-audit');
+
+  await outboundPictures(page, go);
   await context.close();
+};
+
+/** Answers every delivery with 204, as a newsroom's receiver would: the endpoint the webhooks page shows. */
+const startReceiver = () =>
+  new Promise<{ url: string; close: () => void }>((resolve) => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(204);
+        res.end();
+      });
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/appeal-events`, close: () => server.close() }));
+  });
+
+/**
+ * The webhooks and connectors pages (admins), set up as an admin would: an endpoint added on its page (a receiver this
+ * script runs on the loopback, which the dev server may call), the reader confirmed (someone to push), the local
+ * Mailchimp and listmonk added with what `/_local/connectors` says of them, and a backfill to listmonk followed to
+ * its end. After the audit log's picture, so the other pictures show what they always did.
+ */
+const outboundPictures = async (page: Page, go: (path: string) => Promise<void>) => {
+  const heading = () => page.locator('h1').textContent();
+  const until = async (check: () => Promise<boolean>, what: string) => {
+    for (let tries = 0; tries < 100; tries++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  const receiver = await startReceiver();
+  try {
+    await go('/admin/webhooks');
+    await page.getByLabel('URL').fill(receiver.url);
+    await page.getByLabel('All events').check();
+    await page.getByLabel('Description (optional)').fill("The newsroom's CRM");
+    await page.getByRole('button', { name: 'Add the endpoint' }).click();
+    await until(async () => (await heading()) === 'Endpoint added', 'the endpoint to be added');
+    await go('/admin/webhooks');
+    await shoot(page, 'console-webhooks', { fullPage: true });
+
+    const confirm = /https?:\/\/\S+\/v1\/subscriptions\/confirm\?\S+/.exec((await newestMail(READER)).text)?.[0];
+    if (!confirm) throw new Error(`no confirmation link reached ${READER}`);
+    await call('POST', new URL(confirm).pathname + new URL(confirm).search);
+
+    const tools = (await call('GET', '/_local/connectors')) as {
+      mailchimp: { apiUrl: string; apiKey: string; list: string };
+      listmonk: { url: string; username: string; token: string; lists: { id: number }[] };
+    };
+    await go('/admin/connectors');
+    await page.getByLabel('API key').fill(tools.mailchimp.apiKey);
+    await page.getByLabel('Audience id').fill(tools.mailchimp.list);
+    await page.getByLabel('API URL (optional)').fill(tools.mailchimp.apiUrl);
+    await page.getByRole('button', { name: 'Add the connector' }).first().click();
+    await until(async () => (await heading()) === 'Connector added', 'Mailchimp to be added');
+    await go('/admin/connectors');
+    await page.getByLabel("listmonk's address").fill(tools.listmonk.url);
+    await page.getByLabel('API user').fill(tools.listmonk.username);
+    await page.getByLabel('API token').fill(tools.listmonk.token);
+    await page.getByLabel('List ids').fill(tools.listmonk.lists.map((list) => list.id).join(','));
+    await page.getByRole('button', { name: 'Add the connector' }).last().click();
+    await until(async () => (await heading()) === 'Connector added', 'listmonk to be added');
+    await go('/admin/connectors');
+    await page.getByRole('button', { name: `Push every confirmed reader to listmonk at ${tools.listmonk.url}` }).click();
+    const row = page.locator('tr', { hasText: `listmonk at ${tools.listmonk.url}` });
+    await until(async () => {
+      await go('/admin/connectors');
+      return /done: (\d+) of \1 pushed/.test((await row.textContent()) ?? '');
+    }, 'the backfill to listmonk to be done');
+    await shoot(page, 'console-connectors', { fullPage: true });
+  } finally {
+    receiver.close();
+  }
 };
 
 const shoot = async (page: Page, name: string, options: { fullPage?: boolean } = {}) => {

@@ -1,28 +1,26 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoAdminTokens } from '../adapters/dynamo-admin.js';
-import { DynamoDonorGifts } from '../adapters/dynamo-donor-gifts.js';
 import { DynamoAuditLog } from '../adapters/dynamo-audit.js';
 import { DynamoEditors, DynamoNonceLedger, DynamoPasskeys, DynamoSessions } from '../adapters/dynamo-console.js';
 import { DynamoDashboardCounters } from '../adapters/dynamo-dashboard.js';
-import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
-import { DynamoExportJobs } from '../adapters/dynamo-exports.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
+import { S3ExportLinks } from '../adapters/s3-export-links.js';
 import { SqsSignupAndMailQueue } from '../adapters/sqs-signup-and-mail-queue.js';
 import { relyingParty } from '../core/console/relying-party.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
 import { brandOf } from '../platform/config.js';
 import { onDemand } from '../platform/on-demand.js';
-import { exportAdminDeps } from '../platform/wiring/exports.js';
-import { subscriberCounts, subscriberStores } from '../platform/wiring/subscribers.js';
+import { s3Client } from '../platform/wiring/export-bucket.js';
 import type { ConsoleConfig } from './config.js';
 import type { ConsoleDeps } from './routes.js';
 import type { outboundStores as buildOutboundStores } from './webhook-stores.js';
+import type { adminStores as buildAdminStores } from './admin-stores.js';
 
 type OutboundStores = ReturnType<typeof buildOutboundStores>;
+type AdminStores = ReturnType<typeof buildAdminStores>;
 
 /**
  * The console's dependencies: the subscribers table (editors, sessions, passkeys, tokens, subscribers, export jobs,
@@ -33,21 +31,26 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
   const dynamo = documentClient(clients);
   const table = config.SUBSCRIBERS_TABLE_NAME;
   const worker = new LambdaExportWorker(recorded(new LambdaClient(clientConfig(clients, 'lambda')), clients, 'lambda'), config.EXPORT_WORKER_FUNCTION_NAME);
-  const exports = exportAdminDeps(config, clients, dynamo, worker);
+  // Sign-in, the session check and the dashboard use none of these: their adapters load with the first section.
+  const admin = <K extends keyof AdminStores>(name: K): AdminStores[K] =>
+    onDemand(async () => (await import('./sections.js')).adminStores(dynamo, config)[name]);
+  const exportJobs = admin('exportJobs');
   const experimentStores = async () => (await import('./sections.js')).experimentStores(dynamo, config.DONATIONS_TABLE_NAME, config.EVENT_COUNTER_SHARDS);
   const keys = deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID));
   let outbound: Promise<OutboundStores> | undefined;
   const outboundStores = () => (outbound ??= import('./sections.js').then((s) => s.outboundStores(dynamo, config, clients, keys)));
   const deps: ConsoleDeps = {
-    ...exports,
-    exportHistory: new DynamoExportJobs(dynamo, table),
+    jobs: exportJobs,
+    worker,
+    links: new S3ExportLinks(s3Client(clients), config.EXPORT_BUCKET_NAME),
+    exportHistory: exportJobs,
     clock: systemClock,
     keys,
     editors: new DynamoEditors(dynamo, table),
     sessions: new DynamoSessions(dynamo, table),
     nonces: new DynamoNonceLedger(dynamo, table),
     passkeys: new DynamoPasskeys(dynamo, table),
-    tokens: new DynamoAdminTokens(dynamo, table),
+    tokens: admin('tokens'),
     rateLimiter: new DynamoRateLimiter(dynamo, table),
     audit: new DynamoAuditLog(dynamo, config.AUDIT_TABLE_NAME, config.AUDIT_RETENTION_DAYS),
     queue: new SqsSignupAndMailQueue(recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs'), config.SIGNUP_AND_MAIL_QUEUE_URL),
@@ -57,11 +60,12 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
       address: { name: 'console-signin-address', limit: config.CONSOLE_SIGNIN_ADDRESS_LIMIT_PER_HOUR, windowSeconds: 3600 },
     },
     counters: new DynamoDashboardCounters(dynamo, table, config.DONATIONS_TABLE_NAME),
-    campaigns: new DynamoCampaignRepository(dynamo, config.DONATIONS_TABLE_NAME, config.COUNTER_SHARDS),
+    campaigns: admin('campaigns'),
     settings: { currencies: config.CURRENCIES },
-    ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
-    counts: subscriberCounts(dynamo, table),
-    donorGifts: new DynamoDonorGifts(dynamo, config.DONATIONS_TABLE_NAME),
+    subscribers: admin('subscribers'),
+    suppressions: admin('suppressions'),
+    counts: admin('counts'),
+    donorGifts: admin('donorGifts'),
     listIds: config.LIST_IDS,
     // Only the experiments' pages use these: their adapters load with the first of them, not at cold start.
     results: {

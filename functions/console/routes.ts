@@ -1,29 +1,27 @@
 import * as z from 'zod/mini';
 import { onFirstUse } from '../core/shared/schema.js';
-import { type AdminDeps, authenticateAdmin } from '../core/admin/admin.js';
-import { CAMPAIGN_EDITOR, CONSOLE_PAGES } from '../core/console/access.js';
+import type { AdminDeps } from '../core/admin/admin.js';
 import type { ConsoleCampaignDeps } from '../core/console/campaigns.js';
 import type { ConsoleExportDeps } from '../core/console/exports.js';
 import type { ConsoleExperimentDeps } from '../core/console/experiments.js';
 import type { ConsoleOutboundDeps } from '../core/console/webhooks.js';
 import type { DashboardDeps } from '../core/dashboard/dashboard.js';
-import { CampaignCurrencyLockedError } from '../core/donations/model.js';
 import { CONSOLE_SCRIPT_PATH, CONSOLE_STYLE_PATH } from '../core/console/asset-paths.js';
-import { recentAudit, recordAudit } from '../core/console/audit.js';
 import { hasRole, type Role } from '../core/console/model.js';
 import type { Viewer } from '../core/console/pages.js';
 import type { PasskeyDeps } from '../core/console/passkeys.js';
-import { checkCsrf, checkOrigin, clearedSessionCookie, currentEditor, endSession, sessionCookie } from '../core/console/sessions.js';
+import { checkCsrf, checkOrigin, currentEditor, sessionCookie } from '../core/console/sessions.js';
 import { checkSignInLink, requestSignIn, type SignInRequestDeps, signInWithLink } from '../core/console/signin.js';
 import type { Brand } from '../core/shared/brand.js';
-import { ConflictError, ForbiddenError, InvalidTokenError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../core/shared/errors.js';
+import { ForbiddenError, ValidationError } from '../core/shared/errors.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
 import { httpHandler, type RouteHandler } from '../platform/http/handler.js';
 import { readerLanguage, siteFor } from '../platform/http/language.js';
 import { FORM_TYPE } from '../platform/http/media-types.js';
 import { checkBody, type HttpRequest } from '../platform/http/request.js';
-import { type HttpResponse, html, json, seeOther } from '../platform/http/responses.js';
+import { type HttpResponse, html, seeOther } from '../platform/http/responses.js';
 import { PasskeyForm, text } from './forms.js';
+import type { ApiRouteKey, apiRoutes as buildApiRoutes } from './api-routes.js';
 import type { SectionKit, SectionRouteKey, sectionRoutes as buildSectionRoutes } from './section-routes.js';
 
 /**
@@ -53,52 +51,48 @@ export interface ConsoleOptions {
 const Csrf = /* @__PURE__ */ onFirstUse(() => z.looseObject({ csrf: z.optional(text(100)) }));
 const SignInForm = /* @__PURE__ */ onFirstUse(() => z.object({ email: text(320), lang: z.optional(z.enum(LANGUAGES)) }));
 const LinkQuery = /* @__PURE__ */ onFirstUse(() => z.object({ token: text(2000), lang: z.optional(z.enum(LANGUAGES)) }));
-const AuditQuery = /* @__PURE__ */ onFirstUse(() => z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) }));
-
-/** Who needs what: each page's least role, from the navigation's table. */
-const roleOf = (path: string): Role => CONSOLE_PAGES.find((p) => p.path === path)?.role ?? 'admin';
-
 /**
- * The sections' routes and each one's least role, checked here before their body (section-routes.ts) is loaded.
- * The type makes this table and the bodies' name the same routes.
+ * The sections' routes, whose least roles (section-roles.ts) and bodies (section-routes.ts) load with the first
+ * request for one. The type makes this table and the bodies' name the same routes.
  */
-const SECTION_ROLES: Record<SectionRouteKey, Role> = {
-  'GET /admin/campaigns': roleOf('/admin/campaigns'),
-  'GET /admin/campaigns/edit': CAMPAIGN_EDITOR,
-  'POST /admin/campaigns': CAMPAIGN_EDITOR,
-  'GET /admin/campaigns/close': CAMPAIGN_EDITOR,
-  'POST /admin/campaigns/close': CAMPAIGN_EDITOR,
-  'POST /admin/campaigns/reopen': CAMPAIGN_EDITOR,
-  'GET /admin/exports': roleOf('/admin/exports'),
-  'POST /admin/exports': roleOf('/admin/exports'),
-  'GET /admin/exports/{exportId}': roleOf('/admin/exports'),
-  'GET /admin/exports/{exportId}/download': roleOf('/admin/exports'),
-  'GET /admin/people': roleOf('/admin/people'),
-  'POST /admin/people': roleOf('/admin/people'),
-  'POST /admin/people/erase': roleOf('/admin/people'),
-  'GET /admin/experiments': roleOf('/admin/experiments'),
-  'GET /admin/experiments/{campaignId}': roleOf('/admin/experiments'),
-  'POST /admin/experiments/{campaignId}/end': roleOf('/admin/experiments'),
-  'POST /admin/experiments/{campaignId}/allocation': roleOf('/admin/experiments'),
-  'GET /admin/webhooks': roleOf('/admin/webhooks'),
-  'POST /admin/webhooks': roleOf('/admin/webhooks'),
-  'GET /admin/webhooks/{webhookId}': roleOf('/admin/webhooks'),
-  'POST /admin/webhooks/{webhookId}/{action}': roleOf('/admin/webhooks'),
-  'POST /admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry': roleOf('/admin/webhooks'),
-  'GET /admin/connectors': roleOf('/admin/connectors'),
-  'POST /admin/connectors': roleOf('/admin/connectors'),
-  'POST /admin/connectors/{connectorId}/{action}': roleOf('/admin/connectors'),
-  'GET /admin/account': roleOf('/admin/account'),
-  'POST /admin/account/passkeys': roleOf('/admin/account'),
-  'POST /admin/account/passkeys/remove': roleOf('/admin/account'),
-  'POST /admin/account/signout-everywhere': roleOf('/admin/account'),
-  'GET /admin/editors': roleOf('/admin/editors'),
-  'POST /admin/editors': roleOf('/admin/editors'),
-  'POST /admin/editors/remove': roleOf('/admin/editors'),
-  'POST /admin/editors/signout-everywhere': roleOf('/admin/editors'),
-  'GET /admin/tokens': roleOf('/admin/tokens'),
-  'POST /admin/tokens/revoke': roleOf('/admin/tokens'),
-  'GET /admin/audit': roleOf('/admin/audit'),
+const SECTION_KEYS: Record<SectionRouteKey, true> = {
+  'GET /admin/campaigns': true,
+  'GET /admin/campaigns/edit': true,
+  'POST /admin/campaigns': true,
+  'GET /admin/campaigns/close': true,
+  'POST /admin/campaigns/close': true,
+  'POST /admin/campaigns/reopen': true,
+  'GET /admin/exports': true,
+  'POST /admin/exports': true,
+  'GET /admin/exports/{exportId}': true,
+  'GET /admin/exports/{exportId}/download': true,
+  'GET /admin/people': true,
+  'POST /admin/people': true,
+  'POST /admin/people/erase': true,
+  'GET /admin/experiments': true,
+  'GET /admin/experiments/{campaignId}': true,
+  'POST /admin/experiments/{campaignId}/end': true,
+  'POST /admin/experiments/{campaignId}/allocation': true,
+  'GET /admin/webhooks': true,
+  'POST /admin/webhooks': true,
+  'GET /admin/webhooks/{webhookId}': true,
+  'POST /admin/webhooks/{webhookId}/{action}': true,
+  'POST /admin/webhooks/{webhookId}/deliveries/{deliveryId}/retry': true,
+  'GET /admin/connectors': true,
+  'POST /admin/connectors': true,
+  'POST /admin/connectors/{connectorId}/{action}': true,
+  'GET /admin/account': true,
+  'POST /admin/account/passkeys': true,
+  'POST /admin/account/passkeys/remove': true,
+  'POST /admin/account/signout-everywhere': true,
+  'GET /admin/editors': true,
+  'POST /admin/editors': true,
+  'POST /admin/editors/remove': true,
+  'POST /admin/editors/signout-everywhere': true,
+  'GET /admin/tokens': true,
+  'POST /admin/tokens/revoke': true,
+  'GET /admin/audit': true,
+  'POST /admin/signout': true,
 };
 
 export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
@@ -115,7 +109,10 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
 
   const withCookie = (response: HttpResponse, cookie: string): HttpResponse => ({ ...response, cookies: [cookie] });
 
-  /** The console's own pages for its errors: a bad link offers a new one; 403 and 429 say why, in the console's words. */
+  /**
+   * The console's own pages for its errors (error-pages.ts, loaded with the first): a bad link offers a new one; 403, 404,
+   * 409 and 429 say why, in the console's words. JSON and any other error: the API's answer.
+   */
   const rendered =
     (route: (req: HttpRequest, setViewer: (viewer: Viewer) => void) => Promise<HttpResponse>) =>
     async (req: HttpRequest): Promise<HttpResponse> => {
@@ -125,32 +122,24 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
           viewer = v;
         });
       } catch (error) {
-        if (!req.wantsHtml) throw error;
-        const s = site(req, viewer);
-        if (error instanceof InvalidTokenError) return page(400, (await pages()).badLinkPage(s, error.message));
-        if (error instanceof ForbiddenError) return page(403, (await pages()).consoleErrorPage(s, 403, {}, viewer));
-        if (error instanceof RateLimitedError) {
-          return page(429, (await pages()).consoleErrorPage(s, 429, { retryAfterSeconds: error.retryAfterSeconds }, viewer), { 'retry-after': String(error.retryAfterSeconds) });
-        }
-        if (error instanceof ValidationError) return page(400, (await pages()).consoleErrorPage(s, 400, { message: error.message }, viewer));
-        if (error instanceof NotFoundError) return page(404, (await pages()).consoleErrorPage(s, 404, { message: error.message }, viewer));
-        if (error instanceof ConflictError || error instanceof CampaignCurrencyLockedError) return page(409, (await pages()).consoleErrorPage(s, 409, { message: error.message }, viewer));
-        throw error;
+        const answer = req.wantsHtml ? await (await sections()).consoleErrorAnswer(error, site(req, viewer), viewer, page) : undefined;
+        if (!answer) throw error;
+        return answer;
       }
     };
 
   /**
-   * A page or action for signed-in editors of at least `role`. A POST must come from our origin and carry its
-   * session's CSRF token (403 otherwise). Without a session: a GET goes to the sign-in page, a POST too (303).
+   * A page or action for signed-in editors of at least the role `roleOf` names. A POST must come from our origin and
+   * carry its session's CSRF token (403 otherwise). Without a session: a GET goes to the sign-in page, a POST too (303).
    */
-  const forEditors = (role: Role, route: (req: HttpRequest, viewer: Viewer) => Promise<HttpResponse>) =>
+  const forEditors = (roleOf: () => Promise<Role>, route: (req: HttpRequest, viewer: Viewer) => Promise<HttpResponse>) =>
     rendered(async (req, setViewer) => {
       const isPost = req.method === 'POST';
       if (isPost) checkOrigin(req.headers.origin, ownOrigin);
       const viewer = await currentEditor(deps, req.cookies);
       if (!viewer) return seeOther('/admin');
       setViewer(viewer);
-      if (!hasRole(viewer.editor.role, role)) throw new ForbiddenError('Your role does not allow this page or action.');
+      if (!hasRole(viewer.editor.role, await roleOf())) throw new ForbiddenError('Your role does not allow this page or action.');
       if (isPost) {
         checkBody(req, [FORM_TYPE]);
         checkCsrf(viewer.session, (await req.body(Csrf)).csrf);
@@ -160,26 +149,27 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
 
   const client = (req: HttpRequest, viewer: Viewer) => ({ actor: viewer.editor.email, client: req.client });
 
-  /**
-   * For the console's JSON routes (scripts and an editor's browser): an admin token (`Authorization: Bearer`) or a
-   * session of at least `role`. 401 without either; 403 for a session whose role does not allow it.
-   */
-  const sessionOrToken = async (req: HttpRequest, role: Role) => {
-    if (req.headers.authorization) return void (await authenticateAdmin(deps, req.headers.authorization));
-    const viewer = await currentEditor(deps, req.cookies);
-    if (!viewer) throw new UnauthorizedError('A valid admin token or a console session is required.');
-    if (!hasRole(viewer.editor.role, role)) throw new ForbiddenError('Your role does not allow this.');
-  };
-
-  /** A section's route: its role checked here, its body built (with the others) on the first request for one. */
+  /** A section's route: its role and its body loaded (with the others') on the first request for one. */
   const kit: SectionKit = { deps, options, page, site, client, withCookie };
   let bodies: ReturnType<typeof buildSectionRoutes> | undefined;
   const sectionRoute = (key: SectionRouteKey): RouteHandler =>
-    forEditors(SECTION_ROLES[key], async (req, viewer) => {
-      bodies ??= (await sections()).sectionRoutes(kit);
-      return bodies[key](req, viewer);
-    });
-  const sectionTable = Object.fromEntries(Object.keys(SECTION_ROLES).map((key) => [key, sectionRoute(key as SectionRouteKey)]));
+    forEditors(
+      async () => (await sections()).SECTION_ROLES[key],
+      async (req, viewer) => {
+        bodies ??= (await sections()).sectionRoutes(kit);
+        return bodies[key](req, viewer);
+      },
+    );
+  const sectionTable = Object.fromEntries(Object.keys(SECTION_KEYS).map((key) => [key, sectionRoute(key as SectionRouteKey)]));
+
+  /** A JSON route for scripts (a token) and an editor's browser (a session): api-routes.ts, loaded with the first. */
+  let api: ReturnType<typeof buildApiRoutes> | undefined;
+  const apiRoute =
+    (key: ApiRouteKey): RouteHandler =>
+    async (req) => {
+      api ??= (await sections()).apiRoutes(deps);
+      return api[key](req);
+    };
 
   return httpHandler(
     {
@@ -191,11 +181,7 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         const s = site(req, viewer);
         return page(200, (await pages()).dashboardPage(s, viewer, { days, sections: (await charts()).dashboardSections(await (await dashboardCore()).readDashboard(deps, { days }), s.lang) }));
       }),
-      // The dashboard's numbers for scripts (Bearer) and for any editor's browser (the session cookie).
-      'GET /v1/admin/dashboard': async (req) => {
-        await sessionOrToken(req, roleOf('/admin'));
-        return json(200, await (await dashboardCore()).readDashboard(deps, req.queryParams((await dashboardCore()).DashboardQuery)));
-      },
+      'GET /v1/admin/dashboard': apiRoute('GET /v1/admin/dashboard'),
       'POST /admin': rendered(async (req) => {
         checkOrigin(req.headers.origin, ownOrigin);
         checkBody(req, [FORM_TYPE]);
@@ -227,19 +213,10 @@ export const makeHandler = (deps: ConsoleDeps, options: ConsoleOptions) => {
         const { id } = await (await passkeyCore()).signInWithPasskey(deps, { ...form, client: req.client, userAgent: req.headers['user-agent'] });
         return withCookie(seeOther('/admin'), sessionCookie(id, options.secureCookie));
       }),
-      'POST /admin/signout': forEditors('viewer', async (req, viewer) => {
-        await endSession(deps, viewer.session);
-        await recordAudit(deps, { actor: viewer.editor.email, action: 'signout', client: req.client });
-        return withCookie(seeOther('/admin'), clearedSessionCookie(options.secureCookie));
-      }),
       // Loaded with the first request for one (a browser keeps them a few minutes), not with every cold start.
       [`GET ${CONSOLE_SCRIPT_PATH}`]: async () => asset((await sections()).assets.CONSOLE_SCRIPT, 'text/javascript; charset=utf-8'),
       [`GET ${CONSOLE_STYLE_PATH}`]: async () => asset((await sections()).assets.CONSOLE_STYLE, 'text/css; charset=utf-8'),
-      // The audit log for scripts (Bearer) and for an admin's browser (the session cookie).
-      'GET /v1/admin/audit': async (req) => {
-        await sessionOrToken(req, roleOf('/admin/audit'));
-        return json(200, await recentAudit(deps, req.queryParams(AuditQuery).limit));
-      },
+      'GET /v1/admin/audit': apiRoute('GET /v1/admin/audit'),
       ...sectionTable,
     },
     { siteName: options.brand.siteName, brand: options.brand },

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { onFirstUse } from '../core/shared/schema.js';
 import { ExportId, UNKNOWN_EXPORT } from '../core/admin/exports/model.js';
-import { recentAudit } from '../core/console/audit.js';
+import { recentAudit, recordAudit } from '../core/console/audit.js';
 import * as campaignPages from '../core/console/campaign-pages.js';
 import type { CampaignFormValues } from '../core/console/campaign-pages.js';
 import * as campaignCore from '../core/console/campaigns.js';
@@ -17,7 +17,7 @@ import type { Viewer } from '../core/console/pages.js';
 import * as passkeyCore from '../core/console/passkeys.js';
 import * as peoplePages from '../core/console/people-pages.js';
 import * as peopleCore from '../core/console/people.js';
-import { clearedSessionCookie, liveSessions } from '../core/console/sessions.js';
+import { clearedSessionCookie, endSession, liveSessions } from '../core/console/sessions.js';
 import * as webhookPages from '../core/console/webhook-pages.js';
 import * as webhookCore from '../core/console/webhooks.js';
 import type { WebhookFormValues } from '../core/console/webhooks.js';
@@ -99,9 +99,9 @@ type SectionRoute = (req: HttpRequest, viewer: Viewer) => Promise<HttpResponse>;
 
 /**
  * The bodies of the routes of the console's sections that an editor opens now and then (campaigns, exports, people,
- * experiments, webhooks, connectors, the account, editors, tokens, the audit log): loaded with the first of them, so
- * that a cold console reads only the sign-in page's and the session check's code. routes.ts keeps each one's key and
- * least role (SECTION_ROLES, checked against this table's keys).
+ * experiments, webhooks, connectors, the account, editors, tokens, the audit log, signing out): loaded with the
+ * first of them, so that a cold console reads only the sign-in page's and the session check's code. routes.ts keeps
+ * each one's key, section-roles.ts each one's least role (both checked against this table's keys).
  */
 export const sectionRoutes = ({ deps, options, page, site, client, withCookie }: SectionKit) => {
   /** The campaign form again, with what was typed and what is wrong with it (400, or 409 for a currency change). */
@@ -376,6 +376,11 @@ export const sectionRoutes = ({ deps, options, page, site, client, withCookie }:
     },
     'GET /admin/audit': async (req, viewer) =>
       page(200, pages.auditPage(site(req, viewer), viewer, await recentAudit(deps, 100))),
+    'POST /admin/signout': async (req, viewer) => {
+      await endSession(deps, viewer.session);
+      await recordAudit(deps, { actor: viewer.editor.email, action: 'signout', client: req.client });
+      return withCookie(seeOther('/admin'), clearedSessionCookie(options.secureCookie));
+    },
   } satisfies Record<string, SectionRoute>;
 };
 
