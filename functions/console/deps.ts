@@ -12,14 +12,12 @@ import { relyingParty } from '../core/console/relying-party.js';
 import { deriveKeys } from '../core/shared/secrets.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
 import { brandOf } from '../platform/config.js';
-import { onDemand } from '../platform/on-demand.js';
+import { loadOnce, onDemand } from '../platform/on-demand.js';
 import { s3Client } from '../platform/wiring/export-bucket.js';
 import type { ConsoleConfig } from './config.js';
 import type { ConsoleDeps } from './routes.js';
-import type { outboundStores as buildOutboundStores } from './webhook-stores.js';
 import type { adminStores as buildAdminStores } from './admin-stores.js';
 
-type OutboundStores = ReturnType<typeof buildOutboundStores>;
 type AdminStores = ReturnType<typeof buildAdminStores>;
 
 /**
@@ -37,8 +35,7 @@ export const buildConsole = async (config: ConsoleConfig, clients: ClientOptions
   const exportJobs = admin('exportJobs');
   const experimentStores = async () => (await import('./sections.js')).experimentStores(dynamo, config.DONATIONS_TABLE_NAME, config.EVENT_COUNTER_SHARDS);
   const keys = deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID));
-  let outbound: Promise<OutboundStores> | undefined;
-  const outboundStores = () => (outbound ??= import('./sections.js').then((s) => s.outboundStores(dynamo, config, clients, keys)));
+  const outboundStores = loadOnce(async () => (await import('./sections.js')).outboundStores(dynamo, config, clients, keys));
   const deps: ConsoleDeps = {
     jobs: exportJobs,
     worker,

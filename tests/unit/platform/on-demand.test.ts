@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onDemand } from '../../../functions/platform/on-demand.js';
+import { loadOnce, onDemand } from '../../../functions/platform/on-demand.js';
 
 interface Store {
   get(id: string): Promise<string>;
@@ -33,5 +33,19 @@ describe('a port built on demand', () => {
     const store = onDemand<Store>(async () => ({ get: async () => Promise.reject(new Error('refused')) }));
     await expect(store.get('a')).rejects.toThrow('refused');
     expect(await Promise.resolve(store)).toBe(store);
+  });
+
+  it('loadOnce shares one load between calls, and loads again after a failure', async () => {
+    let attempts = 0;
+    const load = loadOnce(async () => {
+      attempts += 1;
+      if (attempts === 1) throw new Error('chunk not found');
+      return { n: attempts };
+    });
+    await expect(load()).rejects.toThrow('chunk not found');
+    const [a, b] = await Promise.all([load(), load()]);
+    expect(a).toBe(b);
+    expect(await load()).toEqual({ n: 2 });
+    expect(attempts).toBe(2);
   });
 });
