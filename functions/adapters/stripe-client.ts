@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import * as z from 'zod/mini';
-import { Frequency, Tribute } from '../core/donations/model.js';
+import { Frequency } from '../core/donations/frequency.js';
+import { Tribute } from '../core/donations/tribute.js';
 import { safeParse, onFirstUse } from '../core/shared/schema.js';
 import { TransientError } from '../core/shared/errors.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';

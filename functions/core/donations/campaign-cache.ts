@@ -1,4 +1,4 @@
-import type { Campaign } from './model.js';
+import type { Campaign } from './campaign.js';
 import type { CampaignRepository } from './ports.js';
 import type { Clock } from '../shared/ports.js';
 

@@ -2,7 +2,7 @@ import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { fractionDigits } from '../shared/money.js';
 import { safeParse } from '../shared/schema.js';
 import type { DonationDeps, DonationSettings } from './checkout.js';
-import { APPEAL_DEFAULTS, CampaignCurrencyLockedError, CampaignSettings } from './model.js';
+import { APPEAL_DEFAULTS, CampaignCurrencyLockedError, CampaignSettings } from './campaign.js';
 import { CONTROL } from '../experiments/model.js';
 import type { FeeRate } from './fees.js';
 

@@ -9,7 +9,8 @@ import { coverFee, type FeeRates } from './fees.js';
 import { GIFT_AID_DECLARATION_VERSION, offersGiftAid } from './gift-aid.js';
 import { attributionOf } from '../experiments/attribution.js';
 import type { VariantLookup } from '../experiments/results.js';
-import type { CampaignRecord, CheckoutRequest } from './model.js';
+import type { CampaignRecord } from './campaign.js';
+import type { CheckoutRequest } from './checkout-request.js';
 import type { CampaignRepository, CheckoutAttempts, CheckoutParams, Payments } from './ports.js';
 
 export interface DonationSettings {
