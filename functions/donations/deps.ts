@@ -2,10 +2,11 @@ import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dy
 import { DynamoExperimentReader } from '../adapters/dynamo-experiment-reader.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import type { SecretSource } from '../adapters/secret-values.js';
-import { StripePayments } from '../adapters/stripe-payments.js';
+import { StripeCheckout } from '../adapters/stripe-checkout.js';
 import type { DonationConfig } from '../configs.js';
 import { CachedCampaigns } from '../core/donations/campaign-cache.js';
 import type { DonationDeps } from '../core/donations/checkout.js';
+import type { Payments } from '../core/donations/ports.js';
 import type { GiftAidCancellations } from '../core/donations/gift-aid-cancel.js';
 import type { StatementPageDeps } from '../core/donors/statements.js';
 import { cachedExperiments } from '../core/experiments/events.js';
@@ -47,11 +48,21 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
     const experiment = await experimentOf(campaign);
     return experiment?.allocation === 'thompson' ? followed.variants(campaign) : experiment?.variants;
   };
+  // A checkout is Stripe's on the hot path; what a Checkout Session was for (the thank-you page) and the Customer
+  // Portal (the manage link) come with the module the link routes load.
+  const connection = () => account.connection();
+  const checkouts = new StripeCheckout(connection);
+  const later = onDemand<Pick<Payments, 'describeCheckout' | 'createPortalSession'>>(async () => new (await sections()).StripePayments(connection));
+  const payments: Payments = {
+    createCheckout: (params, idempotencyKey) => checkouts.createCheckout(params, idempotencyKey),
+    describeCheckout: (sessionId) => later.describeCheckout(sessionId),
+    createPortalSession: (customer, returnUrl) => later.createPortalSession(customer, returnUrl),
+  };
   const deps: DonationDeps = {
     clock: systemClock,
     campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
     attempts: new DynamoCheckoutAttempts(dynamo, table),
-    payments: new StripePayments(() => account.connection()),
+    payments,
     keys,
     settings: {
       apiBaseUrl: config.PUBLIC_API_URL,
