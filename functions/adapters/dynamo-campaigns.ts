@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { parse, onFirstUse } from '../core/shared/schema.js';
-import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSettings } from '../core/donations/campaign.js';
+import { Campaign, CampaignRecord } from '../core/donations/campaign.js';
 import { DEFAULT_SHARDS } from '../core/subscriptions/counting.js';
-import type { CampaignRepository, CheckoutAttempts, UnassignedTotals } from '../core/donations/ports.js';
-import { epochSeconds, queryIndex } from './dynamo-keys.js';
+import type { CampaignReads, CheckoutAttempts } from '../core/donations/ports.js';
+import { epochSeconds } from './dynamo-keys.js';
 import { batchGetAll, sumNumbers } from './dynamo-transactions.js';
 
 /*
- * The donations table's campaigns and checkout attempts: what the donations function reads and writes on its hot
- * routes. The gift ledger and the monthly gifts (dynamo-donations.ts, with their counters' transactions) are the
- * webhook's, kept out of this module so that the donations function's cold start loads none of them.
+ * The donations table's campaigns as read, and checkout attempts: what the donations function reads and writes on
+ * its hot routes. The admins' campaign writes (dynamo-campaign-repository.ts), the gift ledger and the monthly gifts
+ * (dynamo-donations.ts, with their counters' transactions) are kept out of this module so that the donations
+ * function's cold start loads none of them.
  */
 
 /** Item keys of the donations table (see the README's item design). */
@@ -40,7 +41,7 @@ const TOTALS = new Set(['raised', 'donations', 'donors', 'feesCovered']);
  * A campaign's settings item alone: what the gift ledger and the jobs read. A class of its own so that a function
  * that needs no more (the webhook, the reminders job) loads none of the repository's totals, listing and writing.
  */
-export class DynamoCampaignSettings implements Pick<CampaignRepository, 'getSettings'> {
+export class DynamoCampaignSettings implements Pick<CampaignReads, 'getSettings'> {
   constructor(
     protected readonly client: DynamoDBDocumentClient,
     protected readonly tableName: string,
@@ -52,18 +53,22 @@ export class DynamoCampaignSettings implements Pick<CampaignRepository, 'getSett
   }
 }
 
-/** Campaigns: settings on one item, totals spread over `shards` items that the gift ledger adds to. */
-export class DynamoCampaignRepository extends DynamoCampaignSettings implements CampaignRepository {
+/**
+ * Campaigns as read: settings on one item, totals spread over `shards` items that the gift ledger adds to. A class
+ * of its own so that the donations function, which only reads them, loads none of the admins' listing and writing
+ * (DynamoCampaignRepository).
+ */
+export class DynamoCampaignReader extends DynamoCampaignSettings implements CampaignReads {
   /** `shards`: the shard count given to new campaigns (TOTALS_SHARDS); a campaign keeps the one it was made with. */
   constructor(
     client: DynamoDBDocumentClient,
     tableName: string,
-    private readonly shards = DEFAULT_SHARDS,
+    protected readonly shards = DEFAULT_SHARDS,
   ) {
     super(client, tableName);
   }
 
-  private shardKeys(id: string, from: number, to: number) {
+  protected shardKeys(id: string, from: number, to: number) {
     return Array.from({ length: Math.max(0, to - from) }, (_, i) => donationKeys.totals(id, from + i));
   }
 
@@ -71,7 +76,7 @@ export class DynamoCampaignRepository extends DynamoCampaignSettings implements 
   private readonly knownShards = new Map<string, number>();
 
   /** A campaign with its totals: the sum of its shard items'. */
-  private withTotals(record: CampaignRecord, shards: Record<string, unknown>[]) {
+  protected withTotals(record: CampaignRecord, shards: Record<string, unknown>[]) {
     this.knownShards.set(record.id, record.shards);
     const totals = sumNumbers(shards, (name) => TOTALS.has(name));
     const fees = totals.feesCovered === undefined ? {} : { feesCovered: totals.feesCovered };
@@ -91,65 +96,6 @@ export class DynamoCampaignRepository extends DynamoCampaignSettings implements 
     const shards = items.filter((item) => item.sk === 'TOTALS');
     if (record.shards > guess) shards.push(...(await batchGetAll(this.client, this.tableName, this.shardKeys(id, guess, record.shards))));
     return this.withTotals(record, shards);
-  }
-
-  /** Every campaign: the index gives the settings items, then each one's shards. */
-  async list() {
-    const items = await queryIndex(this.client, this.tableName, 'CAMPAIGNS');
-    return Promise.all(
-      items.map(async (item) => {
-        const record = parse(CampaignRecord, item);
-        const shards = await batchGetAll(this.client, this.tableName, this.shardKeys(record.id, 0, record.shards));
-        return this.withTotals(record, shards);
-      }),
-    );
-  }
-
-  async saveSettings(settings: CampaignSettings, now: Date) {
-    const values: Record<string, unknown> = {};
-    const names: Record<string, string> = {};
-    // Only what an admin sets: a Campaign passed whole brings its shard count (never overwritten) and its totals
-    // (kept on the shard items), which stay off this item.
-    const { shards: _shards, raised: _raised, donations: _donations, donors: _donors, feesCovered: _fees, createdAt: _created, updatedAt: _updated, ...own } =
-      settings as CampaignSettings & Partial<Campaign>;
-    // A setting left out (an optional one never set) is left as it is.
-    const sets = Object.entries(own).filter(([, value]) => value !== undefined).map(([name, value]) => {
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      return `#${name} = :${name}`;
-    });
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: donationKeys.campaign(settings.id),
-          UpdateExpression: `SET ${sets.join(', ')}, shards = if_not_exists(shards, :shards), createdAt = if_not_exists(createdAt, :now), updatedAt = :now, gsi1pk = :kind, gsi1sk = :sortId`,
-          // A campaign's currency is fixed at creation: its totals and its gifts are in that currency.
-          ConditionExpression: 'attribute_not_exists(pk) OR #currency = :currency',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':shards': this.shards, ':now': now.toISOString(), ':kind': 'CAMPAIGNS', ':sortId': settings.id },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const stored = error instanceof ConditionalCheckFailedException && error.Item ? error.Item.currency : undefined;
-      const currency = stored && 'S' in stored && stored.S ? stored.S : 'another currency';
-      throw new CampaignCurrencyLockedError(settings.id, currency, { cause: error });
-    }
-    return (await this.get(settings.id)) as Campaign;
-  }
-
-  async unassigned() {
-    const [item] = await batchGetAll(this.client, this.tableName, [donationKeys.unassigned()]);
-    const totals: Record<string, UnassignedTotals> = {};
-    for (const [name, value] of Object.entries(item ?? {})) {
-      const match = /^(raised|donations)_([a-z]{3})$/.exec(name);
-      if (!match || typeof value !== 'number') continue;
-      const [, field, currency] = match as unknown as [string, keyof UnassignedTotals, string];
-      totals[currency] = { raised: 0, donations: 0, ...totals[currency], [field]: value };
-    }
-    return totals;
   }
 }
 

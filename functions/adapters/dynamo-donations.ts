@@ -16,8 +16,9 @@ import { attributionUpdates } from './dynamo-attribution.js';
 
 import { donationKeys } from './dynamo-campaigns.js';
 
-// Campaigns and checkout attempts have a module of their own, which the donations function loads alone.
-export { DynamoCampaignRepository, DynamoCampaignSettings, DynamoCheckoutAttempts, donationKeys } from './dynamo-campaigns.js';
+// Campaigns and checkout attempts have modules of their own: the donations function loads their reads alone.
+export { DynamoCampaignReader, DynamoCampaignSettings, DynamoCheckoutAttempts, donationKeys } from './dynamo-campaigns.js';
+export { DynamoCampaignRepository } from './dynamo-campaign-repository.js';
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 // Items are read back through the domain schemas, which keep only their own fields (keys and indexes fall away).

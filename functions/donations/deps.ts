@@ -1,4 +1,4 @@
-import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-campaigns.js';
+import { DynamoCampaignReader, DynamoCheckoutAttempts } from '../adapters/dynamo-campaigns.js';
 import { DynamoExperimentReader } from '../adapters/dynamo-experiment-reader.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import type { SecretSource } from '../adapters/secret-values.js';
@@ -31,7 +31,7 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
   const { keys, account } = await stripeAndKeys(config, secrets);
   const dynamo = documentClient(clients);
   const table = config.DONATIONS_TABLE_NAME;
-  const campaigns = new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS);
+  const campaigns = new DynamoCampaignReader(dynamo, table, config.COUNTER_SHARDS);
   const experiments = new DynamoExperimentReader(dynamo, table);
   // A campaign's variants are kept as long as its progress (a changed variant reaches the embed as soon as its total).
   const experimentOf = cachedExperiments((campaign) => experiments.get(campaign), systemClock, config.CAMPAIGN_CACHE_SECONDS);
