@@ -1,56 +1,22 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
-import { Allocation, CONTROL, type Experiment, type Variant, Variant as VariantSchema } from '../core/experiments/model.js';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod/mini';
+import { type Allocation, CONTROL, type Experiment, type Variant } from '../core/experiments/model.js';
 import type { ExperimentStore } from '../core/experiments/ports.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/shared/errors.js';
-import { parse, onFirstUse } from '../core/shared/schema.js';
+import { parse } from '../core/shared/schema.js';
 import { conflictOnCondition, putVersioned } from './dynamo-keys.js';
+import { DynamoExperimentReader, experimentKeys, VariantsItem, withControl } from './dynamo-experiment-reader.js';
 
-/** Item keys of a campaign and its variants, in the donations table (see the data model). */
-export const experimentKeys = {
-  campaign: (campaign: string) => ({ pk: `CAMPAIGN#${campaign}`, sk: 'CAMPAIGN' }),
-  variants: (campaign: string) => ({ pk: `VARIANTS#${campaign}`, sk: 'VARIANTS' }),
-};
+export { DynamoExperimentReader, experimentKeys } from './dynamo-experiment-reader.js';
 
 /** At most this many variants a campaign, the control included: each one needs its share of views to learn anything. */
 export const MAX_VARIANTS = 8;
 
-const CampaignItem = /* @__PURE__ */ onFirstUse(() => z.object({ createdAt: z.optional(z.string()) }));
-const VariantsItem = /* @__PURE__ */ onFirstUse(() => z.object({ variants: z.array(VariantSchema), since: z.string(), version: z.int(), allocation: z.optional(Allocation) }));
-type VariantsItem = z.infer<typeof VariantsItem>;
-
-const withControl = (variants: readonly Variant[]): Variant[] =>
-  variants.some((variant) => variant.id === CONTROL) ? [...variants] : [{ id: CONTROL, weight: 1 }, ...variants];
-
 /**
- * A campaign's variants as one small item beside the campaign (`VARIANTS#<campaign>`), written with an optimistic
- * lock. A campaign without the item shows its own appeal only (the control, weight 1), counted since it was made.
+ * A campaign's variants as the editors change them: the item (see DynamoExperimentReader) written with an
+ * optimistic lock.
  */
-export class DynamoExperimentStore implements ExperimentStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(campaign: string, consistent = false): Promise<Experiment | undefined> {
-    const [campaignItem, variantsItem] = await Promise.all([
-      this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: experimentKeys.campaign(campaign),
-          ProjectionExpression: 'createdAt',
-          ConsistentRead: consistent,
-        }),
-      ),
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: experimentKeys.variants(campaign), ConsistentRead: consistent })),
-    ]);
-    if (!campaignItem.Item) return undefined;
-    const { createdAt } = parse(CampaignItem, campaignItem.Item);
-    if (!variantsItem.Item) return { campaign, variants: withControl([]), since: createdAt ?? new Date(0).toISOString() };
-    const item = parse(VariantsItem, variantsItem.Item);
-    return { campaign, variants: withControl(item.variants), since: item.since, ...(item.allocation ? { allocation: item.allocation } : {}) };
-  }
-
+export class DynamoExperimentStore extends DynamoExperimentReader implements ExperimentStore {
   async setVariant(campaign: string, variant: Variant, now: Date): Promise<Experiment> {
     return this.change(campaign, now, (variants) => {
       const others = variants.filter((v) => v.id !== variant.id);

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
-import { CurrencyCode } from '../core/donations/model.js';
+import { CurrencyCode } from '../core/donations/campaign.js';
 import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
 import { BaseConfig, COUNTER_SHARDS, csv, GIFT_AID, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';

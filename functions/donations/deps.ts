@@ -1,11 +1,12 @@
-import { DynamoCampaignRepository, DynamoCheckoutAttempts } from '../adapters/dynamo-donations.js';
-import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
+import { DynamoCampaignReader, DynamoCheckoutAttempts } from '../adapters/dynamo-campaigns.js';
+import { DynamoExperimentReader } from '../adapters/dynamo-experiment-reader.js';
 import { DynamoRateLimiter } from '../adapters/dynamo-rate-limiter.js';
 import type { SecretSource } from '../adapters/secret-values.js';
-import { StripePayments } from '../adapters/stripe-payments.js';
+import { StripeCheckout } from '../adapters/stripe-checkout.js';
 import type { DonationConfig } from '../configs.js';
 import { CachedCampaigns } from '../core/donations/campaign-cache.js';
 import type { DonationDeps } from '../core/donations/checkout.js';
+import type { Payments } from '../core/donations/ports.js';
 import type { GiftAidCancellations } from '../core/donations/gift-aid-cancel.js';
 import type { StatementPageDeps } from '../core/donors/statements.js';
 import { cachedExperiments } from '../core/experiments/events.js';
@@ -30,8 +31,8 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
   const { keys, account } = await stripeAndKeys(config, secrets);
   const dynamo = documentClient(clients);
   const table = config.DONATIONS_TABLE_NAME;
-  const campaigns = new DynamoCampaignRepository(dynamo, table, config.COUNTER_SHARDS);
-  const experiments = new DynamoExperimentStore(dynamo, table);
+  const campaigns = new DynamoCampaignReader(dynamo, table, config.COUNTER_SHARDS);
+  const experiments = new DynamoExperimentReader(dynamo, table);
   // A campaign's variants are kept as long as its progress (a changed variant reaches the embed as soon as its total).
   const experimentOf = cachedExperiments((campaign) => experiments.get(campaign), systemClock, config.CAMPAIGN_CACHE_SECONDS);
   // An experiment that follows its results (Thompson sampling) is allocated from its counters, with the statistics
@@ -47,11 +48,21 @@ export const buildDonations = async (config: DonationConfig, clients: ClientOpti
     const experiment = await experimentOf(campaign);
     return experiment?.allocation === 'thompson' ? followed.variants(campaign) : experiment?.variants;
   };
+  // A checkout is Stripe's on the hot path; what a Checkout Session was for (the thank-you page) and the Customer
+  // Portal (the manage link) come with the module the link routes load.
+  const connection = () => account.connection();
+  const checkouts = new StripeCheckout(connection);
+  const later = onDemand<Pick<Payments, 'describeCheckout' | 'createPortalSession'>>(async () => new (await sections()).StripePayments(connection));
+  const payments: Payments = {
+    createCheckout: (params, idempotencyKey) => checkouts.createCheckout(params, idempotencyKey),
+    describeCheckout: (sessionId) => later.describeCheckout(sessionId),
+    createPortalSession: (customer, returnUrl) => later.createPortalSession(customer, returnUrl),
+  };
   const deps: DonationDeps = {
     clock: systemClock,
     campaigns: new CachedCampaigns(campaigns, systemClock, config.CAMPAIGN_CACHE_SECONDS),
     attempts: new DynamoCheckoutAttempts(dynamo, table),
-    payments: new StripePayments(() => account.connection()),
+    payments,
     keys,
     settings: {
       apiBaseUrl: config.PUBLIC_API_URL,

@@ -1,7 +1,8 @@
 import { campaignProgress, UNKNOWN_CAMPAIGN } from '../core/donations/campaigns.js';
 import { type DonationDeps, startCheckout } from '../core/donations/checkout.js';
 import type { GiftAidCancellations } from '../core/donations/gift-aid-cancel.js';
-import { CampaignId, CheckoutRequest } from '../core/donations/model.js';
+import { CampaignId } from '../core/donations/campaign.js';
+import { CheckoutRequest } from '../core/donations/checkout-request.js';
 import type { StatementPageDeps } from '../core/donors/statements.js';
 import { type Brand, defaultBrand } from '../core/shared/brand.js';
 import { limitClient, type RateLimit, type RateLimiter } from '../core/shared/limits.js';

@@ -1,5 +1,5 @@
-import type { Campaign } from './model.js';
-import type { CampaignRepository } from './ports.js';
+import type { Campaign } from './campaign.js';
+import type { CampaignReads } from './ports.js';
 import type { Clock } from '../shared/ports.js';
 
 /**
@@ -7,11 +7,11 @@ import type { Clock } from '../shared/ports.js';
  * views costs one read of the campaign's shard items per warm function every few seconds, not one per view. The
  * banner is cached by browsers for 30 s anyway. Settings reads for checkout (`getSettings`) are never cached.
  */
-export class CachedCampaigns implements CampaignRepository {
+export class CachedCampaigns implements CampaignReads {
   private readonly entries = new Map<string, { at: number; campaign: Promise<Campaign | undefined> }>();
 
   constructor(
-    private readonly inner: CampaignRepository,
+    private readonly inner: CampaignReads,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
   ) {}
@@ -31,18 +31,5 @@ export class CachedCampaigns implements CampaignRepository {
 
   getSettings(id: string) {
     return this.inner.getSettings(id);
-  }
-
-  list() {
-    return this.inner.list();
-  }
-
-  unassigned() {
-    return this.inner.unassigned();
-  }
-
-  saveSettings(...args: Parameters<CampaignRepository['saveSettings']>) {
-    this.entries.delete(args[0].id);
-    return this.inner.saveSettings(...args);
   }
 }

@@ -2,9 +2,10 @@ import { NotFoundError, ValidationError } from '../shared/errors.js';
 import { fractionDigits } from '../shared/money.js';
 import { safeParse } from '../shared/schema.js';
 import type { DonationDeps, DonationSettings } from './checkout.js';
-import { APPEAL_DEFAULTS, CampaignCurrencyLockedError, CampaignSettings } from './model.js';
+import { APPEAL_DEFAULTS, CampaignCurrencyLockedError, CampaignSettings } from './campaign.js';
 import { CONTROL } from '../experiments/model.js';
 import type { FeeRate } from './fees.js';
+import type { CampaignRepository } from './ports.js';
 
 /** What `GET /v1/campaigns/{id}` says of an id it does not know, or that no campaign could have. */
 export const UNKNOWN_CAMPAIGN = 'There is no campaign with this id.';
@@ -60,7 +61,7 @@ export const checkCampaignCurrency = (currency: string, accepted: readonly strin
  * and CampaignCurrencyLockedError.
  */
 export const saveCampaign = async (
-  deps: Pick<DonationDeps, 'campaigns' | 'clock'> & { settings: Pick<DonationSettings, 'currencies'> },
+  deps: Pick<DonationDeps, 'clock'> & { campaigns: Pick<CampaignRepository, 'getSettings' | 'saveSettings'>; settings: Pick<DonationSettings, 'currencies'> },
   input: CampaignSettings,
   options: { reopen?: boolean } = {},
 ) => {

@@ -9,8 +9,9 @@ import { coverFee, type FeeRates } from './fees.js';
 import { GIFT_AID_DECLARATION_VERSION, offersGiftAid } from './gift-aid.js';
 import { attributionOf } from '../experiments/attribution.js';
 import type { VariantLookup } from '../experiments/results.js';
-import type { CampaignRecord, CheckoutRequest } from './model.js';
-import type { CampaignRepository, CheckoutAttempts, CheckoutParams, Payments } from './ports.js';
+import type { CampaignRecord } from './campaign.js';
+import type { CheckoutRequest } from './checkout-request.js';
+import type { CampaignReads, CheckoutAttempts, CheckoutParams, Payments } from './ports.js';
 
 export interface DonationSettings {
   apiBaseUrl: string;
@@ -40,7 +41,7 @@ export interface EmbeddedCheckoutSettings {
 
 export interface DonationDeps {
   clock: Clock;
-  campaigns: CampaignRepository;
+  campaigns: CampaignReads;
   attempts: CheckoutAttempts;
   payments: Payments;
   keys: Keys;

@@ -1,119 +1,18 @@
 import * as z from 'zod/mini';
 import { instant, onFirstUse } from '../shared/schema.js';
-import { type EmailAddress, hasControlCharacters } from '../shared/email-address.js';
-import { DomainError } from '../shared/errors.js';
+import type { EmailAddress } from '../shared/email-address.js';
 import { LANGUAGES, type Language } from '../shared/i18n/index.js';
 import { RequestedLanguage } from '../subscriptions/model.js';
-import { Attribution, attributionFieldSchemas, SourceField } from '../experiments/attribution.js';
-
-export { RequestedLanguage };
-import { MAX_SHARDS } from '../subscriptions/counting.js';
+import { Attribution } from '../experiments/attribution.js';
 import { GiftAidDeclaration } from './gift-aid.js';
-
-export const CurrencyCode = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^[a-z]{3}$/, 'A lowercase ISO 4217 code, such as usd.')));
-export const CampaignId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'Lowercase letters, digits and dashes.')));
 import { Frequency } from './frequency.js';
-
-export { Frequency };
-
-export const CAMPAIGN_TITLE_MAX_LENGTH = 200;
-
 import { Tribute, TRIBUTE_NAME_MAX_LENGTH } from './tribute.js';
 
-export { Tribute, TRIBUTE_NAME_MAX_LENGTH };
-
-/**
- * One step of a campaign's monthly ask: to a donor who chose at least `amount` once, the chooser offers `monthly`
- * a month instead. The highest `amount` at or below the chosen one applies (see upsellFor).
- */
-export const UpsellStep = /* @__PURE__ */ onFirstUse(() => z.object({ amount: z.int().check(z.positive()), monthly: z.int().check(z.positive()) }));
-export type UpsellStep = z.infer<typeof UpsellStep>;
-
-/** A campaign's monthly ask, by ascending one-time amount, each amount once. */
-export const Upsell = /* @__PURE__ */ onFirstUse(() => z.array(UpsellStep).check(
-  z.maxLength(8),
-  z.refine((steps) => steps.every((step, i) => i === 0 || (steps[i - 1]?.amount ?? 0) < step.amount), 'Upsell amounts must be given once each, smallest first.'),
-));
-export type Upsell = z.infer<typeof Upsell>;
-
-/** The appeal's settings an admin may leave out: what a campaign made before they existed reads as. */
-export const APPEAL_DEFAULTS = { defaultFrequency: 'once', thankDays: 90, snoozeDays: 14 } as const;
-
-/**
- * A campaign's title as an admin sets it: shown on the banner and the chooser, and put in the Subject of every
- * receipt, so it is one line: no C0 or C1 control characters (CR, LF, tab...) and no U+2028/U+2029 line or
- * paragraph separators, which would break the Subject header or forge lines in the text part.
- */
-export const CampaignTitle = /* @__PURE__ */ onFirstUse(() => z
-  .string()
-  .check(
-    z.minLength(1),
-    z.maxLength(CAMPAIGN_TITLE_MAX_LENGTH),
-    z.refine((s) => !hasControlCharacters(s), 'A campaign title must be one line: no line breaks or other control characters.'),
-  ));
-
-/** What an admin sets (the admin CLI's `campaign create`, the smoke test), as saveCampaign accepts it. */
-export const CampaignSettings = /* @__PURE__ */ onFirstUse(() => z.object({
-  id: CampaignId,
-  title: CampaignTitle,
-  currency: CurrencyCode,
-  goal: z.int().check(z.gte(0)),
-  open: z.boolean(),
-  suggestedAmounts: z.array(z.int().check(z.positive())).check(z.maxLength(8)),
-  minAmount: z.int().check(z.positive()),
-  maxAmount: z.int().check(z.positive()),
-  /** The frequency the chooser (and the banner) starts on: monthly-first asks raise more monthly gifts. */
-  defaultFrequency: z.optional(Frequency),
-  /** The monthly ask offered after a one-time amount is chosen (see UpsellStep); none when absent or empty. */
-  upsell: z.optional(Upsell),
-  /** Days the embed thanks a browser that gave, instead of asking again (APPEAL_DEFAULTS when absent). */
-  thankDays: z.optional(z.int().check(z.gte(0), z.lte(3650))),
-  /** Days the embed stays hidden after its close button (APPEAL_DEFAULTS when absent). */
-  snoozeDays: z.optional(z.int().check(z.gte(0), z.lte(3650))),
-}));
-export type CampaignSettings = z.infer<typeof CampaignSettings>;
-
-/** A campaign's settings (set by admins) and its totals (kept by the ledger, never written by admins). */
-export const Campaign = /* @__PURE__ */ onFirstUse(() => z.extend(CampaignSettings, {
-  /**
-   * How many items the totals are spread over (fixed when the campaign is created), so that hundreds of gifts a
-   * second neither exceed one item's write rate nor collide in transactions.
-   */
-  shards: z.int().check(z.gte(1), z.lte(MAX_SHARDS)),
-  raised: z.int(),
-  donations: z.int(),
-  donors: z.int(),
-  /** The fees donors chose to cover, within `raised` (absent: none yet). */
-  feesCovered: z.optional(z.int()),
-  createdAt: instant(),
-  updatedAt: instant(),
-}));
-export type Campaign = z.infer<typeof Campaign>;
-
-/** The monthly amount a campaign offers instead of a one-time `amount`; undefined when no step applies. */
-export const upsellFor = (campaign: Pick<CampaignSettings, 'upsell'>, amount: number): number | undefined =>
-  (campaign.upsell ?? []).filter((step) => step.amount <= amount).at(-1)?.monthly;
-/**
- * A campaign's currency is fixed when it is created: its totals, its gifts' receipts and its refunds are all in
- * that currency, and a gift in another one is never counted. Thrown by CampaignRepository.saveSettings.
- */
-export class CampaignCurrencyLockedError extends DomainError {
-  readonly code = 'currency_locked';
-  constructor(
-    readonly campaign: string,
-    readonly currency: string,
-    options?: ErrorOptions,
-  ) {
-    super(
-      `Campaign ${campaign} takes gifts in ${currency.toUpperCase()}: a campaign's currency cannot change once it is created. Create a new campaign for another currency.`,
-      { ...options, field: 'currency' },
-    );
-  }
-}
-
-/** The stored campaign without its totals. */
-export const CampaignRecord = /* @__PURE__ */ onFirstUse(() => z.omit(Campaign, { raised: true, donations: true, donors: true, feesCovered: true }));
-export type CampaignRecord = z.infer<typeof CampaignRecord>;
+// A campaign and a checkout's request have modules of their own, which the donations function's hot routes load
+// without the gifts' schemas; everything else imports them from here.
+export * from './campaign.js';
+export * from './checkout-request.js';
+export { Frequency, RequestedLanguage, Tribute, TRIBUTE_NAME_MAX_LENGTH };
 
 /** What a gift has added to its campaign's totals so far (or, when `unassigned`, to the unassigned totals). */
 export const Contribution = /* @__PURE__ */ onFirstUse(() => z.object({
@@ -285,40 +184,3 @@ export type PaymentEvent =
       at: Date;
     }
   | { kind: 'ignored'; reason: string };
-
-/** How Checkout is shown: Stripe's page (the default), or Stripe's embedded form in the page the donor is on. */
-export const CheckoutMode = /* @__PURE__ */ onFirstUse(() => z.enum(['redirect', 'embedded']));
-export type CheckoutMode = z.infer<typeof CheckoutMode>;
-
-export const CheckoutRequest = /* @__PURE__ */ onFirstUse(() => z.object({
-  campaign: CampaignId,
-  amount: z
-    .number({ error: 'The amount must be a whole number of minor units.' })
-    .check(z.refine(Number.isSafeInteger, 'The amount must be a whole number of minor units.')),
-  currency: CurrencyCode,
-  frequency: z._default(Frequency, 'once'),
-  email: z.optional(z.string().check(z.maxLength(320))),
-  subscribe: z._default(z.boolean(), false),
-  /** The donor's language: Checkout's, the pages it returns to, the receipt's and the opt-in's (contract extension). */
-  lang: RequestedLanguage,
-  /** The donor adds the payment fee, so that all of `amount` reaches the campaign (see fees.ts). */
-  coverFee: z._default(z.boolean(), false),
-  tribute: z.optional(Tribute),
-  /** The donor's name appears on no public surface (it stays on their receipt and in the admins' export). */
-  anonymous: z._default(z.boolean(), false),
-  mode: z._default(CheckoutMode, 'redirect'),
-  /**
-   * Embedded mode: the page the donor is on, where Stripe brings them back after paying. Only a page on one of the
-   * site's origins (no open redirect); the built-in thank-you page when absent.
-   */
-  returnUrl: z.optional(z.string().check(z.maxLength(2000))),
-  /** The page the gift was made from (its origin and path are kept) and where the reader came from (API.md). */
-  source: SourceField,
-  ...attributionFieldSchemas(),
-  /**
-   * The donor makes HMRC's Gift Aid declaration (a GBP campaign on a site that claims Gift Aid): Checkout then collects
-   * their name and home address.
-   */
-  giftAid: z._default(z.boolean(), false),
-}));
-export type CheckoutRequest = z.infer<typeof CheckoutRequest>;

@@ -21,6 +21,9 @@ export interface CampaignRepository {
   unassigned(): Promise<Record<string, UnassignedTotals>>;
 }
 
+/** A campaign read: what the donations function's routes ask of the campaigns (they never list or write them). */
+export type CampaignReads = Pick<CampaignRepository, 'get' | 'getSettings'>;
+
 /** What the unassigned gifts of one currency add up to: their net amount and how many still hold money. */
 export interface UnassignedTotals {
   raised: number;

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { onFirstUse } from '../shared/schema.js';
-import { CampaignId, Frequency } from '../donations/model.js';
+import { CampaignId } from '../donations/campaign.js';
+import { Frequency } from '../donations/frequency.js';
 import { VariantId } from './attribution.js';
 
 /** The campaign's own appeal (its title, ask and amounts): every campaign has it, and readers without JavaScript see it. */

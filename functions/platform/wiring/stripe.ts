@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { loadSigningKey, readStripeSecrets, type SecretSource } from '../../adapters/secret-values.js';
-import { isLiveKey, stripeClient } from '../../adapters/stripe-client.js';
+import { isLiveKey, stripeClient } from '../../adapters/stripe-api.js';
 import { DonationsNotConfiguredError } from '../../core/shared/errors.js';
 import type { Clock } from '../../core/shared/ports.js';
 import { deriveKeys } from '../../core/shared/secrets.js';
