@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { httpUrl, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { ListId } from '../core/subscriptions/model.js';
-import { DonationConfig } from '../donations/config.js';
+import { CURRENCIES } from '../donations/config.js';
 import { ExportStorage } from '../export-worker/config.js';
 import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
@@ -29,7 +29,7 @@ export const ConsoleConfig = /* @__PURE__ */ onFirstUse(() => z.extend(z.extend(
   /** The configured lists, which an export's list filter may name. */
   LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
   /** The currencies checkout accepts: a campaign is created in one of them. */
-  CURRENCIES: DonationConfig.shape.CURRENCIES,
+  CURRENCIES,
   /** The audit log's own table (PutItem and Query only). */
   AUDIT_TABLE_NAME: nonEmpty(),
   /** How long an audit entry is kept, in days. */

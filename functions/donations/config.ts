@@ -5,6 +5,9 @@ import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
 import { BaseConfig, COUNTER_SHARDS, csv, GIFT_AID, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
+/** The currencies checkout accepts (a campaign is created in one of them): the console's campaign form reads them too. */
+export const CURRENCIES = /* @__PURE__ */ onFirstUse(() => z._default(z.pipe(csv, z.array(CurrencyCode).check(z.minLength(1))), ['usd', 'eur', 'gbp']));
+
 /** Donations: campaign progress and Stripe Checkout. */
 export const DonationConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConfig, {
   DONATIONS_TABLE_NAME: nonEmpty(),
@@ -12,7 +15,7 @@ export const DonationConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConf
   STRIPE_SECRET_ID: nonEmpty(),
   /** Only for a stand-in of the Stripe API (the dev server's simulator). */
   STRIPE_API_URL: optionalUrl,
-  CURRENCIES: z._default(z.pipe(csv, z.array(CurrencyCode).check(z.minLength(1))), ['usd', 'eur', 'gbp']),
+  CURRENCIES,
   DONATION_SUCCESS_URL: optionalUrl,
   DONATION_CANCEL_URL: optionalUrl,
   CHECKOUT_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 10),
