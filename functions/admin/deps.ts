@@ -2,7 +2,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoAdminTokens } from '../adapters/dynamo-admin.js';
 import { DynamoDonorGifts } from '../adapters/dynamo-donor-gifts.js';
 import { DynamoAuditLog } from '../adapters/dynamo-audit.js';
-import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
+import { DynamoCampaignRepository } from '../adapters/dynamo-campaign-repository.js';
 import { LambdaExportWorker } from '../adapters/lambda-export-worker.js';
 import { loadSigningKey, type SecretSource } from '../adapters/secret-values.js';
 import type { AdminDeps } from '../core/admin/admin.js';

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAdminTokens } from '../adapters/dynamo-admin.js';
-import { DynamoCampaignRepository } from '../adapters/dynamo-donations.js';
+import { DynamoCampaignRepository } from '../adapters/dynamo-campaign-repository.js';
 import { DynamoDonorGifts } from '../adapters/dynamo-donor-gifts.js';
 import { DynamoExportJobs } from '../adapters/dynamo-exports.js';
 import { subscriberCounts, subscriberStores } from '../platform/wiring/subscribers.js';

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoExperimentStore } from '../adapters/dynamo-experiments.js';
+import { DynamoExperimentReader } from '../adapters/dynamo-experiment-reader.js';
 import { SqsEventQueue } from '../adapters/sqs-event-queue.js';
 import { cachedExperiments, type EventDeps, InstanceRateLimiter } from '../core/experiments/events.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
@@ -7,7 +7,7 @@ import type { EventsConfig } from './config.js';
 
 /** The events function's dependencies: DynamoDB (campaigns and variants, read) and the events queue. No secret. */
 export const buildEvents = (config: EventsConfig, clients: ClientOptions): { deps: EventDeps } => {
-  const store = new DynamoExperimentStore(documentClient(clients), config.DONATIONS_TABLE_NAME);
+  const store = new DynamoExperimentReader(documentClient(clients), config.DONATIONS_TABLE_NAME);
   return {
     deps: {
       clock: systemClock,
