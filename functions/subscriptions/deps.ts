@@ -8,7 +8,9 @@ import type { SubscriptionRoutesOptions } from './routes.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
 import type { SubscriptionConfig } from '../configs.js';
 import { brandOf } from '../platform/config.js';
-import { subscriberStores, subscriptionSettings } from '../platform/wiring/subscribers.js';
+import { subscriptionSettings } from '../platform/wiring/subscribers.js';
+import { DynamoSubscriberRepository } from '../adapters/dynamo-subscriber-repository.js';
+import { DynamoSuppressionRemover } from '../adapters/dynamo-suppressions.js';
 import { onDemand } from '../platform/on-demand.js';
 import type { ReminderStore } from '../core/donors/ports.js';
 
@@ -18,7 +20,8 @@ export const buildSubscriptions = async (config: SubscriptionConfig, clients: Cl
   const table = config.SUBSCRIBERS_TABLE_NAME;
   const deps: SubscriptionDeps = {
     clock: systemClock,
-    ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
+    subscribers: new DynamoSubscriberRepository(dynamo, table, config.COUNTER_SHARDS),
+    suppressions: new DynamoSuppressionRemover(dynamo, table),
     rateLimiter: new DynamoRateLimiter(dynamo, table),
     queue: new SqsSignupAndMailQueue(recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs'), config.SIGNUP_AND_MAIL_QUEUE_URL),
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),

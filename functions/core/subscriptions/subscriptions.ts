@@ -46,13 +46,14 @@ export interface SubscriptionDeps {
   subscribers: SubscriberRepository;
   rateLimiter: RateLimiter;
   queue: SignupAndMailQueue;
-  suppressions: Suppressions;
+  /** Only lifted here (a confirmation lifts an earlier erase, bounce or complaint); the mailer reads and files them. */
+  suppressions: Pick<Suppressions, 'remove'>;
   keys: Keys;
   settings: SubscriptionSettings;
 }
 
 /** What applying a signup job needs: not the queue it came from, nor the request limits it passed already. */
-export type SignupWorkerDeps = Omit<SubscriptionDeps, 'queue' | 'rateLimiter'>;
+export type SignupWorkerDeps = Omit<SubscriptionDeps, 'queue' | 'rateLimiter' | 'suppressions'> & { suppressions: Suppressions };
 
 const optionalText = (max: number) =>
   z.optional(
