@@ -8,7 +8,8 @@ import { Campaign, CampaignCurrencyLockedError, CampaignRecord, type CampaignSet
 import { DEFAULT_SHARDS } from '../core/subscriptions/counting.js';
 import { ConflictError } from '../core/shared/errors.js';
 import type { CampaignRepository, CheckoutAttempts, GiftLedger, MonthlyGifts, TotalsChange, UnassignedTotals } from '../core/donations/ports.js';
-import { epochSeconds, indexPartition, putVersioned, queryIndex, versionCondition } from './dynamo-keys.js';
+import { epochSeconds, indexPartition, putVersioned, versionCondition } from './dynamo-keys.js';
+import { queryIndex } from './dynamo-pages.js';
 import { addExpression, batchGetAll, randomShard, sumNumbers, transactWrite } from './dynamo-transactions.js';
 import { dayOf, giftCounter, giftDayChange } from '../core/dashboard/counters.js';
 import { dayCounterUpdate, monthlyActiveUpdate } from './dynamo-day-counters.js';
