@@ -4,13 +4,8 @@ import type { MailSender } from '../mail/emails.js';
 import { addressKey, hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
 import { ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
-import {
-  type ConsentEvent,
-  RequestedLanguage,
-  PersonName,
-  type SignupRequest,
-  toPersonName,
-} from './model.js';
+import type { ConsentEvent, SignupRequest } from './model.js';
+import { PersonName, RequestedLanguage, toPersonName } from './fields.js';
 import type { Clock } from '../shared/ports.js';
 import type { SignupAndMailQueue, Suppressions } from '../mail/ports.js';
 import type { SubscriberRepository } from './ports.js';
