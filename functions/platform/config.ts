@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/subscriptions/counting.js';
+import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/shared/shards.js';
 import { blankAsAbsent, coercedNumber, httpUrl, nonEmpty, safeParse, type Schema, onFirstUse } from '../core/shared/schema.js';
 import type { ClientOptions } from './clients.js';
 import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../core/shared/brand.js';
