@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { queryIndex } from './dynamo-keys.js';
+import { queryIndex } from './dynamo-pages.js';
 import * as z from 'zod/mini';
 import { parse, onFirstUse } from '../core/shared/schema.js';
 import type { AdminTokenRecord, AdminTokens, TokenSelector } from '../core/admin/ports.js';

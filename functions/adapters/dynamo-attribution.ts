@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributionChange, AttributionCounters, AttributionKey, AttributionRow } from '../core/experiments/attribution-counts.js';
 import { daysBetween } from '../core/experiments/days.js';
-import { queryPages } from './dynamo-keys.js';
+import { queryPages } from './dynamo-pages.js';
 import { randomShard } from './dynamo-transactions.js';
 
 /**

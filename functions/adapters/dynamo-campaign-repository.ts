@@ -4,7 +4,7 @@ import { type Campaign, CampaignCurrencyLockedError, CampaignRecord, type Campai
 import type { CampaignRepository, UnassignedTotals } from '../core/donations/ports.js';
 import { parse } from '../core/shared/schema.js';
 import { DynamoCampaignReader, donationKeys } from './dynamo-campaigns.js';
-import { queryIndex } from './dynamo-keys.js';
+import { queryIndex } from './dynamo-pages.js';
 import { batchGetAll } from './dynamo-transactions.js';
 
 /** Campaigns as the admins keep them: read (DynamoCampaignReader), listed, their settings written, the unassigned totals. */

@@ -4,7 +4,8 @@ import type { ConfirmedReaders } from '../core/connectors/backfill.js';
 import type { BackfillCursor } from '../core/connectors/backfill-model.js';
 import { onFirstUse, parse } from '../core/shared/schema.js';
 import { Subscriber } from '../core/subscriptions/model.js';
-import { INDEX_SHARDS, indexPartitions, keys, pagesOf } from './dynamo-keys.js';
+import { INDEX_SHARDS, indexPartitions, keys } from './dynamo-keys.js';
+import { pagesOf } from './dynamo-pages.js';
 
 /** BatchGetItem reads at most 100 items a call. */
 const BATCH_GET = 100;

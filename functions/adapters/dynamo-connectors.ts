@@ -6,7 +6,7 @@ import type { BackfillStore } from '../core/connectors/backfill.js';
 import { type Backfill, BackfillCursor } from '../core/connectors/backfill-model.js';
 import { onFirstUse, parse } from '../core/shared/schema.js';
 import { openToken, sealToken } from '../core/shared/secrets.js';
-import { queryAll } from './dynamo-keys.js';
+import { queryAll } from './dynamo-pages.js';
 
 /** Item keys of the connectors, in the subscribers table (see the data model). */
 export const connectorKeys = {

@@ -3,7 +3,8 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Upd
 import { Editor, Passkey, type Role, Session } from '../core/console/model.js';
 import type { Editors, NonceLedger, Passkeys, Sessions } from '../core/console/ports.js';
 import { parse } from '../core/shared/schema.js';
-import { epochSeconds, queryIndex } from './dynamo-keys.js';
+import { epochSeconds } from './dynamo-keys.js';
+import { queryIndex } from './dynamo-pages.js';
 
 // The console's items in the subscribers table (see the data model): editors, sessions, used nonces, passkeys.
 // Each kind has its own partition key prefix, so each function's grant names exactly the kinds it touches.

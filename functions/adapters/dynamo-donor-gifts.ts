@@ -4,7 +4,7 @@ import type { DonorGifts } from '../core/admin/ports.js';
 import { Gift } from '../core/donations/model.js';
 import { onFirstUse, parse } from '../core/shared/schema.js';
 import { donationKeys } from './dynamo-donations.js';
-import { queryIndex, queryPartitions } from './dynamo-keys.js';
+import { queryIndex, queryPartitions } from './dynamo-pages.js';
 import { batchGetAll } from './dynamo-transactions.js';
 
 const CampaignItem = /* @__PURE__ */ onFirstUse(() => z.object({ id: z.string() }));

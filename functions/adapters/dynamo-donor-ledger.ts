@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import type { DonorLedger, DonorRecord } from '../core/connectors/donors.js';
 import { Frequency } from '../core/donations/frequency.js';
 import { onFirstUse, parse } from '../core/shared/schema.js';
-import { queryAll } from './dynamo-keys.js';
+import { queryAll } from './dynamo-pages.js';
 
 /** One donor's partition: a gift or a monthly gift per item, under the keyed hash of the address. */
 export const donorLedgerKeys = {

@@ -5,7 +5,8 @@ import { Gift } from '../core/donations/model.js';
 import { type ExportFilters, ExportJob } from '../core/admin/exports/model.js';
 import type { ExportHistory, ExportJobs, ExportSource } from '../core/admin/exports/ports.js';
 import { Subscriber } from '../core/subscriptions/model.js';
-import { epochSeconds, indexPartitions, pagesOf, queryPages } from './dynamo-keys.js';
+import { epochSeconds, indexPartitions } from './dynamo-keys.js';
+import { pagesOf, queryPages } from './dynamo-pages.js';
 
 const KEEP_JOBS_SECONDS = 30 * 86400;
 const exportKey = (id: string) => ({ pk: `EXPORT#${id}`, sk: 'EXPORT' });

@@ -3,7 +3,8 @@ import * as z from 'zod/mini';
 import type { Reminder, ReminderStore } from '../core/donors/ports.js';
 import { LANGUAGES } from '../core/shared/i18n/index.js';
 import { parse, onFirstUse } from '../core/shared/schema.js';
-import { indexPartition, queryPages, queryPartitions } from './dynamo-keys.js';
+import { indexPartition } from './dynamo-keys.js';
+import { queryPages, queryPartitions } from './dynamo-pages.js';
 
 /** A reminder as stored: what the domain reads back, checked (never `Item as Reminder`). */
 const ReminderItem = /* @__PURE__ */ onFirstUse(() => z.object({

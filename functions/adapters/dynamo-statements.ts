@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type { YearGifts } from '../core/donors/statement-job.js';
 import { Gift } from '../core/donations/model.js';
 import { parse, onFirstUse } from '../core/shared/schema.js';
-import { queryIndex, queryPartitions } from './dynamo-keys.js';
+import { queryIndex, queryPartitions } from './dynamo-pages.js';
 
 const CampaignItem = /* @__PURE__ */ onFirstUse(() => z.object({ id: z.string(), title: z.string() }));
 

@@ -9,12 +9,22 @@ const suppressionKey = (hash: string) => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRES
 
 const SuppressionItem = /* @__PURE__ */ onFirstUse(() => z.object({ reason: z.enum(['bounced', 'complained', 'erased']), at: z.string() }));
 
-export class DynamoSuppressions implements Suppressions {
+/**
+ * Lifting a marker, all the subscriptions function does with the list (a confirmation lifts an earlier erase, bounce
+ * or complaint): a class of its own, so that its bundle holds neither the reads nor the filing below.
+ */
+export class DynamoSuppressionRemover implements Pick<Suppressions, 'remove'> {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly tableName: string,
   ) {}
 
+  async remove(addressHash: string) {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: suppressionKey(addressHash) }));
+  }
+}
+
+export class DynamoSuppressions extends DynamoSuppressionRemover implements Suppressions {
   async get(addressHash: string) {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: suppressionKey(addressHash), ConsistentRead: true }),
@@ -42,9 +52,5 @@ export class DynamoSuppressions implements Suppressions {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error; // a bounce or complaint is kept
     }
-  }
-
-  async remove(addressHash: string) {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: suppressionKey(addressHash) }));
   }
 }

@@ -7,7 +7,8 @@ import { Delivery, type DeliveryLog, type DeliveryUpdate, type OutboundEvents, t
 import { EndpointSecrets } from '../core/events/signing.js';
 import { parse, safeParse, onFirstUse } from '../core/shared/schema.js';
 import { openToken, sealToken } from '../core/shared/secrets.js';
-import { epochSeconds, indexPartition, queryAll, queryPages, queryPartitions } from './dynamo-keys.js';
+import { epochSeconds, indexPartition } from './dynamo-keys.js';
+import { queryAll, queryPages, queryPartitions } from './dynamo-pages.js';
 
 /** Item keys of the events for the newsroom's tools, in the subscribers table (see the data model). */
 export const webhookKeys = {

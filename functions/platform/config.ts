@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/subscriptions/counting.js';
-import { blankAsAbsent, httpUrl, nonEmpty, safeParse, type Schema, onFirstUse } from '../core/shared/schema.js';
+import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/shared/shards.js';
+import { blankAsAbsent, coercedNumber, httpUrl, nonEmpty, safeParse, type Schema, onFirstUse } from '../core/shared/schema.js';
 import type { ClientOptions } from './clients.js';
 import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../core/shared/brand.js';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
@@ -13,12 +13,12 @@ export const csv = /* @__PURE__ */ onFirstUse(() => z.pipe(
   z.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
 ));
 /** A whole number above 0, from an environment variable's text (`Number(value)`). */
-export const positiveInt = /* @__PURE__ */ onFirstUse(() => z.pipe(z.coerce.number(), z.int().check(z.positive())));
+export const positiveInt = /* @__PURE__ */ onFirstUse(() => z.pipe(coercedNumber(), z.int().check(z.positive())));
 /**
  * How many items a hot counter is spread over: each new campaign's totals, and the subscriber counts. Each item
  * takes 1,000 write units a second, and transactions on one item at the same moment cancel each other.
  */
-export const COUNTER_SHARDS = /* @__PURE__ */ onFirstUse(() => z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS));
+export const COUNTER_SHARDS = /* @__PURE__ */ onFirstUse(() => z._default(z.pipe(coercedNumber(), z.int().check(z.gte(1), z.lte(MAX_SHARDS))), DEFAULT_SHARDS));
 export const optionalUrl = /* @__PURE__ */ onFirstUse(() => blankAsAbsent(httpUrl()));
 
 /** What Lambda itself sets for every function (never the stack): the region the SDK clients call. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
-import { ListId } from '../core/subscriptions/model.js';
+import { ListId } from '../core/subscriptions/fields.js';
 import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from './config.js';
 
 /** What every function that writes subscribers or mails them needs: the lists, the consent and the links' terms. */

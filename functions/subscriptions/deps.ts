@@ -8,9 +8,10 @@ import type { SubscriptionRoutesOptions } from './routes.js';
 import { type ClientOptions, clientConfig, documentClient, recorded, systemClock } from '../platform/clients.js';
 import type { SubscriptionConfig } from '../configs.js';
 import { brandOf } from '../platform/config.js';
-import { subscriberStores, subscriptionSettings } from '../platform/wiring/subscribers.js';
+import { subscriptionSettings } from '../platform/wiring/subscription-settings.js';
 import { onDemand } from '../platform/on-demand.js';
 import type { ReminderStore } from '../core/donors/ports.js';
+import type { SubscriberRepository } from '../core/subscriptions/ports.js';
 
 /** The subscriptions function's dependencies: DynamoDB, the queue, the signing key. Built once per cold start. */
 export const buildSubscriptions = async (config: SubscriptionConfig, clients: ClientOptions, secrets: SecretSource) => {
@@ -18,7 +19,13 @@ export const buildSubscriptions = async (config: SubscriptionConfig, clients: Cl
   const table = config.SUBSCRIBERS_TABLE_NAME;
   const deps: SubscriptionDeps = {
     clock: systemClock,
-    ...subscriberStores(dynamo, table, config.COUNTER_SHARDS),
+    // Built with the first confirm or unsubscribe POST, from the module that holds those routes' writes (sections.ts):
+    // the signup, the main route whose bursts start the containers, only validates, counts and queues; readers post
+    // their links later, from the emails, and only those posts read or write a subscriber.
+    subscribers: onDemand<SubscriberRepository>(
+      async () => new (await import('./sections.js')).DynamoSubscriberRepository(dynamo, table, config.COUNTER_SHARDS),
+    ),
+    suppressions: onDemand(async () => new (await import('./sections.js')).DynamoSuppressionRemover(dynamo, table)),
     rateLimiter: new DynamoRateLimiter(dynamo, table),
     queue: new SqsSignupAndMailQueue(recorded(new SQSClient(clientConfig(clients, 'sqs')), clients, 'sqs'), config.SIGNUP_AND_MAIL_QUEUE_URL),
     keys: deriveKeys(await loadSigningKey(secrets, config.SIGNING_SECRET_ID)),

@@ -3,13 +3,11 @@ import { InvalidTokenError, RateLimitedError, ValidationError } from '../core/sh
 import { limitClient, type RateLimit } from '../core/shared/limits.js';
 import { readConfirmToken, readUnsubscribeToken } from '../core/shared/secrets.js';
 import {
-  confirmSubscription,
   OneClickBody,
   requestSubscription,
   SubscribeRequest,
   type SubscriptionDeps,
   TokenQuery,
-  unsubscribe,
 } from '../core/subscriptions/subscriptions.js';
 import { statusOf } from '../platform/http/errors.js';
 import { httpHandler } from '../platform/http/handler.js';
@@ -24,8 +22,10 @@ import type { RouteHandler } from '../platform/http/handler.js';
 import type { ReminderRouteKey, ReminderRoutesOptions } from './reminder-routes.js';
 
 /**
- * What only some requests need (sections.ts: the pages, the reminder routes, the multipart parser), loaded with the
- * first request that does: a signup from the embed (JSON) never does.
+ * What only some requests need (sections.ts: the pages, the reminder routes, the multipart parser, the link
+ * POSTs' writes), loaded with the first request that does: a signup from the embed (JSON) never does. The signup is
+ * the main route (bursts of them are what start containers, and a signup only validates, counts and queues); a
+ * confirm or unsubscribe POST comes later, when a reader clicks an email, and loads the writes then.
  */
 const sections = () => import('./sections.js');
 
@@ -136,7 +136,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
         await limitClient(deps, options.limits.linkClient, req.client);
         checkBody(req);
         return confirmLinkErrors(req, async () => {
-          await confirmSubscription(deps, { token: tokenOf(req), client: req.client });
+          await (await sections()).confirmSubscription(deps, { token: tokenOf(req), client: req.client });
           logger.info('subscription confirmed', { requestId: req.requestId });
           if (!req.wantsHtml) return json(200, { status: 'confirmed' });
           return options.confirmedUrl ? seeOther(options.confirmedUrl) : page(200, (await sections()).confirmedPage(siteFor(req, site)));
@@ -155,7 +155,7 @@ export const makeHandler = (deps: SubscriptionDeps, options: SubscriptionRoutesO
       'POST /v1/subscriptions/unsubscribe': async (req) => {
         checkBody(req, [FORM_TYPE, MULTIPART_TYPE, JSON_TYPE]);
         await req.body(OneClickBody);
-        await unsubscribe(deps, { token: tokenOf(req) });
+        await (await sections()).unsubscribe(deps, { token: tokenOf(req) });
         return req.wantsHtml ? page(200, (await sections()).unsubscribedPage(siteFor(req, site))) : json(200, { status: 'unsubscribed' });
       },
 

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
-import { queryIndex } from '../../functions/adapters/dynamo-keys.js';
+import { queryIndex } from '../../functions/adapters/dynamo-pages.js';
 import { runAdmin, startCli } from '../support/cli.js';
 import { postJson } from '../support/dev-server.js';
 import { type RunningProduct, startProduct } from '../support/process.js';

@@ -6,7 +6,8 @@ import { DynamoSubscriberRepository } from '../../functions/adapters/dynamo-subs
 import { DAY_SHARDS, dayOf } from '../../functions/core/dashboard/counters.js';
 import { processMailJob } from '../../functions/core/mail/mail.js';
 import type { MailIntent } from '../../functions/core/mail/model.js';
-import { confirmSubscription, requestSubscription } from '../../functions/core/subscriptions/subscriptions.js';
+import { requestSubscription } from '../../functions/core/subscriptions/subscriptions.js';
+import { confirmSubscription } from '../../functions/core/subscriptions/links.js';
 import { startTables } from '../support/dynamodb.js';
 import { makeSubscriptionDeps } from '../support/fakes.js';
 

@@ -226,6 +226,35 @@ describe('unsubscribing', () => {
   });
 });
 
+describe("a container's first link POST", () => {
+  // The signup, the function's main route, loads none of the link POSTs' writes (functions/subscriptions/sections.ts):
+  // a container that has served only signups confirms and unsubscribes all the same, on a handler of its own.
+  it('confirms, then unsubscribes, on a handler that has served only a signup', async () => {
+    const fresh = await startTestServer({ LINK_CLIENT_LIMIT_PER_MINUTE: '1000' });
+    try {
+      const email = 'first-link@example.org';
+      expect((await postJson(`${fresh.url}/v1/subscriptions`, { email })).status).toBe(202);
+      const [confirmation] = await fresh.mailTo(email);
+      const confirmed = await postJson(linkIn(confirmation?.text ?? '', '/v1/subscriptions/confirm'), undefined);
+      expect(confirmed.status).toBe(200);
+      expect(await confirmed.json()).toEqual({ status: 'confirmed' });
+      expect((await fresh.mailTo(email)).map((m) => m.subject)).toEqual([
+        'Please confirm your subscription to GlobalSecurity.org',
+        'Welcome to GlobalSecurity.org',
+      ]);
+      const link = (confirmation?.headers['List-Unsubscribe'] ?? '').slice(1, -1);
+      const oneClick = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      expect(oneClick.status).toBe(200);
+      expect(await oneClick.json()).toEqual({ status: 'unsubscribed' });
+      // Written: signing up again starts a new opt-in round (a confirmation), not an "already subscribed" note.
+      await postJson(`${fresh.url}/v1/subscriptions`, { email });
+      expect((await fresh.mailTo(email)).at(-1)?.subject).toBe('Please confirm your subscription to GlobalSecurity.org');
+    } finally {
+      await fresh.stop();
+    }
+  });
+});
+
 describe('the API surface', () => {
   it('answers unknown routes 404 and wrong methods 405 in the contract format', async () => {
     const missing = await fetch(`${server.url}/v1/nothing-here`);

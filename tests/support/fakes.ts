@@ -156,6 +156,7 @@ export const makeSubscriptionDeps = () => {
   };
   const mailDeps: MailDeps = {
     ...deps,
+    suppressions, // the mailer reads and files markers; a signup request only lifts them
     mailer,
     ledger,
     editors: new MemoryEditors(),

@@ -10,6 +10,7 @@
  * either.
  */
 import * as z from 'zod/mini';
+import { _coercedNumber } from 'zod/v4/core';
 
 const UNITS: Record<string, readonly [string, string]> = { string: ['character', 'characters'], array: ['item', 'items'] };
 const count = (n: number | bigint, origin: string | undefined) => {
@@ -105,3 +106,10 @@ export const instant = () =>
 /** An absolute http(s) URL: one schema, shared, built once where it is first used. */
 const HTTP_URL = /* @__PURE__ */ onFirstUse(() => z.url({ protocol: /^https?$/, error: 'Not an absolute http(s) URL.' }));
 export const httpUrl = () => HTTP_URL;
+
+/**
+ * A number from text (an environment variable, a query parameter): `z.coerce.number()` itself, built from its parts.
+ * `z.coerce` is a namespace object, which esbuild keeps whole, and with it zod's boolean, bigint and date schemas
+ * in every bundle that reads one number.
+ */
+export const coercedNumber = (params?: Parameters<typeof z.coerce.number>[0]) => _coercedNumber(z.ZodMiniNumber, params) as z.ZodMiniNumber<unknown>;

@@ -1,13 +1,6 @@
 import type { Subscriber } from './model.js';
 
-/**
- * The most items a counter (a campaign's totals, the subscriber counts) may be spread over: with the item that
- * held them before, one BatchGetItem (100 keys) reads them all.
- */
-export const MAX_SHARDS = 99;
-
-/** How many items a new counter is spread over unless configured (`COUNTER_SHARDS`): see README, sizing. */
-export const DEFAULT_SHARDS = 20;
+export { DEFAULT_SHARDS, MAX_SHARDS } from '../shared/shards.js';
 
 /** The counters one subscriber adds: one for its status, one per list and status. */
 export const countsOf = (subscriber: Pick<Subscriber, 'status' | 'lists'> | undefined): Record<string, number> => {

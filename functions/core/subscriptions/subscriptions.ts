@@ -2,30 +2,17 @@ import * as z from 'zod/mini';
 import { onFirstUse } from '../shared/schema.js';
 import type { MailSender } from '../mail/emails.js';
 import { addressKey, hasControlCharacters, normalizeEmail } from '../shared/email-address.js';
-import { InvalidTokenError, ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../shared/errors.js';
 import type { Client } from '../shared/model.js';
-import {
-  type ConsentEvent,
-  RequestedLanguage,
-  PersonName,
-  type SignupRequest,
-  toPersonName,
-} from './model.js';
+import type { ConsentEvent, SignupRequest } from './model.js';
+import { PersonName, RequestedLanguage, toPersonName } from './fields.js';
 import type { Clock } from '../shared/ports.js';
 import type { SignupAndMailQueue, Suppressions } from '../mail/ports.js';
 import type { SubscriberRepository } from './ports.js';
 import type { RateLimit, RateLimiter } from '../shared/limits.js';
-import { retryOnConflict } from '../shared/retry.js';
 import { inLanguage } from '../shared/i18n/index.js';
 import { attributionFieldSchemas, attributionOf, pageOf } from '../experiments/attribution.js';
-import {
-  type Keys,
-  keyedHash,
-  makeUnsubscribeToken,
-  newId,
-  readConfirmToken,
-  readUnsubscribeToken,
-} from '../shared/secrets.js';
+import { type Keys, keyedHash, makeUnsubscribeToken, newId } from '../shared/secrets.js';
 
 export interface SubscriptionSettings {
   siteName: string;
@@ -46,13 +33,14 @@ export interface SubscriptionDeps {
   subscribers: SubscriberRepository;
   rateLimiter: RateLimiter;
   queue: SignupAndMailQueue;
-  suppressions: Suppressions;
+  /** Only lifted here (a confirmation lifts an earlier erase, bounce or complaint); the mailer reads and files them. */
+  suppressions: Pick<Suppressions, 'remove'>;
   keys: Keys;
   settings: SubscriptionSettings;
 }
 
 /** What applying a signup job needs: not the queue it came from, nor the request limits it passed already. */
-export type SignupWorkerDeps = Omit<SubscriptionDeps, 'queue' | 'rateLimiter'>;
+export type SignupWorkerDeps = Omit<SubscriptionDeps, 'queue' | 'rateLimiter' | 'suppressions'> & { suppressions: Suppressions };
 
 const optionalText = (max: number) =>
   z.optional(
@@ -104,7 +92,8 @@ export const SubscribeRequest = /* @__PURE__ */ onFirstUse(() => z.pipe(
 ));
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
-const consentEvent = (deps: SubscriptionDeps, client: Client, source: string | undefined): ConsentEvent => ({
+/** The consent a request gives (a signup, a confirmation): when, where from, under which wording, from whom (hashed). */
+export const consentEvent = (deps: Pick<SubscriptionDeps, 'clock' | 'settings' | 'keys'>, client: Client, source: string | undefined): ConsentEvent => ({
   at: deps.clock.now().toISOString(),
   source,
   wordingVersion: deps.settings.consentVersion,
@@ -150,69 +139,6 @@ export const queueSignup = (queue: SignupAndMailQueue, request: SignupRequest) =
 /** The one-click unsubscribe link that every email to a subscriber carries. */
 export const unsubscribeUrl = (deps: Pick<SubscriptionDeps, 'keys' | 'settings'>, email: string, lang?: string) =>
   inLanguage(`${deps.settings.apiBaseUrl}/v1/subscriptions/unsubscribe?token=${makeUnsubscribeToken(deps.keys.token, email)}`, lang);
-
-/**
- * Confirms the pending subscription a confirmation link names, with exactly the lists, name, source and signup
- * consent of the request the link was sent for, records the confirmation's consent, and queues the welcome
- * email (deduplicated by the mailer, so it goes out once however often this runs). Confirming twice succeeds.
- * Throws InvalidTokenError for a forged or expired link, one from an earlier round (the address unsubscribed
- * since), or one whose request is no longer kept (more recent requests of the round took its place).
- */
-export const confirmSubscription = async (
-  deps: SubscriptionDeps,
-  input: { token: string; client: Client },
-): Promise<void> => {
-  const token = readConfirmToken(deps.keys.token, input.token, deps.clock.now());
-  const stale = () => new InvalidTokenError('This confirmation link is no longer valid.', { email: token.email });
-  const subscriber = await retryOnConflict(async () => {
-    const existing = await deps.subscribers.get(token.email);
-    if (!existing || existing.round !== token.round) throw stale();
-    if (existing.status === 'confirmed') return existing;
-    if (existing.status !== 'pending') throw stale();
-    const { requests, ...record } = existing;
-    const asked = requests?.find((r) => r.id === token.request);
-    if (!asked) throw stale();
-    const at = deps.clock.now().toISOString();
-    const confirmation = consentEvent(deps, input.client, asked.source);
-    return deps.subscribers.save(
-      {
-        ...record,
-        name: asked.name,
-        lists: asked.lists,
-        source: asked.source,
-        lang: asked.lang ?? record.lang,
-        attribution: asked.attribution,
-        status: 'confirmed',
-        confirmedAt: at,
-        updatedAt: at,
-        consent: { signup: asked.consent, confirmation },
-      },
-      existing,
-    );
-  });
-  // Confirming afresh lifts an earlier erase, bounce or complaint.
-  await deps.suppressions.remove(addressKey(deps.keys, subscriber.email));
-  await deps.queue.enqueue({
-    kind: 'welcome',
-    id: newId(),
-    email: normalizeEmail(subscriber.email),
-    name: subscriber.name,
-    round: subscriber.round,
-    ...(subscriber.lang === undefined ? {} : { lang: subscriber.lang }),
-  });
-};
-
-/** One-click unsubscribe (RFC 8058). Idempotent: an unknown or already-left address is a success too. */
-export const unsubscribe = async (deps: SubscriptionDeps, input: { token: string }): Promise<void> => {
-  const email = readUnsubscribeToken(deps.keys.token, input.token);
-  await retryOnConflict(async () => {
-    const existing = await deps.subscribers.get(email);
-    if (!existing || (existing.status !== 'pending' && existing.status !== 'confirmed')) return;
-    const at = deps.clock.now().toISOString();
-    const { requests: _requests, ...record } = existing; // the round's links die with it: nothing left to confirm
-    await deps.subscribers.save({ ...record, status: 'unsubscribed', unsubscribedAt: at, updatedAt: at }, existing);
-  });
-};
 
 /** A link token in a query string: present and of a sane length; its content is checked by the use case. */
 export const TokenQuery = /* @__PURE__ */ onFirstUse(() => z.object({

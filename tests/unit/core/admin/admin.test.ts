@@ -3,7 +3,8 @@ import { type AdminDeps, accessSubscriber, adminStats, authenticateAdmin, create
 import { recordMailFeedback } from '../../../../functions/core/list-hygiene/feedback.js';
 import { processMailJob } from '../../../../functions/core/mail/mail.js';
 import { NotFoundError, UnauthorizedError } from '../../../../functions/core/shared/errors.js';
-import { confirmSubscription, requestSubscription, unsubscribe } from '../../../../functions/core/subscriptions/subscriptions.js';
+import { requestSubscription } from '../../../../functions/core/subscriptions/subscriptions.js';
+import { confirmSubscription, unsubscribe } from '../../../../functions/core/subscriptions/links.js';
 import { crashAfterWrite, runRetryingAfterCrash } from '../../../support/crash.js';
 import { MemoryCampaigns, makeGiftDeps } from '../../../support/donation-fakes.js';
 import { recordPaymentEvent } from '../../../../functions/core/donations/gifts.js';

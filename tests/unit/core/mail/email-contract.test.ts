@@ -6,7 +6,8 @@ import { recordPaymentEvent } from '../../../../functions/core/donations/gifts.j
 import { recordMailFeedback } from '../../../../functions/core/list-hygiene/feedback.js';
 import { processMailJob } from '../../../../functions/core/mail/mail.js';
 import { MailIntent } from '../../../../functions/core/mail/model.js';
-import { confirmSubscription, requestSubscription } from '../../../../functions/core/subscriptions/subscriptions.js';
+import { requestSubscription } from '../../../../functions/core/subscriptions/subscriptions.js';
+import { confirmSubscription } from '../../../../functions/core/subscriptions/links.js';
 import { makeGiftDeps } from '../../../support/donation-fakes.js';
 import { makeSubscriptionDeps } from '../../../support/fakes.js';
 import { paid } from '../../../support/payment-events.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
-import { httpUrl, instant, nonEmpty, parse, safeParse } from '../../../../functions/core/shared/schema.js';
+import { coercedNumber, httpUrl, instant, nonEmpty, parse, safeParse } from '../../../../functions/core/shared/schema.js';
 
 const messageOf = (schema: z.core.$ZodType, value: unknown) => {
   const result = safeParse(schema, value);
@@ -28,6 +28,14 @@ describe('zod/mini with our wording', () => {
     expect(messageOf(z.literal('One-Click'), 'Two')).toBe('Must be "One-Click".');
     expect(messageOf(z.strictObject({ a: z.string() }), { a: 'x', b: 1, c: 2 })).toBe('Unexpected field.');
     expect(messageOf(z.string().check(z.regex(/^[a-z]+$/)), 'A')).toBe('Not in the expected format.');
+  });
+
+  it('reads a number from text as z.coerce.number does', () => {
+    for (const text of ['12', ' 7 ', '', '1e3', '0x10', 'ten', undefined]) {
+      expect(safeParse(coercedNumber(), text)).toEqual(safeParse(z.coerce.number(), text));
+    }
+    expect(messageOf(z.pipe(coercedNumber(), z.int()), 'ten')).toBe('Expected a number.');
+    expect(messageOf(coercedNumber({ error: 'A count.' }), 'x')).toBe('A count.');
   });
 
   it('keeps a message a schema words itself', () => {

@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidTokenError, RateLimitedError, ValidationError } from '../../../../functions/core/shared/errors.js';
 import { processMailJob } from '../../../../functions/core/mail/mail.js';
 import { MailIntent } from '../../../../functions/core/mail/model.js';
-import {
-  confirmSubscription,
-  queueSignup,
-  requestSubscription,
-  SubscribeRequest,
-  unsubscribe,
-} from '../../../../functions/core/subscriptions/subscriptions.js';
+import { queueSignup, requestSubscription, SubscribeRequest } from '../../../../functions/core/subscriptions/subscriptions.js';
+import { confirmSubscription, unsubscribe } from '../../../../functions/core/subscriptions/links.js';
 import { MAX_PENDING_REQUESTS } from '../../../../functions/core/subscriptions/model.js';
 import { makeSubscriptionDeps } from '../../../support/fakes.js';
 

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { INDEX_SHARDS, queryAll, queryPages, queryPartitions } from '../../../functions/adapters/dynamo-keys.js';
+import { INDEX_SHARDS } from '../../../functions/adapters/dynamo-keys.js';
+import { queryAll, queryPages, queryPartitions } from '../../../functions/adapters/dynamo-pages.js';
 
 type Input = Record<string, unknown> & { ExclusiveStartKey?: { at: number }; ExpressionAttributeValues?: Record<string, unknown> };
 
