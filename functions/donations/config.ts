@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
+import { coercedNumber, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/campaign.js';
 import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
 import { BaseConfig, COUNTER_SHARDS, csv, GIFT_AID, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
@@ -20,7 +20,7 @@ export const DonationConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConf
   DONATION_CANCEL_URL: optionalUrl,
   CHECKOUT_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 10),
   /** How long the donations function keeps a campaign's progress between reads (0: no cache). */
-  CAMPAIGN_CACHE_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(60))), 5),
+  CAMPAIGN_CACHE_SECONDS: z._default(z.pipe(coercedNumber(), z.int().check(z.gte(0), z.lte(60))), 5),
   COUNTER_SHARDS,
   /** Each currency's payment fee, for donors who cover it: `currency:rate+fixed`, comma-separated (see fees.ts). */
   FEE_RATES: z.prefault(FeeRates, DEFAULT_FEE_RATES),

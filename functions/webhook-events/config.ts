@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
-import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
+import { coercedNumber, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 
 /** The webhook events producer: the tables' change streams into kept events and queued deliveries. */
 export const WebhookEventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({
@@ -14,6 +14,6 @@ export const WebhookEventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({
   /** A subscriber's language when their own is not known. */
   SITE_LANGUAGE: z._default(z.enum(LANGUAGES), DEFAULT_LANGUAGE),
   /** How long the list of endpoints is kept between reads: an endpoint added gets events from at most this later. */
-  WEBHOOK_ENDPOINTS_CACHE_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(300))), 10),
+  WEBHOOK_ENDPOINTS_CACHE_SECONDS: z._default(z.pipe(coercedNumber(), z.int().check(z.gte(0), z.lte(300))), 10),
 }));
 export type WebhookEventsConfig = z.infer<typeof WebhookEventsConfig>;
