@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoEditors } from '../../functions/adapters/dynamo-console.js';
 import type { Role } from '../../functions/core/console/model.js';
 import { documentClient } from '../../functions/platform/clients.js';
-import { axeViolations } from '../support/axe.js';
 import { useServerAndBrowser } from '../support/browser.js';
+import { checkAtBothWidths, heading, signInByLink as signInOn } from '../support/console-browser.js';
 import { linkIn, postJson } from '../support/dev-server.js';
 import { LOCAL_LISTMONK } from '../../local/server/connector-stand-ins.js';
 
@@ -18,7 +18,6 @@ import { LOCAL_LISTMONK } from '../../local/server/connector-stand-ins.js';
 
 const env = useServerAndBrowser({ CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: '100' });
 const addEditor = (email: string, role: Role) => new DynamoEditors(documentClient(env.server.clientOptions), env.server.tables.subscribers).put(email, role, new Date());
-const heading = (page: Page) => page.locator('h1').textContent();
 
 const receiver = createServer((req, res) => {
   req.resume();
@@ -30,28 +29,8 @@ const receiver = createServer((req, res) => {
 const receiverUrl = new Promise<string>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`)));
 afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
-const signInByLink = async (context: BrowserContext, email: string) => {
-  const page = await context.newPage();
-  await page.goto(`${env.server.url}/admin`);
-  const before = (await env.server.mailTo(email)).length;
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('button', { name: 'Email me a link' }).click();
-  await expect.poll(() => heading(page)).toBe('Check your inbox');
-  await expect.poll(async () => (await env.server.mailTo(email)).length).toBe(before + 1);
-  const link = /http:\/\/\S+\/admin\/signin\?token=[\w.-]+(&lang=\w+)?/.exec((await env.server.mailTo(email)).at(-1)?.text ?? '')?.[0] ?? '';
-  await page.goto(link);
-  await page.waitForURL(`${env.server.url}/admin`);
-  return page;
-};
-
-const checkAtBothWidths = async (page: Page, label: string) => {
-  for (const width of [1280, 360]) {
-    await page.setViewportSize({ width, height: 800 });
-    expect(await axeViolations(page), `${label} at ${width} px`).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${label} at ${width} px`).toBeLessThanOrEqual(width);
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-};
+/** Signs in by link in `context` (tests/support/console-browser.ts); returns the signed-in page. */
+const signInByLink = (context: BrowserContext, email: string) => signInOn(env.server, context, email);
 
 describe('the webhooks and connectors pages in Chromium', () => {
   it('let an admin add an endpoint, read its log, retry, replay, rotate and remove it, every page axe-clean', async () => {

@@ -4,7 +4,7 @@ import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donati
 import { defaultBounds } from '../../functions/core/donations/campaigns.js';
 import { documentClient } from '../../functions/platform/clients.js';
 import { axeViolations } from '../support/axe.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, sharedContext } from '../support/browser.js';
 import { linkIn, postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 
 // Every page the API hosts, walked at a desktop and a phone width, with JavaScript on and off: in the
@@ -183,10 +183,12 @@ const SURFACES: Surface[] = [
 
 const COMBOS = [1280, 360].flatMap((width) => [true, false].map((js) => ({ width, js })));
 
+// One context per combination, a fresh page in it per case: the hosted pages set no cookie and keep nothing in
+// storage, so the cases stay independent (tests/support/browser.ts says what a shared context saves).
 describe.each(COMBOS)('hosted pages at $width px, JavaScript $js', ({ width, js }) => {
+  const context = sharedContext(() => browser, { viewport: { width, height: 800 }, javaScriptEnabled: js });
   it.each(SURFACES.map((s) => [s.name, s] as const))('%s', async (_, surface) => {
-    const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: js });
-    const page = await context.newPage();
+    const page = await context().newPage();
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
@@ -207,7 +209,7 @@ describe.each(COMBOS)('hosted pages at $width px, JavaScript $js', ({ width, js 
       }
       await expect(axeOf(page, js)).resolves.toEqual([]);
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });
@@ -230,9 +232,9 @@ const BY_BROWSER_LANGUAGE = [
 ];
 
 describe.each(['uk', 'pl'] as const)('hosted pages in the browser language %s, at 360 px without JavaScript', (lang) => {
+  const context = sharedContext(() => browser, { viewport: { width: 360, height: 800 }, javaScriptEnabled: false, locale: lang });
   it.each(SURFACES.filter((s) => BY_BROWSER_LANGUAGE.includes(s.name)).map((s) => [s.name, s] as const))('%s', async (_, surface) => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, javaScriptEnabled: false, locale: lang });
-    const page = await context.newPage();
+    const page = await context().newPage();
     try {
       await surface.open(page, false);
       await expect(page.locator('html').getAttribute('lang')).resolves.toBe(lang);
@@ -245,7 +247,7 @@ describe.each(['uk', 'pl'] as const)('hosted pages in the browser language %s, a
       await expect(page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).resolves.toBeLessThanOrEqual(0);
       await expect(axeOf(page, false)).resolves.toEqual([]);
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
-import { runAdmin } from '../support/cli.js';
+import { runAdminHere } from '../support/cli.js';
 import { startTables } from '../support/dynamodb.js';
 
 // `campaign create` on a closed campaign: it stays closed unless --reopen, and says so. The CLI finds the
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const create = (...extra: string[]) =>
-  runAdmin(['--data-dir', dir, 'campaign', 'create', '--id', 'spring', '--title', 'Spring appeal', '--goal', '100000', '--currency', 'usd', ...extra]);
+  runAdminHere(['--data-dir', dir, 'campaign', 'create', '--id', 'spring', '--title', 'Spring appeal', '--goal', '100000', '--currency', 'usd', ...extra]);
 const isOpen = async () => (await new DynamoCampaignRepository(tables.client, tables.tables.donations).getSettings('spring'))?.open;
 
 describe('campaign create on a closed campaign', () => {

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/platform/clients.js';
-import { runAdmin } from '../support/cli.js';
+import { runAdminHere } from '../support/cli.js';
 import { startTestServer, type TestServer } from '../support/dev-server.js';
 
 let server: TestServer;
@@ -15,7 +15,7 @@ afterAll(async () => {
 
 /** The CLI's last line, as JSON. */
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, string>;
-const admin = (...args: string[]) => runAdmin(['--data-dir', server.dataDir, ...args]);
+const admin = (...args: string[]) => runAdminHere(['--data-dir', server.dataDir, ...args]);
 
 const MAILCHIMP_KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90-us6';
 const LISTMONK_TOKEN = 'lm-token-2f9c1e77a0';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAdmin } from '../support/cli.js';
+import { runAdminHere } from '../support/cli.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { startTestServer, type TestServer } from '../support/dev-server.js';
 
@@ -12,7 +12,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => server?.stop());
 
-const admin = (...args: string[]) => runAdmin(['--data-dir', server.dataDir, ...args]);
+const admin = (...args: string[]) => runAdminHere(['--data-dir', server.dataDir, ...args]);
 
 describe('npm run admin -- editor', () => {
   it('adds, lists, signs out and removes editors; each change is in the audit log', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRIPE_TEST_KEY } from '../../local/server/dev-config.js';
-import { runAdmin } from '../support/cli.js';
+import { runAdminHere } from '../support/cli.js';
 import { startTestServer, type TestServer } from '../support/dev-server.js';
 
 /**
@@ -15,7 +15,7 @@ let server: TestServer;
 let stripe: Stripe;
 let admin: string;
 
-const doctor = (...args: string[]) => runAdmin(['--data-dir', server.dataDir, 'doctor', '--local', ...args]);
+const doctor = (...args: string[]) => runAdminHere(['--data-dir', server.dataDir, 'doctor', '--local', ...args]);
 const lineOf = (stdout: string, check: string) => {
   const lines = stdout.split('\n');
   const at = lines.findIndex((l) => new RegExp(`^(ok|FAIL|warn) +${check} `).test(l));
@@ -34,7 +34,7 @@ afterAll(() => server.stop());
 
 describe('doctor --local', () => {
   it('passes on a ready server: every check ok, then the smoke test', async () => {
-    const token = await runAdmin(['--data-dir', server.dataDir, 'token', 'create', '--name', 'first admin']);
+    const token = await runAdminHere(['--data-dir', server.dataDir, 'token', 'create', '--name', 'first admin']);
     expect(token.code, token.stderr).toBe(0);
     const run = await doctor();
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
@@ -64,7 +64,7 @@ describe('doctor --local', () => {
     expect(line).toMatch(new RegExp(`^FAIL +webhook endpoint Stripe has no endpoint for ${server.url}/v1/stripe/webhook: no gift would be counted$`));
     expect(fix).toBe(`fix: ${admin} stripe setup --local`);
     // The fix it names fixes it.
-    expect((await runAdmin(['--data-dir', server.dataDir, 'stripe', 'setup', '--local'])).code).toBe(0);
+    expect((await runAdminHere(['--data-dir', server.dataDir, 'stripe', 'setup', '--local'])).code).toBe(0);
     expect(lineOf((await doctor('--no-smoke')).stdout, 'webhook endpoint')[0]).toMatch(/^ok /);
   });
 
@@ -84,7 +84,7 @@ describe('doctor --local', () => {
   });
 
   it('names the fix for a missing first admin', async () => {
-    expect((await runAdmin(['--data-dir', server.dataDir, 'token', 'revoke', 'first admin'])).code).toBe(0);
+    expect((await runAdminHere(['--data-dir', server.dataDir, 'token', 'revoke', 'first admin'])).code).toBe(0);
     const run = await doctor('--no-smoke');
     expect(run.code).toBe(1);
     const [line, fix] = lineOf(run.stdout, 'first admin');

@@ -4,7 +4,7 @@ import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donati
 import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { analyse, verdict } from '../../functions/core/experiments/stats.js';
 import { documentClient } from '../../functions/platform/clients.js';
-import { runAdmin } from '../support/cli.js';
+import { runAdminHere } from '../support/cli.js';
 import { linkIn, postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 import { campaignSettings } from '../support/donation-fakes.js';
 
@@ -35,7 +35,7 @@ const admin = async (path: string, init: RequestInit = {}) => {
   const response = await fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
-const cli = (...args: string[]) => runAdmin(['--data-dir', server.dataDir, 'campaign', 'variant', ...args]);
+const cli = (...args: string[]) => runAdminHere(['--data-dir', server.dataDir, 'campaign', 'variant', ...args]);
 const variantsServed = async () => ((await (await fetch(`${server.url}/v1/campaigns/${CAMPAIGN}`)).json()) as { variants: Record<string, unknown>[] }).variants;
 const beacon = (type: 'view' | 'click', variant: string) =>
   fetch(`${server.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: JSON.stringify({ type, campaign: CAMPAIGN, variant }) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
 import { documentClient } from '../../functions/platform/clients.js';
-import { runAdmin } from '../support/cli.js';
+import { runAdminHere } from '../support/cli.js';
 import { postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 import { campaignSettings } from '../support/donation-fakes.js';
 
@@ -90,13 +90,13 @@ describe('the reminders job', () => {
     const day = dayAhead(4);
     await remind({ email: 'cli@example.org', date: day });
     const at = new Date(nineInNewYork(day).getTime() + 60_000).toISOString();
-    const first = await runAdmin(['--data-dir', server.dataDir, 'reminders', 'run', '--at', at]);
+    const first = await runAdminHere(['--data-dir', server.dataDir, 'reminders', 'run', '--at', at]);
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ at, sent: 1 });
-    const again = await runAdmin(['--data-dir', server.dataDir, 'reminders', 'run', '--at', at]);
+    const again = await runAdminHere(['--data-dir', server.dataDir, 'reminders', 'run', '--at', at]);
     expect(JSON.parse(again.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ sent: 0 });
     expect(await server.mailTo('cli@example.org')).toHaveLength(1);
-    const bad = await runAdmin(['--data-dir', server.dataDir, 'reminders', 'run', '--at', 'next tuesday']);
+    const bad = await runAdminHere(['--data-dir', server.dataDir, 'reminders', 'run', '--at', 'next tuesday']);
     expect(bad.code).not.toBe(0);
   });
 

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
 import { documentClient } from '../../functions/platform/clients.js';
-import { runAdmin } from '../support/cli.js';
+import { runAdminHere } from '../support/cli.js';
 import { postJson, startTestServer, type TestServer } from '../support/dev-server.js';
 import { campaignSettings } from '../support/donation-fakes.js';
 
@@ -42,10 +42,10 @@ describe('giving statements', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const year = String(new Date().getUTCFullYear());
-    const first = await runAdmin(['--data-dir', server.dataDir, 'statements', 'send', '--year', year]);
+    const first = await runAdminHere(['--data-dir', server.dataDir, 'statements', 'send', '--year', year]);
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ year: Number(year), donors: 2, sent: 2 });
-    const again = await runAdmin(['--data-dir', server.dataDir, 'statements', 'send', '--year', year]);
+    const again = await runAdminHere(['--data-dir', server.dataDir, 'statements', 'send', '--year', year]);
     expect(JSON.parse(again.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ donors: 2, sent: 0, duplicate: 2 });
     const [statement, ...more] = await statements('yearly@example.org');
     expect(more).toEqual([]);
@@ -72,7 +72,7 @@ describe('giving statements', () => {
     expect(Items?.map((item) => item.state)).toEqual(['sent', 'sent']);
     for (const item of Items ?? []) expect(Number(item.expiresAt)).toBeGreaterThan(Date.now() / 1000 + 6 * 365 * 86400);
 
-    const bad = await runAdmin(['--data-dir', server.dataDir, 'statements', 'send', '--year', 'last']);
+    const bad = await runAdminHere(['--data-dir', server.dataDir, 'statements', 'send', '--year', 'last']);
     expect(bad.code).not.toBe(0);
   });
 });

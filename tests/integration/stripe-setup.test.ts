@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPEAL_API_VERSION, dataDirStore, setUpStripe } from '../../cli/stripe-setup.js';
 import { HANDLED_STRIPE_EVENTS } from '../../functions/adapters/stripe-handled-events.js';
 import { STRIPE_TEST_KEY } from '../../local/server/dev-config.js';
-import { runAdmin } from '../support/cli.js';
+import { runAdminHere } from '../support/cli.js';
 import { startTestServer, type TestServer } from '../support/dev-server.js';
 
 /**
@@ -32,7 +32,7 @@ const portalConfigurations = async () => (await (await fetch(`${server.url}/_loc
 const appealPortal = async () => (await portalConfigurations()).find((c) => c.metadata?.appeal === 'customer-portal');
 const state = () => JSON.parse(readFileSync(join(server.dataDir, 'state.json'), 'utf8')) as { webhookSecret: string; portalConfiguration: string };
 const storedSecret = () => state().webhookSecret;
-const setup = (...args: string[]) => runAdmin(['--data-dir', server.dataDir, 'stripe', 'setup', '--local', ...args]);
+const setup = (...args: string[]) => runAdminHere(['--data-dir', server.dataDir, 'stripe', 'setup', '--local', ...args]);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -146,7 +146,7 @@ describe('stripe setup --local', () => {
   });
 
   it('says to start the dev server when none runs on the data folder', async () => {
-    const run = await runAdmin(['--data-dir', join(server.dataDir, 'nowhere'), 'stripe', 'setup', '--local']);
+    const run = await runAdminHere(['--data-dir', join(server.dataDir, 'nowhere'), 'stripe', 'setup', '--local']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/no dev server is running on .*nowhere: start it with `npm start`/);
   });

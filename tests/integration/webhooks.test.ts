@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailSha256 } from '../../functions/core/events/changes.js';
-import { runAdmin } from '../support/cli.js';
+import { runAdminHere } from '../support/cli.js';
 import { DynamoAdminTokens } from '../../functions/adapters/dynamo-admin.js';
 import { createAdminToken } from '../../functions/core/admin/admin.js';
 import { documentClient } from '../../functions/platform/clients.js';
@@ -68,12 +68,12 @@ describe('the webhook CLI and a subscriber\'s whole life', () => {
   it('adds an endpoint, tells every change of a reader\'s life signed (also during a rotation), and an erase leaves no address behind', async () => {
     const life = await startReceiver();
     try {
-      const added = await runAdmin(['--data-dir', server.dataDir, 'webhook', 'add', '--url', life.url, '--events', 'subscriber.confirmed,subscriber.unsubscribed,subscriber.suppressed,subscriber.erased', '--description', 'CRM']);
+      const added = await runAdminHere(['--data-dir', server.dataDir, 'webhook', 'add', '--url', life.url, '--events', 'subscriber.confirmed,subscriber.unsubscribed,subscriber.suppressed,subscriber.erased', '--description', 'CRM']);
       expect(added.code, added.stderr).toBe(0);
       const { id, secret } = lastJson(added.stdout);
       expect(secret).toMatch(/^whsec_/);
       life.setSecrets([secret ?? '']);
-      const listed = await runAdmin(['--data-dir', server.dataDir, 'webhook', 'list']);
+      const listed = await runAdminHere(['--data-dir', server.dataDir, 'webhook', 'list']);
       expect(listed.stdout).toContain(`${id}\tenabled\t`);
       expect(listed.stdout).not.toContain('whsec_');
 
@@ -84,7 +84,7 @@ describe('the webhook CLI and a subscriber\'s whole life', () => {
       await server.webhooksIdle();
 
       // A rotation: the receiver knows the new secret only; deliveries verify with it (and with the old one).
-      const rotated = await runAdmin(['--data-dir', server.dataDir, 'webhook', 'rotate', '--id', id ?? '']);
+      const rotated = await runAdminHere(['--data-dir', server.dataDir, 'webhook', 'rotate', '--id', id ?? '']);
       expect(rotated.code, rotated.stderr).toBe(0);
       const next = lastJson(rotated.stdout);
       expect(next.id).toBe(id);
@@ -118,12 +118,12 @@ describe('the webhook CLI and a subscriber\'s whole life', () => {
       expect(eventItems.length).toBeGreaterThan(0);
       expect(JSON.stringify(eventItems)).not.toContain(email);
 
-      const log = await runAdmin(['--data-dir', server.dataDir, 'webhook', 'deliveries', '--id', id ?? '']);
+      const log = await runAdminHere(['--data-dir', server.dataDir, 'webhook', 'deliveries', '--id', id ?? '']);
       expect(log.stdout.trim().split('\n')).toHaveLength(5);
       expect(log.stdout).toContain('subscriber.erased\tattempt 1\tdelivered\t204');
 
       // Replay since the start: everything sent again, with the same webhook-ids; the erased person's events are gone.
-      const replayed = await runAdmin(['--data-dir', server.dataDir, 'webhook', 'replay', '--id', id ?? '', '--since', '2020-01-01T00:00:00Z']);
+      const replayed = await runAdminHere(['--data-dir', server.dataDir, 'webhook', 'replay', '--id', id ?? '', '--since', '2020-01-01T00:00:00Z']);
       expect(replayed.stdout).toContain('sending 5 deliveries');
       await server.webhooksIdle();
       const again = life.received.slice(5);
@@ -136,7 +136,7 @@ describe('the webhook CLI and a subscriber\'s whole life', () => {
       const json = (await (await fetch(`${server.url}/_local/webhooks`)).json()) as { id: string; deliveries: unknown[] }[];
       expect(json.find((e) => e.id === id)?.deliveries).toHaveLength(5);
 
-      expect((await runAdmin(['--data-dir', server.dataDir, 'webhook', 'remove', '--id', id ?? ''])).code).toBe(0);
+      expect((await runAdminHere(['--data-dir', server.dataDir, 'webhook', 'remove', '--id', id ?? ''])).code).toBe(0);
     } finally {
       await life.close();
     }

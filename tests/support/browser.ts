@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestServer, type TestServer } from './dev-server.js';
 
@@ -35,4 +35,24 @@ export const useServerAndBrowser = (env: Record<string, string> = {}) => {
     await context.server?.stop();
   });
   return context;
+};
+
+/**
+ * One browser context for the cases of a `describe` (made before them, closed after them), for cases that each open a
+ * page of their own in it and leave nothing behind that another could see (no cookie, no storage). The pages of one
+ * context share its renderer processes, which keep axe-core's compiled script from one page to the next; each new
+ * context starts a renderer of its own and compiles axe-core again, which was most of such a case's time.
+ */
+export const sharedContext = (browser: () => Browser, options: Parameters<Browser['newContext']>[0]): (() => BrowserContext) => {
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    context = await browser().newContext(options);
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+  return () => {
+    if (!context) throw new Error('the shared context is made in beforeAll, before the tests');
+    return context;
+  };
 };
