@@ -283,6 +283,23 @@ const ENV: Record<string, string> = {
   POSTAL_ADDRESS: '1 Bench Street, Springfield',
   EXPORT_BUCKET_NAME: 'exports',
   EXPORT_WORKER_FUNCTION_NAME: 'export-worker',
+  // What a stage sets besides (infra/constructs): a value given is a value parsed and checked at cold start, which a
+  // default is not, so the functions are measured with the settings a newsroom deploys.
+  SITE_URL: 'https://news.example.org/',
+  SITE_ORIGINS: 'https://news.example.org',
+  SITE_LANGUAGE: 'en',
+  SITE_BRAND_COLOR: '#0a2a5e',
+  SITE_ACCENT_COLOR: '#ffd500',
+  SITE_TIME_ZONE: 'Europe/London',
+  TAX_YEAR_START: '04-06',
+  CURRENCIES: 'usd,eur,gbp',
+  FEE_RATES: 'usd:0.029+30,eur:0.015+25,gbp:0.015+20',
+  THANK_YOU_URL: 'https://news.example.org/thanks',
+  CONFIRMED_URL: 'https://news.example.org/confirmed',
+  DONATION_SUCCESS_URL: 'https://news.example.org/thank-you',
+  DONATION_CANCEL_URL: 'https://news.example.org/donate',
+  MAIL_REPLY_TO: 'editors@example.org',
+  SENDER_NAME: 'Bench News',
 };
 
 interface Sample {

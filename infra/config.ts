@@ -5,6 +5,7 @@ import { CurrencyCode } from '../functions/core/donations/model.js';
 import { FeeRates } from '../functions/core/donations/fees.js';
 import { ListId } from '../functions/core/subscriptions/model.js';
 import { safeParse } from '../functions/core/shared/schema.js';
+import { isTimeZone } from '../functions/platform/config.js';
 
 /** Every function, by its entry (functions/<name>/): the names stage settings use. */
 export const FUNCTION_ENTRIES = [
@@ -93,7 +94,7 @@ export const StageConfig = z.object({
   donationSuccessUrl: z.url().optional(),
   donationCancelUrl: z.url().optional(),
   /** The site's time zone (IANA): a reminder goes out from 09:00 there on the day the reader chose. */
-  timeZone: z.string().default('UTC'),
+  timeZone: z.string().default('UTC').refine(isTimeZone, 'An IANA time zone that Intl knows, such as Europe/London.'),
   /** `false` leaves the emails about failed monthly payments (and a gift ended for them) to Stripe's own settings. */
   failedPaymentEmails: z.boolean().default(true),
   /** When the giving statements' tax year begins: `01-01` (a calendar year) or `04-06` (the UK's, from 6 April). */

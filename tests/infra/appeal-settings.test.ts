@@ -36,12 +36,14 @@ describe("the appeal's stage settings", () => {
     expect(parse(FeeRates, env.FEE_RATES).usd).toMatchObject({ rate: '0.022', fixed: 30 });
   });
 
-  it('refuses, when the CDK app starts, fee rates the function could not read, a secret key for the publishable one, and embedded Checkout without a key', () => {
+  it('refuses, when the CDK app starts, a time zone Intl does not know, fee rates the function could not read, a secret key for the publishable one, and embedded Checkout without a key', () => {
     const refused = (overrides: Record<string, unknown>) => StageConfig.safeParse({ ...TEST_STAGE, ...overrides }).error?.issues.map((i) => i.path.join('.'));
     expect(refused({ feeRates: 'usd:2.9%+30' })).toEqual(['feeRates']);
     expect(refused({ feeRates: 'usd:1.5+30' })).toEqual(['feeRates']);
     expect(refused({ stripePublishableKey: 'sk_live_51AbC' })).toEqual(['stripePublishableKey']);
     expect(refused({ embeddedCheckout: true })).toEqual(['stripePublishableKey']);
     expect(refused({ embeddedCheckout: true, stripePublishableKey: 'pk_test_abc', feeRates: 'jpy:0.036+0' })).toBeUndefined();
+    expect(refused({ timeZone: 'Mars/Olympus_Mons' })).toEqual(['timeZone']);
+    expect(refused({ timeZone: 'Europe/Kiev' })).toBeUndefined();
   });
 });

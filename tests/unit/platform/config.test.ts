@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DonationConfig } from '../../../functions/donations/config.js';
-import { loadConfig } from '../../../functions/platform/config.js';
+import { isTimeZone, loadConfig } from '../../../functions/platform/config.js';
 
 const base = {
   SITE_NAME: 'Example News',
@@ -33,5 +33,18 @@ describe('a function configuration read from the environment', () => {
     ] as const) {
       expect(() => loadConfig(DonationConfig, { ...base, [name]: value }), `${name}=${value}`).toThrow(new RegExp(`invalid configuration: ${name}: `));
     }
+  });
+
+  it('takes a time zone by its form at cold start, and knows one by Intl where a stage is made', () => {
+    for (const zone of ['UTC', 'Europe/London', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5', 'Europe/Kiev']) {
+      expect(loadConfig(DonationConfig, { ...base, SITE_TIME_ZONE: zone }).SITE_TIME_ZONE, zone).toBe(zone);
+      expect(isTimeZone(zone), zone).toBe(true);
+    }
+    expect(loadConfig(DonationConfig, base).SITE_TIME_ZONE).toBe('UTC');
+    for (const zone of ['Europe London', '../etc/passwd', '/UTC', 'Europe/', 'x'.repeat(65)]) {
+      expect(() => loadConfig(DonationConfig, { ...base, SITE_TIME_ZONE: zone }), zone).toThrow(/invalid configuration: SITE_TIME_ZONE: (An IANA time zone|At most 64)/);
+    }
+    // Of the right form, unknown to Intl: refused by the stage (tests/infra/appeal-settings.test.ts), not at cold start.
+    expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
   });
 });
