@@ -153,6 +153,9 @@ const start = () => {
   }
 };
 
+// Each look in a task of its own, not in the one that evaluated this script or fired DOMContentLoaded (which the
+// page's first layout often shares): its first fetch() sets up the browser's fetching, milliseconds on a phone.
+const look = () => void nextTask().then(start);
 // An async script can run before the rest of the page is parsed: look again once it is.
-start();
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+look();
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', look);
