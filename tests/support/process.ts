@@ -18,7 +18,7 @@ const probe = (port: number) =>
  */
 export const freePort = async (): Promise<number> => {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const port = await probe(20_000 + Math.floor(Math.random() * 12_000) * 2);
+    const port = await probe(20_000 + Math.floor(Math.random() * 6_000) * 2);
     if (port !== undefined && (await probe(port + 1)) !== undefined) return port;
   }
   throw new Error('no free port pair between 20000 and 32000');
@@ -34,8 +34,21 @@ export interface RunningProduct {
   kill(): Promise<void>;
 }
 
-/** Runs `npm start`'s entry point in its own process, as a person would, and waits for its banner. */
+/**
+ * Runs `npm start`'s entry point in its own process, as a person would, and waits for its banner. A port another
+ * test's server took between freePort's probe and this server's start is tried again with another.
+ */
 export const startProduct = async (dataDir: string, env: Record<string, string> = {}): Promise<RunningProduct> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(dataDir, env);
+    } catch (error) {
+      if (attempt >= 3 || !/Port \d+.* is in use/.test(String(error))) throw error;
+    }
+  }
+};
+
+const startOnce = async (dataDir: string, env: Record<string, string>): Promise<RunningProduct> => {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: ROOT,
