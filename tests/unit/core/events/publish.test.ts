@@ -4,6 +4,7 @@ import type { WebhookEndpoint } from '../../../../functions/core/events/endpoint
 import { publishChanges } from '../../../../functions/core/events/publish.js';
 import { newSigningSecret } from '../../../../functions/core/events/signing.js';
 import { addressKey } from '../../../../functions/core/shared/email-address.js';
+import { readerRecord } from '../../../support/connector-fakes.js';
 import { FakeClock, testKeys } from '../../../support/fakes.js';
 import { MemoryDeliveryLog, MemoryDeliveryQueue, MemoryEndpoints, MemoryOutboundEvents } from '../../../support/webhook-fakes.js';
 
@@ -32,18 +33,7 @@ const setUp = async (endpoints: WebhookEndpoint[]) => {
   return deps;
 };
 
-const reader = (status: string, version: number, email = 'ada@example.org') => ({
-  email,
-  status,
-  lists: ['news'],
-  round: 'r',
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-02T00:00:00.000Z',
-  subscribedAt: '2026-11-01T00:00:00.000Z',
-  consent: { signup: { at: '2026-11-01T00:00:00.000Z', wordingVersion: 'v1' } },
-  version,
-});
-const confirmed: ItemChange = { table: 'subscribers', pk: 'SUB#ada@example.org', old: reader('pending', 1), new: reader('confirmed', 2) };
+const confirmed: ItemChange = { table: 'subscribers', pk: 'SUB#ada@example.org', old: readerRecord('ada@example.org', 'pending', 1), new: readerRecord('ada@example.org', 'confirmed', 2) };
 
 const monthlyGift = (key: string, email = 'dee@example.org') => ({
   key,
@@ -99,7 +89,7 @@ describe('publishing changes as events', () => {
   it('scrubs every kept event about a person when they are erased, and tells the erase without the address', async () => {
     const deps = await setUp([endpoint('wh_a', ['*'])]);
     await publishChanges(deps, [confirmed]);
-    await publishChanges(deps, [{ table: 'subscribers', pk: 'SUB#ada@example.org', old: reader('confirmed', 2), new: undefined }]);
+    await publishChanges(deps, [{ table: 'subscribers', pk: 'SUB#ada@example.org', old: readerRecord('ada@example.org', 'confirmed', 2), new: undefined }]);
     const kept = [...deps.events.events.values()];
     expect(kept.map((k) => k.event.type)).toEqual(['subscriber.erased']);
     expect(JSON.stringify(kept)).not.toContain('ada@');
