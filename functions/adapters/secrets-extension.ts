@@ -19,17 +19,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * One GET through node:http, which every function has loaded already (the SDK's HTTP handler uses it). Not the
- * global fetch: its first call loads undici, measured at 38 ms of a cold start (Node 20; http.get: 7 ms).
+ * global fetch: its first call loads undici, measured at 38 ms of a cold start (Node 20; http.get: 7 ms). Its
+ * deadline is a plain timer, not `AbortSignal.timeout`, whose first use loads Node's AbortSignal and EventTarget
+ * (about 1.5 ms of every cold start, `npm run bench:bundles`).
  */
 const get = (url: string, headers: Record<string, string>, timeoutMs: number) =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(url, { headers, agent: false, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+    const req = request(url, { headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      res.on('end', () => {
+        clearTimeout(deadline);
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', fail);
     });
-    req.on('error', reject);
+    function fail(error: Error) {
+      clearTimeout(deadline);
+      reject(error);
+    }
+    const deadline = setTimeout(() => req.destroy(Object.assign(new Error(`no answer in ${timeoutMs} ms`), { code: 'ABORT_ERR' })), timeoutMs);
+    req.on('error', fail);
     req.end();
   });
 
