@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCampaignRepository } from '../../functions/adapters/dynamo-donations.js';
@@ -104,6 +106,71 @@ describe("the embed's cost to the page, with a campaign title that wraps", () =>
       await plain.close();
       expect(lines, 'the title wraps').toBeGreaterThanOrEqual(3);
       await expectNoShift([360, 390, 1280], language, long);
+    }, 60_000);
+  }
+});
+
+describe("the embed's cost to the page, when the page's HTML arrives in parts", () => {
+  // A network delivers a page in packets, and a parser on a slow phone yields between parts: a browser may paint what
+  // it has. The snippet's <link rel="expect" blocking="render"> holds the first paint until the banner's placeholder
+  // is all there; without it, half a placeholder is painted and the rest then moves it (a layout shift).
+  const PAUSE_MS = 300;
+  let article: string;
+  let cut: string;
+  let site: Server;
+  let siteUrl: string;
+  beforeAll(async () => {
+    // The article without the script: the placeholder's own HTML is what is painted in parts.
+    article = (await (await fetch(`${server.siteUrl}/`)).text()).replace(/<script src="[^"]*\/v1\/embed\.js[^>]*><\/script>/, '');
+    site = createServer((req, res) => {
+      if (req.url?.startsWith('/assets/')) {
+        void fetch(`${server.siteUrl}${req.url}`).then(async (asset) => {
+          res.writeHead(asset.status, { 'content-type': asset.headers.get('content-type') ?? 'text/plain' });
+          res.end(Buffer.from(await asset.arrayBuffer()));
+        });
+        return;
+      }
+      const at = article.indexOf(cut);
+      if (at < 0) throw new Error(`the article has no ${cut}`);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.write(article.slice(0, at));
+      setTimeout(() => res.end(article.slice(at)), PAUSE_MS);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => site?.close(resolve));
+  });
+
+  // Cut before a label's words, and between two amounts.
+  for (const [name, at] of [['a label', ' Once</label>'], ['the amounts', '<button type="submit" name="amount" value="2500">']] as const) {
+    it(`paints the banner's placeholder whole, the HTML cut inside ${name}, at 320, 390 and 1280 px`, async () => {
+      cut = at;
+      for (const width of [320, 390, 1280]) {
+        const context = await browser.newContext({ viewport: { width, height: 844 } });
+        await observePageCost(context);
+        const page = await context.newPage();
+        await page.goto(`${siteUrl}/`, { waitUntil: 'load' });
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        const cost = await pageCost(page);
+        expect(cost.shifts, `at ${width} px: what moved`).toEqual([]);
+        expect(cost.cls, `at ${width} px`).toBe(0);
+        // Nothing was painted before the rest of the placeholder arrived.
+        const firstPaint = await page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              new PerformanceObserver((list, observer) => {
+                const entry = list.getEntriesByName('first-contentful-paint')[0];
+                if (!entry) return;
+                observer.disconnect();
+                resolve(entry.startTime);
+              }).observe({ type: 'paint', buffered: true });
+            }),
+        );
+        expect(firstPaint, `at ${width} px`).toBeGreaterThanOrEqual(PAUSE_MS);
+        await context.close();
+      }
     }, 60_000);
   }
 });

@@ -36,7 +36,10 @@ export interface SnippetOptions {
 
 export interface Snippet {
   script: string;
-  /** The banner's space (reserve.ts): rules for the site's stylesheet, here as a <style> for the <head>. */
+  /**
+   * The banner's space (reserve.ts): rules for the site's stylesheet, here as a <style> for the <head>, and the
+   * `<link rel="expect">` that keeps the page from being painted before the banner's placeholder is all parsed.
+   */
   style?: string;
   banner?: string;
   signup?: string;
@@ -87,12 +90,20 @@ const bannerHtml = (o: SnippetOptions, c: SnippetCampaign) => {
       html`      <button type="submit" class="appeal-other">${t.otherShort}<span class="appeal-wide"> ${t.otherRest}</span></button>`,
       html`    </div>`,
       html`  </form>`,
+      html`  <span id="${endOf(c)}" hidden></span>`,
       html`</aside>`,
       html`</div>`,
     ],
     '\n',
   );
 };
+
+/**
+ * The banner placeholder's last element, which the snippet's `<link rel="expect" blocking="render">` waits for: a
+ * page whose HTML arrives in parts (a network's packets, or a parser that yields on a slow phone) is not painted
+ * with half a placeholder, whose rest would then move what was painted (a layout shift).
+ */
+const endOf = (c: SnippetCampaign) => `appeal-banner-${slug(c.id)}-end`;
 
 /** The signup form without JavaScript: a plain form that POSTs /v1/subscriptions (the API answers with a page). */
 const signupHtml = (o: SnippetOptions, list: string | null) => {
@@ -133,7 +144,12 @@ const signupHtml = (o: SnippetOptions, list: string | null) => {
 
 export const embedSnippet = (o: SnippetOptions): Snippet => ({
   script: render(html`<script src="${o.api}/v1/embed.js?v=${o.script.version}" integrity="${o.script.integrity}" crossorigin="anonymous" async></script>`),
-  ...(o.campaign ? { style: `<style>\n${placeholderCss(o.language)}\n</style>`, banner: render(bannerHtml(o, o.campaign)) } : {}),
+  ...(o.campaign
+    ? {
+        style: `<style>\n${placeholderCss(o.language)}\n</style>\n${render(html`<link rel="expect" href="#${endOf(o.campaign)}" blocking="render">`)}`,
+        banner: render(bannerHtml(o, o.campaign)),
+      }
+    : {}),
   ...(o.list !== undefined ? { signup: render(signupHtml(o, o.list)) } : {}),
 });
 
@@ -143,7 +159,7 @@ export const snippetText = (snippet: Snippet): string =>
     '<!-- Appeal: the script, once per page, anywhere (in <head>, or before </body>). -->',
     snippet.script,
     ...(snippet.style
-      ? ['', "<!-- Appeal: the banner's space, so that nothing on the page moves when it appears. In <head>, or these rules in your own stylesheet. -->", snippet.style]
+      ? ['', "<!-- Appeal: the banner's space, so that nothing on the page moves when it appears. In <head> (the rules may go in your own stylesheet instead; the link holds the first paint until the banner's HTML is all there, so keep it to pages with the banner). -->", snippet.style]
       : []),
     ...(snippet.banner ? ['', '<!-- Appeal: the donation banner, where it should appear. -->', snippet.banner] : []),
     ...(snippet.signup ? ['', '<!-- Appeal: the mailing-list form, where it should appear. -->', snippet.signup] : []),

@@ -40,6 +40,14 @@ describe('the embed snippet', () => {
     expect(openingTag(embedSnippet(base).banner ?? '')).toEqual({ 'data-appeal': 'banner', 'data-campaign': 'ukraine', 'data-site-name': 'News &amp; Co' });
   });
 
+  it("holds the page's first paint until the banner's placeholder is all parsed: a link to its last element", () => {
+    const { style, banner } = embedSnippet({ ...base, campaign: { ...CAMPAIGN, id: 'winter-2026' } });
+    expect(style).toMatch(/<\/style>\n<link rel="expect" href="#appeal-banner-winter-2026-end" blocking="render">$/);
+    // The last element of the placeholder's own HTML, so that nothing of it is painted before the rest has arrived.
+    expect(banner).toMatch(/<span id="appeal-banner-winter-2026-end" hidden><\/span>\n<\/aside>\n<\/div>$/);
+    expect(banner?.match(/ id="appeal-banner-winter-2026-end"/g)).toHaveLength(1);
+  });
+
   it('holds a banner that works without JavaScript: a form that GETs /v1/donate, one button per amount, Other amount', () => {
     const banner = embedSnippet(base).banner ?? '';
     expect(banner).toContain('<form class="appeal-give" method="get" action="https://api.example.org/v1/donate">');
