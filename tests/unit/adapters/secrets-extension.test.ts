@@ -136,6 +136,17 @@ describe('SecretsExtensionSource', () => {
     server?.closeAllConnections();
   });
 
+  it('gives up on an extension that starts its answer and stalls, with the same words and no retry', async () => {
+    const { seen, baseUrl } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"SecretString": "'); // and nothing more
+    });
+    const source = new SecretsExtensionSource({ baseUrl, token: 't', requestTimeoutMs: 50 });
+    await expect(source.getSecretString('appeal/signing')).rejects.toThrow(/secret appeal\/signing .*no answer in 50 ms/);
+    expect(seen).toHaveLength(1);
+    server?.closeAllConnections();
+  });
+
   it('never quotes the answer when it is not JSON (it may be the secret itself)', async () => {
     const { baseUrl } = await serve((_req, res) => {
       res.writeHead(200);
