@@ -124,14 +124,20 @@ describe("the embed's cost to the page, when the page's HTML arrives in parts", 
     article = (await (await fetch(`${server.siteUrl}/`)).text()).replace(/<script src="[^"]*\/v1\/embed\.js[^>]*><\/script>/, '');
     site = createServer((req, res) => {
       if (req.url?.startsWith('/assets/')) {
-        void fetch(`${server.siteUrl}${req.url}`).then(async (asset) => {
-          res.writeHead(asset.status, { 'content-type': asset.headers.get('content-type') ?? 'text/plain' });
-          res.end(Buffer.from(await asset.arrayBuffer()));
-        });
+        fetch(`${server.siteUrl}${req.url}`)
+          .then(async (asset) => {
+            res.writeHead(asset.status, { 'content-type': asset.headers.get('content-type') ?? 'text/plain' });
+            res.end(Buffer.from(await asset.arrayBuffer()));
+          })
+          .catch(() => res.destroy());
         return;
       }
       const at = article.indexOf(cut);
-      if (at < 0) throw new Error(`the article has no ${cut}`);
+      if (at < 0) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`the article has no ${cut}`);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.write(article.slice(0, at));
       setTimeout(() => res.end(article.slice(at)), PAUSE_MS);
