@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { ListId } from '../core/subscriptions/model.js';
-import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from '../platform/config.js';
+import { BaseConfig, COUNTER_SHARDS, listOf, positiveInt } from '../platform/config.js';
 import { ExportStorage } from '../export-worker/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
@@ -10,7 +10,7 @@ export const AdminConfig = /* @__PURE__ */ onFirstUse(() => z.extend(z.extend(Ba
   EXPORT_WORKER_FUNCTION_NAME: nonEmpty(),
   COUNTER_SHARDS,
   /** The configured lists, which an export's list filter may name (as may any list a subscriber is counted on). */
-  LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
+  LIST_IDS: listOf(ListId),
   /** The audit log's table: every export, download link and data request made with a token is appended there. */
   AUDIT_TABLE_NAME: nonEmpty(),
   AUDIT_RETENTION_DAYS: z._default(positiveInt, 400),

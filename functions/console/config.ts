@@ -3,15 +3,9 @@ import { httpUrl, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { ListId } from '../core/subscriptions/model.js';
 import { CURRENCIES } from '../donations/config.js';
 import { ExportStorage } from '../export-worker/config.js';
-import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from '../platform/config.js';
+import { BaseConfig, COUNTER_SHARDS, flag, listOf, positiveInt } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 import { OUTBOUND_LOOPBACK_HTTP } from '../platform/outbound-config.js';
-
-/** `true` or `false`, as an environment variable writes it. */
-const flag = /* @__PURE__ */ onFirstUse(() => z.pipe(
-  z.enum(['true', 'false']),
-  z.transform((value) => value === 'true'),
-));
 
 /** The console: the editors' pages under /admin, their sign-in and sessions, and the audit log's API. */
 export const ConsoleConfig = /* @__PURE__ */ onFirstUse(() => z.extend(z.extend(BaseConfig, ExportStorage.shape), {
@@ -27,7 +21,7 @@ export const ConsoleConfig = /* @__PURE__ */ onFirstUse(() => z.extend(z.extend(
   /** The event counters' shards (as the event counter's): an experiment's page reads them. */
   EVENT_COUNTER_SHARDS,
   /** The configured lists, which an export's list filter may name. */
-  LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
+  LIST_IDS: listOf(ListId),
   /** The currencies checkout accepts: a campaign is created in one of them. */
   CURRENCIES,
   /** The audit log's own table (PutItem and Query only). */
@@ -37,7 +31,7 @@ export const ConsoleConfig = /* @__PURE__ */ onFirstUse(() => z.extend(z.extend(
   /** The mail queue: a sign-in link is mailed by the mail worker, like every other email. */
   SIGNUP_AND_MAIL_QUEUE_URL: httpUrl(),
   /** Whether the session cookie is `Secure` (sent over HTTPS only): true on every deployed stage. */
-  SESSION_COOKIE_SECURE: z._default(flag, true),
+  SESSION_COOKIE_SECURE: z._default(flag(), true),
   /** Sign-in requests (links and passkeys) per client IP per hour. */
   CONSOLE_SIGNIN_CLIENT_LIMIT_PER_HOUR: z._default(positiveInt, 30),
   /** Sign-in links asked for one address per hour. */

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
-import { coercedNumber, nonEmpty, onFirstUse } from '../core/shared/schema.js';
+import { httpUrl, nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/campaign.js';
 import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
-import { BaseConfig, COUNTER_SHARDS, csv, GIFT_AID, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
+import { BaseConfig, COUNTER_SHARDS, flag, GIFT_AID, listOf, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START, wholeNumber } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** The currencies checkout accepts (a campaign is created in one of them): the console's campaign form reads them too. */
-export const CURRENCIES = /* @__PURE__ */ onFirstUse(() => z._default(z.pipe(csv, z.array(CurrencyCode).check(z.minLength(1))), ['usd', 'eur', 'gbp']));
+export const CURRENCIES = /* @__PURE__ */ onFirstUse(() => z._default(listOf(CurrencyCode), ['usd', 'eur', 'gbp']));
 
 /** Donations: campaign progress and Stripe Checkout. */
 export const DonationConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConfig, {
@@ -20,18 +20,18 @@ export const DonationConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConf
   DONATION_CANCEL_URL: optionalUrl,
   CHECKOUT_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 10),
   /** How long the donations function keeps a campaign's progress between reads (0: no cache). */
-  CAMPAIGN_CACHE_SECONDS: z._default(z.pipe(coercedNumber(), z.int().check(z.gte(0), z.lte(60))), 5),
+  CAMPAIGN_CACHE_SECONDS: z._default(wholeNumber(0, 60), 5),
   COUNTER_SHARDS,
   /** Each currency's payment fee, for donors who cover it: `currency:rate+fixed`, comma-separated (see fees.ts). */
   FEE_RATES: z.prefault(FeeRates, DEFAULT_FEE_RATES),
   /** Whether the site offers Stripe's embedded Checkout in its pages (`mode: "embedded"`); redirect is the default. */
-  EMBEDDED_CHECKOUT: z.prefault(z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')), 'false'),
+  EMBEDDED_CHECKOUT: z._default(flag(), false),
   /** The Stripe account's publishable key (`pk_…`), which Stripe.js needs; required with EMBEDDED_CHECKOUT. */
   STRIPE_PUBLISHABLE_KEY: z.optional(z.string().check(z.regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'A Stripe publishable key, pk_test_… or pk_live_….'))),
   /** Only for a stand-in of Stripe.js (the dev server's simulator). */
   STRIPE_JS_URL: optionalUrl,
   /** The origins of the site's pages (comma-separated), besides SITE_URL's: embedded Checkout returns donors only to them. */
-  SITE_ORIGINS: z._default(z.pipe(csv, z.array(z.url())), []),
+  SITE_ORIGINS: z._default(listOf(httpUrl()), []),
   /** The event counters' shards (as the event counter's): an experiment that follows its results reads them. */
   EVENT_COUNTER_SHARDS,
   /** The charity a giving statement names, with its registration (as on receipts). */

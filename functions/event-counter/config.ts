@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { coercedNumber, nonEmpty, onFirstUse } from '../core/shared/schema.js';
+import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
+import { wholeNumber } from '../platform/config.js';
 
 /**
  * Counter items per campaign and day. Each batch's write goes to one at random; the counter writes a few times a
@@ -7,7 +8,7 @@ import { coercedNumber, nonEmpty, onFirstUse } from '../core/shared/schema.js';
  * not about throughput. Readers (the results, the donations function's Thompson weights) sum days × shards items,
  * so every function that reads them takes the same value.
  */
-export const EVENT_COUNTER_SHARDS = /* @__PURE__ */ onFirstUse(() => z._default(z.pipe(coercedNumber(), z.int().check(z.gte(1), z.lte(32))), 8));
+export const EVENT_COUNTER_SHARDS = /* @__PURE__ */ onFirstUse(() => z._default(wholeNumber(1, 32), 8));
 
 /** The event counter: consumes the events queue in batches and adds them to the sharded counters. */
 export const EventCounterConfig = /* @__PURE__ */ onFirstUse(() => z.object({

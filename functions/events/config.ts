@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { coercedNumber, nonEmpty, onFirstUse } from '../core/shared/schema.js';
-import { positiveInt } from '../platform/config.js';
+import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
+import { positiveInt, wholeNumber } from '../platform/config.js';
 
 /** The events route (POST /v1/events): views and clicks from the embed, checked and queued for the counter. */
 export const EventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({
@@ -13,6 +13,6 @@ export const EventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({
    */
   EVENTS_CLIENT_LIMIT_PER_MINUTE: z._default(positiveInt, 120),
   /** How long an instance keeps a campaign's variants between reads: a changed variant is known within it. */
-  EXPERIMENT_CACHE_SECONDS: z._default(z.pipe(coercedNumber(), z.int().check(z.gte(0), z.lte(300))), 60),
+  EXPERIMENT_CACHE_SECONDS: z._default(wholeNumber(0, 300), 60),
 }));
 export type EventsConfig = z.infer<typeof EventsConfig>;

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
 import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
 import { ListId } from '../core/subscriptions/fields.js';
-import { BaseConfig, COUNTER_SHARDS, csv, positiveInt } from './config.js';
+import { BaseConfig, COUNTER_SHARDS, listOf, positiveInt } from './config.js';
 
 /** What every function that writes subscribers or mails them needs: the lists, the consent and the links' terms. */
 export const SubscriberConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConfig, {
   SUBSCRIBERS_TABLE_NAME: nonEmpty(),
-  LIST_IDS: z.pipe(csv, z.array(ListId).check(z.minLength(1))),
+  LIST_IDS: listOf(ListId),
   DEFAULT_LIST: nonEmpty(),
   CONSENT_VERSION: nonEmpty(),
   CONFIRM_TTL_DAYS: z._default(positiveInt, 7),

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { httpUrl, nonEmpty, onFirstUse } from '../core/shared/schema.js';
-import { BaseConfig, COUNTER_SHARDS, GIFT_AID, optionalUrl } from '../platform/config.js';
+import { BaseConfig, COUNTER_SHARDS, flag, GIFT_AID, optionalUrl } from '../platform/config.js';
 
 /** The Stripe webhook: the gift ledger, plus receipts and newsletter opt-ins put on the mail queue. */
 export const WebhookConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConfig, {
@@ -12,7 +12,7 @@ export const WebhookConfig = /* @__PURE__ */ onFirstUse(() => z.extend(BaseConfi
   CONSENT_VERSION: nonEmpty(),
   DEFAULT_LIST: nonEmpty(),
   /** `false` leaves the emails about failed monthly payments, and about a gift ended for them, to Stripe. */
-  FAILED_PAYMENT_EMAILS: z._default(z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true')), true),
+  FAILED_PAYMENT_EMAILS: z._default(flag(), true),
   /** `true`: the Gift Aid declarations of GBP gifts are kept with them (see DonationConfig). */
   GIFT_AID,
 }));

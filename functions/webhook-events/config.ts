@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
-import { coercedNumber, nonEmpty, onFirstUse } from '../core/shared/schema.js';
+import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
+import { oneOf, wholeNumber } from '../platform/config.js';
 
 /** The webhook events producer: the tables' change streams into kept events and queued deliveries. */
 export const WebhookEventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({
@@ -12,8 +13,8 @@ export const WebhookEventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({
   SIGNING_SECRET_ID: nonEmpty(),
   WEBHOOK_QUEUE_URL: nonEmpty(),
   /** A subscriber's language when their own is not known. */
-  SITE_LANGUAGE: z._default(z.enum(LANGUAGES), DEFAULT_LANGUAGE),
+  SITE_LANGUAGE: z._default(oneOf(LANGUAGES), DEFAULT_LANGUAGE),
   /** How long the list of endpoints is kept between reads: an endpoint added gets events from at most this later. */
-  WEBHOOK_ENDPOINTS_CACHE_SECONDS: z._default(z.pipe(coercedNumber(), z.int().check(z.gte(0), z.lte(300))), 10),
+  WEBHOOK_ENDPOINTS_CACHE_SECONDS: z._default(wholeNumber(0, 300), 10),
 }));
 export type WebhookEventsConfig = z.infer<typeof WebhookEventsConfig>;
