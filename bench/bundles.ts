@@ -6,7 +6,7 @@
 // composition root constructs (the table below). Sizes count what a cold start loads: the entry and the chunks it
 // imports statically; the chunks a dynamic import() reaches wait for the first request that needs them. Then it imports each bundle in a fresh Node process, interleaved (function,
 // reference, function, reference, ...) so that the machine's drift hits both alike, and prints the medians, with a
-// 90% interval of each time ratio from resampling the runs' pairs (bench/ratio-interval.ts): a verdict whose interval
+// 90% interval of each time ratio from resampling the runs' pairs (bench/stats.ts): a verdict whose interval
 // holds the budget is marked "at the line", where another run may say the other thing.
 // The budget is import time, what a cold start waits for: each function's import ≤ 1.25 × its reference's. A function
 // that constructs no client has an empty reference (Node's own cost of importing a module), so its budget is a margin
@@ -31,7 +31,7 @@ import { buildEmbedScript, embedDefine } from '../web/embed/build.js';
 import { buildSync, type Metafile } from 'esbuild';
 import { startAwsEndpoint } from '../local/stand-ins/aws-endpoint.js';
 import { bundleFunction, bundleOptions, CATALOGUE_SOURCE } from '../infra/bundling.js';
-import { median, ratioInterval } from './ratio-interval.js';
+import { median, ratioInterval } from './stats.js';
 
 /** The SDK pieces a composition root can construct: what the bare reference imports and builds for each. */
 const SDK = {

@@ -14,6 +14,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { articleWith } from '../local/demo/site.js';
 import { startDevServer } from '../local/server/dev-server.js';
 import { observePageCost, type PageCost, pageCost, throttleCpu, waitInPage } from '../tests/support/page-cost.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '9' }, width: { type: 'string', default: '390' }, cpu: { type: 'string', default: '4' } } });
 const RUNS = Math.max(3, Number(args.runs));
@@ -47,12 +48,6 @@ const load = async (embed: boolean): Promise<PageCost> => {
   const cost = await pageCost(cdp);
   await context.close();
   return cost;
-};
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 
 const results = { without: [] as PageCost[], with: [] as PageCost[] };

@@ -1,8 +1,10 @@
-// How sure a ratio of two medians is, for `npm run bench:bundles`: a function's and its reference's import times are
+// The benchmarks' statistics: medians, and how sure a ratio of two medians is.
+//
+// The ratio's interval is for `npm run bench:bundles`: a function's and its reference's import times are
 // measured in pairs (function, reference, function, reference...), so the machine's drift hits both alike, and a run
 // that landed on a busy moment should move both sides of the ratio together. The interval resamples whole runs
 // (a pair at a time) and takes the ratio of the medians each time: the percentile bootstrap. Its coverage is checked
-// by simulation in tests/unit/bench/ratio-interval.test.ts.
+// by simulation in tests/unit/bench/stats.test.ts.
 
 export const median = (xs: readonly number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, ratioInterval, seeded } from '../../../bench/ratio-interval.js';
+import { median, ratioInterval, seeded } from '../../../bench/stats.js';
 
 // Import times as the bundles bench sees them: each run's pair shares the machine's drift at that moment, each
 // measurement has its own noise, and one in ten lands on a busy moment (20% slower).
