@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/shared/shards.js';
-import { blankAsAbsent, httpUrl, nonEmpty, safeParse, type Schema, onFirstUse } from '../core/shared/schema.js';
+import { blankAsAbsent, fromText, httpUrl, nonEmpty, Refusal, safeParse, type Schema, onFirstUse } from '../core/shared/schema.js';
 import type { ClientOptions } from './clients.js';
 import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../core/shared/brand.js';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
@@ -11,59 +11,39 @@ import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
 // A function parses its configuration at every cold start, before anything else there uses zod, and zod pays for
 // each kind of schema or check the first time a process builds and runs one (V8 compiling its code): 0.1 to 0.5 ms a
 // kind, over a millisecond for a number read from text (coerce, int, and two bounds). So the configuration's numbers,
-// switches, choices and lists are each read from their text by one kind, `fromText` (a string, then a transform that
-// refuses what it cannot read), which takes about 2 ms off each cold start (docs/development.md); text, URLs and
-// patterns keep zod's own checks.
-
-/** Any text: one schema (zod's are immutable), shared by every `fromText`. */
-const TEXT = /* @__PURE__ */ onFirstUse(() => z.string());
-
-/**
- * A variable read from its text: `read` gives its value, or `undefined` for text it refuses, which fails the parse
- * with `expected` (or what it says of that text) as the problem.
- */
-export const fromText = <T>(read: (text: string) => T | undefined, expected: string | ((text: string) => string)) =>
-  z.pipe(
-    TEXT,
-    z.transform((text: string, ctx) => {
-      const value = read(text);
-      if (value !== undefined) return value;
-      ctx.issues.push({ code: 'custom', input: text, message: typeof expected === 'string' ? expected : expected(text) });
-      return z.NEVER;
-    }),
-  );
+// switches, choices and lists are each read from their text by one kind, `fromText` (core/shared/schema.ts: a string,
+// then a transform that refuses what it cannot read), which takes about 2 ms off each cold start
+// (docs/development.md); text, URLs and patterns keep zod's own checks.
 
 /** A whole number from `min` to `max`, in decimal digits. */
-export const wholeNumber = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
-  fromText(
-    (text) => (/^\d{1,16}$/.test(text) && Number(text) >= min && Number(text) <= max ? Number(text) : undefined),
-    max === Number.MAX_SAFE_INTEGER ? `A whole number, at least ${min}.` : `A whole number from ${min} to ${max}.`,
-  );
+export const wholeNumber = (min: number, max: number = Number.MAX_SAFE_INTEGER) => {
+  const expected = new Refusal(max === Number.MAX_SAFE_INTEGER ? `A whole number, at least ${min}.` : `A whole number from ${min} to ${max}.`);
+  return fromText((text) => (/^\d{1,16}$/.test(text) && Number(text) >= min && Number(text) <= max ? Number(text) : expected));
+};
 
 /** `true` or `false`. */
-export const flag = (expected = 'true or false.') => fromText((text) => (text === 'true' ? true : text === 'false' ? false : undefined), expected);
+export const flag = (expected = 'true or false.') => {
+  const refusal = new Refusal(expected);
+  return fromText((text) => (text === 'true' ? true : text === 'false' ? false : refusal));
+};
 
 /** One of `values`. */
-export const oneOf = <const T extends string>(values: readonly T[], expected = `One of: ${values.join(', ')}.`) =>
-  fromText((text) => (values as readonly string[]).includes(text) ? (text as T) : undefined, expected);
+export const oneOf = <const T extends string>(values: readonly T[], expected = `One of: ${values.join(', ')}.`) => {
+  const refusal = new Refusal(expected);
+  return fromText((text) => ((values as readonly string[]).includes(text) ? (text as T) : refusal));
+};
 
 /** A comma-separated list, at least one entry, each a valid `item` (blanks and spaces around entries ignored). */
-export const listOf = <T>(item: Schema<T>) => {
-  const entriesOf = (text: string) => text.split(',').map((entry) => entry.trim()).filter(Boolean);
-  return fromText(
-    (text) => {
-      const parsed = entriesOf(text).map((entry) => safeParse(item, entry));
-      return parsed.length > 0 && parsed.every((result) => result.success) ? parsed.map((result) => result.data as T) : undefined;
-    },
-    (text) => {
-      for (const entry of entriesOf(text)) {
-        const result = safeParse(item, entry);
-        if (!result.success) return `${JSON.stringify(entry)}: ${result.error.issues[0]?.message ?? 'Invalid.'}`;
-      }
-      return 'At least one entry, comma-separated.';
-    },
-  );
-};
+export const listOf = <T>(item: Schema<T>) =>
+  fromText((text) => {
+    const entries: T[] = [];
+    for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const result = safeParse(item, entry);
+      if (!result.success) return new Refusal(`${JSON.stringify(entry)}: ${result.error.issues[0]?.message ?? 'Invalid.'}`);
+      entries.push(result.data as T);
+    }
+    return entries.length > 0 ? entries : new Refusal('At least one entry, comma-separated.');
+  });
 
 /** A whole number above 0, from an environment variable's text. */
 export const positiveInt = /* @__PURE__ */ onFirstUse(() => wholeNumber(1));

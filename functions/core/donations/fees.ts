@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import { onFirstUse } from '../shared/schema.js';
+import type * as z from 'zod/mini';
+import { fromText, onFirstUse, Refusal } from '../shared/schema.js';
 import { ValidationError } from '../shared/errors.js';
 
 /**
@@ -30,21 +30,17 @@ const feeRateOf = (entry: string): [string, FeeRate] | undefined => {
  * `FEE_RATES`: each currency's fee as `currency:rate+fixed`, comma-separated (`usd:0.029+30,eur:0.015+25`): a rate
  * below 1 with at most 6 decimals, and the fixed part in the currency's minor units.
  */
-export const FeeRates = /* @__PURE__ */ onFirstUse(() => z.pipe(
-  z.string(),
-  z.transform((text, ctx) => {
+export const FeeRates = /* @__PURE__ */ onFirstUse(() =>
+  fromText((text) => {
     const rates: Record<string, FeeRate> = {};
     for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
       const parsed = feeRateOf(entry);
-      if (!parsed) {
-        ctx.issues.push({ code: 'custom', input: text, message: `"${entry}" is not currency:rate+fixed, such as usd:0.029+30 (a rate below 1, the fixed part in minor units).` });
-        return z.NEVER;
-      }
+      if (!parsed) return new Refusal(`"${entry}" is not currency:rate+fixed, such as usd:0.029+30 (a rate below 1, the fixed part in minor units).`);
       rates[parsed[0]] = parsed[1];
     }
     return rates;
   }),
-));
+);
 export type FeeRates = z.infer<typeof FeeRates>;
 
 /** Stripe's standard card pricing in the default currencies; a stage sets its own account's with FEE_RATES. */

@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
-import * as z from 'zod/mini';
-import { onFirstUse } from './schema.js';
+import type * as z from 'zod/mini';
+import { fromText, onFirstUse, Refusal } from './schema.js';
 import { ValidationError } from './errors.js';
 import { type Keys, keyedHash } from './secrets.js';
 
@@ -43,15 +43,12 @@ const canonical = (raw: string): { email: string } | { problem: string } => {
  * (ASCII) form. Every address that enters the product (a signup, a donor's from Stripe, SES feedback, an admin
  * request, a queue message) goes through it, so one mailbox has one form, one subscriber and one keyed hash.
  */
-export const EmailAddress = /* @__PURE__ */ onFirstUse(() => z.pipe(
-  z.string(),
-  z.transform((raw, ctx) => {
+export const EmailAddress = /* @__PURE__ */ onFirstUse(() =>
+  fromText((raw) => {
     const result = canonical(raw);
-    if ('email' in result) return result.email;
-    ctx.issues.push({ code: 'custom', message: result.problem, input: raw });
-    return z.NEVER;
+    return 'email' in result ? result.email : new Refusal(result.problem);
   }),
-));
+);
 export type EmailAddress = z.infer<typeof EmailAddress>;
 
 /**

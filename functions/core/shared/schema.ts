@@ -88,6 +88,31 @@ export const onFirstUse = <T extends object>(build: () => T): T => {
   });
 };
 
+/** What a `fromText` reader returns for text it refuses: the problem, worded for the person who wrote the text. */
+export class Refusal {
+  constructor(readonly problem: string) {}
+}
+
+/** Any text: one schema (zod's are immutable), shared by every `fromText`. */
+const TEXT = /* @__PURE__ */ onFirstUse(() => z.string());
+
+/**
+ * A value read from text by `read`, which returns it, or a `Refusal` saying what is wrong with the text: the parse
+ * then fails with that problem. One kind of schema (a string, then a transform) for what zod's own checks do not
+ * say, and for a function's configuration, which every cold start parses before anything else uses zod: zod pays
+ * for each kind of schema the first time a process uses it (functions/platform/config.ts).
+ */
+export const fromText = <T>(read: (text: string) => T | Refusal) =>
+  z.pipe(
+    TEXT,
+    z.transform((text: string, ctx) => {
+      const value = read(text);
+      if (!(value instanceof Refusal)) return value;
+      ctx.issues.push({ code: 'custom', input: text, message: value.problem });
+      return z.NEVER;
+    }),
+  );
+
 /** A non-empty string: one schema, shared (zod's schemas are immutable), built once where it is first used. */
 const NON_EMPTY = /* @__PURE__ */ onFirstUse(() => z.string().check(z.minLength(1)));
 export const nonEmpty = () => NON_EMPTY;

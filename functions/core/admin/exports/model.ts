@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { safeParse, onFirstUse } from '../../shared/schema.js';
+import { fromText, onFirstUse, Refusal, safeParse } from '../../shared/schema.js';
 import { CampaignId } from '../../donations/model.js';
 import { ListId } from '../../subscriptions/model.js';
 
@@ -13,22 +13,18 @@ const DateTime = /* @__PURE__ */ onFirstUse(() => z.iso.datetime({ offset: true 
  * Stored as the instant it stands for, so a stored filter parses to itself.
  */
 const Instant = (edge: 'start' | 'end') =>
-  z.pipe(
-    z.string(),
-    z.transform((text, ctx) => {
-      if (DATE.test(text)) {
-        const start = new Date(`${text}T00:00:00.000Z`);
-        // `2026-02-30` parses to 2 March: a date that is not a day of its month is refused.
-        if (!Number.isNaN(start.getTime()) && start.toISOString().startsWith(text)) {
-          return new Date(start.getTime() + (edge === 'end' ? DAY_MS - 1 : 0)).toISOString();
-        }
-      } else if (safeParse(DateTime, text).success) {
-        return new Date(text).toISOString();
+  fromText((text) => {
+    if (DATE.test(text)) {
+      const start = new Date(`${text}T00:00:00.000Z`);
+      // `2026-02-30` parses to 2 March: a date that is not a day of its month is refused.
+      if (!Number.isNaN(start.getTime()) && start.toISOString().startsWith(text)) {
+        return new Date(start.getTime() + (edge === 'end' ? DAY_MS - 1 : 0)).toISOString();
       }
-      ctx.issues.push({ code: 'custom', message: 'A date (2026-11-01, read in UTC) or an ISO 8601 time with its offset (2026-11-01T09:00:00Z).', input: text });
-      return z.NEVER;
-    }),
-  );
+    } else if (safeParse(DateTime, text).success) {
+      return new Date(text).toISOString();
+    }
+    return new Refusal('A date (2026-11-01, read in UTC) or an ISO 8601 time with its offset (2026-11-01T09:00:00Z).');
+  });
 
 /**
  * What a donations export's `status` column says of a gift (and what its `status` filter takes): the payment's

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
-import { coercedNumber, httpUrl, instant, nonEmpty, parse, safeParse } from '../../../../functions/core/shared/schema.js';
+import { coercedNumber, fromText, httpUrl, instant, nonEmpty, parse, Refusal, safeParse } from '../../../../functions/core/shared/schema.js';
 
 const messageOf = (schema: z.core.$ZodType, value: unknown) => {
   const result = safeParse(schema, value);
@@ -89,5 +89,18 @@ describe('zod/mini with our wording', () => {
     for (const bad of ['ftp://example.org', '/v1/donate', 'https://', 'example.org']) {
       expect(messageOf(httpUrl(), bad)).toBe('Not an absolute http(s) URL.');
     }
+  });
+
+  it('reads a value from text, or fails with the refusal its reader gives, at the field it is in', () => {
+    const even = fromText((text) => (/^\d+$/.test(text) && Number(text) % 2 === 0 ? Number(text) : new Refusal(`${text} is not an even number.`)));
+    expect(parse(even, '42')).toBe(42);
+    expect(messageOf(even, '7')).toBe('7 is not an even number.');
+    // Not text at all: the string's own problem, before the reader is asked.
+    expect(messageOf(even, undefined)).toBe('Required.');
+    const result = safeParse(z.object({ count: even }), { count: '3' });
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['count', '3 is not an even number.']]);
+    // A reader may return any value, a falsy one included: only a Refusal refuses.
+    expect(parse(fromText((text) => (text === 'none' ? undefined : text === 'zero' ? 0 : text)), 'zero')).toBe(0);
+    expect(parse(fromText((text) => (text === 'none' ? undefined : text)), 'none')).toBeUndefined();
   });
 });
