@@ -16,7 +16,10 @@ export default defineConfig({
     // Two files at a time even on two cores (vitest's default there is one): most of a browser or dev-server test is
     // waiting on another process (Chromium, DynamoDB Local, a stand-in), so two overlap well.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Generous: a test asserts behaviour, never speed (benchmarks do that), and on a loaded 2-core machine a test
+    // whose dev server, DynamoDB Local and Chromium share the cores with another file's runs several times slower
+    // than alone (150 simultaneous gifts on one campaign: 3 s alone, over 30 s beside the browser tests).
+    testTimeout: 90_000,
     hookTimeout: 90_000,
     env: { LOG_LEVEL: 'SILENT', NODE_NO_WARNINGS: '1' },
     projects: [
