@@ -192,7 +192,7 @@ export class AppFunction<S extends Schema = Schema> extends Construct {
       acceptFinding(
         this,
         rule,
-        `${rule}: Node 22 is the runtime the bundles target (esbuild node22) and the tests run on; moving to a newer Node is a deliberate change, made with the cold-start budget (npm run bench:bundles) measured again.`,
+        `${rule}: Node 22 is the runtime the bundles target (esbuild node22) and the cold-start budget is judged on; moving to a newer Node is a deliberate change, made with the budget measured again on it (npm run bench:bundles -- --node).`,
       );
     }
   }
