@@ -131,7 +131,15 @@ const { values: args } = parseArgs({ options: { runs: { type: 'string', default:
 const NODE = args.node ?? process.execPath;
 /** The major of the stack's Lambda runtime (Runtime.NODEJS_22_X). */
 const LAMBDA_NODE_MAJOR = 22;
-const NODE_VERSION = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
+const nodeVersion = () => {
+  try {
+    return execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    console.error(`--node ${NODE}: not a Node that runs (${(error as Error).message.split('\n')[0]})`);
+    process.exit(2);
+  }
+};
+const NODE_VERSION = nodeVersion();
 const RUNS = Math.max(9, Number(args.runs));
 
 /** A function's entry: its composition root, functions/<name>/index.ts. */
