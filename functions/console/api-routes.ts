@@ -5,14 +5,14 @@ import { hasRole, type Role } from '../core/console/model.js';
 import { currentEditor } from '../core/console/sessions.js';
 import { DashboardQuery, readDashboard } from '../core/dashboard/dashboard.js';
 import { ForbiddenError, UnauthorizedError } from '../core/shared/errors.js';
-import { onFirstUse } from '../core/shared/schema.js';
+import { onFirstUse, wholeNumber } from '../core/shared/schema.js';
 import type { RouteHandler } from '../platform/http/handler.js';
 import type { HttpRequest } from '../platform/http/request.js';
 import { json } from '../platform/http/responses.js';
 import type { ConsoleDeps } from './routes.js';
 import { roleOf } from './section-roles.js';
 
-const AuditQuery = /* @__PURE__ */ onFirstUse(() => z.object({ limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(500))), 50) }));
+const AuditQuery = /* @__PURE__ */ onFirstUse(() => z.object({ limit: z._default(wholeNumber(1, 500), 50) }));
 
 /**
  * The console's JSON routes, for scripts (an admin token, `Authorization: Bearer`) and for an editor's browser (the

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { httpUrl, nonEmpty, onFirstUse } from '../core/shared/schema.js';
+import { httpUrl, nonEmpty, onFirstUse, wholeNumber } from '../core/shared/schema.js';
 import { CurrencyCode } from '../core/donations/campaign.js';
 import { DEFAULT_FEE_RATES, FeeRates } from '../core/donations/fees.js';
-import { BaseConfig, COUNTER_SHARDS, flag, GIFT_AID, listOf, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START, wholeNumber } from '../platform/config.js';
+import { BaseConfig, COUNTER_SHARDS, flag, GIFT_AID, listOf, optionalUrl, positiveInt, SITE_TIME_ZONE, TAX_YEAR_START } from '../platform/config.js';
 import { EVENT_COUNTER_SHARDS } from '../event-counter/config.js';
 
 /** The currencies checkout accepts (a campaign is created in one of them): the console's campaign form reads them too. */

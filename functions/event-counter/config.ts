@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
-import { wholeNumber } from '../platform/config.js';
+import { nonEmpty, onFirstUse, wholeNumber } from '../core/shared/schema.js';
 
 /**
  * Counter items per campaign and day. Each batch's write goes to one at random; the counter writes a few times a

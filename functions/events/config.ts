@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
-import { positiveInt, wholeNumber } from '../platform/config.js';
+import { nonEmpty, onFirstUse, wholeNumber } from '../core/shared/schema.js';
+import { positiveInt } from '../platform/config.js';
 
 /** The events route (POST /v1/events): views and clicks from the embed, checked and queued for the counter. */
 export const EventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({

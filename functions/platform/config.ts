@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { DEFAULT_SHARDS, MAX_SHARDS } from '../core/shared/shards.js';
-import { blankAsAbsent, fromText, httpUrl, nonEmpty, Refusal, safeParse, type Schema, onFirstUse } from '../core/shared/schema.js';
+import { blankAsAbsent, fromText, httpUrl, nonEmpty, Refusal, safeParse, type Schema, onFirstUse, wholeNumber } from '../core/shared/schema.js';
 import type { ClientOptions } from './clients.js';
 import { type Brand, DEFAULT_COLORS, FAVICON_PATH } from '../core/shared/brand.js';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
@@ -14,12 +14,6 @@ import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
 // switches, choices and lists are each read from their text by one kind, `fromText` (core/shared/schema.ts: a string,
 // then a transform that refuses what it cannot read), which takes about 2 ms off each cold start
 // (docs/development.md); text, URLs and patterns keep zod's own checks.
-
-/** A whole number from `min` to `max`, in decimal digits. */
-export const wholeNumber = (min: number, max: number = Number.MAX_SAFE_INTEGER) => {
-  const expected = new Refusal(max === Number.MAX_SAFE_INTEGER ? `A whole number, at least ${min}.` : `A whole number from ${min} to ${max}.`);
-  return fromText((text) => (/^\d{1,16}$/.test(text) && Number(text) >= min && Number(text) <= max ? Number(text) : expected));
-};
 
 /** `true` or `false`. */
 export const flag = (expected = 'true or false.') => {

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_LANGUAGE, LANGUAGES } from '../core/shared/i18n/index.js';
-import { nonEmpty, onFirstUse } from '../core/shared/schema.js';
-import { oneOf, wholeNumber } from '../platform/config.js';
+import { nonEmpty, onFirstUse, wholeNumber } from '../core/shared/schema.js';
+import { oneOf } from '../platform/config.js';
 
 /** The webhook events producer: the tables' change streams into kept events and queued deliveries. */
 export const WebhookEventsConfig = /* @__PURE__ */ onFirstUse(() => z.object({

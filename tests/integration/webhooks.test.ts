@@ -149,5 +149,15 @@ describe('the webhook CLI and a subscriber\'s whole life', () => {
     }
     expect(await admin('POST', '/v1/admin/webhooks', { url: receiver.url, events: ['subscriber.sometimes'] })).toMatchObject({ status: 400, body: { error: { code: 'invalid_field', field: 'events' } } });
     expect(await admin('GET', '/v1/admin/webhooks/wh_0000000000000000/deliveries')).toMatchObject({ status: 404 });
+    // The log's page size: digits from 1 to 1000, and nothing else Number() would read.
+    const added = await admin('POST', '/v1/admin/webhooks', { url: receiver.url, events: ['*'] });
+    const log = `/v1/admin/webhooks/${(added.body as { id: string }).id}/deliveries`;
+    for (const limit of ['0', '1001', '1e2', '0x10', '7.5', '', 'ten']) {
+      expect(await admin('GET', `${log}?limit=${limit}`), limit).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_field', field: 'limit', message: 'A whole number from 1 to 1000.' } },
+      });
+    }
+    expect(await admin('GET', `${log}?limit=1000`)).toMatchObject({ status: 200, body: [] });
   });
 });

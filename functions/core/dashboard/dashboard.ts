@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { onFirstUse } from '../shared/schema.js';
+import { onFirstUse, wholeNumber } from '../shared/schema.js';
 import type { Clock } from '../shared/ports.js';
 import { type Day, dayOf, LIST_COUNTERS, type ListCounter, giftCounter } from './counters.js';
 import type { DashboardCounters } from './ports.js';
@@ -9,14 +9,7 @@ export const DEFAULT_DAYS = 30;
 
 /** `GET /v1/admin/dashboard?days=N`: N whole days, 1 to 400, ending today (UTC); 30 when absent. */
 export const DashboardQuery = /* @__PURE__ */ onFirstUse(() => z.object({
-  days: z._default(
-    z.coerce.number({ error: `days must be a whole number from 1 to ${MAX_DAYS}.` }).check(
-      z.int(`days must be a whole number from 1 to ${MAX_DAYS}.`),
-      z.gte(1, `days must be a whole number from 1 to ${MAX_DAYS}.`),
-      z.lte(MAX_DAYS, `days must be a whole number from 1 to ${MAX_DAYS}.`),
-    ),
-    DEFAULT_DAYS,
-  ),
+  days: z._default(wholeNumber(1, MAX_DAYS, `days must be a whole number from 1 to ${MAX_DAYS}.`), DEFAULT_DAYS),
 }));
 export type DashboardQuery = z.infer<typeof DashboardQuery>;
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { NotFoundError } from '../shared/errors.js';
 import type { Clock } from '../shared/ports.js';
-import { coercedNumber, onFirstUse } from '../shared/schema.js';
+import { onFirstUse, wholeNumber } from '../shared/schema.js';
 import type { WebhookEndpoint } from './endpoint.js';
 import type { Delivery, DeliveryLog, DeliveryQueue, WebhookEndpoints } from './ports.js';
 
@@ -25,7 +25,7 @@ export const DeliveryId = /* @__PURE__ */ onFirstUse(() => z.string().check(z.re
 export const UNKNOWN_WEBHOOK = 'There is no webhook endpoint with this id.';
 
 export const DeliveriesQuery = /* @__PURE__ */ onFirstUse(() => z.object({
-  limit: z._default(z.pipe(coercedNumber(), z.int().check(z.gte(1), z.lte(1000))), 100),
+  limit: z._default(wholeNumber(1, 1000), 100),
 }));
 
 /** A delivery as the log shows it (API.md): newest first, with its attempt, status, the answer's status and time. */

@@ -10,7 +10,6 @@
  * either.
  */
 import * as z from 'zod/mini';
-import { _coercedNumber } from 'zod/v4/core';
 
 const UNITS: Record<string, readonly [string, string]> = { string: ['character', 'characters'], array: ['item', 'items'] };
 const count = (n: number | bigint, origin: string | undefined) => {
@@ -113,6 +112,19 @@ export const fromText = <T>(read: (text: string) => T | Refusal) =>
     }),
   );
 
+/**
+ * A whole number from `min` to `max`, written in decimal digits (an environment variable, a query parameter): text
+ * that `Number()` would also take (` 7`, `7.0`, `1e3`, `0x10`, a blank) is refused.
+ */
+export const wholeNumber = (
+  min: number,
+  max: number = Number.MAX_SAFE_INTEGER,
+  problem = max === Number.MAX_SAFE_INTEGER ? `A whole number, at least ${min}.` : `A whole number from ${min} to ${max}.`,
+) => {
+  const expected = new Refusal(problem);
+  return fromText((text) => (/^\d{1,16}$/.test(text) && Number(text) >= min && Number(text) <= max ? Number(text) : expected));
+};
+
 /** A non-empty string: one schema, shared (zod's schemas are immutable), built once where it is first used. */
 const NON_EMPTY = /* @__PURE__ */ onFirstUse(() => z.string().check(z.minLength(1)));
 export const nonEmpty = () => NON_EMPTY;
@@ -132,9 +144,3 @@ export const instant = () =>
 const HTTP_URL = /* @__PURE__ */ onFirstUse(() => z.url({ protocol: /^https?$/, error: 'Not an absolute http(s) URL.' }));
 export const httpUrl = () => HTTP_URL;
 
-/**
- * A number from text (an environment variable, a query parameter): `z.coerce.number()` itself, built from its parts.
- * `z.coerce` is a namespace object, which esbuild keeps whole, and with it zod's boolean, bigint and date schemas
- * in every bundle that reads one number.
- */
-export const coercedNumber = (params?: Parameters<typeof z.coerce.number>[0]) => _coercedNumber(z.ZodMiniNumber, params) as z.ZodMiniNumber<unknown>;

@@ -185,6 +185,14 @@ describe('console sessions, roles and forms', () => {
     expect(JSON.parse(bySession.body ?? '')).toEqual([expect.objectContaining({ actor: 'viewer@example.org', action: 'signin' })]);
     expect((await get({}, viewer.cookie)).statusCode).toBe(403);
     expect((await get({})).statusCode).toBe(401);
+    // The page size: digits from 1 to 500, nothing else Number() would read.
+    for (const limit of ['0', '501', '1e1', '0x10', '2.5', '', 'many']) {
+      const event = httpEvent({ method: 'GET', path: '/v1/admin/audit', query: `limit=${encodeURIComponent(limit)}`, headers: {} });
+      event.cookies = [admin.cookie];
+      const answer = await handler(event);
+      expect(answer.statusCode, limit).toBe(400);
+      expect(JSON.parse(answer.body ?? ''), limit).toMatchObject({ error: { code: 'invalid_field', field: 'limit', message: 'A whole number from 1 to 500.' } });
+    }
     const { token } = await createAdminToken(deps, 'script');
     expect((await get({ authorization: `Bearer ${token}` })).statusCode).toBe(200);
   });

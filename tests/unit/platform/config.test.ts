@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DonationConfig } from '../../../functions/donations/config.js';
-import { flag, isTimeZone, listOf, loadConfig, oneOf, wholeNumber } from '../../../functions/platform/config.js';
+import { flag, isTimeZone, listOf, loadConfig, oneOf } from '../../../functions/platform/config.js';
+import { wholeNumber } from '../../../functions/core/shared/schema.js';
 import { CurrencyCode } from '../../../functions/core/donations/campaign.js';
 import { safeParse } from '../../../functions/core/shared/schema.js';
 

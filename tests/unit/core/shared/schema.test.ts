@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
-import { coercedNumber, fromText, httpUrl, instant, nonEmpty, parse, Refusal, safeParse } from '../../../../functions/core/shared/schema.js';
+import { fromText, httpUrl, instant, nonEmpty, parse, Refusal, safeParse, wholeNumber } from '../../../../functions/core/shared/schema.js';
 
 const messageOf = (schema: z.core.$ZodType, value: unknown) => {
   const result = safeParse(schema, value);
@@ -30,12 +30,13 @@ describe('zod/mini with our wording', () => {
     expect(messageOf(z.string().check(z.regex(/^[a-z]+$/)), 'A')).toBe('Not in the expected format.');
   });
 
-  it('reads a number from text as z.coerce.number does', () => {
-    for (const text of ['12', ' 7 ', '', '1e3', '0x10', 'ten', undefined]) {
-      expect(safeParse(coercedNumber(), text)).toEqual(safeParse(z.coerce.number(), text));
-    }
-    expect(messageOf(z.pipe(coercedNumber(), z.int()), 'ten')).toBe('Expected a number.');
-    expect(messageOf(coercedNumber({ error: 'A count.' }), 'x')).toBe('A count.');
+  it('reads a whole number from its decimal digits only, within its bounds', () => {
+    const limit = wholeNumber(1, 1000);
+    expect(safeParse(limit, '12')).toMatchObject({ success: true, data: 12 });
+    expect(safeParse(limit, '1000')).toMatchObject({ success: true, data: 1000 });
+    // Text Number() takes and a person would not write for a count: refused, as are the bounds' outsides.
+    for (const text of [' 7 ', '', '1e3', '0x10', '7.0', '-1', 'ten', '0', '1001']) expect(messageOf(limit, text), text).toBe('A whole number from 1 to 1000.');
+    expect(messageOf(limit, 12)).toBe('Expected text.');
   });
 
   it('keeps a message a schema words itself', () => {
