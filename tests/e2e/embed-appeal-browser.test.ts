@@ -414,7 +414,10 @@ describe('paying without leaving the page (data-checkout="embedded")', () => {
     await page.keyboard.press('Escape');
     await expect(dialog.count()).resolves.toBe(0);
     await expect(title(page)).resolves.toContain('Make a charitable donation');
-    await expect(page.evaluate(() => (window as unknown as { __stripe: unknown[] }).__stripe.at(-1))).resolves.toBe('destroyed');
+    // Escape closes the dialog at once (it leaves the accessibility tree), and its `close` event, which destroys
+    // Checkout and removes the dialog, follows as a task of its own: wait for it rather than race it.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __stripe: unknown[] }).__stripe.at(-1))).toBe('destroyed');
+    await expect(page.evaluate(() => document.querySelector('[data-appeal="banner"]')?.shadowRoot?.querySelector('dialog') ?? null)).resolves.toBeNull();
     expect(page.url()).toBe(`${server.siteUrl}/`);
     expect(v.errors).toEqual([]);
     await v.close();
